@@ -1,0 +1,100 @@
+// kustomize's FieldSpec: "in objects of this group/version/kind, the value at this path". Transformers
+// such as namespace, labels, prefix/suffix, images and replicas are configured by lists of them.
+import { isObject } from './resource';
+import type { Json, JsonObject, Resource } from './types';
+import { splitApiVersion } from './resource';
+
+export interface FieldSpec {
+  group?: string;
+  version?: string;
+  kind?: string;
+  /** Slash-separated; `name[]` marks a list, a list met without `[]` is walked too; `\/` escapes a slash. */
+  path: string;
+  /** Create the missing maps on the way and the value itself when absent. */
+  create?: boolean;
+}
+
+/** Where a visitor stands: the map holding the field, and the field's key. */
+export interface FieldSlot {
+  parent: JsonObject;
+  key: string;
+  /** Path of the value from the object's root, for origins. */
+  path: Array<string | number>;
+}
+
+export function fieldSpecMatches(spec: FieldSpec, object: JsonObject): boolean {
+  const { group, version } = splitApiVersion(typeof object.apiVersion === 'string' ? object.apiVersion : '');
+  const kind = typeof object.kind === 'string' ? object.kind : '';
+  return (
+    (spec.group === undefined || spec.group === '' || spec.group === group) &&
+    (spec.version === undefined || spec.version === '' || spec.version === version) &&
+    (spec.kind === undefined || spec.kind === '' || spec.kind === kind)
+  );
+}
+
+export function splitFieldPath(path: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i];
+    if (c === '\\' && path[i + 1] === '/') {
+      cur += '/';
+      i++;
+    } else if (c === '/') {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out.filter((s) => s !== '');
+}
+
+/**
+ * Calls `visit` for every slot the spec reaches in `resource` (only when its GVK matches). With
+ * `create`, missing maps on the way are made and the last slot is visited even when absent;
+ * without it, only existing values are visited.
+ */
+export function visitFieldSpec(resource: Resource, spec: FieldSpec, visit: (slot: FieldSlot) => void): void {
+  if (!fieldSpecMatches(spec, resource.object)) return;
+  walk(resource.object, splitFieldPath(spec.path), 0, [], !!spec.create, visit);
+}
+
+export function visitFieldSpecs(resource: Resource, specs: readonly FieldSpec[], visit: (slot: FieldSlot) => void): void {
+  for (const spec of specs) visitFieldSpec(resource, spec, visit);
+}
+
+function walk(
+  node: Json,
+  segments: string[],
+  i: number,
+  path: Array<string | number>,
+  create: boolean,
+  visit: (slot: FieldSlot) => void,
+): void {
+  if (Array.isArray(node)) {
+    node.forEach((item, idx) => walk(item, segments, i, [...path, idx], create, visit));
+    return;
+  }
+  if (!isObject(node)) return;
+  const raw = segments[i];
+  const isList = raw.endsWith('[]');
+  const key = isList ? raw.slice(0, -2) : raw;
+  const last = i === segments.length - 1;
+  if (last) {
+    if (isList) {
+      const list = node[key];
+      if (Array.isArray(list)) list.forEach((_, idx) => visit({ parent: node, key, path: [...path, key, idx] }));
+      return;
+    }
+    if (Object.prototype.hasOwnProperty.call(node, key) || create) visit({ parent: node, key, path: [...path, key] });
+    return;
+  }
+  let child = node[key];
+  if (child === undefined || child === null) {
+    // Lists are never invented: there would be no item to reach.
+    if (!create || isList) return;
+    child = {};
+    node[key] = child;
+  }
+  walk(child, segments, i + 1, [...path, key], create, visit);
+}

@@ -1,0 +1,88 @@
+// The renderer reads files only through this interface, so that open editor buffers can stand in
+// for disk and tests can render from memory. Paths are absolute, with forward slashes.
+import * as nodeFs from 'fs';
+import * as path from 'path';
+
+export type EntryKind = 'file' | 'dir';
+
+export interface FileSystem {
+  /** The file's text, or undefined when it does not exist or is not a readable file. */
+  readFile(file: string): string | undefined;
+  kind(p: string): EntryKind | undefined;
+  /** Names (not paths) of the entries of a folder, sorted; empty when it is not a folder. */
+  readDir(dir: string): string[];
+  /** The path with symbolic links resolved; the input when it cannot be resolved. */
+  realPath(p: string): string;
+}
+
+export const nodeFileSystem: FileSystem = {
+  readFile(file) {
+    try {
+      return nodeFs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  kind(p) {
+    try {
+      const st = nodeFs.statSync(p);
+      return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  readDir(dir) {
+    try {
+      return nodeFs.readdirSync(dir).sort();
+    } catch {
+      return [];
+    }
+  },
+  realPath(p) {
+    try {
+      return nodeFs.realpathSync(p);
+    } catch {
+      return p;
+    }
+  },
+};
+
+/** A file system held in memory: `{ '/repo/a/kustomization.yaml': '...' }`. Folders are implied by the paths. */
+export function memoryFileSystem(files: Record<string, string>): FileSystem {
+  const dirs = new Map<string, Set<string>>();
+  for (const f of Object.keys(files)) {
+    let child = f;
+    let parent = path.posix.dirname(f);
+    while (true) {
+      let set = dirs.get(parent);
+      if (!set) dirs.set(parent, (set = new Set()));
+      set.add(path.posix.basename(child));
+      if (parent === '/' || parent === '.') break;
+      child = parent;
+      parent = path.posix.dirname(parent);
+    }
+  }
+  return {
+    readFile: (f) => (Object.prototype.hasOwnProperty.call(files, f) ? files[f] : undefined),
+    kind: (p) => (Object.prototype.hasOwnProperty.call(files, p) ? 'file' : dirs.has(p) ? 'dir' : undefined),
+    readDir: (d) => [...(dirs.get(d) ?? [])].sort(),
+    realPath: (p) => p,
+  };
+}
+
+/** Open editor buffers over another file system: unsaved text wins over disk. */
+export function overlayFileSystem(base: FileSystem, buffers: ReadonlyMap<string, string>): FileSystem {
+  return {
+    readFile: (f) => buffers.get(f) ?? base.readFile(f),
+    kind: (p) => (buffers.has(p) ? 'file' : base.kind(p)),
+    readDir: (d) => {
+      const names = new Set(base.readDir(d));
+      const prefix = d.endsWith('/') ? d : d + '/';
+      for (const f of buffers.keys()) {
+        if (f.startsWith(prefix) && !f.slice(prefix.length).includes('/')) names.add(f.slice(prefix.length));
+      }
+      return [...names].sort();
+    },
+    realPath: (p) => (buffers.has(p) ? p : base.realPath(p)),
+  };
+}

@@ -1,0 +1,93 @@
+// Helpers over Resource: identity, copying and recording who set a value.
+import type { Json, JsonObject, ObjectSource, Origin, ResId, Resource } from './types';
+
+export function makeResource(object: JsonObject, source: ObjectSource): Resource {
+  return { object, source, setBy: new Map(), previousIds: [] };
+}
+
+export function isObject(value: Json | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function deepCopy<T extends Json>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => deepCopy(v)) as T;
+  if (isObject(value)) {
+    const out: JsonObject = {};
+    for (const k of Object.keys(value)) out[k] = deepCopy(value[k]);
+    return out as T;
+  }
+  return value;
+}
+
+export function cloneResource(r: Resource): Resource {
+  return {
+    object: deepCopy(r.object),
+    source: r.source,
+    setBy: new Map(r.setBy),
+    previousIds: r.previousIds.slice(),
+    generated: r.generated ? { ...r.generated } : undefined,
+  };
+}
+
+/** Splits `apiVersion` into group and version: `apps/v1` -> (apps, v1); `v1` -> ('', v1). */
+export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const slash = apiVersion.lastIndexOf('/');
+  return slash < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
+function str(v: Json | undefined): string {
+  return typeof v === 'string' ? v : '';
+}
+
+export function resIdOf(object: JsonObject): ResId {
+  const meta = isObject(object.metadata) ? object.metadata : {};
+  const { group, version } = splitApiVersion(str(object.apiVersion));
+  return { group, version, kind: str(object.kind), name: str(meta.name), namespace: str(meta.namespace) };
+}
+
+export function resId(r: Resource): ResId {
+  return resIdOf(r.object);
+}
+
+/** kustomize's textual id, as in its error messages: `Deployment.v1.apps/my-app.staging`. */
+export function idString(id: ResId): string {
+  const gvk = [id.kind, id.version, id.group].filter((s, i) => i === 0 || s !== '').join('.');
+  const ns = id.namespace === '' ? '[noNs]' : id.namespace;
+  return `${gvk || '[noKind]'}/${id.name || '[noName]'}.${ns}`;
+}
+
+export function sameId(a: ResId, b: ResId): boolean {
+  return a.group === b.group && a.version === b.version && a.kind === b.kind && a.name === b.name && a.namespace === b.namespace;
+}
+
+/** Records that `origin` set the value at `path` (and thereby everything beneath it). */
+export function recordOrigin(r: Resource, path: ReadonlyArray<string | number>, origin: Origin): void {
+  const key = path.join('/');
+  // A value set again replaces the record of what was beneath it.
+  if (r.setBy.size > 0) {
+    const prefix = key + '/';
+    for (const k of r.setBy.keys()) if (k.startsWith(prefix)) r.setBy.delete(k);
+  }
+  r.setBy.set(key, origin);
+}
+
+/** The origin of the value at `path`: the nearest recorded ancestor, else the object's source. */
+export function originAt(r: Resource, path: ReadonlyArray<string | number>): Origin | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const o = r.setBy.get(path.slice(0, n).join('/'));
+    if (o) return o;
+  }
+  return undefined;
+}
+
+export function getPath(value: Json | undefined, path: ReadonlyArray<string | number>): Json | undefined {
+  let cur: Json | undefined = value;
+  for (const seg of path) {
+    if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
+    else if (isObject(cur) && typeof seg === 'string') cur = Object.prototype.hasOwnProperty.call(cur, seg) ? cur[seg] : undefined;
+    else return undefined;
+  }
+  return cur;
+}
