@@ -1,0 +1,653 @@
+// One kustomize build, read like the kustomization file it implements: load, accumulate resources,
+// generate, apply components, transform; then, at the top only, hash names, fix name references and sort.
+import * as path from 'path';
+import type { FileSystem } from './fs';
+import {
+  fieldRange,
+  findKustomizationFile,
+  joinPath,
+  listField,
+  readKustomization,
+  stringMapField,
+  type Kustomization,
+} from './kustomization';
+import { isWithin, normalize, resolveEntry, type LoadPolicy, type LoadRestrictor } from './loader';
+import { deepCopy, idString, isObject, makeResource, resId, sameId } from './resource';
+import { sortResources, type SortOptions } from './sort';
+import type { TransformContext } from './transformer';
+import type { Json, JsonObject, Origin, Problem, Range, ResId, Resource } from './types';
+import { parseYamlFileCached } from './yaml/parse';
+
+import { generateConfigMap, generateSecret, mergeGenerated, type GeneratorInput } from './generators';
+import { annotationsTransformer } from './transformers/annotations';
+import { hashSuffixTransformer } from './transformers/hashSuffix';
+import { imagesTransformer } from './transformers/images';
+import { labelsTransformer } from './transformers/labels';
+import { nameReferenceTransformer } from './transformers/nameReference';
+import { namespaceTransformer } from './transformers/namespace';
+import { patchesTransformer, type PatchConfig } from './transformers/patches';
+import { patchesJson6902Transformer } from './transformers/patchesJson6902';
+import { patchesStrategicMergeTransformer } from './transformers/patchesStrategicMerge';
+import { prefixSuffixTransformer } from './transformers/prefixSuffix';
+import { replacementsTransformer } from './transformers/replacements';
+import { replicasTransformer } from './transformers/replicas';
+
+export interface BuildOptions {
+  fs: FileSystem;
+  loadRestrictor: LoadRestrictor;
+  /** Real path of the repository root; nothing outside it is read. */
+  repoRoot: string;
+  /** The `--reorder` flag; a top-level `sortOptions` wins over it, like kustomize. */
+  reorder: 'legacy' | 'none';
+  enableManagedByLabel: boolean;
+}
+
+export interface BuildResult {
+  resources: Resource[];
+  problems: Problem[];
+  /** Every file the build read (kustomization files, resources, patches, generator inputs), for invalidation. */
+  filesRead: Set<string>;
+  /** Every kustomization (or Component) folder the build entered. */
+  kustomizationDirs: Set<string>;
+}
+
+/** kubectl v1.32's kustomize reports its version as "(devel)", and that is what its managed-by label says. */
+export const MANAGED_BY_VALUE = 'kustomize-(devel)';
+
+class Build {
+  readonly problems: Problem[] = [];
+  readonly filesRead = new Set<string>();
+  readonly kustomizationDirs = new Set<string>();
+  readonly policy: LoadPolicy;
+
+  constructor(readonly options: BuildOptions) {
+    this.policy = { fs: options.fs, restrictor: options.loadRestrictor, repoRoot: options.repoRoot };
+  }
+
+  error(code: string, message: string, file: string, range?: Range, related?: Problem['related']): void {
+    this.problems.push({ code, severity: 'error', message, file, range, related });
+  }
+
+  get failed(): boolean {
+    return this.problems.some((p) => p.severity === 'error');
+  }
+
+  readText(file: string): string | undefined {
+    const text = this.options.fs.readFile(file);
+    if (text !== undefined) this.filesRead.add(file);
+    return text;
+  }
+
+  loadKustomization(dir: string, referredFrom?: { file: string; range?: Range }): Kustomization | undefined {
+    const lookup = findKustomizationFile(this.options.fs, dir);
+    const at = referredFrom ?? { file: dir };
+    if (lookup.found === 'none') {
+      this.error(
+        'missing-kustomization',
+        `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dir}'`,
+        at.file,
+        referredFrom?.range,
+      );
+      return undefined;
+    }
+    if (lookup.found === 'many') {
+      this.error('multiple-kustomizations', `Found multiple kustomization files under: ${dir}`, lookup.files[1]);
+      return undefined;
+    }
+    const text = this.readText(lookup.file) ?? '';
+    const { kustomization, problems } = readKustomization(lookup.file, text);
+    this.problems.push(...problems);
+    if (kustomization) this.kustomizationDirs.add(dir);
+    return kustomization;
+  }
+
+  /**
+   * Builds the kustomization in `dir`. `ancestors` are the roots on the way here (for cycle detection);
+   * a Component works on its parent's accumulated resources instead of a fresh list.
+   */
+  buildTarget(k: Kustomization, ancestors: string[], inherited: Resource[] | undefined): Resource[] | undefined {
+    let resources: Resource[] = inherited ?? [];
+    const roots = [...ancestors, k.dir];
+
+    // Resources (and the legacy `bases`, appended after them as kustomize does).
+    const entries = [
+      ...listField(k, 'resources').map((e) => ({ ...e, field: 'resources' })),
+      ...listField(k, 'bases').map((e) => ({ ...e, field: 'bases' })),
+    ];
+    for (const entry of entries) {
+      const range = fieldRange(k, [entry.field, entry.index]);
+      if (typeof entry.value !== 'string') {
+        this.error('invalid-kustomization', `${entry.field} entries must be paths`, k.file, range);
+        continue;
+      }
+      const added = this.accumulateEntry(k, entry.value, range, roots);
+      if (added) resources = this.appendAll(resources, added, k.file, range);
+    }
+    if (this.failed) return undefined;
+
+    this.reportUnsupported(k);
+    if (this.failed) return undefined;
+
+    resources = this.runGenerators(k, resources);
+    if (this.failed) return undefined;
+
+    for (const entry of listField(k, 'components')) {
+      const range = fieldRange(k, ['components', entry.index]);
+      if (typeof entry.value !== 'string') {
+        this.error('invalid-kustomization', 'components entries must be paths', k.file, range);
+        continue;
+      }
+      const resolved = resolveEntry(this.policy, k.dir, entry.value);
+      if (!resolved.ok) {
+        this.error(resolved.code, `component ${resolved.message}`, k.file, range);
+        continue;
+      }
+      if (resolved.kind !== 'dir') {
+        this.error('invalid-component', `component '${entry.value}' must be a folder holding a kind: Component kustomization`, k.file, range);
+        continue;
+      }
+      const component = this.enterFolder(resolved.path, roots, k.file, range);
+      if (!component) continue;
+      if (component.kind !== 'Component') {
+        this.error(
+          'component-kind',
+          `expected kind 'Component' for path '${component.dir}' but got '${component.kind}'`,
+          k.file,
+          range,
+        );
+        continue;
+      }
+      const out = this.buildTarget(component, roots, resources);
+      if (!out) return undefined;
+      resources = out;
+    }
+    if (this.failed) return undefined;
+
+    resources = this.runTransformers(k, resources);
+    if (this.failed) return undefined;
+    return resources;
+  }
+
+  /** Enters a kustomization folder referred to from `file`, refusing cycles as kustomize does. */
+  enterFolder(dir: string, roots: string[], file: string, range: Range | undefined): Kustomization | undefined {
+    const real = normalize(this.options.fs.realPath(dir));
+    for (const visited of roots) {
+      const realVisited = normalize(this.options.fs.realPath(visited));
+      if (isWithin(realVisited, real)) {
+        this.error(
+          'include-cycle',
+          `cycle detected: candidate root '${real}' contains visited root '${realVisited}'`,
+          file,
+          range,
+        );
+        return undefined;
+      }
+    }
+    return this.loadKustomization(dir, { file, range });
+  }
+
+  accumulateEntry(k: Kustomization, ref: string, range: Range | undefined, roots: string[]): Resource[] | undefined {
+    const resolved = resolveEntry(this.policy, k.dir, ref);
+    if (!resolved.ok) {
+      this.error(resolved.code, `accumulating resources: ${resolved.message}`, k.file, range);
+      return undefined;
+    }
+    if (resolved.kind === 'file') return this.loadResourceFile(resolved.path, k.file, range);
+    if (path.posix.isAbsolute(ref)) {
+      this.error('absolute-path', `new root '${ref}' cannot be absolute`, k.file, range);
+      return undefined;
+    }
+    const sub = this.enterFolder(resolved.path, roots, k.file, range);
+    if (!sub) return undefined;
+    if (sub.kind === 'Component') {
+      this.error('component-kind', `expected kind != 'Component' for path '${sub.dir}'`, k.file, range);
+      return undefined;
+    }
+    return this.buildTarget(sub, roots, undefined);
+  }
+
+  /** The objects of a YAML file, `kind: List` items expanded. */
+  loadResourceFile(file: string, fromFile: string, fromRange: Range | undefined): Resource[] | undefined {
+    const text = this.readText(file);
+    if (text === undefined) {
+      this.error('missing-path', `cannot read '${file}'`, fromFile, fromRange);
+      return undefined;
+    }
+    const parsed = parseYamlFileCached(file, text);
+    if (parsed.problems.length > 0) {
+      this.problems.push(...parsed.problems);
+      if (parsed.problems.some((p) => p.severity === 'error')) return undefined;
+    }
+    const out: Resource[] = [];
+    for (const doc of parsed.documents) {
+      if (doc.value === null) continue;
+      if (!isObject(doc.value)) {
+        this.error('invalid-resource', `expected a map of fields for a Kubernetes object in '${file}'`, file, doc.range);
+        return undefined;
+      }
+      const objects = expandList(doc.value);
+      for (const [i, object] of objects.entries()) {
+        const source = { file, documentIndex: doc.index, range: objects.length > 1 ? doc.locate(['items', i]) ?? doc.range : doc.range };
+        const problem = validateObject(object);
+        if (problem) {
+          this.error('invalid-resource', `${problem} in '${file}'`, file, source.range);
+          return undefined;
+        }
+        out.push(makeResource(deepCopy(object), source));
+      }
+    }
+    return out;
+  }
+
+  appendAll(into: Resource[], added: Resource[], file: string, range: Range | undefined): Resource[] {
+    const seen = new Map(into.map((r) => [idKey(resId(r)), r]));
+    for (const r of added) {
+      const key = idKey(resId(r));
+      const existing = seen.get(key);
+      if (existing) {
+        this.error(
+          'duplicate-resource',
+          `may not add resource with an already registered id: ${idString(resId(r))}`,
+          r.source.file,
+          r.source.range,
+          [{ file: existing.source.file, range: existing.source.range, message: 'first defined here' }],
+        );
+        void file;
+        void range;
+        continue;
+      }
+      seen.set(key, r);
+      into.push(r);
+    }
+    return into;
+  }
+
+  reportUnsupported(k: Kustomization): void {
+    const unsupported: Record<string, string> = {
+      helmCharts: 'helm chart inflation needs helm and --enable-helm; Flux renders charts with HelmRelease instead',
+      helmChartInflationGenerator: 'helm chart inflation needs helm and --enable-helm',
+      generators: 'generator plugins are not run by the built-in renderer',
+      transformers: 'transformer plugins are not run by the built-in renderer',
+      validators: 'validator plugins are not run by the built-in renderer',
+    };
+    for (const [field, why] of Object.entries(unsupported)) {
+      const v = k.fields[field];
+      if (Array.isArray(v) && v.length > 0) {
+        this.error('unsupported-field', `'${field}' is not supported: ${why}; choose an external renderer in settings for this kustomization`, k.file, fieldRange(k, [field]));
+      }
+    }
+  }
+
+  origin(k: Kustomization, kind: Origin['kind'], step: string, pathInFile: ReadonlyArray<string | number>): Origin {
+    return { kind, step, file: k.file, range: fieldRange(k, pathInFile) };
+  }
+
+  context(k: Kustomization): TransformContext {
+    return { kustomizationFile: k.file, problems: this.problems };
+  }
+
+  runGenerators(k: Kustomization, resources: Resource[]): Resource[] {
+    const globalOptions = isObject(k.fields.generatorOptions) ? k.fields.generatorOptions : undefined;
+    const kinds: Array<['configMapGenerator' | 'secretGenerator', (i: GeneratorInput) => { resource?: Resource; problems: Problem[] }]> = [
+      ['configMapGenerator', generateConfigMap],
+      ['secretGenerator', generateSecret],
+    ];
+    for (const [field, generate] of kinds) {
+      for (const entry of listField(k, field)) {
+        const range = fieldRange(k, [field, entry.index]);
+        if (!isObject(entry.value)) {
+          this.error('invalid-kustomization', `${field} entries must be maps`, k.file, range);
+          continue;
+        }
+        const { resource, problems } = generate({
+          args: entry.value,
+          globalOptions,
+          namespace: typeof entry.value.namespace === 'string' ? entry.value.namespace : undefined,
+          origin: this.origin(k, 'generator', `${field}[${entry.index}]`, [field, entry.index]),
+          readFile: (rel) => this.readGeneratorFile(k, rel, range),
+          listDir: (rel) => {
+            const resolved = resolveEntry(this.policy, k.dir, rel);
+            return resolved.ok && resolved.kind === 'dir' ? this.options.fs.readDir(resolved.path) : undefined;
+          },
+        });
+        this.problems.push(...problems);
+        if (!resource) continue;
+        resources = this.absorbGenerated(resources, resource, k, range);
+      }
+    }
+    return resources;
+  }
+
+  readGeneratorFile(k: Kustomization, rel: string, range: Range | undefined): { text: string; file: string } | { problem: Problem } {
+    const resolved = resolveEntry(this.policy, k.dir, rel);
+    if (!resolved.ok || resolved.kind !== 'file') {
+      const message = resolved.ok ? `'${rel}' is a folder, not a file` : resolved.message;
+      return { problem: { code: resolved.ok ? 'missing-path' : resolved.code, severity: 'error', message, file: k.file, range } };
+    }
+    const text = this.readText(resolved.path);
+    if (text === undefined) {
+      return { problem: { code: 'missing-path', severity: 'error', message: `cannot read '${rel}'`, file: k.file, range } };
+    }
+    return { text, file: resolved.path };
+  }
+
+  /** A generated object joins the accumulation: created, or merged into / replacing one of the same id. */
+  absorbGenerated(resources: Resource[], generated: Resource, k: Kustomization, range: Range | undefined): Resource[] {
+    const id = resId(generated);
+    const behavior = generated.generated?.behavior ?? 'create';
+    const matches = resources.filter((r) => matchesAnyId(r, id));
+    if (behavior === 'create') {
+      if (matches.length > 0) {
+        this.error(
+          'duplicate-resource',
+          `may not add resource with an already registered id: ${idString(id)}; use behavior: merge or replace to change a ${id.kind} of a base`,
+          k.file,
+          range,
+        );
+        return resources;
+      }
+      resources.push(generated);
+      return resources;
+    }
+    if (matches.length !== 1) {
+      this.error(
+        'generator-no-base',
+        matches.length === 0
+          ? `id ${idString(id)} does not exist; cannot merge or replace`
+          : `id ${idString(id)} matches ${matches.length} objects; cannot merge or replace`,
+        k.file,
+        range,
+      );
+      return resources;
+    }
+    const outcome = mergeGenerated(matches[0], generated);
+    if (!outcome.resource) {
+      this.error('generator-merge', outcome.problem ?? `cannot ${behavior} ${idString(id)}`, k.file, range);
+      return resources;
+    }
+    return resources.map((r) => (r === matches[0] ? outcome.resource! : r));
+  }
+
+  runTransformers(k: Kustomization, resources: Resource[]): Resource[] {
+    const ctx = this.context(k);
+    const f = k.fields;
+
+    const psm = listField(k, 'patchesStrategicMerge');
+    if (psm.length > 0) {
+      const configs = psm.flatMap((e) => this.legacyStrategicMergeConfig(k, e.value, e.index));
+      resources = patchesStrategicMergeTransformer(resources, configs, ctx);
+      if (this.failed) return resources;
+    }
+    const patches = listField(k, 'patches');
+    if (patches.length > 0) {
+      const configs = patches.flatMap((e) => this.patchConfig(k, 'patches', e.value, e.index));
+      if (this.failed) return resources;
+      resources = patchesTransformer(resources, configs, ctx);
+      if (this.failed) return resources;
+    }
+    if (typeof f.namespace === 'string' && f.namespace !== '') {
+      resources = namespaceTransformer(resources, { namespace: f.namespace, origin: this.origin(k, 'transformer', 'namespace', ['namespace']) }, ctx);
+    }
+    const prefix = typeof f.namePrefix === 'string' ? f.namePrefix : '';
+    const suffix = typeof f.nameSuffix === 'string' ? f.nameSuffix : '';
+    if (prefix !== '' || suffix !== '') {
+      resources = prefixSuffixTransformer(
+        resources,
+        { prefix, suffix, origin: this.origin(k, 'transformer', prefix ? 'namePrefix' : 'nameSuffix', [prefix ? 'namePrefix' : 'nameSuffix']) },
+        ctx,
+      );
+    }
+    for (const entry of listField(k, 'labels')) {
+      if (!isObject(entry.value)) {
+        this.error('invalid-kustomization', 'labels entries must be maps with pairs', k.file, fieldRange(k, ['labels', entry.index]));
+        continue;
+      }
+      const pairs = isObject(entry.value.pairs) ? stringRecord(entry.value.pairs) : {};
+      resources = labelsTransformer(
+        resources,
+        {
+          pairs,
+          includeSelectors: entry.value.includeSelectors === true,
+          includeTemplates: entry.value.includeTemplates === true,
+          fields: Array.isArray(entry.value.fields) ? (entry.value.fields.filter(isObject) as never) : undefined,
+          origin: this.origin(k, 'transformer', `labels[${entry.index}]`, ['labels', entry.index]),
+        },
+        ctx,
+      );
+    }
+    const commonLabels = stringMapField(k, 'commonLabels');
+    if (commonLabels && Object.keys(commonLabels).length > 0) {
+      resources = labelsTransformer(
+        resources,
+        { pairs: commonLabels, includeSelectors: true, includeTemplates: true, legacyCommonLabels: true, origin: this.origin(k, 'transformer', 'commonLabels', ['commonLabels']) },
+        ctx,
+      );
+    }
+    const commonAnnotations = stringMapField(k, 'commonAnnotations');
+    if (commonAnnotations && Object.keys(commonAnnotations).length > 0) {
+      resources = annotationsTransformer(resources, { annotations: commonAnnotations, origin: this.origin(k, 'transformer', 'commonAnnotations', ['commonAnnotations']) }, ctx);
+    }
+    const json6902 = listField(k, 'patchesJson6902');
+    if (json6902.length > 0) {
+      const configs = json6902.flatMap((e) => this.patchConfig(k, 'patchesJson6902', e.value, e.index));
+      if (this.failed) return resources;
+      resources = patchesJson6902Transformer(resources, configs, ctx);
+      if (this.failed) return resources;
+    }
+    const replicas = listField(k, 'replicas').map((e) => e.value).filter(isObject);
+    if (replicas.length > 0) {
+      resources = replicasTransformer(resources, { replicas, origin: this.origin(k, 'transformer', 'replicas', ['replicas']) }, ctx);
+    }
+    const images = [...listField(k, 'images'), ...listField(k, 'imageTags')].map((e) => e.value).filter(isObject);
+    if (images.length > 0) {
+      resources = imagesTransformer(resources, { images, origin: this.origin(k, 'transformer', 'images', ['images']) }, ctx);
+    }
+    const replacements = this.replacementEntries(k);
+    if (replacements.length > 0) {
+      resources = replacementsTransformer(resources, { replacements, origin: this.origin(k, 'replacement', 'replacements', ['replacements']) }, ctx);
+    }
+    return resources;
+  }
+
+  /** `replacements` entries are inline, or `- path: file.yaml` holding a list of them. */
+  replacementEntries(k: Kustomization): JsonObject[] {
+    const out: JsonObject[] = [];
+    for (const entry of listField(k, 'replacements')) {
+      const range = fieldRange(k, ['replacements', entry.index]);
+      if (!isObject(entry.value)) {
+        this.error('invalid-kustomization', 'replacements entries must be maps', k.file, range);
+        continue;
+      }
+      if (typeof entry.value.path === 'string') {
+        const read = this.readGeneratorFile(k, entry.value.path, range);
+        if ('problem' in read) {
+          this.problems.push(read.problem);
+          continue;
+        }
+        const parsed = parseYamlFileCached(read.file, read.text);
+        this.problems.push(...parsed.problems);
+        for (const doc of parsed.documents) {
+          const v = doc.value;
+          if (Array.isArray(v)) out.push(...(v.filter(isObject) as JsonObject[]));
+          else if (isObject(v)) out.push(v);
+        }
+        continue;
+      }
+      out.push(entry.value);
+    }
+    return out;
+  }
+
+  patchConfig(k: Kustomization, field: 'patches' | 'patchesJson6902', value: Json, index: number): PatchConfig[] {
+    const range = fieldRange(k, [field, index]);
+    if (!isObject(value)) {
+      this.error('invalid-kustomization', `${field} entries must be maps with path or patch`, k.file, range);
+      return [];
+    }
+    const allowed = field === 'patches' ? ['path', 'patch', 'target', 'options'] : ['path', 'patch', 'target', 'op'];
+    for (const key of Object.keys(value)) {
+      if (!allowed.includes(key)) {
+        this.error('unknown-field', `invalid Kustomization: json: unknown field "${key}"`, k.file, fieldRange(k, [field, index, key]));
+      }
+    }
+    const origin = this.origin(k, 'patch', `${field}[${index}]`, [field, index]);
+    const target = isObject(value.target) ? (stringRecord(value.target) as PatchConfig['target']) : undefined;
+    const options = isObject(value.options)
+      ? { allowNameChange: value.options.allowNameChange === true, allowKindChange: value.options.allowKindChange === true }
+      : undefined;
+    const hasPath = typeof value.path === 'string' && value.path !== '';
+    const hasPatch = typeof value.patch === 'string' && value.patch !== '';
+    if (hasPath && hasPatch) {
+      this.error('invalid-patch', 'patch and path can\'t be set at the same time', k.file, range);
+      return [];
+    }
+    if (!hasPath && !hasPatch) {
+      this.error('invalid-patch', 'must specify one of patch and path in ' + field, k.file, range);
+      return [];
+    }
+    if (hasPath) {
+      const read = this.readGeneratorFile(k, value.path as string, fieldRange(k, [field, index, 'path']));
+      if ('problem' in read) {
+        this.problems.push(read.problem);
+        return [];
+      }
+      return [{ text: read.text, file: read.file, target, options, origin }];
+    }
+    const patchRange = k.document.locate([field, index, 'patch']);
+    return [{ text: value.patch as string, file: k.file, lineOffset: inlineLineOffset(patchRange), target, options, origin }];
+  }
+
+  /** A `patchesStrategicMerge` entry is a path when such a file exists, else inline YAML. */
+  legacyStrategicMergeConfig(k: Kustomization, value: Json, index: number): PatchConfig[] {
+    const range = fieldRange(k, ['patchesStrategicMerge', index]);
+    if (typeof value !== 'string') {
+      this.error('invalid-kustomization', 'patchesStrategicMerge entries must be paths or inline YAML text', k.file, range);
+      return [];
+    }
+    const origin = this.origin(k, 'patch', `patchesStrategicMerge[${index}]`, ['patchesStrategicMerge', index]);
+    const looksInline = value.includes('\n') || /^\s*\{/.test(value);
+    if (!looksInline) {
+      const read = this.readGeneratorFile(k, value, range);
+      if ('problem' in read) {
+        this.problems.push(read.problem);
+        return [];
+      }
+      return [{ text: read.text, file: read.file, origin }];
+    }
+    return [{ text: value, file: k.file, lineOffset: inlineLineOffset(range), origin }];
+  }
+}
+
+function inlineLineOffset(range: Range | undefined): number | undefined {
+  // A block scalar's text starts on the line after its indicator.
+  return range ? range.start.line + 1 : undefined;
+}
+
+function stringRecord(o: JsonObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== null && !isObject(v) && !Array.isArray(v)) out[k] = String(v);
+  return out;
+}
+
+function idKey(id: ResId): string {
+  return `${id.group}|${id.version}|${id.kind}|${id.namespace}|${id.name}`;
+}
+
+/** kustomize matches generator merges against an object's current id or any id it had before. */
+function matchesAnyId(r: Resource, id: ResId): boolean {
+  const same = (a: ResId) => a.group === id.group && a.kind === id.kind && a.name === id.name && a.namespace === id.namespace;
+  return same(resId(r)) || r.previousIds.some(same);
+}
+
+function expandList(value: JsonObject): JsonObject[] {
+  if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
+    return value.items.filter(isObject) as JsonObject[];
+  }
+  return [value];
+}
+
+function validateObject(o: JsonObject): string | undefined {
+  if (typeof o.kind !== 'string' || o.kind === '') return 'missing kind';
+  if (!isObject(o.metadata)) return 'missing metadata';
+  if (typeof o.metadata.name !== 'string' || o.metadata.name === '') {
+    if (!(typeof o.metadata.generateName === 'string' && o.metadata.generateName !== '')) return 'missing metadata.name';
+  }
+  return undefined;
+}
+
+/** Builds the kustomization folder `dir` completely: what `kustomize build dir` prints, as resources. */
+export function buildKustomization(dir: string, options: BuildOptions): BuildResult {
+  const b = new Build(options);
+  const root = normalize(dir);
+  const finish = (resources: Resource[]): BuildResult => ({
+    resources,
+    problems: b.problems,
+    filesRead: b.filesRead,
+    kustomizationDirs: b.kustomizationDirs,
+  });
+  if (!isWithin(normalize(options.fs.realPath(root)), options.repoRoot)) {
+    b.error('path-outside-repo', `'${root}' is outside the repository root '${options.repoRoot}'`, root);
+    return finish([]);
+  }
+  const k = b.loadKustomization(root);
+  if (!k) return finish([]);
+  if (k.kind === 'Component') {
+    // kustomize builds a lone Component like a Kustomization.
+  }
+  let resources = b.buildTarget(k, [], undefined);
+  if (!resources || b.failed) return finish([]);
+
+  const ctx: TransformContext = { kustomizationFile: k.file, problems: b.problems };
+  const top: Origin = { kind: 'transformer', step: 'build', file: k.file };
+  resources = hashSuffixTransformer(resources, { origin: { ...top, step: 'name hash suffix' } }, ctx);
+  resources = nameReferenceTransformer(resources, { origin: { ...top, step: 'name references' } }, ctx);
+  if (b.failed) return finish([]);
+  resources = resources.filter((r) => !isLocalConfig(r.object));
+
+  const sortOptions = readSortOptions(k, b);
+  if (b.failed) return finish([]);
+  resources = sortResources(resources, sortOptions ?? (options.reorder === 'legacy' ? { order: 'legacy' } : { order: 'fifo' }));
+
+  const managedBy = options.enableManagedByLabel || listField(k, 'buildMetadata').some((e) => e.value === 'managedByLabel');
+  if (managedBy) for (const r of resources) setManagedBy(r.object);
+  return finish(resources);
+}
+
+function isLocalConfig(o: JsonObject): boolean {
+  const meta = o.metadata;
+  if (!isObject(meta) || !isObject(meta.annotations)) return false;
+  const v = meta.annotations['config.kubernetes.io/local-config'];
+  return v === 'true' || v === true;
+}
+
+function setManagedBy(o: JsonObject): void {
+  if (!isObject(o.metadata)) o.metadata = {};
+  const meta = o.metadata as JsonObject;
+  if (!isObject(meta.labels)) meta.labels = {};
+  (meta.labels as JsonObject)['app.kubernetes.io/managed-by'] = MANAGED_BY_VALUE;
+}
+
+function readSortOptions(k: Kustomization, b: Build): SortOptions | undefined {
+  const so = k.fields.sortOptions;
+  if (!isObject(so)) return undefined;
+  const order = so.order;
+  const range = fieldRange(k, ['sortOptions']);
+  if (order !== 'legacy' && order !== 'fifo') {
+    b.error('invalid-kustomization', "the field 'sortOptions.order' must be one of [fifo, legacy]", k.file, range);
+    return undefined;
+  }
+  const legacy = so.legacySortOptions;
+  if (order === 'fifo') {
+    if (legacy !== undefined && legacy !== null) {
+      b.error('invalid-kustomization', "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'", k.file, range);
+    }
+    return { order: 'fifo' };
+  }
+  if (isObject(legacy)) {
+    const list = (v: Json | undefined) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+    return { order: 'legacy', orderFirst: list(legacy.orderFirst), orderLast: list(legacy.orderLast) };
+  }
+  return { order: 'legacy' };
+}
+
+export { joinPath, sameId };

@@ -1,0 +1,213 @@
+// A kustomization file as kustomize v5 reads it: the accepted file names, the known fields (unknown ones are
+// errors, as with kustomize's strict decoding), and the legacy fields folded into their successors.
+import type { FileSystem } from './fs';
+import { isObject } from './resource';
+import type { Json, JsonObject, Problem, Range } from './types';
+import { parseYamlFileCached, type ParsedDocument } from './yaml/parse';
+
+/** In the order kustomize tries them; more than one in a folder is an error. */
+export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+
+export const KUSTOMIZATION_API_VERSION = 'kustomize.config.k8s.io/v1beta1';
+export const COMPONENT_API_VERSION = 'kustomize.config.k8s.io/v1alpha1';
+
+/** Top-level fields of kustomize v5.5's Kustomization type, with the shape each must have. */
+export const KUSTOMIZATION_FIELDS: Record<string, 'string' | 'list' | 'map' | 'any'> = {
+  apiVersion: 'string',
+  kind: 'string',
+  metadata: 'map',
+  openapi: 'map',
+  namePrefix: 'string',
+  nameSuffix: 'string',
+  namespace: 'string',
+  commonLabels: 'map',
+  labels: 'list',
+  commonAnnotations: 'map',
+  patchesStrategicMerge: 'list',
+  patchesJson6902: 'list',
+  patches: 'list',
+  images: 'list',
+  imageTags: 'list',
+  replacements: 'list',
+  replicas: 'list',
+  vars: 'list',
+  sortOptions: 'map',
+  resources: 'list',
+  components: 'list',
+  crds: 'list',
+  bases: 'list',
+  configMapGenerator: 'list',
+  secretGenerator: 'list',
+  helmGlobals: 'map',
+  helmCharts: 'list',
+  helmChartInflationGenerator: 'list',
+  generatorOptions: 'map',
+  configurations: 'list',
+  generators: 'list',
+  transformers: 'list',
+  validators: 'list',
+  buildMetadata: 'list',
+};
+
+/** Fields kustomize still reads but tells users to migrate away from. */
+export const DEPRECATED_FIELDS: Record<string, string> = {
+  bases: 'resources',
+  imageTags: 'images',
+  patchesStrategicMerge: 'patches',
+  patchesJson6902: 'patches',
+  commonLabels: 'labels',
+  vars: 'replacements',
+};
+
+export interface Kustomization {
+  file: string;
+  dir: string;
+  kind: 'Kustomization' | 'Component';
+  /** The parsed document, for ranges of fields and entries. */
+  document: ParsedDocument;
+  /** The fields as written, legacy names included (keys normalised to kustomize's spelling). */
+  fields: JsonObject;
+}
+
+/** Range of a field or an entry of the kustomization (`['resources', 2]`), falling back to the document. */
+export function fieldRange(k: Kustomization, path: ReadonlyArray<string | number>): Range | undefined {
+  return k.document.locate(path) ?? k.document.range;
+}
+
+export type KustomizationFileLookup =
+  | { found: 'one'; file: string }
+  | { found: 'none' }
+  | { found: 'many'; files: string[] };
+
+export function findKustomizationFile(fs: FileSystem, dir: string): KustomizationFileLookup {
+  const files = KUSTOMIZATION_FILE_NAMES.map((n) => joinPath(dir, n)).filter((f) => fs.kind(f) === 'file');
+  if (files.length === 0) return { found: 'none' };
+  if (files.length > 1) return { found: 'many', files };
+  return { found: 'one', file: files[0] };
+}
+
+export function joinPath(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : dir + '/' + name;
+}
+
+const lowerCaseFields = new Map(Object.keys(KUSTOMIZATION_FIELDS).map((f) => [f.toLowerCase(), f]));
+
+/**
+ * Reads and validates a kustomization file. Problems are kustomize's load errors: invalid YAML, unknown
+ * field, a field of the wrong shape, wrong kind or apiVersion, an empty file.
+ */
+export function readKustomization(file: string, text: string): { kustomization?: Kustomization; problems: Problem[] } {
+  const parsed = parseYamlFileCached(file, text);
+  const problems: Problem[] = [...parsed.problems];
+  if (problems.some((p) => p.severity === 'error')) return { problems };
+  const dir = file.slice(0, file.lastIndexOf('/')) || '/';
+  const docs = parsed.documents.filter((d) => d.value !== null);
+  const document = docs[0] ?? parsed.documents[0];
+  if (docs.length > 1) {
+    problems.push({
+      code: 'invalid-kustomization',
+      severity: 'error',
+      message: 'a kustomization file holds one YAML document; this one has several',
+      file,
+      range: docs[1].range,
+    });
+    return { problems };
+  }
+  const value: Json = document ? document.value : null;
+  if (value === null || (isObject(value) && Object.keys(value).length === 0)) {
+    problems.push({
+      code: 'empty-kustomization',
+      severity: 'error',
+      message: 'kustomization.yaml is empty',
+      file,
+      range: document?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    });
+    return { problems };
+  }
+  if (!isObject(value)) {
+    problems.push({
+      code: 'invalid-kustomization',
+      severity: 'error',
+      message: 'invalid Kustomization: the file must hold a map of fields',
+      file,
+      range: document.range,
+    });
+    return { problems };
+  }
+
+  const fields: JsonObject = {};
+  for (const [key, v] of Object.entries(value)) {
+    // kustomize decodes through encoding/json, whose field matching ignores case.
+    const known = Object.prototype.hasOwnProperty.call(KUSTOMIZATION_FIELDS, key) ? key : lowerCaseFields.get(key.toLowerCase());
+    const range = document.locate([key], { key: true });
+    if (!known) {
+      problems.push({
+        code: 'unknown-field',
+        severity: 'error',
+        message: `invalid Kustomization: json: unknown field "${key}"`,
+        file,
+        range,
+      });
+      continue;
+    }
+    if (v === null) continue;
+    const shape = KUSTOMIZATION_FIELDS[known];
+    const ok =
+      shape === 'any' ||
+      (shape === 'string' && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) ||
+      (shape === 'list' && Array.isArray(v)) ||
+      (shape === 'map' && isObject(v));
+    if (!ok) {
+      problems.push({
+        code: 'invalid-kustomization',
+        severity: 'error',
+        message: `invalid Kustomization: field "${known}" must be ${shape === 'list' ? 'a list' : shape === 'map' ? 'a map' : 'a string'}`,
+        file,
+        range: document.locate([key]) ?? range,
+      });
+      continue;
+    }
+    fields[known] = shape === 'string' ? String(v) : v;
+  }
+  if (problems.length > 0) return { problems };
+
+  const kindValue = typeof fields.kind === 'string' && fields.kind !== '' ? fields.kind : 'Kustomization';
+  if (kindValue !== 'Kustomization' && kindValue !== 'Component') {
+    problems.push({
+      code: 'invalid-kustomization',
+      severity: 'error',
+      message: `Failed to read kustomization file under ${dir}: kind should be Kustomization or Component`,
+      file,
+      range: document.locate(['kind']),
+    });
+    return { problems };
+  }
+  const requiredVersion = kindValue === 'Component' ? COMPONENT_API_VERSION : KUSTOMIZATION_API_VERSION;
+  if (typeof fields.apiVersion === 'string' && fields.apiVersion !== '' && fields.apiVersion !== requiredVersion) {
+    problems.push({
+      code: 'invalid-kustomization',
+      severity: 'error',
+      message: `Failed to read kustomization file under ${dir}: apiVersion for ${kindValue} should be ${requiredVersion}`,
+      file,
+      range: document.locate(['apiVersion']),
+    });
+    return { problems };
+  }
+  return { kustomization: { file, dir, kind: kindValue, document, fields }, problems };
+}
+
+/** A list field's entries with their index, skipping nulls. */
+export function listField(k: Kustomization, name: string): Array<{ value: Json; index: number }> {
+  const v = k.fields[name];
+  if (!Array.isArray(v)) return [];
+  return v.map((value, index) => ({ value, index })).filter((e) => e.value !== null);
+}
+
+/** A map field of strings (labels, annotations): values rendered as kustomize's map[string]string decoding does. */
+export function stringMapField(k: Kustomization, name: string): Record<string, string> | undefined {
+  const v = k.fields[name];
+  if (!isObject(v)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [key, val] of Object.entries(v)) out[key] = val === null ? '' : typeof val === 'string' ? val : String(val);
+  return out;
+}

@@ -1,0 +1,57 @@
+// The renderer's front door: render a kustomization folder to what `kubectl kustomize` prints.
+import * as path from 'path';
+import { buildKustomization, type BuildResult } from './build';
+import { nodeFileSystem, type FileSystem } from './fs';
+import { normalize } from './loader';
+import type { LoadRestrictor } from './loader';
+import type { Problem, Resource } from './types';
+import { emitDocuments } from './yaml/emit';
+
+export interface RenderOptions {
+  loadRestrictor: 'rootOnly' | 'none';
+  reorder: 'legacy' | 'none';
+  enableManagedByLabel: boolean;
+  /** Nothing outside it is ever read. Defaults to the enclosing git work tree, else the file-system root. */
+  repoRoot?: string;
+  fs?: FileSystem;
+}
+
+export interface RenderOutput {
+  /** Exactly what `kubectl kustomize` prints on stdout; undefined when the build failed. */
+  yaml?: string;
+  resources: Resource[];
+  problems: Problem[];
+  filesRead: Set<string>;
+}
+
+/** The nearest folder at or above `dir` holding `.git`, or undefined. */
+export function findRepoRoot(fs: FileSystem, dir: string): string | undefined {
+  let cur = normalize(dir);
+  for (let i = 0; i < 256; i++) {
+    if (fs.kind(cur + (cur.endsWith('/') ? '' : '/') + '.git')) return cur;
+    const parent = path.posix.dirname(cur);
+    if (parent === cur) return undefined;
+    cur = parent;
+  }
+  return undefined;
+}
+
+export function renderKustomization(dir: string, options: Partial<RenderOptions> = {}): RenderOutput {
+  const fs = options.fs ?? nodeFileSystem;
+  const abs = normalize(path.resolve(dir));
+  const repoRoot = normalize(fs.realPath(options.repoRoot ?? findRepoRoot(fs, abs) ?? '/'));
+  const result: BuildResult = buildKustomization(abs, {
+    fs,
+    loadRestrictor: (options.loadRestrictor ?? 'rootOnly') as LoadRestrictor,
+    repoRoot,
+    reorder: options.reorder ?? 'legacy',
+    enableManagedByLabel: options.enableManagedByLabel ?? false,
+  });
+  const failed = result.problems.some((p) => p.severity === 'error');
+  return {
+    yaml: failed ? undefined : emitDocuments(result.resources.map((r) => r.object)),
+    resources: failed ? [] : result.resources,
+    problems: result.problems,
+    filesRead: result.filesRead,
+  };
+}
