@@ -53,9 +53,10 @@ export function resId(r: Resource): ResId {
 
 /** kustomize's textual id, as in its error messages: `Deployment.v1.apps/my-app.staging`. */
 export function idString(id: ResId): string {
-  const gvk = [id.kind, id.version, id.group].filter((s, i) => i === 0 || s !== '').join('.');
+  // kustomize v5 spells every missing part out: `Service.v1.[noGrp]/app.[noNs]`.
+  const gvk = `${id.kind || '[noKind]'}.${id.version || '[noVer]'}.${id.group || '[noGrp]'}`;
   const ns = id.namespace === '' ? '[noNs]' : id.namespace;
-  return `${gvk || '[noKind]'}/${id.name || '[noName]'}.${ns}`;
+  return `${gvk}/${id.name || '[noName]'}.${ns}`;
 }
 
 export function sameId(a: ResId, b: ResId): boolean {
