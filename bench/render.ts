@@ -1,0 +1,129 @@
+// bench/render: the built-in renderer against `kubectl kustomize`, measured in the same run.
+// For each target: warm in-process render (median of repeated renders after warm-up), a cold
+// `fluxenv render` process, and a `kubectl kustomize` process; times, ratios and peak memory.
+// Usage: npm run bench:render [-- --apps 200 --runs 5]
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { renderKustomization } from '../server/src/kustomize/render';
+
+const repo = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const apps = opt('apps', 200);
+const runs = opt('runs', 5);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Wall time and peak RSS (KiB, when /usr/bin/time is there) of a process. */
+function runProcess(cmd: string, cmdArgs: string[]): { ms: number; peakKiB?: number; ok: boolean; stdout: string } {
+  const t0 = process.hrtime.bigint();
+  const r = timeBin
+    ? spawnSync(timeBin, ['-f', '%M', cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync(cmd, cmdArgs, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  let peakKiB: number | undefined;
+  if (timeBin) {
+    const lines = (r.stderr ?? '').trim().split('\n');
+    peakKiB = Number(lines[lines.length - 1]);
+  }
+  return { ms, peakKiB, ok: r.status === 0, stdout: r.stdout ?? '' };
+}
+
+interface Row {
+  target: string;
+  objects: number;
+  warmMs: number;
+  coldMs: number;
+  kubectlMs: number;
+  coldPeakMiB?: number;
+  kubectlPeakMiB?: number;
+  identical: boolean;
+}
+
+function bench(label: string, dir: string): Row {
+  const first = renderKustomization(dir);
+  if (first.yaml === undefined) {
+    throw new Error(`${label}: render failed: ${first.problems.map((p) => p.message).join('; ')}`);
+  }
+  for (let i = 0; i < 3; i++) renderKustomization(dir);
+  const warm: number[] = [];
+  const warmRuns = Math.max(runs * 4, 10);
+  for (let i = 0; i < warmRuns; i++) {
+    const t0 = process.hrtime.bigint();
+    renderKustomization(dir);
+    warm.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const cold: ReturnType<typeof runProcess>[] = [];
+  const kube: ReturnType<typeof runProcess>[] = [];
+  for (let i = 0; i < runs; i++) {
+    cold.push(runProcess(process.execPath, [path.join(repo, 'dist/cli.js'), 'render', dir]));
+    kube.push(runProcess('kubectl', ['kustomize', dir]));
+  }
+  const peak = (xs: ReturnType<typeof runProcess>[]) => {
+    const v = xs.map((x) => x.peakKiB ?? 0);
+    return timeBin ? Math.max(...v) / 1024 : undefined;
+  };
+  return {
+    target: label,
+    objects: first.resources.length,
+    warmMs: median(warm),
+    coldMs: median(cold.map((c) => c.ms)),
+    kubectlMs: median(kube.map((k) => k.ms)),
+    coldPeakMiB: peak(cold),
+    kubectlPeakMiB: peak(kube),
+    identical: kube[0].ok && kube[0].stdout === first.yaml,
+  };
+}
+
+function main(): void {
+  if (!fs.existsSync(path.join(repo, 'dist/cli.js'))) throw new Error('run `npm run build` first (npm run bench:render does)');
+  if (spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status !== 0) {
+    throw new Error('kubectl is not on PATH: the benchmark compares with `kubectl kustomize`');
+  }
+  const seed = path.join(repo, 'test/parity/fixtures/seed-fleet');
+  const targets: Array<[string, string]> = [
+    ['seed apps/staging', path.join(seed, 'apps/staging')],
+    ['seed apps/production', path.join(seed, 'apps/production')],
+  ];
+  const fleet = fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-bench-'));
+  // The generator is plain JavaScript so that other benchmarks and scripts share it.
+  const gen = spawnSync(process.execPath, [path.join(repo, 'bench/generate-fleet.mjs'), fleet, String(apps)], { stdio: 'inherit' });
+  if (gen.status !== 0) throw new Error('fleet generation failed');
+  for (const env of ['dev', 'staging', 'production']) targets.push([`fleet ${apps} apps ${env}`, path.join(fleet, 'apps', env)]);
+
+  const rows = targets.map(([label, dir]) => bench(label, dir));
+  fs.rmSync(fleet, { recursive: true, force: true });
+
+  const pad = (s: string, n: number) => s.padEnd(n);
+  const num = (x: number | undefined, d = 1) => (x === undefined ? 'n/a' : x.toFixed(d));
+  console.log(`\nbench/render  (median; warm = in-process after warm-up, ${Math.max(runs * 4, 10)} runs; cold and kubectl = ${runs} process runs)`);
+  console.log(
+    pad('target', 28) + pad('objects', 9) + pad('warm ms', 10) + pad('cold ms', 10) + pad('kubectl ms', 12) +
+      pad('kubectl/warm', 14) + pad('kubectl/cold', 14) + pad('cold MiB', 10) + pad('kubectl MiB', 13) + 'same output',
+  );
+  for (const r of rows) {
+    console.log(
+      pad(r.target, 28) + pad(String(r.objects), 9) + pad(num(r.warmMs, 2), 10) + pad(num(r.coldMs), 10) + pad(num(r.kubectlMs), 12) +
+        pad(num(r.kubectlMs / r.warmMs) + 'x', 14) + pad(num(r.kubectlMs / r.coldMs, 2) + 'x', 14) +
+        pad(num(r.coldPeakMiB), 10) + pad(num(r.kubectlPeakMiB), 13) + (r.identical ? 'yes' : 'NO'),
+    );
+  }
+  const mem = process.memoryUsage();
+  console.log(`\nbenchmark process: rss ${(mem.rss / 1048576).toFixed(0)} MiB, heap used ${(mem.heapUsed / 1048576).toFixed(0)} MiB, peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  console.log('targets: warm in-process >= 50x faster than kubectl; cold fluxenv render no slower than kubectl');
+  const warmOk = rows.every((r) => r.kubectlMs / r.warmMs >= 50);
+  const coldOk = rows.every((r) => r.coldMs <= r.kubectlMs);
+  console.log(`warm target ${warmOk ? 'met' : 'NOT met'}; cold target ${coldOk ? 'met' : 'NOT met'}`);
+}
+
+main();
