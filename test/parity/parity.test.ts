@@ -102,7 +102,7 @@ function discoverTargets(): BuildTarget[] {
         expect: spec.expect ?? config.expect ?? 'success',
         configError: error,
       };
-      if (FILTER && !`${fixture}/${target.target}`.includes(FILTER)) continue;
+      if (FILTER && !targetTitle(target).includes(FILTER)) continue;
       targets.push(target);
     }
   }
@@ -137,6 +137,11 @@ function optionsFromArgs(args: readonly string[], fixtureDir: string): { options
     }
   }
   return { options };
+}
+
+/** `<fixture>/<target>`, plus the flags when a fixture builds one target several ways. */
+function targetTitle(t: BuildTarget): string {
+  return `${t.fixture}/${t.target}${t.args.length > 0 ? ` [${t.args.join(' ')}]` : ''}`;
 }
 
 function kubectlAvailable(): boolean {
@@ -266,7 +271,7 @@ describe('parity with kubectl kustomize', function () {
   });
 
   for (const t of targets) {
-    it(`${t.fixture}/${t.target}`, function () {
+    it(targetTitle(t), function () {
       tally.targets++;
       if (t.configError) assert.fail(`${t.fixture}: ${t.configError}`);
       const { options, error: argsError } = optionsFromArgs(t.args, t.fixtureDir);
@@ -278,7 +283,7 @@ describe('parity with kubectl kustomize', function () {
       if (kubectlFailed) tally.oracleError++;
       else tally.oracleOk++;
       const oracleSummary = kubectlFailed ? `kubectl failed (exit ${want.exitCode}): ${want.stderr.trim()}` : 'kubectl succeeded';
-      if (ORACLE_ONLY) console.log(`  [oracle] ${t.fixture}/${t.target}: exit ${want.exitCode}${kubectlFailed ? ` ${want.stderr.trim()}` : ''}`);
+      if (ORACLE_ONLY) console.log(`  [oracle] ${targetTitle(t)}: exit ${want.exitCode}${kubectlFailed ? ` ${want.stderr.trim()}` : ''}`);
       assert.equal(
         kubectlFailed ? 'error' : 'success',
         t.expect,
@@ -307,7 +312,7 @@ describe('parity with kubectl kustomize', function () {
         const mentioned = tokens.filter((tok) => said.includes(tok));
         if (tokens.length > 0 && mentioned.length === 0) {
           softNotes.push(
-            `  [soft] ${t.fixture}/${t.target}: our error does not mention any of ${tokens.map((x) => `'${x}'`).join(', ')}\n` +
+            `  [soft] ${targetTitle(t)}: our error does not mention any of ${tokens.map((x) => `'${x}'`).join(', ')}\n` +
               `         kubectl: ${want.stderr.trim()}\n         ours:    ${ourErrors[0].message}`,
           );
         }
