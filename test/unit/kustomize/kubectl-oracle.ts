@@ -1,0 +1,64 @@
+// Test helper: runs the real `kubectl kustomize` on a temporary folder so that tests can compare our
+// renderer with kustomize v5.5 itself.
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import type { JsonObject } from '../../../server/src/kustomize/types';
+
+let available: boolean | undefined;
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+export function kubectlAvailable(): boolean {
+  if (available === undefined) {
+    try {
+      execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+      available = true;
+    } catch {
+      available = false;
+    }
+  }
+  return available;
+}
+
+/** Call in a `before`: fails in CI without kubectl, otherwise skips loudly. */
+export function requireKubectl(ctx: Mocha.Context): void {
+  if (kubectlAvailable()) return;
+  if (process.env.CI) throw new Error('kubectl is required in CI for differential tests');
+  console.warn('SKIPPED: kubectl not found');
+  ctx.skip();
+}
+
+export interface OracleResult {
+  objects?: JsonObject[];
+  error?: string;
+  dir: string;
+}
+
+/** Writes `files` (relative paths) to a fresh temp folder and runs `kubectl kustomize` on it. */
+export function kustomize(files: Record<string, string | Uint8Array>): OracleResult {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-oracle-'));
+  tempDirs.push(dir);
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+  const run = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+  if (run.status !== 0) return { error: run.stderr || `exit ${run.status}`, dir };
+  const objects = parseAllDocuments(run.stdout)
+    .map((d) => d.toJS() as JsonObject | null)
+    .filter((o): o is JsonObject => o !== null);
+  return { objects, dir };
+}
+
+/** Parses a multi-document YAML string into objects, as the build's loader would. */
+export function parseObjects(text: string): JsonObject[] {
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as JsonObject | null)
+    .filter((o): o is JsonObject => o !== null);
+}
