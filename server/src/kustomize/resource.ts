@@ -25,6 +25,7 @@ export function cloneResource(r: Resource): Resource {
     source: r.source,
     setBy: new Map(r.setBy),
     previousIds: r.previousIds.slice(),
+    nameAffixes: r.nameAffixes ? { prefixes: r.nameAffixes.prefixes.slice(), suffixes: r.nameAffixes.suffixes.slice() } : undefined,
     generated: r.generated ? { ...r.generated } : undefined,
   };
 }

@@ -94,6 +94,11 @@ export interface Resource {
   setBy: Map<string, Origin>;
   /** Ids this object had before prefix/suffix/namespace changes, oldest first (for name references). */
   previousIds: ResId[];
+  /**
+   * Name prefixes and suffixes applied so far, innermost first. When several objects once had the
+   * referenced name, kustomize picks the one whose prefixes/suffixes match the referrer's.
+   */
+  nameAffixes?: { prefixes: string[]; suffixes: string[] };
   /** Set for ConfigMaps/Secrets made by a generator. */
   generated?: {
     behavior: GeneratorBehavior;

@@ -1,0 +1,230 @@
+// Name references (kustomize's nameReferenceTransformer + nameref filter): after prefixes, suffixes,
+// namespaces and hashes changed names, every field that names another object (the nameReference
+// table) is pointed at that object's new name. A referral is an object that once had the referenced
+// name (a previous id), of the referenced kind, reachable from the referrer's namespace; ties are
+// broken by equal prefixes/suffixes, and a remaining ambiguity is an error, as in kustomize.
+import { nameReferenceBackRefs, type NameBackReference } from '../builtinFieldSpecs';
+import { visitFieldSpec } from '../fieldspec';
+import { idString, isObject, recordOrigin, resIdOf, splitApiVersion } from '../resource';
+import { isNamespaced } from '../scope';
+import type { StepConfig, Transformer, TransformContext } from '../transformer';
+import type { Json, JsonObject, Origin, ResId, Resource } from '../types';
+
+/** What kustomize's ResId.EffectiveNamespace gives: cluster-scoped objects share one pseudo-namespace. */
+const clusterScopedNamespace = '_non_namespaceable_';
+
+function effectiveNamespace(id: ResId): string {
+  if (!isNamespaced(id)) return clusterScopedNamespace;
+  return id.namespace === '' ? 'default' : id.namespace;
+}
+
+/** Previous ids as kustomize reads them back: group/version from the current apiVersion. */
+function previousIds(resource: Resource): ResId[] {
+  const current = resIdOf(resource.object);
+  return resource.previousIds.map((id) => ({ ...id, group: current.group, version: current.version }));
+}
+
+function originalId(resource: Resource): ResId {
+  return previousIds(resource)[0] ?? resIdOf(resource.object);
+}
+
+interface GvkSelector {
+  group?: string;
+  version?: string;
+  kind?: string;
+}
+
+function selects(selector: GvkSelector, id: ResId): boolean {
+  return (
+    (!selector.group || selector.group === id.group) &&
+    (!selector.version || selector.version === id.version) &&
+    (!selector.kind || selector.kind === id.kind)
+  );
+}
+
+function sameEndingSubList(a: readonly string[], b: readonly string[]): boolean {
+  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
+  const offset = longer.length - shorter.length;
+  if (shorter.length === 0) return offset === 0;
+  return shorter.every((value, i) => longer[i + offset] === value);
+}
+
+function affixesEqual(a: Resource, b: Resource): boolean {
+  const none = { prefixes: [], suffixes: [] };
+  const x = a.nameAffixes ?? none;
+  const y = b.nameAffixes ?? none;
+  return sameEndingSubList(x.prefixes, y.prefixes) && sameEndingSubList(x.suffixes, y.suffixes);
+}
+
+/** The objects a referrer may point at: same namespace, cluster-scoped, or (RoleBinding) its subjects' namespaces. */
+function reachableFrom(referrer: Resource, all: Resource[]): Resource[] {
+  const referrerId = resIdOf(referrer.object);
+  if (!isNamespaced(referrerId)) return all;
+  const subjectNamespaces = new Set<string>();
+  if (referrerId.kind === 'RoleBinding' && Array.isArray(referrer.object.subjects)) {
+    for (const subject of referrer.object.subjects) {
+      if (isObject(subject) && subject.kind === 'ServiceAccount' && typeof subject.namespace === 'string') {
+        subjectNamespaces.add(subject.namespace);
+      }
+    }
+  }
+  const referrerNamespace = effectiveNamespace(referrerId);
+  return all.filter((candidate) => {
+    const id = resIdOf(candidate.object);
+    return !isNamespaced(id) || effectiveNamespace(id) === referrerNamespace || subjectNamespaces.has(id.namespace);
+  });
+}
+
+class AmbiguousReferral {
+  constructor(readonly candidates: Resource[]) {}
+}
+
+interface Lookup {
+  referrer: Resource;
+  target: NameBackReference;
+  path: string;
+  reachable: Resource[];
+}
+
+function roleRefSelector(referrer: Resource): GvkSelector | undefined {
+  const roleRef = referrer.object.roleRef;
+  if (!isObject(roleRef) || roleRef.apiGroup == null || roleRef.kind == null) return undefined;
+  return { group: String(roleRef.apiGroup), kind: String(roleRef.kind) };
+}
+
+function selectReferral(
+  lookup: Lookup,
+  oldName: string,
+  candidates: Resource[],
+  identical: (rs: Resource[]) => boolean,
+): Resource | undefined | AmbiguousReferral {
+  const referrerId = resIdOf(lookup.referrer.object);
+  const roleRef = lookup.path.endsWith('roleRef/name') ? roleRefSelector(lookup.referrer) : undefined;
+  let found = candidates.filter((candidate) => {
+    const previous = previousIds(candidate);
+    if (!previous.some((id) => id.name === oldName)) return false;
+    if (!previous.some((id) => selects(lookup.target, id))) return false;
+    if (roleRef && !previous.some((id) => selects(roleRef, id))) return false;
+    if (!isNamespaced(referrerId)) return true;
+    const id = resIdOf(candidate.object);
+    // ServiceAccounts pass: a binding in another namespace may name them.
+    return !isNamespaced(id) || id.kind === 'ServiceAccount' || effectiveNamespace(id) === effectiveNamespace(referrerId);
+  });
+  if (found.length === 1) return found[0];
+  found = found.filter((candidate) => affixesEqual(candidate, lookup.referrer));
+  if (found.length === 1) return found[0];
+  if (found.length === 0) return undefined;
+  if (identical(found)) return found[0];
+  return new AmbiguousReferral(found);
+}
+
+const sameNames = (rs: Resource[]): boolean => rs.every((r) => resIdOf(r.object).name === resIdOf(rs[0].object).name);
+const sameNamesAndNamespaces = (rs: Resource[]): boolean =>
+  rs.every((r) => {
+    const a = resIdOf(r.object);
+    const b = resIdOf(rs[0].object);
+    return a.name === b.name && a.namespace === b.namespace;
+  });
+
+function scalarText(value: Json): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return undefined;
+}
+
+/** Candidates for a `{name, namespace}` reference: those originally (else currently) in that namespace. */
+function candidatesInNamespace(reachable: Resource[], namespace: string): Resource[] {
+  const original = reachable.filter((r) => {
+    const ns = effectiveNamespace(originalId(r));
+    return ns !== clusterScopedNamespace && ns === namespace;
+  });
+  if (original.length > 0) return original;
+  return reachable.filter((r) => {
+    const ns = effectiveNamespace(resIdOf(r.object));
+    return ns !== clusterScopedNamespace && ns === namespace;
+  });
+}
+
+type Failure = (message: string) => void;
+
+function fixScalar(lookup: Lookup, holder: JsonObject | Json[], key: string | number, path: Array<string | number>, origin: Origin, fail: Failure): void {
+  const value = (holder as Record<string | number, Json>)[key];
+  const oldName = scalarText(value);
+  if (oldName === undefined) return;
+  const referral = selectReferral(lookup, oldName, lookup.reachable, sameNames);
+  if (referral instanceof AmbiguousReferral) return fail(ambiguity(lookup, referral));
+  if (!referral) return;
+  const newName = resIdOf(referral.object).name;
+  if (newName === oldName) return;
+  (holder as Record<string | number, Json>)[key] = newName;
+  recordOrigin(lookup.referrer, path, origin);
+}
+
+function fixMapping(lookup: Lookup, map: JsonObject, path: Array<string | number>, origin: Origin, fail: Failure): void {
+  if (!Object.prototype.hasOwnProperty.call(map, 'name')) {
+    return fail(`updating name reference in '${lookup.path}' field of '${idString(resIdOf(lookup.referrer.object))}': path config error; no 'name' field in node`);
+  }
+  const oldName = scalarText(map.name) ?? '';
+  const candidates = Object.prototype.hasOwnProperty.call(map, 'namespace')
+    ? candidatesInNamespace(lookup.reachable, scalarText(map.namespace) ?? '')
+    : lookup.reachable;
+  const referral = selectReferral(lookup, oldName, candidates, sameNamesAndNamespaces);
+  if (referral instanceof AmbiguousReferral) return fail(ambiguity(lookup, referral));
+  if (!referral) return;
+  const id = resIdOf(referral.object);
+  if (id.name === oldName && id.namespace === '') return;
+  if (map.name !== id.name) {
+    map.name = id.name;
+    recordOrigin(lookup.referrer, [...path, 'name'], origin);
+  }
+  // An empty namespace is a wildcard here, never a reason to drop an explicit `default`.
+  if (id.namespace !== '' && map.namespace !== id.namespace) {
+    map.namespace = id.namespace;
+    recordOrigin(lookup.referrer, [...path, 'namespace'], origin);
+  }
+}
+
+function ambiguity(lookup: Lookup, referral: AmbiguousReferral): string {
+  const ids = referral.candidates.map((r) => idString(resIdOf(r.object))).join(', ');
+  return `updating name reference in '${lookup.path}' field of '${idString(resIdOf(lookup.referrer.object))}': found multiple possible referrals: ${ids}`;
+}
+
+function fixField(lookup: Lookup, origin: Origin, fail: Failure): void {
+  // The spec already matched on the original id; walk it on the current object whatever its kind now.
+  visitFieldSpec(lookup.referrer, { path: lookup.path }, (slot) => {
+    const value = slot.parent[slot.key];
+    if (value === null || value === undefined) return;
+    if (isObject(value)) return fixMapping(lookup, value, slot.path, origin, fail);
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        if (isObject(item)) fixMapping(lookup, item, [...slot.path, index], origin, fail);
+        else fixScalar(lookup, value, index, [...slot.path, index], origin, fail);
+      });
+      return;
+    }
+    fixScalar(lookup, slot.parent, slot.key, slot.path, origin, fail);
+  });
+}
+
+/** Fixes every reference to an object whose name (or namespace) changed since it was loaded: uses Resource.previousIds. */
+export const nameReferenceTransformer: Transformer<StepConfig> = (resources, config, ctx: TransformContext) => {
+  for (const referrer of resources) {
+    const orgId = originalId(referrer);
+    const matchId: ResId = { ...orgId, ...splitApiVersion(typeof referrer.object.apiVersion === 'string' ? referrer.object.apiVersion : '') };
+    let reachable: Resource[] | undefined;
+    let failed = false;
+    const fail: Failure = (message) => {
+      if (failed) return;
+      failed = true;
+      ctx.problems.push({ code: 'ambiguous-name-reference', severity: 'error', message, file: referrer.source.file, range: referrer.source.range });
+    };
+    for (const target of nameReferenceBackRefs) {
+      for (const spec of target.referrers) {
+        if (!selects(spec, matchId)) continue;
+        reachable ??= reachableFrom(referrer, resources);
+        fixField({ referrer, target, path: spec.path, reachable }, config.origin, fail);
+      }
+    }
+  }
+  return resources;
+};

@@ -1,0 +1,98 @@
+// The kustomization `namespace:` field (kustomize's NamespaceTransformer with its builtin field specs).
+// kubectl always overwrites (no unsetOnly), sets metadata.namespace on namespaced kinds only, renames
+// `v1 Namespace` objects to the namespace, and for (Cluster)RoleBindings sets the namespace only on
+// subjects named `default` (other ServiceAccount subjects follow later, through name references).
+import { namespaceFieldSpecs } from '../builtinFieldSpecs';
+import { visitFieldSpec, type FieldSpec } from '../fieldspec';
+import { idString, isObject, recordOrigin, resIdOf, sameId } from '../resource';
+import { isNamespaced } from '../scope';
+import type { StepConfig, Transformer } from '../transformer';
+import type { JsonObject, Problem, Resource } from '../types';
+
+function isRoleBindingKind(kind: string): boolean {
+  return kind === 'RoleBinding' || kind === 'ClusterRoleBinding';
+}
+
+/** The table entries that are not handled by hand for this object (kustomize's "hacks"). */
+function dataDrivenSpecs(object: JsonObject): FieldSpec[] {
+  const kind = typeof object.kind === 'string' ? object.kind : '';
+  return namespaceFieldSpecs.filter((spec) => {
+    if (spec.path === 'metadata/namespace') return false;
+    // Only the core `v1 Namespace` is renamed; a custom kind called Namespace is left alone.
+    if (spec.path === 'metadata/name' && object.apiVersion !== 'v1') return false;
+    if (isRoleBindingKind(kind) && spec.kind === kind && spec.path === 'subjects/namespace') return false;
+    return true;
+  });
+}
+
+export const namespaceTransformer: Transformer<{ namespace: string } & StepConfig> = (resources, config, ctx) => {
+  const { namespace, origin } = config;
+  if (namespace === '') return resources;
+  for (const resource of resources) {
+    const object = resource.object;
+    if (Object.keys(object).length === 0) continue;
+    // kustomize stores the id even when it does not change: references resolve through it.
+    resource.previousIds.push(resIdOf(object));
+    if (isNamespaced(resIdOf(object))) setNamespace(resource, ['metadata', 'namespace'], namespace, origin);
+    const fail = (message: string): void => {
+      ctx.problems.push({ code: 'namespace-not-scalar', severity: 'error', message, file: resource.source.file, range: resource.source.range });
+    };
+    if (isRoleBindingKind(resIdOf(object).kind)) setDefaultSubjects(resource, namespace, origin, fail);
+    for (const spec of dataDrivenSpecs(object)) {
+      visitFieldSpec(resource, spec, (slot) => {
+        const current = slot.parent[slot.key];
+        if (isObject(current) || Array.isArray(current)) {
+          fail(`namespace field specs must target scalar nodes: ${idString(resIdOf(object))} has a ${Array.isArray(current) ? 'list' : 'map'} at ${slot.path.join('.')}`);
+          return;
+        }
+        slot.parent[slot.key] = namespace;
+        recordOrigin(resource, slot.path, origin);
+      });
+    }
+  }
+  reportIdConflicts(resources, ctx.problems, ctx.kustomizationFile);
+  return resources;
+};
+
+function setNamespace(resource: Resource, path: ['metadata', 'namespace'], namespace: string, origin: StepConfig['origin']): void {
+  const object = resource.object;
+  if (!isObject(object.metadata)) object.metadata = {};
+  (object.metadata as JsonObject).namespace = namespace;
+  recordOrigin(resource, path, origin);
+}
+
+function setDefaultSubjects(resource: Resource, namespace: string, origin: StepConfig['origin'], fail: (message: string) => void): void {
+  const subjects = resource.object.subjects;
+  if (!Array.isArray(subjects)) return;
+  subjects.forEach((subject, index) => {
+    if (!isObject(subject) || subject.name !== 'default') return;
+    if (isObject(subject.namespace) || Array.isArray(subject.namespace)) {
+      fail(`setting namespace on (cluster)role binding subjects: subjects[${index}].namespace of ${idString(resIdOf(resource.object))} is not a scalar`);
+      return;
+    }
+    subject.namespace = namespace;
+    recordOrigin(resource, ['subjects', index, 'namespace'], origin);
+  });
+}
+
+function reportIdConflicts(resources: Resource[], problems: Problem[], file: string): void {
+  const seen: Resource[] = [];
+  for (const resource of resources) {
+    const id = resIdOf(resource.object);
+    const clash = seen.find((other) => sameId(resIdOf(other.object), id));
+    if (clash) {
+      problems.push({
+        code: 'namespace-id-conflict',
+        severity: 'error',
+        message: `namespace transformation produces ID conflict: ${idString(id)} is produced by two objects`,
+        file,
+        related: [
+          { file: clash.source.file, range: clash.source.range, message: 'first object with this id' },
+          { file: resource.source.file, range: resource.source.range, message: 'second object with this id' },
+        ],
+      });
+      return;
+    }
+    seen.push(resource);
+  }
+}
