@@ -62,3 +62,12 @@ export function parseObjects(text: string): JsonObject[] {
     .map((d) => d.toJS() as JsonObject | null)
     .filter((o): o is JsonObject => o !== null);
 }
+
+/** Sorts objects by kind, namespace and name so that output order does not matter in comparisons. */
+export function sortObjects(objects: JsonObject[]): JsonObject[] {
+  const key = (o: JsonObject) => {
+    const meta = (o.metadata ?? {}) as JsonObject;
+    return `${String(o.kind)}/${String(meta.namespace ?? '')}/${String(meta.name)}`;
+  };
+  return objects.slice().sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
