@@ -1,0 +1,104 @@
+import * as assert from 'assert';
+import { replicasTransformer } from '../../../server/src/kustomize/transformers/replicas';
+import type { JsonObject } from '../../../server/src/kustomize/types';
+import { requireKubectl } from './kubectl-oracle';
+import { runKubectl, runOurs } from './transformer-harness';
+
+const workloads = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec: {template: {spec: {containers: [{name: a}]}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec: {replicas: 1}
+---
+apiVersion: example.com/v1
+kind: Thing
+metadata: {name: web}
+spec: {replicas: 1}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec: {minReplicas: 1}
+---
+apiVersion: v1
+kind: ReplicationController
+metadata: {name: rc}
+spec: {}
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: rs}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: other}
+spec: {replicas: 5}
+`;
+
+const cases: Array<{ name: string; field: string }> = [
+  { name: 'sets Deployment and StatefulSet of that name, not other kinds', field: 'replicas:\n- name: web\n  count: 3' },
+  { name: 'creates spec and spec.replicas when absent', field: 'replicas:\n- name: rs\n  count: 2\n- name: rc\n  count: 4' },
+  { name: 'a missing count means zero', field: 'replicas:\n- name: rc' },
+  { name: 'zero replicas', field: 'replicas:\n- name: api\n  count: 0' },
+  { name: 'any namespace', field: 'replicas:\n- name: api\n  count: 9' },
+  { name: 'later entries win', field: 'replicas:\n- name: web\n  count: 3\n- name: web\n  count: 7' },
+  { name: 'large counts', field: 'replicas:\n- name: web\n  count: 100000' },
+];
+
+const failing: Array<{ name: string; field: string; message: RegExp }> = [
+  { name: 'no object of that name', field: 'replicas:\n- name: nothing\n  count: 3', message: /resource with name nothing does not match a config with the following GVK \[Deployment\.\[noVer\]\.\[noGrp\] StatefulSet/ },
+  { name: 'string count', field: 'replicas:\n- name: web\n  count: "3"', message: /cannot unmarshal string into Go struct field Replica.replicas.count of type int64/ },
+  { name: 'fractional count', field: 'replicas:\n- name: web\n  count: 2.5', message: /cannot unmarshal number 2.5 into Go struct field Replica.replicas.count of type int64/ },
+  { name: 'HPA only', field: 'replicas:\n- name: nothing-here\n  count: 1', message: /does not match a config/ },
+];
+
+describe('replicas', () => {
+  it('matches an earlier name (before a prefix) and records the origin', () => {
+    const out = runOurs(replicasTransformer, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p-web}\n', { replicas: [{ name: 'web', count: 2 }] });
+    assert.strictEqual(out.problems.length, 1, 'current name only: no match');
+    const r = out.resources[0];
+    r.previousIds.push({ group: 'apps', version: 'v1', kind: 'Deployment', name: 'web', namespace: '' });
+    const ctx = { kustomizationFile: '/repo/kustomization.yaml', problems: [] };
+    replicasTransformer([r], { replicas: [{ name: 'web', count: 2 }], origin: { kind: 'transformer', step: 'replicas', file: '/repo/kustomization.yaml' } }, ctx);
+    assert.deepStrictEqual(ctx.problems, []);
+    assert.strictEqual((r.object.spec as JsonObject).replicas, 2);
+    assert.strictEqual(r.setBy.get('spec/replicas')?.step, 'replicas[web]');
+  });
+  it('honours extra field specs', () => {
+    const out = runOurs(replicasTransformer, 'apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: t}\nspec: {size: 1}\n', {
+      replicas: [{ name: 't', count: 3 }],
+      fieldSpecs: [{ kind: 'Thing', path: 'spec/size' }],
+    });
+    assert.deepStrictEqual(out.problems, []);
+    assert.strictEqual((out.objects[0].spec as JsonObject).size, 3);
+  });
+
+  describe('differential against kubectl kustomize', function () {
+    before(function () {
+      requireKubectl(this);
+    });
+    for (const c of cases) {
+      it(c.name, () => {
+        const expected = runKubectl(workloads, c.field);
+        assert.strictEqual(expected.error, undefined, expected.error);
+        const ours = runOurs(replicasTransformer, workloads, { replicas: expected.config.replicas as JsonObject[] });
+        assert.deepStrictEqual(ours.problems, []);
+        assert.deepStrictEqual(ours.objects, expected.objects);
+      });
+    }
+    for (const c of failing) {
+      it(`fails like kubectl: ${c.name}`, () => {
+        const expected = runKubectl(workloads, c.field);
+        assert.ok(expected.error);
+        assert.match(expected.error, c.message);
+        const ours = runOurs(replicasTransformer, workloads, { replicas: expected.config.replicas as JsonObject[] });
+        assert.strictEqual(ours.problems.length, 1);
+        assert.match(ours.problems[0].message, c.message);
+      });
+    }
+  });
+});
