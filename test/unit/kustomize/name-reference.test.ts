@@ -1,0 +1,355 @@
+import * as assert from 'assert';
+import { makeResource, originAt } from '../../../server/src/kustomize/resource';
+import type { TransformContext } from '../../../server/src/kustomize/transformer';
+import { nameReferenceTransformer } from '../../../server/src/kustomize/transformers/nameReference';
+import type { JsonObject, Origin } from '../../../server/src/kustomize/types';
+import { assertSameAsKubectl, find, needKubectl } from './name-transformers-harness';
+
+const origin: Origin = { kind: 'transformer', step: 'name references', file: '/k/kustomization.yaml' };
+
+describe('name reference transformer (unit)', () => {
+  it('rewrites a reference to an object whose previous id had the referenced name, and records the origin', () => {
+    const ctx: TransformContext = { kustomizationFile: origin.file, problems: [] };
+    const cm = makeResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-abc' } }, { file: '/x.yaml', documentIndex: 0 });
+    cm.previousIds.push({ group: '', version: 'v1', kind: 'ConfigMap', name: 'cm', namespace: '' });
+    const pod = makeResource(
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { volumes: [{ name: 'v', configMap: { name: 'cm' } }] } },
+      { file: '/x.yaml', documentIndex: 1 },
+    );
+    nameReferenceTransformer([cm, pod], { origin }, ctx);
+    assert.deepStrictEqual(ctx.problems, []);
+    const volumes = (pod.object.spec as { volumes: Array<{ configMap: { name: string } }> }).volumes;
+    assert.strictEqual(volumes[0].configMap.name, 'cm-abc');
+    assert.strictEqual(originAt(pod, ['spec', 'volumes', 0, 'configMap', 'name']), origin);
+  });
+  it('ignores objects that never changed name (no previous ids)', () => {
+    const ctx: TransformContext = { kustomizationFile: origin.file, problems: [] };
+    const cm = makeResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' } }, { file: '/x.yaml', documentIndex: 0 });
+    const pod: JsonObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { volumes: [{ name: 'v', configMap: { name: 'cm' } }] } };
+    nameReferenceTransformer([cm, makeResource(pod, { file: '/x.yaml', documentIndex: 1 })], { origin }, ctx);
+    assert.strictEqual((pod.spec as { volumes: Array<{ configMap: { name: string } }> }).volumes[0].configMap.name, 'cm');
+  });
+});
+
+const workloads = `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: sec}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: sa}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: pvc}
+spec:
+  volumeName: pv
+  storageClassName: fast
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: pv}
+spec:
+  storageClassName: fast
+  azureFile: {secretName: sec}
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: fast}
+parameters: {secretName: sec}
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: cron}
+spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          serviceAccountName: sa
+          priorityClassName: high
+          imagePullSecrets: [{name: sec}]
+          containers:
+          - name: c
+            envFrom: [{configMapRef: {name: cfg}}, {secretRef: {name: sec}}]
+          volumes:
+          - {name: d, persistentVolumeClaim: {claimName: pvc}}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: job}
+spec:
+  template:
+    spec:
+      serviceAccountName: sa
+      containers:
+      - name: c
+        env: [{name: X, valueFrom: {configMapKeyRef: {name: cfg, key: x}}}]
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: ds}
+spec:
+  template:
+    spec:
+      priorityClassName: high
+      volumes: [{name: s, secret: {secretName: sec}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: pod}
+spec:
+  serviceAccountName: sa
+  volumes: [{name: c, configMap: {name: cfg}}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: puller}
+imagePullSecrets: [{name: sec}]
+`;
+
+describe('name references vs kubectl', function () {
+  before(function () {
+    needKubectl(this);
+  });
+
+  it('follows renamed ConfigMaps, Secrets, ServiceAccounts, PVCs, PVs, StorageClasses and PriorityClasses in every workload kind', () => {
+    const ours = assertSameAsKubectl({ namePrefix: 'p-', nameSuffix: '-s', yaml: workloads });
+    assert.strictEqual((find(ours.objects, 'PersistentVolumeClaim', 'p-pvc-s').spec as { volumeName: string }).volumeName, 'p-pv-s');
+  });
+
+  it('rewrites HPA scale targets, StatefulSet serviceName and Ingress backends (both API shapes), TLS secrets and auth annotations', () => {
+    assertSameAsKubectl({
+      namePrefix: 'p-',
+      yaml: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec: {serviceName: db}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: tls}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: db}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: db}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ing
+  annotations:
+    nginx.ingress.kubernetes.io/auth-secret: tls
+spec:
+  defaultBackend: {service: {name: web, port: {number: 80}}}
+  tls: [{hosts: [a.example.com], secretName: tls}]
+  rules:
+  - http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+---
+apiVersion: extensions/v1beta1
+kind: Ingress
+metadata: {name: old}
+spec:
+  backend: {serviceName: web, servicePort: 80}
+  rules:
+  - http:
+      paths:
+      - backend: {serviceName: db, servicePort: 80}
+`,
+    });
+  });
+
+  it('RBAC: roleRef picks Role or ClusterRole by roleRef kind even when both share a name; resourceNames follow', () => {
+    assertSameAsKubectl({
+      namePrefix: 'p-',
+      yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader}
+rules:
+- {apiGroups: [''], resources: [configmaps], resourceNames: [cfg, unrelated], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: to-role}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: to-cluster-role}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: crb}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+`,
+    });
+  });
+
+  it('webhook and APIService service references get the new name and namespace', () => {
+    assertSameAsKubectl({
+      namespace: 'system',
+      namePrefix: 'p-',
+      yaml: `
+apiVersion: v1
+kind: Service
+metadata: {name: hook}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata: {name: mwc}
+webhooks:
+- name: a.example.com
+  clientConfig:
+    service: {name: hook, namespace: default}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: vwc}
+webhooks:
+- name: a.example.com
+  clientConfig:
+    service: {name: hook}
+- name: b.example.com
+  clientConfig:
+    service: {name: hook, namespace: elsewhere}
+---
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata: {name: v1.example.com}
+spec:
+  service: {name: hook}
+`,
+    });
+  });
+
+  it('a reference only follows an object in the referrer namespace', () => {
+    assertSameAsKubectl({
+      bases: [
+        { namespace: 'a', namePrefix: 'a-', yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\n' },
+        {
+          namespace: 'b',
+          yaml: `
+apiVersion: v1
+kind: Pod
+metadata: {name: pod}
+spec:
+  volumes: [{name: c, configMap: {name: cfg}}]
+`,
+        },
+      ],
+    });
+  });
+
+  it('two bases with different prefixes: each referrer follows the object with its own prefixes', () => {
+    const base = `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      volumes: [{name: c, configMap: {name: cfg}}]
+`;
+    const ours = assertSameAsKubectl({ bases: [{ namePrefix: 'blue-', yaml: base }, { namePrefix: 'green-', yaml: base }] });
+    const green = find(ours.objects, 'Deployment', 'green-web').spec as { template: { spec: { volumes: Array<{ configMap: { name: string } }> } } };
+    assert.strictEqual(green.template.spec.volumes[0].configMap.name, 'green-cfg');
+  });
+
+  it('fails like kubectl when two renamed objects are equally good referrals', () => {
+    const ours = assertSameAsKubectl(
+      {
+        bases: [
+          { namePrefix: 'x-', yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\n' },
+          { namePrefix: 'y-', yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\n' },
+          { yaml: 'apiVersion: v1\nkind: Pod\nmetadata: {name: pod}\nspec:\n  volumes: [{name: c, configMap: {name: cfg}}]\n' },
+        ],
+        namePrefix: 'top-',
+      },
+      /multiple possible referrals/,
+    );
+    assert.match(ours.problems[0].message, /found multiple possible referrals/);
+  });
+
+  it('a cluster-scoped referrer (ClusterRole resourceNames) sees objects of every namespace', () => {
+    assertSameAsKubectl({
+      bases: [
+        { namespace: 'a', nameSuffix: '-a', yaml: 'apiVersion: v1\nkind: Secret\nmetadata: {name: token}\n' },
+        {
+          yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: read-token}
+rules:
+- {apiGroups: [''], resources: [secrets], resourceNames: [token], verbs: [get]}
+`,
+        },
+      ],
+    });
+  });
+
+  it('RoleBinding subjects reach ServiceAccounts in other namespaces', () => {
+    assertSameAsKubectl({
+      bases: [
+        { namespace: 'ci', namePrefix: 'ci-', yaml: 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: runner}\n' },
+        {
+          namespace: 'apps',
+          yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: deployer}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects:
+- {kind: ServiceAccount, name: runner, namespace: ci}
+- {kind: ServiceAccount, name: runner}
+`,
+        },
+      ],
+    });
+  });
+});
