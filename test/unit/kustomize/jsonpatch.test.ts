@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { applyJsonPatch, decodePointerSegment, parseJsonPatch } from '../../../server/src/kustomize/merge/jsonpatch';
-import type { Json, JsonObject } from '../../../server/src/kustomize/types';
+import type { Json } from '../../../server/src/kustomize/types';
 import { kustomize, parseObjects, requireKubectl } from './kubectl-oracle';
 
 function ops(text: string) {
@@ -12,13 +12,6 @@ function ops(text: string) {
 function apply(doc: Json, text: string) {
   return applyJsonPatch(doc, ops(text));
 }
-
-const deployment = (): JsonObject => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'app', labels: { tier: 'web' } },
-  spec: { replicas: 1, template: { spec: { containers: [{ name: 'app', image: 'nginx' }] } } },
-});
 
 describe('JSON 6902 patches', () => {
   describe('parsing patch text', () => {
