@@ -1,0 +1,503 @@
+// Strategic merge patch with the semantics of kustomize v5.5 (kyaml's merge2 walker driven by the
+// patchstrategicmerge filter), including its quirks, because the rendered output must match
+// `kubectl kustomize` byte for byte:
+// - elements the patch lists come first, in patch order, then the target's other elements;
+// - lists with several merge keys (ports) move the target's elements after the patch's new ones;
+// - `$setElementOrder`, `$retainKeys`, `$deleteFromPrimitiveList` are not understood: kept as fields;
+// - lists without a `merge` strategy in the v1.21.2 schema (and every list of a CRD) are replaced;
+// - merging any associative list also drops its null/empty elements and collapses duplicates.
+import { deepCopy, isObject, splitApiVersion } from '../resource';
+import type { Json, JsonObject } from '../types';
+import {
+  elementSchema,
+  fieldSchema,
+  isMergeStrategy,
+  listStrategyOf,
+  mergeKeysOf,
+  schemaForKind,
+  type SchemaNode,
+} from './schema';
+import { describeKind, nodeText, scalarText } from './node-text';
+
+export interface MergeOutcome {
+  /** null when the patch deletes the whole object. */
+  result: JsonObject | null;
+  problems: string[];
+}
+
+export interface MergeOptions {
+  /** kustomize's `options.allowNameChange`: keep the patch's metadata.name. */
+  allowNameChange?: boolean;
+  /** kustomize's `options.allowKindChange`: keep the patch's kind. */
+  allowKindChange?: boolean;
+}
+
+type PatchPath = Array<string | number>;
+type OnSet = (targetPath: Array<string | number>, patchPath: PatchPath) => void;
+
+/** Thrown inside this module only, turned into a problem by `strategicMerge`. */
+class MergeError extends Error {}
+
+// Deeper than any real manifest; a bound so that hostile input cannot exhaust the stack.
+const MAX_DEPTH = 200;
+
+interface Walk {
+  /** Where each object/array of the (copied) patch sits in the patch. */
+  patchPaths: WeakMap<object, PatchPath>;
+  /** Scalar fields a patch set, per target map: key -> patch path. */
+  scalarMarks: WeakMap<JsonObject, Map<string, PatchPath>>;
+  /** Scalars a patch added to a merged list of scalars, per list: value text -> patch path. */
+  itemMarks: WeakMap<Json[], Map<string, PatchPath>>;
+}
+
+type Node = Json | undefined;
+
+const isMissingOrNull = (n: Node): n is null | undefined => n === undefined || n === null;
+const isEmptyMap = (n: Node): boolean => isObject(n) && Object.keys(n).length === 0;
+
+type NodeKind = 'map' | 'seq' | 'scalar';
+function kindOf(n: Json): NodeKind {
+  if (Array.isArray(n)) return 'seq';
+  if (isObject(n)) return 'map';
+  return 'scalar';
+}
+
+/**
+ * Applies a strategic merge patch to `target` (not mutated) the way kustomize's patchstrategicmerge
+ * filter does. `onSet(targetPath, patchPath)` is called for the top-most paths whose value the patch
+ * set/replaced/appended, with the path of that value inside the patch. `gvk` picks the schema.
+ */
+export function strategicMerge(
+  target: JsonObject,
+  patch: JsonObject,
+  gvk: { group: string; version: string; kind: string },
+  onSet?: OnSet,
+  options: MergeOptions = {},
+): MergeOutcome {
+  const dest = deepCopy(target);
+  const origin = deepCopy(patch);
+  // kustomize gives the patch the target's apiVersion (and kind, unless it may change) before merging.
+  delete origin.apiVersion;
+  if (!options.allowKindChange) delete origin.kind;
+  const walk: Walk = { patchPaths: new WeakMap(), scalarMarks: new WeakMap(), itemMarks: new WeakMap() };
+  indexPatch(origin, [], walk.patchPaths, 0);
+
+  let merged: Node;
+  try {
+    merged = walkNode(dest, origin, schemaForKind(gvk), walk, 0);
+  } catch (e) {
+    if (e instanceof MergeError) return { result: deepCopy(target), problems: [e.message] };
+    throw e;
+  }
+  if (!isObject(merged) || Object.keys(merged).length === 0) return { result: null, problems: [] };
+  // kustomize keeps the target node it merged into; a top-level `$patch: replace` builds a new node
+  // that is dropped, leaving the target as it was.
+  if (merged !== dest) return { result: deepCopy(target), problems: [] };
+
+  restoreIdentity(merged, target, options);
+  if (onSet) reportOrigins(merged, [], walk, onSet, 0);
+  return { result: merged, problems: [] };
+}
+
+function indexPatch(node: Json, path: PatchPath, out: WeakMap<object, PatchPath>, depth: number): void {
+  if (depth > MAX_DEPTH) return;
+  if (Array.isArray(node)) {
+    out.set(node, path);
+    node.forEach((item, i) => indexPatch(item, [...path, i], out, depth + 1));
+  } else if (isObject(node)) {
+    out.set(node, path);
+    for (const k of Object.keys(node)) indexPatch(node[k], [...path, k], out, depth + 1);
+  }
+}
+
+/** kustomize restores the target's kind, name and namespace after the merge (ApplySmPatch). */
+function restoreIdentity(merged: JsonObject, target: JsonObject, options: MergeOptions): void {
+  if (!options.allowKindChange) {
+    if (target.kind === undefined) delete merged.kind;
+    else merged.kind = target.kind;
+  }
+  const targetMeta = isObject(target.metadata) ? target.metadata : {};
+  const restore = (key: 'name' | 'namespace'): void => {
+    const value = targetMeta[key];
+    const hasValue = typeof value === 'string' && value !== '';
+    if (!isObject(merged.metadata)) {
+      if (!hasValue) return;
+      merged.metadata = {};
+    }
+    const meta = merged.metadata as JsonObject;
+    if (hasValue) meta[key] = value;
+    else delete meta[key];
+  };
+  if (!options.allowNameChange) restore('name');
+  restore('namespace');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The walker: sources are (dest, origin) = (target value, patch value), either possibly missing.
+
+function walkNode(dest: Node, origin: Node, schema: SchemaNode | undefined, walk: Walk, depth: number): Node {
+  if (depth > MAX_DEPTH) throw new MergeError(`strategic merge patch nested deeper than ${MAX_DEPTH} levels`);
+  schema = schema ?? schemaFromTypeMeta(dest) ?? schemaFromTypeMeta(origin);
+  const first = !isMissingOrNull(dest) ? dest : !isMissingOrNull(origin) ? origin : undefined;
+  if (first === undefined) return walkMap(dest, origin, schema, walk, depth);
+  const kind = kindOf(first);
+  for (const source of [dest, origin]) {
+    if (isMissingOrNull(source) || kindOf(source) === kind) continue;
+    throw new MergeError(
+      `wrong node kind: expected ${describeKind(kind)} but got ${describeKind(kindOf(source))}: node contents:\n${nodeText(source)}`,
+    );
+  }
+  if (kind === 'map') return walkMap(dest, origin, schema, walk, depth);
+  if (kind === 'scalar') return origin !== undefined ? origin : dest;
+  const strategy = listStrategyOf(schema);
+  if (isMergeStrategy(strategy)) return walkAssociativeList(dest, origin, schema, walk, depth);
+  // A list without merge strategy: the patch's list replaces the target's, untouched.
+  return origin !== undefined ? origin : dest;
+}
+
+/** kyaml looks up the schema of an embedded object that carries its own apiVersion and kind. */
+function schemaFromTypeMeta(n: Node): SchemaNode | undefined {
+  if (!isObject(n)) return undefined;
+  const { apiVersion, kind } = n;
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') return undefined;
+  return schemaForKind({ ...splitApiVersion(apiVersion), kind });
+}
+
+type Directive = 'merge' | 'replace' | 'delete';
+
+/** Reads (and removes) a `$patch` directive of a map; unknown values are an error. */
+function mapDirective(origin: Node): Directive | { unknown: string } {
+  if (!isObject(origin) || !Object.prototype.hasOwnProperty.call(origin, '$patch')) return 'merge';
+  const value = origin.$patch;
+  const text = scalarText(value);
+  if (text === 'delete' || text === 'replace' || text === 'merge') {
+    delete origin.$patch;
+    return text;
+  }
+  return { unknown: text };
+}
+
+function walkMap(dest: Node, origin: Node, schema: SchemaNode | undefined, walk: Walk, depth: number): Node {
+  let result: Node;
+  if (isMissingOrNull(dest)) {
+    if (!isMissingOrNull(origin) && !isObject(origin)) return origin; // a scalar null meets nothing
+    if (origin === undefined && dest === null) return null; // an explicit null the patch leaves alone
+    const directive = mapDirective(origin);
+    if (directive === 'delete') return undefined;
+    result = origin;
+  } else if (origin === null) {
+    return undefined;
+  } else {
+    const directive = mapDirective(origin);
+    if (typeof directive === 'object') throw new MergeError(`unknown patch strategy '${directive.unknown}'`);
+    if (directive === 'delete') return undefined;
+    result = directive === 'replace' ? origin : dest;
+  }
+  if (!isObject(result)) return result;
+  const other = isObject(origin) ? origin : undefined;
+  const keys = new Set<string>(Object.keys(result));
+  if (other) for (const k of Object.keys(other)) keys.add(k);
+  for (const key of [...keys].sort()) {
+    const destValue = has(result, key) ? result[key] : undefined;
+    const originValue = other && has(other, key) ? other[key] : undefined;
+    const value = walkNode(destValue, originValue, fieldSchema(schema, key), walk, depth + 1);
+    if (value === undefined || (value === null && !(originValue === undefined && destValue === null))) {
+      delete result[key];
+      continue;
+    }
+    result[key] = value;
+    if (other && originValue !== undefined && result !== other && !isObject(value) && !Array.isArray(value)) {
+      const patchPath = walk.patchPaths.get(other);
+      if (patchPath) markScalar(walk, result, key, [...patchPath, key]);
+    }
+  }
+  return result;
+}
+
+function has(o: JsonObject, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
+}
+
+function markScalar(walk: Walk, map: JsonObject, key: string, patchPath: PatchPath): void {
+  let marks = walk.scalarMarks.get(map);
+  if (!marks) walk.scalarMarks.set(map, (marks = new Map()));
+  marks.set(key, patchPath);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Associative lists (merge strategy): kyaml's walkAssociativeSequence with ListIncreaseDirection
+// "prepend", as the patchstrategicmerge filter configures it.
+
+/** Reads (and removes) a list's `- $patch: <x>` element; only an element with that one field counts. */
+function listDirective(origin: Node): Directive {
+  if (!Array.isArray(origin)) return 'merge';
+  const element = origin.find((item) => isObject(item) && has(item, '$patch'));
+  if (!isObject(element) || Object.keys(element).length > 1) return 'merge';
+  const text = scalarText(element.$patch);
+  if (text !== 'delete' && text !== 'replace' && text !== 'merge') throw new MergeError(`unknown patch strategy '${text}'`);
+  const kept = setElement(origin, { keys: ['$patch'], values: [text] });
+  origin.splice(0, origin.length, ...kept);
+  return text;
+}
+
+function walkAssociativeList(dest: Node, origin: Node, schema: SchemaNode | undefined, walk: Walk, depth: number): Node {
+  let list: Json[];
+  if (isMissingOrNull(dest)) {
+    list = origin as Json[];
+  } else {
+    if (origin === null) return undefined;
+    const directive = listDirective(origin);
+    if (directive === 'delete') return undefined;
+    list = directive === 'replace' ? (origin as Json[]) : (dest as Json[]);
+  }
+  const sources: [Json[] | undefined, Json[] | undefined] = [list, Array.isArray(origin) ? origin : undefined];
+  const strategy = listStrategyOf(schema);
+  const keys = strategy ? mergeKeysOf(strategy) : [];
+  const values = elementValues(sources, keys);
+  const itemSchema = elementSchema(schema);
+  const merged =
+    values.length !== 0 || keys.length > 0
+      ? setAssociativeElements(values, keys, list, sources, itemSchema, walk, depth)
+      : setAssociativeElements(primitiveValues(sources), [''], list, sources, itemSchema, walk, depth);
+  // A list the patch added or replaced is the patch's value as a whole.
+  const patchPath = list === origin ? walk.patchPaths.get(list) : undefined;
+  if (patchPath) walk.patchPaths.set(merged, patchPath);
+  return merged;
+}
+
+function elementValues(sources: [Json[] | undefined, Json[] | undefined], keys: string[]): string[][] {
+  const out: string[][] = [];
+  const seen = new Set<string>();
+  // Prepend: the patch's elements are listed first.
+  for (const source of [sources[1], sources[0]]) {
+    if (!source) continue;
+    for (const element of source) {
+      const row = keys.map((key) => {
+        const v = isObject(element) && has(element, key) ? element[key] : undefined;
+        return v === undefined || v === null || isEmptyMap(v) || (Array.isArray(v) && v.length === 0) ? '' : scalarText(v);
+      });
+      if (row.length === 0) continue;
+      const id = JSON.stringify(row);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push(row);
+    }
+  }
+  return out;
+}
+
+function primitiveValues(sources: [Json[] | undefined, Json[] | undefined]): string[][] {
+  const out: string[][] = [];
+  const seen = new Set<string>();
+  for (const source of [sources[1], sources[0]]) {
+    if (!source) continue;
+    for (const item of source) {
+      const text = scalarText(item);
+      if (seen.has(text)) continue;
+      seen.add(text);
+      out.push([text]);
+    }
+  }
+  return out;
+}
+
+/** Rows that agree except where one side is empty are the same element (ports without protocol). */
+function mergeValues(rows: string[][]): void {
+  for (let i = 0; i < rows.length; i++) {
+    for (let j = 0; j < rows.length; j++) {
+      const matched = matchRows(rows[i], rows[j]);
+      if (matched) {
+        rows[i] = matched;
+        rows[j] = matched;
+      }
+    }
+  }
+}
+
+function matchRows(a: string[], b: string[]): string[] | undefined {
+  if (a.length !== b.length) return undefined;
+  let common = false;
+  const out: string[] = [];
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) {
+      common = true;
+      out.push(a[i]);
+    } else if (a[i] !== '' && b[i] !== '') return undefined;
+    else out.push(a[i] !== '' ? a[i] : b[i]);
+  }
+  return common ? out : undefined;
+}
+
+function validateKeys(rows: string[][], row: string[], keys: string[]): [string[], string[]] {
+  const valid = new Set<string>();
+  for (const r of rows) r.forEach((v, i) => v !== '' && valid.add(keys[i]));
+  if (valid.size === 0) return [keys, row];
+  return [keys.filter((k) => valid.has(k)), row.filter((v, i) => v !== '' || valid.has(keys[i]))];
+}
+
+function setAssociativeElements(
+  rows: string[][],
+  keys: string[],
+  dest: Json[],
+  sources: [Json[] | undefined, Json[] | undefined],
+  itemSchema: SchemaNode | undefined,
+  walk: Walk,
+  depth: number,
+): Json[] {
+  let items: Json[] = [];
+  if (keys.length > 1) mergeValues(rows);
+  let validKeys: string[] = keys;
+  const destValues = new Set(dest.map((item) => scalarText(item)));
+  const addedScalars = new Map<string, PatchPath>();
+  for (const row of rows) {
+    if (row.length === 0) continue;
+    let validValues: string[];
+    [validKeys, validValues] = validateKeys(rows, row, keys);
+    const [matchKeys, matchValues] = validateKeys([validValues], validValues, validKeys);
+    const destElement = sources[0] ? findElement(sources[0], matchKeys, matchValues) : undefined;
+    const originElement = sources[1] ? findElement(sources[1], matchKeys, matchValues) : undefined;
+    const value = walkNode(destElement, originElement, itemSchema, walk, depth + 1);
+    if (isMissingOrNull(value) || isEmptyMap(value)) {
+      // In place: later look-ups in the target (and the patch, when it is the same list) see the deletion.
+      dest.splice(0, dest.length, ...setElement(dest, { keys: validKeys, values: validValues }));
+      continue;
+    }
+    if (isObject(value)) {
+      validKeys.forEach((key, i) => {
+        if (!has(value, key) && validValues[i] !== '') value[key] = parseScalar(validValues[i]);
+      });
+    } else if (validKeys[0] === '' && originElement !== undefined && !destValues.has(scalarText(value)) && sources[1]) {
+      const listPath = walk.patchPaths.get(sources[1]);
+      if (listPath) addedScalars.set(scalarText(value), [...listPath, sources[1].indexOf(originElement)]);
+    }
+    items = setElement(items, { element: value, keys: validKeys, values: validValues });
+  }
+  if (rows.length > 0) items = appendList(items, dest, validKeys);
+  if (addedScalars.size > 0) walk.itemMarks.set(items, addedScalars);
+  return items;
+}
+
+/** kyaml's ElementMatcher: the first element whose fields equal the values (text comparison). */
+function findElement(list: Json[], keys: string[], values: string[]): Json | undefined {
+  if (keys.length === 0 || keys[0] === '') {
+    return list.find((item) => !isMissingOrNull(item) && scalarText(item) === (values[0] ?? ''));
+  }
+  return list.find(
+    (item) => isObject(item) && keys.every((key, i) => has(item, key) && scalarText(item[key]) === (values[i] ?? '')),
+  );
+}
+
+/** kyaml's ElementSetter: replace (element given) or delete (no element) the matching elements. */
+function setElement(list: Json[], op: { element?: Json; keys: string[]; values: string[] }): Json[] {
+  const keys = op.keys.length === 0 ? [''] : op.keys;
+  const mappingSetter = keys[0] !== '' && op.values.length > 0 && op.values[0] !== '';
+  const out: Json[] = [];
+  let matched = false;
+  for (const item of list) {
+    if (isMissingOrNull(item) || isEmptyMap(item)) continue;
+    if (!isObject(item) && mappingSetter) {
+      out.push(item);
+      continue;
+    }
+    let found = true;
+    let lastMatch: Json | undefined;
+    for (let j = 0; j < keys.length; j++) {
+      if (j < op.values.length) lastMatch = fieldMatch(item, keys[j], op.values[j]);
+      if (lastMatch === undefined) {
+        found = false;
+        break;
+      }
+    }
+    if (!found) {
+      if (op.values.length > 0) out.push(item);
+      continue;
+    }
+    matched = true;
+    if (op.element !== undefined) out.push(op.element);
+  }
+  if (op.element === undefined || op.element === null) return out;
+  if (!matched) out.push(op.element);
+  return out;
+}
+
+/** kyaml's FieldMatcher: the field's value when it exists (and equals `value` unless that is ""). */
+function fieldMatch(item: Json, name: string, value: string): Json | undefined {
+  if (item === null) return undefined;
+  if (name === '') {
+    if (isObject(item) || Array.isArray(item)) {
+      throw new MergeError(`wrong node kind: expected ScalarNode but got ${describeKind(kindOf(item))}: node contents:\n${nodeText(item)}`);
+    }
+    return scalarText(item) === value ? item : undefined;
+  }
+  if (!isObject(item)) {
+    throw new MergeError(`wrong node kind: expected MappingNode but got ${describeKind(kindOf(item))}: node contents:\n${nodeText(item)}`);
+  }
+  if (!has(item, name)) return undefined;
+  const field = item[name];
+  return value === '' || scalarText(field) === value ? field : undefined;
+}
+
+/** kyaml's appendListNode(dst=items, src=dest): the target's elements go after the patch's. */
+function appendList(items: Json[], dest: Json[], keys: string[]): Json[] {
+  let out = items;
+  for (const element of dest) {
+    if (keys[0] === '') {
+      out = setElement(out, { element, keys: [''], values: [scalarText(element)] });
+      continue;
+    }
+    if (!isObject(element)) {
+      throw new MergeError(`wrong node kind: expected MappingNode but got ${describeKind(kindOf(element))}: node contents:\n${nodeText(element)}`);
+    }
+    const values: string[] = [];
+    for (const key of keys) {
+      if (!has(element, key)) {
+        out = [...out, element];
+        continue;
+      }
+      values.push(scalarText(element[key]));
+    }
+    if (keys.length > 1) out = setElement(out, { keys, values });
+    out = setElement(out, { element, keys, values });
+  }
+  return out;
+}
+
+/** How kyaml would read back a scalar it wrote as plain text (for a merge key it had to restore). */
+function parseScalar(text: string): Json {
+  if (/^[-+]?[0-9]+$/.test(text)) {
+    const n = Number(text);
+    return Number.isSafeInteger(n) ? n : BigInt(text);
+  }
+  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(text)) return Number(text);
+  if (text === 'true' || text === 'false') return text === 'true';
+  if (text === 'null' || text === '~') return null;
+  return text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Origins: after the merge, report the top-most values that came from the patch.
+
+function reportOrigins(node: Json, path: Array<string | number>, walk: Walk, onSet: OnSet, depth: number): void {
+  if (depth > MAX_DEPTH) return;
+  if (Array.isArray(node)) {
+    const items = walk.itemMarks.get(node);
+    node.forEach((item, i) => {
+      const itemPath = [...path, i];
+      const fromPatch = typeof item === 'object' && item !== null ? walk.patchPaths.get(item) : undefined;
+      if (fromPatch) onSet(itemPath, fromPatch);
+      else if (items && !isObject(item) && !Array.isArray(item) && items.has(scalarText(item))) onSet(itemPath, items.get(scalarText(item))!);
+      else reportOrigins(item, itemPath, walk, onSet, depth + 1);
+    });
+    return;
+  }
+  if (!isObject(node)) return;
+  const scalars = walk.scalarMarks.get(node);
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    const keyPath = [...path, key];
+    const fromPatch = typeof value === 'object' && value !== null ? walk.patchPaths.get(value) : undefined;
+    if (fromPatch) onSet(keyPath, fromPatch);
+    else if (scalars?.has(key)) onSet(keyPath, scalars.get(key)!);
+    else reportOrigins(value, keyPath, walk, onSet, depth + 1);
+  }
+}
