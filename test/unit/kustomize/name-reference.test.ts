@@ -353,3 +353,152 @@ subjects:
     });
   });
 });
+
+const realisticBase = `
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: shop-config}
+data: {LOG_LEVEL: info}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: shop-secrets}
+stringData: {DB_PASSWORD: hunter2}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: uploads}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shop}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: shop}}
+  template:
+    metadata: {labels: {app: shop}}
+    spec:
+      serviceAccountName: shop
+      containers:
+      - name: shop
+        image: shop:1.0
+        envFrom: [{configMapRef: {name: shop-config}}]
+        env: [{name: DB_PASSWORD, valueFrom: {secretKeyRef: {name: shop-secrets, key: DB_PASSWORD}}}]
+        volumeMounts: [{name: uploads, mountPath: /data}]
+      volumes: [{name: uploads, persistentVolumeClaim: {claimName: uploads}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: shop}
+spec:
+  selector: {app: shop}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: shop-reader}
+rules:
+- {apiGroups: [''], resources: [configmaps], resourceNames: [shop-config], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: shop-reader}
+subjects:
+- {kind: ServiceAccount, name: shop}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop}
+spec:
+  tls: [{hosts: [shop.example.com], secretName: shop-secrets}]
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: shop, port: {number: 80}}}}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: shop}
+  minReplicas: 2
+  maxReplicas: 5
+---
+apiVersion: v1
+kind: Service
+metadata: {name: shop-db}
+spec:
+  clusterIP: None
+  selector: {app: shop-db}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: shop-db}
+spec:
+  serviceName: shop-db
+  selector: {matchLabels: {app: shop-db}}
+  template:
+    metadata: {labels: {app: shop-db}}
+    spec:
+      containers:
+      - name: db
+        image: postgres:16
+        envFrom: [{secretRef: {name: shop-secrets}}]
+  volumeClaimTemplates:
+  - metadata: {name: pgdata}
+    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 5Gi}}}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: shop-cleanup}
+spec:
+  schedule: '0 3 * * *'
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          serviceAccountName: shop
+          restartPolicy: OnFailure
+          containers:
+          - name: cleanup
+            image: shop:1.0
+            envFrom: [{configMapRef: {name: shop-config}}]
+          volumes: [{name: uploads, persistentVolumeClaim: {claimName: uploads}}]
+`;
+
+describe('a realistic app: namespace + prefix + suffix + labels all at once, vs kubectl', function () {
+  before(function () {
+    needKubectl(this);
+  });
+
+  it('renders the production overlay exactly like kubectl', () => {
+    const ours = assertSameAsKubectl({
+      namespace: 'shop-prod',
+      namePrefix: 'prod-',
+      nameSuffix: '-v1',
+      labels: [{ pairs: { env: 'production' }, includeTemplates: true }],
+      commonAnnotations: { 'example.com/owner': 'shop-team' },
+      bases: [{ commonLabels: { app: 'shop' }, yaml: realisticBase }],
+    });
+    const binding = find(ours.objects, 'RoleBinding', 'prod-shop-v1') as { subjects: Array<{ name: string; namespace: string }> };
+    assert.deepStrictEqual(binding.subjects[0], { kind: 'ServiceAccount', name: 'prod-shop-v1', namespace: 'shop-prod' });
+  });
+
+  it('renders a staging overlay over a namespaced base with its own prefix exactly like kubectl', () => {
+    assertSameAsKubectl({
+      namespace: 'shop-staging',
+      namePrefix: 'staging-',
+      labels: [{ pairs: { env: 'staging' }, includeSelectors: true }],
+      bases: [{ namespace: 'shop', namePrefix: 'base-', yaml: realisticBase }],
+    });
+  });
+});
