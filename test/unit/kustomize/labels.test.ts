@@ -103,6 +103,19 @@ describe('labels transformer (unit)', () => {
     assert.deepStrictEqual((r.object.metadata as { labels: unknown }).labels, { app: 'web', tier: 'fe' });
     assert.strictEqual(originAt(r, ['metadata', 'labels', 'tier']), origin);
   });
+  it('reports a selector that is not a map instead of throwing', () => {
+    const ctx: TransformContext = { kustomizationFile: origin.file, problems: [] };
+    const r = makeResource({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { selector: 'app=web' } }, { file: '/x.yaml', documentIndex: 0 });
+    labelsTransformer([r], { pairs: { a: 'b' }, includeSelectors: true, includeTemplates: false, origin }, ctx);
+    assert.strictEqual(ctx.problems.length, 1);
+    assert.strictEqual((r.object.spec as { selector: string }).selector, 'app=web');
+  });
+  it('an empty set of pairs changes nothing', () => {
+    const ctx: TransformContext = { kustomizationFile: origin.file, problems: [] };
+    const r = makeResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } }, { file: '/x.yaml', documentIndex: 0 });
+    labelsTransformer([r], { pairs: {}, includeSelectors: true, includeTemplates: false, legacyCommonLabels: true, origin }, ctx);
+    assert.deepStrictEqual(r.object.metadata, { name: 'cm' });
+  });
   it('reports conflicting field specs like kustomize', () => {
     const ctx: TransformContext = { kustomizationFile: origin.file, problems: [] };
     const r = makeResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } }, { file: '/x.yaml', documentIndex: 0 });

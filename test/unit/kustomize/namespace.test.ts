@@ -32,6 +32,13 @@ describe('namespace transformer (unit)', () => {
     assert.strictEqual(originAt(r, ['metadata', 'namespace']), origin);
     assert.deepStrictEqual(r.previousIds, [{ group: '', version: 'v1', kind: 'ConfigMap', name: 'cm', namespace: '' }]);
   });
+  it('skips empty objects and leaves them without previous ids', () => {
+    const ctx: TransformContext = { kustomizationFile: origin.file, problems: [] };
+    const r = makeResource({}, { file: '/x.yaml', documentIndex: 0 });
+    namespaceTransformer([r], { namespace: 'prod', origin }, ctx);
+    assert.deepStrictEqual(r.object, {});
+    assert.deepStrictEqual(r.previousIds, []);
+  });
   it('does nothing with an empty namespace', () => {
     const ctx: TransformContext = { kustomizationFile: origin.file, problems: [] };
     const r = makeResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } }, { file: '/x.yaml', documentIndex: 0 });
