@@ -291,6 +291,20 @@ const CASES: Case[] = [
   { name: 'duplicate keys in the target collapse', base: 'duplicates', patch: 'spec: {template: {spec: {containers: [{name: b, image: b:2}]}}}' },
   { name: 'new container with directives inside', base: 'deployment', patch: 'spec: {template: {spec: {containers: [{name: extra, image: e, env: [{name: X, value: "1"}, {name: Y, $patch: delete}]}]}}}' },
 
+  { name: 'container $patch: replace', base: 'deployment', patch: 'spec: {template: {spec: {containers: [{name: web, $patch: replace, image: only}]}}}' },
+  { name: 'list $patch: merge element is removed', base: 'deployment', patch: 'spec: {template: {spec: {containers: [{name: web, image: m}, {$patch: merge}]}}}' },
+  { name: '$patch: delete of an element not in the target', base: 'deployment', patch: 'spec: {template: {spec: {containers: [{name: ghost, $patch: delete}]}}}' },
+  { name: 'new merge list with a replace element', base: 'deployment', patch: 'spec: {template: {spec: {containers: [{name: web, envFrom: [{configMapRef: {name: c}}]}]}}}' },
+  { name: 'port with explicit TCP next to one without protocol', base: 'deployment', patch: 'spec: {template: {spec: {containers: [{name: web, ports: [{containerPort: 8080, protocol: TCP, name: tcp}]}]}}}' },
+  { name: 'unknown field with named items is replaced', base: 'deployment', patch: 'spec: {template: {spec: {extraThings: [{name: a}], containers: [{name: web, extraList: [{name: x}]}]}}}' },
+  { name: 'labels: null removes all labels', base: 'deployment', patch: 'metadata: {labels: null}' },
+  { name: 'null inside a list element field', base: 'deployment', patch: 'spec: {template: {spec: {containers: [{name: web, resources: null, args: null}]}}}' },
+  { name: 'finalizers: patch repeats and reorders', base: 'deployment', patch: 'metadata: {finalizers: [example.com/b, example.com/b, example.com/a]}' },
+  { name: 'Service port gains explicit TCP', base: 'service', patch: 'spec: {ports: [{port: 80, protocol: TCP, name: web}]}' },
+
+  { name: 'merge list added where the target has none, with a replace element', base: 'statefulset', patch: 'spec: {template: {spec: {initContainers: [{name: a, image: a}, {$patch: replace}]}}}' },
+  { name: 'duplicate merge keys inside the patch', base: 'deployment', patch: 'spec: {template: {spec: {containers: [{name: web, image: one}, {name: web, image: two}]}}}' },
+  { name: 'a scalar list item under a merge key list', base: 'deployment', patch: 'spec: {template: {spec: {imagePullSecrets: [{name: reg1}, {name: reg3}]}}}' },
   // Other built-in kinds
   { name: 'Service ports merged by port', base: 'service', patch: 'spec: {ports: [{port: 80, targetPort: 9090}, {port: 443, name: https}]}' },
   { name: 'Service port with protocol', base: 'service', patch: 'spec: {ports: [{port: 53, protocol: UDP, targetPort: 5353}]}' },

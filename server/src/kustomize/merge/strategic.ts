@@ -5,7 +5,10 @@
 // - lists with several merge keys (ports) move the target's elements after the patch's new ones;
 // - `$setElementOrder`, `$retainKeys`, `$deleteFromPrimitiveList` are not understood: kept as fields;
 // - lists without a `merge` strategy in the v1.21.2 schema (and every list of a CRD) are replaced;
-// - merging any associative list also drops its null/empty elements and collapses duplicates.
+// - merging any associative list also drops its null/empty elements and collapses duplicates;
+// - a top-level `$patch: replace` leaves the target unchanged (kustomize keeps the node it merged into);
+// - an explicit `null` in the target that the patch does not mention survives (kustomize drops an
+//   empty `key:` but keeps `key: null`; once parsed both are null here, so both survive).
 import { deepCopy, isObject, splitApiVersion } from '../resource';
 import type { Json, JsonObject } from '../types';
 import {
