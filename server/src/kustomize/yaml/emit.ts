@@ -1,0 +1,505 @@
+// Prints rendered objects exactly as `kubectl kustomize` does. kustomize marshals each resource to JSON and
+// converts that to YAML with sigs.k8s.io/yaml (go-yaml v2), so this reproduces go-yaml v2's emitter: its key
+// order, its choice of scalar style, its 80-column folding and its block layout (sequences under a mapping
+// key are not indented). Output is collected in an array of parts and joined once.
+import type { Json, JsonObject } from '../types';
+import { INT64_RANGE, isBase60Float, resolvePlain } from './resolve';
+
+const BEST_INDENT = 2;
+const BEST_WIDTH = 80;
+// go-yaml only writes a mapping key inline when it is at most this many bytes long.
+const MAX_SIMPLE_KEY_BYTES = 128;
+
+type ScalarStyle = 'plain' | 'single' | 'double' | 'literal';
+
+interface ScalarAnalysis {
+  multiline: boolean;
+  blockPlainAllowed: boolean;
+  singleQuotedAllowed: boolean;
+  blockAllowed: boolean;
+}
+
+const isBreak = (c: number): boolean => c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029;
+const isBlank = (c: number): boolean => c === 0x20 || c === 0x09;
+// go-yaml's "blankz": blank, a line break, or a NUL byte.
+const isBlankZ = (c: number | undefined): boolean => c === undefined || c === 0 || isBlank(c) || isBreak(c);
+
+/** go-yaml's is_printable, which works on UTF-8 bytes and so rejects every 4-byte (astral) character. */
+function isPrintable(c: number): boolean {
+  return (
+    c === 0x0a ||
+    (c >= 0x20 && c <= 0x7e) ||
+    (c >= 0xa0 && c <= 0xd7ff) ||
+    (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff)
+  );
+}
+
+function codePoints(text: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.codePointAt(i) as number;
+    out.push(c);
+    if (c > 0xffff) i++;
+  }
+  return out;
+}
+
+function utf8Length(cps: number[]): number {
+  let n = 0;
+  for (const c of cps) n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  return n;
+}
+
+function analyzeScalar(cps: number[]): ScalarAnalysis {
+  if (cps.length === 0) {
+    return { multiline: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false };
+  }
+  let blockIndicators = false;
+  let lineBreaks = false;
+  let specialCharacters = false;
+  let leadingSpace = false;
+  let leadingBreak = false;
+  let trailingSpace = false;
+  let trailingBreak = false;
+  let breakSpace = false;
+  let spaceBreak = false;
+  let previousSpace = false;
+  let previousBreak = false;
+  const startsWith3 = (ch: number): boolean => cps.length >= 3 && cps[0] === ch && cps[1] === ch && cps[2] === ch;
+  if (startsWith3(0x2d) || startsWith3(0x2e)) {
+    blockIndicators = true;
+  }
+  let precededByWhitespace = true;
+  const last = cps.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const c = cps[i];
+    const followedByWhitespace = i === last || isBlank(cps[i + 1]);
+    const ch = String.fromCodePoint(c);
+    if (i === 0) {
+      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) {
+        blockIndicators = true;
+      } else if (ch === '?' || ch === ':') {
+        if (followedByWhitespace) blockIndicators = true;
+      } else if (ch === '-' && followedByWhitespace) {
+        blockIndicators = true;
+      }
+    } else if (ch === ':') {
+      if (followedByWhitespace) blockIndicators = true;
+    } else if (ch === '#' && precededByWhitespace) {
+      blockIndicators = true;
+    }
+    if (!isPrintable(c)) specialCharacters = true;
+    if (c === 0x20) {
+      if (i === 0) leadingSpace = true;
+      if (i === last) trailingSpace = true;
+      if (previousBreak) breakSpace = true;
+      previousSpace = true;
+      previousBreak = false;
+    } else if (isBreak(c)) {
+      lineBreaks = true;
+      if (i === 0) leadingBreak = true;
+      if (i === last) trailingBreak = true;
+      if (previousSpace) spaceBreak = true;
+      previousSpace = false;
+      previousBreak = true;
+    } else {
+      previousSpace = false;
+      previousBreak = false;
+    }
+    precededByWhitespace = isBlankZ(c);
+  }
+  const a: ScalarAnalysis = { multiline: lineBreaks, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: true };
+  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) {
+    a.blockPlainAllowed = false;
+  }
+  if (trailingSpace) a.blockAllowed = false;
+  if (breakSpace) {
+    a.blockPlainAllowed = false;
+    a.singleQuotedAllowed = false;
+  }
+  if (spaceBreak || specialCharacters) {
+    a.blockPlainAllowed = false;
+    a.singleQuotedAllowed = false;
+    a.blockAllowed = false;
+  }
+  if (lineBreaks) {
+    a.blockPlainAllowed = false;
+  }
+  if (blockIndicators) a.blockPlainAllowed = false;
+  return a;
+}
+
+/** The style go-yaml v2's encoder asks for: strings that would read back as another type must be quoted. */
+function requestedStringStyle(text: string): ScalarStyle {
+  if (text.includes('\n')) return 'literal';
+  const canUsePlain = resolvePlain(text, true).kind === 'str' && !isBase60Float(text);
+  return canUsePlain ? 'plain' : 'double';
+}
+
+const ESCAPES: ReadonlyMap<number, string> = new Map([
+  [0x00, '0'], [0x07, 'a'], [0x08, 'b'], [0x09, 't'], [0x0a, 'n'], [0x0b, 'v'], [0x0c, 'f'], [0x0d, 'r'],
+  [0x1b, 'e'], [0x22, '"'], [0x5c, '\\'], [0x85, 'N'], [0xa0, '_'], [0x2028, 'L'], [0x2029, 'P'],
+]);
+
+function hexEscape(c: number): string {
+  const [letter, width] = c <= 0xff ? ['x', 2] : c <= 0xffff ? ['u', 4] : ['U', 8];
+  return letter + c.toString(16).toUpperCase().padStart(width, '0');
+}
+
+class YamlWriter {
+  private readonly parts: string[] = [];
+  private column = 0;
+  private whitespace = true;
+  private indention = true;
+  private indent = -1;
+  private readonly indents: number[] = [];
+  private simpleKeyContext = false;
+
+  result(): string {
+    return this.parts.join('');
+  }
+
+  private put(text: string, width = text.length): void {
+    this.parts.push(text);
+    this.column += width;
+  }
+
+  private putCodePoint(c: number): void {
+    this.parts.push(String.fromCodePoint(c));
+    this.column++;
+  }
+
+  private putBreak(): void {
+    this.parts.push('\n');
+    this.column = 0;
+  }
+
+  private writeBreak(c: number): void {
+    if (c === 0x0a) this.putBreak();
+    else {
+      this.parts.push(String.fromCodePoint(c));
+      this.column = 0;
+    }
+  }
+
+  private increaseIndent(flow: boolean, indentless: boolean): void {
+    this.indents.push(this.indent);
+    if (this.indent < 0) this.indent = flow ? BEST_INDENT : 0;
+    else if (!indentless) this.indent += BEST_INDENT;
+  }
+
+  private popIndent(): void {
+    this.indent = this.indents.pop() ?? -1;
+  }
+
+  private writeIndent(): void {
+    const indent = Math.max(this.indent, 0);
+    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
+    if (this.column < indent) this.put(' '.repeat(indent - this.column));
+    this.whitespace = true;
+    this.indention = true;
+  }
+
+  private writeIndicator(indicator: string, needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean): void {
+    if (needWhitespace && !this.whitespace) this.put(' ');
+    this.put(indicator);
+    this.whitespace = isWhitespace;
+    this.indention = this.indention && isIndention;
+  }
+
+  /** Emits any value; `mappingContext` is true for a mapping's value (its sequence then stays at the key's column). */
+  node(value: Json, mappingContext: boolean, depth: number): void {
+    this.simpleKeyContext = false;
+    if (Array.isArray(value)) {
+      if (value.length === 0) this.emptyCollection('[', ']');
+      else this.blockSequence(value, mappingContext, depth);
+    } else if (typeof value === 'object' && value !== null) {
+      // A "<<" key is read back by go-yaml v2 as a merge key; kustomize's output never contains one.
+      const keys = Object.keys(value).filter((k) => k !== '<<');
+      if (keys.length === 0) this.emptyCollection('{', '}');
+      else this.blockMapping(value, keys, depth);
+    } else {
+      this.scalar(value);
+    }
+  }
+
+  private emptyCollection(open: string, close: string): void {
+    this.writeIndicator(open, true, true, false);
+    this.writeIndicator(close, false, false, false);
+  }
+
+  private blockSequence(items: Json[], mappingContext: boolean, depth: number): void {
+    this.increaseIndent(false, mappingContext && !this.indention);
+    for (const item of items) {
+      this.writeIndent();
+      this.writeIndicator('-', true, false, true);
+      this.node(item, false, depth + 1);
+    }
+    this.popIndent();
+  }
+
+  private blockMapping(map: JsonObject, keys: string[], depth: number): void {
+    this.increaseIndent(false, false);
+    keys.sort(compareKeys);
+    for (const key of keys) {
+      this.writeIndent();
+      const cps = codePoints(key);
+      const analysis = analyzeScalar(cps);
+      if (!analysis.multiline && utf8Length(cps) <= MAX_SIMPLE_KEY_BYTES) {
+        this.simpleKeyContext = true;
+        this.stringScalar(key, cps, analysis);
+        this.writeIndicator(':', false, false, false);
+      } else {
+        this.writeIndicator('?', true, false, true);
+        this.simpleKeyContext = false;
+        this.stringScalar(key, cps, analysis);
+        this.writeIndent();
+        this.writeIndicator(':', true, false, true);
+      }
+      this.node(map[key], true, depth + 1);
+    }
+    this.popIndent();
+  }
+
+  private scalar(value: null | boolean | number | bigint | string): void {
+    if (typeof value === 'string') {
+      const cps = codePoints(value);
+      this.stringScalar(value, cps, analyzeScalar(cps));
+      return;
+    }
+    const text = value === null ? 'null' : typeof value === 'boolean' ? String(value) : formatNumber(value);
+    this.increaseIndent(true, false);
+    this.writePlain(codePoints(text), true);
+    this.popIndent();
+  }
+
+  private stringScalar(text: string, cps: number[], analysis: ScalarAnalysis): void {
+    let style = requestedStringStyle(text);
+    if (this.simpleKeyContext && analysis.multiline) style = 'double';
+    if (style === 'plain') {
+      // Only block context exists here: flow collections are always empty.
+      if (!analysis.blockPlainAllowed) style = 'single';
+      if (cps.length === 0 && this.simpleKeyContext) style = 'single';
+    }
+    if (style === 'single' && !analysis.singleQuotedAllowed) style = 'double';
+    if (style === 'literal' && (!analysis.blockAllowed || this.simpleKeyContext)) style = 'double';
+    const allowBreaks = !this.simpleKeyContext;
+    this.increaseIndent(true, false);
+    if (style === 'plain') this.writePlain(cps, allowBreaks);
+    else if (style === 'single') this.writeSingleQuoted(cps, allowBreaks);
+    else if (style === 'double') this.writeDoubleQuoted(cps, allowBreaks);
+    else this.writeLiteral(cps);
+    this.popIndent();
+  }
+
+  private writePlain(cps: number[], allowBreaks: boolean): void {
+    if (cps.length > 0 && !this.whitespace) this.put(' ');
+    let spaces = false;
+    let breaks = false;
+    for (let i = 0; i < cps.length; i++) {
+      const c = cps[i];
+      if (c === 0x20) {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && cps[i + 1] !== 0x20) this.writeIndent();
+        else this.putCodePoint(c);
+        spaces = true;
+      } else if (isBreak(c)) {
+        if (!breaks && c === 0x0a) this.putBreak();
+        this.writeBreak(c);
+        this.indention = true;
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent();
+        this.putCodePoint(c);
+        this.indention = false;
+        spaces = false;
+        breaks = false;
+      }
+    }
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  private writeSingleQuoted(cps: number[], allowBreaks: boolean): void {
+    this.writeIndicator("'", true, false, false);
+    let spaces = false;
+    let breaks = false;
+    const last = cps.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const c = cps[i];
+      if (c === 0x20) {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < last && cps[i + 1] !== 0x20) this.writeIndent();
+        else this.putCodePoint(c);
+        spaces = true;
+      } else if (isBreak(c)) {
+        if (!breaks && c === 0x0a) this.putBreak();
+        this.writeBreak(c);
+        this.indention = true;
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent();
+        if (c === 0x27) this.put("'");
+        this.putCodePoint(c);
+        this.indention = false;
+        spaces = false;
+        breaks = false;
+      }
+    }
+    this.writeIndicator("'", false, false, false);
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  private writeDoubleQuoted(cps: number[], allowBreaks: boolean): void {
+    this.writeIndicator('"', true, false, false);
+    let spaces = false;
+    const last = cps.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const c = cps[i];
+      if (!isPrintable(c) || c === 0xfeff || isBreak(c) || c === 0x22 || c === 0x5c) {
+        const escape = ESCAPES.get(c) ?? hexEscape(c);
+        this.put('\\' + escape);
+        spaces = false;
+      } else if (c === 0x20) {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < last) {
+          this.writeIndent();
+          if (cps[i + 1] === 0x20) this.put('\\');
+        } else {
+          this.putCodePoint(c);
+        }
+        spaces = true;
+      } else {
+        this.putCodePoint(c);
+        spaces = false;
+      }
+    }
+    this.writeIndicator('"', false, false, false);
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  private writeLiteral(cps: number[]): void {
+    this.writeIndicator('|', true, false, false);
+    if (cps.length > 0 && (cps[0] === 0x20 || isBreak(cps[0]))) this.writeIndicator(String(BEST_INDENT), false, false, false);
+    const last = cps.length - 1;
+    let chomp = '';
+    if (cps.length === 0 || !isBreak(cps[last])) chomp = '-';
+    else if (last === 0 || isBreak(cps[last - 1])) chomp = '+';
+    if (chomp) this.writeIndicator(chomp, false, false, false);
+    this.putBreak();
+    this.indention = true;
+    this.whitespace = true;
+    let breaks = true;
+    for (const c of cps) {
+      if (isBreak(c)) {
+        this.writeBreak(c);
+        this.indention = true;
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent();
+        this.putCodePoint(c);
+        this.indention = false;
+        breaks = false;
+      }
+    }
+  }
+
+  endDocument(): void {
+    this.indent = -1;
+    this.writeIndent();
+  }
+}
+
+/** go-yaml v2's map key order (sorter.go keyList.Less) for string keys: letters before other characters, digit runs by value. */
+export function compareKeys(a: string, b: string): number {
+  if (a === b) return 0;
+  return keyLess(a, b) ? -1 : keyLess(b, a) ? 1 : 0;
+}
+
+const LETTER = /\p{L}/u;
+const DIGIT = /\p{Nd}/u;
+const isLetter = (c: number): boolean => (c < 0x80 ? (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) : LETTER.test(String.fromCodePoint(c)));
+const isDigit = (c: number): boolean => (c < 0x80 ? c >= 0x30 && c <= 0x39 : DIGIT.test(String.fromCodePoint(c)));
+
+function keyLess(a: string, b: string): boolean {
+  const ar = codePoints(a);
+  const br = codePoints(b);
+  for (let i = 0; i < ar.length && i < br.length; i++) {
+    if (ar[i] === br[i]) continue;
+    const al = isLetter(ar[i]);
+    const bl = isLetter(br[i]);
+    if (al && bl) return ar[i] < br[i];
+    if (al || bl) return bl;
+    // Go accumulates digit runs in an int64 that silently wraps; BigInt.asIntN reproduces that.
+    let an = 0n;
+    let bn = 0n;
+    if (ar[i] === 0x30 || br[i] === 0x30) {
+      for (let j = i - 1; j >= 0 && isDigit(ar[j]); j--) {
+        if (ar[j] !== 0x30) {
+          an = 1n;
+          bn = 1n;
+          break;
+        }
+      }
+    }
+    let ai = i;
+    for (; ai < ar.length && isDigit(ar[ai]); ai++) an = BigInt.asIntN(64, an * 10n + BigInt(ar[ai] - 0x30));
+    let bi = i;
+    for (; bi < br.length && isDigit(br[bi]); bi++) bn = BigInt.asIntN(64, bn * 10n + BigInt(br[bi] - 0x30));
+    if (an !== bn) return an < bn;
+    if (ai !== bi) return ai < bi;
+    return ar[i] < br[i];
+  }
+  return ar.length < br.length;
+}
+
+/** Go's strconv.FormatFloat(f, 'g', -1, 64), as go-yaml v2 prints floats. */
+function formatGoFloat(f: number): string {
+  if (Number.isNaN(f)) return '.nan';
+  if (f === Infinity) return '.inf';
+  if (f === -Infinity) return '-.inf';
+  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
+  const [mantissa, expText] = Math.abs(f).toExponential().split('e');
+  const digits = mantissa.replace('.', '');
+  const exp = Number(expText);
+  const sign = f < 0 ? '-' : '';
+  if (exp < -4 || exp >= 6) {
+    const frac = digits.length > 1 ? '.' + digits.slice(1) : '';
+    return `${sign}${digits[0]}${frac}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
+  const fracPart = digits.slice(exp + 1);
+  return sign + intPart + (fracPart ? '.' + fracPart : '');
+}
+
+/**
+ * A number as it comes out of kustomize: Go's encoding/json prints it, go-yaml v2 reads that text back
+ * (an int when it fits int64/uint64, else a float) and prints it again.
+ */
+export function formatNumber(value: number | bigint): string {
+  if (typeof value === 'bigint') {
+    if (value >= INT64_RANGE.min && value <= INT64_RANGE.umax) return value.toString();
+    return formatGoFloat(Number(value));
+  }
+  if (!Number.isFinite(value)) return formatGoFloat(value);
+  if (Number.isInteger(value) && Math.abs(value) < 1e21) {
+    // Go's JSON prints integral floats below 1e21 without exponent, using the shortest digits, like JS.
+    const text = Object.is(value, -0) ? '0' : String(value);
+    const asInt = BigInt(text);
+    return asInt >= INT64_RANGE.min && asInt <= INT64_RANGE.umax ? text : formatGoFloat(value);
+  }
+  return formatGoFloat(value);
+}
+
+/** One object as kubectl kustomize prints it (no leading '---', ends with '\n'). */
+export function emitYaml(value: Json): string {
+  const writer = new YamlWriter();
+  writer.node(value, false, 0);
+  writer.endDocument();
+  return writer.result();
+}
+
+/** Several objects joined exactly like `kubectl kustomize` stdout (documents separated by '---\n'). */
+export function emitDocuments(values: Json[]): string {
+  return values.map((v) => emitYaml(v)).join('---\n');
+}

@@ -1,0 +1,470 @@
+// Reads YAML files the way kustomize does. The `yaml` package parses (failsafe schema: every scalar stays
+// text); the values are then typed here like kyaml (go-yaml v3) followed by a JSON round trip would type
+// them, because that decides what kustomize prints. The AST is kept so ranges can be found on demand.
+import { Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import type { Json, JsonObject, Position, Problem, Range } from '../types';
+import { resolvePlain, type PlainResolution } from './resolve';
+
+export interface ParseLimits {
+  maxFileBytes: number;
+  maxDocuments: number;
+  /** Alias dereferences allowed per document (nested ones count each time they are expanded). */
+  maxAliasCount: number;
+  maxDepth: number;
+}
+
+export const defaultParseLimits: ParseLimits = {
+  maxFileBytes: 10 * 1024 * 1024,
+  maxDocuments: 10000,
+  maxAliasCount: 1000,
+  maxDepth: 500,
+};
+
+export interface ParsedDocument {
+  index: number;
+  value: Json;
+  range: Range;
+  /** Range of the node at a value path (keys and list indexes), e.g. ['spec','template','spec','containers',0,'image'];
+      `key: true` gives the range of the map key instead of the value. Lazy: walks the kept yaml AST only when called. */
+  locate(path: ReadonlyArray<string | number>, opts?: { key?: boolean }): Range | undefined;
+}
+
+export interface ParsedFile {
+  file: string;
+  documents: ParsedDocument[];
+  problems: Problem[];
+}
+
+const STR_TAG = 'tag:yaml.org,2002:str';
+const BINARY_TAG = 'tag:yaml.org,2002:binary';
+const MERGE_TAG = 'tag:yaml.org,2002:merge';
+const RESOLVABLE_TAGS: ReadonlyMap<string, PlainResolution['kind']> = new Map([
+  ['tag:yaml.org,2002:bool', 'bool'],
+  ['tag:yaml.org,2002:int', 'int'],
+  ['tag:yaml.org,2002:float', 'float'],
+  ['tag:yaml.org,2002:null', 'null'],
+  ['tag:yaml.org,2002:timestamp', 'timestamp'],
+]);
+const SHORT_TAG: Readonly<Record<string, string>> = {
+  str: '!!str', null: '!!null', bool: '!!bool', int: '!!int', float: '!!float', timestamp: '!!timestamp', merge: '!!merge',
+};
+
+/** Converts offsets in the parsed text to LSP positions. */
+class Positions {
+  constructor(private readonly lines: LineCounter) {}
+
+  at(offset: number): Position {
+    const starts = this.lines.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - (starts[lo] ?? 0) };
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.at(start), end: this.at(Math.max(start, end)) };
+  }
+}
+
+function nodeRange(positions: Positions, node: YamlNode): Range {
+  const [start, valueEnd] = node.range ?? [0, 0, 0];
+  return positions.range(start, valueEnd);
+}
+
+/** Why a document's value could not be built; becomes a Problem at the node's range. */
+class ValueError {
+  constructor(
+    readonly code: 'invalid-yaml' | 'yaml-limit',
+    readonly message: string,
+    readonly node: YamlNode | undefined,
+  ) {}
+}
+
+/** Builds one document's value with go-yaml v3 typing, counting alias expansions and depth. */
+class ValueBuilder {
+  readonly anchors = new Map<string, YamlNode>();
+  readonly aliasTargets = new Map<YamlNode, YamlNode>();
+  readonly problems: ValueError[] = [];
+  private aliasExpansions = 0;
+  private aliasNodes = 0;
+  private insideAlias = 0;
+
+  constructor(
+    private readonly limits: ParseLimits,
+    private readonly positions: Positions,
+  ) {}
+
+  value(node: YamlNode | null | undefined, depth: number): Json {
+    if (!node) return null;
+    if (depth > this.limits.maxDepth) throw new ValueError('yaml-limit', `YAML nested deeper than ${this.limits.maxDepth} levels`, node);
+    if (this.insideAlias > 0 && ++this.aliasNodes > this.limits.maxAliasCount * 1000) {
+      throw new ValueError('yaml-limit', 'document contains excessive aliasing', node);
+    }
+    if (this.insideAlias === 0 && node.anchor) this.anchors.set(node.anchor, node);
+    if (isAlias(node)) return this.alias(node, depth);
+    if (isScalar(node)) return this.scalar(node);
+    if (isMap(node)) return this.mapping(node, depth);
+    if (isSeq(node)) return node.items.map((item) => this.value(item as YamlNode, depth + 1));
+    return null;
+  }
+
+  target(alias: YamlNode & { source: string }): YamlNode {
+    const known = this.aliasTargets.get(alias);
+    if (known) return known;
+    const target = this.anchors.get(alias.source);
+    if (!target) throw new ValueError('invalid-yaml', `unknown anchor '${alias.source}' referenced`, alias);
+    this.aliasTargets.set(alias, target);
+    return target;
+  }
+
+  private alias(alias: YamlNode & { source: string }, depth: number): Json {
+    const target = this.target(alias);
+    if (++this.aliasExpansions > this.limits.maxAliasCount) {
+      throw new ValueError('yaml-limit', `document contains excessive aliasing (more than ${this.limits.maxAliasCount} alias expansions)`, alias);
+    }
+    this.insideAlias++;
+    try {
+      return this.value(target, depth + 1);
+    } finally {
+      this.insideAlias--;
+    }
+  }
+
+  private scalar(node: Scalar): Json {
+    const text = scalarText(node);
+    const tag = node.tag;
+    const quotedOrBlock = node.type !== undefined && node.type !== 'PLAIN';
+    if (tag === STR_TAG) return text;
+    if (tag === BINARY_TAG) return decodeBinary(text, node);
+    if (tag === undefined || tag === '!') {
+      if (quotedOrBlock || tag === '!') return text;
+      return this.typed(resolvePlain(text, false), node);
+    }
+    const wanted = RESOLVABLE_TAGS.get(tag);
+    // Tags go-yaml cannot resolve (custom `!foo`, `!!set`...) leave the scalar as text.
+    if (!wanted) return text;
+    const resolved = resolvePlain(text, false, wanted === 'timestamp');
+    if (resolved.kind === wanted || (wanted === 'float' && resolved.kind === 'int')) {
+      return this.typed(wanted === 'float' && resolved.kind === 'int' ? { kind: 'float', value: Number(resolved.value) } : resolved, node);
+    }
+    const shortTag = SHORT_TAG[resolved.kind] ?? resolved.kind;
+    throw new ValueError('invalid-yaml', `cannot decode ${shortTag} \`${text}\` as a ${SHORT_TAG[wanted]}`, node);
+  }
+
+  private typed(resolved: PlainResolution, node: Scalar): Json {
+    switch (resolved.kind) {
+      case 'str':
+      case 'merge':
+        return scalarText(node);
+      case 'null':
+        return null;
+      case 'bool':
+        return resolved.value;
+      case 'timestamp':
+        return resolved.value;
+      case 'int':
+        return resolved.value >= BigInt(Number.MIN_SAFE_INTEGER) && resolved.value <= BigInt(Number.MAX_SAFE_INTEGER)
+          ? Number(resolved.value)
+          : resolved.value;
+      case 'float':
+        if (!Number.isFinite(resolved.value)) {
+          // kustomize marshals every resource to JSON, which has no Inf or NaN.
+          const shown = Number.isNaN(resolved.value) ? 'NaN' : resolved.value > 0 ? '+Inf' : '-Inf';
+          this.problems.push(new ValueError('invalid-yaml', `json: unsupported value: ${shown}`, node));
+        }
+        return resolved.value;
+    }
+  }
+
+  /** The key as a JSON object key; go-yaml v3 makes non-string keys, which JSON cannot carry. */
+  private key(node: YamlNode | null, depth: number): string {
+    const resolved = node && isAlias(node) ? this.target(node) : node;
+    const value = resolved && isScalar(resolved) ? this.value(resolved, depth) : undefined;
+    if (typeof value === 'string') return value;
+    throw new ValueError(
+      'invalid-yaml',
+      `map key ${describeKey(value, resolved)} is not a string: json: unsupported type: map[interface {}]interface {}`,
+      node ?? undefined,
+    );
+  }
+
+  private mapping(map: YAMLMap, depth: number): JsonObject {
+    const out: JsonObject = {};
+    const keyLines = new Map<string, YamlNode | null>();
+    const merges: YamlNode[] = [];
+    for (const pair of map.items as Array<Pair<YamlNode | null, YamlNode | null>>) {
+      if (isMergeKey(pair.key)) {
+        if (pair.value) merges.push(pair.value);
+        continue;
+      }
+      const key = this.key(pair.key, depth + 1);
+      if (keyLines.has(key)) {
+        const first = keyLines.get(key);
+        const line = first?.range ? ` at line ${this.positions.at(first.range[0]).line + 1}` : '';
+        throw new ValueError('invalid-yaml', `mapping key ${JSON.stringify(key)} already defined${line}`, pair.key ?? undefined);
+      }
+      keyLines.set(key, pair.key);
+      const value = this.value(pair.value, depth + 1);
+      // A quoted "<<" key never reaches kustomize's output.
+      if (key !== '<<') out[key] = value;
+    }
+    // Keys written in the map win over merged ones; among merged maps, the first one wins.
+    for (const merge of merges) {
+      const sources = isSeq(merge) ? (merge.items as YamlNode[]) : [merge];
+      for (const source of sources) {
+        const resolved = isAlias(source) ? this.target(source) : source;
+        if (!isMap(resolved)) throw new ValueError('invalid-yaml', 'map merge requires map or sequence of maps as the value', source);
+        const merged = this.value(source, depth + 1);
+        if (merged === null || typeof merged !== 'object' || Array.isArray(merged)) continue;
+        for (const k of Object.keys(merged)) if (!Object.prototype.hasOwnProperty.call(out, k)) out[k] = merged[k];
+      }
+    }
+    return out;
+  }
+}
+
+/** The scalar's content as written (escapes and folding applied), before any tag turned it into another type. */
+function scalarText(node: Scalar): string {
+  return node.source ?? String(node.value ?? '');
+}
+
+function isMergeKey(key: YamlNode | null): boolean {
+  return key !== null && isScalar(key) && scalarText(key) === '<<' && (key.type === 'PLAIN' || key.type === undefined) && (key.tag === undefined || key.tag === MERGE_TAG);
+}
+
+function describeKey(value: Json | undefined, node: YamlNode | null): string {
+  if (node && !isScalar(node)) return isMap(node) ? '(a mapping)' : '(a sequence)';
+  if (value === null || value === undefined) return 'null';
+  return String(value);
+}
+
+function decodeBinary(text: string, node: YamlNode): string {
+  const compact = text.replace(/[\r\n]/g, '');
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(compact)) {
+    throw new ValueError('invalid-yaml', '!!binary value contains invalid base64 data', node);
+  }
+  return Buffer.from(compact, 'base64').toString('utf8');
+}
+
+/**
+ * kustomize rewrites metadata.annotations while loading (it adds and later strips its internal annotations):
+ * every value becomes the scalar's text as written (`012` stays "012"), keys are re-read as plain scalars,
+ * and an annotations map left empty disappears.
+ */
+function stringifyAnnotations(value: Json, contents: YamlNode | null, builder: ValueBuilder): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  const metadata = value.metadata;
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) return;
+  if (!Object.prototype.hasOwnProperty.call(metadata, 'annotations')) return;
+  if (metadata.annotations === null) {
+    delete metadata.annotations;
+    return;
+  }
+  const node = findMapValue(findMapValue(contents, 'metadata', builder), 'annotations', builder);
+  if (!node || !isMap(node)) return;
+  const out: JsonObject = {};
+  for (const pair of node.items as Array<Pair<YamlNode | null, YamlNode | null>>) {
+    const keyNode = pair.key && isAlias(pair.key) ? builder.target(pair.key) : pair.key;
+    const keyText = keyNode && isScalar(keyNode) ? scalarText(keyNode) : '';
+    const resolved = resolvePlain(keyText, false);
+    if (resolved.kind !== 'str') {
+      throw new ValueError('invalid-yaml', `annotation key ${keyText || 'null'} is not a string: json: unsupported type: map[interface {}]interface {}`, pair.key ?? undefined);
+    }
+    const valueNode = pair.value && isAlias(pair.value) ? builder.target(pair.value) : pair.value;
+    out[keyText] = valueNode && isScalar(valueNode) ? scalarText(valueNode) : '';
+  }
+  if (Object.keys(out).length === 0) delete metadata.annotations;
+  else metadata.annotations = out;
+}
+
+function findMapValue(node: YamlNode | null | undefined, key: string, builder: ValueBuilder): YamlNode | undefined {
+  const map = node && isAlias(node) ? builder.target(node) : node;
+  if (!map || !isMap(map)) return undefined;
+  for (const pair of map.items as Array<Pair<YamlNode | null, YamlNode | null>>) {
+    if (pair.key && isScalar(pair.key) && scalarText(pair.key) === key) return pair.value ?? undefined;
+  }
+  return undefined;
+}
+
+function locateIn(
+  contents: YamlNode | null,
+  path: ReadonlyArray<string | number>,
+  wantKey: boolean,
+  builder: ValueBuilder,
+  positions: Positions,
+): Range | undefined {
+  let node: YamlNode | null | undefined = contents;
+  let keyNode: YamlNode | null | undefined;
+  let steps = 0;
+  for (const segment of path) {
+    keyNode = undefined;
+    const found = step(node, segment, builder, 0);
+    if (!found) return undefined;
+    [node, keyNode] = found;
+    if (++steps > 10000) return undefined;
+  }
+  const target = wantKey ? keyNode : node ?? keyNode;
+  return target ? nodeRange(positions, target) : undefined;
+}
+
+/** One path step; looks through aliases and into merged maps (bounded, since merges can nest). */
+function step(
+  node: YamlNode | null | undefined,
+  segment: string | number,
+  builder: ValueBuilder,
+  hops: number,
+): [YamlNode | null | undefined, YamlNode | null | undefined] | undefined {
+  if (!node || hops > 32) return undefined;
+  if (isAlias(node)) {
+    const target = builder.aliasTargets.get(node);
+    return target ? step(target, segment, builder, hops + 1) : undefined;
+  }
+  if (typeof segment === 'number') {
+    if (!isSeq(node) || segment < 0 || segment >= node.items.length) return undefined;
+    return [node.items[segment] as YamlNode, undefined];
+  }
+  if (!isMap(node)) return undefined;
+  const pairs = node.items as Array<Pair<YamlNode | null, YamlNode | null>>;
+  for (const pair of pairs) {
+    if (pair.key && isScalar(pair.key) && scalarText(pair.key) === segment && !isMergeKey(pair.key)) return [pair.value, pair.key];
+  }
+  for (const pair of pairs) {
+    if (!isMergeKey(pair.key) || !pair.value) continue;
+    const sources = isSeq(pair.value) ? (pair.value.items as YamlNode[]) : [pair.value];
+    for (const source of sources) {
+      const found = step(source, segment, builder, hops + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function limitsWith(overrides: Partial<ParseLimits> | undefined): ParseLimits {
+  return { ...defaultParseLimits, ...(overrides ?? {}) };
+}
+
+export function parseYamlFile(file: string, text: string, limits?: Partial<ParseLimits>): ParsedFile {
+  const problems: Problem[] = [];
+  const documents: ParsedDocument[] = [];
+  try {
+    parseInto(file, text, limitsWith(limits), documents, problems);
+  } catch (error) {
+    // Nothing below should throw; a stack overflow in the parser on hostile nesting is the known case.
+    const tooDeep = error instanceof RangeError;
+    problems.push({
+      code: tooDeep ? 'yaml-limit' : 'invalid-yaml',
+      severity: 'error',
+      message: tooDeep ? 'YAML nested too deeply to parse' : `YAML could not be parsed: ${String(error)}`,
+      file,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    });
+  }
+  return { file, documents, problems };
+}
+
+function parseInto(file: string, rawText: string, limits: ParseLimits, documents: ParsedDocument[], problems: Problem[]): void {
+  // Editors never show the byte-order mark; ranges are relative to the text after it.
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  const zero: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > limits.maxFileBytes) {
+    problems.push({ code: 'yaml-limit', severity: 'error', file, range: zero, message: `file is ${bytes} bytes, larger than the ${limits.maxFileBytes} bytes allowed` });
+    return;
+  }
+  const lines = new LineCounter();
+  const positions = new Positions(lines);
+  const nulAt = text.indexOf('\u0000');
+  const replacementAt = text.indexOf('\ufffd');
+  const binaryAt = nulAt < 0 ? replacementAt : replacementAt < 0 ? nulAt : Math.min(nulAt, replacementAt);
+  if (binaryAt >= 0) {
+    for (let i = text.indexOf('\n'); i >= 0 && i < binaryAt; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    problems.push({
+      code: 'invalid-yaml',
+      severity: 'error',
+      file,
+      range: positions.range(binaryAt, binaryAt + 1),
+      message: text.charCodeAt(binaryAt) === 0 ? 'file contains a NUL character: binary content is not YAML' : 'file is not valid UTF-8 (it contains U+FFFD replacement characters)',
+    });
+    return;
+  }
+  const parser = new Parser(lines.addNewLine);
+  const composer = new Composer({ schema: 'failsafe', uniqueKeys: false, merge: false, prettyErrors: false, version: '1.2' });
+  let index = 0;
+  for (const doc of composer.compose(parser.parse(text))) {
+    if (index >= limits.maxDocuments) {
+      const start = doc.range[0];
+      problems.push({
+        code: 'yaml-limit',
+        severity: 'error',
+        file,
+        range: positions.range(start, start),
+        message: `file has more than ${limits.maxDocuments} YAML documents`,
+      });
+      break;
+    }
+    documents.push(buildDocument(file, doc, index++, limits, positions, problems));
+  }
+}
+
+function buildDocument(
+  file: string,
+  doc: Document.Parsed,
+  index: number,
+  limits: ParseLimits,
+  positions: Positions,
+  problems: Problem[],
+): ParsedDocument {
+  const contents = (doc.contents ?? null) as YamlNode | null;
+  const range = contents ? nodeRange(positions, contents) : positions.range(doc.range[0], doc.range[1]);
+  for (const error of doc.errors) {
+    problems.push({ code: 'invalid-yaml', severity: 'error', file, range: positions.range(error.pos[0], error.pos[1]), message: error.message });
+  }
+  const builder = new ValueBuilder(limits, positions);
+  let value: Json = null;
+  if (doc.errors.length === 0) {
+    try {
+      value = builder.value(contents, 0);
+      stringifyAnnotations(value, contents, builder);
+    } catch (error) {
+      if (!(error instanceof ValueError)) throw error;
+      value = null;
+      builder.problems.push(error);
+    }
+  }
+  for (const p of builder.problems) {
+    problems.push({ code: p.code, severity: 'error', file, range: p.node ? nodeRange(positions, p.node) : range, message: p.message });
+  }
+  return {
+    index,
+    value,
+    range,
+    locate: (path, opts) => locateIn(contents, path, opts?.key === true, builder, positions),
+  };
+}
+
+interface CacheEntry {
+  text: string;
+  parsed: ParsedFile;
+}
+const cache = new Map<string, CacheEntry>();
+const CACHE_FILES = 512;
+
+/** Parse with a small content-keyed cache (same file + same text => same ParsedFile object, no reparse). */
+export function parseYamlFileCached(file: string, text: string, limits?: Partial<ParseLimits>): ParsedFile {
+  const key = limits ? `${file}\u0000${JSON.stringify(limitsWith(limits))}` : file;
+  const hit = cache.get(key);
+  // Map iteration follows insertion order: re-inserting keeps recently used files, the oldest is evicted.
+  cache.delete(key);
+  if (hit && hit.text === text) {
+    cache.set(key, hit);
+    return hit.parsed;
+  }
+  const parsed = parseYamlFile(file, text, limits);
+  cache.set(key, { text, parsed });
+  if (cache.size > CACHE_FILES) cache.delete(cache.keys().next().value as string);
+  return parsed;
+}
