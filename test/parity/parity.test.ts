@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import { strict as assert } from 'node:assert';
 
 const FIXTURES_DIR = path.join(__dirname, 'fixtures');
-const RENDER_MODULE = path.join(__dirname, '..', '..', 'server', 'src', 'kustomize', 'render');
+const RENDER_MODULE = process.env.PARITY_RENDER_MODULE
+  ? path.resolve(process.env.PARITY_RENDER_MODULE)
+  : path.join(__dirname, '..', '..', 'server', 'src', 'kustomize', 'render');
 const ORACLE_ONLY = process.env.PARITY_ORACLE_ONLY === '1';
 const FILTER = process.env.PARITY_FILTER;
 const KUBECTL = process.env.PARITY_KUBECTL ?? 'kubectl';
@@ -208,12 +210,15 @@ function firstDifference(expected: string, actual: string): string {
 
 /** Quoted names and path-like words in kubectl's error: what a user would look for in our message. */
 function salientTokens(stderr: string): string[] {
+  // klog prints the error as err="..." with inner quotes escaped.
+  const text = stderr.replace(/\\"/g, '"');
   const tokens = new Set<string>();
-  for (const m of stderr.matchAll(/'([^'\s]{2,})'|"([^"\s]{2,})"/g)) tokens.add(m[1] ?? m[2]);
-  for (const m of stderr.matchAll(/(?:^|[\s:'"])((?:\.{0,2}\/)?[\w.-]+(?:\/[\w.-]+)+|[\w.-]+\.ya?ml)/g)) {
-    tokens.add(path.basename(m[1]));
+  for (const m of text.matchAll(/'([^'\s]{3,})'|"([^"\s]{3,})"|`([^`\s]{3,})`/g)) tokens.add(m[1] ?? m[2] ?? m[3]);
+  for (const m of text.matchAll(/(?:^|[\s:'"])((?:\.{0,2}\/)?[\w.-]+(?:\/[\w.-]+)+|[\w.-]+\.ya?ml)/g)) {
+    const base = path.basename(m[1]);
+    if (base.length >= 3) tokens.add(base);
   }
-  return [...tokens].filter((t) => !/^(error|accumulating|resources|kustomize|v1|apps\/v1)$/i.test(t));
+  return [...tokens].filter((t) => !/^(error|failed|accumulating|resources|kustomize|v1|apps\/v1)$/i.test(t));
 }
 
 function loadRenderer(): { render?: RenderKustomization; error?: string } {
