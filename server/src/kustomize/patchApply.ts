@@ -1,0 +1,375 @@
+// What the three patch transformers (`patches`, `patchesStrategicMerge`, `patchesJson6902`) share:
+// reading patch text as a strategic merge patch or a JSON 6902 patch, applying either to the
+// resources kustomize would pick, recording who set each value, and reporting failures at the
+// place in the patch that caused them.
+import * as path from 'path';
+import { applyJsonPatch, parseJsonPatch, type JsonPatchOperation } from './merge/jsonpatch';
+import { strategicMerge } from './merge/strategic';
+import { cloneResource, deepCopy, idString, isObject, recordOrigin, resId, resIdOf, sameId } from './resource';
+import { effectiveNamespace } from './select';
+import type { StepConfig, TransformContext } from './transformer';
+import type { Json, JsonObject, Origin, Problem, Range, ResId, Resource } from './types';
+import { parseYamlFile, type ParsedDocument } from './yaml/parse';
+import type { Selector } from './select';
+
+export interface PatchConfig extends StepConfig {
+  /** The patch text: inline `patch:` content, or the content of the `path:` file. */
+  text: string;
+  /**
+   * The file the text is in (the patch file, or the kustomization file for inline patches) and, for
+   * inline text, the 0-based line where it starts in that file (so ranges point at the right lines).
+   */
+  file: string;
+  lineOffset?: number;
+  /** For inline text in a block scalar: the indentation its lines have in the file. */
+  columnOffset?: number;
+  target?: Selector;
+  options?: { allowNameChange?: boolean; allowKindChange?: boolean };
+}
+
+export type ProblemCode = 'patch-no-match' | 'patch-failed' | 'invalid-patch';
+
+/** One document of a strategic merge patch, with the means to say where its values are. */
+export interface StrategicPatchDocument {
+  value: JsonObject;
+  document: ParsedDocument;
+}
+
+export type ReadPatch =
+  | { kind: 'strategic'; documents: StrategicPatchDocument[] }
+  | { kind: 'json6902'; operations: JsonPatchOperation[] }
+  | { kind: 'invalid'; problem: Problem };
+
+/** A failure that ends the step, as kustomize aborts the build on the first one. */
+export class PatchFailure {
+  constructor(readonly problem: Problem) {}
+}
+
+export function shiftRange(range: Range | undefined, config: PatchConfig): Range | undefined {
+  if (!range) return undefined;
+  const dl = config.lineOffset ?? 0;
+  const dc = config.columnOffset ?? 0;
+  return {
+    start: { line: range.start.line + dl, character: range.start.character + dc },
+    end: { line: range.end.line + dl, character: range.end.character + dc },
+  };
+}
+
+export function problemAt(config: PatchConfig, code: ProblemCode, message: string, range?: Range): Problem {
+  return { code, severity: 'error', message, file: config.file, range: shiftRange(range, config) };
+}
+
+/** A problem about the kustomization entry itself (its target, its options), placed at the entry. */
+export function problemAtEntry(config: PatchConfig, code: ProblemCode, message: string): Problem {
+  return { code, severity: 'error', message, file: config.origin.file, range: config.origin.range };
+}
+
+/** Go's %q, which kustomize uses to quote patch text in its messages. */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\r') out += '\\r';
+    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + '"';
+}
+
+/** How kustomize names a patch in messages: `[patch: "..."]` inline, `[path: "file"]` from a file. */
+export function patchSource(config: PatchConfig, ctx: TransformContext): string {
+  if (config.file === ctx.kustomizationFile) return `[patch: ${goQuote(config.text.trim())}]`;
+  const rel = path.posix.relative(path.posix.dirname(ctx.kustomizationFile), config.file);
+  return `[path: ${goQuote(rel)}]`;
+}
+
+function wholeTextRange(text: string): Range {
+  const lines = text.split('\n');
+  return { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: lines[lines.length - 1].length } };
+}
+
+function isEmptyDocument(v: Json): boolean {
+  return v === null || (Array.isArray(v) && v.length === 0);
+}
+
+/** Why a document cannot be a strategic merge patch (kustomize reads it as a resource), or undefined. */
+function strategicDocumentError(v: Json): string | undefined {
+  if (!isObject(v)) return 'a strategic merge patch must be a map';
+  if (typeof v.kind !== 'string' || v.kind === '') return 'missing kind in strategic merge patch';
+  const meta = v.metadata;
+  if (!isObject(meta) || typeof meta.name !== 'string' || meta.name === '') return 'missing metadata.name in strategic merge patch';
+  return undefined;
+}
+
+interface StrategicRead {
+  documents?: StrategicPatchDocument[];
+  error?: { message: string; range?: Range };
+  yamlProblems: Problem[];
+}
+
+export function readStrategicPatch(config: PatchConfig): StrategicRead {
+  const parsed = parseYamlFile(config.file, config.text);
+  const yamlProblems = parsed.problems.map((p) => ({ ...p, file: config.file, range: shiftRange(p.range, config) }));
+  if (parsed.problems.some((p) => p.severity === 'error')) {
+    return { error: { message: parsed.problems[0].message, range: parsed.problems[0].range }, yamlProblems };
+  }
+  const documents: StrategicPatchDocument[] = [];
+  for (const document of parsed.documents) {
+    if (isEmptyDocument(document.value)) continue;
+    const why = strategicDocumentError(document.value);
+    if (why) return { error: { message: why, range: document.range }, yamlProblems };
+    documents.push({ value: document.value as JsonObject, document });
+  }
+  return { documents, yamlProblems };
+}
+
+/**
+ * Classifies patch text like kustomize's `patches` field: a strategic merge patch is one or more
+ * documents that read as resources (kind and name); a JSON 6902 patch is a list of operations in
+ * the first document. Text that is both (an empty document, `[]`) or neither is an error.
+ */
+export function readPatch(config: PatchConfig, ctx: TransformContext): ReadPatch {
+  const source = patchSource(config, ctx);
+  const whole = wholeTextRange(config.text);
+  if (config.text.trim() === '') {
+    return { kind: 'invalid', problem: problemAtEntry(config, 'invalid-patch', 'must specify one of patch and path') };
+  }
+  const strategic = readStrategicPatch(config);
+  const json = parseJsonPatch(config.text);
+  const strategicOk = strategic.documents !== undefined;
+  const jsonOk = json.operations !== undefined;
+  if (strategicOk && jsonOk) {
+    return { kind: 'invalid', problem: problemAt(config, 'invalid-patch', `illegally qualifies as both an SM and JSON patch: ${source}`, whole) };
+  }
+  if (!strategicOk && !jsonOk) {
+    const range = strategic.error?.range ?? json.range ?? whole;
+    const problem = problemAt(config, 'invalid-patch', `unable to parse SM or JSON patch from ${source}`, range);
+    const detail = strategic.yamlProblems[0]?.message;
+    if (detail) problem.related = [{ file: config.file, range: strategic.yamlProblems[0].range, message: detail }];
+    return { kind: 'invalid', problem };
+  }
+  if (strategicOk) return { kind: 'strategic', documents: strategic.documents! };
+  return { kind: 'json6902', operations: json.operations! };
+}
+
+function patchOrigin(config: PatchConfig, range: Range | undefined): Origin {
+  return { kind: 'patch', step: config.origin.step, file: config.file, range: shiftRange(range, config) };
+}
+
+/** Forgets who set the values at and beneath a path that a patch removed. */
+function forgetOrigins(r: Resource, at: ReadonlyArray<string | number>): void {
+  const key = at.join('/');
+  for (const k of Array.from(r.setBy.keys())) if (k === key || k.startsWith(key + '/')) r.setBy.delete(k);
+}
+
+/** kustomize remembers the id an object had before a patch renamed it, so later selectors still find it. */
+function rememberPreviousId(r: Resource, before: ResId): void {
+  if (!sameId(before, resId(r))) r.previousIds.push(before);
+}
+
+function setMetadataField(object: JsonObject, field: 'name' | 'namespace', value: string): void {
+  if (!isObject(object.metadata)) {
+    if (value === '') return;
+    object.metadata = {};
+  }
+  const meta = object.metadata as JsonObject;
+  if (value === '' && field === 'namespace') delete meta[field];
+  else meta[field] = value;
+}
+
+export interface StrategicApplyOptions {
+  allowNameChange: boolean;
+  allowKindChange: boolean;
+}
+
+/**
+ * kustomize's Resource.ApplySmPatch: merge, then put back the kind and name (unless the options
+ * allow changing them) and always the namespace. Returns the patched copy, or null when the patch
+ * deleted the object.
+ */
+export function applyStrategicToResource(
+  resource: Resource,
+  patch: StrategicPatchDocument,
+  patchValue: JsonObject,
+  config: PatchConfig,
+  options: StrategicApplyOptions,
+): Resource | null {
+  const before = resId(resource);
+  const out = cloneResource(resource);
+  const originalMeta = isObject(resource.object.metadata) ? resource.object.metadata : {};
+  const originalName = typeof originalMeta.name === 'string' ? originalMeta.name : '';
+  const originalNamespace = typeof originalMeta.namespace === 'string' ? originalMeta.namespace : '';
+  const originalKind = typeof resource.object.kind === 'string' ? resource.object.kind : '';
+  const sets: Array<{ target: Array<string | number>; patch: Array<string | number> }> = [];
+  const merged = strategicMerge(deepCopy(out.object), patchValue, { group: before.group, version: before.version, kind: before.kind }, (target, patchPath) =>
+    sets.push({ target: [...target], patch: [...patchPath] }),
+  options,
+  );
+  if (merged.problems.length > 0) {
+    throw new PatchFailure(problemAt(config, 'patch-failed', merged.problems.join('; '), patch.document.range));
+  }
+  if (merged.result === null) return null;
+  out.object = merged.result;
+  for (const s of sets) recordPatchOrigin(out, s.target, patchOrigin(config, patch.document.locate(s.patch) ?? patch.document.range));
+  if (!options.allowKindChange) {
+    if (out.object.kind !== originalKind) {
+      out.object.kind = originalKind;
+      forgetOrigins(out, ['kind']);
+    }
+  }
+  if (!options.allowNameChange) {
+    const meta = isObject(out.object.metadata) ? out.object.metadata : undefined;
+    if (!meta || meta.name !== originalName) {
+      setMetadataField(out.object, 'name', originalName);
+      forgetOrigins(out, ['metadata', 'name']);
+    }
+  }
+  const metaAfter = isObject(out.object.metadata) ? out.object.metadata : undefined;
+  if ((metaAfter?.namespace ?? '') !== originalNamespace) {
+    setMetadataField(out.object, 'namespace', originalNamespace);
+    forgetOrigins(out, ['metadata', 'namespace']);
+  }
+  if (options.allowNameChange || options.allowKindChange) rememberPreviousId(out, before);
+  return out;
+}
+
+function recordPatchOrigin(r: Resource, at: ReadonlyArray<string | number>, origin: Origin): void {
+  // A patch that replaced the whole object replaced every record beneath it too.
+  if (at.length === 0) r.setBy.clear();
+  recordOrigin(r, at, origin);
+}
+
+/** Resources whose current or any earlier id is `id` (kustomize's GetMatchingResourcesByAnyId). */
+export function resourcesWithAnyId(resources: readonly Resource[], id: ResId): Resource[] {
+  const same = (a: ResId) =>
+    a.group === id.group && a.version === id.version && a.kind === id.kind && a.name === id.name && effectiveNamespace(a) === effectiveNamespace(id);
+  return resources.filter((r) => same(resId(r)) || r.previousIds.some(same));
+}
+
+/**
+ * Applies each strategic merge document to the one object with its id (kustomize's GetById).
+ * `messagePrefix` adds the `patches` field's wording in front of the lookup failure.
+ */
+export function applyStrategicById(
+  resources: Resource[],
+  documents: readonly StrategicPatchDocument[],
+  config: PatchConfig,
+  options: StrategicApplyOptions,
+  describeNoMatch: (id: string, lookup: string) => string,
+): Resource[] {
+  let current = resources;
+  for (const patch of documents) {
+    const id = resIdOf(patch.value);
+    const matches = resourcesWithAnyId(current, id);
+    if (matches.length !== 1) {
+      const shown = idString(id);
+      const lookup = `${matches.length === 0 ? 'no matches' : 'multiple matches'} for Id ${shown}; failed to find unique target for patch ${shown}`;
+      throw new PatchFailure(problemAt(config, 'patch-no-match', describeNoMatch(shown, lookup), patch.document.range));
+    }
+    const target = matches[0];
+    const patched = applyStrategicToResource(target, patch, patch.value, config, options);
+    current = patched === null ? current.filter((r) => r !== target) : current.map((r) => (r === target ? patched : r));
+  }
+  return current;
+}
+
+/**
+ * Applies one strategic merge document to every selected object (kustomize's ResMap.ApplySmPatch):
+ * the patch takes each object's apiVersion, keeps its own kind, and its own name is ignored.
+ */
+export function applyStrategicToSelected(
+  resources: Resource[],
+  selected: ReadonlySet<Resource>,
+  patch: StrategicPatchDocument,
+  config: PatchConfig,
+  options: StrategicApplyOptions,
+): Resource[] {
+  const out: Resource[] = [];
+  for (const r of resources) {
+    if (!selected.has(r)) {
+      out.push(r);
+      continue;
+    }
+    const value = deepCopy(patch.value);
+    if (typeof r.object.apiVersion === 'string') value.apiVersion = r.object.apiVersion;
+    else delete value.apiVersion;
+    const patched = applyStrategicToResource(r, patch, value, config, options);
+    if (patched) out.push(patched);
+  }
+  const seen: Resource[] = [];
+  for (const r of out) {
+    const id = resId(r);
+    const dup = seen.find((s) => {
+      const o = resId(s);
+      return o.group === id.group && o.version === id.version && o.kind === id.kind && o.name === id.name && effectiveNamespace(o) === effectiveNamespace(id);
+    });
+    if (dup) {
+      throw new PatchFailure(problemAt(config, 'patch-failed', `may not add resource with an already registered id: ${idString(id)}`, patch.document.range));
+    }
+    seen.push(r);
+  }
+  return out;
+}
+
+/** Go's fmt %v of a scalar, as kustomize writes annotation values back as strings. */
+function annotationText(v: Json): string {
+  if (v === null) return '';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/**
+ * Applies JSON 6902 operations to every selected object. Afterwards kustomize rewrites the
+ * annotations as a string map: values become strings and an empty map disappears.
+ */
+export function applyJsonToSelected(
+  resources: Resource[],
+  selected: ReadonlySet<Resource>,
+  operations: readonly JsonPatchOperation[],
+  config: PatchConfig,
+): Resource[] {
+  return resources.map((r) => {
+    if (!selected.has(r)) return r;
+    const before = resId(r);
+    const out = cloneResource(r);
+    const sets: Array<{ at: Array<string | number>; index: number }> = [];
+    // kustomize records the object's id in internal annotations just before a JSON patch, so the
+    // patch always sees an annotations map: adding `/metadata/annotations/x` works without one.
+    const input = deepCopy(out.object);
+    if (isObject(input.metadata) && !isObject(input.metadata.annotations)) input.metadata.annotations = {};
+    const outcome = applyJsonPatch(input, operations, (at, index) => sets.push({ at, index }));
+    if (outcome.failure) {
+      const op = operations[outcome.failure.index];
+      throw new PatchFailure(problemAt(config, 'patch-failed', outcome.failure.message, op?.range));
+    }
+    if (!isObject(outcome.result)) {
+      throw new PatchFailure(problemAt(config, 'patch-failed', `the patch made ${idString(before)} a list instead of an object`, operations[operations.length - 1]?.range));
+    }
+    out.object = outcome.result;
+    operations.forEach((op, index) => {
+      if (op.op === 'remove' && op.path) forgetOrigins(out, pointerKey(op.path));
+      for (const s of sets) if (s.index === index) recordPatchOrigin(out, s.at, patchOrigin(config, op.range));
+    });
+    normalizeAnnotations(out.object);
+    rememberPreviousId(out, before);
+    return out;
+  });
+}
+
+function pointerKey(pointer: string): string[] {
+  return pointer.split('/').slice(1).map((s) => s.replace(/~[01]/g, (m) => (m === '~1' ? '/' : '~')));
+}
+
+function normalizeAnnotations(object: JsonObject): void {
+  const meta = object.metadata;
+  if (!isObject(meta) || !Object.prototype.hasOwnProperty.call(meta, 'annotations')) return;
+  const annotations = meta.annotations;
+  if (!isObject(annotations) || Object.keys(annotations).length === 0) {
+    delete meta.annotations;
+    return;
+  }
+  for (const k of Object.keys(annotations)) if (typeof annotations[k] !== 'string') annotations[k] = annotationText(annotations[k]);
+}

@@ -1,0 +1,44 @@
+// The legacy `patchesJson6902:` field: JSON 6902 operations (a JSON list, or YAML) applied to every
+// object its `target` selects. The target must name an object (kustomize refuses a target without
+// name); like `patches`, a target that selects nothing is not an error.
+import { parseJsonPatch } from '../merge/jsonpatch';
+import { PatchFailure, applyJsonToSelected, problemAt, problemAtEntry, type PatchConfig } from '../patchApply';
+import { selectResources } from '../select';
+import type { Transformer } from '../transformer';
+import type { Resource } from '../types';
+
+export const patchesJson6902Transformer: Transformer<PatchConfig[]> = (resources, configs, ctx) => {
+  let current: Resource[] = resources;
+  for (const config of configs) {
+    if (!config.target || !config.target.name) {
+      ctx.problems.push(problemAtEntry(config, 'invalid-patch', 'must specify the target name'));
+      return resources;
+    }
+    if (config.text.trim() === '') {
+      ctx.problems.push(problemAtEntry(config, 'invalid-patch', 'empty file path and empty jsonOp'));
+      return resources;
+    }
+    const parsed = parseJsonPatch(config.text);
+    if (!parsed.operations) {
+      ctx.problems.push(problemAt(config, 'invalid-patch', `decoding ${config.text.trim()}: ${parsed.error ?? 'not a JSON 6902 patch'}`, parsed.range));
+      return resources;
+    }
+    if (parsed.operations.length === 0) {
+      ctx.problems.push(problemAt(config, 'invalid-patch', `patch appears to be empty; JsonOp=${config.text.trim()}`, parsed.range));
+      return resources;
+    }
+    const { selected, error } = selectResources(current, config.target);
+    if (error !== undefined) {
+      ctx.problems.push(problemAtEntry(config, 'invalid-patch', error));
+      return resources;
+    }
+    try {
+      current = applyJsonToSelected(current, new Set(selected), parsed.operations, config);
+    } catch (e) {
+      if (!(e instanceof PatchFailure)) throw e;
+      ctx.problems.push(e.problem);
+      return resources;
+    }
+  }
+  return current;
+};
