@@ -21,6 +21,8 @@ export function refNameProblem(name: string): string | undefined {
   if (name.includes('..')) return "the name contains '..'";
   if (name.includes('@{')) return "the name contains '@{'";
   if (name === '@') return "the name is '@'";
+  // Legal for git, but `HEAD` or `refs/...` as a short name makes every later command ambiguous.
+  if (name === 'HEAD' || name.startsWith('refs/')) return "the name is 'HEAD' or starts with 'refs/'";
   if (name.startsWith('/') || name.endsWith('/') || name.includes('//')) return "the name has an empty '/' component";
   if (name.endsWith('.')) return "the name ends with '.'";
   for (const component of name.split('/')) {
@@ -58,6 +60,7 @@ export function printable(text: string): string {
 export function sanitizeRefComponent(text: string): string {
   let result = text
     .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/\.{2,}/g, '.')
     .replace(/-{2,}/g, '-');

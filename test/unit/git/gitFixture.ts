@@ -2,7 +2,7 @@
 // identities from the environment only (never the machine's global git config).
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -70,22 +70,40 @@ export interface Fixture {
   cleanup(): void;
 }
 
-/** A work repository on `main` with one commit of BASE_FILES, pushed to a bare `origin`. */
-export function makeFixture(options: { withOrigin?: boolean } = {}): Fixture {
-  const dir = mkdtempSync(join(tmpdir(), 'fluxenv-git-test-'));
+let template: { dir: string; withOrigin: boolean }[] = [];
+
+function buildTemplate(withOrigin: boolean): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fluxenv-git-template-'));
   const work = join(dir, 'work');
-  const origin = join(dir, 'origin.git');
   mkdirSync(work);
   git(work, 'init', '-q', '-b', 'main');
   for (const [path, text] of Object.entries(BASE_FILES)) writeFile(work, path, text);
   git(work, 'add', '-A');
   git(work, 'commit', '-q', '-m', 'initial fleet');
-  if (options.withOrigin !== false) {
-    git(dir, 'init', '-q', '--bare', '-b', 'main', origin);
-    git(work, 'remote', 'add', 'origin', origin);
+  if (withOrigin) {
+    git(dir, 'init', '-q', '--bare', '-b', 'main', 'origin.git');
+    // Relative, so that a copied fixture points at its own copy of origin.
+    git(work, 'remote', 'add', 'origin', '../origin.git');
     git(work, 'push', '-q', '-u', 'origin', 'main');
   }
-  return { dir, work, origin, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * A work repository on `main` with one commit of BASE_FILES, pushed to a bare `origin`
+ * (`../origin.git`). Built once per process and copied: spawning git is the slow part.
+ */
+export function makeFixture(options: { withOrigin?: boolean } = {}): Fixture {
+  const withOrigin = options.withOrigin !== false;
+  let source = template.find((entry) => entry.withOrigin === withOrigin)?.dir;
+  if (!source) {
+    source = buildTemplate(withOrigin);
+    template = [...template, { dir: source, withOrigin }];
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'fluxenv-git-test-'));
+  cpSync(source, dir, { recursive: true });
+  return { dir, work: join(dir, 'work'), origin: join(dir, 'origin.git'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**
@@ -111,7 +129,7 @@ export function snapshot(work: string, options: { exactIndex?: boolean } = {}): 
       : readFileSync(join(work, '.git/index')).toString('base64');
   files['.git/HEAD'] = readFileSync(join(work, '.git/HEAD'), 'utf8');
   files['refs'] = git(work, 'for-each-ref', '--format=%(refname) %(objectname)');
-  files['status'] = git(work, 'status', '--porcelain=v2', '--untracked-files=all');
+  files['status'] = git(work, '--no-optional-locks', 'status', '--porcelain=v2', '--untracked-files=all');
   return files;
 }
 
