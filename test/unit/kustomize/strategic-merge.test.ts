@@ -2,12 +2,38 @@
 // through `kubectl kustomize` (patches: - path: ...) and through `strategicMerge`; the objects must
 // be equal as values. All successful cases share one kustomize build to keep the file fast.
 import * as assert from 'assert';
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { strategicMerge } from '../../../server/src/kustomize/merge/strategic';
 import { listStrategyAt } from '../../../server/src/kustomize/merge/schema';
-import { isObject, splitApiVersion } from '../../../server/src/kustomize/resource';
+import { deepCopy, isObject, splitApiVersion } from '../../../server/src/kustomize/resource';
 import type { Json, JsonObject } from '../../../server/src/kustomize/types';
-import { kustomize, requireKubectl } from './kubectl-oracle';
+import { requireKubectl } from './kubectl-oracle';
+
+interface Build {
+  objects: JsonObject[];
+  error?: string;
+}
+
+/** Runs `kubectl kustomize` on `files` in a fresh temp folder, without blocking the other builds. */
+function kustomizeAsync(files: Record<string, string>): Promise<Build> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-smp-'));
+  for (const [rel, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, rel), content);
+  return new Promise((resolve) => {
+    execFile('kubectl', ['kustomize', dir], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      if (err) return resolve({ objects: [], error: stderr || err.message });
+      const objects = stdout
+        .split(/^---$/m)
+        .map((doc) => parse(doc) as JsonObject | null)
+        .filter((o): o is JsonObject => o !== null);
+      resolve({ objects });
+    });
+  });
+}
 
 const BASES: Record<string, string> = {
   deployment: `
@@ -347,14 +373,21 @@ function caseName(i: number): string {
 }
 
 /** The base object of case `i`, renamed so that every case is its own object in one build. */
+const parsedBases = new Map<string, JsonObject>();
+function parsedBase(name: string): JsonObject {
+  let base = parsedBases.get(name);
+  if (!base) parsedBases.set(name, (base = parse(BASES[name]) as JsonObject));
+  return deepCopy(base);
+}
+
 function baseOf(c: Case, i: number): JsonObject {
-  const base = parse(BASES[c.base]) as JsonObject;
+  const base = parsedBase(c.base);
   (base.metadata as JsonObject).name = caseName(i);
   return base;
 }
 
 function patchOf(c: Case, i: number): JsonObject {
-  const base = parse(BASES[c.base]) as JsonObject;
+  const base = parsedBase(c.base);
   const body = (parse(c.patch) ?? {}) as JsonObject;
   const patch: JsonObject = { apiVersion: base.apiVersion, kind: base.kind, ...body };
   const meta = isObject(body.metadata) ? body.metadata : {};
@@ -377,15 +410,25 @@ function normalise(value: Json): Json {
 describe('strategicMerge (differential against kubectl kustomize)', function () {
   this.timeout(20000);
   const expected = new Map<string, JsonObject>();
+  const errors = new Map<number, string | undefined>();
   let buildError: string | undefined;
 
-  before(function () {
+  before(async function () {
     requireKubectl(this);
     const files: Record<string, string> = {};
     const resources: string[] = [];
     const patches: string[] = [];
+    const errorBuilds: Array<Promise<void>> = [];
     CASES.forEach((c, i) => {
-      if (c.error) return;
+      if (c.error) {
+        const files = {
+          'base.yaml': stringify(baseOf(c, i)),
+          'patch.yaml': stringify(patchOf(c, i)),
+          'kustomization.yaml': 'resources:\n- base.yaml\npatches:\n- path: patch.yaml\n',
+        };
+        errorBuilds.push(kustomizeAsync(files).then((b) => void errors.set(i, b.error)));
+        return;
+      }
       files[`base-${i}.yaml`] = stringify(baseOf(c, i));
       files[`patch-${i}.yaml`] = stringify(patchOf(c, i));
       resources.push(`- base-${i}.yaml`);
@@ -396,9 +439,9 @@ describe('strategicMerge (differential against kubectl kustomize)', function () 
       );
     });
     files['kustomization.yaml'] = `resources:\n${resources.join('\n')}\npatches:\n${patches.join('\n')}\n`;
-    const out = kustomize(files);
-    buildError = out.error;
-    for (const o of out.objects ?? []) expected.set(String((o.metadata as JsonObject).name), o);
+    const [shared] = await Promise.all([kustomizeAsync(files), ...errorBuilds]);
+    buildError = shared.error;
+    for (const o of shared.objects) expected.set(String((o.metadata as JsonObject).name), o);
   });
 
   it('the shared kustomize build succeeds', function () {
@@ -411,12 +454,8 @@ describe('strategicMerge (differential against kubectl kustomize)', function () 
       const patch = patchOf(c, i);
       const ours = strategicMerge(base, patch, gvkOf(base));
       if (c.error) {
-        const oracle = kustomize({
-          'base.yaml': stringify(base),
-          'patch.yaml': stringify(patch),
-          'kustomization.yaml': 'resources:\n- base.yaml\npatches:\n- path: patch.yaml\n',
-        });
-        assert.ok(oracle.error?.includes(c.error), `kubectl: ${oracle.error}`);
+        const oracleError = errors.get(i);
+        assert.ok(oracleError?.includes(c.error), `kubectl: ${oracleError}`);
         assert.strictEqual(ours.problems.length, 1, 'one problem');
         assert.ok(ours.problems[0].startsWith(c.error), ours.problems[0]);
         return;
