@@ -502,3 +502,23 @@ describe('a realistic app: namespace + prefix + suffix + labels all at once, vs 
     });
   });
 });
+
+describe('name references: extra back references (configurations / crds)', () => {
+  it('follows a custom kind field listed in extraBackReferences', () => {
+    const ctx: TransformContext = { kustomizationFile: origin.file, problems: [] };
+    const cm = makeResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'p-values' } }, { file: '/x.yaml', documentIndex: 0 });
+    cm.previousIds.push({ group: '', version: 'v1', kind: 'ConfigMap', name: 'values', namespace: '' });
+    const release: JsonObject = {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: 'app' },
+      spec: { valuesFrom: [{ kind: 'ConfigMap', name: 'values' }] },
+    };
+    nameReferenceTransformer(
+      [cm, makeResource(release, { file: '/x.yaml', documentIndex: 1 })],
+      { origin, extraBackReferences: [{ kind: 'ConfigMap', version: 'v1', referrers: [{ path: 'spec/valuesFrom/name', kind: 'HelmRelease' }] }] },
+      ctx,
+    );
+    assert.deepStrictEqual((release.spec as { valuesFrom: Array<{ name: string }> }).valuesFrom[0].name, 'p-values');
+  });
+});

@@ -206,8 +206,14 @@ function fixField(lookup: Lookup, origin: Origin, fail: Failure): void {
   });
 }
 
+export interface NameReferenceConfig extends StepConfig {
+  /** Extra rows from `configurations:` files or `crds:` (applied after kustomize's builtin table). */
+  extraBackReferences?: readonly NameBackReference[];
+}
+
 /** Fixes every reference to an object whose name (or namespace) changed since it was loaded: uses Resource.previousIds. */
-export const nameReferenceTransformer: Transformer<StepConfig> = (resources, config, ctx: TransformContext) => {
+export const nameReferenceTransformer: Transformer<NameReferenceConfig> = (resources, config, ctx: TransformContext) => {
+  const table = config.extraBackReferences ? nameReferenceBackRefs.concat(config.extraBackReferences) : nameReferenceBackRefs;
   for (const referrer of resources) {
     const orgId = originalId(referrer);
     const matchId: ResId = { ...orgId, ...splitApiVersion(typeof referrer.object.apiVersion === 'string' ? referrer.object.apiVersion : '') };
@@ -218,7 +224,7 @@ export const nameReferenceTransformer: Transformer<StepConfig> = (resources, con
       failed = true;
       ctx.problems.push({ code: 'ambiguous-name-reference', severity: 'error', message, file: referrer.source.file, range: referrer.source.range });
     };
-    for (const target of nameReferenceBackRefs) {
+    for (const target of table) {
       for (const spec of target.referrers) {
         if (!selects(spec, matchId)) continue;
         reachable ??= reachableFrom(referrer, resources);
