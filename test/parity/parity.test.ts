@@ -242,6 +242,7 @@ describe('parity with kubectl kustomize', function () {
   let rendererError: string | undefined;
   const tally = { targets: 0, identical: 0, bothError: 0, mismatched: 0, oracleOk: 0, oracleError: 0 };
   const softNotes: string[] = [];
+  let kubectlMissing = false;
 
   before(async function () {
     this.timeout(120_000);
@@ -252,6 +253,7 @@ describe('parity with kubectl kustomize', function () {
       console.log('\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!');
       console.log('!!! PARITY SKIPPED: kubectl not found on PATH');
       console.log('!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n');
+      kubectlMissing = true;
       this.skip();
     }
     if (!ORACLE_ONLY) ({ render, error: rendererError } = loadRenderer());
@@ -259,6 +261,10 @@ describe('parity with kubectl kustomize', function () {
   });
 
   after(function () {
+    if (kubectlMissing) {
+      console.log(`\nparity: ${targets.length} targets SKIPPED (kubectl not found on PATH)`);
+      return;
+    }
     for (const note of softNotes) console.log(note);
     if (ORACLE_ONLY) {
       console.log(`\nparity (oracle only): ${tally.targets} targets, ${tally.oracleOk} kubectl ok, ${tally.oracleError} kubectl error`);
