@@ -244,6 +244,7 @@ export async function defaultBranch(cwd: string, remoteName = 'origin'): Promise
 
 /** Files a commit changed compared with its first parent (all files for a root commit). */
 export async function changedPaths(cwd: string, commit: string): Promise<GitResult<string[]>> {
+  if (!/^[0-9a-f]{4,64}$/i.test(commit)) return fail('invalidInput', `"${commit.slice(0, 80)}" is not a commit id.`);
   const result = await runGit(['diff-tree', '-r', '-z', '--root', '--no-renames', '--no-commit-id', '--name-only', '--no-ext-diff', commit], {
     cwd,
   });
