@@ -3,6 +3,7 @@ import { imagesTransformer, isImageMatched, splitImage } from '../../../server/s
 import type { JsonObject } from '../../../server/src/kustomize/types';
 import { requireKubectl } from './kubectl-oracle';
 import { runKubectl, runOurs } from './transformer-harness';
+import type { KubectlRun } from './transformer-harness';
 
 const pod = (...images: Array<string | undefined>) => `apiVersion: v1
 kind: Pod
@@ -111,12 +112,17 @@ describe('images', () => {
   });
 
   describe('differential against kubectl kustomize', function () {
-    before(function () {
+    const oracle = new Map<object, KubectlRun>();
+    before(async function () {
+      this.timeout(30000);
       requireKubectl(this);
+      const all = [...cases];
+      const runs = await Promise.all(all.map((c) => runKubectl(c.input, c.field)));
+      all.forEach((c, i) => oracle.set(c, runs[i]));
     });
     for (const c of cases) {
       it(c.name, () => {
-        const expected = runKubectl(c.input, c.field);
+        const expected = oracle.get(c)!;
         assert.strictEqual(expected.error, undefined, expected.error);
         const images = ((expected.config.images ?? expected.config.imageTags) as JsonObject[]) ?? [];
         const ours = runOurs(imagesTransformer, c.input, { images });

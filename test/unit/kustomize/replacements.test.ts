@@ -3,6 +3,7 @@ import { parseLabelSelector, replacementsTransformer, splitFieldPath } from '../
 import type { JsonObject } from '../../../server/src/kustomize/types';
 import { requireKubectl } from './kubectl-oracle';
 import { runKubectl, runOurs } from './transformer-harness';
+import type { KubectlRun } from './transformer-harness';
 
 const objects = `apiVersion: v1
 kind: ConfigMap
@@ -118,12 +119,17 @@ describe('replacements', () => {
   });
 
   describe('differential against kubectl kustomize', function () {
-    before(function () {
+    const oracle = new Map<object, KubectlRun>();
+    before(async function () {
+      this.timeout(30000);
       requireKubectl(this);
+      const all = [...cases, ...failing];
+      const runs = await Promise.all(all.map((c) => runKubectl(objects, c.field)));
+      all.forEach((c, i) => oracle.set(c, runs[i]));
     });
     for (const c of cases) {
       it(c.name, () => {
-        const expected = runKubectl(objects, c.field);
+        const expected = oracle.get(c)!;
         assert.strictEqual(expected.error, undefined, expected.error);
         const ours = runOurs(replacementsTransformer, objects, { replacements: expected.config.replacements as JsonObject[] });
         assert.deepStrictEqual(ours.problems, []);
@@ -132,7 +138,7 @@ describe('replacements', () => {
     }
     for (const c of failing) {
       it(`fails like kubectl: ${c.name}`, () => {
-        const expected = runKubectl(objects, c.field);
+        const expected = oracle.get(c)!;
         assert.ok(expected.error, 'kubectl should fail');
         assert.match(expected.error.replace(/\\"/g, '"'), c.message);
         const ours = runOurs(replacementsTransformer, objects, { replacements: expected.config.replacements as JsonObject[] });

@@ -3,6 +3,7 @@ import { replicasTransformer } from '../../../server/src/kustomize/transformers/
 import type { JsonObject } from '../../../server/src/kustomize/types';
 import { requireKubectl } from './kubectl-oracle';
 import { runKubectl, runOurs } from './transformer-harness';
+import type { KubectlRun } from './transformer-harness';
 
 const workloads = `apiVersion: apps/v1
 kind: Deployment
@@ -78,12 +79,17 @@ describe('replicas', () => {
   });
 
   describe('differential against kubectl kustomize', function () {
-    before(function () {
+    const oracle = new Map<object, KubectlRun>();
+    before(async function () {
+      this.timeout(30000);
       requireKubectl(this);
+      const all = [...cases, ...failing];
+      const runs = await Promise.all(all.map((c) => runKubectl(workloads, c.field)));
+      all.forEach((c, i) => oracle.set(c, runs[i]));
     });
     for (const c of cases) {
       it(c.name, () => {
-        const expected = runKubectl(workloads, c.field);
+        const expected = oracle.get(c)!;
         assert.strictEqual(expected.error, undefined, expected.error);
         const ours = runOurs(replicasTransformer, workloads, { replicas: expected.config.replicas as JsonObject[] });
         assert.deepStrictEqual(ours.problems, []);
@@ -92,7 +98,7 @@ describe('replicas', () => {
     }
     for (const c of failing) {
       it(`fails like kubectl: ${c.name}`, () => {
-        const expected = runKubectl(workloads, c.field);
+        const expected = oracle.get(c)!;
         assert.ok(expected.error);
         assert.match(expected.error, c.message);
         const ours = runOurs(replicasTransformer, workloads, { replicas: expected.config.replicas as JsonObject[] });

@@ -24,7 +24,20 @@ export function runOurs<C extends StepConfig>(
 }
 
 /** kubectl kustomize over `resources: [res.yaml]` plus `field` (YAML text of the kustomization field). */
-export function runKubectl(yamlText: string, field: string): { objects?: JsonObject[]; error?: string; config: JsonObject } {
-  const out = kustomize({ 'res.yaml': yamlText, 'kustomization.yaml': `resources: [res.yaml]\n${field}\n` });
+export interface KubectlRun {
+  objects?: JsonObject[];
+  error?: string;
+  config: JsonObject;
+}
+
+export async function runKubectl(yamlText: string, field: string): Promise<KubectlRun> {
+  const out = await kustomize({ 'res.yaml': yamlText, 'kustomization.yaml': `resources: [res.yaml]\n${field}\n` });
   return { objects: out.objects ? sortObjects(out.objects) : undefined, error: out.error, config: parse(field) as JsonObject };
+}
+
+/** Runs kubectl for every field text at once; results by field text. */
+export async function runKubectlAll(yamlText: string | ((field: string) => string), fields: string[]): Promise<Map<string, KubectlRun>> {
+  const input = typeof yamlText === 'string' ? () => yamlText : yamlText;
+  const runs = await Promise.all(fields.map((f) => runKubectl(input(f), f)));
+  return new Map(fields.map((f, i) => [f, runs[i]]));
 }

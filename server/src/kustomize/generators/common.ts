@@ -195,6 +195,19 @@ export function hasYamlForbiddenCharacter(text: string): boolean {
   return /[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/.test(text);
 }
 
+/**
+ * Base64 the way kustomize writes generated Secret data and ConfigMap binaryData: lines of 70
+ * characters, each followed by a newline once the text is 70 characters or longer.
+ */
+export function wrappedBase64(bytes: Uint8Array): string {
+  const LINE = 70;
+  const plain = Buffer.from(bytes).toString('base64');
+  if (plain.length < LINE) return plain;
+  let out = '';
+  for (let i = 0; i < plain.length; i += LINE) out += plain.slice(i, i + LINE) + '\n';
+  return out;
+}
+
 export function entryName(args: JsonObject): string {
   return typeof args.name === 'string' ? args.name : '';
 }

@@ -2,7 +2,7 @@
 // `data`, anything else to `binaryData` (base64), as kustomize does.
 import { makeResource } from '../resource';
 import type { JsonObject } from '../types';
-import { entryName, finishGenerated, hasYamlForbiddenCharacter, loadKeyValues, mergeGeneratorOptions, problemAt } from './common';
+import { entryName, finishGenerated, hasYamlForbiddenCharacter, loadKeyValues, mergeGeneratorOptions, problemAt, wrappedBase64 } from './common';
 import type { GeneratorInput, GeneratorOutput } from './common';
 
 export type { GeneratorInput, GeneratorOutput } from './common';
@@ -19,7 +19,7 @@ export function generateConfigMap(input: GeneratorInput): GeneratorOutput {
     if (hasYamlForbiddenCharacter(pair.key) || (!pair.bytes && hasYamlForbiddenCharacter(pair.value))) {
       return { problems: [problemAt(input, 'builtin ConfigMapGenerator marshal: yaml: control characters are not allowed', 'generator-error')] };
     }
-    if (pair.bytes) binaryData[pair.key] = Buffer.from(pair.bytes).toString('base64');
+    if (pair.bytes) binaryData[pair.key] = wrappedBase64(pair.bytes);
     else data[pair.key] = pair.value;
   }
   const object: JsonObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } };

@@ -2,7 +2,7 @@
 // to Opaque.
 import { makeResource } from '../resource';
 import type { JsonObject } from '../types';
-import { entryName, finishGenerated, hasYamlForbiddenCharacter, loadKeyValues, mergeGeneratorOptions, problemAt } from './common';
+import { entryName, finishGenerated, hasYamlForbiddenCharacter, loadKeyValues, mergeGeneratorOptions, problemAt, wrappedBase64 } from './common';
 import type { GeneratorInput, GeneratorOutput } from './common';
 
 export type { GeneratorInput, GeneratorOutput } from './common';
@@ -18,7 +18,7 @@ export function generateSecret(input: GeneratorInput): GeneratorOutput {
     if (hasYamlForbiddenCharacter(pair.key)) {
       return { problems: [problemAt(input, 'builtin SecretGenerator marshal: yaml: control characters are not allowed', 'generator-error')] };
     }
-    data[pair.key] = (pair.bytes ? Buffer.from(pair.bytes) : Buffer.from(pair.value, 'utf8')).toString('base64');
+    data[pair.key] = wrappedBase64(pair.bytes ?? Buffer.from(pair.value, 'utf8'));
   }
   const type = typeof input.args.type === 'string' && input.args.type !== '' ? input.args.type : 'Opaque';
   const object: JsonObject = { apiVersion: 'v1', kind: 'Secret', type, metadata: { name }, data };
