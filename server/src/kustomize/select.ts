@@ -2,7 +2,7 @@
 // expressions anchored at both ends; name and namespace match an object's original id (before
 // prefixes, suffixes and namespace changes) or its current one; label and annotation selectors use
 // the Kubernetes label-selector syntax.
-import { isObject, resId } from './resource';
+import { idString, isObject, resId } from './resource';
 import { isNamespaced } from './scope';
 import type { Json, ResId, Resource } from './types';
 
@@ -112,9 +112,24 @@ function anchoredRegex(pattern: string): { regex: RegExp } | { error: string } {
   try {
     return { regex: new RegExp(anchored, flags) };
   } catch (e) {
-    const why = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e);
-    return { error: `error parsing regexp: ${why}: \`^(?:${pattern})$\`` };
+    return { error: `error parsing regexp: ${goRegexpError(e instanceof Error ? e.message : String(e))}: \`^(?:${pattern})$\`` };
   }
+}
+
+/** Go's words for the common syntax errors, so messages read like kustomize's. */
+function goRegexpError(jsMessage: string): string {
+  const why = jsMessage.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
+  if (/Unterminated group/.test(why)) return 'missing closing )';
+  if (/Unmatched '\)'/.test(why)) return 'unexpected )';
+  if (/Unterminated character class/.test(why)) return 'missing closing ]';
+  if (/Nothing to repeat/.test(why)) return 'missing argument to repetition operator';
+  return why;
+}
+
+/** kustomize's Selector.String(), which its messages quote. */
+export function selectorString(sel: Selector): string {
+  const id = idString({ group: sel.group ?? '', version: sel.version ?? '', kind: sel.kind ?? '', name: sel.name ?? '', namespace: sel.namespace ?? '' });
+  return `${id}:a=${sel.annotationSelector ?? ''}:l=${sel.labelSelector ?? ''}`;
 }
 
 // ---- Kubernetes label selectors (k8s.io/apimachinery/pkg/labels) ----

@@ -196,8 +196,8 @@ spec:
       ['escapes', '- {op: add, path: /metadata/labels/a~1b, value: "1"}\n- {op: add, path: /spec/c~0d, value: 2}'],
     ];
     for (const [name, patch] of cases) {
-      it(name, () => {
-        const oracle = kustomize({
+      it(name, async () => {
+        const oracle = await kustomize({
           'base.yaml': base,
           'patch.yaml': patch,
           'kustomization.yaml': 'resources: [base.yaml]\npatches:\n- path: patch.yaml\n  target: {kind: Deployment}\n',
@@ -216,8 +216,8 @@ spec:
       ['unknown op', '- {op: frob, path: /spec/x}'],
     ];
     for (const [name, patch] of failing) {
-      it(`fails with kustomize's message: ${name}`, () => {
-        const oracle = kustomize({
+      it(`fails with kustomize's message: ${name}`, async () => {
+        const oracle = await kustomize({
           'base.yaml': base,
           'patch.yaml': patch,
           'kustomization.yaml': 'resources: [base.yaml]\npatches:\n- path: patch.yaml\n  target: {kind: Deployment}\n',

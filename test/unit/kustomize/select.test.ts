@@ -163,11 +163,11 @@ describe('patch target selectors', () => {
       { annotationSelector: 'count in (3,4)' },
     ];
     for (const sel of selectors) {
-      it(`selects what kustomize selects for ${JSON.stringify(sel)}`, () => {
+      it(`selects what kustomize selects for ${JSON.stringify(sel)}`, async () => {
         const target = Object.entries(sel)
           .map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`)
           .join('\n');
-        const oracle = kustomize({
+        const oracle = await kustomize({
           'objects.yaml': objectsYaml,
           'kustomization.yaml': `resources: [objects.yaml]\npatches:\n- target:\n${target}\n  patch: |-\n    - {op: add, path: /metadata/hit, value: "1"}\n`,
         });
@@ -180,8 +180,8 @@ describe('patch target selectors', () => {
       });
     }
 
-    it('both reject a malformed label selector', () => {
-      const oracle = kustomize({
+    it('both reject a malformed label selector', async () => {
+      const oracle = await kustomize({
         'objects.yaml': objectsYaml,
         'kustomization.yaml': `resources: [objects.yaml]\npatches:\n- target: {labelSelector: "tier in web"}\n  patch: |-\n    - {op: add, path: /metadata/hit, value: "1"}\n`,
       });

@@ -7,12 +7,13 @@ import {
   applyJsonToSelected,
   applyStrategicById,
   applyStrategicToSelected,
+  goQuote,
   patchSource,
   problemAtEntry,
   readPatch,
   type PatchConfig,
 } from '../patchApply';
-import { selectResources } from '../select';
+import { selectResources, selectorString } from '../select';
 import type { Transformer } from '../transformer';
 import type { Resource } from '../types';
 
@@ -45,7 +46,7 @@ export const patchesTransformer: Transformer<PatchConfig[]> = (resources, config
         }
         const { selected, error } = selectResources(current, config.target);
         if (error !== undefined) {
-          ctx.problems.push(problemAtEntry(config, 'invalid-patch', error));
+          ctx.problems.push(problemAtEntry(config, 'invalid-patch', `unable to find patch target ${goQuote(selectorString(config.target))} in \`resources\`: ${error}`));
           return resources;
         }
         // A target that selects nothing is not an error in kustomize: the patch simply does nothing.
