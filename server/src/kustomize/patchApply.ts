@@ -64,6 +64,20 @@ export function problemAtEntry(config: PatchConfig, code: ProblemCode, message: 
   return { code, severity: 'error', message, file: config.origin.file, range: config.origin.range };
 }
 
+/**
+ * kustomize quietly applies a patch whose target selects nothing; the editor still wants to say so,
+ * as a warning at the entry, since it is almost always a typo or a base that changed.
+ */
+export function targetMatchesNothing(config: PatchConfig, describedTarget: string): Problem {
+  return {
+    code: 'patch-no-match',
+    severity: 'warning',
+    message: `patch target ${describedTarget} selects no resource; the patch changes nothing`,
+    file: config.origin.file,
+    range: config.origin.range,
+  };
+}
+
 /** Go's %q, which kustomize uses to quote patch text in its messages. */
 export function goQuote(s: string): string {
   let out = '"';

@@ -264,7 +264,10 @@ describe('patch transformers', () => {
           return;
         }
         assert.ok(oracle.objects, oracle.error);
-        assert.deepStrictEqual(ours.problems, []);
+        assert.deepStrictEqual(
+          ours.problems.filter((p) => p.severity === 'error'),
+          [],
+        );
         assert.deepStrictEqual(ours.objects, oracle.objects);
       });
     }
@@ -336,6 +339,20 @@ describe('patch transformers', () => {
       patchesTransformer(resourcesOf(base), [config], c);
       assert.strictEqual(c.problems[0].file, KUSTOMIZATION);
       assert.strictEqual(c.problems[0].range?.start.line, 3);
+    });
+
+    it('warns, at the entry, about a target that selects nothing (kustomize silently ignores it)', () => {
+      const c = ctx();
+      const [config] = configsOf('patches', [{ patch: '- {op: add, path: /x, value: 1}', target: { kind: 'StatefulSet' } }]);
+      config.origin.range = { start: { line: 2, character: 2 }, end: { line: 4, character: 0 } };
+      const input = resourcesOf(base);
+      const out = patchesTransformer(input, [config], c);
+      assert.deepStrictEqual(out.map((r) => r.object), input.map((r) => r.object));
+      assert.deepStrictEqual(
+        c.problems.map((p) => [p.code, p.severity, p.file, p.range?.start.line]),
+        [['patch-no-match', 'warning', KUSTOMIZATION, 2]],
+      );
+      assert.match(c.problems[0].message, /"StatefulSet\.\[noVer\]\.\[noGrp\]\/\[noName\]\.\[noNs\]:a=:l=" selects no resource/);
     });
 
     it('remembers the id before a rename so later selectors find the object by its first name', () => {

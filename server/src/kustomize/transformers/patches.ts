@@ -11,6 +11,7 @@ import {
   patchSource,
   problemAtEntry,
   readPatch,
+  targetMatchesNothing,
   type PatchConfig,
 } from '../patchApply';
 import { selectResources, selectorString } from '../select';
@@ -50,6 +51,7 @@ export const patchesTransformer: Transformer<PatchConfig[]> = (resources, config
           return resources;
         }
         // A target that selects nothing is not an error in kustomize: the patch simply does nothing.
+        if (selected.length === 0) ctx.problems.push(targetMatchesNothing(config, goQuote(selectorString(config.target))));
         if (read.documents.length === 1) current = applyStrategicToSelected(current, new Set(selected), read.documents[0], config, options);
         continue;
       }
@@ -62,6 +64,7 @@ export const patchesTransformer: Transformer<PatchConfig[]> = (resources, config
         ctx.problems.push(problemAtEntry(config, 'invalid-patch', error));
         return resources;
       }
+      if (selected.length === 0) ctx.problems.push(targetMatchesNothing(config, goQuote(selectorString(config.target))));
       current = applyJsonToSelected(current, new Set(selected), read.operations, config);
     } catch (e) {
       if (!(e instanceof PatchFailure)) throw e;

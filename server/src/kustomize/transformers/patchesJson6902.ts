@@ -1,9 +1,9 @@
 // The legacy `patchesJson6902:` field: JSON 6902 operations (a JSON list, or YAML) applied to every
 // object its `target` selects. The target must name an object (kustomize refuses a target without
-// name); like `patches`, a target that selects nothing is not an error.
+// name); like `patches`, a target that selects nothing is not an error (we warn).
 import { parseJsonPatch } from '../merge/jsonpatch';
-import { PatchFailure, applyJsonToSelected, problemAt, problemAtEntry, type PatchConfig } from '../patchApply';
-import { selectResources } from '../select';
+import { PatchFailure, applyJsonToSelected, goQuote, problemAt, problemAtEntry, targetMatchesNothing, type PatchConfig } from '../patchApply';
+import { selectResources, selectorString } from '../select';
 import type { Transformer } from '../transformer';
 import type { Resource } from '../types';
 
@@ -32,6 +32,7 @@ export const patchesJson6902Transformer: Transformer<PatchConfig[]> = (resources
       ctx.problems.push(problemAtEntry(config, 'invalid-patch', error));
       return resources;
     }
+    if (selected.length === 0) ctx.problems.push(targetMatchesNothing(config, goQuote(selectorString(config.target))));
     try {
       current = applyJsonToSelected(current, new Set(selected), parsed.operations, config);
     } catch (e) {
