@@ -95,6 +95,7 @@ export function goQuote(s: string): string {
 
 /** How kustomize names a patch in messages: `[patch: "..."]` inline, `[path: "file"]` from a file. */
 export function patchSource(config: PatchConfig, ctx: TransformContext): string {
+  // Inline text lives in the kustomization file itself.
   if (config.file === ctx.kustomizationFile) return `[patch: ${goQuote(config.text.trim())}]`;
   const rel = path.posix.relative(path.posix.dirname(ctx.kustomizationFile), config.file);
   return `[path: ${goQuote(rel)}]`;
@@ -148,9 +149,13 @@ export function readStrategicPatch(config: PatchConfig): StrategicRead {
 export function readPatch(config: PatchConfig, ctx: TransformContext): ReadPatch {
   const source = patchSource(config, ctx);
   const whole = wholeTextRange(config.text);
-  if (config.text.trim() === '') {
+  const inline = config.file === ctx.kustomizationFile;
+  if (inline && config.text.trim() === '') {
     return { kind: 'invalid', problem: problemAtEntry(config, 'invalid-patch', 'must specify one of patch and path') };
   }
+  // An empty patch file reads as no strategic merge patch at all, so kustomize takes it for an empty
+  // JSON patch (which needs a target, and then changes nothing).
+  if (config.text === '') return { kind: 'json6902', operations: [] };
   const strategic = readStrategicPatch(config);
   const json = parseJsonPatch(config.text);
   const strategicOk = strategic.documents !== undefined;

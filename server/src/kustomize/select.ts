@@ -109,12 +109,21 @@ function anchoredRegex(pattern: string): { regex: RegExp } | { error: string } {
     body = body.slice(inline[0].length);
   }
   const anchored = `^(?:${body})$`;
+  if (nestedRepetition.test(body)) {
+    return { error: `error parsing regexp: nested repetition is not supported here (it can take exponential time in JavaScript): \`^(?:${pattern})$\`` };
+  }
   try {
     return { regex: new RegExp(anchored, flags) };
   } catch (e) {
     return { error: `error parsing regexp: ${goRegexpError(e instanceof Error ? e.message : String(e))}: \`^(?:${pattern})$\`` };
   }
 }
+
+/**
+ * A quantified group that itself contains a quantifier, like `(a+)+`: RE2 matches it in linear time,
+ * a backtracking engine may not, and a hostile kustomization must not hang the editor.
+ */
+const nestedRepetition = /\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)[*+{]/;
 
 /** Go's words for the common syntax errors, so messages read like kustomize's. */
 function goRegexpError(jsMessage: string): string {

@@ -138,6 +138,15 @@ describe('patch target selectors', () => {
       assert.ok(!selectorMatches({ name: 'app-(' }, resources()[0]));
     });
 
+    it('refuses nested repetition instead of risking exponential matching', () => {
+      const started = Date.now();
+      const { error } = compileSelector({ name: '(a+)+b' });
+      assert.match(error ?? '', /nested repetition/);
+      assert.ok(!selectorMatches({ name: '(a+)+b' }, makeResource({ kind: 'ConfigMap', metadata: { name: 'a'.repeat(60) } }, { file: '/x', documentIndex: 0 })));
+      assert.ok(Date.now() - started < 1000);
+      assert.strictEqual(compileSelector({ name: '(app|web)-.*' }).error, undefined);
+    });
+
     it('an empty selector selects everything', () => {
       assert.strictEqual(names({}).length, 5);
     });
