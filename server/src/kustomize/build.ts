@@ -15,10 +15,13 @@ import { isWithin, normalize, resolveEntry, type LoadPolicy, type LoadRestrictor
 import { deepCopy, idString, isObject, makeResource, resId, sameId } from './resource';
 import { sortResources, type SortOptions } from './sort';
 import type { TransformContext } from './transformer';
+import { configFromCrdSchemas, emptyCustomFieldSpecs, mergeCustomFieldSpecs, parseConfigurationFile, type CustomFieldSpecs } from './transformerConfig';
 import type { Json, JsonObject, Origin, Problem, Range, ResId, Resource } from './types';
 import { parseYamlFileCached } from './yaml/parse';
 
-import { generateConfigMap, generateSecret, mergeGenerated, type GeneratorInput } from './generators';
+import { mergeGenerated, type GeneratorInput } from './generators/common';
+import { generateConfigMap } from './generators/configMapGenerator';
+import { generateSecret } from './generators/secretGenerator';
 import { annotationsTransformer } from './transformers/annotations';
 import { hashSuffixTransformer } from './transformers/hashSuffix';
 import { imagesTransformer } from './transformers/images';
@@ -53,6 +56,12 @@ export interface BuildResult {
 
 /** kubectl v1.32's kustomize reports its version as "(devel)", and that is what its managed-by label says. */
 export const MANAGED_BY_VALUE = 'kustomize-(devel)';
+
+/** What a build accumulates: the objects, and the field specs added by `configurations:` and `crds:`. */
+interface Accumulation {
+  resources: Resource[];
+  specs: CustomFieldSpecs;
+}
 
 class Build {
   readonly problems: Problem[] = [];
@@ -105,8 +114,9 @@ class Build {
    * Builds the kustomization in `dir`. `ancestors` are the roots on the way here (for cycle detection);
    * a Component works on its parent's accumulated resources instead of a fresh list.
    */
-  buildTarget(k: Kustomization, ancestors: string[], inherited: Resource[] | undefined): Resource[] | undefined {
-    let resources: Resource[] = inherited ?? [];
+  buildTarget(k: Kustomization, ancestors: string[], inherited: Accumulation | undefined): Accumulation | undefined {
+    let resources: Resource[] = inherited?.resources ?? [];
+    let specs = inherited?.specs ?? emptyCustomFieldSpecs();
     const roots = [...ancestors, k.dir];
 
     // Resources (and the legacy `bases`, appended after them as kustomize does).
@@ -121,8 +131,14 @@ class Build {
         continue;
       }
       const added = this.accumulateEntry(k, entry.value, range, roots);
-      if (added) resources = this.appendAll(resources, added, k.file, range);
+      if (added) {
+        resources = this.appendAll(resources, added.resources, k.file, range);
+        specs = mergeCustomFieldSpecs(specs, added.specs);
+      }
     }
+    if (this.failed) return undefined;
+
+    specs = mergeCustomFieldSpecs(specs, this.readCustomFieldSpecs(k));
     if (this.failed) return undefined;
 
     this.reportUnsupported(k);
@@ -157,15 +173,48 @@ class Build {
         );
         continue;
       }
-      const out = this.buildTarget(component, roots, resources);
+      const out = this.buildTarget(component, roots, { resources, specs });
       if (!out) return undefined;
-      resources = out;
+      ({ resources, specs } = out);
     }
     if (this.failed) return undefined;
 
-    resources = this.runTransformers(k, resources);
+    resources = this.runTransformers(k, resources, specs);
     if (this.failed) return undefined;
-    return resources;
+    return { resources, specs };
+  }
+
+  /** Field specs from the kustomization's `configurations:` and `crds:` files. */
+  readCustomFieldSpecs(k: Kustomization): CustomFieldSpecs {
+    let specs = emptyCustomFieldSpecs();
+    for (const field of ['configurations', 'crds'] as const) {
+      for (const entry of listField(k, field)) {
+        const range = fieldRange(k, [field, entry.index]);
+        if (typeof entry.value !== 'string') {
+          this.error('invalid-kustomization', `${field} entries must be paths`, k.file, range);
+          continue;
+        }
+        const read = this.readGeneratorFile(k, entry.value, range);
+        if ('problem' in read) {
+          this.problems.push(read.problem);
+          continue;
+        }
+        const parsed = parseYamlFileCached(read.file, read.text);
+        if (parsed.problems.some((p) => p.severity === 'error')) {
+          this.problems.push(...parsed.problems);
+          continue;
+        }
+        const value = parsed.documents[0]?.value ?? null;
+        if (field === 'crds') {
+          specs = mergeCustomFieldSpecs(specs, configFromCrdSchemas(value));
+          continue;
+        }
+        const { specs: more, error } = parseConfigurationFile(value);
+        if (error || !more) this.error('invalid-configuration', `invalid transformer configuration '${entry.value}': ${error}`, read.file);
+        else specs = mergeCustomFieldSpecs(specs, more);
+      }
+    }
+    return specs;
   }
 
   /** Enters a kustomization folder referred to from `file`, refusing cycles as kustomize does. */
@@ -186,13 +235,16 @@ class Build {
     return this.loadKustomization(dir, { file, range });
   }
 
-  accumulateEntry(k: Kustomization, ref: string, range: Range | undefined, roots: string[]): Resource[] | undefined {
+  accumulateEntry(k: Kustomization, ref: string, range: Range | undefined, roots: string[]): Accumulation | undefined {
     const resolved = resolveEntry(this.policy, k.dir, ref);
     if (!resolved.ok) {
       this.error(resolved.code, `accumulating resources: ${resolved.message}`, k.file, range);
       return undefined;
     }
-    if (resolved.kind === 'file') return this.loadResourceFile(resolved.path, k.file, range);
+    if (resolved.kind === 'file') {
+      const resources = this.loadResourceFile(resolved.path, k.file, range);
+      return resources && { resources, specs: emptyCustomFieldSpecs() };
+    }
     if (path.posix.isAbsolute(ref)) {
       this.error('absolute-path', `new root '${ref}' cannot be absolute`, k.file, range);
       return undefined;
@@ -318,7 +370,7 @@ class Build {
     return resources;
   }
 
-  readGeneratorFile(k: Kustomization, rel: string, range: Range | undefined): { text: string; file: string } | { problem: Problem } {
+  readGeneratorFile(k: Kustomization, rel: string, range: Range | undefined): { text: string; file: string; bytes?: Uint8Array } | { problem: Problem } {
     const resolved = resolveEntry(this.policy, k.dir, rel);
     if (!resolved.ok || resolved.kind !== 'file') {
       const message = resolved.ok ? `'${rel}' is a folder, not a file` : resolved.message;
@@ -328,7 +380,7 @@ class Build {
     if (text === undefined) {
       return { problem: { code: 'missing-path', severity: 'error', message: `cannot read '${rel}'`, file: k.file, range } };
     }
-    return { text, file: resolved.path };
+    return { text, file: resolved.path, bytes: this.options.fs.readBytes?.(resolved.path) };
   }
 
   /** A generated object joins the accumulation: created, or merged into / replacing one of the same id. */
@@ -368,7 +420,7 @@ class Build {
     return resources.map((r) => (r === matches[0] ? outcome.resource! : r));
   }
 
-  runTransformers(k: Kustomization, resources: Resource[]): Resource[] {
+  runTransformers(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs): Resource[] {
     const ctx = this.context(k);
     const f = k.fields;
 
@@ -386,14 +438,14 @@ class Build {
       if (this.failed) return resources;
     }
     if (typeof f.namespace === 'string' && f.namespace !== '') {
-      resources = namespaceTransformer(resources, { namespace: f.namespace, origin: this.origin(k, 'transformer', 'namespace', ['namespace']) }, ctx);
+      resources = namespaceTransformer(resources, { namespace: f.namespace, extraFieldSpecs: specs.namespace, origin: this.origin(k, 'transformer', 'namespace', ['namespace']) }, ctx);
     }
     const prefix = typeof f.namePrefix === 'string' ? f.namePrefix : '';
     const suffix = typeof f.nameSuffix === 'string' ? f.nameSuffix : '';
     if (prefix !== '' || suffix !== '') {
       resources = prefixSuffixTransformer(
         resources,
-        { prefix, suffix, origin: this.origin(k, 'transformer', prefix ? 'namePrefix' : 'nameSuffix', [prefix ? 'namePrefix' : 'nameSuffix']) },
+        { prefix, suffix, extraPrefixSpecs: specs.namePrefix, extraSuffixSpecs: specs.nameSuffix, origin: this.origin(k, 'transformer', prefix ? 'namePrefix' : 'nameSuffix', [prefix ? 'namePrefix' : 'nameSuffix']) },
         ctx,
       );
     }
@@ -410,6 +462,8 @@ class Build {
           includeSelectors: entry.value.includeSelectors === true,
           includeTemplates: entry.value.includeTemplates === true,
           fields: Array.isArray(entry.value.fields) ? (entry.value.fields.filter(isObject) as never) : undefined,
+          extraCommonLabels: specs.commonLabels,
+          extraTemplateLabels: specs.templateLabels,
           origin: this.origin(k, 'transformer', `labels[${entry.index}]`, ['labels', entry.index]),
         },
         ctx,
@@ -419,13 +473,13 @@ class Build {
     if (commonLabels && Object.keys(commonLabels).length > 0) {
       resources = labelsTransformer(
         resources,
-        { pairs: commonLabels, includeSelectors: true, includeTemplates: true, legacyCommonLabels: true, origin: this.origin(k, 'transformer', 'commonLabels', ['commonLabels']) },
+        { pairs: commonLabels, includeSelectors: true, includeTemplates: true, legacyCommonLabels: true, extraCommonLabels: specs.commonLabels, origin: this.origin(k, 'transformer', 'commonLabels', ['commonLabels']) },
         ctx,
       );
     }
     const commonAnnotations = stringMapField(k, 'commonAnnotations');
     if (commonAnnotations && Object.keys(commonAnnotations).length > 0) {
-      resources = annotationsTransformer(resources, { annotations: commonAnnotations, origin: this.origin(k, 'transformer', 'commonAnnotations', ['commonAnnotations']) }, ctx);
+      resources = annotationsTransformer(resources, { annotations: commonAnnotations, extraFieldSpecs: specs.commonAnnotations, origin: this.origin(k, 'transformer', 'commonAnnotations', ['commonAnnotations']) }, ctx);
     }
     const json6902 = listField(k, 'patchesJson6902');
     if (json6902.length > 0) {
@@ -436,11 +490,11 @@ class Build {
     }
     const replicas = listField(k, 'replicas').map((e) => e.value).filter(isObject);
     if (replicas.length > 0) {
-      resources = replicasTransformer(resources, { replicas, origin: this.origin(k, 'transformer', 'replicas', ['replicas']) }, ctx);
+      resources = replicasTransformer(resources, { replicas, fieldSpecs: specs.replicas, origin: this.origin(k, 'transformer', 'replicas', ['replicas']) }, ctx);
     }
     const images = [...listField(k, 'images'), ...listField(k, 'imageTags')].map((e) => e.value).filter(isObject);
     if (images.length > 0) {
-      resources = imagesTransformer(resources, { images, origin: this.origin(k, 'transformer', 'images', ['images']) }, ctx);
+      resources = imagesTransformer(resources, { images, fieldSpecs: specs.images, origin: this.origin(k, 'transformer', 'images', ['images']) }, ctx);
     }
     const replacements = this.replacementEntries(k);
     if (replacements.length > 0) {
@@ -594,13 +648,14 @@ export function buildKustomization(dir: string, options: BuildOptions): BuildRes
   if (k.kind === 'Component') {
     // kustomize builds a lone Component like a Kustomization.
   }
-  let resources = b.buildTarget(k, [], undefined);
-  if (!resources || b.failed) return finish([]);
+  const built = b.buildTarget(k, [], undefined);
+  if (!built || b.failed) return finish([]);
+  let resources = built.resources;
 
   const ctx: TransformContext = { kustomizationFile: k.file, problems: b.problems };
   const top: Origin = { kind: 'transformer', step: 'build', file: k.file };
   resources = hashSuffixTransformer(resources, { origin: { ...top, step: 'name hash suffix' } }, ctx);
-  resources = nameReferenceTransformer(resources, { origin: { ...top, step: 'name references' } }, ctx);
+  resources = nameReferenceTransformer(resources, { origin: { ...top, step: 'name references' }, extraBackReferences: built.specs.nameReference }, ctx);
   if (b.failed) return finish([]);
   resources = resources.filter((r) => !isLocalConfig(r.object));
 

@@ -8,6 +8,8 @@ export type EntryKind = 'file' | 'dir';
 export interface FileSystem {
   /** The file's text, or undefined when it does not exist or is not a readable file. */
   readFile(file: string): string | undefined;
+  /** The file's bytes, for content that may not be text (generator inputs); defaults to the text's UTF-8. */
+  readBytes?(file: string): Uint8Array | undefined;
   kind(p: string): EntryKind | undefined;
   /** Names (not paths) of the entries of a folder, sorted; empty when it is not a folder. */
   readDir(dir: string): string[];
@@ -19,6 +21,13 @@ export const nodeFileSystem: FileSystem = {
   readFile(file) {
     try {
       return nodeFs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  readBytes(file) {
+    try {
+      return nodeFs.readFileSync(file);
     } catch {
       return undefined;
     }
@@ -74,6 +83,11 @@ export function memoryFileSystem(files: Record<string, string>): FileSystem {
 export function overlayFileSystem(base: FileSystem, buffers: ReadonlyMap<string, string>): FileSystem {
   return {
     readFile: (f) => buffers.get(f) ?? base.readFile(f),
+    readBytes: (f) => {
+      const text = buffers.get(f);
+      if (text !== undefined) return Buffer.from(text, 'utf8');
+      return base.readBytes ? base.readBytes(f) : (() => { const t = base.readFile(f); return t === undefined ? undefined : Buffer.from(t, 'utf8'); })();
+    },
     kind: (p) => (buffers.has(p) ? 'file' : base.kind(p)),
     readDir: (d) => {
       const names = new Set(base.readDir(d));

@@ -1,11 +1,19 @@
 // `commonAnnotations` (kustomize's AnnotationsTransformer): metadata.annotations of every object and
 // the pod-template annotations of the workload kinds in the builtin table, created when missing.
 import { commonAnnotationsFieldSpecs } from '../builtinFieldSpecs';
+import type { FieldSpec } from '../fieldspec';
 import type { StepConfig, Transformer } from '../transformer';
 import { setMapEntries } from './mapEntries';
 
-export const annotationsTransformer: Transformer<{ annotations: Record<string, string> } & StepConfig> = (resources, config, ctx) => {
+export interface AnnotationsConfig extends StepConfig {
+  annotations: Record<string, string>;
+  /** Field specs from `configurations:`/`crds:` files, added to the builtin table. */
+  extraFieldSpecs?: readonly FieldSpec[];
+}
+
+export const annotationsTransformer: Transformer<AnnotationsConfig> = (resources, config, ctx) => {
   if (Object.keys(config.annotations).length === 0) return resources;
-  setMapEntries(resources, commonAnnotationsFieldSpecs, config.annotations, config.origin, 'annotations', ctx);
+  const specs = [...commonAnnotationsFieldSpecs, ...(config.extraFieldSpecs ?? [])];
+  setMapEntries(resources, specs, config.annotations, config.origin, 'annotations', ctx);
   return resources;
 };

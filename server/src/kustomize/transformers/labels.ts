@@ -13,6 +13,9 @@ export interface LabelsConfig extends StepConfig {
   includeTemplates: boolean;
   fields?: FieldSpec[];
   legacyCommonLabels?: boolean;
+  /** Field specs from `configurations:`/`crds:` files, added to the builtin commonLabels/templateLabels tables. */
+  extraCommonLabels?: readonly FieldSpec[];
+  extraTemplateLabels?: readonly FieldSpec[];
 }
 
 const metadataLabels: FieldSpec = { path: 'metadata/labels', create: true };
@@ -35,10 +38,12 @@ function mergeSpecs(into: FieldSpec[], more: readonly FieldSpec[]): FieldSpec[] 
 }
 
 function labelFieldSpecs(config: LabelsConfig): FieldSpec[] | 'conflict' {
-  if (config.legacyCommonLabels) return commonLabelsFieldSpecs.slice();
+  const common = [...commonLabelsFieldSpecs, ...(config.extraCommonLabels ?? [])];
+  const templates = [...templateLabelsFieldSpecs, ...(config.extraTemplateLabels ?? [])];
+  if (config.legacyCommonLabels) return common;
   const own = (config.fields ?? []).slice();
-  if (config.includeSelectors) return mergeSpecs(own, commonLabelsFieldSpecs);
-  const withTemplates = config.includeTemplates ? mergeSpecs(own, templateLabelsFieldSpecs) : own;
+  if (config.includeSelectors) return mergeSpecs(own, common);
+  const withTemplates = config.includeTemplates ? mergeSpecs(own, templates) : own;
   return withTemplates === 'conflict' ? withTemplates : mergeSpecs(withTemplates, [metadataLabels]);
 }
 

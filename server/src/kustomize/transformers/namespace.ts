@@ -14,9 +14,9 @@ function isRoleBindingKind(kind: string): boolean {
 }
 
 /** The table entries that are not handled by hand for this object (kustomize's "hacks"). */
-function dataDrivenSpecs(object: JsonObject): FieldSpec[] {
+function dataDrivenSpecs(object: JsonObject, extra: readonly FieldSpec[]): FieldSpec[] {
   const kind = typeof object.kind === 'string' ? object.kind : '';
-  return namespaceFieldSpecs.filter((spec) => {
+  return [...namespaceFieldSpecs, ...extra].filter((spec) => {
     if (spec.path === 'metadata/namespace') return false;
     // Only the core `v1 Namespace` is renamed; a custom kind called Namespace is left alone.
     if (spec.path === 'metadata/name' && object.apiVersion !== 'v1') return false;
@@ -25,7 +25,13 @@ function dataDrivenSpecs(object: JsonObject): FieldSpec[] {
   });
 }
 
-export const namespaceTransformer: Transformer<{ namespace: string } & StepConfig> = (resources, config, ctx) => {
+export interface NamespaceConfig extends StepConfig {
+  namespace: string;
+  /** Field specs from `configurations:` files, added to the builtin table. */
+  extraFieldSpecs?: readonly FieldSpec[];
+}
+
+export const namespaceTransformer: Transformer<NamespaceConfig> = (resources, config, ctx) => {
   const { namespace, origin } = config;
   if (namespace === '') return resources;
   for (const resource of resources) {
@@ -38,7 +44,7 @@ export const namespaceTransformer: Transformer<{ namespace: string } & StepConfi
       ctx.problems.push({ code: 'namespace-not-scalar', severity: 'error', message, file: resource.source.file, range: resource.source.range });
     };
     if (isRoleBindingKind(resIdOf(object).kind)) setDefaultSubjects(resource, namespace, origin, fail);
-    for (const spec of dataDrivenSpecs(object)) {
+    for (const spec of dataDrivenSpecs(object, config.extraFieldSpecs ?? [])) {
       visitFieldSpec(resource, spec, (slot) => {
         const current = slot.parent[slot.key];
         if (isObject(current) || Array.isArray(current)) {

@@ -40,8 +40,16 @@ function affixNames(
   }
 }
 
-export const prefixSuffixTransformer: Transformer<{ prefix: string; suffix: string } & StepConfig> = (resources, config) => {
-  if (config.prefix !== '') affixNames(resources, config.prefix, namePrefixFieldSpecs, 'prefixes', config.origin);
-  if (config.suffix !== '') affixNames(resources, config.suffix, nameSuffixFieldSpecs, 'suffixes', config.origin);
+export interface PrefixSuffixConfig extends StepConfig {
+  prefix: string;
+  suffix: string;
+  /** Field specs from `configurations:`/`crds:` files, added to the builtin tables. */
+  extraPrefixSpecs?: readonly FieldSpec[];
+  extraSuffixSpecs?: readonly FieldSpec[];
+}
+
+export const prefixSuffixTransformer: Transformer<PrefixSuffixConfig> = (resources, config) => {
+  if (config.prefix !== '') affixNames(resources, config.prefix, [...namePrefixFieldSpecs, ...(config.extraPrefixSpecs ?? [])], 'prefixes', config.origin);
+  if (config.suffix !== '') affixNames(resources, config.suffix, [...nameSuffixFieldSpecs, ...(config.extraSuffixSpecs ?? [])], 'suffixes', config.origin);
   return resources;
 };
