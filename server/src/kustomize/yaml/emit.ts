@@ -136,10 +136,17 @@ function requestedStringStyle(text: string): ScalarStyle {
   return canUsePlain ? 'plain' : 'double';
 }
 
+// Printable ASCII without quotes, indicators or comment/mapping markers; '-' only after the first character.
+const SIMPLE_PLAIN = /^[A-Za-z0-9_./()$+=^;<][A-Za-z0-9_./()$+=^;< -]*$/;
+
 const ESCAPES: ReadonlyMap<number, string> = new Map([
   [0x00, '0'], [0x07, 'a'], [0x08, 'b'], [0x09, 't'], [0x0a, 'n'], [0x0b, 'v'], [0x0c, 'f'], [0x0d, 'r'],
   [0x1b, 'e'], [0x22, '"'], [0x5c, '\\'], [0x85, 'N'], [0xa0, '_'], [0x2028, 'L'], [0x2029, 'P'],
 ]);
+
+function mustEscape(c: number): boolean {
+  return !isPrintable(c) || c === 0xfeff || isBreak(c) || c === 0x22 || c === 0x5c;
+}
 
 function hexEscape(c: number): string {
   const [letter, width] = c <= 0xff ? ['x', 2] : c <= 0xffff ? ['u', 4] : ['U', 8];
@@ -155,29 +162,35 @@ class YamlWriter {
   private readonly indents: number[] = [];
   private simpleKeyContext = false;
 
+  // Whole lines go to `parts`; the line being written grows in `line` (short, so appending is cheap).
+  private line = '';
+
   result(): string {
+    this.parts.push(this.line);
+    this.line = '';
     return this.parts.join('');
   }
 
   private put(text: string, width = text.length): void {
-    this.parts.push(text);
+    this.line += text;
     this.column += width;
   }
 
   private putCodePoint(c: number): void {
-    this.parts.push(String.fromCodePoint(c));
+    this.line += String.fromCodePoint(c);
     this.column++;
   }
 
   private putBreak(): void {
-    this.parts.push('\n');
+    this.parts.push(this.line + '\n');
+    this.line = '';
     this.column = 0;
   }
 
   private writeBreak(c: number): void {
     if (c === 0x0a) this.putBreak();
     else {
-      this.parts.push(String.fromCodePoint(c));
+      this.line += String.fromCodePoint(c);
       this.column = 0;
     }
   }
@@ -240,10 +253,18 @@ class YamlWriter {
 
   private blockMapping(map: JsonObject, keys: string[], depth: number): void {
     this.increaseIndent(false, false);
-    keys.sort(compareKeys);
-    for (const key of keys) {
+    const sorted: SortKey[] = [];
+    for (const key of keys) sorted.push({ key, cps: codePoints(key) });
+    // Where go-yaml's comparison is not transitive (v10 < v1beta1 < v2 < v10), kubectl's own order varies
+    // from run to run (Go randomizes map iteration); any consistent order is as good as another there.
+    sorted.sort(bySortKey);
+    for (const { key, cps } of sorted) {
       this.writeIndent();
-      const cps = codePoints(key);
+      if (this.writeSimplePlain(key, false)) {
+        this.writeIndicator(':', false, false, false);
+        this.node(map[key], true, depth + 1);
+        continue;
+      }
       const analysis = analyzeScalar(cps);
       if (!analysis.multiline && utf8Length(cps) <= MAX_SIMPLE_KEY_BYTES) {
         this.simpleKeyContext = true;
@@ -263,14 +284,16 @@ class YamlWriter {
 
   private scalar(value: null | boolean | number | bigint | string): void {
     if (typeof value === 'string') {
+      if (this.writeSimplePlain(value, true)) return;
       const cps = codePoints(value);
       this.stringScalar(value, cps, analyzeScalar(cps));
       return;
     }
     const text = value === null ? 'null' : typeof value === 'boolean' ? String(value) : formatNumber(value);
-    this.increaseIndent(true, false);
-    this.writePlain(codePoints(text), true);
-    this.popIndent();
+    if (!this.whitespace) this.put(' ');
+    this.put(text);
+    this.whitespace = false;
+    this.indention = false;
   }
 
   private stringScalar(text: string, cps: number[], analysis: ScalarAnalysis): void {
@@ -284,12 +307,57 @@ class YamlWriter {
     if (style === 'single' && !analysis.singleQuotedAllowed) style = 'double';
     if (style === 'literal' && (!analysis.blockAllowed || this.simpleKeyContext)) style = 'double';
     const allowBreaks = !this.simpleKeyContext;
+    if (style !== 'literal' && !analysis.multiline && this.writeUnfolded(text, cps, style, allowBreaks)) return;
     this.increaseIndent(true, false);
     if (style === 'plain') this.writePlain(cps, allowBreaks);
     else if (style === 'single') this.writeSingleQuoted(cps, allowBreaks);
     else if (style === 'double') this.writeDoubleQuoted(cps, allowBreaks);
     else this.writeLiteral(cps);
     this.popIndent();
+  }
+
+  /**
+   * The common case, written without character analysis: a short printable-ASCII string that go-yaml
+   * prints plain (no indicator at its start, no ': ' or ' #', no surrounding spaces, not another type).
+   */
+  private writeSimplePlain(text: string, allowBreaks: boolean): boolean {
+    if (!SIMPLE_PLAIN.test(text) || text.startsWith('...') || text.endsWith(' ') || text.includes(' #')) return false;
+    const lead = this.whitespace ? 0 : 1;
+    if (allowBreaks && this.column + lead + text.length > BEST_WIDTH) return false;
+    if (requestedStringStyle(text) !== 'plain') return false;
+    if (lead) this.put(' ');
+    this.put(text);
+    this.whitespace = false;
+    this.indention = false;
+    return true;
+  }
+
+  /**
+   * Writes a one-line scalar in one piece when go-yaml could not fold it: folding only happens at a
+   * space written beyond column 80. Returns false when the character-by-character writer is needed.
+   */
+  private writeUnfolded(text: string, cps: number[], style: ScalarStyle, allowBreaks: boolean): boolean {
+    let rendered: string;
+    if (style === 'plain') rendered = text;
+    else if (style === 'single') rendered = "'" + text.replace(/'/g, "''") + "'";
+    else {
+      const escaped: string[] = ['"'];
+      const escapeAll = cps[0] === 0xfeff;
+      for (const c of cps) {
+        if (escapeAll || mustEscape(c)) escaped.push('\\' + (ESCAPES.get(c) ?? hexEscape(c)));
+        else escaped.push(String.fromCodePoint(c));
+      }
+      escaped.push('"');
+      rendered = escaped.join('');
+    }
+    const width = rendered.length === text.length + 2 || rendered === text ? cps.length + rendered.length - text.length : codePoints(rendered).length;
+    const lead = this.whitespace ? 0 : 1;
+    if (allowBreaks && this.column + lead + width > BEST_WIDTH) return false;
+    if (lead) this.put(' ');
+    this.put(rendered, width);
+    this.whitespace = false;
+    this.indention = false;
+    return true;
   }
 
   private writePlain(cps: number[], allowBreaks: boolean): void {
@@ -353,9 +421,12 @@ class YamlWriter {
     this.writeIndicator('"', true, false, false);
     let spaces = false;
     const last = cps.length - 1;
+    // go-yaml's is_bom looks at the start of the value, not at the current character: a string that
+    // begins with U+FEFF has every character escaped ("\uFEFF\x2A").
+    const escapeAll = cps[0] === 0xfeff;
     for (let i = 0; i <= last; i++) {
       const c = cps[i];
-      if (!isPrintable(c) || c === 0xfeff || isBreak(c) || c === 0x22 || c === 0x5c) {
+      if (escapeAll || mustEscape(c)) {
         const escape = ESCAPES.get(c) ?? hexEscape(c);
         this.put('\\' + escape);
         spaces = false;
@@ -411,7 +482,17 @@ class YamlWriter {
 
 /** go-yaml v2's map key order (sorter.go keyList.Less) for string keys: letters before other characters, digit runs by value. */
 export function compareKeys(a: string, b: string): number {
-  if (a === b) return 0;
+  return a === b ? 0 : compareCodePoints(codePoints(a), codePoints(b));
+}
+
+interface SortKey {
+  key: string;
+  cps: number[];
+}
+
+const bySortKey = (a: SortKey, b: SortKey): number => compareCodePoints(a.cps, b.cps);
+
+function compareCodePoints(a: number[], b: number[]): number {
   return keyLess(a, b) ? -1 : keyLess(b, a) ? 1 : 0;
 }
 
@@ -420,33 +501,40 @@ const DIGIT = /\p{Nd}/u;
 const isLetter = (c: number): boolean => (c < 0x80 ? (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) : LETTER.test(String.fromCodePoint(c)));
 const isDigit = (c: number): boolean => (c < 0x80 ? c >= 0x30 && c <= 0x39 : DIGIT.test(String.fromCodePoint(c)));
 
-function keyLess(a: string, b: string): boolean {
-  const ar = codePoints(a);
-  const br = codePoints(b);
+/** Go accumulates a digit run in an int64 that silently wraps; short runs fit a double exactly. */
+function digitRun(cps: number[], from: number, start: number): { value: bigint | number; end: number } {
+  let end = from;
+  while (end < cps.length && isDigit(cps[end])) end++;
+  if (end - from <= 15 && cps.slice(from, end).every((c) => c < 0x80)) {
+    let value = start;
+    for (let i = from; i < end; i++) value = value * 10 + (cps[i] - 0x30);
+    return { value, end };
+  }
+  let value = BigInt(start);
+  for (let i = from; i < end; i++) value = BigInt.asIntN(64, value * 10n + BigInt(cps[i] - 0x30));
+  return { value, end };
+}
+
+function keyLess(ar: number[], br: number[]): boolean {
   for (let i = 0; i < ar.length && i < br.length; i++) {
     if (ar[i] === br[i]) continue;
     const al = isLetter(ar[i]);
     const bl = isLetter(br[i]);
     if (al && bl) return ar[i] < br[i];
     if (al || bl) return bl;
-    // Go accumulates digit runs in an int64 that silently wraps; BigInt.asIntN reproduces that.
-    let an = 0n;
-    let bn = 0n;
+    let start = 0;
     if (ar[i] === 0x30 || br[i] === 0x30) {
       for (let j = i - 1; j >= 0 && isDigit(ar[j]); j--) {
         if (ar[j] !== 0x30) {
-          an = 1n;
-          bn = 1n;
+          start = 1;
           break;
         }
       }
     }
-    let ai = i;
-    for (; ai < ar.length && isDigit(ar[ai]); ai++) an = BigInt.asIntN(64, an * 10n + BigInt(ar[ai] - 0x30));
-    let bi = i;
-    for (; bi < br.length && isDigit(br[bi]); bi++) bn = BigInt.asIntN(64, bn * 10n + BigInt(br[bi] - 0x30));
-    if (an !== bn) return an < bn;
-    if (ai !== bi) return ai < bi;
+    const an = digitRun(ar, i, start);
+    const bn = digitRun(br, i, start);
+    if (an.value != bn.value) return an.value < bn.value;
+    if (an.end !== bn.end) return an.end < bn.end;
     return ar[i] < br[i];
   }
   return ar.length < br.length;
