@@ -30,6 +30,8 @@ export interface JsonPatchParse {
   error?: string;
   /** Range of the first document in the text. */
   range?: Range;
+  /** The text as kustomize hands it to the JSON decoder (YAML converted to compact JSON), for messages. */
+  decoderInput?: string;
 }
 
 /**
@@ -57,7 +59,12 @@ export function parseJsonPatch(text: string): JsonPatchParse {
   if (first.errors.length > 0) return { error: first.errors[0].message.split('\n')[0], range };
   const contents = first.contents;
   if (contents === null || (isScalar(contents) && contents.value === null)) return { operations: [], range };
-  if (!isSeq(contents)) return { error: 'json: cannot unmarshal object into Go value of type jsonpatch.Patch', range };
+  if (!isSeq(contents)) {
+    const value = toJson(contents as YamlNode, 0);
+    const decoderInput = text.startsWith('[') ? text : goJson(value);
+    const what = isObject(value) ? 'object' : typeof value === 'string' ? 'string' : typeof value === 'boolean' ? 'bool' : 'number';
+    return { error: `json: cannot unmarshal ${what} into Go value of type jsonpatch.Patch`, range, decoderInput };
+  }
   const operations: JsonPatchOperation[] = [];
   for (const item of contents.items) {
     const node = item as YamlNode | null;
@@ -119,6 +126,19 @@ function toJson(node: YamlNode | null, depth: number): Json {
     return out;
   }
   return null;
+}
+
+/** encoding/json's rendering of a decoded YAML value: compact, map keys sorted. */
+function goJson(value: Json): string {
+  if (Array.isArray(value)) return `[${value.map(goJson).join(',')}]`;
+  if (isObject(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${goJson(value[k])}`)
+      .join(',')}}`;
+  }
+  if (typeof value === 'bigint') return value.toString();
+  return JSON.stringify(value);
 }
 
 /** Go's `strings.NewReplacer("~1", "/", "~0", "~")`: one left-to-right pass. */
