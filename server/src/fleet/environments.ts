@@ -1,0 +1,194 @@
+// Environments of a fleet repository. With Flux: each cluster entry folder (`clusters/<name>/`, or a
+// folder a bootstrap `flux-system` Kustomization syncs), followed through Flux Kustomizations whose
+// spec.path holds more Kustomizations. Without Flux: overlay folders (leaf kustomization folders under
+// overlays/, envs/, environments/, or siblings of a `base` folder), grouped by name.
+// Promotion order: a setting, else inferred from names (dev < test/qa < staging < prod/production).
+import * as path from 'path';
+import { buildDependsOnGraph } from '../flux/dependsOn';
+import { resolveSpecPath } from '../flux/generate';
+import { isFluxKustomization, readFluxObject, type FluxKustomization } from '../flux/objects';
+import type { FileSystem } from '../kustomize/fs';
+import { nodeFileSystem } from '../kustomize/fs';
+import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/kustomization';
+import { isWithin, normalize } from '../kustomize/loader';
+import { isObject } from '../kustomize/resource';
+import type { JsonObject, Problem } from '../kustomize/types';
+import { parseYamlFileCached } from '../kustomize/yaml/parse';
+
+export interface Environment {
+  name: string;
+  kind: 'flux' | 'overlay';
+  /** Flux: the cluster entry folder. Overlay: every overlay folder of that name. */
+  dirs: string[];
+  /** Flux Kustomizations found for the environment (by file location), in dependsOn order. */
+  kustomizations: FluxKustomization[];
+  /** Position in the promotion order, 0 first. */
+  order: number;
+}
+
+export interface DiscoverOptions {
+  repoRoot: string;
+  /** YAML files of the repository (scanFleet's `files`). */
+  files: readonly string[];
+  fs?: FileSystem;
+  /** The promotion-order setting: environment names, first to last. Names not listed follow, inferred. */
+  promotionOrder?: readonly string[];
+  /** Bound on Kustomizations followed per environment. */
+  maxKustomizations?: number;
+}
+
+export interface Discovery {
+  environments: Environment[];
+  problems: Problem[];
+}
+
+export interface FoundDocument {
+  file: string;
+  documentIndex: number;
+  object: JsonObject;
+}
+
+/** Every mapping document in the files (parsed through the shared cache). */
+export function readDocuments(fs: FileSystem, files: readonly string[]): FoundDocument[] {
+  const out: FoundDocument[] = [];
+  for (const file of files) {
+    const text = fs.readFile(file);
+    if (text === undefined) continue;
+    const parsed = parseYamlFileCached(file, text);
+    for (const doc of parsed.documents) if (isObject(doc.value)) out.push({ file, documentIndex: doc.index, object: doc.value });
+  }
+  return out;
+}
+
+/** Reads a Flux Kustomization from a document of a file, with ranges of its fields. */
+export function readKustomizationAt(fs: FileSystem, found: FoundDocument, defaultNamespace?: string): { value?: FluxKustomization; problems: Problem[] } {
+  const text = fs.readFile(found.file) ?? '';
+  const doc = parseYamlFileCached(found.file, text).documents[found.documentIndex];
+  const place = { file: found.file, documentIndex: found.documentIndex, ...(doc ? { range: doc.range, rangeOf: (p: ReadonlyArray<string | number>) => doc.locate(p) } : {}) };
+  const read = readFluxObject(found.object, place, defaultNamespace ? { defaultNamespace } : {});
+  return { value: isFluxKustomization(read.value) ? read.value : undefined, problems: read.problems };
+}
+
+const RANKS: Array<{ rank: number; pattern: RegExp }> = [
+  { rank: 0, pattern: /^(local|sandbox|dev|develop|development)$/ },
+  { rank: 1, pattern: /^(test|testing|qa|int|integration|sit)$/ },
+  { rank: 2, pattern: /^(stage|staging|stg|preprod|pre-prod|pre-production|uat|acceptance)$/ },
+  { rank: 3, pattern: /^(prod|production|prd|live)$/ },
+];
+
+/** Where a name falls in the usual promotion order: any `-`/`_`/`/` separated word counts (`eu-prod`, `prod/eu`). */
+export function inferredRank(name: string): number {
+  const words = name.toLowerCase().split(/[-_/.]/);
+  let found: number | undefined;
+  for (const { rank, pattern } of RANKS) if (words.some((w) => pattern.test(w))) found = found === undefined ? rank : Math.max(found, rank);
+  // Unknown names sit between staging and production: never promoted into production by accident.
+  return found ?? 2.5;
+}
+
+/** Sorts names for promotion: the setting's order first, then inferred rank, then name. */
+export function promotionOrder(names: readonly string[], setting?: readonly string[]): string[] {
+  const listed = new Map((setting ?? []).map((n, i) => [n, i]));
+  return [...names].sort((a, b) => {
+    const la = listed.get(a);
+    const lb = listed.get(b);
+    if (la !== undefined || lb !== undefined) return (la ?? Infinity) - (lb ?? Infinity);
+    return inferredRank(a) - inferredRank(b) || (a < b ? -1 : a > b ? 1 : 0);
+  });
+}
+
+export function discoverEnvironments(options: DiscoverOptions): Discovery {
+  const fs = options.fs ?? nodeFileSystem;
+  const repoRoot = normalize(options.repoRoot);
+  const problems: Problem[] = [];
+  const docs = readDocuments(fs, options.files);
+  const kustomizations: Array<{ found: FoundDocument; ks: FluxKustomization }> = [];
+  for (const found of docs) {
+    const read = readKustomizationAt(fs, found);
+    if (read.value) kustomizations.push({ found, ks: read.value });
+  }
+  const environments: Environment[] = kustomizations.length > 0 ? fluxEnvironments(fs, repoRoot, docs, kustomizations, options, problems) : overlayEnvironments(fs, repoRoot, options.files);
+  const ordered = promotionOrder(environments.map((e) => e.name), options.promotionOrder);
+  for (const env of environments) env.order = ordered.indexOf(env.name);
+  environments.sort((a, b) => a.order - b.order);
+  return { environments, problems };
+}
+
+function fluxEnvironments(
+  fs: FileSystem,
+  repoRoot: string,
+  docs: FoundDocument[],
+  all: Array<{ found: FoundDocument; ks: FluxKustomization }>,
+  options: DiscoverOptions,
+  problems: Problem[],
+): Environment[] {
+  const entries = new Map<string, string>(); // folder -> environment name
+  const clustersDir = repoRoot + (repoRoot.endsWith('/') ? '' : '/') + 'clusters';
+  for (const name of fs.kind(clustersDir) === 'dir' ? fs.readDir(clustersDir) : []) {
+    const dir = `${clustersDir}/${name}`;
+    if (fs.kind(dir) === 'dir' && all.some((k) => isWithin(k.found.file, dir))) entries.set(dir, name);
+  }
+  // A bootstrap elsewhere: the flux-system Kustomization syncs the folder that holds it.
+  for (const { found, ks } of all) {
+    if (ks.name !== 'flux-system') continue;
+    const target = resolveSpecPath(repoRoot, ks.path);
+    if (isWithin(found.file, target) && ![...entries.keys()].some((d) => isWithin(target, d))) {
+      entries.set(target, path.posix.relative(clustersDir, target).startsWith('..') ? path.posix.relative(repoRoot, target) || path.posix.basename(repoRoot) : path.posix.relative(clustersDir, target));
+    }
+  }
+  const max = options.maxKustomizations ?? 2000;
+  const out: Environment[] = [];
+  for (const [dir, name] of entries) {
+    const byKey = new Map<string, FluxKustomization>();
+    const visitedDirs = new Set<string>();
+    const queue = [dir];
+    // Each folder is visited once, so a sync Kustomization pointing back at its own folder ends the walk.
+    for (let head = 0; head < queue.length && byKey.size < max; head++) {
+      const folder = queue[head];
+      if (visitedDirs.has(folder)) continue;
+      visitedDirs.add(folder);
+      for (const { found, ks } of all) {
+        if (!isWithin(found.file, folder)) continue;
+        const key = `${ks.namespace}/${ks.name}`;
+        if (byKey.has(key)) continue;
+        byKey.set(key, ks);
+        const target = resolveSpecPath(repoRoot, ks.path);
+        if (!visitedDirs.has(target)) queue.push(target);
+      }
+    }
+    if (byKey.size >= max) {
+      problems.push({ code: 'environment-too-many-kustomizations', severity: 'warning', message: `environment ${name} reaches more than ${max} Flux Kustomizations; the rest are not followed`, file: dir });
+    }
+    const graph = buildDependsOnGraph([...byKey.values()]);
+    const ordered = graph.order.map((k) => graph.nodes.get(k)).filter((k): k is FluxKustomization => k !== undefined);
+    out.push({ name, kind: 'flux', dirs: [dir], kustomizations: ordered, order: 0 });
+  }
+  void docs;
+  return out;
+}
+
+const OVERLAY_PARENTS = new Set(['overlays', 'envs', 'environments']);
+
+function overlayEnvironments(fs: FileSystem, repoRoot: string, files: readonly string[]): Environment[] {
+  const names = new Set<string>(KUSTOMIZATION_FILE_NAMES);
+  const kdirs = [...new Set(files.filter((f) => names.has(path.posix.basename(f))).map((f) => path.posix.dirname(f)))].sort();
+  const byName = new Map<string, string[]>();
+  const add = (name: string, dir: string) => {
+    const list = byName.get(name) ?? [];
+    if (!list.includes(dir)) list.push(dir);
+    byName.set(name, list);
+  };
+  for (const dir of kdirs) {
+    const rel = path.posix.relative(repoRoot, dir);
+    if (rel.startsWith('..')) continue;
+    const segments = rel.split('/');
+    const hasChild = kdirs.some((d) => d !== dir && isWithin(d, dir));
+    const parentIndex = segments.findIndex((s, i) => OVERLAY_PARENTS.has(s) && i < segments.length - 1);
+    if (parentIndex >= 0) {
+      if (!hasChild) add(segments.slice(parentIndex + 1).join('/'), dir);
+      continue;
+    }
+    const base = path.posix.basename(dir);
+    if (base !== 'base' && fs.kind(path.posix.join(path.posix.dirname(dir), 'base')) === 'dir' && !hasChild) add(base, dir);
+  }
+  return [...byName.entries()].map(([name, dirs]) => ({ name, kind: 'overlay' as const, dirs, kustomizations: [], order: 0 }));
+}

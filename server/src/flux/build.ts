@@ -1,0 +1,147 @@
+// What kustomize-controller applies for one Flux Kustomization, offline: the kustomization it writes
+// at spec.path (see generate.ts) rendered by our kustomize in an overlay buffer, with no root-only
+// restriction but never outside the repository; then postBuild substitution, then commonMetadata
+// (the controller sets it on the objects at apply time, after substitution).
+import type { FileSystem } from '../kustomize/fs';
+import { nodeFileSystem, overlayFileSystem } from '../kustomize/fs';
+import { normalize } from '../kustomize/loader';
+import { renderKustomization } from '../kustomize/render';
+import { isObject, recordOrigin } from '../kustomize/resource';
+import type { JsonObject, Origin, Place, Problem, Resource } from '../kustomize/types';
+import { placeInSource, resolveSpecPath, synthesizeKustomization, type SynthesizedKustomization } from './generate';
+import type { FluxKustomization } from './objects';
+import { collectVars, substituteResources, type FindObject, type UnresolvedVariable } from './substitute';
+
+export interface FluxBuildOptions {
+  fs?: FileSystem;
+  /** Root of the source artifact (the repository checkout). */
+  repoRoot: string;
+  /** ConfigMaps and Secrets for postBuild.substituteFrom; without it every entry counts as missing. */
+  findObject?: FindObject;
+  /** The StrictPostBuildSubstitutions feature gate. */
+  strictSubstitution?: boolean;
+}
+
+export interface FluxBuildResult {
+  resources: Resource[];
+  problems: Problem[];
+  filesRead: Set<string>;
+  /** True when spec.path had no kustomization file and the controller's generated one was used. */
+  generatedKustomization?: boolean;
+  /** The kustomization text the controller would write at spec.path (for previews and debugging). */
+  kustomizationText?: string;
+  /** `${VAR}` references left unresolved, with what the cluster does with them. */
+  unresolved: UnresolvedVariable[];
+}
+
+export function renderFluxKustomization(ks: FluxKustomization, options: FluxBuildOptions): FluxBuildResult {
+  const fs = options.fs ?? nodeFileSystem;
+  const repoRoot = normalize(options.repoRoot);
+  const filesRead = new Set<string>([ks.place.file]);
+  const result: FluxBuildResult = { resources: [], problems: [], filesRead, unresolved: [] };
+  const placeOf = (p: ReadonlyArray<string | number>): Place => {
+    const range = ks.place.rangeOf?.(p) ?? ks.place.range;
+    return { file: ks.place.file, ...(range ? { range } : {}) };
+  };
+
+  const dir = resolveSpecPath(repoRoot, ks.path);
+  if (fs.kind(dir) !== 'dir') {
+    result.problems.push({
+      code: 'flux-path-not-found',
+      severity: 'error',
+      message: `kustomization path not found: ${ks.path ?? './'} does not exist in the repository (looked for ${dir}). Fix spec.path; it is relative to the source root.`,
+      ...placeOf(ks.path !== undefined ? ['spec', 'path'] : ['spec']),
+    });
+    return result;
+  }
+
+  const synth = synthesizeKustomization(ks, dir, { fs, repoRoot });
+  synth.filesRead.forEach((f) => filesRead.add(f));
+  result.generatedKustomization = synth.generated;
+  result.kustomizationText = synth.text;
+  result.problems.push(...synth.problems);
+  if (synth.problems.some((p) => p.severity === 'error')) return result;
+
+  const overlay = overlayFileSystem(fs, new Map([[synth.file, synth.text]]));
+  const rendered = renderKustomization(dir, { fs: overlay, repoRoot, loadRestrictor: 'none', reorder: 'none', enableManagedByLabel: false });
+  for (const f of rendered.filesRead) if (f !== synth.file || !synth.generated) filesRead.add(f);
+  result.problems.push(...rendered.problems.map((p) => mapProblem(p, synth)));
+  if (rendered.problems.some((p) => p.severity === 'error')) return result;
+  const resources = rendered.resources;
+  for (const r of resources) mapOrigins(r, synth);
+
+  for (const [i, r] of resources.entries()) {
+    const meta = isObject(r.object.metadata) ? r.object.metadata : {};
+    if (!r.object.apiVersion || !r.object.kind || !meta.name) {
+      result.problems.push({
+        code: 'flux-object-incomplete',
+        severity: 'error',
+        message: `failed to decode Kubernetes apiVersion, kind and name from object ${i} of the build`,
+        file: r.source.file,
+        ...(r.source.range ? { range: r.source.range } : {}),
+      });
+      return result;
+    }
+  }
+
+  if (ks.postBuild) {
+    const collected = collectVars(ks, options.findObject ?? (() => undefined));
+    result.problems.push(...collected.problems);
+    if (!collected.problems.some((p) => p.severity === 'error')) {
+      const origin: Origin = { kind: 'substitution', step: 'postBuild.substitute', ...placeOf(['spec', 'postBuild']) };
+      const sub = substituteResources(resources, collected.vars, origin, { strict: options.strictSubstitution ?? false });
+      result.problems.push(...sub.problems);
+      result.unresolved = sub.unresolved;
+    }
+  }
+
+  if (ks.commonMetadata) applyCommonMetadata(resources, ks, placeOf);
+  result.resources = resources;
+  return result;
+}
+
+/** The controller's SetCommonMetadata: labels and annotations on every object's metadata only (no selectors), overriding. */
+function applyCommonMetadata(resources: Resource[], ks: FluxKustomization, placeOf: (p: ReadonlyArray<string | number>) => Place): void {
+  const meta = ks.commonMetadata!;
+  for (const field of ['labels', 'annotations'] as const) {
+    const entries = Object.entries(meta[field]);
+    if (entries.length === 0) continue;
+    for (const r of resources) {
+      const metadata: JsonObject = isObject(r.object.metadata) ? r.object.metadata : (r.object.metadata = {});
+      const target: JsonObject = isObject(metadata[field]) ? metadata[field] : (metadata[field] = {});
+      for (const [k, v] of entries) {
+        target[k] = v;
+        recordOrigin(r, ['metadata', field, k], { kind: 'transformer', step: `commonMetadata.${field}`, ...placeOf(['spec', 'commonMetadata', field, k]) });
+      }
+    }
+  }
+}
+
+function mapProblem(p: Problem, synth: SynthesizedKustomization): Problem {
+  const related = p.related?.map((r) => (r.file === synth.file ? { ...r, ...placeInSource(synth, r.range) } : r));
+  const base = related ? { ...p, related } : p;
+  if (p.file !== synth.file) return base;
+  const place = placeInSource(synth, p.range);
+  const { range: _dropped, ...rest } = base;
+  void _dropped;
+  return { ...rest, file: place.file, ...(place.range ? { range: place.range } : {}) };
+}
+
+function mapOrigins(r: Resource, synth: SynthesizedKustomization): void {
+  for (const [key, origin] of r.setBy) {
+    if (origin.file !== synth.file) continue;
+    r.setBy.set(key, withPlace(origin, placeInSource(synth, origin.range)));
+  }
+  const by = r.source.generatedBy;
+  if (by && by.file === synth.file) r.source.generatedBy = withPlace(by, placeInSource(synth, by.range));
+  if (r.source.file === synth.file) {
+    const place = placeInSource(synth, r.source.range);
+    r.source = { ...r.source, file: place.file, ...(place.range ? { range: place.range } : {}) };
+  }
+}
+
+function withPlace(origin: Origin, place: Place): Origin {
+  const { range: _old, ...rest } = origin;
+  void _old;
+  return { ...rest, file: place.file, ...(place.range ? { range: place.range } : {}) };
+}
