@@ -2,6 +2,7 @@
 // errors, as with kustomize's strict decoding), and the legacy fields folded into their successors.
 import type { FileSystem } from './fs';
 import { isObject } from './resource';
+import { decodeStrict } from './kustomizationSchema';
 import type { Json, JsonObject, Problem, Range } from './types';
 import { parseYamlFileCached, type ParsedDocument } from './yaml/parse';
 
@@ -90,8 +91,6 @@ export function joinPath(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : dir + '/' + name;
 }
 
-const lowerCaseFields = new Map(Object.keys(KUSTOMIZATION_FIELDS).map((f) => [f.toLowerCase(), f]));
-
 /**
  * Reads and validates a kustomization file. Problems are kustomize's load errors: invalid YAML, unknown
  * field, a field of the wrong shape, wrong kind or apiVersion, an empty file.
@@ -135,41 +134,24 @@ export function readKustomization(file: string, text: string): { kustomization?:
     return { problems };
   }
 
-  const fields: JsonObject = {};
-  for (const [key, v] of Object.entries(value)) {
-    // kustomize decodes through encoding/json, whose field matching ignores case.
-    const known = Object.prototype.hasOwnProperty.call(KUSTOMIZATION_FIELDS, key) ? key : lowerCaseFields.get(key.toLowerCase());
-    const range = document.locate([key], { key: true });
-    if (!known) {
-      problems.push({
-        code: 'unknown-field',
-        severity: 'error',
-        message: `invalid Kustomization: json: unknown field "${key}"`,
-        file,
-        range,
-      });
-      continue;
-    }
-    if (v === null) continue;
-    const shape = KUSTOMIZATION_FIELDS[known];
-    const ok =
-      shape === 'any' ||
-      (shape === 'string' && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) ||
-      (shape === 'list' && Array.isArray(v)) ||
-      (shape === 'map' && isObject(v));
-    if (!ok) {
-      problems.push({
-        code: 'invalid-kustomization',
-        severity: 'error',
-        message: `invalid Kustomization: field "${known}" must be ${shape === 'list' ? 'a list' : shape === 'map' ? 'a map' : 'a string'}`,
-        file,
-        range: document.locate([key]) ?? range,
-      });
-      continue;
-    }
-    fields[known] = shape === 'string' ? String(v) : v;
+  const { errors, canonical } = decodeStrict(value);
+  for (const e of errors) {
+    problems.push({
+      code: e.message.startsWith('json: unknown field') ? 'unknown-field' : 'invalid-kustomization',
+      severity: 'error',
+      message: `invalid Kustomization: ${e.message}`,
+      file,
+      range: document.locate(e.path, { key: e.atKey }) ?? document.range,
+    });
   }
   if (problems.length > 0) return { problems };
+  const fields: JsonObject = {};
+  for (const [key, v] of Object.entries(canonical as JsonObject)) if (v !== null) fields[key] = v;
+  // kustomize compares with an empty Kustomization that keeps only apiVersion and kind.
+  if (Object.keys(fields).every((key) => key === 'apiVersion' || key === 'kind')) {
+    problems.push({ code: 'empty-kustomization', severity: 'error', message: 'kustomization.yaml is empty', file, range: document.range });
+    return { problems };
+  }
 
   const kindValue = typeof fields.kind === 'string' && fields.kind !== '' ? fields.kind : 'Kustomization';
   if (kindValue !== 'Kustomization' && kindValue !== 'Component') {

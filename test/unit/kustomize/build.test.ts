@@ -121,7 +121,7 @@ describe('build', () => {
   it('refuses a Component in resources and a Kustomization in components', () => {
     const component = render(
       {
-        '/repo/c/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n',
+        '/repo/c/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nnamePrefix: c-\n',
         '/repo/app/kustomization.yaml': 'resources:\n- ../c\n',
       },
       '/repo/app',
