@@ -304,10 +304,21 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
   return { file, dir, text: emitYaml(fields), generated, sourceMap, fallback, problems, filesRead };
 }
 
+/**
+ * What source-controller leaves out of every artifact before any `.sourceignore` (fluxcd/pkg
+ * sourceignore: VCS files, images and archives, CI configs, `.sops.yaml`, `.goreleaser.yml`, `.flux.yaml`).
+ */
+const SOURCE_CONTROLLER_DEFAULT_IGNORES = [
+  '.git/', '.gitignore', '.gitmodules', '.gitattributes',
+  '*.jpg', '*.jpeg', '*.gif', '*.png', '*.wmv', '*.flv', '*.tar.gz', '*.zip',
+  '.github/', '.circleci/', '.travis.yml', '.gitlab-ci.yml', 'appveyor.yml', '.drone.yml', 'cloudbuild.yaml', 'codeship-services.yml', 'codeship-steps.yml',
+  '**/.goreleaser.yml', '**/.sops.yaml', '**/.flux.yaml',
+];
+
 /** `.sourceignore` files from the repository root down to (not including) `dir` also apply below it. */
 function ancestorIgnores(fs: FileSystem, repoRoot: string, dir: string, filesRead: string[]): Array<{ base: string; rules: Ignore }> {
   const root = normalize(repoRoot);
-  const out: Array<{ base: string; rules: Ignore }> = [];
+  const out: Array<{ base: string; rules: Ignore }> = [{ base: root, rules: ignore().add(SOURCE_CONTROLLER_DEFAULT_IGNORES) }];
   if (!isWithin(dir, root) || dir === root) return out;
   const rel = path.posix.relative(root, dir).split('/');
   let cur = root;
