@@ -37,7 +37,12 @@ export interface StrategicPatchDocument {
 
 export type ReadPatch =
   | { kind: 'strategic'; documents: StrategicPatchDocument[] }
-  | { kind: 'json6902'; operations: JsonPatchOperation[] }
+  | {
+      kind: 'json6902';
+      operations: JsonPatchOperation[];
+      /** Set when the text is no JSON patch either; kustomize only finds out when it applies it to an object. */
+      decodeError?: { message: string; range?: Range };
+    }
   | { kind: 'invalid'; problem: Problem };
 
 /** A failure that ends the step, as kustomize aborts the build on the first one. */
@@ -107,7 +112,7 @@ function wholeTextRange(text: string): Range {
 }
 
 function isEmptyDocument(v: Json): boolean {
-  return v === null || (Array.isArray(v) && v.length === 0);
+  return v === null || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
 }
 
 /** Why a document cannot be a strategic merge patch (kustomize reads it as a resource), or undefined. */
@@ -160,6 +165,11 @@ export function readPatch(config: PatchConfig, ctx: TransformContext): ReadPatch
   const json = parseJsonPatch(config.text);
   const strategicOk = strategic.documents !== undefined;
   const jsonOk = json.operations !== undefined;
+  if (strategicOk && strategic.documents!.length === 0 && !jsonOk) {
+    // No strategic merge patch in the text (`{}`): kustomize takes it for a JSON patch and fails to
+    // decode it only when it applies it to a selected object.
+    return { kind: 'json6902', operations: [], decodeError: { message: json.error ?? 'not a JSON 6902 patch', range: json.range } };
+  }
   if (strategicOk && jsonOk) {
     return { kind: 'invalid', problem: problemAt(config, 'invalid-patch', `illegally qualifies as both an SM and JSON patch: ${source}`, whole) };
   }

@@ -9,6 +9,7 @@ import {
   applyStrategicToSelected,
   goQuote,
   patchSource,
+  problemAt,
   problemAtEntry,
   readPatch,
   targetMatchesNothing,
@@ -65,6 +66,10 @@ export const patchesTransformer: Transformer<PatchConfig[]> = (resources, config
         return resources;
       }
       if (selected.length === 0) ctx.problems.push(targetMatchesNothing(config, goQuote(selectorString(config.target))));
+      if (read.decodeError && selected.length > 0) {
+        ctx.problems.push(problemAt(config, 'invalid-patch', read.decodeError.message, read.decodeError.range));
+        return resources;
+      }
       current = applyJsonToSelected(current, new Set(selected), read.operations, config);
     } catch (e) {
       if (!(e instanceof PatchFailure)) throw e;
