@@ -89,7 +89,8 @@ export function renderFluxKustomization(ks: FluxKustomization, options: FluxBuil
     result.problems.push(...collected.problems);
     if (!collected.problems.some((p) => p.severity === 'error')) {
       const origin: Origin = { kind: 'substitution', step: 'postBuild.substitute', ...placeOf(['spec', 'postBuild']) };
-      const sub = substituteResources(resources, collected.vars, origin, { strict: options.strictSubstitution ?? false });
+      const always = isObject(ks.object.spec) && isObject(ks.object.spec.postBuild) && ks.object.spec.postBuild.substituteStrategy === 'Always';
+      const sub = substituteResources(resources, collected.vars, origin, { strict: options.strictSubstitution ?? false, always });
       result.problems.push(...sub.problems);
       result.unresolved = sub.unresolved;
     }

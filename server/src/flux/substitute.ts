@@ -27,6 +27,8 @@ export type Vars = ReadonlyMap<string, string> | Readonly<Record<string, string>
 export interface SubstituteOptions {
   /** The StrictPostBuildSubstitutions feature gate: an unset variable without a default fails the build. */
   strict?: boolean;
+  /** spec.postBuild.substituteStrategy: Always: substitute (defaults, unset to "") even when no variable is defined. */
+  always?: boolean;
   /** Where problems about the whole substitution land (the Flux Kustomization). */
   file?: string;
   range?: Range;
@@ -91,7 +93,7 @@ export function substitute(objects: ReadonlyArray<JsonObject>, vars: Vars | unde
     });
     return result;
   }
-  const run = map.size > 0;
+  const run = map.size > 0 || !!opts.always;
   objects.forEach((object, objectIndex) => {
     if (isSubstitutionDisabled(object)) return;
     const ctx: WalkContext = { vars: map, strict: !!opts.strict, run, objectIndex, unresolved: [], substituted: [], failure: undefined };

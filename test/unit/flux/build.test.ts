@@ -352,6 +352,7 @@ data:
     'ks.yaml': fluxKs('app', './app', post),
     'ks-missing.yaml': fluxKs('app', './app', '  postBuild:\n    substituteFrom:\n    - kind: ConfigMap\n      name: absent\n'),
     'ks-novars.yaml': fluxKs('app', './app', '  postBuild:\n    substitute: {}\n'),
+    'ks-always.yaml': fluxKs('app', './app', '  postBuild:\n    substituteStrategy: Always\n    substitute: {}\n'),
   });
 
   it('substitutes from ConfigMaps and Secrets in order (later wins), inline winning, with defaults and $$ escapes', () => {
@@ -392,5 +393,9 @@ data:
     const r = build(repo, 'ks-novars.yaml', findObject);
     const vars = r.resources.find((x) => (x.object.metadata as JsonObject).name === 'vars')!.object;
     assert.equal((vars.data as JsonObject).region, '${region:=eu-west-1}');
+    const always = build(repo, 'ks-always.yaml', findObject);
+    const substituted = always.resources.find((x) => (x.object.metadata as JsonObject).name === 'vars')!.object;
+    assert.equal((substituted.data as JsonObject).region, 'eu-west-1', 'substituteStrategy: Always substitutes defaults anyway');
+    assert.equal((substituted.data as JsonObject).cluster, null, 'an unset variable becomes empty text, which YAML reads back as null');
   });
 });
