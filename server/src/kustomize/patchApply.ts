@@ -45,8 +45,8 @@ export type ReadPatch =
     }
   | { kind: 'invalid'; problem: Problem };
 
-/** A failure that ends the step, as kustomize aborts the build on the first one. */
-export class PatchFailure {
+/** A failure that ends the step, as kustomize aborts the build on the first one. Never leaves this module. */
+class PatchFailure {
   constructor(readonly problem: Problem) {}
 }
 
@@ -219,7 +219,7 @@ export interface StrategicApplyOptions {
  * allow changing them) and always the namespace. Returns the patched copy, or null when the patch
  * deleted the object.
  */
-export function applyStrategicToResource(
+function applyStrategicToResource(
   resource: Resource,
   patch: StrategicPatchDocument,
   patchValue: JsonObject,
@@ -233,10 +233,9 @@ export function applyStrategicToResource(
   const originalNamespace = typeof originalMeta.namespace === 'string' ? originalMeta.namespace : '';
   const originalKind = typeof resource.object.kind === 'string' ? resource.object.kind : '';
   const sets: Array<{ target: Array<string | number>; patch: Array<string | number> }> = [];
-  const merged = strategicMerge(deepCopy(out.object), patchValue, { group: before.group, version: before.version, kind: before.kind }, (target, patchPath) =>
-    sets.push({ target: [...target], patch: [...patchPath] }),
-  options,
-  );
+  const gvk = { group: before.group, version: before.version, kind: before.kind };
+  const onSet = (target: Array<string | number>, patchPath: Array<string | number>) => sets.push({ target: [...target], patch: [...patchPath] });
+  const merged = strategicMerge(deepCopy(out.object), patchValue, gvk, onSet, options);
   if (merged.problems.length > 0) {
     throw new PatchFailure(problemAt(config, 'patch-failed', merged.problems.join('; '), patch.document.range));
   }
@@ -278,11 +277,7 @@ export function resourcesWithAnyId(resources: readonly Resource[], id: ResId): R
   return resources.filter((r) => same(resId(r)) || r.previousIds.some(same));
 }
 
-/**
- * Applies each strategic merge document to the one object with its id (kustomize's GetById).
- * `messagePrefix` adds the `patches` field's wording in front of the lookup failure.
- */
-export function applyStrategicById(
+function strategicById(
   resources: Resource[],
   documents: readonly StrategicPatchDocument[],
   config: PatchConfig,
@@ -305,11 +300,7 @@ export function applyStrategicById(
   return current;
 }
 
-/**
- * Applies one strategic merge document to every selected object (kustomize's ResMap.ApplySmPatch):
- * the patch takes each object's apiVersion, keeps its own kind, and its own name is ignored.
- */
-export function applyStrategicToSelected(
+function strategicToSelected(
   resources: Resource[],
   selected: ReadonlySet<Resource>,
   patch: StrategicPatchDocument,
@@ -350,11 +341,9 @@ function annotationText(v: Json): string {
   return String(v);
 }
 
-/**
- * Applies JSON 6902 operations to every selected object. Afterwards kustomize rewrites the
- * annotations as a string map: values become strings and an empty map disappears.
- */
-export function applyJsonToSelected(
+// After a JSON patch kustomize rewrites the annotations as a string map: values become strings and
+// an empty map disappears.
+function jsonToSelected(
   resources: Resource[],
   selected: ReadonlySet<Resource>,
   operations: readonly JsonPatchOperation[],
@@ -401,4 +390,54 @@ function normalizeAnnotations(object: JsonObject): void {
     return;
   }
   for (const k of Object.keys(annotations)) if (typeof annotations[k] !== 'string') annotations[k] = annotationText(annotations[k]);
+}
+
+/** The resources after a patch, or the problem that stopped it. */
+export type PatchOutcome = { resources: Resource[]; problem?: undefined } | { resources?: undefined; problem: Problem };
+
+function outcomeOf(run: () => Resource[]): PatchOutcome {
+  try {
+    return { resources: run() };
+  } catch (e) {
+    if (e instanceof PatchFailure) return { problem: e.problem };
+    throw e;
+  }
+}
+
+/**
+ * Applies each strategic merge document to the one object with its id (kustomize's GetById).
+ * `describeNoMatch` words the lookup failure the way the calling field does.
+ */
+export function applyStrategicById(
+  resources: Resource[],
+  documents: readonly StrategicPatchDocument[],
+  config: PatchConfig,
+  options: StrategicApplyOptions,
+  describeNoMatch: (id: string, lookup: string) => string,
+): PatchOutcome {
+  return outcomeOf(() => strategicById(resources, documents, config, options, describeNoMatch));
+}
+
+/**
+ * Applies one strategic merge document to every selected object (kustomize's ResMap.ApplySmPatch):
+ * the patch takes each object's apiVersion, keeps its own kind, and its own name is ignored.
+ */
+export function applyStrategicToSelected(
+  resources: Resource[],
+  selected: ReadonlySet<Resource>,
+  patch: StrategicPatchDocument,
+  config: PatchConfig,
+  options: StrategicApplyOptions,
+): PatchOutcome {
+  return outcomeOf(() => strategicToSelected(resources, selected, patch, config, options));
+}
+
+/** Applies JSON 6902 operations to every selected object. */
+export function applyJsonToSelected(
+  resources: Resource[],
+  selected: ReadonlySet<Resource>,
+  operations: readonly JsonPatchOperation[],
+  config: PatchConfig,
+): PatchOutcome {
+  return outcomeOf(() => jsonToSelected(resources, selected, operations, config));
 }

@@ -2,7 +2,7 @@
 // object its `target` selects. The target must name an object (kustomize refuses a target without
 // name); like `patches`, a target that selects nothing is not an error (we warn).
 import { parseJsonPatch } from '../merge/jsonpatch';
-import { PatchFailure, applyJsonToSelected, goQuote, problemAt, problemAtEntry, targetMatchesNothing, type PatchConfig } from '../patchApply';
+import { applyJsonToSelected, goQuote, problemAt, problemAtEntry, targetMatchesNothing, type PatchConfig } from '../patchApply';
 import { selectResources, selectorString } from '../select';
 import type { Transformer } from '../transformer';
 import type { Resource } from '../types';
@@ -33,13 +33,12 @@ export const patchesJson6902Transformer: Transformer<PatchConfig[]> = (resources
       return resources;
     }
     if (selected.length === 0) ctx.problems.push(targetMatchesNothing(config, goQuote(selectorString(config.target))));
-    try {
-      current = applyJsonToSelected(current, new Set(selected), parsed.operations, config);
-    } catch (e) {
-      if (!(e instanceof PatchFailure)) throw e;
-      ctx.problems.push(e.problem);
+    const outcome = applyJsonToSelected(current, new Set(selected), parsed.operations, config);
+    if (outcome.problem) {
+      ctx.problems.push(outcome.problem);
       return resources;
     }
+    current = outcome.resources;
   }
   return current;
 };

@@ -1,7 +1,7 @@
 // The legacy `patchesStrategicMerge:` field: each entry is a file or inline YAML holding one or more
 // strategic merge patches, each applied to the one object with the patch's own id. There is no
 // target; a patch that finds no object fails the build.
-import { PatchFailure, applyStrategicById, patchSource, problemAt, readStrategicPatch, type PatchConfig } from '../patchApply';
+import { applyStrategicById, patchSource, problemAt, readStrategicPatch, type PatchConfig } from '../patchApply';
 import type { Transformer } from '../transformer';
 import type { Resource } from '../types';
 
@@ -17,13 +17,12 @@ export const patchesStrategicMergeTransformer: Transformer<PatchConfig[]> = (res
       ctx.problems.push(problemAt(config, 'invalid-patch', `patch appears to be empty; ${patchSource(config, ctx)}`));
       return resources;
     }
-    try {
-      current = applyStrategicById(current, read.documents, config, { allowNameChange: false, allowKindChange: false }, (_id, lookup) => lookup);
-    } catch (e) {
-      if (!(e instanceof PatchFailure)) throw e;
-      ctx.problems.push(e.problem);
+    const outcome = applyStrategicById(current, read.documents, config, { allowNameChange: false, allowKindChange: false }, (_id, lookup) => lookup);
+    if (outcome.problem) {
+      ctx.problems.push(outcome.problem);
       return resources;
     }
+    current = outcome.resources;
   }
   return current;
 };
