@@ -106,7 +106,9 @@ export function discoverEnvironments(options: DiscoverOptions): Discovery {
     const read = readKustomizationAt(fs, found);
     if (read.value) kustomizations.push({ found, ks: read.value });
   }
-  const environments: Environment[] = kustomizations.length > 0 ? fluxEnvironments(fs, repoRoot, docs, kustomizations, options, problems) : overlayEnvironments(fs, repoRoot, options.files);
+  let environments: Environment[] = kustomizations.length > 0 ? fluxEnvironments(fs, repoRoot, docs, kustomizations, options, problems) : [];
+  // Flux objects without a cluster entry folder (no clusters/, no bootstrap): the overlays still are environments.
+  if (environments.length === 0) environments = overlayEnvironments(fs, repoRoot, options.files);
   const ordered = promotionOrder(environments.map((e) => e.name), options.promotionOrder);
   for (const env of environments) env.order = ordered.indexOf(env.name);
   environments.sort((a, b) => a.order - b.order);

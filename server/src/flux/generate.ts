@@ -94,6 +94,8 @@ export function generatedResourceList(dir: string, options: GenerateOptions, ign
     const real = normalize(fs.realPath(current));
     if (seen.has(real) || !isWithin(real, repoRoot)) return;
     seen.add(real);
+    // The folder itself counts as read: a file added to it changes the generated kustomization.
+    out.filesRead.push(current);
     const own = sourceIgnoreAt(fs, current, out.filesRead);
     const here = own ? [...scopes, { base: current, rules: own }] : scopes;
     for (const name of fs.readDir(current)) {

@@ -173,6 +173,16 @@ describe('environments: repos without Flux get overlay environments', () => {
     assert.deepEqual(r.objects.map((o) => [meta(o.object).name, meta(o.object).namespace]).sort(), [['app', 'prod'], ['svc', undefined]]);
   });
 
+  it('are used too when Flux objects exist but no cluster entry folder does', () => {
+    const withStrayFlux = memoryRepo({
+      'overlays/dev/kustomization.yaml': 'resources:\n- cm.yaml\n',
+      'overlays/dev/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n',
+      'overlays/dev/ks.yaml': ks('stray', './elsewhere'),
+    });
+    const d = discoverEnvironments({ repoRoot: '/repo', ...withStrayFlux });
+    assert.deepEqual(d.environments.map((e) => [e.name, e.kind]), [['dev', 'overlay']]);
+  });
+
   it('the promotion-order setting wins over names', () => {
     const d = discoverEnvironments({ repoRoot: '/repo', files, fs, promotionOrder: ['production', 'dev'] });
     assert.deepEqual(d.environments.map((e) => e.name), ['production', 'dev', 'qa', 'staging']);
