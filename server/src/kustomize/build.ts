@@ -17,6 +17,7 @@ import { sortResources, type SortOptions } from './sort';
 import type { TransformContext } from './transformer';
 import { configFromCrdSchemas, emptyCustomFieldSpecs, mergeCustomFieldSpecs, parseConfigurationFile, type CustomFieldSpecs } from './transformerConfig';
 import type { Json, JsonObject, Origin, Problem, Range, ResId, Resource } from './types';
+import { emitYaml } from './yaml/emit';
 import { parseYamlFileCached } from './yaml/parse';
 
 import { mergeGenerated, type GeneratorInput } from './generators/common';
@@ -34,6 +35,7 @@ import { patchesStrategicMergeTransformer } from './transformers/patchesStrategi
 import { prefixSuffixTransformer } from './transformers/prefixSuffix';
 import { replacementsTransformer } from './transformers/replacements';
 import { replicasTransformer } from './transformers/replicas';
+import { varsTransformer, type VarDefinition } from './transformers/vars';
 
 export interface BuildOptions {
   fs: FileSystem;
@@ -61,6 +63,8 @@ export const MANAGED_BY_VALUE = 'kustomize-(devel)';
 interface Accumulation {
   resources: Resource[];
   specs: CustomFieldSpecs;
+  /** Legacy `vars`, resolved once at the top. */
+  vars: VarDefinition[];
 }
 
 class Build {
@@ -117,6 +121,7 @@ class Build {
   buildTarget(k: Kustomization, ancestors: string[], inherited: Accumulation | undefined): Accumulation | undefined {
     let resources: Resource[] = inherited?.resources ?? [];
     let specs = inherited?.specs ?? emptyCustomFieldSpecs();
+    let vars = inherited?.vars ?? [];
     const roots = [...ancestors, k.dir];
 
     // Resources (and the legacy `bases`, appended after them as kustomize does).
@@ -134,6 +139,7 @@ class Build {
       if (added) {
         resources = this.appendAll(resources, added.resources, k.file, range);
         specs = mergeCustomFieldSpecs(specs, added.specs);
+        vars = this.mergeVars(vars, added.vars);
       }
     }
     if (this.failed) return undefined;
@@ -173,15 +179,37 @@ class Build {
         );
         continue;
       }
-      const out = this.buildTarget(component, roots, { resources, specs });
+      const out = this.buildTarget(component, roots, { resources, specs, vars });
       if (!out) return undefined;
-      ({ resources, specs } = out);
+      ({ resources, specs, vars } = out);
     }
     if (this.failed) return undefined;
 
     resources = this.runTransformers(k, resources, specs);
     if (this.failed) return undefined;
-    return { resources, specs };
+    vars = this.mergeVars(vars, this.readVars(k));
+    return { resources, specs, vars };
+  }
+
+  readVars(k: Kustomization): VarDefinition[] {
+    return listField(k, 'vars').flatMap((e) => {
+      const v = e.value;
+      if (!isObject(v) || typeof v.name !== 'string' || !isObject(v.objref)) return [];
+      const fieldPath = isObject(v.fieldref) && typeof v.fieldref.fieldPath === 'string' && v.fieldref.fieldPath !== '' ? v.fieldref.fieldPath : 'metadata.name';
+      return [{ name: v.name, objref: v.objref, fieldPath, origin: this.origin(k, 'transformer', `vars[${e.index}]`, ['vars', e.index]) }];
+    });
+  }
+
+  mergeVars(into: VarDefinition[], more: VarDefinition[]): VarDefinition[] {
+    const out = into.slice();
+    for (const v of more) {
+      if (out.some((o) => o.name === v.name)) {
+        this.error('duplicate-var', `var '${v.name}' already encountered`, v.origin.file, v.origin.range);
+        continue;
+      }
+      out.push(v);
+    }
+    return out;
   }
 
   /** Field specs from the kustomization's `configurations:` and `crds:` files. */
@@ -243,7 +271,7 @@ class Build {
     }
     if (resolved.kind === 'file') {
       const resources = this.loadResourceFile(resolved.path, k.file, range);
-      return resources && { resources, specs: emptyCustomFieldSpecs() };
+      return resources && { resources, specs: emptyCustomFieldSpecs(), vars: [] };
     }
     if (path.posix.isAbsolute(ref)) {
       this.error('absolute-path', `new root '${ref}' cannot be absolute`, k.file, range);
@@ -657,15 +685,34 @@ export function buildKustomization(dir: string, options: BuildOptions): BuildRes
   resources = hashSuffixTransformer(resources, { origin: { ...top, step: 'name hash suffix' } }, ctx);
   resources = nameReferenceTransformer(resources, { origin: { ...top, step: 'name references' }, extraBackReferences: built.specs.nameReference }, ctx);
   if (b.failed) return finish([]);
+  resources = varsTransformer(resources, { vars: built.vars, extraFieldSpecs: built.specs.varReference, origin: { ...top, step: 'vars' } }, ctx);
+  if (b.failed) return finish([]);
   resources = resources.filter((r) => !isLocalConfig(r.object));
 
   const sortOptions = readSortOptions(k, b);
   if (b.failed) return finish([]);
   resources = sortResources(resources, sortOptions ?? (options.reorder === 'legacy' ? { order: 'legacy' } : { order: 'fifo' }));
 
+  if (listField(k, 'buildMetadata').some((e) => e.value === 'originAnnotations')) {
+    for (const r of resources) setOriginAnnotation(r, k.dir);
+  }
   const managedBy = options.enableManagedByLabel || listField(k, 'buildMetadata').some((e) => e.value === 'managedByLabel');
   if (managedBy) for (const r of resources) setManagedBy(r.object);
   return finish(resources);
+}
+
+/** kustomize's `config.kubernetes.io/origin`: the file (relative to the built folder) or the generator that made the object. */
+function setOriginAnnotation(r: Resource, topDir: string): void {
+  const rel = (file: string) => path.posix.relative(topDir, file) || '.';
+  const generatedBy = r.source.generatedBy;
+  const text = generatedBy
+    ? emitYaml({ configuredIn: rel(generatedBy.file) }) +
+      'configuredBy:\n  apiVersion: builtin\n' +
+      '  ' + emitYaml({ kind: generatedBy.step.startsWith('secretGenerator') ? 'SecretGenerator' : 'ConfigMapGenerator' })
+    : emitYaml({ path: rel(r.source.file) });
+  const meta = isObject(r.object.metadata) ? r.object.metadata : (r.object.metadata = {});
+  const annotations = isObject(meta.annotations) ? meta.annotations : (meta.annotations = {});
+  annotations['config.kubernetes.io/origin'] = text;
 }
 
 function isLocalConfig(o: JsonObject): boolean {

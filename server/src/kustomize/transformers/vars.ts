@@ -1,0 +1,147 @@
+// Legacy `vars` (kustomize's ResolveVars, run once at the top after name references): each var names a
+// field of an object (by the object's original id); every `$(NAME)` in the varReference fields is
+// replaced by that field's final value. Unknown `$(X)` stay as written; `$$` escapes a dollar.
+import { varReferenceFieldSpecs } from '../builtinFieldSpecs';
+import { visitFieldSpecs, type FieldSpec } from '../fieldspec';
+import { getPath, isObject, recordOrigin, resId, splitApiVersion } from '../resource';
+import type { StepConfig, Transformer } from '../transformer';
+import type { Json, JsonObject, Origin, ResId, Resource } from '../types';
+
+export interface VarDefinition {
+  name: string;
+  objref: JsonObject;
+  fieldPath: string;
+  origin: Origin;
+}
+
+export interface VarsConfig extends StepConfig {
+  vars: VarDefinition[];
+  extraFieldSpecs?: readonly FieldSpec[];
+}
+
+/** `spec.ports[0].port` -> ['spec', 'ports', 0, 'port']. */
+export function parseVarFieldPath(fieldPath: string): Array<string | number> {
+  const out: Array<string | number> = [];
+  for (const part of fieldPath.split('.')) {
+    const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
+    if (!m) {
+      out.push(part);
+      continue;
+    }
+    if (m[1] !== '') out.push(m[1]);
+    for (const idx of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
+  }
+  return out;
+}
+
+function originalId(r: Resource): ResId {
+  return r.previousIds.length > 0 ? r.previousIds[0] : resId(r);
+}
+
+function matchesObjref(r: Resource, objref: JsonObject): boolean {
+  const id = originalId(r);
+  const str = (v: Json | undefined) => (typeof v === 'string' ? v : '');
+  let group = str(objref.group);
+  let version = str(objref.version);
+  if (typeof objref.apiVersion === 'string' && objref.apiVersion !== '') ({ group, version } = splitApiVersion(objref.apiVersion));
+  if (group !== '' && group !== id.group) return false;
+  if (version !== '' && version !== id.version) return false;
+  if (str(objref.kind) !== '' && str(objref.kind) !== id.kind) return false;
+  if (str(objref.name) !== id.name) return false;
+  const ns = str(objref.namespace);
+  return ns === '' || ns === id.namespace || ns === resId(r).namespace;
+}
+
+/** Kubernetes `$(VAR)` expansion: `$$` is a literal `$`; unknown names are kept as written. */
+export function expandVars(text: string, lookup: (name: string) => string | undefined): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== '$' || i + 1 >= text.length) {
+      out += c;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === '$') {
+      out += '$';
+      i++;
+    } else if (next === '(') {
+      const close = text.indexOf(')', i + 2);
+      if (close < 0) {
+        out += text.slice(i);
+        break;
+      }
+      const name = text.slice(i + 2, close);
+      const value = lookup(name);
+      out += value ?? text.slice(i, close + 1);
+      i = close;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+function scalarText(v: Json): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+export const varsTransformer: Transformer<VarsConfig> = (resources, config, ctx) => {
+  if (config.vars.length === 0) return resources;
+  const values = new Map<string, { text: string; raw: Json; origin: Origin }>();
+  for (const v of config.vars) {
+    const matches = resources.filter((r) => matchesObjref(r, v.objref));
+    const fail = (message: string) =>
+      ctx.problems.push({ code: 'var-unresolved', severity: 'error', message, file: v.origin.file, range: v.origin.range });
+    if (matches.length !== 1) {
+      fail(
+        matches.length === 0
+          ? `var '${v.name}' cannot be mapped to a field in the set of known resources`
+          : `var '${v.name}' matches ${matches.length} objects; name its namespace in objref`,
+      );
+      continue;
+    }
+    const raw = getPath(matches[0].object, parseVarFieldPath(v.fieldPath));
+    const text = raw === undefined ? undefined : scalarText(raw);
+    if (raw === undefined || text === undefined) {
+      fail(`field specified in var '${v.name}' (${v.fieldPath}) ${raw === undefined ? 'is missing' : 'is not a string, number or bool'} in ${matches[0].source.file}`);
+      continue;
+    }
+    values.set(v.name, { text, raw, origin: v.origin });
+  }
+  if (ctx.problems.some((p) => p.severity === 'error')) return resources;
+  const specs = [...varReferenceFieldSpecs, ...(config.extraFieldSpecs ?? [])];
+  for (const resource of resources) {
+    visitFieldSpecs(resource, specs, (slot) => {
+      const replaceIn = (container: JsonObject | Json[], key: string | number, path: Array<string | number>) => {
+        const current = (container as Record<string | number, Json>)[key];
+        if (typeof current !== 'string' || !current.includes('$')) return;
+        const whole = /^\$\(([^)]*)\)$/.exec(current);
+        if (whole && values.has(whole[1])) {
+          // A value that is only the reference takes the referred value with its type.
+          const v = values.get(whole[1])!;
+          (container as Record<string | number, Json>)[key] = v.raw;
+          recordOrigin(resource, path, v.origin);
+          return;
+        }
+        let used: Origin | undefined;
+        const expanded = expandVars(current, (name) => {
+          const v = values.get(name);
+          if (v) used = v.origin;
+          return v?.text;
+        });
+        if (expanded !== current) {
+          (container as Record<string | number, Json>)[key] = expanded;
+          if (used) recordOrigin(resource, path, used);
+        }
+      };
+      const value = slot.parent[slot.key];
+      if (Array.isArray(value)) value.forEach((_, i) => replaceIn(value, i, [...slot.path, i]));
+      else if (isObject(value)) for (const k of Object.keys(value)) replaceIn(value, k, [...slot.path, k]);
+      else replaceIn(slot.parent, slot.key, slot.path);
+    });
+  }
+  return resources;
+};
