@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// The standard @vscode/test-electron entry. By default VS Code is scripts/vscode-harness.js: a real VS Code
+// (code-server + headless Chromium, installed by scripts/setup-vscode-server.sh) that accepts runTests' CLI.
+// With --desktop, runTests uses a desktop VS Code: VSCODE_EXECUTABLE_PATH if set, else the one it downloads.
+// Each entry of RUNS is one VS Code session (a workspace folder and the test files it runs); exit code is
+// the first failing session's (1 tests failed, 2 timeout, 3 harness error), else 0.
+const path = require('path');
+const { runTests } = require('@vscode/test-electron');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const RUNS = [
+  { suite: 'fleet', folder: path.join(ROOT, 'test', 'fixtures', 'vscode-workspace') },
+  { suite: 'plain', folder: path.join(__dirname, 'plain-workspace') },
+];
+
+async function main() {
+  const desktop = process.argv.includes('--desktop');
+  const vscodeExecutablePath = desktop
+    ? process.env.VSCODE_EXECUTABLE_PATH || undefined
+    : path.join(ROOT, 'scripts', 'vscode-harness.js');
+  let exitCode = 0;
+  for (const { suite, folder } of RUNS) {
+    console.log(`\n=== extension host: ${suite} (${path.relative(ROOT, folder)})`);
+    try {
+      await runTests({
+        vscodeExecutablePath,
+        extensionDevelopmentPath: ROOT,
+        extensionTestsPath: path.join(__dirname, 'suite', 'index.js'),
+        // --disable-extensions: only the extension under development (and VS Code's built-ins) run.
+        launchArgs: [folder, '--disable-extensions'],
+        extensionTestsEnv: { FLUX_ENV_TEST_SUITE: suite },
+      });
+    } catch (error) {
+      console.error(`${suite}: ${error && error.message ? error.message : error}`);
+      if (exitCode === 0) exitCode = typeof error.code === 'number' && error.code > 0 ? error.code : 1;
+    }
+  }
+  process.exit(exitCode);
+}
+
+main();

@@ -1,0 +1,84 @@
+// In a real VS Code on test/fixtures/vscode-workspace (apps/base, apps/staging, and apps/production whose
+// kustomization lists ingress.yaml, which does not exist): what a user of the extension sees.
+/* global describe, it, after */
+const assert = require('assert');
+const vscode = require('vscode');
+const { EXTENSION_ID, DIAGNOSTIC_SOURCE, sleep, waitFor, ourDiagnostics, describeDiagnostics, workspaceUri } = require('./helpers');
+
+const MISSING_FILE = 'ingress.yaml';
+
+async function openInEditor(uri) {
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document, { preview: false });
+  return document;
+}
+
+function lineOf(document, text) {
+  for (let line = 0; line < document.lineCount; line++) {
+    if (document.lineAt(line).text.includes(text)) return line;
+  }
+  throw new Error(`"${text}" is not in ${document.uri.fsPath}`);
+}
+
+describe('Flux Environments on a fleet workspace', () => {
+  const production = workspaceUri('apps', 'production', 'kustomization.yaml');
+  const staging = workspaceUri('apps', 'staging', 'kustomization.yaml');
+
+  after(async () => {
+    // Leave no unsaved edits behind: the fixture on disk never changes.
+    await vscode.commands.executeCommand('workbench.action.files.revert').then(undefined, () => {});
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('activates by itself because the workspace holds kustomization files', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+    // Nobody calls activate(): the workspaceContains activation events must start it.
+    await waitFor('the extension to activate', () => extension.isActive, (active) => active === true);
+  });
+
+  it('registers the Show Output command, and running it succeeds', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes('fluxEnvironments.showOutput'), 'fluxEnvironments.showOutput is not registered');
+    await vscode.commands.executeCommand('fluxEnvironments.showOutput');
+  });
+
+  it('reports the missing resource on its line of the overlay kustomization', async () => {
+    const document = await openInEditor(production);
+    const diagnostics = await waitFor(`a ${DIAGNOSTIC_SOURCE} diagnostic on ${production.fsPath}`,
+      () => ourDiagnostics(production), (found) => found.length > 0);
+    assert.strictEqual(diagnostics.length, 1, JSON.stringify(describeDiagnostics(diagnostics)));
+    const [diagnostic] = diagnostics;
+    assert.strictEqual(diagnostic.code, 'missing-path');
+    assert.strictEqual(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    assert.strictEqual(diagnostic.range.start.line, lineOf(document, `- ${MISSING_FILE}`));
+    // The range covers the entry itself, so the squiggle sits under the file name.
+    assert.strictEqual(document.getText(diagnostic.range), MISSING_FILE);
+    assert.match(diagnostic.message, /ingress\.yaml' does not exist/);
+  });
+
+  it('reports nothing on an overlay that renders', async () => {
+    await openInEditor(staging);
+    // The production diagnostic above proves the server answers; give it time to answer for staging too.
+    await sleep(1500);
+    assert.deepStrictEqual(describeDiagnostics(ourDiagnostics(staging)), []);
+  });
+
+  it('clears the diagnostic when the unsaved buffer no longer lists the missing file', async () => {
+    const document = await openInEditor(production);
+    const line = lineOf(document, `- ${MISSING_FILE}`);
+    const edit = new vscode.WorkspaceEdit();
+    edit.delete(production, document.lineAt(line).rangeIncludingLineBreak);
+    assert.ok(await vscode.workspace.applyEdit(edit), 'the edit was not applied');
+    assert.ok(document.isDirty, 'the fix must be tested unsaved: the server reads the open buffer, not the disk');
+    await waitFor('the missing-path diagnostic to clear', () => ourDiagnostics(production), (found) => found.length === 0);
+  });
+
+  it('reports it again when the edit is undone', async () => {
+    await openInEditor(production);
+    await vscode.commands.executeCommand('undo');
+    const diagnostics = await waitFor('the missing-path diagnostic to come back',
+      () => ourDiagnostics(production), (found) => found.length === 1);
+    assert.strictEqual(diagnostics[0].code, 'missing-path');
+  });
+});
