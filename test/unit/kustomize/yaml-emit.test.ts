@@ -80,6 +80,7 @@ function custom(name: string, spec: Json): JsonObject {
 }
 
 describe('yaml emit: byte-identical to kubectl kustomize', function () {
+  this.timeout(20000);
   before(function () {
     needKubectl(this);
   });
@@ -151,6 +152,7 @@ describe('yaml emit: byte-identical to kubectl kustomize', function () {
 });
 
 describe('yaml emit: unit behaviour', function () {
+  this.timeout(20000);
   it('prints an empty stream for no documents and {} for an empty object', function () {
     assert.strictEqual(emitDocuments([]), '');
     assert.strictEqual(emitYaml({}), '{}\n');

@@ -381,6 +381,7 @@ function parseInto(file: string, rawText: string, limits: ParseLimits, documents
   const replacementAt = text.indexOf('\ufffd');
   const binaryAt = nulAt < 0 ? replacementAt : replacementAt < 0 ? nulAt : Math.min(nulAt, replacementAt);
   if (binaryAt >= 0) {
+    lines.addNewLine(0);
     for (let i = text.indexOf('\n'); i >= 0 && i < binaryAt; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
     problems.push({
       code: 'invalid-yaml',

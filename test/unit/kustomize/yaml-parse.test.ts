@@ -1,0 +1,343 @@
+import * as assert from 'assert';
+import { parseYamlFile, parseYamlFileCached, type ParsedFile } from '../../../server/src/kustomize/yaml/parse';
+import { emitDocuments } from '../../../server/src/kustomize/yaml/emit';
+import type { Json, Problem } from '../../../server/src/kustomize/types';
+import { firstDifference, kubectlKustomize, needKubectl } from './yaml-kubectl';
+
+const TYPED = `apiVersion: example.com/v1
+kind: Foo
+metadata:
+  name: typed
+  labels:
+    l1: 012
+    l2: yes
+    l3: 1.0
+  annotations:
+    octal: 012
+    bool: true
+    float: 1e3
+    tilde: ~
+    empty:
+    nulltag: !!null
+    tab: "a\\tb"
+    exp: 1.0e+3
+    date: 2001-12-14
+    lit: |
+      hello
+    folded: >-
+      folded
+      text
+    tagged: !!int 7
+    anchored: &A 0x10
+    aliased: *A
+    map: {b: 1}
+spec:
+  octal: 012
+  hex: 0x1F
+  octal12: 0o17
+  binary: 0b101
+  negbinary: -0b11
+  under: 1_000
+  eight: 08
+  onepointzero: 1.0
+  exp: 1e3
+  half: .5
+  plushalf: +.5
+  yes: yes
+  on: on
+  isTrue: True
+  isFalse: FALSE
+  date: 2001-12-14
+  shortdate: 2001-1-2
+  datetime: 2001-12-14t21:59:43.10-05:00
+  spaced: 2001-12-14 21:59:43.10 -5
+  nanos: 2001-12-14T21:59:43.123456789012Z
+  utc: 2001-12-14T21:59:43+00:00
+  nozone: 2001-12-14 21:59:43.5
+  feb30: 2001-02-30
+  leap: 1999-12-31T23:59:60Z
+  quoteddate: "2001-12-14"
+  str: !!str 12
+  float: !!float 3
+  int: !!int "3"
+  ts: !!timestamp 2001-12-14
+  binary64: !!binary aGVsbG8=
+  custom: !foo bar
+  custommap: !foo {a: 1}
+  big: 12345678901234567890
+  maxuint: 0xFFFFFFFFFFFFFFFF
+  overuint: 0x10000000000000000
+  huge: 123456789012345678901234
+  exact: 9007199254740993
+  minint: -9223372036854775808
+  tiny: 1.5e-7
+  sub: 4.9e-324
+  overflow: 1e400
+  e20: 1e20
+  e21: 1e21
+  g6: 1234567.5
+  g5: 123456.5
+  nulls: [~, null, Null, NULL, ]
+  empty:
+  minuszero: -0
+  plus: +12
+  sexagesimal: 1:20
+  notnumbers: [0o, 0b, 1e, _1, 0x_1F, 1__0, 1_, 0., 00]
+  plainmulti: plain
+    multi line
+  single: 'it''s'
+  double: "uni \\u00e9 \\x41"
+  literal: |
+    line1
+     line2
+
+  folded: >
+    folded
+    more
+
+    para
+  keep: |+
+    keep
+
+  strip: |-
+    strip
+  "quoted key": v
+  'no': quoted no key
+`;
+
+const MERGES = `apiVersion: example.com/v1
+kind: Foo
+metadata:
+  name: merges
+base: &B
+  a: 1
+  b: 2
+extra: &E
+  b: 20
+  c: 30
+spec:
+  single:
+    <<: *B
+    b: 3
+  list:
+    <<: [*E, *B]
+    d: 4
+  inline:
+    <<: {x: 1}
+    y: 2
+  "<<": dropped
+  reused: *B
+  seq: &S [1, [2, 3]]
+  seqAgain: *S
+`;
+
+function values(file: ParsedFile): Json[] {
+  return file.documents.map((d) => d.value).filter((v) => v !== null);
+}
+
+function assertSameAsKubectl(resources: Record<string, string>): void {
+  const run = kubectlKustomize(resources);
+  assert.ok(run.ok, `kubectl kustomize failed: ${run.stderr}`);
+  const all: Json[] = [];
+  for (const [name, text] of Object.entries(resources)) {
+    const parsed = parseYamlFile(name, text);
+    assert.deepStrictEqual(parsed.problems, [], `unexpected problems in ${name}`);
+    all.push(...values(parsed));
+  }
+  const ours = emitDocuments(all);
+  assert.ok(ours === run.stdout, firstDifference(run.stdout, ours));
+}
+
+function only(problems: Problem[], code: string): Problem {
+  assert.strictEqual(problems.length, 1, JSON.stringify(problems));
+  assert.strictEqual(problems[0].code, code);
+  assert.strictEqual(problems[0].severity, 'error');
+  return problems[0];
+}
+
+function within(ms: number, action: () => void): number {
+  const started = process.cpuUsage();
+  action();
+  const used = process.cpuUsage(started).user / 1000;
+  assert.ok(used < ms, `took ${used.toFixed(0)} ms of CPU (limit ${ms})`);
+  return used;
+}
+
+describe('yaml parse: values typed like kustomize (differential against kubectl)', function () {
+  this.timeout(20000);
+  before(function () {
+    needKubectl(this);
+  });
+
+  it('resolves scalars like go-yaml v3 + JSON, and keeps annotation values as written', function () {
+    assertSameAsKubectl({ 'typed.yaml': TYPED });
+  });
+
+  it('applies merge keys (<<) with explicit keys winning, expands aliases and drops quoted "<<" keys', function () {
+    assertSameAsKubectl({ 'merges.yaml': MERGES });
+  });
+
+  it('reads CRLF line endings and a byte-order mark like kubectl', function () {
+    // kubectl orders resources of one kind by name, so the file order here follows the names.
+    assertSameAsKubectl({ 'bom.yaml': '\ufeff' + MERGES.replace('name: merges', 'name: bom'), 'crlf.yaml': TYPED.replace(/\n/g, '\r\n') });
+  });
+
+  it('reads several documents, empty documents and comments like kubectl', function () {
+    const text = `# leading comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v # trailing\n---\n---\n# only a comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  annotations: {}\n  labels: {}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n...\n`;
+    assertSameAsKubectl({ 'multi.yaml': text });
+  });
+
+  const failures: Array<[string, string, string, number]> = [
+    ['an integer key', 'spec:\n  1: a\n', 'invalid-yaml', 5],
+    ['a boolean key', 'spec:\n  true: b\n', 'invalid-yaml', 5],
+    ['a null key', 'spec:\n  ~: c\n', 'invalid-yaml', 5],
+    ['an annotation key that reads as a number', 'spec: {}\n', 'invalid-yaml', -1],
+    ['an infinite number', 'spec:\n  x: .inf\n', 'invalid-yaml', 5],
+    ['not-a-number', 'spec:\n  x: .NaN\n', 'invalid-yaml', 5],
+    ['a duplicate key', 'spec:\n  x: 1\n  x: 2\n', 'invalid-yaml', 6],
+    ['an unclosed flow sequence', 'spec:\n  x: [1, 2\n', 'invalid-yaml', 6],
+    ['a tab used for indentation', 'spec:\n\tx: 1\n', 'invalid-yaml', 5],
+    ['an unknown alias', 'spec:\n  x: *nope\n', 'invalid-yaml', 5],
+    ['a merge of a scalar', 'spec:\n  <<: k\n', 'invalid-yaml', 5],
+    ['a mistyped !!int', 'spec:\n  x: !!int abc\n', 'invalid-yaml', 5],
+  ];
+  for (const [what, body, code, line] of failures) {
+    it(`fails like kubectl on ${what}`, function () {
+      const header = 'apiVersion: example.com/v1\nkind: Foo\nmetadata:\n  name: bad\n';
+      const text = line < 0 ? header.replace('name: bad\n', 'name: bad\n  annotations:\n    "1": x\n') + body : header + body;
+      const run = kubectlKustomize({ 'bad.yaml': text });
+      assert.ok(!run.ok, `kubectl accepted it:\n${run.stdout}`);
+      const parsed = parseYamlFile('bad.yaml', text);
+      assert.ok(parsed.problems.length > 0, 'no problem reported');
+      assert.strictEqual(parsed.problems[0].code, code);
+      assert.strictEqual(parsed.problems[0].file, 'bad.yaml');
+      if (line >= 0) assert.strictEqual(parsed.problems[0].range?.start.line, line, JSON.stringify(parsed.problems[0]));
+    });
+  }
+});
+
+describe('yaml parse: problems, limits and ranges', function () {
+  this.timeout(20000);
+  it('reports a syntax error at its line and keeps the other documents', function () {
+    const text = 'a: 1\n---\nb: [1, 2\n---\nc: 3\n';
+    const parsed = parseYamlFile('f.yaml', text);
+    assert.ok(parsed.problems.length >= 1);
+    assert.ok(parsed.problems.every((p) => p.code === 'invalid-yaml' && p.file === 'f.yaml'));
+    assert.ok((parsed.problems[0].range?.start.line ?? -1) >= 2);
+    assert.deepStrictEqual(parsed.documents.map((d) => d.value), [{ a: 1 }, null, { c: 3 }]);
+  });
+
+  it('reports a duplicate key at the second occurrence, naming the first line', function () {
+    const p = only(parseYamlFile('f.yaml', 'a: 1\nb:\n  x: 1\n  x: 2\n').problems, 'invalid-yaml');
+    assert.deepStrictEqual(p.range, { start: { line: 3, character: 2 }, end: { line: 3, character: 3 } });
+    assert.match(p.message, /mapping key "x" already defined at line 3/);
+  });
+
+  it('reports tabs used for indentation', function () {
+    const parsed = parseYamlFile('f.yaml', 'a:\n\tb: 1\n');
+    assert.ok(parsed.problems.some((p) => p.code === 'invalid-yaml' && p.range?.start.line === 1 && /tab/i.test(p.message)));
+  });
+
+  it('reports binary content (NUL) and invalid UTF-8 (U+FFFD) where it is', function () {
+    const nul = only(parseYamlFile('f.yaml', 'a: 1\nb: x\u0000y\n').problems, 'invalid-yaml');
+    assert.deepStrictEqual(nul.range?.start, { line: 1, character: 4 });
+    const bad = only(parseYamlFile('f.yaml', 'a: \ufffd\n').problems, 'invalid-yaml');
+    assert.deepStrictEqual(bad.range?.start, { line: 0, character: 3 });
+  });
+
+  it('refuses files larger than the limit without parsing them', function () {
+    const p = only(parseYamlFile('f.yaml', 'a: ' + 'x'.repeat(2000), { maxFileBytes: 1000 }).problems, 'yaml-limit');
+    assert.match(p.message, /larger than/);
+  });
+
+  it('stops a billion-laughs alias bomb quickly', function () {
+    const lines = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i <= 9; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    let parsed: ParsedFile | undefined;
+    within(2000, () => (parsed = parseYamlFile('bomb.yaml', lines.join('\n') + '\n')));
+    const p = only(parsed!.problems, 'yaml-limit');
+    assert.match(p.message, /aliasing/);
+    assert.strictEqual(parsed!.documents[0].value, null);
+  });
+
+  it('keeps ordinary anchors and aliases working', function () {
+    const parsed = parseYamlFile('f.yaml', 'x: &x {a: [1, 2]}\ny: *x\nz: *x\n');
+    assert.deepStrictEqual(parsed.problems, []);
+    const value = parsed.documents[0].value as { y: Json; z: Json };
+    assert.deepStrictEqual(value.y, { a: [1, 2] });
+    assert.notStrictEqual(value.y, value.z, 'each alias gets its own copy, so transformers can change one');
+  });
+
+  it('parses a 10,000-document file and refuses the 10,001st document', function () {
+    const doc = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n';
+    let parsed: ParsedFile | undefined;
+    within(8000, () => (parsed = parseYamlFile('many.yaml', Array(10000).fill(doc).join('---\n'))));
+    assert.strictEqual(parsed!.documents.length, 10000);
+    assert.deepStrictEqual(parsed!.problems, []);
+    const over = parseYamlFile('many.yaml', Array(12).fill(doc).join('---\n'), { maxDocuments: 10 });
+    assert.strictEqual(over.documents.length, 10);
+    const p = only(over.problems, 'yaml-limit');
+    assert.strictEqual(p.range?.start.line, 49, 'at the --- that starts document 11');
+  });
+
+  it('bounds deep nesting (block and flow) without throwing', function () {
+    let block = '';
+    for (let i = 0; i < 600; i++) block += ' '.repeat(i) + `k${i}:\n`;
+    within(3000, () => {
+      const p = only(parseYamlFile('deep.yaml', block).problems, 'yaml-limit');
+      assert.match(p.message, /deeper than 500/);
+    });
+    within(5000, () => {
+      const flow = parseYamlFile('flow.yaml', 'a: ' + '['.repeat(50000) + ']'.repeat(50000) + '\n');
+      assert.ok(flow.problems.length > 0 && flow.problems.every((p) => p.code === 'yaml-limit' || p.code === 'invalid-yaml'));
+    });
+  });
+
+  it('locates values and keys by path, through lists, aliases and merges', function () {
+    const text = 'base: &b\n  image: nginx\nspec:\n  <<: *b\n  containers:\n  - name: c\n    image: "app:1"\n  alias: *b\n';
+    const doc = parseYamlFile('f.yaml', text).documents[0];
+    assert.deepStrictEqual(doc.locate(['spec', 'containers', 0, 'image']), { start: { line: 6, character: 11 }, end: { line: 6, character: 18 } });
+    assert.deepStrictEqual(doc.locate(['spec', 'containers', 0, 'image'], { key: true }), { start: { line: 6, character: 4 }, end: { line: 6, character: 9 } });
+    assert.deepStrictEqual(doc.locate(['spec', 'image']), { start: { line: 1, character: 9 }, end: { line: 1, character: 14 } });
+    assert.deepStrictEqual(doc.locate(['spec', 'alias', 'image'])?.start, { line: 1, character: 9 });
+    assert.strictEqual(doc.locate(['spec', 'missing']), undefined);
+    assert.strictEqual(doc.locate(['spec', 'containers', 5]), undefined);
+    assert.deepStrictEqual(doc.range.start, { line: 0, character: 0 });
+  });
+
+  it('keeps ranges right with CRLF line endings and a byte-order mark', function () {
+    const text = '\ufeffa: 1\r\nb:\r\n  c: "x"\r\n';
+    const parsed = parseYamlFile('f.yaml', text);
+    assert.deepStrictEqual(parsed.problems, []);
+    assert.deepStrictEqual(parsed.documents[0].value, { a: 1, b: { c: 'x' } });
+    assert.deepStrictEqual(parsed.documents[0].locate(['a'], { key: true }), { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } });
+    assert.deepStrictEqual(parsed.documents[0].locate(['b', 'c']), { start: { line: 2, character: 5 }, end: { line: 2, character: 8 } });
+  });
+
+  it('gives the document index and the range of each document', function () {
+    const parsed = parseYamlFile('f.yaml', 'a: 1\n---\nb: 2\n');
+    assert.deepStrictEqual(parsed.documents.map((d) => [d.index, d.range.start.line]), [[0, 0], [1, 2]]);
+  });
+
+  it('returns the same object for the same file and text, and reparses changed text', function () {
+    const first = parseYamlFileCached('/repo/a.yaml', 'a: 1\n');
+    assert.strictEqual(parseYamlFileCached('/repo/a.yaml', 'a: 1\n'), first);
+    const changed = parseYamlFileCached('/repo/a.yaml', 'a: 2\n');
+    assert.notStrictEqual(changed, first);
+    assert.deepStrictEqual(changed.documents[0].value, { a: 2 });
+    assert.notStrictEqual(parseYamlFileCached('/repo/b.yaml', 'a: 1\n'), first);
+  });
+
+  it('parses a 1 MB file in bounded time', function () {
+    const doc = (i: number): string =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${i}\n  annotations:\n    note: "x ${i}"\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: c\n        image: nginx:1.${i}\n        args: [--a, --b=2, "x"]\n`;
+    const docs: string[] = [];
+    for (let i = 0, size = 0; size < 1_000_000; i++) {
+      docs.push(doc(i));
+      size += docs[docs.length - 1].length + 4;
+    }
+    // Most of the time is the yaml package's own lexer and parser; the bound catches anything quadratic.
+    const used = within(4000, () => parseYamlFile('big.yaml', docs.join('---\n')));
+    if (used > 100) console.log(`      (1 MB parsed in ${used.toFixed(0)} ms of CPU)`);
+  });
+});
