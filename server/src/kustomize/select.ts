@@ -24,7 +24,7 @@ export interface LabelRequirement {
   values: string[];
 }
 
-/** A compiled selector; `error` reads like kustomize's message when the selector is malformed. */
+/** A selector with its expressions compiled once, to test many objects. */
 export interface CompiledSelector {
   matches(r: Resource): boolean;
 }
@@ -43,6 +43,7 @@ export function originalId(r: Resource): ResId {
   return r.previousIds.length > 0 ? r.previousIds[0] : resId(r);
 }
 
+/** Compiles a selector; `error` reads like kustomize's message when it is malformed. */
 export function compileSelector(sel: Selector): { selector?: CompiledSelector; error?: string } {
   const regexes: Partial<Record<'group' | 'version' | 'kind' | 'name' | 'namespace', RegExp>> = {};
   for (const field of ['group', 'version', 'kind', 'name', 'namespace'] as const) {
