@@ -282,6 +282,36 @@ resources:
     assert.equal(ok.resources.length, 1);
   });
 
+  it('writes v1beta2 patchesStrategicMerge/patchesJson6902 as inline text, rendering as kubectl does', async function () {
+    const legacy = writeRepo({
+      'app/cm.yaml': cm('a'),
+      'ks.yaml': fluxKs('app', './app', `  patchesStrategicMerge:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: a
+    data:
+      x: "1"
+  patchesJson6902:
+  - target:
+      version: v1
+      kind: ConfigMap
+      name: a
+    patch:
+    - op: add
+      path: /data/y
+      value: "2"
+`).replace('kustomize.toolkit.fluxcd.io/v1', 'kustomize.toolkit.fluxcd.io/v1beta2'),
+    });
+    const r = build(legacy, 'ks.yaml');
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.resources[0].object.data, { key: 'value', x: '1', y: '2' });
+    requireKubectl(this);
+    const want = await oracle(legacy, 'app', r.kustomizationText!);
+    assert.equal(want.error, undefined);
+    assert.deepEqual(ours(r), sortObjects(want.objects!));
+  });
+
   it('drops unknown kustomization fields as the controller\'s lenient decode does, with a warning at the field', () => {
     const odd = writeRepo({
       'app/kustomization.yaml': 'resources:\n- settings.yaml\nnamePrefx: typo-\n',
