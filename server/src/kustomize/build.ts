@@ -596,7 +596,16 @@ class Build {
       return [{ text: read.text, file: read.file, target, options, origin }];
     }
     const patchRange = k.document.locate([field, index, 'patch']);
-    return [{ text: value.patch as string, file: k.file, lineOffset: inlineLineOffset(patchRange), target, options, origin }];
+    const lineOffset = inlineLineOffset(patchRange);
+    return [{ text: value.patch as string, file: k.file, lineOffset, columnOffset: this.indentOfLine(k.file, lineOffset), target, options, origin }];
+  }
+
+  /** Indentation of a line of a file already read: where the text of an inline block scalar starts. */
+  indentOfLine(file: string, line: number | undefined): number | undefined {
+    if (line === undefined) return undefined;
+    const text = this.options.fs.readFile(file);
+    const lineText = text?.split(/\r?\n/)[line];
+    return lineText === undefined ? undefined : /^ */.exec(lineText)![0].length;
   }
 
   /** A `patchesStrategicMerge` entry is a path when such a file exists, else inline YAML. */
@@ -616,7 +625,8 @@ class Build {
       }
       return [{ text: read.text, file: read.file, origin }];
     }
-    return [{ text: value, file: k.file, lineOffset: inlineLineOffset(range), origin }];
+    const lineOffset = inlineLineOffset(range);
+    return [{ text: value, file: k.file, lineOffset, columnOffset: this.indentOfLine(k.file, lineOffset), origin }];
   }
 }
 

@@ -96,7 +96,7 @@ export function joinPath(dir: string, name: string): string {
  * field, a field of the wrong shape, wrong kind or apiVersion, an empty file.
  */
 export function readKustomization(file: string, text: string): { kustomization?: Kustomization; problems: Problem[] } {
-  const parsed = parseYamlFileCached(file, text);
+  const parsed = parseYamlFileCached(file, text, undefined, { dialect: 'kustomization' });
   const problems: Problem[] = [...parsed.problems];
   if (problems.some((p) => p.severity === 'error')) return { problems };
   const dir = file.slice(0, file.lastIndexOf('/')) || '/';
