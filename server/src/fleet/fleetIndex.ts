@@ -1,0 +1,304 @@
+// The index of one fleet repository: its YAML files (open editor buffers over disk), every
+// kustomization and Flux object in them, the environments, and renders cached by what they read. An
+// edit invalidates only the renders that read the edited file; everything else is reused.
+import * as path from 'path';
+import type { FluxBuildResult } from '../flux/build';
+import { renderFluxKustomization } from '../flux/build';
+import { classifyFluxObject, readFluxObject, type FluxObject } from '../flux/objects';
+import type { FileSystem } from '../kustomize/fs';
+import { nodeFileSystem } from '../kustomize/fs';
+import { KUSTOMIZATION_FILE_NAMES, readKustomization, type Kustomization } from '../kustomize/kustomization';
+import { isWithin, normalize } from '../kustomize/loader';
+import { renderKustomization, type RenderOutput } from '../kustomize/render';
+import { isObject } from '../kustomize/resource';
+import type { Problem } from '../kustomize/types';
+import { parseYamlFileCached, type ParsedFile } from '../kustomize/yaml/parse';
+import { renderEnvironment, type EnvironmentRender } from './environmentRender';
+import { discoverEnvironments, type Discovery, type Environment } from './environments';
+import { isYamlFileName, scanFleet, type ScanLimits, type ScanResult } from './scan';
+
+export interface FleetSettings {
+  /** Environment names in promotion order; names not listed are ordered by the usual conventions. */
+  promotionOrder?: string[];
+  scanLimits?: Partial<ScanLimits>;
+}
+
+/** A Flux object with the file and document it was read from. */
+export interface IndexedFluxObject {
+  object: FluxObject;
+  file: string;
+  documentIndex: number;
+}
+
+interface CachedRender<T> {
+  value: T;
+  deps: Set<string>;
+}
+
+/**
+ * File texts read from a base file system, kept until the index is told the file changed. Renders read
+ * the same files again and again; disk is asked once per change, not once per render.
+ */
+class CachingFileSystem implements FileSystem {
+  private texts = new Map<string, string | undefined>();
+  private kinds = new Map<string, ReturnType<FileSystem['kind']>>();
+  private dirs = new Map<string, string[]>();
+  private reals = new Map<string, string>();
+
+  constructor(private readonly base: FileSystem, readonly buffers: Map<string, string>) {}
+
+  readFile(file: string): string | undefined {
+    const buffered = this.buffers.get(file);
+    if (buffered !== undefined) return buffered;
+    if (!this.texts.has(file)) this.texts.set(file, this.base.readFile(file));
+    return this.texts.get(file);
+  }
+  readBytes(file: string): Uint8Array | undefined {
+    const buffered = this.buffers.get(file);
+    if (buffered !== undefined) return Buffer.from(buffered, 'utf8');
+    return this.base.readBytes ? this.base.readBytes(file) : undefined;
+  }
+  kind(p: string): ReturnType<FileSystem['kind']> {
+    if (this.buffers.has(p)) return 'file';
+    if (!this.kinds.has(p)) this.kinds.set(p, this.base.kind(p));
+    return this.kinds.get(p);
+  }
+  readDir(dir: string): string[] {
+    let names = this.dirs.get(dir);
+    if (!names) this.dirs.set(dir, (names = this.base.readDir(dir)));
+    const prefix = dir.endsWith('/') ? dir : dir + '/';
+    const extra = [...this.buffers.keys()].filter((f) => f.startsWith(prefix) && !f.slice(prefix.length).includes('/')).map((f) => f.slice(prefix.length));
+    return extra.length === 0 ? names : [...new Set([...names, ...extra])].sort();
+  }
+  realPath(p: string): string {
+    if (this.buffers.has(p)) return p;
+    let real = this.reals.get(p);
+    if (real === undefined) this.reals.set(p, (real = this.base.realPath(p)));
+    return real;
+  }
+  /** Forget what is known of a path whose content changed. */
+  changed(file: string): void {
+    this.texts.delete(file);
+  }
+  /** Forget a path that appeared or disappeared: its kind, its folder's listing, resolved links. */
+  createdOrDeleted(file: string): void {
+    this.texts.delete(file);
+    this.kinds.clear();
+    this.dirs.delete(path.posix.dirname(file));
+    this.reals.clear();
+  }
+}
+
+export class FleetIndex {
+  readonly root: string;
+  readonly fs: CachingFileSystem;
+  private readonly buffers = new Map<string, string>();
+  private files = new Set<string>();
+  private scanResult: ScanResult = { files: [], skipped: [], truncated: false };
+  private discovery: Discovery | undefined;
+  private fluxObjectsCache: { list: IndexedFluxObject[]; problems: Problem[] } | undefined;
+  private folderRenders = new Map<string, CachedRender<RenderOutput>>();
+  private fluxRenders = new Map<string, CachedRender<FluxBuildResult>>();
+  private environmentRenders = new Map<string, CachedRender<EnvironmentRender>>();
+  /** Bumped on every change; consumers use it to know their own caches are stale. */
+  version = 0;
+
+  constructor(root: string, readonly settings: FleetSettings = {}, base: FileSystem = nodeFileSystem) {
+    this.root = normalize(base.realPath(normalize(root)));
+    this.fs = new CachingFileSystem(base, this.buffers);
+  }
+
+  /** Walks the repository again from disk (first index, or after a change of ignore files). */
+  scan(): ScanResult {
+    this.scanResult = scanFleet(this.root, this.settings.scanLimits);
+    this.files = new Set(this.scanResult.files);
+    for (const f of this.buffers.keys()) if (this.isIndexable(f)) this.files.add(f);
+    this.fs.createdOrDeleted(this.root);
+    this.invalidateAll();
+    return this.scanResult;
+  }
+
+  get skipped(): ScanResult['skipped'] {
+    return this.scanResult.skipped;
+  }
+
+  isIndexable(file: string): boolean {
+    return isWithin(file, this.root) && isYamlFileName(path.posix.basename(file)) && !/\/(\.git|node_modules)\//.test(file.slice(this.root.length));
+  }
+
+  yamlFiles(): string[] {
+    return [...this.files].sort();
+  }
+
+  text(file: string): string | undefined {
+    return this.fs.readFile(file);
+  }
+
+  parsed(file: string): ParsedFile | undefined {
+    const text = this.fs.readFile(file);
+    return text === undefined ? undefined : parseYamlFileCached(file, text);
+  }
+
+  /** An editor opened or edited a document: its text wins over disk. Returns what the change affects. */
+  setBuffer(file: string, text: string): void {
+    const known = this.files.has(file) || this.buffers.has(file);
+    if (this.buffers.get(file) === text) return;
+    this.buffers.set(file, text);
+    if (this.isIndexable(file)) this.files.add(file);
+    if (known) this.contentChanged(file);
+    else this.createdOrDeleted(file);
+  }
+
+  /** The editor closed a document: disk is the truth again. */
+  closeBuffer(file: string): void {
+    if (!this.buffers.delete(file)) return;
+    this.fs.changed(file);
+    if (this.fs.kind(file) !== 'file') {
+      this.files.delete(file);
+      this.createdOrDeleted(file);
+    } else this.contentChanged(file);
+  }
+
+  /** A file changed on disk (file watcher). */
+  diskChanged(file: string): void {
+    this.fs.changed(file);
+    if (!this.buffers.has(file)) this.contentChanged(file);
+  }
+
+  diskCreated(file: string): void {
+    this.fs.createdOrDeleted(file);
+    if (this.isIndexable(file)) this.files.add(file);
+    if (/(^|\/)\.(git|source|krm)ignore$/.test(file)) {
+      this.scan();
+      return;
+    }
+    this.createdOrDeleted(file);
+  }
+
+  diskDeleted(file: string): void {
+    this.fs.createdOrDeleted(file);
+    if (!this.buffers.has(file)) this.files.delete(file);
+    this.createdOrDeleted(file);
+  }
+
+  private contentChanged(file: string): void {
+    this.version++;
+    const structural = this.isStructural(file);
+    if (structural) {
+      this.discovery = undefined;
+      this.fluxObjectsCache = undefined;
+    }
+    for (const cache of [this.folderRenders, this.fluxRenders, this.environmentRenders] as Array<Map<string, CachedRender<unknown>>>) {
+      for (const [key, entry] of cache) if (entry.deps.has(file)) cache.delete(key);
+    }
+    // Environments are keyed by their Kustomizations; a change in one re-discovers them.
+    if (structural) this.environmentRenders.clear();
+  }
+
+  private createdOrDeleted(file: string): void {
+    void file;
+    this.invalidateAll();
+  }
+
+  private invalidateAll(): void {
+    this.version++;
+    this.discovery = undefined;
+    this.fluxObjectsCache = undefined;
+    this.folderRenders.clear();
+    this.fluxRenders.clear();
+    this.environmentRenders.clear();
+  }
+
+  /** Files whose content decides the shape of the fleet (Flux objects), not only what one render prints. */
+  private isStructural(file: string): boolean {
+    return this.fluxObjects().list.some((o) => o.file === file) || this.fileHasFluxObject(file);
+  }
+
+  private fileHasFluxObject(file: string): boolean {
+    const parsed = this.parsed(file);
+    return !!parsed?.documents.some((d) => isObject(d.value) && classifyFluxObject(d.value) !== undefined);
+  }
+
+  kustomizationFiles(): string[] {
+    return this.yamlFiles().filter((f) => (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(path.posix.basename(f)));
+  }
+
+  kustomization(file: string): { kustomization?: Kustomization; problems: Problem[] } {
+    return readKustomization(file, this.fs.readFile(file) ?? '');
+  }
+
+  /** Every Flux object of the repository, with the problems of reading them. */
+  fluxObjects(): { list: IndexedFluxObject[]; problems: Problem[] } {
+    if (this.fluxObjectsCache) return this.fluxObjectsCache;
+    const list: IndexedFluxObject[] = [];
+    const problems: Problem[] = [];
+    for (const file of this.yamlFiles()) {
+      const parsed = this.parsed(file);
+      if (!parsed) continue;
+      for (const doc of parsed.documents) {
+        if (!isObject(doc.value) || !classifyFluxObject(doc.value)) continue;
+        const read = readFluxObject(doc.value, { file, documentIndex: doc.index, range: doc.range, rangeOf: (p) => doc.locate(p) });
+        problems.push(...read.problems);
+        if (read.value) list.push({ object: read.value, file, documentIndex: doc.index });
+      }
+    }
+    this.fluxObjectsCache = { list, problems };
+    return this.fluxObjectsCache;
+  }
+
+  environments(): Discovery {
+    if (!this.discovery) {
+      this.discovery = discoverEnvironments({
+        repoRoot: this.root,
+        files: this.yamlFiles(),
+        fs: this.fs,
+        promotionOrder: this.settings.promotionOrder,
+      });
+    }
+    return this.discovery;
+  }
+
+  environment(name: string): Environment | undefined {
+    return this.environments().environments.find((e) => e.name === name);
+  }
+
+  /** kustomize build of a folder (root-only restriction, like `kustomize build`). */
+  renderFolder(dir: string): RenderOutput {
+    const key = normalize(dir);
+    const hit = this.folderRenders.get(key);
+    if (hit) return hit.value;
+    const value = renderKustomization(key, { fs: this.fs, repoRoot: this.root });
+    const deps = new Set(value.filesRead);
+    value.problems.forEach((p) => deps.add(p.file));
+    this.folderRenders.set(key, { value, deps });
+    return value;
+  }
+
+  renderEnvironment(env: Environment): EnvironmentRender {
+    const hit = this.environmentRenders.get(env.name);
+    if (hit) return hit.value;
+    const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, files: this.yamlFiles() });
+    const deps = new Set(value.filesRead);
+    value.problems.forEach((p) => deps.add(p.file));
+    env.kustomizations.forEach((k) => deps.add(k.place.file));
+    this.environmentRenders.set(env.name, { value, deps });
+    return value;
+  }
+
+  /** The environments whose render reads `file` (for re-checking only what an edit affects). */
+  environmentsReading(file: string): Environment[] {
+    return this.environments().environments.filter((env) => this.environmentRenders.get(env.name)?.deps.has(file) ?? true);
+  }
+
+  renderFluxKustomization(ks: IndexedFluxObject): FluxBuildResult | undefined {
+    if (ks.object.kind !== 'Kustomization') return undefined;
+    const key = `${ks.file}#${ks.documentIndex}`;
+    const hit = this.fluxRenders.get(key);
+    if (hit) return hit.value;
+    const value = renderFluxKustomization(ks.object, { fs: this.fs, repoRoot: this.root });
+    const deps = new Set(value.filesRead);
+    deps.add(ks.file);
+    this.fluxRenders.set(key, { value, deps });
+    return value;
+  }
+}

@@ -1,0 +1,117 @@
+// Runs the rule catalogue over a fleet index: severities from the repository's .fluxenv.yaml and the
+// editor's settings, `# fluxenv-disable-next-line <id>` suppressions, and a guard around each rule so
+// that one broken rule is reported and the others still run. The editor and `fluxenv check` both call it.
+import * as path from 'path';
+import type { FleetIndex } from '../fleet/fleetIndex';
+import { isObject } from '../kustomize/resource';
+import type { Problem } from '../kustomize/types';
+import { parseYamlFileCached } from '../kustomize/yaml/parse';
+import { fluxGraphRules } from './groups/fluxGraph';
+import { fluxSpecRules } from './groups/fluxSpec';
+import { overlayRules } from './groups/overlay';
+import { overlayRenderRules } from './groups/overlayRender';
+import type { Finding, Rule, Severity } from './rule';
+
+export type SeveritySetting = Severity | 'off';
+
+export interface Diagnostic extends Finding {
+  rule: string;
+  severity: Severity;
+}
+
+export interface RuleFailure {
+  rule: string;
+  error: string;
+}
+
+export const REPO_CONFIG_FILE = '.fluxenv.yaml';
+
+export function allRules(): Rule[] {
+  return [...overlayRules, ...overlayRenderRules, ...fluxGraphRules, ...fluxSpecRules];
+}
+
+const SEVERITY_SETTINGS: readonly string[] = ['error', 'warning', 'info', 'hint', 'off'];
+
+/** `.fluxenv.yaml` at the repository root: `rules: { <id>: off|error|warning|info|hint }`. */
+export function readRepoRuleConfig(index: FleetIndex): { severities: Record<string, SeveritySetting>; problems: Problem[] } {
+  const file = path.posix.join(index.root, REPO_CONFIG_FILE);
+  const text = index.fs.readFile(file);
+  const severities: Record<string, SeveritySetting> = {};
+  const problems: Problem[] = [];
+  if (text === undefined) return { severities, problems };
+  const parsed = parseYamlFileCached(file, text);
+  problems.push(...parsed.problems);
+  const doc = parsed.documents[0];
+  const rules = doc && isObject(doc.value) ? doc.value.rules : undefined;
+  if (rules === undefined || rules === null) return { severities, problems };
+  if (!isObject(rules)) {
+    problems.push({ code: 'invalid-config', severity: 'error', message: `'rules' in ${REPO_CONFIG_FILE} must map rule ids to off, error, warning, info or hint`, file, range: doc.locate(['rules']) });
+    return { severities, problems };
+  }
+  const known = new Set(allRules().map((r) => r.id));
+  for (const [id, value] of Object.entries(rules)) {
+    if (!known.has(id)) {
+      problems.push({ code: 'invalid-config', severity: 'warning', message: `unknown rule '${id}' in ${REPO_CONFIG_FILE}`, file, range: doc.locate(['rules', id], { key: true }) });
+      continue;
+    }
+    if (typeof value !== 'string' || !SEVERITY_SETTINGS.includes(value)) {
+      problems.push({ code: 'invalid-config', severity: 'error', message: `rule '${id}' must be set to off, error, warning, info or hint`, file, range: doc.locate(['rules', id]) });
+      continue;
+    }
+    severities[id] = value as SeveritySetting;
+  }
+  return { severities, problems };
+}
+
+const DIRECTIVE = /#\s*fluxenv-disable-(next-line|line)\b([^\n]*)/;
+
+/** Whether a comment on the finding's line, or the line before it, turns the rule off there. */
+export function isSuppressed(lines: readonly string[], line: number, rule: string): boolean {
+  const check = (text: string | undefined, kind: 'next-line' | 'line') => {
+    if (text === undefined) return false;
+    const m = DIRECTIVE.exec(text);
+    if (!m || m[1] !== kind) return false;
+    const ids = m[2].split(/[\s,]+/).filter((s) => s !== '' && !s.startsWith('--'));
+    return ids.length === 0 || ids.includes(rule);
+  };
+  return check(lines[line - 1], 'next-line') || check(lines[line], 'line');
+}
+
+export interface RunOptions {
+  rules?: Rule[];
+  /** From the editor's settings; wins over the repository's file. */
+  severities?: Record<string, SeveritySetting>;
+  isCancelled?: () => boolean;
+}
+
+export function runRules(index: FleetIndex, options: RunOptions = {}): { diagnostics: Diagnostic[]; failures: RuleFailure[]; configProblems: Problem[] } {
+  const repo = readRepoRuleConfig(index);
+  const severities = { ...repo.severities, ...(options.severities ?? {}) };
+  const diagnostics: Diagnostic[] = [];
+  const failures: RuleFailure[] = [];
+  const lineCache = new Map<string, string[]>();
+  const linesOf = (file: string) => {
+    let lines = lineCache.get(file);
+    if (!lines) lineCache.set(file, (lines = (index.text(file) ?? '').split(/\r?\n/)));
+    return lines;
+  };
+  const isCancelled = options.isCancelled ?? (() => false);
+  for (const rule of options.rules ?? allRules()) {
+    if (isCancelled()) break;
+    const setting = severities[rule.id];
+    if (setting === 'off') continue;
+    let findings: Finding[];
+    try {
+      findings = rule.check({ index, isCancelled });
+    } catch (e) {
+      failures.push({ rule: rule.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      continue;
+    }
+    for (const f of findings) {
+      if (isSuppressed(linesOf(f.file), f.range.start.line, rule.id)) continue;
+      diagnostics.push({ ...f, rule: rule.id, severity: setting ?? f.severity ?? rule.severity });
+    }
+  }
+  diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character));
+  return { diagnostics, failures, configProblems: repo.problems };
+}

@@ -1,0 +1,72 @@
+// Test harness for rules: a fleet written to a temp folder, indexed, checked by one rule; fixes applied
+// to the text and the fleet checked again.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
+import type { Fix, Rule, TextEdit } from '../../../server/src/rules/rule';
+import { runRules, type Diagnostic } from '../../../server/src/rules/run';
+
+export interface Fleet {
+  root: string;
+  index: FleetIndex;
+  /** Relative path -> current text. */
+  read(rel: string): string;
+  check(rule: Rule): Diagnostic[];
+  /** Applies a fix's edits to the files on disk and tells the index. */
+  apply(fix: Fix): void;
+  dispose(): void;
+}
+
+export function makeFleet(files: Record<string, string>): Fleet {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-rule-')));
+  fs.mkdirSync(path.join(root, '.git'));
+  for (const [rel, text] of Object.entries(files)) {
+    const f = path.join(root, rel);
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.writeFileSync(f, text);
+  }
+  const index = new FleetIndex(root);
+  index.scan();
+  return {
+    root,
+    index,
+    read: (rel) => fs.readFileSync(path.join(root, rel), 'utf8'),
+    check: (rule) => runRules(index, { rules: [rule] }).diagnostics,
+    apply: (fix) => {
+      const byFile = new Map<string, TextEdit[]>();
+      for (const e of fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+      for (const [file, edits] of byFile) {
+        const existed = fs.existsSync(file);
+        const text = existed ? fs.readFileSync(file, 'utf8') : '';
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, applyEdits(text, edits));
+        if (existed) index.diskChanged(file);
+        else index.diskCreated(file);
+      }
+    },
+    dispose: () => fs.rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+function offsetAt(text: string, line: number, character: number): number {
+  let offset = 0;
+  for (let l = 0; l < line; l++) {
+    const nl = text.indexOf('\n', offset);
+    if (nl < 0) return text.length;
+    offset = nl + 1;
+  }
+  return Math.min(offset + character, text.length);
+}
+
+/** Applies non-overlapping edits (LSP semantics: ranges refer to the original text). */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => offsetAt(text, b.range.start.line, b.range.start.character) - offsetAt(text, a.range.start.line, a.range.start.character));
+  let out = text;
+  for (const e of sorted) {
+    const start = offsetAt(text, e.range.start.line, e.range.start.character);
+    const end = offsetAt(text, e.range.end.line, e.range.end.character);
+    out = out.slice(0, start) + e.newText + out.slice(end);
+  }
+  return out;
+}
