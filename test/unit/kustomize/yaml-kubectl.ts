@@ -28,10 +28,15 @@ export interface KubectlRun {
 
 /** Writes `resources` as resource files of a kustomization in a fresh temp folder and runs `kubectl kustomize` on it. */
 export function kubectlKustomize(resources: Record<string, string>): KubectlRun {
+  return kubectlKustomizeWith(resources, `resources:\n${Object.keys(resources).map((n) => `- ${n}\n`).join('')}`);
+}
+
+/** Like kubectlKustomize, with the kustomization file's text given. */
+export function kubectlKustomizeWith(files: Record<string, string>, kustomization: string): KubectlRun {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-yaml-'));
   try {
-    for (const [name, text] of Object.entries(resources)) fs.writeFileSync(path.join(dir, name), text);
-    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), `resources:\n${Object.keys(resources).map((n) => `- ${n}\n`).join('')}`);
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), kustomization);
     const run = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     return { ok: run.status === 0, stdout: run.stdout ?? '', stderr: run.stderr ?? '' };
   } finally {

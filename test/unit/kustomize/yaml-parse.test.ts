@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { parseYamlFile, parseYamlFileCached, type ParsedFile } from '../../../server/src/kustomize/yaml/parse';
 import { emitDocuments } from '../../../server/src/kustomize/yaml/emit';
 import type { Json, Problem } from '../../../server/src/kustomize/types';
-import { firstDifference, kubectlKustomize, needKubectl } from './yaml-kubectl';
+import { firstDifference, kubectlKustomize, kubectlKustomizeWith, needKubectl } from './yaml-kubectl';
 
 const TYPED = `apiVersion: example.com/v1
 kind: Foo
@@ -185,6 +185,32 @@ describe('yaml parse: values typed like kustomize (differential against kubectl)
   it('reads several documents, empty documents and comments like kubectl', function () {
     const text = `# leading comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v # trailing\n---\n---\n# only a comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  annotations: {}\n  labels: {}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n...\n`;
     assertSameAsKubectl({ 'multi.yaml': text });
+  });
+
+  it('rewrites annotations of the items of a List like kubectl', function () {
+    const text = `apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n    annotations:\n      n: 012\n      b: yes\n  data:\n    x: 012\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b\n    annotations: {}\n`;
+    const run = kubectlKustomize({ 'list.yaml': text });
+    assert.ok(run.ok, run.stderr);
+    const list = parseYamlFile('list.yaml', text).documents[0].value as { items: Json[] };
+    const ours = emitDocuments(list.items);
+    assert.ok(ours === run.stdout, firstDifference(run.stdout, ours));
+  });
+
+  it('types a kustomization file the way kustomize decodes it (YAML 1.1: yes/on/y are booleans)', function () {
+    const kustomization = 'resources:\n- cm.yaml\ncommonAnnotations:\n  bool: yes\n  date: 2001-12-14\n  octal: 012\n  none: ~\n1: numeric key\n';
+    const parsed = parseYamlFile('kustomization.yaml', kustomization, undefined, { dialect: 'kustomization' });
+    assert.deepStrictEqual(parsed.problems, []);
+    assert.deepStrictEqual(parsed.documents[0].value, {
+      resources: ['cm.yaml'],
+      commonAnnotations: { bool: true, date: '2001-12-14', octal: 10, none: null },
+      '1': 'numeric key',
+    });
+    // kubectl rejects the boolean for a string field, which is what the typed value lets the caller report.
+    const dir = { 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' };
+    const run = kubectlKustomizeWith(dir, 'resources:\n- cm.yaml\ncommonAnnotations:\n  a: yes\n');
+    assert.ok(!run.ok && /cannot unmarshal bool/.test(run.stderr), run.stderr);
+    const accepted = kubectlKustomizeWith(dir, 'resources:\n- cm.yaml\ncommonAnnotations:\n  a: 2001-12-14\n');
+    assert.ok(accepted.ok && accepted.stdout.includes('a: "2001-12-14"'), accepted.stderr);
   });
 
   const failures: Array<[string, string, string, number]> = [

@@ -29,6 +29,18 @@ export interface ParsedDocument {
   locate(path: ReadonlyArray<string | number>, opts?: { key?: boolean }): Range | undefined;
 }
 
+/**
+ * `resource` (default): typed like kyaml reads resources and patches (go-yaml v3, YAML 1.2 booleans), with
+ * kustomize's rewrite of metadata.annotations. `kustomization`: typed like kustomize decodes its own
+ * kustomization file (sigs.k8s.io/yaml on go-yaml v2: YAML 1.1, so `y`, `yes`, `on` are booleans,
+ * timestamps stay text, and non-string keys become strings).
+ */
+export type YamlDialect = 'resource' | 'kustomization';
+
+export interface ParseOptions {
+  dialect?: YamlDialect;
+}
+
 export interface ParsedFile {
   file: string;
   documents: ParsedDocument[];
@@ -96,6 +108,7 @@ class ValueBuilder {
   constructor(
     private readonly limits: ParseLimits,
     private readonly positions: Positions,
+    private readonly yaml11: boolean,
   ) {}
 
   value(node: YamlNode | null | undefined, depth: number): Json {
@@ -142,12 +155,12 @@ class ValueBuilder {
     if (tag === BINARY_TAG) return decodeBinary(text, node);
     if (tag === undefined || tag === '!') {
       if (quotedOrBlock || tag === '!') return text;
-      return this.typed(resolvePlain(text, false), node);
+      return this.typed(resolvePlain(text, this.yaml11), node);
     }
     const wanted = RESOLVABLE_TAGS.get(tag);
     // Tags go-yaml cannot resolve (custom `!foo`, `!!set`...) leave the scalar as text.
     if (!wanted) return text;
-    const resolved = resolvePlain(text, false, wanted === 'timestamp');
+    const resolved = resolvePlain(text, this.yaml11, wanted === 'timestamp');
     if (resolved.kind === wanted || (wanted === 'float' && resolved.kind === 'int')) {
       return this.typed(wanted === 'float' && resolved.kind === 'int' ? { kind: 'float', value: Number(resolved.value) } : resolved, node);
     }
@@ -165,7 +178,8 @@ class ValueBuilder {
       case 'bool':
         return resolved.value;
       case 'timestamp':
-        return resolved.value;
+        // go-yaml v2 hands timestamps to interface{} as the text written, for backward compatibility.
+        return this.yaml11 ? scalarText(node) : resolved.value;
       case 'int':
         return resolved.value >= BigInt(Number.MIN_SAFE_INTEGER) && resolved.value <= BigInt(Number.MAX_SAFE_INTEGER)
           ? Number(resolved.value)
@@ -185,6 +199,8 @@ class ValueBuilder {
     const resolved = node && isAlias(node) ? this.target(node) : node;
     const value = resolved && isScalar(resolved) ? this.value(resolved, depth) : undefined;
     if (typeof value === 'string') return value;
+    // sigs.k8s.io/yaml turns scalar keys of other types into their text.
+    if (this.yaml11 && value !== undefined && (value === null || typeof value !== 'object')) return value === null ? 'null' : String(value);
     throw new ValueError(
       'invalid-yaml',
       `map key ${describeKey(value, resolved)} is not a string: json: unsupported type: map[interface {}]interface {}`,
@@ -281,6 +297,16 @@ function stringifyAnnotations(value: Json, contents: YamlNode | null, builder: V
   else metadata.annotations = out;
 }
 
+/** The items of a `kind: *List` become resources of their own, and get the same annotation rewrite. */
+function stringifyListItemAnnotations(value: Json, contents: YamlNode | null, builder: ValueBuilder): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  if (typeof value.kind !== 'string' || !value.kind.endsWith('List') || !Array.isArray(value.items)) return;
+  const itemsNode = findMapValue(contents, 'items', builder);
+  const seq = itemsNode && isAlias(itemsNode) ? builder.target(itemsNode) : itemsNode;
+  if (!seq || !isSeq(seq)) return;
+  value.items.forEach((item, i) => stringifyAnnotations(item, (seq.items[i] as YamlNode | undefined) ?? null, builder));
+}
+
 function findMapValue(node: YamlNode | null | undefined, key: string, builder: ValueBuilder): YamlNode | undefined {
   const map = node && isAlias(node) ? builder.target(node) : node;
   if (!map || !isMap(map)) return undefined;
@@ -347,11 +373,11 @@ function limitsWith(overrides: Partial<ParseLimits> | undefined): ParseLimits {
   return { ...defaultParseLimits, ...(overrides ?? {}) };
 }
 
-export function parseYamlFile(file: string, text: string, limits?: Partial<ParseLimits>): ParsedFile {
+export function parseYamlFile(file: string, text: string, limits?: Partial<ParseLimits>, options?: ParseOptions): ParsedFile {
   const problems: Problem[] = [];
   const documents: ParsedDocument[] = [];
   try {
-    parseInto(file, text, limitsWith(limits), documents, problems);
+    parseInto(file, text, limitsWith(limits), options?.dialect === 'kustomization', documents, problems);
   } catch (error) {
     // Nothing below should throw; a stack overflow in the parser on hostile nesting is the known case.
     const tooDeep = error instanceof RangeError;
@@ -366,7 +392,7 @@ export function parseYamlFile(file: string, text: string, limits?: Partial<Parse
   return { file, documents, problems };
 }
 
-function parseInto(file: string, rawText: string, limits: ParseLimits, documents: ParsedDocument[], problems: Problem[]): void {
+function parseInto(file: string, rawText: string, limits: ParseLimits, yaml11: boolean, documents: ParsedDocument[], problems: Problem[]): void {
   // Editors never show the byte-order mark; ranges are relative to the text after it.
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   const zero: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -407,7 +433,7 @@ function parseInto(file: string, rawText: string, limits: ParseLimits, documents
       });
       break;
     }
-    documents.push(buildDocument(file, doc, index++, limits, positions, problems));
+    documents.push(buildDocument(file, doc, index++, limits, yaml11, positions, problems));
   }
 }
 
@@ -416,6 +442,7 @@ function buildDocument(
   doc: Document.Parsed,
   index: number,
   limits: ParseLimits,
+  yaml11: boolean,
   positions: Positions,
   problems: Problem[],
 ): ParsedDocument {
@@ -424,12 +451,15 @@ function buildDocument(
   for (const error of doc.errors) {
     problems.push({ code: 'invalid-yaml', severity: 'error', file, range: positions.range(error.pos[0], error.pos[1]), message: error.message });
   }
-  const builder = new ValueBuilder(limits, positions);
+  const builder = new ValueBuilder(limits, positions, yaml11);
   let value: Json = null;
   if (doc.errors.length === 0) {
     try {
       value = builder.value(contents, 0);
-      stringifyAnnotations(value, contents, builder);
+      if (!yaml11) {
+        stringifyAnnotations(value, contents, builder);
+        stringifyListItemAnnotations(value, contents, builder);
+      }
     } catch (error) {
       if (!(error instanceof ValueError)) throw error;
       value = null;
@@ -455,8 +485,9 @@ const cache = new Map<string, CacheEntry>();
 const CACHE_FILES = 512;
 
 /** Parse with a small content-keyed cache (same file + same text => same ParsedFile object, no reparse). */
-export function parseYamlFileCached(file: string, text: string, limits?: Partial<ParseLimits>): ParsedFile {
-  const key = limits ? `${file}\u0000${JSON.stringify(limitsWith(limits))}` : file;
+export function parseYamlFileCached(file: string, text: string, limits?: Partial<ParseLimits>, options?: ParseOptions): ParsedFile {
+  const dialect = options?.dialect ?? 'resource';
+  const key = `${file}\u0000${dialect}${limits ? JSON.stringify(limitsWith(limits)) : ''}`;
   const hit = cache.get(key);
   // Map iteration follows insertion order: re-inserting keeps recently used files, the oldest is evicted.
   cache.delete(key);
@@ -464,7 +495,7 @@ export function parseYamlFileCached(file: string, text: string, limits?: Partial
     cache.set(key, hit);
     return hit.parsed;
   }
-  const parsed = parseYamlFile(file, text, limits);
+  const parsed = parseYamlFile(file, text, limits, options);
   cache.set(key, { text, parsed });
   if (cache.size > CACHE_FILES) cache.delete(cache.keys().next().value as string);
   return parsed;
