@@ -129,6 +129,13 @@ describe('yaml emit: byte-identical to kubectl kustomize', function () {
     const numbers: Json[] = [0, -0, 1, -1, 1.5, 0.1, 1e-6, 1e-7, 1.5e-7, 123456.5, 1234567.5, 1e20, 1e21, 1.5e300, -1.5e300, 5e-324,
       123456789012345680000, 9007199254740993n, 12345678901234567890n, -9223372036854775808n, 18446744073709551615n, 0.000123, 100, 1e5,
       Number.MAX_SAFE_INTEGER, 2 ** 63, 2 ** 64, 3.14159, -2.5e-5];
+    const next = random(4242);
+    for (let i = 0; i < 300; i++) {
+      const digits = 1 + Math.floor(next() * 17);
+      const mantissa = Math.floor(next() * 10 ** digits) * (next() < 0.3 ? -1 : 1);
+      const exponent = Math.floor(next() * 60) - 30;
+      numbers.push(Number(`${mantissa}e${exponent}`));
+    }
     const spec: JsonObject = {
       numbers,
       named: Object.fromEntries(numbers.map((n, i) => [`n${i}`, n])),

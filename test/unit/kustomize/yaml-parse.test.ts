@@ -131,6 +131,18 @@ spec:
   seqAgain: *S
 `;
 
+// Deterministic pseudo-random numbers (mulberry32), so the generated cases are the same on every run.
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 function values(file: ParsedFile): Json[] {
   return file.documents.map((d) => d.value).filter((v) => v !== null);
 }
@@ -185,6 +197,34 @@ describe('yaml parse: values typed like kustomize (differential against kubectl)
   it('reads several documents, empty documents and comments like kubectl', function () {
     const text = `# leading comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v # trailing\n---\n---\n# only a comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  annotations: {}\n  labels: {}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n...\n`;
     assertSameAsKubectl({ 'multi.yaml': text });
+  });
+
+  it('types hundreds of generated plain scalars (numbers, dates, near-misses) like kubectl', function () {
+    const next = random(99);
+    const pieces = ['0', '1', '7', '9', '12', '08', '0x', '0o', '0b', '1F', 'e', 'E', '+', '-', '.', '_', ':', '5', '00',
+      '2001', '-12', '-14', '-1', '-2', 'T', 't', ' ', 'Z', '+01:30', '-05:00', '.5', 'a', 'inf', 'nan', 'y', 'n', 'o'];
+    const scalars = new Set<string>(['2001-12-14', '2001-1-2', '2001-12-14T21:59:43Z', '2001-12-14t1:2:3.25+02:00',
+      '2001-12-14 21:59:43.10', '2001-12-14 1:2:3', '2001-13-01', '2000-02-29', '1900-02-29', '2001-12-14T24:00:00Z',
+      '1e308', '1e309', '-1e308', '2.5e-308', '0.1e-320', '9223372036854775807', '9223372036854775808', '-9223372036854775809',
+      '18446744073709551615', '18446744073709551616', '0x8000000000000000', '-0x8000000000000000', '0b' + '1'.repeat(64), '0777777777777777777777']);
+    while (scalars.size < 600) {
+      let text = '';
+      const count = 1 + Math.floor(next() * 4);
+      for (let i = 0; i < count; i++) text += pieces[Math.floor(next() * pieces.length)];
+      text = text.trim();
+      // Only texts that stay one plain scalar in a block mapping value.
+      if (!text || /: |:$|^[-?:,[\]{}#&*!|>'"%@`]|\s#|^---|^\.\.\./.test(text)) continue;
+      scalars.add(text);
+    }
+    const spec: string[] = [];
+    let i = 0;
+    for (const text of scalars) {
+      const line = `  v${String(i++).padStart(4, '0')}: ${text}`;
+      // kustomize fails on Inf/NaN; those are covered by the failure cases below.
+      if (parseYamlFile('probe.yaml', `a: ${text}\n`).problems.length === 0) spec.push(line);
+    }
+    assert.ok(spec.length > 500, `only ${spec.length} usable scalars`);
+    assertSameAsKubectl({ 'scalars.yaml': `apiVersion: example.com/v1\nkind: Foo\nmetadata:\n  name: scalars\nspec:\n${spec.join('\n')}\n` });
   });
 
   it('rewrites annotations of the items of a List like kubectl', function () {
