@@ -1,0 +1,56 @@
+import * as assert from 'assert';
+import { pruneDisabled } from '../../../server/src/rules/prune-disabled';
+import { makeFleet, type Fleet } from './harness';
+
+const ks = (spec: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+${spec}  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  path: ./apps
+`;
+
+describe('rule prune-disabled', () => {
+  let fleet: Fleet | undefined;
+  afterEach(() => fleet?.dispose());
+
+  it('does not trigger when prune is true', () => {
+    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('  prune: true\n') });
+    assert.deepStrictEqual(fleet.check(pruneDisabled), []);
+  });
+
+  it('does not look at other kinds named Kustomization', () => {
+    fleet = makeFleet({ 'apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n' });
+    assert.deepStrictEqual(fleet.check(pruneDisabled), []);
+  });
+
+  it('flags a missing prune at spec and inserts prune: true among its siblings', () => {
+    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('') });
+    const [d] = fleet.check(pruneDisabled);
+    assert.strictEqual(d.severity, 'warning');
+    assert.strictEqual(d.range.start.line, 5);
+    assert.match(d.message, /does not set prune/);
+    fleet.apply(d.fixes![0]);
+    assert.match(fleet.read('clusters/prod/apps.yaml'), /\n {2}path: \.\/apps\n {2}prune: true\n$/);
+    assert.deepStrictEqual(fleet.check(pruneDisabled), []);
+  });
+
+  it('flags prune: false at the value and flips it', () => {
+    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('  prune: false # keep things\n') });
+    const [d] = fleet.check(pruneDisabled);
+    assert.strictEqual(d.range.start.line, 7);
+    fleet.apply(d.fixes![0]);
+    assert.match(fleet.read('clusters/prod/apps.yaml'), / {2}prune: true # keep things\n/);
+    assert.deepStrictEqual(fleet.check(pruneDisabled), []);
+  });
+
+  it('can be suppressed for one occurrence', () => {
+    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('').replace('spec:\n', '# fluxenv-disable-next-line prune-disabled\nspec:\n') });
+    assert.deepStrictEqual(fleet.check(pruneDisabled), []);
+  });
+});
