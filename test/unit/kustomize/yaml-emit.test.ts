@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { compareKeys, emitDocuments, emitYaml, formatNumber } from '../../../server/src/kustomize/yaml/emit';
+import { compareKeys, emitDocuments, emitYaml, formatNumber, outputProblem } from '../../../server/src/kustomize/yaml/emit';
 import type { Json, JsonObject } from '../../../server/src/kustomize/types';
 import { firstDifference, kubectlKustomize, needKubectl } from './yaml-kubectl';
 
@@ -146,6 +146,29 @@ describe('yaml emit: byte-identical to kubectl kustomize', function () {
       matrix: [[['deep']]],
     };
     assertSameAsKubectl([custom('numbers', spec)]);
+  });
+
+  it('folds NEL (U+0085) in values the way kustomize\'s JSON-to-YAML step does', function () {
+    const texts = ['a\u0085b', '\u0085', 'x y\u0085', 'a \u0085 b', 'a\u0085\u0085b', 'a\u0085 \u0085\u0085  b', 'a\n\u0085b', '\u0085\u0085',
+      'long ' + 'word '.repeat(30) + '\u0085tail'];
+    const data: JsonObject = {};
+    texts.forEach((t, i) => (data[`k${i}`] = t));
+    assertSameAsKubectl([configMap('nel', data)]);
+  });
+
+  it('names the kubectl failure for strings kustomize cannot print (DEL, C1 controls, NEL in keys)', function () {
+    const cases: Array<[JsonObject, RegExp]> = [
+      [configMap('del', { k: 'a\u007fb' }), /control characters are not allowed/],
+      [configMap('c1', { k: ['x', { y: 'a\u0090' }] }), /control characters are not allowed/],
+      [configMap('key', { 'a\u0085b': 'v' }), /did not find expected/],
+    ];
+    for (const [object, message] of cases) {
+      const run = kubectlKustomize({ 'r.yaml': toYamlSafeJson(object) });
+      assert.ok(!run.ok, `kubectl printed ${run.stdout}`);
+      assert.match(run.stderr, message);
+      assert.match(outputProblem([object]) ?? '', message);
+    }
+    assert.strictEqual(outputProblem([configMap('fine', { k: 'a\u0085b', t: 'tab\there', e: '😀' })]), undefined);
   });
 
   it('separates documents with "---" and ends the stream with a single newline, no leading separator', function () {

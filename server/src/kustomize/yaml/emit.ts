@@ -282,7 +282,8 @@ class YamlWriter {
     this.popIndent();
   }
 
-  private scalar(value: null | boolean | number | bigint | string): void {
+  private scalar(raw: null | boolean | number | bigint | string): void {
+    const value = typeof raw === 'string' && raw.includes('\u0085') ? foldNextLines(raw) : raw;
     if (typeof value === 'string') {
       if (this.writeSimplePlain(value, true)) return;
       const cps = codePoints(value);
@@ -577,6 +578,45 @@ export function formatNumber(value: number | bigint): string {
     return asInt >= INT64_RANGE.min && asInt <= INT64_RANGE.umax ? text : formatGoFloat(value);
   }
   return formatGoFloat(value);
+}
+
+/**
+ * Go's JSON leaves NEL (U+0085) raw, and go-yaml v2 reading that JSON folds it like a line break inside a
+ * double-quoted scalar: blanks around it vanish, one break becomes a space, n breaks become n-1 newlines.
+ */
+function foldNextLines(text: string): string {
+  return text.replace(/ *(?:\u0085 *)+/g, (run) => {
+    const breaks = run.split('\u0085').length - 1;
+    return breaks === 1 ? ' ' : '\n'.repeat(breaks - 1);
+  });
+}
+
+// DEL and C1 controls other than NEL: Go's JSON leaves them raw and go-yaml v2 refuses to read them back.
+const UNREADABLE_CONTROL = /[\u007f-\u0084\u0086-\u009f]/;
+
+/**
+ * The error kubectl kustomize fails with when printing these objects, if any: strings holding DEL or C1
+ * control characters, or keys holding NEL, cannot survive kustomize's JSON-to-YAML step. `emitDocuments`
+ * itself always prints; a renderer that wants kubectl's failure asks here first.
+ */
+export function outputProblem(values: Json[]): string | undefined {
+  const pending: Json[] = values.slice();
+  // Iterative walk: output values can be large, and recursion depth would follow their nesting.
+  for (let steps = 0; pending.length > 0 && steps < 10_000_000; steps++) {
+    const value = pending.pop() as Json;
+    if (typeof value === 'string') {
+      if (UNREADABLE_CONTROL.test(value)) return 'yaml: control characters are not allowed';
+    } else if (Array.isArray(value)) {
+      pending.push(...value);
+    } else if (value !== null && typeof value === 'object') {
+      for (const key of Object.keys(value)) {
+        if (UNREADABLE_CONTROL.test(key)) return 'yaml: control characters are not allowed';
+        if (key.includes('\u0085')) return "yaml: did not find expected ',' or '}'";
+        pending.push(value[key]);
+      }
+    }
+  }
+  return undefined;
 }
 
 /** One object as kubectl kustomize prints it (no leading '---', ends with '\n'). */
