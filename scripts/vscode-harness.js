@@ -207,7 +207,7 @@ async function runCommand(page, label, { attempts = 20 } = {}) {
   throw new Error('command not found in the palette: ' + label);
 }
 
-const WORKBENCH_NOISE = /^(Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache)/;
+const WORKBENCH_NOISE = /^(Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|\[AccountPolicyGate\])/;
 const START_MARKER = '--- extension tests start ---';
 const END_MARKER = '--- extension tests end ---';
 
@@ -254,7 +254,9 @@ async function runExtensionTests({ extensionDevelopmentPath, extensionTestsPath,
   } finally {
     if (browser) await browser.close().catch(() => {});
     // Failed runs keep server.log, workbench.log and user-data/logs/*/exthost1/remoteexthost.log.
-    await cs.stop({ keep: code !== 0 || !!process.env.VSCODE_TEST_KEEP });
+    const keep = code !== 0 || !!process.env.VSCODE_TEST_KEEP;
+    await cs.stop({ keep });
+    if (keep) console.error(`[vscode-harness] logs kept in ${cs.tmp}`);
   }
 }
 
@@ -299,8 +301,7 @@ if (require.main === module) {
     verbose: !!process.env.VSCODE_TEST_VERBOSE,
   }).then((code) => {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const kept = code !== 0 ? ` (logs kept under ${os.tmpdir()}/vscode-e2e-*)` : '';
-    console.log(`[vscode-harness] exit code ${code} after ${seconds} s${kept}`);
+    console.log(`[vscode-harness] exit code ${code} after ${seconds} s`);
     process.exit(code);
   }, (error) => {
     console.error('[vscode-harness] error:', error && error.message ? error.message : error);

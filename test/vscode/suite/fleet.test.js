@@ -35,6 +35,9 @@ describe('Flux Environments on a fleet workspace', () => {
     assert.ok(extension, `${EXTENSION_ID} is not loaded`);
     // Nobody calls activate(): the workspaceContains activation events must start it.
     await waitFor('the extension to activate', () => extension.isActive, (active) => active === true);
+    // isActive also holds after activate() threw; what activate() registers shows it ran to the end.
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes('fluxEnvironments.showOutput'), 'activate() did not complete: its command is missing');
   });
 
   it('registers the Show Output command, and running it succeeds', async () => {
@@ -66,6 +69,7 @@ describe('Flux Environments on a fleet workspace', () => {
 
   it('clears the diagnostic when the unsaved buffer no longer lists the missing file', async () => {
     const document = await openInEditor(production);
+    await waitFor('the missing-path diagnostic before the fix', () => ourDiagnostics(production), (found) => found.length === 1);
     const line = lineOf(document, `- ${MISSING_FILE}`);
     const edit = new vscode.WorkspaceEdit();
     edit.delete(production, document.lineAt(line).rangeIncludingLineBreak);
