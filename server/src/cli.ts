@@ -1,7 +1,10 @@
 // fluxenv: the engine of the editor extension, for scripts and CI.
 import * as fs from 'fs';
 import * as path from 'path';
+import { formatJson, formatSarif, formatText, toCheckFindings } from './checkReport';
+import { FleetIndex } from './fleet/fleetIndex';
 import { renderKustomization } from './kustomize/render';
+import { allRules, runRules } from './rules/run';
 import type { Problem } from './kustomize/types';
 
 export interface CliIo {
@@ -13,6 +16,7 @@ export interface CliIo {
 const USAGE = `Usage: fluxenv <command> [options]
 
 Commands:
+  check [folder]    Check a fleet repository with every rule, as the editor does
   render <folder>   Render a kustomization folder, like 'kubectl kustomize <folder>'
   help [command]    Show help
 
@@ -41,6 +45,27 @@ Options:
 Exit status: 0 rendered; 1 the kustomization has errors (printed to standard error as
 'file:line:col: message'); 2 bad usage.
 `;
+
+const CHECK_HELP = `Usage: fluxenv check [folder] [options]
+
+Check the fleet repository at <folder> (default: the current folder) with every rule of the catalogue:
+the same findings, at the same places, as the editor shows. Rule severities come from the repository's
+.fluxenv.yaml ('rules: { <rule-id>: off|error|warning|info|hint }'); '# fluxenv-disable-next-line <id>'
+in a file suppresses one occurrence.
+
+Options:
+  --format text|json|sarif   'text' (default): 'file:line:col: severity message [rule]' lines;
+                             'json': an array of {rule, severity, file, line, column, endLine, endColumn,
+                             message} (1-based, files relative to <folder>); 'sarif': SARIF 2.1.0 for code
+                             scanning.
+  -o, --output <file>        Write the report to <file> instead of standard output.
+  -h, --help                 Show this help.
+
+Exit status: 0 no errors (warnings and notes allowed); 1 at least one error; 2 bad usage or an internal
+failure.
+`;
+
+const VERSION = '0.1.0';
 
 class UsageError extends Error {}
 
@@ -122,17 +147,48 @@ function render(argv: string[], io: CliIo): number {
   return 0;
 }
 
+function check(argv: string[], io: CliIo): number {
+  const args = parseArgs(argv, new Set(['format', 'output']), new Set(['help']), { '-o': '--output', '-h': '--help' });
+  if (args.flags.has('help')) {
+    io.stdout(CHECK_HELP);
+    return 0;
+  }
+  if (args.positional.length > 1) throw new UsageError('check takes one folder');
+  const format = (args.flags.get('format') as string | undefined) ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
+  const folder = path.resolve(io.cwd, args.positional[0] ?? '.');
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`'${args.positional[0] ?? '.'}' is not a folder`);
+  const index = new FleetIndex(folder);
+  index.scan();
+  const { diagnostics, failures, configProblems } = runRules(index);
+  for (const p of configProblems) io.stderr(formatProblem(p, io.cwd) + '\n');
+  for (const f of failures) io.stderr(`fluxenv: rule ${f.rule} failed: ${f.error}\n`);
+  const findings = toCheckFindings(diagnostics, index.root);
+  const report = format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings, allRules(), VERSION) : formatText(findings);
+  const output = args.flags.get('output');
+  if (typeof output === 'string') fs.writeFileSync(path.resolve(io.cwd, output), report);
+  else io.stdout(report);
+  if (failures.length > 0) return 2;
+  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'render':
         return render(rest, io);
+      case 'check':
+        return check(rest, io);
+      case '--version':
+        io.stdout(VERSION + '\n');
+        return 0;
       case undefined:
       case 'help':
       case '--help':
       case '-h':
         if (rest[0] === 'render') io.stdout(RENDER_HELP);
+        else if (rest[0] === 'check') io.stdout(CHECK_HELP);
         else io.stdout(USAGE);
         return command === undefined ? 2 : 0;
       default:

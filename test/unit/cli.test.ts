@@ -69,3 +69,73 @@ describe('fluxenv render', () => {
     assert.match(r.stdout, /name: settings/);
   });
 });
+
+describe('fluxenv check', () => {
+  let tmp: string;
+  const ks = (prune: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps
+  prune: ${prune}
+  wait: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-check-'));
+    fs.mkdirSync(path.join(tmp, '.git'));
+    fs.mkdirSync(path.join(tmp, 'clusters', 'prod'), { recursive: true });
+    fs.mkdirSync(path.join(tmp, 'apps'));
+    fs.writeFileSync(path.join(tmp, 'apps', 'kustomization.yaml'), 'resources:\n- cm.yaml\n');
+    fs.writeFileSync(path.join(tmp, 'apps', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n');
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('prints findings like a compiler and exits 0 when there are only warnings', async () => {
+    fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks('false'));
+    const r = await cli(['check', '.'], tmp);
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^clusters\/prod\/apps\.yaml:9:10: warning .*prune.* \[prune-disabled\]$/m);
+  });
+
+  it('emits the JSON array the issue specifies, with 1-based positions and relative files', async () => {
+    fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks('false'));
+    const r = await cli(['check', tmp, '--format', 'json'], '/');
+    const findings = JSON.parse(r.stdout);
+    const prune = findings.find((f: { rule: string }) => f.rule === 'prune-disabled');
+    assert.deepStrictEqual(Object.keys(prune).sort(), ['column', 'endColumn', 'endLine', 'file', 'line', 'message', 'rule', 'severity']);
+    assert.strictEqual(prune.file, 'clusters/prod/apps.yaml');
+    assert.strictEqual(prune.line, 9);
+    assert.strictEqual(prune.severity, 'warning');
+  });
+
+  it('emits SARIF 2.1.0 with the rule catalogue', async () => {
+    fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks('false'));
+    const r = await cli(['check', '.', '--format=sarif'], tmp);
+    const sarif = JSON.parse(r.stdout);
+    assert.strictEqual(sarif.version, '2.1.0');
+    assert.ok(sarif.runs[0].tool.driver.rules.some((x: { id: string }) => x.id === 'prune-disabled'));
+    const result = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'prune-disabled');
+    assert.strictEqual(result.locations[0].physicalLocation.region.startLine, 9);
+  });
+
+  it('exits 1 when a rule reports an error, and 2 on bad usage', async () => {
+    fs.writeFileSync(path.join(tmp, '.fluxenv.yaml'), 'rules:\n  prune-disabled: error\n');
+    fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks('false'));
+    assert.strictEqual((await cli(['check', '.'], tmp)).code, 1);
+    assert.strictEqual((await cli(['check', '.', '--format', 'xml'], tmp)).code, 2);
+    assert.strictEqual((await cli(['check', 'no-such-folder'], tmp)).code, 2);
+  });
+
+  it('honours a rule turned off in .fluxenv.yaml', async () => {
+    fs.writeFileSync(path.join(tmp, '.fluxenv.yaml'), 'rules:\n  prune-disabled: off\n');
+    fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks('false'));
+    const r = await cli(['check', '.', '--format', 'json'], tmp);
+    assert.ok(!JSON.parse(r.stdout).some((f: { rule: string }) => f.rule === 'prune-disabled'));
+  });
+});
