@@ -8,21 +8,24 @@ import type { DependencyRef, FluxKustomization } from './objects';
 /** `namespace/name`: how a Kustomization is found by a dependsOn entry. */
 export type NodeKey = string;
 
-export interface UnknownDependency {
-  from: FluxKustomization;
+/** What the graph reads of an object: Kustomizations and HelmReleases both have it. */
+export type DependsOnNode = Pick<FluxKustomization, 'name' | 'namespace' | 'dependsOn' | 'place'>;
+
+export interface UnknownDependency<T extends DependsOnNode = FluxKustomization> {
+  from: T;
   ref: DependencyRef;
   /** Keys of existing Kustomizations the entry probably meant, nearest first. */
   suggestions: NodeKey[];
 }
 
-export interface DependsOnGraph {
+export interface DependsOnGraph<T extends DependsOnNode = FluxKustomization> {
   /** One Kustomization per key (the first one read wins when a key repeats). */
-  nodes: Map<NodeKey, FluxKustomization>;
+  nodes: Map<NodeKey, T>;
   /** Resolved edges: key -> keys it depends on, in written order, without repeats. */
   dependencies: Map<NodeKey, NodeKey[]>;
   /** The reverse: key -> keys that depend on it. */
   dependents: Map<NodeKey, NodeKey[]>;
-  unknown: UnknownDependency[];
+  unknown: Array<UnknownDependency<T>>;
   /**
    * Every dependency cycle: one per strongly connected component with more than one member, or a
    * Kustomization depending on itself. Each is a closed walk in dependsOn direction starting at its
@@ -38,7 +41,7 @@ export function keyOf(k: { namespace: string; name: string }): NodeKey {
   return `${k.namespace}/${k.name}`;
 }
 
-function placeOf(k: FluxKustomization, path?: ReadonlyArray<string | number>): Place {
+function placeOf(k: DependsOnNode, path?: ReadonlyArray<string | number>): Place {
   const range: Range | undefined = (path ? k.place.rangeOf?.(path) : undefined) ?? k.place.range;
   return { file: k.place.file, ...(range ? { range } : {}) };
 }
@@ -48,8 +51,8 @@ function compareKeys(a: string, b: string): number {
 }
 
 /** Builds the graph and reports unknown targets, duplicates and cycles as problems. */
-export function buildDependsOnGraph(kustomizations: ReadonlyArray<FluxKustomization>): DependsOnGraph {
-  const nodes = new Map<NodeKey, FluxKustomization>();
+export function buildDependsOnGraph<T extends DependsOnNode = FluxKustomization>(kustomizations: ReadonlyArray<T>): DependsOnGraph<T> {
+  const nodes = new Map<NodeKey, T>();
   const problems: Problem[] = [];
   for (const k of kustomizations) {
     const key = keyOf(k);
@@ -70,7 +73,7 @@ export function buildDependsOnGraph(kustomizations: ReadonlyArray<FluxKustomizat
   const dependencies = new Map<NodeKey, NodeKey[]>();
   const dependents = new Map<NodeKey, NodeKey[]>();
   for (const key of nodes.keys()) dependents.set(key, []);
-  const unknown: UnknownDependency[] = [];
+  const unknown: Array<UnknownDependency<T>> = [];
   const allKeys = [...nodes.keys()];
   for (const [key, k] of nodes) {
     const targets: NodeKey[] = [];
@@ -137,7 +140,7 @@ function suggest(ref: DependencyRef, keys: NodeKey[]): NodeKey[] {
   return nearestNames(keyOf(ref), keys);
 }
 
-function unknownMessage(k: FluxKustomization, ref: DependencyRef, suggestions: NodeKey[]): string {
+function unknownMessage(k: DependsOnNode, ref: DependencyRef, suggestions: NodeKey[]): string {
   const where = ref.namespaceWritten ? `namespace "${ref.namespace}"` : `namespace "${ref.namespace}" (the namespace of "${k.name}", since the entry names none)`;
   let message = `dependsOn "${ref.name}" names no Kustomization in ${where}; "${keyOf(k)}" would wait for it forever.`;
   if (suggestions.length > 0) {
@@ -333,14 +336,14 @@ class MinHeap<T> {
  * The shortest dependsOn chain from `from` to `to` (`[from, ..., to]`): `from` waits, directly or
  * through others, until `to` is ready. Undefined when it does not; `[from]` when they are the same.
  */
-export function dependsOnPath(graph: DependsOnGraph, from: NodeKey, to: NodeKey): NodeKey[] | undefined {
+export function dependsOnPath<T extends DependsOnNode>(graph: DependsOnGraph<T>, from: NodeKey, to: NodeKey): NodeKey[] | undefined {
   if (!graph.nodes.has(from) || !graph.nodes.has(to)) return undefined;
   if (from === to) return [from];
   return shortestPath(from, (n) => n === to, graph.dependencies);
 }
 
 /** Every Kustomization `key` waits for, directly or transitively (not including itself unless in a cycle). */
-export function transitiveDependencies(graph: DependsOnGraph, key: NodeKey): Set<NodeKey> {
+export function transitiveDependencies<T extends DependsOnNode>(graph: DependsOnGraph<T>, key: NodeKey): Set<NodeKey> {
   const out = new Set<NodeKey>();
   const queue = [...(graph.dependencies.get(key) ?? [])];
   for (let head = 0; head < queue.length; head++) {
