@@ -1,5 +1,7 @@
 // Flux rules about one object's spec: prune, wait, path, sources, durations, substitution.
 import { pruneDisabled } from '../prune-disabled';
 import type { Rule } from '../rule';
+import { waitHealthChecksIgnored } from '../wait-healthchecks-ignored';
+import { waitMissing } from '../wait-missing';
 
-export const fluxSpecRules: Rule[] = [pruneDisabled];
+export const fluxSpecRules: Rule[] = [pruneDisabled, waitMissing, waitHealthChecksIgnored];
