@@ -2,10 +2,13 @@
 //   apps/base/<app>/{deployment,service,configmap-env,kustomization}.yaml
 //   apps/<env>/kustomization.yaml (+ one patch per app), infrastructure/{base,<env>}, clusters/<env>/*.yaml
 // Usage: node bench/generate-fleet.mjs <outDir> [apps=200] [envs=dev,staging,production]
+// Clusters: one per environment, or `clusters` maps a cluster name to the environments it hosts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export function generateFleet(outDir, apps = 200, envs = ['dev', 'staging', 'production']) {
+export function generateFleet(outDir, apps = 200, envs = ['dev', 'staging', 'production'], clusters = undefined) {
+  const clusterOf = (env) => (clusters ? Object.keys(clusters).find((c) => clusters[c].includes(env)) : env) ?? env;
+  const shared = (env) => clusters !== undefined && clusters[clusterOf(env)].length > 1;
   fs.rmSync(outDir, { recursive: true, force: true });
   const write = (rel, text) => {
     const f = path.join(outDir, rel);
@@ -121,10 +124,11 @@ kind: Kustomization
 resources:
   - ../base
 `);
-    write(`clusters/${env}/infrastructure.yaml`, `apiVersion: kustomize.toolkit.fluxcd.io/v1
+    const suffix = shared(env) ? `-${env}` : '';
+    write(`clusters/${clusterOf(env)}/infrastructure${suffix}.yaml`, `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
-  name: infrastructure
+  name: infrastructure${suffix}
   namespace: flux-system
 spec:
   interval: 10m
@@ -135,15 +139,15 @@ spec:
   prune: true
   wait: true
 `);
-    write(`clusters/${env}/apps.yaml`, `apiVersion: kustomize.toolkit.fluxcd.io/v1
+    write(`clusters/${clusterOf(env)}/apps${suffix}.yaml`, `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
-  name: apps
+  name: apps${suffix}
   namespace: flux-system
 spec:
   interval: 10m
   dependsOn:
-    - name: infrastructure
+    - name: infrastructure${suffix}
   sourceRef:
     kind: GitRepository
     name: flux-system
@@ -166,10 +170,12 @@ metadata:
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [out, apps, envs] = process.argv.slice(2);
+  const [out, apps, envs, clusterSpec] = process.argv.slice(2);
+  // clusterSpec: "staging=dev+staging,production=production"
+  const clusters = clusterSpec ? Object.fromEntries(clusterSpec.split(',').map((c) => { const [name, list] = c.split('='); return [name, list.split('+')]; })) : undefined;
   if (!out) {
     console.error('usage: node bench/generate-fleet.mjs <outDir> [apps] [env,env,...]');
     process.exit(2);
   }
-  generateFleet(path.resolve(out), apps ? Number(apps) : 200, envs ? envs.split(',') : undefined);
+  generateFleet(path.resolve(out), apps ? Number(apps) : 200, envs ? envs.split(',') : undefined, clusters);
 }
