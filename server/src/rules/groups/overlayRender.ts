@@ -1,4 +1,5 @@
 // Overlay rules that compare renders: patches, copies of bases, namespaces, images.
+import { patchTargetMissing } from '../patch-target-missing';
 import type { Rule } from '../rule';
 
-export const overlayRenderRules: Rule[] = [];
+export const overlayRenderRules: Rule[] = [patchTargetMissing];

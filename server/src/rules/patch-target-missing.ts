@@ -1,0 +1,157 @@
+// A patch whose target matches nothing: with a selector kustomize skips it without a word (the change
+// silently never happens); without one the build fails. Either way it is usually a typo or a base
+// that renamed its object, so the fix offers the nearest kind or name the resources render.
+import type { FleetIndex } from '../fleet/fleetIndex';
+import type { Kustomization } from '../kustomize/kustomization';
+import { isObject, resId } from '../kustomize/resource';
+import { originalId, selectorMatches, type Selector } from '../kustomize/select';
+import type { Json, Problem, Range, Resource } from '../kustomize/types';
+import { parseYamlFileCached, type ParsedDocument } from '../kustomize/yaml/parse';
+import { nearestNames } from '../util/editDistance';
+import { deleteLines, entryRange, lines } from './edits';
+import { applyTextEdits, fleetKustomizations, PATCH_FIELDS, patchEntries, renderWithKustomizationText, within, type PatchEntry } from './overlayRenderSupport';
+import type { Finding, Rule, TextEdit } from './rule';
+
+/** What the kustomization's resources render before any of its patches: the objects a patch may target. */
+export function objectsBeforePatches(index: FleetIndex, k: Kustomization): Resource[] {
+  const text = index.text(k.file);
+  if (text === undefined) return [];
+  const edits: TextEdit[] = [];
+  for (const field of PATCH_FIELDS) {
+    const range = entryRange(k.document, [field]);
+    if (range && k.fields[field] !== undefined) edits.push(deleteLines(k.file, text, range));
+  }
+  const out = renderWithKustomizationText(index, k.file, applyTextEdits(text, edits));
+  return out.resources;
+}
+
+const REGEX_SYNTAX = /[\\^$.*+?()[\]{}|]/;
+
+interface Suggestion {
+  field: 'kind' | 'name' | 'other';
+  suggestions: string[];
+}
+
+function namesOf(r: Resource): string[] {
+  return [...new Set([resId(r).name, originalId(r).name])];
+}
+
+/** Which part of a target (kind, else name) selects nothing, and the nearest values that would. */
+function diagnose(kind: string | undefined, name: string | undefined, candidates: readonly Resource[], kindMatches: (r: Resource) => boolean): Suggestion {
+  const ofKind = candidates.filter(kindMatches);
+  if (kind !== undefined && kind !== '' && ofKind.length === 0) {
+    return { field: 'kind', suggestions: REGEX_SYNTAX.test(kind) ? [] : nearestNames(kind, candidates.map((r) => resId(r).kind), { limit: 1 }) };
+  }
+  if (name !== undefined && name !== '') {
+    const named = ofKind.filter((r) => namesOf(r).includes(name));
+    if (named.length === 0) return { field: 'name', suggestions: REGEX_SYNTAX.test(name) ? [] : nearestNames(name, ofKind.flatMap(namesOf), { limit: 1, maxDistance: Math.max(3, Math.floor(name.length / 2)) }) };
+  }
+  return { field: 'other', suggestions: [] };
+}
+
+function shift(range: Range | undefined, dl: number, dc: number): Range | undefined {
+  return range && { start: { line: range.start.line + dl, character: range.start.character + dc }, end: { line: range.end.line + dl, character: range.end.character + dc } };
+}
+
+function str(v: Json | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function selectorFinding(k: Kustomization, entry: PatchEntry, candidates: () => Resource[]): Finding | undefined {
+  if (!isObject(entry.value) || !isObject(entry.value.target)) return undefined;
+  const target = entry.value.target;
+  const selector: Selector = {};
+  for (const key of ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'] as const) {
+    const v = target[key];
+    if (v !== undefined && v !== null && !isObject(v) && !Array.isArray(v)) selector[key] = String(v);
+  }
+  const kindOnly: Selector = { group: selector.group, version: selector.version, kind: selector.kind };
+  const found = diagnose(selector.kind, selector.name, candidates(), (r) => selectorMatches(kindOnly, r));
+  const base = [entry.field, entry.index, 'target'];
+  const range = found.field === 'other' ? k.document.locate(base, { key: true }) : (k.document.locate([...base, found.field]) ?? k.document.locate(base, { key: true }));
+  const shown = Object.entries(selector).map(([key, v]) => `${key}: ${v}`).join(', ');
+  const hint = found.suggestions.length > 0 ? ` Did you mean ${found.field} ${found.suggestions[0]}?` : '';
+  const replaced = found.field !== 'other' && found.suggestions.length > 0 ? k.document.locate([...base, found.field]) : undefined;
+  return {
+    file: k.file,
+    range: range ?? entry.range ?? k.document.range,
+    message: `Patch target (${shown}) matches no object the resources render, so kustomize silently skips this patch.${hint} Point the target at an object this kustomization renders, or remove the patch.`,
+    fixes: replaced ? [{ title: `Target ${found.field} ${found.suggestions[0]}`, edits: [{ file: k.file, range: replaced, newText: found.suggestions[0] }], preferred: true }] : undefined,
+  };
+}
+
+/** The patch document the renderer's no-match error points at, with the offset of its text in the file. */
+function patchDocumentAt(index: FleetIndex, k: Kustomization, entry: PatchEntry, problem: Problem): { doc: ParsedDocument; file: string; dl: number; dc: number } | undefined {
+  if (!problem.range) return undefined;
+  if (entry.file !== undefined) {
+    const doc = index.parsed(entry.file)?.documents.find((d) => d.range.start.line === problem.range!.start.line);
+    return doc && { doc, file: entry.file, dl: 0, dc: 0 };
+  }
+  const text = entry.field === 'patchesStrategicMerge' ? entry.value : isObject(entry.value) ? entry.value.patch : undefined;
+  const at = k.document.locate(entry.field === 'patchesStrategicMerge' ? [entry.field, entry.index] : [entry.field, entry.index, 'patch']);
+  const fileText = index.text(k.file);
+  if (typeof text !== 'string' || !at || fileText === undefined) return undefined;
+  const dl = at.start.line + 1;
+  const dc = /^ */.exec(lines(fileText)[dl] ?? '')![0].length;
+  const doc = parseYamlFileCached(`${k.file}#${entry.field}[${entry.index}]`, text).documents.find((d) => d.range.start.line + dl === problem.range!.start.line);
+  return doc && { doc, file: k.file, dl, dc };
+}
+
+function documentFinding(index: FleetIndex, k: Kustomization, entry: PatchEntry, problem: Problem, candidates: () => Resource[]): Finding | undefined {
+  const at = patchDocumentAt(index, k, entry, problem);
+  if (!at || !isObject(at.doc.value)) return undefined;
+  const value = at.doc.value;
+  const kind = str(value.kind);
+  const meta = isObject(value.metadata) ? value.metadata : {};
+  const name = str(meta.name);
+  const found = diagnose(kind, name, candidates(), (r) => resId(r).kind === kind);
+  const pathOf = found.field === 'kind' ? ['kind'] : ['metadata', found.field === 'name' ? 'name' : 'namespace'];
+  const range = shift(at.doc.locate(pathOf) ?? at.doc.locate(['metadata', 'name']), at.dl, at.dc) ?? problem.range!;
+  const hint = found.suggestions.length > 0 ? ` Did you mean ${found.suggestions[0]}?` : '';
+  const what = found.field === 'kind' ? 'kind' : found.field === 'name' ? 'metadata.name' : 'metadata.namespace';
+  return {
+    file: at.file,
+    range,
+    message: `Patch for ${kind ?? '?'} ${name ?? '?'} matches no object the resources of ${k.file.slice(index.root.length + 1)} render, so the build fails.${hint} Make the patch's ${what} name an object the resources render.`,
+    fixes:
+      found.suggestions.length > 0 && found.field !== 'other'
+        ? [{ title: `Patch ${found.field} ${found.suggestions[0]}`, edits: [{ file: at.file, range, newText: found.suggestions[0] }], preferred: true }]
+        : undefined,
+  };
+}
+
+export const patchTargetMissing: Rule = {
+  id: 'patch-target-missing',
+  severity: 'error',
+  category: 'overlay',
+  description: 'A patch whose target matches no object that the kustomization renders.',
+  check({ index, isCancelled }) {
+    const findings: Finding[] = [];
+    const seen = new Set<string>();
+    for (const k of fleetKustomizations(index)) {
+      if (isCancelled()) break;
+      const entries = patchEntries(k);
+      if (entries.length === 0) continue;
+      const problems = index.renderFolder(k.dir).problems.filter((p) => p.code === 'patch-no-match' && p.range);
+      if (problems.length === 0) continue;
+      let before: Resource[] | undefined;
+      const candidates = () => (before ??= objectsBeforePatches(index, k));
+      for (const p of problems) {
+        let finding: Finding | undefined;
+        if (p.severity === 'warning' && p.file === k.file) {
+          const entry = entries.find((e) => e.range && e.range.start.line === p.range!.start.line && e.range.start.character === p.range!.start.character);
+          if (entry) finding = selectorFinding(k, entry, candidates);
+        } else if (p.severity === 'error') {
+          const entry = entries.find((e) => (e.file !== undefined ? e.file === p.file : p.file === k.file && within(e.range, p.range!.start.line)));
+          if (entry) finding = documentFinding(index, k, entry, p, candidates);
+        }
+        if (!finding) continue;
+        const key = `${finding.file}:${finding.range.start.line}:${finding.range.start.character}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        findings.push(finding);
+      }
+    }
+    return findings;
+  },
+};
