@@ -1,4 +1,6 @@
 // Flux rules about how Kustomizations relate: dependsOn, health checks, what each provides.
+import { dependsonCycle } from '../dependson-cycle';
+import { dependsonUnknown } from '../dependson-unknown';
 import type { Rule } from '../rule';
 
-export const fluxGraphRules: Rule[] = [];
+export const fluxGraphRules: Rule[] = [dependsonUnknown, dependsonCycle];
