@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { compareKeys, emitDocuments, emitYaml, formatNumber, outputProblem } from '../../../server/src/kustomize/yaml/emit';
 import type { Json, JsonObject } from '../../../server/src/kustomize/types';
-import { firstDifference, kubectlKustomize, needKubectl } from './yaml-kubectl';
+import { firstDifference, kubectlKustomize, kubectlKustomizeWith, needKubectl } from './yaml-kubectl';
 
 // Deterministic pseudo-random numbers (mulberry32), so the generated cases are the same on every run.
 function random(seed: number): () => number {
@@ -169,6 +169,21 @@ describe('yaml emit: byte-identical to kubectl kustomize', function () {
       assert.match(outputProblem([object]) ?? '', message);
     }
     assert.strictEqual(outputProblem([configMap('fine', { k: 'a\u0085b', t: 'tab\there', e: '😀' })]), undefined);
+  });
+
+  it('prints annotation values as strings and drops empty annotations, like kustomize\'s final rewrite', function () {
+    const resource = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    a: ~\n    b: 1.0\n    c: 012\n    d: 0x10\n    e: yes\n    f: 2001-12-14\n    g: 1e21\n    h: "x"\n';
+    // A JSON 6902 patch sends the object through JSON, so kubectl prints the typed values' JSON text.
+    const kustomization = 'resources:\n- cm.yaml\npatches:\n- target:\n    kind: ConfigMap\n  patch: |-\n    - op: add\n      path: /data\n      value: {q: x}\n';
+    const run = kubectlKustomizeWith({ 'cm.yaml': resource }, kustomization);
+    assert.ok(run.ok, run.stderr);
+    const typed: JsonObject = {
+      apiVersion: 'v1', kind: 'ConfigMap', data: { q: 'x' },
+      metadata: { name: 'c', annotations: { a: null, b: 1, c: 10, d: 16, e: 'yes', f: '2001-12-14T00:00:00Z', g: 1e21, h: 'x' } },
+    };
+    assert.ok(emitYaml(typed) === run.stdout, firstDifference(run.stdout, emitYaml(typed)));
+    const empty = kubectlKustomize({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations: {}\n  labels: {}\n' });
+    assert.strictEqual(emitYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: {}, labels: {} } }), empty.stdout);
   });
 
   it('separates documents with "---" and ends the stream with a single newline, no leading separator', function () {

@@ -619,10 +619,41 @@ export function outputProblem(values: Json[]): string | undefined {
   return undefined;
 }
 
+/** Go's encoding/json text of a scalar: what an annotation value becomes once kustomize rewrites it as a string. */
+function jsonText(value: null | boolean | number | bigint): string {
+  if (typeof value === 'number' && Object.is(value, -0)) return '-0';
+  return value === null ? 'null' : String(value);
+}
+
+/**
+ * kustomize rewrites every resource's metadata.annotations at the end of a build (it strips its own
+ * bookkeeping annotations): values become strings and an empty map disappears. Values read from files are
+ * already strings (see parse.ts); this covers values that patches or transformers set to other types.
+ */
+function withFinalAnnotations(value: Json): Json {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const metadata = value.metadata;
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata) || !('annotations' in metadata)) return value;
+  const annotations = metadata.annotations;
+  const isMap = annotations !== null && typeof annotations === 'object' && !Array.isArray(annotations);
+  if (!isMap && annotations !== null) return value;
+  if (isMap && Object.keys(annotations).length > 0 && Object.values(annotations).every((v) => typeof v === 'string')) return value;
+  const rest: JsonObject = { ...metadata };
+  delete rest.annotations;
+  if (isMap && Object.keys(annotations).length > 0) {
+    const strings: JsonObject = {};
+    for (const [k, v] of Object.entries(annotations)) {
+      strings[k] = typeof v === 'string' ? v : v !== null && typeof v === 'object' ? '' : jsonText(v);
+    }
+    rest.annotations = strings;
+  }
+  return { ...value, metadata: rest };
+}
+
 /** One object as kubectl kustomize prints it (no leading '---', ends with '\n'). */
 export function emitYaml(value: Json): string {
   const writer = new YamlWriter();
-  writer.node(value, false, 0);
+  writer.node(withFinalAnnotations(value), false, 0);
   writer.endDocument();
   return writer.result();
 }
