@@ -1,5 +1,6 @@
 // Overlay rules that compare renders: patches, copies of bases, namespaces, images.
+import { patchRedundant } from '../patch-redundant';
 import { patchTargetMissing } from '../patch-target-missing';
 import type { Rule } from '../rule';
 
-export const overlayRenderRules: Rule[] = [patchTargetMissing];
+export const overlayRenderRules: Rule[] = [patchTargetMissing, patchRedundant];

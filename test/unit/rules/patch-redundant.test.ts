@@ -1,0 +1,73 @@
+import * as assert from 'assert';
+import * as path from 'path';
+import { patchRedundant } from '../../../server/src/rules/patch-redundant';
+import { makeFleet, type Fleet } from './harness';
+import { fleetInfraFiles, kubectlBuild } from './overlayRenderFixtures';
+
+const base = {
+  'app/base/kustomization.yaml': 'resources:\n- deployment.yaml\n',
+  'app/base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n',
+};
+const samePatch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 2\n';
+const realPatch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 5\n';
+
+describe('rule patch-redundant', () => {
+  let fleet: Fleet | undefined;
+  afterEach(() => fleet?.dispose());
+
+  it('is clean on the fleet-infra seed', () => {
+    fleet = makeFleet(fleetInfraFiles());
+    assert.deepStrictEqual(fleet.check(patchRedundant), []);
+  });
+
+  it('flags a patch that a later patch overrides entirely (it changes nothing in the output)', () => {
+    fleet = makeFleet({ ...base, 'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: replicas.yaml\n- path: same.yaml\n', 'app/prod/replicas.yaml': realPatch, 'app/prod/same.yaml': samePatch });
+    assert.deepStrictEqual(fleet.check(patchRedundant).map((d) => d.range.start.line), [3]);
+  });
+
+  it('does not flag a patch that changes a value', () => {
+    fleet = makeFleet({ ...base, 'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: replicas.yaml\n', 'app/prod/replicas.yaml': realPatch });
+    assert.deepStrictEqual(fleet.check(patchRedundant), []);
+  });
+
+  it('does not flag a patch that matches nothing (patch-target-missing does)', () => {
+    fleet = makeFleet({ ...base, 'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- target:\n    kind: Service\n  patch: |-\n    - op: add\n      path: /spec/x\n      value: 1\n' });
+    assert.deepStrictEqual(fleet.check(patchRedundant), []);
+  });
+
+  it('flags a patch repeating the base values at its path and removes the entry', function () {
+    fleet = makeFleet({
+      ...base,
+      'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: same.yaml\n- path: replicas.yaml\n',
+      'app/prod/replicas.yaml': realPatch,
+      'app/prod/same.yaml': samePatch,
+    });
+    const before = kubectlBuild(this, path.join(fleet.root, 'app/prod')).stdout;
+    const [d, ...rest] = fleet.check(patchRedundant);
+    assert.deepStrictEqual(rest, []);
+    assert.strictEqual(d.severity, 'hint');
+    assert.deepStrictEqual(d.range, { start: { line: 3, character: 8 }, end: { line: 3, character: 17 } });
+    assert.match(d.message, /same\.yaml .*changes nothing.*Remove the patch/);
+    fleet.apply(d.fixes![0]);
+    assert.strictEqual(fleet.read('app/prod/kustomization.yaml'), 'resources:\n- ../base\npatches:\n- path: replicas.yaml\n');
+    assert.deepStrictEqual(fleet.check(patchRedundant), []);
+    assert.strictEqual(kubectlBuild(this, path.join(fleet.root, 'app/prod')).stdout, before, 'kubectl renders the same without it');
+  });
+
+  it('removes the whole patches key when the only patch is redundant (inline JSON patch too)', () => {
+    fleet = makeFleet({
+      ...base,
+      'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- target:\n    kind: Deployment\n  patch: |-\n    - op: replace\n      path: /spec/replicas\n      value: 2\nnamespace: prod\n',
+    });
+    const [d] = fleet.check(patchRedundant);
+    assert.strictEqual(d.range.start.line, 3);
+    fleet.apply(d.fixes![0]);
+    assert.strictEqual(fleet.read('app/prod/kustomization.yaml'), 'resources:\n- ../base\nnamespace: prod\n');
+    assert.deepStrictEqual(fleet.check(patchRedundant), []);
+  });
+
+  it('gives no finding for a kustomization that does not build', () => {
+    fleet = makeFleet({ 'app/prod/kustomization.yaml': 'resources:\n- missing\npatches:\n- path: same.yaml\n', 'app/prod/same.yaml': samePatch });
+    assert.deepStrictEqual(fleet.check(patchRedundant), []);
+  });
+});
