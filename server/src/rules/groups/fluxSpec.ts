@@ -1,7 +1,9 @@
 // Flux rules about one object's spec: prune, wait, path, sources, durations, substitution.
+import { invalidDuration } from '../invalid-duration';
+import { invalidFluxObject } from '../invalid-flux-object';
 import { pruneDisabled } from '../prune-disabled';
 import type { Rule } from '../rule';
 import { waitHealthChecksIgnored } from '../wait-healthchecks-ignored';
 import { waitMissing } from '../wait-missing';
 
-export const fluxSpecRules: Rule[] = [pruneDisabled, waitMissing, waitHealthChecksIgnored];
+export const fluxSpecRules: Rule[] = [pruneDisabled, waitMissing, waitHealthChecksIgnored, invalidDuration, invalidFluxObject];
