@@ -1,0 +1,74 @@
+// Every error `kubectl kustomize` would stop at, for every kustomization folder of the repository, shown
+// at the file and line that caused it (not at the overlay that happened to include it).
+import * as path from 'path';
+import type { Problem } from '../kustomize/types';
+import type { Finding, Rule } from './rule';
+
+/**
+ * Problem codes another rule of the catalogue reports with a better range or a fix; this rule skips them
+ * so that each mistake is shown once.
+ */
+export const CODES_REPORTED_ELSEWHERE: ReadonlySet<string> = new Set([
+  'missing-path', // missing-path (also a file entry naming a folder)
+  'invalid-component', // missing-path (a component entry naming a file)
+  'path-outside-repo', // path-outside-repo
+  'absolute-path', // path-outside-repo
+  'remote-resource', // remote-resource
+  'unknown-field', // unknown-field
+  'patch-no-match', // the patch rules of the overlay-render group
+]);
+
+/** A generator `files` entry naming a folder: missing-path reports it at the entry. */
+function reportedAsMissingPath(problem: Problem): boolean {
+  return problem.code === 'generator-error' && /' must resolve to a file$/.test(problem.message);
+}
+
+const ADVICE: Record<string, string> = {
+  'missing-kustomization': 'Add a kustomization.yaml to that folder, or list its files one by one.',
+  'multiple-kustomizations': 'Keep one kustomization file in the folder and delete the others.',
+  'path-outside-root': 'Move the file into this kustomization\'s folder, or make its folder a kustomization and list that folder in resources.',
+  'include-cycle': 'Remove the entry that includes a folder above this one.',
+  'duplicate-resource': 'Remove one of the two objects, or give them different names or namespaces.',
+  'invalid-yaml': 'Fix the YAML syntax at this place.',
+  'empty-kustomization': 'Add resources or transformations, or delete the file.',
+  'component-kind': 'List Components under components and Kustomizations under resources.',
+  'invalid-kustomization': 'Correct the field as the message says.',
+  'invalid-resource': 'Every object needs apiVersion, kind and metadata.name.',
+  'unsupported-field': 'Render this kustomization with an external kustomize, or move the charts to a HelmRelease.',
+};
+
+function rangeOrStart(problem: Problem): NonNullable<Problem['range']> {
+  return problem.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}
+
+export const renderError: Rule = {
+  id: 'render-error',
+  severity: 'error',
+  category: 'render',
+  description: 'kubectl kustomize fails on a kustomization folder; reported where the cause is written.',
+  check({ index, isCancelled }) {
+    const findings: Finding[] = [];
+    const seen = new Set<string>();
+    for (const file of index.kustomizationFiles()) {
+      if (isCancelled()) break;
+      const render = index.renderFolder(path.posix.dirname(file));
+      for (const problem of render.problems) {
+        if (problem.severity !== 'error' || CODES_REPORTED_ELSEWHERE.has(problem.code) || reportedAsMissingPath(problem)) continue;
+        // A folder given as the problem's place (a top-level build with no kustomization) has no text to mark.
+        if (index.fs.kind(problem.file) !== 'file') continue;
+        const range = rangeOrStart(problem);
+        const key = `${problem.file}\u0000${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}\u0000${problem.code}\u0000${problem.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const advice = ADVICE[problem.code] ?? 'Correct what the message names; until then kustomize and Flux cannot build this folder.';
+        findings.push({
+          file: problem.file,
+          range,
+          message: `kustomize build fails: ${problem.message.replace(/[.\s]+$/, '')}. ${advice}`,
+          related: problem.related?.map((r) => ({ file: r.file, range: r.range, message: r.message })),
+        });
+      }
+    }
+    return findings;
+  },
+};
