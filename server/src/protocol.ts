@@ -1,0 +1,153 @@
+// The client-server contract beyond standard LSP: every custom request and notification, declared once
+// with its parameter and result types, imported by both sides (rust-analyzer's lsp_ext.ts). Plain data
+// only: URIs as strings, 0-based LSP positions.
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+
+export interface LspRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+export interface LspLocation {
+  uri: string;
+  range: LspRange;
+}
+
+// ---- Environments ---------------------------------------------------------------------------------
+
+export interface EnvironmentSummary {
+  name: string;
+  kind: 'flux' | 'overlay';
+  /** Position in the promotion order, 0 first. */
+  order: number;
+  /** Cluster entry folder(s) or overlay folder(s). */
+  folders: string[];
+  kustomizations: FluxKustomizationSummary[];
+  /** Problems (errors + warnings) in files this environment reads. */
+  problemCount: number;
+}
+
+export interface FluxKustomizationSummary {
+  name: string;
+  namespace: string;
+  location: LspLocation;
+  path?: string;
+  dependsOn: string[];
+  prune?: boolean;
+  wait: boolean;
+  healthChecks: number;
+  suspend: boolean;
+  problemCount: number;
+}
+
+export const EnvironmentsRequest = new RequestType<Record<string, never>, EnvironmentSummary[], void>('fluxEnvironments/environments');
+
+/** Sent when the index changed (files edited, created, deleted): trees and previews refresh. */
+export const IndexChangedNotification = new NotificationType<{ version: number }>('fluxEnvironments/indexChanged');
+
+/** Progress of the first index, for the status bar. */
+export interface IndexStatus {
+  state: 'indexing' | 'ready';
+  environments: number;
+  files: number;
+  errors: number;
+  warnings: number;
+}
+export const IndexStatusNotification = new NotificationType<IndexStatus>('fluxEnvironments/status');
+
+// ---- Rendering --------------------------------------------------------------------------------------
+
+/** What to render: a whole environment, one Flux Kustomization, or any kustomization folder. */
+export type RenderTarget =
+  | { kind: 'environment'; name: string }
+  | { kind: 'fluxKustomization'; uri: string; documentIndex: number }
+  | { kind: 'folder'; uri: string };
+
+export interface RenderedObjectSummary {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  /** Where the object was first read or generated. */
+  source: LspLocation;
+  /** The Flux Kustomization that applies it (environment renders). */
+  appliedBy?: string;
+  /** 0-based line where the object starts in `yaml`. */
+  line: number;
+}
+
+export interface RenderResult {
+  /** Multi-document YAML as kubectl kustomize prints it; secrets masked unless revealed. */
+  yaml: string;
+  /** Errors shown at the top of a preview instead of going blank. */
+  problems: Array<{ message: string; location?: LspLocation; severity: 'error' | 'warning' }>;
+  objects: RenderedObjectSummary[];
+  /** A short title for the preview tab. */
+  title: string;
+}
+
+export const RenderRequest = new RequestType<{ target: RenderTarget; revealSecrets?: boolean }, RenderResult, void>('fluxEnvironments/render');
+
+/** Where a value of a rendered preview comes from: hover and go-to-definition in the preview. */
+export interface OriginQuery {
+  target: RenderTarget;
+  /** Position in the preview text produced by RenderRequest for the same target. */
+  position: { line: number; character: number };
+}
+
+export interface OriginResult {
+  /** e.g. "set by patches[0] (apps/production/my-app-patch.yaml:12)". */
+  description: string;
+  location?: LspLocation;
+  /** Where the object itself came from. */
+  objectSource?: LspLocation;
+}
+
+export const OriginRequest = new RequestType<OriginQuery, OriginResult | null, void>('fluxEnvironments/origin');
+
+// ---- Comparing environments -------------------------------------------------------------------------
+
+export interface CompareParams {
+  left: string;
+  right: string;
+}
+
+export interface WorkloadFacts {
+  kind: string;
+  name: string;
+  images: string[];
+  replicas?: number;
+  requests: string;
+  limits: string;
+}
+
+export interface CompareResult {
+  /** Both sides aligned object by object (kind/namespace/name), environment namespaces normalised. */
+  leftYaml: string;
+  rightYaml: string;
+  /** Per workload and environment: the facts a reviewer compares, and whether they drift. */
+  workloads: Array<{ key: string; left?: WorkloadFacts; right?: WorkloadFacts; drift: string[] }>;
+}
+
+export const CompareRequest = new RequestType<CompareParams, CompareResult, void>('fluxEnvironments/compare');
+
+// ---- Dependency graph -------------------------------------------------------------------------------
+
+export interface GraphNode {
+  id: string;
+  name: string;
+  namespace: string;
+  location: LspLocation;
+  inCycle: boolean;
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+  /** `declared` dependsOn, or `missing`: a dependsOn the rules say should exist. */
+  kind: 'declared' | 'missing' | 'unknown';
+}
+
+export const DependencyGraphRequest = new RequestType<{ environment: string }, { nodes: GraphNode[]; edges: GraphEdge[] }, void>(
+  'fluxEnvironments/dependencyGraph',
+);
