@@ -79,3 +79,38 @@ export function entryRange(doc: ParsedDocument, path: ReadonlyArray<string | num
   if (!key || !value) return key ?? value;
   return { start: key.start, end: value.end };
 }
+
+/**
+ * Appends an item to the block list at `listPath`, at its items' dash indentation. `itemText` is the
+ * item without its dash; its continuation lines are indented under the item's first line. Undefined
+ * for flow lists (`[a, b]`) and empty lists.
+ */
+export function appendListItem(file: string, text: string, doc: ParsedDocument, listPath: ReadonlyArray<string | number>, itemText: string): TextEdit | undefined {
+  const list = doc.locate(listPath);
+  const count = (() => {
+    let n = 0;
+    while (n < 10000 && doc.locate([...listPath, n])) n++;
+    return n;
+  })();
+  if (!list || count === 0) return undefined;
+  const all = lines(text);
+  const first = doc.locate([...listPath, 0])!;
+  const dashLine = all[first.start.line] ?? '';
+  const dash = /^(\s*)- /.exec(dashLine);
+  if (!dash || dash[1].length + 2 !== first.start.character) return undefined; // flow list or an unusual layout
+  const last = doc.locate([...listPath, count - 1])!;
+  let end = last.end.character === 0 && last.end.line > last.start.line ? last.end.line - 1 : last.end.line;
+  while (end > last.start.line && (all[end] ?? '').trim() === '') end -= 1;
+  const pad = dash[1];
+  const body = itemText
+    .split('\n')
+    .filter((l, i, arr) => !(i === arr.length - 1 && l === ''))
+    .map((l, i) => (i === 0 ? `${pad}- ${l}` : l === '' ? '' : `${pad}  ${l}`))
+    .join('\n');
+  if (end + 1 >= all.length) {
+    // The list ends the file without a final newline.
+    const at = { line: end, character: (all[end] ?? '').length };
+    return { file, range: { start: at, end: at }, newText: `\n${body}` };
+  }
+  return { file, range: { start: lineStart(end + 1), end: lineStart(end + 1) }, newText: `${body}\n` };
+}
