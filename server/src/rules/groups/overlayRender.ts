@@ -1,6 +1,7 @@
 // Overlay rules that compare renders: patches, copies of bases, namespaces, images.
+import { imageUnused } from '../image-unused';
 import { patchRedundant } from '../patch-redundant';
 import { patchTargetMissing } from '../patch-target-missing';
 import type { Rule } from '../rule';
 
-export const overlayRenderRules: Rule[] = [patchTargetMissing, patchRedundant];
+export const overlayRenderRules: Rule[] = [patchTargetMissing, patchRedundant, imageUnused];
