@@ -1,9 +1,11 @@
 // Flux rules about one object's spec: prune, wait, path, sources, durations, substitution.
+import { fluxKustomizationFileName } from '../flux-kustomization-file-name';
 import { invalidDuration } from '../invalid-duration';
 import { invalidFluxObject } from '../invalid-flux-object';
+import { pathMissing } from '../path-missing';
 import { pruneDisabled } from '../prune-disabled';
 import type { Rule } from '../rule';
 import { waitHealthChecksIgnored } from '../wait-healthchecks-ignored';
 import { waitMissing } from '../wait-missing';
 
-export const fluxSpecRules: Rule[] = [pruneDisabled, waitMissing, waitHealthChecksIgnored, invalidDuration, invalidFluxObject];
+export const fluxSpecRules: Rule[] = [pruneDisabled, waitMissing, waitHealthChecksIgnored, invalidDuration, invalidFluxObject, pathMissing, fluxKustomizationFileName];
