@@ -10,6 +10,7 @@ import { isObject } from '../kustomize/resource';
 import type { Json, Position, Range } from '../kustomize/types';
 import type { ParsedDocument } from '../kustomize/yaml/parse';
 import { deleteLines } from './edits';
+import { kustomizationDocument } from './kustomizationEntries';
 import type { Finding, Fix, Rule, TextEdit } from './rule';
 
 /** What each field is and what the user should do, in the finding's words. */
@@ -281,16 +282,17 @@ export const deprecatedField: Rule = {
     const findings: Finding[] = [];
     for (const file of index.kustomizationFiles()) {
       if (isCancelled()) break;
-      const { kustomization } = index.kustomization(file);
+      // From the document, not the decoded kustomization: a file with other errors still gets these findings.
+      const doc = kustomizationDocument(index, file);
       const text = index.text(file);
-      if (!kustomization || text === undefined || !isObject(kustomization.document.value)) continue;
-      const root = kustomization.document.value;
+      if (!doc || text === undefined || !isObject(doc.value)) continue;
+      const root = doc.value;
       const keys = new Map(Object.keys(root).map((k) => [k.toLowerCase(), k]));
-      const src: Source = { file, text, lines: text.split('\n'), doc: kustomization.document, keys, root };
+      const src: Source = { file, text, lines: text.split('\n'), doc, keys, root };
       for (const [field, successor] of Object.entries(DEPRECATED_FIELDS)) {
         const key = keys.get(field.toLowerCase());
         if (key === undefined) continue;
-        const range = kustomization.document.locate([key], { key: true });
+        const range = doc.locate([key], { key: true });
         if (!range) continue;
         let edits: TextEdit[] | undefined;
         try {

@@ -46,11 +46,12 @@ function fieldKeys(root: JsonObject): Map<string, string> {
   return out;
 }
 
-/** The first document of a kustomization file, parsed as kustomize decodes it (cached by content). */
+/** The first document of a kustomization file, parsed as kustomize decodes it (cached by content); none when the YAML is broken. */
 export function kustomizationDocument(index: FleetIndex, file: string): ParsedDocument | undefined {
   const text = index.text(file);
   if (text === undefined) return undefined;
   const parsed = parseYamlFileCached(file, text, undefined, { dialect: 'kustomization' });
+  if (parsed.problems.some((p) => p.severity === 'error')) return undefined;
   return parsed.documents.find((d) => d.value !== null);
 }
 

@@ -26,7 +26,7 @@ function reportedAsMissingPath(problem: Problem): boolean {
 const ADVICE: Record<string, string> = {
   'missing-kustomization': 'Add a kustomization.yaml to that folder, or list its files one by one.',
   'multiple-kustomizations': 'Keep one kustomization file in the folder and delete the others.',
-  'path-outside-root': 'Move the file into this kustomization\'s folder, or make its folder a kustomization and list that folder in resources.',
+  'path-outside-root': 'Flux builds it, but kubectl kustomize and kustomize build refuse it: move the file into this kustomization\'s folder, or make its folder a kustomization and list that folder in resources.',
   'include-cycle': 'Remove the entry that includes a folder above this one.',
   'duplicate-resource': 'Remove one of the two objects, or give them different names or namespaces.',
   'invalid-yaml': 'Fix the YAML syntax at this place.',
@@ -64,6 +64,8 @@ export const renderError: Rule = {
         findings.push({
           file: problem.file,
           range,
+          // Flux builds without the root-only restriction: only `kubectl kustomize` refuses this one.
+          severity: problem.code === 'path-outside-root' ? 'warning' : undefined,
           message: `kustomize build fails: ${problem.message.replace(/[.\s]+$/, '')}. ${advice}`,
           related: problem.related?.map((r) => ({ file: r.file, range: r.range, message: r.message })),
         });

@@ -51,6 +51,7 @@ describe('rule render-error', () => {
     assert.match(kubectlKustomize(fleet, 'apps/staging').error ?? '', /is not in or below/);
     const [d] = fleet.check(renderError);
     assert.strictEqual(d.range.start.line, 3);
+    assert.strictEqual(d.severity, 'warning', 'Flux builds it; only kubectl refuses it');
     assert.match(d.message, /security; file .* is not in or below/);
   });
 
