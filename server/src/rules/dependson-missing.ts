@@ -7,9 +7,8 @@ import { dependsOnPath } from '../flux/dependsOn';
 import { getPath, isObject, splitApiVersion } from '../kustomize/resource';
 import { isNamespaced } from '../kustomize/scope';
 import type { JsonObject } from '../kustomize/types';
-import { appendListItem, insertMapEntry } from './edits';
-import { appliersOf, clusterViews, documentOf, shortKey, uniqueFindings, waitsFor, type ClusterView } from './fluxClusters';
-import type { Finding, Rule, TextEdit } from './rule';
+import { addDependsOnEdit, appliersOf, clusterViews, documentOf, shortKey, uniqueFindings, waitsFor, type ClusterView } from './fluxClusters';
+import type { Finding, Rule } from './rule';
 
 interface Provider {
   key: NodeKey;
@@ -169,17 +168,9 @@ function findingFor(index: Parameters<Rule['check']>[0]['index'], view: ClusterV
   const range = (dependsOnWritten ? source.doc.locate(['spec', 'dependsOn'], { key: true }) : undefined) ?? source.doc.locate(['metadata', 'name']);
   if (!range) return undefined;
   const providerName = shortKey(provider, ks.namespace);
-  const [ns, name] = [provider.slice(0, provider.indexOf('/')), provider.slice(provider.indexOf('/') + 1)];
-  const item = ns === ks.namespace ? `name: ${name}\n` : `name: ${name}\nnamespace: ${ns}\n`;
+  const ns = provider.slice(0, provider.indexOf('/'));
   const backwards = dependsOnPath(view.graph, provider, from) !== undefined;
-  let edit: TextEdit | undefined;
-  if (!backwards) {
-    edit = Array.isArray(getPath(source.doc.value, ['spec', 'dependsOn']))
-      ? appendListItem(ks.place.file, source.text, source.doc, ['spec', 'dependsOn'], item)
-      : dependsOnWritten
-        ? undefined
-        : insertMapEntry(ks.place.file, source.text, source.doc, ['spec'], 'dependsOn', asListItem(item));
-  }
+  const edit = backwards ? undefined : addDependsOnEdit(ks, source, provider);
   const shown = reasons.length > 3 ? [...reasons.slice(0, 3), `${reasons.length - 3} more`] : reasons;
   const todo = backwards
     ? `But "${providerName}" already waits for "${ks.name}": move what both need into a Kustomization they can both depend on.`
@@ -192,11 +183,3 @@ function findingFor(index: Parameters<Rule['check']>[0]['index'], view: ClusterV
   };
 }
 
-/** `name: a\nnamespace: b\n` -> `- name: a\n  namespace: b\n` (block text for insertMapEntry). */
-function asListItem(item: string): string {
-  return item
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l, i) => (i === 0 ? `- ${l}` : `  ${l}`))
-    .join('\n') + '\n';
-}

@@ -9,7 +9,9 @@ import { buildDependsOnGraph, dependsOnPath, keyOf, type DependsOnGraph, type No
 import { readFluxObject, type FluxKustomization, type FluxObjectPlace, type HelmRelease } from '../flux/objects';
 import type { ParsedDocument } from '../kustomize/yaml/parse';
 import type { Range } from '../kustomize/types';
-import type { Finding } from './rule';
+import { getPath } from '../kustomize/resource';
+import { appendListItem, insertMapEntry } from './edits';
+import type { Finding, TextEdit } from './rule';
 
 export interface ClusterKustomization {
   ks: FluxKustomization;
@@ -134,4 +136,15 @@ export function uniqueFindings(findings: Finding[]): Finding[] {
     seen.add(id);
     return true;
   });
+}
+
+/** The edit adding `provider` to a Kustomization's dependsOn: a new list item, or the dependsOn list itself. */
+export function addDependsOnEdit(ks: FluxKustomization, source: { doc: ParsedDocument; text: string }, provider: NodeKey): TextEdit | undefined {
+  const ns = provider.slice(0, provider.indexOf('/'));
+  const name = provider.slice(provider.indexOf('/') + 1);
+  const lines = ns === ks.namespace ? [`name: ${name}`] : [`name: ${name}`, `namespace: ${ns}`];
+  const written = getPath(source.doc.value, ['spec', 'dependsOn']);
+  if (Array.isArray(written)) return appendListItem(ks.place.file, source.text, source.doc, ['spec', 'dependsOn'], lines.join('\n') + '\n');
+  if (written !== undefined) return undefined;
+  return insertMapEntry(ks.place.file, source.text, source.doc, ['spec'], 'dependsOn', lines.map((l, i) => (i === 0 ? `- ${l}` : `  ${l}`)).join('\n') + '\n');
 }

@@ -2,6 +2,8 @@
 import { dependsonCycle } from '../dependson-cycle';
 import { dependsonMissing } from '../dependson-missing';
 import { dependsonUnknown } from '../dependson-unknown';
+import { healthcheckUnknown } from '../healthcheck-unknown';
 import type { Rule } from '../rule';
+import { targetnamespaceMissing } from '../targetnamespace-missing';
 
-export const fluxGraphRules: Rule[] = [dependsonUnknown, dependsonCycle, dependsonMissing];
+export const fluxGraphRules: Rule[] = [dependsonUnknown, dependsonCycle, dependsonMissing, healthcheckUnknown, targetnamespaceMissing];
