@@ -3,7 +3,9 @@
 // applied in memory, and the environment an overlay folder stands for.
 import * as path from 'path';
 import type { FleetIndex } from '../fleet/fleetIndex';
-import { inferredRank } from '../fleet/environments';
+import { inferredRank, type Environment } from '../fleet/environments';
+import { resolveSpecPath } from '../flux/generate';
+import type { FluxKustomization } from '../flux/objects';
 import { overlayFileSystem } from '../kustomize/fs';
 import { listField, type Kustomization } from '../kustomize/kustomization';
 import { renderKustomization, type RenderOutput } from '../kustomize/render';
@@ -178,4 +180,33 @@ export function environmentOfFolder(index: FleetIndex, dir: string): string | un
   for (let i = segments.length - 1; i >= 0; i--) if (inferredRank(segments[i]) !== 2.5) return segments[i];
   const name = segments[segments.length - 1];
   return name !== 'base' && index.fs.kind(path.posix.join(path.posix.dirname(dir), 'base')) === 'dir' ? name : undefined;
+}
+
+/**
+ * The environments one cluster entry hosts: its Flux Kustomizations grouped by the environment their
+ * spec.path folder stands for (`./apps/staging` -> staging). Kustomizations of shared folders are left out.
+ */
+export function environmentsOnCluster(index: FleetIndex, env: Environment): Map<string, FluxKustomization[]> {
+  const groups = new Map<string, FluxKustomization[]>();
+  for (const ks of env.kustomizations) {
+    const name = environmentOfFolder(index, resolveSpecPath(index.root, ks.path));
+    if (name === undefined) continue;
+    groups.set(name, [...(groups.get(name) ?? []), ks]);
+  }
+  return groups;
+}
+
+/** Cluster entries that host two or more environments, each with its environments' Kustomizations. */
+export function sharedClusters(index: FleetIndex): Array<{ cluster: Environment; environments: Map<string, FluxKustomization[]> }> {
+  const out: Array<{ cluster: Environment; environments: Map<string, FluxKustomization[]> }> = [];
+  for (const cluster of index.environments().environments) {
+    if (cluster.kind !== 'flux') continue;
+    const environments = environmentsOnCluster(index, cluster);
+    if (environments.size >= 2) out.push({ cluster, environments });
+  }
+  return out;
+}
+
+export function relativePath(index: FleetIndex, file: string): string {
+  return file.startsWith(index.root + '/') ? file.slice(index.root.length + 1) : file;
 }

@@ -1,7 +1,9 @@
 // Overlay rules that compare renders: patches, copies of bases, namespaces, images.
 import { imageUnused } from '../image-unused';
+import { namespaceCollision } from '../namespace-collision';
+import { namespaceMissing } from '../namespace-missing';
 import { patchRedundant } from '../patch-redundant';
 import { patchTargetMissing } from '../patch-target-missing';
 import type { Rule } from '../rule';
 
-export const overlayRenderRules: Rule[] = [patchTargetMissing, patchRedundant, imageUnused];
+export const overlayRenderRules: Rule[] = [patchTargetMissing, patchRedundant, imageUnused, namespaceMissing, namespaceCollision];
