@@ -5,7 +5,8 @@ import { invalidFluxObject } from '../invalid-flux-object';
 import { pathMissing } from '../path-missing';
 import { pruneDisabled } from '../prune-disabled';
 import type { Rule } from '../rule';
+import { sourceRefUnknown } from '../sourceref-unknown';
 import { waitHealthChecksIgnored } from '../wait-healthchecks-ignored';
 import { waitMissing } from '../wait-missing';
 
-export const fluxSpecRules: Rule[] = [pruneDisabled, waitMissing, waitHealthChecksIgnored, invalidDuration, invalidFluxObject, pathMissing, fluxKustomizationFileName];
+export const fluxSpecRules: Rule[] = [pruneDisabled, waitMissing, waitHealthChecksIgnored, invalidDuration, invalidFluxObject, pathMissing, fluxKustomizationFileName, sourceRefUnknown];

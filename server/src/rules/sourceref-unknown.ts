@@ -1,0 +1,130 @@
+// A sourceRef/chartRef naming no source defined in the repository: the controller waits for an
+// artifact that never comes, and nothing is applied or released.
+import type { IndexedFluxObject } from '../fleet/fleetIndex';
+import { isFluxSource, type FluxObject, type ObjectRef } from '../flux/objects';
+import { nearestNames } from '../util/editDistance';
+import { insertMapEntry } from './edits';
+import { documentOfObject, quotedLike, textAt, type ObjectDocument } from './fluxSpecHelpers';
+import type { Finding, Fix, Rule } from './rule';
+
+interface CheckedRef {
+  ref: ObjectRef;
+  /** The field's name in messages. */
+  field: string;
+  kinds: readonly string[];
+}
+
+const KUSTOMIZATION_SOURCES = ['GitRepository', 'OCIRepository', 'Bucket'] as const;
+const CHART_SOURCES = ['HelmRepository', 'GitRepository', 'Bucket'] as const;
+const CHART_REFS = ['OCIRepository', 'HelmChart'] as const;
+
+function refsOf(o: FluxObject): CheckedRef[] {
+  const out: CheckedRef[] = [];
+  if (o.kind === 'Kustomization' && o.sourceRef) out.push({ ref: o.sourceRef, field: 'spec.sourceRef', kinds: KUSTOMIZATION_SOURCES });
+  if (o.kind === 'HelmChart' && o.sourceRef) out.push({ ref: o.sourceRef, field: 'spec.sourceRef', kinds: CHART_SOURCES });
+  if (o.kind === 'HelmRelease') {
+    if (o.chart?.sourceRef) out.push({ ref: o.chart.sourceRef, field: 'spec.chart.spec.sourceRef', kinds: CHART_SOURCES });
+    if (o.chartRef) out.push({ ref: o.chartRef, field: 'spec.chartRef', kinds: CHART_REFS });
+  }
+  return out;
+}
+
+interface KnownSource {
+  kind: string;
+  name: string;
+  /** Undefined when the file does not say: kustomize or the applying Kustomization decides. */
+  namespace?: string;
+}
+
+export const sourceRefUnknown: Rule = {
+  id: 'sourceref-unknown',
+  severity: 'warning',
+  category: 'flux',
+  description: 'sourceRef or chartRef naming no source defined in the repository.',
+  check({ index }) {
+    const findings: Finding[] = [];
+    const list = index.fluxObjects().list;
+    const sources: KnownSource[] = list
+      .map((o) => o.object)
+      .filter(isFluxSource)
+      .map((s) => ({ kind: s.kind, name: s.name, ...(s.namespaceWritten ? { namespace: s.namespace } : {}) }));
+    for (const indexed of list) {
+      for (const checked of refsOf(indexed.object)) {
+        const finding = checkRef(indexed, checked, sources, () => documentOfObject(index, indexed));
+        if (finding) findings.push(finding);
+      }
+    }
+    return findings;
+  },
+};
+
+function checkRef(indexed: IndexedFluxObject, checked: CheckedRef, sources: KnownSource[], locate: () => ObjectDocument | undefined): Finding | undefined {
+  const { ref, field, kinds } = checked;
+  const referrer = indexed.object;
+  // The referrer's namespace is only known when written; otherwise any namespace may be the one it lands in.
+  const namespace = ref.namespaceWritten || referrer.namespaceWritten ? ref.namespace : undefined;
+  const inNamespace = (s: KnownSource) => namespace === undefined || s.namespace === undefined || s.namespace === namespace;
+  if (kinds.includes(ref.kind) && sources.some((s) => s.kind === ref.kind && s.name === ref.name && inNamespace(s))) return undefined;
+  const located = locate();
+  if (!located) return undefined;
+  const { doc, text } = located;
+  const file = indexed.file;
+  const what = `${referrer.kind} ${referrer.name}`;
+  const consequence = referrer.kind === 'Kustomization' ? 'the Kustomization waits for an artifact that never comes and applies nothing' : 'no chart is ever fetched, so nothing is released';
+  const replaceAt = (path: Array<string | number>, value: string, title: string): Fix | undefined => {
+    const range = doc.locate(path);
+    return range ? { title, edits: [{ file, range, newText: quotedLike(textAt(text, range), value) }], preferred: true } : undefined;
+  };
+  const fixes = (...f: Array<Fix | undefined>) => {
+    const defined = f.filter((x): x is Fix => x !== undefined);
+    return defined.length > 0 ? defined : undefined;
+  };
+
+  if (!kinds.includes(ref.kind)) {
+    const sameName = sources.find((s) => s.name === ref.name && kinds.includes(s.kind) && inNamespace(s));
+    const suggestion = sameName?.kind ?? nearestNames(ref.kind, kinds, { maxDistance: 6, limit: 1 })[0];
+    return {
+      file,
+      range: doc.locate([...ref.path, 'kind']) ?? doc.locate(ref.path) ?? doc.range,
+      message: `${what}: ${field}.kind ${ref.kind} is not a kind it can use; it takes ${kinds.join(', ')}. ${suggestion ? `Use ${suggestion}${sameName ? ` (${sameName.kind} ${ref.name} is defined)` : ''}.` : 'Fix the kind.'}`,
+      fixes: suggestion ? fixes(replaceAt([...ref.path, 'kind'], suggestion, `Change kind to ${suggestion}`)) : undefined,
+    };
+  }
+  const otherKind = sources.find((s) => s.name === ref.name && s.kind !== ref.kind && kinds.includes(s.kind) && inNamespace(s));
+  if (otherKind) {
+    return {
+      file,
+      range: doc.locate([...ref.path, 'kind']) ?? doc.range,
+      message: `${what}: ${field} names ${ref.kind} ${ref.name}, which is not defined in the repository, but ${otherKind.kind} ${ref.name} is; as written ${consequence}. Change the kind to ${otherKind.kind}.`,
+      fixes: fixes(replaceAt([...ref.path, 'kind'], otherKind.kind, `Change kind to ${otherKind.kind}`)),
+    };
+  }
+  const elsewhere = sources.find((s) => s.kind === ref.kind && s.name === ref.name && s.namespace !== undefined && s.namespace !== namespace);
+  if (elsewhere?.namespace !== undefined) {
+    const ns = elsewhere.namespace;
+    const insert = ref.namespaceWritten ? undefined : insertMapEntry(file, text, doc, ref.path, 'namespace', ns);
+    return {
+      file,
+      range: (ref.namespaceWritten ? doc.locate([...ref.path, 'namespace']) : doc.locate([...ref.path, 'name'])) ?? doc.range,
+      message: `${what}: ${field} looks for ${ref.kind} ${ref.name} in namespace ${ref.namespace}, but it is defined in namespace ${ns}; as written ${consequence}. Set ${field}.namespace: ${ns}.`,
+      fixes: ref.namespaceWritten
+        ? fixes(replaceAt([...ref.path, 'namespace'], ns, `Set namespace to ${ns}`))
+        : insert
+          ? [{ title: `Set namespace: ${ns}`, edits: [insert], preferred: true }]
+          : undefined,
+    };
+  }
+  const names = nearestNames(
+    ref.name,
+    sources.filter((s) => s.kind === ref.kind && inNamespace(s)).map((s) => s.name),
+  );
+  return {
+    file,
+    range: doc.locate([...ref.path, 'name']) ?? doc.range,
+    message: `${what}: ${field} names ${ref.kind} ${ref.name}${namespace ? ` in namespace ${namespace}` : ''}, which is not defined in the repository; ${consequence}. ${names.length > 0 ? `Did you mean ${names.map((n) => `"${n}"`).join(' or ')}?` : `Define the ${ref.kind}, or fix the name.`}`,
+    fixes: fixes(...names.map((n, i) => {
+      const fix = replaceAt([...ref.path, 'name'], n, `Change to ${n}`);
+      return fix ? { ...fix, preferred: i === 0 } : undefined;
+    })),
+  };
+}
