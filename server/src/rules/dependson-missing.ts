@@ -113,12 +113,16 @@ function collectProviders(view: ClusterView): Providers {
 function needsOf(view: ClusterView, providers: Providers, from: NodeKey): Map<NodeKey, string[]> {
   const k = view.kustomizations.get(from)!;
   const needs = new Map<NodeKey, string[]>();
-  const applied = new Set<NodeKey>();
+  const satisfied = new Map<NodeKey, boolean>();
   // Kustomizations `from` applies come after it by construction; asking it to wait for them would deadlock.
-  for (const other of view.kustomizations.keys()) if (appliersOf(view, other).includes(from)) applied.add(other);
+  const isSatisfied = (p: NodeKey) => {
+    let ok = satisfied.get(p);
+    if (ok === undefined) satisfied.set(p, (ok = p === from || appliersOf(view, p).includes(from) || waitsFor(view, from, p)));
+    return ok;
+  };
   const need = (candidates: Provider[] | undefined, reason: (p: Provider) => string) => {
     if (!candidates || candidates.length === 0) return;
-    if (candidates.some((p) => p.key === from || applied.has(p.key) || waitsFor(view, from, p.key))) return;
+    if (candidates.some((p) => isSatisfied(p.key))) return;
     const p = candidates[0];
     const reasons = needs.get(p.key) ?? [];
     const text = reason(p);

@@ -1,6 +1,8 @@
 import * as assert from 'assert';
 import { apiGroupsOfChart, chartNameOfOciUrl } from '../../../server/src/flux/chartCrds';
 import { dependsonMissing } from '../../../server/src/rules/dependson-missing';
+import { fluxGraphRules } from '../../../server/src/rules/groups/fluxGraph';
+import { runRules } from '../../../server/src/rules/run';
 import { configMap, fluxKs, folder, namespace, seedFleet } from './fluxGraphFixtures';
 import { makeFleet, type Fleet } from './harness';
 
@@ -133,3 +135,20 @@ function rewrite(fleet: Fleet, rel: string, text: string): void {
   const lines = fleet.read(rel).split('\n');
   fleet.apply({ title: 'edit', edits: [{ file: `${fleet.root}/${rel}`, range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } }, newText: text }] });
 }
+
+describe('Flux graph rules on hostile input', () => {
+  it('never throw on malformed dependsOn, healthChecks and targetNamespace', () => {
+    const fleet = makeFleet({
+      ...folder('apps', { 'cm.yaml': configMap('c'), 'junk.yaml': '- 1\n- 2\n', 'hr.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: x\nspec:\n  dependsOn: 7\n  chartRef: [1]\n' }),
+      'clusters/prod/a.yaml': fluxKs('a', '  dependsOn: "b"\n  healthChecks: [1, {kind: Deployment}]\n  targetNamespace: 5\n'),
+      'clusters/prod/b.yaml': fluxKs('b', '  dependsOn:\n  - {name: a}\n  - 3\n  healthChecks:\n  - name: x\n', { path: 'apps' }),
+      'clusters/prod/c.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: c}\nspec: []\n',
+    });
+    try {
+      const { failures } = runRules(fleet.index, { rules: fluxGraphRules });
+      assert.deepStrictEqual(failures, []);
+    } finally {
+      fleet.dispose();
+    }
+  });
+});
