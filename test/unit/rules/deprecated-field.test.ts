@@ -12,9 +12,10 @@ const JSON_PATCH = '- op: replace\n  path: /spec/replicas\n  value: 5\n';
  * Checks the overlay, expects one finding for `field` at its key, applies the fix, and asserts the new text,
  * a byte-identical render before and after, and no finding left.
  */
-function migrate(fleet: Fleet, field: string, expected: string): void {
+function migrate(fleet: Fleet, field: string, expected: string, oracle = false): void {
   const file = path.join(fleet.root, 'apps/staging/kustomization.yaml');
   const before = fleet.index.renderFolder(path.dirname(file)).yaml;
+  const kubectlBefore = oracle ? kubectlKustomize(fleet, 'apps/staging').yaml : undefined;
   assert.ok(before, 'the overlay renders before the fix');
   const found = fleet.check(deprecatedField).filter((d) => d.message.startsWith(`'${field}'`));
   assert.strictEqual(found.length, 1);
@@ -27,6 +28,11 @@ function migrate(fleet: Fleet, field: string, expected: string): void {
   assert.strictEqual(fleet.read('apps/staging/kustomization.yaml'), expected);
   assert.strictEqual(fleet.index.renderFolder(path.dirname(file)).yaml, before, 'the render is byte-identical after the fix');
   assert.deepStrictEqual(fleet.check(deprecatedField).filter((x) => x.message.startsWith(`'${field}'`)), []);
+  if (oracle) {
+    assert.ok(kubectlBefore);
+    assert.strictEqual(kubectlKustomize(fleet, 'apps/staging').yaml, kubectlBefore, 'kubectl prints the same before and after');
+    assert.strictEqual(before, kubectlBefore, 'and so does our renderer');
+  }
 }
 
 describe('rule deprecated-field', () => {
@@ -73,30 +79,33 @@ describe('rule deprecated-field', () => {
     assert.strictEqual(kubectlKustomize(fleet, 'apps/staging').yaml, oracle);
   });
 
-  it('patchesStrategicMerge: entries go before the existing patches, which run after them', () => {
+  it('patchesStrategicMerge: entries go before the existing patches, which run after them', function () {
+    requireKubectl(this);
     fleet = baseFleet({
       'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\npatches:\n  - path: q.yaml\npatchesStrategicMerge:\n  - p.yaml\n`,
       'apps/staging/p.yaml': PATCH,
       'apps/staging/q.yaml': PATCH.replace('replicas: 3', 'replicas: 4'),
     });
-    migrate(fleet, 'patchesStrategicMerge', `${head}resources:\n- ../base/my-app\npatches:\n  - path: p.yaml\n  - path: q.yaml\n`);
+    migrate(fleet, 'patchesStrategicMerge', `${head}resources:\n- ../base/my-app\npatches:\n  - path: p.yaml\n  - path: q.yaml\n`, true);
   });
 
-  it('patchesJson6902: same target and path, appended to patches', () => {
+  it('patchesJson6902: same target and path, appended to patches', function () {
+    requireKubectl(this);
     fleet = baseFleet({
       'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\npatches:\n- path: p.yaml\npatchesJson6902:\n- target:\n    group: apps\n    version: v1\n    kind: Deployment\n    name: my-app\n  path: j.yaml\n`,
       'apps/staging/p.yaml': PATCH,
       'apps/staging/j.yaml': JSON_PATCH,
     });
-    migrate(fleet, 'patchesJson6902', `${head}resources:\n- ../base/my-app\npatches:\n- path: p.yaml\n- target:\n    group: apps\n    version: v1\n    kind: Deployment\n    name: my-app\n  path: j.yaml\n`);
+    migrate(fleet, 'patchesJson6902', `${head}resources:\n- ../base/my-app\npatches:\n- path: p.yaml\n- target:\n    group: apps\n    version: v1\n    kind: Deployment\n    name: my-app\n  path: j.yaml\n`, true);
   });
 
-  it('patchesJson6902: renamed when nothing between patches and it changes the render (checked by rendering)', () => {
+  it('patchesJson6902: renamed when nothing between patches and it changes the render (checked by rendering)', function () {
+    requireKubectl(this);
     fleet = baseFleet({
       'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nnamePrefix: s-\npatchesJson6902:\n- target: {kind: Deployment, name: my-app}\n  path: j.yaml\n`,
       'apps/staging/j.yaml': JSON_PATCH,
     });
-    migrate(fleet, 'patchesJson6902', `${head}resources:\n- ../base/my-app\nnamePrefix: s-\npatches:\n- target: {kind: Deployment, name: my-app}\n  path: j.yaml\n`);
+    migrate(fleet, 'patchesJson6902', `${head}resources:\n- ../base/my-app\nnamePrefix: s-\npatches:\n- target: {kind: Deployment, name: my-app}\n  path: j.yaml\n`, true);
   });
 
   it('patchesJson6902: no fix when moving before the labels transformer would change the output', () => {
@@ -121,9 +130,10 @@ describe('rule deprecated-field', () => {
     migrate(fleet, 'commonLabels', `${head}resources:\n- ../base/my-app\nlabels:\n  - pairs:\n      env: staging\n  - pairs: {team: shop}\n    includeSelectors: true\n`);
   });
 
-  it('imageTags: renamed to images, or appended after them', () => {
+  it('imageTags: renamed to images, or appended after them', function () {
+    requireKubectl(this);
     fleet = baseFleet({ 'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nimages:\n- name: other\n  newTag: "2"\nimageTags:\n- name: ghcr.io/example/my-app\n  newTag: "1.1"\n` });
-    migrate(fleet, 'imageTags', `${head}resources:\n- ../base/my-app\nimages:\n- name: other\n  newTag: "2"\n- name: ghcr.io/example/my-app\n  newTag: "1.1"\n`);
+    migrate(fleet, 'imageTags', `${head}resources:\n- ../base/my-app\nimages:\n- name: other\n  newTag: "2"\n- name: ghcr.io/example/my-app\n  newTag: "1.1"\n`, true);
   });
 
   it('vars: warns and points at replacements, without a fix', () => {
