@@ -36,7 +36,11 @@ connection.onInitialize(() => ({
 
 function filePathOf(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
-  return fileURLToPath(uri).split(path.sep).join('/');
+  try {
+    return fileURLToPath(uri).split(path.sep).join('/');
+  } catch {
+    return undefined; // e.g. a UNC host on POSIX: not a file this server can read
+  }
 }
 
 function isYaml(document: TextDocument): boolean {
