@@ -130,11 +130,25 @@ function moveItems(src: Source, from: string, to: string, where: 'end' | 'start'
   let moved: string[] | undefined;
   if (itemLines) moved = itemLines(dash);
   else if (isBlockSequence(src, fromValue)) moved = reindent(src.lines, fromValue.start.line, endLine(fromValue), fromValue.start.character, dash);
+  else moved = flowItems(src, from, dash);
   if (!moved) return undefined;
   const removal = deleteEntry(src, from);
   if (!removal) return undefined;
   const insertAt = where === 'end' ? endLine(toValue) : toValue.start.line;
   return mergeTouching([insertLines(src, insertAt, moved), removal]);
+}
+
+/** The items of a flow sequence (`[a, "b"]`) as block items at `dash`, each written as it was; undefined when one spans lines. */
+function flowItems(src: Source, key: string, dash: number): string[] | undefined {
+  const items = src.root[key];
+  if (!Array.isArray(items)) return undefined;
+  const out: string[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const range = src.doc.locate([key, i]);
+    if (!range || range.start.line !== range.end.line) return undefined;
+    out.push(`${' '.repeat(dash)}- ${src.lines[range.start.line].slice(range.start.character, range.end.character)}`);
+  }
+  return out;
 }
 
 /** `bases` -> `resources`, `imageTags` -> `images`, `patchesJson6902` -> `patches`: same entries, new home at the end. */
@@ -143,6 +157,13 @@ function migrateList(src: Source, key: string, successor: string): TextEdit[] | 
   if (existing === undefined) {
     const rename = renameKey(src, key, successor);
     return rename && [rename];
+  }
+  const successorValue = src.root[existing];
+  if (successorValue === null || (Array.isArray(successorValue) && successorValue.length === 0)) {
+    // An empty successor (`resources: []`) gives way: drop it and rename the legacy key.
+    const removal = deleteEntry(src, existing);
+    const rename = renameKey(src, key, successor);
+    return removal && rename && [removal, rename];
   }
   return moveItems(src, key, existing, 'end');
 }

@@ -35,7 +35,8 @@ function migrate(fleet: Fleet, field: string, expected: string, oracle = false):
   }
 }
 
-describe('rule deprecated-field', () => {
+describe('rule deprecated-field', function () {
+  this.timeout(10000); // kubectl runs, slower on a loaded machine
   let fleet: Fleet | undefined;
   afterEach(() => fleet?.dispose());
 
@@ -62,6 +63,19 @@ describe('rule deprecated-field', () => {
     const oracle = kubectlKustomize(fleet, 'apps/staging').yaml;
     migrate(fleet, 'bases', `${head}resources:\n  - cm.yaml\n  - ../base/my-app # the app\n  # last\n  - ../base/other\nnamespace: staging\n`);
     assert.strictEqual(kubectlKustomize(fleet, 'apps/staging').yaml, oracle);
+  });
+
+  it('bases: an empty resources gives way; a flow list of bases is appended item by item', () => {
+    fleet = baseFleet({ 'apps/staging/kustomization.yaml': `${head}resources: []\nbases:\n- ../base/my-app\n` });
+    migrate(fleet, 'bases', `${head}resources:\n- ../base/my-app\n`);
+    fleet.dispose();
+    fleet = baseFleet({
+      'apps/staging/kustomization.yaml': `${head}resources:\n- cm.yaml\nbases: [../base/my-app, "../base/other"]\n`,
+      'apps/staging/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n',
+      'apps/base/other/kustomization.yaml': `${head}resources:\n- cm.yaml\n`,
+      'apps/base/other/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n',
+    });
+    migrate(fleet, 'bases', `${head}resources:\n- cm.yaml\n- ../base/my-app\n- "../base/other"\n`);
   });
 
   it('patchesStrategicMerge: file and inline entries become patches path/patch entries', function () {

@@ -5,7 +5,8 @@ import { assertSeedClean, baseFleet, kubectlKustomize, requireKubectl } from './
 
 const overlay = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
 
-describe('rule missing-path', () => {
+describe('rule missing-path', function () {
+  this.timeout(10000); // kubectl runs, slower on a loaded machine
   let fleet: Fleet | undefined;
   afterEach(() => fleet?.dispose());
 

@@ -6,7 +6,8 @@ import { runRules } from '../../../server/src/rules/run';
 import { makeFleet, type Fleet } from './harness';
 import { seedFleet } from './overlayHelpers';
 
-describe('overlay rules group', () => {
+describe('overlay rules group', function () {
+  this.timeout(10000); // renders every folder of the seed fleet
   let fleet: Fleet | undefined;
   afterEach(() => fleet?.dispose());
 
