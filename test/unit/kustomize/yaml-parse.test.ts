@@ -253,6 +253,64 @@ describe('yaml parse: values typed like kustomize (differential against kubectl)
     assert.ok(accepted.ok && accepted.stdout.includes('a: "2001-12-14"'), accepted.stderr);
   });
 
+  // Syntax corners where go-yaml and the yaml package differ (tabs after '-', escapes like \\' and \\/,
+  // empty values in flow collections, YAML 1.1 tags...): each must fail in both or print the same.
+  const corners: string[] = [
+    "spec:\n  key:\tvalue\n",
+    "spec:\n  list:\n  - \tx\n",
+    "spec:\n  a: |\n    line\n    \ttabbed\n",
+    "%YAML 1.1\n---\nspec:\n  a: 1\n",
+    "spec: {a: 1,\n  b: [x,\n   y], c: \"d\"}\n",
+    "spec:\n  &k key: v\n  other: *k\n",
+    "spec:\n  list:\n  # comment\n  - a\n  # another\n  - b\n",
+    "spec:\n  ? a\n  : b\n  ? [x]\n  : c\n",
+    "spec:\n  e: \"\\x41\\u00e9\\U0001F600\\/\\ \\_\\N\\L\\P\\e\\0\\a\"\n",
+    "spec:\n  s: 'one\n    two\n\n    three'\n",
+    "spec:\n  p: a\n    b\n\n    c\n",
+    "spec:\n  - a\n",
+    "spec:\n  a: 1 # comment\n  b: \"x\" #c\n  c: x#y\n",
+    "spec:\n  a: !!set {x, y}\n",
+    "spec:\n  a: !!omap [x: 1]\n",
+    "spec:\n  a: !<tag:yaml.org,2002:str> 12\n",
+    "spec:\n  a: !!str\n  b: !!null \"\"\n",
+    "spec:\n  \"a\\nb\": 1\n  ? |\n    block key\n  : 2\n",
+    "spec:\n  l:\n  -\tx\n",
+    "spec:\n  key: \tvalue\n",
+    "spec:\n  key:\t\tvalue\n",
+    "spec:\n  l:\n  - a: \tb\n",
+    "spec:\n  l:\n  - \t- x\n",
+    "spec:\n  e: \"it\\'s\"\n",
+    "spec:\n  e: \"\\ud800\"\n",
+    "spec:\n  e: \"a\\\tb\"\n",
+    "spec:\n  e: \"a\\\n    b\"\n",
+    "spec:\n  s: !!set {x, y}\n",
+    "spec:\n  l:\n  - x\n  -\ty\n",
+    "spec:\n  m: {a: \tb}\n",
+    "spec:\n  s: {x, y}\n",
+    "spec:\n  s: {x: , y: ~}\n",
+    "spec:\n  ? x\n  ? y\n",
+    "spec:\n  s: [a: , b]\n",
+    "spec:\n  s:\n    x:\n    y: !!null\n",
+  ];
+  it(`agrees with kubectl on ${corners.length} syntax corner cases`, function () {
+    const texts = corners.map((body, i) => `apiVersion: example.com/v1\nkind: Foo\nmetadata:\n  name: x${String(i).padStart(2, '0')}\n${body}`);
+    const parsed = texts.map((text, i) => parseYamlFile(`r${i}.yaml`, text));
+    // What we reject must fail in kubectl, one by one; what we accept must print the same, all in one run.
+    const accepted: Record<string, string> = {};
+    texts.forEach((text, i) => {
+      if (parsed[i].problems.length === 0) {
+        accepted[`r${String(i).padStart(2, '0')}.yaml`] = text;
+        return;
+      }
+      const run = kubectlKustomize({ 'r.yaml': text });
+      assert.ok(!run.ok, `we reject ${JSON.stringify(corners[i])} (${parsed[i].problems[0].message}) but kubectl prints:\n${run.stdout}`);
+    });
+    const run = kubectlKustomize(accepted);
+    assert.ok(run.ok, `kubectl rejects one we accept: ${run.stderr}`);
+    const ours = emitDocuments(parsed.filter((p) => p.problems.length === 0).flatMap(values));
+    assert.ok(ours === run.stdout, firstDifference(run.stdout, ours));
+  });
+
   const failures: Array<[string, string, string, number]> = [
     ['an integer key', 'spec:\n  1: a\n', 'invalid-yaml', 5],
     ['a boolean key', 'spec:\n  true: b\n', 'invalid-yaml', 5],

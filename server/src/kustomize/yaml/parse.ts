@@ -1,7 +1,7 @@
 // Reads YAML files the way kustomize does. The `yaml` package parses (failsafe schema: every scalar stays
 // text); the values are then typed here like kyaml (go-yaml v3) followed by a JSON round trip would type
 // them, because that decides what kustomize prints. The AST is kept so ranges can be found on demand.
-import { Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Json, JsonObject, Position, Problem, Range } from '../types';
 import { resolvePlain, type PlainResolution } from './resolve';
 
@@ -109,6 +109,7 @@ class ValueBuilder {
     private readonly limits: ParseLimits,
     private readonly positions: Positions,
     private readonly yaml11: boolean,
+    private readonly text: string,
   ) {}
 
   value(node: YamlNode | null | undefined, depth: number): Json {
@@ -121,7 +122,7 @@ class ValueBuilder {
     if (isAlias(node)) return this.alias(node, depth);
     if (isScalar(node)) return this.scalar(node);
     if (isMap(node)) return this.mapping(node, depth);
-    if (isSeq(node)) return node.items.map((item) => this.value(item as YamlNode, depth + 1));
+    if (isSeq(node)) return this.sequence(node, depth);
     return null;
   }
 
@@ -147,8 +148,52 @@ class ValueBuilder {
     }
   }
 
+  private sequence(seq: YAMLSeq, depth: number): Json[] {
+    const out: Json[] = [];
+    for (const item of seq.items as Array<YamlNode | null>) {
+      if (!seq.flow && item?.range) this.checkSequenceIndicator(item);
+      out.push(this.value(item, depth + 1));
+    }
+    return out;
+  }
+
+  /** go-yaml refuses a tab between a block sequence's `-` and its item ("- \tx"); the yaml package allows it. */
+  private checkSequenceIndicator(item: YamlNode): void {
+    let i = (item.range as [number, number, number])[0] - 1;
+    let sawTab = false;
+    for (; i >= 0 && (this.text[i] === ' ' || this.text[i] === '\t'); i--) sawTab ||= this.text[i] === '\t';
+    if (sawTab && this.text[i] === '-') throw new ValueError('invalid-yaml', 'found character that cannot start any token', item);
+  }
+
+  /**
+   * Escapes where go-yaml and the yaml package disagree: go-yaml rejects `\/` and surrogate code points and
+   * accepts `\'` (the yaml package reports that one as an error, dropped for this scalar in buildDocument).
+   */
+  private doubleQuoted(node: Scalar): string {
+    const decoded = scalarText(node);
+    const [start, end] = node.range ?? [0, 0];
+    const raw = this.text.slice(start, end);
+    if (!raw.includes('\\')) return decoded;
+    let quoteEscapes = false;
+    for (let i = 0; i < raw.length; i++) {
+      if (raw[i] !== '\\') continue;
+      const next = raw[i + 1];
+      if (next === '/') throw new ValueError('invalid-yaml', 'found unknown escape character', node);
+      if (next === "'") quoteEscapes = true;
+      if (next === 'u' || next === 'U') {
+        const code = parseInt(raw.slice(i + 2, i + (next === 'u' ? 6 : 10)), 16);
+        if (code >= 0xd800 && code <= 0xdfff) throw new ValueError('invalid-yaml', 'found invalid Unicode character escape code', node);
+      }
+      i++;
+    }
+    if (!quoteEscapes) return decoded;
+    const fixed = raw.replace(/\\(.)/gs, (escape: string, next: string) => (next === "'" ? "'" : escape));
+    const reread = parseDocument(fixed, { schema: 'failsafe' }).contents;
+    return reread && isScalar(reread) ? scalarText(reread) : decoded;
+  }
+
   private scalar(node: Scalar): Json {
-    const text = scalarText(node);
+    const text = node.type === 'QUOTE_DOUBLE' ? this.doubleQuoted(node) : scalarText(node);
     const tag = node.tag;
     const quotedOrBlock = node.type !== undefined && node.type !== 'PLAIN';
     if (tag === STR_TAG) return text;
@@ -224,7 +269,8 @@ class ValueBuilder {
         throw new ValueError('invalid-yaml', `mapping key ${JSON.stringify(key)} already defined${line}`, pair.key ?? undefined);
       }
       keyLines.set(key, pair.key);
-      const value = this.value(pair.value, depth + 1);
+      // go-yaml gives an entry of a flow mapping written without a value ("{a, b: }") an empty string.
+      const value = map.flow && isImplicitEmpty(pair.value) ? '' : this.value(pair.value, depth + 1);
       // A quoted "<<" key never reaches kustomize's output.
       if (key !== '<<') out[key] = value;
     }
@@ -246,6 +292,11 @@ class ValueBuilder {
 /** The scalar's content as written (escapes and folding applied), before any tag turned it into another type. */
 function scalarText(node: Scalar): string {
   return node.source ?? String(node.value ?? '');
+}
+
+function isImplicitEmpty(node: YamlNode | null): boolean {
+  if (node === null) return true;
+  return isScalar(node) && node.tag === undefined && node.type === 'PLAIN' && scalarText(node) === '' && node.range?.[0] === node.range?.[1];
 }
 
 function isMergeKey(key: YamlNode | null): boolean {
@@ -419,7 +470,8 @@ function parseInto(file: string, rawText: string, limits: ParseLimits, yaml11: b
     return;
   }
   const parser = new Parser(lines.addNewLine);
-  const composer = new Composer({ schema: 'failsafe', uniqueKeys: false, merge: false, prettyErrors: false, version: '1.2' });
+  // resolveKnownTags off: !!omap, !!set, !!binary... stay plain nodes, typed below the way go-yaml types them.
+  const composer = new Composer({ schema: 'failsafe', resolveKnownTags: false, uniqueKeys: false, merge: false, prettyErrors: false, version: '1.2' });
   let index = 0;
   for (const doc of composer.compose(parser.parse(text))) {
     if (index >= limits.maxDocuments) {
@@ -433,12 +485,13 @@ function parseInto(file: string, rawText: string, limits: ParseLimits, yaml11: b
       });
       break;
     }
-    documents.push(buildDocument(file, doc, index++, limits, yaml11, positions, problems));
+    documents.push(buildDocument(file, text, doc, index++, limits, yaml11, positions, problems));
   }
 }
 
 function buildDocument(
   file: string,
+  text: string,
   doc: Document.Parsed,
   index: number,
   limits: ParseLimits,
@@ -448,12 +501,14 @@ function buildDocument(
 ): ParsedDocument {
   const contents = (doc.contents ?? null) as YamlNode | null;
   const range = contents ? nodeRange(positions, contents) : positions.range(doc.range[0], doc.range[1]);
-  for (const error of doc.errors) {
+  // go-yaml accepts the escape \' in double-quoted scalars (see ValueBuilder.doubleQuoted).
+  const errors = doc.errors.filter((e) => !(e.code === 'BAD_DQ_ESCAPE' && text.slice(e.pos[0], e.pos[0] + 2) === "\\'"));
+  for (const error of errors) {
     problems.push({ code: 'invalid-yaml', severity: 'error', file, range: positions.range(error.pos[0], error.pos[1]), message: error.message });
   }
-  const builder = new ValueBuilder(limits, positions, yaml11);
+  const builder = new ValueBuilder(limits, positions, yaml11, text);
   let value: Json = null;
-  if (doc.errors.length === 0) {
+  if (errors.length === 0) {
     try {
       value = builder.value(contents, 0);
       if (!yaml11) {
@@ -477,26 +532,25 @@ function buildDocument(
   };
 }
 
-interface CacheEntry {
-  text: string;
-  parsed: ParsedFile;
-}
-const cache = new Map<string, CacheEntry>();
-const CACHE_FILES = 512;
+/** Texts parsed per file key, most recent last; inline patches share their kustomization's file name. */
+const cache = new Map<string, Map<string, ParsedFile>>();
+const CACHE_FILES = 4096;
+const TEXTS_PER_FILE = 8;
 
 /** Parse with a small content-keyed cache (same file + same text => same ParsedFile object, no reparse). */
 export function parseYamlFileCached(file: string, text: string, limits?: Partial<ParseLimits>, options?: ParseOptions): ParsedFile {
   const dialect = options?.dialect ?? 'resource';
   const key = `${file}\u0000${dialect}${limits ? JSON.stringify(limitsWith(limits)) : ''}`;
-  const hit = cache.get(key);
+  let texts = cache.get(key);
   // Map iteration follows insertion order: re-inserting keeps recently used files, the oldest is evicted.
-  cache.delete(key);
-  if (hit && hit.text === text) {
-    cache.set(key, hit);
-    return hit.parsed;
-  }
+  if (texts) cache.delete(key);
+  else texts = new Map();
+  cache.set(key, texts);
+  const hit = texts.get(text);
+  if (hit) return hit;
   const parsed = parseYamlFile(file, text, limits, options);
-  cache.set(key, { text, parsed });
+  texts.set(text, parsed);
+  if (texts.size > TEXTS_PER_FILE) texts.delete(texts.keys().next().value as string);
   if (cache.size > CACHE_FILES) cache.delete(cache.keys().next().value as string);
   return parsed;
 }
