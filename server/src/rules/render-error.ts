@@ -1,7 +1,8 @@
 // Every error `kubectl kustomize` would stop at, for every kustomization folder of the repository, shown
 // at the file and line that caused it (not at the overlay that happened to include it).
 import * as path from 'path';
-import type { Problem } from '../kustomize/types';
+import type { FleetIndex } from '../fleet/fleetIndex';
+import type { Problem, Range } from '../kustomize/types';
 import type { Finding, Rule } from './rule';
 
 /**
@@ -37,8 +38,16 @@ const ADVICE: Record<string, string> = {
   'unsupported-field': 'Render this kustomization with an external kustomize, or move the charts to a HelmRelease.',
 };
 
-function rangeOrStart(problem: Problem): NonNullable<Problem['range']> {
-  return problem.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+/**
+ * The problem's range, narrowed when it covers a whole object (a duplicate or invalid resource) to the
+ * object's name, or its kind, so the editor marks a word rather than the file.
+ */
+function preciseRange(index: FleetIndex, problem: Problem): Range {
+  const range = problem.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  if (range.start.line === range.end.line) return range;
+  const doc = index.parsed(problem.file)?.documents.find((d) => d.range.start.line === range.start.line && d.range.end.line === range.end.line);
+  if (!doc) return range;
+  return doc.locate(['metadata', 'name']) ?? doc.locate(['kind']) ?? range;
 }
 
 export const renderError: Rule = {
@@ -56,7 +65,7 @@ export const renderError: Rule = {
         if (problem.severity !== 'error' || CODES_REPORTED_ELSEWHERE.has(problem.code) || reportedAsMissingPath(problem)) continue;
         // A folder given as the problem's place (a top-level build with no kustomization) has no text to mark.
         if (index.fs.kind(problem.file) !== 'file') continue;
-        const range = rangeOrStart(problem);
+        const range = preciseRange(index, problem);
         const key = `${problem.file}\u0000${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}\u0000${problem.code}\u0000${problem.message}`;
         if (seen.has(key)) continue;
         seen.add(key);

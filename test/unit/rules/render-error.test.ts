@@ -31,7 +31,7 @@ describe('rule render-error', function () {
     const [d] = found;
     assert.strictEqual(d.severity, 'error');
     assert.ok(d.file.endsWith('apps/base/my-app/copy.yaml'));
-    assert.strictEqual(d.range.start.line, 1);
+    assert.deepStrictEqual(d.range, { start: { line: 4, character: 8 }, end: { line: 4, character: 14 } }, "the copy's metadata.name");
     assert.match(d.message, /may not add resource with an already registered id: Deployment\.v1\.apps\/my-app/);
     assert.match(d.message, /Remove one of the two objects/);
     assert.ok(d.related?.[0].file.endsWith('deployment.yaml'));
