@@ -7,7 +7,8 @@ import { productionMovingBranch } from '../production-moving-branch';
 import { pruneDisabled } from '../prune-disabled';
 import type { Rule } from '../rule';
 import { sourceRefUnknown } from '../sourceref-unknown';
+import { unresolvedVariable } from '../unresolved-variable';
 import { waitHealthChecksIgnored } from '../wait-healthchecks-ignored';
 import { waitMissing } from '../wait-missing';
 
-export const fluxSpecRules: Rule[] = [pruneDisabled, waitMissing, waitHealthChecksIgnored, invalidDuration, invalidFluxObject, pathMissing, fluxKustomizationFileName, sourceRefUnknown, productionMovingBranch];
+export const fluxSpecRules: Rule[] = [pruneDisabled, waitMissing, waitHealthChecksIgnored, invalidDuration, invalidFluxObject, pathMissing, fluxKustomizationFileName, sourceRefUnknown, productionMovingBranch, unresolvedVariable];
