@@ -32,12 +32,6 @@ function includedFolders(index: FleetIndex, kustomizations: readonly Kustomizati
   return out;
 }
 
-function sameObject(r: Resource, copy: JsonObject): boolean {
-  const want = resIdOf(copy);
-  const have = resId(r);
-  return have.kind === want.kind && have.group === want.group && (have.name === want.name || originalId(r).name === want.name);
-}
-
 class NotExpressible {}
 
 /**
@@ -178,6 +172,17 @@ export const copiedManifest: Rule = {
     const findings: Finding[] = [];
     const kustomizations = fleetKustomizations(index);
     const folders = includedFolders(index, kustomizations);
+    const baseObjects = new Map<string, Map<string, Resource>>();
+    /** The base's object a copy matches, by kind and current or original name (looked up, not scanned). */
+    const objectInBase = (dir: string, copy: JsonObject): Resource | undefined => {
+      let byKey = baseObjects.get(dir);
+      if (!byKey) {
+        baseObjects.set(dir, (byKey = new Map()));
+        for (const r of index.renderFolder(dir).resources) for (const name of [resId(r).name, originalId(r).name]) byKey.set(`${resId(r).group}/${resId(r).kind}/${name}`, r);
+      }
+      const id = resIdOf(copy);
+      return byKey.get(`${id.group}/${id.kind}/${id.name}`);
+    };
     for (const k of kustomizations) {
       if (isCancelled()) break;
       const copies: Copy[] = [];
@@ -193,7 +198,7 @@ export const copiedManifest: Rule = {
           // A base of other environments: a folder other overlays include, not this overlay's own folder or a parent of it.
           const bases = [...folders]
             .filter(([dir, includers]) => !isWithin(k.dir, dir) && !isWithin(dir, k.dir) && !isWithin(file, dir) && [...includers].some((d) => d !== k.dir))
-            .map(([dir]) => ({ dir, object: index.renderFolder(dir).resources.find((r) => sameObject(r, copy)) }))
+            .map(([dir]) => ({ dir, object: objectInBase(dir, copy) }))
             .filter((b): b is { dir: string; object: Resource } => b.object !== undefined);
           if (bases.length === 0) continue;
           copies.push({ entryIndex, entry: value, file, copy, alone: docs.length === 1 && bases.length === 1, base: bases[0] });

@@ -61,7 +61,9 @@ function objects(test: Mocha.Context, dir: string): string[] {
   return built.stdout.split(/^---\n/m).sort();
 }
 
-describe('rule copied-manifest', () => {
+describe('rule copied-manifest', function () {
+  // kubectl and first renders are slow on a loaded machine; each test stays well under a second when idle.
+  this.timeout(20_000);
   let fleet: Fleet | undefined;
   afterEach(() => fleet?.dispose());
 

@@ -4,7 +4,9 @@ import { namespaceCollision } from '../../../server/src/rules/namespace-collisio
 import { makeFleet, type Fleet } from './harness';
 import { fleetInfraFiles, fluxKs, sharedClusterFleet } from './overlayRenderFixtures';
 
-describe('rule namespace-collision', () => {
+describe('rule namespace-collision', function () {
+  // kubectl and first renders are slow on a loaded machine; each test stays well under a second when idle.
+  this.timeout(20_000);
   let fleet: Fleet | undefined;
   afterEach(() => fleet?.dispose());
 

@@ -4,7 +4,9 @@ import { namespaceMissing } from '../../../server/src/rules/namespace-missing';
 import { makeFleet, type Fleet } from './harness';
 import { fleetInfraFiles, fluxKs, sharedClusterFleet } from './overlayRenderFixtures';
 
-describe('rule namespace-missing', () => {
+describe('rule namespace-missing', function () {
+  // kubectl and first renders are slow on a loaded machine; each test stays well under a second when idle.
+  this.timeout(20_000);
   let fleet: Fleet | undefined;
   afterEach(() => fleet?.dispose());
 

@@ -11,7 +11,9 @@ const base = {
 const samePatch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 2\n';
 const realPatch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 5\n';
 
-describe('rule patch-redundant', () => {
+describe('rule patch-redundant', function () {
+  // kubectl and first renders are slow on a loaded machine; each test stays well under a second when idle.
+  this.timeout(20_000);
   let fleet: Fleet | undefined;
   afterEach(() => fleet?.dispose());
 

@@ -10,7 +10,9 @@ const base = {
   'app/base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 1\n',
 };
 
-describe('rule patch-target-missing', () => {
+describe('rule patch-target-missing', function () {
+  // kubectl and first renders are slow on a loaded machine; each test stays well under a second when idle.
+  this.timeout(20_000);
   let fleet: Fleet | undefined;
   afterEach(() => fleet?.dispose());
 
