@@ -34,6 +34,8 @@ interface Source {
   /** Root keys by lower-case name, as written. */
   keys: Map<string, string>;
   root: Record<string, Json>;
+  /** The file's line break, kept in inserted lines. */
+  eol: '\n' | '\r\n';
 }
 
 const at = (line: number, character = 0): Position => ({ line, character });
@@ -89,9 +91,9 @@ function insertLines(src: Source, line: number, newLines: readonly string[]): Te
   if (line >= src.lines.length || (line === src.lines.length - 1 && src.lines[line] === '' && !src.text.endsWith('\n'))) {
     const last = src.lines.length - 1;
     const position = at(last, src.lines[last].length);
-    return { file: src.file, range: { start: position, end: position }, newText: (src.lines[last] === '' ? '' : '\n') + newLines.join('\n') + '\n' };
+    return { file: src.file, range: { start: position, end: position }, newText: (src.lines[last] === '' ? '' : src.eol) + newLines.join(src.eol) + src.eol };
   }
-  return { file: src.file, range: { start: at(line), end: at(line) }, newText: newLines.join('\n') + '\n' };
+  return { file: src.file, range: { start: at(line), end: at(line) }, newText: newLines.join(src.eol) + src.eol };
 }
 
 /** Deletes a root entry (key and value) with its lines. */
@@ -208,9 +210,9 @@ function migrateStrategicMerge(src: Source, key: string): TextEdit[] | undefined
       const dash = range.start.character - 2;
       const item = strategicMergeItem(src, key, i, entry, Math.max(0, dash));
       if (!item) return undefined;
-      const text = item.join('\n').replace(/^ *- /, '');
+      const text = item.join(src.eol).replace(/^ *- /, '');
       const wholeLines = range.end.character === 0 && range.end.line > range.start.line;
-      edits.push({ file: src.file, range, newText: wholeLines ? text + '\n' : text });
+      edits.push({ file: src.file, range, newText: wholeLines ? text + src.eol : text });
     }
     return edits;
   }
@@ -247,9 +249,9 @@ function migrateCommonLabels(src: Source, key: string): TextEdit[] | undefined {
   if (!lines) return undefined;
   const last = isBlockMap(src, key, value) ? endLine(value) : value.end.line + 1;
   const replaced = { start: at(keyRange.start.line), end: at(last) };
-  const trailingComment = isBlockMap(src, key, value) ? (src.lines[keyRange.start.line] ?? '').slice(keyRange.end.character).match(/\s#.*$/)?.[0] ?? '' : '';
+  const trailingComment = isBlockMap(src, key, value) ? (src.lines[keyRange.start.line] ?? '').replace(/\r$/, '').slice(keyRange.end.character).match(/\s#.*$/)?.[0] ?? '' : '';
   if (last >= src.lines.length) return undefined;
-  return [{ file: src.file, range: replaced, newText: [`${' '.repeat(keyRange.start.character)}labels:${trailingComment}`, ...lines].join('\n') + '\n' }];
+  return [{ file: src.file, range: replaced, newText: [`${' '.repeat(keyRange.start.character)}labels:${trailingComment}`, ...lines].join(src.eol) + src.eol }];
 }
 
 /** Applies non-overlapping edits of one file to its text. */
@@ -309,7 +311,7 @@ export const deprecatedField: Rule = {
       if (!doc || text === undefined || !isObject(doc.value)) continue;
       const root = doc.value;
       const keys = new Map(Object.keys(root).map((k) => [k.toLowerCase(), k]));
-      const src: Source = { file, text, lines: text.split('\n'), doc, keys, root };
+      const src: Source = { file, text, lines: text.split('\n'), doc, keys, root, eol: text.includes('\r\n') ? '\r\n' : '\n' };
       for (const [field, successor] of Object.entries(DEPRECATED_FIELDS)) {
         const key = keys.get(field.toLowerCase());
         if (key === undefined) continue;

@@ -150,6 +150,13 @@ describe('rule deprecated-field', function () {
     migrate(fleet, 'imageTags', `${head}resources:\n- ../base/my-app\nimages:\n- name: other\n  newTag: "2"\n- name: ghcr.io/example/my-app\n  newTag: "1.1"\n`, true);
   });
 
+  it('keeps CRLF line breaks in the lines it writes', () => {
+    const crlf = (t: string) => t.replace(/\n/g, '\r\n');
+    fleet = baseFleet({ 'apps/staging/kustomization.yaml': crlf(`${head}resources:\n- cm.yaml\nbases:\n- ../base/my-app\ncommonLabels: # who\n  team: shop\n`), 'apps/staging/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n' });
+    for (const field of ['bases', 'commonLabels']) fleet.apply(fleet.check(deprecatedField).find((d) => d.message.startsWith(`'${field}'`))!.fixes![0]);
+    assert.strictEqual(fleet.read('apps/staging/kustomization.yaml'), crlf(`${head}resources:\n- cm.yaml\n- ../base/my-app\nlabels: # who\n- pairs:\n    team: shop\n  includeSelectors: true\n`));
+  });
+
   it('vars: warns and points at replacements, without a fix', () => {
     fleet = baseFleet({ 'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nvars:\n- name: SVC\n  objref: {kind: Service, name: my-app, apiVersion: v1}\n` });
     const [d] = fleet.check(deprecatedField);
