@@ -100,3 +100,58 @@ export function overlayFileSystem(base: FileSystem, buffers: ReadonlyMap<string,
     realPath: (p) => (buffers.has(p) ? p : base.realPath(p)),
   };
 }
+
+/**
+ * File texts read from a base file system, kept until the index is told the file changed. Renders read
+ * the same files again and again; disk is asked once per change, not once per render.
+ */
+export class CachingFileSystem implements FileSystem {
+  private texts = new Map<string, string | undefined>();
+  private kinds = new Map<string, ReturnType<FileSystem['kind']>>();
+  private dirs = new Map<string, string[]>();
+  private reals = new Map<string, string>();
+
+  constructor(private readonly base: FileSystem, readonly buffers: Map<string, string> = new Map()) {}
+
+  readFile(file: string): string | undefined {
+    const buffered = this.buffers.get(file);
+    if (buffered !== undefined) return buffered;
+    if (!this.texts.has(file)) this.texts.set(file, this.base.readFile(file));
+    return this.texts.get(file);
+  }
+  readBytes(file: string): Uint8Array | undefined {
+    const buffered = this.buffers.get(file);
+    if (buffered !== undefined) return Buffer.from(buffered, 'utf8');
+    return this.base.readBytes ? this.base.readBytes(file) : undefined;
+  }
+  kind(p: string): ReturnType<FileSystem['kind']> {
+    if (this.buffers.has(p)) return 'file';
+    if (!this.kinds.has(p)) this.kinds.set(p, this.base.kind(p));
+    return this.kinds.get(p);
+  }
+  readDir(dir: string): string[] {
+    let names = this.dirs.get(dir);
+    if (!names) this.dirs.set(dir, (names = this.base.readDir(dir)));
+    const prefix = dir.endsWith('/') ? dir : dir + '/';
+    const extra = [...this.buffers.keys()].filter((f) => f.startsWith(prefix) && !f.slice(prefix.length).includes('/')).map((f) => f.slice(prefix.length));
+    return extra.length === 0 ? names : [...new Set([...names, ...extra])].sort();
+  }
+  realPath(p: string): string {
+    if (this.buffers.has(p)) return p;
+    let real = this.reals.get(p);
+    if (real === undefined) this.reals.set(p, (real = this.base.realPath(p)));
+    return real;
+  }
+  /** Forget what is known of a path whose content changed. */
+  changed(file: string): void {
+    this.texts.delete(file);
+  }
+  /** Forget a path that appeared or disappeared: its kind, its folder's listing, resolved links. */
+  createdOrDeleted(file: string): void {
+    this.texts.delete(file);
+    this.kinds.clear();
+    this.dirs.delete(path.posix.dirname(file));
+    this.reals.clear();
+  }
+}
+

@@ -3,13 +3,13 @@
 // resources kustomize would pick, recording who set each value, and reporting failures at the
 // place in the patch that caused them.
 import * as path from 'path';
-import { applyJsonPatch, parseJsonPatch, type JsonPatchOperation } from './merge/jsonpatch';
+import { applyJsonPatch, parseJsonPatchCached, type JsonPatchOperation } from './merge/jsonpatch';
 import { strategicMerge } from './merge/strategic';
 import { cloneResource, deepCopy, idString, isObject, recordOrigin, resId, resIdOf, sameId } from './resource';
 import { effectiveNamespace } from './select';
 import type { StepConfig, TransformContext } from './transformer';
 import type { Json, JsonObject, Origin, Problem, Range, ResId, Resource } from './types';
-import { parseYamlFile, type ParsedDocument } from './yaml/parse';
+import { parseYamlFileCached, type ParsedDocument } from './yaml/parse';
 import type { Selector } from './select';
 
 export interface PatchConfig extends StepConfig {
@@ -131,7 +131,8 @@ interface StrategicRead {
 }
 
 export function readStrategicPatch(config: PatchConfig): StrategicRead {
-  const parsed = parseYamlFile(config.file, config.text);
+  // Cached: the same patch text is read by every render; its values are never mutated here.
+  const parsed = parseYamlFileCached(config.file, config.text);
   const yamlProblems = parsed.problems.map((p) => ({ ...p, file: config.file, range: shiftRange(p.range, config) }));
   if (parsed.problems.some((p) => p.severity === 'error')) {
     return { error: { message: parsed.problems[0].message, range: parsed.problems[0].range }, yamlProblems };
@@ -162,7 +163,7 @@ export function readPatch(config: PatchConfig, ctx: TransformContext): ReadPatch
   // JSON patch (which needs a target, and then changes nothing).
   if (config.text === '') return { kind: 'json6902', operations: [] };
   const strategic = readStrategicPatch(config);
-  const json = parseJsonPatch(config.text);
+  const json = parseJsonPatchCached(config.text);
   const strategicOk = strategic.documents !== undefined;
   const jsonOk = json.operations !== undefined;
   if (strategicOk && strategic.documents!.length === 0 && !jsonOk) {

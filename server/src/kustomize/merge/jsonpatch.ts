@@ -38,6 +38,22 @@ export interface JsonPatchParse {
  * Reads patch text as kustomize does: a list of operation maps in the first YAML document. Each
  * item must be a map (or null, which later fails as `Unexpected kind: unknown`).
  */
+const parsedPatches = new Map<string, JsonPatchParse>();
+const PARSED_PATCHES_KEPT = 2048;
+
+/**
+ * parseJsonPatch with a content-keyed cache: every patch is classified (strategic or JSON) on every render,
+ * and most patch texts never change between renders. Results are shared: callers never mutate them.
+ */
+export function parseJsonPatchCached(text: string): JsonPatchParse {
+  let hit = parsedPatches.get(text);
+  if (hit) return hit;
+  hit = parseJsonPatch(text);
+  parsedPatches.set(text, hit);
+  if (parsedPatches.size > PARSED_PATCHES_KEPT) parsedPatches.delete(parsedPatches.keys().next().value as string);
+  return hit;
+}
+
 export function parseJsonPatch(text: string): JsonPatchParse {
   const lineCounter = new LineCounter();
   let docs;

@@ -1,7 +1,7 @@
 // The legacy `patchesJson6902:` field: JSON 6902 operations (a JSON list, or YAML) applied to every
 // object its `target` selects. The target must name an object (kustomize refuses a target without
 // name); like `patches`, a target that selects nothing is not an error (we warn).
-import { parseJsonPatch } from '../merge/jsonpatch';
+import { parseJsonPatchCached } from '../merge/jsonpatch';
 import { applyJsonToSelected, goQuote, problemAt, problemAtEntry, targetMatchesNothing, type PatchConfig } from '../patchApply';
 import { selectResources, selectorString } from '../select';
 import type { Transformer } from '../transformer';
@@ -18,7 +18,7 @@ export const patchesJson6902Transformer: Transformer<PatchConfig[]> = (resources
       ctx.problems.push(problemAtEntry(config, 'invalid-patch', 'empty file path and empty jsonOp'));
       return resources;
     }
-    const parsed = parseJsonPatch(config.text);
+    const parsed = parseJsonPatchCached(config.text);
     if (!parsed.operations) {
       ctx.problems.push(problemAt(config, 'invalid-patch', `decoding ${parsed.decoderInput ?? config.text}: ${parsed.error ?? 'not a JSON 6902 patch'}`, parsed.range));
       return resources;
