@@ -85,7 +85,8 @@ async function waitForHttp(url, timeoutMs, exited) {
   throw new Error(`code-server did not come up within ${timeoutMs} ms: ${url}`);
 }
 
-// Processes started by this harness, stopped on exit or on a signal (runTests sends SIGINT on Ctrl+C).
+// Cleanups for what this harness started (process groups, temp dirs), run on SIGINT/SIGTERM
+// (runTests forwards Ctrl+C as SIGINT).
 const running = new Set();
 
 /**
@@ -136,15 +137,16 @@ async function startCodeServer({ env = {}, extraArgs = [], settings = {}, smokeD
   server.stdout.pipe(log);
   server.stderr.pipe(log);
   const killGroup = () => { try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ } };
-  running.add(killGroup);
+  const onInterrupt = () => { killGroup(); console.error(`[vscode-harness] interrupted; logs kept in ${tmp}`); };
+  running.add(onInterrupt);
   const authority = `127.0.0.1:${port}`;
   const handle = {
     tmp, port, authority,
     remoteUri: (p) => `vscode-remote://${authority}${path.resolve(p)}`,
     /** Stops the process group; keep=false deletes the run's temp dir (logs). */
     stop: async ({ keep = true } = {}) => {
+      running.delete(onInterrupt);
       killGroup();
-      running.delete(killGroup);
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
       if (!keep) fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
     },
@@ -169,7 +171,9 @@ async function launchBrowser() {
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
   });
-  browser.on('disconnected', () => fs.rmSync(home, { recursive: true, force: true }));
+  const removeHome = () => fs.rmSync(home, { recursive: true, force: true });
+  running.add(removeHome);
+  browser.on('disconnected', () => { running.delete(removeHome); removeHome(); });
   return browser;
 }
 
@@ -287,7 +291,7 @@ if (require.main === module) {
     process.exit(3);
   }
   const stopAll = (signal) => {
-    for (const kill of running) kill();
+    for (const cleanup of running) cleanup();
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', stopAll);
