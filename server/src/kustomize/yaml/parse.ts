@@ -118,8 +118,14 @@ class ValueBuilder {
     if (this.insideAlias > 0 && ++this.aliasNodes > this.limits.maxAliasCount * 1000) {
       throw new ValueError('yaml-limit', 'document contains excessive aliasing', node);
     }
-    if (this.insideAlias === 0 && node.anchor) this.anchors.set(node.anchor, node);
-    if (isAlias(node)) return this.alias(node, depth);
+    if (this.insideAlias === 0 && node.anchor) {
+      checkAnchorName(node.anchor, node);
+      this.anchors.set(node.anchor, node);
+    }
+    if (isAlias(node)) {
+      checkAnchorName(node.source, node);
+      return this.alias(node, depth);
+    }
     if (isScalar(node)) return this.scalar(node);
     if (isMap(node)) return this.mapping(node, depth);
     if (isSeq(node)) return this.sequence(node, depth);
@@ -241,6 +247,13 @@ class ValueBuilder {
 
   /** The key as a JSON object key; go-yaml v3 makes non-string keys, which JSON cannot carry. */
   private key(node: YamlNode | null, depth: number): string {
+    // go-yaml reads an explicit key written without text ("? " then ": v") as "", and refuses a bare ": v".
+    if (isImplicitEmpty(node)) {
+      let i = (node?.range?.[0] ?? 0) - 1;
+      while (i >= 0 && (this.text[i] === ' ' || this.text[i] === '\t')) i--;
+      if (node && this.text[i] === '?') return '';
+      throw new ValueError('invalid-yaml', 'did not find expected key', node ?? undefined);
+    }
     const resolved = node && isAlias(node) ? this.target(node) : node;
     const value = resolved && isScalar(resolved) ? this.value(resolved, depth) : undefined;
     if (typeof value === 'string') return value;
@@ -292,6 +305,11 @@ class ValueBuilder {
 /** The scalar's content as written (escapes and folding applied), before any tag turned it into another type. */
 function scalarText(node: Scalar): string {
   return node.source ?? String(node.value ?? '');
+}
+
+/** go-yaml only takes letters, digits, '_' and '-' in anchor and alias names; the yaml package takes more. */
+function checkAnchorName(name: string, node: YamlNode): void {
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new ValueError('invalid-yaml', 'did not find expected alphabetic or numeric character', node);
 }
 
 function isImplicitEmpty(node: YamlNode | null): boolean {
@@ -502,7 +520,12 @@ function buildDocument(
   const contents = (doc.contents ?? null) as YamlNode | null;
   const range = contents ? nodeRange(positions, contents) : positions.range(doc.range[0], doc.range[1]);
   // go-yaml accepts the escape \' in double-quoted scalars (see ValueBuilder.doubleQuoted).
-  const errors = doc.errors.filter((e) => !(e.code === 'BAD_DQ_ESCAPE' && text.slice(e.pos[0], e.pos[0] + 2) === "\\'"));
+  // go-yaml also takes a comment right after a closing quote or bracket ("[1]# note").
+  const errors = doc.errors.filter(
+    (e) =>
+      !(e.code === 'BAD_DQ_ESCAPE' && text.slice(e.pos[0], e.pos[0] + 2) === "\\'") &&
+      !(e.code === 'MISSING_CHAR' && e.message.startsWith('Comments must be separated')),
+  );
   for (const error of errors) {
     problems.push({ code: 'invalid-yaml', severity: 'error', file, range: positions.range(error.pos[0], error.pos[1]), message: error.message });
   }
