@@ -23,6 +23,7 @@ function lineOf(document, text) {
 describe('Flux Environments on a fleet workspace', () => {
   const production = workspaceUri('apps', 'production', 'kustomization.yaml');
   const staging = workspaceUri('apps', 'staging', 'kustomization.yaml');
+  const base = workspaceUri('apps', 'base', 'kustomization.yaml');
 
   after(async () => {
     // Leave no unsaved edits behind: the fixture on disk never changes.
@@ -84,5 +85,33 @@ describe('Flux Environments on a fleet workspace', () => {
     const diagnostics = await waitFor('the missing-path diagnostic to come back',
       () => ourDiagnostics(production), (found) => found.length === 1);
     assert.strictEqual(diagnostics[0].code, 'missing-path');
+  });
+
+  it('reports a mistake in the base once though overlays render it too, and clears it everywhere when fixed', async () => {
+    const baseDocument = await openInEditor(base);
+    const line = lineOf(baseDocument, '- service.yaml') + 1;
+    const breakBase = new vscode.WorkspaceEdit();
+    breakBase.insert(base, new vscode.Position(line, 0), '  - configmap.yaml\n');
+    assert.ok(await vscode.workspace.applyEdit(breakBase), 'the edit was not applied');
+    await waitFor('the missing-path diagnostic on the base', () => ourDiagnostics(base), (found) => found.length > 0);
+
+    // Editing the overlay renders it again, and that render meets the base's mistake as well.
+    await openInEditor(staging);
+    const touchOverlay = new vscode.WorkspaceEdit();
+    touchOverlay.insert(staging, new vscode.Position(0, 0), '# touched\n');
+    assert.ok(await vscode.workspace.applyEdit(touchOverlay), 'the edit was not applied');
+    await sleep(1000);
+    const diagnostics = ourDiagnostics(base);
+    assert.deepStrictEqual(describeDiagnostics(diagnostics).map((d) => [d.line, d.code]), [[line, 'missing-path']]);
+    assert.strictEqual(baseDocument.getText(diagnostics[0].range), 'configmap.yaml');
+
+    await openInEditor(base);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('the base diagnostic to clear', () => ourDiagnostics(base), (found) => found.length === 0);
+    await sleep(1000); // the overlay must be rendered again too, or its stale copy would stay behind
+    assert.deepStrictEqual(describeDiagnostics(ourDiagnostics(base)), []);
+
+    await openInEditor(staging);
+    await vscode.commands.executeCommand('undo');
   });
 });
