@@ -123,6 +123,7 @@ class Build {
     let specs = inherited?.specs ?? emptyCustomFieldSpecs();
     let vars = inherited?.vars ?? [];
     const roots = [...ancestors, k.dir];
+    const seen = new Map(resources.map((r) => [idKey(resId(r)), r]));
 
     // Resources (and the legacy `bases`, appended after them as kustomize does).
     const entries = [
@@ -137,7 +138,7 @@ class Build {
       }
       const added = this.accumulateEntry(k, entry.value, range, roots);
       if (added) {
-        resources = this.appendAll(resources, added.resources, k.file, range);
+        resources = this.appendAll(resources, added.resources, seen);
         specs = mergeCustomFieldSpecs(specs, added.specs);
         vars = this.mergeVars(vars, added.vars);
       }
@@ -319,8 +320,8 @@ class Build {
     return out;
   }
 
-  appendAll(into: Resource[], added: Resource[], file: string, range: Range | undefined): Resource[] {
-    const seen = new Map(into.map((r) => [idKey(resId(r)), r]));
+  /** Appends objects, refusing ids already present; `seen` indexes `into` by id and is kept up to date. */
+  appendAll(into: Resource[], added: Resource[], seen: Map<string, Resource>): Resource[] {
     for (const r of added) {
       const key = idKey(resId(r));
       const existing = seen.get(key);
@@ -332,8 +333,6 @@ class Build {
           r.source.range,
           [{ file: existing.source.file, range: existing.source.range, message: 'first defined here' }],
         );
-        void file;
-        void range;
         continue;
       }
       seen.set(key, r);

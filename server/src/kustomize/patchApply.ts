@@ -275,7 +275,14 @@ function recordPatchOrigin(r: Resource, at: ReadonlyArray<string | number>, orig
 export function resourcesWithAnyId(resources: readonly Resource[], id: ResId): Resource[] {
   const same = (a: ResId) =>
     a.group === id.group && a.version === id.version && a.kind === id.kind && a.name === id.name && effectiveNamespace(a) === effectiveNamespace(id);
-  return resources.filter((r) => same(resId(r)) || r.previousIds.some(same));
+  // Kind and name first, read straight from the object: most objects differ there, and building full
+  // ids for every object and every patch is quadratic work on large overlays.
+  return resources.filter((r) => {
+    const meta = r.object.metadata;
+    const name = meta !== null && typeof meta === 'object' && !Array.isArray(meta) && typeof meta.name === 'string' ? meta.name : '';
+    if ((r.object.kind !== id.kind || name !== id.name) && !r.previousIds.some((p) => p.kind === id.kind && p.name === id.name)) return false;
+    return same(resId(r)) || r.previousIds.some(same);
+  });
 }
 
 function strategicById(

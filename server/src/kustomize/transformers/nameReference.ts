@@ -56,10 +56,48 @@ function affixesEqual(a: Resource, b: Resource): boolean {
   return sameEndingSubList(x.prefixes, y.prefixes) && sameEndingSubList(x.suffixes, y.suffixes);
 }
 
-/** The objects a referrer may point at: same namespace, cluster-scoped, or (RoleBinding) its subjects' namespaces. */
-function reachableFrom(referrer: Resource, all: Resource[]): Resource[] {
-  const referrerId = resIdOf(referrer.object);
-  if (!isNamespaced(referrerId)) return all;
+/**
+ * Ids and previous ids computed once per run, and the objects by every name they had: a reference is
+ * looked up among the objects that once carried its name, not among all objects (large overlays hold
+ * thousands of objects and references).
+ */
+interface Memo {
+  id(r: Resource): ResId;
+  previous(r: Resource): ResId[];
+  byPreviousName: Map<string, Resource[]>;
+}
+
+function makeMemo(resources: readonly Resource[]): Memo {
+  const ids = new Map<Resource, ResId>();
+  const prevs = new Map<Resource, ResId[]>();
+  const id = (r: Resource) => {
+    let v = ids.get(r);
+    if (!v) ids.set(r, (v = resIdOf(r.object)));
+    return v;
+  };
+  const previous = (r: Resource) => {
+    let v = prevs.get(r);
+    if (!v) {
+      const current = id(r);
+      prevs.set(r, (v = r.previousIds.map((p) => ({ ...p, group: current.group, version: current.version }))));
+    }
+    return v;
+  };
+  const byPreviousName = new Map<string, Resource[]>();
+  for (const r of resources) {
+    for (const name of new Set(previous(r).map((p) => p.name))) {
+      let list = byPreviousName.get(name);
+      if (!list) byPreviousName.set(name, (list = []));
+      list.push(r);
+    }
+  }
+  return { id, previous, byPreviousName };
+}
+
+/** Whether a referrer may point at an object: same namespace, cluster-scoped, or (RoleBinding) its subjects' namespaces. */
+function reachabilityOf(referrer: Resource, memo: Memo): (candidate: Resource) => boolean {
+  const referrerId = memo.id(referrer);
+  if (!isNamespaced(referrerId)) return () => true;
   const subjectNamespaces = new Set<string>();
   if (referrerId.kind === 'RoleBinding' && Array.isArray(referrer.object.subjects)) {
     for (const subject of referrer.object.subjects) {
@@ -69,10 +107,10 @@ function reachableFrom(referrer: Resource, all: Resource[]): Resource[] {
     }
   }
   const referrerNamespace = effectiveNamespace(referrerId);
-  return all.filter((candidate) => {
-    const id = resIdOf(candidate.object);
+  return (candidate) => {
+    const id = memo.id(candidate);
     return !isNamespaced(id) || effectiveNamespace(id) === referrerNamespace || subjectNamespaces.has(id.namespace);
-  });
+  };
 }
 
 class AmbiguousReferral {
@@ -83,7 +121,14 @@ interface Lookup {
   referrer: Resource;
   target: NameBackReference;
   path: string;
-  reachable: Resource[];
+  memo: Memo;
+  all: readonly Resource[];
+  isReachable: (candidate: Resource) => boolean;
+}
+
+/** Reachable objects that once had `name`, in build order. */
+function reachableNamed(lookup: Lookup, name: string): Resource[] {
+  return (lookup.memo.byPreviousName.get(name) ?? []).filter(lookup.isReachable);
 }
 
 function roleRefSelector(referrer: Resource): GvkSelector | undefined {
@@ -98,15 +143,15 @@ function selectReferral(
   candidates: Resource[],
   identical: (rs: Resource[]) => boolean,
 ): Resource | undefined | AmbiguousReferral {
-  const referrerId = resIdOf(lookup.referrer.object);
+  const referrerId = lookup.memo.id(lookup.referrer);
   const roleRef = lookup.path.endsWith('roleRef/name') ? roleRefSelector(lookup.referrer) : undefined;
   let found = candidates.filter((candidate) => {
-    const previous = previousIds(candidate);
+    const previous = lookup.memo.previous(candidate);
     if (!previous.some((id) => id.name === oldName)) return false;
     if (!previous.some((id) => selects(lookup.target, id))) return false;
     if (roleRef && !previous.some((id) => selects(roleRef, id))) return false;
     if (!isNamespaced(referrerId)) return true;
-    const id = resIdOf(candidate.object);
+    const id = lookup.memo.id(candidate);
     // ServiceAccounts pass: a binding in another namespace may name them.
     return !isNamespaced(id) || id.kind === 'ServiceAccount' || effectiveNamespace(id) === effectiveNamespace(referrerId);
   });
@@ -151,7 +196,7 @@ function fixScalar(lookup: Lookup, holder: JsonObject | Json[], key: string | nu
   const value = (holder as Record<string | number, Json>)[key];
   const oldName = scalarText(value);
   if (oldName === undefined) return;
-  const referral = selectReferral(lookup, oldName, lookup.reachable, sameNames);
+  const referral = selectReferral(lookup, oldName, reachableNamed(lookup, oldName), sameNames);
   if (referral instanceof AmbiguousReferral) return fail(ambiguity(lookup, referral));
   if (!referral) return;
   const newName = resIdOf(referral.object).name;
@@ -165,9 +210,10 @@ function fixMapping(lookup: Lookup, map: JsonObject, path: Array<string | number
     return fail(`updating name reference in '${lookup.path}' field of '${idString(resIdOf(lookup.referrer.object))}': path config error; no 'name' field in node`);
   }
   const oldName = scalarText(map.name) ?? '';
+  // With a namespace, which objects count depends on all reachable ones (original namespaces first).
   const candidates = Object.prototype.hasOwnProperty.call(map, 'namespace')
-    ? candidatesInNamespace(lookup.reachable, scalarText(map.namespace) ?? '')
-    : lookup.reachable;
+    ? candidatesInNamespace(lookup.all.filter(lookup.isReachable), scalarText(map.namespace) ?? '')
+    : reachableNamed(lookup, oldName);
   const referral = selectReferral(lookup, oldName, candidates, sameNamesAndNamespaces);
   if (referral instanceof AmbiguousReferral) return fail(ambiguity(lookup, referral));
   if (!referral) return;
@@ -214,10 +260,11 @@ export interface NameReferenceConfig extends StepConfig {
 /** Fixes every reference to an object whose name (or namespace) changed since it was loaded: uses Resource.previousIds. */
 export const nameReferenceTransformer: Transformer<NameReferenceConfig> = (resources, config, ctx: TransformContext) => {
   const table = config.extraBackReferences ? nameReferenceBackRefs.concat(config.extraBackReferences) : nameReferenceBackRefs;
+  const memo = makeMemo(resources);
   for (const referrer of resources) {
     const orgId = originalId(referrer);
     const matchId: ResId = { ...orgId, ...splitApiVersion(typeof referrer.object.apiVersion === 'string' ? referrer.object.apiVersion : '') };
-    let reachable: Resource[] | undefined;
+    let isReachable: ((candidate: Resource) => boolean) | undefined;
     let failed = false;
     const fail: Failure = (message) => {
       if (failed) return;
@@ -227,8 +274,8 @@ export const nameReferenceTransformer: Transformer<NameReferenceConfig> = (resou
     for (const target of table) {
       for (const spec of target.referrers) {
         if (!selects(spec, matchId)) continue;
-        reachable ??= reachableFrom(referrer, resources);
-        fixField({ referrer, target, path: spec.path, reachable }, config.origin, fail);
+        isReachable ??= reachabilityOf(referrer, memo);
+        fixField({ referrer, target, path: spec.path, memo, all: resources, isReachable }, config.origin, fail);
       }
     }
   }

@@ -4,7 +4,7 @@
 // subjects named `default` (other ServiceAccount subjects follow later, through name references).
 import { namespaceFieldSpecs } from '../builtinFieldSpecs';
 import { visitFieldSpec, type FieldSpec } from '../fieldspec';
-import { idString, isObject, recordOrigin, resIdOf, sameId } from '../resource';
+import { idString, isObject, recordOrigin, resIdOf } from '../resource';
 import { isNamespaced } from '../scope';
 import type { StepConfig, Transformer } from '../transformer';
 import type { JsonObject, Problem, Resource } from '../types';
@@ -82,10 +82,11 @@ function setDefaultSubjects(resource: Resource, namespace: string, origin: StepC
 }
 
 function reportIdConflicts(resources: Resource[], problems: Problem[], file: string): void {
-  const seen: Resource[] = [];
+  const seen = new Map<string, Resource>();
   for (const resource of resources) {
     const id = resIdOf(resource.object);
-    const clash = seen.find((other) => sameId(resIdOf(other.object), id));
+    const key = `${id.group}|${id.version}|${id.kind}|${id.namespace}|${id.name}`;
+    const clash = seen.get(key);
     if (clash) {
       problems.push({
         code: 'namespace-id-conflict',
@@ -99,6 +100,6 @@ function reportIdConflicts(resources: Resource[], problems: Problem[], file: str
       });
       return;
     }
-    seen.push(resource);
+    seen.set(key, resource);
   }
 }
