@@ -31,7 +31,7 @@ describe('features/references', () => {
     assert.deepEqual(refs('apps/base/deployment.yaml', 'kind: Deployment', 8, false), expected);
     // The inline JSON patch of staging targets the Service.
     const inline = refs('apps/base/service.yaml', 'name: web', 7, false);
-    const op = fleet.at('apps/staging/kustomization.yaml', 'path: /spec/ports');
+    const op = fleet.at('apps/staging/kustomization.yaml', 'op: replace');
     assert.deepEqual(inline.map((l) => l.replace(/-\d+$/, '')), [`apps/staging/kustomization.yaml:${op.line}:${op.character}`]);
   });
 
