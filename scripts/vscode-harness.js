@@ -47,6 +47,9 @@ const SETTINGS = {
   'npm.fetchOnlinePackageInfo': false,
   'json.schemaDownload.enable': false,
   'security.workspace.trust.enabled': false,
+  // Tests edit fixture files in unsaved buffers; nothing may write them back.
+  'files.autoSave': 'off',
+  'files.hotExit': 'off',
 };
 
 /** What is missing for a run, in words a user can act on; empty when everything is installed. */

@@ -2,6 +2,7 @@
 // kustomization lists ingress.yaml, which does not exist): what a user of the extension sees.
 /* global describe, it, after */
 const assert = require('assert');
+const fs = require('fs');
 const vscode = require('vscode');
 const { EXTENSION_ID, DIAGNOSTIC_SOURCE, sleep, waitFor, ourDiagnostics, describeDiagnostics, workspaceUri } = require('./helpers');
 
@@ -11,6 +12,14 @@ async function openInEditor(uri) {
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(document, { preview: false });
   return document;
+}
+
+async function revertUnsavedDocuments() {
+  for (const document of vscode.workspace.textDocuments) {
+    if (!document.isDirty) continue;
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
 }
 
 function lineOf(document, text) {
@@ -25,9 +34,12 @@ describe('Flux Environments on a fleet workspace', () => {
   const staging = workspaceUri('apps', 'staging', 'kustomization.yaml');
   const base = workspaceUri('apps', 'base', 'kustomization.yaml');
 
+  const fixtureFiles = [production, staging, base];
+  const onDiskBefore = new Map(fixtureFiles.map((uri) => [uri.fsPath, fs.readFileSync(uri.fsPath, 'utf8')]));
+
   after(async () => {
-    // Leave no unsaved edits behind: the fixture on disk never changes.
-    await vscode.commands.executeCommand('workbench.action.files.revert').then(undefined, () => {});
+    // Revert before closing: closing a dirty editor asks whether to save, and the test driver may answer yes.
+    await revertUnsavedDocuments();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -111,7 +123,11 @@ describe('Flux Environments on a fleet workspace', () => {
     await sleep(1000); // the overlay must be rendered again too, or its stale copy would stay behind
     assert.deepStrictEqual(describeDiagnostics(ourDiagnostics(base)), []);
 
-    await openInEditor(staging);
-    await vscode.commands.executeCommand('undo');
+  });
+
+  it('never writes to the files it edited: every fix above lived in unsaved buffers', async () => {
+    await revertUnsavedDocuments();
+    assert.deepStrictEqual(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.fsPath), []);
+    for (const [file, text] of onDiskBefore) assert.strictEqual(fs.readFileSync(file, 'utf8'), text, `${file} changed on disk`);
   });
 });
