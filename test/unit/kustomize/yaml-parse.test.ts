@@ -319,6 +319,16 @@ describe('yaml parse: values typed like kustomize (differential against kubectl)
     "spec:\n  ? !!str\n  : v\n",
     "spec:\n  a: &a-b_1 v\n  b: *a-b_1\n",
     "spec:\n  a: &a.b v\n",
+    "spec:\n  a: >+\n    x\n\n  b: 1\n",
+    "spec:\n  a: >+\n    x\n    y\n\n\n  b: 1\n",
+    "spec:\n  a: >+\n    x\n\n    y\n\n  b: 1\n",
+    "spec:\n  a: >+\n\n  b: 1\n",
+    "spec:\n  a: |+\n\n  b: 1\n",
+    "spec:\n  a: |+\n    x",
+    "spec:\n  a: >\n    x",
+    "spec:\n  a: |-\n    x",
+    "spec:\n  a: >+\n    x\n\n",
+    "spec:\n  a: |+\n    x\n\n\n",
   ];
   it(`agrees with kubectl on ${corners.length} syntax corner cases`, function () {
     const texts = corners.map((body, i) => `apiVersion: example.com/v1\nkind: Foo\nmetadata:\n  name: x${String(i).padStart(2, '0')}\n${body}`);

@@ -198,8 +198,21 @@ class ValueBuilder {
     return reread && isScalar(reread) ? scalarText(reread) : decoded;
   }
 
+  /** Two ways go-yaml's block scalars differ from the yaml package's (both checked against kubectl). */
+  private blockScalar(node: Scalar): string {
+    let value = scalarText(node);
+    const [start, end] = node.range ?? [0, 0];
+    const header = /^[|>]([0-9]?[+-]?[0-9]?)/.exec(this.text.slice(start, start + 4))?.[1] ?? '';
+    // A folded scalar that keeps its trailing empty lines gets one newline more in go-yaml.
+    if (node.type === 'BLOCK_FOLDED' && header.includes('+') && /[^\n]\n\n+$/.test(value)) value += '\n';
+    // At the very end of a file without a final line break, go-yaml adds none.
+    if (end >= this.text.length && !/[\r\n]$/.test(this.text) && value.endsWith('\n')) value = value.slice(0, -1);
+    return value;
+  }
+
   private scalar(node: Scalar): Json {
-    const text = node.type === 'QUOTE_DOUBLE' ? this.doubleQuoted(node) : scalarText(node);
+    const text =
+      node.type === 'QUOTE_DOUBLE' ? this.doubleQuoted(node) : node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL' ? this.blockScalar(node) : scalarText(node);
     const tag = node.tag;
     const quotedOrBlock = node.type !== undefined && node.type !== 'PLAIN';
     if (tag === STR_TAG) return text;
