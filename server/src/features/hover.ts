@@ -1,0 +1,165 @@
+// Hover: on a dependsOn entry, the Kustomization it names (path, prune/wait, what it applies by kind); on a
+// patch entry or patch file, the objects it changes in the render and the values it sets; on an `images:`
+// entry or a container image, the image each environment finally runs. Secret values are never shown.
+import * as path from 'path';
+import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
+import type { FleetIndex } from '../fleet/fleetIndex';
+import { keyOf } from '../flux/dependsOn';
+import { getPath, isObject } from '../kustomize/resource';
+import type { Json, Resource } from '../kustomize/types';
+import { cursorAt, fileOfUri, type Cursor } from './cursor';
+import { isKustomizationFile } from './definition';
+import { containersOf, fluxObjectAt, kustomizationInClusters, objectsPatchedBy, patchEntriesUsingFile, renderedFrom, type PatchEntryRef } from './targets';
+
+const PATCH_FIELDS = ['patches', 'patchesStrategicMerge', 'patchesJson6902'];
+const MAX_LISTED = 20;
+const IDENTITY_PATHS = new Set(['apiVersion', 'kind', 'metadata/name', 'metadata/namespace']);
+
+export function hover(index: FleetIndex, params: HoverParams): Hover | null {
+  try {
+    const file = fileOfUri(params.textDocument.uri);
+    if (!file) return null;
+    const cursor = cursorAt(index, file, params.position);
+    if (!cursor) return null;
+    const markdown = dependsOnHover(index, cursor) ?? patchHover(index, cursor) ?? imageHover(index, cursor);
+    return markdown ? { contents: { kind: MarkupKind.Markdown, value: markdown }, range: cursor.range } : null;
+  } catch {
+    return null;
+  }
+}
+
+function code(text: string): string {
+  return '`' + text.replace(/`/g, "'") + '`';
+}
+
+function dependsOnHover(index: FleetIndex, cursor: Cursor): string | undefined {
+  const p = cursor.path;
+  if (p[0] !== 'spec' || p[1] !== 'dependsOn' || typeof p[2] !== 'number') return undefined;
+  const indexed = fluxObjectAt(index, cursor.file, cursor.document.index);
+  if (indexed?.object.kind !== 'Kustomization') return undefined;
+  const clusters = kustomizationInClusters(index, cursor.file, cursor.document.index);
+  const sections: string[] = [];
+  const seen = new Set<string>();
+  for (const { view, ks } of clusters) {
+    const ref = ks.dependsOn.find((d) => d.path[2] === p[2]);
+    if (!ref) continue;
+    const target = view.kustomizations.get(keyOf(ref));
+    const id = target ? `${target.ks.place.file}#${target.ks.place.documentIndex}` : `missing:${keyOf(ref)}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (!target) {
+      sections.push(`**Kustomization ${code(keyOf(ref))}**: no Kustomization of that name in cluster ${code(view.name)}.`);
+      continue;
+    }
+    const t = target.ks;
+    const counts = new Map<string, number>();
+    for (const r of target.result.resources) counts.set(String(r.object.kind), (counts.get(String(r.object.kind)) ?? 0) + 1);
+    const applies = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([kind, n]) => `${n} ${kind}`).join(', ');
+    const rel = path.posix.relative(index.root, t.place.file);
+    sections.push(
+      [
+        `**Kustomization ${code(keyOf(t))}** (cluster ${code(view.name)}, ${code(rel)})`,
+        '',
+        `- path: ${code(t.path ?? './')}`,
+        `- prune: ${t.prune === undefined ? 'not set' : String(t.prune)}, wait: ${String(t.wait)}${t.healthChecks.length ? `, ${t.healthChecks.length} health check(s)` : ''}`,
+        `- applies: ${applies || 'nothing'}`,
+      ].join('\n'),
+    );
+  }
+  return sections.length ? sections.join('\n\n---\n\n') : undefined;
+}
+
+function patchHover(index: FleetIndex, cursor: Cursor): string | undefined {
+  let entries: PatchEntryRef[];
+  if (isKustomizationFile(cursor.file)) {
+    const [field, entry] = cursor.path;
+    if (typeof field !== 'string' || !PATCH_FIELDS.includes(field) || typeof entry !== 'number') return undefined;
+    const written = getPath(cursor.document.value, [field, entry]);
+    const ref = field === 'patchesStrategicMerge' ? written : isObject(written) ? written.path : undefined;
+    const patchFile = typeof ref === 'string' && !ref.includes('\n') ? path.posix.join(path.posix.dirname(cursor.file), ref) : undefined;
+    entries = [{ kustomizationFile: cursor.file, field: field as PatchEntryRef['field'], entry, ...(patchFile ? { patchFile } : {}) }];
+  } else {
+    entries = patchEntriesUsingFile(index, cursor.file);
+    if (entries.length === 0) return undefined;
+  }
+  const sections: string[] = [];
+  for (const e of entries) {
+    const patched = objectsPatchedBy(index, e.kustomizationFile, e.field, e.entry, e.patchFile);
+    const where = `${code(`${e.field}[${e.entry}]`)} of ${code(path.posix.relative(index.root, e.kustomizationFile))}`;
+    if (patched.length === 0) {
+      sections.push(`**Patch** ${where}: changes no object in this kustomization's render.`);
+      continue;
+    }
+    const lines = [`**Patch** ${where} changes ${patched.length} object(s):`, ''];
+    for (const { resource, paths } of patched.slice(0, MAX_LISTED)) {
+      lines.push(`- ${code(objectLabel(resource))}`);
+      // A strategic merge patch names its object; repeating the identity is not a change.
+      for (const p of paths.filter((x) => !IDENTITY_PATHS.has(x)).slice(0, MAX_LISTED)) lines.push(`  - ${code(p.replace(/\//g, '.'))}${valueText(resource, p)}`);
+    }
+    if (patched.length > MAX_LISTED) lines.push(`- and ${patched.length - MAX_LISTED} more`);
+    sections.push(lines.join('\n'));
+  }
+  return sections.join('\n\n---\n\n');
+}
+
+function objectLabel(r: Resource): string {
+  const meta = isObject(r.object.metadata) ? r.object.metadata : {};
+  const ns = typeof meta.namespace === 'string' ? `${meta.namespace}/` : '';
+  return `${String(r.object.kind)}/${ns}${String(meta.name)}`;
+}
+
+/** ` = value` for short scalars; nothing for Secrets (their values stay hidden) or structures. */
+function valueText(r: Resource, p: string): string {
+  if (r.object.kind === 'Secret') return '';
+  const value: Json | undefined = getPath(r.object, p.split('/').map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
+  if (value === undefined || value === null || typeof value === 'object') return '';
+  const text = String(value);
+  return text.length > 80 || text.includes('\n') ? '' : ` = ${code(text)}`;
+}
+
+function imageHover(index: FleetIndex, cursor: Cursor): string | undefined {
+  const p = cursor.path;
+  if (isKustomizationFile(cursor.file)) {
+    if (p[0] !== 'images' || typeof p[1] !== 'number') return undefined;
+    const entry = getPath(cursor.document.value, ['images', p[1]]);
+    if (!isObject(entry) || typeof entry.name !== 'string') return undefined;
+    const step = `images[${entry.name}]`;
+    const finals = new Map<string, Set<string>>();
+    const add = (where: string, image: Json | undefined) => {
+      if (typeof image !== 'string') return;
+      if (!finals.has(where)) finals.set(where, new Set());
+      finals.get(where)!.add(image);
+    };
+    const setByEntry = (r: Resource, imagePath: Array<string | number>) => {
+      const o = r.setBy.get(imagePath.join('/'));
+      return o?.step === step && o.file === cursor.file;
+    };
+    for (const env of index.environments().environments) {
+      for (const o of index.renderEnvironment(env).objects) {
+        for (const c of containersOf(o.object)) if (setByEntry(o.resource, [...c.path, 'image'])) add(env.name, c.container.image);
+      }
+    }
+    if (finals.size === 0) {
+      for (const r of index.renderFolder(path.posix.dirname(cursor.file)).resources) {
+        for (const c of containersOf(r.object)) if (setByEntry(r, [...c.path, 'image'])) add('this kustomization', c.container.image);
+      }
+    }
+    if (finals.size === 0) return `**Image ${code(entry.name)}**: matches no container in the render.`;
+    return [`**Image ${code(entry.name)}** becomes:`, '', ...[...finals].map(([where, images]) => `- ${where}: ${[...images].map(code).join(', ')}`)].join('\n');
+  }
+  // A container's image in a resource file: what each environment runs after its overlays.
+  if (p[p.length - 1] !== 'image' || typeof cursor.value !== 'string') return undefined;
+  const containerPath = p.slice(0, -1);
+  const container = getPath(cursor.document.value, containerPath);
+  if (!isObject(container)) return undefined;
+  const lines: string[] = [];
+  for (const { environment, object } of renderedFrom(index, cursor.file, cursor.document.index)) {
+    const match = containersOf(object.object).find((c) => c.container.name === container.name && c.path[c.path.length - 2] === containerPath[containerPath.length - 2]);
+    if (match && typeof match.container.image === 'string') {
+      const by = object.appliedBy ? ` (Kustomization ${code(keyOf(object.appliedBy))})` : '';
+      lines.push(`- ${environment}: ${code(match.container.image)}${by}`);
+    }
+  }
+  if (lines.length === 0) return undefined;
+  return [`**Image of container ${code(String(container.name))}** per environment:`, '', ...[...new Set(lines)]].join('\n');
+}

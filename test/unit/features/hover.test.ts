@@ -1,0 +1,70 @@
+import { strict as assert } from 'assert';
+import { execFileSync } from 'child_process';
+import { parseAllDocuments } from 'yaml';
+import { hover } from '../../../server/src/features/hover';
+import { requireKubectl } from '../kustomize/kubectl-oracle';
+import { makeFeatureFleet, type FeatureFleet } from './harness';
+import { FLUX_FLEET } from './fixtures';
+
+describe('features/hover', () => {
+  let fleet: FeatureFleet;
+  before(() =>
+    (fleet = makeFeatureFleet({
+      ...FLUX_FLEET,
+      'apps/staging/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: hunter2\n',
+      'apps/staging/secret-patch.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: s3cr3t-value\n',
+      'apps/staging/kustomization.yaml': FLUX_FLEET['apps/staging/kustomization.yaml'].replace('  - ../base\n', '  - ../base\n  - secret.yaml\n') + 'patchesStrategicMerge:\n  - secret-patch.yaml\n',
+    })));
+  after(() => fleet.dispose());
+
+  const hoverText = (rel: string, needle: string, offset: number): string | undefined => {
+    const h = hover(fleet.index, { textDocument: { uri: fleet.uri(rel) }, position: fleet.at(rel, needle, offset) });
+    return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : undefined;
+  };
+
+  it('describes the Kustomization a dependsOn names: path, prune/wait and what it applies', () => {
+    assert.equal(
+      hoverText('clusters/staging/apps.yaml', 'name: infrastructure', 8),
+      '**Kustomization `flux-system/infrastructure`** (cluster `staging`, `clusters/staging/infrastructure.yaml`)\n\n- path: `./infrastructure`\n- prune: true, wait: true\n- applies: 1 Namespace',
+    );
+  });
+
+  it('lists what a patch changes, from its entry or its file', () => {
+    const expected = '**Patch** `patches[0]` of `apps/staging/kustomization.yaml` changes 1 object(s):\n\n- `Deployment/apps/web`\n  - `spec.replicas` = `2`';
+    assert.equal(hoverText('apps/staging/kustomization.yaml', '- path: replicas', 4), expected);
+    assert.equal(hoverText('apps/staging/replicas-patch.yaml', 'replicas: 2', 2), expected);
+    assert.equal(
+      hoverText('apps/staging/kustomization.yaml', 'kind: Service', 7),
+      '**Patch** `patches[1]` of `apps/staging/kustomization.yaml` changes 1 object(s):\n\n- `Service/apps/web`\n  - `spec.ports.0.port` = `8080`',
+    );
+  });
+
+  it('never shows the values a patch writes into a Secret', () => {
+    const text = hoverText('apps/staging/kustomization.yaml', 'secret-patch.yaml', 2) ?? '';
+    assert.match(text, /`Secret\/creds`/);
+    assert.match(text, /stringData\.password/);
+    assert.doesNotMatch(text, /s3cr3t|hunter2/);
+  });
+
+  it('shows the image each environment runs, the same as kubectl kustomize of the overlay', function () {
+    requireKubectl(this);
+    this.timeout(10000);
+    const kubectlImage = (overlay: string) => {
+      const out = execFileSync('kubectl', ['kustomize', `${fleet.root}/${overlay}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const deployment = parseAllDocuments(out).map((d) => d.toJS()).find((o) => o.kind === 'Deployment');
+      return deployment.spec.template.spec.containers[0].image as string;
+    };
+    assert.equal(
+      hoverText('apps/base/deployment.yaml', 'image: nginx', 9),
+      '**Image of container `web`** per environment:\n\n' +
+        `- staging: \`${kubectlImage('apps/staging')}\` (Kustomization \`flux-system/apps\`)\n` +
+        `- production: \`${kubectlImage('apps/production')}\` (Kustomization \`flux-system/apps\`)`,
+    );
+    assert.equal(hoverText('apps/staging/kustomization.yaml', 'name: nginx', 7), `**Image \`nginx\`** becomes:\n\n- staging: \`${kubectlImage('apps/staging')}\``);
+  });
+
+  it('gives nothing elsewhere', () => {
+    assert.equal(hoverText('apps/base/deployment.yaml', 'replicas: 1', 11), undefined);
+    assert.equal(hover(fleet.index, { textDocument: { uri: fleet.uri('apps/base/deployment.yaml') }, position: { line: -1, character: 3 } }), null);
+  });
+});
