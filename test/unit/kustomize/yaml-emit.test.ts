@@ -169,6 +169,12 @@ describe('yaml emit: byte-identical to kubectl kustomize', function () {
       assert.match(outputProblem([object]) ?? '', message);
     }
     assert.strictEqual(outputProblem([configMap('fine', { k: 'a\u0085b', t: 'tab\there', e: '😀' })]), undefined);
+    // An annotation key set by a transformer is re-read as plain YAML at the end of kustomize's build.
+    const run = kubectlKustomizeWith({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' }, 'resources:\n- cm.yaml\ncommonAnnotations:\n  "true": x\n');
+    assert.ok(!run.ok && /unsupported type/.test(run.stderr), run.stderr);
+    const annotated = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { true: 'x' } } };
+    assert.match(outputProblem([annotated]) ?? '', /unsupported type/);
+    assert.strictEqual(outputProblem([{ ...annotated, metadata: { name: 'c', annotations: { yes: 'x', 'a.b/c': '1' } } }]), undefined);
   });
 
   it('prints annotation values as strings and drops empty annotations, like kustomize\'s final rewrite', function () {

@@ -245,6 +245,8 @@ describe('yaml parse: values typed like kustomize (differential against kubectl)
       commonAnnotations: { bool: true, date: '2001-12-14', octal: 10, none: null },
       '1': 'numeric key',
     });
+    const repeated = parseYamlFile('kustomization.yaml', 'namePrefix: a-\nnamePrefix: b-\n', undefined, { dialect: 'kustomization' });
+    assert.deepStrictEqual([repeated.problems, repeated.documents[0].value], [[], { namePrefix: 'b-' }], 'the last repeated key wins');
     // kubectl rejects the boolean for a string field, which is what the typed value lets the caller report.
     const dir = { 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' };
     const run = kubectlKustomizeWith(dir, 'resources:\n- cm.yaml\ncommonAnnotations:\n  a: yes\n');

@@ -600,6 +600,13 @@ const UNREADABLE_CONTROL = /[\u007f-\u0084\u0086-\u009f]/;
  * itself always prints; a renderer that wants kubectl's failure asks here first.
  */
 export function outputProblem(values: Json[]): string | undefined {
+  for (const value of values) {
+    const annotations = value !== null && typeof value === 'object' && !Array.isArray(value) ? annotationsOf(value) : undefined;
+    // kustomize's end-of-build rewrite re-reads annotation keys as plain YAML: "true" or "1" stop being strings.
+    for (const key of Object.keys(annotations ?? {})) {
+      if (resolvePlain(key, false).kind !== 'str') return 'json: unsupported type: map[interface {}]interface {}';
+    }
+  }
   const pending: Json[] = values.slice();
   // Iterative walk: output values can be large, and recursion depth would follow their nesting.
   for (let steps = 0; pending.length > 0 && steps < 10_000_000; steps++) {
@@ -617,6 +624,13 @@ export function outputProblem(values: Json[]): string | undefined {
     }
   }
   return undefined;
+}
+
+function annotationsOf(object: JsonObject): JsonObject | undefined {
+  const metadata = object.metadata;
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) return undefined;
+  const annotations = metadata.annotations;
+  return annotations !== null && typeof annotations === 'object' && !Array.isArray(annotations) ? annotations : undefined;
 }
 
 /** Go's encoding/json text of a scalar: what an annotation value becomes once kustomize rewrites it as a string. */

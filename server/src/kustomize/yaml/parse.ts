@@ -289,7 +289,8 @@ class ValueBuilder {
         continue;
       }
       const key = this.key(pair.key, depth + 1);
-      if (keyLines.has(key)) {
+      // sigs.k8s.io/yaml (kustomization files) lets a repeated key win; go-yaml v3 refuses it.
+      if (keyLines.has(key) && !this.yaml11) {
         const first = keyLines.get(key);
         const line = first?.range ? ` at line ${this.positions.at(first.range[0]).line + 1}` : '';
         throw new ValueError('invalid-yaml', `mapping key ${JSON.stringify(key)} already defined${line}`, pair.key ?? undefined);
