@@ -456,6 +456,11 @@ function limitsWith(overrides: Partial<ParseLimits> | undefined): ParseLimits {
   return { ...defaultParseLimits, ...(overrides ?? {}) };
 }
 
+/**
+ * Parses every document of a YAML file into kustomize-typed values. Never throws: syntax errors, values
+ * kustomize would refuse (non-string keys, Inf/NaN, duplicate keys...) and exceeded limits are Problems
+ * with a range; a document with a problem gets value null while the other documents keep theirs.
+ */
 export function parseYamlFile(file: string, text: string, limits?: Partial<ParseLimits>, options?: ParseOptions): ParsedFile {
   const problems: Problem[] = [];
   const documents: ParsedDocument[] = [];
