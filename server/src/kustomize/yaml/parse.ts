@@ -459,7 +459,8 @@ function limitsWith(overrides: Partial<ParseLimits> | undefined): ParseLimits {
 /**
  * Parses every document of a YAML file into kustomize-typed values. Never throws: syntax errors, values
  * kustomize would refuse (non-string keys, Inf/NaN, duplicate keys...) and exceeded limits are Problems
- * with a range; a document with a problem gets value null while the other documents keep theirs.
+ * with a range. A document that cannot be read gets value null while the other documents keep theirs;
+ * an Inf/NaN number is reported but kept in the value.
  */
 export function parseYamlFile(file: string, text: string, limits?: Partial<ParseLimits>, options?: ParseOptions): ParsedFile {
   const problems: Problem[] = [];
