@@ -227,6 +227,16 @@ describe('yaml parse: values typed like kustomize (differential against kubectl)
     assertSameAsKubectl({ 'scalars.yaml': `apiVersion: example.com/v1\nkind: Foo\nmetadata:\n  name: scalars\nspec:\n${spec.join('\n')}\n` });
   });
 
+  it('keeps annotation text as go-yaml reads it (escapes, folded and kept block scalars, end of file)', function () {
+    const head = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    q: "it\\\'s"\n';
+    for (const tail of ['    f: >+\n      x\n\n', '    f: |+\n      x', '    f: >-\n      x\n\n      y\n']) {
+      const run = kubectlKustomize({ 'cm.yaml': head + tail });
+      assert.ok(run.ok, run.stderr);
+      const ours = emitDocuments(values(parseYamlFile('cm.yaml', head + tail)));
+      assert.ok(ours === run.stdout, `${JSON.stringify(tail)}\n${firstDifference(run.stdout, ours)}`);
+    }
+  });
+
   it('rewrites annotations of the items of a List like kubectl', function () {
     const text = `apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n    annotations:\n      n: 012\n      b: yes\n  data:\n    x: 012\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b\n    annotations: {}\n`;
     const run = kubectlKustomize({ 'list.yaml': text });

@@ -199,20 +199,27 @@ class ValueBuilder {
   }
 
   /** Two ways go-yaml's block scalars differ from the yaml package's (both checked against kubectl). */
-  private blockScalar(node: Scalar): string {
+  private blockScalar(node: Scalar, asValue: boolean): string {
     let value = scalarText(node);
     const [start, end] = node.range ?? [0, 0];
     const header = /^[|>]([0-9]?[+-]?[0-9]?)/.exec(this.text.slice(start, start + 4))?.[1] ?? '';
-    // A folded scalar that keeps its trailing empty lines gets one newline more in go-yaml.
-    if (node.type === 'BLOCK_FOLDED' && header.includes('+') && /[^\n]\n\n+$/.test(value)) value += '\n';
+    // A folded scalar that keeps its trailing empty lines gets one newline more in the decoded value
+    // (not in the node's text, which is what annotations get).
+    if (asValue && node.type === 'BLOCK_FOLDED' && header.includes('+') && /[^\n]\n\n+$/.test(value)) value += '\n';
     // At the very end of a file without a final line break, go-yaml adds none.
     if (end >= this.text.length && !/[\r\n]$/.test(this.text) && value.endsWith('\n')) value = value.slice(0, -1);
     return value;
   }
 
+  /** The scalar's text as go-yaml reads it: its node text, or (`asValue`) the string it decodes to. */
+  scalarString(node: Scalar, asValue = false): string {
+    if (node.type === 'QUOTE_DOUBLE') return this.doubleQuoted(node);
+    if (node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL') return this.blockScalar(node, asValue);
+    return scalarText(node);
+  }
+
   private scalar(node: Scalar): Json {
-    const text =
-      node.type === 'QUOTE_DOUBLE' ? this.doubleQuoted(node) : node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL' ? this.blockScalar(node) : scalarText(node);
+    const text = this.scalarString(node, true);
     const tag = node.tag;
     const quotedOrBlock = node.type !== undefined && node.type !== 'PLAIN';
     if (tag === STR_TAG) return text;
@@ -374,7 +381,7 @@ function stringifyAnnotations(value: Json, contents: YamlNode | null, builder: V
       throw new ValueError('invalid-yaml', `annotation key ${keyText || 'null'} is not a string: json: unsupported type: map[interface {}]interface {}`, pair.key ?? undefined);
     }
     const valueNode = pair.value && isAlias(pair.value) ? builder.target(pair.value) : pair.value;
-    out[keyText] = valueNode && isScalar(valueNode) ? scalarText(valueNode) : '';
+    out[keyText] = valueNode && isScalar(valueNode) ? builder.scalarString(valueNode) : '';
   }
   if (Object.keys(out).length === 0) delete metadata.annotations;
   else metadata.annotations = out;
