@@ -1,16 +1,20 @@
 // fluxenv: the engine of the editor extension, for scripts and CI.
 import * as fs from 'fs';
 import * as path from 'path';
+import * as readline from 'readline';
 import { formatJson, formatSarif, formatText, toCheckFindings } from './checkReport';
 import { FleetIndex } from './fleet/fleetIndex';
 import { renderKustomization } from './kustomize/render';
 import { allRules, runRules } from './rules/run';
+import { DEFAULT_PROMOTION_SETTINGS, promote as runPromotion, promotionHistory, revertPromotion, type PromotionOutcome, type PromotionSettings } from './promote/flow';
 import type { Problem } from './kustomize/types';
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   cwd: string;
+  /** Asks the user a question and returns the answer line; absent when nobody can answer (no terminal). */
+  prompt?: (question: string) => Promise<string>;
 }
 
 const USAGE = `Usage: fluxenv <command> [options]
@@ -18,6 +22,8 @@ const USAGE = `Usage: fluxenv <command> [options]
 Commands:
   check [folder]    Check a fleet repository with every rule, as the editor does
   render <folder>   Render a kustomization folder, like 'kubectl kustomize <folder>'
+  promote           Promote versions from one environment to the next, as a reviewable git change
+  history           List promotions (commits and tags), newest first
   help [command]    Show help
 
 Run 'fluxenv <command> --help' for the options of a command.
@@ -63,6 +69,46 @@ Options:
 
 Exit status: 0 no errors (warnings and notes allowed); 1 at least one error; 2 bad usage or an internal
 failure.
+`;
+
+const PROMOTE_HELP = `Usage: fluxenv promote --from <env> --to <env> [options]
+       fluxenv promote --revert <commit> [options]
+
+Move what runs in <from> to <to>. The strategy is read from the repository: when both clusters follow
+the same branch, the target overlay is edited (container images, HelmRelease chart versions, source
+refs; never replicas, resources or namespaces) and committed on a new branch promote/<to>/<time> with
+a pull request; when the target follows its own branch, the source branch is merged into it through a
+pull request; when it follows a tag or semver range, the next version tag goes on the source's commit.
+Nothing is changed without a confirmation, and a failure leaves the repository as it was.
+
+Options:
+  --from <env>        The environment whose versions are promoted (e.g. staging).
+  --to <env>          The environment that receives them (e.g. production).
+  --revert <commit>   Revert a promotion commit (found by its trailers) through the same branch/PR flow.
+  --dry-run           Print the plan and the diff of the edits; change nothing.
+  --yes               Do not ask for confirmation (needed when there is no terminal).
+  --push, --no-push   Push the branch/tag to the remote, or not (default: ask).
+  --tag               Add an annotated tag to the promotion commit.
+  --pr                Open a pull request even where a direct commit is allowed.
+  --strategy overlay|branch|tag
+                      Override the strategy read from the repository.
+  -h, --help          Show this help.
+
+Exit status: 0 promoted, nothing to promote, or dry run; 1 refused or failed (nothing changed), or
+declined; 2 bad usage.
+`;
+
+const HISTORY_HELP = `Usage: fluxenv history [folder] [options]
+
+List the promotions of the repository (promotion commits on every local branch, and promotion tags),
+newest first: date, commit, source -> target, author, what moved, and whether it was reverted.
+
+Options:
+  --to <env>                 Only promotions into <env>.
+  --format text|json         'text' (default) or a JSON array.
+  -h, --help                 Show this help.
+
+Exit status: 0 listed; 1 the folder is not a git repository; 2 bad usage.
 `;
 
 const VERSION = '0.1.0';
@@ -172,6 +218,110 @@ function check(argv: string[], io: CliIo): number {
   return findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
+function promotionSettings(args: ParsedArgs): PromotionSettings {
+  const strategy = args.flags.get('strategy');
+  if (strategy !== undefined && !['overlay', 'branch', 'tag', 'auto'].includes(strategy as string)) {
+    throw new UsageError(`--strategy must be overlay, branch or tag, not '${String(strategy)}'`);
+  }
+  return { ...DEFAULT_PROMOTION_SETTINGS, ...(typeof strategy === 'string' ? { strategy: strategy as PromotionSettings['strategy'] } : {}) };
+}
+
+async function promoteCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, new Set(['from', 'to', 'revert', 'strategy']), new Set(['dry-run', 'yes', 'push', 'no-push', 'tag', 'pr', 'help']), { '-h': '--help', '-y': '--yes' });
+  if (args.flags.has('help')) {
+    io.stdout(PROMOTE_HELP);
+    return 0;
+  }
+  if (args.positional.length > 0) throw new UsageError(`promote takes no positional arguments (got '${args.positional[0]}')`);
+  if (args.flags.has('push') && args.flags.has('no-push')) throw new UsageError('--push and --no-push cannot be combined');
+  const revert = args.flags.get('revert');
+  const from = args.flags.get('from');
+  const to = args.flags.get('to');
+  if (revert === undefined && (typeof from !== 'string' || typeof to !== 'string')) throw new UsageError('promote needs --from <env> and --to <env> (or --revert <commit>)');
+  if (revert !== undefined && (from !== undefined || to !== undefined)) throw new UsageError('--revert cannot be combined with --from/--to');
+  const settings = promotionSettings(args);
+  const yes = args.flags.has('yes');
+  const askYesNo = async (question: string): Promise<boolean> => {
+    if (!io.prompt) return false;
+    const answer = (await io.prompt(`${question} [y/N] `)).trim().toLowerCase();
+    return answer === 'y' || answer === 'yes';
+  };
+  let noTerminal = false;
+  const callbacks = {
+    confirm: async (preview: { summary: string[]; diff: string }) => {
+      io.stdout(preview.summary.join('\n') + '\n');
+      if (preview.diff) io.stdout('\n' + preview.diff + (preview.diff.endsWith('\n') ? '' : '\n'));
+      if (yes) return true;
+      if (!io.prompt) {
+        noTerminal = true;
+        return false;
+      }
+      return askYesNo('Go ahead?');
+    },
+    ask: async (question: string) => (yes ? true : askYesNo(question)),
+  };
+  const request = {
+    cwd: io.cwd,
+    ...(args.flags.has('dry-run') ? { dryRun: true } : {}),
+    ...(args.flags.has('push') ? { push: true } : args.flags.has('no-push') ? { push: false } : {}),
+    ...(args.flags.has('tag') ? { tag: true } : {}),
+    ...(args.flags.has('pr') ? { pullRequest: true } : {}),
+  };
+  const outcome: PromotionOutcome =
+    typeof revert === 'string'
+      ? await revertPromotion({ ...request, commit: revert }, settings, callbacks)
+      : await runPromotion({ ...request, source: from as string, target: to as string }, settings, callbacks);
+  switch (outcome.status) {
+    case 'dry-run':
+      io.stdout(outcome.preview.summary.join('\n') + '\n');
+      if (outcome.preview.diff) io.stdout('\n' + outcome.preview.diff + (outcome.preview.diff.endsWith('\n') ? '' : '\n'));
+      io.stdout('Dry run: nothing was changed.\n');
+      return 0;
+    case 'nothing':
+      io.stdout(outcome.message + '\n');
+      return 0;
+    case 'declined':
+      io.stderr(noTerminal ? 'fluxenv: no terminal to confirm on; run again with --yes. Nothing was changed.\n' : 'Cancelled. Nothing was changed.\n');
+      return 1;
+    case 'done':
+      io.stdout(outcome.message + '\n');
+      return 0;
+    case 'failed':
+      io.stderr(`fluxenv: ${outcome.error.message}\n`);
+      return 1;
+  }
+}
+
+async function historyCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, new Set(['to', 'format']), new Set(['help']), { '-h': '--help' });
+  if (args.flags.has('help')) {
+    io.stdout(HISTORY_HELP);
+    return 0;
+  }
+  if (args.positional.length > 1) throw new UsageError('history takes one folder');
+  const format = (args.flags.get('format') as string | undefined) ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+  const to = args.flags.get('to');
+  const folder = path.resolve(io.cwd, args.positional[0] ?? '.');
+  const history = await promotionHistory(folder, typeof to === 'string' ? { target: to } : {});
+  if (!history.ok) {
+    io.stderr(`fluxenv: ${history.error.message}\n`);
+    return 1;
+  }
+  if (format === 'json') {
+    io.stdout(JSON.stringify(history.value, null, 2) + '\n');
+    return 0;
+  }
+  if (history.value.length === 0) io.stdout('No promotions yet.\n');
+  for (const entry of history.value) {
+    const reverted = entry.revertedBy ? `  (reverted by ${entry.revertedBy.commit.slice(0, 12)})` : '';
+    const tags = entry.tags.length > 0 ? `  [${entry.tags.join(', ')}]` : '';
+    io.stdout(`${entry.date}  ${entry.commit.slice(0, 12)}  ${entry.source} -> ${entry.target}  ${entry.author.name} <${entry.author.email}>${tags}${reverted}\n`);
+    for (const change of entry.changes) io.stdout(`    ${change.workload}: ${change.before} -> ${change.after}\n`);
+  }
+  return 0;
+}
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -180,6 +330,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return render(rest, io);
       case 'check':
         return check(rest, io);
+      case 'promote':
+        return await promoteCommand(rest, io);
+      case 'history':
+        return await historyCommand(rest, io);
       case '--version':
         io.stdout(VERSION + '\n');
         return 0;
@@ -189,6 +343,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case '-h':
         if (rest[0] === 'render') io.stdout(RENDER_HELP);
         else if (rest[0] === 'check') io.stdout(CHECK_HELP);
+        else if (rest[0] === 'promote') io.stdout(PROMOTE_HELP);
+        else if (rest[0] === 'history') io.stdout(HISTORY_HELP);
         else io.stdout(USAGE);
         return command === undefined ? 2 : 0;
       default:
@@ -204,11 +360,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+function askOnTerminal(question: string): Promise<string> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  return new Promise((resolve) => rl.question(question, (answer) => {
+    rl.close();
+    resolve(answer);
+  }));
+}
+
 if (require.main === module) {
   const io: CliIo = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     cwd: process.cwd(),
+    ...(process.stdin.isTTY ? { prompt: askOnTerminal } : {}),
   };
   runCli(process.argv.slice(2), io).then(
     (code) => {
