@@ -319,7 +319,8 @@ async function deliver(
   return { status: 'done', preview, delivered, message: deliveredMessage(delivered, plan.baseBranch) };
 }
 
-async function attachPullRequest(root: string, settings: PromotionSettings, plan: { remote?: Remote; baseBranch: string; title: string; prBody: string }, delivered: Delivered, env?: Record<string, string>): Promise<void> {
+/** Opens the pull request for a delivered branch (gh, else the host's compare page), or notes why not. */
+export async function attachPullRequest(root: string, settings: PromotionSettings, plan: { remote?: Remote; baseBranch: string; title: string; prBody: string }, delivered: Delivered, env?: Record<string, string>): Promise<void> {
   // The web pages live where the fetch URL points; a push URL may be a mirror or a local path.
   const urls = [plan.remote?.fetchUrl, plan.remote?.pushUrl].filter((u): u is string => !!u);
   const remoteUrl = urls.find((u) => parseRemoteUrl(u, settings.hostKinds) !== undefined) ?? urls[0];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { runCli } from '../../../server/src/cli';
 import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import { parsePromotion, parseRevert, parseTrailers } from '../../../server/src/git/trailers';
-import { DEFAULT_PROMOTION_SETTINGS, promote, promotionHistory, revertPromotion, type PromotionCallbacks, type PromotionSettings } from '../../../server/src/promote/flow';
+import { DEFAULT_PROMOTION_SETTINGS, attachPullRequest, promote, promotionHistory, revertPromotion, type Delivered, type PromotionCallbacks, type PromotionSettings } from '../../../server/src/promote/flow';
 import { git, isolateGitConfig, readText, snapshot, writeFile } from '../git/gitFixture';
 import { extractCommit, makeFleetRepo, type FleetRepo } from './promoteFixture';
 
@@ -162,19 +162,26 @@ describe('promotion flow (real git repositories)', function () {
       'https://dev.azure.com/org/project/_git/fleet': /^https:\/\/dev\.azure\.com\/org\/project\/_git\/fleet\/pullrequestcreate\?sourceRef=promote%2Fproduction%2F20240501-110000&targetRef=main$/,
       'https://github.com/my-org/fleet-infra.git': /^https:\/\/github\.com\/my-org\/fleet-infra\/compare\/main\.\.\.promote\/production\/20240501-110000\?expand=1&title=promote/,
     };
-    for (const [url, expected] of Object.entries(urls)) {
-      const copy = makeFleetRepo();
-      try {
-        git(copy.work, 'remote', 'set-url', 'origin', url);
-        git(copy.work, 'remote', 'set-url', '--push', 'origin', '../origin.git');
-        const outcome = await promote({ cwd: copy.work, source: 'staging', target: 'production', now: new Date('2024-05-01T11:00:00Z'), push: true }, SETTINGS, YES);
-        assert.equal(outcome.status, 'done', JSON.stringify(outcome));
-        if (outcome.status !== 'done') continue;
-        assert.equal(outcome.delivered.pullRequest?.kind, 'compareUrl');
-        assert.match(outcome.delivered.pullRequest?.url ?? '', expected, url);
-      } finally {
-        copy.cleanup();
-      }
+    // One whole promotion for a non-GitHub host; the others through the same pull request step.
+    const [firstUrl, ...otherUrls] = Object.keys(urls);
+    const copy = makeFleetRepo();
+    try {
+      git(copy.work, 'remote', 'set-url', 'origin', firstUrl);
+      // Not pushed (the URL is not reachable): the page is still given, with a note to push first.
+      const outcome = await promote({ cwd: copy.work, source: 'staging', target: 'production', now: new Date('2024-05-01T11:00:00Z'), push: false }, SETTINGS, YES);
+      assert.equal(outcome.status, 'done', JSON.stringify(outcome));
+      if (outcome.status !== 'done') return;
+      assert.equal(outcome.delivered.pullRequest?.kind, 'compareUrl');
+      assert.match(outcome.delivered.pullRequest?.url ?? '', urls[firstUrl]);
+      assert.match(outcome.delivered.pullRequestNote ?? '', /was not pushed; push it/);
+    } finally {
+      copy.cleanup();
+    }
+    for (const url of otherUrls) {
+      const delivered: Delivered = { branch: 'promote/production/20240501-110000', createdBranch: true, commit: '0'.repeat(40), pushed: { remote: 'origin', refs: [] } };
+      await attachPullRequest(repo.work, SETTINGS, { remote: { name: 'origin', fetchUrl: url, pushUrl: '../origin.git' }, baseBranch: 'main', title: 'promote(production): my-app 1.0.0 -> 1.1.0', prBody: 'body' }, delivered);
+      assert.equal(delivered.pullRequest?.kind, 'compareUrl', url);
+      assert.match(delivered.pullRequest?.url ?? '', urls[url], url);
     }
   });
 
