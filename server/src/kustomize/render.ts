@@ -5,7 +5,7 @@ import { nodeFileSystem, type FileSystem } from './fs';
 import { normalize } from './loader';
 import type { LoadRestrictor } from './loader';
 import type { Problem, Resource } from './types';
-import { emitDocuments } from './yaml/emit';
+import { emitDocuments, outputProblem } from './yaml/emit';
 
 export interface RenderOptions {
   loadRestrictor: 'rootOnly' | 'none';
@@ -47,6 +47,11 @@ export function renderKustomization(dir: string, options: Partial<RenderOptions>
     reorder: options.reorder ?? 'legacy',
     enableManagedByLabel: options.enableManagedByLabel ?? false,
   });
+  if (!result.problems.some((p) => p.severity === 'error')) {
+    // Values kubectl cannot print (a DEL character, an annotation key that reads as a number) fail its build at the end.
+    const cannotPrint = outputProblem(result.resources.map((r) => r.object));
+    if (cannotPrint) result.problems.push({ code: 'unprintable-output', severity: 'error', message: cannotPrint, file: abs });
+  }
   const failed = result.problems.some((p) => p.severity === 'error');
   return {
     yaml: failed ? undefined : emitDocuments(result.resources.map((r) => r.object)),
