@@ -172,17 +172,18 @@ export const copiedManifest: Rule = {
     const findings: Finding[] = [];
     const kustomizations = fleetKustomizations(index);
     const folders = includedFolders(index, kustomizations);
-    const baseObjects = new Map<string, Map<string, Resource>>();
-    /** The base's object a copy matches, by kind and current or original name (looked up, not scanned). */
-    const objectInBase = (dir: string, copy: JsonObject): Resource | undefined => {
-      let byKey = baseObjects.get(dir);
-      if (!byKey) {
-        baseObjects.set(dir, (byKey = new Map()));
-        for (const r of index.renderFolder(dir).resources) for (const name of [resId(r).name, originalId(r).name]) byKey.set(`${resId(r).group}/${resId(r).kind}/${name}`, r);
+    // Every object the included folders render, by group/kind/name (current and original): one lookup per copy.
+    const objectsByKey = new Map<string, Array<{ dir: string; object: Resource }>>();
+    for (const dir of folders.keys()) {
+      for (const r of index.renderFolder(dir).resources) {
+        const id = resId(r);
+        for (const name of new Set([id.name, originalId(r).name])) {
+          const key = `${id.group}/${id.kind}/${name}`;
+          const list = objectsByKey.get(key) ?? [];
+          if (!list.some((b) => b.dir === dir)) objectsByKey.set(key, [...list, { dir, object: r }]);
+        }
       }
-      const id = resIdOf(copy);
-      return byKey.get(`${id.group}/${id.kind}/${id.name}`);
-    };
+    }
     for (const k of kustomizations) {
       if (isCancelled()) break;
       const copies: Copy[] = [];
@@ -196,10 +197,11 @@ export const copiedManifest: Rule = {
           const id = resIdOf(copy);
           if (id.kind === '' || id.name === '') continue;
           // A base of other environments: a folder other overlays include, not this overlay's own folder or a parent of it.
-          const bases = [...folders]
-            .filter(([dir, includers]) => !isWithin(k.dir, dir) && !isWithin(dir, k.dir) && !isWithin(file, dir) && [...includers].some((d) => d !== k.dir))
-            .map(([dir]) => ({ dir, object: objectInBase(dir, copy) }))
-            .filter((b): b is { dir: string; object: Resource } => b.object !== undefined);
+          const isOtherBase = (dir: string) => {
+            const includers = folders.get(dir);
+            return !!includers && !isWithin(k.dir, dir) && !isWithin(dir, k.dir) && !isWithin(file, dir) && [...includers].some((d) => d !== k.dir);
+          };
+          const bases = (objectsByKey.get(`${id.group}/${id.kind}/${id.name}`) ?? []).filter((b) => isOtherBase(b.dir));
           if (bases.length === 0) continue;
           copies.push({ entryIndex, entry: value, file, copy, alone: docs.length === 1 && bases.length === 1, base: bases[0] });
         }

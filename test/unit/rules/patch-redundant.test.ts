@@ -27,6 +27,17 @@ describe('rule patch-redundant', function () {
     assert.deepStrictEqual(fleet.check(patchRedundant).map((d) => d.range.start.line), [3]);
   });
 
+  it('flags every redundant patch of a kustomization (checked together in one build)', () => {
+    fleet = makeFleet({
+      ...base,
+      'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: same.yaml\n- path: replicas.yaml\n- path: image.yaml\n',
+      'app/prod/same.yaml': samePatch,
+      'app/prod/replicas.yaml': realPatch,
+      'app/prod/image.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n',
+    });
+    assert.deepStrictEqual(fleet.check(patchRedundant).map((d) => d.range.start.line), [3, 5]);
+  });
+
   it('does not flag a patch that changes a value', () => {
     fleet = makeFleet({ ...base, 'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: replicas.yaml\n', 'app/prod/replicas.yaml': realPatch });
     assert.deepStrictEqual(fleet.check(patchRedundant), []);
