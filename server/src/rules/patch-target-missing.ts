@@ -1,7 +1,8 @@
 // A patch whose target matches nothing: with a selector kustomize skips it without a word (the change
 // silently never happens); without one the build fails. Either way it is usually a typo or a base
 // that renamed its object, so the fix offers the nearest kind or name the resources render.
-import type { FleetIndex } from '../fleet/fleetIndex';
+import type { FleetIndex, IndexedFluxObject } from '../fleet/fleetIndex';
+import { resolveSpecPath } from '../flux/generate';
 import type { Kustomization } from '../kustomize/kustomization';
 import { isObject, resId } from '../kustomize/resource';
 import { originalId, selectorMatches, type Selector } from '../kustomize/select';
@@ -9,7 +10,7 @@ import type { Json, Problem, Range, Resource } from '../kustomize/types';
 import { parseYamlFileCached, type ParsedDocument } from '../kustomize/yaml/parse';
 import { nearestNames } from '../util/editDistance';
 import { deleteLines, entryRange, lines } from './edits';
-import { applyTextEdits, fleetKustomizations, PATCH_FIELDS, patchEntries, renderWithKustomizationText, within, type PatchEntry } from './overlayRenderSupport';
+import { applyTextEdits, fleetKustomizations, relativePath, PATCH_FIELDS, patchEntries, renderWithKustomizationText, within, type PatchEntry } from './overlayRenderSupport';
 import type { Finding, Rule, TextEdit } from './rule';
 
 /** What the kustomization's resources render before any of its patches: the objects a patch may target. */
@@ -58,8 +59,13 @@ function str(v: Json | undefined): string | undefined {
 }
 
 function selectorFinding(k: Kustomization, entry: PatchEntry, candidates: () => Resource[]): Finding | undefined {
-  if (!isObject(entry.value) || !isObject(entry.value.target)) return undefined;
-  const target = entry.value.target;
+  return selectorFindingAt(k.document, k.file, [entry.field, entry.index], entry.value, candidates);
+}
+
+/** The finding for a patch entry at `entryPath` of `doc` whose target selects nothing. */
+function selectorFindingAt(doc: ParsedDocument, file: string, entryPath: Array<string | number>, value: Json, candidates: () => Resource[]): Finding | undefined {
+  if (!isObject(value) || !isObject(value.target)) return undefined;
+  const target = value.target;
   const selector: Selector = {};
   for (const key of ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'] as const) {
     const v = target[key];
@@ -67,16 +73,16 @@ function selectorFinding(k: Kustomization, entry: PatchEntry, candidates: () => 
   }
   const kindOnly: Selector = { group: selector.group, version: selector.version, kind: selector.kind };
   const found = diagnose(selector.kind, selector.name, candidates(), (r) => selectorMatches(kindOnly, r));
-  const base = [entry.field, entry.index, 'target'];
-  const range = found.field === 'other' ? k.document.locate(base, { key: true }) : (k.document.locate([...base, found.field]) ?? k.document.locate(base, { key: true }));
+  const base = [...entryPath, 'target'];
+  const range = found.field === 'other' ? doc.locate(base, { key: true }) : (doc.locate([...base, found.field]) ?? doc.locate(base, { key: true }));
   const shown = Object.entries(selector).map(([key, v]) => `${key}: ${v}`).join(', ');
   const hint = found.suggestions.length > 0 ? ` Did you mean ${found.field} ${found.suggestions[0]}?` : '';
-  const replaced = found.field !== 'other' && found.suggestions.length > 0 ? k.document.locate([...base, found.field]) : undefined;
+  const replaced = found.field !== 'other' && found.suggestions.length > 0 ? doc.locate([...base, found.field]) : undefined;
   return {
-    file: k.file,
-    range: range ?? entry.range ?? k.document.range,
+    file,
+    range: range ?? doc.locate(entryPath) ?? doc.range,
     message: `Patch target (${shown}) matches no object the resources render, so kustomize silently skips this patch.${hint} Point the target at an object this kustomization renders, or remove the patch.`,
-    fixes: replaced ? [{ title: `Target ${found.field} ${found.suggestions[0]}`, edits: [{ file: k.file, range: replaced, newText: found.suggestions[0] }], preferred: true }] : undefined,
+    fixes: replaced ? [{ title: `Target ${found.field} ${found.suggestions[0]}`, edits: [{ file, range: replaced, newText: found.suggestions[0] }], preferred: true }] : undefined,
   };
 }
 
@@ -99,25 +105,72 @@ function patchDocumentAt(index: FleetIndex, k: Kustomization, entry: PatchEntry,
 
 function documentFinding(index: FleetIndex, k: Kustomization, entry: PatchEntry, problem: Problem, candidates: () => Resource[]): Finding | undefined {
   const at = patchDocumentAt(index, k, entry, problem);
-  if (!at || !isObject(at.doc.value)) return undefined;
+  return at && documentFindingAt(at, candidates, `the resources of ${relativePath(index, k.file)}`, problem.range);
+}
+
+/**
+ * The finding for one patch document that matches nothing. With `known` (the renderer's place for the
+ * failure) the document is known not to match; without it, only a kind or name that nothing has counts.
+ */
+function documentFindingAt(at: { doc: ParsedDocument; file: string; dl: number; dc: number }, candidates: () => Resource[], whose: string, known?: Range): Finding | undefined {
+  if (!isObject(at.doc.value)) return undefined;
   const value = at.doc.value;
   const kind = str(value.kind);
   const meta = isObject(value.metadata) ? value.metadata : {};
   const name = str(meta.name);
   const found = diagnose(kind, name, candidates(), (r) => resId(r).kind === kind);
+  if (found.field === 'other' && !known) return undefined;
   const pathOf = found.field === 'kind' ? ['kind'] : ['metadata', found.field === 'name' ? 'name' : 'namespace'];
-  const range = shift(at.doc.locate(pathOf) ?? at.doc.locate(['metadata', 'name']), at.dl, at.dc) ?? problem.range!;
+  const range = shift(at.doc.locate(pathOf) ?? at.doc.locate(['metadata', 'name']), at.dl, at.dc) ?? known ?? at.doc.range;
   const hint = found.suggestions.length > 0 ? ` Did you mean ${found.suggestions[0]}?` : '';
   const what = found.field === 'kind' ? 'kind' : found.field === 'name' ? 'metadata.name' : 'metadata.namespace';
   return {
     file: at.file,
     range,
-    message: `Patch for ${kind ?? '?'} ${name ?? '?'} matches no object the resources of ${k.file.slice(index.root.length + 1)} render, so the build fails.${hint} Make the patch's ${what} name an object the resources render.`,
+    message: `Patch for ${kind ?? '?'} ${name ?? '?'} matches no object ${whose} render, so the build fails.${hint} Make the patch's ${what} name an object the resources render.`,
     fixes:
       found.suggestions.length > 0 && found.field !== 'other'
         ? [{ title: `Patch ${found.field} ${found.suggestions[0]}`, edits: [{ file: at.file, range, newText: found.suggestions[0] }], preferred: true }]
         : undefined,
   };
+}
+
+/** `spec.patches` of a Flux Kustomization: the controller applies them over the build of spec.path. */
+function fluxPatchFindings(index: FleetIndex, indexed: IndexedFluxObject): Finding[] {
+  const result = index.renderFluxKustomization(indexed);
+  const doc = index.parsed(indexed.file)?.documents[indexed.documentIndex];
+  const text = index.text(indexed.file);
+  if (!result || !doc || text === undefined || indexed.object.kind !== 'Kustomization') return [];
+  const ks = indexed.object;
+  const problems = result.problems.filter((p) => p.code === 'patch-no-match' && p.file === indexed.file && p.range);
+  if (problems.length === 0) return [];
+  let before: Resource[] | undefined;
+  // When the build failed there is nothing rendered; the folder's own build still names what a patch may target.
+  const candidates = () => (before ??= result.resources.length > 0 ? result.resources : index.renderFolder(resolveSpecPath(index.root, ks.path)).resources);
+  const findings: Finding[] = [];
+  ks.patches.forEach((value, i) => {
+    const entryPath = ['spec', 'patches', i];
+    const range = doc.locate(entryPath);
+    const problem = problems.find((p) => range && p.range!.start.line === range.start.line && p.range!.start.character === range.start.character);
+    if (!problem) return;
+    if (problem.severity === 'warning') {
+      const finding = selectorFindingAt(doc, indexed.file, entryPath, value, candidates);
+      if (finding) findings.push(finding);
+      return;
+    }
+    const at = doc.locate([...entryPath, 'patch']);
+    if (!isObject(value) || typeof value.patch !== 'string' || !at) return;
+    const dl = at.start.line + 1;
+    const dc = /^ */.exec(lines(text)[dl] ?? '')![0].length;
+    for (const patchDoc of parseYamlFileCached(`${indexed.file}#spec.patches[${i}]`, value.patch).documents) {
+      const finding = documentFindingAt({ doc: patchDoc, file: indexed.file, dl, dc }, candidates, `Kustomization ${ks.name} builds from ${ks.path ?? '.'}`);
+      if (finding) {
+        findings.push(finding);
+        return;
+      }
+    }
+  });
+  return findings;
 }
 
 export const patchTargetMissing: Rule = {
@@ -151,6 +204,11 @@ export const patchTargetMissing: Rule = {
         seen.add(key);
         findings.push(finding);
       }
+    }
+    for (const indexed of index.fluxObjects().list) {
+      if (isCancelled()) break;
+      if (indexed.object.kind !== 'Kustomization' || indexed.object.patches.length === 0) continue;
+      findings.push(...fluxPatchFindings(index, indexed));
     }
     return findings;
   },

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { patchTargetMissing } from '../../../server/src/rules/patch-target-missing';
-import { fleetInfraFiles, kubectlBuild } from './overlayRenderFixtures';
+import { fleetInfraFiles, fluxKs, kubectlBuild } from './overlayRenderFixtures';
 import { makeFleet, type Fleet } from './harness';
 
 const base = {
@@ -101,5 +101,33 @@ describe('rule patch-target-missing', function () {
     const [d] = fleet.check(patchTargetMissing);
     assert.strictEqual(d.fixes, undefined);
     assert.strictEqual(d.range.start.line, 4);
+  });
+});
+
+describe('rule patch-target-missing on Flux spec.patches', function () {
+  this.timeout(20_000);
+  let fleet: Fleet | undefined;
+  afterEach(() => fleet?.dispose());
+
+  it('flags a selector and an inline strategic merge patch that match nothing, with fixes', () => {
+    fleet = makeFleet({
+      ...base,
+      'clusters/prod/apps.yaml': fluxKs(
+        'apps',
+        './app/base',
+        '  patches:\n  - target:\n      kind: Deployment\n      name: myapp\n    patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 3\n  - patch: |-\n      apiVersion: apps/v1\n      kind: Deployment\n      metadata:\n        name: my-ap\n      spec:\n        replicas: 2\n',
+      ),
+    });
+    const found = fleet.check(patchTargetMissing);
+    assert.deepStrictEqual(
+      found.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character]),
+      [
+        [15, 12, 17],
+        [24, 14, 19],
+      ],
+    );
+    assert.match(found[1].message, /Kustomization apps builds from \.\/app\/base.*Did you mean my-app\?/);
+    fleet.apply({ title: 'both', edits: found.flatMap((d) => d.fixes![0].edits) });
+    assert.deepStrictEqual(fleet.check(patchTargetMissing), []);
   });
 });
