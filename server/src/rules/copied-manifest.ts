@@ -13,7 +13,7 @@ import { originalId } from '../kustomize/select';
 import type { Json, JsonObject, Resource } from '../kustomize/types';
 import { emitYaml } from '../kustomize/yaml/emit';
 import { insertMapEntry, replaceValue } from './edits';
-import { appendListItem, applyTextEdits, fleetKustomizations, relativePath, removeListItem, renderWithKustomizationText } from './overlayRenderSupport';
+import { appendListItem, applyTextEdits, environmentOfFolder, fleetKustomizations, relativePath, removeListItem, renderWithKustomizationText } from './overlayRenderSupport';
 import type { Finding, Fix, Rule, TextEdit } from './rule';
 
 /** Folders that some kustomization lists in `resources`, with the kustomization folders that list them. */
@@ -175,6 +175,8 @@ export const copiedManifest: Rule = {
     // Every object the included folders render, by group/kind/name (current and original): one lookup per copy.
     const objectsByKey = new Map<string, Array<{ dir: string; object: Resource }>>();
     for (const dir of folders.keys()) {
+      // A folder that belongs to one environment (clusters/production/flux-system) is that environment's, not a base.
+      if (environmentOfFolder(index, dir) !== undefined) continue;
       for (const r of index.renderFolder(dir).resources) {
         const id = resId(r);
         for (const name of new Set([id.name, originalId(r).name])) {

@@ -72,6 +72,14 @@ describe('rule copied-manifest', function () {
     assert.deepStrictEqual(fleet.check(copiedManifest), []);
   });
 
+  it("does not flag one cluster's bootstrap files that another cluster's folder also has", () => {
+    const files = fleetInfraFiles();
+    files['clusters/production/kustomization.yaml'] = 'resources:\n- flux-system\n- apps.yaml\n- infrastructure.yaml\n';
+    files['clusters/staging/kustomization.yaml'] = 'resources:\n- flux-system\n- apps.yaml\n- infrastructure.yaml\n';
+    fleet = makeFleet(files);
+    assert.deepStrictEqual(fleet.check(copiedManifest), []);
+  });
+
   it('does not flag an overlay that patches its base, nor the base listing its own files', () => {
     fleet = makeFleet(
       fleetFiles({
