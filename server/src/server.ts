@@ -1,146 +1,183 @@
-// The language server: LSP wiring only. Renders the kustomization folder of an edited YAML document (open
-// buffers override disk) and publishes the render's errors as diagnostics on the files they point at.
+// The language server: LSP wiring only. State and analysis live in session.ts, each feature in
+// features/*.ts; every handler is guarded so that one failure is logged and answered empty.
 import * as path from 'path';
-import { fileURLToPath, pathToFileURL } from 'url';
+import { fileURLToPath } from 'url';
 import {
+  CodeActionKind,
   createConnection,
-  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  FileChangeType,
   ProposedFeatures,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
-  type Diagnostic,
+  type CancellationToken,
+  type InitializeParams,
+  type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { nodeFileSystem, overlayFileSystem } from './kustomize/fs';
-import { KUSTOMIZATION_FILE_NAMES } from './kustomize/kustomization';
-import { renderKustomization } from './kustomize/render';
-import type { Problem } from './kustomize/types';
-
-const DIAGNOSTIC_SOURCE = 'flux-environments';
-const RENDER_DEBOUNCE_MS = 200;
+import { codeActions } from './features/codeActions';
+import { codeLenses } from './features/codeLens';
+import { completion } from './features/completion';
+import { definition } from './features/definition';
+import { hover } from './features/hover';
+import { documentLinks } from './features/links';
+import { references } from './features/references';
+import { rename } from './features/rename';
+import { documentSymbols } from './features/symbols';
+import type { FleetIndex } from './fleet/fleetIndex';
+import { IndexChangedNotification, IndexStatusNotification } from './protocol';
+import { DEFAULT_SETTINGS, defaultDocsDir, Session, type ServerSettings } from './session';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
+let canPullConfiguration = false;
+let canFollowWorkspaceFolders = false;
 
-/** Per rendered kustomization folder: its error diagnostics by file, and the files the render read. */
-interface FolderState {
-  diagnostics: Map<string, Diagnostic[]>;
-  filesRead: Set<string>;
+function log(message: string): void {
+  connection.console.log(message);
 }
-const folders = new Map<string, FolderState>();
-const pendingRenders = new Map<string, NodeJS.Timeout>();
 
-connection.onInitialize(() => ({
-  capabilities: { textDocumentSync: TextDocumentSyncKind.Full },
-}));
+const session = new Session(
+  {
+    publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
+    log,
+    analyzed: (s) => {
+      void connection.sendNotification(IndexStatusNotification, { state: 'ready', environments: s.environments, files: s.files, errors: s.errors, warnings: s.warnings });
+      void connection.sendNotification(IndexChangedNotification, { version: s.version });
+    },
+  },
+  DEFAULT_SETTINGS,
+  process.env.FLUX_ENVIRONMENTS_DOCS_DIR ?? defaultDocsDir(),
+);
 
 function filePathOf(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
   try {
     return fileURLToPath(uri).split(path.sep).join('/');
   } catch {
-    return undefined; // e.g. a UNC host on POSIX: not a file this server can read
+    return undefined;
   }
 }
 
-function isYaml(document: TextDocument): boolean {
-  return document.languageId === 'yaml' || /\.ya?ml$/i.test(document.uri);
-}
-
-/** Unsaved editor text wins over disk, so diagnostics follow what the user is typing. */
-function openBuffers(): Map<string, string> {
-  const buffers = new Map<string, string>();
-  for (const document of documents.all()) {
-    const file = filePathOf(document.uri);
-    if (file) buffers.set(file, document.getText());
-  }
-  return buffers;
-}
-
-/** The URI the client knows a file by (its open document's), else the file URI of the path. */
-function uriOf(file: string): string {
-  for (const document of documents.all()) if (filePathOf(document.uri) === file) return document.uri;
-  return pathToFileURL(file).href;
-}
-
-function toDiagnostic(problem: Problem): Diagnostic {
-  const origin = { line: 0, character: 0 };
-  return {
-    range: problem.range ?? { start: origin, end: origin },
-    severity: DiagnosticSeverity.Error,
-    source: DIAGNOSTIC_SOURCE,
-    code: problem.code,
-    message: problem.message,
-    relatedInformation: problem.related?.map((place) => ({
-      location: { uri: uriOf(place.file), range: place.range ?? { start: origin, end: origin } },
-      message: place.message,
-    })),
+/** Runs a feature against the index holding the document; any failure is logged and answered with `empty`. */
+function withIndex<P extends { textDocument: { uri: string } }, R>(name: string, empty: R, run: (index: FleetIndex, params: P) => R) {
+  return (params: P, token?: CancellationToken): R => {
+    if (token?.isCancellationRequested) return empty;
+    const file = filePathOf(params.textDocument.uri);
+    const index = file ? session.indexFor(file) : undefined;
+    if (!index) return empty;
+    try {
+      return run(index, params);
+    } catch (e) {
+      if (e instanceof ResponseError) throw e; // a refusal the user should read (e.g. an invalid rename)
+      log(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return empty;
+    }
   };
 }
 
-/** A file's diagnostics are the union over every folder whose render reported on it, without duplicates. */
-function publishFile(file: string): void {
-  const seen = new Set<string>();
-  const diagnostics: Diagnostic[] = [];
-  for (const state of folders.values()) {
-    for (const diagnostic of state.diagnostics.get(file) ?? []) {
-      const { start } = diagnostic.range;
-      const key = `${diagnostic.code}|${start.line}:${start.character}|${diagnostic.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      diagnostics.push(diagnostic);
-    }
+function readSettings(raw: unknown): ServerSettings {
+  const o = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const rules = typeof o.rules === 'object' && o.rules !== null ? (o.rules as ServerSettings['rules']) : {};
+  const order = Array.isArray(o.promotionOrder) ? o.promotionOrder.filter((x): x is string => typeof x === 'string') : [];
+  return { ...DEFAULT_SETTINGS, rules, promotionOrder: order };
+}
+
+async function pullSettings(): Promise<void> {
+  if (!canPullConfiguration) return;
+  try {
+    session.updateSettings(readSettings(await connection.workspace.getConfiguration('fluxEnvironments')));
+  } catch (e) {
+    log(`reading settings failed: ${String(e)}`);
   }
-  void connection.sendDiagnostics({ uri: uriOf(file), diagnostics });
 }
 
-function renderFolder(dir: string): void {
-  const fs = overlayFileSystem(nodeFileSystem, openBuffers());
-  const previous = folders.get(dir);
-  const diagnostics = new Map<string, Diagnostic[]>();
-  let filesRead = new Set<string>();
-  if (KUSTOMIZATION_FILE_NAMES.some((name) => fs.kind(`${dir}/${name}`) === 'file')) {
-    try {
-      const output = renderKustomization(dir, { fs });
-      filesRead = output.filesRead;
-      for (const problem of output.problems) {
-        if (problem.severity !== 'error') continue;
-        const list = diagnostics.get(problem.file) ?? [];
-        list.push(toDiagnostic(problem));
-        diagnostics.set(problem.file, list);
-      }
-    } catch (error) {
-      // A renderer bug must not take the language server down with it.
-      connection.console.error(`rendering ${dir} failed: ${error instanceof Error ? error.stack : String(error)}`);
-      return;
-    }
-  }
-  if (diagnostics.size || filesRead.size) folders.set(dir, { diagnostics, filesRead });
-  else folders.delete(dir);
-  const touched = new Set([...(previous?.diagnostics.keys() ?? []), ...diagnostics.keys()]);
-  for (const file of touched) publishFile(file);
-}
+let workspaceRoots: string[] = [];
 
-function scheduleRender(dir: string): void {
-  clearTimeout(pendingRenders.get(dir));
-  pendingRenders.set(dir, setTimeout(() => {
-    pendingRenders.delete(dir);
-    renderFolder(dir);
-  }, RENDER_DEBOUNCE_MS));
-}
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  canPullConfiguration = !!params.capabilities.workspace?.configuration;
+  canFollowWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
+  const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
+  workspaceRoots = folders.map((f) => filePathOf(f.uri)).filter((f): f is string => !!f);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Full,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      documentLinkProvider: { resolveProvider: false },
+      definitionProvider: true,
+      referencesProvider: true,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: ['{', '$', ':', ' '] },
+      documentSymbolProvider: true,
+      renameProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+  };
+});
 
-/** The document's own folder, plus every rendered folder that read this file (an overlay over an edited base). */
-function onDocumentChanged(document: TextDocument): void {
+connection.onInitialized(async () => {
+  if (canPullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'fluxEnvironments' });
+  const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+  progress?.begin('Flux Environments', undefined, 'Indexing the fleet…');
+  void connection.sendNotification(IndexStatusNotification, { state: 'indexing', environments: 0, files: 0, errors: 0, warnings: 0 });
+  await pullSettings();
+  session.setWorkspaceFolders(workspaceRoots);
+  await session.idle();
+  progress?.done();
+  if (!canFollowWorkspaceFolders) return;
+  connection.workspace.onDidChangeWorkspaceFolders((e) => {
+    const removed = new Set(e.removed.map((f) => filePathOf(f.uri)));
+    workspaceRoots = [...workspaceRoots.filter((r) => !removed.has(r)), ...e.added.map((f) => filePathOf(f.uri)).filter((f): f is string => !!f)];
+    session.setWorkspaceFolders(workspaceRoots);
+  });
+});
+
+connection.onDidChangeConfiguration((change) => {
+  if (canPullConfiguration) void pullSettings();
+  else session.updateSettings(readSettings((change.settings as Record<string, unknown> | undefined)?.fluxEnvironments));
+});
+
+documents.onDidChangeContent(({ document }) => {
   const file = filePathOf(document.uri);
-  if (!file || !isYaml(document)) return;
-  scheduleRender(path.posix.dirname(file));
-  for (const [dir, state] of folders) if (state.filesRead.has(file)) scheduleRender(dir);
-}
+  if (file) session.bufferChanged(file, document.getText());
+});
+documents.onDidClose(({ document }) => {
+  const file = filePathOf(document.uri);
+  if (file) session.bufferClosed(file);
+});
 
-documents.onDidOpen((event) => onDocumentChanged(event.document));
-documents.onDidChangeContent((event) => onDocumentChanged(event.document));
-// The buffer no longer overrides disk, so what was typed but not saved stops counting.
-documents.onDidClose((event) => onDocumentChanged(event.document));
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  for (const change of changes) {
+    const file = filePathOf(change.uri);
+    if (!file || documents.get(change.uri)) continue; // open documents are followed through their buffers
+    session.diskEvent(file, change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed');
+  }
+});
+
+connection.onCodeAction((params) => {
+  try {
+    return codeActions(params);
+  } catch (e) {
+    log(`code actions failed: ${String(e)}`);
+    return [];
+  }
+});
+connection.onDocumentLinks(withIndex('links', [], documentLinks));
+connection.onDefinition(withIndex('definition', null, definition));
+connection.onReferences(withIndex('references', [], references));
+connection.onHover(withIndex('hover', null, hover));
+connection.onCompletion(withIndex('completion', [], completion));
+connection.onDocumentSymbol(withIndex('symbols', [], documentSymbols));
+connection.onCodeLens(withIndex('code lens', [], codeLenses));
+connection.onRenameRequest(
+  withIndex('rename', null, (index, params) => {
+    const result = rename(index, params);
+    if (result && 'error' in result) throw new ResponseError(1, result.error);
+    return result ? result.edit : null;
+  }),
+);
 
 documents.listen(connection);
 connection.listen();

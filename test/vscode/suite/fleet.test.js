@@ -4,7 +4,7 @@
 const assert = require('assert');
 const fs = require('fs');
 const vscode = require('vscode');
-const { EXTENSION_ID, DIAGNOSTIC_SOURCE, sleep, waitFor, ourDiagnostics, describeDiagnostics, workspaceUri } = require('./helpers');
+const { EXTENSION_ID, DIAGNOSTIC_SOURCE, sleep, waitFor, ourDiagnostics, describeDiagnostics, ruleOf, workspaceUri } = require('./helpers');
 
 const MISSING_FILE = 'ingress.yaml';
 
@@ -65,12 +65,13 @@ describe('Flux Environments on a fleet workspace', () => {
       () => ourDiagnostics(production), (found) => found.length > 0);
     assert.strictEqual(diagnostics.length, 1, JSON.stringify(describeDiagnostics(diagnostics)));
     const [diagnostic] = diagnostics;
-    assert.strictEqual(diagnostic.code, 'missing-path');
+    assert.strictEqual(ruleOf(diagnostic), 'missing-path');
+    assert.match(diagnostic.code.target.path, /docs\/rules\/missing-path\.md$/, 'the code links to the rule page');
     assert.strictEqual(diagnostic.severity, vscode.DiagnosticSeverity.Error);
     assert.strictEqual(diagnostic.range.start.line, lineOf(document, `- ${MISSING_FILE}`));
     // The range covers the entry itself, so the squiggle sits under the file name.
     assert.strictEqual(document.getText(diagnostic.range), MISSING_FILE);
-    assert.match(diagnostic.message, /ingress\.yaml' does not exist/);
+    assert.match(diagnostic.message, /'ingress\.yaml' in resources does not exist/);
   });
 
   it('reports nothing on an overlay that renders', async () => {
@@ -96,7 +97,7 @@ describe('Flux Environments on a fleet workspace', () => {
     await vscode.commands.executeCommand('undo');
     const diagnostics = await waitFor('the missing-path diagnostic to come back',
       () => ourDiagnostics(production), (found) => found.length === 1);
-    assert.strictEqual(diagnostics[0].code, 'missing-path');
+    assert.strictEqual(ruleOf(diagnostics[0]), 'missing-path');
   });
 
   it('reports a mistake in the base once though overlays render it too, and clears it everywhere when fixed', async () => {

@@ -27,8 +27,13 @@ function ourDiagnostics(uri) {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === DIAGNOSTIC_SOURCE);
 }
 
+/** The rule id of a diagnostic: VS Code gives `{ value, target }` when the code links to the rule's docs page. */
+function ruleOf(d) {
+  return typeof d.code === 'object' && d.code !== null ? d.code.value : d.code;
+}
+
 function describeDiagnostics(diagnostics) {
-  return diagnostics.map((d) => ({ line: d.range.start.line, code: d.code, message: d.message }));
+  return diagnostics.map((d) => ({ line: d.range.start.line, code: ruleOf(d), message: d.message }));
 }
 
 function workspaceUri(...segments) {
@@ -37,4 +42,4 @@ function workspaceUri(...segments) {
   return vscode.Uri.joinPath(folder.uri, ...segments);
 }
 
-module.exports = { EXTENSION_ID, DIAGNOSTIC_SOURCE, sleep, waitFor, ourDiagnostics, describeDiagnostics, workspaceUri };
+module.exports = { EXTENSION_ID, DIAGNOSTIC_SOURCE, sleep, waitFor, ourDiagnostics, describeDiagnostics, ruleOf, workspaceUri };

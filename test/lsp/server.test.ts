@@ -1,0 +1,170 @@
+// The language server over stdio with a real LSP client (vscode-languageserver-protocol's connection):
+// it indexes the workspace, publishes diagnostics for files that are not open, follows edits of open
+// buffers, and answers code actions with the rules' fixes.
+import * as assert from 'assert';
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type Diagnostic,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+
+const repoRoot = path.resolve(__dirname, '../..');
+const serverJs = path.join(repoRoot, 'dist', 'server.js');
+
+const fluxKustomization = (prune: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps
+  prune: ${prune}
+  wait: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+
+interface Harness {
+  connection: ProtocolConnection;
+  server: ChildProcess;
+  root: string;
+  diagnostics: Map<string, Diagnostic[]>;
+  waitFor(uri: string, predicate: (d: Diagnostic[]) => boolean, what: string): Promise<Diagnostic[]>;
+  stderr: () => string;
+}
+
+async function start(files: Record<string, string>): Promise<Harness> {
+  if (!fs.existsSync(serverJs)) assert.fail('dist/server.js is missing: run `npm run build` (npm test does)');
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-lsp-')));
+  fs.mkdirSync(path.join(root, '.git'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  const server = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, FLUX_ENVIRONMENTS_DOCS_DIR: path.join(repoRoot, 'docs', 'rules') } });
+  let stderr = '';
+  server.stderr!.on('data', (d) => (stderr += d));
+  const connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+  const diagnostics = new Map<string, Diagnostic[]>();
+  const waiters: Array<() => void> = [];
+  connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    diagnostics.set(p.uri, p.diagnostics);
+    waiters.splice(0).forEach((w) => w());
+  });
+  connection.onRequest('window/workDoneProgress/create', () => null);
+  connection.onRequest('client/registerCapability', () => null);
+  connection.onNotification(() => undefined);
+  connection.listen();
+  await connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: pathToFileURL(root).href,
+    workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'fleet' }],
+    capabilities: { window: { workDoneProgress: true } },
+  });
+  await connection.sendNotification('initialized', {});
+  const waitFor = (uri: string, predicate: (d: Diagnostic[]) => boolean, what: string) =>
+    new Promise<Diagnostic[]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what} on ${uri}; have ${JSON.stringify(diagnostics.get(uri))}\n${stderr}`)), 15000);
+      const check = () => {
+        const d = diagnostics.get(uri);
+        if (d && predicate(d)) {
+          clearTimeout(timer);
+          resolve(d);
+        } else waiters.push(check);
+      };
+      check();
+    });
+  return { connection, server, root, diagnostics, waitFor, stderr: () => stderr };
+}
+
+async function stop(h: Harness): Promise<void> {
+  await h.connection.sendRequest('shutdown').catch(() => undefined);
+  await h.connection.sendNotification('exit').catch(() => undefined);
+  h.connection.dispose();
+  h.server.kill();
+  fs.rmSync(h.root, { recursive: true, force: true });
+}
+
+describe('language server over stdio', function () {
+  this.timeout(60000);
+  let h: Harness | undefined;
+  afterEach(async () => {
+    if (h) await stop(h);
+    h = undefined;
+  });
+
+  it('publishes diagnostics for files that are not open, with rule codes and docs links', async () => {
+    h = await start({
+      'apps/kustomization.yaml': 'resources:\n- cm.yaml\n- missing.yaml\n',
+      'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n',
+      'clusters/prod/apps.yaml': fluxKustomization('false'),
+    });
+    const kustUri = pathToFileURL(path.join(h.root, 'apps/kustomization.yaml')).href;
+    const [missing] = await h.waitFor(kustUri, (d) => d.some((x) => x.code === 'missing-path'), 'missing-path');
+    assert.strictEqual(missing.source, 'flux-environments');
+    assert.deepStrictEqual(missing.range.start, { line: 2, character: 2 });
+    assert.match(String(missing.codeDescription?.href), /docs\/rules\/missing-path\.md$/);
+    const ksUri = pathToFileURL(path.join(h.root, 'clusters/prod/apps.yaml')).href;
+    const prune = await h.waitFor(ksUri, (d) => d.some((x) => x.code === 'prune-disabled'), 'prune-disabled');
+    assert.ok(prune.length >= 1);
+  });
+
+  it('follows unsaved edits: fixing the path clears the diagnostic, breaking it again brings it back', async () => {
+    h = await start({
+      'apps/kustomization.yaml': 'resources:\n- cm.yaml\n- missing.yaml\n',
+      'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n',
+    });
+    const uri = pathToFileURL(path.join(h.root, 'apps/kustomization.yaml')).href;
+    await h.waitFor(uri, (d) => d.some((x) => x.code === 'missing-path'), 'missing-path');
+    await h.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: 'resources:\n- cm.yaml\n- missing.yaml\n' } });
+    await h.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: 'resources:\n- cm.yaml\n' }] });
+    await h.waitFor(uri, (d) => d.length === 0, 'no diagnostics after the fix');
+    await h.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: 'resources:\n- cm.yml\n' }] });
+    const [again] = await h.waitFor(uri, (d) => d.some((x) => x.code === 'missing-path'), 'missing-path again');
+    assert.deepStrictEqual(again.range.start, { line: 1, character: 2 });
+    // nothing was written to disk
+    assert.strictEqual(fs.readFileSync(path.join(h.root, 'apps/kustomization.yaml'), 'utf8'), 'resources:\n- cm.yaml\n- missing.yaml\n');
+  });
+
+  it('answers code actions with the rule fix as a workspace edit', async () => {
+    h = await start({
+      'apps/kustomization.yaml': 'resources:\n- cm.yaml\n',
+      'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n',
+      'clusters/prod/apps.yaml': fluxKustomization('false'),
+    });
+    const uri = pathToFileURL(path.join(h.root, 'clusters/prod/apps.yaml')).href;
+    const diags = await h.waitFor(uri, (d) => d.some((x) => x.code === 'prune-disabled'), 'prune-disabled');
+    const prune = diags.find((d) => d.code === 'prune-disabled')!;
+    const actions = (await h.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: prune.range,
+      context: { diagnostics: [prune] },
+    })) as Array<{ title: string; kind: string; edit: { changes: Record<string, Array<{ newText: string; range: unknown }>> } }>;
+    const fix = actions.find((a) => /prune: true/.test(a.title));
+    assert.ok(fix, JSON.stringify(actions));
+    assert.strictEqual(fix.kind, 'quickfix');
+    assert.deepStrictEqual(fix.edit.changes[uri].map((e) => e.newText), ['true']);
+  });
+
+  it('sees files created on disk through watched-file events', async () => {
+    h = await start({
+      'apps/kustomization.yaml': 'resources:\n- cm.yaml\n',
+    });
+    const uri = pathToFileURL(path.join(h.root, 'apps/kustomization.yaml')).href;
+    await h.waitFor(uri, (d) => d.some((x) => x.code === 'missing-path'), 'missing-path');
+    const created = path.join(h.root, 'apps/cm.yaml');
+    fs.writeFileSync(created, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n');
+    await h.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(created).href, type: 1 }] });
+    await h.waitFor(uri, (d) => d.length === 0, 'cleared after the file appeared');
+  });
+});
