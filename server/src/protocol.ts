@@ -93,6 +93,8 @@ export interface OriginQuery {
   target: RenderTarget;
   /** Position in the preview text produced by RenderRequest for the same target. */
   position: { line: number; character: number };
+  /** The same setting the preview was rendered with: masking changes the lines a Secret takes. */
+  revealSecrets?: boolean;
 }
 
 export interface OriginResult {
@@ -110,6 +112,8 @@ export const OriginRequest = new RequestType<OriginQuery, OriginResult | null, v
 export interface CompareParams {
   left: string;
   right: string;
+  /** Show the values of plain (not SOPS-encrypted) Secrets; masked by default. */
+  revealSecrets?: boolean;
 }
 
 export interface WorkloadFacts {
@@ -139,6 +143,8 @@ export interface GraphNode {
   namespace: string;
   location: LspLocation;
   inCycle: boolean;
+  /** A node only a dependsOn entry names (no such Kustomization): its location is that entry. */
+  unknown?: boolean;
 }
 
 export interface GraphEdge {
@@ -146,8 +152,17 @@ export interface GraphEdge {
   to: string;
   /** `declared` dependsOn, or `missing`: a dependsOn the rules say should exist. */
   kind: 'declared' | 'missing' | 'unknown';
+  /** Both ends are in one dependsOn cycle. */
+  inCycle?: boolean;
+  /** Why a `missing` edge should exist (the dependson-missing finding), for a tooltip. */
+  message?: string;
 }
 
-export const DependencyGraphRequest = new RequestType<{ environment: string }, { nodes: GraphNode[]; edges: GraphEdge[] }, void>(
+export interface DependencyGraph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export const DependencyGraphRequest = new RequestType<{ environment: string }, DependencyGraph, void>(
   'fluxEnvironments/dependencyGraph',
 );
