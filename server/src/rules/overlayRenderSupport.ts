@@ -31,7 +31,8 @@ interface CachedBufferRender {
   output: RenderOutput;
 }
 
-const MAX_CACHED_RENDERS = 500;
+/** Renders of large overlays weigh megabytes; the few recent ones are the ones re-checks ask for again. */
+const MAX_CACHED_RENDERS = 64;
 const bufferRenders = new WeakMap<FleetIndex, Map<string, CachedBufferRender>>();
 
 /** The render of a kustomization's folder with its file's text replaced by `text` (an unsaved what-if). */
@@ -40,7 +41,12 @@ export function renderWithKustomizationText(index: FleetIndex, kustomizationFile
   if (!cache) bufferRenders.set(index, (cache = new Map()));
   const key = [kustomizationFile, text, ...[...extra].flat()].join('\0');
   const hit = cache.get(key);
-  if (hit && [...hit.texts].every(([f, t]) => index.fs.readFile(f) === t)) return hit.output;
+  if (hit && [...hit.texts].every(([f, t]) => index.fs.readFile(f) === t)) {
+    // Least recently used goes first: re-insert what was used.
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit.output;
+  }
   const buffers = new Map(extra);
   buffers.set(kustomizationFile, text);
   const output = renderKustomization(path.posix.dirname(kustomizationFile), { fs: overlayFileSystem(index.fs, buffers), repoRoot: index.root });
