@@ -48,7 +48,8 @@ export function origin(indexes: Indexes, params: OriginParams): OriginResult | n
     const shown = at.path.join('.');
     const recorded = originAt(object.resource, at.path);
     if (recorded) {
-      const range = refineWithin(model.index, recorded, object.resource, at.path) ?? recorded.range ?? ZERO_RANGE;
+      const refined = recorded.kind === 'substitution' ? variableLocation(model.index, recorded, object.resource, at.path) : refineWithin(model.index, recorded, object.resource, at.path);
+      const range = refined ?? recorded.range ?? ZERO_RANGE;
       return {
         description: `\`${shown}\` ${VERB[recorded.kind]} ${recorded.step} (${relativeName(model.index, recorded.file)}:${range.start.line + 1})${applied}`,
         location: { uri: fileUri(recorded.file), range },
@@ -101,6 +102,26 @@ function refineWithin(index: FleetIndex, recorded: Origin, resource: Resource, p
     }
     if (Array.isArray(value)) value.forEach((v, i) => pending.push({ at: [...at, i], value: v }));
     else if (isObject(value)) for (const [k, v] of Object.entries(value)) pending.push({ at: [...at, k], value: v });
+  }
+  return undefined;
+}
+
+const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)/;
+
+/**
+ * A substitution is recorded at the postBuild block (or the ConfigMap/Secret) it read; the variable the
+ * source wrote at this path (`${CLUSTER_NAME}`) is looked up there, so the answer is its own line.
+ */
+function variableLocation(index: FleetIndex, recorded: Origin, resource: Resource, path: ReadonlyArray<string | number>): Range | undefined {
+  const start = recorded.range?.start;
+  if (!start || resource.source.documentIndex < 0) return undefined;
+  const written = getPath(index.parsed(resource.source.file)?.documents[resource.source.documentIndex]?.value, path);
+  const name = typeof written === 'string' ? VARIABLE.exec(written)?.[1] : undefined;
+  if (!name) return undefined;
+  const doc = (index.parsed(recorded.file)?.documents ?? []).find((d) => d.range.start.line <= start.line && start.line <= d.range.end.line);
+  for (const at of [['spec', 'postBuild', 'substitute', name], ['data', name], ['stringData', name]]) {
+    const range = doc?.locate(at, { key: true });
+    if (range) return range;
   }
   return undefined;
 }
