@@ -28,7 +28,7 @@ describe('features/origin', () => {
     assert.ok(line >= 0, `no line '${text}'`);
     return { line, character: offset };
   };
-  const originOf = (text: string, offset: number, after?: string, target = staging) => origin(fleet.index, { target, position: positionOf(target, text, offset, after) });
+  const originOf = (text: string, offset: number, after?: string, target: RenderTarget = staging) => origin(fleet.index, { target, position: positionOf(target, text, offset, after) });
 
   it('points a value set by a patch at the patch line', () => {
     const found = originOf('  replicas: 2', 12);
