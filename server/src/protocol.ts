@@ -166,3 +166,135 @@ export interface DependencyGraph {
 export const DependencyGraphRequest = new RequestType<{ environment: string }, DependencyGraph, void>(
   'fluxEnvironments/dependencyGraph',
 );
+
+// ---- Promotion ----------------------------------------------------------------------------------------
+// The client asks the user everything (which changes, push, confirm) and then sends one request; the
+// server runs the shared promote flow (promote/flow.ts) with those answers. Git writes are refused unless
+// the client says the workspace is trusted.
+
+/** The promotion settings (`fluxEnvironments.promotion.*`), read by the client and sent with each request. */
+export interface PromotionSettingsParams {
+  strategy?: 'auto' | 'overlay' | 'branch' | 'tag';
+  branchTemplate?: string;
+  push?: 'ask' | 'always' | 'never';
+  requirePullRequestFor?: string[];
+  tag?: boolean;
+}
+
+export interface PromotionPlanParams {
+  from: string;
+  to: string;
+  /** Only these changes (overlay strategy); absent: all of them. The file texts follow the choice. */
+  changeIds?: string[];
+  settings?: PromotionSettingsParams;
+}
+
+export interface PlannedChange {
+  id: string;
+  kind: 'image' | 'chart' | 'source';
+  workload: string;
+  container?: string;
+  before: string;
+  after: string;
+  /** Repository-relative file the change is written to, when it can be written. */
+  file?: string;
+  /** Which file the edit goes to, in words; or why the change cannot be written. */
+  note?: string;
+}
+
+export interface PlannedFileChange {
+  /** Repository-relative, forward slashes. */
+  path: string;
+  uri: string;
+  before: string;
+  after: string;
+}
+
+export interface PromotionPlanResult {
+  /** The repository the promotion happens in (the workspace folder's git root). */
+  root?: string;
+  strategy?: 'overlay' | 'branch' | 'tag';
+  reason: string;
+  changes: PlannedChange[];
+  /** The file edits of the chosen changes (overlay strategy), for a diff editor. */
+  fileChanges: PlannedFileChange[];
+  /** One line per thing that will happen. */
+  summary: string[];
+  /** Set when there is nothing to promote or the plan cannot be made: the reason, for the user. */
+  message?: string;
+  problems: string[];
+}
+
+export const PromotionPlanRequest = new RequestType<PromotionPlanParams, PromotionPlanResult, void>('fluxEnvironments/promotionPlan');
+
+export interface PromoteParams {
+  from: string;
+  to: string;
+  changeIds?: string[];
+  push: boolean;
+  pullRequest: boolean;
+  tag: boolean;
+  /** `vscode.workspace.isTrusted`: the server makes no git writes for an untrusted workspace. */
+  trusted: boolean;
+  /** The file texts the user reviewed: the promotion is refused if the plan no longer produces exactly them. */
+  reviewed?: Array<{ path: string; after: string }>;
+  /** Progress notifications for this run carry this id. */
+  progressId?: string;
+  settings?: PromotionSettingsParams;
+}
+
+export interface PromotionOutcomeResult {
+  kind: 'done' | 'nothing' | 'declined' | 'failed' | 'refused';
+  branch?: string;
+  commit?: string;
+  tag?: string;
+  /** A pull request that was opened (gh). */
+  pullRequestUrl?: string;
+  /** The host's page to open one, when none was opened. */
+  compareUrl?: string;
+  /** What happened or what went wrong, in sentences for the user. */
+  message: string;
+}
+
+export const PromoteRequest = new RequestType<PromoteParams, PromotionOutcomeResult, void>('fluxEnvironments/promote');
+
+export interface RevertPromotionParams {
+  commit: string;
+  push: boolean;
+  pullRequest?: boolean;
+  trusted: boolean;
+  /** Only describe the revert (summary and diff); nothing is written. */
+  dryRun?: boolean;
+  progressId?: string;
+  settings?: PromotionSettingsParams;
+}
+
+export interface RevertPromotionResult extends PromotionOutcomeResult {
+  summary?: string[];
+  diff?: string;
+}
+
+export const RevertPromotionRequest = new RequestType<RevertPromotionParams, RevertPromotionResult, void>('fluxEnvironments/revertPromotion');
+
+export interface PromotionEntry {
+  commit: string;
+  subject: string;
+  source: string;
+  target: string;
+  author: { name: string; email: string };
+  date: string;
+  changes: Array<{ workload: string; before: string; after: string }>;
+  tags: string[];
+  via: 'commit' | 'tag';
+  revertedBy?: { commit: string; date: string };
+}
+
+export const PromotionHistoryRequest = new RequestType<{ target?: string }, { entries: PromotionEntry[]; message?: string }, void>(
+  'fluxEnvironments/promotionHistory',
+);
+
+/** `git show` of a commit, for a read-only document when the built-in git extension is not there. */
+export const ShowCommitRequest = new RequestType<{ commit: string }, { text: string } | { error: string }, void>('fluxEnvironments/showCommit');
+
+/** One git step of a running promotion or revert, shown in the progress notification. */
+export const PromotionProgressNotification = new NotificationType<{ progressId: string; message: string }>('fluxEnvironments/promotionProgress');

@@ -26,6 +26,7 @@ import { references } from './features/references';
 import { rename } from './features/rename';
 import { documentSymbols } from './features/symbols';
 import type { FleetIndex } from './fleet/fleetIndex';
+import { registerPromotionHandlers } from './promotionHandlers';
 import { IndexChangedNotification, IndexStatusNotification } from './protocol';
 import { DEFAULT_SETTINGS, defaultDocsDir, Session, type ServerSettings } from './session';
 
@@ -178,6 +179,8 @@ connection.onRenameRequest(
     return result ? result.edit : null;
   }),
 );
+
+registerPromotionHandlers(connection, session);
 
 documents.listen(connection);
 connection.listen();

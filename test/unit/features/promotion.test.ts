@@ -1,0 +1,96 @@
+// The editor's promotion requests on a real fleet repository with a bare origin: the plan the client shows,
+// the refusal of git writes for an untrusted workspace, a promotion with the reviewed texts, history, git show.
+import assert from 'node:assert/strict';
+import { listPromotions, planPromotion, runPromotion, runRevert, showCommit, UNTRUSTED_MESSAGE } from '../../../server/src/features/promotion';
+import { git, isolateGitConfig, readText, snapshot, writeFile } from '../git/gitFixture';
+import { makeFleetRepo, type FleetRepo } from '../promote/promoteFixture';
+
+const SETTINGS = { push: 'never' as const };
+
+describe('promotion requests (features/promotion.ts)', function () {
+  this.timeout(20000);
+  let restoreConfig: () => void;
+  let repo: FleetRepo;
+  before(() => (restoreConfig = isolateGitConfig()));
+  after(() => restoreConfig());
+  beforeEach(() => (repo = makeFleetRepo()));
+  afterEach(() => repo.cleanup());
+
+  it('plans staging -> production: both changes with before/after, the file texts for a diff editor, nothing written', async () => {
+    const before = snapshot(repo.work);
+    const plan = await planPromotion(repo.work, { from: 'staging', to: 'production', settings: SETTINGS });
+    assert.equal(plan.message, undefined, JSON.stringify(plan));
+    assert.equal(plan.strategy, 'overlay');
+    assert.deepEqual(plan.changes.map((c) => `${c.kind} ${c.workload} ${c.before} -> ${c.after}`).sort(), ['chart cert-manager 1.14.x -> 1.15.x', 'image my-app 1.0.0 -> 1.1.0']);
+    assert.deepEqual(plan.fileChanges.map((f) => f.path), ['apps/production/kustomization.yaml', 'infrastructure/production/kustomization.yaml']);
+    const apps = plan.fileChanges[0];
+    assert.equal(apps.before, readText(repo.work, 'apps/production/kustomization.yaml'));
+    assert.match(apps.after, /newTag: 1\.1\.0/);
+    assert.match(apps.uri, /^file:\/\/.*\/apps\/production\/kustomization\.yaml$/);
+
+    const onlyImage = await planPromotion(repo.work, { from: 'staging', to: 'production', changeIds: [plan.changes.find((c) => c.kind === 'image')!.id] });
+    assert.deepEqual(onlyImage.fileChanges.map((f) => f.path), ['apps/production/kustomization.yaml']);
+    assert.deepEqual(snapshot(repo.work), before);
+  });
+
+  it('an unknown environment or nothing to promote is a message, not an error', async () => {
+    const unknown = await planPromotion(repo.work, { from: 'staging', to: 'prod' });
+    assert.match(unknown.message ?? '', /There is no environment "prod"/);
+    const nothing = await planPromotion(repo.work, { from: 'production', to: 'staging', changeIds: [] });
+    assert.match(nothing.message ?? '', /^Nothing to promote/);
+  });
+
+  it('refuses every git write when the workspace is not trusted (or trust is not stated), with the repository unchanged', async () => {
+    const before = snapshot(repo.work);
+    const refs = git(repo.work, 'for-each-ref');
+    for (const trusted of [false, undefined]) {
+      const outcome = await runPromotion(repo.work, { from: 'staging', to: 'production', push: true, pullRequest: true, tag: true, trusted } as never);
+      assert.deepEqual(outcome, { kind: 'refused', message: UNTRUSTED_MESSAGE });
+      const revert = await runRevert(repo.work, { commit: 'HEAD', push: false, trusted } as never);
+      assert.equal(revert.kind, 'refused');
+    }
+    assert.deepEqual(snapshot(repo.work), before);
+    assert.equal(git(repo.work, 'for-each-ref'), refs);
+  });
+
+  it('promotes what the user reviewed onto a pushed promote branch, reports progress, lists it in the history, shows it', async () => {
+    const plan = await planPromotion(repo.work, { from: 'staging', to: 'production' });
+    const steps: string[] = [];
+    const outcome = await runPromotion(
+      repo.work,
+      { from: 'staging', to: 'production', push: true, pullRequest: true, tag: false, trusted: true, reviewed: plan.fileChanges.map((f) => ({ path: f.path, after: f.after })), settings: { branchTemplate: 'promote/{target}/editor' } },
+      (m) => steps.push(m),
+    );
+    assert.equal(outcome.kind, 'done', outcome.message);
+    assert.equal(outcome.branch, 'promote/production/editor');
+    assert.equal(git(repo.origin, 'rev-parse', 'refs/heads/promote/production/editor'), outcome.commit);
+    assert.equal(git(repo.work, 'rev-parse', '--abbrev-ref', 'HEAD'), 'main', 'the checkout stays on main');
+    assert.deepEqual(steps, ['Planning staging -> production…', 'Commit on a new branch promote/production/editor from main, then a pull request; pushing']);
+
+    const history = await listPromotions(repo.work, {});
+    assert.equal(history.entries.length, 1);
+    assert.equal(history.entries[0].commit, outcome.commit);
+    assert.equal(`${history.entries[0].source} -> ${history.entries[0].target}`, 'staging -> production');
+    assert.equal(history.entries[0].changes.length, 2);
+
+    const shown = await showCommit(repo.work, outcome.commit);
+    assert.ok('text' in shown && shown.text.includes('Promotion: staging -> production'), JSON.stringify(shown));
+    assert.deepEqual(await showCommit(repo.work, '--output=/tmp/x'), { error: 'Not a commit id.' });
+
+    const revertPlan = await runRevert(repo.work, { commit: outcome.commit!, push: false, trusted: false, dryRun: true });
+    assert.match(revertPlan.summary?.[0] ?? '', /^Revert /);
+  });
+
+  it('declines when the files changed after the review, leaving the repository as it was', async () => {
+    const plan = await planPromotion(repo.work, { from: 'staging', to: 'production' });
+    writeFile(repo.work, 'apps/staging/kustomization.yaml', readText(repo.work, 'apps/staging/kustomization.yaml').replace('1.1.0', '1.2.0'));
+    git(repo.work, 'commit', '-q', '-am', 'staging runs 1.2.0');
+    const before = snapshot(repo.work);
+    const refs = git(repo.work, 'for-each-ref');
+    const outcome = await runPromotion(repo.work, { from: 'staging', to: 'production', push: false, pullRequest: true, tag: false, trusted: true, reviewed: plan.fileChanges.map((f) => ({ path: f.path, after: f.after })) });
+    assert.equal(outcome.kind, 'declined');
+    assert.match(outcome.message, /changed since you reviewed/);
+    assert.deepEqual(snapshot(repo.work), before);
+    assert.equal(git(repo.work, 'for-each-ref'), refs);
+  });
+});
