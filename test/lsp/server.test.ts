@@ -63,7 +63,6 @@ async function start(files: Record<string, string>): Promise<Harness> {
   });
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.onRequest('client/registerCapability', () => null);
-  connection.onNotification(() => undefined);
   connection.listen();
   await connection.sendRequest('initialize', {
     processId: process.pid,
