@@ -29,3 +29,10 @@ describe('rule catalogue', () => {
     }
   });
 });
+
+describe('rule catalogue index', () => {
+  it('lists every rule in docs/rules/README.md', () => {
+    const index = fs.readFileSync(path.join(docsDir, 'README.md'), 'utf8');
+    for (const r of allRules()) assert.ok(index.includes(`[${r.id}](${r.id}.md)`), `${r.id} is missing from docs/rules/README.md`);
+  });
+});
