@@ -1,0 +1,77 @@
+import { strict as assert } from 'assert';
+import { environmentSummaries } from '../../../server/src/features/environments';
+import type { Diagnostic } from '../../../server/src/rules/run';
+import { copyFleetInfra, type FleetCopy } from './fleetInfraCopy';
+import { makeFeatureFleet } from './harness';
+
+describe('features/environments', () => {
+  let fleet: FleetCopy;
+  before(() => (fleet = copyFleetInfra()));
+  after(() => fleet.dispose());
+
+  const at = (rel: string, line: number, severity: Diagnostic['severity'] = 'warning'): Diagnostic => ({
+    file: `${fleet.root}/${rel}`,
+    range: { start: { line, character: 0 }, end: { line, character: 1 } },
+    message: 'something',
+    rule: 'test-rule',
+    severity,
+  });
+
+  it('lists environments in promotion order with their Kustomizations in dependsOn order', () => {
+    const envs = environmentSummaries(fleet.index);
+    assert.deepEqual(envs.map((e) => [e.name, e.kind, e.order]), [['staging', 'flux', 0], ['production', 'flux', 1]]);
+    assert.deepEqual(envs[0].folders, [`${fleet.root}/clusters/staging`]);
+    assert.deepEqual(envs[1].kustomizations.map((k) => k.name), ['flux-system', 'infrastructure', 'apps']);
+    const apps = envs[1].kustomizations[2];
+    assert.deepEqual({ ...apps, location: undefined }, {
+      name: 'apps',
+      namespace: 'flux-system',
+      location: undefined,
+      path: './apps/production',
+      dependsOn: ['infrastructure'],
+      prune: true,
+      wait: true,
+      healthChecks: 0,
+      suspend: false,
+      problemCount: 0,
+    });
+    assert.equal(apps.location.uri, `file://${fleet.root}/clusters/production/apps.yaml`);
+    assert.equal(apps.location.range.start.line, 4);
+    assert.equal(envs[0].problemCount, 0);
+  });
+
+  it('counts errors and warnings in the files each environment and Kustomization reads', () => {
+    const diagnostics = [
+      at('apps/staging/my-app-patch.yaml', 5),
+      at('apps/base/my-app/deployment.yaml', 6, 'error'),
+      at('apps/base/my-app/deployment.yaml', 7, 'info'),
+      at('clusters/staging/apps.yaml', 8),
+      at('clusters/production/flux-system/gotk-sync.yaml', 20),
+    ];
+    const [staging, production] = environmentSummaries(fleet.index, { diagnostics });
+    assert.equal(staging.problemCount, 3);
+    assert.equal(production.problemCount, 2);
+    const count = (env: typeof staging, name: string) => env.kustomizations.find((k) => k.name === name)?.problemCount;
+    assert.equal(count(staging, 'apps'), 3);
+    assert.equal(count(staging, 'infrastructure'), 0);
+    // gotk-sync.yaml holds a GitRepository (document 1) and the flux-system Kustomization (document 2).
+    assert.equal(count(production, 'flux-system'), 1);
+    assert.equal(count(production, 'apps'), 1);
+  });
+
+  it('summarises several workspace indexes, overlay repositories included', () => {
+    const overlays = makeFeatureFleet({
+      'base/kustomization.yaml': 'resources:\n  - cm.yaml\n',
+      'base/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n',
+      'overlays/prod/kustomization.yaml': 'resources:\n  - ../../base\n',
+      'overlays/dev/kustomization.yaml': 'resources:\n  - ../../base\n',
+    });
+    try {
+      const envs = environmentSummaries([fleet.index, overlays.index]);
+      assert.deepEqual(envs.map((e) => `${e.name}:${e.kind}`), ['staging:flux', 'production:flux', 'dev:overlay', 'prod:overlay']);
+      assert.deepEqual(envs[3].kustomizations, []);
+    } finally {
+      overlays.dispose();
+    }
+  });
+});
