@@ -1,31 +1,44 @@
-// The VS Code side: start the language server and expose its log. All knowledge of Flux and Kustomize
-// lives in the server; this file only connects the editor to it.
-import * as path from 'path';
+// The VS Code side: create the shared state (ctx), register every view and command, start the language
+// server. All knowledge of Flux and Kustomize lives in the server; the client only shows its answers.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerCommands } from './commands';
+import { registerCompare, type CompareProvider } from './compare';
+import { createCtx, OUTPUT_CHANNEL_NAME, type Ctx } from './ctx';
+import { registerPreviews, type PreviewProvider } from './preview';
+import { registerPromotion } from './promote';
+import { registerStatusBar } from './statusBar';
+import { registerEnvironmentsTree, type EnvironmentsTree } from './views/environmentsTree';
 
-const OUTPUT_CHANNEL_NAME = 'Flux Environments';
+export type { Ctx } from './ctx';
 
-let client: LanguageClient | undefined;
+/** The extension's state once activated; the promotion UI registers against it. */
+export let ctx: Ctx | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What activate() returns: the extension's API for tests (and other extensions). */
+export interface FluxEnvironmentsApi {
+  ctx: Ctx;
+  previews: PreviewProvider;
+  compare: CompareProvider;
+  environments: EnvironmentsTree;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<FluxEnvironmentsApi> {
   const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME);
   context.subscriptions.push(output);
-  context.subscriptions.push(vscode.commands.registerCommand('fluxEnvironments.showOutput', () => output.show(true)));
-
-  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = { module: serverModule, transport: TransportKind.ipc };
-  const clientOptions: LanguageClientOptions = {
-    // Only files on disk in the workspace: a kustomization is rendered from its folder.
-    documentSelector: [{ scheme: 'file', language: 'yaml' }],
-    outputChannel: output,
-  };
-  client = new LanguageClient('fluxEnvironments', OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
-  await client.start();
+  const current = createCtx(context, output);
+  ctx = current;
+  const previews = registerPreviews(current);
+  const compare = registerCompare(current);
+  const environments = registerEnvironmentsTree(current);
+  registerCommands({ ctx: current, tree: environments, compare });
+  registerStatusBar(current);
+  registerPromotion(current);
+  await current.client.start();
+  return { ctx: current, previews, compare, environments };
 }
 
 export async function deactivate(): Promise<void> {
-  const stopping = client;
-  client = undefined;
+  const stopping = ctx;
+  ctx = undefined;
   await stopping?.stop();
 }

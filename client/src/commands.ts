@@ -1,0 +1,189 @@
+// One function per command. Commands accept what their callers pass: a RenderTarget (code lenses), a file
+// or folder URI (editor title, explorer), a tree node (context menus), environment names (code lenses),
+// or nothing (palette: ask with a quick pick).
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { EnvironmentsRequest, type EnvironmentSummary, type LspLocation, type RenderTarget } from '../../server/src/protocol';
+import { openCompare, DriftSummaryPanel, type CompareProvider } from './compare';
+import type { Ctx } from './ctx';
+import { openPreview, toLocation } from './preview';
+import { folderUri, kustomizationTarget, ENVIRONMENTS_VIEW, type EnvironmentsNode, type EnvironmentsTree } from './views/environmentsTree';
+import { GraphPanel } from './views/graphView';
+import { documentIndexAt } from './yamlDocuments';
+
+export interface CommandDeps {
+  ctx: Ctx;
+  tree: EnvironmentsTree;
+  compare: CompareProvider;
+}
+
+const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+const FLUX_KUSTOMIZATION = /^apiVersion:\s*kustomize\.toolkit\.fluxcd\.io\//m;
+
+function isRenderTarget(value: unknown): value is RenderTarget {
+  if (typeof value !== 'object' || value === null) return false;
+  const kind = (value as { kind?: unknown }).kind;
+  return kind === 'environment' || kind === 'folder' || kind === 'fluxKustomization';
+}
+
+function isNode(value: unknown): value is EnvironmentsNode {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && !(value instanceof vscode.Uri);
+}
+
+/** The target of a file: its folder for a kustomization file, the Kustomization at the cursor for a Flux file. */
+async function targetOfUri(uri: vscode.Uri): Promise<RenderTarget | undefined> {
+  const stat = await vscode.workspace.fs.stat(uri).then(
+    (s) => s,
+    () => undefined,
+  );
+  if (stat && stat.type & vscode.FileType.Directory) return { kind: 'folder', uri: uri.toString() };
+  if (KUSTOMIZATION_FILES.has(path.basename(uri.fsPath))) return { kind: 'folder', uri: vscode.Uri.file(path.dirname(uri.fsPath)).toString() };
+  const document = await vscode.workspace.openTextDocument(uri);
+  const text = document.getText();
+  if (FLUX_KUSTOMIZATION.test(text) && /^kind:\s*Kustomization\s*$/m.test(text)) {
+    const editor = vscode.window.activeTextEditor;
+    const line = editor && editor.document.uri.toString() === uri.toString() ? editor.selection.active.line : firstFluxKustomizationLine(text);
+    return { kind: 'fluxKustomization', uri: uri.toString(), documentIndex: documentIndexAt(text, line) };
+  }
+  return undefined;
+}
+
+function firstFluxKustomizationLine(text: string): number {
+  const lines = text.split(/\r?\n/);
+  const at = lines.findIndex((l, i) => /^kind:\s*Kustomization\s*$/.test(l) && lines.slice(Math.max(0, i - 30), i + 30).some((x) => FLUX_KUSTOMIZATION.test(x)));
+  return Math.max(0, at);
+}
+
+async function environments(ctx: Ctx): Promise<EnvironmentSummary[]> {
+  return [...(await ctx.request(EnvironmentsRequest, {}))].sort((a, b) => a.order - b.order);
+}
+
+async function pickTarget(ctx: Ctx): Promise<RenderTarget | undefined> {
+  type Pick = vscode.QuickPickItem & { target?: RenderTarget | Promise<RenderTarget> };
+  const picks: Pick[] = [];
+  const envs = await environments(ctx);
+  if (envs.length) picks.push({ label: 'Environments', kind: vscode.QuickPickItemKind.Separator });
+  for (const env of envs) picks.push({ label: `$(server-environment) ${env.name}`, description: `${env.kind} environment`, target: { kind: 'environment', name: env.name } });
+  const kustomizations = envs.flatMap((env) => env.kustomizations.map((k) => ({ env, k })));
+  if (kustomizations.length) picks.push({ label: 'Flux Kustomizations', kind: vscode.QuickPickItemKind.Separator });
+  for (const { env, k } of kustomizations) {
+    picks.push({ label: `$(package) ${k.name}`, description: `${env.name} · ${k.path ?? ''}`, detail: vscode.workspace.asRelativePath(vscode.Uri.parse(k.location.uri), false), target: kustomizationTarget(k) });
+  }
+  const files = await vscode.workspace.findFiles('**/{kustomization.yaml,kustomization.yml,Kustomization}', '**/node_modules/**', 2000);
+  if (files.length) picks.push({ label: 'Kustomization folders', kind: vscode.QuickPickItemKind.Separator });
+  for (const file of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
+    const folder = vscode.Uri.file(path.dirname(file.fsPath));
+    picks.push({ label: `$(folder) ${vscode.workspace.asRelativePath(folder, false)}`, target: { kind: 'folder', uri: folder.toString() } });
+  }
+  const chosen = await vscode.window.showQuickPick(picks, { title: 'Preview Rendered', placeHolder: 'An environment, a Flux Kustomization or a kustomization folder', matchOnDescription: true });
+  return chosen?.target ? await chosen.target : undefined;
+}
+
+async function targetOfNode(node: EnvironmentsNode): Promise<RenderTarget | undefined> {
+  if (node.type === 'environment') return { kind: 'environment', name: node.environment.name };
+  if (node.type === 'kustomization') return kustomizationTarget(node.kustomization);
+  return undefined;
+}
+
+/** Preview Rendered…: opens the rendered YAML beside the editor; returns the preview's URI. */
+export async function preview(ctx: Ctx, arg?: unknown): Promise<vscode.Uri | undefined> {
+  let target: RenderTarget | undefined;
+  if (isRenderTarget(arg)) target = arg;
+  else if (arg instanceof vscode.Uri) target = await targetOfUri(arg);
+  else if (isNode(arg)) target = await targetOfNode(arg);
+  else {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    target = active?.scheme === 'file' && KUSTOMIZATION_FILES.has(path.basename(active.fsPath)) ? await targetOfUri(active) : await pickTarget(ctx);
+  }
+  if (!target) {
+    if (arg instanceof vscode.Uri) void vscode.window.showInformationMessage('This file is neither a kustomization file nor a Flux Kustomization: nothing to preview.');
+    return undefined;
+  }
+  const editor = await openPreview(target);
+  return editor.document.uri;
+}
+
+async function pickEnvironment(ctx: Ctx, title: string, exclude?: string): Promise<string | undefined> {
+  const envs = (await environments(ctx)).filter((e) => e.name !== exclude);
+  if (envs.length === 0) {
+    void vscode.window.showInformationMessage(exclude ? `No other environment to compare ${exclude} with.` : 'No environments found in this workspace.');
+    return undefined;
+  }
+  const chosen = await vscode.window.showQuickPick(
+    envs.map((e) => ({ label: e.name, description: `${e.kind} · order ${e.order}` })),
+    { title },
+  );
+  return chosen?.label;
+}
+
+/** Resolves the two environments of a compare: given names, a tree node (compared with its next), or picks. */
+async function comparePair(ctx: Ctx, first?: unknown, second?: unknown): Promise<{ left: string; right: string } | undefined> {
+  let left = typeof first === 'string' ? first : isNode(first) && first.type === 'environment' ? first.environment.name : undefined;
+  let right = typeof second === 'string' ? second : undefined;
+  if (left && !right && isNode(first)) {
+    const envs = await environments(ctx);
+    const at = envs.findIndex((e) => e.name === left);
+    const other = envs[at + 1] ?? envs[at - 1];
+    right = other?.name;
+    // staging (earlier in promotion order) stays on the left
+    if (other && envs.indexOf(other) < at) [left, right] = [other.name, left];
+  }
+  left ??= await pickEnvironment(ctx, 'Compare Environments: left side (e.g. staging)');
+  if (!left) return undefined;
+  right ??= await pickEnvironment(ctx, `Compare ${left} with…`, left);
+  if (!right) return undefined;
+  return { left, right };
+}
+
+/** Compare Environments…: the diff editor, left (e.g. staging) against right (e.g. production). */
+export async function compare(ctx: Ctx, first?: unknown, second?: unknown): Promise<{ left: string; right: string } | undefined> {
+  const pair = await comparePair(ctx, first, second);
+  if (pair) await openCompare(pair);
+  return pair;
+}
+
+export async function compareSummary(deps: CommandDeps, first?: unknown, second?: unknown): Promise<DriftSummaryPanel | undefined> {
+  const pair = await comparePair(deps.ctx, first, second);
+  return pair ? DriftSummaryPanel.show(deps.ctx, deps.compare, pair) : undefined;
+}
+
+export async function showGraph(ctx: Ctx, arg?: unknown): Promise<GraphPanel | undefined> {
+  let environment = typeof arg === 'string' ? arg : isNode(arg) && (arg.type === 'environment' || arg.type === 'kustomization') ? arg.environment.name : undefined;
+  environment ??= await pickEnvironment(ctx, 'Show the dependsOn graph of');
+  return environment ? GraphPanel.show(ctx, environment) : undefined;
+}
+
+export async function openLocation(location: LspLocation): Promise<vscode.TextEditor> {
+  const target = toLocation(location);
+  const document = await vscode.workspace.openTextDocument(target.uri);
+  return vscode.window.showTextDocument(document, { selection: new vscode.Range(target.range.start, target.range.start), preview: true });
+}
+
+export async function revealInExplorer(arg?: unknown): Promise<void> {
+  let uri: vscode.Uri | undefined;
+  if (arg instanceof vscode.Uri) uri = arg;
+  else if (isNode(arg)) {
+    if (arg.type === 'environment' && arg.environment.folders[0]) uri = folderUri(arg.environment.folders[0]);
+    else if (arg.type === 'kustomization') uri = vscode.Uri.parse(arg.kustomization.location.uri);
+    else if (arg.type === 'object') uri = vscode.Uri.parse(arg.object.source.uri);
+  }
+  if (uri) await vscode.commands.executeCommand('revealInExplorer', uri);
+}
+
+export function registerCommands(deps: CommandDeps): void {
+  const { ctx, tree } = deps;
+  const register = (id: string, run: (...args: unknown[]) => unknown) => ctx.track(vscode.commands.registerCommand(id, run));
+  register('fluxEnvironments.showOutput', () => ctx.output.show(true));
+  register('fluxEnvironments.preview', (arg) => preview(ctx, arg));
+  register('fluxEnvironments.compare', (first, second) => compare(ctx, first, second));
+  register('fluxEnvironments.compareSummary', (first, second) => compareSummary(deps, first, second));
+  register('fluxEnvironments.showGraph', (arg) => showGraph(ctx, arg));
+  register('fluxEnvironments.refresh', () => tree.refresh());
+  register('fluxEnvironments.openLocation', (location) => openLocation(location as LspLocation));
+  register('fluxEnvironments.revealInExplorer', (arg) => revealInExplorer(arg));
+  register('fluxEnvironments.restartServer', async () => {
+    await ctx.client.restart();
+    tree.refresh();
+  });
+  register('fluxEnvironments.focusEnvironments', () => vscode.commands.executeCommand(`${ENVIRONMENTS_VIEW}.focus`));
+}

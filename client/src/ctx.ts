@@ -1,0 +1,136 @@
+// The extension's state, shared by every view and command (rust-analyzer's Ctx): the language client, the
+// output channel, workspace trust, and the server's index events. Also handed to the promotion UI.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  State,
+  TransportKind,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  type RequestType,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { IndexChangedNotification, IndexStatusNotification, type IndexStatus } from '../../server/src/protocol';
+import { workspaceTrust, type Trust } from './trust';
+
+export const OUTPUT_CHANNEL_NAME = 'Flux Environments';
+export const RESTART_NOTICE = "Flux Environments' language server stopped and was restarted";
+
+/** More deaths than this within the window means the server cannot run: stop restarting it. */
+const MAX_RESTARTS = 5;
+const RESTART_WINDOW_MS = 3 * 60 * 1000;
+/** How long a request waits for a (re)starting server before giving up. */
+const READY_TIMEOUT_MS = 20000;
+
+export interface Ctx {
+  readonly extensionContext: vscode.ExtensionContext;
+  readonly client: LanguageClient;
+  readonly output: vscode.OutputChannel;
+  readonly trust: Trust;
+  /** Fires with the index version whenever the server's index changed (edits, saves, file events). */
+  readonly onIndexChanged: vscode.Event<number>;
+  readonly onIndexStatus: vscode.Event<IndexStatus>;
+  /** The latest status the server sent; undefined until it sends one. */
+  readonly status: IndexStatus | undefined;
+  /** Restarts after the server died, and how many times the user was told (at most once per session). */
+  readonly restarts: number;
+  readonly restartNotices: number;
+  /** Sends a custom request once the server runs (waiting through a restart). */
+  request<P, R>(type: RequestType<P, R, void>, params: P, token?: vscode.CancellationToken): Promise<R>;
+  /** Registers a disposable for deactivation. */
+  track<T extends vscode.Disposable>(disposable: T): T;
+  /** Stops the server for good (deactivation): the error handler does not restart it. */
+  stop(): Promise<void>;
+}
+
+export function createCtx(extensionContext: vscode.ExtensionContext, output: vscode.OutputChannel): Ctx {
+  const indexChanged = new vscode.EventEmitter<number>();
+  const indexStatus = new vscode.EventEmitter<IndexStatus>();
+  extensionContext.subscriptions.push(indexChanged, indexStatus);
+  let status: IndexStatus | undefined;
+  let restarts = 0;
+  let restartNotices = 0;
+  let stopping = false;
+  const deaths: number[] = [];
+
+  const errorHandler: ErrorHandler = {
+    error: () => ({ action: ErrorAction.Continue, handled: true }),
+    closed: () => {
+      if (stopping) return { action: CloseAction.DoNotRestart, handled: true };
+      const now = Date.now();
+      deaths.push(now);
+      while (deaths.length > 0 && deaths[0] < now - RESTART_WINDOW_MS) deaths.shift();
+      if (deaths.length > MAX_RESTARTS) {
+        const message = `Flux Environments' language server stopped ${deaths.length} times in 3 minutes and was not restarted. See the output channel; reload the window to try again.`;
+        output.appendLine(message);
+        void vscode.window.showErrorMessage(message, 'Show Output').then((choice) => choice && output.show(true));
+        return { action: CloseAction.DoNotRestart, handled: true };
+      }
+      restarts++;
+      output.appendLine(`[client] the language server stopped; restarting it (restart ${restarts})`);
+      if (restartNotices === 0) {
+        restartNotices++;
+        void vscode.window.showInformationMessage(RESTART_NOTICE, 'Show Output').then((choice) => choice && output.show(true));
+      }
+      return { action: CloseAction.Restart, handled: true };
+    },
+  };
+
+  const serverModule = extensionContext.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = { module: serverModule, transport: TransportKind.ipc };
+  const clientOptions: LanguageClientOptions = {
+    // Only files on disk in the workspace: a kustomization is rendered from its folder.
+    documentSelector: [{ scheme: 'file', language: 'yaml' }],
+    outputChannel: output,
+    errorHandler,
+    synchronize: { configurationSection: 'fluxEnvironments' },
+  };
+  const client = new LanguageClient('fluxEnvironments', OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
+  client.onNotification(IndexChangedNotification, ({ version }) => indexChanged.fire(version));
+  client.onNotification(IndexStatusNotification, (next) => {
+    status = next;
+    indexStatus.fire(next);
+  });
+
+  async function running(): Promise<void> {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while (client.state !== State.Running) {
+      if (Date.now() > deadline) throw new Error("Flux Environments' language server is not running; see the output channel.");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  return {
+    extensionContext,
+    client,
+    output,
+    trust: workspaceTrust(),
+    onIndexChanged: indexChanged.event,
+    onIndexStatus: indexStatus.event,
+    get status() {
+      return status;
+    },
+    get restarts() {
+      return restarts;
+    },
+    get restartNotices() {
+      return restartNotices;
+    },
+    async request<P, R>(type: RequestType<P, R, void>, params: P, token?: vscode.CancellationToken): Promise<R> {
+      await running();
+      return token ? client.sendRequest(type, params, token) : client.sendRequest(type, params);
+    },
+    track<T extends vscode.Disposable>(disposable: T): T {
+      extensionContext.subscriptions.push(disposable);
+      return disposable;
+    },
+    async stop(): Promise<void> {
+      stopping = true;
+      if (client.isRunning()) await client.stop();
+    },
+  };
+}
+

@@ -1,0 +1,190 @@
+// The Environments tree: environment -> Flux Kustomizations in dependsOn order (dependsOn, prune/wait, a
+// problem badge) -> rendered objects grouped by kind. Overlay environments (no Flux) list their objects by
+// kind directly. Every answer comes from the server (EnvironmentsRequest, RenderRequest); the tree
+// refreshes on IndexChanged without a reload.
+import * as vscode from 'vscode';
+import {
+  EnvironmentsRequest,
+  RenderRequest,
+  type EnvironmentSummary,
+  type FluxKustomizationSummary,
+  type LspLocation,
+  type RenderedObjectSummary,
+  type RenderTarget,
+} from '../../../server/src/protocol';
+import { readConfig } from '../config';
+import type { Ctx } from '../ctx';
+import { currentText, documentIndexAt } from '../yamlDocuments';
+
+export const ENVIRONMENTS_VIEW = 'fluxEnvironments.environments';
+const REFRESH_DELAY_MS = 150;
+
+export type EnvironmentsNode =
+  | { type: 'environment'; environment: EnvironmentSummary }
+  | { type: 'kustomization'; environment: EnvironmentSummary; kustomization: FluxKustomizationSummary }
+  | { type: 'kind'; kind: string; objects: RenderedObjectSummary[]; parent: string }
+  | { type: 'object'; object: RenderedObjectSummary; parent: string }
+  | { type: 'message'; text: string };
+
+/** The RenderTarget of a Flux Kustomization listed by the server (its document index read from the file). */
+export async function kustomizationTarget(kustomization: FluxKustomizationSummary): Promise<RenderTarget> {
+  const uri = vscode.Uri.parse(kustomization.location.uri);
+  const text = await currentText(uri);
+  return { kind: 'fluxKustomization', uri: kustomization.location.uri, documentIndex: documentIndexAt(text, kustomization.location.range.start.line) };
+}
+
+function openCommand(location: LspLocation, title: string): vscode.Command {
+  return { command: 'fluxEnvironments.openLocation', title, arguments: [location] };
+}
+
+function groupByKind(objects: RenderedObjectSummary[], parent: string): EnvironmentsNode[] {
+  const byKind = new Map<string, RenderedObjectSummary[]>();
+  for (const o of objects) {
+    const list = byKind.get(o.kind);
+    if (list) list.push(o);
+    else byKind.set(o.kind, [o]);
+  }
+  return [...byKind.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([kind, list]) => ({ type: 'kind', kind, objects: list, parent }));
+}
+
+export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNode> {
+  private readonly changed = new vscode.EventEmitter<EnvironmentsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private environments: Promise<EnvironmentSummary[]> | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private view: vscode.TreeView<EnvironmentsNode> | undefined;
+
+  constructor(private readonly ctx: Ctx) {
+    ctx.track(this.changed);
+    ctx.track(ctx.onIndexChanged(() => this.refreshSoon()));
+    ctx.track({ dispose: () => this.refreshTimer && clearTimeout(this.refreshTimer) });
+  }
+
+  attach(view: vscode.TreeView<EnvironmentsNode>): void {
+    this.view = view;
+  }
+
+  refreshSoon(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => this.refresh(), REFRESH_DELAY_MS);
+  }
+
+  refresh(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+    this.environments = undefined;
+    this.changed.fire(undefined);
+  }
+
+  /** The server's environments, in promotion order (cached until the index changes). */
+  listEnvironments(): Promise<EnvironmentSummary[]> {
+    if (!this.environments) {
+      const pending = this.ctx.request(EnvironmentsRequest, {}).then((list) => [...list].sort((a, b) => a.order - b.order));
+      pending.then(
+        (list) => this.updateBadge(list),
+        () => (this.environments = undefined),
+      );
+      this.environments = pending;
+    }
+    return this.environments;
+  }
+
+  private updateBadge(list: EnvironmentSummary[]): void {
+    if (!this.view) return;
+    const problems = list.reduce((sum, e) => sum + e.problemCount, 0);
+    this.view.badge = problems > 0 ? { value: problems, tooltip: `${problems} problem${problems === 1 ? '' : 's'} in files the environments read` } : undefined;
+  }
+
+  async getChildren(node?: EnvironmentsNode): Promise<EnvironmentsNode[]> {
+    try {
+      if (!node) return (await this.listEnvironments()).map((environment) => ({ type: 'environment', environment }));
+      if (node.type === 'environment') {
+        if (node.environment.kind === 'flux' && node.environment.kustomizations.length > 0) {
+          return node.environment.kustomizations.map((kustomization) => ({ type: 'kustomization', environment: node.environment, kustomization }));
+        }
+        return this.objectsOf({ kind: 'environment', name: node.environment.name }, node.environment.name);
+      }
+      if (node.type === 'kustomization') return this.objectsOf(await kustomizationTarget(node.kustomization), `${node.environment.name}/${node.kustomization.name}`);
+      if (node.type === 'kind') return node.objects.map((object) => ({ type: 'object', object, parent: node.parent }));
+      return [];
+    } catch (error) {
+      return [{ type: 'message', text: `Could not ask the language server: ${error instanceof Error ? error.message : String(error)}` }];
+    }
+  }
+
+  private async objectsOf(target: RenderTarget, parent: string): Promise<EnvironmentsNode[]> {
+    const result = await this.ctx.request(RenderRequest, { target, revealSecrets: readConfig().revealSecrets });
+    const nodes = groupByKind(result.objects, parent);
+    if (nodes.length === 0) return [{ type: 'message', text: result.problems[0]?.message ?? 'renders no objects' }];
+    return nodes;
+  }
+
+  getTreeItem(node: EnvironmentsNode): vscode.TreeItem {
+    switch (node.type) {
+      case 'environment': {
+        const env = node.environment;
+        const item = new vscode.TreeItem(env.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `env:${env.name}`;
+        item.contextValue = env.kind === 'flux' ? 'environment.flux' : 'environment.overlay';
+        item.iconPath = new vscode.ThemeIcon(env.problemCount > 0 ? 'warning' : 'server-environment');
+        const count = env.kind === 'flux' ? `${env.kustomizations.length} Kustomization${env.kustomizations.length === 1 ? '' : 's'}` : 'overlay';
+        item.description = env.problemCount > 0 ? `${count} · ${env.problemCount} problem${env.problemCount === 1 ? '' : 's'}` : count;
+        item.tooltip = new vscode.MarkdownString(`**${env.name}** (${env.kind}, promotion order ${env.order})\n\n${env.folders.map((f) => `- ${vscode.workspace.asRelativePath(folderUri(f), false)}`).join('\n')}`);
+        return item;
+      }
+      case 'kustomization': {
+        const ks = node.kustomization;
+        const item = new vscode.TreeItem(ks.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `ks:${node.environment.name}:${ks.namespace}/${ks.name}`;
+        item.contextValue = 'fluxKustomization';
+        const state = [ks.prune === true ? 'prune' : 'no prune', ks.wait ? 'wait' : ks.healthChecks > 0 ? `${ks.healthChecks} health check${ks.healthChecks === 1 ? '' : 's'}` : 'no wait'];
+        if (ks.suspend) state.push('suspended');
+        const parts = [ks.dependsOn.length ? `→ ${ks.dependsOn.join(', ')}` : '', state.join(', '), ks.problemCount ? `${ks.problemCount} problem${ks.problemCount === 1 ? '' : 's'}` : ''];
+        item.description = parts.filter(Boolean).join(' · ');
+        item.iconPath = new vscode.ThemeIcon(ks.problemCount > 0 ? 'warning' : ks.suspend ? 'debug-pause' : 'package');
+        item.tooltip = new vscode.MarkdownString(
+          [`**Kustomization ${ks.namespace}/${ks.name}**`, ks.path ? `path: \`${ks.path}\`` : 'no spec.path', `dependsOn: ${ks.dependsOn.join(', ') || 'none'}`, `prune: ${ks.prune ?? 'unset'}, wait: ${ks.wait}, healthChecks: ${ks.healthChecks}`, `problems: ${ks.problemCount}`].join('\n\n'),
+        );
+        item.command = openCommand(ks.location, 'Open Kustomization');
+        return item;
+      }
+      case 'kind': {
+        const item = new vscode.TreeItem(node.kind, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `kind:${node.parent}:${node.kind}`;
+        item.description = String(node.objects.length);
+        item.contextValue = 'kind';
+        item.iconPath = new vscode.ThemeIcon('symbol-class');
+        return item;
+      }
+      case 'object': {
+        const o = node.object;
+        const item = new vscode.TreeItem(o.namespace ? `${o.namespace}/${o.name}` : o.name, vscode.TreeItemCollapsibleState.None);
+        item.id = `obj:${node.parent}:${o.apiVersion}/${o.kind}/${o.namespace}/${o.name}`;
+        item.description = o.appliedBy ? `via ${o.appliedBy}` : undefined;
+        item.tooltip = `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name} (${o.apiVersion}) from ${vscode.workspace.asRelativePath(vscode.Uri.parse(o.source.uri), false)}:${o.source.range.start.line + 1}`;
+        item.contextValue = 'renderedObject';
+        item.iconPath = new vscode.ThemeIcon('symbol-field');
+        item.command = openCommand(o.source, 'Open defining file');
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('info');
+        return item;
+      }
+    }
+  }
+}
+
+export function registerEnvironmentsTree(ctx: Ctx): EnvironmentsTree {
+  const tree = new EnvironmentsTree(ctx);
+  const view = vscode.window.createTreeView(ENVIRONMENTS_VIEW, { treeDataProvider: tree, showCollapseAll: true });
+  tree.attach(view);
+  ctx.track(view);
+  return tree;
+}
+
+/** Environment folders arrive as paths (or URIs from newer servers). */
+export function folderUri(folder: string): vscode.Uri {
+  return /^[a-z][a-z0-9+.-]+:\/\//i.test(folder) ? vscode.Uri.parse(folder) : vscode.Uri.file(folder);
+}
