@@ -12,7 +12,8 @@ import { isWithin, normalize } from '../kustomize/loader';
 import { renderKustomization, type RenderOutput } from '../kustomize/render';
 import { isObject } from '../kustomize/resource';
 import type { Problem } from '../kustomize/types';
-import { parseYamlFileCached, type ParsedFile } from '../kustomize/yaml/parse';
+import { defaultParseLimits, parseYamlFileCached, type ParsedFile } from '../kustomize/yaml/parse';
+import { resolveLimits, type EngineLimits, type EngineLimitSettings } from '../limits';
 import { renderEnvironment, type EnvironmentRender } from './environmentRender';
 import { discoverEnvironments, type Discovery, type Environment } from './environments';
 import { isYamlFileName, scanFleet, type ScanLimits, type ScanResult } from './scan';
@@ -20,7 +21,10 @@ import { isYamlFileName, scanFleet, type ScanLimits, type ScanResult } from './s
 export interface FleetSettings {
   /** Environment names in promotion order; names not listed are ordered by the usual conventions. */
   promotionOrder?: string[];
+  /** Kept for callers that predate `limits`; `limits.scan` wins over it. */
   scanLimits?: Partial<ScanLimits>;
+  /** Bounds on parsing, scanning and rendering (see limits.ts); unset values keep their defaults. */
+  limits?: EngineLimitSettings;
 }
 
 /** A Flux object with the file and document it was read from. */
@@ -48,15 +52,17 @@ export class FleetIndex {
   private environmentRenders = new Map<string, CachedRender<EnvironmentRender>>();
   /** Bumped on every change; consumers use it to know their own caches are stale. */
   version = 0;
+  readonly limits: EngineLimits;
 
   constructor(root: string, readonly settings: FleetSettings = {}, base: FileSystem = nodeFileSystem) {
     this.root = normalize(base.realPath(normalize(root)));
     this.fs = new CachingFileSystem(base, this.buffers);
+    this.limits = resolveLimits({ ...settings.limits, scan: { ...settings.scanLimits, ...settings.limits?.scan } });
   }
 
   /** Walks the repository again from disk (first index, or after a change of ignore files). */
   scan(): ScanResult {
-    this.scanResult = scanFleet(this.root, this.settings.scanLimits);
+    this.scanResult = scanFleet(this.root, this.limits.scan);
     this.files = new Set(this.scanResult.files);
     for (const f of this.buffers.keys()) if (this.isIndexable(f)) this.files.add(f);
     this.fs.createdOrDeleted(this.root);
@@ -82,7 +88,10 @@ export class FleetIndex {
 
   parsed(file: string): ParsedFile | undefined {
     const text = this.fs.readFile(file);
-    return text === undefined ? undefined : parseYamlFileCached(file, text);
+    if (text === undefined) return undefined;
+    // Default limits share the parse cache with the renderer, which parses with the defaults.
+    const custom = (Object.keys(defaultParseLimits) as Array<keyof typeof defaultParseLimits>).some((k) => this.limits.parse[k] !== defaultParseLimits[k]);
+    return parseYamlFileCached(file, text, custom ? this.limits.parse : undefined);
   }
 
   /** An editor opened or edited a document: its text wins over disk. Returns what the change affects. */
@@ -199,6 +208,7 @@ export class FleetIndex {
         files: this.yamlFiles(),
         fs: this.fs,
         promotionOrder: this.settings.promotionOrder,
+        maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment,
       });
     }
     return this.discovery;
@@ -214,6 +224,7 @@ export class FleetIndex {
     const hit = this.folderRenders.get(key);
     if (hit) return hit.value;
     const value = renderKustomization(key, { fs: this.fs, repoRoot: this.root });
+    this.capObjects(value.resources, value.problems, key);
     const deps = new Set(value.filesRead);
     value.problems.forEach((p) => deps.add(p.file));
     this.folderRenders.set(key, { value, deps });
@@ -223,7 +234,8 @@ export class FleetIndex {
   renderEnvironment(env: Environment): EnvironmentRender {
     const hit = this.environmentRenders.get(env.name);
     if (hit) return hit.value;
-    const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, files: this.yamlFiles() });
+    const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, files: this.yamlFiles(), maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment });
+    this.capObjects(value.objects, value.problems, env.kustomizations[0]?.place.file ?? env.dirs[0] ?? this.root);
     const deps = new Set(value.filesRead);
     value.problems.forEach((p) => deps.add(p.file));
     env.kustomizations.forEach((k) => deps.add(k.place.file));
@@ -242,9 +254,23 @@ export class FleetIndex {
     const hit = this.fluxRenders.get(key);
     if (hit) return hit.value;
     const value = renderFluxKustomization(ks.object, { fs: this.fs, repoRoot: this.root });
+    this.capObjects(value.resources, value.problems, ks.file);
     const deps = new Set(value.filesRead);
     deps.add(ks.file);
     this.fluxRenders.set(key, { value, deps });
     return value;
+  }
+
+  /** Cuts a render that produced more objects than the limit allows, and says so, so later stages stay bounded. */
+  private capObjects(objects: unknown[], problems: Problem[], file: string): void {
+    const max = this.limits.render.maxObjectsPerRender;
+    if (objects.length <= max) return;
+    problems.push({
+      code: 'render-limit',
+      severity: 'error',
+      file,
+      message: `the render produced ${objects.length} objects, more than the ${max} allowed (setting limits.render.maxObjectsPerRender); only the first ${max} are kept`,
+    });
+    objects.length = max;
   }
 }
