@@ -11,6 +11,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const RUNS = [
   { suite: 'fleet', folder: path.join(ROOT, 'test', 'fixtures', 'vscode-workspace') },
   { suite: 'plain', folder: path.join(__dirname, 'plain-workspace') },
+  // A temp git repository with a bare origin, made when the session starts.
+  { suite: 'promote', folder: () => require('./promoteWorkspace').makePromoteWorkspace() },
 ];
 
 async function main() {
@@ -19,7 +21,9 @@ async function main() {
     ? process.env.VSCODE_EXECUTABLE_PATH || undefined
     : path.join(ROOT, 'scripts', 'vscode-harness.js');
   let exitCode = 0;
-  for (const { suite, folder } of RUNS) {
+  for (const run of RUNS) {
+    const { suite } = run;
+    const folder = typeof run.folder === 'function' ? run.folder() : run.folder;
     console.log(`\n=== extension host: ${suite} (${path.relative(ROOT, folder)})`);
     try {
       await runTests({
