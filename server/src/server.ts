@@ -27,7 +27,20 @@ import { rename } from './features/rename';
 import { documentSymbols } from './features/symbols';
 import type { FleetIndex } from './fleet/fleetIndex';
 import { registerPromotionHandlers } from './promotionHandlers';
-import { IndexChangedNotification, IndexStatusNotification } from './protocol';
+import { compareEnvironments } from './features/compare';
+import { environmentSummaries } from './features/environments';
+import { dependencyGraph } from './features/graph';
+import { origin } from './features/origin';
+import { preview } from './features/preview';
+import {
+  CompareRequest,
+  DependencyGraphRequest,
+  EnvironmentsRequest,
+  IndexChangedNotification,
+  IndexStatusNotification,
+  OriginRequest,
+  RenderRequest,
+} from './protocol';
 import { DEFAULT_SETTINGS, defaultDocsDir, Session, type ServerSettings } from './session';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -181,6 +194,38 @@ connection.onRenameRequest(
 );
 
 registerPromotionHandlers(connection, session);
+
+/** A custom request over every workspace folder's index, guarded like the standard features. */
+function guarded<P, R>(name: string, empty: R, run: (params: P) => R) {
+  // The index already holds the latest buffers (edits reach it synchronously); renders are computed on demand.
+  return (params: P, token?: CancellationToken): R => {
+    if (token?.isCancellationRequested) return empty;
+    try {
+      return run(params);
+    } catch (e) {
+      log(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return empty;
+    }
+  };
+}
+const allDiagnostics = () => session.allIndexes().flatMap((i) => session.diagnosticsOf(i));
+
+connection.onRequest(EnvironmentsRequest, guarded('environments', [], () => environmentSummaries(session.allIndexes(), { diagnostics: allDiagnostics() })));
+connection.onRequest(
+  RenderRequest,
+  guarded('render', { yaml: '# Flux Environments could not render this target; see the output channel.\n', problems: [], objects: [], title: 'Preview' }, (p) =>
+    preview(session.allIndexes(), p),
+  ),
+);
+connection.onRequest(OriginRequest, guarded('origin', null, (p) => origin(session.allIndexes(), p)));
+connection.onRequest(
+  CompareRequest,
+  guarded('compare', { leftYaml: '', rightYaml: '', workloads: [] }, (p) => compareEnvironments(session.allIndexes(), p)),
+);
+connection.onRequest(
+  DependencyGraphRequest,
+  guarded('dependency graph', { nodes: [], edges: [] }, (p) => dependencyGraph(session.allIndexes(), { ...p, diagnostics: allDiagnostics() })),
+);
 
 documents.listen(connection);
 connection.listen();
