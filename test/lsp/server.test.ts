@@ -166,4 +166,19 @@ describe('language server over stdio', function () {
     await h.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(created).href, type: 1 }] });
     await h.waitFor(uri, (d) => d.length === 0, 'cleared after the file appeared');
   });
+
+  it('answers the custom requests: environments, and a folder preview equal to the renderer output', async () => {
+    h = await start({
+      'apps/kustomization.yaml': 'namespace: prod\nresources:\n- cm.yaml\n',
+      'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: "1"\n',
+      'clusters/prod/apps.yaml': fluxKustomization('true'),
+    });
+    const uri = pathToFileURL(path.join(h.root, 'clusters/prod/apps.yaml')).href;
+    await h.waitFor(uri, () => true, 'first analysis');
+    const environments = (await h.connection.sendRequest('fluxEnvironments/environments', {})) as Array<{ name: string; kustomizations: Array<{ name: string }> }>;
+    assert.deepStrictEqual(environments.map((e) => [e.name, e.kustomizations.map((k) => k.name)]), [['prod', ['apps']]]);
+    const folder = pathToFileURL(path.join(h.root, 'apps')).href;
+    const rendered = (await h.connection.sendRequest('fluxEnvironments/render', { target: { kind: 'folder', uri: folder } })) as { yaml: string };
+    assert.strictEqual(rendered.yaml, 'apiVersion: v1\ndata:\n  a: "1"\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: prod\n');
+  });
 });
