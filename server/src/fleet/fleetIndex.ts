@@ -39,6 +39,23 @@ interface CachedRender<T> {
   deps: Set<string>;
 }
 
+/**
+ * The base file system, refusing to read content from outside the repository. Every reader (renders,
+ * rules, features) goes through the index's file system, so one guard here keeps a symbolic link to
+ * `~/.ssh` or a `../../` path from ever being read, whichever code path follows it. Kinds and resolved
+ * paths stay visible so that callers can say *why* an entry is refused.
+ */
+function containedFileSystem(base: FileSystem, root: string): FileSystem {
+  const inside = (p: string) => isWithin(normalize(base.realPath(p)), root);
+  return {
+    readFile: (f) => (inside(f) ? base.readFile(f) : undefined),
+    readBytes: (f) => (!inside(f) ? undefined : base.readBytes ? base.readBytes(f) : undefined),
+    readDir: (d) => (inside(d) ? base.readDir(d) : []),
+    kind: (p) => base.kind(p),
+    realPath: (p) => base.realPath(p),
+  };
+}
+
 export class FleetIndex {
   readonly root: string;
   readonly fs: CachingFileSystem;
@@ -56,7 +73,7 @@ export class FleetIndex {
 
   constructor(root: string, readonly settings: FleetSettings = {}, base: FileSystem = nodeFileSystem) {
     this.root = normalize(base.realPath(normalize(root)));
-    this.fs = new CachingFileSystem(base, this.buffers);
+    this.fs = new CachingFileSystem(containedFileSystem(base, this.root), this.buffers);
     this.limits = resolveLimits({ ...settings.limits, scan: { ...settings.scanLimits, ...settings.limits?.scan } });
   }
 
