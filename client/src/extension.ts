@@ -32,9 +32,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxEn
   const environments = registerEnvironmentsTree(current);
   registerCommands({ ctx: current, tree: environments, compare });
   registerStatusBar(current);
+  trackEditorContext(current);
+  void vscode.commands.executeCommand('setContext', 'fluxEnvironments.active', true);
   registerPromotion(current);
   await current.client.start();
   return { ctx: current, previews, compare, environments };
+}
+
+const FLUX_KUSTOMIZATION = /^apiVersion:\s*kustomize\.toolkit\.fluxcd\.io\//m;
+
+/** `fluxEnvironments.isFluxFile` drives the editor title's preview button on files holding Flux Kustomizations. */
+function trackEditorContext(current: Ctx): void {
+  const update = (editor: vscode.TextEditor | undefined) => {
+    const document = editor?.document;
+    const isFlux = !!document && document.languageId === 'yaml' && document.uri.scheme === 'file' && FLUX_KUSTOMIZATION.test(document.getText());
+    void vscode.commands.executeCommand('setContext', 'fluxEnvironments.isFluxFile', isFlux);
+  };
+  update(vscode.window.activeTextEditor);
+  current.track(vscode.window.onDidChangeActiveTextEditor(update));
 }
 
 export async function deactivate(): Promise<void> {

@@ -90,6 +90,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
   }
 
   private updateBadge(list: EnvironmentSummary[]): void {
+    void vscode.commands.executeCommand('setContext', 'fluxEnvironments.empty', list.length === 0);
     if (!this.view) return;
     const problems = list.reduce((sum, e) => sum + e.problemCount, 0);
     this.view.badge = problems > 0 ? { value: problems, tooltip: `${problems} problem${problems === 1 ? '' : 's'} in files the environments read` } : undefined;
