@@ -13,7 +13,17 @@ const RUNS = [
   { suite: 'plain', folder: path.join(__dirname, 'plain-workspace') },
   // A temp git repository with a bare origin, made when the session starts.
   { suite: 'promote', folder: () => require('./promoteWorkspace').makePromoteWorkspace() },
+  // The sample fleet (examples/fleet-infra), copied to a temp folder so no test can change the example.
+  { suite: 'sample', folder: () => copyToTemp(path.join(ROOT, 'examples', 'fleet-infra')) },
 ];
+
+function copyToTemp(folder) {
+  const fs = require('fs');
+  const os = require('os');
+  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flux-env-sample-')), path.basename(folder));
+  fs.cpSync(folder, copy, { recursive: true });
+  return copy;
+}
 
 async function main() {
   const desktop = process.argv.includes('--desktop');

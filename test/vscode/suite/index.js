@@ -8,7 +8,7 @@ const path = require('path');
 const Mocha = require('mocha');
 const vscode = require('vscode');
 
-const SUITE_BY_WORKSPACE = { 'vscode-workspace': 'fleet', 'plain-workspace': 'plain' };
+const SUITE_BY_WORKSPACE = { 'vscode-workspace': 'fleet', 'plain-workspace': 'plain', 'fleet-infra': 'sample' };
 
 function chosenSuite() {
   if (process.env.FLUX_ENV_TEST_SUITE) return process.env.FLUX_ENV_TEST_SUITE;
