@@ -88,9 +88,12 @@ export function cursorAt(index: FleetIndex, file: string, position: Position): C
   return undefined;
 }
 
-/** A scalar's range without its quotes, so links and edits cover the text itself. */
-export function unquotedRange(text: string, range: Range): Range {
-  const line = text.split('\n', range.start.line + 1)[range.start.line] ?? '';
+/**
+ * A scalar's range without its quotes, so links and edits cover the text itself. Callers asking for many
+ * ranges of one file pass its lines: splitting a large file once per range made links quadratic.
+ */
+export function unquotedRange(text: string | readonly string[], range: Range): Range {
+  const line = (typeof text === 'string' ? text.split('\n', range.start.line + 1) : text)[range.start.line] ?? '';
   const first = line[range.start.character];
   if ((first === '"' || first === "'") && range.start.line === range.end.line && range.end.character - range.start.character >= 2) {
     return { start: { line: range.start.line, character: range.start.character + 1 }, end: { line: range.end.line, character: range.end.character - 1 } };
@@ -117,7 +120,7 @@ interface LineShape {
 }
 
 function shapeOf(line: string): LineShape | undefined {
-  const trimmed = line.replace(/\s+$/, '');
+  const trimmed = line.trimEnd();
   if (/^\s*(#|$)/.test(trimmed) || /^(---|\.\.\.)(\s|$)/.test(trimmed)) return undefined;
   const parts: LineShape['parts'] = [];
   let column = trimmed.length - trimmed.trimStart().length;

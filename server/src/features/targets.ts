@@ -33,7 +33,7 @@ export function folderTarget(index: FleetIndex, dir: string): string | undefined
 
 /** Every local path of the file that leads somewhere inside the repository: kustomization entries and Flux spec.path/components. */
 export function pathLinks(index: FleetIndex, file: string): PathLink[] {
-  const text = index.text(file) ?? '';
+  const text = (index.text(file) ?? '').split('\n');
   const out: PathLink[] = [];
   for (const entry of pathEntries(index, file)) {
     const status = entryStatus(index, entry);
