@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 const suites = {
   unit: ['npx', ['mocha', '--config', 'test/.mocharc.unit.json']],
   parity: ['npx', ['mocha', '--config', 'test/.mocharc.parity.json']],
+  hostile: ['npx', ['mocha', '--config', 'test/.mocharc.hostile.json']],
+  fuzz: ['npx', ['mocha', '--config', 'test/.mocharc.fuzz.json']],
   lsp: ['npx', ['mocha', '--config', 'test/.mocharc.lsp.json']],
   // Real VS Code (code-server + headless Chromium), installed on first use by scripts/setup-vscode-server.sh.
   vscode: ['bash', ['-c', 'bash scripts/setup-vscode-server.sh && node test/vscode/runTest.js']],
