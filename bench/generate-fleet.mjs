@@ -109,14 +109,14 @@ kind: Deployment
 metadata:
   name: ${name}
 spec:
-  replicas: ${e + 1}
+  replicas: ${e + 2}
   template:
     spec:
       containers:
         - name: app
           resources:
             requests:
-              cpu: ${100 * (e + 1)}m
+              cpu: ${100 * (e + 2)}m
 `);
     }
     write(`infrastructure/${env}/kustomization.yaml`, `apiVersion: kustomize.config.k8s.io/v1beta1
@@ -125,19 +125,32 @@ resources:
   - ../base
 `);
     const suffix = shared(env) ? `-${env}` : '';
-    write(`clusters/${clusterOf(env)}/infrastructure${suffix}.yaml`, `apiVersion: kustomize.toolkit.fluxcd.io/v1
+    const cluster = clusterOf(env);
+    // One infrastructure Kustomization and one bootstrap source per cluster, shared by its environments.
+    write(`clusters/${cluster}/infrastructure.yaml`, `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
-  name: infrastructure${suffix}
+  name: infrastructure
   namespace: flux-system
 spec:
   interval: 10m
   sourceRef:
     kind: GitRepository
     name: flux-system
-  path: ./infrastructure/${env}
+  path: ./infrastructure/${cluster}
   prune: true
   wait: true
+`);
+    write(`clusters/${cluster}/flux-system/gotk-sync.yaml`, `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m0s
+  ref:
+    ${/prod/.test(cluster) ? 'semver: ">=1.0.0"' : 'branch: main'}
+  url: ssh://git@github.com/example/fleet
 `);
     write(`clusters/${clusterOf(env)}/apps${suffix}.yaml`, `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
@@ -147,7 +160,7 @@ metadata:
 spec:
   interval: 10m
   dependsOn:
-    - name: infrastructure${suffix}
+    - name: infrastructure
   sourceRef:
     kind: GitRepository
     name: flux-system
