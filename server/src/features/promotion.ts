@@ -157,9 +157,9 @@ export async function runPromotion(cwd: string, params: PromoteParams, progress:
       },
       // The client decided pushing already (push is always set), so the flow never asks.
       ask: async () => false,
+      progress,
     },
   );
-  if (outcome.status === 'done' && outcome.delivered.pullRequest) progress('Pull request…');
   return outcomeResult(outcome, staleReview);
 }
 
@@ -178,6 +178,7 @@ export async function runRevert(cwd: string, params: RevertPromotionParams, prog
         return true;
       },
       ask: async () => false,
+      progress,
     },
   );
   if (outcome.status === 'dry-run') return { kind: 'nothing', message: outcome.preview.summary[0] ?? '', summary: outcome.preview.summary, diff: outcome.preview.diff };

@@ -40,6 +40,8 @@ export interface TransactionRequest {
   switchToNewBranch?: boolean;
   /** Extra environment for git, e.g. GIT_AUTHOR_NAME / GIT_COMMITTER_DATE. */
   env?: Record<string, string>;
+  /** Told of each git step as it starts (for a progress notification). */
+  onStep?: (step: string) => void;
 }
 
 export interface TransactionOutcome {
@@ -230,6 +232,7 @@ async function execute(plan: Plan, indexFile: string, undo: UndoStep[]): Promise
     ? await applyRevert(plan, plan.revertCommit, scratchIndex, git)
     : await applyEdits(plan, scratchIndex, git);
   if (!applied.ok) return applied;
+  request.onStep?.('Writing the changed files');
   const tree = await git(['write-tree'], { env: scratchIndex });
   if (!tree.ok) return tree;
   const treeId = tree.value.stdout.trim();
@@ -240,6 +243,7 @@ async function execute(plan: Plan, indexFile: string, undo: UndoStep[]): Promise
   }
 
   // 2. The commit and the tag object: new objects only, no ref changes yet.
+  request.onStep?.('Committing');
   const commitResult = await git(['commit-tree', treeId, '-p', plan.baseCommit, '-F', '-'], { input: request.message });
   if (!commitResult.ok) return commitResult;
   const commit = commitResult.value.stdout.trim();
@@ -249,6 +253,7 @@ async function execute(plan: Plan, indexFile: string, undo: UndoStep[]): Promise
 
   let tag: { name: string; object: string } | undefined;
   if (request.tag) {
+    request.onStep?.(`Tagging ${request.tag.name}`);
     const made = await makeAnnotatedTag(commit, request.tag.name, request.tag.message, git);
     if (!made.ok) return made;
     tag = { name: request.tag.name, object: made.value };
@@ -258,6 +263,7 @@ async function execute(plan: Plan, indexFile: string, undo: UndoStep[]): Promise
   const branchRef = `refs/heads/${plan.targetBranch}`;
   let refUpdates = plan.createBranch ? `create ${branchRef}\0${commit}\0` : `update ${branchRef}\0${commit}\0${plan.baseCommit}\0`;
   if (tag) refUpdates += `create refs/tags/${tag.name}\0${tag.object}\0`;
+  request.onStep?.(plan.createBranch ? `Creating branch ${plan.targetBranch}` : `Moving ${plan.targetBranch} to the new commit`);
   const moved = await git(['update-ref', '-z', '--stdin', '-m', 'fluxenv: promotion'], { input: refUpdates });
   if (!moved.ok) return refUpdateFailure(moved.error, plan);
   undo.push({
@@ -283,6 +289,7 @@ async function execute(plan: Plan, indexFile: string, undo: UndoStep[]): Promise
   // 5. Check out the new branch when asked; git refuses (changing nothing) if local changes conflict.
   let switched = false;
   if (request.switchToNewBranch && plan.createBranch) {
+    request.onStep?.(`Switching to ${plan.targetBranch}`);
     const switchResult = await git(['switch', '--no-guess', '--', plan.targetBranch]);
     if (!switchResult.ok) return switchResult;
     switched = true;
@@ -295,6 +302,7 @@ async function execute(plan: Plan, indexFile: string, undo: UndoStep[]): Promise
   // 6. Push last: nothing after it can fail, so a pushed branch is never rolled back locally.
   let pushed: { remote: string; refs: string[] } | undefined;
   if (request.push) {
+    request.onStep?.(`Pushing to ${request.push.remote}`);
     const refspecs = [`${branchRef}:${branchRef}`];
     if (tag) refspecs.push(`refs/tags/${tag.name}:refs/tags/${tag.name}`);
     const pushArgs = ['push', '--atomic', '--porcelain', ...(plan.createBranch ? ['--set-upstream'] : []), '--', request.push.remote, ...refspecs];

@@ -74,6 +74,8 @@ export interface PromotionCallbacks {
   ask(question: string): Promise<boolean>;
   /** The user picks which changes to promote (ids); undefined keeps them all. */
   pick?(changes: readonly PromotionChange[]): Promise<string[] | undefined>;
+  /** Each git step as it starts: branch, commit, tag, push, pull request. */
+  progress?(step: string): void;
 }
 
 export interface DeliveryRequest {
@@ -305,6 +307,7 @@ async function deliver(
     ...(tag ? { tag } : {}),
     ...(push && plan.remote ? { push: { remote: plan.remote.name } } : {}),
     ...(request.env ? { env: request.env } : {}),
+    ...(callbacks.progress ? { onStep: callbacks.progress } : {}),
   });
   if (!result.ok) return failed(result.error, preview);
   const outcome = result.value;
@@ -315,7 +318,10 @@ async function deliver(
     ...(outcome.tag ? { tag: outcome.tag.name } : {}),
     ...(outcome.pushed ? { pushed: outcome.pushed } : {}),
   };
-  if (usePr) await attachPullRequest(root, settings, plan, delivered, request.env);
+  if (usePr) {
+    callbacks.progress?.('Opening the pull request');
+    await attachPullRequest(root, settings, plan, delivered, request.env);
+  }
   return { status: 'done', preview, delivered, message: deliveredMessage(delivered, plan.baseBranch) };
 }
 

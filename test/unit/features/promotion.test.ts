@@ -65,7 +65,15 @@ describe('promotion requests (features/promotion.ts)', function () {
     assert.equal(outcome.branch, 'promote/production/editor');
     assert.equal(git(repo.origin, 'rev-parse', 'refs/heads/promote/production/editor'), outcome.commit);
     assert.equal(git(repo.work, 'rev-parse', '--abbrev-ref', 'HEAD'), 'main', 'the checkout stays on main');
-    assert.deepEqual(steps, ['Planning staging -> production…', 'Commit on a new branch promote/production/editor from main, then a pull request; pushing']);
+    assert.deepEqual(steps, [
+      'Planning staging -> production…',
+      'Commit on a new branch promote/production/editor from main, then a pull request; pushing',
+      'Writing the changed files',
+      'Committing',
+      'Creating branch promote/production/editor',
+      'Pushing to origin',
+      'Opening the pull request',
+    ]);
 
     const history = await listPromotions(repo.work, {});
     assert.equal(history.entries.length, 1);
