@@ -56,6 +56,7 @@ const session = new Session(
   {
     publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
     log,
+    changed: (version) => void connection.sendNotification(IndexChangedNotification, { version }),
     analyzed: (s) => {
       void connection.sendNotification(IndexStatusNotification, { state: 'ready', environments: s.environments, files: s.files, errors: s.errors, warnings: s.warnings });
       void connection.sendNotification(IndexChangedNotification, { version: s.version });

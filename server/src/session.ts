@@ -23,6 +23,8 @@ export const DEFAULT_SETTINGS: ServerSettings = { rules: {}, promotionOrder: [],
 export interface SessionHost {
   publish(uri: string, diagnostics: LspDiagnostic[]): void;
   log(message: string): void;
+  /** The index changed (after the edit debounce, before analysis): previews and trees re-render now. */
+  changed(version: number): void;
   /** Analysis finished: counts for the status bar, and a version for views to refresh. */
   analyzed(summary: { version: number; files: number; environments: number; errors: number; warnings: number }): void;
 }
@@ -150,6 +152,8 @@ export class Session {
 
   private async analyzeAll(generation: number): Promise<void> {
     const stale = () => generation !== this.analysisGeneration;
+    // Previews need renders, not the rule catalogue: let them refresh before a long analysis.
+    this.host.changed([...this.indexes.values()].reduce((n, i) => n + i.version, 0));
     const perRoot = new Map<string, { diagnostics: Diagnostic[]; configProblems: Problem[] }>();
     const started = Date.now();
     for (const index of this.indexes.values()) {
