@@ -13,7 +13,7 @@ import type { Json, JsonObject, Range } from '../kustomize/types';
 import { emitDocuments, emitYaml } from '../kustomize/yaml/emit';
 import type { ParsedDocument } from '../kustomize/yaml/parse';
 import { isBase60Float, resolvePlain } from '../kustomize/yaml/resolve';
-import { appendListItem, deleteLines, entryRange, insertMapEntry, replaceValue } from '../rules/edits';
+import { appendListItem, applyTextEdits as applyEditsToText, deleteLines, entryRange, insertMapEntry, lineStarts, offsetAt, replaceValue } from '../rules/edits';
 import type { TextEdit } from '../rules/rule';
 import type { EditIntent, PromotionChange } from './plan';
 
@@ -157,35 +157,14 @@ export function planFileChanges(index: FleetIndex, changes: readonly PromotionCh
 // ---- text ------------------------------------------------------------------------------------
 
 function textAt(text: string, range: Range): string {
-  const offsets = lineOffsets(text);
-  return text.slice(offsetOf(offsets, text, range.start), offsetOf(offsets, text, range.end));
+  const starts = lineStarts(text);
+  return text.slice(offsetAt(starts, text, range.start), offsetAt(starts, text, range.end));
 }
 
-function lineOffsets(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function offsetOf(starts: number[], text: string, position: Range['start']): number {
-  if (position.line >= starts.length) return text.length;
-  return Math.min(starts[position.line] + position.character, text.length);
-}
-
-/** Applies non-overlapping edits; insertions at one place keep the order they were made in. */
+/** Applies non-overlapping edits; a CRLF file keeps CRLF line breaks in what is inserted. */
 export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
-  const starts = lineOffsets(text);
   const crlf = text.includes('\r\n');
-  const located = edits.map((edit, order) => ({
-    start: offsetOf(starts, text, edit.range.start),
-    end: offsetOf(starts, text, edit.range.end),
-    newText: crlf ? edit.newText.replace(/\r?\n/g, '\r\n') : edit.newText,
-    order,
-  }));
-  located.sort((a, b) => b.start - a.start || b.order - a.order);
-  let result = text;
-  for (const edit of located) result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
-  return result;
+  return applyEditsToText(text, crlf ? edits.map((e) => ({ ...e, newText: e.newText.replace(/\r?\n/g, '\r\n') })) : edits);
 }
 
 /** A scalar as YAML: plain when it reads back as the same string, else double-quoted; an existing quote style is kept. */

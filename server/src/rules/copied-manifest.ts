@@ -13,7 +13,8 @@ import { originalId } from '../kustomize/select';
 import type { Json, JsonObject, Resource } from '../kustomize/types';
 import { emitYaml } from '../kustomize/yaml/emit';
 import { insertMapEntry, replaceValue } from './edits';
-import { appendListItem, applyTextEdits, environmentOfFolder, fleetKustomizations, relativePath, removeListItem, renderWithKustomizationText } from './overlayRenderSupport';
+import { applyTextEdits } from './edits';
+import { appendListItem, environmentOfFolder, fleetKustomizations, relativePath, removeListItem, renderWithKustomizationText } from './overlayRenderSupport';
 import type { Finding, Fix, Rule, TextEdit } from './rule';
 
 /** Folders that some kustomization lists in `resources`, with the kustomization folders that list them. */

@@ -9,7 +9,7 @@ import { renderKustomization } from '../kustomize/render';
 import { isObject } from '../kustomize/resource';
 import type { Json, Position, Range } from '../kustomize/types';
 import type { ParsedDocument } from '../kustomize/yaml/parse';
-import { deleteLines } from './edits';
+import { applyTextEdits, deleteLines } from './edits';
 import { kustomizationDocument } from './kustomizationEntries';
 import type { Finding, Fix, Rule, TextEdit } from './rule';
 
@@ -254,24 +254,12 @@ function migrateCommonLabels(src: Source, key: string): TextEdit[] | undefined {
   return [{ file: src.file, range: replaced, newText: [`${' '.repeat(keyRange.start.character)}labels:${trailingComment}`, ...lines].join(src.eol) + src.eol }];
 }
 
-/** Applies non-overlapping edits of one file to its text. */
-function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const starts: number[] = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  const offset = (p: Position) => Math.min((starts[p.line] ?? text.length) + p.character, text.length);
-  let out = text;
-  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) {
-    out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  }
-  return out;
-}
-
 /** Whether the folder renders to the same bytes once the edits are applied (the edits only reorder transformers). */
 function rendersTheSame(index: FleetIndex, src: Source, edits: readonly TextEdit[]): boolean {
   const dir = path.posix.dirname(src.file);
   const before = index.renderFolder(dir);
   if (before.yaml === undefined) return false;
-  const fs = overlayFileSystem(index.fs, new Map([[src.file, applyEdits(src.text, edits)]]));
+  const fs = overlayFileSystem(index.fs, new Map([[src.file, applyTextEdits(src.text, edits)]]));
   return renderKustomization(dir, { fs, repoRoot: index.root }).yaml === before.yaml;
 }
 

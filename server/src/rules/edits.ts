@@ -114,3 +114,34 @@ export function appendListItem(file: string, text: string, doc: ParsedDocument, 
   }
   return { file, range: { start: lineStart(end + 1), end: lineStart(end + 1) }, newText: `${body}\n` };
 }
+
+/** Offsets where each line of `text` starts. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The offset of a position (clamped to the text), given the text's line starts. */
+export function offsetAt(starts: readonly number[], text: string, position: Range['start']): number {
+  if (position.line >= starts.length) return text.length;
+  return Math.min(starts[position.line] + position.character, text.length);
+}
+
+/**
+ * Applies non-overlapping edits of one file to its text, LSP style: every range refers to the original text;
+ * insertions at one place keep the order they were given in.
+ */
+export function applyTextEdits(text: string, edits: ReadonlyArray<Pick<TextEdit, 'range' | 'newText'>>): string {
+  const starts = lineStarts(text);
+  const located = edits.map((edit, order) => ({
+    start: offsetAt(starts, text, edit.range.start),
+    end: offsetAt(starts, text, edit.range.end),
+    newText: edit.newText,
+    order,
+  }));
+  located.sort((a, b) => b.start - a.start || b.order - a.order);
+  let result = text;
+  for (const edit of located) result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
+  return result;
+}

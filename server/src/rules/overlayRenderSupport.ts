@@ -57,25 +57,6 @@ export function renderWithKustomizationText(index: FleetIndex, kustomizationFile
   return output;
 }
 
-function offsetAt(text: string, line: number, character: number): number {
-  let offset = 0;
-  for (let l = 0; l < line; l++) {
-    const nl = text.indexOf('\n', offset);
-    if (nl < 0) return text.length;
-    offset = nl + 1;
-  }
-  return Math.min(offset + character, text.length);
-}
-
-/** Applies non-overlapping edits of one file to its text (ranges refer to the original text). */
-export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
-  const placed = edits.map((e) => ({ e, start: offsetAt(text, e.range.start.line, e.range.start.character), end: offsetAt(text, e.range.end.line, e.range.end.character) }));
-  placed.sort((a, b) => b.start - a.start);
-  let out = text;
-  for (const { e, start, end } of placed) out = out.slice(0, start) + e.newText + out.slice(end);
-  return out;
-}
-
 /** Whether the node at `range` is an item of a block list (`- ...` on its own line), so its lines can be removed. */
 export function isBlockListItem(text: string, range: Range | undefined): boolean {
   if (!range) return false;

@@ -16,7 +16,8 @@ import { patchesStrategicMergeTransformer } from '../kustomize/transformers/patc
 import type { Resource } from '../kustomize/types';
 import { emitYaml } from '../kustomize/yaml/emit';
 import { deleteLines, entryRange } from './edits';
-import { applyTextEdits, fleetKustomizations, patchEntries, removeListItem, renderWithKustomizationText, within, type PatchEntry, type PatchField } from './overlayRenderSupport';
+import { applyTextEdits } from './edits';
+import { fleetKustomizations, patchEntries, removeListItem, renderWithKustomizationText, within, type PatchEntry, type PatchField } from './overlayRenderSupport';
 import { objectsBeforePatches } from './patch-target-missing';
 import type { Finding, Rule, TextEdit } from './rule';
 

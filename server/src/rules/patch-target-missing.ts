@@ -10,7 +10,8 @@ import type { Json, Problem, Range, Resource } from '../kustomize/types';
 import { parseYamlFileCached, type ParsedDocument } from '../kustomize/yaml/parse';
 import { nearestNames } from '../util/editDistance';
 import { deleteLines, entryRange, lines } from './edits';
-import { applyTextEdits, fleetKustomizations, relativePath, PATCH_FIELDS, patchEntries, renderWithKustomizationText, within, type PatchEntry } from './overlayRenderSupport';
+import { applyTextEdits } from './edits';
+import { fleetKustomizations, relativePath, PATCH_FIELDS, patchEntries, renderWithKustomizationText, within, type PatchEntry } from './overlayRenderSupport';
 import type { Finding, Rule, TextEdit } from './rule';
 
 /** What the kustomization's resources render before any of its patches: the objects a patch may target. */

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
+import { applyTextEdits } from '../../../server/src/rules/edits';
 import type { Fix, Rule, TextEdit } from '../../../server/src/rules/rule';
 import { runRules, type Diagnostic } from '../../../server/src/rules/run';
 
@@ -40,33 +41,11 @@ export function makeFleet(files: Record<string, string>): Fleet {
         const existed = fs.existsSync(file);
         const text = existed ? fs.readFileSync(file, 'utf8') : '';
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, applyEdits(text, edits));
+        fs.writeFileSync(file, applyTextEdits(text, edits));
         if (existed) index.diskChanged(file);
         else index.diskCreated(file);
       }
     },
     dispose: () => fs.rmSync(root, { recursive: true, force: true }),
   };
-}
-
-function offsetAt(text: string, line: number, character: number): number {
-  let offset = 0;
-  for (let l = 0; l < line; l++) {
-    const nl = text.indexOf('\n', offset);
-    if (nl < 0) return text.length;
-    offset = nl + 1;
-  }
-  return Math.min(offset + character, text.length);
-}
-
-/** Applies non-overlapping edits (LSP semantics: ranges refer to the original text). */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => offsetAt(text, b.range.start.line, b.range.start.character) - offsetAt(text, a.range.start.line, a.range.start.character));
-  let out = text;
-  for (const e of sorted) {
-    const start = offsetAt(text, e.range.start.line, e.range.start.character);
-    const end = offsetAt(text, e.range.end.line, e.range.end.character);
-    out = out.slice(0, start) + e.newText + out.slice(end);
-  }
-  return out;
 }
