@@ -47,4 +47,53 @@ describe('engine limits', () => {
       repo.dispose();
     }
   });
+
+  describe('parse limits reach every file a render parses', () => {
+    const deep = (levels: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n  x: "1"\nextra: ${'['.repeat(levels)}${']'.repeat(levels)}\n`;
+    const limits = { parse: { maxDepth: 20 } };
+
+    it('a resource nested deeper than the configured depth: yaml-limit on that file, with the configured number', () => {
+      const index = memoryFleetIndex({ 'a/kustomization.yaml': 'resources:\n  - cm.yaml\n', 'a/cm.yaml': deep(30) }, { limits });
+      const render = index.renderFolder('/fuzz/repo/a');
+      const problem = render.problems.find((p) => p.code === 'yaml-limit');
+      assert.ok(problem, JSON.stringify(render.problems));
+      assert.equal(problem.file, '/fuzz/repo/a/cm.yaml');
+      assert.match(problem.message, /nested deeper than 20 levels/);
+      assert.equal(render.yaml, undefined);
+      // The defaults still take the same file.
+      assert.ok(memoryFleetIndex({ 'a/kustomization.yaml': 'resources:\n  - cm.yaml\n', 'a/cm.yaml': deep(30) }).renderFolder('/fuzz/repo/a').yaml);
+    });
+
+    it('a patch file and an inline patch', () => {
+      const patch = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\nextra: ${'['.repeat(30)}${']'.repeat(30)}\n`;
+      const base = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\n`;
+      const fromFile = memoryFleetIndex({ 'a/kustomization.yaml': 'resources:\n  - cm.yaml\npatches:\n  - path: p.yaml\n', 'a/cm.yaml': base, 'a/p.yaml': patch }, { limits });
+      const fileRender = fromFile.renderFolder('/fuzz/repo/a');
+      assert.equal(fileRender.yaml, undefined);
+      assert.ok(JSON.stringify(fileRender.problems).includes('nested deeper than 20 levels'), JSON.stringify(fileRender.problems));
+      const inline = `resources:\n  - cm.yaml\npatchesStrategicMerge:\n  - |-\n${patch.split('\n').map((l) => '    ' + l).join('\n')}\n`;
+      const inlineRender = memoryFleetIndex({ 'a/kustomization.yaml': inline, 'a/cm.yaml': base }, { limits }).renderFolder('/fuzz/repo/a');
+      assert.equal(inlineRender.yaml, undefined);
+      assert.ok(JSON.stringify(inlineRender.problems).includes('nested deeper than 20 levels'), JSON.stringify(inlineRender.problems));
+    });
+
+    it('the kustomization file itself (size)', () => {
+      const k = `resources:\n  - cm.yaml\n# ${'x'.repeat(300)}\n`;
+      const render = memoryFleetIndex({ 'a/kustomization.yaml': k, 'a/cm.yaml': deep(1) }, { limits: { parse: { maxFileBytes: 200 } } }).renderFolder('/fuzz/repo/a');
+      const problem = render.problems.find((p) => p.code === 'yaml-limit');
+      assert.ok(problem, JSON.stringify(render.problems));
+      assert.equal(problem.file, '/fuzz/repo/a/kustomization.yaml');
+      assert.match(problem.message, /larger than the 200 bytes allowed/);
+    });
+
+    it('a Flux Kustomization build', () => {
+      const ks = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app\n  namespace: flux-system\nspec:\n  interval: 1m\n  path: ./app\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n';
+      const index = memoryFleetIndex({ 'clusters/prod/app.yaml': ks, 'app/cm.yaml': deep(30) }, { limits });
+      const indexed = index.fluxObjects().list.find((o) => o.object.kind === 'Kustomization');
+      assert.ok(indexed);
+      const result = index.renderFluxKustomization(indexed);
+      assert.ok(result);
+      assert.ok(JSON.stringify(result.problems).includes('nested deeper than 20 levels'), JSON.stringify(result.problems));
+    });
+  });
 });

@@ -10,6 +10,7 @@ import type { FileSystem } from '../kustomize/fs';
 import { nodeFileSystem } from '../kustomize/fs';
 import { normalize } from '../kustomize/loader';
 import { renderKustomization } from '../kustomize/render';
+import type { ParseLimits } from '../kustomize/yaml/parse';
 import { idString, isObject, resIdOf } from '../kustomize/resource';
 import type { JsonObject, Problem, Resource } from '../kustomize/types';
 import { readDocuments, type Environment } from './environments';
@@ -40,6 +41,8 @@ export interface EnvironmentRenderOptions {
   strictSubstitution?: boolean;
   /** Bound on Kustomizations rendered per environment. */
   maxKustomizations?: number;
+  /** Bounds on each YAML file a render parses; defaults when unset. */
+  parseLimits?: Partial<ParseLimits>;
 }
 
 export function renderEnvironment(env: Environment, options: EnvironmentRenderOptions): EnvironmentRender {
@@ -48,7 +51,7 @@ export function renderEnvironment(env: Environment, options: EnvironmentRenderOp
   const out: EnvironmentRender = { environment: env, objects: [], kustomizations: [], problems: [], filesRead: new Set() };
   if (env.kind === 'overlay') {
     for (const dir of env.dirs) {
-      const r = renderKustomization(dir, { fs, repoRoot, loadRestrictor: 'rootOnly', reorder: 'legacy' });
+      const r = renderKustomization(dir, { fs, repoRoot, loadRestrictor: 'rootOnly', reorder: 'legacy', parseLimits: options.parseLimits });
       out.problems.push(...r.problems);
       r.filesRead.forEach((f) => out.filesRead.add(f));
       for (const resource of r.resources) out.objects.push({ object: resource.object, resource, overlay: dir });
@@ -86,7 +89,7 @@ export function renderEnvironment(env: Environment, options: EnvironmentRenderOp
 
   for (let guard = 0; guard <= max && (ready.length > 0 || waiting.length > 0); guard++) {
     const ks = ready.length > 0 ? ready.shift()! : waiting.shift()!;
-    const result = renderFluxKustomization(ks, { fs, repoRoot, findObject, strictSubstitution: options.strictSubstitution ?? false });
+    const result = renderFluxKustomization(ks, { fs, repoRoot, findObject, strictSubstitution: options.strictSubstitution ?? false, parseLimits: options.parseLimits });
     results.set(keyOf(ks), result);
     result.filesRead.forEach((f) => out.filesRead.add(f));
     for (const r of result.resources) {

@@ -12,7 +12,7 @@ import { isWithin, normalize } from '../kustomize/loader';
 import { renderKustomization, type RenderOutput } from '../kustomize/render';
 import { isObject } from '../kustomize/resource';
 import type { Problem } from '../kustomize/types';
-import { defaultParseLimits, parseYamlFileCached, type ParsedFile } from '../kustomize/yaml/parse';
+import { defaultParseLimits, parseYamlFileCached, type ParsedFile, type ParseLimits } from '../kustomize/yaml/parse';
 import { resolveLimits, type EngineLimits, type EngineLimitSettings } from '../limits';
 import { renderEnvironment, type EnvironmentRender } from './environmentRender';
 import { discoverEnvironments, type Discovery, type Environment } from './environments';
@@ -106,9 +106,13 @@ export class FleetIndex {
   parsed(file: string): ParsedFile | undefined {
     const text = this.fs.readFile(file);
     if (text === undefined) return undefined;
-    // Default limits share the parse cache with the renderer, which parses with the defaults.
+    return parseYamlFileCached(file, text, this.customParseLimits());
+  }
+
+  /** The configured parse limits, or undefined when they are the defaults: parses with the defaults share one cache entry. */
+  private customParseLimits(): ParseLimits | undefined {
     const custom = (Object.keys(defaultParseLimits) as Array<keyof typeof defaultParseLimits>).some((k) => this.limits.parse[k] !== defaultParseLimits[k]);
-    return parseYamlFileCached(file, text, custom ? this.limits.parse : undefined);
+    return custom ? this.limits.parse : undefined;
   }
 
   /** An editor opened or edited a document: its text wins over disk. Returns what the change affects. */
@@ -240,7 +244,7 @@ export class FleetIndex {
     const key = normalize(dir);
     const hit = this.folderRenders.get(key);
     if (hit) return hit.value;
-    const value = renderKustomization(key, { fs: this.fs, repoRoot: this.root });
+    const value = renderKustomization(key, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits() });
     this.capObjects(value.resources, value.problems, key);
     const deps = new Set(value.filesRead);
     value.problems.forEach((p) => deps.add(p.file));
@@ -251,7 +255,7 @@ export class FleetIndex {
   renderEnvironment(env: Environment): EnvironmentRender {
     const hit = this.environmentRenders.get(env.name);
     if (hit) return hit.value;
-    const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, files: this.yamlFiles(), maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment });
+    const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, files: this.yamlFiles(), maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment, parseLimits: this.customParseLimits() });
     this.capObjects(value.objects, value.problems, env.kustomizations[0]?.place.file ?? env.dirs[0] ?? this.root);
     const deps = new Set(value.filesRead);
     value.problems.forEach((p) => deps.add(p.file));
@@ -270,7 +274,7 @@ export class FleetIndex {
     const key = `${ks.file}#${ks.documentIndex}`;
     const hit = this.fluxRenders.get(key);
     if (hit) return hit.value;
-    const value = renderFluxKustomization(ks.object, { fs: this.fs, repoRoot: this.root });
+    const value = renderFluxKustomization(ks.object, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits() });
     this.capObjects(value.resources, value.problems, ks.file);
     const deps = new Set(value.filesRead);
     deps.add(ks.file);

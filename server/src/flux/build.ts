@@ -6,6 +6,7 @@ import type { FileSystem } from '../kustomize/fs';
 import { nodeFileSystem, overlayFileSystem } from '../kustomize/fs';
 import { normalize } from '../kustomize/loader';
 import { renderKustomization } from '../kustomize/render';
+import type { ParseLimits } from '../kustomize/yaml/parse';
 import { isObject, recordOrigin } from '../kustomize/resource';
 import type { JsonObject, Origin, Place, Problem, Resource } from '../kustomize/types';
 import { placeInSource, resolveSpecPath, synthesizeKustomization, type SynthesizedKustomization } from './generate';
@@ -20,6 +21,8 @@ export interface FluxBuildOptions {
   findObject?: FindObject;
   /** The StrictPostBuildSubstitutions feature gate. */
   strictSubstitution?: boolean;
+  /** Bounds on each YAML file the build parses; defaults when unset. */
+  parseLimits?: Partial<ParseLimits>;
 }
 
 export interface FluxBuildResult {
@@ -55,7 +58,7 @@ export function renderFluxKustomization(ks: FluxKustomization, options: FluxBuil
     return result;
   }
 
-  const synth = synthesizeKustomization(ks, dir, { fs, repoRoot });
+  const synth = synthesizeKustomization(ks, dir, { fs, repoRoot, parseLimits: options.parseLimits });
   synth.filesRead.forEach((f) => filesRead.add(f));
   result.generatedKustomization = synth.generated;
   result.kustomizationText = synth.text;
@@ -63,7 +66,7 @@ export function renderFluxKustomization(ks: FluxKustomization, options: FluxBuil
   if (synth.problems.some((p) => p.severity === 'error')) return result;
 
   const overlay = overlayFileSystem(fs, new Map([[synth.file, synth.text]]));
-  const rendered = renderKustomization(dir, { fs: overlay, repoRoot, loadRestrictor: 'none', reorder: 'none', enableManagedByLabel: false });
+  const rendered = renderKustomization(dir, { fs: overlay, repoRoot, loadRestrictor: 'none', reorder: 'none', enableManagedByLabel: false, parseLimits: options.parseLimits });
   for (const f of rendered.filesRead) if (f !== synth.file || !synth.generated) filesRead.add(f);
   result.problems.push(...rendered.problems.map((p) => mapProblem(p, synth)));
   if (rendered.problems.some((p) => p.severity === 'error')) return result;

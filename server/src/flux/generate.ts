@@ -13,7 +13,7 @@ import { KUSTOMIZATION_FIELDS, KUSTOMIZATION_FILE_NAMES, findKustomizationFile, 
 import { isWithin, normalize } from '../kustomize/loader';
 import { deepCopy, isObject } from '../kustomize/resource';
 import type { Json, JsonObject, Place, Problem, Range } from '../kustomize/types';
-import { parseYamlFile, parseYamlFileCached, type ParsedDocument } from '../kustomize/yaml/parse';
+import { parseYamlFile, parseYamlFileCached, type ParsedDocument, type ParseLimits } from '../kustomize/yaml/parse';
 import { emitYaml } from '../kustomize/yaml/emit';
 import type { FluxKustomization } from './objects';
 
@@ -24,6 +24,8 @@ export interface GenerateOptions {
   /** Bounds on the folder walk of a generated kustomization. */
   maxEntries?: number;
   maxDepth?: number;
+  /** Bounds on each YAML file read while generating; defaults when unset. */
+  parseLimits?: Partial<ParseLimits>;
 }
 
 /** One part of the synthesized text and where it was really written. */
@@ -125,7 +127,7 @@ export function generatedResourceList(dir: string, options: GenerateOptions, ign
       const text = fs.readFile(abs);
       if (text === undefined) continue;
       out.filesRead.push(abs);
-      const problem = kubernetesYamlProblem(abs, text);
+      const problem = kubernetesYamlProblem(abs, text, options.parseLimits);
       if (problem) {
         out.problems.push(problem);
         continue;
@@ -138,8 +140,8 @@ export function generatedResourceList(dir: string, options: GenerateOptions, ign
 }
 
 /** Why the controller's resource factory would refuse this file, if it would. */
-function kubernetesYamlProblem(file: string, text: string): Problem | undefined {
-  const parsed = parseYamlFile(file, text);
+function kubernetesYamlProblem(file: string, text: string, parseLimits: Partial<ParseLimits> | undefined): Problem | undefined {
+  const parsed = parseYamlFile(file, text, parseLimits);
   const error = parsed.problems.find((p) => p.severity === 'error');
   if (error) return { ...error, code: 'flux-generate-invalid-yaml', message: `failed to decode Kubernetes YAML from ${file}: ${error.message}` };
   for (const doc of parsed.documents) {
@@ -201,7 +203,7 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
     file = lookup.file;
     const text = fs.readFile(file) ?? '';
     filesRead.push(file);
-    const parsed = parseYamlFile(file, text);
+    const parsed = parseYamlFile(file, text, options.parseLimits);
     const errors = parsed.problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) return { file, dir, text: '', generated, sourceMap, fallback, problems: errors, filesRead };
     const doc: ParsedDocument | undefined = parsed.documents.find((d) => d.value !== null);

@@ -18,7 +18,7 @@ import type { TransformContext } from './transformer';
 import { configFromCrdSchemas, emptyCustomFieldSpecs, mergeCustomFieldSpecs, parseConfigurationFile, type CustomFieldSpecs } from './transformerConfig';
 import type { Json, JsonObject, Origin, Problem, Range, ResId, Resource } from './types';
 import { emitYaml } from './yaml/emit';
-import { parseYamlFileCached } from './yaml/parse';
+import { parseYamlFileCached, type ParseLimits } from './yaml/parse';
 
 import { mergeGenerated, type GeneratorInput } from './generators/common';
 import { generateConfigMap } from './generators/configMapGenerator';
@@ -45,6 +45,8 @@ export interface BuildOptions {
   /** The `--reorder` flag; a top-level `sortOptions` wins over it, like kustomize. */
   reorder: 'legacy' | 'none';
   enableManagedByLabel: boolean;
+  /** Bounds on every YAML file the build parses (kustomization files, resources, patches); defaults when unset. */
+  parseLimits?: Partial<ParseLimits>;
 }
 
 export interface BuildResult {
@@ -108,7 +110,7 @@ class Build {
       return undefined;
     }
     const text = this.readText(lookup.file) ?? '';
-    const { kustomization, problems } = readKustomization(lookup.file, text);
+    const { kustomization, problems } = readKustomization(lookup.file, text, this.options.parseLimits);
     this.problems.push(...problems);
     if (kustomization) this.kustomizationDirs.add(dir);
     return kustomization;
@@ -228,7 +230,7 @@ class Build {
           this.problems.push(read.problem);
           continue;
         }
-        const parsed = parseYamlFileCached(read.file, read.text);
+        const parsed = parseYamlFileCached(read.file, read.text, this.options.parseLimits);
         if (parsed.problems.some((p) => p.severity === 'error')) {
           this.problems.push(...parsed.problems);
           continue;
@@ -294,7 +296,7 @@ class Build {
       this.error('missing-path', `cannot read '${file}'`, fromFile, fromRange);
       return undefined;
     }
-    const parsed = parseYamlFileCached(file, text);
+    const parsed = parseYamlFileCached(file, text, this.options.parseLimits);
     if (parsed.problems.length > 0) {
       this.problems.push(...parsed.problems);
       if (parsed.problems.some((p) => p.severity === 'error')) return undefined;
@@ -545,7 +547,7 @@ class Build {
           this.problems.push(read.problem);
           continue;
         }
-        const parsed = parseYamlFileCached(read.file, read.text);
+        const parsed = parseYamlFileCached(read.file, read.text, this.options.parseLimits);
         this.problems.push(...parsed.problems);
         for (const doc of parsed.documents) {
           const v = doc.value;
@@ -592,11 +594,11 @@ class Build {
         this.problems.push(read.problem);
         return [];
       }
-      return [{ text: read.text, file: read.file, target, options, origin }];
+      return [{ text: read.text, file: read.file, target, options, origin, parseLimits: this.options.parseLimits }];
     }
     const patchRange = k.document.locate([field, index, 'patch']);
     const lineOffset = inlineLineOffset(patchRange);
-    return [{ text: value.patch as string, file: k.file, lineOffset, columnOffset: this.indentOfLine(k.file, lineOffset), target, options, origin }];
+    return [{ text: value.patch as string, file: k.file, lineOffset, columnOffset: this.indentOfLine(k.file, lineOffset), target, options, origin, parseLimits: this.options.parseLimits }];
   }
 
   /** Indentation of a line of a file already read: where the text of an inline block scalar starts. */
@@ -622,10 +624,10 @@ class Build {
         this.problems.push(read.problem);
         return [];
       }
-      return [{ text: read.text, file: read.file, origin }];
+      return [{ text: read.text, file: read.file, origin, parseLimits: this.options.parseLimits }];
     }
     const lineOffset = inlineLineOffset(range);
-    return [{ text: value, file: k.file, lineOffset, columnOffset: this.indentOfLine(k.file, lineOffset), origin }];
+    return [{ text: value, file: k.file, lineOffset, columnOffset: this.indentOfLine(k.file, lineOffset), origin, parseLimits: this.options.parseLimits }];
   }
 }
 

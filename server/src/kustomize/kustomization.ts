@@ -4,7 +4,7 @@ import type { FileSystem } from './fs';
 import { isObject } from './resource';
 import { decodeStrict } from './kustomizationSchema';
 import type { Json, JsonObject, Problem, Range } from './types';
-import { parseYamlFileCached, type ParsedDocument } from './yaml/parse';
+import { parseYamlFileCached, type ParsedDocument, type ParseLimits } from './yaml/parse';
 
 /** In the order kustomize tries them; more than one in a folder is an error. */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
@@ -95,8 +95,8 @@ export function joinPath(dir: string, name: string): string {
  * Reads and validates a kustomization file. Problems are kustomize's load errors: invalid YAML, unknown
  * field, a field of the wrong shape, wrong kind or apiVersion, an empty file.
  */
-export function readKustomization(file: string, text: string): { kustomization?: Kustomization; problems: Problem[] } {
-  const parsed = parseYamlFileCached(file, text, undefined, { dialect: 'kustomization' });
+export function readKustomization(file: string, text: string, parseLimits?: Partial<ParseLimits>): { kustomization?: Kustomization; problems: Problem[] } {
+  const parsed = parseYamlFileCached(file, text, parseLimits, { dialect: 'kustomization' });
   const problems: Problem[] = [...parsed.problems];
   if (problems.some((p) => p.severity === 'error')) return { problems };
   const dir = file.slice(0, file.lastIndexOf('/')) || '/';

@@ -5,11 +5,11 @@
 import * as path from 'path';
 import { applyJsonPatch, parseJsonPatchCached, type JsonPatchOperation } from './merge/jsonpatch';
 import { strategicMerge } from './merge/strategic';
-import { cloneResource, deepCopy, idString, isObject, recordOrigin, resId, resIdOf, sameId } from './resource';
+import { deepCopy, idString, isObject, recordOrigin, resId, resIdOf, sameId } from './resource';
 import { effectiveNamespace } from './select';
 import type { StepConfig, TransformContext } from './transformer';
 import type { Json, JsonObject, Origin, Problem, Range, ResId, Resource } from './types';
-import { parseYamlFileCached, type ParsedDocument } from './yaml/parse';
+import { parseYamlFileCached, type ParsedDocument, type ParseLimits } from './yaml/parse';
 import type { Selector } from './select';
 
 export interface PatchConfig extends StepConfig {
@@ -25,6 +25,8 @@ export interface PatchConfig extends StepConfig {
   columnOffset?: number;
   target?: Selector;
   options?: { allowNameChange?: boolean; allowKindChange?: boolean };
+  /** The build's bounds on parsing the patch text; defaults when unset. */
+  parseLimits?: Partial<ParseLimits>;
 }
 
 export type ProblemCode = 'patch-no-match' | 'patch-failed' | 'invalid-patch';
@@ -132,7 +134,7 @@ interface StrategicRead {
 
 export function readStrategicPatch(config: PatchConfig): StrategicRead {
   // Cached: the same patch text is read by every render; its values are never mutated here.
-  const parsed = parseYamlFileCached(config.file, config.text);
+  const parsed = parseYamlFileCached(config.file, config.text, config.parseLimits);
   const yamlProblems = parsed.problems.map((p) => ({ ...p, file: config.file, range: shiftRange(p.range, config) }));
   if (parsed.problems.some((p) => p.severity === 'error')) {
     return { error: { message: parsed.problems[0].message, range: parsed.problems[0].range }, yamlProblems };
@@ -153,8 +155,9 @@ export function readStrategicPatch(config: PatchConfig): StrategicRead {
  * the first document. Text that is both (an empty document, `[]`) or neither is an error.
  */
 export function readPatch(config: PatchConfig, ctx: TransformContext): ReadPatch {
-  const source = patchSource(config, ctx);
-  const whole = wholeTextRange(config.text);
+  // Both only word failures; computing them for every patch of every render is wasted work.
+  const source = () => patchSource(config, ctx);
+  const whole = () => wholeTextRange(config.text);
   const inline = config.file === ctx.kustomizationFile;
   if (inline && config.text.trim() === '') {
     return { kind: 'invalid', problem: problemAtEntry(config, 'invalid-patch', 'must specify one of patch and path') };
@@ -172,11 +175,11 @@ export function readPatch(config: PatchConfig, ctx: TransformContext): ReadPatch
     return { kind: 'json6902', operations: [], decodeError: { message: json.error ?? 'not a JSON 6902 patch', range: json.range } };
   }
   if (strategicOk && jsonOk) {
-    return { kind: 'invalid', problem: problemAt(config, 'invalid-patch', `illegally qualifies as both an SM and JSON patch: ${source}`, whole) };
+    return { kind: 'invalid', problem: problemAt(config, 'invalid-patch', `illegally qualifies as both an SM and JSON patch: ${source()}`, whole()) };
   }
   if (!strategicOk && !jsonOk) {
-    const range = strategic.error?.range ?? json.range ?? whole;
-    const problem = problemAt(config, 'invalid-patch', `unable to parse SM or JSON patch from ${source}`, range);
+    const range = strategic.error?.range ?? json.range ?? whole();
+    const problem = problemAt(config, 'invalid-patch', `unable to parse SM or JSON patch from ${source()}`, range);
     const detail = strategic.yamlProblems[0]?.message;
     if (detail) problem.related = [{ file: config.file, range: strategic.yamlProblems[0].range, message: detail }];
     return { kind: 'invalid', problem };
@@ -228,7 +231,8 @@ function applyStrategicToResource(
   options: StrategicApplyOptions,
 ): Resource | null {
   const before = resId(resource);
-  const out = cloneResource(resource);
+  // strategicMerge copies the object itself and leaves it untouched, so only the bookkeeping is copied here.
+  const out = cloneResourceBookkeeping(resource);
   const originalMeta = isObject(resource.object.metadata) ? resource.object.metadata : {};
   const originalName = typeof originalMeta.name === 'string' ? originalMeta.name : '';
   const originalNamespace = typeof originalMeta.namespace === 'string' ? originalMeta.namespace : '';
@@ -236,13 +240,13 @@ function applyStrategicToResource(
   const sets: Array<{ target: Array<string | number>; patch: Array<string | number> }> = [];
   const gvk = { group: before.group, version: before.version, kind: before.kind };
   const onSet = (target: Array<string | number>, patchPath: Array<string | number>) => sets.push({ target: [...target], patch: [...patchPath] });
-  const merged = strategicMerge(deepCopy(out.object), patchValue, gvk, onSet, options);
+  const merged = strategicMerge(resource.object, patchValue, gvk, onSet, options);
   if (merged.problems.length > 0) {
     throw new PatchFailure(problemAt(config, 'patch-failed', merged.problems.join('; '), patch.document.range));
   }
   if (merged.result === null) return null;
   out.object = merged.result;
-  for (const s of sets) recordPatchOrigin(out, s.target, patchOrigin(config, patch.document.locate(s.patch) ?? patch.document.range));
+  for (const s of sets) recordPatchOrigin(out, s.target, patchOrigin(config, locatePatchValue(patch, s.patch)));
   if (!options.allowKindChange) {
     if (out.object.kind !== originalKind) {
       out.object.kind = originalKind;
@@ -263,6 +267,37 @@ function applyStrategicToResource(
   }
   if (options.allowNameChange || options.allowKindChange) rememberPreviousId(out, before);
   return out;
+}
+
+/** A resource sharing `r.object` (the caller replaces it) with its own copies of everything else. */
+function cloneResourceBookkeeping(r: Resource): Resource {
+  return {
+    object: r.object,
+    source: r.source,
+    setBy: new Map(r.setBy),
+    previousIds: r.previousIds.slice(),
+    nameAffixes: r.nameAffixes ? { prefixes: r.nameAffixes.prefixes.slice(), suffixes: r.nameAffixes.suffixes.slice() } : undefined,
+    generated: r.generated ? { ...r.generated } : undefined,
+  };
+}
+
+// Parsed patch documents are cached across renders, so the ranges of their values are too: locating
+// a path walks the document's nodes, and every render asks for the same paths.
+const locatedRanges = new WeakMap<ParsedDocument, Map<string, Range | undefined>>();
+
+function locatePatchValue(patch: StrategicPatchDocument, at: ReadonlyArray<string | number>): Range | undefined {
+  let ranges = locatedRanges.get(patch.document);
+  if (!ranges) {
+    ranges = new Map();
+    locatedRanges.set(patch.document, ranges);
+  }
+  // Segments are typed (a key "0" differs from item 0), so the cache key keeps the type.
+  const key = at.map((seg) => (typeof seg === 'number' ? `#${seg}` : `.${seg}`)).join('');
+  if (ranges.has(key)) return ranges.get(key);
+  const range = patch.document.locate(at) ?? patch.document.range;
+  // Bounded: a document has finitely many paths, but a hostile one could have very many.
+  if (ranges.size < 10_000) ranges.set(key, range);
+  return range;
 }
 
 function recordPatchOrigin(r: Resource, at: ReadonlyArray<string | number>, origin: Origin): void {
@@ -360,11 +395,11 @@ function jsonToSelected(
   return resources.map((r) => {
     if (!selected.has(r)) return r;
     const before = resId(r);
-    const out = cloneResource(r);
+    const out = cloneResourceBookkeeping(r);
     const sets: Array<{ at: Array<string | number>; index: number }> = [];
     // kustomize records the object's id in internal annotations just before a JSON patch, so the
     // patch always sees an annotations map: adding `/metadata/annotations/x` works without one.
-    const input = deepCopy(out.object);
+    const input = deepCopy(r.object);
     if (isObject(input.metadata) && !isObject(input.metadata.annotations)) input.metadata.annotations = {};
     const outcome = applyJsonPatch(input, operations, (at, index) => sets.push({ at, index }));
     if (outcome.failure) {

@@ -6,6 +6,7 @@ import { normalize } from './loader';
 import type { LoadRestrictor } from './loader';
 import type { Problem, Resource } from './types';
 import { emitDocuments, outputProblem } from './yaml/emit';
+import type { ParseLimits } from './yaml/parse';
 
 export interface RenderOptions {
   loadRestrictor: 'rootOnly' | 'none';
@@ -14,6 +15,8 @@ export interface RenderOptions {
   /** Nothing outside it is ever read. Defaults to the enclosing git work tree, else the file-system root. */
   repoRoot?: string;
   fs?: FileSystem;
+  /** Bounds on every YAML file the render parses; a file past them is a `yaml-limit` problem. Defaults when unset. */
+  parseLimits?: Partial<ParseLimits>;
 }
 
 export interface RenderOutput {
@@ -46,6 +49,7 @@ export function renderKustomization(dir: string, options: Partial<RenderOptions>
     repoRoot,
     reorder: options.reorder ?? 'legacy',
     enableManagedByLabel: options.enableManagedByLabel ?? false,
+    ...(options.parseLimits ? { parseLimits: options.parseLimits } : {}),
   });
   if (!result.problems.some((p) => p.severity === 'error')) {
     // Values kubectl cannot print (a DEL character, an annotation key that reads as a number) fail its build at the end.
