@@ -7,7 +7,7 @@ import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { FleetIndex, type FleetSettings } from './fleet/fleetIndex';
 import { fileUri, problemToLspDiagnostic, toLspDiagnostic } from './features/diagnostics';
 import type { Problem } from './kustomize/types';
-import { allRules, runRules, type Diagnostic, type SeveritySetting } from './rules/run';
+import { allRules, ruleFailureProblem, runRules, type Diagnostic, type SeveritySetting } from './rules/run';
 
 export interface ServerSettings {
   /** Rule id -> severity or 'off' (wins over the repository's .fluxenv.yaml). */
@@ -159,16 +159,20 @@ export class Session {
     for (const index of this.indexes.values()) {
       const diagnostics: Diagnostic[] = [];
       let configProblems: Problem[] = [];
+      const failures: Problem[] = [];
       for (const rule of allRules()) {
         await yieldToEventLoop();
         if (stale()) return;
         const result = runRules(index, { rules: [rule], severities: this.settings.rules, isCancelled: stale });
         diagnostics.push(...result.diagnostics);
         configProblems = result.configProblems;
-        for (const f of result.failures) this.host.log(`rule ${f.rule} failed on ${index.root}: ${f.error}`);
+        for (const f of result.failures) {
+          this.host.log(`rule ${f.rule} failed on ${f.file}: ${f.error}`);
+          failures.push(ruleFailureProblem(f));
+        }
       }
       if (stale()) return;
-      perRoot.set(index.root, { diagnostics, configProblems });
+      perRoot.set(index.root, { diagnostics, configProblems: [...configProblems, ...failures] });
     }
     this.publishAll(perRoot);
     let errors = 0;

@@ -289,9 +289,10 @@ export const deprecatedField: Rule = {
   severity: 'warning',
   category: 'overlay',
   description: 'A kustomization uses a deprecated field (bases, patchesStrategicMerge, patchesJson6902, commonLabels, vars, imageTags).',
-  check({ index, isCancelled }) {
+  check({ index, isCancelled, checking }) {
     const findings: Finding[] = [];
     for (const file of index.kustomizationFiles()) {
+      checking?.(file);
       if (isCancelled()) break;
       // From the document, not the decoded kustomization: a file with other errors still gets these findings.
       const doc = kustomizationDocument(index, file);

@@ -11,10 +11,11 @@ export const fluxKustomizationFileName: Rule = {
   severity: 'error',
   category: 'flux',
   description: 'Flux Kustomization saved in a file kustomize reads as its own kustomization file.',
-  check({ index }) {
+  check({ index, checking }) {
     const findings: Finding[] = [];
     const reserved = KUSTOMIZATION_FILE_NAMES as readonly string[];
     for (const indexed of index.fluxObjects().list) {
+      checking?.(indexed.file);
       const ks = indexed.object;
       const base = path.posix.basename(indexed.file);
       if (!isFluxKustomization(ks) || !reserved.includes(base)) continue;

@@ -46,7 +46,7 @@ export const imageUnused: Rule = {
   severity: 'warning',
   category: 'overlay',
   description: 'An images entry whose name matches no container image in what the kustomization renders.',
-  check({ index, isCancelled }) {
+  check({ index, isCancelled, checking }) {
     const findings: Finding[] = [];
     for (const k of fleetKustomizations(index)) {
       if (isCancelled()) break;
@@ -57,6 +57,7 @@ export const imageUnused: Rule = {
       findings.push(...findingsFor(k.fields.images, ['images'], k.document, k.file, render.resources, relative(index, k.dir)));
     }
     for (const indexed of index.fluxObjects().list) {
+      checking?.(indexed.file);
       if (isCancelled()) break;
       const ks = indexed.object;
       if (ks.kind !== 'Kustomization' || ks.images.length === 0) continue;

@@ -60,9 +60,10 @@ export const invalidDuration: Rule = {
   severity: 'error',
   category: 'flux',
   description: 'interval, timeout or retryInterval that is not a valid Flux duration.',
-  check({ index }) {
+  check({ index, checking }) {
     const findings: Finding[] = [];
     for (const indexed of index.fluxObjects().list) {
+      checking?.(indexed.file);
       const object: FluxObject = indexed.object;
       let located: ReturnType<typeof documentOfObject> | null = null;
       for (const path of durationPaths(object.kind)) {

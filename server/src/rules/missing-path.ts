@@ -108,9 +108,10 @@ export const missingPath: Rule = {
   severity: 'error',
   category: 'overlay',
   description: 'A kustomization entry names a file or folder that does not exist; kustomize fails the build.',
-  check({ index, isCancelled }) {
+  check({ index, isCancelled, checking }) {
     const findings: Finding[] = [];
     for (const file of index.kustomizationFiles()) {
+      checking?.(file);
       if (isCancelled()) break;
       for (const entry of pathEntries(index, file)) {
         const status = entryStatus(index, entry);

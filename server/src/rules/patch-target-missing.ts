@@ -179,7 +179,7 @@ export const patchTargetMissing: Rule = {
   severity: 'error',
   category: 'overlay',
   description: 'A patch whose target matches no object that the kustomization renders.',
-  check({ index, isCancelled }) {
+  check({ index, isCancelled, checking }) {
     const findings: Finding[] = [];
     const seen = new Set<string>();
     for (const k of fleetKustomizations(index)) {
@@ -207,6 +207,7 @@ export const patchTargetMissing: Rule = {
       }
     }
     for (const indexed of index.fluxObjects().list) {
+      checking?.(indexed.file);
       if (isCancelled()) break;
       if (indexed.object.kind !== 'Kustomization' || indexed.object.patches.length === 0) continue;
       findings.push(...fluxPatchFindings(index, indexed));

@@ -45,12 +45,13 @@ export const pathMissing: Rule = {
   severity: 'error',
   category: 'flux',
   description: 'Flux Kustomization without spec.path (the whole source root is applied) or with a spec.path that does not exist.',
-  check({ index }) {
+  check({ index, checking }) {
     const findings: Finding[] = [];
     const list = index.fluxObjects().list;
     const bootstrapUrls = new Set(list.flatMap((o) => (o.object.kind === 'GitRepository' && o.object.name === 'flux-system' && o.object.url ? [o.object.url] : [])));
     let folders: string[] | undefined;
     for (const indexed of list) {
+      checking?.(indexed.file);
       const ks = indexed.object;
       if (!isFluxKustomization(ks)) continue;
       const located = documentOfObject(index, indexed);

@@ -9,9 +9,10 @@ export const pathOutsideRepo: Rule = {
   severity: 'error',
   category: 'overlay',
   description: 'A kustomization entry leads outside the repository (.., an absolute path or a symlink); it is never read.',
-  check({ index, isCancelled }) {
+  check({ index, isCancelled, checking }) {
     const findings: Finding[] = [];
     for (const file of index.kustomizationFiles()) {
+      checking?.(file);
       if (isCancelled()) break;
       for (const entry of pathEntries(index, file)) {
         const status = entryStatus(index, entry);

@@ -7,9 +7,10 @@ export const pruneDisabled: Rule = {
   severity: 'warning',
   category: 'flux',
   description: 'Flux Kustomization without prune: true; objects removed from Git stay on the cluster.',
-  check({ index }) {
+  check({ index, checking }) {
     const findings: Finding[] = [];
     for (const { object: ks, file, documentIndex } of index.fluxObjects().list) {
+      checking?.(file);
       if (ks.kind !== 'Kustomization' || ks.prune === true) continue;
       const doc = index.parsed(file)?.documents[documentIndex];
       const text = index.text(file);

@@ -8,9 +8,10 @@ export const remoteResource: Rule = {
   severity: 'warning',
   category: 'overlay',
   description: 'A kustomization entry is a URL or git reference; Flux Environments does not fetch it, so the render cannot be checked.',
-  check({ index, isCancelled }) {
+  check({ index, isCancelled, checking }) {
     const findings: Finding[] = [];
     for (const file of index.kustomizationFiles()) {
+      checking?.(file);
       if (isCancelled()) break;
       for (const entry of pathEntries(index, file)) {
         if (entryStatus(index, entry).kind !== 'remote') continue;

@@ -55,10 +55,11 @@ export const renderError: Rule = {
   severity: 'error',
   category: 'render',
   description: 'kubectl kustomize fails on a kustomization folder; reported where the cause is written.',
-  check({ index, isCancelled }) {
+  check({ index, isCancelled, checking }) {
     const findings: Finding[] = [];
     const seen = new Set<string>();
     for (const file of index.kustomizationFiles()) {
+      checking?.(file);
       if (isCancelled()) break;
       const render = index.renderFolder(path.posix.dirname(file));
       for (const problem of render.problems) {

@@ -44,4 +44,9 @@ export interface RuleContext {
   index: FleetIndex;
   /** True when the caller asked to stop (the editor typed again); long rules check it between units. */
   isCancelled(): boolean;
+  /**
+   * A rule that works file by file says which file it is on, so that if it throws, the failure is
+   * reported on that file rather than on the repository's root kustomization.
+   */
+  checking?(file: string): void;
 }

@@ -3,6 +3,7 @@
 // that one broken rule is reported and the others still run. The editor and `fluxenv check` both call it.
 import * as path from 'path';
 import type { FleetIndex } from '../fleet/fleetIndex';
+import { findKustomizationFile } from '../kustomize/kustomization';
 import { isObject } from '../kustomize/resource';
 import type { Problem } from '../kustomize/types';
 import { parseYamlFileCached } from '../kustomize/yaml/parse';
@@ -22,6 +23,28 @@ export interface Diagnostic extends Finding {
 export interface RuleFailure {
   rule: string;
   error: string;
+  /** The file the rule said it was checking when it threw, else the repository's root kustomization. */
+  file: string;
+}
+
+/** What the user sees of a rule that threw: a warning on the file, naming the rule; the log has the stack. */
+export function ruleFailureProblem(failure: RuleFailure): Problem {
+  const firstLine = failure.error.split('\n')[0];
+  return {
+    code: 'internal-error',
+    severity: 'warning',
+    message: `The rule '${failure.rule}' failed while checking this file (${firstLine}), so its findings here are missing; the other rules still ran. This is a bug in Flux Environments: please report it, with the stack trace from the Flux Environments output.`,
+    file: failure.file,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  };
+}
+
+/** Where a failure that no file can be blamed for is shown: the root kustomization, else the first YAML file. */
+function rootFile(index: FleetIndex): string {
+  const found = findKustomizationFile(index.fs, index.root);
+  if (found.found === 'one') return found.file;
+  if (found.found === 'many') return found.files[0];
+  return index.yamlFiles()[0] ?? path.posix.join(index.root, 'kustomization.yaml');
 }
 
 export const REPO_CONFIG_FILE = '.fluxenv.yaml';
@@ -101,10 +124,11 @@ export function runRules(index: FleetIndex, options: RunOptions = {}): { diagnos
     const setting = severities[rule.id];
     if (setting === 'off') continue;
     let findings: Finding[];
+    let current: string | undefined;
     try {
-      findings = rule.check({ index, isCancelled });
+      findings = rule.check({ index, isCancelled, checking: (file) => (current = file) });
     } catch (e) {
-      failures.push({ rule: rule.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      failures.push({ rule: rule.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e), file: current ?? rootFile(index) });
       continue;
     }
     for (const f of findings) {

@@ -45,9 +45,10 @@ export const unknownField: Rule = {
   severity: 'error',
   category: 'overlay',
   description: 'A kustomization file has a field kustomize does not know; kustomize refuses the whole file.',
-  check({ index, isCancelled }) {
+  check({ index, isCancelled, checking }) {
     const findings: Finding[] = [];
     for (const file of index.kustomizationFiles()) {
+      checking?.(file);
       if (isCancelled()) break;
       const problems = index.kustomization(file).problems.filter((p) => p.code === 'unknown-field' && p.file === file);
       if (problems.length === 0) continue;

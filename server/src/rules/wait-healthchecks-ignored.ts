@@ -10,9 +10,10 @@ export const waitHealthChecksIgnored: Rule = {
   severity: 'info',
   category: 'flux',
   description: 'Flux Kustomization with wait: true and healthChecks; Flux ignores the healthChecks.',
-  check({ index }) {
+  check({ index, checking }) {
     const findings: Finding[] = [];
     for (const indexed of index.fluxObjects().list) {
+      checking?.(indexed.file);
       const ks = indexed.object;
       if (!isFluxKustomization(ks) || !ks.wait) continue;
       const spec = ks.object.spec;
