@@ -253,14 +253,10 @@ class YamlWriter {
 
   private blockMapping(map: JsonObject, keys: string[], depth: number): void {
     this.increaseIndent(false, false);
-    const sorted: SortKey[] = [];
-    for (const key of keys) sorted.push({ key, cps: codePoints(key) });
-    // Where go-yaml's comparison is not transitive (v10 < v1beta1 < v2 < v10), kubectl's own order varies
-    // from run to run (Go randomizes map iteration); any consistent order is as good as another there.
-    sorted.sort(bySortKey);
-    for (const { key, cps } of sorted) {
+    for (const { key, cps, plain } of sortedKeys(keys)) {
       this.writeIndent();
-      if (this.writeSimplePlain(key, false)) {
+      if (plain) {
+        this.writePlainWord(key);
         this.writeIndicator(':', false, false, false);
         this.node(map[key], true, depth + 1);
         continue;
@@ -326,11 +322,15 @@ class YamlWriter {
     const lead = this.whitespace ? 0 : 1;
     if (allowBreaks && this.column + lead + text.length > BEST_WIDTH) return false;
     if (requestedStringStyle(text) !== 'plain') return false;
-    if (lead) this.put(' ');
+    this.writePlainWord(text);
+    return true;
+  }
+
+  private writePlainWord(text: string): void {
+    if (!this.whitespace) this.put(' ');
     this.put(text);
     this.whitespace = false;
     this.indention = false;
-    return true;
   }
 
   /**
@@ -489,6 +489,46 @@ export function compareKeys(a: string, b: string): number {
 interface SortKey {
   key: string;
   cps: number[];
+}
+
+interface SortedKey extends SortKey {
+  /** Whether the key prints as a plain scalar as it is (as writeSimplePlain decides for a key). */
+  plain: boolean;
+}
+
+function isSimplePlainKey(key: string): boolean {
+  return SIMPLE_PLAIN.test(key) && !key.startsWith('...') && !key.endsWith(' ') && !key.includes(' #') && requestedStringStyle(key) === 'plain';
+}
+
+// Rendered objects repeat the same few key lists (metadata, containers, ports...), and sorting them the
+// go-yaml way is costly: a trie over each key list as given remembers its sorted order. Keyed by the
+// given order, so where the comparison is not transitive the result is exactly what a fresh sort gives.
+interface KeyTrieNode {
+  next: Map<string, KeyTrieNode>;
+  sorted?: SortedKey[];
+}
+const keyTrie: KeyTrieNode = { next: new Map() };
+let keyTrieNodes = 0;
+const KEY_TRIE_MAX_NODES = 100_000;
+
+function sortedKeys(keys: string[]): SortedKey[] {
+  let node: KeyTrieNode | undefined = keyTrie;
+  for (let i = 0; i < keys.length && node; i++) {
+    let child: KeyTrieNode | undefined = node.next.get(keys[i]);
+    if (!child && keyTrieNodes < KEY_TRIE_MAX_NODES) {
+      child = { next: new Map() };
+      node.next.set(keys[i], child);
+      keyTrieNodes++;
+    }
+    node = child;
+  }
+  if (node?.sorted) return node.sorted;
+  const sorted: SortedKey[] = keys.map((key) => ({ key, cps: codePoints(key), plain: isSimplePlainKey(key) }));
+  // Where go-yaml's comparison is not transitive (v10 < v1beta1 < v2 < v10), kubectl's own order varies
+  // from run to run (Go randomizes map iteration); any consistent order is as good as another there.
+  sorted.sort(bySortKey);
+  if (node) node.sorted = sorted;
+  return sorted;
 }
 
 const bySortKey = (a: SortKey, b: SortKey): number => compareCodePoints(a.cps, b.cps);
