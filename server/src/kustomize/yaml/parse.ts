@@ -472,20 +472,112 @@ function limitsWith(overrides: Partial<ParseLimits> | undefined): ParseLimits {
 export function parseYamlFile(file: string, text: string, limits?: Partial<ParseLimits>, options?: ParseOptions): ParsedFile {
   const problems: Problem[] = [];
   const documents: ParsedDocument[] = [];
+  const resolved = limitsWith(limits);
   try {
-    parseInto(file, text, limitsWith(limits), options?.dialect === 'kustomization', documents, problems);
+    parseInto(file, text, resolved, options?.dialect === 'kustomization', documents, problems);
   } catch (error) {
     // Nothing below should throw; a stack overflow in the parser on hostile nesting is the known case.
-    const tooDeep = error instanceof RangeError;
-    problems.push({
-      code: tooDeep ? 'yaml-limit' : 'invalid-yaml',
-      severity: 'error',
-      message: tooDeep ? 'YAML nested too deeply to parse' : `YAML could not be parsed: ${String(error)}`,
-      file,
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    });
+    if (isStackOverflow(error)) {
+      problems.push(tooDeepProblem(file, text, resolved));
+    } else {
+      problems.push({
+        code: 'invalid-yaml',
+        severity: 'error',
+        message: `YAML could not be parsed: ${String(error)}`,
+        file,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      });
+    }
+  }
+  // The yaml package catches a stack overflow itself and reports the engine's message as a syntax error.
+  const overflows = problems.filter((p) => p.message.includes(STACK_OVERFLOW));
+  if (overflows.length > 0) {
+    const kept = problems.filter((p) => !p.message.includes(STACK_OVERFLOW));
+    return { file, documents, problems: [...kept, tooDeepProblem(file, text, resolved)] };
   }
   return { file, documents, problems };
+}
+
+const STACK_OVERFLOW = 'Maximum call stack size exceeded';
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && error.message.includes(STACK_OVERFLOW);
+}
+
+/**
+ * Nesting so deep that the parser ran out of stack: the problem is placed where the nesting first
+ * passes the limit, and says so in those words rather than with the engine's stack message.
+ */
+function tooDeepProblem(file: string, rawText: string, limits: ParseLimits): Problem {
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  const found = firstTooDeep(text, limits.maxDepth);
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  const offset = found?.offset ?? 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  const at = new Positions(lines).range(offset, offset + 1);
+  return {
+    code: 'yaml-limit',
+    severity: 'error',
+    message: found ? `YAML nested deeper than ${limits.maxDepth} levels` : `YAML nested too deeply to parse (the limit is ${limits.maxDepth} levels)`,
+    file,
+    range: at,
+  };
+}
+
+/**
+ * Where the nesting of block collections (by indentation and `- ` items) plus flow collections (`[`, `{`)
+ * first goes past `maxDepth`, found in one pass over the text without parsing it. An estimate made for
+ * placing the problem: quoted text and comments are skipped, block scalars are not recognised.
+ */
+function firstTooDeep(text: string, maxDepth: number): { offset: number } | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  let quote: '' | '"' | "'" = '';
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    let i = lineStart;
+    if (flow === 0 && quote === '') {
+      while (i < lineEnd && text[i] === ' ') i++;
+      const blank = i >= lineEnd || text[i] === '#' || text[i] === '\r';
+      if (!blank && !text.startsWith('---', i) && !text.startsWith('...', i)) {
+        for (;;) {
+          const column = i - lineStart;
+          while (indents.length > 0 && indents[indents.length - 1] >= column) indents.pop();
+          indents.push(column);
+          if (indents.length > maxDepth) return { offset: i };
+          if (text[i] !== '-' || (text[i + 1] !== ' ' && i + 1 < lineEnd)) break;
+          i++;
+          while (i < lineEnd && text[i] === ' ') i++;
+          if (i >= lineEnd) break;
+        }
+      }
+    }
+    for (; i < lineEnd; i++) {
+      const c = text[i];
+      if (quote === '"') {
+        if (c === '\\') i++;
+        else if (c === '"') quote = '';
+      } else if (quote === "'") {
+        if (c === "'") {
+          if (text[i + 1] === "'") i++;
+          else quote = '';
+        }
+      } else if (c === '"' || c === "'") {
+        quote = c;
+      } else if (c === '#' && (i === lineStart || text[i - 1] === ' ' || text[i - 1] === '\t')) {
+        break;
+      } else if (c === '[' || c === '{') {
+        if (indents.length + ++flow > maxDepth) return { offset: i };
+      } else if ((c === ']' || c === '}') && flow > 0) {
+        flow--;
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  return undefined;
 }
 
 function parseInto(file: string, rawText: string, limits: ParseLimits, yaml11: boolean, documents: ParsedDocument[], problems: Problem[]): void {
