@@ -675,24 +675,77 @@ function buildDocument(
 }
 
 /** Texts parsed per file key, most recent last; inline patches share their kustomization's file name. */
-const cache = new Map<string, Map<string, ParsedFile>>();
-const CACHE_FILES = 4096;
-const TEXTS_PER_FILE = 8;
+const cache = new Map<string, Map<string, { parsed: ParsedFile; bytes: number }>>();
+let cachedBytes = 0;
+
+export interface ParseCacheLimits {
+  files: number;
+  textsPerFile: number;
+  /** Source text held in total (UTF-8 bytes); a repository of huge files must not keep them all alive. */
+  bytes: number;
+}
+
+const defaultParseCacheLimits: ParseCacheLimits = { files: 4096, textsPerFile: 8, bytes: 256 * 1024 * 1024 };
+let cacheLimits: ParseCacheLimits = { ...defaultParseCacheLimits };
+
+/** Changes the cache bounds (tests, embedders with little memory); returns the previous ones. Evicts at once. */
+export function setParseCacheLimits(limits: Partial<ParseCacheLimits>): ParseCacheLimits {
+  const previous = cacheLimits;
+  cacheLimits = { ...cacheLimits, ...limits };
+  evictOverLimits();
+  return previous;
+}
+
+export function parseCacheStats(): { files: number; texts: number; bytes: number } {
+  let texts = 0;
+  for (const t of cache.values()) texts += t.size;
+  return { files: cache.size, texts, bytes: cachedBytes };
+}
+
+/** Drops least recently used entries (oldest file first, its oldest text first) until every bound holds. */
+function evictOverLimits(): void {
+  while (cache.size > 0 && (cache.size > cacheLimits.files || cachedBytes > cacheLimits.bytes)) {
+    const [oldestKey, texts] = cache.entries().next().value as [string, Map<string, { parsed: ParsedFile; bytes: number }>];
+    if (cache.size > cacheLimits.files || texts.size <= 1) {
+      for (const entry of texts.values()) cachedBytes -= entry.bytes;
+      cache.delete(oldestKey);
+    } else {
+      const [oldestText, entry] = texts.entries().next().value as [string, { parsed: ParsedFile; bytes: number }];
+      cachedBytes -= entry.bytes;
+      texts.delete(oldestText);
+    }
+  }
+}
 
 /** Parse with a small content-keyed cache (same file + same text => same ParsedFile object, no reparse). */
 export function parseYamlFileCached(file: string, text: string, limits?: Partial<ParseLimits>, options?: ParseOptions): ParsedFile {
   const dialect = options?.dialect ?? 'resource';
   const key = `${file}\u0000${dialect}${limits ? JSON.stringify(limitsWith(limits)) : ''}`;
   let texts = cache.get(key);
-  // Map iteration follows insertion order: re-inserting keeps recently used files, the oldest is evicted.
+  // Map iteration follows insertion order: re-inserting keeps recently used entries, the oldest is evicted.
   if (texts) cache.delete(key);
   else texts = new Map();
   cache.set(key, texts);
   const hit = texts.get(text);
-  if (hit) return hit;
+  if (hit) {
+    texts.delete(text);
+    texts.set(text, hit);
+    return hit.parsed;
+  }
   const parsed = parseYamlFile(file, text, limits, options);
-  texts.set(text, parsed);
-  if (texts.size > TEXTS_PER_FILE) texts.delete(texts.keys().next().value as string);
-  if (cache.size > CACHE_FILES) cache.delete(cache.keys().next().value as string);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  // A text larger than the whole cache would only evict everything else and then itself.
+  if (bytes > cacheLimits.bytes) {
+    if (texts.size === 0) cache.delete(key);
+    return parsed;
+  }
+  texts.set(text, { parsed, bytes });
+  cachedBytes += bytes;
+  while (texts.size > cacheLimits.textsPerFile) {
+    const [oldestText, entry] = texts.entries().next().value as [string, { parsed: ParsedFile; bytes: number }];
+    cachedBytes -= entry.bytes;
+    texts.delete(oldestText);
+  }
+  evictOverLimits();
   return parsed;
 }
