@@ -225,7 +225,7 @@ class Build {
           this.error('invalid-kustomization', `${field} entries must be paths`, k.file, range);
           continue;
         }
-        const read = this.readGeneratorFile(k, entry.value, range);
+        const read = this.readReferencedText(k, entry.value, range);
         if ('problem' in read) {
           this.problems.push(read.problem);
           continue;
@@ -400,6 +400,12 @@ class Build {
   }
 
   readGeneratorFile(k: Kustomization, rel: string, range: Range | undefined): { text: string; file: string; bytes?: Uint8Array } | { problem: Problem } {
+    const read = this.readReferencedText(k, rel, range);
+    return 'problem' in read ? read : { ...read, bytes: this.options.fs.readBytes?.(read.file) };
+  }
+
+  /** A file the kustomization names, as text only: its bytes are read past any cache, so only generators ask for them. */
+  readReferencedText(k: Kustomization, rel: string, range: Range | undefined): { text: string; file: string } | { problem: Problem } {
     const resolved = resolveEntry(this.policy, k.dir, rel);
     if (!resolved.ok || resolved.kind !== 'file') {
       const message = resolved.ok ? `'${rel}' is a folder, not a file` : resolved.message;
@@ -409,7 +415,7 @@ class Build {
     if (text === undefined) {
       return { problem: { code: 'missing-path', severity: 'error', message: `cannot read '${rel}'`, file: k.file, range } };
     }
-    return { text, file: resolved.path, bytes: this.options.fs.readBytes?.(resolved.path) };
+    return { text, file: resolved.path };
   }
 
   /** A generated object joins the accumulation: created, or merged into / replacing one of the same id. */
@@ -542,7 +548,7 @@ class Build {
         continue;
       }
       if (typeof entry.value.path === 'string') {
-        const read = this.readGeneratorFile(k, entry.value.path, range);
+        const read = this.readReferencedText(k, entry.value.path, range);
         if ('problem' in read) {
           this.problems.push(read.problem);
           continue;
@@ -589,7 +595,7 @@ class Build {
       return [];
     }
     if (hasPath) {
-      const read = this.readGeneratorFile(k, value.path as string, fieldRange(k, [field, index, 'path']));
+      const read = this.readReferencedText(k, value.path as string, fieldRange(k, [field, index, 'path']));
       if ('problem' in read) {
         this.problems.push(read.problem);
         return [];
@@ -619,7 +625,7 @@ class Build {
     const origin = this.origin(k, 'patch', `patchesStrategicMerge[${index}]`, ['patchesStrategicMerge', index]);
     const looksInline = value.includes('\n') || /^\s*\{/.test(value);
     if (!looksInline) {
-      const read = this.readGeneratorFile(k, value, range);
+      const read = this.readReferencedText(k, value, range);
       if ('problem' in read) {
         this.problems.push(read.problem);
         return [];
