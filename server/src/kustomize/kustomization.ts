@@ -4,7 +4,7 @@ import type { FileSystem } from './fs';
 import { isObject } from './resource';
 import { decodeStrict } from './kustomizationSchema';
 import type { Json, JsonObject, Problem, Range } from './types';
-import { parseYamlFileCached, type ParsedDocument, type ParseLimits } from './yaml/parse';
+import { parseYamlFileCached, type ParsedDocument, type ParsedFile, type ParseLimits } from './yaml/parse';
 
 /** In the order kustomize tries them; more than one in a folder is an error. */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
@@ -95,8 +95,24 @@ export function joinPath(dir: string, name: string): string {
  * Reads and validates a kustomization file. Problems are kustomize's load errors: invalid YAML, unknown
  * field, a field of the wrong shape, wrong kind or apiVersion, an empty file.
  */
-export function readKustomization(file: string, text: string, parseLimits?: Partial<ParseLimits>): { kustomization?: Kustomization; problems: Problem[] } {
+type ReadKustomization = { kustomization?: Kustomization; problems: Problem[] };
+
+// Keyed by the cached parse, which stands for this file with this text: every render reads every
+// kustomization again, and decoding them is the same work each time. The Kustomization is shared
+// as the parsed document already is, so nobody may change it.
+const decodedKustomizations = new WeakMap<ParsedFile, ReadKustomization>();
+
+export function readKustomization(file: string, text: string, parseLimits?: Partial<ParseLimits>): ReadKustomization {
   const parsed = parseYamlFileCached(file, text, parseLimits, { dialect: 'kustomization' });
+  let decoded = decodedKustomizations.get(parsed);
+  if (!decoded) {
+    decoded = decodeKustomization(file, parsed);
+    decodedKustomizations.set(parsed, decoded);
+  }
+  return { kustomization: decoded.kustomization, problems: decoded.problems.slice() };
+}
+
+function decodeKustomization(file: string, parsed: ParsedFile): ReadKustomization {
   const problems: Problem[] = [...parsed.problems];
   if (problems.some((p) => p.severity === 'error')) return { problems };
   const dir = file.slice(0, file.lastIndexOf('/')) || '/';
