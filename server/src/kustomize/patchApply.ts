@@ -320,17 +320,73 @@ export function resourcesWithAnyId(resources: readonly Resource[], id: ResId): R
   });
 }
 
+function kindNameKey(kind: string, name: string): string {
+  return kind + '\u0000' + name;
+}
+
+/**
+ * Resources by kind and name, current and earlier (the cheap first test of resourcesWithAnyId), so a
+ * patch finds its object without scanning every object: a large overlay has a patch per object.
+ */
+export class PatchTargetIndex {
+  private readonly byKindName = new Map<string, Set<Resource>>();
+
+  constructor(resources: readonly Resource[]) {
+    for (const r of resources) this.add(r);
+  }
+
+  private keysOf(r: Resource): string[] {
+    const keys: string[] = [];
+    const meta = r.object.metadata;
+    const name = isObject(meta) && typeof meta.name === 'string' ? meta.name : '';
+    // resourcesWithAnyId compares the kind as it is; a kind that is no string equals no patch's kind.
+    if (typeof r.object.kind === 'string') keys.push(kindNameKey(r.object.kind, name));
+    for (const p of r.previousIds) keys.push(kindNameKey(p.kind, p.name));
+    return keys;
+  }
+
+  add(r: Resource): void {
+    for (const key of this.keysOf(r)) {
+      let set = this.byKindName.get(key);
+      if (!set) this.byKindName.set(key, (set = new Set()));
+      set.add(r);
+    }
+  }
+
+  remove(r: Resource): void {
+    for (const key of this.keysOf(r)) this.byKindName.get(key)?.delete(r);
+  }
+
+  /** The same resources as resourcesWithAnyId, not necessarily in the same order. */
+  withAnyId(id: ResId): Resource[] {
+    const candidates = this.byKindName.get(kindNameKey(id.kind, id.name));
+    if (!candidates) return [];
+    const same = (a: ResId) =>
+      a.group === id.group && a.version === id.version && a.kind === id.kind && a.name === id.name && effectiveNamespace(a) === effectiveNamespace(id);
+    const out: Resource[] = [];
+    for (const r of candidates) if (same(resId(r)) || r.previousIds.some(same)) out.push(r);
+    return out;
+  }
+}
+
+/** Where strategicById may work in place: an array the caller owns and an index kept in step with it. */
+export interface OwnedTargets {
+  index: PatchTargetIndex;
+}
+
 function strategicById(
   resources: Resource[],
   documents: readonly StrategicPatchDocument[],
   config: PatchConfig,
   options: StrategicApplyOptions,
   describeNoMatch: (id: string, lookup: string) => string,
+  owned?: OwnedTargets,
 ): Resource[] {
   let current = resources;
   for (const patch of documents) {
     const id = resIdOf(patch.value);
-    const matches = resourcesWithAnyId(current, id);
+    // Only the count matters when there is not exactly one, so the index's order is as good.
+    const matches = owned ? owned.index.withAnyId(id) : resourcesWithAnyId(current, id);
     if (matches.length !== 1) {
       const shown = idString(id);
       const lookup = `${matches.length === 0 ? 'no matches' : 'multiple matches'} for Id ${shown}; failed to find unique target for patch ${shown}`;
@@ -338,6 +394,16 @@ function strategicById(
     }
     const target = matches[0];
     const patched = applyStrategicToResource(target, patch, patch.value, config, options);
+    if (owned) {
+      const at = current.indexOf(target);
+      owned.index.remove(target);
+      if (patched === null) current.splice(at, 1);
+      else {
+        current[at] = patched;
+        owned.index.add(patched);
+      }
+      continue;
+    }
     current = patched === null ? current.filter((r) => r !== target) : current.map((r) => (r === target ? patched : r));
   }
   return current;
@@ -449,7 +515,9 @@ function outcomeOf(run: () => Resource[]): PatchOutcome {
 
 /**
  * Applies each strategic merge document to the one object with its id (kustomize's GetById).
- * `describeNoMatch` words the lookup failure the way the calling field does.
+ * `describeNoMatch` words the lookup failure the way the calling field does. With `owned`, the
+ * caller owns `resources` and the index over them: both are changed in place (also on failure, when
+ * the caller drops them) and the same array is returned.
  */
 export function applyStrategicById(
   resources: Resource[],
@@ -457,8 +525,9 @@ export function applyStrategicById(
   config: PatchConfig,
   options: StrategicApplyOptions,
   describeNoMatch: (id: string, lookup: string) => string,
+  owned?: OwnedTargets,
 ): PatchOutcome {
-  return outcomeOf(() => strategicById(resources, documents, config, options, describeNoMatch));
+  return outcomeOf(() => strategicById(resources, documents, config, options, describeNoMatch, owned));
 }
 
 /**

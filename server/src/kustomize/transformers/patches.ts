@@ -7,6 +7,7 @@ import {
   applyStrategicById,
   applyStrategicToSelected,
   goQuote,
+  PatchTargetIndex,
   patchSource,
   problemAt,
   problemAtEntry,
@@ -22,26 +23,55 @@ import type { Resource } from '../types';
 export type { PatchConfig } from '../patchApply';
 
 export const patchesTransformer: Transformer<PatchConfig[]> = (resources, configs, ctx) => {
-  let current: Resource[] = resources;
+  const working = new WorkingResources(resources);
   for (const config of configs) {
-    const outcome = applyEntry(current, config, ctx);
+    const outcome = applyEntry(working, config, ctx);
     if (outcome.problem) {
       ctx.problems.push(outcome.problem);
       return resources;
     }
-    current = outcome.resources;
+    working.replaceWith(outcome.resources);
   }
-  return current;
+  return working.current;
 };
 
-function applyEntry(resources: Resource[], config: PatchConfig, ctx: TransformContext): PatchOutcome {
+/**
+ * The resources between entries. Patches by id (one per object in a large overlay) change a copy of
+ * their own in place, found through an index, instead of scanning and copying the list per patch.
+ */
+class WorkingResources {
+  private owned?: { index: PatchTargetIndex };
+
+  constructor(public current: Resource[]) {}
+
+  /** The current list as a copy this transformer may change, with its index. */
+  ownedTargets(): { resources: Resource[]; index: PatchTargetIndex } {
+    if (!this.owned) {
+      // Never the caller's array: a failing entry leaves it as it was.
+      this.current = this.current.slice();
+      this.owned = { index: new PatchTargetIndex(this.current) };
+    }
+    return { resources: this.current, index: this.owned.index };
+  }
+
+  replaceWith(next: Resource[]): void {
+    if (next === this.current) return;
+    this.current = next;
+    this.owned = undefined;
+  }
+}
+
+function applyEntry(working: WorkingResources, config: PatchConfig, ctx: TransformContext): PatchOutcome {
+  const resources = working.current;
   const read = readPatch(config, ctx);
   if (read.kind === 'invalid') return { problem: read.problem };
   const target = config.target;
   if (read.kind === 'strategic') {
     const options = { allowNameChange: !!config.options?.allowNameChange, allowKindChange: !!config.options?.allowKindChange };
     if (!target) {
-      return applyStrategicById(resources, read.documents, config, options, (id, lookup) => `no resource matches strategic merge patch "${id}": ${lookup}`);
+      const owned = working.ownedTargets();
+      const describe = (id: string, lookup: string) => `no resource matches strategic merge patch "${id}": ${lookup}`;
+      return applyStrategicById(owned.resources, read.documents, config, options, describe, { index: owned.index });
     }
     if (read.documents.length > 1) {
       const message = `Multiple Strategic-Merge Patches in one \`patches\` entry is not allowed to set \`patches.target\` field: ${patchSource(config, ctx)}`;
