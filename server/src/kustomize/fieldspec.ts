@@ -56,30 +56,51 @@ export function splitFieldPath(path: string): string[] {
  */
 export function visitFieldSpec(resource: Resource, spec: FieldSpec, visit: (slot: FieldSlot) => void): void {
   if (!fieldSpecMatches(spec, resource.object)) return;
-  walk(resource.object, splitFieldPath(spec.path), 0, [], !!spec.create, visit);
+  walk(resource.object, pathSteps(spec.path), 0, [], !!spec.create, visit);
 }
 
 export function visitFieldSpecs(resource: Resource, specs: readonly FieldSpec[], visit: (slot: FieldSlot) => void): void {
   for (const spec of specs) visitFieldSpec(resource, spec, visit);
 }
 
+interface PathStep {
+  key: string;
+  isList: boolean;
+}
+
+// Field specs are few and walked for every object of every render: split each path once.
+const stepsByPath = new Map<string, PathStep[]>();
+
+function pathSteps(path: string): PathStep[] {
+  let steps = stepsByPath.get(path);
+  if (!steps) {
+    steps = splitFieldPath(path).map((raw) => (raw.endsWith('[]') ? { key: raw.slice(0, -2), isList: true } : { key: raw, isList: false }));
+    if (stepsByPath.size >= 4096) stepsByPath.clear();
+    stepsByPath.set(path, steps);
+  }
+  return steps;
+}
+
+/** `path` is one stack shared down the walk (pushed and popped); a visited slot gets its own copy. */
 function walk(
   node: Json,
-  segments: string[],
+  steps: PathStep[],
   i: number,
   path: Array<string | number>,
   create: boolean,
   visit: (slot: FieldSlot) => void,
 ): void {
   if (Array.isArray(node)) {
-    node.forEach((item, idx) => walk(item, segments, i, [...path, idx], create, visit));
+    node.forEach((item, idx) => {
+      path.push(idx);
+      walk(item, steps, i, path, create, visit);
+      path.pop();
+    });
     return;
   }
   if (!isObject(node)) return;
-  const raw = segments[i];
-  const isList = raw.endsWith('[]');
-  const key = isList ? raw.slice(0, -2) : raw;
-  const last = i === segments.length - 1;
+  const { key, isList } = steps[i];
+  const last = i === steps.length - 1;
   if (last) {
     if (isList) {
       const list = node[key];
@@ -96,5 +117,7 @@ function walk(
     child = {};
     node[key] = child;
   }
-  walk(child, segments, i + 1, [...path, key], create, visit);
+  path.push(key);
+  walk(child, steps, i + 1, path, create, visit);
+  path.pop();
 }
