@@ -643,8 +643,10 @@ export function outputProblem(values: Json[]): string | undefined {
   for (const value of values) {
     const annotations = value !== null && typeof value === 'object' && !Array.isArray(value) ? annotationsOf(value) : undefined;
     // kustomize's end-of-build rewrite re-reads annotation keys as plain YAML: "true" or "1" stop being strings.
-    for (const key of Object.keys(annotations ?? {})) {
-      if (resolvePlain(key, false).kind !== 'str') return 'json: unsupported type: map[interface {}]interface {}';
+    if (annotations) {
+      for (const key of Object.keys(annotations)) {
+        if (!readsBackAsString(key)) return 'json: unsupported type: map[interface {}]interface {}';
+      }
     }
   }
   const pending: Json[] = values.slice();
@@ -654,16 +656,34 @@ export function outputProblem(values: Json[]): string | undefined {
     if (typeof value === 'string') {
       if (UNREADABLE_CONTROL.test(value)) return 'yaml: control characters are not allowed';
     } else if (Array.isArray(value)) {
-      pending.push(...value);
+      for (let i = 0; i < value.length; i++) pending.push(value[i]);
     } else if (value !== null && typeof value === 'object') {
       for (const key of Object.keys(value)) {
-        if (UNREADABLE_CONTROL.test(key)) return 'yaml: control characters are not allowed';
-        if (key.includes('\u0085')) return "yaml: did not find expected ',' or '}'";
+        // One test for both kinds of bad key, as keys almost never hold either.
+        if (CONTROL_OR_NEL.test(key)) {
+          if (UNREADABLE_CONTROL.test(key)) return 'yaml: control characters are not allowed';
+          if (key.includes('\u0085')) return "yaml: did not find expected ',' or '}'";
+        }
         pending.push(value[key]);
       }
     }
   }
   return undefined;
+}
+
+const CONTROL_OR_NEL = /[\u007f-\u009f]/;
+
+// Annotation keys repeat across objects and renders; resolving each as plain YAML once is enough.
+const annotationKeyIsString = new Map<string, boolean>();
+
+function readsBackAsString(key: string): boolean {
+  let isString = annotationKeyIsString.get(key);
+  if (isString === undefined) {
+    isString = resolvePlain(key, false).kind === 'str';
+    if (annotationKeyIsString.size >= 10_000) annotationKeyIsString.clear();
+    annotationKeyIsString.set(key, isString);
+  }
+  return isString;
 }
 
 function annotationsOf(object: JsonObject): JsonObject | undefined {
