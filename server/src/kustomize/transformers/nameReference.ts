@@ -261,6 +261,19 @@ export interface NameReferenceConfig extends StepConfig {
 export const nameReferenceTransformer: Transformer<NameReferenceConfig> = (resources, config, ctx: TransformContext) => {
   const table = config.extraBackReferences ? nameReferenceBackRefs.concat(config.extraBackReferences) : nameReferenceBackRefs;
   const memo = makeMemo(resources);
+  // Which (target, referrer spec) rows apply depends on the referrer's group, version and kind only;
+  // a large overlay has many objects of few kinds, and the table has hundreds of rows.
+  const rowsByGvk = new Map<string, Array<{ target: NameBackReference; path: string }>>();
+  const rowsFor = (id: ResId) => {
+    const key = `${id.group}\u0000${id.version}\u0000${id.kind}`;
+    let rows = rowsByGvk.get(key);
+    if (!rows) {
+      rows = [];
+      for (const target of table) for (const spec of target.referrers) if (selects(spec, id)) rows.push({ target, path: spec.path });
+      rowsByGvk.set(key, rows);
+    }
+    return rows;
+  };
   for (const referrer of resources) {
     const orgId = originalId(referrer);
     const matchId: ResId = { ...orgId, ...splitApiVersion(typeof referrer.object.apiVersion === 'string' ? referrer.object.apiVersion : '') };
@@ -271,12 +284,9 @@ export const nameReferenceTransformer: Transformer<NameReferenceConfig> = (resou
       failed = true;
       ctx.problems.push({ code: 'ambiguous-name-reference', severity: 'error', message, file: referrer.source.file, range: referrer.source.range });
     };
-    for (const target of table) {
-      for (const spec of target.referrers) {
-        if (!selects(spec, matchId)) continue;
-        isReachable ??= reachabilityOf(referrer, memo);
-        fixField({ referrer, target, path: spec.path, memo, all: resources, isReachable }, config.origin, fail);
-      }
+    for (const { target, path } of rowsFor(matchId)) {
+      isReachable ??= reachabilityOf(referrer, memo);
+      fixField({ referrer, target, path, memo, all: resources, isReachable }, config.origin, fail);
     }
   }
   return resources;
