@@ -107,17 +107,29 @@ function applyToContainerList(list: Json, path: Array<string | number>, resource
   });
 }
 
-/** kustomize's legacy walk: every `containers`/`initContainers` list at any depth. */
+/**
+ * kustomize's legacy walk: every `containers`/`initContainers` list at any depth. `path` is one stack
+ * pushed and popped on the way (it walks every value of every object, so no array per step); what
+ * records an origin copies it.
+ */
 function walkContainers(node: Json, path: Array<string | number>, resource: Resource, rule: ImageRule, config: ImagesConfig, depth: number): void {
   if (depth > MAX_DEPTH) return;
   if (Array.isArray(node)) {
-    node.forEach((item, i) => walkContainers(item, [...path, i], resource, rule, config, depth + 1));
+    node.forEach((item, i) => {
+      if (item === null || typeof item !== 'object') return;
+      path.push(i);
+      walkContainers(item, path, resource, rule, config, depth + 1);
+      path.pop();
+    });
     return;
   }
   if (!isObject(node)) return;
   for (const key of Object.keys(node)) {
-    if (key === 'containers' || key === 'initContainers') applyToContainerList(node[key], [...path, key], resource, rule, config);
-    else walkContainers(node[key], [...path, key], resource, rule, config, depth + 1);
+    const value = node[key];
+    path.push(key);
+    if (key === 'containers' || key === 'initContainers') applyToContainerList(value, path, resource, rule, config);
+    else if (value !== null && typeof value === 'object') walkContainers(value, path, resource, rule, config, depth + 1);
+    path.pop();
   }
 }
 
