@@ -20,8 +20,17 @@ export function isRemoteReference(ref: string): boolean {
   return false;
 }
 
+// Every render normalizes the same few hundred paths many times over; a bounded memo keeps the answers.
+const normalized = new Map<string, string>();
+
 export function normalize(p: string): string {
-  return path.posix.normalize(p.replace(/\\/g, '/'));
+  let out = normalized.get(p);
+  if (out === undefined) {
+    out = path.posix.normalize(p.replace(/\\/g, '/'));
+    if (normalized.size >= 20_000) normalized.clear();
+    normalized.set(p, out);
+  }
+  return out;
 }
 
 /** True when `child` is `parent` or inside it. */
