@@ -35,9 +35,14 @@ function gvkString(id: ResId): string {
   return [id.group || '~G', id.version || '~V', id.kind || '~K'].join('_');
 }
 
+// UTF-16 unit order equals UTF-8 byte order except where surrogates meet U+E000..U+FFFF; strings
+// without units from U+D800 up compare correctly as they are, without encoding each of them twice.
+const MAY_ORDER_DIFFERENTLY = /[\uD800-\uFFFF]/;
+
 /** Go compares strings by bytes; JavaScript's `<` compares UTF-16 units, which differs outside the BMP. */
 function compareBytes(a: string, b: string): number {
   if (a === b) return 0;
+  if (!MAY_ORDER_DIFFERENTLY.test(a) && !MAY_ORDER_DIFFERENTLY.test(b)) return a < b ? -1 : 1;
   const ba = Buffer.from(a, 'utf8');
   const bb = Buffer.from(b, 'utf8');
   return Buffer.compare(ba, bb);
