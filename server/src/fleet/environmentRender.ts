@@ -43,6 +43,8 @@ export interface EnvironmentRenderOptions {
   maxKustomizations?: number;
   /** Bounds on each YAML file a render parses; defaults when unset. */
   parseLimits?: Partial<ParseLimits>;
+  /** Epoch milliseconds shared by every build of the environment; past it, the rest is not rendered. */
+  deadline?: number;
 }
 
 export function renderEnvironment(env: Environment, options: EnvironmentRenderOptions): EnvironmentRender {
@@ -51,7 +53,7 @@ export function renderEnvironment(env: Environment, options: EnvironmentRenderOp
   const out: EnvironmentRender = { environment: env, objects: [], kustomizations: [], problems: [], filesRead: new Set() };
   if (env.kind === 'overlay') {
     for (const dir of env.dirs) {
-      const r = renderKustomization(dir, { fs, repoRoot, loadRestrictor: 'rootOnly', reorder: 'legacy', parseLimits: options.parseLimits });
+      const r = renderKustomization(dir, { fs, repoRoot, loadRestrictor: 'rootOnly', reorder: 'legacy', parseLimits: options.parseLimits, deadline: options.deadline });
       out.problems.push(...r.problems);
       r.filesRead.forEach((f) => out.filesRead.add(f));
       for (const resource of r.resources) out.objects.push({ object: resource.object, resource, overlay: dir });
@@ -89,7 +91,7 @@ export function renderEnvironment(env: Environment, options: EnvironmentRenderOp
 
   for (let guard = 0; guard <= max && (ready.length > 0 || waiting.length > 0); guard++) {
     const ks = ready.length > 0 ? ready.shift()! : waiting.shift()!;
-    const result = renderFluxKustomization(ks, { fs, repoRoot, findObject, strictSubstitution: options.strictSubstitution ?? false, parseLimits: options.parseLimits });
+    const result = renderFluxKustomization(ks, { fs, repoRoot, findObject, strictSubstitution: options.strictSubstitution ?? false, parseLimits: options.parseLimits, deadline: options.deadline });
     results.set(keyOf(ks), result);
     result.filesRead.forEach((f) => out.filesRead.add(f));
     for (const r of result.resources) {

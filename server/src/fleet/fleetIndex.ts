@@ -115,6 +115,11 @@ export class FleetIndex {
     return custom ? this.limits.parse : undefined;
   }
 
+  /** When a render started now must stop: a huge or hostile fleet gets a render-time-limit error, not a hang. */
+  private renderDeadline(): number {
+    return Date.now() + this.limits.render.renderTimeBudgetMs;
+  }
+
   /** An editor opened or edited a document: its text wins over disk. Returns what the change affects. */
   setBuffer(file: string, text: string): void {
     const known = this.files.has(file) || this.buffers.has(file);
@@ -244,7 +249,7 @@ export class FleetIndex {
     const key = normalize(dir);
     const hit = this.folderRenders.get(key);
     if (hit) return hit.value;
-    const value = renderKustomization(key, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits() });
+    const value = renderKustomization(key, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits(), deadline: this.renderDeadline() });
     this.capObjects(value.resources, value.problems, key);
     const deps = new Set(value.filesRead);
     value.problems.forEach((p) => deps.add(p.file));
@@ -255,7 +260,7 @@ export class FleetIndex {
   renderEnvironment(env: Environment): EnvironmentRender {
     const hit = this.environmentRenders.get(env.name);
     if (hit) return hit.value;
-    const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, files: this.yamlFiles(), maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment, parseLimits: this.customParseLimits() });
+    const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, files: this.yamlFiles(), maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment, parseLimits: this.customParseLimits(), deadline: this.renderDeadline() });
     this.capObjects(value.objects, value.problems, env.kustomizations[0]?.place.file ?? env.dirs[0] ?? this.root);
     const deps = new Set(value.filesRead);
     value.problems.forEach((p) => deps.add(p.file));
@@ -274,7 +279,7 @@ export class FleetIndex {
     const key = `${ks.file}#${ks.documentIndex}`;
     const hit = this.fluxRenders.get(key);
     if (hit) return hit.value;
-    const value = renderFluxKustomization(ks.object, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits() });
+    const value = renderFluxKustomization(ks.object, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits(), deadline: this.renderDeadline() });
     this.capObjects(value.resources, value.problems, ks.file);
     const deps = new Set(value.filesRead);
     deps.add(ks.file);

@@ -23,6 +23,8 @@ export interface FluxBuildOptions {
   strictSubstitution?: boolean;
   /** Bounds on each YAML file the build parses; defaults when unset. */
   parseLimits?: Partial<ParseLimits>;
+  /** Epoch milliseconds after which the render stops (render-time-limit). */
+  deadline?: number;
 }
 
 export interface FluxBuildResult {
@@ -66,7 +68,7 @@ export function renderFluxKustomization(ks: FluxKustomization, options: FluxBuil
   if (synth.problems.some((p) => p.severity === 'error')) return result;
 
   const overlay = overlayFileSystem(fs, new Map([[synth.file, synth.text]]));
-  const rendered = renderKustomization(dir, { fs: overlay, repoRoot, loadRestrictor: 'none', reorder: 'none', enableManagedByLabel: false, parseLimits: options.parseLimits });
+  const rendered = renderKustomization(dir, { fs: overlay, repoRoot, loadRestrictor: 'none', reorder: 'none', enableManagedByLabel: false, parseLimits: options.parseLimits, deadline: options.deadline });
   for (const f of rendered.filesRead) if (f !== synth.file || !synth.generated) filesRead.add(f);
   result.problems.push(...rendered.problems.map((p) => mapProblem(p, synth)));
   if (rendered.problems.some((p) => p.severity === 'error')) return result;

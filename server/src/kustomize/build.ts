@@ -47,6 +47,8 @@ export interface BuildOptions {
   enableManagedByLabel: boolean;
   /** Bounds on every YAML file the build parses (kustomization files, resources, patches); defaults when unset. */
   parseLimits?: Partial<ParseLimits>;
+  /** Epoch milliseconds after which the build stops with a render-time-limit error instead of going on. */
+  deadline?: number;
 }
 
 export interface BuildResult {
@@ -85,6 +87,16 @@ class Build {
 
   get failed(): boolean {
     return this.problems.some((p) => p.severity === 'error');
+  }
+
+  /** True (after reporting it once) when the build has run past its deadline; callers then stop. */
+  overBudget(file: string): boolean {
+    const deadline = this.options.deadline;
+    if (deadline === undefined || Date.now() <= deadline) return false;
+    if (!this.problems.some((p) => p.code === 'render-time-limit')) {
+      this.error('render-time-limit', 'rendering took longer than the render time limit (setting fluxEnvironments.limits); the rest of this kustomization was not rendered', file);
+    }
+    return true;
   }
 
   readText(file: string): string | undefined {
@@ -133,6 +145,7 @@ class Build {
       ...listField(k, 'bases').map((e) => ({ ...e, field: 'bases' })),
     ];
     for (const entry of entries) {
+      if (this.overBudget(k.file)) return undefined;
       const range = fieldRange(k, [entry.field, entry.index]);
       if (typeof entry.value !== 'string') {
         this.error('invalid-kustomization', `${entry.field} entries must be paths`, k.file, range);
@@ -188,6 +201,7 @@ class Build {
     }
     if (this.failed) return undefined;
 
+    if (this.overBudget(k.file)) return undefined;
     resources = this.runTransformers(k, resources, specs);
     if (this.failed) return undefined;
     vars = this.mergeVars(vars, this.readVars(k));

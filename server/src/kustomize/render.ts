@@ -17,6 +17,8 @@ export interface RenderOptions {
   fs?: FileSystem;
   /** Bounds on every YAML file the render parses; a file past them is a `yaml-limit` problem. Defaults when unset. */
   parseLimits?: Partial<ParseLimits>;
+  /** Epoch milliseconds after which the render stops with a render-time-limit error. */
+  deadline?: number;
 }
 
 export interface RenderOutput {
@@ -50,6 +52,7 @@ export function renderKustomization(dir: string, options: Partial<RenderOptions>
     reorder: options.reorder ?? 'legacy',
     enableManagedByLabel: options.enableManagedByLabel ?? false,
     ...(options.parseLimits ? { parseLimits: options.parseLimits } : {}),
+    ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
   });
   if (!result.problems.some((p) => p.severity === 'error')) {
     // Values kubectl cannot print (a DEL character, an annotation key that reads as a number) fail its build at the end.
