@@ -685,7 +685,9 @@ export interface ParseCacheLimits {
   bytes: number;
 }
 
-const defaultParseCacheLimits: ParseCacheLimits = { files: 4096, textsPerFile: 8, bytes: 256 * 1024 * 1024 };
+// The byte cap bounds memory; the file cap only guards against pathological numbers of tiny files. It must be
+// well above the files one render reads, or every render of a large fleet evicts what the next one needs.
+const defaultParseCacheLimits: ParseCacheLimits = { files: 200_000, textsPerFile: 8, bytes: 256 * 1024 * 1024 };
 let cacheLimits: ParseCacheLimits = { ...defaultParseCacheLimits };
 
 /** Changes the cache bounds (tests, embedders with little memory); returns the previous ones. Evicts at once. */
