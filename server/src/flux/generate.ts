@@ -360,18 +360,49 @@ function replaceMapEntries(sourceMap: SourceMapEntry[], p: Array<string | number
  * Maps a range in the synthesized text to where that part was written: the deepest source-map entry
  * whose synthesized range holds it; else the fallback (the Flux Kustomization's spec.path).
  */
+interface LocatedEntry {
+  depth: number;
+  place: Place;
+  value?: Range;
+  key?: Range;
+}
+
+// Per synthesized kustomization: where each source-map entry sits (located once), and the answers already
+// given. Every origin of every rendered object asks; without these, a large overlay's build spends most of its
+// time locating the same entries again (quadratic in the number of resources entries).
+const locatedEntries = new WeakMap<SynthesizedKustomization, LocatedEntry[]>();
+const placesAnswered = new WeakMap<SynthesizedKustomization, Map<string, Place>>();
+
+function locateEntries(synth: SynthesizedKustomization): LocatedEntry[] {
+  let entries = locatedEntries.get(synth);
+  if (entries) return entries;
+  const doc = parseYamlFileCached(synth.file, synth.text).documents.find((d) => d.value !== null);
+  entries = !doc
+    ? []
+    : synth.sourceMap.map((entry) => {
+        const key = entry.path.length === 1 ? doc.locate(entry.path, { key: true }) : undefined;
+        const value = doc.locate(entry.path) ?? key;
+        return { depth: entry.path.length, place: entry.place, ...(value ? { value } : {}), ...(key ? { key } : {}) };
+      });
+  locatedEntries.set(synth, entries);
+  return entries;
+}
+
 export function placeInSource(synth: SynthesizedKustomization, range: Range | undefined): Place {
   if (!range) return synth.fallback;
-  const doc = parseYamlFileCached(synth.file, synth.text).documents.find((d) => d.value !== null);
-  if (!doc) return synth.fallback;
+  let answered = placesAnswered.get(synth);
+  if (!answered) placesAnswered.set(synth, (answered = new Map()));
+  const at = `${range.start.line}:${range.start.character}`;
+  const known = answered.get(at);
+  if (known) return known;
+  const contains = (outer: Range | undefined) => outer !== undefined && compare(outer.start, range.start) <= 0 && compare(range.start, outer.end) <= 0;
   let best: { depth: number; place: Place } | undefined;
-  for (const entry of synth.sourceMap) {
-    const r = doc.locate(entry.path) ?? (entry.path.length === 1 ? doc.locate(entry.path, { key: true }) : undefined);
-    const keyRange = entry.path.length === 1 ? doc.locate(entry.path, { key: true }) : undefined;
-    const contains = (outer: Range | undefined) => outer !== undefined && compare(outer.start, range.start) <= 0 && compare(range.start, outer.end) <= 0;
-    if ((contains(r) || contains(keyRange)) && (!best || entry.path.length > best.depth)) best = { depth: entry.path.length, place: entry.place };
+  for (const entry of locateEntries(synth)) {
+    if ((contains(entry.value) || contains(entry.key)) && (!best || entry.depth > best.depth)) best = { depth: entry.depth, place: entry.place };
   }
-  return best?.place ?? synth.fallback;
+  const place = best?.place ?? synth.fallback;
+  answered.set(at, place);
+  return place;
 }
 
 function compare(a: { line: number; character: number }, b: { line: number; character: number }): number {
