@@ -5,14 +5,13 @@ import type { FileSystem } from './fs';
 import {
   fieldRange,
   findKustomizationFile,
-  joinPath,
   listField,
   readKustomization,
   stringMapField,
   type Kustomization,
 } from './kustomization';
 import { isWithin, normalize, resolveEntry, type LoadPolicy, type LoadRestrictor } from './loader';
-import { deepCopy, idString, isObject, makeResource, resId, sameId } from './resource';
+import { deepCopy, idString, isObject, makeResource, resId } from './resource';
 import { sortResources, type SortOptions } from './sort';
 import type { TransformContext } from './transformer';
 import { configFromCrdSchemas, emptyCustomFieldSpecs, mergeCustomFieldSpecs, parseConfigurationFile, type CustomFieldSpecs } from './transformerConfig';
@@ -704,9 +703,6 @@ export function buildKustomization(dir: string, options: BuildOptions): BuildRes
   }
   const k = b.loadKustomization(root);
   if (!k) return finish([]);
-  if (k.kind === 'Component') {
-    // kustomize builds a lone Component like a Kustomization.
-  }
   const built = b.buildTarget(k, [], undefined);
   if (!built || b.failed) return finish([]);
   let resources = built.resources;
@@ -783,4 +779,3 @@ function readSortOptions(k: Kustomization, b: Build): SortOptions | undefined {
   return { order: 'legacy' };
 }
 
-export { joinPath, sameId };

@@ -30,11 +30,11 @@ export interface CompiledSelector {
 }
 
 /** kustomize's name for a namespace that cluster-scoped objects are in, so selectors can tell them apart. */
-const notANamespace = '_non_namespaceable_';
+export const NOT_A_NAMESPACE = '_non_namespaceable_';
 
 /** The namespace kustomize compares: `default` for an empty one, a sentinel for cluster-scoped kinds. */
 export function effectiveNamespace(id: ResId): string {
-  if (!isNamespaced(id)) return notANamespace;
+  if (!isNamespaced(id)) return NOT_A_NAMESPACE;
   return id.namespace === '' ? 'default' : id.namespace;
 }
 

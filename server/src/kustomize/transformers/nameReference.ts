@@ -7,16 +7,9 @@ import { nameReferenceBackRefs, type NameBackReference } from '../builtinFieldSp
 import { visitFieldSpec } from '../fieldspec';
 import { idString, isObject, recordOrigin, resIdOf, splitApiVersion } from '../resource';
 import { isNamespaced } from '../scope';
+import { effectiveNamespace, NOT_A_NAMESPACE } from '../select';
 import type { StepConfig, Transformer, TransformContext } from '../transformer';
 import type { Json, JsonObject, Origin, ResId, Resource } from '../types';
-
-/** What kustomize's ResId.EffectiveNamespace gives: cluster-scoped objects share one pseudo-namespace. */
-const clusterScopedNamespace = '_non_namespaceable_';
-
-function effectiveNamespace(id: ResId): string {
-  if (!isNamespaced(id)) return clusterScopedNamespace;
-  return id.namespace === '' ? 'default' : id.namespace;
-}
 
 /** Previous ids as kustomize reads them back: group/version from the current apiVersion. */
 function previousIds(resource: Resource): ResId[] {
@@ -181,12 +174,12 @@ function scalarText(value: Json): string | undefined {
 function candidatesInNamespace(reachable: Resource[], namespace: string): Resource[] {
   const original = reachable.filter((r) => {
     const ns = effectiveNamespace(originalId(r));
-    return ns !== clusterScopedNamespace && ns === namespace;
+    return ns !== NOT_A_NAMESPACE && ns === namespace;
   });
   if (original.length > 0) return original;
   return reachable.filter((r) => {
     const ns = effectiveNamespace(resIdOf(r.object));
-    return ns !== clusterScopedNamespace && ns === namespace;
+    return ns !== NOT_A_NAMESPACE && ns === namespace;
   });
 }
 

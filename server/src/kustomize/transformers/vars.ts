@@ -4,8 +4,9 @@
 import { varReferenceFieldSpecs } from '../builtinFieldSpecs';
 import { visitFieldSpecs, type FieldSpec } from '../fieldspec';
 import { getPath, isObject, recordOrigin, resId, splitApiVersion } from '../resource';
+import { originalId } from '../select';
 import type { StepConfig, Transformer } from '../transformer';
-import type { Json, JsonObject, Origin, ResId, Resource } from '../types';
+import type { Json, JsonObject, Origin, Resource } from '../types';
 
 export interface VarDefinition {
   name: string;
@@ -32,10 +33,6 @@ export function parseVarFieldPath(fieldPath: string): Array<string | number> {
     for (const idx of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
   }
   return out;
-}
-
-function originalId(r: Resource): ResId {
-  return r.previousIds.length > 0 ? r.previousIds[0] : resId(r);
 }
 
 function matchesObjref(r: Resource, objref: JsonObject): boolean {
