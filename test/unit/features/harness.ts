@@ -1,11 +1,9 @@
 // Test harness for the editing features: a fleet written to a temp repository, indexed, with helpers to
 // name positions by the text at them (`at('apps/x.yaml', 'name: web', 6)` = 6 characters into that text).
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
+import type { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import type { Position, Range } from '../../../server/src/kustomize/types';
+import { makeFleet } from '../rules/harness';
 
 export interface FeatureFleet {
   root: string;
@@ -20,15 +18,8 @@ export interface FeatureFleet {
 }
 
 export function makeFeatureFleet(files: Record<string, string>): FeatureFleet {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-feature-')));
-  fs.mkdirSync(path.join(root, '.git'));
-  for (const [rel, text] of Object.entries(files)) {
-    const f = path.join(root, rel);
-    fs.mkdirSync(path.dirname(f), { recursive: true });
-    fs.writeFileSync(f, text);
-  }
-  const index = new FleetIndex(root);
-  index.scan();
+  // The temp repository and its index are the rule harness's; this adds positions named by text.
+  const { root, index, dispose } = makeFleet(files);
   const file = (rel: string) => `${root}/${rel}`;
   const positionOf = (rel: string, needle: string, offset: number, nth: number): Position => {
     const text = files[rel];
@@ -47,6 +38,6 @@ export function makeFeatureFleet(files: Record<string, string>): FeatureFleet {
     uri: (rel) => pathToFileURL(file(rel)).toString(),
     at: (rel, needle, offset = 0, nth = 0) => positionOf(rel, needle, offset, nth),
     range: (rel, needle, nth = 0) => ({ start: positionOf(rel, needle, 0, nth), end: positionOf(rel, needle, needle.length, nth) }),
-    dispose: () => fs.rmSync(root, { recursive: true, force: true }),
+    dispose,
   };
 }
