@@ -5,6 +5,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { strict as assert } from 'node:assert';
+import { BuildCache } from '../../server/src/kustomize/buildCache';
 
 const FIXTURES_DIR = path.join(__dirname, 'fixtures');
 const RENDER_MODULE = process.env.PARITY_RENDER_MODULE
@@ -25,6 +26,7 @@ interface RenderOptions {
   reorder: 'legacy' | 'none';
   enableManagedByLabel: boolean;
   repoRoot?: string;
+  cache?: BuildCache;
 }
 interface RenderProblem {
   code: string;
@@ -235,6 +237,7 @@ function loadRenderer(): { render?: RenderKustomization; error?: string } {
 }
 
 const targets = discoverTargets();
+const sharedBuildCache = new BuildCache();
 
 describe('parity with kubectl kustomize', function () {
   let oracle = new Map<BuildTarget, OracleResult>();
@@ -311,6 +314,18 @@ describe('parity with kubectl kustomize', function () {
         assert.fail(`renderKustomization threw (errors must be values): ${(e as Error).stack ?? String(e)}`);
       }
       const ourErrors = ours.problems.filter((p) => p.severity === 'error');
+      // The language server keeps folder builds between renders: with one cache shared by every target of
+      // the suite (bases built for one fixture reused by the next), the first and the second render must
+      // both say exactly what the render without a cache says.
+      for (const pass of ['first', 'second']) {
+        const cached: RenderOutput = render(dir, { ...options, cache: sharedBuildCache });
+        assert.equal(cached.yaml, ours.yaml, `the ${pass} render with the build cache differs from the render without it`);
+        assert.deepEqual(
+          cached.problems.filter((p) => p.severity === 'error').map((p) => p.message),
+          ourErrors.map((p) => p.message),
+          `the ${pass} render with the build cache reports other errors`,
+        );
+      }
 
       if (kubectlFailed) {
         assert.ok(

@@ -6,6 +6,7 @@ import { buildDependsOnGraph, keyOf } from '../flux/dependsOn';
 import { renderFluxKustomization, type FluxBuildResult } from '../flux/build';
 import { isFluxKustomization, readFluxObject, type FluxKustomization } from '../flux/objects';
 import type { FindObject, FoundObject } from '../flux/substitute';
+import type { BuildCache } from '../kustomize/buildCache';
 import type { FileSystem } from '../kustomize/fs';
 import { nodeFileSystem } from '../kustomize/fs';
 import { normalize } from '../kustomize/loader';
@@ -45,6 +46,8 @@ export interface EnvironmentRenderOptions {
   parseLimits?: Partial<ParseLimits>;
   /** Epoch milliseconds shared by every build of the environment; past it, the rest is not rendered. */
   deadline?: number;
+  /** Folder builds kept between renders (the fleet index's). */
+  cache?: BuildCache;
 }
 
 export function renderEnvironment(env: Environment, options: EnvironmentRenderOptions): EnvironmentRender {
@@ -53,7 +56,7 @@ export function renderEnvironment(env: Environment, options: EnvironmentRenderOp
   const out: EnvironmentRender = { environment: env, objects: [], kustomizations: [], problems: [], filesRead: new Set() };
   if (env.kind === 'overlay') {
     for (const dir of env.dirs) {
-      const r = renderKustomization(dir, { fs, repoRoot, loadRestrictor: 'rootOnly', reorder: 'legacy', parseLimits: options.parseLimits, deadline: options.deadline });
+      const r = renderKustomization(dir, { fs, repoRoot, loadRestrictor: 'rootOnly', reorder: 'legacy', parseLimits: options.parseLimits, deadline: options.deadline, cache: options.cache });
       out.problems.push(...r.problems);
       r.filesRead.forEach((f) => out.filesRead.add(f));
       for (const resource of r.resources) out.objects.push({ object: resource.object, resource, overlay: dir });
@@ -91,7 +94,7 @@ export function renderEnvironment(env: Environment, options: EnvironmentRenderOp
 
   for (let guard = 0; guard <= max && (ready.length > 0 || waiting.length > 0); guard++) {
     const ks = ready.length > 0 ? ready.shift()! : waiting.shift()!;
-    const result = renderFluxKustomization(ks, { fs, repoRoot, findObject, strictSubstitution: options.strictSubstitution ?? false, parseLimits: options.parseLimits, deadline: options.deadline });
+    const result = renderFluxKustomization(ks, { fs, repoRoot, findObject, strictSubstitution: options.strictSubstitution ?? false, parseLimits: options.parseLimits, deadline: options.deadline, cache: options.cache });
     results.set(keyOf(ks), result);
     result.filesRead.forEach((f) => out.filesRead.add(f));
     for (const r of result.resources) {

@@ -5,6 +5,7 @@ import * as path from 'path';
 import type { FluxBuildResult } from '../flux/build';
 import { renderFluxKustomization } from '../flux/build';
 import { classifyFluxObject, readFluxObject, type FluxObject } from '../flux/objects';
+import { BuildCache } from '../kustomize/buildCache';
 import type { FileSystem } from '../kustomize/fs';
 import { CachingFileSystem, nodeFileSystem } from '../kustomize/fs';
 import { KUSTOMIZATION_FILE_NAMES, readKustomization, type Kustomization } from '../kustomize/kustomization';
@@ -67,6 +68,8 @@ export class FleetIndex {
   private folderRenders = new Map<string, CachedRender<RenderOutput>>();
   private fluxRenders = new Map<string, CachedRender<FluxBuildResult>>();
   private environmentRenders = new Map<string, CachedRender<EnvironmentRender>>();
+  /** Folder builds shared by every render of this index (previews, Flux builds, environments, rules' what-ifs). */
+  readonly buildCache = new BuildCache();
   /** Bumped on every change; consumers use it to know their own caches are stale. */
   version = 0;
   readonly limits: EngineLimits;
@@ -183,6 +186,7 @@ export class FleetIndex {
 
   private invalidateAll(): void {
     this.version++;
+    this.buildCache.clear();
     this.discovery = undefined;
     this.fluxObjectsCache = undefined;
     this.folderRenders.clear();
@@ -249,7 +253,7 @@ export class FleetIndex {
     const key = normalize(dir);
     const hit = this.folderRenders.get(key);
     if (hit) return hit.value;
-    const value = renderKustomization(key, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits(), deadline: this.renderDeadline() });
+    const value = renderKustomization(key, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache });
     this.capObjects(value.resources, value.problems, key);
     const deps = new Set(value.filesRead);
     value.problems.forEach((p) => deps.add(p.file));
@@ -260,7 +264,7 @@ export class FleetIndex {
   renderEnvironment(env: Environment): EnvironmentRender {
     const hit = this.environmentRenders.get(env.name);
     if (hit) return hit.value;
-    const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, files: this.yamlFiles(), maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment, parseLimits: this.customParseLimits(), deadline: this.renderDeadline() });
+    const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, files: this.yamlFiles(), maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache });
     this.capObjects(value.objects, value.problems, env.kustomizations[0]?.place.file ?? env.dirs[0] ?? this.root);
     const deps = new Set(value.filesRead);
     value.problems.forEach((p) => deps.add(p.file));
@@ -279,7 +283,7 @@ export class FleetIndex {
     const key = `${ks.file}#${ks.documentIndex}`;
     const hit = this.fluxRenders.get(key);
     if (hit) return hit.value;
-    const value = renderFluxKustomization(ks.object, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits(), deadline: this.renderDeadline() });
+    const value = renderFluxKustomization(ks.object, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache });
     this.capObjects(value.resources, value.problems, ks.file);
     const deps = new Set(value.filesRead);
     deps.add(ks.file);

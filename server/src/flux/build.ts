@@ -13,6 +13,8 @@ import { placeInSource, resolveSpecPath, synthesizeKustomization, type Synthesiz
 import type { FluxKustomization } from './objects';
 import { collectVars, substituteResources, type FindObject, type UnresolvedVariable } from './substitute';
 
+import type { BuildCache } from '../kustomize/buildCache';
+
 export interface FluxBuildOptions {
   fs?: FileSystem;
   /** Root of the source artifact (the repository checkout). */
@@ -25,6 +27,8 @@ export interface FluxBuildOptions {
   parseLimits?: Partial<ParseLimits>;
   /** Epoch milliseconds after which the render stops (render-time-limit). */
   deadline?: number;
+  /** Folder builds kept between renders (the fleet index's). */
+  cache?: BuildCache;
 }
 
 export interface FluxBuildResult {
@@ -68,7 +72,7 @@ export function renderFluxKustomization(ks: FluxKustomization, options: FluxBuil
   if (synth.problems.some((p) => p.severity === 'error')) return result;
 
   const overlay = overlayFileSystem(fs, new Map([[synth.file, synth.text]]));
-  const rendered = renderKustomization(dir, { fs: overlay, repoRoot, loadRestrictor: 'none', reorder: 'none', enableManagedByLabel: false, parseLimits: options.parseLimits, deadline: options.deadline });
+  const rendered = renderKustomization(dir, { fs: overlay, repoRoot, loadRestrictor: 'none', reorder: 'none', enableManagedByLabel: false, parseLimits: options.parseLimits, deadline: options.deadline, cache: options.cache });
   for (const f of rendered.filesRead) if (f !== synth.file || !synth.generated) filesRead.add(f);
   result.problems.push(...rendered.problems.map((p) => mapProblem(p, synth)));
   if (rendered.problems.some((p) => p.severity === 'error')) return result;

@@ -1,6 +1,7 @@
 // One kustomize build, read like the kustomization file it implements: load, accumulate resources,
 // generate, apply components, transform; then, at the top only, hash names, fix name references and sort.
 import * as path from 'path';
+import { copyAccumulation, type Accumulation, type BuildCache } from './buildCache';
 import type { FileSystem } from './fs';
 import {
   fieldRange,
@@ -48,6 +49,8 @@ export interface BuildOptions {
   parseLimits?: Partial<ParseLimits>;
   /** Epoch milliseconds after which the build stops with a render-time-limit error instead of going on. */
   deadline?: number;
+  /** Folder builds kept between renders (the language server's); every folder is built afresh without it. */
+  cache?: BuildCache;
 }
 
 export interface BuildResult {
@@ -62,13 +65,6 @@ export interface BuildResult {
 /** kubectl v1.32's kustomize reports its version as "(devel)", and that is what its managed-by label says. */
 export const MANAGED_BY_VALUE = 'kustomize-(devel)';
 
-/** What a build accumulates: the objects, and the field specs added by `configurations:` and `crds:`. */
-interface Accumulation {
-  resources: Resource[];
-  specs: CustomFieldSpecs;
-  /** Legacy `vars`, resolved once at the top. */
-  vars: VarDefinition[];
-}
 
 class Build {
   readonly problems: Problem[] = [];
@@ -293,13 +289,65 @@ class Build {
       this.error('absolute-path', `new root '${ref}' cannot be absolute`, k.file, range);
       return undefined;
     }
-    const sub = this.enterFolder(resolved.path, roots, k.file, range);
+    return this.buildFolder(resolved.path, roots, { file: k.file, range }, true)?.accumulation;
+  }
+
+  /**
+   * Enters the kustomization folder `dir` and builds it (a resources entry, or the top when `roots` is
+   * empty). An earlier build of the folder whose files are unchanged is reused from the cache.
+   */
+  buildFolder(dir: string, roots: string[], referredFrom: { file: string; range?: Range } | undefined, refuseComponent: boolean): { kustomization: Kustomization; accumulation: Accumulation } | undefined {
+    const cache = this.options.cache;
+    // After an error the build only goes on to report more; the cache is for builds that succeed.
+    if (!cache || this.failed) return this.buildFolderUncached(dir, roots, referredFrom, refuseComponent);
+    const key = `${dir}\u0000${this.options.repoRoot}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
+    const hit = cache.lookup(key, this.options.fs, this.options.loadRestrictor, (entered) => !this.cycles(entered, roots));
+    if (hit && !(refuseComponent && hit.kustomization.kind === 'Component')) {
+      this.problems.push(...hit.problems);
+      for (const file of hit.texts.keys()) this.filesRead.add(file);
+      for (const d of hit.kustomizationDirs) this.kustomizationDirs.add(d);
+      return { kustomization: hit.kustomization, accumulation: copyAccumulation(hit.accumulation) };
+    }
+    const child = new Build(this.options);
+    const built = child.buildFolderUncached(dir, roots, referredFrom, refuseComponent);
+    this.problems.push(...child.problems);
+    for (const file of child.filesRead) this.filesRead.add(file);
+    for (const d of child.kustomizationDirs) this.kustomizationDirs.add(d);
+    if (built && !child.failed) {
+      const texts = new Map<string, string>();
+      for (const file of child.filesRead) texts.set(file, this.options.fs.readFile(file) ?? '');
+      cache.store(key, {
+        kustomization: built.kustomization,
+        accumulation: copyAccumulation(built.accumulation),
+        problems: child.problems,
+        texts,
+        kustomizationDirs: child.kustomizationDirs,
+        loadRestrictor: this.options.loadRestrictor,
+      });
+    }
+    return built;
+  }
+
+  buildFolderUncached(dir: string, roots: string[], referredFrom: { file: string; range?: Range } | undefined, refuseComponent: boolean): { kustomization: Kustomization; accumulation: Accumulation } | undefined {
+    const sub = roots.length === 0 ? this.loadKustomization(dir, referredFrom) : this.enterFolder(dir, roots, referredFrom?.file ?? dir, referredFrom?.range);
     if (!sub) return undefined;
-    if (sub.kind === 'Component') {
-      this.error('component-kind', `expected kind != 'Component' for path '${sub.dir}'`, k.file, range);
+    if (refuseComponent && sub.kind === 'Component') {
+      this.error('component-kind', `expected kind != 'Component' for path '${sub.dir}'`, referredFrom?.file ?? dir, referredFrom?.range);
       return undefined;
     }
-    return this.buildTarget(sub, roots, undefined);
+    const accumulation = this.buildTarget(sub, roots, undefined);
+    return accumulation && { kustomization: sub, accumulation };
+  }
+
+  /** Whether entering any of `dirs` under the ancestors `roots` is an include cycle (enterFolder's check). */
+  cycles(dirs: ReadonlySet<string>, roots: readonly string[]): boolean {
+    if (roots.length === 0) return false;
+    const realRoots = roots.map((r) => normalize(this.options.fs.realPath(r)));
+    for (const d of dirs) {
+      const real = normalize(this.options.fs.realPath(d));
+      if (realRoots.some((r) => isWithin(r, real))) return true;
+    }
+    return false;
   }
 
   /** The objects of a YAML file, `kind: List` items expanded. */
@@ -701,10 +749,9 @@ export function buildKustomization(dir: string, options: BuildOptions): BuildRes
     b.error('path-outside-repo', `'${root}' is outside the repository root '${options.repoRoot}'`, root);
     return finish([]);
   }
-  const k = b.loadKustomization(root);
-  if (!k) return finish([]);
-  const built = b.buildTarget(k, [], undefined);
-  if (!built || b.failed) return finish([]);
+  const folder = b.buildFolder(root, [], undefined, false);
+  if (!folder || b.failed) return finish([]);
+  const { kustomization: k, accumulation: built } = folder;
   let resources = built.resources;
 
   const ctx: TransformContext = { kustomizationFile: k.file, problems: b.problems };

@@ -1,6 +1,7 @@
 // The renderer's front door: render a kustomization folder to what `kubectl kustomize` prints.
 import * as path from 'path';
 import { buildKustomization, type BuildResult } from './build';
+import type { BuildCache } from './buildCache';
 import { nodeFileSystem, type FileSystem } from './fs';
 import { normalize } from './loader';
 import type { LoadRestrictor } from './loader';
@@ -19,6 +20,8 @@ export interface RenderOptions {
   parseLimits?: Partial<ParseLimits>;
   /** Epoch milliseconds after which the render stops with a render-time-limit error. */
   deadline?: number;
+  /** Folder builds kept between renders; unchanged folders are not built again. */
+  cache?: BuildCache;
 }
 
 export interface RenderOutput {
@@ -53,6 +56,7 @@ export function renderKustomization(dir: string, options: Partial<RenderOptions>
     enableManagedByLabel: options.enableManagedByLabel ?? false,
     ...(options.parseLimits ? { parseLimits: options.parseLimits } : {}),
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+    ...(options.cache ? { cache: options.cache } : {}),
   });
   if (!result.problems.some((p) => p.severity === 'error')) {
     // Values kubectl cannot print (a DEL character, an annotation key that reads as a number) fail its build at the end.

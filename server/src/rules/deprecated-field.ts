@@ -260,7 +260,7 @@ function rendersTheSame(index: FleetIndex, src: Source, edits: readonly TextEdit
   const before = index.renderFolder(dir);
   if (before.yaml === undefined) return false;
   const fs = overlayFileSystem(index.fs, new Map([[src.file, applyTextEdits(src.text, edits)]]));
-  return renderKustomization(dir, { fs, repoRoot: index.root }).yaml === before.yaml;
+  return renderKustomization(dir, { fs, repoRoot: index.root, cache: index.buildCache }).yaml === before.yaml;
 }
 
 function migrationEdits(index: FleetIndex, src: Source, field: string, key: string): TextEdit[] | undefined {

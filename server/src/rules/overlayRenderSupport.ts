@@ -49,7 +49,7 @@ export function renderWithKustomizationText(index: FleetIndex, kustomizationFile
   }
   const buffers = new Map(extra);
   buffers.set(kustomizationFile, text);
-  const output = renderKustomization(path.posix.dirname(kustomizationFile), { fs: overlayFileSystem(index.fs, buffers), repoRoot: index.root });
+  const output = renderKustomization(path.posix.dirname(kustomizationFile), { fs: overlayFileSystem(index.fs, buffers), repoRoot: index.root, cache: index.buildCache });
   const texts = new Map<string, string | undefined>();
   for (const f of output.filesRead) if (!buffers.has(f)) texts.set(f, index.fs.readFile(f));
   if (cache.size >= MAX_CACHED_RENDERS) cache.delete(cache.keys().next().value as string);
