@@ -48,6 +48,12 @@ export interface EnvironmentRenderOptions {
   deadline?: number;
   /** Folder builds kept between renders (the fleet index's). */
   cache?: BuildCache;
+  /**
+   * The fleet index's remembered build of a Kustomization that reads no variables from other objects
+   * (its result does not depend on the rest of the environment), so that an edit re-renders only the
+   * Kustomizations that read the edited file.
+   */
+  renderIndependent?: (ks: FluxKustomization) => FluxBuildResult;
 }
 
 export function renderEnvironment(env: Environment, options: EnvironmentRenderOptions): EnvironmentRender {
@@ -94,7 +100,8 @@ export function renderEnvironment(env: Environment, options: EnvironmentRenderOp
 
   for (let guard = 0; guard <= max && (ready.length > 0 || waiting.length > 0); guard++) {
     const ks = ready.length > 0 ? ready.shift()! : waiting.shift()!;
-    const result = renderFluxKustomization(ks, { fs, repoRoot, findObject, strictSubstitution: options.strictSubstitution ?? false, parseLimits: options.parseLimits, deadline: options.deadline, cache: options.cache });
+    const independent = !(ks.postBuild && ks.postBuild.substituteFrom.length > 0);
+    const result = independent && options.renderIndependent ? options.renderIndependent(ks) : renderFluxKustomization(ks, { fs, repoRoot, findObject, strictSubstitution: options.strictSubstitution ?? false, parseLimits: options.parseLimits, deadline: options.deadline, cache: options.cache });
     results.set(keyOf(ks), result);
     result.filesRead.forEach((f) => out.filesRead.add(f));
     for (const r of result.resources) {

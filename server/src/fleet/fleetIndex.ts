@@ -4,7 +4,7 @@
 import * as path from 'path';
 import type { FluxBuildResult } from '../flux/build';
 import { renderFluxKustomization } from '../flux/build';
-import { classifyFluxObject, readFluxObject, type FluxObject } from '../flux/objects';
+import { classifyFluxObject, readFluxObject, type FluxKustomization, type FluxObject } from '../flux/objects';
 import { BuildCache } from '../kustomize/buildCache';
 import type { FileSystem } from '../kustomize/fs';
 import { CachingFileSystem, nodeFileSystem } from '../kustomize/fs';
@@ -40,6 +40,19 @@ interface CachedRender<T> {
   deps: Set<string>;
 }
 
+/** What a remembered computation read: file texts, and whether it looked at the shape of the fleet. */
+interface Reads {
+  texts: Map<string, string | undefined>;
+  shape: boolean;
+}
+
+interface Remembered {
+  value: unknown;
+  reads: Reads;
+  fileSetGeneration: number;
+  shapeGeneration: number;
+}
+
 /**
  * The base file system, refusing to read content from outside the repository. Every reader (renders,
  * rules, features) goes through the index's file system, so one guard here keeps a symbolic link to
@@ -72,11 +85,21 @@ export class FleetIndex {
   readonly buildCache = new BuildCache();
   /** Bumped on every change; consumers use it to know their own caches are stale. */
   version = 0;
+  /** Bumped when files appear or disappear (what any lookup by path finds may differ). */
+  private fileSetGeneration = 0;
+  /** Bumped when the Flux objects or the environments may have changed. */
+  private shapeGeneration = 0;
+  private remembered = new Map<string, Remembered>();
+  /** The computations running now under `remember`, innermost last: each read is recorded in all of them. */
+  private tracking: Reads[] = [];
   readonly limits: EngineLimits;
 
   constructor(root: string, readonly settings: FleetSettings = {}, base: FileSystem = nodeFileSystem) {
     this.root = normalize(base.realPath(normalize(root)));
     this.fs = new CachingFileSystem(containedFileSystem(base, this.root), this.buffers);
+    this.fs.onRead = (file, text) => {
+      for (const reads of this.tracking) reads.texts.set(file, text);
+    };
     this.limits = resolveLimits({ ...settings.limits, scan: { ...settings.scanLimits, ...settings.limits?.scan } });
   }
 
@@ -99,7 +122,65 @@ export class FleetIndex {
   }
 
   yamlFiles(): string[] {
+    this.readsShape();
     return [...this.files].sort();
+  }
+
+  /**
+   * The value `compute` gave for `key` last time, while every file it read has the same text and, if it
+   * looked at the fleet's shape (Flux objects, environments, the list of files), that shape is unchanged;
+   * else computes it again. Reads go through this index (texts, parses, renders, other remembered values),
+   * so a rule remembered per file re-runs only when a file it depends on changed. `keep` false (e.g. the
+   * computation was cancelled half way) returns the value without remembering it.
+   */
+  remember<T>(key: string, compute: () => T, keep: (value: T) => boolean = () => true): T {
+    const hit = this.remembered.get(key);
+    if (hit && hit.fileSetGeneration === this.fileSetGeneration && (!hit.reads.shape || hit.shapeGeneration === this.shapeGeneration) && this.unchanged(hit.reads.texts)) {
+      this.noteReads(hit.reads);
+      return hit.value as T;
+    }
+    const reads: Reads = { texts: new Map(), shape: false };
+    const generations = { fileSetGeneration: this.fileSetGeneration, shapeGeneration: this.shapeGeneration };
+    this.tracking.push(reads);
+    let value: T;
+    try {
+      value = compute();
+    } finally {
+      this.tracking.pop();
+    }
+    this.noteReads(reads);
+    if (keep(value)) this.remembered.set(key, { value, reads, ...generations });
+    else this.remembered.delete(key);
+    return value;
+  }
+
+  private unchanged(texts: ReadonlyMap<string, string | undefined>): boolean {
+    // The file system's onRead would record these reads in the computations running now: do it once, below.
+    const onRead = this.fs.onRead;
+    this.fs.onRead = undefined;
+    try {
+      for (const [file, text] of texts) if (this.fs.readFile(file) !== text) return false;
+      return true;
+    } finally {
+      this.fs.onRead = onRead;
+    }
+  }
+
+  /** A value reused inside a running computation makes that computation depend on what the value read. */
+  private noteReads(reads: Reads): void {
+    for (const outer of this.tracking) {
+      for (const [file, text] of reads.texts) outer.texts.set(file, text);
+      if (reads.shape) outer.shape = true;
+    }
+  }
+
+  private readsShape(): void {
+    for (const reads of this.tracking) reads.shape = true;
+  }
+
+  private readsFiles(files: Iterable<string>): void {
+    if (this.tracking.length === 0) return;
+    for (const file of files) this.fs.readFile(file);
   }
 
   text(file: string): string | undefined {
@@ -171,6 +252,7 @@ export class FleetIndex {
     if (structural) {
       this.discovery = undefined;
       this.fluxObjectsCache = undefined;
+      this.shapeGeneration++;
     }
     for (const cache of [this.folderRenders, this.fluxRenders, this.environmentRenders] as Array<Map<string, CachedRender<unknown>>>) {
       for (const [key, entry] of cache) if (entry.deps.has(file)) cache.delete(key);
@@ -186,6 +268,9 @@ export class FleetIndex {
 
   private invalidateAll(): void {
     this.version++;
+    this.fileSetGeneration++;
+    this.shapeGeneration++;
+    this.remembered.clear();
     this.buildCache.clear();
     this.discovery = undefined;
     this.fluxObjectsCache = undefined;
@@ -214,6 +299,7 @@ export class FleetIndex {
 
   /** Every Flux object of the repository, with the problems of reading them. */
   fluxObjects(): { list: IndexedFluxObject[]; problems: Problem[] } {
+    this.readsShape();
     if (this.fluxObjectsCache) return this.fluxObjectsCache;
     const list: IndexedFluxObject[] = [];
     const problems: Problem[] = [];
@@ -232,6 +318,7 @@ export class FleetIndex {
   }
 
   environments(): Discovery {
+    this.readsShape();
     if (!this.discovery) {
       this.discovery = discoverEnvironments({
         repoRoot: this.root,
@@ -252,7 +339,10 @@ export class FleetIndex {
   renderFolder(dir: string): RenderOutput {
     const key = normalize(dir);
     const hit = this.folderRenders.get(key);
-    if (hit) return hit.value;
+    if (hit) {
+      this.readsFiles(hit.deps);
+      return hit.value;
+    }
     const value = renderKustomization(key, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache });
     this.capObjects(value.resources, value.problems, key);
     const deps = new Set(value.filesRead);
@@ -262,9 +352,13 @@ export class FleetIndex {
   }
 
   renderEnvironment(env: Environment): EnvironmentRender {
+    this.readsShape();
     const hit = this.environmentRenders.get(env.name);
-    if (hit) return hit.value;
-    const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, files: this.yamlFiles(), maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache });
+    if (hit) {
+      this.readsFiles(hit.deps);
+      return hit.value;
+    }
+    const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, files: this.yamlFiles(), maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache, renderIndependent: (ks) => this.renderFlux(ks) });
     this.capObjects(value.objects, value.problems, env.kustomizations[0]?.place.file ?? env.dirs[0] ?? this.root);
     const deps = new Set(value.filesRead);
     value.problems.forEach((p) => deps.add(p.file));
@@ -280,13 +374,22 @@ export class FleetIndex {
 
   renderFluxKustomization(ks: IndexedFluxObject): FluxBuildResult | undefined {
     if (ks.object.kind !== 'Kustomization') return undefined;
-    const key = `${ks.file}#${ks.documentIndex}`;
+    return this.renderFlux(ks.object);
+  }
+
+  /** What kustomize-controller applies for the Kustomization, without variables from other objects (substituteFrom). */
+  private renderFlux(ks: FluxKustomization): FluxBuildResult {
+    // The same document applied by two parents may have been changed by them (targetNamespace, prefixes): key by content.
+    const key = `${ks.place.file}#${ks.place.documentIndex}#${JSON.stringify(ks)}`;
     const hit = this.fluxRenders.get(key);
-    if (hit) return hit.value;
-    const value = renderFluxKustomization(ks.object, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache });
-    this.capObjects(value.resources, value.problems, ks.file);
+    if (hit) {
+      this.readsFiles(hit.deps);
+      return hit.value;
+    }
+    const value = renderFluxKustomization(ks, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache });
+    this.capObjects(value.resources, value.problems, ks.place.file);
     const deps = new Set(value.filesRead);
-    deps.add(ks.file);
+    deps.add(ks.place.file);
     this.fluxRenders.set(key, { value, deps });
     return value;
   }

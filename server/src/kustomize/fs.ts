@@ -111,13 +111,19 @@ export class CachingFileSystem implements FileSystem {
   private dirs = new Map<string, string[]>();
   private reals = new Map<string, string>();
 
+  /** Told of every text read (the fleet index records what a computation depended on). */
+  onRead: ((file: string, text: string | undefined) => void) | undefined;
+
   constructor(private readonly base: FileSystem, readonly buffers: Map<string, string> = new Map()) {}
 
   readFile(file: string): string | undefined {
-    const buffered = this.buffers.get(file);
-    if (buffered !== undefined) return buffered;
-    if (!this.texts.has(file)) this.texts.set(file, this.base.readFile(file));
-    return this.texts.get(file);
+    let text = this.buffers.get(file);
+    if (text === undefined) {
+      if (!this.texts.has(file)) this.texts.set(file, this.base.readFile(file));
+      text = this.texts.get(file);
+    }
+    this.onRead?.(file, text);
+    return text;
   }
   readBytes(file: string): Uint8Array | undefined {
     const buffered = this.buffers.get(file);

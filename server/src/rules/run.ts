@@ -126,7 +126,8 @@ export function runRules(index: FleetIndex, options: RunOptions = {}): { diagnos
     let findings: Finding[];
     let current: string | undefined;
     try {
-      findings = rule.check({ index, isCancelled, checking: (file) => (current = file) });
+      // Remembered by what the rule read: after an edit, only the rules that read the edited file run again.
+      findings = index.remember(`rule:${rule.id}`, () => rule.check({ index, isCancelled, checking: (file) => (current = file) }), () => !isCancelled());
     } catch (e) {
       failures.push({ rule: rule.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e), file: current ?? rootFile(index) });
       continue;
