@@ -71,13 +71,13 @@ export function renderFluxKustomization(ks: FluxKustomization, options: FluxBuil
   result.problems.push(...synth.problems);
   if (synth.problems.some((p) => p.severity === 'error')) return result;
 
-  const overlay = overlayFileSystem(fs, new Map([[synth.file, synth.text]]));
+  const overlay = synth.verbatim ? fs : overlayFileSystem(fs, new Map([[synth.file, synth.text]]));
   const rendered = renderKustomization(dir, { fs: overlay, repoRoot, loadRestrictor: 'none', reorder: 'none', enableManagedByLabel: false, parseLimits: options.parseLimits, deadline: options.deadline, cache: options.cache });
   for (const f of rendered.filesRead) if (f !== synth.file || !synth.generated) filesRead.add(f);
-  result.problems.push(...rendered.problems.map((p) => mapProblem(p, synth)));
+  result.problems.push(...(synth.verbatim ? rendered.problems : rendered.problems.map((p) => mapProblem(p, synth))));
   if (rendered.problems.some((p) => p.severity === 'error')) return result;
   const resources = rendered.resources;
-  for (const r of resources) mapOrigins(r, synth);
+  if (!synth.verbatim) for (const r of resources) mapOrigins(r, synth);
 
   for (const [i, r] of resources.entries()) {
     const meta = isObject(r.object.metadata) ? r.object.metadata : {};

@@ -47,6 +47,12 @@ export interface SynthesizedKustomization {
   fallback: Place;
   problems: Problem[];
   filesRead: string[];
+  /**
+   * True when the controller's rewrite changes nothing kustomize reads (no field added, renamed or
+   * dropped): `text` is then the file's own text, so positions need no mapping and the build is the
+   * same one a preview of the folder makes.
+   */
+  verbatim?: boolean;
 }
 
 const DEFAULT_MAX_ENTRIES = 20_000;
@@ -194,6 +200,7 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
   let fields: JsonObject = {};
   let file = joinPath(dir, KUSTOMIZATION_FILE_NAMES[0]);
   let generated = false;
+  let original: string | undefined;
 
   if (lookup.found === 'many') {
     problems.push({ code: 'multiple-kustomizations', severity: 'error', message: `Found multiple kustomization files under: ${dir}`, file: lookup.files[1] });
@@ -203,7 +210,8 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
     file = lookup.file;
     const text = fs.readFile(file) ?? '';
     filesRead.push(file);
-    const parsed = parseYamlFile(file, text, options.parseLimits);
+    // Cached: the same kustomization is synthesized for every render; its values are copied before use.
+    const parsed = parseYamlFileCached(file, text, options.parseLimits);
     const errors = parsed.problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) return { file, dir, text: '', generated, sourceMap, fallback, problems: errors, filesRead };
     const doc: ParsedDocument | undefined = parsed.documents.find((d) => d.value !== null);
@@ -212,6 +220,9 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
       return { file, dir, text: '', generated, sourceMap, fallback, problems, filesRead };
     }
     const value = doc && isObject(doc.value) ? doc.value : {};
+    const faithful = parsed.documents.filter((d) => d.value !== null).length === 1 && typeof value.apiVersion === 'string' && typeof value.kind === 'string' &&
+      Object.entries(value).every(([key, v]) => v !== null && fieldByLowerCase.get(key.toLowerCase()) === key);
+    if (faithful) original = text;
     for (const [key, v] of Object.entries(value)) {
       const known = fieldByLowerCase.get(key.toLowerCase());
       const keyRange = doc?.locate([key], { key: true });
@@ -305,6 +316,9 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
     } else appendEntry(fields, 'images', entry, sourceMap, fluxPlace(ks, at));
   });
 
+  const addsNothing = ks.targetNamespace === undefined && ks.namePrefix === undefined && ks.nameSuffix === undefined && ks.patches.length === 0 &&
+    ks.components.length === 0 && ks.legacyPatches.strategicMerge.length === 0 && ks.legacyPatches.json6902.length === 0 && ks.images.length === 0;
+  if (original !== undefined && addsNothing) return { file, dir, text: original, generated, sourceMap: [], fallback, problems, filesRead, verbatim: true };
   return { file, dir, text: emitYaml(fields), generated, sourceMap, fallback, problems, filesRead };
 }
 

@@ -325,6 +325,30 @@ resources:
     assert.equal(r.problems[0].severity, 'warning');
     assert.equal(r.problems[0].range?.start.line, 2);
   });
+
+  it('builds an existing kustomization the Flux spec adds nothing to as the file itself: places are the file\'s own', () => {
+    const plain = writeRepo({
+      'app/kustomization.yaml': '# comments and layout the controller would not keep\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\ncommonLabels:\n  team: a\nresources:\n  - settings.yaml\n  - settings.yaml\n',
+      'app/settings.yaml': cm('settings'),
+      'ks.yaml': fluxKs('app', './app'),
+    });
+    const r = build(plain, 'ks.yaml');
+    assert.equal(r.kustomizationText, nodeFs.readFileSync(path.join(plain, 'app/kustomization.yaml'), 'utf8'));
+    // The duplicate entry is reported on the line written in the file (line 7), not a line of a rewritten copy.
+    const duplicate = r.problems.find((p) => p.code === 'duplicate-resource');
+    assert.ok(duplicate, JSON.stringify(r.problems));
+    assert.equal(duplicate.file, path.join(plain, 'app/settings.yaml'));
+    const deprecatedLabels = writeRepo({
+      'app/kustomization.yaml': '# a comment\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\ncommonLabels:\n  team: a\nresources:\n  - settings.yaml\n',
+      'app/settings.yaml': cm('settings'),
+      'ks.yaml': fluxKs('app', './app'),
+    });
+    const ok = build(deprecatedLabels, 'ks.yaml');
+    assert.deepEqual(ok.problems, []);
+    const origin = originAt(ok.resources[0], ['metadata', 'labels', 'team']);
+    assert.equal(origin?.file, path.join(deprecatedLabels, 'app/kustomization.yaml'));
+    assert.equal(origin?.range?.start.line, 4, 'the label is written on line 5 of the file (after a comment the rewrite would drop)');
+  });
 });
 
 describe('flux build: postBuild substitution and commonMetadata', () => {
