@@ -166,6 +166,10 @@ export function readPatch(config: PatchConfig, ctx: TransformContext): ReadPatch
   // JSON patch (which needs a target, and then changes nothing).
   if (config.text === '') return { kind: 'json6902', operations: [] };
   const strategic = readStrategicPatch(config);
+  // A first document that reads as an object is never a JSON patch (a list): skip parsing the text again.
+  if (strategic.documents !== undefined && strategic.documents.length > 0 && strategic.documents[0].document.index === 0) {
+    return { kind: 'strategic', documents: strategic.documents };
+  }
   const json = parseJsonPatchCached(config.text);
   const strategicOk = strategic.documents !== undefined;
   const jsonOk = json.operations !== undefined;
