@@ -25,8 +25,11 @@ export interface RenderOptions {
 }
 
 export interface RenderOutput {
-  /** Exactly what `kubectl kustomize` prints on stdout; undefined when the build failed. */
-  yaml?: string;
+  /**
+   * Exactly what `kubectl kustomize` prints on stdout; undefined when the build failed. Printed from
+   * `resources` when first read: read it before changing any object.
+   */
+  readonly yaml?: string;
   resources: Resource[];
   problems: Problem[];
   filesRead: Set<string>;
@@ -64,9 +67,15 @@ export function renderKustomization(dir: string, options: Partial<RenderOptions>
     if (cannotPrint) result.problems.push({ code: 'unprintable-output', severity: 'error', message: cannotPrint, file: abs });
   }
   const failed = result.problems.some((p) => p.severity === 'error');
+  const resources = failed ? [] : result.resources;
+  // Printed on first read: most renders in the language server feed rules and Flux builds, which read objects.
+  let yaml: string | undefined | null = failed ? undefined : null;
   return {
-    yaml: failed ? undefined : emitDocuments(result.resources.map((r) => r.object)),
-    resources: failed ? [] : result.resources,
+    get yaml() {
+      if (yaml === null) yaml = emitDocuments(resources.map((r) => r.object));
+      return yaml;
+    },
+    resources,
     problems: result.problems,
     filesRead: result.filesRead,
   };

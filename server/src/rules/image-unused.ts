@@ -53,7 +53,7 @@ export const imageUnused: Rule = {
       const entries = listField(k, 'images');
       if (entries.length === 0 || !Array.isArray(k.fields.images)) continue;
       const render = index.renderFolder(k.dir);
-      if (render.yaml === undefined) continue;
+      if (render.problems.some((p) => p.severity === 'error')) continue;
       findings.push(...findingsFor(k.fields.images, ['images'], k.document, k.file, render.resources, relative(index, k.dir)));
     }
     for (const indexed of index.fluxObjects().list) {
