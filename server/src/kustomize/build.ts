@@ -2,6 +2,8 @@
 // generate, apply components, transform; then, at the top only, hash names, fix name references and sort.
 import * as path from 'path';
 import { copyAccumulation, type Accumulation, type BuildCache } from './buildCache';
+import { PatchTargetIndex, readPatch } from './patchApply';
+import type { TransformMemo } from './transformMemo';
 import type { FileSystem } from './fs';
 import {
   fieldRange,
@@ -12,7 +14,7 @@ import {
   type Kustomization,
 } from './kustomization';
 import { isWithin, normalize, resolveEntry, type LoadPolicy, type LoadRestrictor } from './loader';
-import { deepCopy, idString, isObject, makeResource, resId } from './resource';
+import { cloneResource, deepCopy, idString, isObject, makeResource, resId, resIdOf } from './resource';
 import { sortResources, type SortOptions } from './sort';
 import type { TransformContext } from './transformer';
 import { configFromCrdSchemas, emptyCustomFieldSpecs, mergeCustomFieldSpecs, parseConfigurationFile, type CustomFieldSpecs } from './transformerConfig';
@@ -197,7 +199,7 @@ class Build {
     if (this.failed) return undefined;
 
     if (this.overBudget(k.file)) return undefined;
-    resources = this.runTransformers(k, resources, specs);
+    resources = this.transform(k, resources, specs);
     if (this.failed) return undefined;
     vars = this.mergeVars(vars, this.readVars(k));
     return { resources, specs, vars };
@@ -316,14 +318,17 @@ class Build {
     if (built && !child.failed) {
       const texts = new Map<string, string>();
       for (const file of child.filesRead) texts.set(file, this.options.fs.readFile(file) ?? '');
+      // The built objects become the cache's (never changed again); the caller gets copies of them, which
+      // carry them as identity so that its transformers' results can be reused next time.
       cache.store(key, {
         kustomization: built.kustomization,
-        accumulation: copyAccumulation(built.accumulation),
+        accumulation: built.accumulation,
         problems: child.problems,
         texts,
         kustomizationDirs: child.kustomizationDirs,
         loadRestrictor: this.options.loadRestrictor,
       });
+      return { kustomization: built.kustomization, accumulation: copyAccumulation(built.accumulation) };
     }
     return built;
   }
@@ -377,7 +382,10 @@ class Build {
           this.error('invalid-resource', `${problem} in '${file}'`, file, source.range);
           return undefined;
         }
-        out.push(makeResource(deepCopy(object), source));
+        const resource = makeResource(deepCopy(object), source);
+        // The parsed value stays the same object while the file's text does (the parse cache).
+        resource.identity = object;
+        out.push(resource);
       }
     }
     return out;
@@ -516,7 +524,92 @@ class Build {
     return resources.map((r) => (r === matches[0] ? outcome.resource! : r));
   }
 
-  runTransformers(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs): Resource[] {
+  /**
+   * The kustomization's transformers over `resources`. With a cache, an object whose result is known (same
+   * object, same kustomization, same texts of the patches that apply to it) reuses it, and the transformers
+   * run over the other objects only, with only the patches that apply to them.
+   */
+  transform(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs): Resource[] {
+    const plan = this.options.cache ? this.planIncremental(k, resources, specs) : undefined;
+    if (!plan) return clearIdentities(this.runTransformers(k, resources, specs));
+    const { memo, keys } = plan;
+    const reused = resources.map((r, i) => (r.identity && keys[i] !== undefined ? memo.get(r.identity, keys[i]!) : undefined));
+    const todo = resources.filter((_, i) => !reused[i]);
+    const problemsBefore = this.problems.length;
+    let done = todo;
+    if (todo.length > 0) {
+      const patches = new Set<number>();
+      for (const [i, r] of resources.entries()) if (!reused[i]) plan.patchesOf.get(r)?.forEach((p) => patches.add(p));
+      done = this.runTransformers(k, todo, specs, patches);
+    }
+    if (this.problems.length > problemsBefore || done.length !== todo.length) {
+      // A problem, or an object added or removed: the whole list decides what happens (and what is said).
+      this.problems.length = problemsBefore;
+      return clearIdentities(this.runTransformers(k, resources, specs));
+    }
+    let next = 0;
+    const out = resources.map((r, i) => {
+      const hit = reused[i];
+      if (hit) return cloneResource(hit);
+      const result = done[next++];
+      if (r.identity && keys[i] !== undefined) memo.set(r.identity, keys[i]!, cloneResource(result));
+      return result;
+    });
+    return clearIdentities(out);
+  }
+
+  /**
+   * Whether the kustomization's transformers work object by object (no cross-object step, every patch a
+   * strategic merge patch naming exactly one object), and if so each object's memo key and patches.
+   */
+  planIncremental(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs): { memo: TransformMemo; keys: Array<string | undefined>; patchesOf: Map<Resource, number[]> } | undefined {
+    const f = k.fields;
+    if (resources.length < INCREMENTAL_MIN_OBJECTS) return undefined;
+    for (const field of ['patchesStrategicMerge', 'patchesJson6902', 'replicas', 'replacements']) if (f[field] !== undefined) return undefined;
+    const text = this.options.fs.readFile(k.file);
+    if (text === undefined) return undefined;
+    const patchesOf = new Map<Resource, number[]>();
+    const patchTexts: string[] = [];
+    const entries = listField(k, 'patches');
+    if (entries.length > 0) {
+      const index = new PatchTargetIndex(resources);
+      const scratch: TransformContext = { kustomizationFile: k.file, problems: [] };
+      for (const entry of entries) {
+        const v = entry.value;
+        if (!isObject(v) || v.target !== undefined || v.options !== undefined) return undefined;
+        const before = this.problems.length;
+        const [config] = this.patchConfig(k, 'patches', v, entry.index);
+        if (this.problems.length > before) {
+          this.problems.length = before;
+          return undefined;
+        }
+        // `$patch: delete`/`replace` change the list itself; leave such overlays to the full run.
+        if (!config || config.text.includes('$patch')) return undefined;
+        const read = readPatch(config, scratch);
+        if (read.kind !== 'strategic') return undefined;
+        for (const doc of read.documents) {
+          const matches = index.withAnyId(resIdOf(doc.value));
+          if (matches.length !== 1) return undefined;
+          const list = patchesOf.get(matches[0]);
+          if (list) {
+            if (list[list.length - 1] !== entry.index) list.push(entry.index);
+          } else patchesOf.set(matches[0], [entry.index]);
+        }
+        patchTexts[entry.index] = config.text;
+      }
+    }
+    const cacheKey = `${k.dir}\u0000${this.options.repoRoot}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
+    const memo = this.options.cache!.transformMemo(cacheKey);
+    const token = memo.tokenOf(`${k.file}\u0000${this.options.loadRestrictor}\u0000${JSON.stringify(specs)}\u0000${text}`);
+    const keys = resources.map((r) => {
+      if (!r.identity) return undefined;
+      const patches = patchesOf.get(r);
+      return patches ? `${token}\u0000${patches.map((p) => `${p}\u0001${patchTexts[p]}`).join('\u0000')}` : String(token);
+    });
+    return { memo, keys, patchesOf };
+  }
+
+  runTransformers(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs, onlyPatches?: ReadonlySet<number>): Resource[] {
     const ctx = this.context(k);
     const f = k.fields;
 
@@ -526,7 +619,7 @@ class Build {
       resources = patchesStrategicMergeTransformer(resources, configs, ctx);
       if (this.failed) return resources;
     }
-    const patches = listField(k, 'patches');
+    const patches = listField(k, 'patches').filter((e) => !onlyPatches || onlyPatches.has(e.index));
     if (patches.length > 0) {
       const configs = patches.flatMap((e) => this.patchConfig(k, 'patches', e.value, e.index));
       if (this.failed) return resources;
@@ -696,6 +789,15 @@ class Build {
     const lineOffset = inlineLineOffset(range);
     return [{ text: value, file: k.file, lineOffset, columnOffset: this.indentOfLine(k.file, lineOffset), origin, parseLimits: this.options.parseLimits }];
   }
+}
+
+/** Below this many objects a kustomization's transformers cost less than working out what to reuse. */
+const INCREMENTAL_MIN_OBJECTS = 64;
+
+/** Transformed objects are no longer what their identity stands for. */
+function clearIdentities(resources: Resource[]): Resource[] {
+  for (const r of resources) r.identity = undefined;
+  return resources;
 }
 
 function inlineLineOffset(range: Range | undefined): number | undefined {

@@ -14,6 +14,7 @@ import { cloneResource } from './resource';
 import type { CustomFieldSpecs } from './transformerConfig';
 import type { VarDefinition } from './transformers/vars';
 import type { FileSystem } from './fs';
+import { TransformMemo } from './transformMemo';
 import type { Problem, Resource } from './types';
 
 /** What building one kustomization folder yields before the top-only steps (hashes, references, sort). */
@@ -42,6 +43,8 @@ export interface BuildCacheStats {
   misses: number;
   entries: number;
   objects: number;
+  /** Objects whose transformer results were reused instead of computed. */
+  reusedObjects: number;
 }
 
 /** Versions of one folder kept at once (e.g. the file on disk, an unsaved buffer, Flux's rewritten kustomization). */
@@ -49,6 +52,7 @@ const VERSIONS_PER_FOLDER = 3;
 
 export class BuildCache {
   private folders = new Map<string, CachedFolderBuild[]>();
+  private memos = new Map<string, TransformMemo>();
   private objects = 0;
   private counters = { hits: 0, misses: 0 };
 
@@ -86,16 +90,26 @@ export class BuildCache {
     this.evict();
   }
 
+  /** The transformers' per-object results for the kustomization in `dir` (and these options). */
+  transformMemo(key: string): TransformMemo {
+    let memo = this.memos.get(key);
+    if (!memo) this.memos.set(key, (memo = new TransformMemo()));
+    return memo;
+  }
+
   /** Files appeared or disappeared: what any build would find may have changed. */
   clear(): void {
     this.folders.clear();
+    this.memos.clear();
     this.objects = 0;
   }
 
   stats(): BuildCacheStats {
     let entries = 0;
     for (const v of this.folders.values()) entries += v.length;
-    return { ...this.counters, entries, objects: this.objects };
+    let reusedObjects = 0;
+    for (const m of this.memos.values()) reusedObjects += m.reused;
+    return { ...this.counters, entries, objects: this.objects, reusedObjects };
   }
 
   private evict(): void {
@@ -107,9 +121,17 @@ export class BuildCache {
   }
 }
 
-/** A copy the caller may change freely (objects and their origin records; specs and vars are never changed in place). */
+/**
+ * A copy the caller may change freely (objects and their origin records; specs and vars are never changed
+ * in place). Each copied object carries the cached one as its identity.
+ */
 export function copyAccumulation(a: Accumulation): Accumulation {
-  return { resources: a.resources.map(cloneResource), specs: a.specs, vars: a.vars };
+  const resources = a.resources.map((r) => {
+    const copy = cloneResource(r);
+    copy.identity = r;
+    return copy;
+  });
+  return { resources, specs: a.specs, vars: a.vars };
 }
 
 function sameTexts(texts: ReadonlyMap<string, string>, fs: FileSystem): boolean {

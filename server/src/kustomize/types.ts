@@ -99,6 +99,13 @@ export interface Resource {
    * referenced name, kustomize picks the one whose prefixes/suffixes match the referrer's.
    */
   nameAffixes?: { prefixes: string[]; suffixes: string[] };
+  /**
+   * Stands for this resource's whole state as read or built, while nothing has changed it: the parsed
+   * document it was read from, or the cached folder build it was copied from. Equal identities mean equal
+   * resources, so the transformers' results for it can be reused (see transformMemo.ts). Never copied by
+   * cloneResource; cleared when a transformer has run.
+   */
+  identity?: object;
   /** Set for ConfigMaps/Secrets made by a generator. */
   generated?: {
     behavior: GeneratorBehavior;
