@@ -386,7 +386,7 @@ export class FleetIndex {
       this.readsFiles(hit.deps);
       return hit.value;
     }
-    const value = renderFluxKustomization(ks, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache });
+    const value = renderFluxKustomization(ks, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache, renderFolder: (dir) => this.renderFolder(dir) });
     this.capObjects(value.resources, value.problems, ks.place.file);
     const deps = new Set(value.filesRead);
     deps.add(ks.place.file);

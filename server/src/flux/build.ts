@@ -5,9 +5,9 @@
 import type { FileSystem } from '../kustomize/fs';
 import { nodeFileSystem, overlayFileSystem } from '../kustomize/fs';
 import { normalize } from '../kustomize/loader';
-import { renderKustomization } from '../kustomize/render';
+import { renderKustomization, type RenderOutput } from '../kustomize/render';
 import type { ParseLimits } from '../kustomize/yaml/parse';
-import { isObject, recordOrigin } from '../kustomize/resource';
+import { cloneResource, isObject, recordOrigin } from '../kustomize/resource';
 import type { JsonObject, Origin, Place, Problem, Resource } from '../kustomize/types';
 import { placeInSource, resolveSpecPath, synthesizeKustomization, type SynthesizedKustomization } from './generate';
 import type { FluxKustomization } from './objects';
@@ -29,6 +29,12 @@ export interface FluxBuildOptions {
   deadline?: number;
   /** Folder builds kept between renders (the fleet index's). */
   cache?: BuildCache;
+  /**
+   * The fleet index's remembered root-only render of a folder (what its preview shows). When the
+   * controller's rewrite of the kustomization changes nothing and that render succeeds, the unrestricted
+   * build gives the same objects: they are taken from it instead of building the folder again.
+   */
+  renderFolder?: (dir: string) => RenderOutput;
 }
 
 export interface FluxBuildResult {
@@ -72,7 +78,7 @@ export function renderFluxKustomization(ks: FluxKustomization, options: FluxBuil
   if (synth.problems.some((p) => p.severity === 'error')) return result;
 
   const overlay = synth.verbatim ? fs : overlayFileSystem(fs, new Map([[synth.file, synth.text]]));
-  const rendered = renderKustomization(dir, { fs: overlay, repoRoot, loadRestrictor: 'none', reorder: 'none', enableManagedByLabel: false, parseLimits: options.parseLimits, deadline: options.deadline, cache: options.cache });
+  const rendered = (synth.verbatim && sharedFolderRender(ks, dir, options)) || renderKustomization(dir, { fs: overlay, repoRoot, loadRestrictor: 'none', reorder: 'none', enableManagedByLabel: false, parseLimits: options.parseLimits, deadline: options.deadline, cache: options.cache });
   for (const f of rendered.filesRead) if (f !== synth.file || !synth.generated) filesRead.add(f);
   result.problems.push(...(synth.verbatim ? rendered.problems : rendered.problems.map((p) => mapProblem(p, synth))));
   if (rendered.problems.some((p) => p.severity === 'error')) return result;
@@ -108,6 +114,15 @@ export function renderFluxKustomization(ks: FluxKustomization, options: FluxBuil
   if (ks.commonMetadata) applyCommonMetadata(resources, ks, placeOf);
   result.resources = resources;
   return result;
+}
+
+/** The folder's root-only render in Flux's order, when it holds what Flux's build would (see FluxBuildOptions.renderFolder). */
+function sharedFolderRender(ks: FluxKustomization, dir: string, options: FluxBuildOptions): Pick<RenderOutput, 'resources' | 'problems' | 'filesRead'> | undefined {
+  const folder = options.renderFolder?.(dir);
+  if (!folder || folder.problems.some((p) => p.severity === 'error')) return undefined;
+  // Substitution and commonMetadata change objects in place: they get copies; otherwise the objects are shared, read-only.
+  const changes = ks.postBuild !== undefined || ks.commonMetadata !== undefined;
+  return { resources: changes ? folder.unreordered.map(cloneResource) : folder.unreordered.slice(), problems: folder.problems, filesRead: folder.filesRead };
 }
 
 /** The controller's SetCommonMetadata: labels and annotations on every object's metadata only (no selectors), overriding. */

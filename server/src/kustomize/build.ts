@@ -62,6 +62,8 @@ export interface BuildResult {
   filesRead: Set<string>;
   /** Every kustomization (or Component) folder the build entered. */
   kustomizationDirs: Set<string>;
+  /** The same objects in the order `--reorder none` prints them (a top-level sortOptions still applies). */
+  unreordered?: Resource[];
 }
 
 /** kubectl v1.32's kustomize reports its version as "(devel)", and that is what its managed-by label says. */
@@ -867,14 +869,16 @@ export function buildKustomization(dir: string, options: BuildOptions): BuildRes
 
   const sortOptions = readSortOptions(k, b);
   if (b.failed) return finish([]);
+  const loadOrder = resources;
   resources = sortResources(resources, sortOptions ?? (options.reorder === 'legacy' ? { order: 'legacy' } : { order: 'fifo' }));
+  const unreordered = sortOptions ? resources : loadOrder;
 
   if (listField(k, 'buildMetadata').some((e) => e.value === 'originAnnotations')) {
     for (const r of resources) setOriginAnnotation(r, k.dir);
   }
   const managedBy = options.enableManagedByLabel || listField(k, 'buildMetadata').some((e) => e.value === 'managedByLabel');
   if (managedBy) for (const r of resources) setManagedBy(r.object);
-  return finish(resources);
+  return { ...finish(resources), unreordered };
 }
 
 /** kustomize's `config.kubernetes.io/origin`: the file (relative to the built folder) or the generator that made the object. */

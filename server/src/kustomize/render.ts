@@ -31,6 +31,8 @@ export interface RenderOutput {
    */
   readonly yaml?: string;
   resources: Resource[];
+  /** The same objects in the order `--reorder none` prints them (what Flux applies); empty when the build failed. */
+  unreordered: Resource[];
   problems: Problem[];
   filesRead: Set<string>;
 }
@@ -76,6 +78,7 @@ export function renderKustomization(dir: string, options: Partial<RenderOptions>
       return yaml;
     },
     resources,
+    unreordered: failed ? [] : (result.unreordered ?? resources),
     problems: result.problems,
     filesRead: result.filesRead,
   };

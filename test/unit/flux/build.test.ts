@@ -12,6 +12,7 @@ import { readFluxObject, type FluxKustomization } from '../../../server/src/flux
 import type { FindObject } from '../../../server/src/flux/substitute';
 import { originAt } from '../../../server/src/kustomize/resource';
 import type { JsonObject } from '../../../server/src/kustomize/types';
+import { renderKustomization } from '../../../server/src/kustomize/render';
 import { emitDocuments } from '../../../server/src/kustomize/yaml/emit';
 import { parseYamlFile } from '../../../server/src/kustomize/yaml/parse';
 import { kubectlAvailable, parseObjects, requireKubectl, sortObjects } from '../kustomize/kubectl-oracle';
@@ -451,5 +452,58 @@ data:
     const substituted = always.resources.find((x) => (x.object.metadata as JsonObject).name === 'vars')!.object;
     assert.equal((substituted.data as JsonObject).region, 'eu-west-1', 'substituteStrategy: Always substitutes defaults anyway');
     assert.equal((substituted.data as JsonObject).cluster, null, 'an unset variable becomes empty text, which YAML reads back as null');
+  });
+});
+
+describe('flux build: objects taken from the folder preview render when the rewrite changes nothing', () => {
+  const objects = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: zeta
+data:
+  cluster: \${cluster_name}
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: alpha
+`;
+  const repo = writeRepo({
+    'app/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - objects.yaml\n  - deploy.yaml\n',
+    'app/objects.yaml': objects,
+    'app/deploy.yaml': deployment,
+    'plain.yaml': fluxKs('plain', './app'),
+    'vars.yaml': fluxKs('vars', './app', '  postBuild:\n    substitute:\n      cluster_name: dev-1\n  commonMetadata:\n    labels:\n      team: a\n'),
+  });
+
+  for (const file of ['plain.yaml', 'vars.yaml']) {
+    it(`gives what a build of its own gives, in Flux's order (${file})`, () => {
+      const ks = fluxKustomization(repo, file);
+      const folder = renderKustomization(path.join(repo, 'app'), { repoRoot: repo });
+      const shared = renderFluxKustomization(ks, { repoRoot: repo, renderFolder: () => folder });
+      const own = renderFluxKustomization(ks, { repoRoot: repo });
+      assert.deepEqual(shared.problems, own.problems);
+      assert.equal(emitDocuments(shared.resources.map((r) => r.object)), emitDocuments(own.resources.map((r) => r.object)));
+      // --reorder none: the file's order (ConfigMap before Namespace), not kubectl's legacy order.
+      assert.deepEqual(shared.resources.map((r) => r.object.kind), ['ConfigMap', 'Namespace', 'Deployment']);
+      assert.deepEqual(shared.resources.map((r) => JSON.stringify([...r.setBy])), own.resources.map((r) => JSON.stringify([...r.setBy])));
+      // Substitution and commonMetadata worked on copies: the preview of the folder still shows ${cluster_name}.
+      assert.match(folder.yaml ?? '', /cluster: \$\{cluster_name\}/);
+      assert.doesNotMatch(folder.yaml ?? '', /team: a/);
+    });
+  }
+
+  it('builds on its own when the preview render fails (a root-only error Flux does not have)', () => {
+    const outside = writeRepo({
+      'app/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../shared/cm.yaml\n',
+      'shared/cm.yaml': cm('shared'),
+      'ks.yaml': fluxKs('app', './app'),
+    });
+    const ks = fluxKustomization(outside, 'ks.yaml');
+    const folder = renderKustomization(path.join(outside, 'app'), { repoRoot: outside });
+    assert.ok(folder.problems.some((p) => p.severity === 'error'), 'kubectl kustomize refuses the file outside the folder');
+    const shared = renderFluxKustomization(ks, { repoRoot: outside, renderFolder: () => folder });
+    assert.deepEqual(shared.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(shared.resources.map((r) => (r.object.metadata as JsonObject).name), ['shared']);
   });
 });
