@@ -7,6 +7,7 @@ import { dependsOnPath } from '../flux/dependsOn';
 import { getPath, isObject, splitApiVersion } from '../kustomize/resource';
 import { isNamespaced } from '../kustomize/scope';
 import type { JsonObject } from '../kustomize/types';
+import type { FluxBuildResult } from '../flux/build';
 import { addDependsOnEdit, appliersOf, clusterViews, documentOf, shortKey, uniqueFindings, waitsFor, type ClusterView } from './fluxClusters';
 import type { Finding, Rule } from './rule';
 
@@ -71,39 +72,90 @@ function str(o: JsonObject, path: ReadonlyArray<string | number>): string | unde
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-function collectProviders(view: ClusterView): Providers {
-  const p: Providers = { crds: new Map(), chartGroups: new Map(), namespaces: new Map(), sources: new Map() };
-  const ociUrls = new Map<string, string>();
-  for (const { result } of view.kustomizations.values()) {
-    for (const { object: o } of result.resources) {
-      const { name, namespace } = metaOf(o);
-      if (o.kind === 'OCIRepository' && name && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('source.toolkit.fluxcd.io/')) {
+/**
+ * What one Kustomization's render provides and needs, in render order, without repeats: a large app
+ * overlay has thousands of objects but a handful of facts. Remembered per render, so an edit recomputes
+ * the facts of the Kustomizations it re-rendered only.
+ */
+interface RenderFacts {
+  ociUrls: Array<[string, string]>;
+  provides: Array<{ map: keyof Providers; id: string; via: string } | { chart: string | undefined; chartRef?: string; via: string }>;
+  needs: Array<{ lookup: 'crd'; group: string; kind: string } | { lookup: 'namespace'; namespace: string } | { lookup: 'source'; id: string; release: string }>;
+}
+
+const factsByResult = new WeakMap<FluxBuildResult, RenderFacts>();
+
+function factsOf(result: FluxBuildResult): RenderFacts {
+  let facts = factsByResult.get(result);
+  if (facts) return facts;
+  facts = { ociUrls: [], provides: [], needs: [] };
+  const seenProvides = new Set<string>();
+  const seenNeeds = new Set<string>();
+  const provide = (key: string, fact: RenderFacts['provides'][number]) => {
+    if (seenProvides.has(key)) return;
+    seenProvides.add(key);
+    facts!.provides.push(fact);
+  };
+  const needs = (key: string, fact: RenderFacts['needs'][number]) => {
+    if (seenNeeds.has(key)) return;
+    seenNeeds.add(key);
+    facts!.needs.push(fact);
+  };
+  for (const { object: o } of result.resources) {
+    if (typeof o.apiVersion !== 'string') continue;
+    const { name, namespace } = metaOf(o);
+    const { group, version } = splitApiVersion(o.apiVersion);
+    if (name) {
+      if (o.kind === 'OCIRepository' && group === 'source.toolkit.fluxcd.io') {
         const url = str(o, ['spec', 'url']);
-        if (url) ociUrls.set(`${namespace ?? 'default'}/${name}`, url);
+        if (url) facts.ociUrls.push([`${namespace ?? 'default'}/${name}`, url]);
       }
-    }
-  }
-  for (const { key, result } of view.kustomizations.values()) {
-    for (const { object: o } of result.resources) {
-      const { name, namespace } = metaOf(o);
-      if (!name || typeof o.apiVersion !== 'string') continue;
-      const { group } = splitApiVersion(o.apiVersion);
-      if (o.kind === 'Namespace' && o.apiVersion === 'v1') add(p.namespaces, name, { key, via: `Namespace ${name}` });
+      if (o.kind === 'Namespace' && o.apiVersion === 'v1') provide(`ns\u0000${name}`, { map: 'namespaces', id: name, via: `Namespace ${name}` });
       else if (o.kind === 'CustomResourceDefinition' && group === 'apiextensions.k8s.io') {
         const crdGroup = str(o, ['spec', 'group']);
         const crdKind = str(o, ['spec', 'names', 'kind']);
-        if (crdGroup && crdKind) add(p.crds, `${crdGroup}/${crdKind}`, { key, via: `CustomResourceDefinition ${name}` });
+        if (crdGroup && crdKind) provide(`crd\u0000${crdGroup}/${crdKind}\u0000${name}`, { map: 'crds', id: `${crdGroup}/${crdKind}`, via: `CustomResourceDefinition ${name}` });
       } else if (SOURCE_KINDS.has(String(o.kind)) && group === 'source.toolkit.fluxcd.io') {
-        add(p.sources, `${String(o.kind)}/${namespace ?? 'default'}/${name}`, { key, via: `${String(o.kind)} ${namespace ?? 'default'}/${name}` });
+        const id = `${String(o.kind)}/${namespace ?? 'default'}/${name}`;
+        provide(`src\u0000${id}`, { map: 'sources', id, via: `${String(o.kind)} ${namespace ?? 'default'}/${name}` });
       } else if (o.kind === 'HelmRelease' && group === 'helm.toolkit.fluxcd.io') {
         const ns = namespace ?? 'default';
-        let chart = str(o, ['spec', 'chart', 'spec', 'chart']);
-        if (!chart && str(o, ['spec', 'chartRef', 'kind']) === 'OCIRepository') {
-          const url = ociUrls.get(`${str(o, ['spec', 'chartRef', 'namespace']) ?? ns}/${str(o, ['spec', 'chartRef', 'name']) ?? ''}`);
-          chart = url ? chartNameOfOciUrl(url) : undefined;
-        }
-        for (const g of (chart && apiGroupsOfChart(chart)) || []) add(p.chartGroups, g, { key, via: `HelmRelease ${ns}/${name} (chart ${chart})` });
+        const chart = str(o, ['spec', 'chart', 'spec', 'chart']);
+        const chartRef = !chart && str(o, ['spec', 'chartRef', 'kind']) === 'OCIRepository' ? `${str(o, ['spec', 'chartRef', 'namespace']) ?? ns}/${str(o, ['spec', 'chartRef', 'name']) ?? ''}` : undefined;
+        provide(`hr\u0000${ns}/${name}`, { chart, ...(chartRef ? { chartRef } : {}), via: `HelmRelease ${ns}/${name}` });
       }
+    }
+    if (typeof o.kind !== 'string') continue;
+    if (group !== '') needs(`crd\u0000${group}\u0000${o.kind}`, { lookup: 'crd', group, kind: o.kind });
+    if (namespace && o.kind !== 'Namespace' && isNamespaced({ group, version, kind: o.kind })) needs(`ns\u0000${namespace}`, { lookup: 'namespace', namespace });
+    if (o.kind === 'HelmRelease' && group === 'helm.toolkit.fluxcd.io') {
+      const ns = namespace ?? 'default';
+      const chartRef = isObject(getPath(o, ['spec', 'chartRef'])) ? ['spec', 'chartRef'] : ['spec', 'chart', 'spec', 'sourceRef'];
+      const kind = str(o, [...chartRef, 'kind']) ?? 'HelmRepository';
+      const refName = str(o, [...chartRef, 'name']);
+      if (refName) {
+        const id = `${kind}/${str(o, [...chartRef, 'namespace']) ?? ns}/${refName}`;
+        needs(`src\u0000${id}\u0000${ns}/${name ?? ''}`, { lookup: 'source', id, release: `${ns}/${name ?? ''}` });
+      }
+    }
+  }
+  factsByResult.set(result, facts);
+  return facts;
+}
+
+function collectProviders(view: ClusterView): Providers {
+  const p: Providers = { crds: new Map(), chartGroups: new Map(), namespaces: new Map(), sources: new Map() };
+  const ociUrls = new Map<string, string>();
+  for (const { result } of view.kustomizations.values()) for (const [id, url] of factsOf(result).ociUrls) ociUrls.set(id, url);
+  for (const { key, result } of view.kustomizations.values()) {
+    for (const fact of factsOf(result).provides) {
+      if ('map' in fact) {
+        add(p[fact.map], fact.id, { key, via: fact.via });
+        continue;
+      }
+      const url = fact.chartRef !== undefined ? ociUrls.get(fact.chartRef) : undefined;
+      const chart = fact.chart ?? (url ? chartNameOfOciUrl(url) : undefined);
+      for (const g of (chart && apiGroupsOfChart(chart)) || []) add(p.chartGroups, g, { key, via: `${fact.via} (chart ${chart})` });
     }
   }
   return p;
@@ -134,23 +186,14 @@ function needsOf(view: ClusterView, providers: Providers, from: NodeKey): Map<No
     const ref = k.ks.sourceRef;
     need(providers.sources.get(`${ref.kind}/${ref.namespace}/${ref.name}`), (p) => `its source ${p.via}`);
   }
-  for (const { object: o } of k.result.resources) {
-    if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') continue;
-    const { group, version } = splitApiVersion(o.apiVersion);
-    const { name, namespace } = metaOf(o);
-    if (group !== '') {
-      const crd = providers.crds.get(`${group}/${o.kind}`);
-      need(crd ?? providers.chartGroups.get(group), (p) => `${o.kind} objects (${group}) whose CRD comes from ${p.via}`);
-    }
-    if (namespace && o.kind !== 'Namespace' && isNamespaced({ group, version, kind: o.kind })) {
-      need(providers.namespaces.get(namespace), () => `objects in namespace ${namespace}, which it creates`);
-    }
-    if (o.kind === 'HelmRelease' && group === 'helm.toolkit.fluxcd.io') {
-      const ns = namespace ?? 'default';
-      const chartRef = isObject(getPath(o, ['spec', 'chartRef'])) ? ['spec', 'chartRef'] : ['spec', 'chart', 'spec', 'sourceRef'];
-      const kind = str(o, [...chartRef, 'kind']) ?? 'HelmRepository';
-      const refName = str(o, [...chartRef, 'name']);
-      if (refName) need(providers.sources.get(`${kind}/${str(o, [...chartRef, 'namespace']) ?? ns}/${refName}`), (p) => `HelmRelease ${ns}/${name ?? ''} using ${p.via}`);
+  for (const fact of factsOf(k.result).needs) {
+    if (fact.lookup === 'crd') {
+      const crd = providers.crds.get(`${fact.group}/${fact.kind}`);
+      need(crd ?? providers.chartGroups.get(fact.group), (p) => `${fact.kind} objects (${fact.group}) whose CRD comes from ${p.via}`);
+    } else if (fact.lookup === 'namespace') {
+      need(providers.namespaces.get(fact.namespace), () => `objects in namespace ${fact.namespace}, which it creates`);
+    } else {
+      need(providers.sources.get(fact.id), (p) => `HelmRelease ${fact.release} using ${p.via}`);
     }
   }
   // The fleet's own layering: apps come after infrastructure.
