@@ -156,6 +156,11 @@ export class Session {
     this.host.changed([...this.indexes.values()].reduce((n, i) => n + i.version, 0));
     const perRoot = new Map<string, { diagnostics: Diagnostic[]; configProblems: Problem[] }>();
     const started = Date.now();
+    // Renders first, one folder at a time: a newer edit stops a long first index between two folders
+    // instead of after the whole rule catalogue.
+    for (const index of this.indexes.values()) {
+      if (!(await index.prepareRenders(stale, yieldToEventLoop))) return;
+    }
     for (const index of this.indexes.values()) {
       const diagnostics: Diagnostic[] = [];
       let configProblems: Problem[] = [];

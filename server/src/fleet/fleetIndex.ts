@@ -335,6 +335,30 @@ export class FleetIndex {
     return this.environments().environments.find((e) => e.name === name);
   }
 
+  /**
+   * Renders, one at a time, every kustomization folder and environment whose render an edit made stale,
+   * deepest folders first (bases before the overlays that include them, which then reuse their builds),
+   * giving way between renders so that a newer edit stops the work there (`isStale`). Rules and previews
+   * then find the renders cached. Returns false when stopped.
+   */
+  async prepareRenders(isStale: () => boolean, giveWay: () => Promise<void>): Promise<boolean> {
+    const depth = (dir: string) => dir.split('/').length;
+    const folders = this.kustomizationFiles().map((f) => path.posix.dirname(f)).sort((a, b) => depth(b) - depth(a) || (a < b ? -1 : a > b ? 1 : 0));
+    for (const dir of folders) {
+      if (this.folderRenders.has(normalize(dir))) continue;
+      await giveWay();
+      if (isStale()) return false;
+      this.renderFolder(dir);
+    }
+    for (const env of this.environments().environments) {
+      if (this.environmentRenders.has(env.name)) continue;
+      await giveWay();
+      if (isStale()) return false;
+      this.renderEnvironment(env);
+    }
+    return true;
+  }
+
   /** kustomize build of a folder (root-only restriction, like `kustomize build`). */
   renderFolder(dir: string): RenderOutput {
     const key = normalize(dir);
