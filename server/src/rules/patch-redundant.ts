@@ -4,94 +4,56 @@
 // Rendering the folder once per patch entry is exact but costs a full build each, and an overlay of a
 // large fleet has hundreds of patches. So each entry is first screened on the objects it touches alone
 // (the patches of that object applied with and without the entry); only the entries that screening finds
-// redundant are confirmed by rendering the folder without them.
+// redundant are confirmed by rendering the folder without them. The screen keeps its work between checks
+// (patchRedundancyScreen.ts), so that after an edit of one patch only the objects it touches are screened.
 import type { FleetIndex } from '../fleet/fleetIndex';
 import type { Kustomization } from '../kustomize/kustomization';
-import type { PatchConfig } from '../kustomize/patchApply';
+import type { RenderOutput } from '../kustomize/render';
 import { isObject } from '../kustomize/resource';
-import type { TransformContext } from '../kustomize/transformer';
-import { patchesTransformer } from '../kustomize/transformers/patches';
-import { patchesJson6902Transformer } from '../kustomize/transformers/patchesJson6902';
-import { patchesStrategicMergeTransformer } from '../kustomize/transformers/patchesStrategicMerge';
-import type { Resource } from '../kustomize/types';
-import { emitYaml } from '../kustomize/yaml/emit';
 import { deleteLines, entryRange } from './edits';
 import { applyTextEdits } from './edits';
-import { fleetKustomizations, patchEntries, removeListItem, renderWithKustomizationText, within, type PatchEntry, type PatchField } from './overlayRenderSupport';
+import { fleetKustomizations, patchEntries, removeListItem, renderWithKustomizationText, within, type PatchEntry } from './overlayRenderSupport';
 import { objectsBeforePatches } from './patch-target-missing';
+import { fileSetToken, forgetKustomizationsExcept, screenEntry, screenPatches } from './patchRedundancyScreen';
 import type { Finding, Rule, TextEdit } from './rule';
-
-const TRANSFORMERS: Record<PatchField, (resources: Resource[], configs: PatchConfig[], ctx: TransformContext) => Resource[]> = {
-  patchesStrategicMerge: patchesStrategicMergeTransformer,
-  patches: patchesTransformer,
-  patchesJson6902: patchesJson6902Transformer,
-};
-
-/** The entry as the renderer's patch step reads it (without the ranges it needs only for messages). */
-function configOf(index: FleetIndex, k: Kustomization, entry: PatchEntry): PatchConfig | undefined {
-  const origin = { kind: 'patch' as const, step: `${entry.field}[${entry.index}]`, file: k.file, ...(entry.range ? { range: entry.range } : {}) };
-  const text = entry.file !== undefined ? index.text(entry.file) : entry.field === 'patchesStrategicMerge' ? entry.value : isObject(entry.value) ? entry.value.patch : undefined;
-  if (typeof text !== 'string' || text === '') return undefined;
-  const v = isObject(entry.value) ? entry.value : {};
-  const target: Record<string, string> | undefined = isObject(v.target) ? {} : undefined;
-  if (target && isObject(v.target)) for (const [key, val] of Object.entries(v.target)) if (val !== null && typeof val !== 'object') target[key] = String(val);
-  const options = isObject(v.options) ? { allowNameChange: v.options.allowNameChange === true, allowKindChange: v.options.allowKindChange === true } : undefined;
-  return { text, file: entry.file ?? k.file, origin, ...(target ? { target } : {}), ...(options ? { options } : {}) };
-}
-
-/** Entries that look redundant on the objects they touch; each still needs the exact check. */
-function screen(index: FleetIndex, k: Kustomization, entries: readonly PatchEntry[]): Set<PatchEntry> {
-  const candidates = new Set<PatchEntry>();
-  const before = objectsBeforePatches(index, k);
-  if (before.length === 0) return candidates;
-  const ctx = (): TransformContext => ({ kustomizationFile: k.file, problems: [] });
-  const configs = entries.map((e) => configOf(index, k, e));
-  const touched = new Map<Resource, number[]>();
-  const targets = entries.map((e, i) => {
-    const config = configs[i];
-    if (!config) return [];
-    const c = ctx();
-    const out = new Set(TRANSFORMERS[e.field](before, [config], c));
-    if (c.problems.some((p) => p.severity === 'error')) return [];
-    const hit = before.filter((r) => !out.has(r));
-    for (const r of hit) touched.set(r, [...(touched.get(r) ?? []), i]);
-    return hit;
-  });
-  const applyAll = (object: Resource, order: readonly number[]) => {
-    let current = [object];
-    for (const i of order) current = TRANSFORMERS[entries[i].field](current, [configs[i]!], ctx());
-    return current.map((r) => emitYaml(r.object)).join('---\n');
-  };
-  entries.forEach((e, i) => {
-    if (targets[i].length === 0) return;
-    const same = targets[i].every((r) => {
-      const order = touched.get(r) ?? [];
-      return applyAll(r, order) === applyAll(r, order.filter((j) => j !== i));
-    });
-    if (same) candidates.add(e);
-  });
-  return candidates;
-}
 
 /** Individual confirmations per kustomization when the joint one fails: a bound on full builds. */
 const MAX_SINGLE_CONFIRMATIONS = 10;
 
 interface CachedCheck {
+  /** Texts alone miss a file that appeared where a build looked for it: the fleet's file set must be the same too. */
+  fileSet: object;
   texts: Map<string, string | undefined>;
   findings: Finding[];
 }
 const checks = new WeakMap<FleetIndex, Map<string, CachedCheck>>();
 
-function checkKustomization(index: FleetIndex, k: Kustomization, text: string): Finding[] {
-  const entries = patchEntries(k);
-  const full = index.renderFolder(k.dir);
-  if (entries.length === 0 || full.yaml === undefined) return [];
+// A kustomization's entries are read again on every check, and a large overlay has hundreds; its parse
+// (and so the Kustomization object) is kept while its text is unchanged.
+const entriesByKustomization = new WeakMap<Kustomization, PatchEntry[]>();
+
+function entriesOf(k: Kustomization): PatchEntry[] {
+  let entries = entriesByKustomization.get(k);
+  if (!entries) entriesByKustomization.set(k, (entries = patchEntries(k)));
+  return entries;
+}
+
+function checkKustomization(index: FleetIndex, k: Kustomization, text: string, full: RenderOutput): Finding[] {
+  const entries = entriesOf(k);
+  // A render prints its YAML only when asked, and printing a large overlay costs more than this whole check
+  // after an edit. A render without errors always has YAML, so only one with errors is asked.
+  if (entries.length === 0 || (full.problems.some((p) => p.severity === 'error') && full.yaml === undefined)) return [];
   // A patch that matches nothing also changes nothing; patch-target-missing says the truer thing.
   const noMatch = full.problems.filter((p) => p.code === 'patch-no-match' && p.range);
-  const screened = screen(index, k, entries);
+  const screened = screenPatches(
+    index,
+    k.file,
+    objectsBeforePatches(index, k),
+    entries.map((entry) => screenEntry(index, k, entry)),
+  );
   const candidates: Array<{ entry: PatchEntry; removal: TextEdit }> = [];
-  for (const entry of entries) {
-    if (!screened.has(entry)) continue;
+  for (const [i, entry] of entries.entries()) {
+    if (!screened.has(i)) continue;
     if (noMatch.some((p) => (p.file === k.file && within(entry.range, p.range!.start.line)) || (entry.file !== undefined && p.file === entry.file))) continue;
     const removal = removeListItem(k.file, text, k.document, [entry.field], entry.index);
     if (removal) candidates.push({ entry, removal });
@@ -127,6 +89,12 @@ function wholeFieldRemovals(k: Kustomization, text: string, candidates: Readonly
   return out;
 }
 
+/** Whether every file has the text it had (read through the index, so a remembered result depends on them). */
+function unchanged(index: FleetIndex, texts: ReadonlyMap<string, string | undefined>): boolean {
+  for (const [file, text] of texts) if (index.fs.readFile(file) !== text) return false;
+  return true;
+}
+
 export const patchRedundant: Rule = {
   id: 'patch-redundant',
   severity: 'hint',
@@ -136,20 +104,32 @@ export const patchRedundant: Rule = {
     const findings: Finding[] = [];
     let cache = checks.get(index);
     if (!cache) checks.set(index, (cache = new Map()));
+    const fileSet = fileSetToken(index);
+    const seen = new Set<string>();
+    let cancelled = false;
     for (const k of fleetKustomizations(index)) {
-      if (isCancelled()) break;
+      if (isCancelled()) {
+        cancelled = true;
+        break;
+      }
       const text = index.text(k.file);
-      if (text === undefined || patchEntries(k).length === 0) continue;
+      if (text === undefined || entriesOf(k).length === 0) continue;
+      seen.add(k.file);
       const hit = cache.get(k.file);
-      if (hit && [...hit.texts].every(([f, t]) => index.fs.readFile(f) === t)) {
+      if (hit && hit.fileSet === fileSet && unchanged(index, hit.texts)) {
         findings.push(...hit.findings);
         continue;
       }
-      const found = checkKustomization(index, k, text);
+      const full = index.renderFolder(k.dir);
+      const found = checkKustomization(index, k, text, full);
       const texts = new Map<string, string | undefined>([[k.file, text]]);
-      for (const f of index.renderFolder(k.dir).filesRead) texts.set(f, index.fs.readFile(f));
-      cache.set(k.file, { texts, findings: found });
+      for (const f of full.filesRead) texts.set(f, index.fs.readFile(f));
+      cache.set(k.file, { fileSet, texts, findings: found });
       findings.push(...found);
+    }
+    if (!cancelled) {
+      for (const file of [...cache.keys()]) if (!seen.has(file)) cache.delete(file);
+      forgetKustomizationsExcept(index, seen);
     }
     return findings;
   },

@@ -12,19 +12,21 @@ import { nearestNames } from '../util/editDistance';
 import { deleteLines, entryRange, lines } from './edits';
 import { applyTextEdits } from './edits';
 import { fleetKustomizations, relativePath, PATCH_FIELDS, patchEntries, renderWithKustomizationText, within, type PatchEntry } from './overlayRenderSupport';
+import { rememberedBeforePatches } from './patchRedundancyScreen';
 import type { Finding, Rule, TextEdit } from './rule';
 
 /** What the kustomization's resources render before any of its patches: the objects a patch may target. */
 export function objectsBeforePatches(index: FleetIndex, k: Kustomization): Resource[] {
   const text = index.text(k.file);
   if (text === undefined) return [];
-  const edits: TextEdit[] = [];
-  for (const field of PATCH_FIELDS) {
-    const range = entryRange(k.document, [field]);
-    if (range && k.fields[field] !== undefined) edits.push(deleteLines(k.file, text, range));
-  }
-  const out = renderWithKustomizationText(index, k.file, applyTextEdits(text, edits));
-  return out.resources;
+  return rememberedBeforePatches(index, k.file, text, () => {
+    const edits: TextEdit[] = [];
+    for (const field of PATCH_FIELDS) {
+      const range = entryRange(k.document, [field]);
+      if (range && k.fields[field] !== undefined) edits.push(deleteLines(k.file, text, range));
+    }
+    return renderWithKustomizationText(index, k.file, applyTextEdits(text, edits));
+  });
 }
 
 const REGEX_SYNTAX = /[\\^$.*+?()[\]{}|]/;
