@@ -1,7 +1,7 @@
 // `fluxenv check` output: compiler-style text, a JSON array, or SARIF 2.1.0 for code scanning. The
 // findings are the editor's, from the same runRules call.
 import * as path from 'path';
-import type { Diagnostic } from './rules/run';
+import { ruleFailureProblem, type Diagnostic, type RuleFailure } from './rules/run';
 import type { Rule } from './rules/rule';
 
 export interface CheckFinding {
@@ -30,6 +30,34 @@ export function toCheckFindings(diagnostics: readonly Diagnostic[], root: string
   }));
 }
 
+/** The rule id of a rule that threw, as the editor shows it (ruleFailureProblem's code). */
+export const INTERNAL_ERROR_RULE = 'internal-error';
+
+/**
+ * A rule that threw, as a finding on the file it was checking: CI then shows which file lost which rule's
+ * findings, in the report itself and not only in the log. The stack stays out of the report (it is for us).
+ */
+export function failureDiagnostic(failure: RuleFailure): Diagnostic {
+  const problem = ruleFailureProblem(failure);
+  return {
+    rule: INTERNAL_ERROR_RULE,
+    severity: problem.severity,
+    file: problem.file,
+    range: problem.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    message: problem.message,
+  };
+}
+
+/** What SARIF lists in the tool's rule catalogue: the rules, plus internal-error when a rule failed. */
+export type RuleDescriptor = Pick<Rule, 'id' | 'severity' | 'description'> & { helpUri?: string };
+
+export const INTERNAL_ERROR_DESCRIPTOR: RuleDescriptor = {
+  id: INTERNAL_ERROR_RULE,
+  severity: 'warning',
+  description: 'A rule failed on this file (a bug in fluxenv); its findings there are missing.',
+  helpUri: 'docs/rules/README.md',
+};
+
 export function formatText(findings: readonly CheckFinding[]): string {
   const lines = findings.map((f) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.message} [${f.rule}]`);
   const count = (s: CheckFinding['severity']) => findings.filter((f) => f.severity === s).length;
@@ -48,7 +76,7 @@ const SARIF_LEVEL: Record<CheckFinding['severity'], 'error' | 'warning' | 'note'
   hint: 'note',
 };
 
-export function formatSarif(findings: readonly CheckFinding[], rules: readonly Rule[], version: string): string {
+export function formatSarif(findings: readonly CheckFinding[], rules: readonly RuleDescriptor[], version: string): string {
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -62,7 +90,7 @@ export function formatSarif(findings: readonly CheckFinding[], rules: readonly R
             rules: rules.map((r) => ({
               id: r.id,
               shortDescription: { text: r.description },
-              helpUri: `docs/rules/${r.id}.md`,
+              helpUri: r.helpUri ?? `docs/rules/${r.id}.md`,
               defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
             })),
           },

@@ -2,9 +2,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
-import { formatJson, formatSarif, formatText, toCheckFindings } from './checkReport';
+import { failureDiagnostic, formatJson, formatSarif, formatText, INTERNAL_ERROR_DESCRIPTOR, toCheckFindings } from './checkReport';
 import { FleetIndex } from './fleet/fleetIndex';
 import { renderKustomization } from './kustomize/render';
+import type { Rule } from './rules/rule';
 import { allRules, runRules } from './rules/run';
 import { DEFAULT_PROMOTION_SETTINGS, promote as runPromotion, promotionHistory, revertPromotion, type PromotionOutcome, type PromotionSettings } from './promote/flow';
 import type { Problem } from './kustomize/types';
@@ -68,7 +69,7 @@ Options:
   -h, --help                 Show this help.
 
 Exit status: 0 no errors (warnings and notes allowed); 1 at least one error; 2 bad usage or an internal
-failure.
+failure (a rule that failed is also reported, as an 'internal-error' warning on the file it was checking).
 `;
 
 const PROMOTE_HELP = `Usage: fluxenv promote --from <env> --to <env> [options]
@@ -154,10 +155,15 @@ function parseArgs(argv: string[], valued: Set<string>, boolean: Set<string>, al
   return { positional, flags };
 }
 
+/** The file relative to the working folder when inside it, else as given. */
+function shownFile(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
 /** `file:line:col: message`, 1-based, the file relative to the working folder when inside it. */
 export function formatProblem(p: Problem, cwd: string): string {
-  const rel = path.relative(cwd, p.file);
-  const file = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p.file;
+  const file = shownFile(p.file, cwd);
   const line = (p.range?.start.line ?? 0) + 1;
   const col = (p.range?.start.character ?? 0) + 1;
   return `${file}:${line}:${col}: ${p.severity === 'error' ? 'error' : 'warning'}: ${p.message}`;
@@ -193,7 +199,8 @@ function render(argv: string[], io: CliIo): number {
   return 0;
 }
 
-function check(argv: string[], io: CliIo): number {
+/** `fluxenv check`; `rules` replaces the catalogue (tests inject a rule that throws). */
+export function check(argv: string[], io: CliIo, rules?: Rule[]): number {
   const args = parseArgs(argv, new Set(['format', 'output']), new Set(['help']), { '-o': '--output', '-h': '--help' });
   if (args.flags.has('help')) {
     io.stdout(CHECK_HELP);
@@ -206,11 +213,14 @@ function check(argv: string[], io: CliIo): number {
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`'${args.positional[0] ?? '.'}' is not a folder`);
   const index = new FleetIndex(folder);
   index.scan();
-  const { diagnostics, failures, configProblems } = runRules(index);
+  const { diagnostics, failures, configProblems } = runRules(index, rules ? { rules } : {});
   for (const p of configProblems) io.stderr(formatProblem(p, io.cwd) + '\n');
-  for (const f of failures) io.stderr(`fluxenv: rule ${f.rule} failed: ${f.error}\n`);
-  const findings = toCheckFindings(diagnostics, index.root);
-  const report = format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings, allRules(), VERSION) : formatText(findings);
+  for (const f of failures) io.stderr(`fluxenv: rule ${f.rule} failed on ${shownFile(f.file, io.cwd)}: ${f.error}\n`);
+  // A failure is also a finding, as in the editor: the report then says which file lost which rule's findings.
+  const all = [...diagnostics, ...failures.map(failureDiagnostic)].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line));
+  const findings = toCheckFindings(all, index.root);
+  const catalogue = [...(rules ?? allRules()), ...(failures.length > 0 ? [INTERNAL_ERROR_DESCRIPTOR] : [])];
+  const report = format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings, catalogue, VERSION) : formatText(findings);
   const output = args.flags.get('output');
   if (typeof output === 'string') fs.writeFileSync(path.resolve(io.cwd, output), report);
   else io.stdout(report);

@@ -3,7 +3,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runCli } from '../../server/src/cli';
+import { check, runCli } from '../../server/src/cli';
+import type { Rule } from '../../server/src/rules/rule';
+import { allRules } from '../../server/src/rules/run';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
@@ -130,6 +132,77 @@ spec:
     assert.strictEqual((await cli(['check', '.'], tmp)).code, 1);
     assert.strictEqual((await cli(['check', '.', '--format', 'xml'], tmp)).code, 2);
     assert.strictEqual((await cli(['check', 'no-such-folder'], tmp)).code, 2);
+  });
+
+  describe('a rule that throws', () => {
+    // Says which file it is on (as the file-by-file rules do), then fails there.
+    const throwing: Rule = {
+      id: 'throws-on-apps',
+      severity: 'error',
+      category: 'overlay',
+      description: 'a rule with a bug',
+      check({ index, checking }) {
+        checking?.(path.posix.join(index.root, 'clusters/prod/apps.yaml'));
+        throw new TypeError("Cannot read properties of undefined (reading 'spec')");
+      },
+    };
+    const prune = allRules().filter((r) => r.id === 'prune-disabled');
+    const run = (format: string) => {
+      let stdout = '';
+      let stderr = '';
+      const code = check(['.', '--format', format], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: tmp }, [throwing, ...prune]);
+      return { code, stdout, stderr };
+    };
+    const message = /^The rule 'throws-on-apps' failed while checking this file \(TypeError: Cannot read properties of undefined \(reading 'spec'\)\), so its findings here are missing; the other rules still ran\./;
+
+    beforeEach(() => fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks('false')));
+
+    it('text: an internal-error warning on the file it was checking, the stack on stderr, exit 2', () => {
+      const r = run('text');
+      assert.strictEqual(r.code, 2);
+      const line = r.stdout.split('\n').find((l) => l.endsWith('[internal-error]'));
+      assert.ok(line, r.stdout);
+      assert.match(line, /^clusters\/prod\/apps\.yaml:1:1: warning The rule 'throws-on-apps' failed while checking this file/);
+      assert.match(r.stdout, /\[prune-disabled\]$/m, 'the other rules still report');
+      assert.match(r.stdout, /^0 errors, 2 warnings, 0 notes$/m);
+      assert.match(r.stderr, /^fluxenv: rule throws-on-apps failed on clusters\/prod\/apps\.yaml: TypeError: Cannot read properties/m);
+      assert.match(r.stderr, /\n\s+at .*cli\.test\.ts/, 'the stack trace is on stderr');
+      assert.ok(!r.stdout.includes('cli.test.ts'), 'no stack trace in the report');
+    });
+
+    it('json: a finding with rule internal-error, severity warning, at that file', () => {
+      const r = run('json');
+      assert.strictEqual(r.code, 2);
+      const findings = JSON.parse(r.stdout);
+      const failure = findings.find((f: { rule: string }) => f.rule === 'internal-error');
+      assert.ok(failure, r.stdout);
+      assert.deepStrictEqual({ ...failure, message: undefined }, { rule: 'internal-error', severity: 'warning', file: 'clusters/prod/apps.yaml', line: 1, column: 1, endLine: 1, endColumn: 1, message: undefined });
+      assert.match(failure.message, message);
+      assert.ok(findings.some((f: { rule: string }) => f.rule === 'prune-disabled'));
+    });
+
+    it('sarif: a warning result for internal-error at that file, with the rule in the catalogue', () => {
+      const r = run('sarif');
+      assert.strictEqual(r.code, 2);
+      const sarif = JSON.parse(r.stdout);
+      const result = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'internal-error');
+      assert.ok(result, r.stdout);
+      assert.strictEqual(result.level, 'warning');
+      assert.match(result.message.text, message);
+      assert.strictEqual(result.locations[0].physicalLocation.artifactLocation.uri, 'clusters/prod/apps.yaml');
+      assert.strictEqual(result.locations[0].physicalLocation.region.startLine, 1);
+      assert.ok(sarif.runs[0].tool.driver.rules.some((x: { id: string }) => x.id === 'internal-error'));
+    });
+
+    it('a rule that names no file: the finding is on the root kustomization (or the first YAML file)', () => {
+      const anywhere: Rule = { ...throwing, id: 'throws-anywhere', check: () => { throw new Error('boom'); } };
+      let stdout = '';
+      const code = check(['.', '--format', 'json'], { stdout: (t) => (stdout += t), stderr: () => undefined, cwd: tmp }, [anywhere]);
+      assert.strictEqual(code, 2);
+      const [failure] = JSON.parse(stdout);
+      assert.strictEqual(failure.rule, 'internal-error');
+      assert.strictEqual(failure.file, 'apps/cm.yaml');
+    });
   });
 
   it('honours a rule turned off in .fluxenv.yaml', async () => {
