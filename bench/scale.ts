@@ -2,7 +2,7 @@
 // and 16x (16x is ~30,000 YAML files), and for each size, in a fresh process so memory is its own: index
 // (scan), full rule check, a render of every environment, and heap/RSS after. Prints each size and the
 // ratio to 1x next to the size ratio; close-to-linear growth means the ratios track 4 and 16.
-// Usage: npx tsx bench/scale.ts [--apps 270] [--sizes 1,4,16]   (npm run bench:scale)
+// Usage: npm run bench:scale [-- --apps 270 --sizes 1,4,16]
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -67,7 +67,7 @@ function main(): void {
   const sizes = opt('sizes', '1,4,16').split(',').map(Number);
   const results: Measure[] = [];
   for (const factor of sizes) {
-    const child = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', __filename, '--child', String(factor), String(baseApps * factor)], {
+    const child = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', ...(__filename.endsWith('.ts') ? ['--import', 'tsx'] : []), __filename, '--child', String(factor), String(baseApps * factor)], {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -535,6 +535,7 @@ class Build {
     const plan = this.options.cache ? this.planIncremental(k, resources, specs) : undefined;
     if (!plan) return clearIdentities(this.runTransformers(k, resources, specs));
     const { memo, keys } = plan;
+    const keep = memo.worthKeeping(plan.token);
     const reused = resources.map((r, i) => (r.identity && keys[i] !== undefined ? memo.get(r.identity, keys[i]!) : undefined));
     const todo = resources.filter((_, i) => !reused[i]);
     const problemsBefore = this.problems.length;
@@ -554,7 +555,7 @@ class Build {
       const hit = reused[i];
       if (hit) return cloneResource(hit);
       const result = done[next++];
-      if (r.identity && keys[i] !== undefined) memo.set(r.identity, keys[i]!, cloneResource(result));
+      if (keep && r.identity && keys[i] !== undefined) memo.set(r.identity, keys[i]!, cloneResource(result));
       return result;
     });
     return clearIdentities(out);
@@ -564,7 +565,7 @@ class Build {
    * Whether the kustomization's transformers work object by object (no cross-object step, every patch a
    * strategic merge patch naming exactly one object), and if so each object's memo key and patches.
    */
-  planIncremental(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs): { memo: TransformMemo; keys: Array<string | undefined>; patchesOf: Map<Resource, number[]> } | undefined {
+  planIncremental(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs): { memo: TransformMemo; token: number; keys: Array<string | undefined>; patchesOf: Map<Resource, number[]> } | undefined {
     const f = k.fields;
     if (resources.length < INCREMENTAL_MIN_OBJECTS) return undefined;
     for (const field of ['patchesStrategicMerge', 'patchesJson6902', 'replicas', 'replacements']) if (f[field] !== undefined) return undefined;
@@ -608,7 +609,7 @@ class Build {
       const patches = patchesOf.get(r);
       return patches ? `${token}\u0000${patches.map((p) => `${p}\u0001${patchTexts[p]}`).join('\u0000')}` : String(token);
     });
-    return { memo, keys, patchesOf };
+    return { memo, token, keys, patchesOf };
   }
 
   runTransformers(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs, onlyPatches?: ReadonlySet<number>): Resource[] {

@@ -21,6 +21,7 @@ export class TransformMemo {
   private nextToken = 0;
   /** Objects whose result was reused (for benchmarks and tests). */
   reused = 0;
+  private lastToken: number | undefined;
 
   /** A short stand-in for a long fingerprint (the kustomization text), so per-object keys stay small. */
   tokenOf(fingerprint: string): number {
@@ -31,6 +32,17 @@ export class TransformMemo {
       if (this.fingerprints.size > FINGERPRINTS_KEPT) this.fingerprints.delete(this.fingerprints.keys().next().value as string);
     }
     return token;
+  }
+
+  /**
+   * Whether results computed now under `token` are worth keeping: only when the kustomization is the same
+   * as at the previous build. Right after the kustomization itself was edited, keeping every object's result
+   * would cost a copy of each object for results that the next edit of it makes useless.
+   */
+  worthKeeping(token: number): boolean {
+    const same = token === this.lastToken;
+    this.lastToken = token;
+    return same;
   }
 
   /** The stored result for an object of this identity under `key`; the caller must copy it before changing it. */
