@@ -73,6 +73,15 @@ export function resolveLimits(settings: unknown = {}): EngineLimits {
   };
 }
 
+/**
+ * What to hand a parse for these limits: undefined when they are the defaults, so that parses with the
+ * defaults share one parse-cache entry whichever caller made them (the cache keys custom limits apart).
+ */
+export function customParseLimits(limits: ParseLimits): ParseLimits | undefined {
+  const custom = (Object.keys(defaultParseLimits) as Array<keyof ParseLimits>).some((k) => limits[k] !== defaultParseLimits[k]);
+  return custom ? limits : undefined;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

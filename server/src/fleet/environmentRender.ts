@@ -70,7 +70,7 @@ export function renderEnvironment(env: Environment, options: EnvironmentRenderOp
     return out;
   }
 
-  const repoObjects = indexRepoObjects(fs, options.files ?? []);
+  const repoObjects = indexRepoObjects(fs, options.files ?? [], options.parseLimits);
   const rendered = new Map<string, JsonObject>();
   const findObject: FindObject = (kind, namespace, name) => {
     const hit = rendered.get(`${kind}/${namespace}/${name}`);
@@ -143,9 +143,9 @@ export function renderEnvironment(env: Environment, options: EnvironmentRenderOp
 }
 
 /** ConfigMaps and Secrets written in the repository, by kind/namespace/name (and kind//name when the file names no namespace). */
-function indexRepoObjects(fs: FileSystem, files: readonly string[]): Map<string, FoundObject> {
+function indexRepoObjects(fs: FileSystem, files: readonly string[], parseLimits: Partial<ParseLimits> | undefined): Map<string, FoundObject> {
   const index = new Map<string, FoundObject>();
-  for (const doc of readDocuments(fs, files)) {
+  for (const doc of readDocuments(fs, files, parseLimits)) {
     const o = doc.object;
     if ((o.kind !== 'ConfigMap' && o.kind !== 'Secret') || o.apiVersion !== 'v1') continue;
     const meta = isObject(o.metadata) ? o.metadata : {};

@@ -13,7 +13,7 @@ import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/kustomization';
 import { isWithin, normalize } from '../kustomize/loader';
 import { isObject } from '../kustomize/resource';
 import type { JsonObject, Problem } from '../kustomize/types';
-import { parseYamlFileCached } from '../kustomize/yaml/parse';
+import { parseYamlFileCached, type ParseLimits } from '../kustomize/yaml/parse';
 
 export interface Environment {
   name: string;
@@ -35,6 +35,8 @@ export interface DiscoverOptions {
   promotionOrder?: readonly string[];
   /** Bound on Kustomizations followed per environment. */
   maxKustomizations?: number;
+  /** Bounds on each YAML file read (the index's, undefined when they are the defaults); defaults when unset. */
+  parseLimits?: Partial<ParseLimits>;
 }
 
 export interface Discovery {
@@ -48,22 +50,22 @@ export interface FoundDocument {
   object: JsonObject;
 }
 
-/** Every mapping document in the files (parsed through the shared cache). */
-export function readDocuments(fs: FileSystem, files: readonly string[]): FoundDocument[] {
+/** Every mapping document in the files (parsed through the shared cache); a file past `parseLimits` gives what it has before the limit. */
+export function readDocuments(fs: FileSystem, files: readonly string[], parseLimits?: Partial<ParseLimits>): FoundDocument[] {
   const out: FoundDocument[] = [];
   for (const file of files) {
     const text = fs.readFile(file);
     if (text === undefined) continue;
-    const parsed = parseYamlFileCached(file, text);
+    const parsed = parseYamlFileCached(file, text, parseLimits);
     for (const doc of parsed.documents) if (isObject(doc.value)) out.push({ file, documentIndex: doc.index, object: doc.value });
   }
   return out;
 }
 
-/** Reads a Flux Kustomization from a document of a file, with ranges of its fields. */
-export function readKustomizationAt(fs: FileSystem, found: FoundDocument, defaultNamespace?: string): { value?: FluxKustomization; problems: Problem[] } {
+/** Reads a Flux Kustomization from a document of a file, with ranges of its fields; `parseLimits` as the document was read with. */
+export function readKustomizationAt(fs: FileSystem, found: FoundDocument, defaultNamespace?: string, parseLimits?: Partial<ParseLimits>): { value?: FluxKustomization; problems: Problem[] } {
   const text = fs.readFile(found.file) ?? '';
-  const doc = parseYamlFileCached(found.file, text).documents[found.documentIndex];
+  const doc = parseYamlFileCached(found.file, text, parseLimits).documents[found.documentIndex];
   const place = { file: found.file, documentIndex: found.documentIndex, ...(doc ? { range: doc.range, rangeOf: (p: ReadonlyArray<string | number>) => doc.locate(p) } : {}) };
   const read = readFluxObject(found.object, place, defaultNamespace ? { defaultNamespace } : {});
   return { value: isFluxKustomization(read.value) ? read.value : undefined, problems: read.problems };
@@ -100,10 +102,10 @@ export function discoverEnvironments(options: DiscoverOptions): Discovery {
   const fs = options.fs ?? nodeFileSystem;
   const repoRoot = normalize(options.repoRoot);
   const problems: Problem[] = [];
-  const docs = readDocuments(fs, options.files);
+  const docs = readDocuments(fs, options.files, options.parseLimits);
   const kustomizations: Array<{ found: FoundDocument; ks: FluxKustomization }> = [];
   for (const found of docs) {
-    const read = readKustomizationAt(fs, found);
+    const read = readKustomizationAt(fs, found, undefined, options.parseLimits);
     if (read.value) kustomizations.push({ found, ks: read.value });
   }
   let environments: Environment[] = kustomizations.length > 0 ? fluxEnvironments(fs, repoRoot, docs, kustomizations, options, problems) : [];

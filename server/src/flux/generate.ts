@@ -53,6 +53,8 @@ export interface SynthesizedKustomization {
    * same one a preview of the folder makes.
    */
   verbatim?: boolean;
+  /** The parse limits it was made with: `text` is parsed again with them to place what the build reports. */
+  parseLimits?: Partial<ParseLimits>;
 }
 
 const DEFAULT_MAX_ENTRIES = 20_000;
@@ -318,8 +320,9 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
 
   const addsNothing = ks.targetNamespace === undefined && ks.namePrefix === undefined && ks.nameSuffix === undefined && ks.patches.length === 0 &&
     ks.components.length === 0 && ks.legacyPatches.strategicMerge.length === 0 && ks.legacyPatches.json6902.length === 0 && ks.images.length === 0;
-  if (original !== undefined && addsNothing) return { file, dir, text: original, generated, sourceMap: [], fallback, problems, filesRead, verbatim: true };
-  return { file, dir, text: emitYaml(fields), generated, sourceMap, fallback, problems, filesRead };
+  const limits = options.parseLimits ? { parseLimits: options.parseLimits } : {};
+  if (original !== undefined && addsNothing) return { file, dir, text: original, generated, sourceMap: [], fallback, problems, filesRead, verbatim: true, ...limits };
+  return { file, dir, text: emitYaml(fields), generated, sourceMap, fallback, problems, filesRead, ...limits };
 }
 
 /**
@@ -390,7 +393,7 @@ const placesAnswered = new WeakMap<SynthesizedKustomization, Map<string, Place>>
 function locateEntries(synth: SynthesizedKustomization): LocatedEntry[] {
   let entries = locatedEntries.get(synth);
   if (entries) return entries;
-  const doc = parseYamlFileCached(synth.file, synth.text).documents.find((d) => d.value !== null);
+  const doc = parseYamlFileCached(synth.file, synth.text, synth.parseLimits).documents.find((d) => d.value !== null);
   entries = !doc
     ? []
     : synth.sourceMap.map((entry) => {

@@ -9,7 +9,6 @@ import type { GitRepository } from '../flux/objects';
 import { isWithin } from '../kustomize/loader';
 import { isObject } from '../kustomize/resource';
 import type { Problem } from '../kustomize/types';
-import { parseYamlFileCached } from '../kustomize/yaml/parse';
 
 export type StrategyKind = 'overlay' | 'branch' | 'tag';
 export type StrategySetting = StrategyKind | 'auto';
@@ -46,10 +45,11 @@ const BUMPS: readonly string[] = ['major', 'minor', 'patch'];
 /** `.fluxenv.yaml` at the repository root: `promotion: { strategy: overlay|branch|tag, bump: patch|minor|major }`. */
 export function readRepoPromotionConfig(index: FleetIndex): RepoPromotionConfig {
   const file = path.posix.join(index.root, REPO_CONFIG_FILE);
-  const text = index.fs.readFile(file);
   const config: RepoPromotionConfig = { problems: [] };
-  if (text === undefined) return config;
-  const doc = parseYamlFileCached(file, text).documents[0];
+  // With the index's parse limits; the rule run reports a broken file (readRepoRuleConfig), not the promotion.
+  const parsed = index.parsed(file);
+  if (parsed === undefined) return config;
+  const doc = parsed.documents[0];
   const promotion = doc && isObject(doc.value) ? doc.value.promotion : undefined;
   if (promotion === undefined || promotion === null) return config;
   if (!isObject(promotion)) {

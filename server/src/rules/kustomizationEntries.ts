@@ -8,6 +8,7 @@ import { isRemoteReference, isWithin, normalize } from '../kustomize/loader';
 import { isObject } from '../kustomize/resource';
 import type { Json, JsonObject, Range } from '../kustomize/types';
 import { parseYamlFileCached, type ParsedDocument } from '../kustomize/yaml/parse';
+import { customParseLimits } from '../limits';
 
 /** What an entry must name: a file, a folder (kustomization or component), or either. */
 export type EntryExpectation = 'file' | 'dir' | 'file-or-dir';
@@ -50,7 +51,7 @@ function fieldKeys(root: JsonObject): Map<string, string> {
 export function kustomizationDocument(index: FleetIndex, file: string): ParsedDocument | undefined {
   const text = index.text(file);
   if (text === undefined) return undefined;
-  const parsed = parseYamlFileCached(file, text, undefined, { dialect: 'kustomization' });
+  const parsed = parseYamlFileCached(file, text, customParseLimits(index.limits.parse), { dialect: 'kustomization' });
   if (parsed.problems.some((p) => p.severity === 'error')) return undefined;
   return parsed.documents.find((d) => d.value !== null);
 }

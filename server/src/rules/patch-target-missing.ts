@@ -8,6 +8,7 @@ import { isObject, resId } from '../kustomize/resource';
 import { originalId, selectorMatches, type Selector } from '../kustomize/select';
 import type { Json, Problem, Range, Resource } from '../kustomize/types';
 import { parseYamlFileCached, type ParsedDocument } from '../kustomize/yaml/parse';
+import { customParseLimits } from '../limits';
 import { nearestNames } from '../util/editDistance';
 import { deleteLines, entryRange, lines } from './edits';
 import { applyTextEdits } from './edits';
@@ -102,7 +103,7 @@ function patchDocumentAt(index: FleetIndex, k: Kustomization, entry: PatchEntry,
   if (typeof text !== 'string' || !at || fileText === undefined) return undefined;
   const dl = at.start.line + 1;
   const dc = /^ */.exec(lines(fileText)[dl] ?? '')![0].length;
-  const doc = parseYamlFileCached(`${k.file}#${entry.field}[${entry.index}]`, text).documents.find((d) => d.range.start.line + dl === problem.range!.start.line);
+  const doc = parseYamlFileCached(`${k.file}#${entry.field}[${entry.index}]`, text, customParseLimits(index.limits.parse)).documents.find((d) => d.range.start.line + dl === problem.range!.start.line);
   return doc && { doc, file: k.file, dl, dc };
 }
 
@@ -165,7 +166,7 @@ function fluxPatchFindings(index: FleetIndex, indexed: IndexedFluxObject): Findi
     if (!isObject(value) || typeof value.patch !== 'string' || !at) return;
     const dl = at.start.line + 1;
     const dc = /^ */.exec(lines(text)[dl] ?? '')![0].length;
-    for (const patchDoc of parseYamlFileCached(`${indexed.file}#spec.patches[${i}]`, value.patch).documents) {
+    for (const patchDoc of parseYamlFileCached(`${indexed.file}#spec.patches[${i}]`, value.patch, customParseLimits(index.limits.parse)).documents) {
       const finding = documentFindingAt({ doc: patchDoc, file: indexed.file, dl, dc }, candidates, `Kustomization ${ks.name} builds from ${ks.path ?? '.'}`);
       if (finding) {
         findings.push(finding);

@@ -6,7 +6,6 @@ import type { FleetIndex } from '../fleet/fleetIndex';
 import { findKustomizationFile } from '../kustomize/kustomization';
 import { isObject } from '../kustomize/resource';
 import type { Problem } from '../kustomize/types';
-import { parseYamlFileCached } from '../kustomize/yaml/parse';
 import { fluxGraphRules } from './groups/fluxGraph';
 import { fluxSpecRules } from './groups/fluxSpec';
 import { overlayRules } from './groups/overlay';
@@ -58,11 +57,11 @@ const SEVERITY_SETTINGS: readonly string[] = ['error', 'warning', 'info', 'hint'
 /** `.fluxenv.yaml` at the repository root: `rules: { <id>: off|error|warning|info|hint }`. */
 export function readRepoRuleConfig(index: FleetIndex): { severities: Record<string, SeveritySetting>; problems: Problem[] } {
   const file = path.posix.join(index.root, REPO_CONFIG_FILE);
-  const text = index.fs.readFile(file);
   const severities: Record<string, SeveritySetting> = {};
   const problems: Problem[] = [];
-  if (text === undefined) return { severities, problems };
-  const parsed = parseYamlFileCached(file, text);
+  // With the index's parse limits: a hostile .fluxenv.yaml is a yaml-limit problem like any other file.
+  const parsed = index.parsed(file);
+  if (parsed === undefined) return { severities, problems };
   problems.push(...parsed.problems);
   const doc = parsed.documents[0];
   const rules = doc && isObject(doc.value) ? doc.value.rules : undefined;
