@@ -14,19 +14,11 @@ import { deleteLines, entryRange } from './edits';
 import { applyTextEdits } from './edits';
 import { fleetKustomizations, patchEntries, removeListItem, renderWithKustomizationText, within, type PatchEntry } from './overlayRenderSupport';
 import { objectsBeforePatches } from './patch-target-missing';
-import { fileSetToken, forgetKustomizationsExcept, screenEntry, screenPatches } from './patchRedundancyScreen';
+import { forgetKustomizationsExcept, screenEntry, screenPatches } from './patchRedundancyScreen';
 import type { Finding, Rule, TextEdit } from './rule';
 
 /** Individual confirmations per kustomization when the joint one fails: a bound on full builds. */
 const MAX_SINGLE_CONFIRMATIONS = 10;
-
-interface CachedCheck {
-  /** Texts alone miss a file that appeared where a build looked for it: the fleet's file set must be the same too. */
-  fileSet: object;
-  texts: Map<string, string | undefined>;
-  findings: Finding[];
-}
-const checks = new WeakMap<FleetIndex, Map<string, CachedCheck>>();
 
 // A kustomization's entries are read again on every check, and a large overlay has hundreds; its parse
 // (and so the Kustomization object) is kept while its text is unchanged.
@@ -89,11 +81,6 @@ function wholeFieldRemovals(k: Kustomization, text: string, candidates: Readonly
   return out;
 }
 
-/** Whether every file has the text it had (read through the index, so a remembered result depends on them). */
-function unchanged(index: FleetIndex, texts: ReadonlyMap<string, string | undefined>): boolean {
-  for (const [file, text] of texts) if (index.fs.readFile(file) !== text) return false;
-  return true;
-}
 
 export const patchRedundant: Rule = {
   id: 'patch-redundant',
@@ -102,9 +89,6 @@ export const patchRedundant: Rule = {
   description: 'A patch that changes nothing over what it patches.',
   check({ index, isCancelled }) {
     const findings: Finding[] = [];
-    let cache = checks.get(index);
-    if (!cache) checks.set(index, (cache = new Map()));
-    const fileSet = fileSetToken(index);
     const seen = new Set<string>();
     let cancelled = false;
     for (const k of fleetKustomizations(index)) {
@@ -115,22 +99,15 @@ export const patchRedundant: Rule = {
       const text = index.text(k.file);
       if (text === undefined || entriesOf(k).length === 0) continue;
       seen.add(k.file);
-      const hit = cache.get(k.file);
-      if (hit && hit.fileSet === fileSet && unchanged(index, hit.texts)) {
-        findings.push(...hit.findings);
-        continue;
-      }
-      const full = index.renderFolder(k.dir);
-      const found = checkKustomization(index, k, text, full);
-      const texts = new Map<string, string | undefined>([[k.file, text]]);
-      for (const f of full.filesRead) texts.set(f, index.fs.readFile(f));
-      cache.set(k.file, { fileSet, texts, findings: found });
-      findings.push(...found);
+      // Kept by the index while every file the check read (renders and what-if renders included) is unchanged.
+      findings.push(
+        ...index.remember(`patch-redundant:${k.file}`, () => {
+          index.text(k.file);
+          return checkKustomization(index, k, text, index.renderFolder(k.dir));
+        }),
+      );
     }
-    if (!cancelled) {
-      for (const file of [...cache.keys()]) if (!seen.has(file)) cache.delete(file);
-      forgetKustomizationsExcept(index, seen);
-    }
+    if (!cancelled) forgetKustomizationsExcept(index, seen);
     return findings;
   },
 };

@@ -20,7 +20,7 @@ import type { Finding, Rule, TextEdit } from './rule';
 export function objectsBeforePatches(index: FleetIndex, k: Kustomization): Resource[] {
   const text = index.text(k.file);
   if (text === undefined) return [];
-  return rememberedBeforePatches(index, k.file, text, () => {
+  return rememberedBeforePatches(index, k.file, () => {
     const edits: TextEdit[] = [];
     for (const field of PATCH_FIELDS) {
       const range = entryRange(k.document, [field]);

@@ -218,46 +218,18 @@ class KustomizationScreen {
 }
 
 /**
- * The same object while no file has appeared or disappeared (the index forgets all it remembers then):
- * a cache checked by the texts of the files a build read also needs it, since a build that looked for
- * a file and did not find it read nothing.
- */
-export function fileSetToken(index: FleetIndex): object {
-  return index.remember('rules:file-set-token', () => ({}));
-}
-
-function sameTexts(index: FleetIndex, texts: ReadonlyMap<string, string | undefined>): boolean {
-  for (const [file, text] of texts) if (index.fs.readFile(file) !== text) return false;
-  return true;
-}
-
-interface RememberedBefore {
-  text: string;
-  fileSet: object;
-  texts: Map<string, string | undefined>;
-  resources: Resource[];
-}
-const befores = new WeakMap<FleetIndex, Map<string, RememberedBefore>>();
-
-/**
  * The objects a kustomization renders before its patches (`render` renders it with its patch fields
  * removed), kept while its text, the texts of the files that render read and the fleet's file set are
  * unchanged. A top-level render runs every transformer over every object; an edit of a patch file
  * changes none of what it read. The same array comes back while it is kept, which tells the screen
  * that its work on that list still holds.
  */
-export function rememberedBeforePatches(index: FleetIndex, kustomizationFile: string, text: string, render: () => RenderOutput): Resource[] {
-  let byFile = befores.get(index);
-  if (!byFile) befores.set(index, (byFile = new Map()));
-  const fileSet = fileSetToken(index);
-  const hit = byFile.get(kustomizationFile);
-  // Read through the index even when kept, so that a remembered rule result depends on these files too.
-  if (hit && hit.text === text && hit.fileSet === fileSet && sameTexts(index, hit.texts)) return hit.resources;
-  const out = render();
-  const texts = new Map<string, string | undefined>();
-  for (const f of out.filesRead) if (f !== kustomizationFile) texts.set(f, index.fs.readFile(f));
-  byFile.set(kustomizationFile, { text, fileSet, texts, resources: out.resources });
-  return out.resources;
+export function rememberedBeforePatches(index: FleetIndex, kustomizationFile: string, render: () => RenderOutput): Resource[] {
+  return index.remember(`before-patches:${kustomizationFile}`, () => {
+    // The render reads the kustomization through a buffer holding the changed text: depend on the file itself.
+    index.text(kustomizationFile);
+    return render().resources;
+  });
 }
 
 const screens = new WeakMap<FleetIndex, Map<string, KustomizationScreen>>();
@@ -299,7 +271,6 @@ export function screenPatches(index: FleetIndex, kustomizationFile: string, befo
 
 /** Forgets what was kept for kustomizations no longer in the fleet (or without patches now). */
 export function forgetKustomizationsExcept(index: FleetIndex, kustomizationFiles: ReadonlySet<string>): void {
-  for (const byFile of [screens.get(index), befores.get(index)]) {
-    if (byFile) for (const file of [...byFile.keys()]) if (!kustomizationFiles.has(file)) byFile.delete(file);
-  }
+  const byFile = screens.get(index);
+  if (byFile) for (const file of [...byFile.keys()]) if (!kustomizationFiles.has(file)) byFile.delete(file);
 }
