@@ -11,6 +11,7 @@ import {
   ShowCommitRequest,
   type PromotionOutcomeResult,
 } from './protocol';
+import { redactSecrets } from './secrets';
 import type { Session } from './session';
 
 const NO_FOLDER = 'Open the fleet repository as a workspace folder to promote.';
@@ -22,7 +23,8 @@ export function registerPromotionHandlers(connection: Connection, session: Sessi
     if (typeof progressId === 'string') void connection.sendNotification(PromotionProgressNotification, { progressId, message });
   };
   const failure = (what: string, error: unknown): PromotionOutcomeResult => {
-    connection.console.log(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // An exception may quote a value it failed on: Secret values never reach the output channel.
+    connection.console.log(`${what} failed: ${redactSecrets(session.allIndexes(), error instanceof Error ? (error.stack ?? error.message) : String(error))}`);
     return { kind: 'failed', message: `${what} failed unexpectedly; see the Flux Environments output. Nothing was changed.` };
   };
   const exclusively = async <R extends PromotionOutcomeResult>(what: string, run: () => Promise<R>): Promise<R | PromotionOutcomeResult> => {

@@ -41,6 +41,7 @@ import {
   OriginRequest,
   RenderRequest,
 } from './protocol';
+import { redactSecrets } from './secrets';
 import { DEFAULT_SETTINGS, defaultDocsDir, Session, type ServerSettings } from './session';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -75,6 +76,11 @@ function filePathOf(uri: string): string | undefined {
   }
 }
 
+/** A feature's exception for the log: one that failed on a value may quote it, so Secret values are masked. */
+function failureText(e: unknown): string {
+  return redactSecrets(session.allIndexes(), e instanceof Error ? (e.stack ?? e.message) : String(e));
+}
+
 /** Runs a feature against the index holding the document; any failure is logged and answered with `empty`. */
 function withIndex<P extends { textDocument: { uri: string } }, R>(name: string, empty: R, run: (index: FleetIndex, params: P) => R) {
   return (params: P, token?: CancellationToken): R => {
@@ -86,7 +92,7 @@ function withIndex<P extends { textDocument: { uri: string } }, R>(name: string,
       return run(index, params);
     } catch (e) {
       if (e instanceof ResponseError) throw e; // a refusal the user should read (e.g. an invalid rename)
-      log(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      log(`${name} failed: ${failureText(e)}`);
       return empty;
     }
   };
@@ -175,7 +181,7 @@ connection.onCodeAction((params) => {
   try {
     return codeActions(params);
   } catch (e) {
-    log(`code actions failed: ${String(e)}`);
+    log(`code actions failed: ${redactSecrets(session.allIndexes(), String(e))}`);
     return [];
   }
 });
@@ -204,7 +210,7 @@ function guarded<P, R>(name: string, empty: R, run: (params: P) => R) {
     try {
       return run(params);
     } catch (e) {
-      log(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      log(`${name} failed: ${failureText(e)}`);
       return empty;
     }
   };

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'url';
 import { runGit } from '../git/exec';
 import { findRepoRoot } from '../git/repo';
 import { DEFAULT_PROMOTION_SETTINGS, promote, promotionHistory, revertPromotion, type PromotionOutcome, type PromotionPreview, type PromotionSettings } from '../promote/flow';
+import { maskFileTexts } from '../secrets';
 import type {
   PlannedChange,
   PromoteParams,
@@ -86,15 +87,17 @@ function describePreview(root: string, preview: PromotionPreview): Omit<Promotio
     ...(preview.strategy ? { strategy: preview.strategy.kind } : {}),
     reason: preview.strategy?.reason ?? '',
     changes,
-    fileChanges: preview.files.map((f) => ({ path: f.path, uri: fileUri(f.file), before: f.before, after: f.after })),
+    // Shown whole in a diff editor: Secret values in the edited files are masked (they are not what changes).
+    fileChanges: maskFileTexts(preview.files).map((f) => ({ path: f.path, uri: fileUri(f.file), before: f.before, after: f.after })),
     summary: preview.summary,
     problems: (preview.plan?.problems ?? []).map((p) => `${path.posix.relative(root, p.file)}: ${p.message}`),
   };
 }
 
+/** Whether the plan writes what the user reviewed: the texts the client got back, masked as they were shown. */
 function sameFiles(reviewed: ReadonlyArray<{ path: string; after: string }>, planned: PromotionPreview['files']): boolean {
   if (reviewed.length !== planned.length) return false;
-  return planned.every((f) => reviewed.some((r) => r.path === f.path && r.after === f.after));
+  return maskFileTexts(planned).every((f) => reviewed.some((r) => r.path === f.path && r.after === f.after));
 }
 
 function outcomeResult(outcome: PromotionOutcome, staleReview: boolean): PromotionOutcomeResult {

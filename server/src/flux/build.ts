@@ -105,7 +105,8 @@ export function renderFluxKustomization(ks: FluxKustomization, options: FluxBuil
     if (!collected.problems.some((p) => p.severity === 'error')) {
       const origin: Origin = { kind: 'substitution', step: 'postBuild.substitute', ...placeOf(['spec', 'postBuild']) };
       const always = isObject(ks.object.spec) && isObject(ks.object.spec.postBuild) && ks.object.spec.postBuild.substituteStrategy === 'Always';
-      const sub = substituteResources(resources, collected.vars, origin, { strict: options.strictSubstitution ?? false, always });
+      const secretVariables = new Set([...collected.origins].filter(([, o]) => o.from === 'Secret').map(([name]) => name));
+      const sub = substituteResources(resources, collected.vars, origin, { strict: options.strictSubstitution ?? false, always, secretVariables });
       result.problems.push(...sub.problems);
       result.unresolved = sub.unresolved;
     }

@@ -19,6 +19,8 @@ import { evaluate, isDefaultOperator, parseEnvsubst, references } from './envsub
 import type { FluxKustomization } from './objects';
 
 export const SUBSTITUTE_KEY = 'kustomize.toolkit.fluxcd.io/substitute';
+/** A SOPS-encrypted value. */
+const SOPS_VALUE = /^ENC\[[\s\S]*\]$/;
 /** The controller's variable-name check; Go's [:alpha:] and [:digit:] are ASCII classes. */
 export const VARIABLE_NAME_PATTERN = /^[_A-Za-z][_A-Za-z0-9]*$/;
 
@@ -34,6 +36,8 @@ export interface SubstituteOptions {
   range?: Range;
   /** Where a value of a rendered object is, for problems and unresolved variables. */
   placeOf?: (objectIndex: number, path: ReadonlyArray<string | number>) => Place | undefined;
+  /** Variables whose value comes from a Secret (substituteFrom): problem messages never quote them. */
+  secretVariables?: ReadonlySet<string>;
 }
 
 export interface UnresolvedVariable {
@@ -96,7 +100,17 @@ export function substitute(objects: ReadonlyArray<JsonObject>, vars: Vars | unde
   const run = map.size > 0 || !!opts.always;
   objects.forEach((object, objectIndex) => {
     if (isSubstitutionDisabled(object)) return;
-    const ctx: WalkContext = { vars: map, strict: !!opts.strict, run, objectIndex, unresolved: [], substituted: [], failure: undefined };
+    const ctx: WalkContext = {
+      vars: map,
+      secretVariables: opts.secretVariables ?? new Set(),
+      isSecret: object.kind === 'Secret',
+      strict: !!opts.strict,
+      run,
+      objectIndex,
+      unresolved: [],
+      substituted: [],
+      failure: undefined,
+    };
     const out = walkValue(object, [], ctx, 0) as JsonObject;
     if (ctx.failure) {
       const place = opts.placeOf?.(objectIndex, ctx.failure.path) ?? wholePlace;
@@ -127,6 +141,9 @@ export function substituteResources(resources: Resource[], vars: Vars | undefine
 
 interface WalkContext {
   vars: Map<string, string>;
+  secretVariables: ReadonlySet<string>;
+  /** The object is a Secret: its data and stringData values are never quoted in a message. */
+  isSecret: boolean;
   strict: boolean;
   run: boolean;
   objectIndex: number;
@@ -182,8 +199,10 @@ function substituteScalar(raw: string, path: Array<string | number>, ctx: WalkCo
     }
     return raw;
   }
+  // Problems reach the editor, the log and CI output: a Secret's value, or text holding one, is never quoted.
+  const secretText = (ctx.isSecret && (path[0] === 'data' || path[0] === 'stringData')) || SOPS_VALUE.test(raw);
   if (!parsed.ok) {
-    ctx.failure = { code: 'flux-substitute-syntax', message: `variable substitution failed: ${parsed.error} in ${JSON.stringify(raw)}. Escape a literal \${ as $\${.`, path };
+    ctx.failure = { code: 'flux-substitute-syntax', message: `variable substitution failed: ${parsed.error} in ${secretText ? 'this Secret value' : JSON.stringify(raw)}. Escape a literal \${ as $\${.`, path };
     return raw;
   }
   const refs = references(parsed.root);
@@ -205,7 +224,12 @@ function substituteScalar(raw: string, path: Array<string | number>, ctx: WalkCo
   if (style === 'literal') return evaluated.text;
   const back = readScalarBack(evaluated.text, inKey);
   if (!back.ok) {
-    ctx.failure = { code: 'flux-substitute-yaml', message: `YAMLToJSON: after substitution ${JSON.stringify(raw)} reads as ${JSON.stringify(evaluated.text)}, which is not valid YAML there (${back.error}). Quote the value in the variable or the manifest.`, path };
+    const fromSecret = refs.map((r) => r.variable).filter((v) => ctx.secretVariables.has(v));
+    const message =
+      secretText || fromSecret.length > 0
+        ? `YAMLToJSON: after substitution ${secretText ? 'this Secret value' : `${JSON.stringify(raw)} (with ${[...new Set(fromSecret)].join(', ')} from a Secret, not shown)`} is not valid YAML there. Quote the value in the variable or the manifest.`
+        : `YAMLToJSON: after substitution ${JSON.stringify(raw)} reads as ${JSON.stringify(evaluated.text)}, which is not valid YAML there (${back.error}). Quote the value in the variable or the manifest.`;
+    ctx.failure = { code: 'flux-substitute-yaml', message, path };
     return raw;
   }
   return back.value;

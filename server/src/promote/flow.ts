@@ -12,6 +12,7 @@ import { defaultBranch, findRepoRoot, listRemotes, pickRemote, readHead, require
 import { runTransaction, type TransactionChange } from '../git/transaction';
 import { parsePromotion, promotionMessage, promotionSubject, revertMessage, type PromotedChange, type PromotionInfo } from '../git/trailers';
 import { nextVersion, type Bump } from '../flux/semver';
+import { maskFileTexts } from '../secrets';
 import { filesDifferingFromCommit, planFileChanges, unifiedDiff, verifyFileChanges, type FileChange, type PlannedFiles } from './applyPlan';
 import { planOverlayPromotion, type PromotionChange, type PromotionPlan } from './plan';
 import { detectStrategy, readRepoPromotionConfig, trackedBranch, type PromotionStrategy, type StrategySetting } from './strategy';
@@ -182,7 +183,8 @@ async function promoteUnsafe(request: PromoteRequest, settings: PromotionSetting
   }
   const verified = verifyFileChanges(index, target.name, planned);
   if (!verified.ok) return invalid(`The promotion was not applied: ${verified.message}. Nothing was changed.`, preview);
-  const diff = await unifiedDiff(planned.files);
+  // Printed by the CLI and shown before a promotion: a file holding Secrets shows them masked.
+  const diff = await unifiedDiff(maskFileTexts(planned.files));
   if (!diff.ok) return failed(diff.error, preview);
   preview.diff = diff.value;
   if (request.dryRun) return { status: 'dry-run', preview };
@@ -513,7 +515,7 @@ export async function revertPromotion(request: RevertRequest, settings: Promotio
     const history = await readPromotionHistory(root, { revisions: ['HEAD'] });
     const revertedBy = history.ok ? history.value.promotions.find((p) => p.commit === promotion.commit)?.revertedBy : undefined;
     if (revertedBy) return invalid(`The promotion ${promotion.commit.slice(0, 12)} was already reverted by ${revertedBy.commit.slice(0, 12)}.`);
-    const diff = await runGit(['diff', '--no-color', '--no-ext-diff', promotion.commit, `${promotion.commit}^1`], { cwd: root });
+    const diff = await revertDiff(root, promotion.commit);
     if (!diff.ok) return failed(diff.error);
     const changes = promotion.changes.map((c) => ({ workload: c.workload, before: c.after, after: c.before }));
     const preview: PromotionPreview = {
@@ -523,7 +525,7 @@ export async function revertPromotion(request: RevertRequest, settings: Promotio
       applied: changes,
       skipped: [],
       files: [],
-      diff: diff.value.stdout,
+      diff: diff.value,
       summary: [`Revert ${promotion.commit.slice(0, 12)} "${promotion.subject}"`, ...changes.map((c) => `${c.workload}: ${c.before} -> ${c.after}`)],
     };
     if (request.dryRun) return { status: 'dry-run', preview };
@@ -549,6 +551,24 @@ export async function revertPromotion(request: RevertRequest, settings: Promotio
   } catch (error) {
     return failed({ kind: 'unknown', message: `The revert failed unexpectedly: ${(error as Error).message}. Nothing was changed.` });
   }
+}
+
+/**
+ * What reverting `commit` changes, as a unified diff of each file's text at the commit and at its parent
+ * with Secret values masked: git's own diff would show Secret values in its context lines.
+ */
+async function revertDiff(root: string, commit: string): Promise<GitResult<string>> {
+  const names = await runGit(['diff', '--name-only', '-z', '--no-renames', commit, `${commit}^1`, '--'], { cwd: root });
+  if (!names.ok) return names;
+  const textAt = async (revision: string, file: string) => {
+    const shown = await runGit(['show', `${revision}:${file}`], { cwd: root });
+    return shown.ok ? shown.value.stdout : '';
+  };
+  const files: FileChange[] = [];
+  for (const file of names.value.stdout.split('\0').filter((f) => f !== '')) {
+    files.push({ file: path.posix.join(root, file), path: file, before: await textAt(commit, file), after: await textAt(`${commit}^1`, file) });
+  }
+  return unifiedDiff(maskFileTexts(files));
 }
 
 // ---- history -----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import type { FleetIndex } from '../fleet/fleetIndex';
 import { findKustomizationFile } from '../kustomize/kustomization';
 import { isObject } from '../kustomize/resource';
 import type { Problem } from '../kustomize/types';
+import { redactSecrets } from '../secrets';
 import { fluxGraphRules } from './groups/fluxGraph';
 import { fluxSpecRules } from './groups/fluxSpec';
 import { overlayRules } from './groups/overlay';
@@ -128,7 +129,9 @@ export function runRules(index: FleetIndex, options: RunOptions = {}): { diagnos
       // Remembered by what the rule read: after an edit, only the rules that read the edited file run again.
       findings = index.remember(`rule:${rule.id}`, () => rule.check({ index, isCancelled, checking: (file) => (current = file) }), () => !isCancelled());
     } catch (e) {
-      failures.push({ rule: rule.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e), file: current ?? rootFile(index) });
+      // A rule that failed on a value may quote it, and the failure reaches the log, a diagnostic and CI output.
+      const error = redactSecrets([index], e instanceof Error ? (e.stack ?? e.message) : String(e));
+      failures.push({ rule: rule.id, error, file: current ?? rootFile(index) });
       continue;
     }
     for (const f of findings) {
