@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { environmentSummaries } from '../../../server/src/features/environments';
+import { preview } from '../../../server/src/features/preview';
 import { planPromotion, runPromotion, runRevert } from '../../../server/src/features/promotion';
 import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import { promote, DEFAULT_PROMOTION_SETTINGS } from '../../../server/src/promote/flow';
@@ -130,7 +131,7 @@ describe('Secret values are never shown outside their files', function () {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('the Environments tree: names, folders, Kustomizations and counts only', () => {
+  it('the Environments tree: names, folders, Kustomizations and counts, then objects by name', () => {
     // By construction the summaries hold no value of any object: asserted so that it stays so.
     const index = new FleetIndex(root);
     index.scan();
@@ -138,6 +139,11 @@ describe('Secret values are never shown outside their files', function () {
     const summaries = environmentSummaries(index, { diagnostics });
     assert.deepEqual(summaries.map((s) => s.name), ['staging', 'production']);
     assertNoSecrets('the environments request', JSON.stringify(summaries));
+    // Expanding an environment asks for its render: the tree shows the objects' names (and the first
+    // problem's message when nothing renders); the YAML is the masked preview.
+    const rendered = preview(index, { target: { kind: 'environment', name: 'production' } });
+    assert.ok(rendered.objects.some((o) => o.kind === 'Secret' && o.name === 'db-values'), JSON.stringify(rendered.objects));
+    assertNoSecrets('the render request', JSON.stringify(rendered));
   });
 
   it('the promotion plan, the files shown in the diff editor and the printed diff mask them; the commit keeps them', async () => {
