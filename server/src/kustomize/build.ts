@@ -1,7 +1,7 @@
 // One kustomize build, read like the kustomization file it implements: load, accumulate resources,
 // generate, apply components, transform; then, at the top only, hash names, fix name references and sort.
 import * as path from 'path';
-import { copyAccumulation, type Accumulation, type BuildCache } from './buildCache';
+import type { Accumulation, BuildCache } from './buildCache';
 import { PatchTargetIndex, readPatch } from './patchApply';
 import type { TransformMemo } from './transformMemo';
 import type { FileSystem } from './fs';
@@ -310,7 +310,7 @@ class Build {
       this.problems.push(...hit.problems);
       for (const file of hit.texts.keys()) this.filesRead.add(file);
       for (const d of hit.kustomizationDirs) this.kustomizationDirs.add(d);
-      return { kustomization: hit.kustomization, accumulation: copyAccumulation(hit.accumulation) };
+      return { kustomization: hit.kustomization, accumulation: shareAccumulation(hit.accumulation) };
     }
     const child = new Build(this.options);
     const built = child.buildFolderUncached(dir, roots, referredFrom, refuseComponent);
@@ -320,8 +320,8 @@ class Build {
     if (built && !child.failed) {
       const texts = new Map<string, string>();
       for (const file of child.filesRead) texts.set(file, this.options.fs.readFile(file) ?? '');
-      // The built objects become the cache's (never changed again); the caller gets copies of them, which
-      // carry them as identity so that its transformers' results can be reused next time.
+      // The built objects become the cache's: never changed again, each its own identity (see own()).
+      for (const r of built.accumulation.resources) r.identity = r;
       cache.store(key, {
         kustomization: built.kustomization,
         accumulation: built.accumulation,
@@ -330,7 +330,7 @@ class Build {
         kustomizationDirs: child.kustomizationDirs,
         loadRestrictor: this.options.loadRestrictor,
       });
-      return { kustomization: built.kustomization, accumulation: copyAccumulation(built.accumulation) };
+      return { kustomization: built.kustomization, accumulation: shareAccumulation(built.accumulation) };
     }
     return built;
   }
@@ -533,7 +533,7 @@ class Build {
    */
   transform(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs): Resource[] {
     const plan = this.options.cache ? this.planIncremental(k, resources, specs) : undefined;
-    if (!plan) return clearIdentities(this.runTransformers(k, resources, specs));
+    if (!plan) return clearIdentities(this.runTransformers(k, resources.map(own), specs));
     const { memo, keys } = plan;
     const keep = memo.worthKeeping(plan.token);
     const reused = resources.map((r, i) => (r.identity && keys[i] !== undefined ? memo.get(r.identity, keys[i]!) : undefined));
@@ -543,12 +543,13 @@ class Build {
     if (todo.length > 0) {
       const patches = new Set<number>();
       for (const [i, r] of resources.entries()) if (!reused[i]) plan.patchesOf.get(r)?.forEach((p) => patches.add(p));
-      done = this.runTransformers(k, todo, specs, patches);
+      // Copies even of objects this build owns: if the subset run fails, the full run needs them unchanged.
+      done = this.runTransformers(k, todo.map(cloneResource), specs, patches);
     }
     if (this.problems.length > problemsBefore || done.length !== todo.length) {
       // A problem, or an object added or removed: the whole list decides what happens (and what is said).
       this.problems.length = problemsBefore;
-      return clearIdentities(this.runTransformers(k, resources, specs));
+      return clearIdentities(this.runTransformers(k, resources.map(own), specs));
     }
     let next = 0;
     const out = resources.map((r, i) => {
@@ -797,6 +798,20 @@ class Build {
 /** Below this many objects a kustomization's transformers cost less than working out what to reuse. */
 const INCREMENTAL_MIN_OBJECTS = 64;
 
+/**
+ * A resource this build may change. Objects of a cached folder build are handed out without copying (most
+ * are replaced by a remembered transformer result and never changed); they are their own identity, and
+ * are copied here, where something is about to change them.
+ */
+function own(r: Resource): Resource {
+  return r.identity === r ? cloneResource(r) : r;
+}
+
+/** A cached accumulation for a build to use: a fresh list of the cached objects, which it must own() before changing. */
+function shareAccumulation(a: Accumulation): Accumulation {
+  return { resources: a.resources.slice(), specs: a.specs, vars: a.vars };
+}
+
 /** Transformed objects are no longer what their identity stands for. */
 function clearIdentities(resources: Resource[]): Resource[] {
   for (const r of resources) r.identity = undefined;
@@ -857,7 +872,7 @@ export function buildKustomization(dir: string, options: BuildOptions): BuildRes
   const folder = b.buildFolder(root, [], undefined, false);
   if (!folder || b.failed) return finish([]);
   const { kustomization: k, accumulation: built } = folder;
-  let resources = built.resources;
+  let resources = built.resources.map(own);
 
   const ctx: TransformContext = { kustomizationFile: k.file, problems: b.problems };
   const top: Origin = { kind: 'transformer', step: 'build', file: k.file };

@@ -10,7 +10,6 @@
 // only copies, because transformers change objects in place.
 import type { LoadRestrictor } from './loader';
 import type { Kustomization } from './kustomization';
-import { cloneResource } from './resource';
 import type { CustomFieldSpecs } from './transformerConfig';
 import type { VarDefinition } from './transformers/vars';
 import type { FileSystem } from './fs';
@@ -119,19 +118,6 @@ export class BuildCache {
       this.folders.delete(oldest);
     }
   }
-}
-
-/**
- * A copy the caller may change freely (objects and their origin records; specs and vars are never changed
- * in place). Each copied object carries the cached one as its identity.
- */
-export function copyAccumulation(a: Accumulation): Accumulation {
-  const resources = a.resources.map((r) => {
-    const copy = cloneResource(r);
-    copy.identity = r;
-    return copy;
-  });
-  return { resources, specs: a.specs, vars: a.vars };
 }
 
 function sameTexts(texts: ReadonlyMap<string, string>, fs: FileSystem): boolean {
