@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.vscode-server-test/**', '.vscode-test/**', 'test/parity/fixtures/**', 'test/fixtures/**', 'examples/**', '*.vsix'] },
+  { ignores: ['dist/**', '.bench/**', 'node_modules/**', '.vscode-server-test/**', '.vscode-test/**', 'test/parity/fixtures/**', 'test/fixtures/**', 'examples/**', '*.vsix'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -13,8 +13,8 @@ import { isWithin, normalize } from '../kustomize/loader';
 import { renderKustomization, type RenderOutput } from '../kustomize/render';
 import { isObject } from '../kustomize/resource';
 import type { Problem } from '../kustomize/types';
-import { defaultParseLimits, parseYamlFileCached, type ParsedFile, type ParseLimits } from '../kustomize/yaml/parse';
-import { resolveLimits, type EngineLimits, type EngineLimitSettings } from '../limits';
+import { parseYamlFileCached, type ParsedFile, type ParseLimits } from '../kustomize/yaml/parse';
+import { customParseLimits, resolveLimits, type EngineLimits, type EngineLimitSettings } from '../limits';
 import { renderEnvironment, type EnvironmentRender } from './environmentRender';
 import { discoverEnvironments, type Discovery, type Environment } from './environments';
 import { isYamlFileName, scanFleet, type ScanLimits, type ScanResult } from './scan';
@@ -195,8 +195,7 @@ export class FleetIndex {
 
   /** The configured parse limits, or undefined when they are the defaults: parses with the defaults share one cache entry. */
   private customParseLimits(): ParseLimits | undefined {
-    const custom = (Object.keys(defaultParseLimits) as Array<keyof typeof defaultParseLimits>).some((k) => this.limits.parse[k] !== defaultParseLimits[k]);
-    return custom ? this.limits.parse : undefined;
+    return customParseLimits(this.limits.parse);
   }
 
   /** When a render started now must stop: a huge or hostile fleet gets a render-time-limit error, not a hang. */
@@ -294,7 +293,7 @@ export class FleetIndex {
   }
 
   kustomization(file: string): { kustomization?: Kustomization; problems: Problem[] } {
-    return readKustomization(file, this.fs.readFile(file) ?? '');
+    return readKustomization(file, this.fs.readFile(file) ?? '', this.customParseLimits());
   }
 
   /** Every Flux object of the repository, with the problems of reading them. */
@@ -326,6 +325,7 @@ export class FleetIndex {
         fs: this.fs,
         promotionOrder: this.settings.promotionOrder,
         maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment,
+        parseLimits: this.customParseLimits(),
       });
     }
     return this.discovery;
