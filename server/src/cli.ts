@@ -5,6 +5,7 @@ import * as readline from 'readline';
 import { failureDiagnostic, formatJson, formatSarif, formatText, INTERNAL_ERROR_DESCRIPTOR, toCheckFindings } from './checkReport';
 import { FleetIndex } from './fleet/fleetIndex';
 import { renderKustomization } from './kustomize/render';
+import { resolveLimits, type EngineLimits } from './limits';
 import type { Rule } from './rules/rule';
 import { allRules, runRules } from './rules/run';
 import { DEFAULT_PROMOTION_SETTINGS, promote as runPromotion, promotionHistory, revertPromotion, type PromotionOutcome, type PromotionSettings } from './promote/flow';
@@ -47,6 +48,8 @@ Options:
                              them, as Flux's kustomize-controller does. Never outside the repository.
   --enable-managedby-label   Add the label app.kubernetes.io/managed-by to every object.
   -o, --output <file>        Write the YAML to <file> instead of standard output.
+  --limits <json>            Bounds on the YAML read and the render time (not a kubectl flag), e.g.
+                             '{"parse":{"maxFileBytes":1048576},"render":{"renderTimeBudgetMs":10000}}'.
   -h, --help                 Show this help.
 
 Exit status: 0 rendered; 1 the kustomization has errors (printed to standard error as
@@ -66,6 +69,10 @@ Options:
                              message} (1-based, files relative to <folder>); 'sarif': SARIF 2.1.0 for code
                              scanning.
   -o, --output <file>        Write the report to <file> instead of standard output.
+  --limits <json>            Bounds on what the repository may make the check do, as the editor's
+                             fluxEnvironments.limits setting, e.g. '{"parse":{"maxDocuments":100},
+                             "scan":{"maxFiles":100000}}'; groups parse, scan and render. A file or
+                             render past a limit is a finding, not a crash.
   -h, --help                 Show this help.
 
 Exit status: 0 no errors (warnings and notes allowed); 1 at least one error; 2 bad usage or an internal
@@ -170,7 +177,7 @@ export function formatProblem(p: Problem, cwd: string): string {
 }
 
 function render(argv: string[], io: CliIo): number {
-  const args = parseArgs(argv, new Set(['reorder', 'load-restrictor', 'output']), new Set(['enable-managedby-label', 'help']), {
+  const args = parseArgs(argv, new Set(['reorder', 'load-restrictor', 'output', 'limits']), new Set(['enable-managedby-label', 'help']), {
     '-o': '--output',
     '-h': '--help',
   });
@@ -186,8 +193,11 @@ function render(argv: string[], io: CliIo): number {
     throw new UsageError(`--load-restrictor must be LoadRestrictionsRootOnly or LoadRestrictionsNone, not '${restrictor}'`);
   }
   const folder = path.resolve(io.cwd, args.positional[0] ?? '.');
+  const limits = limitsArgument(args);
   const out = renderKustomization(folder, {
     reorder,
+    parseLimits: limits.parse,
+    deadline: Date.now() + limits.render.renderTimeBudgetMs,
     loadRestrictor: restrictor === 'LoadRestrictionsNone' ? 'none' : 'rootOnly',
     enableManagedByLabel: args.flags.has('enable-managedby-label'),
   });
@@ -201,7 +211,7 @@ function render(argv: string[], io: CliIo): number {
 
 /** `fluxenv check`; `rules` replaces the catalogue (tests inject a rule that throws). */
 export function check(argv: string[], io: CliIo, rules?: Rule[]): number {
-  const args = parseArgs(argv, new Set(['format', 'output']), new Set(['help']), { '-o': '--output', '-h': '--help' });
+  const args = parseArgs(argv, new Set(['format', 'output', 'limits']), new Set(['help']), { '-o': '--output', '-h': '--help' });
   if (args.flags.has('help')) {
     io.stdout(CHECK_HELP);
     return 0;
@@ -211,7 +221,7 @@ export function check(argv: string[], io: CliIo, rules?: Rule[]): number {
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
   const folder = path.resolve(io.cwd, args.positional[0] ?? '.');
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`'${args.positional[0] ?? '.'}' is not a folder`);
-  const index = new FleetIndex(folder);
+  const index = new FleetIndex(folder, { limits: limitsArgument(args) });
   index.scan();
   const { diagnostics, failures, configProblems } = runRules(index, rules ? { rules } : {});
   for (const p of configProblems) io.stderr(formatProblem(p, io.cwd) + '\n');
@@ -226,6 +236,20 @@ export function check(argv: string[], io: CliIo, rules?: Rule[]): number {
   else io.stdout(report);
   if (failures.length > 0) return 2;
   return findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/** `--limits '{"parse":{"maxDocuments":100}}'`: the same object as the editor's fluxEnvironments.limits setting. */
+function limitsArgument(args: ParsedArgs): EngineLimits {
+  const text = args.flags.get('limits');
+  if (typeof text !== 'string') return resolveLimits({});
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--limits must be a JSON object like '{"parse":{"maxDocuments":100}}': ${(e as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`--limits must be a JSON object like '{"parse":{"maxDocuments":100}}'`);
+  return resolveLimits(value);
 }
 
 function promotionSettings(args: ParsedArgs): PromotionSettings {

@@ -9,15 +9,8 @@ export interface RenderLimits {
   maxObjectsPerRender: number;
   /** Flux Kustomizations followed per environment (a dependsOn chain or a Kustomization tree). */
   maxKustomizationsPerEnvironment: number;
-  /** Wall-clock budget of one render, for the caller that can cancel (the server's request guard). */
+  /** Wall-clock budget of one render: past it the render stops with a render-time-limit error. */
   renderTimeBudgetMs: number;
-}
-
-export interface RequestLimits {
-  /** Wall-clock budget of one editor request (hover, completion, ...), after which it answers empty. */
-  requestTimeBudgetMs: number;
-  /** Wall-clock budget of one full check of the fleet. */
-  checkTimeBudgetMs: number;
 }
 
 export interface EngineLimits {
@@ -26,7 +19,6 @@ export interface EngineLimits {
   /** The repository walk: files indexed, file size, folder depth. */
   scan: ScanLimits;
   render: RenderLimits;
-  request: RequestLimits;
 }
 
 export type EngineLimitSettings = { [G in keyof EngineLimits]?: Partial<EngineLimits[G]> };
@@ -37,16 +29,10 @@ export const defaultRenderLimits: RenderLimits = {
   renderTimeBudgetMs: 30_000,
 };
 
-export const defaultRequestLimits: RequestLimits = {
-  requestTimeBudgetMs: 5_000,
-  checkTimeBudgetMs: 120_000,
-};
-
 export const defaultEngineLimits: EngineLimits = {
   parse: defaultParseLimits,
   scan: defaultScanLimits,
   render: defaultRenderLimits,
-  request: defaultRequestLimits,
 };
 
 /**
@@ -69,7 +55,6 @@ export function resolveLimits(settings: unknown = {}): EngineLimits {
     parse: group('parse', defaultEngineLimits.parse),
     scan: group('scan', defaultEngineLimits.scan),
     render: group('render', defaultEngineLimits.render),
-    request: group('request', defaultEngineLimits.request),
   };
 }
 

@@ -102,7 +102,8 @@ function readSettings(raw: unknown): ServerSettings {
   const o = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const rules = typeof o.rules === 'object' && o.rules !== null ? (o.rules as ServerSettings['rules']) : {};
   const order = Array.isArray(o.promotionOrder) ? o.promotionOrder.filter((x): x is string => typeof x === 'string') : [];
-  return { ...DEFAULT_SETTINGS, rules, promotionOrder: order };
+  const limits = typeof o.limits === 'object' && o.limits !== null && !Array.isArray(o.limits) ? (o.limits as ServerSettings['limits']) : {};
+  return { ...DEFAULT_SETTINGS, rules, promotionOrder: order, limits };
 }
 
 async function pullSettings(): Promise<void> {

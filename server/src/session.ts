@@ -7,6 +7,7 @@ import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { FleetIndex, type FleetSettings } from './fleet/fleetIndex';
 import { fileUri, problemToLspDiagnostic, toLspDiagnostic } from './features/diagnostics';
 import type { Problem } from './kustomize/types';
+import { resolveLimits, type EngineLimitSettings } from './limits';
 import { allRules, ruleFailureProblem, runRules, type Diagnostic, type SeveritySetting } from './rules/run';
 
 export interface ServerSettings {
@@ -16,9 +17,11 @@ export interface ServerSettings {
   promotionOrder: string[];
   /** Milliseconds of quiet after an edit before analysis runs. */
   debounceMs: number;
+  /** fluxEnvironments.limits: bounds on parsing, scanning and rendering (unset values keep the defaults). */
+  limits: EngineLimitSettings;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { rules: {}, promotionOrder: [], debounceMs: 150 };
+export const DEFAULT_SETTINGS: ServerSettings = { rules: {}, promotionOrder: [], debounceMs: 150, limits: {} };
 
 export interface SessionHost {
   publish(uri: string, diagnostics: LspDiagnostic[]): void;
@@ -62,10 +65,12 @@ export class Session {
   }
 
   updateSettings(settings: ServerSettings): void {
-    const orderChanged = JSON.stringify(settings.promotionOrder) !== JSON.stringify(this.settings.promotionOrder);
+    const reindex =
+      JSON.stringify(settings.promotionOrder) !== JSON.stringify(this.settings.promotionOrder) ||
+      JSON.stringify(resolveLimits(settings.limits)) !== JSON.stringify(resolveLimits(this.settings.limits));
     this.settings = settings;
-    if (orderChanged) {
-      // The promotion order shapes the environments: index again with it.
+    if (reindex) {
+      // The promotion order shapes the environments and the limits every parse and render: index again with them.
       const roots = [...this.indexes.keys()];
       this.indexes.clear();
       this.setWorkspaceFolders(roots);
@@ -75,7 +80,7 @@ export class Session {
   }
 
   private fleetSettings(): FleetSettings {
-    return { promotionOrder: this.settings.promotionOrder.length > 0 ? this.settings.promotionOrder : undefined };
+    return { promotionOrder: this.settings.promotionOrder.length > 0 ? this.settings.promotionOrder : undefined, limits: this.settings.limits };
   }
 
   allIndexes(): FleetIndex[] {

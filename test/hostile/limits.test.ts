@@ -42,7 +42,7 @@ describe('engine limits', () => {
       const checked = checkRepo(repo, { limits: { scan: { maxFileBytes: 1024, maxFiles: 2 } } });
       assert.deepEqual(checked.index.yamlFiles(), [repo.file('a/small.yaml'), repo.file('b/x.yaml')]);
       const reasons = checked.index.skipped.map((s) => `${s.file.slice(repo.root.length)}: ${s.reason}`);
-      assert.deepEqual(reasons, ['/a/big.yaml: larger than 1 KiB', ': more than 2 YAML files; the rest are not indexed']);
+      assert.deepEqual(reasons, ['/a/big.yaml: larger than 1 KiB (setting fluxEnvironments.limits.scan.maxFileBytes)', ': more than 2 YAML files; the rest are not indexed (setting fluxEnvironments.limits.scan.maxFiles)']);
     } finally {
       repo.dispose();
     }

@@ -126,6 +126,21 @@ spec:
     assert.strictEqual(result.locations[0].physicalLocation.region.startLine, 9);
   });
 
+  it('takes --limits, the editor\'s fluxEnvironments.limits object: a file past a limit is a finding; bad JSON is bad usage', async () => {
+    fs.writeFileSync(path.join(tmp, 'apps', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n');
+    assert.strictEqual((await cli(['check', '.'], tmp)).code, 0);
+    const limited = await cli(['check', '.', '--format', 'json', '--limits', '{"parse":{"maxDocuments":1}}'], tmp);
+    assert.strictEqual(limited.code, 1, limited.stderr);
+    const finding = JSON.parse(limited.stdout).find((f: { file: string }) => f.file === 'apps/cm.yaml');
+    assert.match(finding?.message ?? '', /more than 1 YAML documents \(setting fluxEnvironments\.limits\.parse\.maxDocuments\)/);
+    const bad = await cli(['check', '.', '--limits', '{parse'], tmp);
+    assert.strictEqual(bad.code, 2);
+    assert.match(bad.stderr, /--limits must be a JSON object/);
+    const rendered = await cli(['render', 'apps', '--limits', '{"parse":{"maxDocuments":1}}'], tmp);
+    assert.strictEqual(rendered.code, 1);
+    assert.match(rendered.stderr, /apps\/cm\.yaml:.*more than 1 YAML documents/);
+  });
+
   it('exits 1 when a rule reports an error, and 2 on bad usage', async () => {
     fs.writeFileSync(path.join(tmp, '.fluxenv.yaml'), 'rules:\n  prune-disabled: error\n');
     fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks('false'));

@@ -426,7 +426,7 @@ export class FleetIndex {
       code: 'render-limit',
       severity: 'error',
       file,
-      message: `the render produced ${objects.length} objects, more than the ${max} allowed (setting limits.render.maxObjectsPerRender); only the first ${max} are kept`,
+      message: `the render produced ${objects.length} objects, more than the ${max} allowed (setting fluxEnvironments.limits.render.maxObjectsPerRender); only the first ${max} are kept`,
     });
     objects.length = max;
   }

@@ -93,7 +93,7 @@ class Build {
     const deadline = this.options.deadline;
     if (deadline === undefined || Date.now() <= deadline) return false;
     if (!this.problems.some((p) => p.code === 'render-time-limit')) {
-      this.error('render-time-limit', 'rendering took longer than the render time limit (setting fluxEnvironments.limits); the rest of this kustomization was not rendered', file);
+      this.error('render-time-limit', 'rendering took longer than the render time limit (setting fluxEnvironments.limits.render.renderTimeBudgetMs); the rest of this kustomization was not rendered', file);
     }
     return true;
   }

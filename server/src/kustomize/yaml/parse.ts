@@ -114,7 +114,7 @@ class ValueBuilder {
 
   value(node: YamlNode | null | undefined, depth: number): Json {
     if (!node) return null;
-    if (depth > this.limits.maxDepth) throw new ValueError('yaml-limit', `YAML nested deeper than ${this.limits.maxDepth} levels`, node);
+    if (depth > this.limits.maxDepth) throw new ValueError('yaml-limit', `YAML nested deeper than ${this.limits.maxDepth} levels (setting fluxEnvironments.limits.parse.maxDepth)`, node);
     if (this.insideAlias > 0 && ++this.aliasNodes > this.limits.maxAliasCount * 1000) {
       throw new ValueError('yaml-limit', 'document contains excessive aliasing', node);
     }
@@ -144,7 +144,7 @@ class ValueBuilder {
   private alias(alias: YamlNode & { source: string }, depth: number): Json {
     const target = this.target(alias);
     if (++this.aliasExpansions > this.limits.maxAliasCount) {
-      throw new ValueError('yaml-limit', `document contains excessive aliasing (more than ${this.limits.maxAliasCount} alias expansions)`, alias);
+      throw new ValueError('yaml-limit', `document contains excessive aliasing (more than ${this.limits.maxAliasCount} alias expansions; setting fluxEnvironments.limits.parse.maxAliasCount)`, alias);
     }
     this.insideAlias++;
     try {
@@ -586,7 +586,7 @@ function parseInto(file: string, rawText: string, limits: ParseLimits, yaml11: b
   const zero: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > limits.maxFileBytes) {
-    problems.push({ code: 'yaml-limit', severity: 'error', file, range: zero, message: `file is ${bytes} bytes, larger than the ${limits.maxFileBytes} bytes allowed` });
+    problems.push({ code: 'yaml-limit', severity: 'error', file, range: zero, message: `file is ${bytes} bytes, larger than the ${limits.maxFileBytes} bytes allowed (setting fluxEnvironments.limits.parse.maxFileBytes)` });
     return;
   }
   const lines = new LineCounter();
@@ -618,7 +618,7 @@ function parseInto(file: string, rawText: string, limits: ParseLimits, yaml11: b
         severity: 'error',
         file,
         range: positions.range(start, start),
-        message: `file has more than ${limits.maxDocuments} YAML documents`,
+        message: `file has more than ${limits.maxDocuments} YAML documents (setting fluxEnvironments.limits.parse.maxDocuments)`,
       });
       break;
     }
