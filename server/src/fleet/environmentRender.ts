@@ -10,7 +10,7 @@ import type { BuildCache } from '../kustomize/buildCache';
 import type { FileSystem } from '../kustomize/fs';
 import { nodeFileSystem } from '../kustomize/fs';
 import { normalize } from '../kustomize/loader';
-import { renderKustomization } from '../kustomize/render';
+import { renderKustomization, type RenderOutput } from '../kustomize/render';
 import type { ParseLimits } from '../kustomize/yaml/parse';
 import { idString, isObject, resIdOf } from '../kustomize/resource';
 import type { JsonObject, Problem, Resource } from '../kustomize/types';
@@ -54,6 +54,8 @@ export interface EnvironmentRenderOptions {
    * Kustomizations that read the edited file.
    */
   renderIndependent?: (ks: FluxKustomization) => FluxBuildResult;
+  /** The fleet index's remembered render of a folder, for overlay environments (the same options as its preview). */
+  renderFolder?: (dir: string) => RenderOutput;
 }
 
 export function renderEnvironment(env: Environment, options: EnvironmentRenderOptions): EnvironmentRender {
@@ -62,7 +64,7 @@ export function renderEnvironment(env: Environment, options: EnvironmentRenderOp
   const out: EnvironmentRender = { environment: env, objects: [], kustomizations: [], problems: [], filesRead: new Set() };
   if (env.kind === 'overlay') {
     for (const dir of env.dirs) {
-      const r = renderKustomization(dir, { fs, repoRoot, loadRestrictor: 'rootOnly', reorder: 'legacy', parseLimits: options.parseLimits, deadline: options.deadline, cache: options.cache });
+      const r = options.renderFolder?.(dir) ?? renderKustomization(dir, { fs, repoRoot, loadRestrictor: 'rootOnly', reorder: 'legacy', parseLimits: options.parseLimits, deadline: options.deadline, cache: options.cache });
       out.problems.push(...r.problems);
       r.filesRead.forEach((f) => out.filesRead.add(f));
       for (const resource of r.resources) out.objects.push({ object: resource.object, resource, overlay: dir });

@@ -382,7 +382,7 @@ export class FleetIndex {
       this.readsFiles(hit.deps);
       return hit.value;
     }
-    const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, files: this.yamlFiles(), maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache, renderIndependent: (ks) => this.renderFlux(ks) });
+    const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, files: this.yamlFiles(), maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache, renderIndependent: (ks) => this.renderFlux(ks), renderFolder: (dir) => this.renderFolder(dir) });
     this.capObjects(value.objects, value.problems, env.kustomizations[0]?.place.file ?? env.dirs[0] ?? this.root);
     const deps = new Set(value.filesRead);
     value.problems.forEach((p) => deps.add(p.file));

@@ -317,7 +317,10 @@ class Build {
     this.problems.push(...child.problems);
     for (const file of child.filesRead) this.filesRead.add(file);
     for (const d of child.kustomizationDirs) this.kustomizationDirs.add(d);
-    if (built && !child.failed) {
+    // A large folder built at the top is rarely included elsewhere, and keeping it would cost a copy of every
+    // object for the top-level steps (they change objects in place); its transformer results are kept anyway.
+    const keep = roots.length > 0 || (built?.accumulation.resources.length ?? 0) < INCREMENTAL_MIN_OBJECTS;
+    if (built && !child.failed && keep) {
       const texts = new Map<string, string>();
       for (const file of child.filesRead) texts.set(file, this.options.fs.readFile(file) ?? '');
       // The built objects become the cache's: never changed again, each its own identity (see own()).

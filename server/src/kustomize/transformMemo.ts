@@ -14,6 +14,7 @@ interface MemoEntry {
 
 /** Kustomization fingerprints remembered per folder (an overlay alternates between a few versions at most). */
 const FINGERPRINTS_KEPT = 8;
+const RECENT_TOKENS = 4;
 
 export class TransformMemo {
   private results = new WeakMap<object, MemoEntry>();
@@ -21,7 +22,8 @@ export class TransformMemo {
   private nextToken = 0;
   /** Objects whose result was reused (for benchmarks and tests). */
   reused = 0;
-  private lastToken: number | undefined;
+  /** Kustomization versions built lately, newest last (the file, an unsaved buffer, a rule's what-if copy). */
+  private recentTokens: number[] = [];
 
   /** A short stand-in for a long fingerprint (the kustomization text), so per-object keys stay small. */
   tokenOf(fingerprint: string): number {
@@ -35,14 +37,14 @@ export class TransformMemo {
   }
 
   /**
-   * Whether results computed now under `token` are worth keeping: only when the kustomization is the same
-   * as at the previous build. Right after the kustomization itself was edited, keeping every object's result
-   * would cost a copy of each object for results that the next edit of it makes useless.
+   * Whether results computed now under `token` are worth keeping: at the folder's first build, and when this
+   * version of the kustomization was built lately. Right after the kustomization itself was edited, keeping
+   * every object's result would cost a copy of each object for results its next edit makes useless.
    */
   worthKeeping(token: number): boolean {
-    const same = token === this.lastToken;
-    this.lastToken = token;
-    return same;
+    const keep = this.recentTokens.length === 0 || this.recentTokens.includes(token);
+    this.recentTokens = [...this.recentTokens.filter((t) => t !== token), token].slice(-RECENT_TOKENS);
+    return keep;
   }
 
   /** The stored result for an object of this identity under `key`; the caller must copy it before changing it. */
