@@ -11,10 +11,10 @@ import type { FileSystem } from '../kustomize/fs';
 import { nodeFileSystem } from '../kustomize/fs';
 import { normalize } from '../kustomize/loader';
 import { renderKustomization, type RenderOutput } from '../kustomize/render';
-import type { ParseLimits } from '../kustomize/yaml/parse';
+import { parseYamlFileCached, type ParsedFile, type ParseLimits } from '../kustomize/yaml/parse';
 import { idString, isObject, resIdOf } from '../kustomize/resource';
 import type { JsonObject, Problem, Resource } from '../kustomize/types';
-import { readDocuments, type Environment } from './environments';
+import type { Environment } from './environments';
 
 export interface RenderedObject {
   object: JsonObject;
@@ -72,11 +72,13 @@ export function renderEnvironment(env: Environment, options: EnvironmentRenderOp
     return out;
   }
 
-  const repoObjects = indexRepoObjects(fs, options.files ?? [], options.parseLimits);
+  // Only Kustomizations with substituteFrom look objects up: most environments never need the repository's.
+  let repoObjects: Map<string, FoundObject> | undefined;
   const rendered = new Map<string, JsonObject>();
   const findObject: FindObject = (kind, namespace, name) => {
     const hit = rendered.get(`${kind}/${namespace}/${name}`);
     if (hit) return { object: hit };
+    repoObjects ??= indexRepoObjects(fs, options.files ?? [], options.parseLimits);
     return repoObjects.get(`${kind}/${namespace}/${name}`) ?? repoObjects.get(`${kind}//${name}`);
   };
 
@@ -147,14 +149,29 @@ export function renderEnvironment(env: Environment, options: EnvironmentRenderOp
 /** ConfigMaps and Secrets written in the repository, by kind/namespace/name (and kind//name when the file names no namespace). */
 function indexRepoObjects(fs: FileSystem, files: readonly string[], parseLimits: Partial<ParseLimits> | undefined): Map<string, FoundObject> {
   const index = new Map<string, FoundObject>();
-  for (const doc of readDocuments(fs, files, parseLimits)) {
-    const o = doc.object;
-    if ((o.kind !== 'ConfigMap' && o.kind !== 'Secret') || o.apiVersion !== 'v1') continue;
+  for (const file of files) {
+    const text = fs.readFile(file);
+    if (text === undefined) continue;
+    for (const [key, found] of configObjectsOf(parseYamlFileCached(file, text, parseLimits))) if (!index.has(key)) index.set(key, found);
+  }
+  return index;
+}
+
+/** The ConfigMaps and Secrets of one parsed file, by key; remembered per parse (the same while the file's text is). */
+const configObjectsByParse = new WeakMap<ParsedFile, Array<[string, FoundObject]>>();
+
+function configObjectsOf(parsed: ParsedFile): Array<[string, FoundObject]> {
+  let out = configObjectsByParse.get(parsed);
+  if (out) return out;
+  out = [];
+  for (const doc of parsed.documents) {
+    const o = doc.value;
+    if (!isObject(o) || (o.kind !== 'ConfigMap' && o.kind !== 'Secret') || o.apiVersion !== 'v1') continue;
     const meta = isObject(o.metadata) ? o.metadata : {};
     if (typeof meta.name !== 'string') continue;
     const ns = typeof meta.namespace === 'string' ? meta.namespace : '';
-    const key = `${String(o.kind)}/${ns}/${meta.name}`;
-    if (!index.has(key)) index.set(key, { object: o, file: doc.file });
+    out.push([`${String(o.kind)}/${ns}/${meta.name}`, { object: o, file: parsed.file }]);
   }
-  return index;
+  configObjectsByParse.set(parsed, out);
+  return out;
 }

@@ -28,6 +28,9 @@ export interface FleetSettings {
   limits?: EngineLimitSettings;
 }
 
+/** Source characters of the files whose last parse the index keeps at hand (the parse cache has its own bound). */
+const LAST_PARSES_MAX_CHARS = 64 * 1024 * 1024;
+
 /** A Flux object with the file and document it was read from. */
 export interface IndexedFluxObject {
   object: FluxObject;
@@ -44,6 +47,11 @@ interface CachedRender<T> {
 interface Reads {
   texts: Map<string, string | undefined>;
   shape: boolean;
+  /**
+   * Cached renders used: one stays in its cache exactly while no file it read has changed, so checking it
+   * is still there stands for checking the texts of the thousands of files an overlay render reads.
+   */
+  renders: Map<CachedRender<unknown>, { cache: Map<string, CachedRender<unknown>>; key: string }>;
 }
 
 interface Remembered {
@@ -83,6 +91,10 @@ export class FleetIndex {
   private environmentRenders = new Map<string, CachedRender<EnvironmentRender>>();
   /** Folder builds shared by every render of this index (previews, Flux builds, environments, rules' what-ifs). */
   readonly buildCache = new BuildCache();
+  private lastParses = new Map<string, { text: string; value: ParsedFile }>();
+  private lastParsesBytes = 0;
+  private lastKustomizationsBytes = 0;
+  private lastKustomizations = new Map<string, { text: string; value: { kustomization?: Kustomization; problems: Problem[] } }>();
   /** Bumped on every change; consumers use it to know their own caches are stale. */
   version = 0;
   /** Bumped when files appear or disappear (what any lookup by path finds may differ). */
@@ -135,11 +147,11 @@ export class FleetIndex {
    */
   remember<T>(key: string, compute: () => T, keep: (value: T) => boolean = () => true): T {
     const hit = this.remembered.get(key);
-    if (hit && hit.fileSetGeneration === this.fileSetGeneration && (!hit.reads.shape || hit.shapeGeneration === this.shapeGeneration) && this.unchanged(hit.reads.texts)) {
+    if (hit && hit.fileSetGeneration === this.fileSetGeneration && (!hit.reads.shape || hit.shapeGeneration === this.shapeGeneration) && this.unchanged(hit.reads)) {
       this.noteReads(hit.reads);
       return hit.value as T;
     }
-    const reads: Reads = { texts: new Map(), shape: false };
+    const reads: Reads = { texts: new Map(), shape: false, renders: new Map() };
     const generations = { fileSetGeneration: this.fileSetGeneration, shapeGeneration: this.shapeGeneration };
     this.tracking.push(reads);
     let value: T;
@@ -154,12 +166,13 @@ export class FleetIndex {
     return value;
   }
 
-  private unchanged(texts: ReadonlyMap<string, string | undefined>): boolean {
+  private unchanged(reads: Reads): boolean {
+    for (const [entry, at] of reads.renders) if (at.cache.get(at.key) !== entry) return false;
     // The file system's onRead would record these reads in the computations running now: do it once, below.
     const onRead = this.fs.onRead;
     this.fs.onRead = undefined;
     try {
-      for (const [file, text] of texts) if (this.fs.readFile(file) !== text) return false;
+      for (const [file, text] of reads.texts) if (this.fs.readFile(file) !== text) return false;
       return true;
     } finally {
       this.fs.onRead = onRead;
@@ -170,6 +183,7 @@ export class FleetIndex {
   private noteReads(reads: Reads): void {
     for (const outer of this.tracking) {
       for (const [file, text] of reads.texts) outer.texts.set(file, text);
+      for (const [entry, at] of reads.renders) outer.renders.set(entry, at);
       if (reads.shape) outer.shape = true;
     }
   }
@@ -178,9 +192,9 @@ export class FleetIndex {
     for (const reads of this.tracking) reads.shape = true;
   }
 
-  private readsFiles(files: Iterable<string>): void {
-    if (this.tracking.length === 0) return;
-    for (const file of files) this.fs.readFile(file);
+  /** A cached render used inside a remembered computation: the computation depends on what the render read. */
+  private usesRender<T>(cache: Map<string, CachedRender<T>>, key: string, entry: CachedRender<T>): void {
+    for (const reads of this.tracking) reads.renders.set(entry as CachedRender<unknown>, { cache: cache as Map<string, CachedRender<unknown>>, key });
   }
 
   text(file: string): string | undefined {
@@ -190,7 +204,18 @@ export class FleetIndex {
   parsed(file: string): ParsedFile | undefined {
     const text = this.fs.readFile(file);
     if (text === undefined) return undefined;
-    return parseYamlFileCached(file, text, this.customParseLimits());
+    // Rules ask for the same files over and over: the text itself (same string while unchanged) says it is the same parse.
+    const hit = this.lastParses.get(file);
+    if (hit && hit.text === text) return hit.value;
+    const value = parseYamlFileCached(file, text, this.customParseLimits());
+    // Bounded like the parse cache: a repository of huge files must not stay alive through this shortcut.
+    this.lastParsesBytes += text.length;
+    if (this.lastParsesBytes > LAST_PARSES_MAX_CHARS) {
+      this.lastParses.clear();
+      this.lastParsesBytes = text.length;
+    }
+    this.lastParses.set(file, { text, value });
+    return value;
   }
 
   /** The configured parse limits, or undefined when they are the defaults: parses with the defaults share one cache entry. */
@@ -267,6 +292,10 @@ export class FleetIndex {
 
   private invalidateAll(): void {
     this.version++;
+    this.lastParses.clear();
+    this.lastParsesBytes = 0;
+    this.lastKustomizations.clear();
+    this.lastKustomizationsBytes = 0;
     this.fileSetGeneration++;
     this.shapeGeneration++;
     this.remembered.clear();
@@ -293,7 +322,17 @@ export class FleetIndex {
   }
 
   kustomization(file: string): { kustomization?: Kustomization; problems: Problem[] } {
-    return readKustomization(file, this.fs.readFile(file) ?? '', this.customParseLimits());
+    const text = this.fs.readFile(file) ?? '';
+    const hit = this.lastKustomizations.get(file);
+    if (hit && hit.text === text) return hit.value;
+    const value = readKustomization(file, text, this.customParseLimits());
+    this.lastKustomizationsBytes += text.length;
+    if (this.lastKustomizationsBytes > LAST_PARSES_MAX_CHARS) {
+      this.lastKustomizations.clear();
+      this.lastKustomizationsBytes = text.length;
+    }
+    this.lastKustomizations.set(file, { text, value });
+    return value;
   }
 
   /** Every Flux object of the repository, with the problems of reading them. */
@@ -364,14 +403,16 @@ export class FleetIndex {
     const key = normalize(dir);
     const hit = this.folderRenders.get(key);
     if (hit) {
-      this.readsFiles(hit.deps);
+      this.usesRender(this.folderRenders, key, hit);
       return hit.value;
     }
     const value = renderKustomization(key, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache });
     this.capObjects(value.resources, value.problems, key);
     const deps = new Set(value.filesRead);
     value.problems.forEach((p) => deps.add(p.file));
-    this.folderRenders.set(key, { value, deps });
+    const entry = { value, deps };
+    this.folderRenders.set(key, entry);
+    this.usesRender(this.folderRenders, key, entry);
     return value;
   }
 
@@ -379,7 +420,7 @@ export class FleetIndex {
     this.readsShape();
     const hit = this.environmentRenders.get(env.name);
     if (hit) {
-      this.readsFiles(hit.deps);
+      this.usesRender(this.environmentRenders, env.name, hit);
       return hit.value;
     }
     const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, files: this.yamlFiles(), maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache, renderIndependent: (ks) => this.renderFlux(ks), renderFolder: (dir) => this.renderFolder(dir) });
@@ -387,7 +428,9 @@ export class FleetIndex {
     const deps = new Set(value.filesRead);
     value.problems.forEach((p) => deps.add(p.file));
     env.kustomizations.forEach((k) => deps.add(k.place.file));
-    this.environmentRenders.set(env.name, { value, deps });
+    const entry = { value, deps };
+    this.environmentRenders.set(env.name, entry);
+    this.usesRender(this.environmentRenders, env.name, entry);
     return value;
   }
 
@@ -407,14 +450,16 @@ export class FleetIndex {
     const key = `${ks.place.file}#${ks.place.documentIndex}#${JSON.stringify(ks)}`;
     const hit = this.fluxRenders.get(key);
     if (hit) {
-      this.readsFiles(hit.deps);
+      this.usesRender(this.fluxRenders, key, hit);
       return hit.value;
     }
     const value = renderFluxKustomization(ks, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache, renderFolder: (dir) => this.renderFolder(dir) });
     this.capObjects(value.resources, value.problems, ks.place.file);
     const deps = new Set(value.filesRead);
     deps.add(ks.place.file);
-    this.fluxRenders.set(key, { value, deps });
+    const entry = { value, deps };
+    this.fluxRenders.set(key, entry);
+    this.usesRender(this.fluxRenders, key, entry);
     return value;
   }
 
