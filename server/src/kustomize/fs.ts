@@ -49,12 +49,16 @@ export const nodeFileSystem: FileSystem = {
   },
   realPath(p) {
     try {
-      return nodeFs.realpathSync(p);
+      return realpath(p);
     } catch {
       return p;
     }
   },
 };
+
+// One realpath(3) call instead of an lstat per path component: every file read checks where it really is.
+// Windows keeps the JavaScript implementation, which resolves mapped and substituted drives as Explorer does.
+const realpath = process.platform === 'win32' ? nodeFs.realpathSync : nodeFs.realpathSync.native;
 
 /** A file system held in memory: `{ '/repo/a/kustomization.yaml': '...' }`. Folders are implied by the paths. */
 export function memoryFileSystem(files: Record<string, string>): FileSystem {
