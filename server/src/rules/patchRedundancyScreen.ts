@@ -2,7 +2,7 @@
 //
 // Each entry is applied alone to the objects the kustomization renders before its patches, to find the
 // objects it touches; for each touched object, every entry touching it is applied with and without the
-// entry and the emitted YAML compared. A large overlay has hundreds of entries over a thousand objects,
+// entry and the results compared (as JSON, which is what comparing the printed YAML says). A large overlay has hundreds of entries over a thousand objects,
 // and an edit changes one patch file, so the screen of a kustomization is kept between runs:
 // - an entry's targets, by everything that decides them (its field, file, text, target and options),
 //   found among a few candidates (by id, or by a literal target name) rather than the whole list;
@@ -19,7 +19,7 @@ import { patchesTransformer } from '../kustomize/transformers/patches';
 import { patchesJson6902Transformer } from '../kustomize/transformers/patchesJson6902';
 import { patchesStrategicMergeTransformer } from '../kustomize/transformers/patchesStrategicMerge';
 import type { ResId, Resource } from '../kustomize/types';
-import { emitYaml } from '../kustomize/yaml/emit';
+import { jsonEqual } from '../kustomize/merge/jsonpatch';
 import type { PatchEntry, PatchField } from './overlayRenderSupport';
 
 const TRANSFORMERS: Record<PatchField, (resources: Resource[], configs: PatchConfig[], ctx: TransformContext) => Resource[]> = {
@@ -62,7 +62,7 @@ function idKey(id: ResId): string {
 interface Verdict {
   /** The keys of the entries touching the object, in order. */
   key: string;
-  /** Per position in that order: whether the object emits the same without that entry. */
+  /** Per position in that order: whether the object comes out the same without that entry. */
   same: boolean[];
 }
 
@@ -76,7 +76,6 @@ interface Targets {
 class KustomizationScreen {
   private targetsByKey = new Map<string, Targets>();
   private verdicts = new Map<Resource, Verdict>();
-  private emitted = new Map<Resource, string>();
   private position?: Map<Resource, number>;
   private byId?: PatchTargetIndex;
   private byName?: Map<string, Resource[]>;
@@ -193,27 +192,26 @@ class KustomizationScreen {
     const key = order.map((i) => keys[i]).join('\u0001');
     const known = this.verdicts.get(object);
     if (known && known.key === key) return known.same;
-    const emitAfter = (sequence: readonly number[]) => {
-      if (sequence.length === 0) {
-        let text = this.emitted.get(object);
-        if (text === undefined) this.emitted.set(object, (text = emitYaml(object.object)));
-        return text;
-      }
+    // Objects compared as JSON, key order ignored: the emitter sorts keys, so this is what comparing the
+    // printed YAML says, without printing every object twice per entry.
+    const after = (sequence: readonly number[]): Resource[] => {
+      if (sequence.length === 0) return [object];
       const alone = sequence.length === 1 ? this.targetsByKey.get(keys[sequence[0]])?.alone : undefined;
       let current = alone && alone.object === object ? alone.out : [object];
       for (const i of alone && alone.object === object ? [] : sequence) current = TRANSFORMERS[entries[i].field](current, [entries[i].config!], this.ctx());
-      return current.map((r) => emitYaml(r.object)).join('---\n');
+      return current;
     };
-    const all = emitAfter(order);
-    const same = order.map((i) => emitAfter(order.filter((j) => j !== i)) === all);
-    this.verdicts.set(object, { key, same });
-    return same;
+    const same = (a: readonly Resource[], b: readonly Resource[]) => a.length === b.length && a.every((r, i) => jsonEqual(r.object, b[i].object));
+    const all = after(order);
+    const sameWithout = order.map((i) => same(after(order.filter((j) => j !== i)), all));
+    this.verdicts.set(object, { key, same: sameWithout });
+    return sameWithout;
   }
 
   /** Drops what no entry asked for this time (entries edited away, objects no longer touched). */
   keepOnly(keys: ReadonlySet<string>, objects: ReadonlySet<Resource>): void {
     for (const key of [...this.targetsByKey.keys()]) if (!keys.has(key)) this.targetsByKey.delete(key);
-    for (const map of [this.verdicts, this.emitted]) for (const object of [...map.keys()]) if (!objects.has(object)) map.delete(object);
+    for (const object of [...this.verdicts.keys()]) if (!objects.has(object)) this.verdicts.delete(object);
   }
 }
 
