@@ -438,7 +438,8 @@ class Build {
   }
 
   context(k: Kustomization): TransformContext {
-    return { kustomizationFile: k.file, problems: this.problems };
+    // runTransformers is only ever given objects this build owns (see own()).
+    return { kustomizationFile: k.file, problems: this.problems, ownsResources: true };
   }
 
   runGenerators(k: Kustomization, resources: Resource[]): Resource[] {
@@ -538,7 +539,6 @@ class Build {
     const plan = this.options.cache ? this.planIncremental(k, resources, specs) : undefined;
     if (!plan) return clearIdentities(this.runTransformers(k, resources.map(own), specs));
     const { memo, keys } = plan;
-    const keep = memo.worthKeeping(plan.token);
     const reused = resources.map((r, i) => (r.identity && keys[i] !== undefined ? memo.get(r.identity, keys[i]!) : undefined));
     const todo = resources.filter((_, i) => !reused[i]);
     const problemsBefore = this.problems.length;
@@ -559,7 +559,7 @@ class Build {
       const hit = reused[i];
       if (hit) return cloneResource(hit);
       const result = done[next++];
-      if (keep && r.identity && keys[i] !== undefined) memo.set(r.identity, keys[i]!, cloneResource(result));
+      if (r.identity && keys[i] !== undefined) memo.set(r.identity, keys[i]!, cloneResource(result));
       return result;
     });
     return clearIdentities(out);
@@ -569,12 +569,17 @@ class Build {
    * Whether the kustomization's transformers work object by object (no cross-object step, every patch a
    * strategic merge patch naming exactly one object), and if so each object's memo key and patches.
    */
-  planIncremental(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs): { memo: TransformMemo; token: number; keys: Array<string | undefined>; patchesOf: Map<Resource, number[]> } | undefined {
+  planIncremental(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs): { memo: TransformMemo; keys: Array<string | undefined>; patchesOf: Map<Resource, number[]> } | undefined {
     const f = k.fields;
     if (resources.length < INCREMENTAL_MIN_OBJECTS) return undefined;
     for (const field of ['patchesStrategicMerge', 'patchesJson6902', 'replicas', 'replacements']) if (f[field] !== undefined) return undefined;
     const text = this.options.fs.readFile(k.file);
     if (text === undefined) return undefined;
+    const cacheKey = `${k.dir}\u0000${this.options.repoRoot}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
+    const memo = this.options.cache!.transformMemo(cacheKey);
+    const token = memo.tokenOf(`${k.file}\u0000${this.options.loadRestrictor}\u0000${JSON.stringify(specs)}\u0000${text}`);
+    // A kustomization version not built lately has no results to reuse and will keep none: plain run.
+    if (!memo.worthKeeping(token)) return undefined;
     const patchesOf = new Map<Resource, number[]>();
     const patchTexts: string[] = [];
     const entries = listField(k, 'patches');
@@ -605,15 +610,12 @@ class Build {
         patchTexts[entry.index] = config.text;
       }
     }
-    const cacheKey = `${k.dir}\u0000${this.options.repoRoot}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
-    const memo = this.options.cache!.transformMemo(cacheKey);
-    const token = memo.tokenOf(`${k.file}\u0000${this.options.loadRestrictor}\u0000${JSON.stringify(specs)}\u0000${text}`);
     const keys = resources.map((r) => {
       if (!r.identity) return undefined;
       const patches = patchesOf.get(r);
       return patches ? `${token}\u0000${patches.map((p) => `${p}\u0001${patchTexts[p]}`).join('\u0000')}` : String(token);
     });
-    return { memo, token, keys, patchesOf };
+    return { memo, keys, patchesOf };
   }
 
   runTransformers(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs, onlyPatches?: ReadonlySet<number>): Resource[] {

@@ -220,6 +220,8 @@ function setMetadataField(object: JsonObject, field: 'name' | 'namespace', value
 export interface StrategicApplyOptions {
   allowNameChange: boolean;
   allowKindChange: boolean;
+  /** The caller owns the objects (TransformContext.ownsResources): merge into them, not into copies. */
+  inPlace?: boolean;
 }
 
 /**

@@ -7,6 +7,11 @@ export interface TransformContext {
   kustomizationFile: string;
   /** Problems found; a step that kustomize would abort on reports an error here and returns its input. */
   problems: Problem[];
+  /**
+   * The build owns the objects it passes (copies of what caches hold): steps may change them in place
+   * instead of copying first. A failing step may then leave an object half changed; the build fails anyway.
+   */
+  ownsResources?: boolean;
 }
 
 export type Transformer<Config> = (resources: Resource[], config: Config, ctx: TransformContext) => Resource[];

@@ -33,6 +33,8 @@ export interface MergeOptions {
   allowNameChange?: boolean;
   /** kustomize's `options.allowKindChange`: keep the patch's kind. */
   allowKindChange?: boolean;
+  /** Merge into `target` itself instead of a copy (the caller owns it and drops it if the merge fails). */
+  inPlace?: boolean;
 }
 
 type PatchPath = Array<string | number>;
@@ -77,7 +79,9 @@ export function strategicMerge(
   onSet?: OnSet,
   options: MergeOptions = {},
 ): MergeOutcome {
-  const dest = deepCopy(target);
+  const targetMeta = isObject(target.metadata) ? target.metadata : {};
+  const identity = { kind: target.kind, name: targetMeta.name, namespace: targetMeta.namespace };
+  const dest = options.inPlace ? target : deepCopy(target);
   const origin = deepCopy(patch);
   // kustomize gives the patch the target's apiVersion (and kind, unless it may change) before merging.
   delete origin.apiVersion;
@@ -89,15 +93,15 @@ export function strategicMerge(
   try {
     merged = walkNode(dest, origin, schemaForKind(gvk), walk, 0);
   } catch (e) {
-    if (e instanceof MergeError) return { result: deepCopy(target), problems: [e.message] };
+    if (e instanceof MergeError) return { result: options.inPlace ? target : deepCopy(target), problems: [e.message] };
     throw e;
   }
   if (!isObject(merged) || Object.keys(merged).length === 0) return { result: null, problems: [] };
   // kustomize keeps the target node it merged into; a top-level `$patch: replace` builds a new node
-  // that is dropped, leaving the target as it was.
-  if (merged !== dest) return { result: deepCopy(target), problems: [] };
+  // that is dropped, leaving the target as it was (the walk did not enter it).
+  if (merged !== dest) return { result: options.inPlace ? target : deepCopy(target), problems: [] };
 
-  restoreIdentity(merged, target, options);
+  restoreIdentity(merged, identity, options);
   if (onSet) reportOrigins(merged, [], walk, onSet, 0);
   return { result: merged, problems: [] };
 }
@@ -114,14 +118,13 @@ function indexPatch(node: Json, path: PatchPath, out: WeakMap<object, PatchPath>
 }
 
 /** kustomize restores the target's kind, name and namespace after the merge (ApplySmPatch). */
-function restoreIdentity(merged: JsonObject, target: JsonObject, options: MergeOptions): void {
+function restoreIdentity(merged: JsonObject, target: { kind: Json | undefined; name: Json | undefined; namespace: Json | undefined }, options: MergeOptions): void {
   if (!options.allowKindChange) {
     if (target.kind === undefined) delete merged.kind;
     else merged.kind = target.kind;
   }
-  const targetMeta = isObject(target.metadata) ? target.metadata : {};
   const restore = (key: 'name' | 'namespace'): void => {
-    const value = targetMeta[key];
+    const value = target[key];
     const hasValue = typeof value === 'string' && value !== '';
     if (!isObject(merged.metadata)) {
       if (!hasValue) return;

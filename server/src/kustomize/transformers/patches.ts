@@ -67,7 +67,7 @@ function applyEntry(working: WorkingResources, config: PatchConfig, ctx: Transfo
   if (read.kind === 'invalid') return { problem: read.problem };
   const target = config.target;
   if (read.kind === 'strategic') {
-    const options = { allowNameChange: !!config.options?.allowNameChange, allowKindChange: !!config.options?.allowKindChange };
+    const options = { allowNameChange: !!config.options?.allowNameChange, allowKindChange: !!config.options?.allowKindChange, inPlace: ctx.ownsResources === true };
     if (!target) {
       const owned = working.ownedTargets();
       const describe = (id: string, lookup: string) => `no resource matches strategic merge patch "${id}": ${lookup}`;

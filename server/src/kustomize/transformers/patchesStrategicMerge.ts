@@ -17,7 +17,7 @@ export const patchesStrategicMergeTransformer: Transformer<PatchConfig[]> = (res
       ctx.problems.push(problemAt(config, 'invalid-patch', `patch appears to be empty; ${patchSource(config, ctx)}`));
       return resources;
     }
-    const outcome = applyStrategicById(current, read.documents, config, { allowNameChange: false, allowKindChange: false }, (_id, lookup) => lookup);
+    const outcome = applyStrategicById(current, read.documents, config, { allowNameChange: false, allowKindChange: false, inPlace: ctx.ownsResources === true }, (_id, lookup) => lookup);
     if (outcome.problem) {
       ctx.problems.push(outcome.problem);
       return resources;
