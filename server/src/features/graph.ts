@@ -9,7 +9,6 @@ import type { DependencyGraph, GraphEdge, GraphNode } from '../protocol';
 import { dependsonMissing } from '../rules/dependson-missing';
 import { clusterViews, type ClusterView } from '../rules/fluxClusters';
 import { runRules, type Diagnostic } from '../rules/run';
-import { contains } from './cursor';
 import { fileUri } from './diagnostics';
 import { indexOfEnvironment, ZERO_RANGE, type Indexes } from './renderedText';
 
@@ -18,9 +17,6 @@ export interface DependencyGraphParams {
   /** The current diagnostics (runRules); when absent, the dependson-missing rule is run for this graph. */
   diagnostics?: readonly Diagnostic[];
 }
-
-// dependson-missing names the provider as `needs "<name or namespace/name>"` (shortKey of the provider).
-const NEEDS = /needs "([^"]+)"/;
 
 export function dependencyGraph(indexes: Indexes, params: DependencyGraphParams): DependencyGraph {
   try {
@@ -64,12 +60,10 @@ function build(index: FleetIndex, view: ClusterView, given: readonly Diagnostic[
   const diagnostics = given ?? runRules(index, { rules: [dependsonMissing] }).diagnostics;
   for (const d of diagnostics) {
     if (d.rule !== dependsonMissing.id) continue;
-    const owner = [...view.kustomizations.values()].find(({ ks }) => ks.place.file === d.file && (!ks.place.range || contains(ks.place.range, d.range.start)));
-    const named = NEEDS.exec(d.message)?.[1];
-    if (!owner || !named) continue;
-    const to = named.includes('/') ? named : `${owner.ks.namespace}/${named}`;
-    if (!nodes.has(to)) continue;
-    addEdge({ from: owner.key, to, kind: 'missing', message: d.message });
+    const from = d.data?.kustomization;
+    const to = d.data?.provider;
+    if (!from || !to || !nodes.has(from) || !nodes.has(to)) continue;
+    addEdge({ from, to, kind: 'missing', message: d.message });
   }
   return { nodes: [...nodes.values()], edges };
 }

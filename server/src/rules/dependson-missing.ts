@@ -226,6 +226,7 @@ function findingFor(index: Parameters<Rule['check']>[0]['index'], view: ClusterV
     file: ks.place.file,
     range,
     message: `Kustomization "${ks.name}" needs "${providerName}" (${shown.join('; ')}) but has no dependsOn path to it: "${ks.name}" may deploy before "${providerName}" and fail until it is ready. ${todo}`,
+    data: { kustomization: from, provider },
     ...(edit ? { fixes: [{ title: `Add dependsOn ${providerName}`, edits: [edit], preferred: true }] } : {}),
   };
 }

@@ -28,6 +28,8 @@ export interface Finding {
   severity?: Severity;
   fixes?: Fix[];
   related?: Array<Place & { message: string }>;
+  /** Facts other features read instead of the message text (e.g. the dependsOn graph's edges); never shown. */
+  data?: Readonly<Record<string, string>>;
 }
 
 export type RuleCategory = 'overlay' | 'flux' | 'render';
