@@ -2,7 +2,7 @@
 // errors, as with kustomize's strict decoding), and the legacy fields folded into their successors.
 import type { FileSystem } from './fs';
 import { isObject } from './resource';
-import { decodeStrict } from './kustomizationSchema';
+import { decodeStrict, KUSTOMIZATION_TYPE } from './kustomizationSchema';
 import type { Json, JsonObject, Problem, Range } from './types';
 import { parseYamlFileCached, type ParsedDocument, type ParsedFile, type ParseLimits } from './yaml/parse';
 
@@ -12,43 +12,13 @@ export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.ym
 export const KUSTOMIZATION_API_VERSION = 'kustomize.config.k8s.io/v1beta1';
 export const COMPONENT_API_VERSION = 'kustomize.config.k8s.io/v1alpha1';
 
-/** Top-level fields of kustomize v5.5's Kustomization type, with the shape each must have. */
-export const KUSTOMIZATION_FIELDS: Record<string, 'string' | 'list' | 'map' | 'any'> = {
-  apiVersion: 'string',
-  kind: 'string',
-  metadata: 'map',
-  openapi: 'map',
-  namePrefix: 'string',
-  nameSuffix: 'string',
-  namespace: 'string',
-  commonLabels: 'map',
-  labels: 'list',
-  commonAnnotations: 'map',
-  patchesStrategicMerge: 'list',
-  patchesJson6902: 'list',
-  patches: 'list',
-  images: 'list',
-  imageTags: 'list',
-  replacements: 'list',
-  replicas: 'list',
-  vars: 'list',
-  sortOptions: 'map',
-  resources: 'list',
-  components: 'list',
-  crds: 'list',
-  bases: 'list',
-  configMapGenerator: 'list',
-  secretGenerator: 'list',
-  helmGlobals: 'map',
-  helmCharts: 'list',
-  helmChartInflationGenerator: 'list',
-  generatorOptions: 'map',
-  configurations: 'list',
-  generators: 'list',
-  transformers: 'list',
-  validators: 'list',
-  buildMetadata: 'list',
-};
+/** Top-level fields of kustomize v5.5's Kustomization type and their shapes, read from the Go types in kustomizationSchema.ts. */
+export const KUSTOMIZATION_FIELDS: Record<string, 'string' | 'list' | 'map' | 'any'> = Object.fromEntries(
+  Object.entries(KUSTOMIZATION_TYPE.t === 'struct' ? KUSTOMIZATION_TYPE.fields : {}).map(([field, type]) => [
+    field,
+    type.t === 'string' ? 'string' : type.t === 'list' ? 'list' : type.t === 'map' || type.t === 'struct' ? 'map' : 'any',
+  ]),
+);
 
 /** Fields kustomize still reads but tells users to migrate away from. */
 export const DEPRECATED_FIELDS: Record<string, string> = {
