@@ -79,6 +79,33 @@ export function expandVars(text: string, lookup: (name: string) => string | unde
   return out;
 }
 
+/** A place the vars step rewrote: the string as it stood, and the vars it substituted there (none: only `$$` unescaped). */
+export interface VarSubstitution {
+  resource: Resource;
+  path: Array<string | number>;
+  before: string;
+  used: VarDefinition[];
+}
+
+/** What a build's vars step did, for tools that rewrite `vars` as `replacements` and must know every use. */
+export interface VarsRecorder {
+  resolved(definition: VarDefinition, raw: Json, text: string): void;
+  substituted(substitution: VarSubstitution): void;
+}
+
+let recorder: VarsRecorder | undefined;
+
+/** Runs `run` (a synchronous build) telling `record` what every vars step in it resolves and substitutes. */
+export function recordingVars<T>(record: VarsRecorder, run: () => T): T {
+  const previous = recorder;
+  recorder = record;
+  try {
+    return run();
+  } finally {
+    recorder = previous;
+  }
+}
+
 function scalarText(v: Json): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
@@ -87,7 +114,7 @@ function scalarText(v: Json): string | undefined {
 
 export const varsTransformer: Transformer<VarsConfig> = (resources, config, ctx) => {
   if (config.vars.length === 0) return resources;
-  const values = new Map<string, { text: string; raw: Json; origin: Origin }>();
+  const values = new Map<string, { text: string; raw: Json; origin: Origin; definition: VarDefinition }>();
   for (const v of config.vars) {
     const matches = resources.filter((r) => matchesObjref(r, v.objref));
     const fail = (message: string) =>
@@ -106,7 +133,8 @@ export const varsTransformer: Transformer<VarsConfig> = (resources, config, ctx)
       fail(`field specified in var '${v.name}' (${v.fieldPath}) ${raw === undefined ? 'is missing' : 'is not a string, number or bool'} in ${matches[0].source.file}`);
       continue;
     }
-    values.set(v.name, { text, raw, origin: v.origin });
+    values.set(v.name, { text, raw, origin: v.origin, definition: v });
+    recorder?.resolved(v, raw, text);
   }
   if (ctx.problems.some((p) => p.severity === 'error')) return resources;
   const specs = [...varReferenceFieldSpecs, ...(config.extraFieldSpecs ?? [])];
@@ -121,17 +149,23 @@ export const varsTransformer: Transformer<VarsConfig> = (resources, config, ctx)
           const v = values.get(whole[1])!;
           (container as Record<string | number, Json>)[key] = v.raw;
           recordOrigin(resource, path, v.origin);
+          recorder?.substituted({ resource, path, before: current, used: [v.definition] });
           return;
         }
         let used: Origin | undefined;
+        const definitions: VarDefinition[] = [];
         const expanded = expandVars(current, (name) => {
           const v = values.get(name);
-          if (v) used = v.origin;
+          if (v) {
+            used = v.origin;
+            definitions.push(v.definition);
+          }
           return v?.text;
         });
         if (expanded !== current) {
           (container as Record<string | number, Json>)[key] = expanded;
           if (used) recordOrigin(resource, path, used);
+          recorder?.substituted({ resource, path, before: current, used: definitions });
         }
       };
       const value = slot.parent[slot.key];
