@@ -12,6 +12,7 @@ import type { ParsedDocument } from '../kustomize/yaml/parse';
 import { applyTextEdits, deleteLines } from './edits';
 import { kustomizationDocument } from './kustomizationEntries';
 import type { Finding, Fix, Rule, TextEdit } from './rule';
+import { entryLines, planVarsMigration, renderChange, varComments } from './varsMigration';
 
 /** What each field is and what the user should do, in the finding's words. */
 const ADVICE: Record<string, string> = {
@@ -20,7 +21,7 @@ const ADVICE: Record<string, string> = {
   patchesJson6902: "move the entries to 'patches' with the same target and path",
   commonLabels: "use 'labels' with 'includeSelectors: true' (that also labels selectors and pod templates, as commonLabels does)",
   imageTags: "move the entries to 'images'",
-  vars: "replace each var with a 'replacements' entry (source: the object and field; targets: the fields that use $(VAR)); there is no automatic fix",
+  vars: "replace each var with a 'replacements' entry (source: the object and field of objref/fieldref; targets: the fields where the build substitutes $(VAR))",
 };
 
 /** Fields of the kustomization whose transformers run between `patches` and `patchesJson6902`. */
@@ -263,6 +264,64 @@ function rendersTheSame(index: FleetIndex, src: Source, edits: readonly TextEdit
   return renderKustomization(dir, { fs, repoRoot: index.root, cache: index.buildCache }).yaml === before.yaml;
 }
 
+/**
+ * `vars` -> `replacements`: the vars block is removed and one entry per var is added where it stood (or at the
+ * end of the existing `replacements`, which run before the vars step did). Offered only when every folder
+ * building this kustomization renders the same with the edit; otherwise says why not.
+ */
+function migrateVars(index: FleetIndex, src: Source, key: string): { edits: TextEdit[] } | { declined: string } {
+  const value = src.doc.locate([key]);
+  const keyRange = src.doc.locate([key], { key: true });
+  const comments = varComments(src.text, key);
+  const keyLine = keyRange ? (src.lines[keyRange.start.line] ?? '') : '';
+  if (!value || !keyRange || !comments || /^ */.exec(keyLine)![0].length !== keyRange.start.character) return { declined: 'the vars block is not laid out as a block map entry' };
+  const existing = src.keys.get('replacements');
+  const existingValue = existing === undefined ? undefined : src.root[existing];
+  const extend = existing !== undefined && !(existingValue === null || (Array.isArray(existingValue) && existingValue.length === 0));
+  const toValue = extend ? src.doc.locate([existing]) : undefined;
+  const toKey = extend ? src.doc.locate([existing], { key: true }) : undefined;
+  if (extend && (!toValue || !toKey || !Array.isArray(existingValue) || !isBlockSequence(src, toValue))) return { declined: "'replacements' is not a block list the entries can be appended to" };
+  // New lists are indented like the list they join, or like the vars list they replace.
+  const blockVars = isBlockSequence(src, value) && value.start.line > keyRange.start.line;
+  const seqIndent = toValue && toKey ? toValue.start.character - toKey.start.character : blockVars ? value.start.character - keyRange.start.character : 0;
+  const dash = toValue ? toValue.start.character : keyRange.start.character + seqIndent;
+  let reason = 'with replacements the folder would render differently';
+  for (const style of ['names', 'indexes'] as const) {
+    const plan = planVarsMigration(index, src.file, src.root[key], style);
+    if ('declined' in plan) return plan;
+    const withEntries = extend || plan.vars.some((v) => v.entry);
+    const pad = ' '.repeat(withEntries ? dash : keyRange.start.character);
+    const comment = (lines: readonly string[] | undefined) => (lines ?? []).map((l) => pad + l);
+    const lines = comment(comments.head);
+    for (const v of plan.vars) {
+      lines.push(...comment(comments.before[v.index]));
+      if (v.entry) {
+        const entry = entryLines(v.entry, dash, seqIndent);
+        if (!entry) return { declined: 'a value of the replacement cannot be written on one line' };
+        lines.push(...entry);
+      }
+      lines.push(...comment(comments.after[v.index]));
+    }
+    lines.push(...comment(comments.tail));
+    const removal = deleteEntry(src, key);
+    if (!removal) return { declined: 'the vars block could not be located' };
+    let edits: TextEdit[];
+    if (toValue) {
+      edits = mergeTouching([insertLines(src, endLine(toValue), lines), removal]);
+    } else {
+      const block = withEntries ? [`${' '.repeat(keyRange.start.character)}replacements:`, ...lines] : lines;
+      const emptyReplacements = existing !== undefined ? deleteEntry(src, existing) : undefined;
+      edits = mergeTouching([...(block.length > 0 ? [insertLines(src, keyRange.start.line, block)] : []), removal, ...(emptyReplacements ? [emptyReplacements] : [])]);
+    }
+    const change = renderChange(index, src.file, applyTextEdits(src.text, edits));
+    if (change === undefined) return { edits };
+    reason = change;
+    // `[name=x]` paths can miss where a later step renames the item; positions cannot.
+    if (!plan.usesNames) break;
+  }
+  return { declined: reason };
+}
+
 function migrationEdits(index: FleetIndex, src: Source, field: string, key: string): TextEdit[] | undefined {
   switch (field) {
     case 'bases':
@@ -307,8 +366,13 @@ export const deprecatedField: Rule = {
         const range = doc.locate([key], { key: true });
         if (!range) continue;
         let edits: TextEdit[] | undefined;
+        let declined = '';
         try {
-          edits = migrationEdits(index, src, field, key);
+          if (field === 'vars') {
+            const migration = migrateVars(index, src, key);
+            if ('edits' in migration) edits = migration.edits;
+            else declined = ` No automatic migration here: ${migration.declined}.`;
+          } else edits = migrationEdits(index, src, field, key);
         } catch {
           edits = undefined; // a layout the migration does not know: the finding stands without a fix
         }
@@ -316,7 +380,7 @@ export const deprecatedField: Rule = {
         findings.push({
           file,
           range,
-          message: `'${field}' is deprecated (kustomize v5 warns on every build and will drop it): ${ADVICE[field]}.`,
+          message: `'${field}' is deprecated (kustomize v5 warns on every build and will drop it): ${ADVICE[field]}.${declined}`,
           fixes: fix ? [fix] : undefined,
         });
       }

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import { deprecatedField } from '../../../server/src/rules/deprecated-field';
 import type { Fleet } from './harness';
-import { assertSeedClean, baseFleet, kubectlKustomize, requireKubectl } from './overlayHelpers';
+import { assertSeedClean, baseFleet, DEPLOYMENT, kubectlKustomize, requireKubectl } from './overlayHelpers';
 
 const head = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
 const PATCH = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 3\n';
@@ -157,11 +157,198 @@ describe('rule deprecated-field', function () {
     assert.strictEqual(fleet.read('apps/staging/kustomization.yaml'), crlf(`${head}resources:\n- cm.yaml\n- ../base/my-app\nlabels: # who\n- pairs:\n    team: shop\n  includeSelectors: true\n`));
   });
 
-  it('vars: warns and points at replacements, without a fix', () => {
-    fleet = baseFleet({ 'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nvars:\n- name: SVC\n  objref: {kind: Service, name: my-app, apiVersion: v1}\n` });
-    const [d] = fleet.check(deprecatedField);
-    assert.deepStrictEqual(d.range, { start: { line: 4, character: 0 }, end: { line: 4, character: 4 } });
-    assert.match(d.message, /'vars' is deprecated.*'replacements'/);
-    assert.strictEqual(d.fixes, undefined);
+  describe('vars', () => {
+    /** The base Deployment, with environment variables that use vars. */
+    const deployment = (env: Record<string, string>) =>
+      DEPLOYMENT + '        env:\n' + Object.entries(env).map(([name, value]) => `        - name: ${name}\n          value: ${value}\n`).join('');
+    const ingress = (host: string) =>
+      `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n  - host: ${host}\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: $(SVC)\n            port:\n              number: 80\n`;
+    const SVC = '- name: SVC\n  objref:\n    kind: Service\n    name: my-app\n    apiVersion: v1\n';
+    const svcSource = '- source:\n    version: v1\n    kind: Service\n    name: my-app\n    fieldPath: metadata.name\n';
+    const selectDeployment = '  - select:\n      kind: Deployment\n      name: my-app\n';
+
+    const varsFindings = (fleet: Fleet, rel: string) =>
+      fleet.check(deprecatedField).filter((d) => d.file === path.join(fleet.root, rel) && d.message.startsWith("'vars'"));
+
+    /**
+     * Applies the vars fix of `dir`'s kustomization, expects `expected` as its new text, no vars finding left, and every
+     * folder in `folders` (default `dir`) rendering as `kubectl kustomize` printed it before the fix, by us and by kubectl.
+     */
+    function migrateVars(fleet: Fleet, dir: string, expected: string, folders = [dir]): void {
+      const rel = `${dir}/kustomization.yaml`;
+      const oracle = new Map(folders.map((f) => [f, kubectlKustomize(fleet, f)]));
+      for (const [f, out] of oracle) assert.ok(out.yaml, `kubectl builds ${f} before the fix: ${out.error}`);
+      const [d] = varsFindings(fleet, rel);
+      assert.ok(d, 'vars is reported');
+      assert.doesNotMatch(d.message, /No automatic migration/);
+      assert.strictEqual(d.fixes?.[0]?.title, "Migrate 'vars' to 'replacements'");
+      fleet.apply(d.fixes[0]);
+      assert.strictEqual(fleet.read(rel), expected);
+      assert.deepStrictEqual(varsFindings(fleet, rel), []);
+      for (const [f, out] of oracle) {
+        assert.strictEqual(fleet.index.renderFolder(path.join(fleet.root, f)).yaml, out.yaml, `${f} renders as kubectl did before the fix`);
+        assert.strictEqual(kubectlKustomize(fleet, f).yaml, out.yaml, `kubectl prints ${f} the same after the fix`);
+      }
+    }
+
+    /** The vars finding of `dir`'s kustomization, which must come without a fix; returns its message. */
+    function declined(fleet: Fleet, dir: string): string {
+      const [d] = varsFindings(fleet, `${dir}/kustomization.yaml`);
+      assert.ok(d, 'vars is reported');
+      assert.strictEqual(d.fixes, undefined);
+      assert.match(d.message, /'vars' is deprecated.*'replacements'.* No automatic migration here: /);
+      return d.message;
+    }
+
+    it('whole values: a Service name in an env value and an Ingress host become targets; the Ingress backend, which vars never fill, stays', function () {
+      requireKubectl(this);
+      fleet = baseFleet({
+        'apps/base/my-app/deployment.yaml': deployment({ SVC_NAME: '$(SVC)' }),
+        'apps/staging/ingress.yaml': ingress('$(SVC)'),
+        'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\n- ingress.yaml\nnamePrefix: staging-\nvars:\n${SVC}`,
+      });
+      migrateVars(
+        fleet,
+        'apps/staging',
+        `${head}resources:\n- ../base/my-app\n- ingress.yaml\nnamePrefix: staging-\nreplacements:\n${svcSource}  targets:\n${selectDeployment}    fieldPaths:\n    - spec.template.spec.containers.[name=app].env.[name=SVC_NAME].value\n  - select:\n      kind: Ingress\n      name: web\n    fieldPaths:\n    - spec.rules.0.host\n`,
+      );
+      const out = fleet.index.renderFolder(path.join(fleet.root, 'apps/staging')).yaml!;
+      assert.match(out, /value: staging-my-app/);
+      assert.match(out, /host: staging-my-app/);
+      assert.match(out, /name: \$\(SVC\)/, 'the backend keeps its text, as with vars');
+    });
+
+    it('a var with a fieldref reads that field: data of a ConfigMap, a port by index', function () {
+      requireKubectl(this);
+      fleet = baseFleet({
+        'apps/base/my-app/deployment.yaml': deployment({ ADDR: '$(SVC):$(PORT)' }),
+        'apps/staging/ingress.yaml': ingress('$(HOST)'),
+        'apps/staging/settings.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  host: shop.example.com\n',
+        'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\n- ingress.yaml\n- settings.yaml\nvars:\n${SVC}- name: HOST\n  objref: {kind: ConfigMap, name: settings, apiVersion: v1}\n  fieldref:\n    fieldPath: data.host\n- name: PORT\n  objref: {kind: Service, name: my-app, apiVersion: v1}\n  fieldref:\n    fieldPath: spec.ports[0].port\n`,
+      });
+      const addr = `${selectDeployment}    fieldPaths:\n    - spec.template.spec.containers.[name=app].env.[name=ADDR].value\n    options:\n      delimiter: ':'\n`;
+      migrateVars(
+        fleet,
+        'apps/staging',
+        `${head}resources:\n- ../base/my-app\n- ingress.yaml\n- settings.yaml\nreplacements:\n${svcSource}  targets:\n${addr}      index: 0\n` +
+          `- source:\n    version: v1\n    kind: ConfigMap\n    name: settings\n    fieldPath: data.host\n  targets:\n  - select:\n      kind: Ingress\n      name: web\n    fieldPaths:\n    - spec.rules.0.host\n` +
+          `- source:\n    version: v1\n    kind: Service\n    name: my-app\n    fieldPath: spec.ports.0.port\n  targets:\n${addr}      index: 1\n`,
+      );
+      const out = fleet.index.renderFolder(path.join(fleet.root, 'apps/staging')).yaml!;
+      assert.match(out, /value: my-app:80/);
+      assert.match(out, /host: shop\.example\.com/);
+    });
+
+    it('inside a longer string: offered when a delimiter next to $(VAR) isolates it', function () {
+      requireKubectl(this);
+      fleet = baseFleet({
+        'apps/base/my-app/deployment.yaml': deployment({ URL: 'http://$(SVC)/api', ENDPOINT: '$(SVC)-svc' }),
+        'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nvars:\n${SVC}`,
+      });
+      migrateVars(
+        fleet,
+        'apps/staging',
+        `${head}resources:\n- ../base/my-app\nreplacements:\n${svcSource}  targets:\n${selectDeployment}    fieldPaths:\n    - spec.template.spec.containers.[name=app].env.[name=URL].value\n    options:\n      delimiter: /\n      index: 2\n` +
+          `${selectDeployment}    fieldPaths:\n    - spec.template.spec.containers.[name=app].env.[name=ENDPOINT].value\n    options:\n      delimiter: '-'\n      index: 0\n`,
+      );
+      assert.match(fleet.index.renderFolder(path.join(fleet.root, 'apps/staging')).yaml!, /value: http:\/\/my-app\/api/);
+    });
+
+    it('inside a longer string: declined when no delimiter reproduces it, or when a whole value is a number', function () {
+      fleet = baseFleet({
+        'apps/base/my-app/deployment.yaml': deployment({ URL: 'http://$(SVC):8080' }),
+        'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nvars:\n${SVC}`,
+      });
+      assert.match(declined(fleet, 'apps/staging'), /\$\(SVC\) is part of 'http:\/\/\$\(SVC\):8080' \(Deployment\/my-app .*env\.0\.value\) and no delimiter/);
+      fleet.dispose();
+      // vars give a whole-value reference the value's type (80); a replacement keeps the field's string type ("80").
+      fleet = baseFleet({
+        'apps/base/my-app/deployment.yaml': deployment({ PORT: '$(PORT)' }),
+        'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nvars:\n- name: PORT\n  objref: {kind: Service, name: my-app, apiVersion: v1}\n  fieldref:\n    fieldPath: spec.ports[0].port\n`,
+      });
+      assert.match(declined(fleet, 'apps/staging'), /\$\(PORT\) is the whole of .* not a string/);
+    });
+
+    it("declared in the overlay, used by the base: the overlay's replacements reach the base objects; the base is untouched", function () {
+      requireKubectl(this);
+      fleet = baseFleet({
+        'apps/base/my-app/deployment.yaml': deployment({ SVC_NAME: '$(SVC)' }),
+        'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nnamespace: staging\nvars:\n${SVC}`,
+      });
+      const base = kubectlKustomize(fleet, 'apps/base/my-app').yaml;
+      migrateVars(
+        fleet,
+        'apps/staging',
+        `${head}resources:\n- ../base/my-app\nnamespace: staging\nreplacements:\n${svcSource}  targets:\n${selectDeployment}    fieldPaths:\n    - spec.template.spec.containers.[name=app].env.[name=SVC_NAME].value\n`,
+      );
+      assert.strictEqual(fleet.index.renderFolder(path.join(fleet.root, 'apps/base/my-app')).yaml, base);
+    });
+
+    it('declared in a base, used by overlay objects: declined, the base cannot reach them', function () {
+      fleet = baseFleet({
+        'apps/base/my-app/kustomization.yaml': `${head}resources:\n- deployment.yaml\n- service.yaml\nvars:\n${SVC}`,
+        'apps/base/my-app/deployment.yaml': deployment({ SVC_NAME: '$(SVC)' }),
+        'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\n- ingress.yaml\n`,
+        'apps/staging/ingress.yaml': ingress('$(SVC)'),
+      });
+      assert.match(declined(fleet, 'apps/base/my-app'), /'apps\/staging' builds this kustomization and would render differently/);
+    });
+
+    it("declared and used in a base that an overlay renames: declined, the var read the overlay's name", function () {
+      fleet = baseFleet({
+        'apps/base/my-app/kustomization.yaml': `${head}resources:\n- deployment.yaml\n- service.yaml\nvars:\n${SVC}`,
+        'apps/base/my-app/deployment.yaml': deployment({ SVC_NAME: '$(SVC)' }),
+        'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nnamePrefix: staging-\n`,
+      });
+      assert.match(declined(fleet, 'apps/base/my-app'), /'apps\/staging' builds this kustomization/);
+    });
+
+    it('several vars: one entry each in order, two in one string, a label key with dots, an unused var dropped, comments kept', function () {
+      requireKubectl(this);
+      fleet = baseFleet({
+        'apps/base/my-app/deployment.yaml': deployment({ FQDN: '$(SVC).$(NS).svc.cluster.local' }).replace('    app: my-app\nspec:', '    app: my-app\n    example.com/service: $(SVC)\nspec:'),
+        'apps/staging/kustomization.yaml': `${head}resources:\n  - ../base/my-app\nnamespace: staging\nvars: # legacy\n  # the service\n  - name: SVC # its name\n    objref: {kind: Service, name: my-app, apiVersion: v1}\n  - name: UNUSED\n    objref: {kind: Service, name: my-app, apiVersion: v1}\n  - name: NS\n    objref:\n      kind: Service\n      name: my-app\n      apiVersion: v1\n    fieldref:\n      fieldPath: metadata.namespace\nimages:\n  - name: ghcr.io/example/my-app\n    newTag: "1.1"\n`,
+      });
+      const fqdn = '      - select:\n          kind: Deployment\n          name: my-app\n        fieldPaths:\n          - spec.template.spec.containers.[name=app].env.[name=FQDN].value\n        options:\n          delimiter: .\n';
+      migrateVars(
+        fleet,
+        'apps/staging',
+        `${head}resources:\n  - ../base/my-app\nnamespace: staging\nreplacements:\n  # legacy\n  # the service\n  # its name\n` +
+          `  - source:\n      version: v1\n      kind: Service\n      name: my-app\n      fieldPath: metadata.name\n    targets:\n` +
+          `${fqdn}          index: 0\n      - select:\n          kind: Deployment\n          name: my-app\n        fieldPaths:\n          - metadata.labels.[example.com/service]\n` +
+          `  - source:\n      version: v1\n      kind: Service\n      name: my-app\n      fieldPath: metadata.namespace\n    targets:\n${fqdn}          index: 1\n` +
+          `images:\n  - name: ghcr.io/example/my-app\n    newTag: "1.1"\n`,
+      );
+      const out = fleet.index.renderFolder(path.join(fleet.root, 'apps/staging')).yaml!;
+      assert.match(out, /value: my-app\.staging\.svc\.cluster\.local/);
+      assert.match(out, /example\.com\/service: my-app/);
+    });
+
+    it('appended after existing replacements, which ran before the vars did', function () {
+      requireKubectl(this);
+      fleet = baseFleet({
+        'apps/base/my-app/deployment.yaml': deployment({ SVC_NAME: '$(SVC)', OWNER: 'nobody' }),
+        'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nvars:\n${SVC}replacements:\n- source: {kind: Service, name: my-app}\n  targets:\n  - select: {kind: Deployment}\n    fieldPaths: [spec.template.spec.containers.0.env.1.value]\n`,
+      });
+      migrateVars(
+        fleet,
+        'apps/staging',
+        `${head}resources:\n- ../base/my-app\nreplacements:\n- source: {kind: Service, name: my-app}\n  targets:\n  - select: {kind: Deployment}\n    fieldPaths: [spec.template.spec.containers.0.env.1.value]\n${svcSource}  targets:\n${selectDeployment}    fieldPaths:\n    - spec.template.spec.containers.[name=app].env.[name=SVC_NAME].value\n`,
+      );
+    });
+
+    it("declined when the var reads a name the build changes after the kustomization (a generated ConfigMap's hash suffix)", () => {
+      fleet = baseFleet({
+        'apps/base/my-app/deployment.yaml': deployment({ SETTINGS: '$(SETTINGS)' }),
+        'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nconfigMapGenerator:\n- name: settings\n  literals: [a=b]\nvars:\n- name: SETTINGS\n  objref: {kind: ConfigMap, name: settings, apiVersion: v1}\n`,
+      });
+      assert.match(fleet.index.renderFolder(path.join(fleet.root, 'apps/staging')).yaml!, /value: settings-[a-z0-9]{10}\n/);
+      assert.match(declined(fleet, 'apps/staging'), /the folder would render differently/);
+    });
+
+    it('a folder that does not build gets no fix', () => {
+      fleet = baseFleet({ 'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nvars:\n- name: SVC\n  objref: {kind: Service, name: missing, apiVersion: v1}\n` });
+      assert.match(declined(fleet, 'apps/staging'), /the folder does not build/);
+    });
   });
 });
