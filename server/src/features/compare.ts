@@ -56,7 +56,7 @@ function sideOf(indexes: Indexes, name: string, revealSecrets: boolean): Side {
   const index: FleetIndex | undefined = indexOfEnvironment(indexes, name);
   const env = index?.environment(name);
   if (!index || !env) return { name, objects: [], error: `environment "${name}" not found` };
-  return { name, objects: index.renderEnvironment(env).objects.map((o) => maskSecrets(o.object, revealSecrets)) };
+  return { name, objects: index.renderEnvironment(env).objects.map((o) => maskSecrets(o.object, revealSecrets, o.resource.secretValuePaths)) };
 }
 
 function namespaceOf(o: JsonObject): string {

@@ -52,11 +52,14 @@ const SOPS_VALUE = /^ENC\[[\s\S]*\]$/;
  * revealed and not SOPS-encrypted), every SOPS `ENC[...]` value and the `sops:` metadata block. The
  * object itself is returned when there is nothing to hide, so its text stays kubectl's.
  */
-export function maskSecrets(object: JsonObject, revealSecrets = false): JsonObject {
+export function maskSecrets(object: JsonObject, revealSecrets = false, secretValuePaths: ReadonlyArray<ReadonlyArray<string | number>> = []): JsonObject {
   const encrypted = object.sops !== undefined || containsEncryptedValue(object);
   const isSecret = object.kind === 'Secret' && (isObject(object.data) || isObject(object.stringData));
-  if (!encrypted && !(isSecret && !revealSecrets)) return object;
+  const fromSecrets = revealSecrets ? [] : secretValuePaths;
+  if (!encrypted && !(isSecret && !revealSecrets) && fromSecrets.length === 0) return object;
   const copy = deepCopy(object);
+  // Values Flux substituted from a Secret into any object (a ConfigMap, an env value) are Secret data too.
+  for (const p of fromSecrets) maskAt(copy, p);
   if (object.sops !== undefined) copy.sops = MASK;
   if (object.kind === 'Secret') {
     for (const field of ['data', 'stringData']) {
@@ -67,6 +70,18 @@ export function maskSecrets(object: JsonObject, revealSecrets = false): JsonObje
   }
   if (encrypted) replaceEncryptedValues(copy);
   return copy;
+}
+
+function maskAt(root: JsonObject, at: ReadonlyArray<string | number>): void {
+  let container: Json = root;
+  for (let i = 0; i < at.length - 1; i++) {
+    const next: Json | undefined = Array.isArray(container) ? container[at[i] as number] : isObject(container) ? container[at[i] as string] : undefined;
+    if (next === undefined) return;
+    container = next;
+  }
+  const last = at[at.length - 1];
+  if (Array.isArray(container) && typeof last === 'number' && typeof container[last] === 'string') container[last] = MASK;
+  else if (isObject(container) && typeof last === 'string' && typeof container[last] === 'string') container[last] = MASK;
 }
 
 function containsEncryptedValue(value: Json): boolean {
@@ -252,7 +267,7 @@ function layout(gathered: Gathered, revealSecrets: boolean): PreviewModel {
       if (!first) push('---\n');
       first = false;
       flushHeadings();
-      const printed = maskSecrets(resource.object, revealSecrets);
+      const printed = maskSecrets(resource.object, revealSecrets, resource.secretValuePaths);
       const text = emitYaml(printed);
       const start = line;
       push(text);

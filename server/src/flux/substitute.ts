@@ -135,7 +135,12 @@ export function substituteResources(resources: Resource[], vars: Vars | undefine
   out.objects.forEach((object, i) => {
     resources[i].object = object;
   });
-  for (const s of out.substituted) recordOrigin(resources[s.objectIndex], s.path, { ...origin, kind: 'substitution' });
+  const fromSecrets = opts.secretVariables ?? new Set<string>();
+  for (const s of out.substituted) {
+    const resource = resources[s.objectIndex];
+    recordOrigin(resource, s.path, { ...origin, kind: 'substitution' });
+    if (s.variables.some((v) => fromSecrets.has(v))) (resource.secretValuePaths ??= []).push(s.path.slice());
+  }
   return { unresolved: out.unresolved, substituted: out.substituted, problems: out.problems };
 }
 

@@ -106,6 +106,11 @@ export interface Resource {
    * cloneResource; cleared when a transformer has run.
    */
   identity?: object;
+  /**
+   * Paths of values that Flux's postBuild substitution filled (in part) from a Secret: previews mask them as
+   * they mask Secret data, whatever kind of object holds them.
+   */
+  secretValuePaths?: Array<Array<string | number>>;
   /** Set for ConfigMaps/Secrets made by a generator. */
   generated?: {
     behavior: GeneratorBehavior;

@@ -226,3 +226,21 @@ describe('substitution problems do not quote Secret values', () => {
     assertNoSecrets('the substitution problems', JSON.stringify(problems));
   });
 });
+
+describe('values substituted from a Secret are masked wherever they land', () => {
+  it('a ConfigMap and an env value filled from a Secret show *** in the preview and the comparison; inline variables stay', () => {
+    const index = memoryFleetIndex({
+      'clusters/production/apps.yaml': `${ks('production')}  postBuild:\n    substitute:\n      region: eu-west-1\n    substituteFrom:\n    - kind: Secret\n      name: vars\n`,
+      'clusters/production/vars.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: vars\n  namespace: flux-system\nstringData:\n  db_password: s3cr3t-pw\n',
+      'apps/production/kustomization.yaml': 'resources:\n- cm.yaml\n',
+      'apps/production/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  dsn: postgres://app:${db_password}@db\n  region: ${region}\n',
+    });
+    const rendered = preview(index, { target: { kind: 'environment', name: 'production' } });
+    assert.match(rendered.yaml, /dsn: '\*\*\*'|dsn: "\*\*\*"|dsn: \*\*\*/);
+    assert.match(rendered.yaml, /region: eu-west-1/);
+    assertNoSecrets('the environment preview', rendered.yaml);
+    // What Flux applies still holds the value: only what is shown is masked.
+    const applied = index.renderEnvironment(index.environment('production')!).objects.find((o) => o.object.kind === 'ConfigMap')!;
+    assert.match(JSON.stringify(applied.object), /s3cr3t-pw/);
+  });
+});
