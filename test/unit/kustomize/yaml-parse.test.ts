@@ -515,3 +515,24 @@ describe('yaml parse: problems, limits and ranges', function () {
     if (used > 100) console.log(`      (1 MB parsed in ${used.toFixed(0)} ms of CPU)`);
   });
 });
+
+describe('yaml parse: one composition shared by both dialects', () => {
+  it('reads a text in the second dialect exactly as a fresh parse does (values, problems, ranges)', () => {
+    // YAML 1.1 (kustomization files) and 1.2 (resources) type these scalars differently.
+    const text = '# shared\nenabled: yes\nmode: on\noctal: 0o17\nold: 017\nlist:\n  - a\n  - b: 1\n---\nsecond: ~\nbad: [1, 2\n';
+    const file = '/shared/kustomization.yaml';
+    for (const order of [['resource', 'kustomization'], ['kustomization', 'resource']] as const) {
+      const name = `${file}.${order[0]}`;
+      for (const dialect of order) {
+        const cached = parseYamlFileCached(name, text, undefined, { dialect });
+        const fresh = parseYamlFile(name, text, undefined, { dialect });
+        assert.deepStrictEqual(cached.documents.map((d) => d.value), fresh.documents.map((d) => d.value), `${dialect} after ${order[0]}: values`);
+        assert.deepStrictEqual(cached.problems, fresh.problems, `${dialect} after ${order[0]}: problems`);
+        assert.deepStrictEqual(cached.documents[0].locate(['list', 1, 'b']), fresh.documents[0].locate(['list', 1, 'b']));
+      }
+    }
+    const resource = parseYamlFile(file, text, undefined, { dialect: 'resource' }).documents[0].value as Record<string, Json>;
+    const kustomization = parseYamlFile(file, text, undefined, { dialect: 'kustomization' }).documents[0].value as Record<string, Json>;
+    assert.notDeepStrictEqual(resource, kustomization, 'the dialects must differ on this text, or the test proves nothing');
+  });
+});

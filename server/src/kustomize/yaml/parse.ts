@@ -470,11 +470,17 @@ function limitsWith(overrides: Partial<ParseLimits> | undefined): ParseLimits {
  * an Inf/NaN number is reported but kept in the value.
  */
 export function parseYamlFile(file: string, text: string, limits?: Partial<ParseLimits>, options?: ParseOptions): ParsedFile {
+  return parseComposed(file, text, limits, options, undefined);
+}
+
+function parseComposed(file: string, text: string, limits: Partial<ParseLimits> | undefined, options: ParseOptions | undefined, shared: Composition | undefined): ParsedFile {
   const problems: Problem[] = [];
   const documents: ParsedDocument[] = [];
   const resolved = limitsWith(limits);
+  let composition: Composition | undefined;
   try {
-    parseInto(file, text, resolved, options?.dialect === 'kustomization', documents, problems);
+    composition = shared ?? compose(file, text, resolved);
+    parseInto(file, composition, resolved, options?.dialect === 'kustomization', documents, problems);
   } catch (error) {
     // Nothing below should throw; a stack overflow in the parser on hostile nesting is the known case.
     if (isStackOverflow(error)) {
@@ -495,7 +501,9 @@ export function parseYamlFile(file: string, text: string, limits?: Partial<Parse
     const kept = problems.filter((p) => !p.message.includes(STACK_OVERFLOW));
     return { file, documents, problems: [...kept, tooDeepProblem(file, text, resolved)] };
   }
-  return { file, documents, problems };
+  const parsed: ParsedFile = { file, documents, problems };
+  if (composition) compositions.set(parsed, composition);
+  return parsed;
 }
 
 const STACK_OVERFLOW = 'Maximum call stack size exceeded';
@@ -580,40 +588,54 @@ function firstTooDeep(text: string, maxDepth: number): { offset: number } | unde
   return undefined;
 }
 
-function parseInto(file: string, rawText: string, limits: ParseLimits, yaml11: boolean, documents: ParsedDocument[], problems: Problem[]): void {
+/**
+ * The composed YAML of one text: what both dialects share (they differ only in how scalars become
+ * values), so a kustomization file read as a resource and as a kustomization is composed once.
+ */
+interface Composition {
+  text: string;
+  positions: Positions;
+  docs: Document.Parsed[];
+  /** Problems found while composing (size, binary content, too many documents), before any value is built. */
+  problems: Problem[];
+}
+
+const compositions = new WeakMap<ParsedFile, Composition>();
+
+function compose(file: string, rawText: string, limits: ParseLimits): Composition {
   // Editors never show the byte-order mark; ranges are relative to the text after it.
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   const zero: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > limits.maxFileBytes) {
-    problems.push({ code: 'yaml-limit', severity: 'error', file, range: zero, message: `file is ${bytes} bytes, larger than the ${limits.maxFileBytes} bytes allowed (setting fluxEnvironments.limits.parse.maxFileBytes)` });
-    return;
-  }
   const lines = new LineCounter();
   const positions = new Positions(lines);
+  const out: Composition = { text, positions, docs: [], problems: [] };
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > limits.maxFileBytes) {
+    out.problems.push({ code: 'yaml-limit', severity: 'error', file, range: zero, message: `file is ${bytes} bytes, larger than the ${limits.maxFileBytes} bytes allowed (setting fluxEnvironments.limits.parse.maxFileBytes)` });
+    return out;
+  }
   const nulAt = text.indexOf('\u0000');
   const replacementAt = text.indexOf('\ufffd');
   const binaryAt = nulAt < 0 ? replacementAt : replacementAt < 0 ? nulAt : Math.min(nulAt, replacementAt);
   if (binaryAt >= 0) {
     lines.addNewLine(0);
     for (let i = text.indexOf('\n'); i >= 0 && i < binaryAt; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
-    problems.push({
+    out.problems.push({
       code: 'invalid-yaml',
       severity: 'error',
       file,
       range: positions.range(binaryAt, binaryAt + 1),
       message: text.charCodeAt(binaryAt) === 0 ? 'file contains a NUL character: binary content is not YAML' : 'file is not valid UTF-8 (it contains U+FFFD replacement characters)',
     });
-    return;
+    return out;
   }
   const parser = new Parser(lines.addNewLine);
   // resolveKnownTags off: !!omap, !!set, !!binary... stay plain nodes, typed below the way go-yaml types them.
   const composer = new Composer({ schema: 'failsafe', resolveKnownTags: false, uniqueKeys: false, merge: false, prettyErrors: false, version: '1.2' });
-  let index = 0;
   for (const doc of composer.compose(parser.parse(text))) {
-    if (index >= limits.maxDocuments) {
+    if (out.docs.length >= limits.maxDocuments) {
       const start = doc.range[0];
-      problems.push({
+      out.problems.push({
         code: 'yaml-limit',
         severity: 'error',
         file,
@@ -622,8 +644,14 @@ function parseInto(file: string, rawText: string, limits: ParseLimits, yaml11: b
       });
       break;
     }
-    documents.push(buildDocument(file, text, doc, index++, limits, yaml11, positions, problems));
+    out.docs.push(doc);
   }
+  return out;
+}
+
+function parseInto(file: string, composition: Composition, limits: ParseLimits, yaml11: boolean, documents: ParsedDocument[], problems: Problem[]): void {
+  composition.docs.forEach((doc, index) => documents.push(buildDocument(file, composition.text, doc, index, limits, yaml11, composition.positions, problems)));
+  problems.push(...composition.problems);
 }
 
 function buildDocument(
@@ -722,7 +750,8 @@ function evictOverLimits(): void {
 /** Parse with a small content-keyed cache (same file + same text => same ParsedFile object, no reparse). */
 export function parseYamlFileCached(file: string, text: string, limits?: Partial<ParseLimits>, options?: ParseOptions): ParsedFile {
   const dialect = options?.dialect ?? 'resource';
-  const key = `${file}\u0000${dialect}${limits ? JSON.stringify(limitsWith(limits)) : ''}`;
+  const limitsKey = limits ? JSON.stringify(limitsWith(limits)) : '';
+  const key = `${file}\u0000${dialect}${limitsKey}`;
   let texts = cache.get(key);
   // Map iteration follows insertion order: re-inserting keeps recently used entries, the oldest is evicted.
   if (texts) cache.delete(key);
@@ -734,7 +763,9 @@ export function parseYamlFileCached(file: string, text: string, limits?: Partial
     texts.set(text, hit);
     return hit.parsed;
   }
-  const parsed = parseYamlFile(file, text, limits, options);
+  // The same text read in the other dialect (a kustomization is also indexed as a resource file) was composed already.
+  const other = cache.get(`${file}\u0000${dialect === 'resource' ? 'kustomization' : 'resource'}${limitsKey}`)?.get(text);
+  const parsed = parseComposed(file, text, limits, options, other && compositions.get(other.parsed));
   const bytes = Buffer.byteLength(text, 'utf8');
   // A text larger than the whole cache would only evict everything else and then itself.
   if (bytes > cacheLimits.bytes) {
