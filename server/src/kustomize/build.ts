@@ -6,6 +6,7 @@ import { PatchTargetIndex, readPatch } from './patchApply';
 import type { TransformMemo } from './transformMemo';
 import type { FileSystem } from './fs';
 import {
+  blankFields,
   fieldRange,
   findKustomizationFile,
   listField,
@@ -577,7 +578,9 @@ class Build {
     if (text === undefined) return undefined;
     const cacheKey = `${k.dir}\u0000${this.options.repoRoot}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
     const memo = this.options.cache!.transformMemo(cacheKey);
-    const token = memo.tokenOf(`${k.file}\u0000${this.options.loadRestrictor}\u0000${JSON.stringify(specs)}\u0000${text}`);
+    // Keyed without the patches themselves (each object's key names its own): the kustomization's other
+    // fields decide every object's result, and a build without patches (a rule's what-if) shares them.
+    const token = memo.tokenOf(`${k.file}\u0000${this.options.loadRestrictor}\u0000${JSON.stringify(specs)}\u0000${blankFields(text, k, ['patches'])}`);
     // A kustomization version not built lately has no results to reuse and will keep none: plain run.
     if (!memo.worthKeeping(token)) return undefined;
     const patchesOf = new Map<Resource, number[]>();
@@ -607,7 +610,9 @@ class Build {
             if (list[list.length - 1] !== entry.index) list.push(entry.index);
           } else patchesOf.set(matches[0], [entry.index]);
         }
-        patchTexts[entry.index] = config.text;
+        // The entry's place and file are part of what it records as the origin of the values it sets.
+        const at = fieldRange(k, ['patches', entry.index]);
+        patchTexts[entry.index] = `${config.file}\u0001${at ? `${at.start.line}:${at.start.character}-${at.end.line}:${at.end.character}` : ''}\u0001${config.text}`;
       }
     }
     const keys = resources.map((r) => {

@@ -45,6 +45,34 @@ export function fieldRange(k: Kustomization, path: ReadonlyArray<string | number
   return k.document.locate(path) ?? k.document.range;
 }
 
+/**
+ * The kustomization's text with these top-level fields (key and value) blanked: spaces in place of every
+ * other character, line breaks kept, so that every other field stays where it was. Building it is building
+ * the kustomization without those fields, with every origin at its place in the real file.
+ */
+export function blankFields(text: string, k: Kustomization, fields: readonly string[]): string {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const offset = (p: Range['start']) => Math.min(text.length, (lineStarts[p.line] ?? text.length) + p.character);
+  const spans: Array<[number, number]> = [];
+  for (const field of fields) {
+    if (k.fields[field] === undefined) continue;
+    const key = k.document.locate([field], { key: true });
+    const value = k.document.locate([field]);
+    if (key) spans.push([offset(key.start), offset((value ?? key).end)]);
+  }
+  if (spans.length === 0) return text;
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [start, end] of spans) {
+    if (start < at) continue;
+    out += text.slice(at, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ');
+    at = end;
+  }
+  return out + text.slice(at);
+}
+
 export type KustomizationFileLookup =
   | { found: 'one'; file: string }
   | { found: 'none' }

@@ -3,31 +3,25 @@
 // that renamed its object, so the fix offers the nearest kind or name the resources render.
 import type { FleetIndex, IndexedFluxObject } from '../fleet/fleetIndex';
 import { resolveSpecPath } from '../flux/generate';
-import type { Kustomization } from '../kustomize/kustomization';
+import { blankFields, type Kustomization } from '../kustomize/kustomization';
 import { isObject, resId } from '../kustomize/resource';
 import { originalId, selectorMatches, type Selector } from '../kustomize/select';
 import type { Json, Problem, Range, Resource } from '../kustomize/types';
 import { parseYamlFileCached, type ParsedDocument } from '../kustomize/yaml/parse';
 import { customParseLimits } from '../limits';
 import { nearestNames } from '../util/editDistance';
-import { deleteLines, entryRange, lines } from './edits';
-import { applyTextEdits } from './edits';
+import { lines } from './edits';
 import { fleetKustomizations, relativePath, PATCH_FIELDS, patchEntries, renderWithKustomizationText, within, type PatchEntry } from './overlayRenderSupport';
 import { rememberedBeforePatches } from './patchRedundancyScreen';
-import type { Finding, Rule, TextEdit } from './rule';
+import type { Finding, Rule } from './rule';
 
 /** What the kustomization's resources render before any of its patches: the objects a patch may target. */
 export function objectsBeforePatches(index: FleetIndex, k: Kustomization): Resource[] {
   const text = index.text(k.file);
   if (text === undefined) return [];
-  return rememberedBeforePatches(index, k.file, () => {
-    const edits: TextEdit[] = [];
-    for (const field of PATCH_FIELDS) {
-      const range = entryRange(k.document, [field]);
-      if (range && k.fields[field] !== undefined) edits.push(deleteLines(k.file, text, range));
-    }
-    return renderWithKustomizationText(index, k.file, applyTextEdits(text, edits));
-  });
+  // Blanked rather than deleted: the other fields keep their places (and the build shares the per-object
+  // results the real build keeps for objects no patch touches).
+  return rememberedBeforePatches(index, k.file, () => renderWithKustomizationText(index, k.file, blankFields(text, k, PATCH_FIELDS)));
 }
 
 const REGEX_SYNTAX = /[\\^$.*+?()[\]{}|]/;

@@ -105,6 +105,25 @@ describe('per-object reuse of transformer results in a large overlay', () => {
     same(base, 'back to the clean fleet');
   });
 
+  it('follows patch entries that move (a comment above them), a patch path now naming an identical file, and a build without patches', () => {
+    const kustomization = fleet()['/repo/dev/kustomization.yaml'];
+    same(edited({ '/repo/dev/kustomization.yaml': kustomization.replace('patches:\n', 'patches:\n  # moved down one line\n') }), 'patch entries one line lower');
+    // An inline patch records its place in the kustomization as the origin of what it sets.
+    const inline = kustomization.replace('  - path: patches/app-009.yaml\n', `  - patch: |-\n${patch(9, 4).replace(/^/gm, '      ')}\n`);
+    same(edited({ '/repo/dev/kustomization.yaml': inline }), 'an inline patch');
+    same(edited({ '/repo/dev/kustomization.yaml': inline.replace('patches:\n', 'patches:\n  # moved down one line\n') }), 'the inline patch one line lower');
+    same(
+      edited({
+        '/repo/dev/kustomization.yaml': kustomization.replace('patches/app-005.yaml', 'patches/copy-of-005.yaml'),
+        '/repo/dev/patches/copy-of-005.yaml': patch(5, 2),
+      }),
+      'same patch text from another file',
+    );
+    // What patch-redundant renders: the same kustomization with its patches blanked out.
+    const blanked = kustomization.replace(/patches:\n( {2}- path: .*\n)+/, (block) => block.replace(/[^\n]/g, ' '));
+    same(edited({ '/repo/dev/kustomization.yaml': blanked }), 'patches blanked');
+  });
+
   it('follows edits of the kustomization and of a base file', () => {
     same(edited({ '/repo/dev/kustomization.yaml': (fleet()['/repo/dev/kustomization.yaml']).replace('namespace: dev', 'namespace: dev2') }), 'namespace changed');
     same(edited({ '/repo/base/app-020/deployment.yaml': deployment(20).replace('1.0.0', '1.0.1') }), 'base image changed');
