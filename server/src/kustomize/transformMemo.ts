@@ -15,9 +15,11 @@ interface MemoEntry {
 /** Kustomization fingerprints remembered per folder (an overlay alternates between a few versions at most). */
 const FINGERPRINTS_KEPT = 8;
 const RECENT_TOKENS = 4;
+const KEYS_PER_OBJECT = 2;
 
 export class TransformMemo {
-  private results = new WeakMap<object, MemoEntry>();
+  /** Per object, the results under the last few keys (the real build and a rule's build without patches alternate). */
+  private results = new WeakMap<object, MemoEntry[]>();
   private fingerprints = new Map<string, number>();
   private nextToken = 0;
   /** Objects whose result was reused (for benchmarks and tests). */
@@ -49,14 +51,15 @@ export class TransformMemo {
 
   /** The stored result for an object of this identity under `key`; the caller must copy it before changing it. */
   get(identity: object, key: string): Resource | undefined {
-    const hit = this.results.get(identity);
-    if (!hit || hit.key !== key) return undefined;
+    const hit = this.results.get(identity)?.find((e) => e.key === key);
+    if (!hit) return undefined;
     this.reused++;
     return hit.output;
   }
 
   /** Keeps `output` (which the caller must no longer change) as the result for `identity` under `key`. */
   set(identity: object, key: string, output: Resource): void {
-    this.results.set(identity, { key, output });
+    const others = (this.results.get(identity) ?? []).filter((e) => e.key !== key);
+    this.results.set(identity, [{ key, output }, ...others].slice(0, KEYS_PER_OBJECT));
   }
 }
