@@ -132,9 +132,20 @@ function analyzeScalar(cps: number[]): ScalarAnalysis {
 /** The style go-yaml v2's encoder asks for: strings that would read back as another type must be quoted. */
 function requestedStringStyle(text: string): ScalarStyle {
   if (text.includes('\n')) return 'literal';
-  const canUsePlain = resolvePlain(text, true).kind === 'str' && !isBase60Float(text);
-  return canUsePlain ? 'plain' : 'double';
+  // The same names, images and ports are printed again and again: resolve each short string once.
+  const known = text.length <= STYLE_CACHE_MAX_LENGTH ? styleOfText.get(text) : undefined;
+  if (known) return known;
+  const style: ScalarStyle = resolvePlain(text, true).kind === 'str' && !isBase60Float(text) ? 'plain' : 'double';
+  if (text.length <= STYLE_CACHE_MAX_LENGTH) {
+    if (styleOfText.size >= STYLE_CACHE_MAX_ENTRIES) styleOfText.clear();
+    styleOfText.set(text, style);
+  }
+  return style;
 }
+
+const styleOfText = new Map<string, ScalarStyle>();
+const STYLE_CACHE_MAX_LENGTH = 256;
+const STYLE_CACHE_MAX_ENTRIES = 50_000;
 
 // Printable ASCII without quotes, indicators or comment/mapping markers; '-' only after the first character.
 const SIMPLE_PLAIN = /^[A-Za-z0-9_./()$+=^;<][A-Za-z0-9_./()$+=^;< -]*$/;
