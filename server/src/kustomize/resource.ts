@@ -32,12 +32,18 @@ export function cloneResource(r: Resource): Resource {
 }
 
 /** Splits `apiVersion` into group and version: `apps/v1` -> (apps, v1); `v1` -> ('', v1). */
-export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+export function splitApiVersion(apiVersion: string): Readonly<{ group: string; version: string }> {
+  // Asked for every object by every step that builds an id; a fleet has a handful of apiVersions.
+  let split = splitApiVersions.get(apiVersion);
+  if (split) return split;
   const slash = apiVersion.lastIndexOf('/');
-  return slash < 0
-    ? { group: '', version: apiVersion }
-    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+  split = Object.freeze(slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) });
+  if (splitApiVersions.size >= 10_000) splitApiVersions.clear();
+  splitApiVersions.set(apiVersion, split);
+  return split;
 }
+
+const splitApiVersions = new Map<string, Readonly<{ group: string; version: string }>>();
 
 function str(v: Json | undefined): string {
   return typeof v === 'string' ? v : '';
