@@ -305,7 +305,7 @@ class Build {
     const cache = this.options.cache;
     // After an error the build only goes on to report more; the cache is for builds that succeed.
     if (!cache || this.failed) return this.buildFolderUncached(dir, roots, referredFrom, refuseComponent);
-    const key = `${dir}\u0000${this.options.repoRoot}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
+    const key = this.cacheKey(dir);
     const hit = cache.lookup(key, this.options.fs, this.options.loadRestrictor, (entered) => !this.cycles(entered, roots));
     if (hit && !(refuseComponent && hit.kustomization.kind === 'Component')) {
       this.problems.push(...hit.problems);
@@ -348,6 +348,11 @@ class Build {
     }
     const accumulation = this.buildTarget(sub, roots, undefined);
     return accumulation && { kustomization: sub, accumulation };
+  }
+
+  /** What a cached build of `dir` (and its transformer memo) is filed under: the folder and the options that change what it reads. */
+  cacheKey(dir: string): string {
+    return `${dir}\u0000${this.options.repoRoot}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
   }
 
   /** Whether entering any of `dirs` under the ancestors `roots` is an include cycle (enterFolder's check). */
@@ -576,8 +581,7 @@ class Build {
     for (const field of ['patchesStrategicMerge', 'patchesJson6902', 'replicas', 'replacements']) if (f[field] !== undefined) return undefined;
     const text = this.options.fs.readFile(k.file);
     if (text === undefined) return undefined;
-    const cacheKey = `${k.dir}\u0000${this.options.repoRoot}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
-    const memo = this.options.cache!.transformMemo(cacheKey);
+    const memo = this.options.cache!.transformMemo(this.cacheKey(k.dir));
     // Keyed without the patches themselves (each object's key names its own): the kustomization's other
     // fields decide every object's result, and a build without patches (a rule's what-if) shares them.
     const token = memo.tokenOf(`${k.file}\u0000${this.options.loadRestrictor}\u0000${JSON.stringify(specs)}\u0000${blankFields(text, k, ['patches'])}`);
