@@ -28,8 +28,35 @@ export interface FleetSettings {
   limits?: EngineLimitSettings;
 }
 
-/** Source characters of the files whose last parse the index keeps at hand (the parse cache has its own bound). */
-const LAST_PARSES_MAX_CHARS = 64 * 1024 * 1024;
+/**
+ * What was last derived from each file's text, reused while the file has the same text (the same string
+ * object while unchanged, so the check is cheap). Rules ask for the same files on every check. Bounded by
+ * the source characters it keeps alive: a repository of huge files must not stay in memory through it.
+ */
+class LastByText<T> {
+  private entries = new Map<string, { text: string; value: T }>();
+  private chars = 0;
+
+  constructor(private readonly maxChars = 64 * 1024 * 1024) {}
+
+  get(file: string, text: string, derive: () => T): T {
+    const hit = this.entries.get(file);
+    if (hit && hit.text === text) return hit.value;
+    const value = derive();
+    this.chars += text.length;
+    if (this.chars > this.maxChars) {
+      this.entries.clear();
+      this.chars = text.length;
+    }
+    this.entries.set(file, { text, value });
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.chars = 0;
+  }
+}
 
 /** A Flux object with the file and document it was read from. */
 export interface IndexedFluxObject {
@@ -91,10 +118,8 @@ export class FleetIndex {
   private environmentRenders = new Map<string, CachedRender<EnvironmentRender>>();
   /** Folder builds shared by every render of this index (previews, Flux builds, environments, rules' what-ifs). */
   readonly buildCache = new BuildCache();
-  private lastParses = new Map<string, { text: string; value: ParsedFile }>();
-  private lastParsesBytes = 0;
-  private lastKustomizationsBytes = 0;
-  private lastKustomizations = new Map<string, { text: string; value: { kustomization?: Kustomization; problems: Problem[] } }>();
+  private lastParses = new LastByText<ParsedFile>();
+  private lastKustomizations = new LastByText<{ kustomization?: Kustomization; problems: Problem[] }>();
   /** Bumped on every change; consumers use it to know their own caches are stale. */
   version = 0;
   /** Bumped when files appear or disappear (what any lookup by path finds may differ). */
@@ -204,18 +229,7 @@ export class FleetIndex {
   parsed(file: string): ParsedFile | undefined {
     const text = this.fs.readFile(file);
     if (text === undefined) return undefined;
-    // Rules ask for the same files over and over: the text itself (same string while unchanged) says it is the same parse.
-    const hit = this.lastParses.get(file);
-    if (hit && hit.text === text) return hit.value;
-    const value = parseYamlFileCached(file, text, this.customParseLimits());
-    // Bounded like the parse cache: a repository of huge files must not stay alive through this shortcut.
-    this.lastParsesBytes += text.length;
-    if (this.lastParsesBytes > LAST_PARSES_MAX_CHARS) {
-      this.lastParses.clear();
-      this.lastParsesBytes = text.length;
-    }
-    this.lastParses.set(file, { text, value });
-    return value;
+    return this.lastParses.get(file, text, () => parseYamlFileCached(file, text, this.customParseLimits()));
   }
 
   /** The configured parse limits, or undefined when they are the defaults: parses with the defaults share one cache entry. */
@@ -293,9 +307,7 @@ export class FleetIndex {
   private invalidateAll(): void {
     this.version++;
     this.lastParses.clear();
-    this.lastParsesBytes = 0;
     this.lastKustomizations.clear();
-    this.lastKustomizationsBytes = 0;
     this.fileSetGeneration++;
     this.shapeGeneration++;
     this.remembered.clear();
@@ -323,16 +335,7 @@ export class FleetIndex {
 
   kustomization(file: string): { kustomization?: Kustomization; problems: Problem[] } {
     const text = this.fs.readFile(file) ?? '';
-    const hit = this.lastKustomizations.get(file);
-    if (hit && hit.text === text) return hit.value;
-    const value = readKustomization(file, text, this.customParseLimits());
-    this.lastKustomizationsBytes += text.length;
-    if (this.lastKustomizationsBytes > LAST_PARSES_MAX_CHARS) {
-      this.lastKustomizations.clear();
-      this.lastKustomizationsBytes = text.length;
-    }
-    this.lastKustomizations.set(file, { text, value });
-    return value;
+    return this.lastKustomizations.get(file, text, () => readKustomization(file, text, this.customParseLimits()));
   }
 
   /** Every Flux object of the repository, with the problems of reading them. */
