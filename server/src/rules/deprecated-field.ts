@@ -1,11 +1,8 @@
 // Legacy kustomization fields still build, but kustomize v5 warns on every build and they are slated for
 // removal. Each fix migrates to the successor field so that the render stays byte-identical: entries keep
 // their order relative to kustomize's transformer order, and moved lines keep their comments and quoting.
-import * as path from 'path';
 import type { FleetIndex } from '../fleet/fleetIndex';
-import { overlayFileSystem } from '../kustomize/fs';
 import { DEPRECATED_FIELDS } from '../kustomize/kustomization';
-import { renderKustomization } from '../kustomize/render';
 import { isObject } from '../kustomize/resource';
 import type { Json, Position, Range } from '../kustomize/types';
 import type { ParsedDocument } from '../kustomize/yaml/parse';
@@ -255,13 +252,12 @@ function migrateCommonLabels(src: Source, key: string): TextEdit[] | undefined {
   return [{ file: src.file, range: replaced, newText: [`${' '.repeat(keyRange.start.character)}labels:${trailingComment}`, ...lines].join(src.eol) + src.eol }];
 }
 
-/** Whether the folder renders to the same bytes once the edits are applied (the edits only reorder transformers). */
+/**
+ * Whether the repository renders to the same bytes once the edits are applied: the folder itself and every
+ * folder whose build reads this kustomization (the same check the vars migration makes).
+ */
 function rendersTheSame(index: FleetIndex, src: Source, edits: readonly TextEdit[]): boolean {
-  const dir = path.posix.dirname(src.file);
-  const before = index.renderFolder(dir);
-  if (before.yaml === undefined) return false;
-  const fs = overlayFileSystem(index.fs, new Map([[src.file, applyTextEdits(src.text, edits)]]));
-  return renderKustomization(dir, { fs, repoRoot: index.root, cache: index.buildCache }).yaml === before.yaml;
+  return renderChange(index, src.file, applyTextEdits(src.text, edits)) === undefined;
 }
 
 /**
