@@ -229,6 +229,49 @@ spec:
       - {name: a, image: a:1}
       - {name: b, image: b:1}
 `,
+  // Merge lists that merging rewrites even where the patch has nothing to say (kyaml walks them all).
+  oddities: `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: odd
+  finalizers: [example.com/a, example.com/a, example.com/b]
+  ownerReferences:
+  - {apiVersion: v1, kind: ConfigMap, name: o1, uid: u1}
+  - {apiVersion: v1, kind: ConfigMap, name: o1-again, uid: u1}
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+      - name: web
+        image: web:1
+        env:
+        - {name: A, value: "1"}
+        - {name: A, value: "2"}
+        - {}
+        - {value: nameless}
+        ports:
+        - {containerPort: 80}
+        - {containerPort: 80, protocol: TCP, name: http}
+        - {containerPort: 81, name: metrics}
+        volumeMounts:
+        - {name: a, mountPath: /a}
+        - {name: a2, mountPath: /a}
+      - name: sidecar
+        image: side:1
+        env:
+        - {name: "1", value: a}
+        - {name: 1, value: b}
+      volumes:
+      - {name: data, emptyDir: {}}
+      - {name: data, configMap: {name: c}}
+      imagePullSecrets: [{name: r}, {name: r}, {name: s}]
+      extra:
+        apiVersion: apps/v1
+        kind: Deployment
+        spec: {template: {spec: {containers: [{name: x, image: x:1}, {name: x, image: x:2}]}}}
+`,
   duplicates: `
 apiVersion: apps/v1
 kind: Deployment
@@ -314,6 +357,10 @@ const CASES: Case[] = [
   { name: '$setElementOrder is kept as a field', base: 'deployment', patch: 'spec: {template: {spec: {$setElementOrder/containers: [{name: sidecar}, {name: web}], containers: [{name: web, image: x}]}}}' },
   { name: '$retainKeys is kept as a field', base: 'deployment', patch: 'spec: {strategy: {$retainKeys: [type], type: Recreate}}' },
   { name: '$deleteFromPrimitiveList is kept as a field', base: 'deployment', patch: 'metadata: {$deleteFromPrimitiveList/finalizers: [example.com/a]}' },
+  { name: 'untouched merge lists collapse and drop empty elements (patch elsewhere)', base: 'oddities', patch: 'spec: {replicas: 3}' },
+  { name: 'untouched merge lists collapse (patch on metadata only)', base: 'oddities', patch: 'metadata: {labels: {a: b}}' },
+  { name: 'untouched parts of a touched container list', base: 'oddities', patch: 'spec: {template: {spec: {containers: [{name: web, image: web:2}]}}}' },
+  { name: 'untouched container inside a touched list', base: 'oddities', patch: 'spec: {template: {spec: {containers: [{name: sidecar, image: side:2}]}}}' },
   { name: 'duplicate keys in the target collapse', base: 'duplicates', patch: 'spec: {template: {spec: {containers: [{name: b, image: b:2}]}}}' },
   { name: 'new container with directives inside', base: 'deployment', patch: 'spec: {template: {spec: {containers: [{name: extra, image: e, env: [{name: X, value: "1"}, {name: Y, $patch: delete}]}]}}}' },
 

@@ -153,7 +153,17 @@ export interface Gvk {
 /** The schema of a whole object, or undefined for kinds kustomize has no schema for (CRDs...). */
 export function schemaForKind(gvk: Gvk): SchemaNode | undefined {
   const type = KINDS[`${gvk.group}/${gvk.version}/${gvk.kind}`];
-  return type === undefined ? undefined : { kind: 'object', type };
+  return type === undefined ? undefined : objectNode(type);
+}
+
+// Schema nodes are asked for at every step of every merge; the table is small, so each node is made once.
+const objectNodes = new Map<string, SchemaNode>();
+const fieldNodes = new Map<string, SchemaNode>();
+
+function objectNode(type: string): SchemaNode {
+  let node = objectNodes.get(type);
+  if (!node) objectNodes.set(type, (node = Object.freeze({ kind: 'object', type })));
+  return node;
 }
 
 /** The schema of field `key` inside an object of schema `node`. */
@@ -162,14 +172,17 @@ export function fieldSchema(node: SchemaNode | undefined, key: string): SchemaNo
   const type = TYPES[node.type];
   if (type === undefined || !Object.prototype.hasOwnProperty.call(type, key)) return undefined;
   const field = type[key];
-  if ('type' in field) return { kind: 'object', type: field.type };
-  return { kind: 'list', strategy: field.list, ...(field.items !== undefined ? { items: field.items } : {}) };
+  if ('type' in field) return objectNode(field.type);
+  const id = `${node.type}.${key}`;
+  let list = fieldNodes.get(id);
+  if (!list) fieldNodes.set(id, (list = Object.freeze({ kind: 'list', strategy: field.list, ...(field.items !== undefined ? { items: field.items } : {}) })));
+  return list;
 }
 
 /** The schema of the items of a list of schema `node`. */
 export function elementSchema(node: SchemaNode | undefined): SchemaNode | undefined {
   if (node === undefined || node.kind !== 'list' || node.items === undefined) return undefined;
-  return { kind: 'object', type: node.items };
+  return objectNode(node.items);
 }
 
 /** The strategy of a list schema node, or undefined when the node is not a merge-aware list. */
@@ -197,6 +210,8 @@ export function mergeKeysOf(strategy: ListStrategy): string[] {
 }
 
 /** Whether kyaml merges the list element by element (its strategy names `merge`). */
+const MERGE_STRATEGY = /(?:^|,)merge(?:,|$)/;
+
 export function isMergeStrategy(strategy: ListStrategy | undefined): boolean {
-  return strategy !== undefined && strategy.strategy.split(',').includes('merge');
+  return strategy !== undefined && MERGE_STRATEGY.test(strategy.strategy);
 }

@@ -53,6 +53,8 @@ interface Walk {
   scalarMarks: WeakMap<JsonObject, Map<string, PatchPath>>;
   /** Scalars a patch added to a merged list of scalars, per list: value text -> patch path. */
   itemMarks: WeakMap<Json[], Map<string, PatchPath>>;
+  /** Maps and lists of the result the patch had something for: only these can hold what it set. */
+  touched: Set<object>;
 }
 
 type Node = Json | undefined;
@@ -69,7 +71,7 @@ function kindOf(n: Json): NodeKind {
 
 /**
  * Applies a strategic merge patch to `target` (not mutated) the way kustomize's patchstrategicmerge
- * filter does. `onSet(targetPath, patchPath)` is called for the top-most paths whose value the patch
+ * filter does. `onSet(targetPath, patchPath)` (targetPath is reused: copy it to keep it) is called for the top-most paths whose value the patch
  * set/replaced/appended, with the path of that value inside the patch. `gvk` picks the schema.
  */
 export function strategicMerge(
@@ -86,7 +88,7 @@ export function strategicMerge(
   // kustomize gives the patch the target's apiVersion (and kind, unless it may change) before merging.
   delete origin.apiVersion;
   if (!options.allowKindChange) delete origin.kind;
-  const walk: Walk = { patchPaths: new WeakMap(), scalarMarks: new WeakMap(), itemMarks: new WeakMap() };
+  const walk: Walk = { patchPaths: new WeakMap(), scalarMarks: new WeakMap(), itemMarks: new WeakMap(), touched: new Set() };
   indexPatch(origin, [], walk.patchPaths, 0);
 
   let merged: Node;
@@ -143,6 +145,7 @@ function restoreIdentity(merged: JsonObject, target: { kind: Json | undefined; n
 
 function walkNode(dest: Node, origin: Node, schema: SchemaNode | undefined, walk: Walk, depth: number): Node {
   if (depth > MAX_DEPTH) throw new MergeError(`strategic merge patch nested deeper than ${MAX_DEPTH} levels`);
+  if (origin === undefined && dest !== undefined && dest !== null) return walkTargetOnly(dest, schema, walk, depth);
   schema = schema ?? schemaFromTypeMeta(dest) ?? schemaFromTypeMeta(origin);
   const first = !isMissingOrNull(dest) ? dest : !isMissingOrNull(origin) ? origin : undefined;
   if (first === undefined) return walkMap(dest, origin, schema, walk, depth);
@@ -159,6 +162,57 @@ function walkNode(dest: Node, origin: Node, schema: SchemaNode | undefined, walk
   if (isMergeStrategy(strategy)) return walkAssociativeList(dest, origin, schema, walk, depth);
   // A list without merge strategy: the patch's list replaces the target's, untouched.
   return origin !== undefined ? origin : dest;
+}
+
+/**
+ * The walk over a part of the target the patch does not mention. kyaml walks it all the same, and that
+ * is not a no-op: merge lists in it lose null and empty elements and collapse duplicates. Written apart
+ * because most of every merge is here: no key sets or sorting (no key is added or removed where the
+ * patch has nothing), and a merge list whose elements each carry distinct, complete keys stays as it is.
+ */
+function walkTargetOnly(dest: Json, schema: SchemaNode | undefined, walk: Walk, depth: number): Node {
+  if (depth > MAX_DEPTH) throw new MergeError(`strategic merge patch nested deeper than ${MAX_DEPTH} levels`);
+  if (typeof dest !== 'object' || dest === null) return dest;
+  schema = schema ?? schemaFromTypeMeta(dest);
+  if (Array.isArray(dest)) {
+    const strategy = listStrategyOf(schema);
+    if (!isMergeStrategy(strategy)) return dest;
+    const keys = mergeKeysOf(strategy!);
+    if (!hasDistinctCompleteKeys(dest, keys)) return walkAssociativeList(dest, undefined, schema, walk, depth);
+    const itemSchema = elementSchema(schema);
+    for (let i = 0; i < dest.length; i++) walkTargetOnly(dest[i], itemSchema, walk, depth + 1);
+    return dest;
+  }
+  for (const key of Object.keys(dest)) {
+    const value = dest[key];
+    if (typeof value !== 'object' || value === null) continue;
+    const walked = walkTargetOnly(value, fieldSchema(schema, key), walk, depth + 1);
+    if (walked !== value) dest[key] = walked as Json;
+  }
+  return dest;
+}
+
+/**
+ * Whether merging the list with nothing leaves it as it is: every element a map holding every merge key
+ * with a non-empty scalar, and no two elements with the same keys.
+ */
+function hasDistinctCompleteKeys(list: Json[], keys: string[]): boolean {
+  if (keys.length === 0) return false;
+  const seen = new Set<string>();
+  for (const element of list) {
+    if (!isObject(element)) return false;
+    let row = '';
+    for (const key of keys) {
+      const v = has(element, key) ? element[key] : undefined;
+      if (v === undefined || v === null || typeof v === 'object') return false;
+      const text = scalarText(v);
+      if (text === '') return false;
+      row += keys.length === 1 ? text : JSON.stringify(text) + ',';
+    }
+    if (seen.has(row)) return false;
+    seen.add(row);
+  }
+  return true;
 }
 
 /** kyaml looks up the schema of an embedded object that carries its own apiVersion and kind. */
@@ -201,9 +255,11 @@ function walkMap(dest: Node, origin: Node, schema: SchemaNode | undefined, walk:
   }
   if (!isObject(result)) return result;
   const other = isObject(origin) ? origin : undefined;
-  const keys = new Set<string>(Object.keys(result));
-  if (other) for (const k of Object.keys(other)) keys.add(k);
-  for (const key of [...keys].sort()) {
+  if (other) walk.touched.add(result);
+  const keys = Object.keys(result);
+  if (other && other !== result) for (const k of Object.keys(other)) if (!has(result, k)) keys.push(k);
+  keys.sort();
+  for (const key of keys) {
     const destValue = has(result, key) ? result[key] : undefined;
     const originValue = other && has(other, key) ? other[key] : undefined;
     const value = walkNode(destValue, originValue, fieldSchema(schema, key), walk, depth + 1);
@@ -268,6 +324,7 @@ function walkAssociativeList(dest: Node, origin: Node, schema: SchemaNode | unde
   // A list the patch added or replaced is the patch's value as a whole.
   const patchPath = list === origin ? walk.patchPaths.get(list) : undefined;
   if (patchPath) walk.patchPaths.set(merged, patchPath);
+  if (origin !== undefined) walk.touched.add(merged);
   return merged;
 }
 
@@ -335,9 +392,18 @@ function matchRows(a: string[], b: string[]): string[] | undefined {
 }
 
 function validateKeys(rows: string[][], row: string[], keys: string[]): [string[], string[]] {
+  return keepValidKeys(validKeysOf(rows, keys), row, keys);
+}
+
+/** The keys some row has a value for. */
+function validKeysOf(rows: string[][], keys: string[]): Set<string> {
   const valid = new Set<string>();
-  for (const r of rows) r.forEach((v, i) => v !== '' && valid.add(keys[i]));
-  if (valid.size === 0) return [keys, row];
+  for (const r of rows) for (let i = 0; i < r.length; i++) if (r[i] !== '') valid.add(keys[i]);
+  return valid;
+}
+
+function keepValidKeys(valid: Set<string>, row: string[], keys: string[]): [string[], string[]] {
+  if (valid.size === 0 || valid.size === keys.length) return [keys, row];
   return [keys.filter((k) => valid.has(k)), row.filter((v, i) => v !== '' || valid.has(keys[i]))];
 }
 
@@ -355,10 +421,11 @@ function setAssociativeElements(
   let validKeys: string[] = keys;
   const destValues = new Set(dest.map((item) => scalarText(item)));
   const addedScalars = new Map<string, PatchPath>();
+  const validInRows = validKeysOf(rows, keys);
   for (const row of rows) {
     if (row.length === 0) continue;
     let validValues: string[];
-    [validKeys, validValues] = validateKeys(rows, row, keys);
+    [validKeys, validValues] = keepValidKeys(validInRows, row, keys);
     const [matchKeys, matchValues] = validateKeys([validValues], validValues, validKeys);
     const destElement = sources[0] ? findElement(sources[0], matchKeys, matchValues) : undefined;
     const originElement = sources[1] ? findElement(sources[1], matchKeys, matchValues) : undefined;
@@ -484,26 +551,30 @@ function parseScalar(text: string): Json {
 // Origins: after the merge, report the top-most values that came from the patch.
 
 function reportOrigins(node: Json, path: Array<string | number>, walk: Walk, onSet: OnSet, depth: number): void {
+  // `path` is one array pushed and popped along the walk; onSet copies what it keeps.
   if (depth > MAX_DEPTH) return;
   if (Array.isArray(node)) {
     const items = walk.itemMarks.get(node);
-    node.forEach((item, i) => {
-      const itemPath = [...path, i];
+    for (let i = 0; i < node.length; i++) {
+      const item = node[i];
+      path.push(i);
       const fromPatch = typeof item === 'object' && item !== null ? walk.patchPaths.get(item) : undefined;
-      if (fromPatch) onSet(itemPath, fromPatch);
-      else if (items && !isObject(item) && !Array.isArray(item) && items.has(scalarText(item))) onSet(itemPath, items.get(scalarText(item))!);
-      else reportOrigins(item, itemPath, walk, onSet, depth + 1);
-    });
+      if (fromPatch) onSet(path, fromPatch);
+      else if (items && !isObject(item) && !Array.isArray(item) && items.has(scalarText(item))) onSet(path, items.get(scalarText(item))!);
+      else if (typeof item === 'object' && item !== null && walk.touched.has(item)) reportOrigins(item, path, walk, onSet, depth + 1);
+      path.pop();
+    }
     return;
   }
   if (!isObject(node)) return;
   const scalars = walk.scalarMarks.get(node);
   for (const key of Object.keys(node)) {
     const value = node[key];
-    const keyPath = [...path, key];
+    path.push(key);
     const fromPatch = typeof value === 'object' && value !== null ? walk.patchPaths.get(value) : undefined;
-    if (fromPatch) onSet(keyPath, fromPatch);
-    else if (scalars?.has(key)) onSet(keyPath, scalars.get(key)!);
-    else reportOrigins(value, keyPath, walk, onSet, depth + 1);
+    if (fromPatch) onSet(path, fromPatch);
+    else if (scalars?.has(key)) onSet(path, scalars.get(key)!);
+    else if (typeof value === 'object' && value !== null && walk.touched.has(value)) reportOrigins(value, path, walk, onSet, depth + 1);
+    path.pop();
   }
 }
