@@ -18,11 +18,15 @@ export interface FieldSpec {
 export interface FieldSlot {
   parent: JsonObject;
   key: string;
-  /** Path of the value from the object's root, for origins. */
+  /**
+   * Path of the value from the object's root, for origins. Valid during the visit only: the walk reuses
+   * the array (and the slot), so a visitor that keeps it copies it.
+   */
   path: Array<string | number>;
 }
 
 export function fieldSpecMatches(spec: FieldSpec, object: JsonObject): boolean {
+  if (!spec.group && !spec.version && !spec.kind) return true;
   const { group, version } = splitApiVersion(typeof object.apiVersion === 'string' ? object.apiVersion : '');
   const kind = typeof object.kind === 'string' ? object.kind : '';
   return (
@@ -56,7 +60,8 @@ export function splitFieldPath(path: string): string[] {
  */
 export function visitFieldSpec(resource: Resource, spec: FieldSpec, visit: (slot: FieldSlot) => void): void {
   if (!fieldSpecMatches(spec, resource.object)) return;
-  walk(resource.object, pathSteps(spec.path), 0, [], !!spec.create, visit);
+  const path: Array<string | number> = [];
+  walk(resource.object, pathSteps(spec.path), 0, { parent: resource.object, key: '', path }, !!spec.create, visit);
 }
 
 export function visitFieldSpecs(resource: Resource, specs: readonly FieldSpec[], visit: (slot: FieldSlot) => void): void {
@@ -81,21 +86,18 @@ function pathSteps(path: string): PathStep[] {
   return steps;
 }
 
-/** `path` is one stack shared down the walk (pushed and popped); a visited slot gets its own copy. */
-function walk(
-  node: Json,
-  steps: PathStep[],
-  i: number,
-  path: Array<string | number>,
-  create: boolean,
-  visit: (slot: FieldSlot) => void,
-): void {
+/**
+ * `slot.path` is one stack shared down the walk (pushed and popped), and `slot` one object filled in
+ * for each visit: a field-spec walk runs for every object of every render, so it allocates nothing.
+ */
+function walk(node: Json, steps: PathStep[], i: number, slot: FieldSlot, create: boolean, visit: (slot: FieldSlot) => void): void {
+  const path = slot.path;
   if (Array.isArray(node)) {
-    node.forEach((item, idx) => {
+    for (let idx = 0; idx < node.length; idx++) {
       path.push(idx);
-      walk(item, steps, i, path, create, visit);
+      walk(node[idx], steps, i, slot, create, visit);
       path.pop();
-    });
+    }
     return;
   }
   if (!isObject(node)) return;
@@ -104,10 +106,25 @@ function walk(
   if (last) {
     if (isList) {
       const list = node[key];
-      if (Array.isArray(list)) list.forEach((_, idx) => visit({ parent: node, key, path: [...path, key, idx] }));
+      if (!Array.isArray(list)) return;
+      path.push(key);
+      for (let idx = 0; idx < list.length; idx++) {
+        path.push(idx);
+        slot.parent = node;
+        slot.key = key;
+        visit(slot);
+        path.pop();
+      }
+      path.pop();
       return;
     }
-    if (Object.prototype.hasOwnProperty.call(node, key) || create) visit({ parent: node, key, path: [...path, key] });
+    if (Object.prototype.hasOwnProperty.call(node, key) || create) {
+      path.push(key);
+      slot.parent = node;
+      slot.key = key;
+      visit(slot);
+      path.pop();
+    }
     return;
   }
   let child = node[key];
@@ -118,6 +135,6 @@ function walk(
     node[key] = child;
   }
   path.push(key);
-  walk(child, steps, i + 1, path, create, visit);
+  walk(child, steps, i + 1, slot, create, visit);
   path.pop();
 }

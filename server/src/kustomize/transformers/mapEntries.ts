@@ -38,7 +38,9 @@ export function setMapEntries(
       }
       for (const key of keys) {
         map[key] = entries[key];
-        recordOrigin(resource, [...slot.path, key], origin);
+        slot.path.push(key);
+        recordOrigin(resource, slot.path, origin);
+        slot.path.pop();
       }
     });
   }

@@ -4,7 +4,7 @@
 // name (a previous id), of the referenced kind, reachable from the referrer's namespace; ties are
 // broken by equal prefixes/suffixes, and a remaining ambiguity is an error, as in kustomize.
 import { nameReferenceBackRefs, type NameBackReference } from '../builtinFieldSpecs';
-import { visitFieldSpec } from '../fieldspec';
+import { visitFieldSpec, type FieldSpec } from '../fieldspec';
 import { idString, isObject, recordOrigin, resIdOf, splitApiVersion } from '../resource';
 import { isNamespaced } from '../scope';
 import { effectiveNamespace, NOT_A_NAMESPACE } from '../select';
@@ -228,9 +228,21 @@ function ambiguity(lookup: Lookup, referral: AmbiguousReferral): string {
   return `updating name reference in '${lookup.path}' field of '${idString(resIdOf(lookup.referrer.object))}': found multiple possible referrals: ${ids}`;
 }
 
+// One spec object per referrer path (the table has a few hundred), not one per object and row.
+const pathOnlySpecs = new Map<string, FieldSpec>();
+
+function pathOnlySpec(path: string): FieldSpec {
+  let spec = pathOnlySpecs.get(path);
+  if (!spec) {
+    if (pathOnlySpecs.size >= 4096) pathOnlySpecs.clear();
+    pathOnlySpecs.set(path, (spec = { path }));
+  }
+  return spec;
+}
+
 function fixField(lookup: Lookup, origin: Origin, fail: Failure): void {
   // The spec already matched on the original id; walk it on the current object whatever its kind now.
-  visitFieldSpec(lookup.referrer, { path: lookup.path }, (slot) => {
+  visitFieldSpec(lookup.referrer, pathOnlySpec(lookup.path), (slot) => {
     const value = slot.parent[slot.key];
     if (value === null || value === undefined) return;
     if (isObject(value)) return fixMapping(lookup, value, slot.path, origin, fail);

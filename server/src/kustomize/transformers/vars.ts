@@ -171,7 +171,8 @@ export const varsTransformer: Transformer<VarsConfig> = (resources, config, ctx)
       const value = slot.parent[slot.key];
       if (Array.isArray(value)) value.forEach((_, i) => replaceIn(value, i, [...slot.path, i]));
       else if (isObject(value)) for (const k of Object.keys(value)) replaceIn(value, k, [...slot.path, k]);
-      else replaceIn(slot.parent, slot.key, slot.path);
+      // The recorder keeps the path, and the walk reuses slot.path.
+      else replaceIn(slot.parent, slot.key, slot.path.slice());
     });
   }
   return resources;
