@@ -219,7 +219,7 @@ class YamlWriter {
   private writeIndent(): void {
     const indent = Math.max(this.indent, 0);
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
-    if (this.column < indent) this.put(' '.repeat(indent - this.column));
+    if (this.column < indent) this.put(spaces(indent - this.column));
     this.whitespace = true;
     this.indention = true;
   }
@@ -239,7 +239,8 @@ class YamlWriter {
       else this.blockSequence(value, mappingContext, depth);
     } else if (typeof value === 'object' && value !== null) {
       // A "<<" key is read back by go-yaml v2 as a merge key; kustomize's output never contains one.
-      const keys = Object.keys(value).filter((k) => k !== '<<');
+      let keys = Object.keys(value);
+      if (keys.includes('<<')) keys = keys.filter((k) => k !== '<<');
       if (keys.length === 0) this.emptyCollection('{', '}');
       else this.blockMapping(value, keys, depth);
     } else {
@@ -324,15 +325,11 @@ class YamlWriter {
     this.popIndent();
   }
 
-  /**
-   * The common case, written without character analysis: a short printable-ASCII string that go-yaml
-   * prints plain (no indicator at its start, no ': ' or ' #', no surrounding spaces, not another type).
-   */
+  /** The common case, written without character analysis: a short plain word (see isSimplePlainWord). */
   private writeSimplePlain(text: string, allowBreaks: boolean): boolean {
-    if (!SIMPLE_PLAIN.test(text) || text.startsWith('...') || text.endsWith(' ') || text.includes(' #')) return false;
+    if (!isSimplePlainWord(text)) return false;
     const lead = this.whitespace ? 0 : 1;
     if (allowBreaks && this.column + lead + text.length > BEST_WIDTH) return false;
-    if (requestedStringStyle(text) !== 'plain') return false;
     this.writePlainWord(text);
     return true;
   }
@@ -490,6 +487,33 @@ class YamlWriter {
     this.indent = -1;
     this.writeIndent();
   }
+
+  /** Starts another document after endDocument(): the writer is back in its first state then. */
+  separateDocument(): void {
+    this.parts.push(this.line, '---\n');
+    this.line = '';
+  }
+}
+
+const SPACES = ' '.repeat(256);
+const spaces = (n: number): string => (n <= SPACES.length ? SPACES.slice(0, n) : ' '.repeat(n));
+
+// Values repeat across the objects of a render and across renders (names, ports, labels); whether one
+// prints as a plain word is decided once.
+const simplePlainWords = new Map<string, boolean>();
+const SIMPLE_PLAIN_WORDS_MAX = 100_000;
+
+/** A printable-ASCII string that go-yaml prints plain: no indicator at its start, no ': ' or ' #', no surrounding spaces, not another type. */
+function isSimplePlainWord(text: string): boolean {
+  let known = simplePlainWords.get(text);
+  if (known === undefined) {
+    known = SIMPLE_PLAIN.test(text) && !text.startsWith('...') && !text.endsWith(' ') && !text.includes(' #') && requestedStringStyle(text) === 'plain';
+    if (text.length <= STYLE_CACHE_MAX_LENGTH) {
+      if (simplePlainWords.size >= SIMPLE_PLAIN_WORDS_MAX) simplePlainWords.clear();
+      simplePlainWords.set(text, known);
+    }
+  }
+  return known;
 }
 
 /** go-yaml v2's map key order (sorter.go keyList.Less) for string keys: letters before other characters, digit runs by value. */
@@ -505,10 +529,6 @@ interface SortKey {
 interface SortedKey extends SortKey {
   /** Whether the key prints as a plain scalar as it is (as writeSimplePlain decides for a key). */
   plain: boolean;
-}
-
-function isSimplePlainKey(key: string): boolean {
-  return SIMPLE_PLAIN.test(key) && !key.startsWith('...') && !key.endsWith(' ') && !key.includes(' #') && requestedStringStyle(key) === 'plain';
 }
 
 // Rendered objects repeat the same few key lists (metadata, containers, ports...), and sorting them the
@@ -534,7 +554,7 @@ function sortedKeys(keys: string[]): SortedKey[] {
     node = child;
   }
   if (node?.sorted) return node.sorted;
-  const sorted: SortedKey[] = keys.map((key) => ({ key, cps: codePoints(key), plain: isSimplePlainKey(key) }));
+  const sorted: SortedKey[] = keys.map((key) => ({ key, cps: codePoints(key), plain: isSimplePlainWord(key) }));
   // Where go-yaml's comparison is not transitive (v10 < v1beta1 < v2 < v10), kubectl's own order varies
   // from run to run (Go randomizes map iteration); any consistent order is as good as another there.
   sorted.sort(bySortKey);
@@ -745,5 +765,11 @@ export function emitYaml(value: Json): string {
 
 /** Several objects joined exactly like `kubectl kustomize` stdout (documents separated by '---\n'). */
 export function emitDocuments(values: Json[]): string {
-  return values.map((v) => emitYaml(v)).join('---\n');
+  const writer = new YamlWriter();
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) writer.separateDocument();
+    writer.node(withFinalAnnotations(values[i]), false, 0);
+    writer.endDocument();
+  }
+  return writer.result();
 }
