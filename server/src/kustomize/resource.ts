@@ -76,8 +76,9 @@ export function recordOrigin(r: Resource, path: ReadonlyArray<string | number>, 
   const key = path.join('/');
   // A value set again replaces the record of what was beneath it.
   if (r.setBy.size > 0) {
-    const prefix = key + '/';
-    for (const k of r.setBy.keys()) if (k.startsWith(prefix)) r.setBy.delete(k);
+    // Called for every value every transformer sets: the test for `${key}/...` allocates nothing.
+    const n = key.length;
+    for (const k of r.setBy.keys()) if (k.length > n && k.charCodeAt(n) === 0x2f && k.startsWith(key)) r.setBy.delete(k);
   }
   r.setBy.set(key, origin);
 }

@@ -84,12 +84,11 @@ export function strategicMerge(
   const targetMeta = isObject(target.metadata) ? target.metadata : {};
   const identity = { kind: target.kind, name: targetMeta.name, namespace: targetMeta.namespace };
   const dest = options.inPlace ? target : deepCopy(target);
-  const origin = deepCopy(patch);
+  const walk: Walk = { patchPaths: new WeakMap(), scalarMarks: new WeakMap(), itemMarks: new WeakMap(), touched: new Set() };
+  const origin = copyPatch(patch, [], walk.patchPaths, 0) as JsonObject;
   // kustomize gives the patch the target's apiVersion (and kind, unless it may change) before merging.
   delete origin.apiVersion;
   if (!options.allowKindChange) delete origin.kind;
-  const walk: Walk = { patchPaths: new WeakMap(), scalarMarks: new WeakMap(), itemMarks: new WeakMap(), touched: new Set() };
-  indexPatch(origin, [], walk.patchPaths, 0);
 
   let merged: Node;
   try {
@@ -108,15 +107,32 @@ export function strategicMerge(
   return { result: merged, problems: [] };
 }
 
-function indexPatch(node: Json, path: PatchPath, out: WeakMap<object, PatchPath>, depth: number): void {
-  if (depth > MAX_DEPTH) return;
+/**
+ * A copy of the patch (the merge consumes its directives and moves its values into the result), noting
+ * where each of its maps and lists sits in the patch. Past MAX_DEPTH values are copied without notes:
+ * the walk refuses that depth anyway.
+ */
+function copyPatch(node: Json, path: PatchPath, out: WeakMap<object, PatchPath>, depth: number): Json {
+  if (depth > MAX_DEPTH) return deepCopy(node);
   if (Array.isArray(node)) {
-    out.set(node, path);
-    node.forEach((item, i) => indexPatch(item, [...path, i], out, depth + 1));
-  } else if (isObject(node)) {
-    out.set(node, path);
-    for (const k of Object.keys(node)) indexPatch(node[k], [...path, k], out, depth + 1);
+    const copy: Json[] = new Array(node.length);
+    out.set(copy, path);
+    for (let i = 0; i < node.length; i++) {
+      const item = node[i];
+      copy[i] = typeof item === 'object' && item !== null ? copyPatch(item, [...path, i], out, depth + 1) : item;
+    }
+    return copy;
   }
+  if (isObject(node)) {
+    const copy: JsonObject = {};
+    out.set(copy, path);
+    for (const k of Object.keys(node)) {
+      const value = node[k];
+      copy[k] = typeof value === 'object' && value !== null ? copyPatch(value, [...path, k], out, depth + 1) : value;
+    }
+    return copy;
+  }
+  return node;
 }
 
 /** kustomize restores the target's kind, name and namespace after the merge (ApplySmPatch). */
