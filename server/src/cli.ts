@@ -1,60 +1,13 @@
-// fluxenv: the engine of the editor extension, for scripts and CI.
+// fluxenv: the engine of the editor extension, for scripts and CI. `render` and what every command shares
+// are in cliRender.ts (see there why).
 import * as fs from 'fs';
 import * as path from 'path';
-import * as readline from 'readline';
 import { failureDiagnostic, formatJson, formatSarif, formatText, INTERNAL_ERROR_DESCRIPTOR, toCheckFindings } from './checkReport';
 import { FleetIndex } from './fleet/fleetIndex';
-import { renderKustomization } from './kustomize/render';
-import { resolveLimits, type EngineLimits } from './limits';
+import { formatProblem, limitsArgument, shownFile, parseArgs, render, RENDER_HELP, runGuarded, UsageError, USAGE, VERSION, type CliIo, type ParsedArgs } from './cliRender';
 import type { Rule } from './rules/rule';
 import { allRules, runRules } from './rules/run';
 import { DEFAULT_PROMOTION_SETTINGS, promote as runPromotion, promotionHistory, revertPromotion, type PromotionOutcome, type PromotionSettings } from './promote/flow';
-import type { Problem } from './kustomize/types';
-
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  cwd: string;
-  /** Asks the user a question and returns the answer line; absent when nobody can answer (no terminal). */
-  prompt?: (question: string) => Promise<string>;
-}
-
-const USAGE = `Usage: fluxenv <command> [options]
-
-Commands:
-  check [folder]    Check a fleet repository with every rule, as the editor does
-  render <folder>   Render a kustomization folder, like 'kubectl kustomize <folder>'
-  promote           Promote versions from one environment to the next, as a reviewable git change
-  history           List promotions (commits and tags), newest first
-  help [command]    Show help
-
-Run 'fluxenv <command> --help' for the options of a command.
-`;
-
-const RENDER_HELP = `Usage: fluxenv render [folder] [options]
-
-Render the kustomization in <folder> (default: the current folder) with the built-in renderer and print
-the objects as multi-document YAML, exactly as 'kubectl kustomize' prints them. Drop-in for
-'kubectl kustomize': the same flags with the same meaning. Nothing is ever fetched from the network:
-remote bases are reported as errors. Nothing outside the git work tree holding <folder> is read.
-
-Options:
-  --reorder legacy|none      Order of the output: 'legacy' (default) sorts kinds others depend on first
-                             (Namespace, CRDs, RBAC, config ...); 'none' keeps the order of loading.
-                             A 'sortOptions' field in the kustomization wins over this flag.
-  --load-restrictor LoadRestrictionsRootOnly|LoadRestrictionsNone
-                             'LoadRestrictionsRootOnly' (default) refuses files outside the
-                             kustomization's folder, as kustomize does; 'LoadRestrictionsNone' allows
-                             them, as Flux's kustomize-controller does. Never outside the repository.
-  --enable-managedby-label   Add the label app.kubernetes.io/managed-by to every object.
-  -o, --output <file>        Write the YAML to <file> instead of standard output.
-  --limits <json>            Bounds on the YAML read and the render time (not a kubectl flag), e.g.
-                             '{"parse":{"maxFileBytes":1048576},"render":{"renderTimeBudgetMs":10000}}'.
-  -h, --help                 Show this help.
-
-Exit status: 0 rendered; 1 the kustomization has errors (printed to standard error as
-'file:line:col: message'); 2 bad usage.
-`;
 
 const CHECK_HELP = `Usage: fluxenv check [folder] [options]
 
@@ -119,96 +72,6 @@ Options:
 Exit status: 0 listed; 1 the folder is not a git repository; 2 bad usage.
 `;
 
-const VERSION = '0.1.0';
-
-class UsageError extends Error {}
-
-interface ParsedArgs {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
-
-/** Parses `--flag value`, `--flag=value` and boolean flags; `valued` lists the flags that take a value. */
-function parseArgs(argv: string[], valued: Set<string>, boolean: Set<string>, aliases: Record<string, string> = {}): ParsedArgs {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    let name = eq >= 0 ? arg.slice(0, eq) : arg;
-    name = aliases[name] ?? name;
-    const key = name.replace(/^--?/, '');
-    if (valued.has(key)) {
-      const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined) throw new UsageError(`flag --${key} needs a value`);
-      flags.set(key, value);
-    } else if (boolean.has(key)) {
-      const value = eq >= 0 ? arg.slice(eq + 1) : 'true';
-      if (value !== 'true' && value !== 'false') throw new UsageError(`flag --${key} takes true or false`);
-      if (value === 'true') flags.set(key, true);
-      else flags.delete(key);
-    } else {
-      throw new UsageError(`unknown flag: ${name}`);
-    }
-  }
-  return { positional, flags };
-}
-
-/** The file relative to the working folder when inside it, else as given. */
-function shownFile(file: string, cwd: string): string {
-  const rel = path.relative(cwd, file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
-
-/** `file:line:col: message`, 1-based, the file relative to the working folder when inside it. */
-export function formatProblem(p: Problem, cwd: string): string {
-  const file = shownFile(p.file, cwd);
-  const line = (p.range?.start.line ?? 0) + 1;
-  const col = (p.range?.start.character ?? 0) + 1;
-  return `${file}:${line}:${col}: ${p.severity === 'error' ? 'error' : 'warning'}: ${p.message}`;
-}
-
-function render(argv: string[], io: CliIo): number {
-  const args = parseArgs(argv, new Set(['reorder', 'load-restrictor', 'output', 'limits']), new Set(['enable-managedby-label', 'help']), {
-    '-o': '--output',
-    '-h': '--help',
-  });
-  if (args.flags.has('help')) {
-    io.stdout(RENDER_HELP);
-    return 0;
-  }
-  if (args.positional.length > 1) throw new UsageError('render takes one folder');
-  const reorder = (args.flags.get('reorder') as string | undefined) ?? 'legacy';
-  if (reorder !== 'legacy' && reorder !== 'none') throw new UsageError(`--reorder must be 'legacy' or 'none', not '${reorder}'`);
-  const restrictor = (args.flags.get('load-restrictor') as string | undefined) ?? 'LoadRestrictionsRootOnly';
-  if (restrictor !== 'LoadRestrictionsRootOnly' && restrictor !== 'LoadRestrictionsNone') {
-    throw new UsageError(`--load-restrictor must be LoadRestrictionsRootOnly or LoadRestrictionsNone, not '${restrictor}'`);
-  }
-  const folder = path.resolve(io.cwd, args.positional[0] ?? '.');
-  const limits = limitsArgument(args);
-  const out = renderKustomization(folder, {
-    reorder,
-    parseLimits: limits.parse,
-    deadline: Date.now() + limits.render.renderTimeBudgetMs,
-    loadRestrictor: restrictor === 'LoadRestrictionsNone' ? 'none' : 'rootOnly',
-    enableManagedByLabel: args.flags.has('enable-managedby-label'),
-  });
-  for (const p of out.problems) io.stderr(formatProblem(p, io.cwd) + '\n');
-  if (out.yaml === undefined) return 1;
-  const output = args.flags.get('output');
-  if (typeof output === 'string') fs.writeFileSync(path.resolve(io.cwd, output), out.yaml);
-  else io.stdout(out.yaml);
-  return 0;
-}
-
 /** `fluxenv check`; `rules` replaces the catalogue (tests inject a rule that throws). */
 export function check(argv: string[], io: CliIo, rules?: Rule[]): number {
   const args = parseArgs(argv, new Set(['format', 'output', 'limits']), new Set(['help']), { '-o': '--output', '-h': '--help' });
@@ -239,18 +102,6 @@ export function check(argv: string[], io: CliIo, rules?: Rule[]): number {
 }
 
 /** `--limits '{"parse":{"maxDocuments":100}}'`: the same object as the editor's fluxEnvironments.limits setting. */
-function limitsArgument(args: ParsedArgs): EngineLimits {
-  const text = args.flags.get('limits');
-  if (typeof text !== 'string') return resolveLimits({});
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`--limits must be a JSON object like '{"parse":{"maxDocuments":100}}': ${(e as Error).message}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`--limits must be a JSON object like '{"parse":{"maxDocuments":100}}'`);
-  return resolveLimits(value);
-}
 
 function promotionSettings(args: ParsedArgs): PromotionSettings {
   const strategy = args.flags.get('strategy');
@@ -358,16 +209,16 @@ async function historyCommand(argv: string[], io: CliIo): Promise<number> {
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
-  try {
+  return runGuarded(() => {
     switch (command) {
       case 'render':
         return render(rest, io);
       case 'check':
         return check(rest, io);
       case 'promote':
-        return await promoteCommand(rest, io);
+        return promoteCommand(rest, io);
       case 'history':
-        return await historyCommand(rest, io);
+        return historyCommand(rest, io);
       case '--version':
         io.stdout(VERSION + '\n');
         return 0;
@@ -384,38 +235,5 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`fluxenv: ${e.message}\n\n${USAGE}`);
-      return 2;
-    }
-    io.stderr(`fluxenv: internal error: ${(e as Error).stack ?? e}\n`);
-    return 2;
-  }
-}
-
-function askOnTerminal(question: string): Promise<string> {
-  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
-  return new Promise((resolve) => rl.question(question, (answer) => {
-    rl.close();
-    resolve(answer);
-  }));
-}
-
-if (require.main === module) {
-  const io: CliIo = {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    cwd: process.cwd(),
-    ...(process.stdin.isTTY ? { prompt: askOnTerminal } : {}),
-  };
-  runCli(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`fluxenv: internal error: ${e}\n`);
-      process.exitCode = 2;
-    },
-  );
+  }, io);
 }

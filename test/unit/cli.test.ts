@@ -69,6 +69,13 @@ describe('fluxenv render', () => {
     const r = spawnSync(bin, ['render', path.join(tmp, 'app')], { encoding: 'utf8' });
     assert.strictEqual(r.status, 0, r.stderr);
     assert.match(r.stdout, /name: settings/);
+    // `render` runs from the executable's own bundle; every other command loads dist/fluxenv.js.
+    const version = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    assert.strictEqual(version.status, 0, version.stderr);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+    const usage = spawnSync(bin, ['render', '--frobnicate'], { encoding: 'utf8' });
+    assert.strictEqual(usage.status, 2);
+    assert.match(usage.stderr, /unknown flag: --frobnicate[\s\S]*Usage: fluxenv <command>/);
   });
 });
 
