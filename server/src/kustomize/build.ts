@@ -15,7 +15,7 @@ import {
   type Kustomization,
 } from './kustomization';
 import { isWithin, normalize, resolveEntry, type LoadPolicy, type LoadRestrictor } from './loader';
-import { cloneResource, deepCopy, idString, isObject, makeResource, resId, resIdOf } from './resource';
+import { cloneResource, deepCopy, idString, isObject, makeResource, resId, resIdOf, setField } from './resource';
 import { sortResources, type SortOptions } from './sort';
 import type { TransformContext } from './transformer';
 import { configFromCrdSchemas, emptyCustomFieldSpecs, mergeCustomFieldSpecs, parseConfigurationFile, type CustomFieldSpecs } from './transformerConfig';
@@ -839,7 +839,7 @@ function inlineLineOffset(range: Range | undefined): number | undefined {
 
 function stringRecord(o: JsonObject): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== null && !isObject(v) && !Array.isArray(v)) out[k] = String(v);
+  for (const [k, v] of Object.entries(o)) if (v !== null && !isObject(v) && !Array.isArray(v)) setField(out, k, String(v));
   return out;
 }
 

@@ -1,7 +1,7 @@
 // A kustomization file as kustomize v5 reads it: the accepted file names, the known fields (unknown ones are
 // errors, as with kustomize's strict decoding), and the legacy fields folded into their successors.
 import type { FileSystem } from './fs';
-import { isObject } from './resource';
+import { isObject, setField } from './resource';
 import { decodeStrict, KUSTOMIZATION_TYPE } from './kustomizationSchema';
 import type { Json, JsonObject, Problem, Range } from './types';
 import { parseYamlFileCached, type ParsedDocument, type ParsedFile, type ParseLimits } from './yaml/parse';
@@ -160,7 +160,7 @@ function decodeKustomization(file: string, parsed: ParsedFile): ReadKustomizatio
   }
   if (problems.length > 0) return { problems };
   const fields: JsonObject = {};
-  for (const [key, v] of Object.entries(canonical as JsonObject)) if (v !== null) fields[key] = v;
+  for (const [key, v] of Object.entries(canonical as JsonObject)) if (v !== null) setField(fields, key, v);
   // kustomize compares with an empty Kustomization that keeps only apiVersion and kind.
   if (Object.keys(fields).every((key) => key === 'apiVersion' || key === 'kind')) {
     problems.push({ code: 'empty-kustomization', severity: 'error', message: 'kustomization.yaml is empty', file, range: document.range });
@@ -204,6 +204,6 @@ export function stringMapField(k: Kustomization, name: string): Record<string, s
   const v = k.fields[name];
   if (!isObject(v)) return undefined;
   const out: Record<string, string> = {};
-  for (const [key, val] of Object.entries(v)) out[key] = val === null ? '' : typeof val === 'string' ? val : String(val);
+  for (const [key, val] of Object.entries(v)) setField(out, key, val === null ? '' : typeof val === 'string' ? val : String(val));
   return out;
 }

@@ -1,7 +1,7 @@
 // The Go types kustomize decodes a kustomization file into, as data. kustomize converts the YAML to
 // JSON and decodes it strictly into these structs, so a number where a string belongs (`newTag: 7`), a
 // YAML 1.1 boolean as a label value (`x: y`) or an unknown key anywhere is an error, with Go's wording.
-import { isObject } from './resource';
+import { isObject, setField } from './resource';
 import type { Json } from './types';
 
 export type GoType =
@@ -174,7 +174,7 @@ export function decodeStrict(value: Json, type: GoType = KUSTOMIZATION_TYPE): { 
       case 'map': {
         if (!isObject(v)) return typeError();
         const out: Record<string, Json> = {};
-        for (const [k, item] of Object.entries(v)) out[k] = walk(item, t.value, [...path, k], structName, fieldPath);
+        for (const [k, item] of Object.entries(v)) setField(out, k, walk(item, t.value, [...path, k], structName, fieldPath));
         return out;
       }
       case 'struct': {

@@ -13,10 +13,20 @@ export function deepCopy<T extends Json>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => deepCopy(v)) as T;
   if (isObject(value)) {
     const out: JsonObject = {};
-    for (const k of Object.keys(value)) out[k] = deepCopy(value[k]);
+    for (const k of Object.keys(value)) setField(out, k, deepCopy(value[k]));
     return out as T;
   }
   return value;
+}
+
+/**
+ * `o[key] = value` for a key read from the user's files. A `__proto__` key is a field like any other in
+ * YAML, but assigning it would set the object's prototype (and silently drop the field); it is defined
+ * as an own field instead. Once it exists, plain assignment updates it.
+ */
+export function setField<T>(o: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+  else o[key] = value;
 }
 
 export function cloneResource(r: Resource): Resource {

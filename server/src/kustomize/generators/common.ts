@@ -1,7 +1,7 @@
 // What configMapGenerator and secretGenerator share: reading key/value pairs from `envs`, `literals`
 // and `files` the way kustomize's kv loader does, merging per-entry `options` with the kustomization's
 // `generatorOptions`, and combining a generated object with an existing one (behavior merge/replace).
-import { deepCopy, isObject, originAt, recordOrigin } from '../resource';
+import { deepCopy, isObject, originAt, recordOrigin, setField } from '../resource';
 import type { StepConfig } from '../transformer';
 import type { GeneratorBehavior, Json, JsonObject, Problem, Resource } from '../types';
 
@@ -45,7 +45,7 @@ export interface EffectiveOptions {
 function stringMap(value: Json | undefined): Record<string, string> | undefined {
   if (!isObject(value)) return undefined;
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = v === null ? '' : typeof v === 'string' ? v : String(v);
+  for (const [k, v] of Object.entries(value)) setField(out, k, v === null ? '' : typeof v === 'string' ? v : String(v));
   return out;
 }
 

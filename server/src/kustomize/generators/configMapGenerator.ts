@@ -1,6 +1,6 @@
 // configMapGenerator: one entry of the kustomization becomes one ConfigMap. UTF-8 content goes to
 // `data`, anything else to `binaryData` (base64), as kustomize does.
-import { makeResource } from '../resource';
+import { makeResource, setField } from '../resource';
 import type { JsonObject } from '../types';
 import { entryName, finishGenerated, hasYamlForbiddenCharacter, loadKeyValues, mergeGeneratorOptions, problemAt, wrappedBase64 } from './common';
 import type { GeneratorInput, GeneratorOutput } from './common';
@@ -19,8 +19,8 @@ export function generateConfigMap(input: GeneratorInput): GeneratorOutput {
     if (hasYamlForbiddenCharacter(pair.key) || (!pair.bytes && hasYamlForbiddenCharacter(pair.value))) {
       return { problems: [problemAt(input, 'builtin ConfigMapGenerator marshal: yaml: control characters are not allowed', 'generator-error')] };
     }
-    if (pair.bytes) binaryData[pair.key] = wrappedBase64(pair.bytes);
-    else data[pair.key] = pair.value;
+    if (pair.bytes) setField(binaryData, pair.key, wrappedBase64(pair.bytes));
+    else setField(data, pair.key, pair.value);
   }
   const object: JsonObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } };
   // An empty ConfigMap has no `data` at all (unlike a Secret's `data: {}`), which changes its hash.

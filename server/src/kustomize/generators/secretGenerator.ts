@@ -1,6 +1,6 @@
 // secretGenerator: one entry becomes one Secret; every value is base64 in `data`, `type` defaults
 // to Opaque.
-import { makeResource } from '../resource';
+import { makeResource, setField } from '../resource';
 import type { JsonObject } from '../types';
 import { entryName, finishGenerated, hasYamlForbiddenCharacter, loadKeyValues, mergeGeneratorOptions, problemAt, wrappedBase64 } from './common';
 import type { GeneratorInput, GeneratorOutput } from './common';
@@ -18,7 +18,7 @@ export function generateSecret(input: GeneratorInput): GeneratorOutput {
     if (hasYamlForbiddenCharacter(pair.key)) {
       return { problems: [problemAt(input, 'builtin SecretGenerator marshal: yaml: control characters are not allowed', 'generator-error')] };
     }
-    data[pair.key] = wrappedBase64(pair.bytes ?? Buffer.from(pair.value, 'utf8'));
+    setField(data, pair.key, wrappedBase64(pair.bytes ?? Buffer.from(pair.value, 'utf8')));
   }
   const type = typeof input.args.type === 'string' && input.args.type !== '' ? input.args.type : 'Opaque';
   const object: JsonObject = { apiVersion: 'v1', kind: 'Secret', type, metadata: { name }, data };

@@ -6,7 +6,7 @@
 // Patch text that does not start with `[` is read as YAML 1.1 (sigs.k8s.io/yaml uses yaml.v2),
 // so `yes`/`on`/`y` are booleans and `0777` is octal there, unlike in resources.
 import { LineCounter, parseAllDocuments, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
-import { deepCopy, isObject } from '../resource';
+import { deepCopy, isObject, setField } from '../resource';
 import type { Json, JsonObject, Range } from '../types';
 
 export interface JsonPatchOperation {
@@ -137,7 +137,7 @@ function toJson(node: YamlNode | null, depth: number): Json {
     const out: JsonObject = {};
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      out[key] = toJson(pair.value as YamlNode | null, depth + 1);
+      setField(out, key, toJson(pair.value as YamlNode | null, depth + 1));
     }
     return out;
   }
@@ -228,7 +228,7 @@ function getValue(c: Container, key: string): Json {
 /** Adds the value; returns the key it ended up at. */
 function addValue(c: Container, key: string, value: Json): string | number {
   if (!Array.isArray(c)) {
-    c[key] = value;
+    setField(c, key, value);
     return key;
   }
   if (key === '-') {
@@ -253,7 +253,7 @@ function addValue(c: Container, key: string, value: Json): string | number {
 
 function setValue(c: Container, key: string, value: Json): string | number {
   if (!Array.isArray(c)) {
-    c[key] = value;
+    setField(c, key, value);
     return key;
   }
   const idx = getIndex(c, key);

@@ -9,7 +9,7 @@
 // - a top-level `$patch: replace` leaves the target unchanged (kustomize keeps the node it merged into);
 // - an explicit `null` in the target that the patch does not mention survives (kustomize drops an
 //   empty `key:` but keeps `key: null`; once parsed both are null here, so both survive).
-import { deepCopy, isObject, splitApiVersion } from '../resource';
+import { deepCopy, isObject, setField, splitApiVersion } from '../resource';
 import type { Json, JsonObject } from '../types';
 import {
   elementSchema,
@@ -128,7 +128,7 @@ function copyPatch(node: Json, path: PatchPath, out: WeakMap<object, PatchPath>,
     out.set(copy, path);
     for (const k of Object.keys(node)) {
       const value = node[k];
-      copy[k] = typeof value === 'object' && value !== null ? copyPatch(value, [...path, k], out, depth + 1) : value;
+      setField(copy, k, typeof value === 'object' && value !== null ? copyPatch(value, [...path, k], out, depth + 1) : value);
     }
     return copy;
   }
@@ -283,7 +283,7 @@ function walkMap(dest: Node, origin: Node, schema: SchemaNode | undefined, walk:
       delete result[key];
       continue;
     }
-    result[key] = value;
+    setField(result, key, value);
     if (other && originValue !== undefined && result !== other && !isObject(value) && !Array.isArray(value)) {
       const patchPath = walk.patchPaths.get(other);
       if (patchPath) markScalar(walk, result, key, [...patchPath, key]);

@@ -1,7 +1,7 @@
 // Shared by labels and annotations: write string entries into the maps a field-spec table reaches,
 // creating the maps where a spec says so, as kustomize's fsslice filter with a map setter does.
 import { visitFieldSpecs, type FieldSpec } from '../fieldspec';
-import { idString, isObject, recordOrigin, resIdOf } from '../resource';
+import { idString, isObject, recordOrigin, resIdOf, setField } from '../resource';
 import type { TransformContext } from '../transformer';
 import type { Origin, Resource } from '../types';
 
@@ -37,7 +37,7 @@ export function setMapEntries(
         return;
       }
       for (const key of keys) {
-        map[key] = entries[key];
+        setField(map, key, entries[key]);
         slot.path.push(key);
         recordOrigin(resource, slot.path, origin);
         slot.path.pop();

@@ -2,7 +2,7 @@
 // targets), with kustomize v5.5's path syntax (`a.b`, `list.[name=x]`, `list.[=scalar]`, `list.0`,
 // `list.*`, `[key.with.dots]`), selectors (id, labelSelector, annotationSelector, reject), the
 // delimiter/index options, and `create`. The build resolves `- path: file.yaml` entries beforehand.
-import { isObject, recordOrigin, resIdOf } from '../resource';
+import { isObject, recordOrigin, resIdOf, setField } from '../resource';
 import type { Transformer, StepConfig } from '../transformer';
 import type { Json, JsonObject, Problem, ResId, Resource } from '../types';
 
@@ -214,7 +214,7 @@ function findSlots(root: JsonObject, segments: Segment[], create: boolean, creat
       if (!isObject(node)) return;
       if (!Object.prototype.hasOwnProperty.call(node, seg.name) || node[seg.name] === null) {
         if (!create) return;
-        node[seg.name] = fresh(next);
+        setField(node, seg.name, fresh(next));
       }
       visit(node[seg.name], i + 1, [...path, seg.name], node, seg.name);
     } else if (seg.kind === 'wildcard') {
@@ -285,7 +285,7 @@ function copy(value: Json): Json {
   if (Array.isArray(value)) return value.map(copy);
   if (isObject(value)) {
     const out: JsonObject = {};
-    for (const k of Object.keys(value)) out[k] = copy(value[k]);
+    for (const k of Object.keys(value)) setField(out, k, copy(value[k]));
     return out;
   }
   return value;

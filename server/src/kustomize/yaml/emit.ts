@@ -2,6 +2,7 @@
 // converts that to YAML with sigs.k8s.io/yaml (go-yaml v2), so this reproduces go-yaml v2's emitter: its key
 // order, its choice of scalar style, its 80-column folding and its block layout (sequences under a mapping
 // key are not indented). Output is collected in an array of parts and joined once.
+import { setField } from '../resource';
 import type { Json, JsonObject } from '../types';
 import { INT64_RANGE, isBase60Float, resolvePlain } from './resolve';
 
@@ -747,7 +748,7 @@ function withFinalAnnotations(value: Json): Json {
   if (isMap && Object.keys(annotations).length > 0) {
     const strings: JsonObject = {};
     for (const [k, v] of Object.entries(annotations)) {
-      strings[k] = typeof v === 'string' ? v : v !== null && typeof v === 'object' ? '' : jsonText(v);
+      setField(strings, k, typeof v === 'string' ? v : v !== null && typeof v === 'object' ? '' : jsonText(v));
     }
     rest.annotations = strings;
   }

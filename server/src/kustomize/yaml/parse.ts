@@ -2,6 +2,7 @@
 // text); the values are then typed here like kyaml (go-yaml v3) followed by a JSON round trip would type
 // them, because that decides what kustomize prints. The AST is kept so ranges can be found on demand.
 import { Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { setField } from '../resource';
 import type { Json, JsonObject, Position, Problem, Range } from '../types';
 import { resolvePlain, type PlainResolution } from './resolve';
 
@@ -306,7 +307,7 @@ class ValueBuilder {
       // go-yaml gives an entry of a flow mapping written without a value ("{a, b: }") an empty string.
       const value = map.flow && isImplicitEmpty(pair.value) ? '' : this.value(pair.value, depth + 1);
       // A quoted "<<" key never reaches kustomize's output.
-      if (key !== '<<') out[key] = value;
+      if (key !== '<<') setField(out, key, value);
     }
     // Keys written in the map win over merged ones; among merged maps, the first one wins.
     for (const merge of merges) {
@@ -316,7 +317,7 @@ class ValueBuilder {
         if (!isMap(resolved)) throw new ValueError('invalid-yaml', 'map merge requires map or sequence of maps as the value', source);
         const merged = this.value(source, depth + 1);
         if (merged === null || typeof merged !== 'object' || Array.isArray(merged)) continue;
-        for (const k of Object.keys(merged)) if (!Object.prototype.hasOwnProperty.call(out, k)) out[k] = merged[k];
+        for (const k of Object.keys(merged)) if (!Object.prototype.hasOwnProperty.call(out, k)) setField(out, k, merged[k]);
       }
     }
     return out;
@@ -381,7 +382,7 @@ function stringifyAnnotations(value: Json, contents: YamlNode | null, builder: V
       throw new ValueError('invalid-yaml', `annotation key ${keyText || 'null'} is not a string: json: unsupported type: map[interface {}]interface {}`, pair.key ?? undefined);
     }
     const valueNode = pair.value && isAlias(pair.value) ? builder.target(pair.value) : pair.value;
-    out[keyText] = valueNode && isScalar(valueNode) ? builder.scalarString(valueNode) : '';
+    setField(out, keyText, valueNode && isScalar(valueNode) ? builder.scalarString(valueNode) : '');
   }
   if (Object.keys(out).length === 0) delete metadata.annotations;
   else metadata.annotations = out;
