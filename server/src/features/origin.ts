@@ -87,7 +87,11 @@ function refineWithin(index: FleetIndex, recorded: Origin, resource: Resource, p
   const start = recorded.range?.start;
   if (!start) return undefined;
   let recordedPath: string[] | undefined;
-  for (const [key, o] of resource.setBy) if (o === recorded) recordedPath = key === '' ? [] : key.split('/');
+  // One origin object may stand for several paths (a label or an image rule sets many): take the one above `path`.
+  const wanted = path.join('/');
+  for (const [key, o] of resource.setBy) {
+    if (o === recorded && (key === '' || wanted === key || wanted.startsWith(key + '/'))) recordedPath = key === '' ? [] : key.split('/');
+  }
   if (!recordedPath || recordedPath.length >= path.length) return undefined;
   const rest = path.slice(recordedPath.length);
   const docs = index.parsed(recorded.file)?.documents ?? [];
