@@ -60,9 +60,25 @@ export function splitFieldPath(path: string): string[] {
  */
 export function visitFieldSpec(resource: Resource, spec: FieldSpec, visit: (slot: FieldSlot) => void): void {
   if (!fieldSpecMatches(spec, resource.object)) return;
-  const path: Array<string | number> = [];
-  walk(resource.object, pathSteps(spec.path), 0, { parent: resource.object, key: '', path }, !!spec.create, visit);
+  const steps = pathSteps(spec.path);
+  const create = !!spec.create;
+  // Most specs of a table name fields an object does not have: those end here, before any allocation.
+  if (steps.length === 0 || (!create && !Object.prototype.hasOwnProperty.call(resource.object, steps[0].key))) return;
+  // Visitors may start another walk (nested visits take the next slot), so slots come from a small stack.
+  const slot = (slots[depth] ??= { parent: resource.object, key: '', path: [] });
+  depth++;
+  try {
+    // Balanced pushes leave it empty; only a visitor that threw leaves something (and emptying an
+    // array gives up its storage, so it is not done every time).
+    if (slot.path.length > 0) slot.path.length = 0;
+    walk(resource.object, steps, 0, slot, create, visit);
+  } finally {
+    depth--;
+  }
 }
+
+const slots: FieldSlot[] = [];
+let depth = 0;
 
 export function visitFieldSpecs(resource: Resource, specs: readonly FieldSpec[], visit: (slot: FieldSlot) => void): void {
   for (const spec of specs) visitFieldSpec(resource, spec, visit);

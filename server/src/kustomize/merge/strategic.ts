@@ -274,7 +274,7 @@ function walkMap(dest: Node, origin: Node, schema: SchemaNode | undefined, walk:
   if (other) walk.touched.add(result);
   const keys = Object.keys(result);
   if (other && other !== result) for (const k of Object.keys(other)) if (!has(result, k)) keys.push(k);
-  keys.sort();
+  sortKeys(keys);
   for (const key of keys) {
     const destValue = has(result, key) ? result[key] : undefined;
     const originValue = other && has(other, key) ? other[key] : undefined;
@@ -290,6 +290,20 @@ function walkMap(dest: Node, origin: Node, schema: SchemaNode | undefined, walk:
     }
   }
   return result;
+}
+
+/** In place, in code-unit order like Array.prototype.sort; maps are small, and this allocates nothing. */
+function sortKeys(keys: string[]): void {
+  if (keys.length > 32) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > key; j--) keys[j + 1] = keys[j];
+    keys[j + 1] = key;
+  }
 }
 
 function has(o: JsonObject, key: string): boolean {

@@ -1,11 +1,11 @@
 // The `images` field: rewrites container image references (name, tag, digest). Like kustomize v5.5 it
 // looks at every `containers`/`initContainers` list anywhere in any object (so CronJobs and custom
 // resources work), then at the image field specs.
-import type { FieldSpec } from '../fieldspec';
+import type { FieldSlot, FieldSpec } from '../fieldspec';
 import { visitFieldSpecs } from '../fieldspec';
 import { isObject, recordOrigin } from '../resource';
 import type { Transformer, StepConfig } from '../transformer';
-import type { Json, JsonObject, Resource } from '../types';
+import type { Json, JsonObject, Origin, Resource } from '../types';
 
 /** kustomize v5.5's image field specs (pod specs and pod templates; image volumes are not included). */
 export const IMAGE_FIELD_SPECS: readonly FieldSpec[] = [
@@ -27,6 +27,8 @@ interface ImageRule {
   newTag: string;
   digest: string;
   matcher: RegExp;
+  /** What the rule records as the origin of every image it rewrites. */
+  origin: Origin;
 }
 
 const MAX_DEPTH = 100;
@@ -96,14 +98,16 @@ function rewrite(image: string, rule: ImageRule): string | undefined {
   return name + (tag !== '' ? ':' + tag : '') + (digest !== '' ? '@' + digest : '');
 }
 
-function applyToContainerList(list: Json, path: Array<string | number>, resource: Resource, rule: ImageRule, config: ImagesConfig): void {
+function applyToContainerList(list: Json, path: Array<string | number>, resource: Resource, rule: ImageRule): void {
   if (!Array.isArray(list)) return;
   list.forEach((container, index) => {
     if (!isObject(container) || typeof container.image !== 'string') return;
     const next = rewrite(container.image, rule);
     if (next === undefined) return;
     container.image = next;
-    recordOrigin(resource, [...path, index, 'image'], { ...config.origin, step: `images[${rule.name}]` });
+    path.push(index, 'image');
+    recordOrigin(resource, path, rule.origin);
+    path.length -= 2;
   });
 }
 
@@ -112,13 +116,13 @@ function applyToContainerList(list: Json, path: Array<string | number>, resource
  * pushed and popped on the way (it walks every value of every object, so no array per step); what
  * records an origin copies it.
  */
-function walkContainers(node: Json, path: Array<string | number>, resource: Resource, rule: ImageRule, config: ImagesConfig, depth: number): void {
+function walkContainers(node: Json, path: Array<string | number>, resource: Resource, rule: ImageRule, depth: number): void {
   if (depth > MAX_DEPTH) return;
   if (Array.isArray(node)) {
     node.forEach((item, i) => {
       if (item === null || typeof item !== 'object') return;
       path.push(i);
-      walkContainers(item, path, resource, rule, config, depth + 1);
+      walkContainers(item, path, resource, rule, depth + 1);
       path.pop();
     });
     return;
@@ -127,8 +131,8 @@ function walkContainers(node: Json, path: Array<string | number>, resource: Reso
   for (const key of Object.keys(node)) {
     const value = node[key];
     path.push(key);
-    if (key === 'containers' || key === 'initContainers') applyToContainerList(value, path, resource, rule, config);
-    else if (value !== null && typeof value === 'object') walkContainers(value, path, resource, rule, config, depth + 1);
+    if (key === 'containers' || key === 'initContainers') applyToContainerList(value, path, resource, rule);
+    else if (value !== null && typeof value === 'object') walkContainers(value, path, resource, rule, depth + 1);
     path.pop();
   }
 }
@@ -148,17 +152,26 @@ export const imagesTransformer: Transformer<ImagesConfig> = (resources, config, 
       });
       continue;
     }
-    const rule: ImageRule = { name, newName: text(entry.newName), newTag: text(entry.newTag), digest: text(entry.digest), matcher };
-    for (const resource of resources) {
-      walkContainers(resource.object, [], resource, rule, config, 0);
-      visitFieldSpecs(resource, specs, (slot) => {
-        const value = slot.parent[slot.key];
-        if (typeof value !== 'string') return;
-        const next = rewrite(value, rule);
-        if (next === undefined) return;
-        slot.parent[slot.key] = next;
-        recordOrigin(resource, slot.path, { ...config.origin, step: `images[${rule.name}]` });
-      });
+    const rule: ImageRule = {
+      name,
+      newName: text(entry.newName),
+      newTag: text(entry.newTag),
+      digest: text(entry.digest),
+      matcher,
+      origin: { ...config.origin, step: `images[${name}]` },
+    };
+    let resource: Resource;
+    const visit = (slot: FieldSlot): void => {
+      const value = slot.parent[slot.key];
+      if (typeof value !== 'string') return;
+      const next = rewrite(value, rule);
+      if (next === undefined) return;
+      slot.parent[slot.key] = next;
+      recordOrigin(resource, slot.path, rule.origin);
+    };
+    for (resource of resources) {
+      walkContainers(resource.object, [], resource, rule, 0);
+      visitFieldSpecs(resource, specs, visit);
     }
   }
   return resources;

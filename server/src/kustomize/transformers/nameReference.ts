@@ -4,7 +4,7 @@
 // name (a previous id), of the referenced kind, reachable from the referrer's namespace; ties are
 // broken by equal prefixes/suffixes, and a remaining ambiguity is an error, as in kustomize.
 import { nameReferenceBackRefs, type NameBackReference } from '../builtinFieldSpecs';
-import { visitFieldSpec, type FieldSpec } from '../fieldspec';
+import { visitFieldSpec, type FieldSlot, type FieldSpec } from '../fieldspec';
 import { idString, isObject, recordOrigin, resIdOf, splitApiVersion } from '../resource';
 import { isNamespaced } from '../scope';
 import { effectiveNamespace, NOT_A_NAMESPACE } from '../select';
@@ -240,9 +240,9 @@ function pathOnlySpec(path: string): FieldSpec {
   return spec;
 }
 
-function fixField(lookup: Lookup, origin: Origin, fail: Failure): void {
-  // The spec already matched on the original id; walk it on the current object whatever its kind now.
-  visitFieldSpec(lookup.referrer, pathOnlySpec(lookup.path), (slot) => {
+/** The visitor that fixes what `lookup` (whose target and path change from row to row) reaches. */
+function fieldFixer(lookup: Lookup, origin: Origin, fail: Failure): (slot: FieldSlot) => void {
+  return (slot) => {
     const value = slot.parent[slot.key];
     if (value === null || value === undefined) return;
     if (isObject(value)) return fixMapping(lookup, value, slot.path, origin, fail);
@@ -254,7 +254,7 @@ function fixField(lookup: Lookup, origin: Origin, fail: Failure): void {
       return;
     }
     fixScalar(lookup, slot.parent, slot.key, slot.path, origin, fail);
-  });
+  };
 }
 
 export interface NameReferenceConfig extends StepConfig {
@@ -282,16 +282,22 @@ export const nameReferenceTransformer: Transformer<NameReferenceConfig> = (resou
   for (const referrer of resources) {
     const orgId = originalId(referrer);
     const matchId: ResId = { ...orgId, ...splitApiVersion(typeof referrer.object.apiVersion === 'string' ? referrer.object.apiVersion : '') };
-    let isReachable: ((candidate: Resource) => boolean) | undefined;
     let failed = false;
     const fail: Failure = (message) => {
       if (failed) return;
       failed = true;
       ctx.problems.push({ code: 'ambiguous-name-reference', severity: 'error', message, file: referrer.source.file, range: referrer.source.range });
     };
-    for (const { target, path } of rowsFor(matchId)) {
-      isReachable ??= reachabilityOf(referrer, memo);
-      fixField({ referrer, target, path, memo, all: resources, isReachable }, config.origin, fail);
+    const rows = rowsFor(matchId);
+    if (rows.length === 0) continue;
+    // One lookup and one visitor per referrer, pointed at each row in turn.
+    const lookup: Lookup = { referrer, target: rows[0].target, path: rows[0].path, memo, all: resources, isReachable: reachabilityOf(referrer, memo) };
+    const fix = fieldFixer(lookup, config.origin, fail);
+    for (const { target, path } of rows) {
+      lookup.target = target;
+      lookup.path = path;
+      // The spec already matched on the original id; walk it on the current object whatever its kind now.
+      visitFieldSpec(referrer, pathOnlySpec(path), fix);
     }
   }
   return resources;

@@ -3,7 +3,7 @@
 // `v1 Namespace` objects to the namespace, and for (Cluster)RoleBindings sets the namespace only on
 // subjects named `default` (other ServiceAccount subjects follow later, through name references).
 import { namespaceFieldSpecs } from '../builtinFieldSpecs';
-import { visitFieldSpec, type FieldSpec } from '../fieldspec';
+import { visitFieldSpec, type FieldSlot, type FieldSpec } from '../fieldspec';
 import { idString, isObject, recordOrigin, resIdOf } from '../resource';
 import { isNamespaced } from '../scope';
 import type { StepConfig, Transformer } from '../transformer';
@@ -34,27 +34,32 @@ export interface NamespaceConfig extends StepConfig {
 export const namespaceTransformer: Transformer<NamespaceConfig> = (resources, config, ctx) => {
   const { namespace, origin } = config;
   if (namespace === '') return resources;
+  // The specs that apply depend on the kind and on whether apiVersion is v1; an overlay has few of those.
+  const specsByKind = new Map<string, FieldSpec[]>();
   for (const resource of resources) {
     const object = resource.object;
     if (Object.keys(object).length === 0) continue;
+    const id = resIdOf(object);
     // kustomize stores the id even when it does not change: references resolve through it.
-    resource.previousIds.push(resIdOf(object));
-    if (isNamespaced(resIdOf(object))) setNamespace(resource, ['metadata', 'namespace'], namespace, origin);
+    resource.previousIds.push(id);
+    if (isNamespaced(id)) setNamespace(resource, ['metadata', 'namespace'], namespace, origin);
     const fail = (message: string): void => {
       ctx.problems.push({ code: 'namespace-not-scalar', severity: 'error', message, file: resource.source.file, range: resource.source.range });
     };
-    if (isRoleBindingKind(resIdOf(object).kind)) setDefaultSubjects(resource, namespace, origin, fail);
-    for (const spec of dataDrivenSpecs(object, config.extraFieldSpecs ?? [])) {
-      visitFieldSpec(resource, spec, (slot) => {
-        const current = slot.parent[slot.key];
-        if (isObject(current) || Array.isArray(current)) {
-          fail(`namespace field specs must target scalar nodes: ${idString(resIdOf(object))} has a ${Array.isArray(current) ? 'list' : 'map'} at ${slot.path.join('.')}`);
-          return;
-        }
-        slot.parent[slot.key] = namespace;
-        recordOrigin(resource, slot.path, origin);
-      });
-    }
+    if (isRoleBindingKind(id.kind)) setDefaultSubjects(resource, namespace, origin, fail);
+    const kindKey = `${object.apiVersion === 'v1'}\u0000${id.kind}`;
+    let specs = specsByKind.get(kindKey);
+    if (!specs) specsByKind.set(kindKey, (specs = dataDrivenSpecs(object, config.extraFieldSpecs ?? [])));
+    const visit = (slot: FieldSlot): void => {
+      const current = slot.parent[slot.key];
+      if (isObject(current) || Array.isArray(current)) {
+        fail(`namespace field specs must target scalar nodes: ${idString(resIdOf(object))} has a ${Array.isArray(current) ? 'list' : 'map'} at ${slot.path.join('.')}`);
+        return;
+      }
+      slot.parent[slot.key] = namespace;
+      recordOrigin(resource, slot.path, origin);
+    };
+    for (const spec of specs) visitFieldSpec(resource, spec, visit);
   }
   reportIdConflicts(resources, ctx.problems, ctx.kustomizationFile);
   return resources;
