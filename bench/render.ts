@@ -18,6 +18,8 @@ const opt = (name: string, dflt: number) => {
 };
 const apps = opt('apps', 200);
 const runs = opt('runs', 5);
+/** In-process samples per column after each process run (so 2 x runs x this many per column). */
+const SAMPLES_PER_RUN = 4;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -68,27 +70,30 @@ function bench(label: string, dir: string): Row {
   const cache = new BuildCache();
   let edits = 0;
   const edited = () => overlayFileSystem(cached, new Map([[kustomizationFile, `${original}\n# edit ${++edits}\n`]]));
-  const timeRenders = (render: () => RenderOutput) => {
-    // Warm means the JIT has settled too: the first large target would otherwise pay for it in its warm column.
-    for (let i = 0; i < 10; i++) render();
-    const times: number[] = [];
-    for (let i = 0; i < Math.max(runs * 4, 10); i++) {
-      const t0 = process.hrtime.bigint();
-      const out = render();
-      if (out.yaml !== first.yaml) throw new Error(`${label}: a warm render printed something else than the first render`);
-      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    }
-    return median(times);
+  const columns: Array<{ render: () => RenderOutput; times: number[] }> = [
+    { render: () => renderKustomization(dir, { fs: edited(), cache }), times: [] },
+    { render: () => renderKustomization(dir, { fs: cached, cache }), times: [] },
+    { render: () => renderKustomization(dir, { fs: cached }), times: [] },
+  ];
+  // Warm means the JIT has settled too: the first large target would otherwise pay for it in its warm column.
+  for (const column of columns) for (let i = 0; i < 10; i++) column.render();
+  const sample = (column: (typeof columns)[number]) => {
+    const t0 = process.hrtime.bigint();
+    const out = column.render();
+    if (out.yaml !== first.yaml) throw new Error(`${label}: a warm render printed something else than the first render`);
+    column.times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   };
-  const warmMs = timeRenders(() => renderKustomization(dir, { fs: edited(), cache }));
-  const unchangedMs = timeRenders(() => renderKustomization(dir, { fs: cached, cache }));
-  const uncachedMs = timeRenders(() => renderKustomization(dir, { fs: cached }));
+  // The in-process samples are spread between the process runs, in turns, so that both sides of each
+  // ratio are measured over the same seconds: a host that slows down for a while slows both.
   const cold: ReturnType<typeof runProcess>[] = [];
   const kube: ReturnType<typeof runProcess>[] = [];
   for (let i = 0; i < runs; i++) {
     cold.push(runProcess(process.execPath, [path.join(repo, 'dist/cli.js'), 'render', dir]));
+    for (let k = 0; k < SAMPLES_PER_RUN; k++) for (const column of columns) sample(column);
     kube.push(runProcess('kubectl', ['kustomize', dir]));
+    for (let k = 0; k < SAMPLES_PER_RUN; k++) for (const column of columns) sample(column);
   }
+  const [warmMs, unchangedMs, uncachedMs] = columns.map((c) => median(c.times));
   const peak = (xs: ReturnType<typeof runProcess>[]) => {
     const v = xs.map((x) => x.peakKiB ?? 0);
     return timeBin ? Math.max(...v) / 1024 : undefined;
@@ -132,7 +137,7 @@ function main(): void {
   console.log(`              per-object transformer results), each run after an edit of the target's kustomization, so the target`);
   console.log(`              itself is built again: the target is judged on this column; unchanged = the same caches, the`);
   console.log(`              folder rendered again without any edit; no cache = file texts cached only, every folder built`);
-  console.log(`              again; ${Math.max(runs * 4, 10)} runs each after 10 warm-up renders; cold and kubectl = ${runs} process runs)`);
+  console.log(`              again; ${2 * runs * SAMPLES_PER_RUN} runs each after 10 warm-up renders, taken in turns between the ${runs} cold and ${runs} kubectl process runs)`);
   console.log(`machine load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (on ${os.cpus().length} cores; numbers from a busy machine are noisy)`);
   console.log(
     pad('target', 28) + pad('objects', 9) + pad('warm ms', 10) + pad('unchanged', 11) + pad('no cache', 11) + pad('cold ms', 10) + pad('kubectl ms', 12) +
