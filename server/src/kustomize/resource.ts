@@ -13,7 +13,11 @@ export function deepCopy<T extends Json>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => deepCopy(v)) as T;
   if (isObject(value)) {
     const out: JsonObject = {};
-    for (const k of Object.keys(value)) setField(out, k, deepCopy(value[k]));
+    // setField's test written out: this loop runs for every key of every copy, often before the JIT inlines.
+    for (const k of Object.keys(value)) {
+      if (k === '__proto__') setField(out, k, deepCopy(value[k]));
+      else out[k] = deepCopy(value[k]);
+    }
     return out as T;
   }
   return value;

@@ -128,7 +128,9 @@ function copyPatch(node: Json, path: PatchPath, out: WeakMap<object, PatchPath>,
     out.set(copy, path);
     for (const k of Object.keys(node)) {
       const value = node[k];
-      setField(copy, k, typeof value === 'object' && value !== null ? copyPatch(value, [...path, k], out, depth + 1) : value);
+      const copied = typeof value === 'object' && value !== null ? copyPatch(value, [...path, k], out, depth + 1) : value;
+      if (k === '__proto__') setField(copy, k, copied);
+      else copy[k] = copied;
     }
     return copy;
   }
@@ -283,7 +285,8 @@ function walkMap(dest: Node, origin: Node, schema: SchemaNode | undefined, walk:
       delete result[key];
       continue;
     }
-    setField(result, key, value);
+    if (key === '__proto__') setField(result, key, value);
+    else result[key] = value;
     if (other && originValue !== undefined && result !== other && !isObject(value) && !Array.isArray(value)) {
       const patchPath = walk.patchPaths.get(other);
       if (patchPath) markScalar(walk, result, key, [...patchPath, key]);

@@ -307,7 +307,9 @@ class ValueBuilder {
       // go-yaml gives an entry of a flow mapping written without a value ("{a, b: }") an empty string.
       const value = map.flow && isImplicitEmpty(pair.value) ? '' : this.value(pair.value, depth + 1);
       // A quoted "<<" key never reaches kustomize's output.
-      if (key !== '<<') setField(out, key, value);
+      // setField's test written out (every key of every file goes through here).
+      if (key === '__proto__') setField(out, key, value);
+      else if (key !== '<<') out[key] = value;
     }
     // Keys written in the map win over merged ones; among merged maps, the first one wins.
     for (const merge of merges) {
