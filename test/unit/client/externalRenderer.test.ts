@@ -7,18 +7,10 @@ import * as os from 'os';
 import * as path from 'path';
 import type { ClientConfig } from '../../../client/src/config';
 import { externalCommand, renderExternally } from '../../../client/src/externalRenderer';
+import { requireKubectl } from '../kustomize/kubectl-oracle';
 
 function config(overrides: Partial<ClientConfig>): ClientConfig {
   return { renderer: 'kubectl', rendererPath: '', rendererTimeoutSeconds: 20, revealSecrets: false, ...overrides };
-}
-
-function hasKubectl(): boolean {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('external renderer', () => {
@@ -37,11 +29,7 @@ describe('external renderer', () => {
   });
 
   it('prints what kubectl kustomize prints, and its stderr when it fails', async function () {
-    if (!hasKubectl()) {
-      if (process.env.CI) assert.fail('kubectl not found, and CI is set');
-      console.log('SKIPPED: kubectl not found');
-      this.skip();
-    }
+    requireKubectl(this, 'the external kubectl renderer');
     const ok = await renderExternally(config({}), dir);
     assert.strictEqual(ok.ok, true);
     assert.strictEqual(ok.stdout, execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' }));

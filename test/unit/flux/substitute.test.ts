@@ -7,17 +7,9 @@ import { parse } from 'yaml';
 import { readFluxObject, type FluxKustomization } from '../../../server/src/flux/objects';
 import { collectVars, emittedStyle, substitute } from '../../../server/src/flux/substitute';
 import type { JsonObject } from '../../../server/src/kustomize/types';
+import { requireKubectl } from '../kustomize/kubectl-oracle';
 
 const cm = (data: JsonObject, metadata: JsonObject = {}): JsonObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', ...metadata }, data });
-
-function kubectlAvailable(): boolean {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('flux/substitute', () => {
   it('substitutes the docs example, with defaults and inline values', () => {
@@ -118,11 +110,7 @@ spec:
   });
 
   it('writes strings the way kubectl kustomize (and so the controller) serialises them', function () {
-    if (!kubectlAvailable()) {
-      if (process.env.CI) assert.fail('kubectl not found');
-      console.log('SKIPPED: kubectl not found');
-      this.skip();
-    }
+    requireKubectl(this, 'the comparison with how kubectl prints substituted strings');
     const samples = ['${x}', '${a}: b', '${a} #c', '#${a}', '- ${a}', '-${a}', ':${a}', '${a}:', ' ${a}', '[${a}]', '*${a}', "'${a}'", 'x${a}#y', '---${a}', 'a\t${b}', 'l1 ${a}\nl2', 'l1 \n${a}', "it's ${a}", 'yes', '1:20', '0x1F', '3', '1e3'];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-subst-'));
     try {

@@ -1,6 +1,6 @@
 // Test helper: runs the real `kubectl kustomize` on a temporary folder so that tests can compare our
 // renderer with kustomize v5.5 itself.
-import { execFile, execFileSync } from 'child_process';
+import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,22 +14,18 @@ process.on('exit', () => {
 });
 
 export function kubectlAvailable(): boolean {
-  if (available === undefined) {
-    try {
-      execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-      available = true;
-    } catch {
-      available = false;
-    }
-  }
+  if (available === undefined) available = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
   return available;
 }
 
-/** Call in a `before`: fails in CI without kubectl, otherwise skips loudly. */
-export function requireKubectl(ctx: Mocha.Context): void {
+/**
+ * Call in a `before` or at the start of a test: fails in CI without kubectl, otherwise skips loudly,
+ * naming what was skipped. The one place every suite that compares with kubectl asks.
+ */
+export function requireKubectl(ctx: Mocha.Context, what = 'differential tests'): void {
   if (kubectlAvailable()) return;
-  if (process.env.CI) throw new Error('kubectl is required in CI for differential tests');
-  console.warn('SKIPPED: kubectl not found');
+  if (process.env.CI) throw new Error(`kubectl is required in CI for ${what}`);
+  console.warn(`\n*** SKIPPED: kubectl not found (${what}) ***\n`);
   ctx.skip();
 }
 
@@ -68,7 +64,7 @@ export function kustomize(files: Record<string, string | Uint8Array>): Promise<O
 export function parseObjects(text: string): JsonObject[] {
   return parseAllDocuments(text)
     .map((d) => d.toJS() as JsonObject | null)
-    .filter((o): o is JsonObject => o !== null);
+    .filter((o): o is JsonObject => o !== null && typeof o === 'object');
 }
 
 /** Sorts objects by kind, namespace and name so that output order does not matter in comparisons. */

@@ -1,12 +1,13 @@
 // Test helper for the namespace / prefix-suffix / labels / annotations / name-reference transformers:
 // describes a tree of kustomizations, renders it with our transformers in kustomize's order, writes
 // the same tree to a temp folder for `kubectl kustomize`, and compares the two as values.
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { parseObjects, requireKubectl } from './kubectl-oracle';
 import { makeResource, resIdOf, idString } from '../../../server/src/kustomize/resource';
 import type { TransformContext } from '../../../server/src/kustomize/transformer';
 import type { JsonObject, Origin, Problem, Resource } from '../../../server/src/kustomize/types';
@@ -36,25 +37,9 @@ export interface Kust {
   commonAnnotations?: Record<string, string>;
 }
 
-let available: boolean | undefined;
-export function kubectlFound(): boolean {
-  if (available === undefined) {
-    try {
-      execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-      available = true;
-    } catch {
-      available = false;
-    }
-  }
-  return available;
-}
-
 /** For a `before` hook: fail in CI without kubectl, else skip loudly. */
 export function needKubectl(ctx: Mocha.Context): void {
-  if (kubectlFound()) return;
-  if (process.env.CI) throw new Error('kubectl is required in CI for differential tests');
-  console.warn('SKIPPED: kubectl not found');
-  ctx.skip();
+  requireKubectl(ctx, 'the transformer differential tests');
 }
 
 const tempRoots: string[] = [];
@@ -62,11 +47,6 @@ process.on('exit', () => {
   for (const dir of tempRoots) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-export function parseObjects(text: string): JsonObject[] {
-  return parseAllDocuments(text)
-    .map((d) => d.toJS() as JsonObject | null)
-    .filter((o): o is JsonObject => o !== null && typeof o === 'object');
-}
 
 function origin(step: string): Origin {
   return { kind: 'transformer', step, file: '/kustomization.yaml' };

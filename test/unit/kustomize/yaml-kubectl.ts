@@ -4,20 +4,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-
-let available: boolean | undefined;
-
-function kubectlAvailable(): boolean {
-  if (available === undefined) available = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
-  return available;
-}
+import { requireKubectl } from './kubectl-oracle';
 
 /** Call in a `before`: fails in CI without kubectl, otherwise skips loudly. */
 export function needKubectl(ctx: Mocha.Context): void {
-  if (kubectlAvailable()) return;
-  if (process.env.CI) throw new Error('kubectl is required in CI for the YAML differential tests');
-  console.warn('\n\n*** SKIPPED: kubectl not found (YAML differential tests) ***\n');
-  ctx.skip();
+  requireKubectl(ctx, 'the YAML differential tests');
 }
 
 export interface KubectlRun {

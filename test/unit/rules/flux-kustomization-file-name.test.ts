@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { fluxKustomizationFileName } from '../../../server/src/rules/flux-kustomization-file-name';
+import { requireKubectl } from '../kustomize/kubectl-oracle';
 import { makeFleet, type Fleet } from './harness';
 
 const fluxKs = `apiVersion: kustomize.toolkit.fluxcd.io/v1
@@ -18,14 +19,6 @@ spec:
   path: ./apps
 `;
 
-function kubectlFound(): boolean {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('rule flux-kustomization-file-name', () => {
   let fleet: Fleet | undefined;
@@ -49,11 +42,7 @@ describe('rule flux-kustomization-file-name', () => {
   }
 
   it('quotes the error kubectl kustomize gives for such a folder', function () {
-    if (!kubectlFound()) {
-      if (process.env.CI) assert.fail('kubectl not found');
-      console.log('SKIPPED: kubectl not found');
-      this.skip();
-    }
+    requireKubectl(this, "the comparison with kubectl's error");
     fleet = makeFleet({ 'clusters/prod/kustomization.yaml': fluxKs });
     let stderr = '';
     try {

@@ -1,6 +1,7 @@
 // Shared by the overlay-render rule tests: the fleet-infra seed as files, and kubectl as the oracle.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import { requireKubectl } from '../kustomize/kubectl-oracle';
 import * as path from 'path';
 
 const SEED = path.join(__dirname, '../../fixtures/fleet-infra');
@@ -19,19 +20,12 @@ export function fleetInfraFiles(): Record<string, string> {
   return out;
 }
 
-let kubectlFound: boolean | undefined;
-
 /**
  * `kubectl kustomize <dir>`. Without kubectl: fails under CI, else skips the test loudly (this.skip()
  * ends the test, so a caller that gets here always has a result).
  */
 export function kubectlBuild(test: Mocha.Context, dir: string): { stdout: string; stderr: string; status: number | null } {
-  if (kubectlFound === undefined) kubectlFound = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
-  if (!kubectlFound) {
-    if (process.env.CI) throw new Error('kubectl not found, and CI is set: the differential check cannot run');
-    console.warn('SKIPPED: kubectl not found');
-    test.skip();
-  }
+  requireKubectl(test, 'the differential check of overlay renders');
   const run = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
   return { stdout: run.stdout, stderr: run.stderr, status: run.status };
 }
