@@ -2,19 +2,15 @@
 // the refusal of git writes for an untrusted workspace, a promotion with the reviewed texts, history, git show.
 import assert from 'node:assert/strict';
 import { listPromotions, planPromotion, runPromotion, runRevert, showCommit, UNTRUSTED_MESSAGE } from '../../../server/src/features/promotion';
-import { git, isolateGitConfig, readText, snapshot, writeFile } from '../git/gitFixture';
-import { makeFleetRepo, type FleetRepo } from '../promote/promoteFixture';
+import { git, readText, snapshot, writeFile } from '../git/gitFixture';
+import { useFleetRepo, type FleetRepo } from '../promote/promoteFixture';
 
 const SETTINGS = { push: 'never' as const };
 
 describe('promotion requests (features/promotion.ts)', function () {
   this.timeout(20000);
-  let restoreConfig: () => void;
   let repo: FleetRepo;
-  before(() => (restoreConfig = isolateGitConfig()));
-  after(() => restoreConfig());
-  beforeEach(() => (repo = makeFleetRepo()));
-  afterEach(() => repo.cleanup());
+  useFleetRepo((r) => (repo = r));
 
   it('plans staging -> production: both changes with before/after, the file texts for a diff editor, nothing written', async () => {
     const before = snapshot(repo.work);

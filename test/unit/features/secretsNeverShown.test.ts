@@ -14,7 +14,7 @@ import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import { promote, DEFAULT_PROMOTION_SETTINGS } from '../../../server/src/promote/flow';
 import { allRules, runRules } from '../../../server/src/rules/run';
 import { DEFAULT_SETTINGS, Session } from '../../../server/src/session';
-import { git, isolateGitConfig, readText, writeFile } from '../git/gitFixture';
+import { git, useIsolatedGitConfig, readText, writeFile } from '../git/gitFixture';
 import { memoryFleetIndex } from '../../fuzz/exercise';
 
 /** Every text that would give a secret away: values, their base64 form, SOPS ciphertext and metadata. */
@@ -118,10 +118,8 @@ const FILES: Record<string, string> = {
 
 describe('Secret values are never shown outside their files', function () {
   this.timeout(30000);
-  let restoreConfig: () => void;
   let root: string;
-  before(() => (restoreConfig = isolateGitConfig()));
-  after(() => restoreConfig());
+  useIsolatedGitConfig();
   beforeEach(() => {
     root = realpathSync(mkdtempSync(join(tmpdir(), 'fluxenv-secrets-')));
     for (const [rel, text] of Object.entries(FILES)) writeFile(root, rel, text);

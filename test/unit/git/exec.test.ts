@@ -3,13 +3,11 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classifyGitFailure, runGit } from '../../../server/src/git/exec';
-import { isolateGitConfig } from './gitFixture';
+import { useIsolatedGitConfig } from './gitFixture';
 
 describe('runGit', () => {
   let dir: string;
-  let restoreConfig: () => void;
-  before(() => (restoreConfig = isolateGitConfig()));
-  after(() => restoreConfig());
+  useIsolatedGitConfig();
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'fluxenv-exec-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

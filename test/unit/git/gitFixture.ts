@@ -36,6 +36,13 @@ export function isolateGitConfig(): () => void {
   };
 }
 
+/** In a describe: git sees no global/system config while its tests run. */
+export function useIsolatedGitConfig(): void {
+  let restore: () => void;
+  before(() => (restore = isolateGitConfig()));
+  after(() => restore());
+}
+
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,

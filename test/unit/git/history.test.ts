@@ -2,16 +2,14 @@ import assert from 'node:assert/strict';
 import { readPromotion, readPromotionHistory } from '../../../server/src/git/history';
 import { runTransaction } from '../../../server/src/git/transaction';
 import { promotionMessage, revertMessage } from '../../../server/src/git/trailers';
-import { Fixture, git, isolateGitConfig, makeFixture } from './gitFixture';
+import { Fixture, git, useIsolatedGitConfig, makeFixture } from './gitFixture';
 
 const PRODUCTION = 'apps/production/kustomization.yaml';
 
 describe('promotion history', function () {
   this.timeout(20000);
   let fixture: Fixture;
-  let restoreConfig: () => void;
-  before(() => (restoreConfig = isolateGitConfig()));
-  after(() => restoreConfig());
+  useIsolatedGitConfig();
   beforeEach(() => (fixture = makeFixture()));
   afterEach(() => fixture.cleanup());
 

@@ -5,13 +5,11 @@ import { join } from 'node:path';
 import {
   changedPaths, defaultBranch, dirtyEntriesAmong, findRepoRoot, listRemotes, pickRemote, readHead, readStatus, requireBranch, requireCleanPaths,
 } from '../../../server/src/git/repo';
-import { Fixture, git, isolateGitConfig, makeFixture, writeFile } from './gitFixture';
+import { Fixture, git, useIsolatedGitConfig, makeFixture, writeFile } from './gitFixture';
 
 describe('repository state', () => {
   let fixture: Fixture;
-  let restoreConfig: () => void;
-  before(() => (restoreConfig = isolateGitConfig()));
-  after(() => restoreConfig());
+  useIsolatedGitConfig();
   beforeEach(() => (fixture = makeFixture()));
   afterEach(() => fixture.cleanup());
 

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTransaction, TransactionRequest } from '../../../server/src/git/transaction';
 import { parsePromotion, parseRevert, promotionMessage, revertMessage } from '../../../server/src/git/trailers';
-import { Fixture, PROMOTED_PRODUCTION, BASE_FILES, git, isolateGitConfig, makeFixture, readText, snapshot, writeFile } from './gitFixture';
+import { Fixture, PROMOTED_PRODUCTION, BASE_FILES, git, useIsolatedGitConfig, makeFixture, readText, snapshot, writeFile } from './gitFixture';
 
 const PRODUCTION = 'apps/production/kustomization.yaml';
 const PROMOTION = {
@@ -15,10 +15,8 @@ const PROMOTION = {
 
 describe('git transaction (promotion and revert)', function () {
   this.timeout(20000);
-  let restoreConfig: () => void;
   let fixture: Fixture;
-  before(() => (restoreConfig = isolateGitConfig()));
-  after(() => restoreConfig());
+  useIsolatedGitConfig();
   beforeEach(() => (fixture = makeFixture()));
   afterEach(() => fixture.cleanup());
 

@@ -6,8 +6,8 @@ import { runCli } from '../../../server/src/cli';
 import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import { parsePromotion, parseRevert, parseTrailers } from '../../../server/src/git/trailers';
 import { DEFAULT_PROMOTION_SETTINGS, attachPullRequest, promote, promotionHistory, revertPromotion, type Delivered, type PromotionCallbacks, type PromotionSettings } from '../../../server/src/promote/flow';
-import { git, isolateGitConfig, readText, snapshot, writeFile } from '../git/gitFixture';
-import { extractCommit, makeFleetRepo, type FleetRepo } from './promoteFixture';
+import { git, readText, snapshot, writeFile } from '../git/gitFixture';
+import { extractCommit, makeFleetRepo, useFleetRepo, type FleetRepo } from './promoteFixture';
 
 const NOW = new Date('2024-05-01T10:00:00Z');
 const BRANCH = 'promote/production/20240501-100000';
@@ -24,12 +24,8 @@ function productionImage(root: string): string {
 
 describe('promotion flow (real git repositories)', function () {
   this.timeout(20000);
-  let restoreConfig: () => void;
   let repo: FleetRepo;
-  before(() => (restoreConfig = isolateGitConfig()));
-  after(() => restoreConfig());
-  beforeEach(() => (repo = makeFleetRepo()));
-  afterEach(() => repo.cleanup());
+  useFleetRepo((r) => (repo = r));
 
   it('overlay: a promote branch from main with the edit, subject, trailers and tag, pushed to origin; production renders the promoted image and chart', async () => {
     const main = git(repo.work, 'rev-parse', 'main');
@@ -212,12 +208,8 @@ describe('promotion flow (real git repositories)', function () {
 
 describe('promotion flow: branch and tag strategies', function () {
   this.timeout(20000);
-  let restoreConfig: () => void;
   let repo: FleetRepo;
-  before(() => (restoreConfig = isolateGitConfig()));
-  after(() => restoreConfig());
-  beforeEach(() => (repo = makeFleetRepo()));
-  afterEach(() => repo.cleanup());
+  useFleetRepo((r) => (repo = r));
 
   function setRef(env: string, ref: string): void {
     const file = `clusters/${env}/flux-system/gotk-sync.yaml`;
@@ -277,12 +269,8 @@ describe('promotion flow: branch and tag strategies', function () {
 
 describe('fluxenv promote / history', function () {
   this.timeout(20000);
-  let restoreConfig: () => void;
   let repo: FleetRepo;
-  before(() => (restoreConfig = isolateGitConfig()));
-  after(() => restoreConfig());
-  beforeEach(() => (repo = makeFleetRepo()));
-  afterEach(() => repo.cleanup());
+  useFleetRepo((r) => (repo = r));
 
   async function cli(args: string[], prompt?: (q: string) => Promise<string>) {
     let stdout = '';

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { git, readText, writeFile } from '../git/gitFixture';
+import { git, readText, useIsolatedGitConfig, writeFile } from '../git/gitFixture';
 
 export const SEED = join(__dirname, '../../fixtures/fleet-infra');
 
@@ -53,4 +53,12 @@ export function extractCommit(work: string, commit: string): string {
   execFileSync('tar', ['-x', '-C', out], { input: tar });
   process.once('exit', () => rmSync(out, { recursive: true, force: true }));
   return out;
+}
+
+/** In a describe: isolated git config, and a fresh copy of the fleet repository for each test (`set` receives it). */
+export function useFleetRepo(set: (repo: FleetRepo) => void): void {
+  useIsolatedGitConfig();
+  let repo: FleetRepo | undefined;
+  beforeEach(() => set((repo = makeFleetRepo())));
+  afterEach(() => repo?.cleanup());
 }
