@@ -9,6 +9,7 @@ import { isObject } from '../kustomize/resource';
 import type { Json, JsonObject, Range } from '../kustomize/types';
 import { parseYamlFileCached, type ParsedDocument } from '../kustomize/yaml/parse';
 import { customParseLimits } from '../limits';
+import type { Finding, RuleContext } from './rule';
 
 /** What an entry must name: a file, a folder (kustomization or component), or either. */
 export type EntryExpectation = 'file' | 'dir' | 'file-or-dir';
@@ -151,4 +152,24 @@ export function fieldLabel(entry: PathEntry): string {
     default:
       return entry.field;
   }
+}
+
+/**
+ * The loop of the rules that judge each path entry alone (missing-path, path-outside-repo, remote-resource):
+ * every entry of every kustomization file with its status, cancellable between files.
+ */
+export function judgeEachEntry(
+  { index, isCancelled, checking }: RuleContext,
+  judge: (entry: PathEntry, status: EntryStatus) => Omit<Finding, 'file' | 'range'> | undefined,
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const file of index.kustomizationFiles()) {
+    checking?.(file);
+    if (isCancelled()) break;
+    for (const entry of pathEntries(index, file)) {
+      const finding = judge(entry, entryStatus(index, entry));
+      if (finding) findings.push({ file, range: entry.range, ...finding });
+    }
+  }
+  return findings;
 }

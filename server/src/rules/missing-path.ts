@@ -4,8 +4,8 @@ import * as path from 'path';
 import type { FleetIndex } from '../fleet/fleetIndex';
 import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/kustomization';
 import { editDistance } from '../util/editDistance';
-import { entryStatus, fieldLabel, pathEntries, textAt, type EntryExpectation, type PathEntry } from './kustomizationEntries';
-import type { Finding, Fix, Rule } from './rule';
+import { fieldLabel, judgeEachEntry, textAt, type EntryExpectation, type PathEntry } from './kustomizationEntries';
+import type { Fix, Rule } from './rule';
 
 /** Folders with more entries than this are not searched for suggestions (generated folders, vendored trees). */
 const MAX_LISTING = 2000;
@@ -108,31 +108,20 @@ export const missingPath: Rule = {
   severity: 'error',
   category: 'overlay',
   description: 'A kustomization entry names a file or folder that does not exist; kustomize fails the build.',
-  check({ index, isCancelled, checking }) {
-    const findings: Finding[] = [];
-    for (const file of index.kustomizationFiles()) {
-      checking?.(file);
-      if (isCancelled()) break;
-      for (const entry of pathEntries(index, file)) {
-        const status = entryStatus(index, entry);
-        if (status.kind !== 'missing' && status.kind !== 'wrong-kind') continue;
-        const where = fieldLabel(entry);
-        const suggestion = suggestPath(index, entry);
-        const fix = suggestion === undefined ? undefined : renameFix(index, entry, suggestion);
-        const relative = path.posix.relative(index.root, status.absolute) || '.';
-        const what =
-          status.kind === 'missing'
-            ? `'${entry.ref}' in ${where} does not exist (no ${relative} in the repository)`
-            : `'${entry.ref}' in ${where} is a ${status.entryKind === 'dir' ? 'folder' : 'file'}, but ${where} needs a ${entry.expects === 'dir' ? 'folder' : 'file'}`;
-        const todo = suggestion !== undefined ? `Did you mean '${suggestion}'?` : 'Correct the path or remove the entry.';
-        findings.push({
-          file,
-          range: entry.range,
-          message: `${what}; kustomize fails the build. ${todo}`,
-          fixes: fix ? [fix] : undefined,
-        });
-      }
-    }
-    return findings;
+  check(ctx) {
+    const { index } = ctx;
+    return judgeEachEntry(ctx, (entry, status) => {
+      if (status.kind !== 'missing' && status.kind !== 'wrong-kind') return undefined;
+      const where = fieldLabel(entry);
+      const suggestion = suggestPath(index, entry);
+      const fix = suggestion === undefined ? undefined : renameFix(index, entry, suggestion);
+      const relative = path.posix.relative(index.root, status.absolute) || '.';
+      const what =
+        status.kind === 'missing'
+          ? `'${entry.ref}' in ${where} does not exist (no ${relative} in the repository)`
+          : `'${entry.ref}' in ${where} is a ${status.entryKind === 'dir' ? 'folder' : 'file'}, but ${where} needs a ${entry.expects === 'dir' ? 'folder' : 'file'}`;
+      const todo = suggestion !== undefined ? `Did you mean '${suggestion}'?` : 'Correct the path or remove the entry.';
+      return { message: `${what}; kustomize fails the build. ${todo}`, fixes: fix ? [fix] : undefined };
+    });
   },
 };
