@@ -14,7 +14,9 @@ export function deepCopy<T extends Json>(value: T): T {
   if (isObject(value)) {
     const out: JsonObject = {};
     // setField's test written out: this loop runs for every key of every copy, often before the JIT inlines.
-    for (const k of Object.keys(value)) {
+    // for-in walks V8's cached key list where Object.keys would allocate one; values from YAML are plain
+    // objects with nothing enumerable inherited (a "__proto__" key is an own field, see setField).
+    for (const k in value) {
       if (k === '__proto__') setField(out, k, deepCopy(value[k]));
       else out[k] = deepCopy(value[k]);
     }

@@ -495,8 +495,9 @@ class YamlWriter {
   }
 }
 
-const SPACES = ' '.repeat(256);
-const spaces = (n: number): string => (n <= SPACES.length ? SPACES.slice(0, n) : ' '.repeat(n));
+// Indentation strings made once: slicing a string of spaces would allocate one per line.
+const INDENTS = Array.from({ length: 128 }, (_, n) => ' '.repeat(n));
+const spaces = (n: number): string => INDENTS[n] ?? ' '.repeat(n);
 
 // Values repeat across the objects of a render and across renders (names, ports, labels); whether one
 // prints as a plain word is decided once.
@@ -689,7 +690,8 @@ export function outputProblem(values: Json[]): string | undefined {
     } else if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) pending.push(value[i]);
     } else if (value !== null && typeof value === 'object') {
-      for (const key of Object.keys(value)) {
+      // for-in: no key array per object (plain objects, see deepCopy).
+      for (const key in value) {
         // One test for both kinds of bad key, as keys almost never hold either.
         if (CONTROL_OR_NEL.test(key)) {
           if (UNREADABLE_CONTROL.test(key)) return 'yaml: control characters are not allowed';
