@@ -25,7 +25,8 @@ describe('Environments tree, dependency graph and status', () => {
 
   it('lists the environments in promotion order', async () => {
     const { environments } = await api();
-    const roots = await environments.getChildren();
+    // The tree fills once the server has indexed the workspace (after activation, or a restart).
+    const roots = await waitFor('the Environments tree to fill', () => environments.getChildren(), (nodes) => nodes.length > 0, 15000);
     assert.deepStrictEqual(roots.map((n) => label(environments.getTreeItem(n))), ['staging', 'production']);
   });
 
