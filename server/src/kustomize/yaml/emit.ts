@@ -165,6 +165,9 @@ function hexEscape(c: number): string {
   return letter + c.toString(16).toUpperCase().padStart(width, '0');
 }
 
+/** Written so that the compiler cannot drop the flattening read in YamlWriter.result() as dead code. */
+const flattened = { sink: 0 };
+
 class YamlWriter {
   private column = 0;
   private whitespace = true;
@@ -179,7 +182,12 @@ class YamlWriter {
   private line = '';
 
   result(): string {
-    return this.done + this.line;
+    const text = this.done + this.line;
+    // Reading the rope as a number makes V8 flatten it: kept as a rope (the output is kept, cached and
+    // sent), it holds a node per line, several times the memory of the flat text, and every
+    // young-generation collection has to copy all of them.
+    flattened.sink = Number(text);
+    return text;
   }
 
   private put(text: string, width = text.length): void {
