@@ -8,20 +8,8 @@ import { memoryFileSystem } from '../../server/src/kustomize/fs';
 import { readRepoPromotionConfig } from '../../server/src/promote/strategy';
 import { runRules } from '../../server/src/rules/run';
 import { FUZZ_ROOT, memoryFleetIndex } from '../fuzz/exercise';
+import { ks } from './fluxFixtures';
 
-const ks = (name: string, p: string, extra = '') => `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ${name}
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ${p}
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-${extra}`;
 const cm = (name: string, data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: flux-system\ndata:\n  ${data}\n`;
 /** A value nested `levels` deep in flow style: past a small maxDepth, readable with the default one. */
 const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;

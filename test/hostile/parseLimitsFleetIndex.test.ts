@@ -3,20 +3,8 @@
 // (`parseLimits: this.customParseLimits()` in environments()) and to readKustomization (in kustomization()).
 import { strict as assert } from 'assert';
 import { FUZZ_ROOT, memoryFleetIndex } from '../fuzz/exercise';
+import { ks } from './fluxFixtures';
 
-const ks = (name: string, p: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ${name}
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ${p}
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`;
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  x: "1"\n`;
 
 describe('parse limits in the fleet index', () => {
