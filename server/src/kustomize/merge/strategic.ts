@@ -71,8 +71,9 @@ function kindOf(n: Json): NodeKind {
 
 /**
  * Applies a strategic merge patch to `target` (not mutated) the way kustomize's patchstrategicmerge
- * filter does. `onSet(targetPath, patchPath)` (targetPath is reused: copy it to keep it) is called for the top-most paths whose value the patch
- * set/replaced/appended, with the path of that value inside the patch. `gvk` picks the schema.
+ * filter does. `onSet(targetPath, patchPath)` is called for the top-most paths whose value the patch
+ * set/replaced/appended, with the path of that value inside the patch (targetPath is one array reused
+ * along the walk: copy it to keep it). `gvk` picks the schema.
  */
 export function strategicMerge(
   target: JsonObject,
