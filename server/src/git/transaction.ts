@@ -352,16 +352,23 @@ async function applyEdits(plan: Plan, scratchIndex: Record<string, string>, git:
 }
 
 async function applyRevert(plan: Plan, revertCommit: string, scratchIndex: Record<string, string>, git: Git): Promise<GitResult<void>> {
-  // The reverse of the commit's own diff, applied to the base: what `git revert` does when it is clean.
+  // The reverse of the commit's own diff, merged into the base: what `git revert` does when it is clean.
   const patch = await git([
     'diff-tree', '-p', '--binary', '--full-index', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color',
     '--src-prefix=a/', '--dst-prefix=b/', `${revertCommit}^{tree}`, `${revertCommit}^1^{tree}`,
   ]);
   if (!patch.ok) return patch;
   if (patch.value.stdoutBytes.length === 0) return fail('noChanges', 'The commit changed nothing; there is nothing to revert.');
-  const applied = await git(['apply', '--cached', '--binary', '-p1', '-'], { input: patch.value.stdoutBytes, env: scratchIndex });
+  // --3way merges like `git revert` where lines near the change moved on since (the patch carries the
+  // blob ids); a git too old to combine it with --cached refuses the option, and the plain apply runs.
+  let applied = await git(['apply', '--cached', '--3way', '--binary', '-p1', '-'], { input: patch.value.stdoutBytes, env: scratchIndex });
+  if (!applied.ok && /incompatible|cannot be used together/i.test(applied.error.detail ?? '')) {
+    applied = await git(['apply', '--cached', '--binary', '-p1', '-'], { input: patch.value.stdoutBytes, env: scratchIndex });
+  }
   if (!applied.ok) {
-    const paths = [...applied.error.detail?.matchAll(/patch failed: (.+?):\d+/g) ?? []].map((match) => match[1]);
+    // A conflicted 3-way merge names its paths as `U <path>`, a failed plain apply as `patch failed: <path>:<line>`.
+    const detail = applied.error.detail ?? '';
+    const paths = [...new Set([...detail.matchAll(/patch failed: (.+?):\d+/g), ...detail.matchAll(/^U (.+)$/gm)].map((match) => match[1]))];
     return fail(
       'conflict',
       `Commit ${revertCommit.slice(0, 12)} cannot be reverted cleanly on "${printable(plan.request.baseBranch)}"` +

@@ -203,6 +203,25 @@ describe('git transaction (promotion and revert)', function () {
     assert.equal(readText(fixture.work, PRODUCTION), PROMOTED_PRODUCTION, 'the user stays on main');
   });
 
+  it('a revert merges like git revert when lines near the change moved on since (3-way, not context-exact)', async () => {
+    const promoted = await runTransaction(promotionRequest({ newBranch: undefined }));
+    assert.ok(promoted.ok);
+    // Line 2 is in the promotion hunk's context (line 5), but not next to it: git revert merges it.
+    const pinned = PROMOTED_PRODUCTION.replace('  - ../base\n', '  - ../base # pinned\n');
+    writeFile(fixture.work, PRODUCTION, pinned);
+    git(fixture.work, 'commit', '-qam', 'pin the base');
+    const result = await runTransaction({
+      cwd: fixture.work,
+      baseBranch: 'main',
+      newBranch: 'revert/merged',
+      change: { kind: 'revert', commit: promoted.value.commit },
+      message: 'Revert\n',
+    });
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.equal(git(fixture.work, 'show', `${result.value.commit}:${PRODUCTION}`) + '\n', pinned.replace('1.1.0', '1.0.0'));
+    assert.equal(readText(fixture.work, PRODUCTION), pinned, 'the work tree is left as it was');
+  });
+
   it('a revert that no longer applies is a conflict and creates nothing', async () => {
     const promoted = await runTransaction(promotionRequest({ newBranch: undefined }));
     assert.ok(promoted.ok);
