@@ -1,9 +1,8 @@
 // A newer edit stops work made stale by it: the renders of a long first index give way between folders,
 // and the analysis that finally publishes is the one of the newest text.
 import { strict as assert } from 'assert';
-import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { FleetIndex } from '../../server/src/fleet/fleetIndex';
-import { DEFAULT_SETTINGS, Session } from '../../server/src/session';
+import { recordingSession } from '../recordingSession';
 import { makeHostileRepo } from './harness';
 
 const FOLDERS = 40;
@@ -40,13 +39,7 @@ describe('cancelling renders made stale by a newer edit', () => {
 
   it('an edit during the first analysis abandons it; only the analysis of the newest text publishes', async () => {
     const repo = makeHostileRepo(manyFolders());
-    const published = new Map<string, LspDiagnostic[]>();
-    const logs: string[] = [];
-    const session = new Session(
-      { publish: (uri, d) => published.set(uri, d), log: (m) => logs.push(m), changed: () => undefined, analyzed: () => undefined },
-      { ...DEFAULT_SETTINGS, debounceMs: 0 },
-      '/docs',
-    );
+    const { session, published, logs } = recordingSession();
     try {
       session.setWorkspaceFolders([repo.root]);
       // Let the first analysis start rendering, then type a mistake into one folder.

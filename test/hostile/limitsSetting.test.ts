@@ -1,8 +1,8 @@
 // The fluxEnvironments.limits setting reaches the editor's analysis: lowering a limit turns a file past it
 // into a diagnostic that names the setting, and raising it again clears the diagnostic.
 import { strict as assert } from 'assert';
-import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
-import { DEFAULT_SETTINGS, Session } from '../../server/src/session';
+import { DEFAULT_SETTINGS } from '../../server/src/session';
+import { recordingSession } from '../recordingSession';
 import { makeHostileRepo } from './harness';
 
 describe('the fluxEnvironments.limits setting', () => {
@@ -11,12 +11,7 @@ describe('the fluxEnvironments.limits setting', () => {
       'apps/kustomization.yaml': 'resources:\n  - cms.yaml\n',
       'apps/cms.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n',
     });
-    const published = new Map<string, LspDiagnostic[]>();
-    const session = new Session(
-      { publish: (uri, d) => published.set(uri, d), log: () => undefined, changed: () => undefined, analyzed: () => undefined },
-      { ...DEFAULT_SETTINGS, debounceMs: 0 },
-      '/docs',
-    );
+    const { session, published } = recordingSession();
     const onCms = () => [...published.entries()].filter(([uri]) => uri.endsWith('/apps/cms.yaml')).flatMap(([, d]) => d);
     try {
       session.setWorkspaceFolders([repo.root]);

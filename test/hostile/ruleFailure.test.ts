@@ -1,11 +1,10 @@
 // A rule that throws is reported where the user looks (a warning on the file it was checking, or on the
 // repository's root kustomization) and every other rule still runs.
 import { strict as assert } from 'assert';
-import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { FleetIndex } from '../../server/src/fleet/fleetIndex';
 import type { Rule } from '../../server/src/rules/rule';
 import { allRules, ruleFailureProblem, runRules } from '../../server/src/rules/run';
-import { DEFAULT_SETTINGS, Session } from '../../server/src/session';
+import { recordingSession } from '../recordingSession';
 import { makeHostileRepo } from './harness';
 
 const files = {
@@ -66,13 +65,7 @@ describe('a rule that throws', () => {
         },
       });
     };
-    const published = new Map<string, LspDiagnostic[]>();
-    const logs: string[] = [];
-    const session = new Session(
-      { publish: (uri, d) => published.set(uri, d), log: (m) => logs.push(m), changed: () => undefined, analyzed: () => undefined },
-      { ...DEFAULT_SETTINGS, debounceMs: 0 },
-      '/docs',
-    );
+    const { session, published, logs } = recordingSession();
     try {
       session.setWorkspaceFolders([repo.root]);
       session.schedule(0);

@@ -6,14 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { environmentSummaries } from '../../../server/src/features/environments';
 import { preview } from '../../../server/src/features/preview';
 import { planPromotion, runPromotion, runRevert } from '../../../server/src/features/promotion';
 import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import { promote, DEFAULT_PROMOTION_SETTINGS } from '../../../server/src/promote/flow';
 import { allRules, runRules } from '../../../server/src/rules/run';
-import { DEFAULT_SETTINGS, Session } from '../../../server/src/session';
+import { recordingSession } from '../../recordingSession';
 import { git, useIsolatedGitConfig, readText, writeFile } from '../git/gitFixture';
 import { memoryFleetIndex } from '../../fuzz/exercise';
 
@@ -184,9 +183,7 @@ describe('Secret values are never shown outside their files', function () {
       ctx.checking?.(`${ctx.index.root}/apps/production/release.yaml`);
       throw new SyntaxError(`Unexpected token 's', "s3cr3t-value" is not valid JSON; also ${SOPS_SECRET.split('\n')[6]}`);
     };
-    const logs: string[] = [];
-    const published = new Map<string, LspDiagnostic[]>();
-    const session = new Session({ publish: (uri, d) => published.set(uri, d), log: (m) => logs.push(m), changed: () => undefined, analyzed: () => undefined }, { ...DEFAULT_SETTINGS, debounceMs: 0 }, '/docs');
+    const { session, published, logs } = recordingSession();
     try {
       session.setWorkspaceFolders([root]);
       await session.idle();
