@@ -506,9 +506,3 @@ export function collectVars(kustomization: FluxKustomization, findObject: FindOb
   return { vars, problems, origins };
 }
 
-/** Every variable referenced in a text, for hovers and completion (syntax errors yield what was found before them). */
-export function referencedVariables(text: string): string[] {
-  const parsed = parseEnvsubst(text);
-  return parsed.ok ? [...new Set(references(parsed.root).map((r) => r.variable))] : looseReferences(text);
-}
-

@@ -124,7 +124,3 @@ export interface Result<T> {
   value: T | undefined;
   problems: Problem[];
 }
-
-export function pathKey(segments: ReadonlyArray<string | number>): string {
-  return segments.join('/');
-}
