@@ -767,10 +767,7 @@ function withFinalAnnotations(value: Json): Json {
 
 /** One object as kubectl kustomize prints it (no leading '---', ends with '\n'). */
 export function emitYaml(value: Json): string {
-  const writer = new YamlWriter();
-  writer.node(withFinalAnnotations(value), false, 0);
-  writer.endDocument();
-  return writer.result();
+  return emitDocuments([value]);
 }
 
 /** Several objects joined exactly like `kubectl kustomize` stdout (documents separated by '---\n'). */
