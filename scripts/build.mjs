@@ -15,8 +15,8 @@ const builds = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   // The executable runs `render` from its own small bundle and loads dist/fluxenv.js for the other commands.
-  { entryPoints: ['server/src/cliEntry.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./fluxenv.js'] },
-  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/fluxenv.js' },
+  { entryPoints: ['server/src/cli/entry.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./fluxenv.js'] },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/fluxenv.js' },
 ];
 import { existsSync } from 'node:fs';
 const present = builds.filter((b) => existsSync(b.entryPoints[0]));

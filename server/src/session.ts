@@ -7,7 +7,7 @@ import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { FleetIndex, type FleetSettings } from './fleet/fleetIndex';
 import { fileUri, problemToLspDiagnostic, toLspDiagnostic } from './features/diagnostics';
 import type { Problem } from './kustomize/types';
-import { resolveLimits, type EngineLimitSettings } from './limits';
+import { resolveLimits, type EngineLimitSettings } from './fleet/limits';
 import { allRules, ruleFailureProblem, runRules, type Diagnostic, type SeveritySetting } from './rules/run';
 
 export interface ServerSettings {

@@ -1,6 +1,6 @@
 // Limits are settings with sane defaults; hitting one is a diagnostic on the file, never a crash.
 import { strict as assert } from 'assert';
-import { defaultEngineLimits, resolveLimits } from '../../server/src/limits';
+import { defaultEngineLimits, resolveLimits } from '../../server/src/fleet/limits';
 import { memoryFleetIndex } from '../fuzz/exercise';
 import { checkRepo, makeHostileRepo } from './harness';
 

@@ -3,7 +3,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { check, runCli } from '../../server/src/cli';
+import { check, runCli } from '../../server/src/cli/main';
 import type { Rule } from '../../server/src/rules/rule';
 import { allRules } from '../../server/src/rules/run';
 

@@ -12,7 +12,7 @@ import { DEPRECATED_FIELDS, KUSTOMIZATION_FIELDS } from '../kustomize/kustomizat
 import { KUSTOMIZATION_TYPE, type GoType } from '../kustomize/kustomizationSchema';
 import { isObject } from '../kustomize/resource';
 import type { JsonObject, Position, Range } from '../kustomize/types';
-import { clusterViews, type ClusterView } from '../rules/fluxClusters';
+import { clusterViews, type ClusterView } from '../rules/support/fluxClusters';
 import { comparePositions, fileOfUri, looseCursorAt, type LooseCursor } from './cursor';
 import { isKustomizationFile } from './definition';
 

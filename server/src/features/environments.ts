@@ -7,7 +7,7 @@ import type { FluxBuildResult } from '../flux/build';
 import type { FluxKustomization } from '../flux/objects';
 import type { Range } from '../kustomize/types';
 import type { EnvironmentSummary, FluxKustomizationSummary } from '../protocol';
-import { shortKey } from '../rules/fluxClusters';
+import { shortKey } from '../rules/support/fluxClusters';
 import type { Diagnostic } from '../rules/run';
 import { contains } from './cursor';
 import { fileUri } from './diagnostics';

@@ -7,7 +7,7 @@ import { keyOf, type NodeKey } from '../flux/dependsOn';
 import type { FluxKustomization } from '../flux/objects';
 import type { DependencyGraph, GraphEdge, GraphNode } from '../protocol';
 import { dependsonMissing } from '../rules/dependson-missing';
-import { clusterViews, type ClusterView } from '../rules/fluxClusters';
+import { clusterViews, type ClusterView } from '../rules/support/fluxClusters';
 import { runRules, type Diagnostic } from '../rules/run';
 import { fileUri } from './diagnostics';
 import { indexOfEnvironment, ZERO_RANGE, type Indexes } from './renderedText';

@@ -7,7 +7,7 @@ import type { FleetIndex } from '../fleet/fleetIndex';
 import { keyOf, type NodeKey } from '../flux/dependsOn';
 import { isObject } from '../kustomize/resource';
 import type { Range } from '../kustomize/types';
-import type { ClusterView } from '../rules/fluxClusters';
+import type { ClusterView } from '../rules/support/fluxClusters';
 import { comparePositions, cursorAt, fileOfUri, type Cursor } from './cursor';
 import { isKustomizationFile } from './definition';
 import { fileUri } from './diagnostics';

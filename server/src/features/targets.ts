@@ -11,8 +11,8 @@ import { findKustomizationFile } from '../kustomize/kustomization';
 import { isRemoteReference, isWithin, normalize } from '../kustomize/loader';
 import { isObject } from '../kustomize/resource';
 import type { JsonObject, Origin, Range, Resource } from '../kustomize/types';
-import { clusterViews, type ClusterView } from '../rules/fluxClusters';
-import { entryStatus, pathEntries } from '../rules/kustomizationEntries';
+import { clusterViews, type ClusterView } from '../rules/support/fluxClusters';
+import { entryStatus, pathEntries } from '../rules/support/kustomizationEntries';
 import { unquotedRange } from './cursor';
 
 export interface PathLink {

@@ -14,7 +14,7 @@ import { renderKustomization, type RenderOutput } from '../kustomize/render';
 import { isObject } from '../kustomize/resource';
 import type { Problem } from '../kustomize/types';
 import { parseYamlFileCached, type ParsedFile, type ParseLimits } from '../kustomize/yaml/parse';
-import { customParseLimits, resolveLimits, type EngineLimits, type EngineLimitSettings } from '../limits';
+import { customParseLimits, resolveLimits, type EngineLimits, type EngineLimitSettings } from './limits';
 import { renderEnvironment, type EnvironmentRender } from './environmentRender';
 import { discoverEnvironments, type Discovery, type Environment } from './environments';
 import { isYamlFileName, scanFleet, type ScanLimits, type ScanResult } from './scan';

@@ -12,9 +12,9 @@ import { isObject, resId, resIdOf, splitApiVersion } from '../kustomize/resource
 import { originalId } from '../kustomize/select';
 import type { Json, JsonObject, Resource } from '../kustomize/types';
 import { emitYaml } from '../kustomize/yaml/emit';
-import { insertMapEntry, replaceValue } from './edits';
-import { applyTextEdits } from './edits';
-import { appendListItem, environmentOfFolder, fleetKustomizations, relativePath, removeListItem, renderWithKustomizationText } from './overlayRenderSupport';
+import { insertMapEntry, replaceValue } from '../kustomize/yaml/edit';
+import { applyTextEdits } from '../kustomize/yaml/edit';
+import { appendListItem, environmentOfFolder, fleetKustomizations, relativePath, removeListItem, renderWithKustomizationText } from './support/overlayRenderSupport';
 import type { Finding, Fix, Rule, TextEdit } from './rule';
 
 /** Folders that some kustomization lists in `resources`, with the kustomization folders that list them. */

@@ -3,8 +3,8 @@
 import type { FleetIndex } from '../fleet/fleetIndex';
 import type { DependsOnGraph, DependsOnNode, NodeKey } from '../flux/dependsOn';
 import { getPath } from '../kustomize/resource';
-import { deleteLines, entryRange } from './edits';
-import { clusterViews, documentOf, uniqueFindings } from './fluxClusters';
+import { deleteLines, entryRange } from '../kustomize/yaml/edit';
+import { clusterViews, documentOf, uniqueFindings } from './support/fluxClusters';
 import type { Finding, Fix, Rule } from './rule';
 
 /** Above this many edges in one ring, every entry shows the ring's overall walk instead of its own shortest loop. */

@@ -8,7 +8,7 @@ import { getPath, isObject, splitApiVersion } from '../kustomize/resource';
 import { isNamespaced } from '../kustomize/scope';
 import type { JsonObject } from '../kustomize/types';
 import type { FluxBuildResult } from '../flux/build';
-import { addDependsOnEdit, appliersOf, clusterViews, documentOf, shortKey, uniqueFindings, waitsFor, type ClusterView } from './fluxClusters';
+import { addDependsOnEdit, appliersOf, clusterViews, documentOf, shortKey, uniqueFindings, waitsFor, type ClusterView } from './support/fluxClusters';
 import type { Finding, Rule } from './rule';
 
 interface Provider {

@@ -3,8 +3,8 @@
 import type { FleetIndex } from '../fleet/fleetIndex';
 import type { UnknownDependency } from '../flux/dependsOn';
 import type { DependsOnNode } from '../flux/dependsOn';
-import { insertMapEntry, replaceValue } from './edits';
-import { clusterViews, documentOf, uniqueFindings } from './fluxClusters';
+import { insertMapEntry, replaceValue } from '../kustomize/yaml/edit';
+import { clusterViews, documentOf, uniqueFindings } from './support/fluxClusters';
 import type { Finding, Fix, Rule, TextEdit } from './rule';
 
 export const dependsonUnknown: Rule = {

@@ -6,10 +6,10 @@ import { DEPRECATED_FIELDS } from '../kustomize/kustomization';
 import { isObject } from '../kustomize/resource';
 import type { Json, Position, Range } from '../kustomize/types';
 import type { ParsedDocument } from '../kustomize/yaml/parse';
-import { applyTextEdits, deleteLines } from './edits';
-import { kustomizationDocument } from './kustomizationEntries';
+import { applyTextEdits, deleteLines } from '../kustomize/yaml/edit';
+import { kustomizationDocument } from './support/kustomizationEntries';
 import type { Finding, Fix, Rule, TextEdit } from './rule';
-import { entryLines, planVarsMigration, renderChange, varComments } from './varsMigration';
+import { entryLines, planVarsMigration, renderChange, varComments } from './support/varsMigration';
 
 /** What each field is and what the user should do, in the finding's words. */
 const ADVICE: Record<string, string> = {

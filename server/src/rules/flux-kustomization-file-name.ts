@@ -3,7 +3,7 @@
 import * as path from 'path';
 import { isFluxKustomization } from '../flux/objects';
 import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/kustomization';
-import { documentOfObject } from './fluxSpecHelpers';
+import { documentOfObject } from './support/fluxSpecHelpers';
 import type { Finding, Rule } from './rule';
 
 export const fluxKustomizationFileName: Rule = {

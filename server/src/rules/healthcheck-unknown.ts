@@ -7,8 +7,8 @@ import { isObject, splitApiVersion } from '../kustomize/resource';
 import { isNamespaced } from '../kustomize/scope';
 import type { JsonObject } from '../kustomize/types';
 import { nearestNames } from '../util/editDistance';
-import { deleteLines, entryRange, insertMapEntry, replaceValue } from './edits';
-import { appliersOf, clusterViews, documentOf, shortKey, uniqueFindings, type ClusterView } from './fluxClusters';
+import { deleteLines, entryRange, insertMapEntry, replaceValue } from '../kustomize/yaml/edit';
+import { appliersOf, clusterViews, documentOf, shortKey, uniqueFindings, type ClusterView } from './support/fluxClusters';
 import type { Finding, Rule, TextEdit } from './rule';
 
 interface Candidate {

@@ -7,7 +7,7 @@ import { isImageMatched, splitImage } from '../kustomize/transformers/images';
 import type { Json, Resource } from '../kustomize/types';
 import type { ParsedDocument } from '../kustomize/yaml/parse';
 import { nearestNames } from '../util/editDistance';
-import { containerImages, fleetKustomizations } from './overlayRenderSupport';
+import { containerImages, fleetKustomizations } from './support/overlayRenderSupport';
 import type { Finding, Rule } from './rule';
 
 function isUsed(name: string, resources: readonly Resource[], file: string): boolean {

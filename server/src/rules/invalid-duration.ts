@@ -4,7 +4,7 @@ import type { FluxKind, FluxObject } from '../flux/objects';
 import { checkFluxDuration } from '../flux/duration';
 import { getPath } from '../kustomize/resource';
 import type { Json } from '../kustomize/types';
-import { documentOfObject, quotedLike, textAt } from './fluxSpecHelpers';
+import { documentOfObject, quotedLike, textAt } from './support/fluxSpecHelpers';
 import type { Finding, Rule } from './rule';
 
 const SPEC_DURATIONS: ReadonlyArray<ReadonlyArray<string>> = [['spec', 'interval'], ['spec', 'timeout'], ['spec', 'retryInterval']];

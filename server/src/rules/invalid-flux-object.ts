@@ -5,7 +5,7 @@ import { classifyFluxObject, FLUX_KINDS } from '../flux/objects';
 import { isObject } from '../kustomize/resource';
 import type { Problem, Range } from '../kustomize/types';
 import { durationPaths } from './invalid-duration';
-import { quotedLike, sameRange, textAt } from './fluxSpecHelpers';
+import { quotedLike, sameRange, textAt } from './support/fluxSpecHelpers';
 import type { Finding, Fix, Rule } from './rule';
 import type { FleetIndex } from '../fleet/fleetIndex';
 

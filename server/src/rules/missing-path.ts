@@ -4,7 +4,7 @@ import * as path from 'path';
 import type { FleetIndex } from '../fleet/fleetIndex';
 import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/kustomization';
 import { editDistance } from '../util/editDistance';
-import { fieldLabel, judgeEachEntry, textAt, type EntryExpectation, type PathEntry } from './kustomizationEntries';
+import { fieldLabel, judgeEachEntry, textAt, type EntryExpectation, type PathEntry } from './support/kustomizationEntries';
 import type { Fix, Rule } from './rule';
 
 /** Folders with more entries than this are not searched for suggestions (generated folders, vendored trees). */

@@ -6,7 +6,7 @@ import { isObject, resIdOf } from '../kustomize/resource';
 import { isNamespaced } from '../kustomize/scope';
 import type { Range } from '../kustomize/types';
 import type { FleetIndex } from '../fleet/fleetIndex';
-import { relativePath, sharedClusters } from './overlayRenderSupport';
+import { relativePath, sharedClusters } from './support/overlayRenderSupport';
 import type { Finding, Rule } from './rule';
 
 function placeOf(index: FleetIndex, ks: FluxKustomization): Range | undefined {

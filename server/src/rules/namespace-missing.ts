@@ -7,8 +7,8 @@ import { resolveSpecPath } from '../flux/generate';
 import { findKustomizationFile } from '../kustomize/kustomization';
 import { isObject, resIdOf } from '../kustomize/resource';
 import { isNamespaced } from '../kustomize/scope';
-import { insertMapEntry } from './edits';
-import { relativePath, sharedClusters } from './overlayRenderSupport';
+import { insertMapEntry } from '../kustomize/yaml/edit';
+import { relativePath, sharedClusters } from './support/overlayRenderSupport';
 import type { Finding, Rule } from './rule';
 
 export const namespaceMissing: Rule = {

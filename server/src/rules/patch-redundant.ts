@@ -10,11 +10,11 @@ import type { FleetIndex } from '../fleet/fleetIndex';
 import type { Kustomization } from '../kustomize/kustomization';
 import type { RenderOutput } from '../kustomize/render';
 import { isObject } from '../kustomize/resource';
-import { deleteLines, entryRange } from './edits';
-import { applyTextEdits } from './edits';
-import { fleetKustomizations, patchEntries, removeListItem, renderWithKustomizationText, within, type PatchEntry } from './overlayRenderSupport';
+import { deleteLines, entryRange } from '../kustomize/yaml/edit';
+import { applyTextEdits } from '../kustomize/yaml/edit';
+import { fleetKustomizations, patchEntries, removeListItem, renderWithKustomizationText, within, type PatchEntry } from './support/overlayRenderSupport';
 import { objectsBeforePatches } from './patch-target-missing';
-import { forgetKustomizationsExcept, screenEntry, screenPatches } from './patchRedundancyScreen';
+import { forgetKustomizationsExcept, screenEntry, screenPatches } from './support/patchRedundancyScreen';
 import type { Finding, Rule, TextEdit } from './rule';
 
 /** Individual confirmations per kustomization when the joint one fails: a bound on full builds. */

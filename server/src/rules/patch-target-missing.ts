@@ -8,11 +8,11 @@ import { isObject, resId } from '../kustomize/resource';
 import { originalId, selectorMatches, type Selector } from '../kustomize/select';
 import type { Json, Problem, Range, Resource } from '../kustomize/types';
 import { parseYamlFileCached, type ParsedDocument } from '../kustomize/yaml/parse';
-import { customParseLimits } from '../limits';
+import { customParseLimits } from '../fleet/limits';
 import { nearestNames } from '../util/editDistance';
-import { lines } from './edits';
-import { fleetKustomizations, relativePath, PATCH_FIELDS, patchEntries, renderWithKustomizationText, within, type PatchEntry } from './overlayRenderSupport';
-import { rememberedBeforePatches } from './patchRedundancyScreen';
+import { lines } from '../kustomize/yaml/edit';
+import { fleetKustomizations, relativePath, PATCH_FIELDS, patchEntries, renderWithKustomizationText, within, type PatchEntry } from './support/overlayRenderSupport';
+import { rememberedBeforePatches } from './support/patchRedundancyScreen';
 import type { Finding, Rule } from './rule';
 
 /** What the kustomization's resources render before any of its patches: the objects a patch may target. */

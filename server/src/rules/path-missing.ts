@@ -5,7 +5,7 @@ import type { FleetIndex } from '../fleet/fleetIndex';
 import { resolveSpecPath } from '../flux/generate';
 import { isFluxKustomization, type FluxKustomization } from '../flux/objects';
 import { nearestNames } from '../util/editDistance';
-import { documentOfObject, quotedLike, textAt } from './fluxSpecHelpers';
+import { documentOfObject, quotedLike, textAt } from './support/fluxSpecHelpers';
 import type { Finding, Rule } from './rule';
 
 /**

@@ -1,7 +1,7 @@
 // kustomize's root-only restriction and Flux's source checkout both end at the repository: an entry that
 // leaves it (by `..`, an absolute path or a symlink) renders on one machine and fails everywhere else.
 import * as path from 'path';
-import { fieldLabel, judgeEachEntry } from './kustomizationEntries';
+import { fieldLabel, judgeEachEntry } from './support/kustomizationEntries';
 import type { Rule } from './rule';
 
 export const pathOutsideRepo: Rule = {

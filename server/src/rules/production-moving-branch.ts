@@ -4,7 +4,7 @@ import type { FleetIndex, IndexedFluxObject } from '../fleet/fleetIndex';
 import { inferredRank, type Environment } from '../fleet/environments';
 import { isWithin } from '../kustomize/loader';
 import type { FluxKustomization, GitRepository, OCIRepository } from '../flux/objects';
-import { documentOfObject } from './fluxSpecHelpers';
+import { documentOfObject } from './support/fluxSpecHelpers';
 import type { Finding, Rule } from './rule';
 
 type TrackedSource = GitRepository | OCIRepository;

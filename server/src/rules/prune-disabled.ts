@@ -1,5 +1,5 @@
 // A Flux Kustomization without `prune: true` leaves objects on the cluster after they leave Git.
-import { insertMapEntry, replaceValue } from './edits';
+import { insertMapEntry, replaceValue } from '../kustomize/yaml/edit';
 import type { Finding, Rule } from './rule';
 
 export const pruneDisabled: Rule = {

@@ -1,6 +1,6 @@
 // Remote bases (URLs, git references) are fetched by kustomize at build time; Flux Environments never
 // fetches, so it cannot check what such an entry adds. Vendoring makes the render checkable and pinned.
-import { fieldLabel, judgeEachEntry } from './kustomizationEntries';
+import { fieldLabel, judgeEachEntry } from './support/kustomizationEntries';
 import type { Rule } from './rule';
 
 export const remoteResource: Rule = {

@@ -3,14 +3,11 @@
 // findings with precise ranges and, where the rule can, fixes as text edits.
 import type { FleetIndex } from '../fleet/fleetIndex';
 import type { Place, Range } from '../kustomize/types';
+import type { TextEdit } from '../kustomize/yaml/edit';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
-export interface TextEdit {
-  file: string;
-  range: Range;
-  newText: string;
-}
+export type { TextEdit };
 
 export interface Fix {
   title: string;

@@ -7,10 +7,7 @@ import { findKustomizationFile } from '../kustomize/kustomization';
 import { isObject } from '../kustomize/resource';
 import type { Problem } from '../kustomize/types';
 import { redactSecrets } from '../secrets';
-import { fluxGraphRules } from './groups/fluxGraph';
-import { fluxSpecRules } from './groups/fluxSpec';
-import { overlayRules } from './groups/overlay';
-import { overlayRenderRules } from './groups/overlayRender';
+import { allRules } from './index';
 import type { Finding, Rule, Severity } from './rule';
 
 export type SeveritySetting = Severity | 'off';
@@ -49,9 +46,7 @@ function rootFile(index: FleetIndex): string {
 
 export const REPO_CONFIG_FILE = '.fluxenv.yaml';
 
-export function allRules(): Rule[] {
-  return [...overlayRules, ...overlayRenderRules, ...fluxGraphRules, ...fluxSpecRules];
-}
+export { allRules };
 
 const SEVERITY_SETTINGS: readonly string[] = ['error', 'warning', 'info', 'hint', 'off'];
 

@@ -3,8 +3,8 @@
 import type { IndexedFluxObject } from '../fleet/fleetIndex';
 import { isFluxSource, type FluxObject, type ObjectRef } from '../flux/objects';
 import { nearestNames } from '../util/editDistance';
-import { insertMapEntry } from './edits';
-import { documentOfObject, quotedLike, textAt, type ObjectDocument } from './fluxSpecHelpers';
+import { insertMapEntry } from '../kustomize/yaml/edit';
+import { documentOfObject, quotedLike, textAt, type ObjectDocument } from './support/fluxSpecHelpers';
 import type { Finding, Fix, Rule } from './rule';
 
 interface CheckedRef {

@@ -3,7 +3,7 @@
 // that applies it.
 import { transitiveDependencies, type NodeKey } from '../flux/dependsOn';
 import { isObject } from '../kustomize/resource';
-import { addDependsOnEdit, appliersOf, clusterViews, documentOf, shortKey, uniqueFindings, type ClusterView } from './fluxClusters';
+import { addDependsOnEdit, appliersOf, clusterViews, documentOf, shortKey, uniqueFindings, type ClusterView } from './support/fluxClusters';
 import type { Finding, Rule } from './rule';
 
 /** Namespaces every cluster running Flux has. */

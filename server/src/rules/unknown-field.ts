@@ -4,7 +4,7 @@ import { KUSTOMIZATION_TYPE, type GoType } from '../kustomize/kustomizationSchem
 import { isObject } from '../kustomize/resource';
 import type { Json, Range } from '../kustomize/types';
 import { nearestNames } from '../util/editDistance';
-import { kustomizationDocument, textAt } from './kustomizationEntries';
+import { kustomizationDocument, textAt } from './support/kustomizationEntries';
 import type { Finding, Rule } from './rule';
 
 const MAX_DEPTH = 32;

@@ -6,7 +6,7 @@ import type { FleetIndex } from '../fleet/fleetIndex';
 import type { FluxKustomization } from '../flux/objects';
 import type { UnresolvedVariable } from '../flux/substitute';
 import type { Origin, Place, Range, Resource } from '../kustomize/types';
-import { findText } from './fluxSpecHelpers';
+import { findText } from './support/fluxSpecHelpers';
 import type { Finding, Rule } from './rule';
 
 /** Who wrote the value at `path`: the deepest recorded origin that is not the substitution itself. */

@@ -1,8 +1,8 @@
 // kustomize-controller ignores spec.healthChecks when spec.wait is true (it then checks every applied
 // object instead), so a list next to wait: true is dead configuration that readers trust.
 import { isFluxKustomization } from '../flux/objects';
-import { deleteLines, entryRange } from './edits';
-import { documentOfObject } from './fluxSpecHelpers';
+import { deleteLines, entryRange } from '../kustomize/yaml/edit';
+import { documentOfObject } from './support/fluxSpecHelpers';
 import type { Finding, Fix, Rule } from './rule';
 
 export const waitHealthChecksIgnored: Rule = {

@@ -1,8 +1,8 @@
 // A Flux Kustomization that neither waits nor health-checks is Ready as soon as its objects are
 // applied, so whatever dependsOn it starts before its workloads run.
 import { isFluxKustomization } from '../flux/objects';
-import { insertMapEntry, replaceValue } from './edits';
-import { documentOfObject, isBootstrapObject } from './fluxSpecHelpers';
+import { insertMapEntry, replaceValue } from '../kustomize/yaml/edit';
+import { documentOfObject, isBootstrapObject } from './support/fluxSpecHelpers';
 import type { Finding, Rule } from './rule';
 
 export const waitMissing: Rule = {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../../server/src/cli';
+import { runCli } from '../../../server/src/cli/main';
 import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import { parsePromotion, parseRevert, parseTrailers } from '../../../server/src/git/trailers';
 import { DEFAULT_PROMOTION_SETTINGS, attachPullRequest, promote, promotionHistory, revertPromotion, type Delivered, type PromotionCallbacks, type PromotionSettings } from '../../../server/src/promote/flow';

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { apiGroupsOfChart, chartNameOfOciUrl } from '../../../server/src/flux/chartCrds';
 import { dependsonMissing } from '../../../server/src/rules/dependson-missing';
-import { fluxGraphRules } from '../../../server/src/rules/groups/fluxGraph';
+import { fluxGraphRules } from '../../../server/src/rules/index';
 import { runRules } from '../../../server/src/rules/run';
 import { configMap, fluxKs, folder, namespace, seedFleet } from './fluxGraphFixtures';
 import { makeFleet, type Fleet } from './harness';

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { fluxSpecRules } from '../../../server/src/rules/groups/fluxSpec';
+import { fluxSpecRules } from '../../../server/src/rules/index';
 import { runRules } from '../../../server/src/rules/run';
 import { makeFleet, type Fleet } from './harness';
 

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
-import { applyTextEdits } from '../../../server/src/rules/edits';
+import { applyTextEdits } from '../../../server/src/kustomize/yaml/edit';
 import type { Fix, Rule, TextEdit } from '../../../server/src/rules/rule';
 import { runRules, type Diagnostic } from '../../../server/src/rules/run';
 

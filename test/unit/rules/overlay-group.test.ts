@@ -1,7 +1,7 @@
 // The overlay group as a whole: the seed fleet checks clean, hostile kustomization files give findings or
 // nothing but never an exception, and a broken overlay is reported once per mistake across the group.
 import * as assert from 'assert';
-import { overlayRules } from '../../../server/src/rules/groups/overlay';
+import { overlayRules } from '../../../server/src/rules/index';
 import { runRules } from '../../../server/src/rules/run';
 import { makeFleet, type Fleet } from './harness';
 import { seedFleet } from './overlayHelpers';

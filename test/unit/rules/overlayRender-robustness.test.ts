@@ -1,7 +1,7 @@
 // The overlay-render rules on hostile input: odd shapes, broken YAML, flow style, bad regular
 // expressions. Each rule gives a finding or none, never an exception (runRules reports those as failures).
 import * as assert from 'assert';
-import { overlayRenderRules } from '../../../server/src/rules/groups/overlayRender';
+import { overlayRenderRules } from '../../../server/src/rules/index';
 import { runRules } from '../../../server/src/rules/run';
 import { makeFleet, type Fleet } from './harness';
 import { fluxKs, sharedClusterFleet } from './overlayRenderFixtures';

@@ -11,11 +11,11 @@ import { patchesJson6902Transformer } from '../../../server/src/kustomize/transf
 import { patchesStrategicMergeTransformer } from '../../../server/src/kustomize/transformers/patchesStrategicMerge';
 import type { Resource } from '../../../server/src/kustomize/types';
 import { emitYaml } from '../../../server/src/kustomize/yaml/emit';
-import { applyTextEdits, deleteLines, entryRange } from '../../../server/src/rules/edits';
-import { PATCH_FIELDS, patchEntries, type PatchField } from '../../../server/src/rules/overlayRenderSupport';
+import { applyTextEdits, deleteLines, entryRange } from '../../../server/src/kustomize/yaml/edit';
+import { PATCH_FIELDS, patchEntries, type PatchField } from '../../../server/src/rules/support/overlayRenderSupport';
 import { patchRedundant } from '../../../server/src/rules/patch-redundant';
 import { objectsBeforePatches } from '../../../server/src/rules/patch-target-missing';
-import { screenEntry, screenPatches, type ScreenEntry } from '../../../server/src/rules/patchRedundancyScreen';
+import { screenEntry, screenPatches, type ScreenEntry } from '../../../server/src/rules/support/patchRedundancyScreen';
 import type { TextEdit } from '../../../server/src/rules/rule';
 import { makeFleet, type Fleet } from './harness';
 import { fleetInfraFiles, kubectlBuild } from './overlayRenderFixtures';

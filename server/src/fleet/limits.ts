@@ -1,8 +1,8 @@
 // Every bound the engine puts on what a repository may make it do, in one settings object, so that the
 // server and the CLI can expose them as settings. A repository may be huge or hostile; hitting a limit
 // is a diagnostic on the file that hit it, never a crash, a hang or unbounded memory.
-import { defaultScanLimits, type ScanLimits } from './fleet/scan';
-import { defaultParseLimits, type ParseLimits } from './kustomize/yaml/parse';
+import { defaultScanLimits, type ScanLimits } from './scan';
+import { defaultParseLimits, type ParseLimits } from '../kustomize/yaml/parse';
 
 export interface RenderLimits {
   /** Objects one render (a folder, a Flux Kustomization, an environment) may produce before it is cut. */

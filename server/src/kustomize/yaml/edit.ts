@@ -2,9 +2,15 @@
 // map at its siblings' indentation, delete a map entry or list item with its lines. Each helper works
 // from the parsed document's ranges and returns undefined when the layout is not one it can edit
 // safely (flow style, one-line documents), so a rule offers no fix rather than a wrong one.
-import type { Range } from '../kustomize/types';
-import type { ParsedDocument } from '../kustomize/yaml/parse';
-import type { TextEdit } from './rule';
+import type { Range } from '../types';
+import type { ParsedDocument } from './parse';
+
+/** A replacement of one range of one file's text. */
+export interface TextEdit {
+  file: string;
+  range: Range;
+  newText: string;
+}
 
 function lineStart(line: number): Range['start'] {
   return { line, character: 0 };

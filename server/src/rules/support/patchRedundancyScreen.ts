@@ -8,18 +8,18 @@
 //   found among a few candidates (by id, or by a literal target name) rather than the whole list;
 // - an object's verdicts, by the entries touching it in order.
 // Both are valid only for one list of objects before patches: when that list changes, all is recomputed.
-import type { FleetIndex } from '../fleet/fleetIndex';
-import { PatchTargetIndex, readPatch, readStrategicPatch, type PatchConfig, type StrategicPatchDocument } from '../kustomize/patchApply';
-import type { Kustomization } from '../kustomize/kustomization';
-import type { RenderOutput } from '../kustomize/render';
-import { isObject, resId, resIdOf } from '../kustomize/resource';
-import { effectiveNamespace, originalId, selectResources } from '../kustomize/select';
-import type { TransformContext } from '../kustomize/transformer';
-import { patchesTransformer } from '../kustomize/transformers/patches';
-import { patchesJson6902Transformer } from '../kustomize/transformers/patchesJson6902';
-import { patchesStrategicMergeTransformer } from '../kustomize/transformers/patchesStrategicMerge';
-import type { ResId, Resource } from '../kustomize/types';
-import { jsonEqual } from '../kustomize/merge/jsonpatch';
+import type { FleetIndex } from '../../fleet/fleetIndex';
+import { PatchTargetIndex, readPatch, readStrategicPatch, type PatchConfig, type StrategicPatchDocument } from '../../kustomize/patchApply';
+import type { Kustomization } from '../../kustomize/kustomization';
+import type { RenderOutput } from '../../kustomize/render';
+import { isObject, resId, resIdOf } from '../../kustomize/resource';
+import { effectiveNamespace, originalId, selectResources } from '../../kustomize/select';
+import type { TransformContext } from '../../kustomize/transformer';
+import { patchesTransformer } from '../../kustomize/transformers/patches';
+import { patchesJson6902Transformer } from '../../kustomize/transformers/patchesJson6902';
+import { patchesStrategicMergeTransformer } from '../../kustomize/transformers/patchesStrategicMerge';
+import type { ResId, Resource } from '../../kustomize/types';
+import { jsonEqual } from '../../kustomize/merge/jsonpatch';
 import type { PatchEntry, PatchField } from './overlayRenderSupport';
 
 const TRANSFORMERS: Record<PatchField, (resources: Resource[], configs: PatchConfig[], ctx: TransformContext) => Resource[]> = {

@@ -5,14 +5,14 @@
 // then renders with the edit and offers it only when every folder building this kustomization prints the same.
 import * as path from 'path';
 import { isMap, isNode, isScalar, isSeq, parseDocument, visit, type Node as YamlNode } from 'yaml';
-import type { FleetIndex } from '../fleet/fleetIndex';
-import { overlayFileSystem } from '../kustomize/fs';
-import { renderKustomization } from '../kustomize/render';
-import { isObject, splitApiVersion } from '../kustomize/resource';
-import { originalId } from '../kustomize/select';
-import { parseVarFieldPath, recordingVars, type VarDefinition, type VarSubstitution } from '../kustomize/transformers/vars';
-import type { Json, JsonObject } from '../kustomize/types';
-import { emitYaml } from '../kustomize/yaml/emit';
+import type { FleetIndex } from '../../fleet/fleetIndex';
+import { overlayFileSystem } from '../../kustomize/fs';
+import { renderKustomization } from '../../kustomize/render';
+import { isObject, splitApiVersion } from '../../kustomize/resource';
+import { originalId } from '../../kustomize/select';
+import { parseVarFieldPath, recordingVars, type VarDefinition, type VarSubstitution } from '../../kustomize/transformers/vars';
+import type { Json, JsonObject } from '../../kustomize/types';
+import { emitYaml } from '../../kustomize/yaml/emit';
 
 /** A YAML value written with its keys in the order given (kustomize's docs order, not the printer's sorted one). */
 export type Out = string | number | Out[] | { entries: Array<[string, Out]> };

@@ -1,10 +1,10 @@
 // Small shared pieces of the Flux spec rules: the document behind an indexed Flux object, the bootstrap
 // objects `flux bootstrap` writes, quoting a replacement like the value it replaces, and finding where
 // a rendered value was written.
-import type { FleetIndex, IndexedFluxObject } from '../fleet/fleetIndex';
-import type { FluxObject } from '../flux/objects';
-import type { Origin, Range, Resource } from '../kustomize/types';
-import type { ParsedDocument } from '../kustomize/yaml/parse';
+import type { FleetIndex, IndexedFluxObject } from '../../fleet/fleetIndex';
+import type { FluxObject } from '../../flux/objects';
+import type { Origin, Range, Resource } from '../../kustomize/types';
+import type { ParsedDocument } from '../../kustomize/yaml/parse';
 
 export interface ObjectDocument {
   doc: ParsedDocument;

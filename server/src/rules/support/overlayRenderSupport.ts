@@ -2,18 +2,18 @@
 // with its text changed in a buffer (cached by the content of every file they read), text edits
 // applied in memory, and the environment an overlay folder stands for.
 import * as path from 'path';
-import type { FleetIndex } from '../fleet/fleetIndex';
-import { inferredRank, type Environment } from '../fleet/environments';
-import { resolveSpecPath } from '../flux/generate';
-import type { FluxKustomization } from '../flux/objects';
-import { overlayFileSystem } from '../kustomize/fs';
-import { listField, type Kustomization } from '../kustomize/kustomization';
-import { renderKustomization, type RenderOutput } from '../kustomize/render';
-import { isObject } from '../kustomize/resource';
-import type { Json, Range, Resource } from '../kustomize/types';
-import type { ParsedDocument } from '../kustomize/yaml/parse';
-import { deleteLines, entryRange, lines } from './edits';
-import type { TextEdit } from './rule';
+import type { FleetIndex } from '../../fleet/fleetIndex';
+import { inferredRank, type Environment } from '../../fleet/environments';
+import { resolveSpecPath } from '../../flux/generate';
+import type { FluxKustomization } from '../../flux/objects';
+import { overlayFileSystem } from '../../kustomize/fs';
+import { listField, type Kustomization } from '../../kustomize/kustomization';
+import { renderKustomization, type RenderOutput } from '../../kustomize/render';
+import { isObject } from '../../kustomize/resource';
+import type { Json, Range, Resource } from '../../kustomize/types';
+import type { ParsedDocument } from '../../kustomize/yaml/parse';
+import { deleteLines, entryRange, lines } from '../../kustomize/yaml/edit';
+import type { TextEdit } from '../rule';
 
 /** Every readable Kustomization (not Component) file of the fleet. */
 export function fleetKustomizations(index: FleetIndex): Kustomization[] {

@@ -1,7 +1,8 @@
-// dist/cli.js, the `fluxenv` executable. `render` runs from cliRender.ts alone; every other command loads
-// the whole CLI (dist/fluxenv.js) first. See cliRender.ts for why.
+// dist/cli.js, the `fluxenv` executable. `render` runs from render.ts and args.ts alone; every other command
+// loads the whole CLI (dist/fluxenv.js, main.ts) first. See render.ts for why.
 import * as readline from 'readline';
-import { render, runGuarded, type CliIo } from './cliRender';
+import { runGuarded, type CliIo } from './args';
+import { render } from './render';
 
 function askOnTerminal(question: string): Promise<string> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
@@ -22,7 +23,7 @@ const run =
   argv[0] === 'render'
     ? runGuarded(() => render(argv.slice(1), io), io)
     : // eslint-disable-next-line @typescript-eslint/no-require-imports -- a separate bundle, loaded only when needed
-      (require('./fluxenv.js') as typeof import('./cli')).runCli(argv, io);
+      (require('./fluxenv.js') as typeof import('./main')).runCli(argv, io);
 run.then(
   (code) => {
     process.exitCode = code;

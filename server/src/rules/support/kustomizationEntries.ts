@@ -2,14 +2,14 @@
 // files, configurations, crds, replacement files), read from the parsed document so that the rules about
 // paths see every entry even when the file has other errors, and each entry keeps the place it was written.
 import * as path from 'path';
-import type { FleetIndex } from '../fleet/fleetIndex';
-import { parseFileSource } from '../kustomize/generators/common';
-import { isRemoteReference, isWithin, normalize } from '../kustomize/loader';
-import { isObject } from '../kustomize/resource';
-import type { Json, JsonObject, Range } from '../kustomize/types';
-import { parseYamlFileCached, type ParsedDocument } from '../kustomize/yaml/parse';
-import { customParseLimits } from '../limits';
-import type { Finding, RuleContext } from './rule';
+import type { FleetIndex } from '../../fleet/fleetIndex';
+import { parseFileSource } from '../../kustomize/generators/common';
+import { isRemoteReference, isWithin, normalize } from '../../kustomize/loader';
+import { isObject } from '../../kustomize/resource';
+import type { Json, JsonObject, Range } from '../../kustomize/types';
+import { parseYamlFileCached, type ParsedDocument } from '../../kustomize/yaml/parse';
+import { customParseLimits } from '../../fleet/limits';
+import type { Finding, RuleContext } from '../rule';
 
 /** What an entry must name: a file, a folder (kustomization or component), or either. */
 export type EntryExpectation = 'file' | 'dir' | 'file-or-dir';

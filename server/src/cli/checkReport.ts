@@ -1,8 +1,8 @@
 // `fluxenv check` output: compiler-style text, a JSON array, or SARIF 2.1.0 for code scanning. The
 // findings are the editor's, from the same runRules call.
 import * as path from 'path';
-import { ruleFailureProblem, type Diagnostic, type RuleFailure } from './rules/run';
-import type { Rule } from './rules/rule';
+import { ruleFailureProblem, type Diagnostic, type RuleFailure } from '../rules/run';
+import type { Rule } from '../rules/rule';
 
 export interface CheckFinding {
   rule: string;

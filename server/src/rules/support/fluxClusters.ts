@@ -2,16 +2,16 @@
 // render reaches with what each renders, who applies whom, the dependsOn graphs of Kustomizations
 // and of HelmReleases, and where a field of any of them is written. Built from the index's cached
 // environment render and remembered per render, so five rules cost one pass.
-import type { EnvironmentRender, RenderedObject } from '../fleet/environmentRender';
-import type { FleetIndex } from '../fleet/fleetIndex';
-import type { FluxBuildResult } from '../flux/build';
-import { buildDependsOnGraph, dependsOnPath, keyOf, type DependsOnGraph, type NodeKey } from '../flux/dependsOn';
-import { readFluxObject, type FluxKustomization, type FluxObjectPlace, type HelmRelease } from '../flux/objects';
-import type { ParsedDocument } from '../kustomize/yaml/parse';
-import type { Range } from '../kustomize/types';
-import { getPath } from '../kustomize/resource';
-import { appendListItem, insertMapEntry } from './edits';
-import type { Finding, TextEdit } from './rule';
+import type { EnvironmentRender, RenderedObject } from '../../fleet/environmentRender';
+import type { FleetIndex } from '../../fleet/fleetIndex';
+import type { FluxBuildResult } from '../../flux/build';
+import { buildDependsOnGraph, dependsOnPath, keyOf, type DependsOnGraph, type NodeKey } from '../../flux/dependsOn';
+import { readFluxObject, type FluxKustomization, type FluxObjectPlace, type HelmRelease } from '../../flux/objects';
+import type { ParsedDocument } from '../../kustomize/yaml/parse';
+import type { Range } from '../../kustomize/types';
+import { getPath } from '../../kustomize/resource';
+import { appendListItem, insertMapEntry } from '../../kustomize/yaml/edit';
+import type { Finding, TextEdit } from '../rule';
 
 export interface ClusterKustomization {
   ks: FluxKustomization;
