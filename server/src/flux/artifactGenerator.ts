@@ -37,6 +37,8 @@ export interface ArtifactTree {
   /** The ExternalArtifact this tree is: named after the artifact, in the generator's namespace. */
   name: string;
   namespace: string;
+  /** With spec.pathPattern: the captured folder names (lower-cased), which the controller sets as the ExternalArtifact's labels. */
+  labels?: Record<string, string>;
   /** The virtual folder holding the artifact: `${repoRoot}/.flux-artifacts/<namespace>/<name>`. */
   root: string;
   /**
@@ -284,17 +286,14 @@ export function readArtifactGenerator(object: JsonObject, place: FluxObjectPlace
 
   const sources = readSources(object, report, problems, namespace, options);
   const pathPattern = getPath(object, ['spec', 'pathPattern']);
-  if (pathPattern !== undefined && pathPattern !== null && pathPattern !== '') {
-    problems.push(report.problem(['spec', 'pathPattern'], 'artifact-path-pattern-unsupported', 'spec.pathPattern (one artifact per matched folder) is not rendered yet; Kustomizations reading these artifacts are not checked.', 'warning'));
-    return { artifacts: [], problems };
-  }
+  const discovering = typeof pathPattern === 'string' && pathPattern !== '';
 
   const specArtifacts = getPath(object, ['spec', 'artifacts']);
   if (!Array.isArray(specArtifacts) || specArtifacts.length === 0) {
     problems.push(report.problem(['spec'], 'artifact-generator-no-artifacts', 'spec.artifacts must list at least one artifact to generate.'));
     return { artifacts: [], problems };
   }
-  const artifacts: ArtifactTree[] = [];
+  const templates: ArtifactRequest[] = [];
   const seenNames = new Set<string>();
   specArtifacts.forEach((entry, index) => {
     const at = ['spec', 'artifacts', index];
@@ -312,7 +311,8 @@ export function readArtifactGenerator(object: JsonObject, place: FluxObjectPlace
       return;
     }
     seenNames.add(artifactName);
-    if (artifactName.length > 253 || !DNS_SUBDOMAIN.test(artifactName)) {
+    // With pathPattern the name is a template (`{app}-{env}`); the rendered names are checked instead.
+    if (!discovering && !isObjectName(artifactName)) {
       problems.push(report.problem([...at, 'name'], 'artifact-name-invalid', `artifact name '${artifactName}' is not a valid Kubernetes object name (lower-case letters, digits, '-' and '.').`));
     }
     for (const field of ['revision', 'originRevision'] as const) {
@@ -323,10 +323,136 @@ export function readArtifactGenerator(object: JsonObject, place: FluxObjectPlace
         problems.push(report.problem([...at, field], 'artifact-alias-unknown', `${field} '${String(value)}' names no source alias; write '@<alias>' with one of: ${[...sources.keys()].map((a) => '@' + a).join(', ') || '(no sources)'}.`, field === 'revision' ? 'error' : 'warning'));
       }
     }
-    artifacts.push(buildArtifact(artifactName, namespace, entry, at, sources, report, options));
+    templates.push({ name: artifactName, spec: entry, at });
   });
+  const requests = discovering ? discoverArtifacts(pathPattern, templates, sources, report, problems, options) : templates;
+  const artifacts = requests.map((request) => buildArtifact(request, namespace, sources, report, options));
   return { artifacts, problems };
 }
+
+/** One artifact to build: its name, its spec (copy operations with any captures filled in), where it is written. */
+interface ArtifactRequest {
+  name: string;
+  spec: JsonObject;
+  at: Array<string | number>;
+  /** The captured folder names, which the controller also sets as the ExternalArtifact's labels. */
+  labels?: Record<string, string>;
+}
+
+function isObjectName(name: string): boolean {
+  return name.length <= 253 && DNS_SUBDOMAIN.test(name);
+}
+
+/** Kubernetes label values (content.IsLabelValue), which every captured folder name must be after lower-casing. */
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * spec.pathPattern (artifactgenerator_pathpattern.go buildArtifactRequests): one set of artifacts per folder
+ * of the source matching `@alias/apps/{app}/envs/{env}`, each capture one folder name. Artifact names and
+ * labels take the lower-cased captures; `from` and `to` take them as written, so source paths keep their case.
+ */
+function discoverArtifacts(pathPattern: string, templates: ArtifactRequest[], sources: Map<string, SourceRef>, report: Reporter, problems: Problem[], options: ArtifactGeneratorOptions): ArtifactRequest[] {
+  const at = ['spec', 'pathPattern'];
+  const fail = (message: string) => {
+    problems.push(report.problem(at, 'artifact-path-pattern', `pathPattern '${pathPattern}': ${message}`));
+    return [];
+  };
+  const written = /^@([^/]*)\/(.*)$/s.exec(pathPattern);
+  if (!written) return fail("must read '@<alias>/<folders with {captures}>'.");
+  const [, alias, pattern] = written;
+  const source = sources.get(alias);
+  if (!source) return fail(`source alias '${alias}' not found.`);
+  if (source.root === undefined) {
+    problems.push(report.problem(at, 'artifact-path-pattern-elsewhere', `pathPattern '${pathPattern}' discovers folders of ${source.kind} ${source.namespace}/${source.name}, which is not this repository: its artifacts cannot be listed here.`, 'warning'));
+    return [];
+  }
+  const captureNames: string[] = [];
+  let regex = '';
+  for (const part of pattern.split(/(\{[^{}]*\})/)) {
+    if (part.startsWith('{') && part.endsWith('}')) {
+      const capture = part.slice(1, -1);
+      if (!CAPTURE_NAME.test(capture)) return fail(`capture variable '${capture}' must match [A-Za-z_][A-Za-z0-9_]*.`);
+      if (captureNames.includes(capture)) return fail(`duplicate capture variable '${capture}'.`);
+      captureNames.push(capture);
+      regex += '([^/]+)';
+    } else if (/[{}]/.test(part)) return fail('a brace is not closed or not opened.');
+    else regex += part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  const matcher = new RegExp(`^${regex}$`, 's');
+  // A capture never spans a `/`, so every match is exactly as deep as the pattern: the walk stops there.
+  const depth = pattern.split('/').length;
+  const requests: ArtifactRequest[] = [];
+  const seen = new Map<string, string>();
+  const walk = (rel: RelPath, level: number) => {
+    for (const name of options.fs.readDir(rel === '' ? source.root! : path.posix.join(source.root!, rel))) {
+      const child = joinRel(rel, name);
+      if (name === '.git' || options.fs.kind(path.posix.join(source.root!, child)) !== 'dir') continue;
+      const match = matcher.exec(child);
+      if (match) expand(child, match.slice(1));
+      if (level + 1 < depth) walk(child, level + 1);
+    }
+  };
+  const expand = (folder: RelPath, values: string[]) => {
+    const raw: Record<string, string> = {};
+    const lowered: Record<string, string> = {};
+    captureNames.forEach((capture, i) => {
+      raw[capture] = values[i];
+      lowered[capture] = values[i].toLowerCase();
+    });
+    const bad = captureNames.find((c) => lowered[c].length > 63 || !LABEL_VALUE.test(lowered[c]));
+    if (bad) {
+      fail(`captured value '${lowered[bad]}' for variable '${bad}' (folder ${folder}) is not a valid Kubernetes label value; the controller stops the whole generator.`);
+      return;
+    }
+    for (const template of templates) {
+      const rendered = renderArtifactTemplate(template, raw, lowered);
+      if (typeof rendered === 'string') {
+        problems.push(report.problem(template.at, 'artifact-path-pattern', `artifact '${template.name}' for folder ${folder}: ${rendered}`));
+        continue;
+      }
+      if (!isObjectName(rendered.name)) {
+        problems.push(report.problem([...template.at, 'name'], 'artifact-name-invalid', `artifact name '${rendered.name}' (for folder ${folder}) is not a valid Kubernetes object name.`));
+        continue;
+      }
+      const previous = seen.get(rendered.name);
+      if (previous !== undefined) {
+        problems.push(report.problem(at, 'artifact-name-duplicate', `folders ${previous} and ${folder} both make artifact '${rendered.name}' (names are lower-cased); the controller stops the whole generator.`));
+        continue;
+      }
+      seen.set(rendered.name, folder);
+      requests.push(rendered);
+    }
+  };
+  walk('', 0);
+  return requests;
+}
+
+/** renderArtifactRequest: the name from lower-cased captures, `from`/`to` from captures as written. A string is the error. */
+function renderArtifactTemplate(template: ArtifactRequest, raw: Record<string, string>, lowered: Record<string, string>): ArtifactRequest | string {
+  const fill = (text: string, values: Record<string, string>): string => {
+    let missing: string | undefined;
+    const out = text.replace(/\{([^{}]*)\}/g, (_, capture: string) => {
+      if (values[capture] === undefined) missing ??= capture;
+      return values[capture] ?? '';
+    });
+    if (missing !== undefined) throw new TemplateError(`capture variable '${missing}' is not defined by pathPattern`);
+    return out;
+  };
+  try {
+    const copy = Array.isArray(template.spec.copy)
+      ? template.spec.copy.map((op) =>
+          isObject(op) ? { ...op, ...(typeof op.from === 'string' ? { from: fill(op.from, raw) } : {}), ...(typeof op.to === 'string' ? { to: fill(op.to, raw) } : {}) } : op,
+        )
+      : template.spec.copy;
+    return { name: fill(template.name, lowered), spec: { ...template.spec, copy }, at: template.at, labels: lowered };
+  } catch (e) {
+    if (e instanceof TemplateError) return e.message;
+    throw e;
+  }
+}
+
+class TemplateError extends Error {}
 
 function readSources(object: JsonObject, report: Reporter, problems: Problem[], namespace: string, options: ArtifactGeneratorOptions): Map<string, SourceRef> {
   const sources = new Map<string, SourceRef>();
@@ -366,7 +492,8 @@ function readSources(object: JsonObject, report: Reporter, problems: Problem[], 
 }
 
 /** One artifact's copy operations applied, in order, to an empty virtual tree (builder.go applyCopyOperations). */
-function buildArtifact(name: string, namespace: string, spec: JsonObject, at: Array<string | number>, sources: Map<string, SourceRef>, report: Reporter, options: ArtifactGeneratorOptions): ArtifactTree {
+function buildArtifact(request: ArtifactRequest, namespace: string, sources: Map<string, SourceRef>, report: Reporter, options: ArtifactGeneratorOptions): ArtifactTree {
+  const { name, spec, at } = request;
   const root = normalize(path.posix.join(options.repoRoot, ARTIFACTS_FOLDER, namespace, name));
   const tree = new VirtualTree(options.fs);
   const problems: Problem[] = [];
@@ -389,7 +516,7 @@ function buildArtifact(name: string, namespace: string, spec: JsonObject, at: Ar
       }
     });
   }
-  return { name, namespace, root, fs: artifactFileSystem(tree, root), toReal: (virtualPath) => toReal(tree, root, virtualPath), problems, notes };
+  return { name, namespace, ...(request.labels ? { labels: request.labels } : {}), root, fs: artifactFileSystem(tree, root), toReal: (virtualPath) => toReal(tree, root, virtualPath), problems, notes };
 }
 
 /** The source a copy reads from, to note when it is not this repository; undefined when the copy is refused or failed. */

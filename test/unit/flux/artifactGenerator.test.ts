@@ -303,6 +303,58 @@ describe('flux/artifactGenerator', () => {
     assert.match(artifact(result, 'apps').problems[0].message, /no files match pattern 'apps\/nothing-here\/\*\*' in source 'monorepo'/);
   });
 
+  it('makes one artifact per folder a pathPattern matches, named from lower-cased captures, copying from the folder as written', () => {
+    const files = {
+      ...monorepo,
+      '/repo/teams/Payments/envs/prod/kustomization.yaml': 'resources: []\n',
+      '/repo/teams/Payments/envs/dev/kustomization.yaml': 'resources: []\n',
+      '/repo/teams/search/envs/prod/kustomization.yaml': 'resources: []\n',
+      '/repo/teams/search/README.md': 'not a folder\n',
+      '/repo/teams/search/envs/prod/deep/er/x.yaml': 'a: 1\n',
+    };
+    const result = generate(
+      `apiVersion: source.extensions.fluxcd.io/v1beta1
+kind: ArtifactGenerator
+metadata: { name: teams, namespace: flux-system }
+spec:
+  sources:
+    - { alias: monorepo, kind: GitRepository, name: flux-system }
+  pathPattern: "@monorepo/teams/{team}/envs/{env}"
+  artifacts:
+    - name: "{team}-{env}"
+      copy:
+        - from: "@monorepo/teams/{team}/envs/{env}/**"
+          to: "@artifact/"
+`,
+      files,
+    );
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.artifacts.map((a) => [a.name, a.labels]), [
+      ['payments-dev', { team: 'payments', env: 'dev' }],
+      ['payments-prod', { team: 'payments', env: 'prod' }],
+      ['search-prod', { team: 'search', env: 'prod' }],
+    ]);
+    const paymentsProd = artifact(result, 'payments-prod');
+    assert.equal(paymentsProd.toReal(`${paymentsProd.root}/kustomization.yaml`), '/repo/teams/Payments/envs/prod/kustomization.yaml');
+    assert.deepEqual(paymentsProd.problems, []);
+  });
+
+  it('matches exclude patterns with doublestar: {a,b} alternatives, [!x] classes; and reports a pattern the controller rejects', () => {
+    const result = generate(
+      generator(`    - name: apps
+      copy:
+        - from: "@monorepo/apps/base/**"
+          to: "@artifact/"
+          exclude: ["{README.md,service.yaml}", "web/[!k]*.yaml"]
+        - from: "@monorepo/apps/[staging"
+          to: "@artifact/"
+`),
+    );
+    const apps = artifact(result, 'apps');
+    assert.deepEqual(Object.keys(listing(apps)), ['web/kustomization.yaml']);
+    assert.deepEqual(apps.problems.map((p) => p.code), ['artifact-copy-bad-pattern']);
+  });
+
   it('renders an overlay inside the artifact whose ../base resolves inside it, mapping every object back to the repository', () => {
     const apps = artifact(
       generate(
