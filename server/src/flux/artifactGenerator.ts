@@ -11,6 +11,7 @@
 // builder disagree, the builder is followed (it is what runs): a glob such as `configs/*.yaml` keeps the
 // matched path under the destination (`apps/configs/a.yaml`), although the spec's example says `apps/a.yaml`.
 import * as path from 'path';
+import ignore, { type Ignore } from 'ignore';
 import type { EntryKind, FileSystem } from '../kustomize/fs';
 import { isWithin, normalize } from '../kustomize/loader';
 import { getPath, isObject, splitApiVersion } from '../kustomize/resource';
@@ -18,6 +19,7 @@ import type { Json, JsonObject, Problem, Range } from '../kustomize/types';
 import { emitYaml } from '../kustomize/yaml/emit';
 import { parseYamlFile } from '../kustomize/yaml/parse';
 import { checkDoublestar, containsGlobChars, doublestarMatch, goGlob, GlobSyntaxError } from './artifactGlob';
+import { SOURCE_CONTROLLER_DEFAULT_IGNORES } from './generate';
 import type { FluxObjectPlace } from './objects';
 
 export const ARTIFACT_GENERATOR_GROUP = 'source.extensions.fluxcd.io';
@@ -90,6 +92,9 @@ interface Mount {
   /** The operation's selected root (builder.go sourceSelectionRoot), the second anchor of excludes. */
   excludeBase: RelPath;
   exclude: string[];
+  /** What the source's own artifact leaves out, by path inside the source. */
+  hidden: (rel: RelPath, isDir: boolean) => boolean;
+  excludedCache: Map<RelPath, boolean>;
 }
 
 /** What one copy operation put into the artifact. Later layers win, as later copies overwrite earlier ones. */
@@ -138,16 +143,28 @@ class VirtualTree {
     }
   }
 
-  /** builder.go copyDirWithRoots skips an excluded folder whole, so every folder on the way is checked. */
-  private mountedPath(mount: Mount, rel: RelPath): string | undefined {
+  /**
+   * The repository entry a mount shows at `rel`, unless an exclude pattern or the source's own ignores
+   * leave it out. builder.go copyDirWithRoots skips an excluded folder whole, so every folder on the way is checked.
+   */
+  private mounted(mount: Mount, rel: RelPath): { real: string; kind: EntryKind } | undefined {
     const inner = innerOf(rel, mount.at);
-    if (inner === '') return mount.real;
-    const names = inner.split('/');
-    for (let i = 0; i < names.length; i++) {
-      if (names[i] === '.git') return undefined;
-      if (mount.exclude.length > 0 && shouldExcludePath(joinRel(mount.sourcePath, ...names.slice(0, i + 1)), mount.excludeBase, mount.exclude)) return undefined;
+    const real = inner === '' ? mount.real : path.posix.join(mount.real, inner);
+    if (inner !== '' && mount.exclude.length > 0 && this.excluded(mount, inner)) return undefined;
+    const kind = this.base.kind(real);
+    if (!kind || (inner !== '' && mount.hidden(joinRel(mount.sourcePath, inner), kind === 'dir'))) return undefined;
+    return { real, kind };
+  }
+
+  /** Whether an exclude pattern leaves out `inner` or a folder above it; cached, as the same folders are asked about for every file in them. */
+  private excluded(mount: Mount, inner: RelPath): boolean {
+    let answer = mount.excludedCache.get(inner);
+    if (answer === undefined) {
+      const parent = path.posix.dirname(inner);
+      answer = (parent !== '.' && this.excluded(mount, parent)) || shouldExcludePath(joinRel(mount.sourcePath, inner), mount.excludeBase, mount.exclude);
+      mount.excludedCache.set(inner, answer);
     }
-    return path.posix.join(mount.real, inner);
+    return answer;
   }
 
   /** The file at `rel` as the first `upTo` copy operations left it. */
@@ -159,8 +176,8 @@ class VirtualTree {
       for (let m = layer.mounts.length - 1; m >= 0; m--) {
         const mount = layer.mounts[m];
         if (!isUnder(rel, mount.at) || rel === mount.at) continue;
-        const real = this.mountedPath(mount, rel);
-        if (real !== undefined && this.base.kind(real) === 'file') return { real };
+        const found = this.mounted(mount, rel);
+        if (found?.kind === 'file') return { real: found.real };
       }
     }
     return undefined;
@@ -171,8 +188,8 @@ class VirtualTree {
     for (let i = upTo - 1; i >= 0; i--) {
       for (const mount of this.layers[i].mounts) {
         if (!isUnder(rel, mount.at)) continue;
-        const real = this.mountedPath(mount, rel);
-        if (real !== undefined && this.base.kind(real) === 'dir') return real;
+        const found = this.mounted(mount, rel);
+        if (found?.kind === 'dir') return found.real;
       }
     }
     return undefined;
@@ -192,10 +209,10 @@ class VirtualTree {
       for (const name of layer.children.get(rel) ?? []) names.add(name);
       for (const mount of layer.mounts) {
         if (!isUnder(rel, mount.at)) continue;
-        const real = this.mountedPath(mount, rel);
-        if (real === undefined) continue;
-        for (const name of this.base.readDir(real)) {
-          if (this.mountedPath(mount, joinRel(rel, name)) !== undefined) names.add(name);
+        const found = this.mounted(mount, rel);
+        if (found?.kind !== 'dir') continue;
+        for (const name of this.base.readDir(found.real)) {
+          if (this.mounted(mount, joinRel(rel, name)) !== undefined) names.add(name);
         }
       }
     }
@@ -249,6 +266,55 @@ interface SourceRef {
   namespace: string;
   /** The repository folder holding the source's files, or undefined when they are not in this repository. */
   root?: string;
+  /** Whether a path of the source (relative to its root) is left out of the source's own artifact. */
+  hidden?: (rel: RelPath, isDir: boolean) => boolean;
+}
+
+/**
+ * What a GitRepository's artifact leaves out of the repository: the .git folder, source-controller's default
+ * ignores, and the `.sourceignore` files (each applies below its folder; a later, deeper pattern overrides
+ * an earlier one, as in git). Answers are cached: the same folders are asked about again and again.
+ */
+function gitSourceFilter(fs: FileSystem, root: string): (rel: RelPath, isDir: boolean) => boolean {
+  const domains = new Map<RelPath, Ignore | undefined>();
+  const domainAt = (dir: RelPath): Ignore | undefined => {
+    if (!domains.has(dir)) {
+      const text = fs.readFile(path.posix.join(root, dir, '.sourceignore'));
+      domains.set(dir, text === undefined ? undefined : ignore().add(text));
+    }
+    return domains.get(dir);
+  };
+  const defaults = ignore().add(SOURCE_CONTROLLER_DEFAULT_IGNORES);
+  const answers = new Map<string, boolean>();
+  const hiddenItself = (rel: RelPath, isDir: boolean): boolean => {
+    const names = rel.split('/');
+    if (names.includes('.git')) return true;
+    let hidden = defaults.ignores(isDir ? rel + '/' : rel);
+    for (let i = 0; i < names.length; i++) {
+      const dir = names.slice(0, i).join('/');
+      const rules = domainAt(dir);
+      if (!rules) continue;
+      const below = names.slice(i).join('/');
+      const verdict = rules.test(isDir ? below + '/' : below);
+      if (verdict.ignored) hidden = true;
+      else if (verdict.unignored) hidden = false;
+    }
+    return hidden;
+  };
+  // A walk never enters an ignored folder, so a path is hidden when it or any folder above it is.
+  const hidden = (rel: RelPath, isDir: boolean): boolean => {
+    if (rel === '') return false;
+    const key = (isDir ? 'd:' : 'f:') + rel;
+    let answer = answers.get(key);
+    if (answer === undefined) {
+      const parent = path.posix.dirname(rel);
+      answer = hidden(parent === '.' ? '' : parent, true) || hiddenItself(rel, isDir);
+      if (answers.size > 50_000) answers.clear();
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+  return hidden;
 }
 
 /** Reports problems at fields of the generator. */
@@ -387,7 +453,7 @@ function discoverArtifacts(pathPattern: string, templates: ArtifactRequest[], so
   const walk = (rel: RelPath, level: number) => {
     for (const name of options.fs.readDir(rel === '' ? source.root! : path.posix.join(source.root!, rel))) {
       const child = joinRel(rel, name);
-      if (name === '.git' || options.fs.kind(path.posix.join(source.root!, child)) !== 'dir') continue;
+      if (options.fs.kind(path.posix.join(source.root!, child)) !== 'dir' || source.hidden?.(child, true)) continue;
       const match = matcher.exec(child);
       if (match) expand(child, match.slice(1));
       if (level + 1 < depth) walk(child, level + 1);
@@ -485,8 +551,11 @@ function readSources(object: JsonObject, report: Reporter, problems: Problem[], 
       return;
     }
     const sourceNamespace = typeof entry.namespace === 'string' && entry.namespace !== '' ? entry.namespace : namespace;
-    const root = options.sourceRoot(kind, sourceNamespace, name);
-    sources.set(alias, { alias, kind, name, namespace: sourceNamespace, ...(root !== undefined ? { root: normalize(root) } : {}) });
+    const written = options.sourceRoot(kind, sourceNamespace, name);
+    const root = written === undefined ? undefined : normalize(written);
+    // Other kinds' artifacts are built elsewhere (an OCI push, a bucket upload) with their own rules: taken as the folder holds them.
+    const hidden = root === undefined ? undefined : kind === 'GitRepository' ? gitSourceFilter(options.fs, root) : (rel: RelPath) => rel.split('/').includes('.git');
+    sources.set(alias, { alias, kind, name, namespace: sourceNamespace, ...(root !== undefined ? { root, hidden } : {}) });
   });
   return sources;
 }
@@ -567,8 +636,12 @@ function applyCopy(
   }
   const srcRoot = source.root;
   const real = (rel: RelPath) => (rel === '' ? srcRoot : path.posix.join(srcRoot, rel));
-  // A source artifact never holds the repository's .git folder (source-controller's default ignore).
-  const visible = (rel: RelPath) => !rel.split('/').includes('.git');
+  const hidden = source.hidden ?? (() => false);
+  /** The kind of a path of the source, as the source's artifact holds it. */
+  const kindInSource = (rel: RelPath): EntryKind | undefined => {
+    const kind = fs.kind(real(rel));
+    return kind && !hidden(rel, kind === 'dir') ? kind : undefined;
+  };
   const upTo = tree.layers.length;
   const layer = tree.newLayer();
   const merge = strategy === 'Merge';
@@ -586,14 +659,14 @@ function applyCopy(
     VirtualTree.imply(layer, destRel);
   };
   const placeFolder = (srcRel: RelPath, destRel: RelPath, excludeBase: RelPath) => {
-    layer.mounts.push({ at: destRel, real: real(srcRel), sourcePath: srcRel, excludeBase, exclude });
+    layer.mounts.push({ at: destRel, real: real(srcRel), sourcePath: srcRel, excludeBase, exclude, hidden, excludedCache: new Map() });
     VirtualTree.imply(layer, destRel);
   };
 
   if (!containsGlobChars(pattern)) {
     // builder.go applySingleSourceCopy: a named file or folder, like cp.
     const srcRel = joinRel(pattern);
-    const kind = visible(srcRel) ? fs.kind(real(srcRel)) : undefined;
+    const kind = kindInSource(srcRel);
     if (!kind) return fail('from', 'artifact-copy-missing', `source '${srcRel || '.'}' does not exist in @${alias} (${real(srcRel)}).`);
     if (kind === 'dir') {
       if (strategy === 'Extract') return fail('strategy', 'artifact-copy-extract-folder', `strategy Extract unpacks tarballs; '${from}' is a folder.`);
@@ -611,19 +684,19 @@ function applyCopy(
   if (strategy === 'Extract') return extractOffline(fail, fromMatch[0]);
   let matches: string[];
   try {
-    matches = goGlob({ readDir: (rel) => (visible(rel) ? fs.readDir(real(joinRel(rel))) : []), exists: (rel) => visible(rel) && fs.kind(real(joinRel(rel))) !== undefined }, pattern);
+    matches = goGlob({ readDir: (rel) => (kindInSource(joinRel(rel)) === 'dir' ? fs.readDir(real(joinRel(rel))) : []), exists: (rel) => kindInSource(joinRel(rel)) !== undefined }, pattern);
   } catch (e) {
     if (e instanceof GlobSyntaxError) return fail('from', 'artifact-copy-bad-pattern', `invalid glob pattern '${pattern}': ${e.message}.`);
     throw e;
   }
-  matches = matches.filter((m) => visible(m) && m !== '.' && m !== '..');
+  matches = matches.filter((m) => m !== '.' && m !== '..' && kindInSource(m) !== undefined);
   if (matches.length === 0) return fail('from', 'artifact-copy-no-match', `no files match pattern '${pattern}' in source '${alias}' (${srcRoot}); the controller fails the build.`);
   const excludeBase = sourceSelectionRoot(pattern);
   const kept = matches.filter((m) => !shouldExcludePath(m, excludeBase, exclude));
   if (kept.length === 0) return fail('exclude', 'artifact-copy-all-excluded', `all files matching pattern '${pattern}' in source '${alias}' were excluded; the controller fails the build.`);
   for (const match of kept) {
     const destRel = globDestination(pattern, match, dest);
-    if (fs.kind(real(match)) === 'dir') placeFolder(match, destRel, excludeBase);
+    if (kindInSource(match) === 'dir') placeFolder(match, destRel, excludeBase);
     else placeFile(match, destRel);
   }
   return source;

@@ -150,9 +150,18 @@ export function checkDoublestar(pattern: string): void {
 
 /** doublestar.Match(pattern, filePath) for a `/`-separated relative path. */
 export function doublestarMatch(pattern: string, filePath: string): boolean {
+  let alternatives = expanded.get(pattern);
+  if (!alternatives) {
+    alternatives = expandBraces(pattern).map((alternative) => alternative.split('/'));
+    if (expanded.size > 2000) expanded.clear();
+    expanded.set(pattern, alternatives);
+  }
   const names = filePath.split('/');
-  return expandBraces(pattern).some((alternative) => matchSegments(alternative.split('/'), 0, names, 0));
+  return alternatives.some((segments) => matchSegments(segments, 0, names, 0));
 }
+
+/** Exclude patterns are matched against every path a copied folder shows: expanded once. */
+const expanded = new Map<string, string[][]>();
 
 function matchSegments(patterns: string[], p: number, names: string[], n: number): boolean {
   if (p === patterns.length) return n === names.length;

@@ -198,6 +198,31 @@ describe('flux/artifactGenerator', () => {
     assert.equal(infrastructure.fs.kind(`${infrastructure.root}/controllers/testdata`), undefined, 'an excluded folder is skipped whole');
   });
 
+  it('copies only what the GitRepository\'s own artifact holds: .sourceignore and source-controller\'s default ignores apply', () => {
+    const files = {
+      ...monorepo,
+      // Flux's example keeps only the manifest folders in the artifact.
+      '/repo/.sourceignore': '/*\n!/apps/\n!/infrastructure/\n',
+      '/repo/apps/base/web/.sourceignore': 'notes/\n',
+      '/repo/apps/base/web/notes/todo.yaml': 'a: 1\n',
+      '/repo/apps/base/web/logo.png': 'PNG',
+      '/repo/scripts/validate.sh': 'echo\n',
+    };
+    const result = generate(
+      generator(`    - name: apps
+      copy:
+        - from: "@monorepo/apps/base/**"
+          to: "@artifact/"
+        - from: "@monorepo/scripts/validate.sh"
+          to: "@artifact/"
+`),
+      files,
+    );
+    const apps = artifact(result, 'apps');
+    assert.deepEqual(apps.fs.readDir(`${apps.root}/web`), ['.sourceignore', 'README.md', 'deployment.yaml', 'kustomization.yaml', 'service.yaml']);
+    assert.deepEqual(apps.problems.map((p) => p.code), ['artifact-copy-missing'], 'scripts/ is not in the source artifact, so the copy fails on the cluster');
+  });
+
   it('lets later copies overwrite earlier files while folders merge', () => {
     const files = {
       ...monorepo,
