@@ -46,7 +46,9 @@ export interface ArtifactTree {
   /**
    * Reads virtual paths through to the repository's files. Only paths under `root` exist: a build
    * rooted here cannot reach the rest of the repository, as on the cluster where the artifact is all
-   * kustomize-controller has.
+   * kustomize-controller has. Files inside copied folders are read through on every call, so edits show;
+   * which paths globs matched and what a Merge wrote are fixed when the tree is built: build it again
+   * when a file appears, disappears, or a merged file changes.
    */
   fs: FileSystem;
   /** The repository file (or folder) a virtual path shows; for a merged file, the last file merged into it. */
