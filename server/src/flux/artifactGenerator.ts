@@ -632,10 +632,7 @@ function applyCopy(
   const dest = joinRel(destWritten);
   if (dest === '..' || dest.startsWith('../')) return fail('to', 'artifact-copy-outside', `copy to '${to}' leaves the artifact.`);
   if (pattern !== '' && (joinRel(pattern) === '..' || joinRel(pattern).startsWith('../'))) return fail('from', 'artifact-copy-outside', `copy from '${from}' leaves the source.`);
-  if (source.root === undefined) {
-    tree.newLayer();
-    return source;
-  }
+  if (source.root === undefined) return source;
   const srcRoot = source.root;
   const real = (rel: RelPath) => (rel === '' ? srcRoot : path.posix.join(srcRoot, rel));
   const hidden = source.hidden ?? (() => false);

@@ -3,6 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { parse } from 'yaml';
 import { readArtifactGenerator, type ArtifactTree } from '../../../server/src/flux/artifactGenerator';
+import { renderFluxKustomization } from '../../../server/src/flux/build';
+import { readFluxObject, type FluxKustomization } from '../../../server/src/flux/objects';
 import { memoryFileSystem, type FileSystem } from '../../../server/src/kustomize/fs';
 import { renderKustomization } from '../../../server/src/kustomize/render';
 import type { JsonObject } from '../../../server/src/kustomize/types';
@@ -407,6 +409,40 @@ spec:
     assert.equal((deployment.object.spec as JsonObject).replicas, 2, 'the overlay\'s patch applies');
     assert.ok([...output.filesRead].every((f) => f.startsWith(apps.root + '/')), 'every file read is a path in the artifact');
     assert.ok([...output.filesRead].map((f) => apps.toReal(f)).includes('/repo/apps/staging/replicas.yaml'));
+  });
+
+  it('builds Flux Kustomizations whose sourceRef is the ExternalArtifact, spec.path relative to the artifact, generated kustomization included', () => {
+    const result = generate(
+      generator(`    - name: infrastructure
+      copy:
+        - from: "@monorepo/infrastructure/**"
+          to: "@artifact/"
+          exclude: ["**/testdata/**"]
+`),
+    );
+    const infrastructure = artifact(result, 'infrastructure');
+    const kustomization = (path: string) =>
+      readFluxObject(
+        parse(`apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: { name: infra, namespace: flux-system }
+spec:
+  sourceRef: { kind: ExternalArtifact, name: infrastructure }
+  path: ${path}
+  targetNamespace: infra
+  prune: true
+`) as JsonObject,
+        { file: '/repo/clusters/staging/infrastructure.yaml', documentIndex: 0 },
+      ).value as FluxKustomization;
+    // ./configs has no kustomization.yaml: the controller generates one listing the artifact's YAML files.
+    const configs = renderFluxKustomization(kustomization('./configs'), { fs: infrastructure.fs, repoRoot: infrastructure.root });
+    assert.deepEqual(configs.problems, []);
+    assert.deepEqual(configs.resources.map((r) => [r.object.kind, infrastructure.toReal(r.source.file)]), [['ClusterIssuer', '/repo/infrastructure/configs/issuer.yaml']]);
+    const controllers = renderFluxKustomization(kustomization('./controllers'), { fs: infrastructure.fs, repoRoot: infrastructure.root });
+    assert.deepEqual(controllers.problems, []);
+    assert.deepEqual(controllers.resources.map((r) => [r.object.kind, infrastructure.toReal(r.source.file)]), [['Namespace', '/repo/infrastructure/controllers/cert-manager.yaml']]);
+    const missing = renderFluxKustomization(kustomization('./infrastructure/configs'), { fs: infrastructure.fs, repoRoot: infrastructure.root });
+    assert.deepEqual(missing.problems.map((p) => p.code), ['flux-path-not-found'], 'spec.path is relative to the artifact, not to the repository');
   });
 
   it('fails the build like Flux when an overlay reaches outside the artifact', () => {
