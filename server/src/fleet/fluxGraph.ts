@@ -8,6 +8,7 @@
 import * as path from 'path';
 import type { FluxBuildResult, FluxSourceTree } from '../flux/build';
 import { renderFluxKustomization } from '../flux/build';
+import { isArtifactGenerator, readArtifactGenerator, type ArtifactTree } from '../flux/artifactGenerator';
 import { keyOf } from '../flux/dependsOn';
 import { isFluxKustomization, isFluxSource, readFluxObject, type FluxKustomization, type FluxObjectPlace } from '../flux/objects';
 import type { FindObject } from '../flux/substitute';
@@ -18,7 +19,7 @@ import { getPath, isObject } from '../kustomize/resource';
 import type { JsonObject, Problem, Resource } from '../kustomize/types';
 import { parseYamlFileCached, type ParseLimits } from '../kustomize/yaml/parse';
 import { clusterNameOf, findClusterRoots, joinSpecPath, relative, type ClusterRoot } from './clusterRoots';
-import { repositoryRemotes, normalizeGitUrl, resolveSource, type KnownSource, type SourceCatalog, type SourceResolution } from './sourceRoots';
+import { normalizeGitUrl, repositoryRemotes, resolveSource, whereIsSource, type KnownSource, type RepositoryFacts, type SourceCatalog, type SourceResolution } from './sourceRoots';
 
 export interface GraphNode {
   /** The Kustomization as Flux applies it: after its parent's patches and substitution. */
@@ -150,6 +151,8 @@ class Walker {
   private readonly sources = new Map<string, Map<string, KnownSource>>();
   private readonly configObjects = new Map<string, Map<string, JsonObject>>();
   private readonly rootSourceFolders = new Map<string, string>();
+  /** ArtifactGenerators each cluster applies, and the trees they build (built on first use). */
+  private readonly generators = new Map<string, Array<{ object: JsonObject; place: FluxObjectPlace; trees?: ArtifactTree[] }>>();
   private queue: Pending[] = [];
   private readonly max: number;
   private count = 0;
@@ -171,6 +174,7 @@ class Walker {
       this.graph.clusters.push(c);
       this.sources.set(name, new Map());
       this.configObjects.set(name, new Map());
+      this.generators.set(name, []);
     }
     return c;
   }
@@ -198,11 +202,45 @@ class Walker {
   private catalog(cluster: string): SourceCatalog {
     return {
       find: (kind, namespace, name) => this.sources.get(cluster)?.get(`${kind}/${namespace}/${name}`),
+      externalArtifact: (namespace, name) => this.externalArtifact(cluster, namespace, name),
     };
   }
 
+  /** The virtual tree of an ExternalArtifact an ArtifactGenerator of the cluster builds (flux/artifactGenerator.ts). */
+  private externalArtifact(cluster: string, namespace: string, name: string): { tree?: FluxSourceTree; note?: string } | undefined {
+    for (const generator of this.generators.get(cluster) ?? []) {
+      if (!generator.trees) {
+        const read = readArtifactGenerator(generator.object, generator.place, { fs: this.options.fs, repoRoot: this.repoRoot, sourceRoot: (kind, ns, sourceName) => this.folderOfSource(cluster, kind, ns, sourceName) });
+        generator.trees = read.artifacts;
+        this.graph.problems.push(...read.problems, ...read.artifacts.flatMap((a) => a.problems));
+      }
+      const tree = generator.trees.find((t) => t.name === name && t.namespace === namespace);
+      if (!tree) continue;
+      const by = `ArtifactGenerator ${String(getPath(generator.object, ['metadata', 'name']))}`;
+      const note = tree.notes.length > 0 ? `${by}: ${tree.notes.join('; ')}` : `spec.path is relative to ExternalArtifact ${namespace}/${name}, which ${by} assembles from this repository`;
+      return { tree: { root: tree.root, fs: tree.fs, toReal: tree.toReal, description: `ExternalArtifact ${namespace}/${name}` }, note };
+    }
+    return undefined;
+  }
+
+  /** Where in this repository a source's content is, for an ArtifactGenerator copying from it. */
+  private folderOfSource(cluster: string, kind: string, namespace: string, name: string): string | undefined {
+    const known = this.sources.get(cluster)?.get(`${kind}/${namespace}/${name}`);
+    if (!known) return undefined;
+    const resolved = whereIsSource(known, this.repository());
+    return resolved.kind === 'repository' ? resolved.root : undefined;
+  }
+
   private resolve(pending: Pending): SourceResolution {
-    return resolveSource(pending.ks, this.catalog(pending.cluster), { root: this.repoRoot, remotes: this.remotes, rootSourceFolders: this.rootSourceFolders });
+    return this.resolveFor(pending.ks, pending.cluster);
+  }
+
+  private resolveFor(ks: FluxKustomization, cluster: string): SourceResolution {
+    return resolveSource(ks, this.catalog(cluster), this.repository());
+  }
+
+  private repository(): RepositoryFacts {
+    return { root: this.repoRoot, remotes: this.remotes, rootSourceFolders: this.rootSourceFolders };
   }
 
   run(): void {
@@ -255,6 +293,10 @@ class Walker {
     if ((o.kind === 'ConfigMap' || o.kind === 'Secret') && o.apiVersion === 'v1') {
       const meta = isObject(o.metadata) ? o.metadata : {};
       this.configObjects.get(cluster)!.set(`${String(o.kind)}/${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/${String(meta.name)}`, o);
+      return;
+    }
+    if (isArtifactGenerator(o)) {
+      this.generators.get(cluster)!.push({ object: o, place: this.placeOfRendered(r) });
       return;
     }
     const read = readFluxObject(o, this.placeOfRendered(r));

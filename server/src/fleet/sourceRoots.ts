@@ -55,7 +55,15 @@ export function normalizeGitUrl(url: string): string {
 
 const sourceName = (kind: string, namespace: string, name: string) => `${kind} ${namespace}/${name}`;
 
-export function resolveSource(ks: FluxKustomization, catalog: SourceCatalog, repo: { root: string; remotes: Set<string>; rootSourceFolders: Map<string, string> }): SourceResolution {
+/** What decides whether a source is this repository: its root, its remotes, and the sources its roots sync from. */
+export interface RepositoryFacts {
+  root: string;
+  remotes: Set<string>;
+  /** Normalised URL of each source a root syncs from, to the folder of this repository it holds. */
+  rootSourceFolders: Map<string, string>;
+}
+
+export function resolveSource(ks: FluxKustomization, catalog: SourceCatalog, repo: RepositoryFacts): SourceResolution {
   const ref = ks.sourceRef;
   if (!ref) return { kind: 'unknown', source: 'no sourceRef', note: 'spec.sourceRef is missing' };
   const named = sourceName(ref.kind, ref.namespace, ref.name);
@@ -67,16 +75,23 @@ export function resolveSource(ks: FluxKustomization, catalog: SourceCatalog, rep
   }
   const known = catalog.find(ref.kind, ref.namespace, ref.name);
   if (!known) return { kind: 'unknown', source: named, note: `${named} is not defined in this cluster's tree` };
+  return whereIsSource(known, repo);
+}
+
+/** Where a known source's content is: in this repository (which folder), or elsewhere. */
+export function whereIsSource(known: KnownSource, repo: RepositoryFacts): SourceResolution {
+  const ref = known.source;
+  const named = sourceName(ref.kind, ref.namespace, ref.name);
   if (known.folder !== undefined) {
     const atRoot = normalize(known.folder) === normalize(repo.root);
     return { kind: 'repository', root: known.folder, source: named, ...(atRoot ? {} : { note: `spec.path is relative to ${known.folder}, the folder the ${ref.kind} artifact is built from` }) };
   }
-  const url = 'url' in known.source ? known.source.url : undefined;
+  const url = 'url' in ref ? ref.url : undefined;
   if (url === undefined || url.includes('${')) return { kind: 'unknown', source: named, note: `the URL of ${named} is ${url === undefined ? 'not set' : 'set by substitution'}` };
   const normalized = normalizeGitUrl(url);
   // The same URL as a source a root syncs from: the same content, so the same folder.
   const sameAsRoot = repo.rootSourceFolders.get(normalized);
   if (sameAsRoot !== undefined) return { kind: 'repository', root: sameAsRoot, source: named };
-  if (known.source.kind === 'GitRepository' && repo.remotes.has(normalized)) return { kind: 'repository', root: repo.root, source: named };
+  if (ref.kind === 'GitRepository' && repo.remotes.has(normalized)) return { kind: 'repository', root: repo.root, source: named };
   return { kind: 'elsewhere', source: named, note: `${named} fetches ${url}: its files are not in this repository, so spec.path cannot be checked here` };
 }
