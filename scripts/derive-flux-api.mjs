@@ -183,8 +183,9 @@ function derive(releases) {
       }
     }
     removed.sort((a, b) => compareVersions(a.version, b.version));
-    kinds[crd.spec.names.kind] ??= [];
-    kinds[crd.spec.names.kind].push({
+    // The engine keys kinds by name (FLUX_KINDS, FluxKind); two groups defining one name must be a loud change.
+    if (kinds[crd.spec.names.kind]) throw new Error(`${crd.spec.names.kind} is defined by both ${kinds[crd.spec.names.kind].group} and ${crd.spec.group}`);
+    kinds[crd.spec.names.kind] = {
       group: crd.spec.group,
       kind: crd.spec.names.kind,
       plural: crd.spec.names.plural,
@@ -197,9 +198,9 @@ function derive(releases) {
         spec: v.schema?.properties?.spec ? compact(v.schema.properties.spec) : { freeForm: true },
       })),
       removedVersions: removed,
-    });
+    };
   }
-  return { sources, kinds: Object.values(kinds).flat(), newestRelease: newest.release };
+  return { sources, kinds: Object.values(kinds), newestRelease: newest.release };
 }
 
 // ---- writing ---------------------------------------------------------------------------------------
@@ -253,6 +254,9 @@ function emit({ sources, kinds, newestRelease }, command) {
     "import type { FluxApiKind, FieldSchema } from './types';",
     '',
     `export const FLUX_RELEASE = ${JSON.stringify(newestRelease)};`,
+    '',
+    '/** The kind names Flux defines (unique across its API groups), for code that switches on kind. */',
+    `export type FluxApiKindName = ${[...new Set(kinds.map((k) => k.kind))].sort().map((k) => JSON.stringify(k)).join(' | ')};`,
     '',
     ...declarations,
     '',

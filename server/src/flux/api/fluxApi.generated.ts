@@ -35,6 +35,9 @@ import type { FluxApiKind, FieldSchema } from './types';
 
 export const FLUX_RELEASE = "2.9";
 
+/** The kind names Flux defines (unique across its API groups), for code that switches on kind. */
+export type FluxApiKindName = "Alert" | "ArtifactGenerator" | "Bucket" | "ExternalArtifact" | "FluxInstance" | "FluxReport" | "GitRepository" | "HelmChart" | "HelmRelease" | "HelmRepository" | "ImagePolicy" | "ImageRepository" | "ImageUpdateAutomation" | "Kustomization" | "OCIRepository" | "Provider" | "Receiver" | "ResourceSet" | "ResourceSetInputProvider";
+
 const s0: FieldSchema = { type: "object", mapOf: { type: "string" } };
 const s1: FieldSchema = { type: "object", properties: { "annotations": s0, "labels": s0 } };
 const s2: FieldSchema = { type: "object", properties: { "annotationSelector": { type: "string" }, "group": { type: "string" }, "kind": { type: "string" }, "labelSelector": { type: "string" }, "name": { type: "string" }, "namespace": { type: "string" }, "version": { type: "string" } } };

@@ -8,6 +8,7 @@ import type { FieldSchema, FluxApiKind, RemovedFluxApiVersion } from './types';
 
 export type { FieldSchema, FluxApiKind, FluxApiVersion, RemovedFluxApiVersion } from './types';
 export { FLUX_RELEASE };
+export type { FluxApiKindName } from './fluxApi.generated';
 
 /** One Flux kind at one apiVersion as written in an object. */
 export interface FluxKindAtVersion {
@@ -25,8 +26,8 @@ export interface FluxKindAtVersion {
   removed?: RemovedFluxApiVersion;
 }
 
-const byKind = new Map<string, FluxApiKind[]>();
-for (const k of FLUX_API_KINDS) byKind.set(k.kind, [...(byKind.get(k.kind) ?? []), k]);
+// Kind names are unique across Flux's groups (the derive script refuses data where they are not).
+const byKind = new Map<string, FluxApiKind>(FLUX_API_KINDS.map((k) => [k.kind, k]));
 
 /** Every Flux kind, as derived from the CRDs. */
 export function fluxApiKinds(): readonly FluxApiKind[] {
@@ -35,7 +36,8 @@ export function fluxApiKinds(): readonly FluxApiKind[] {
 
 /** The Flux kind of this group and kind name; undefined when Flux defines no such kind. */
 export function fluxApiKind(group: string, kind: string): FluxApiKind | undefined {
-  return byKind.get(kind)?.find((k) => k.group === group);
+  const api = byKind.get(kind);
+  return api?.group === group ? api : undefined;
 }
 
 /** The Flux kinds in one API group, e.g. `source.toolkit.fluxcd.io`. */
@@ -69,11 +71,9 @@ export function fluxKind(apiVersion: string, kind: string): FluxKindAtVersion | 
 }
 
 function schemaOfVersion(kind: string, version: string): FieldSchema | undefined {
-  for (const api of byKind.get(kind) ?? []) {
-    const v = api.versions.find((x) => x.name === version);
-    // Only spec is derived; the rest of the object is the API server's business, not an unknown field.
-    if (v) return { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { freeForm: true }, spec: v.spec, status: { freeForm: true } } };
-  }
+  const v = byKind.get(kind)?.versions.find((x) => x.name === version);
+  // Only spec is derived; the rest of the object is the API server's business, not an unknown field.
+  if (v) return { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { freeForm: true }, spec: v.spec, status: { freeForm: true } } };
   return undefined;
 }
 
