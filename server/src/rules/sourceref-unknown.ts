@@ -1,7 +1,8 @@
 // A sourceRef/chartRef naming no source defined in the repository: the controller waits for an
 // artifact that never comes, and nothing is applied or released.
 import type { IndexedFluxObject } from '../fleet/fleetIndex';
-import { isFluxSource, type FluxObject, type ObjectRef } from '../flux/objects';
+import { enumAt } from '../flux/api';
+import { FLUX_KINDS, isFluxSource, type FluxObject, type ObjectRef } from '../flux/objects';
 import { nearestNames } from '../util/editDistance';
 import { insertMapEntry } from '../kustomize/yaml/edit';
 import { documentOfObject, quotedLike, textAt, type ObjectDocument } from './support/fluxSpecHelpers';
@@ -11,20 +12,27 @@ interface CheckedRef {
   ref: ObjectRef;
   /** The field's name in messages. */
   field: string;
-  kinds: readonly string[];
+  /** The kinds the CRD allows here; undefined when it lists none (then any kind is left alone). */
+  kinds: readonly string[] | undefined;
 }
 
-const KUSTOMIZATION_SOURCES = ['GitRepository', 'OCIRepository', 'Bucket'] as const;
-const CHART_SOURCES = ['HelmRepository', 'GitRepository', 'Bucket'] as const;
-const CHART_REFS = ['OCIRepository', 'HelmChart'] as const;
+/**
+ * The kinds a reference field may name, from the enum in Flux's CRD for the referrer's version (so
+ * `ExternalArtifact` is accepted wherever Flux accepts it). A version Flux no longer serves is
+ * checked against the newest one: its own list is gone with it.
+ */
+function allowedKinds(referrer: FluxObject, path: ReadonlyArray<string | number>): readonly string[] | undefined {
+  return enumAt(referrer.kind, referrer.version, path) ?? enumAt(referrer.kind, FLUX_KINDS[referrer.kind].versions[0], path);
+}
 
 function refsOf(o: FluxObject): CheckedRef[] {
   const out: CheckedRef[] = [];
-  if (o.kind === 'Kustomization' && o.sourceRef) out.push({ ref: o.sourceRef, field: 'spec.sourceRef', kinds: KUSTOMIZATION_SOURCES });
-  if (o.kind === 'HelmChart' && o.sourceRef) out.push({ ref: o.sourceRef, field: 'spec.sourceRef', kinds: CHART_SOURCES });
+  const checked = (ref: ObjectRef, field: string): CheckedRef => ({ ref, field, kinds: allowedKinds(o, [...ref.path, 'kind']) });
+  if (o.kind === 'Kustomization' && o.sourceRef) out.push(checked(o.sourceRef, 'spec.sourceRef'));
+  if (o.kind === 'HelmChart' && o.sourceRef) out.push(checked(o.sourceRef, 'spec.sourceRef'));
   if (o.kind === 'HelmRelease') {
-    if (o.chart?.sourceRef) out.push({ ref: o.chart.sourceRef, field: 'spec.chart.spec.sourceRef', kinds: CHART_SOURCES });
-    if (o.chartRef) out.push({ ref: o.chartRef, field: 'spec.chartRef', kinds: CHART_REFS });
+    if (o.chart?.sourceRef) out.push(checked(o.chart.sourceRef, 'spec.chart.spec.sourceRef'));
+    if (o.chartRef) out.push(checked(o.chartRef, 'spec.chartRef'));
   }
   return out;
 }
@@ -59,7 +67,9 @@ export const sourceRefUnknown: Rule = {
 };
 
 function checkRef(indexed: IndexedFluxObject, checked: CheckedRef, sources: KnownSource[], locate: () => ObjectDocument | undefined): Finding | undefined {
-  const { ref, field, kinds } = checked;
+  const { ref, field } = checked;
+  // Without a list from the CRD every kind is a valid one; whether the source exists is still checked.
+  const kinds = checked.kinds ?? [ref.kind];
   const referrer = indexed.object;
   // The referrer's namespace is only known when written; otherwise any namespace may be the one it lands in.
   const namespace = ref.namespaceWritten || referrer.namespaceWritten ? ref.namespace : undefined;
