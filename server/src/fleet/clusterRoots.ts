@@ -67,11 +67,14 @@ export function clusterNameOf(repoRoot: string, folder: string): string {
   return path.posix.basename(normalize(repoRoot)) || 'cluster';
 }
 
+/** What a file must mention to hold a root or a source a root names: the rest of a fleet is never parsed here. */
+const MAY_HOLD_ROOT = /\b(toolkit\.fluxcd\.io|fluxcd\.controlplane\.io|flux-instance)\b/;
+
 function documentsOf(input: RootsInput): Doc[] {
   const out: Doc[] = [];
   for (const file of input.files) {
     const text = input.fs.readFile(file);
-    if (text === undefined) continue;
+    if (text === undefined || !MAY_HOLD_ROOT.test(text)) continue;
     const parsed = parseYamlFileCached(file, text, input.parseLimits);
     for (const doc of parsed.documents) if (isObject(doc.value)) out.push({ file, index: doc.index, object: doc.value, parsed: doc });
   }
@@ -240,7 +243,7 @@ function fluxInstanceRoots(repoRoot: string, docs: Doc[], input: RootsInput): Cl
     out.push({
       cluster: clusterNameOf(repoRoot, located.folder ?? joinSpecPath(repoRoot, sync.path)),
       kind,
-      inferred: kind !== 'flux-instance' || located.sourceFolder !== undefined,
+      inferred: kind !== 'flux-instance' || (located.sourceFolder !== undefined && located.sourceFolder !== repoRoot),
       file: place.file,
       ...(located.folder ? { folder: located.folder } : {}),
       ...(located.sourceFolder !== undefined ? { sourceFolder: located.sourceFolder } : {}),
@@ -320,7 +323,8 @@ function instanceValuesFile(doc: Doc, input: RootsInput): { sync: SyncSettings; 
  */
 function locateSyncFolder(repoRoot: string, sync: SyncSettings, fs: FileSystem, docs: Doc[]): { folder?: string; sourceFolder?: string; note?: string } {
   const atRoot = joinSpecPath(repoRoot, sync.path);
-  if (fs.kind(atRoot) === 'dir') return { folder: atRoot };
+  // A Git source is the repository; an OCI artifact or bucket holding the path at its root was pushed from the repository root.
+  if (fs.kind(atRoot) === 'dir') return { folder: atRoot, ...(sync.kind === 'GitRepository' ? {} : { sourceFolder: repoRoot }) };
   const wanted = joinSpecPath('/', sync.path).slice(1);
   if (!wanted) return {};
   const found = new Set<string>();
@@ -348,7 +352,12 @@ function clusterFolderRoots(repoRoot: string, docs: Doc[], fs: FileSystem, found
       .map((d) => readFluxObject(d.object, placeOf(d)).value)
       .filter((v): v is FluxKustomization => isFluxKustomization(v));
     if (kustomizations.length === 0) continue;
-    out.push({ cluster: name, kind: 'cluster-folder', inferred: true, file: dir, folder: dir, description: `the Flux Kustomizations in ${relative(repoRoot, dir)}/ (no bootstrap or FluxInstance syncs this folder)`, kustomizations, sources: [] });
+    // Whatever applies the folder (a bootstrap, kubectl, Terraform) applies its sources too.
+    const sources = docs
+      .filter((d) => isWithin(d.file, dir))
+      .map((d) => readFluxObject(d.object, placeOf(d)).value)
+      .filter((v): v is FluxSource => isFluxSource(v));
+    out.push({ cluster: name, kind: 'cluster-folder', inferred: true, file: dir, folder: dir, description: `the Flux Kustomizations in ${relative(repoRoot, dir)}/ (no bootstrap or FluxInstance syncs this folder)`, kustomizations, sources });
   }
   return out;
 }

@@ -38,6 +38,13 @@ export interface ClusterGraph {
   roots: ClusterRoot[];
   /** Every Kustomization of the cluster, by `namespace/name`, in the order the walk reached them. */
   nodes: Map<string, GraphNode>;
+  /** The sources the cluster has: those its roots create and those its Kustomizations apply. */
+  sources: KnownSource[];
+  /**
+   * The ExternalArtifacts its ArtifactGenerators produce, as `namespace/name`; `*` in a namespace when a
+   * generator names them from the folders it finds (spec.pathPattern).
+   */
+  externalArtifacts: Set<string>;
 }
 
 export interface FluxGraph {
@@ -101,15 +108,18 @@ export function buildFluxGraph(options: GraphOptions): FluxGraph {
   if (graph.clusters.length === 0 && unreached.length > 0) {
     // No bootstrap, FluxInstance or clusters/ folder: the last resort is each Kustomization nothing applies.
     const applied = appliedByOthers(unreached, walker);
-    for (const ks of unreached) {
-      // A root tells where a cluster starts only when what it applies is here.
-      if (applied.has(placeKey(ks.place)) || walker.renderAlone(ks) === undefined) continue;
+    const candidates = unreached.filter((ks) => !applied.has(placeKey(ks.place)) && walker.renderAlone(ks) !== undefined);
+    // Roots that apply other Kustomizations are where clusters start; a lone Kustomization beside them is dead code, not a cluster.
+    const applying = candidates.filter((ks) => (walker.renderAlone(ks)?.resources ?? []).some((r) => r.object.kind === 'Kustomization' && `${r.source.file}#${r.source.documentIndex}` !== placeKey(ks.place)));
+    for (const ks of applying.length > 0 ? applying : candidates) {
       const cluster = clusterNameOf(repoRoot, path.posix.dirname(ks.place.file));
       walker.addRoot({ cluster, kind: 'orphan', inferred: true, file: ks.place.file, description: `Kustomization ${keyOf(ks)} in ${relative(repoRoot, ks.place.file)}, which nothing in this repository applies`, kustomizations: [ks], sources: [] });
     }
     walker.run();
     for (const c of graph.clusters) for (const n of c.nodes.values()) reached.add(placeKey(n.kustomization.place));
   }
+  walker.regroupSpokeSiblings();
+  walker.publishSources();
   graph.unreached = written.filter((ks) => !reached.has(placeKey(ks.place)));
   return graph;
 }
@@ -136,7 +146,7 @@ function writtenKustomizations(options: GraphOptions): FluxKustomization[] {
   const out: FluxKustomization[] = [];
   for (const file of options.files) {
     const text = options.fs.readFile(file);
-    if (text === undefined) continue;
+    if (text === undefined || !text.includes('kustomize.toolkit.fluxcd.io')) continue;
     for (const doc of parseYamlFileCached(file, text, options.parseLimits).documents) {
       if (!isObject(doc.value) || doc.value.kind !== 'Kustomization') continue;
       const read = readFluxObject(doc.value, { file, documentIndex: doc.index, range: doc.range, rangeOf: (p) => doc.locate(p) });
@@ -151,6 +161,8 @@ class Walker {
   private readonly sources = new Map<string, Map<string, KnownSource>>();
   private readonly configObjects = new Map<string, Map<string, JsonObject>>();
   private readonly rootSourceFolders = new Map<string, string>();
+  /** Sources of inferred roots: this repository, whatever their URL (a fork, a mirror, a renamed repository). */
+  private readonly repositorySources = new Set<string>();
   /** ArtifactGenerators each cluster applies, and the trees they build (built on first use). */
   private readonly generators = new Map<string, Array<{ object: JsonObject; place: FluxObjectPlace; trees?: ArtifactTree[] }>>();
   private queue: Pending[] = [];
@@ -169,7 +181,7 @@ class Walker {
   private cluster(name: string): ClusterGraph {
     let c = this.clusters.get(name);
     if (!c) {
-      c = { name, roots: [], nodes: new Map() };
+      c = { name, roots: [], nodes: new Map(), sources: [], externalArtifacts: new Set() };
       this.clusters.set(name, c);
       this.graph.clusters.push(c);
       this.sources.set(name, new Map());
@@ -182,9 +194,14 @@ class Walker {
   addRoot(root: ClusterRoot): void {
     const c = this.cluster(root.cluster);
     c.roots.push(root);
+    // A root inferred from a Kustomization of this repository syncs from this repository, whatever its source's URL says.
+    if (root.kind === 'orphan' || root.kind === 'cluster-folder') {
+      for (const ks of root.kustomizations) if (ks.sourceRef) this.repositorySources.add(`${ks.sourceRef.kind}/${ks.sourceRef.namespace}/${ks.sourceRef.name}`);
+    }
     for (const s of root.sources) {
       // A root's Git source is this repository (its root); an OCI or bucket root, the folder it is built from.
-      const folder = root.sourceFolder ?? (s.kind === 'GitRepository' ? this.repoRoot : undefined);
+      const syncsThisRepository = root.kind === 'bootstrap' || root.kind === 'flux-instance' || root.kind === 'flux-instance-values';
+      const folder = root.sourceFolder ?? (s.kind === 'GitRepository' && syncsThisRepository ? this.repoRoot : undefined);
       this.knowSource(root.cluster, { source: s, ...(folder !== undefined ? { folder } : {}) });
       const url = 'url' in s ? s.url : undefined;
       if (url && folder !== undefined) this.rootSourceFolders.set(normalizeGitUrl(url), folder);
@@ -194,6 +211,7 @@ class Walker {
 
   private knowSource(cluster: string, known: KnownSource): void {
     const key = `${known.source.kind}/${known.source.namespace}/${known.source.name}`;
+    if (known.folder === undefined && known.source.kind === 'GitRepository' && this.repositorySources.has(key)) known = { ...known, folder: this.repoRoot };
     const map = this.sources.get(cluster)!;
     // A root's own source (with its folder) wins over the same object found again in the rendered tree.
     if (!map.get(key)?.folder) map.set(key, known);
@@ -268,6 +286,49 @@ class Walker {
       }
       this.count++;
       this.visit(c, pending);
+    }
+  }
+
+  /** Each cluster's sources and ExternalArtifacts, for rules that ask whether a reference resolves there. */
+  publishSources(): void {
+    for (const c of this.clusters.values()) {
+      c.sources = [...(this.sources.get(c.name)?.values() ?? [])];
+      c.externalArtifacts = new Set();
+      for (const g of this.generators.get(c.name) ?? []) {
+        const namespace = String(getPath(g.object, ['metadata', 'namespace']) ?? 'default');
+        if (typeof getPath(g.object, ['spec', 'pathPattern']) === 'string') c.externalArtifacts.add(`${namespace}/*`);
+        const artifacts = getPath(g.object, ['spec', 'artifacts']);
+        for (const a of Array.isArray(artifacts) ? artifacts : []) if (isObject(a) && typeof a.name === 'string') c.externalArtifacts.add(`${namespace}/${a.name}`);
+      }
+    }
+  }
+
+  /**
+   * A hub often writes each spoke's Kustomizations in one file (`hub/staging.yaml`), only some with
+   * spec.kubeConfig: the others apply HelmReleases that carry the kubeConfig themselves. They deploy that
+   * spoke too, so they and what they apply join it.
+   */
+  regroupSpokeSiblings(): void {
+    const spokeOfFile = new Map<string, string>();
+    for (const c of this.clusters.values()) for (const n of c.nodes.values()) if (spokeClusterOf(n.kustomization) === c.name) spokeOfFile.set(n.kustomization.place.file, c.name);
+    for (const c of this.clusters.values()) {
+      for (const [key, node] of [...c.nodes]) {
+        const target = spokeOfFile.get(node.kustomization.place.file);
+        if (target === undefined || target === c.name || spokeClusterOf(node.kustomization) !== undefined) continue;
+        const moving = [key];
+        for (let i = 0; i < moving.length; i++) for (const [k, n] of c.nodes) if (n.parent === moving[i] && !moving.includes(k)) moving.push(k);
+        const to = this.cluster(target);
+        for (const k of moving) {
+          const n = c.nodes.get(k)!;
+          c.nodes.delete(k);
+          if (!to.nodes.has(k)) to.nodes.set(k, { ...n, cluster: target });
+          // The sources it applies are that cluster's too (the HelmRepository beside the spoke's HelmRelease).
+          for (const r of n.result?.resources ?? []) {
+            const read = readFluxObject(r.object, this.placeOfRendered(r));
+            if (isFluxSource(read.value)) this.knowSource(target, { source: read.value });
+          }
+        }
+      }
     }
   }
 

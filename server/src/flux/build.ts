@@ -102,7 +102,7 @@ function buildInSource(ks: FluxKustomization, options: FluxBuildOptions): FluxBu
   if (synth.problems.some((p) => p.severity === 'error')) return result;
 
   const overlay = synth.verbatim ? fs : overlayFileSystem(fs, new Map([[synth.file, synth.text]]));
-  const rendered = (synth.verbatim && sharedFolderRender(ks, dir, options)) || renderKustomization(dir, { fs: overlay, repoRoot, loadRestrictor: 'none', reorder: 'none', enableManagedByLabel: false, parseLimits: options.parseLimits, deadline: options.deadline, cache: options.cache });
+  const rendered = (synth.verbatim && sharedFolderRender(ks, dir, options)) || renderKustomization(dir, { fs: overlay, repoRoot, loadRestrictor: 'none', reorder: 'none', enableManagedByLabel: false, skipRemoteResources: true, parseLimits: options.parseLimits, deadline: options.deadline, cache: options.cache });
   for (const f of rendered.filesRead) if (f !== synth.file || !synth.generated) filesRead.add(f);
   result.problems.push(...(synth.verbatim ? rendered.problems : rendered.problems.map((p) => mapProblem(p, synth))));
   if (rendered.problems.some((p) => p.severity === 'error')) return result;

@@ -67,7 +67,7 @@ describe('rule sourceref-unknown', () => {
     const [d] = fleet.check(sourceRefUnknown);
     assert.strictEqual(d.severity, 'warning');
     assert.deepStrictEqual(d.range, { start: { line: 10, character: 10 }, end: { line: 10, character: 20 } });
-    assert.match(d.message, /names GitRepository flux-sytem in namespace flux-system, which is not defined in the repository/);
+    assert.match(d.message, /names GitRepository flux-sytem in namespace flux-system, which is not defined in cluster prod/);
     assert.match(d.message, /applies nothing\. Did you mean "flux-system"\?/);
     fleet.apply(d.fixes![0]);
     assert.deepStrictEqual(fleet.check(sourceRefUnknown), []);
