@@ -42,6 +42,8 @@ export interface TemplateError {
   message: string;
   /** 1-based line in the template text. */
   line: number;
+  /** The action that failed, as written (e.g. `<< inputs.semver >>`). */
+  action?: string;
 }
 
 export interface TemplateLimits {
@@ -52,7 +54,8 @@ export interface TemplateLimits {
   maxDepth: number;
 }
 
-export const defaultTemplateLimits: TemplateLimits = { maxOutputBytes: 1024 * 1024, maxSteps: 1_000_000, maxDepth: 100 };
+// Real ResourceSet templates take hundreds of steps; 100k is about 0.2 s of work.
+export const defaultTemplateLimits: TemplateLimits = { maxOutputBytes: 1024 * 1024, maxSteps: 100_000, maxDepth: 100 };
 
 // ---------------------------------------------------------------------------------------------
 // Values
@@ -146,6 +149,8 @@ interface Token {
   type: TokenType;
   value: string;
   line: number;
+  /** On a left delimiter: the whole action as written, delimiters included (for messages and for finding it in the source). */
+  raw?: string;
 }
 
 const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'break', 'continue', 'define', 'template', 'block']);
@@ -157,6 +162,10 @@ class ParseFailure extends Error {
   ) {
     super(message);
   }
+}
+
+function failureAction(raw: string | undefined): { action?: string } {
+  return raw ? { action: raw } : {};
 }
 
 function isSpace(c: string): boolean {
@@ -189,7 +198,8 @@ function lex(text: string, leftDelim: string, rightDelim: string): Token[] {
     advanceLines(text.slice(pos, end));
     if (start < 0) break;
     pos = start + leftDelim.length + (trimLeft ? 2 : 0);
-    tokens.push({ type: 'left', value: leftDelim, line });
+    const leftToken: Token = { type: 'left', value: leftDelim, line };
+    tokens.push(leftToken);
     // A comment is `/* ... */` right after the delimiter (and its trim marker).
     if (text.startsWith('/*', pos)) {
       const close = text.indexOf('*/', pos + 2);
@@ -219,6 +229,7 @@ function lex(text: string, leftDelim: string, rightDelim: string): Token[] {
         pos += 2 + rightDelim.length;
         if (parenDepth > 0) throw new ParseFailure('unclosed left paren', line);
         tokens.push({ type: 'right', value: rightDelim, line });
+        leftToken.raw = text.slice(start, pos);
         pos = skipSpaces(text, pos, (s) => advanceLines(s));
         break;
       }
@@ -226,6 +237,7 @@ function lex(text: string, leftDelim: string, rightDelim: string): Token[] {
         if (parenDepth > 0) throw new ParseFailure('unclosed left paren', line);
         pos += rightDelim.length;
         tokens.push({ type: 'right', value: rightDelim, line });
+        leftToken.raw = text.slice(start, pos);
         break;
       }
       const c = text[pos];
@@ -362,13 +374,14 @@ interface Pipe {
 
 type Node =
   | { type: 'text'; text: string }
-  | { type: 'action'; pipe: Pipe; line: number }
+  | { type: 'action'; pipe: Pipe; line: number; raw: string }
   | ControlNode
   | { type: 'break' | 'continue'; line: number };
 
 interface ControlNode {
   type: 'if' | 'with' | 'range';
   pipe: Pipe;
+  raw: string;
   list: Node[];
   elseList?: Node[];
   line: number;
@@ -380,12 +393,14 @@ export interface ParsedTemplate {
 
 class Parser {
   private pos = 0;
+  /** The action being parsed, as written. */
+  private raw = '';
   private rangeDepth = 0;
   private depth = 0;
 
   constructor(
     private readonly tokens: Token[],
-    private readonly functions: ReadonlyMap<string, unknown>,
+    private readonly functions: FunctionNames,
     private readonly maxDepth: number,
   ) {}
 
@@ -435,6 +450,7 @@ class Parser {
       }
       if (t.type !== 'left') this.fail(`unexpected ${t.value}`, t);
       this.next();
+      this.raw = t.raw ?? '';
       const k = this.peekNonSpace();
       if (k.type === 'keyword' && (k.value === 'end' || k.value === 'else')) {
         if (top) this.fail(`unexpected <<${k.value}>>`, k);
@@ -464,8 +480,9 @@ class Parser {
           this.fail(`<<${t.value}>> is not supported in a ResourceSet template (the operator executes a single template)`, t);
       }
     }
+    const raw = this.raw;
     const pipe = this.pipeline('command', 'right');
-    return { type: 'action', pipe, line: t.line };
+    return { type: 'action', pipe, line: t.line, raw };
   }
 
   private expectRight(context: string): void {
@@ -475,6 +492,7 @@ class Parser {
 
   private control(kind: 'if' | 'with' | 'range', t: Token): Node {
     if (++this.depth > this.maxDepth) this.fail(`control structures nested more than ${this.maxDepth} deep`, t);
+    const raw = this.raw;
     const pipe = this.pipeline(kind, 'right');
     if (kind === 'range') this.rangeDepth++;
     const { nodes, ender } = this.itemList(false);
@@ -489,7 +507,7 @@ class Parser {
         const nested = this.control(kind, after);
         elseList = [nested];
         this.depth--;
-        return { type: kind, pipe, list: nodes, elseList, line: t.line };
+        return { type: kind, pipe, raw, list: nodes, elseList, line: t.line };
       }
       this.expectRight('else');
       const rest = this.itemList(false);
@@ -500,7 +518,7 @@ class Parser {
       this.expectRight('end');
     }
     this.depth--;
-    return { type: kind, pipe, list: nodes, ...(elseList ? { elseList } : {}), line: t.line };
+    return { type: kind, pipe, raw, list: nodes, ...(elseList ? { elseList } : {}), line: t.line };
   }
 
   private pipeline(context: string, end: 'right' | 'rightParen'): Pipe {
@@ -573,7 +591,7 @@ class Parser {
     let node: Arg;
     switch (t.type) {
       case 'identifier':
-        if (!this.functions.has(t.value)) this.fail(`function "${t.value}" not defined`, t);
+        if (!this.functions.has(t.value) && !BUILTIN_NAMES.includes(t.value)) this.fail(`function "${t.value}" not defined`, t);
         node = { type: 'identifier', name: t.value, line: t.line };
         break;
       case 'dot':
@@ -671,15 +689,20 @@ function parseGoNumber(text: string): { isInt: boolean; isFloat: boolean; value:
 }
 
 /** Parses a template; `functions` are the names that may be called (an unknown name is a parse error, as in Go). */
+/** The names a template may call besides the builtins: a Set of names or the function map itself. */
+export interface FunctionNames {
+  has(name: string): boolean;
+}
+
 export function parseTemplate(
   text: string,
-  functions: ReadonlyMap<string, unknown>,
+  functions: FunctionNames,
   options: { leftDelim?: string; rightDelim?: string; limits?: Partial<TemplateLimits> } = {},
 ): { template: ParsedTemplate } | { error: TemplateError } {
   const limits = { ...defaultTemplateLimits, ...(options.limits ?? {}) };
   try {
     const tokens = lex(text, options.leftDelim ?? '{{', options.rightDelim ?? '}}');
-    const nodes = new Parser(tokens, withBuiltins(functions), limits.maxDepth).parse();
+    const nodes = new Parser(tokens, functions, limits.maxDepth).parse();
     return { template: { nodes } };
   } catch (error) {
     if (error instanceof ParseFailure) return { error: { message: error.message, line: error.line } };
@@ -692,6 +715,8 @@ export function parseTemplate(
 // Execution
 
 class ExecFailure extends Error {
+  /** The innermost action executing when it failed. */
+  action?: string;
   constructor(
     message: string,
     readonly line: number,
@@ -704,12 +729,6 @@ class BreakSignal {}
 class ContinueSignal {}
 
 const BUILTIN_NAMES = ['and', 'or', 'not', 'len', 'index', 'slice', 'print', 'printf', 'println', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'html', 'js', 'urlquery', 'call'];
-
-function withBuiltins(functions: ReadonlyMap<string, unknown>): ReadonlyMap<string, unknown> {
-  const all = new Map<string, unknown>(functions);
-  for (const name of BUILTIN_NAMES) if (!all.has(name)) all.set(name, true);
-  return all;
-}
 
 interface Variable {
   name: string;
@@ -734,8 +753,17 @@ class Executor {
     return this.out.join('');
   }
 
+  stepsTaken(): number {
+    return this.steps;
+  }
+
   private step(line: number): void {
-    if (++this.steps > this.limits.maxSteps) throw new ExecFailure(`template stopped after ${this.limits.maxSteps} evaluation steps (a loop too large for an offline preview)`, line);
+    this.charge(1, line);
+  }
+
+  private charge(steps: number, line: number): void {
+    this.steps += steps;
+    if (this.steps > this.limits.maxSteps) throw new ExecFailure(`template stopped after ${this.limits.maxSteps} evaluation steps (a loop too large for an offline preview)`, line);
   }
 
   private write(text: string, line: number): void {
@@ -749,6 +777,15 @@ class Executor {
   }
 
   private walk(node: Node, dot: GoValue): void {
+    try {
+      this.walkNode(node, dot);
+    } catch (error) {
+      if (error instanceof ExecFailure && error.action === undefined && 'raw' in node) error.action = node.raw;
+      throw error;
+    }
+  }
+
+  private walkNode(node: Node, dot: GoValue): void {
     switch (node.type) {
       case 'text':
         this.write(node.text, 0);
@@ -926,7 +963,10 @@ class Executor {
     const converted = values.map((v, i) => convertArg(v.value, v.constant, i < want ? fn.params[i] : (fn.variadic as ParamKind), name, line));
     this.step(line);
     try {
-      return fn.call(converted);
+      const result = fn.call(converted);
+      // Building a list is work too: charge its elements, so `until 100000000` stops here rather than in a loop.
+      if (Array.isArray(result)) this.charge(result.length, line);
+      return result;
     } catch (error) {
       if (error instanceof FunctionError) throw new ExecFailure(`error calling ${name}: ${error.message}`, line);
       if (error instanceof RangeError) throw new ExecFailure(`error calling ${name}: ${error.message}`, line);
@@ -995,14 +1035,14 @@ export function executeTemplate(
   template: ParsedTemplate,
   functions: ReadonlyMap<string, GoFunction>,
   options: { dot?: GoValue; limits?: Partial<TemplateLimits> } = {},
-): { output: string } | { error: TemplateError } {
+): { output: string; steps: number } | { error: TemplateError } {
   const limits = { ...defaultTemplateLimits, ...(options.limits ?? {}) };
   const exec = new Executor(functions, limits, options.dot ?? null);
   try {
     exec.walkList(template.nodes, options.dot ?? null);
-    return { output: exec.output() };
+    return { output: exec.output(), steps: exec.stepsTaken() };
   } catch (error) {
-    if (error instanceof ExecFailure) return { error: { message: error.message, line: error.line } };
+    if (error instanceof ExecFailure) return { error: { message: error.message, line: error.line, ...failureAction(error.action) } };
     if (error instanceof RangeError) return { error: { message: `template too complex: ${error.message}`, line: 1 } };
     throw error;
   }

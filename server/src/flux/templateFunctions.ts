@@ -17,6 +17,8 @@ import { FunctionError, GoNumber, goKindName, goQuote, goTypeName, isTrue, print
 
 /** Upper bound for strings and lists a function may build, so `repeat 1000000000 "x"` is an error, not an out-of-memory. */
 const MAX_BUILT_LENGTH = 1024 * 1024;
+/** Upper bound for the number lists sprig's until/untilStep/seq build: real templates count to a few dozen. */
+const MAX_SEQUENCE_LENGTH = 100_000;
 
 const int = (n: number): GoNumber => new GoNumber('int', Math.trunc(n));
 const int64 = (n: number): GoNumber => new GoNumber('int64', Math.trunc(n));
@@ -181,7 +183,7 @@ function fn(params: ParamKind[], call: (args: GoValue[]) => GoValue, variadic?: 
 function untilStep(start: number, stop: number, step: number): GoValue[] {
   const out: GoValue[] = [];
   if (step === 0) return out;
-  if ((stop - start) / step > MAX_BUILT_LENGTH) throw new FunctionError(`more than ${MAX_BUILT_LENGTH} elements (too large for an offline preview)`);
+  if ((stop - start) / step > MAX_SEQUENCE_LENGTH) throw new FunctionError(`more than ${MAX_SEQUENCE_LENGTH} elements (too large for an offline preview)`);
   if (step > 0) for (let i = start; i < stop; i += step) out.push(int(i));
   else for (let i = start; i > stop; i += step) out.push(int(i));
   return out;
