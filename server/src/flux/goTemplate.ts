@@ -159,6 +159,8 @@ class ParseFailure extends Error {
   constructor(
     message: string,
     readonly line: number,
+    /** The action being parsed, as written, when the failure is inside one. */
+    readonly action?: string,
   ) {
     super(message);
   }
@@ -425,7 +427,7 @@ class Parser {
   }
 
   private fail(message: string, token: Token): never {
-    throw new ParseFailure(message, token.line);
+    throw new ParseFailure(message, token.line, this.raw || undefined);
   }
 
   parse(): Node[] {
@@ -705,7 +707,7 @@ export function parseTemplate(
     const nodes = new Parser(tokens, functions, limits.maxDepth).parse();
     return { template: { nodes } };
   } catch (error) {
-    if (error instanceof ParseFailure) return { error: { message: error.message, line: error.line } };
+    if (error instanceof ParseFailure) return { error: { message: error.message, line: error.line, ...failureAction(error.action) } };
     if (error instanceof RangeError) return { error: { message: 'template is nested too deeply', line: 1 } };
     throw error;
   }

@@ -108,6 +108,11 @@ export interface ExpandOptions {
   limits?: Partial<ResourceSetLimits>;
 }
 
+/** Whether the object is a ResourceSet this module expands. */
+export function isResourceSet(object: JsonObject): boolean {
+  return object.kind === 'ResourceSet' && typeof object.apiVersion === 'string' && splitApiVersion(object.apiVersion).group === RESOURCE_SET_GROUP;
+}
+
 /** Input providers whose inputs the repository defines: only Static exports its spec.defaultValues without calling out. */
 const STATIC_PROVIDER = 'Static';
 

@@ -321,6 +321,7 @@ spec:
     assert.equal(out.problems[0].code, 'resourceset-template');
     assert.match(out.problems[0].message, /function "kebabcase" not defined/);
     assert.equal(out.problems[0].file, 'clusters/prod/tenants.yaml');
+    assert.deepEqual(out.problems[0].range, placeFor().rangeOf?.(['spec', 'resources', 0, 'data', 'name']));
     assert.deepEqual(out.objects, []);
   });
 
@@ -535,6 +536,22 @@ describe('flux/goTemplate with the ResourceSet functions', () => {
     assert.equal(render('<< inputs.n >> << inputs.f >> << inputs.b >> << inputs.list >> << inputs.map >>', inputs), '3 1.5 true [a b] map[a:x z:1]');
     assert.equal(render('<< index inputs "missing" >>', inputs), '<no value>');
     assert.equal(render('<< printf "%s-%03d-%v" "x" inputs.n inputs.b >>', inputs), 'x-003-true');
+  });
+
+  it('follows text/template control flow, scoping and whitespace trimming', () => {
+    const inputs = { n: 2, m: { b: 2, a: 1 }, empty: [], items: ['x', 'y', 'z'] };
+    assert.equal(render('a  <<- 1 ->>  b'), 'a1b');
+    assert.equal(render('a <<-1>> b'), 'a -1 b', 'a dash without a space is a negative number, not a trim marker');
+    assert.equal(render('x<</* a comment */>>y\n  <<- /* trimmed */ ->>\n z'), 'xyz');
+    assert.equal(render('<< if eq inputs.n 1 >>one<< else if eq inputs.n 2 >>two<< else >>many<< end >>', inputs), 'two');
+    assert.equal(render('<< with get inputs "nope" >>has<< else >>none<< end >>', inputs), 'none');
+    assert.equal(render('<< range $k, $v := inputs.m >><< $k >>=<< $v >>;<< end >>', inputs), 'a=1;b=2;', 'maps range in key order');
+    assert.equal(render('<< range inputs.empty >>x<< else >>empty<< end >>', inputs), 'empty');
+    assert.equal(render('<< $x := "a" >><< if true >><< $x := "b" >><< $x >><< end >><< $x >>'), 'ba');
+    assert.equal(render('<< $x := "a" >><< if true >><< $x = "b" >><< end >><< $x >>'), 'b');
+    assert.equal(render('<< range inputs.items >><< if eq . "y" >><< continue >><< end >><< if eq . "z" >><< break >><< end >><< . >><< end >>', inputs), 'x');
+    assert.equal(render('<< or "" "fallback" >> << and 1 0 >> << eq "b" "a" "b" >> << len "héllo" >>'), 'fallback 0 true 6');
+    assert.equal(render('<< lt 1 1.5 >>'), 'error: error calling lt: incompatible types for comparison');
   });
 
   it('indents nested inputs with toYaml and nindent, as the operator documents', () => {
