@@ -153,6 +153,9 @@ interface Token {
   raw?: string;
 }
 
+/** Go number literals: hex, binary, octal, decimal and floats with exponents, underscores allowed. */
+const NUMBER_TOKEN = /^[+-]?(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|([0-9][0-9_]*(\.[0-9_]*)?|\.[0-9][0-9_]*)([eE][+-]?[0-9_]+)?)/;
+
 const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'break', 'continue', 'define', 'template', 'block']);
 
 class ParseFailure extends Error {
@@ -305,9 +308,9 @@ function lex(text: string, leftDelim: string, rightDelim: string): Token[] {
       if (c === '.') {
         const next = text[pos + 1];
         if (next !== undefined && /[0-9]/.test(next)) {
-          const m = /^[.0-9][0-9a-zA-Z_.+-]*/.exec(text.slice(pos)) as RegExpExecArray;
-          tokens.push({ type: 'number', value: numberPrefix(m[0]), line });
-          pos += numberPrefix(m[0]).length;
+          const m = NUMBER_TOKEN.exec(text.slice(pos)) as RegExpExecArray;
+          tokens.push({ type: 'number', value: m[0], line });
+          pos += m[0].length;
           continue;
         }
         const m = /^\.[\p{L}\p{Nd}_]*/u.exec(text.slice(pos)) as RegExpExecArray;
@@ -316,8 +319,10 @@ function lex(text: string, leftDelim: string, rightDelim: string): Token[] {
         continue;
       }
       if (/[0-9+-]/.test(c)) {
-        const m = /^[+-]?[0-9][0-9a-zA-Z_.]*([eEpP][+-]?[0-9_]+)?/.exec(text.slice(pos));
+        const m = NUMBER_TOKEN.exec(text.slice(pos));
         if (!m) throw new ParseFailure(`unexpected "${c}" in command`, line);
+        // Go rejects a number run into letters, like `1abc`.
+        if (pos + m[0].length < text.length && isAlphaNumeric(text[pos + m[0].length])) throw new ParseFailure(`bad number syntax: "${text.slice(pos, pos + m[0].length + 1)}"`, line);
         tokens.push({ type: 'number', value: m[0], line });
         pos += m[0].length;
         continue;
@@ -335,11 +340,6 @@ function lex(text: string, leftDelim: string, rightDelim: string): Token[] {
   }
   tokens.push({ type: 'eof', value: '', line });
   return tokens;
-}
-
-function numberPrefix(s: string): string {
-  const m = /^[.0-9][0-9_]*(\.[0-9_]*)?([eE][+-]?[0-9_]+)?/.exec(s);
-  return m ? m[0] : s;
 }
 
 function skipSpaces(text: string, pos: number, onSkipped: (s: string) => void): number {
@@ -626,7 +626,9 @@ class Parser {
       case 'number': {
         const n = parseGoNumber(t.value);
         if (!n) this.fail(`bad number syntax: "${t.value}"`, t);
-        node = { type: 'constant', value: new GoNumber(n.isInt ? 'int' : 'float64', n.value), number: n, line: t.line };
+        const written = t.value.replace(/^[+-]/, '');
+        const isFloatLiteral = !/^0[xX]/.test(written) && /[.eE]/.test(written);
+        node = { type: 'constant', value: new GoNumber(isFloatLiteral ? 'float64' : 'int', n.value), number: n, line: t.line };
         break;
       }
       case 'leftParen': {
@@ -684,8 +686,8 @@ function parseGoNumber(text: string): { isInt: boolean; isFloat: boolean; value:
   if (/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(clean)) {
     const value = Number(clean);
     if (!Number.isFinite(value)) return undefined;
-    // A float constant with an integral value can also be used as an int, as in Go.
-    return { isInt: Number.isInteger(value) && !/[.eE]/.test(clean) , isFloat: true, value };
+    // A float constant with an integral value can also be passed as an int, as in Go; used as a value it is a float64.
+    return { isInt: Number.isInteger(value), isFloat: true, value };
   }
   return undefined;
 }

@@ -552,6 +552,8 @@ describe('flux/goTemplate with the ResourceSet functions', () => {
     assert.equal(render('<< range inputs.items >><< if eq . "y" >><< continue >><< end >><< if eq . "z" >><< break >><< end >><< . >><< end >>', inputs), 'x');
     assert.equal(render('<< or "" "fallback" >> << and 1 0 >> << eq "b" "a" "b" >> << len "héllo" >>'), 'fallback 0 true 6');
     assert.equal(render('<< lt 1 1.5 >>'), 'error: error calling lt: incompatible types for comparison');
+    assert.equal(render('<< 1e+06 >> << 0x1F >> << .5 >> << trunc 1e3 "ab" >> << 1_000 >>'), '1e+06 31 0.5 ab 1000', 'an integral float constant may be passed as an int');
+    assert.equal(render('<< 1e3 | trunc 2 >>'), 'error: wrong type for value; expected string; got float64', 'a piped value goes last');
   });
 
   it('indents nested inputs with toYaml and nindent, as the operator documents', () => {
