@@ -913,6 +913,8 @@ class Executor {
         return this.fieldChain(v, arg.fields, arg.line);
       }
       case 'field':
+        // The operator executes with no data: `.x` has nothing to read.
+        if (dot === null) throw new ExecFailure(`nil data; no entry for key "${arg.names[0]}"`, arg.line);
         return this.fieldChain(dot, arg.names, arg.line);
       case 'identifier':
         return this.callFunction(arg.name, [], dot, undefined, arg.line);

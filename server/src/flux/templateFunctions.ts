@@ -5,10 +5,10 @@
 // `mustToYaml` (sigs.k8s.io/yaml.Marshal), and `inputs` (the input set).
 //
 // Each keeps the Go signature, so passing a number where sprig wants a string fails as it does on the
-// cluster (`wrong type for value; expected string; got int64`). Missing: the date, random, OS, network
-// and URL functions (hermetic mode drops most of them; the rest — date parsing, urlParse/urlJoin,
-// semver-free numeric formatting like toDecimal's octal — no fleet we know of uses). Known
-// approximations are commented at the function.
+// cluster (`wrong type for value; expected string; got int64`). The non-hermetic functions (now, date,
+// env, expandenv, getHostByName...) are not defined on the cluster either; the time, random and URL
+// functions the operator does have are accepted but reported as not evaluated offline
+// (NOT_EVALUATED_OFFLINE). Known approximations are commented at the function.
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { emitYaml } from '../kustomize/yaml/emit';
@@ -354,6 +354,14 @@ const SPRIG: ReadonlyArray<[string, GoFunction]> = [
   ['clean', fn(['string'], ([s]) => goPathClean(s as string))],
   ['ext', fn(['string'], ([s]) => path.posix.extname(goPathBase(s as string)))],
   ['isAbs', fn(['string'], ([s]) => (s as string).startsWith('/'))],
+  // path/filepath on the operator's Linux: the same as the path package.
+  ['osBase', fn(['string'], ([s]) => goPathBase(s as string))],
+  ['osDir', fn(['string'], ([s]) => goPathDir(s as string))],
+  ['osClean', fn(['string'], ([s]) => goPathClean(s as string))],
+  ['osExt', fn(['string'], ([s]) => path.posix.extname(goPathBase(s as string)))],
+  ['osIsAbs', fn(['string'], ([s]) => (s as string).startsWith('/'))],
+  ['hello', fn([], () => 'Hello!')],
+  ['toDecimal', fn(['any'], ([v]) => int64(/^[+-]?[0-7]+$/.test(strval(v)) ? parseInt(strval(v), 8) : 0))],
   // Lists and dicts
   ['tuple', fn([], (args) => args, 'any')],
   ['list', fn([], (args) => args, 'any')],
@@ -383,7 +391,7 @@ const SPRIG: ReadonlyArray<[string, GoFunction]> = [
     }
     return cur;
   }, 'any')],
-  ...(['append', 'push', 'mustAppend', 'mustPush'].map((name): [string, GoFunction] => [name, fn(['any', 'any'], ([l, v]) => bounded([...firstMatchOrThrow(l, 'append'), v]))])),
+  ...(['append', 'mustAppend'].map((name): [string, GoFunction] => [name, fn(['any', 'any'], ([l, v]) => bounded([...firstMatchOrThrow(l, 'append'), v]))])),
   ...(['prepend', 'mustPrepend'].map((name): [string, GoFunction] => [name, fn(['any', 'any'], ([l, v]) => bounded([v, ...firstMatchOrThrow(l, 'prepend')]))])),
   ...(['first', 'mustFirst'].map((name): [string, GoFunction] => [name, fn(['any'], ([l]) => firstMatchOrThrow(l, 'first')[0] ?? null)])),
   ...(['last', 'mustLast'].map((name): [string, GoFunction] => [name, fn(['any'], ([l]) => { const a = firstMatchOrThrow(l, 'last'); return a.length ? a[a.length - 1] : null; })])),
@@ -489,12 +497,23 @@ function goPathDir(p: string): string {
   return goPathClean(p.slice(0, i + 1));
 }
 
+/** In the operator's function map but not evaluated here: time-dependent, random, or URL parsing no fleet uses.
+ *  Calling one is a problem that says so, not "not defined" (which would be wrong about the cluster). */
+const NOT_EVALUATED_OFFLINE = ['ago', 'duration', 'durationRound', 'mustDateModify', 'must_date_modify', 'mustToDate', 'toDate', 'unixEpoch', 'randInt', 'urlParse', 'urlJoin'];
+
+const NOT_EVALUATED: ReadonlyArray<[string, GoFunction]> = NOT_EVALUATED_OFFLINE.map((name) => [
+  name,
+  fn([], () => {
+    throw new FunctionError('flux-operator has this function, but it is not evaluated offline');
+  }, 'any'),
+]);
+
 /** The functions of a ResourceSet template, `inputs` returning the given input set. */
 export function resourceSetFunctions(inputSet: GoValue): Map<string, GoFunction> {
-  const functions = new Map<string, GoFunction>(SPRIG);
+  const functions = new Map<string, GoFunction>([...SPRIG, ...NOT_EVALUATED]);
   functions.set('inputs', { params: [], call: () => inputSet });
   return functions;
 }
 
 /** Every function name a ResourceSet template may call (for parsing before the input sets are known). */
-export const RESOURCE_SET_FUNCTION_NAMES: ReadonlySet<string> = new Set([...SPRIG.map(([name]) => name), 'inputs']);
+export const RESOURCE_SET_FUNCTION_NAMES: ReadonlySet<string> = new Set([...SPRIG.map(([name]) => name), ...NOT_EVALUATED_OFFLINE, 'inputs']);

@@ -576,5 +576,8 @@ describe('flux/goTemplate with the ResourceSet functions', () => {
     assert.equal(render('<< inputs.n.x >>', { n: 3 }), "error: can't evaluate field x in type int64");
     assert.equal(render('<< nosuch 1 >>'), 'parse error: function "nosuch" not defined');
     assert.equal(render('<< if >>'), 'parse error: missing value for if');
+    assert.equal(render('<< .tenant >>'), 'error: nil data; no entry for key "tenant"', 'templates read inputs, not dot');
+    assert.equal(render('<< now >>'), 'parse error: function "now" not defined', 'the operator uses the hermetic function map');
+    assert.equal(render('<< toDate "2006-01-02" "2024-01-01" >>'), 'error: error calling toDate: flux-operator has this function, but it is not evaluated offline');
   });
 });
