@@ -151,8 +151,7 @@ class Expansion {
     }
   }
 
-  report(path: ReadonlyArray<string | number>, code: string, message: string, severity: 'error' | 'warning' = 'error'): void {
-    const range = this.rangeAt(path);
+  report(path: ReadonlyArray<string | number>, code: string, message: string, severity: 'error' | 'warning' = 'error', range = this.rangeAt(path)): void {
     this.result.problems.push({ code, severity, message: `ResourceSet ${this.namespace}/${this.name}: ${message}`, file: this.place.file, ...(range ? { range } : {}) });
   }
 
@@ -526,7 +525,21 @@ function reportTemplateError(ex: Expansion, templatePath: Array<string | number>
   const fieldPath = entry && error.action ? pathContaining(entry, error.action) : undefined;
   const where = entry ? '' : ` (line ${error.line} of the template)`;
   const action = error.action ? ` at ${error.action.replace(/\s+/g, ' ')}` : '';
-  ex.report(fieldPath ? [...templatePath, ...fieldPath] : templatePath, 'resourceset-template', `${what}${inputLabel(inputIndex)}${where}${action}: ${error.message}. The operator fails the whole build.`);
+  const path = fieldPath ? [...templatePath, ...fieldPath] : templatePath;
+  const range = entry ? ex.rangeAt(path) : templateLineRange(ex.rangeAt(templatePath), error.line);
+  ex.report(path, 'resourceset-template', `${what}${inputLabel(inputIndex)}${where}${action}: ${error.message}. The operator fails the whole build.`, 'error', range);
+}
+
+/**
+ * The line of a resourcesTemplate block scalar (`resourcesTemplate: |`, the form the docs use) holding template
+ * line `line`: content starts on the line after the header. A value on one line (quoted) keeps its whole range.
+ */
+function templateLineRange(valueRange: Range | undefined, line: number): Range | undefined {
+  if (!valueRange || valueRange.end.line === valueRange.start.line) return valueRange;
+  const fileLine = valueRange.start.line + line;
+  if (fileLine > valueRange.end.line) return valueRange;
+  // The whole line: we do not know the block's indentation, only where its lines are.
+  return { start: { line: fileLine, character: 0 }, end: { line: fileLine + 1, character: 0 } };
 }
 
 /** The path of the first key or string value of `value` whose text contains `needle`. */

@@ -5,6 +5,7 @@ import type { FluxObjectPlace } from '../../../server/src/flux/objects';
 import { expandResourceSet, normalizeKeyForTemplate, type ExpandOptions } from '../../../server/src/flux/resourceSet';
 import { RESOURCE_SET_FUNCTION_NAMES, resourceSetFunctions, slugify } from '../../../server/src/flux/templateFunctions';
 import type { JsonObject, Range } from '../../../server/src/kustomize/types';
+import { parseYamlFile } from '../../../server/src/kustomize/yaml/parse';
 
 /** A place whose ranges name their path, so a test can see where a problem points. */
 function placeFor(file = 'clusters/prod/tenants.yaml'): FluxObjectPlace {
@@ -367,7 +368,23 @@ spec:
 `);
     assert.equal(out.problems.length, 1);
     assert.match(out.problems[0].message, /line 4 of the template\) at << if eq inputs.n "1" >>: error calling eq: incompatible types for comparison/);
-    assert.deepEqual(out.problems[0].range, placeFor().rangeOf?.(['spec', 'resourcesTemplate']));
+    assert.deepEqual(out.problems[0].range, placeFor().rangeOf?.(['spec', 'resourcesTemplate']), 'a one-line value keeps its whole range');
+
+    // With the ranges the YAML parser gives the block scalar, the problem is on the failing line of the file.
+    const source = `apiVersion: fluxcd.controlplane.io/v1
+kind: ResourceSet
+metadata: { name: app, namespace: apps }
+spec:
+  inputs: [{ n: 1 }]
+  resourcesTemplate: |
+    apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: << inputs.nope >>
+`;
+    const document = parseYamlFile('rs.yaml', source).documents[0];
+    const located = expandResourceSet(document.value as JsonObject, { file: 'rs.yaml', documentIndex: 0, rangeOf: (path) => document.locate(path) });
+    assert.deepEqual(located.problems[0].range, { start: { line: 9, character: 0 }, end: { line: 10, character: 0 } });
 
     const broken = expand(`
 apiVersion: fluxcd.controlplane.io/v1
