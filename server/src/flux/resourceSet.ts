@@ -579,6 +579,12 @@ function readRenderedObject(ex: Expansion, text: string, templatePath: Array<str
     ex.report(templatePath, 'resourceset-rendered-object', `${what}${inputLabel(inputIndex)} renders an object without ${typeof value.kind !== 'string' || value.kind === '' ? 'kind' : 'apiVersion'}: the operator fails the whole build.`);
     return undefined;
   }
+  const meta = isObject(value.metadata) ? value.metadata : {};
+  if (typeof meta.name !== 'string' || meta.name === '') {
+    // The build accepts it (ReadObject does not check names); applying it fails.
+    ex.report(templatePath, 'resourceset-rendered-object', `${what}${inputLabel(inputIndex)} renders ${value.kind} without metadata.name: the operator cannot apply it.`);
+    return undefined;
+  }
   return value;
 }
 

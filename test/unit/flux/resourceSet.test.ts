@@ -396,6 +396,43 @@ spec:
     assert.match(broken.problems[0].message, /unexpected EOF/);
   });
 
+  it('reports rendered text the operator cannot read or apply', () => {
+    const out = expand(`
+apiVersion: fluxcd.controlplane.io/v1
+kind: ResourceSet
+metadata: { name: app, namespace: apps }
+spec:
+  inputs: [{ text: "a: b: c" }]
+  resources:
+    - apiVersion: v1
+      kind: ConfigMap
+      metadata: { name: broken, namespace: apps }
+      data:
+        value: << inputs.text >>
+    - apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: << get inputs "name" >>
+        namespace: apps
+  resourcesTemplate: |
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: { namespace: apps }
+    ---
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: { name: kept, namespace: apps }
+`);
+    assert.deepEqual(out.problems.map((p) => [p.code, p.severity]), [
+      ['resourceset-rendered-yaml', 'error'],
+      ['resourceset-rendered-object', 'error'],
+      ['resourceset-rendered-dropped', 'warning'],
+    ]);
+    assert.match(out.problems[0].message, /Rendered:\n.*value: a: b: c/s);
+    assert.match(out.problems[1].message, /without metadata.name/);
+    assert.deepEqual(names(out.objects), ['ConfigMap/apps/kept']);
+  });
+
   it('de-duplicates shared objects and drops the ones annotated reconcile: disabled', () => {
     const out = expand(`
 apiVersion: fluxcd.controlplane.io/v1
