@@ -105,9 +105,15 @@ export function slugify(s: string): string {
   return slug;
 }
 
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/;
+
 /** A Go (RE2) regular expression as a JavaScript one. RE2 and JS agree on the syntax templates use; named groups
  *  `(?P<n>…)` and `\z` are translated. */
-function goRegexp(pattern: string, flags = ''): RegExp {
+function goRegexp(pattern: string, flags = '', subject = ''): RegExp {
+  // RE2 runs in linear time; JavaScript backtracks. A repeated group that itself repeats, like `(a+)+`, can take
+  // time exponential in the subject's length, so on a long subject it is refused rather than risk hanging the
+  // language server (2^24 steps is still a fraction of a second).
+  if (subject.length > 24 && NESTED_QUANTIFIER.test(pattern)) throw new FunctionError(`regexp ${JSON.stringify(pattern)} repeats a repeated group; on a subject this long it is not evaluated offline`);
   try {
     return new RegExp(pattern.replace(/\(\?P</g, '(?<').replace(/\\z/g, '$(?![\\s\\S])'), `u${flags}`);
   } catch (error) {
@@ -415,18 +421,19 @@ const SPRIG: ReadonlyArray<[string, GoFunction]> = [
   })])),
   ['concat', fn([], (ls) => bounded(ls.flatMap((l) => firstMatchOrThrow(l, 'concat'))), 'any')],
   // Regular expressions
-  ['regexMatch', fn(['string', 'string'], ([re, s]) => safeRegexp(re as string) ? goRegexp(re as string).test(s as string) : false)],
-  ['mustRegexMatch', fn(['string', 'string'], ([re, s]) => goRegexp(re as string).test(s as string))],
+  // Go's regexMatch answers false for an invalid pattern; mustRegexMatch fails.
+  ['regexMatch', fn(['string', 'string'], ([re, s]) => (isValidRegexp(re as string) ? goRegexp(re as string, '', s as string).test(s as string) : false))],
+  ['mustRegexMatch', fn(['string', 'string'], ([re, s]) => goRegexp(re as string, '', s as string).test(s as string))],
   ...(['regexFindAll', 'mustRegexFindAll'].map((name): [string, GoFunction] => [name, fn(['string', 'string', 'int'], ([re, s, n]) => {
-    const all = [...(s as string).matchAll(goRegexp(re as string, 'g'))].map((m) => m[0]);
+    const all = [...(s as string).matchAll(goRegexp(re as string, 'g', s as string))].map((m) => m[0]);
     const limit = (n as GoNumber).value;
     return limit < 0 ? all : all.slice(0, limit);
   })])),
-  ...(['regexFind', 'mustRegexFind'].map((name): [string, GoFunction] => [name, fn(['string', 'string'], ([re, s]) => goRegexp(re as string).exec(s as string)?.[0] ?? '')])),
-  ...(['regexReplaceAll', 'mustRegexReplaceAll'].map((name): [string, GoFunction] => [name, fn(['string', 'string', 'string'], ([re, s, r]) => (s as string).replace(goRegexp(re as string, 'g'), goReplacement(r as string)))])),
-  ...(['regexReplaceAllLiteral', 'mustRegexReplaceAllLiteral'].map((name): [string, GoFunction] => [name, fn(['string', 'string', 'string'], ([re, s, r]) => (s as string).replace(goRegexp(re as string, 'g'), () => r as string))])),
+  ...(['regexFind', 'mustRegexFind'].map((name): [string, GoFunction] => [name, fn(['string', 'string'], ([re, s]) => goRegexp(re as string, '', s as string).exec(s as string)?.[0] ?? '')])),
+  ...(['regexReplaceAll', 'mustRegexReplaceAll'].map((name): [string, GoFunction] => [name, fn(['string', 'string', 'string'], ([re, s, r]) => (s as string).replace(goRegexp(re as string, 'g', s as string), goReplacement(r as string)))])),
+  ...(['regexReplaceAllLiteral', 'mustRegexReplaceAllLiteral'].map((name): [string, GoFunction] => [name, fn(['string', 'string', 'string'], ([re, s, r]) => (s as string).replace(goRegexp(re as string, 'g', s as string), () => r as string))])),
   ...(['regexSplit', 'mustRegexSplit'].map((name): [string, GoFunction] => [name, fn(['string', 'string', 'int'], ([re, s, n]) => {
-    const parts = (s as string).split(goRegexp(re as string, 'g'));
+    const parts = (s as string).split(goRegexp(re as string, 'g', s as string));
     const limit = (n as GoNumber).value;
     return limit < 0 || parts.length <= limit ? parts : parts.slice(0, limit);
   })])),
@@ -437,7 +444,7 @@ const SPRIG: ReadonlyArray<[string, GoFunction]> = [
   ['mustToYaml', fn(['any'], ([v]) => goToYaml(v))],
 ];
 
-function safeRegexp(re: string): boolean {
+function isValidRegexp(re: string): boolean {
   try {
     goRegexp(re);
     return true;

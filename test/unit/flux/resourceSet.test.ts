@@ -623,6 +623,12 @@ describe('flux/goTemplate with the ResourceSet functions', () => {
     assert.equal(render('<< "abc" | sha256sum | trunc 8 >> << "hi" | b64enc >>', inputs), 'ba7816bf aGk=');
     assert.equal(render('<< $d := dict "a" 1 >><< toJson $d >> << list 1 "x" | toJson >>'), '{"a":1} [1,"x"]');
     assert.equal(slugify('Team  A & B'), 'team-a-and-b');
+    assert.equal(render('<< regexReplaceAll "(?P<name>[a-z]+)-([0-9]+)" "app-12" "${2}.${name}" >> << regexMatch "^v[0-9]+(\\\\.[0-9]+)*$" "v1.2.3" >>'), '12.app true');
+  });
+
+  it('refuses a backtracking regexp on a long subject instead of hanging', () => {
+    const out = render('<< regexMatch "(a+)+$" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!" >>');
+    assert.match(out, /^error: error calling regexMatch: regexp "\(a\+\)\+\$" repeats a repeated group/);
   });
 
   it('fails like Go on type mismatches and unknown fields, without throwing', () => {
