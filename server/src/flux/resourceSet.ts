@@ -195,6 +195,14 @@ export function expandResourceSet(resourceSet: JsonObject, place: FluxObjectPlac
     return ex.result;
   }
 
+  // ValidateResourceSetSpec (internal/builder/resourceset.go): a step must have something to build.
+  const emptyStep = steps.findIndex((step) => !isObject(step) || ((!Array.isArray(step.resources) || step.resources.length === 0) && (typeof step.resourcesTemplate !== 'string' || step.resourcesTemplate === '')));
+  if (emptyStep >= 0) {
+    const stepName = isObject(steps[emptyStep]) ? String((steps[emptyStep] as JsonObject).name) : `#${emptyStep}`;
+    ex.report(['spec', 'steps', emptyStep], 'resourceset-empty-step', `step "${stepName}": at least one of resources or resourcesTemplate must be set; the operator builds nothing.`);
+    return ex.result;
+  }
+
   const combined = combineInputs(ex, spec, options);
   if (!combined) return ex.result;
   ex.result.inputs = combined.sets.map((set) => toJsonObject(set));

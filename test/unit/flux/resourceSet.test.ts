@@ -518,6 +518,15 @@ spec:
     assert.deepEqual(out.objects.map((o) => [o.step, o.object.kind]), [['db-migration', 'Job'], ['app-deploy', 'Kustomization']]);
     assert.equal(out.problems.length, 1);
     assert.match(out.problems[0].message, /already defined in step "db-migration"/);
+
+    const empty = expand(`
+apiVersion: fluxcd.controlplane.io/v1
+kind: ResourceSet
+metadata: { name: app, namespace: apps }
+spec:
+  steps: [{ name: nothing }]
+`);
+    assert.deepEqual(empty.problems.map((p) => [p.code, p.range]), [['resourceset-empty-step', placeFor().rangeOf?.(['spec', 'steps', 0])]]);
   });
 
   it('warns when a generated Flux object has no namespace, since the operator does not default it', () => {
