@@ -654,9 +654,7 @@ class Parser {
 }
 
 function describe(t: Token): string {
-  if (t.type === 'eof') return 'EOF';
-  if (t.type === 'right') return `"${t.value}"`;
-  return `"${t.value}"`;
+  return t.type === 'eof' ? 'EOF' : `"${t.value}"`;
 }
 
 function unquoteGo(quoted: string, t: Token): string {
@@ -966,7 +964,7 @@ class Executor {
     if (fn.variadic ? values.length < want : values.length !== want) {
       throw new ExecFailure(`wrong number of args for ${name}: want ${fn.variadic ? 'at least ' : ''}${want} got ${values.length}`, line);
     }
-    const converted = values.map((v, i) => convertArg(v.value, v.constant, i < want ? fn.params[i] : (fn.variadic as ParamKind), name, line));
+    const converted = values.map((v, i) => convertArg(v.value, v.constant, i < want ? fn.params[i] : (fn.variadic as ParamKind), line));
     this.step(line);
     try {
       const result = fn.call(converted);
@@ -1001,12 +999,11 @@ function argText(arg: Arg): string {
 }
 
 /** Go's validateType for a function argument, with its conversion of untyped number constants. */
-function convertArg(value: GoValue, constant: (Arg & { type: 'constant' }) | undefined, kind: ParamKind, fn: string, line: number): GoValue {
+function convertArg(value: GoValue, constant: (Arg & { type: 'constant' }) | undefined, kind: ParamKind, line: number): GoValue {
   const wrong = (): never => {
     if (value === null && kind !== 'any') throw new ExecFailure(`invalid value; expected ${goParamName(kind)}`, line);
     throw new ExecFailure(`wrong type for value; expected ${goParamName(kind)}; got ${goTypeName(value)}`, line);
   };
-  void fn;
   switch (kind) {
     case 'any':
       return value;
