@@ -55,7 +55,7 @@ interface Doc {
   parsed: ParsedDocument;
 }
 
-const GENERIC_FOLDER_NAMES = new Set(['cluster', 'clusters', 'flux', 'flux-system', 'kubernetes', 'k8s', 'base', 'main', 'config', 'deploy', 'manifests', '.', '']);
+const GENERIC_FOLDER_NAMES = new Set(['cluster', 'clusters', 'flux', 'flux-system', 'kubernetes', 'k8s', 'base', 'config', 'deploy', 'manifests', 'setup', 'bootstrap', 'gitops', '.', '']);
 
 /** The environment name for a synced folder: `clusters/<name>/...` gives <name>; else its own name unless generic; else the repository's. */
 export function clusterNameOf(repoRoot: string, folder: string): string {

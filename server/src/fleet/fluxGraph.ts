@@ -9,6 +9,7 @@ import * as path from 'path';
 import type { FluxBuildResult, FluxSourceTree } from '../flux/build';
 import { renderFluxKustomization } from '../flux/build';
 import { isArtifactGenerator, readArtifactGenerator, type ArtifactTree } from '../flux/artifactGenerator';
+import { expandResourceSet, isResourceSet } from '../flux/resourceSet';
 import { keyOf } from '../flux/dependsOn';
 import { isFluxKustomization, isFluxSource, readFluxObject, type FluxKustomization, type FluxObjectPlace } from '../flux/objects';
 import type { FindObject } from '../flux/substitute';
@@ -163,6 +164,11 @@ class Walker {
   private readonly rootSourceFolders = new Map<string, string>();
   /** Sources of inferred roots: this repository, whatever their URL (a fork, a mirror, a renamed repository). */
   private readonly repositorySources = new Set<string>();
+  /** ResourceSets each cluster applies, expanded once the rest of its tree is walked (their input providers may come later). */
+  private readonly resourceSets = new Map<string, Array<{ object: JsonObject; place: FluxObjectPlace; parent: string; expanded?: boolean }>>();
+  private readonly inputProviders = new Map<string, JsonObject[]>();
+  /** Why a ResourceSet's expansion is partial (inputs that exist only in the cluster), by the ResourceSet's file. */
+  readonly notes: Array<{ file: string; note: string }> = [];
   /** ArtifactGenerators each cluster applies, and the trees they build (built on first use). */
   private readonly generators = new Map<string, Array<{ object: JsonObject; place: FluxObjectPlace; trees?: ArtifactTree[] }>>();
   private queue: Pending[] = [];
@@ -187,6 +193,8 @@ class Walker {
       this.sources.set(name, new Map());
       this.configObjects.set(name, new Map());
       this.generators.set(name, []);
+      this.resourceSets.set(name, []);
+      this.inputProviders.set(name, []);
     }
     return c;
   }
@@ -265,8 +273,10 @@ class Walker {
     // Kustomizations whose source is not known yet wait until the rest of the tree is walked (the source
     // may be applied by a sibling); those reading variables from ConfigMaps/Secrets wait likewise.
     let deferred: Pending[] = [];
-    while (this.queue.length > 0 || deferred.length > 0) {
+    while (true) {
+      if (this.queue.length === 0 && this.expandResourceSets()) continue;
       if (this.queue.length === 0) {
+        if (deferred.length === 0) break;
         // Nothing new will arrive for them: take them as they are.
         this.queue = deferred;
         deferred = [];
@@ -287,6 +297,30 @@ class Walker {
       this.count++;
       this.visit(c, pending);
     }
+  }
+
+  /**
+   * Expands the ResourceSets walked so far (flux/resourceSet.ts), after their parent's substitution (they
+   * were read from its output); what they generate joins the cluster as if their parent applied it.
+   * Returns whether anything was expanded.
+   */
+  private expandResourceSets(): boolean {
+    let any = false;
+    for (const [cluster, sets] of this.resourceSets) {
+      for (const set of sets) {
+        if (set.expanded) continue;
+        set.expanded = any = true;
+        const providers = this.inputProviders.get(cluster)!;
+        const expansion = expandResourceSet(set.object, set.place, {
+          findInputProvider: (namespace, name) => providers.find((p) => getPath(p, ['metadata', 'name']) === name && (getPath(p, ['metadata', 'namespace']) ?? namespace) === namespace),
+          listInputProviders: (namespace) => providers.filter((p) => (getPath(p, ['metadata', 'namespace']) ?? namespace) === namespace),
+        });
+        this.graph.problems.push(...expansion.problems);
+        for (const note of expansion.notes) this.notes.push({ file: set.place.file, note });
+        for (const generated of expansion.objects) this.collectObject(cluster, generated.object, () => set.place, set.parent);
+      }
+    }
+    return any;
   }
 
   /** Each cluster's sources and ExternalArtifacts, for rules that ask whether a reference resolves there. */
@@ -348,19 +382,30 @@ class Walker {
     for (const r of result.resources) this.collect(c.name, r, keyOf(ks));
   }
 
-  /** A rendered object: a source, a ConfigMap or Secret for substitution, or a child Kustomization. */
+  /** A rendered object: a source, a ConfigMap or Secret for substitution, a ResourceSet, or a child Kustomization. */
   private collect(cluster: string, r: Resource, parent: string): void {
-    const o = r.object;
+    this.collectObject(cluster, r.object, () => this.placeOfRendered(r), parent);
+  }
+
+  private collectObject(cluster: string, o: JsonObject, placeOf: () => FluxObjectPlace, parent: string): void {
+    if (isResourceSet(o)) {
+      this.resourceSets.get(cluster)!.push({ object: o, place: placeOf(), parent });
+      return;
+    }
+    if (o.kind === 'ResourceSetInputProvider') {
+      this.inputProviders.get(cluster)!.push(o);
+      return;
+    }
     if ((o.kind === 'ConfigMap' || o.kind === 'Secret') && o.apiVersion === 'v1') {
       const meta = isObject(o.metadata) ? o.metadata : {};
       this.configObjects.get(cluster)!.set(`${String(o.kind)}/${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/${String(meta.name)}`, o);
       return;
     }
     if (isArtifactGenerator(o)) {
-      this.generators.get(cluster)!.push({ object: o, place: this.placeOfRendered(r) });
+      this.generators.get(cluster)!.push({ object: o, place: placeOf() });
       return;
     }
-    const read = readFluxObject(o, this.placeOfRendered(r));
+    const read = readFluxObject(o, placeOf());
     if (isFluxSource(read.value)) {
       this.knowSource(cluster, { source: read.value });
       return;
