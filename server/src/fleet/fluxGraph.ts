@@ -203,8 +203,10 @@ class Walker {
     const c = this.cluster(root.cluster);
     c.roots.push(root);
     // A root inferred from a Kustomization of this repository syncs from this repository, whatever its source's URL says.
-    if (root.kind === 'orphan' || root.kind === 'cluster-folder') {
-      for (const ks of root.kustomizations) if (ks.sourceRef) this.repositorySources.add(`${ks.sourceRef.kind}/${ks.sourceRef.namespace}/${ks.sourceRef.name}`);
+    // A clusters/<name>/ folder follows the bootstrap convention: its flux-system GitRepository is this repository.
+    for (const ks of root.kustomizations) {
+      const ref = ks.sourceRef;
+      if (ref && (root.kind === 'orphan' || (root.kind === 'cluster-folder' && ref.name === 'flux-system'))) this.repositorySources.add(`${ref.kind}/${ref.namespace}/${ref.name}`);
     }
     for (const s of root.sources) {
       // A root's Git source is this repository (its root); an OCI or bucket root, the folder it is built from.

@@ -1,7 +1,8 @@
 // The Flux objects of a fleet as Flux applies them, for rules: every object each cluster of the Flux graph
 // applies (after its parent Kustomization's patches and substitution, fleet/fluxGraph.ts), with that
 // cluster; then the objects no cluster applies, read from their files. A rule that judges a field a
-// parent may set (prune, sourceRef, path...) reads it here, never from the child's file alone.
+// parent may set (prune, sourceRef, path...) reads it here, never from the child's file alone. Files a
+// build reads as patches are not objects.
 import type { FleetIndex, IndexedFluxObject } from '../../fleet/fleetIndex';
 import type { ClusterGraph } from '../../fleet/fluxGraph';
 import { readFluxObject } from '../../flux/objects';
@@ -32,6 +33,9 @@ export function fluxObjectsAsApplied(index: FleetIndex): AppliedFluxObject[] {
       seen.add(`${source.file}#${source.documentIndex}`);
     }
   }
-  for (const o of index.fluxObjects().list) if (!seen.has(`${o.file}#${o.documentIndex}`)) out.push(o);
+  // A file a build read but took no object from is a patch or a generator's input (a Kustomization
+  // fragment patched into a tenant's), not an object of its own.
+  const read = discovery.graph?.filesRead;
+  for (const o of index.fluxObjects().list) if (!seen.has(`${o.file}#${o.documentIndex}`) && !read?.has(o.file)) out.push(o);
   return out;
 }
