@@ -233,6 +233,26 @@ describe('fleet layouts: `fluxenv environments` as Flux sees each layout', () =>
     });
   }
 
+  // kustomize-controller builds inside the extracted artifact with a file system that refuses anything
+  // outside it (fluxcd/pkg kustomize SecureBuild: securefs rooted at the artifact): a resource reached
+  // through ../ past the artifact's root fails the build, even when the path exists in the repository.
+  for (const [layout, file, from, to, env, id] of [
+    ['artifact-generator', 'apps/staging/kustomization.yaml', '  - ../base/podinfo\n', '  - ../../apps/base/podinfo\n', 'staging', 'flux-system/apps'],
+    ['oci-subfolder', 'kubernetes/apps/home/kustomization.yaml', '  - ../base/podinfo\n', '  - ../../../kubernetes/apps/base/podinfo\n', 'home', 'flux-system/apps'],
+  ] as const) {
+    it(`${layout}: a resource reached past the artifact's root is not built (${file})`, () => {
+      const index = openLayout(layout);
+      const abs = path.join(index.root, file);
+      const text = index.text(abs)!;
+      assert.ok(text.includes(from));
+      index.setBuffer(abs, text.replace(from, to));
+      const listed = listEnvironments(index).find((e) => e.name === env)!.kustomizations.find((k) => `${k.namespace}/${k.name}` === id);
+      assert.equal(listed?.objects, 0, `${id} applies nothing: its build fails`);
+      const node = index.environments().environments.find((e) => e.name === env)?.cluster?.nodes.get(id);
+      assert.ok((node?.result?.problems ?? []).some((p) => p.severity === 'error'), `the build of ${id} reports an error: ${JSON.stringify(node?.result?.problems)}`);
+    });
+  }
+
   it('every layout is 5 to 30 files', () => {
     const count = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? count(path.join(dir, e.name)) : 1), 0);
     for (const name of Object.keys(EXPECTED)) {
