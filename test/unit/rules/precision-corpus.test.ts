@@ -106,6 +106,8 @@ const BROKEN: Broken[] = [
     mistake: "team-a's input names a folder of this repository that does not exist",
     edits: [{ file: 'tenants/production/tenants.yaml', from: 'path: ./tenants/team-a/production', to: 'path: ./tenants/team-a/prod' }],
     expect: { rule: 'path-missing', file: 'tenants/production/tenants.yaml', line: 11 },
+    // The template line that uses the input is a fair place too.
+    orAt: [{ file: 'tenants/production/tenants.yaml', line: 60 }],
   },
   {
     layout: 'hub-and-spoke',
