@@ -22,6 +22,11 @@ export interface EnvironmentSummary {
   order: number;
   /** Cluster entry folder(s) or overlay folder(s). */
   folders: string[];
+  /**
+   * Flux: where Flux starts on the cluster (a bootstrap, a FluxInstance's sync, a spoke's Kustomizations...),
+   * in words; `inferred` when it is a guess from the layout (chart values, an OCI subfolder, an orphan).
+   */
+  roots?: Array<{ description: string; inferred: boolean; location: LspLocation }>;
   kustomizations: FluxKustomizationSummary[];
   /** Problems (errors + warnings) in files this environment reads. */
   problemCount: number;
@@ -38,6 +43,8 @@ export interface FluxKustomizationSummary {
   healthChecks: number;
   suspend: boolean;
   problemCount: number;
+  /** Where spec.path points when it is not the repository root: a subfolder, an artifact, another repository. */
+  sourceNote?: string;
 }
 
 export const EnvironmentsRequest = new RequestType<Record<string, never>, EnvironmentSummary[], void>('fluxEnvironments/environments');

@@ -130,7 +130,8 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
         item.iconPath = new vscode.ThemeIcon(env.problemCount > 0 ? 'warning' : 'server-environment');
         const count = env.kind === 'flux' ? `${env.kustomizations.length} Kustomization${env.kustomizations.length === 1 ? '' : 's'}` : 'overlay';
         item.description = env.problemCount > 0 ? `${count} · ${env.problemCount} problem${env.problemCount === 1 ? '' : 's'}` : count;
-        item.tooltip = new vscode.MarkdownString(`**${env.name}** (${env.kind}, promotion order ${env.order})\n\n${env.folders.map((f) => `- ${vscode.workspace.asRelativePath(folderUri(f), false)}`).join('\n')}`);
+        const roots = (env.roots ?? []).map((r) => `- ${r.description}${r.inferred ? ' *(inferred from the layout)*' : ''}`);
+        item.tooltip = new vscode.MarkdownString(`**${env.name}** (${env.kind}, promotion order ${env.order})\n\n${roots.length > 0 ? `Flux starts from:\n\n${roots.join('\n')}` : env.folders.map((f) => `- ${vscode.workspace.asRelativePath(folderUri(f), false)}`).join('\n')}`);
         return item;
       }
       case 'kustomization': {
@@ -144,7 +145,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
         item.description = parts.filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(ks.problemCount > 0 ? 'warning' : ks.suspend ? 'debug-pause' : 'package');
         item.tooltip = new vscode.MarkdownString(
-          [`**Kustomization ${ks.namespace}/${ks.name}**`, ks.path ? `path: \`${ks.path}\`` : 'no spec.path', `dependsOn: ${ks.dependsOn.join(', ') || 'none'}`, `prune: ${ks.prune ?? 'unset'}, wait: ${ks.wait}, healthChecks: ${ks.healthChecks}`, `problems: ${ks.problemCount}`].join('\n\n'),
+          [`**Kustomization ${ks.namespace}/${ks.name}**`, ks.path ? `path: \`${ks.path}\`` : 'no spec.path', ...(ks.sourceNote ? [ks.sourceNote] : []), `dependsOn: ${ks.dependsOn.join(', ') || 'none'}`, `prune: ${ks.prune ?? 'unset'}, wait: ${ks.wait}, healthChecks: ${ks.healthChecks}`, `problems: ${ks.problemCount}`].join('\n\n'),
         );
         item.command = openCommand(ks.location, 'Open Kustomization');
         return item;
