@@ -59,6 +59,8 @@ export interface FluxGraph {
   unreached: FluxKustomization[];
   problems: Problem[];
   filesRead: Set<string>;
+  /** What decides whether a source is this repository (remotes, the sources roots sync from). */
+  repository: RepositoryFacts;
 }
 
 export interface GraphOptions {
@@ -100,8 +102,8 @@ export function buildFluxGraph(options: GraphOptions): FluxGraph {
   const repoRoot = normalize(options.repoRoot);
   const fs = options.fs;
   const { roots } = findClusterRoots({ repoRoot, fs, files: options.files, parseLimits: options.parseLimits });
-  const graph: FluxGraph = { clusters: [], unreached: [], problems: [], filesRead: new Set() };
   const remotes = repositoryRemotes(fs, repoRoot);
+  const graph: FluxGraph = { clusters: [], unreached: [], problems: [], filesRead: new Set(), repository: { root: repoRoot, remotes, rootSourceFolders: new Map() } };
   const walker = new Walker(repoRoot, options, graph, remotes);
   for (const root of roots) walker.addRoot(root);
   walker.run();
@@ -176,7 +178,9 @@ class Walker {
   private readonly clusters = new Map<string, ClusterGraph>();
   private readonly sources = new Map<string, Map<string, KnownSource>>();
   private readonly configObjects = new Map<string, Map<string, JsonObject>>();
-  private readonly rootSourceFolders = new Map<string, string>();
+  private get rootSourceFolders(): Map<string, string> {
+    return this.graph.repository.rootSourceFolders;
+  }
   /** Sources of inferred roots: this repository, whatever their URL (a fork, a mirror, a renamed repository). */
   private readonly repositorySources = new Set<string>();
   /** ResourceSets each cluster applies, expanded once the rest of its tree is walked (their input providers may come later). */

@@ -6,7 +6,8 @@ import { keyOf } from '../flux/dependsOn';
 import { joinSpecPath } from '../fleet/clusterRoots';
 import type { FileSystem } from '../kustomize/fs';
 import { fluxObjectsAsApplied, type AppliedFluxObject } from './support/asApplied';
-import { isFluxKustomization, type FluxKustomization } from '../flux/objects';
+import { whereIsSource } from '../fleet/sourceRoots';
+import { isFluxKustomization, isFluxSource, type FluxKustomization } from '../flux/objects';
 import { nearestNames } from '../util/editDistance';
 import { documentOfObject, quotedLike, textAt } from './support/fluxSpecHelpers';
 import type { Finding, Rule } from './rule';
@@ -52,7 +53,14 @@ function styled(written: string, suggestion: string): string {
 function treeOf(index: FleetIndex, applied: AppliedFluxObject, bootstrapUrls: Set<string>): { root: string; fs: FileSystem; description: string } | undefined {
   const ks = applied.object as FluxKustomization;
   const node = applied.cluster?.nodes.get(keyOf(ks));
-  if (!node) return readsThisRepository(index, ks, bootstrapUrls) ? { root: index.root, fs: index.fs, description: 'the repository' } : undefined;
+  if (!node) {
+    // Applied by nothing here: a source written in the repository with another repository's URL is elsewhere.
+    const ref = ks.sourceRef;
+    const written = ref ? index.fluxObjects().list.find((o) => o.object.kind === ref.kind && o.object.name === ref.name && o.object.namespace === ref.namespace) : undefined;
+    const repository = index.environments().graph?.repository;
+    if (written && repository && isFluxSource(written.object) && whereIsSource({ source: written.object }, repository).kind === 'elsewhere') return undefined;
+    return readsThisRepository(index, ks, bootstrapUrls) ? { root: index.root, fs: index.fs, description: 'the repository' } : undefined;
+  }
   const source = node.source;
   if (source.kind === 'repository') return { root: source.root, fs: index.fs, description: source.root === index.root ? 'the repository' : `${path.posix.relative(index.root, source.root)}/ (the folder ${source.source} is built from)` };
   if (source.kind === 'artifact') return { root: source.tree.root, fs: source.tree.fs ?? index.fs, description: source.source };
