@@ -41,7 +41,7 @@ import {
   OriginRequest,
   RenderRequest,
 } from './protocol';
-import { redactSecrets } from './secrets';
+import { redactSecrets } from './fleet/secrets';
 import { DEFAULT_SETTINGS, defaultDocsDir, Session, type ServerSettings } from './session';
 
 const connection = createConnection(ProposedFeatures.all);

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'url';
 import { runGit } from '../git/exec';
 import { findRepoRoot } from '../git/repo';
 import { DEFAULT_PROMOTION_SETTINGS, promote, promotionHistory, revertPromotion, type PromotionOutcome, type PromotionPreview, type PromotionSettings } from '../promote/flow';
-import { maskFileTexts } from '../secrets';
+import { maskFileTexts } from '../fleet/secrets';
 import type {
   PlannedChange,
   PromoteParams,

@@ -12,7 +12,7 @@ import { defaultBranch, findRepoRoot, listRemotes, pickRemote, readHead, require
 import { runTransaction, type TransactionChange } from '../git/transaction';
 import { parsePromotion, promotionMessage, promotionSubject, revertMessage, type PromotedChange, type PromotionInfo } from '../git/trailers';
 import { nextVersion, type Bump } from '../flux/semver';
-import { maskFileTexts } from '../secrets';
+import { maskFileTexts } from '../fleet/secrets';
 import { filesDifferingFromCommit, planFileChanges, unifiedDiff, verifyFileChanges, type FileChange, type PlannedFiles } from './applyPlan';
 import { planOverlayPromotion, type PromotionChange, type PromotionPlan } from './plan';
 import { detectStrategy, readRepoPromotionConfig, trackedBranch, type PromotionStrategy, type StrategySetting } from './strategy';
