@@ -31,11 +31,12 @@ import { compareEnvironments } from './features/compare';
 import { environmentSummaries } from './features/environments';
 import { dependencyGraph } from './features/graph';
 import { origin } from './features/origin';
-import { preview } from './features/preview';
+import { fluxKustomizationTarget, preview } from './features/preview';
 import {
   CompareRequest,
   DependencyGraphRequest,
   EnvironmentsRequest,
+  FluxKustomizationTargetRequest,
   IndexChangedNotification,
   IndexStatusNotification,
   OriginRequest,
@@ -225,6 +226,7 @@ connection.onRequest(
     preview(session.allIndexes(), p),
   ),
 );
+connection.onRequest(FluxKustomizationTargetRequest, guarded('flux kustomization target', null, (p) => fluxKustomizationTarget(session.allIndexes(), p)));
 connection.onRequest(OriginRequest, guarded('origin', null, (p) => origin(session.allIndexes(), p)));
 connection.onRequest(
   CompareRequest,
