@@ -8,7 +8,7 @@ import { runTransformerSteps } from './buildSteps';
 import { INCREMENTAL_MIN_OBJECTS, planIncremental } from './incremental';
 import type { FileSystem } from './fs';
 import { fieldRange, findKustomizationFile, listField, readKustomization, stringRecord, type Kustomization } from './kustomization';
-import { isWithin, normalize, resolveEntry, type LoadPolicy, type LoadRestrictor } from './loader';
+import { isRemoteReference, isWithin, normalize, resolveEntry, type LoadPolicy, type LoadRestrictor } from './loader';
 import { cloneResource, deepCopy, idString, isObject, makeResource, resId } from './resource';
 import { sortResources, type SortOptions } from './sort';
 import type { TransformContext } from './transformer';
@@ -39,6 +39,8 @@ export interface BuildOptions {
   deadline?: number;
   /** Folder builds kept between renders (the language server's); every folder is built afresh without it. */
   cache?: BuildCache;
+  /** Leave remote `resources` entries out with a warning instead of failing (the Flux graph, which must go on). */
+  skipRemoteResources?: boolean;
 }
 
 export interface BuildResult {
@@ -267,6 +269,11 @@ class Build {
 
   accumulateEntry(k: Kustomization, ref: string, range: Range | undefined, roots: string[]): Accumulation | undefined {
     const resolved = resolveEntry(this.policy, k.dir, ref);
+    if (!resolved.ok && resolved.code === 'remote-resource' && this.options.skipRemoteResources) {
+      // The controller fetches it; a build here shows everything else and says what it leaves out.
+      this.problems.push({ code: 'remote-resource-skipped', severity: 'warning', message: `accumulating resources: ${ref} is remote: Flux fetches it, Flux Environments does not, so its objects are missing here`, file: k.file, ...(range ? { range } : {}) });
+      return { resources: [], specs: emptyCustomFieldSpecs(), vars: [] };
+    }
     if (!resolved.ok) {
       this.error(resolved.code, `accumulating resources: ${resolved.message}`, k.file, range);
       return undefined;
@@ -337,7 +344,7 @@ class Build {
 
   /** What a cached build of `dir` (and its transformer memo) is filed under: the folder and the options that change what it reads. */
   cacheKey(dir: string): string {
-    return `${dir}\u0000${this.options.repoRoot}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
+    return `${dir}\u0000${this.options.repoRoot}${this.options.skipRemoteResources ? '\u0000skip-remote' : ''}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
   }
 
   /** Whether entering any of `dirs` under the ancestors `roots` is an include cycle (enterFolder's check). */
@@ -466,6 +473,10 @@ class Build {
   }
 
   readGeneratorFile(k: Kustomization, rel: string, range: Range | undefined): { text: string; file: string; bytes?: Uint8Array } | { problem: Problem } {
+    if (this.options.skipRemoteResources && isRemoteReference(rel)) {
+      // As for remote resources: the generator is left out, and the build says so instead of failing.
+      return { problem: { code: 'remote-resource-skipped', severity: 'warning', message: `${rel} is remote: Flux fetches it, Flux Environments does not, so the object generated from it is missing here`, file: k.file, ...(range ? { range } : {}) } };
+    }
     const read = this.readReferencedText(k, rel, range);
     return 'problem' in read ? read : { ...read, bytes: this.options.fs.readBytes?.(read.file) };
   }

@@ -4,6 +4,8 @@
 import { apiGroupsOfChart, chartNameOfOciUrl } from '../flux/chartCrds';
 import type { NodeKey } from '../flux/dependsOn';
 import { dependsOnPath } from '../flux/dependsOn';
+import { fluxKindsOfGroup } from '../flux/api';
+import { SOURCE_GROUP } from '../flux/objects';
 import { getPath, isObject, splitApiVersion } from '../kustomize/resource';
 import { isNamespaced } from '../kustomize/scope';
 import type { JsonObject } from '../kustomize/types';
@@ -27,7 +29,8 @@ interface Providers {
   sources: Map<string, Provider[]>;
 }
 
-const SOURCE_KINDS = new Set(['GitRepository', 'OCIRepository', 'Bucket', 'HelmRepository', 'HelmChart']);
+/** The kinds of source-controller's API group (from Flux's CRDs): objects other Flux objects fetch artifacts from. */
+const SOURCE_KINDS = new Set(fluxKindsOfGroup(SOURCE_GROUP).map((k) => k.kind));
 const APPS = /^apps?($|[-_.])/;
 const INFRASTRUCTURE = /^infra(structure)?($|[-_.])/;
 
@@ -115,7 +118,7 @@ function factsOf(result: FluxBuildResult): RenderFacts {
         const crdGroup = str(o, ['spec', 'group']);
         const crdKind = str(o, ['spec', 'names', 'kind']);
         if (crdGroup && crdKind) provide(`crd\u0000${crdGroup}/${crdKind}\u0000${name}`, { map: 'crds', id: `${crdGroup}/${crdKind}`, via: `CustomResourceDefinition ${name}` });
-      } else if (SOURCE_KINDS.has(String(o.kind)) && group === 'source.toolkit.fluxcd.io') {
+      } else if (SOURCE_KINDS.has(String(o.kind)) && group === SOURCE_GROUP) {
         const id = `${String(o.kind)}/${namespace ?? 'default'}/${name}`;
         provide(`src\u0000${id}`, { map: 'sources', id, via: `${String(o.kind)} ${namespace ?? 'default'}/${name}` });
       } else if (o.kind === 'HelmRelease' && group === 'helm.toolkit.fluxcd.io') {

@@ -58,12 +58,17 @@ export const renderError: Rule = {
   check({ index, isCancelled, checking }) {
     const findings: Finding[] = [];
     const seen = new Set<string>();
+    // Folders a Flux Kustomization builds are built without the root-only restriction (kustomize-controller
+    // runs kustomize with LoadRestrictionsNone: fluxcd/pkg kustomize/kustomize_generator.go), so a file
+    // outside the folder is no mistake there.
+    const builtByFlux = index.environments().graph?.filesRead;
     for (const file of index.kustomizationFiles()) {
       checking?.(file);
       if (isCancelled()) break;
       const render = index.renderFolder(path.posix.dirname(file));
       for (const problem of render.problems) {
         if (problem.severity !== 'error' || CODES_REPORTED_ELSEWHERE.has(problem.code) || reportedAsMissingPath(problem)) continue;
+        if (problem.code === 'path-outside-root' && builtByFlux?.has(file)) continue;
         // A folder given as the problem's place (a top-level build with no kustomization) has no text to mark.
         if (index.fs.kind(problem.file) !== 'file') continue;
         const range = preciseRange(index, problem);
