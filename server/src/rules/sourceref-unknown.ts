@@ -62,6 +62,8 @@ export const sourceRefUnknown: Rule = {
       .list.map((o) => o.object)
       .filter(isFluxSource)
       .map((s) => ({ kind: s.kind, name: s.name, ...(s.namespaceWritten ? { namespace: s.namespace } : {}) }));
+    // ...and every source a cluster has, those Flux creates itself included (a FluxInstance's sync source).
+    for (const env of index.environments().environments) if (env.cluster) written.push(...sourcesOf(env.cluster));
     const perCluster = new Map<ClusterGraph, KnownSource[]>();
     for (const applied of fluxObjectsAsApplied(index)) {
       const cluster = applied.cluster;
