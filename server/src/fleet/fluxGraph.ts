@@ -331,6 +331,8 @@ class Walker {
       c.sources = [...(this.sources.get(c.name)?.values() ?? [])];
       c.externalArtifacts = new Set();
       for (const g of this.generators.get(c.name) ?? []) {
+        // Read every generator once, used or not, so that its mistakes are reported.
+        this.externalArtifact(c.name, '', '');
         const namespace = String(getPath(g.object, ['metadata', 'namespace']) ?? 'default');
         if (typeof getPath(g.object, ['spec', 'pathPattern']) === 'string') c.externalArtifacts.add(`${namespace}/*`);
         const artifacts = getPath(g.object, ['spec', 'artifacts']);
