@@ -8,13 +8,13 @@
 import * as path from 'path';
 import type { FluxBuildResult, FluxSourceTree } from '../flux/build';
 import { renderFluxKustomization } from '../flux/build';
-import { isArtifactGenerator, readArtifactGenerator, type ArtifactTree } from '../flux/artifactGenerator';
+import { ARTIFACTS_FOLDER, isArtifactGenerator, readArtifactGenerator, type ArtifactTree } from '../flux/artifactGenerator';
 import { expandResourceSet, isResourceSet } from '../flux/resourceSet';
 import { keyOf } from '../flux/dependsOn';
-import { isFluxKustomization, isFluxSource, readFluxObject, type FluxKustomization, type FluxObjectPlace } from '../flux/objects';
+import { isFluxKustomization, isFluxSource, readFluxObject, type FluxKustomization, type FluxObjectPlace, type FluxSource } from '../flux/objects';
 import type { FindObject } from '../flux/substitute';
 import type { BuildCache } from '../kustomize/buildCache';
-import type { FileSystem } from '../kustomize/fs';
+import { mountedFileSystem, type FileSystem } from '../kustomize/fs';
 import { normalize } from '../kustomize/loader';
 import { getPath, isObject } from '../kustomize/resource';
 import type { JsonObject, Problem, Resource } from '../kustomize/types';
@@ -32,6 +32,11 @@ export interface GraphNode {
   source: SourceResolution;
   /** What it applies; undefined when its source is not in this repository. */
   result?: FluxBuildResult;
+  /**
+   * For a Kustomization of a spoke's environment that lives on the hub without spec.kubeConfig (its
+   * HelmReleases carry it): the hub cluster, where its own objects and namespaces are.
+   */
+  reconciledOn?: string;
 }
 
 export interface ClusterGraph {
@@ -114,7 +119,9 @@ export function buildFluxGraph(options: GraphOptions): FluxGraph {
     const applying = candidates.filter((ks) => (walker.renderAlone(ks)?.resources ?? []).some((r) => r.object.kind === 'Kustomization' && `${r.source.file}#${r.source.documentIndex}` !== placeKey(ks.place)));
     for (const ks of applying.length > 0 ? applying : candidates) {
       const cluster = clusterNameOf(repoRoot, path.posix.dirname(ks.place.file));
-      walker.addRoot({ cluster, kind: 'orphan', inferred: true, file: ks.place.file, description: `Kustomization ${keyOf(ks)} in ${relative(repoRoot, ks.place.file)}, which nothing in this repository applies`, kustomizations: [ks], sources: [] });
+      // Whatever applied it (kubectl, Terraform) applied the sources written beside it too.
+      const sources = writtenSources(options, ks.place.file);
+      walker.addRoot({ cluster, kind: 'orphan', inferred: true, file: ks.place.file, description: `Kustomization ${keyOf(ks)} in ${relative(repoRoot, ks.place.file)}, which nothing in this repository applies`, kustomizations: [ks], sources });
     }
     walker.run();
     for (const c of graph.clusters) for (const n of c.nodes.values()) reached.add(placeKey(n.kustomization.place));
@@ -141,6 +148,14 @@ function appliedByOthers(candidates: FluxKustomization[], walker: Walker): Set<s
 
 function placeKey(place: FluxObjectPlace): string {
   return `${place.file}#${place.documentIndex}`;
+}
+
+function writtenSources(options: GraphOptions, file: string): FluxSource[] {
+  const text = options.fs.readFile(file);
+  if (text === undefined) return [];
+  return parseYamlFileCached(file, text, options.parseLimits)
+    .documents.map((doc) => (isObject(doc.value) ? readFluxObject(doc.value, { file, documentIndex: doc.index, range: doc.range, rangeOf: (p) => doc.locate(p) }).value : undefined))
+    .filter((v): v is FluxSource => isFluxSource(v));
 }
 
 function writtenKustomizations(options: GraphOptions): FluxKustomization[] {
@@ -319,7 +334,11 @@ class Walker {
         });
         this.graph.problems.push(...expansion.problems);
         for (const note of expansion.notes) this.notes.push({ file: set.place.file, note });
-        for (const generated of expansion.objects) this.collectObject(cluster, generated.object, () => set.place, set.parent);
+        for (const generated of expansion.objects) {
+          // A generated object's fields are found in its template (spec.resources[i]), else at the ResourceSet.
+          const place: FluxObjectPlace = { ...set.place, rangeOf: (p) => set.place.rangeOf?.([...generated.templatePath, ...p]) ?? set.place.rangeOf?.(generated.templatePath) ?? set.place.range };
+          this.collectObject(cluster, generated.object, () => place, set.parent);
+        }
       }
     }
     return any;
@@ -359,7 +378,7 @@ class Walker {
         for (const k of moving) {
           const n = c.nodes.get(k)!;
           c.nodes.delete(k);
-          if (!to.nodes.has(k)) to.nodes.set(k, { ...n, cluster: target });
+          if (!to.nodes.has(k)) to.nodes.set(k, { ...n, cluster: target, reconciledOn: c.name });
           // The sources it applies are that cluster's too (the HelmRepository beside the spoke's HelmRelease).
           for (const r of n.result?.resources ?? []) {
             const read = readFluxObject(r.object, this.placeOfRendered(r));
@@ -376,7 +395,7 @@ class Walker {
     const node: GraphNode = { kustomization: ks, cluster: c.name, ...(pending.parent ? { parent: pending.parent } : {}), source };
     c.nodes.set(keyOf(ks), node);
     this.graph.filesRead.add(ks.place.file);
-    const tree = treeOf(source, this.repoRoot);
+    const tree = treeOf(source, this.repoRoot, this.options.fs);
     if (tree === null) return;
     // An unknown source: Flux reports it; a build from the repository root is shown only where spec.path exists there.
     if (source.kind === 'unknown' && this.options.fs.kind(joinSpecPath(this.repoRoot, ks.path)) !== 'dir') return;
@@ -512,10 +531,15 @@ function isReadingVariables(ks: FluxKustomization): boolean {
  * repository root when spec.path exists there (what a preview can best show); Flux itself will report
  * the missing source.
  */
-function treeOf(source: SourceResolution, repoRoot: string): FluxSourceTree | undefined | null {
+function treeOf(source: SourceResolution, repoRoot: string, fs: FileSystem): FluxSourceTree | undefined | null {
   switch (source.kind) {
-    case 'repository':
-      return normalize(source.root) === repoRoot ? undefined : { root: source.root, description: `the artifact of ${path.posix.relative(repoRoot, source.root) || '.'}/` };
+    case 'repository': {
+      if (normalize(source.root) === repoRoot) return undefined;
+      const rel = path.posix.relative(repoRoot, source.root);
+      const virtualRoot = `${repoRoot}/${ARTIFACTS_FOLDER}/subfolder/${rel}/@artifact`;
+      const mounted = mountedFileSystem(fs, normalize(source.root), virtualRoot);
+      return { root: virtualRoot, fs: mounted.fs, toReal: mounted.toReal, description: `the artifact of ${rel}/` };
+    }
     case 'artifact':
       return source.tree;
     case 'elsewhere':

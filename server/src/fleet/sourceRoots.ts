@@ -6,6 +6,7 @@
 // - an OCIRepository or Bucket a root syncs from a subfolder (clusterRoots.ts): that folder;
 // - an ExternalArtifact an ArtifactGenerator assembles from sources of this repository: its virtual tree;
 // - anything else (a tenant's own repository, a remote OCI artifact): not here, so not checkable.
+import * as path from 'path';
 import type { FluxSourceTree } from '../flux/build';
 import type { FluxKustomization, FluxSource } from '../flux/objects';
 import type { FileSystem } from '../kustomize/fs';
@@ -84,7 +85,7 @@ export function whereIsSource(known: KnownSource, repo: RepositoryFacts): Source
   const named = sourceName(ref.kind, ref.namespace, ref.name);
   if (known.folder !== undefined) {
     const atRoot = normalize(known.folder) === normalize(repo.root);
-    return { kind: 'repository', root: known.folder, source: named, ...(atRoot ? {} : { note: `spec.path is relative to ${known.folder}, the folder the ${ref.kind} artifact is built from` }) };
+    return { kind: 'repository', root: known.folder, source: named, ...(atRoot ? {} : { note: `spec.path is relative to ${path.posix.relative(repo.root, known.folder)}/, the folder the ${ref.kind} artifact is built from` }) };
   }
   const url = 'url' in ref ? ref.url : undefined;
   if (url === undefined || url.includes('${')) return { kind: 'unknown', source: named, note: `the URL of ${named} is ${url === undefined ? 'not set' : 'set by substitution'}` };

@@ -565,7 +565,9 @@ function readSources(object: JsonObject, report: Reporter, problems: Problem[], 
 /** One artifact's copy operations applied, in order, to an empty virtual tree (builder.go applyCopyOperations). */
 function buildArtifact(request: ArtifactRequest, namespace: string, sources: Map<string, SourceRef>, report: Reporter, options: ArtifactGeneratorOptions): ArtifactTree {
   const { name, spec, at } = request;
-  const root = normalize(path.posix.join(options.repoRoot, ARTIFACTS_FOLDER, namespace, name));
+  // The last segment is one no kustomization names, so a `../..` that leaves the artifact cannot walk back
+  // into it by its name, as it cannot on the cluster (the artifact is extracted to a temporary folder).
+  const root = normalize(path.posix.join(options.repoRoot, ARTIFACTS_FOLDER, namespace, name, '@artifact'));
   const tree = new VirtualTree(options.fs);
   const problems: Problem[] = [];
   const notes: string[] = [];

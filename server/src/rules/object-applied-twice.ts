@@ -15,10 +15,11 @@ export const objectAppliedTwice: Rule = {
   description: 'One object applied by two Flux Kustomizations of the same cluster; they overwrite and prune each other.',
   check({ index, isCancelled }) {
     const findings: Finding[] = [];
-    const reported = new Set<string>();
     for (const env of index.environments().environments) {
       if (env.kind !== 'flux' || isCancelled()) continue;
       const first = new Map<string, { ks: FluxKustomization; file: string }>();
+      // One finding per pair of Kustomizations, listing what both apply.
+      const pairs = new Map<string, { ks: FluxKustomization; other: FluxKustomization; ids: string[]; files: Set<string> }>();
       for (const o of index.renderEnvironment(env).objects) {
         if (!o.appliedBy) continue;
         const id = idString(resIdOf(o.object));
@@ -28,18 +29,22 @@ export const objectAppliedTwice: Rule = {
           continue;
         }
         if (keyOf(seen.ks) === keyOf(o.appliedBy)) continue;
-        const ks = o.appliedBy;
-        const where = `${ks.place.file}#${ks.place.documentIndex}#${id}`;
-        if (reported.has(where)) continue;
-        reported.add(where);
+        const key = `${keyOf(o.appliedBy)}\u0000${keyOf(seen.ks)}`;
+        const pair = pairs.get(key) ?? { ks: o.appliedBy, other: seen.ks, ids: [], files: new Set<string>() };
+        pair.ids.push(id);
+        pair.files.add(o.resource.source.file);
+        pairs.set(key, pair);
+      }
+      for (const { ks, other, ids, files } of pairs.values()) {
         const range = ks.place.rangeOf?.(['spec', 'path']) ?? ks.place.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+        const shown = ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
         findings.push({
           file: ks.place.file,
           range,
-          message: `${id} (from ${o.resource.source.file === seen.file ? 'the same file' : 'another file'}) is applied by both Kustomization ${keyOf(seen.ks)} and ${keyOf(ks)} on cluster ${env.name}: each reconcile overwrites the other, and pruning either one deletes it from under the other. Keep it in one of them.`,
+          message: `${shown} ${ids.length === 1 ? 'is' : 'are'} applied by both Kustomization ${keyOf(other)} and ${keyOf(ks)} on cluster ${env.name}: each reconcile overwrites the other, and pruning either one deletes ${ids.length === 1 ? 'it' : 'them'} from under the other. Keep ${ids.length === 1 ? 'it' : 'them'} in one of them.`,
           related: [
-            { file: seen.ks.place.file, ...(seen.ks.place.range ? { range: seen.ks.place.range } : {}), message: `Kustomization ${keyOf(seen.ks)} applies it too` },
-            { file: o.resource.source.file, ...(o.resource.source.range ? { range: o.resource.source.range } : {}), message: 'the object' },
+            { file: other.place.file, ...(other.place.range ? { range: other.place.range } : {}), message: `Kustomization ${keyOf(other)} applies ${ids.length === 1 ? 'it' : 'them'} too` },
+            ...[...files].map((file) => ({ file, message: 'written here' })),
           ],
         });
       }

@@ -100,7 +100,8 @@ export const pathMissing: Rule = {
       const dir = joinSpecPath(tree.root, ks.path);
       const kind = tree.fs.kind(dir);
       if (kind === 'dir') continue;
-      const range = doc.locate(['spec', 'path']);
+      // Objects Flux generates (a FluxInstance's sync, a ResourceSet's template) say where their path is written.
+      const range = doc.locate(['spec', 'path']) ?? (ks.place.file === indexed.file ? ks.place.rangeOf?.(['spec', 'path']) : undefined);
       if (!range) continue;
       const written = textAt(text, range);
       const fixTo = (folder: string) => ({

@@ -91,7 +91,7 @@ describe('flux/artifactGenerator', () => {
     assert.deepEqual(result.problems, []);
     const apps = artifact(result, 'apps');
     assert.equal(apps.namespace, 'flux-system', 'an ExternalArtifact lands in its generator\'s namespace');
-    assert.equal(apps.root, '/repo/.flux-artifacts/flux-system/apps');
+    assert.equal(apps.root, '/repo/.flux-artifacts/flux-system/apps/@artifact');
     assert.deepEqual(listing(apps), {
       'base/web/README.md': '/repo/apps/base/web/README.md',
       'base/web/deployment.yaml': '/repo/apps/base/web/deployment.yaml',
