@@ -36,6 +36,8 @@ export interface FluxKustomizationSummary {
   name: string;
   namespace: string;
   location: LspLocation;
+  /** What RenderRequest renders for this Kustomization (its document in its file). */
+  target: RenderTarget;
   path?: string;
   dependsOn: string[];
   prune?: boolean;
@@ -69,6 +71,15 @@ export type RenderTarget =
   | { kind: 'environment'; name: string }
   | { kind: 'fluxKustomization'; uri: string; documentIndex: number }
   | { kind: 'folder'; uri: string };
+
+/**
+ * The Flux Kustomization of a file to render: the YAML document holding `position` (the cursor), or the
+ * file's first Flux Kustomization without one; null when the file holds no Flux Kustomization. The server
+ * resolves the document because only it parses YAML.
+ */
+export const FluxKustomizationTargetRequest = new RequestType<{ uri: string; position?: { line: number; character: number } }, RenderTarget | null, void>(
+  'fluxEnvironments/fluxKustomizationTarget',
+);
 
 export interface RenderedObjectSummary {
   apiVersion: string;

@@ -14,7 +14,6 @@ import {
 } from '../../../server/src/protocol';
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
-import { currentText, documentIndexAt } from '../yamlDocuments';
 
 export const ENVIRONMENTS_VIEW = 'fluxEnvironments.environments';
 const REFRESH_DELAY_MS = 150;
@@ -25,13 +24,6 @@ export type EnvironmentsNode =
   | { type: 'kind'; kind: string; objects: RenderedObjectSummary[]; parent: string }
   | { type: 'object'; object: RenderedObjectSummary; parent: string }
   | { type: 'message'; text: string };
-
-/** The RenderTarget of a Flux Kustomization listed by the server (its document index read from the file). */
-export async function kustomizationTarget(kustomization: FluxKustomizationSummary): Promise<RenderTarget> {
-  const uri = vscode.Uri.parse(kustomization.location.uri);
-  const text = await currentText(uri);
-  return { kind: 'fluxKustomization', uri: kustomization.location.uri, documentIndex: documentIndexAt(text, kustomization.location.range.start.line) };
-}
 
 function openCommand(location: LspLocation, title: string): vscode.Command {
   return { command: 'fluxEnvironments.openLocation', title, arguments: [location] };
@@ -105,7 +97,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
         }
         return this.objectsOf({ kind: 'environment', name: node.environment.name }, node.environment.name);
       }
-      if (node.type === 'kustomization') return this.objectsOf(await kustomizationTarget(node.kustomization), `${node.environment.name}/${node.kustomization.name}`);
+      if (node.type === 'kustomization') return this.objectsOf(node.kustomization.target, `${node.environment.name}/${node.kustomization.name}`);
       if (node.type === 'kind') return node.objects.map((object) => ({ type: 'object', object, parent: node.parent }));
       return [];
     } catch (error) {

@@ -74,6 +74,7 @@ function summaryOf(ks: FluxKustomization, result: FluxBuildResult | undefined, b
     name: ks.name,
     namespace: ks.namespace,
     location: { uri: fileUri(ks.place.file), range: ks.place.rangeOf?.(['metadata', 'name']) ?? own ?? ZERO_RANGE },
+    target: { kind: 'fluxKustomization', uri: fileUri(ks.place.file), documentIndex: ks.place.documentIndex },
     ...(ks.path !== undefined ? { path: ks.path } : {}),
     dependsOn: ks.dependsOn.map((ref) => shortKey(keyOf(ref), ks.namespace)),
     ...(ks.prune !== undefined ? { prune: ks.prune } : {}),

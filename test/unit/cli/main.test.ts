@@ -3,11 +3,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { check, runCli } from '../../server/src/cli/main';
-import type { Rule } from '../../server/src/rules/rule';
-import { allRules } from '../../server/src/rules/run';
+import { check, runCli } from '../../../server/src/cli/main';
+import type { Rule } from '../../../server/src/rules/rule';
+import { allRules } from '../../../server/src/rules/run';
 
-const repoRoot = path.resolve(__dirname, '../..');
+const repoRoot = path.resolve(__dirname, '../../..');
 
 async function cli(args: string[], cwd: string) {
   let stdout = '';
@@ -188,8 +188,8 @@ spec:
       assert.match(r.stdout, /\[prune-disabled\]$/m, 'the other rules still report');
       assert.match(r.stdout, /^0 errors, 2 warnings, 0 notes$/m);
       assert.match(r.stderr, /^fluxenv: rule throws-on-apps failed on clusters\/prod\/apps\.yaml: TypeError: Cannot read properties/m);
-      assert.match(r.stderr, /\n\s+at .*cli\.test\.ts/, 'the stack trace is on stderr');
-      assert.ok(!r.stdout.includes('cli.test.ts'), 'no stack trace in the report');
+      assert.match(r.stderr, /\n\s+at .*main\.test\.ts/, 'the stack trace is on stderr');
+      assert.ok(!r.stdout.includes('main.test.ts'), 'no stack trace in the report');
     });
 
     it('json: a finding with rule internal-error, severity warning, at that file', () => {

@@ -3,10 +3,10 @@
 // a log, a diagnostic or CI output have any Secret value of the fleet replaced. Secret values are
 // Secret `data`/`stringData` values (and what `data` decodes to), secretGenerator literals, SOPS
 // `ENC[...]` values and `sops:` metadata blocks.
-import type { FleetIndex } from './fleet/fleetIndex';
-import { isObject } from './kustomize/resource';
-import type { Json, Range } from './kustomize/types';
-import { parseYamlFileCached, type ParsedDocument } from './kustomize/yaml/parse';
+import type { FleetIndex } from './fleetIndex';
+import { isObject } from '../kustomize/resource';
+import type { Json, Range } from '../kustomize/types';
+import { parseYamlFileCached, type ParsedDocument } from '../kustomize/yaml/parse';
 
 export const SECRET_MASK = '***';
 export const SOPS_VALUE = /^ENC\[[\s\S]*\]$/;
