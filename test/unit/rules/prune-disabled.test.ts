@@ -53,7 +53,7 @@ spec:
     fleet = makeFleet({ 'clusters/prod/cluster-apps.yaml': parent, 'apps/podinfo.yaml': child, 'podinfo/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: podinfo\n' });
     assert.deepStrictEqual(fleet.check(pruneDisabled), []);
     // Without the parent's patch, the child's own file decides.
-    fleet.index.setBuffer(`${fleet.root}/clusters/prod/cluster-apps.yaml`, parent.replace(/  patches:[\s\S]*$/, ''));
+    fleet.index.setBuffer(`${fleet.root}/clusters/prod/cluster-apps.yaml`, parent.replace(/ {2}patches:[\s\S]*$/, ''));
     const [d] = fleet.check(pruneDisabled);
     assert.ok(d.file.endsWith('apps/podinfo.yaml'));
     assert.match(d.message, /podinfo does not set prune/);
