@@ -432,7 +432,7 @@ class Walker {
       this.generators.get(cluster)!.push({ object: o, place: placeOf() });
       return;
     }
-    const read = readFluxObject(o, placeOf());
+    const read = readFluxObjectOnce(o, placeOf);
     if (isFluxSource(read.value)) {
       this.knowSource(cluster, { source: read.value });
       return;
@@ -523,6 +523,17 @@ class Walker {
     this.repoConfigs = index;
     return index;
   }
+}
+
+/**
+ * Rendered objects of a cached build are the same objects on every walk: each is read once. Only objects
+ * that can be Flux objects are read at all.
+ */
+const readOnce = new WeakMap<JsonObject, ReturnType<typeof readFluxObject>>();
+function readFluxObjectOnce(o: JsonObject, placeOf: () => FluxObjectPlace): ReturnType<typeof readFluxObject> {
+  let read = readOnce.get(o);
+  if (!read) readOnce.set(o, (read = typeof o.apiVersion === 'string' && o.apiVersion.includes('fluxcd') ? readFluxObject(o, placeOf()) : { value: undefined, problems: [] }));
+  return read;
 }
 
 function isReadingVariables(ks: FluxKustomization): boolean {

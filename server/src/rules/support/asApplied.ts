@@ -12,10 +12,15 @@ export interface AppliedFluxObject extends IndexedFluxObject {
   cluster?: ClusterGraph;
 }
 
+/** Per discovery: several rules ask on every check, and a discovery is replaced whenever what it read changes. */
+const byDiscovery = new WeakMap<object, AppliedFluxObject[]>();
+
 export function fluxObjectsAsApplied(index: FleetIndex): AppliedFluxObject[] {
+  const discovery = index.environments();
+  const known = byDiscovery.get(discovery);
+  if (known) return known;
   const out: AppliedFluxObject[] = [];
   const seen = new Set<string>();
-  const discovery = index.environments();
   for (const env of discovery.environments) {
     const cluster = env.cluster;
     if (!cluster) continue;
@@ -37,5 +42,6 @@ export function fluxObjectsAsApplied(index: FleetIndex): AppliedFluxObject[] {
   // fragment patched into a tenant's), not an object of its own.
   const read = discovery.graph?.filesRead;
   for (const o of index.fluxObjects().list) if (!seen.has(`${o.file}#${o.documentIndex}`) && !read?.has(o.file)) out.push(o);
+  byDiscovery.set(discovery, out);
   return out;
 }
