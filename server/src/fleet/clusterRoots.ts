@@ -17,7 +17,7 @@ import { isWithin, normalize } from '../kustomize/loader';
 import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/kustomization';
 import { getPath, isObject } from '../kustomize/resource';
 import type { Json, JsonObject, Range } from '../kustomize/types';
-import { parseYamlFileCached, type ParseLimits, type ParsedDocument } from '../kustomize/yaml/parse';
+import { parseYamlFileCached, type ParseLimits, type ParsedDocument, type ParsedFile } from '../kustomize/yaml/parse';
 
 export type RootKind = 'bootstrap' | 'flux-instance' | 'flux-instance-values' | 'cluster-folder' | 'orphan' | 'spoke';
 
@@ -70,17 +70,6 @@ export function clusterNameOf(repoRoot: string, folder: string): string {
 /** What a file must mention to hold a root or a source a root names: the rest of a fleet is never parsed here. */
 const MAY_HOLD_ROOT = /\b(toolkit\.fluxcd\.io|fluxcd\.controlplane\.io|flux-instance)\b/;
 
-function documentsOf(input: RootsInput): Doc[] {
-  const out: Doc[] = [];
-  for (const file of input.files) {
-    const text = input.fs.readFile(file);
-    if (text === undefined || !MAY_HOLD_ROOT.test(text)) continue;
-    const parsed = parseYamlFileCached(file, text, input.parseLimits);
-    for (const doc of parsed.documents) if (isObject(doc.value)) out.push({ file, index: doc.index, object: doc.value, parsed: doc });
-  }
-  return out;
-}
-
 function placeOf(doc: Doc): FluxObjectPlace {
   return { file: doc.file, documentIndex: doc.index, range: doc.parsed.range, rangeOf: (p) => doc.parsed.locate(p) };
 }
@@ -97,9 +86,62 @@ export function joinSpecPath(root: string, specPath: string | undefined): string
   return segments.length === 0 ? base : `${base === '/' ? '' : base}/${segments.join('/')}`;
 }
 
+/**
+ * The last roots found, with the parses they came from: after an edit that touched none of the files that
+ * may hold a root (most edits), the graph is walked again from the same roots without reading them again.
+ */
+let lastRoots: { repoRoot: string; files: string; parses: ParsedFile[]; clustersListing: string; otherReads: Map<string, string | undefined>; roots: ClusterRoot[]; documents: number } | undefined;
+
 export function findClusterRoots(input: RootsInput): { roots: ClusterRoot[]; documents: number } {
   const repoRoot = normalize(input.repoRoot);
-  const docs = documentsOf(input);
+  const parses = candidateParses(input);
+  const clustersDir = `${repoRoot === '/' ? '' : repoRoot}/clusters`;
+  const clustersListing = input.fs.kind(clustersDir) === 'dir' ? input.fs.readDir(clustersDir).join('/') : '';
+  const files = input.files.join('\n');
+  const last = lastRoots;
+  if (last && last.repoRoot === repoRoot && last.files === files && last.clustersListing === clustersListing && sameParses(last.parses, parses) && [...last.otherReads].every(([f, t]) => input.fs.readFile(f) === t)) {
+    return { roots: last.roots.map(copyRoot), documents: last.documents };
+  }
+  // Values files and kustomizations read beside a flux-instance HelmRelease decide roots too: remember their texts.
+  const otherReads = new Map<string, string | undefined>();
+  const base = input.fs;
+  const recording: FileSystem = {
+    readFile: (f) => {
+      const t = base.readFile(f);
+      otherReads.set(f, t);
+      return t;
+    },
+    ...(base.readBytes ? { readBytes: (f: string) => base.readBytes!(f) } : {}),
+    kind: (p) => base.kind(p),
+    readDir: (d) => base.readDir(d),
+    realPath: (p) => base.realPath(p),
+  };
+  const found = findRootsIn(repoRoot, { ...input, fs: recording }, parses);
+  lastRoots = { repoRoot, files, parses, clustersListing, otherReads, roots: found.roots.map(copyRoot), documents: found.documents };
+  return found;
+}
+
+function copyRoot(r: ClusterRoot): ClusterRoot {
+  return { ...r, kustomizations: [...r.kustomizations], sources: [...r.sources] };
+}
+
+function sameParses(a: ParsedFile[], b: ParsedFile[]): boolean {
+  return a.length === b.length && a.every((p, i) => p === b[i]);
+}
+
+function candidateParses(input: RootsInput): ParsedFile[] {
+  const out: ParsedFile[] = [];
+  for (const file of input.files) {
+    const text = input.fs.readFile(file);
+    if (text === undefined || !MAY_HOLD_ROOT.test(text)) continue;
+    out.push(parseYamlFileCached(file, text, input.parseLimits));
+  }
+  return out;
+}
+
+function findRootsIn(repoRoot: string, input: RootsInput, parses: ParsedFile[]): { roots: ClusterRoot[]; documents: number } {
+  const docs: Doc[] = [];
+  for (const parsed of parses) for (const doc of parsed.documents) if (isObject(doc.value)) docs.push({ file: parsed.file, index: doc.index, object: doc.value, parsed: doc });
   const roots: ClusterRoot[] = [];
   roots.push(...bootstrapRoots(repoRoot, docs, input));
   roots.push(...fluxInstanceRoots(repoRoot, docs, input));
