@@ -33,6 +33,15 @@ function includedFolders(index: FleetIndex, kustomizations: readonly Kustomizati
   return out;
 }
 
+/**
+ * A name that is a template, not a name: Flux's `${VAR}` (postBuild substitution), a ResourceSet's
+ * `<< inputs.x >>`, Go/Helm/cookiecutter `{{ .x }}`, or the `_` placeholder that a kustomization's
+ * `namespace:` (or a parent's patch) replaces. Two such names being equal says nothing about the objects.
+ */
+export function isTemplatedName(name: string): boolean {
+  return name === '_' || /\$\{|<<|\{\{|\{%/.test(name);
+}
+
 class NotExpressible {}
 
 /**
@@ -181,6 +190,7 @@ export const copiedManifest: Rule = {
       for (const r of index.renderFolder(dir).resources) {
         const id = resId(r);
         for (const name of new Set([id.name, originalId(r).name])) {
+          if (isTemplatedName(name)) continue;
           const key = `${id.group}/${id.kind}/${name}`;
           const list = objectsByKey.get(key) ?? [];
           if (!list.some((b) => b.dir === dir)) objectsByKey.set(key, [...list, { dir, object: r }]);
@@ -198,7 +208,7 @@ export const copiedManifest: Rule = {
         for (const doc of docs) {
           const copy = doc.value as JsonObject;
           const id = resIdOf(copy);
-          if (id.kind === '' || id.name === '') continue;
+          if (id.kind === '' || id.name === '' || isTemplatedName(id.name)) continue;
           // A base of other environments: a folder other overlays include, not this overlay's own folder or a parent of it.
           const isOtherBase = (dir: string) => {
             const includers = folders.get(dir);

@@ -80,6 +80,31 @@ describe('rule copied-manifest', function () {
     assert.deepStrictEqual(fleet.check(copiedManifest), []);
   });
 
+  it('never compares templated names: the namespace.yaml placeholder `_`, ${VAR}, << inputs.x >>, {{ .x }}', () => {
+    // Home-lab layout (onedr0p, buroa): each app folder's namespace.yaml is `name: _`, renamed by the
+    // kustomization's `namespace:`; a shared component and a bootstrap base carry the same placeholder.
+    const namespace = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
+    const files: Record<string, string> = {
+      'components/namespace/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- namespace.yaml\n',
+      'components/namespace/namespace.yaml': namespace('_'),
+      'bootstrap/external-secrets/kustomization.yaml': 'namespace: external-secrets\nresources:\n- namespace.yaml\n',
+      'bootstrap/external-secrets/namespace.yaml': namespace('_'),
+      'bootstrap/kustomization.yaml': 'resources:\n- external-secrets\n',
+      'apps/base/tenant/kustomization.yaml': 'resources:\n- namespace.yaml\n',
+      'apps/base/tenant/namespace.yaml': namespace('${TENANT}') + '---\n' + namespace('<< inputs.name >>') + '---\n' + namespace('{{ .app_name }}'),
+      'apps/team-a/kustomization.yaml': 'resources:\n- ../base/tenant\n',
+    };
+    for (const app of ['networking', 'cert-manager', 'o11y']) {
+      files[`kubernetes/apps/${app}/kustomization.yaml`] = `namespace: ${app}\nresources:\n- ./namespace.yaml\n`;
+      files[`kubernetes/apps/${app}/namespace.yaml`] = namespace('_');
+    }
+    files['apps/team-b/kustomization.yaml'] = 'resources:\n- namespace.yaml\n';
+    files['apps/team-b/namespace.yaml'] = namespace('${TENANT}') + '---\n' + namespace('<< inputs.name >>') + '---\n' + namespace('{{ .app_name }}');
+    files['kubernetes/kustomization.yaml'] = 'resources:\n- apps/networking\n- apps/cert-manager\n- apps/o11y\n';
+    fleet = makeFleet(files);
+    assert.deepStrictEqual(fleet.check(copiedManifest).map((d) => d.message), []);
+  });
+
   it('does not flag an overlay that patches its base, nor the base listing its own files', () => {
     fleet = makeFleet(
       fleetFiles({
