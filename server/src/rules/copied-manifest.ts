@@ -199,6 +199,10 @@ export const copiedManifest: Rule = {
     }
     for (const k of kustomizations) {
       if (isCancelled()) break;
+      // Only an environment's overlay (apps/staging, clusters/x/apps/shop/prod) holds copies of a base: two
+      // sibling apps, or two clusters' own folders (flux bootstrap's gotk-components.yaml), may hold equal
+      // objects without either being the other's base.
+      if (environmentOfFolder(index, k.dir) === undefined) continue;
       const copies: Copy[] = [];
       for (const { value, index: entryIndex } of listField(k, 'resources')) {
         if (typeof value !== 'string') continue;

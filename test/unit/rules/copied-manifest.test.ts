@@ -105,6 +105,27 @@ describe('rule copied-manifest', function () {
     assert.deepStrictEqual(fleet.check(copiedManifest).map((d) => d.message), []);
   });
 
+  it("does not flag equal objects in folders that are not an environment's overlay: sibling apps, two clusters' own folders", () => {
+    // artazar/flux2-general: each app folder has the same netpol HelmRelease, each cluster its own flux-system
+    // (gotk-components.yaml written by flux bootstrap) and rbac, and the clusters are named demo-000/demo-001.
+    const netpol = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: default-namespace-network-policies\nspec:\n  interval: 1h\n';
+    const controller = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: helm-controller\n  namespace: flux-system\nspec:\n  replicas: 1\n';
+    const files: Record<string, string> = {};
+    for (const app of ['auth', 'data-processor']) {
+      files[`apps/${app}/kustomization.yaml`] = 'resources:\n- netpol.yaml\n- deployment.yaml\n';
+      files[`apps/${app}/netpol.yaml`] = netpol;
+      files[`apps/${app}/deployment.yaml`] = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${app}\n`;
+    }
+    for (const cluster of ['demo-000', 'demo-001']) {
+      files[`clusters/${cluster}/kustomization.yaml`] = 'resources:\n- flux-system\n- apps/auth/dev\n';
+      files[`clusters/${cluster}/flux-system/kustomization.yaml`] = 'resources:\n- gotk-components.yaml\n';
+      files[`clusters/${cluster}/flux-system/gotk-components.yaml`] = controller;
+      files[`clusters/${cluster}/apps/auth/dev/kustomization.yaml`] = `namespace: auth-dev\nresources:\n- ../../../../../apps/auth\n`;
+    }
+    fleet = makeFleet(files);
+    assert.deepStrictEqual(fleet.check(copiedManifest).map((d) => d.message), []);
+  });
+
   it('does not flag an overlay that patches its base, nor the base listing its own files', () => {
     fleet = makeFleet(
       fleetFiles({
