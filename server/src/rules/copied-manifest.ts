@@ -42,6 +42,13 @@ export function isTemplatedName(name: string): boolean {
   return name === '_' || /\$\{|<<|\{\{|\{%/.test(name);
 }
 
+/** A folder's path with its environment's segment masked: `apps/staging` and `apps/production` both give `apps/*`. */
+function environmentShape(index: FleetIndex, dir: string, environment: string): string {
+  const segments = path.posix.relative(index.root, dir).split('/');
+  const at = segments.lastIndexOf(environment);
+  return segments.map((s, i) => (i === at ? '*' : s)).join('/');
+}
+
 class NotExpressible {}
 
 /**
@@ -202,7 +209,9 @@ export const copiedManifest: Rule = {
       // Only an environment's overlay (apps/staging, clusters/x/apps/shop/prod) holds copies of a base: two
       // sibling apps, or two clusters' own folders (flux bootstrap's gotk-components.yaml), may hold equal
       // objects without either being the other's base.
-      if (environmentOfFolder(index, k.dir) === undefined) continue;
+      const environment = environmentOfFolder(index, k.dir);
+      if (environment === undefined) continue;
+      const shape = environmentShape(index, k.dir, environment);
       const copies: Copy[] = [];
       for (const { value, index: entryIndex } of listField(k, 'resources')) {
         if (typeof value !== 'string') continue;
@@ -214,9 +223,16 @@ export const copiedManifest: Rule = {
           const id = resIdOf(copy);
           if (id.kind === '' || id.name === '' || isTemplatedName(id.name)) continue;
           // A base of other environments: a folder other overlays include, not this overlay's own folder or a parent of it.
+          // ... and one that another environment's overlay of the same layout includes (apps/production for
+          // apps/staging, clusters/production/apps for clusters/staging/apps).
           const isOtherBase = (dir: string) => {
             const includers = folders.get(dir);
-            return !!includers && !isWithin(k.dir, dir) && !isWithin(dir, k.dir) && !isWithin(file, dir) && [...includers].some((d) => d !== k.dir);
+            if (!includers || isWithin(k.dir, dir) || isWithin(dir, k.dir) || isWithin(file, dir)) return false;
+            return [...includers].some((d) => {
+              if (d === k.dir) return false;
+              const other = environmentOfFolder(index, d);
+              return other !== undefined && other !== environment && environmentShape(index, d, other) === shape;
+            });
           };
           const bases = (objectsByKey.get(`${id.group}/${id.kind}/${id.name}`) ?? []).filter((b) => isOtherBase(b.dir));
           if (bases.length === 0) continue;

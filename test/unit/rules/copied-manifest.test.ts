@@ -122,8 +122,25 @@ describe('rule copied-manifest', function () {
       files[`clusters/${cluster}/flux-system/gotk-components.yaml`] = controller;
       files[`clusters/${cluster}/apps/auth/dev/kustomization.yaml`] = `namespace: auth-dev\nresources:\n- ../../../../../apps/auth\n`;
     }
+    // A folder whose name only contains an environment-like word is no environment's overlay either.
+    files['infra/storage/local-path-storage/kustomization.yaml'] = 'resources:\n- netpol.yaml\n';
+    files['infra/storage/local-path-storage/netpol.yaml'] = netpol;
     fleet = makeFleet(files);
     assert.deepStrictEqual(fleet.check(copiedManifest).map((d) => d.message), []);
+  });
+
+  it('flags a copy in one cluster\'s overlay of a base that the other cluster\'s overlay includes (clusters/<env>/apps)', () => {
+    fleet = makeFleet({
+      'deploy/apps/kustomization.yaml': 'resources:\n- deployment.yaml\n',
+      'deploy/apps/deployment.yaml': baseDeployment,
+      'clusters/production/apps/kustomization.yaml': 'resources:\n- ../../../deploy/apps\n',
+      'clusters/staging/apps/kustomization.yaml': 'resources:\n- deployment.yaml\n',
+      'clusters/staging/apps/deployment.yaml': copiedDeployment,
+    });
+    const [d, ...rest] = fleet.check(copiedManifest);
+    assert.deepStrictEqual(rest, []);
+    assert.ok(d.file.endsWith('clusters/staging/apps/kustomization.yaml'));
+    assert.match(d.message, /full copy of Deployment my-app, which base deploy\/apps renders/);
   });
 
   it('does not flag an overlay that patches its base, nor the base listing its own files', () => {
