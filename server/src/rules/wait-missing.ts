@@ -6,14 +6,14 @@
 // one finding per environment, at the first of them, listing the others as related places. Kustomizations
 // that no environment reaches are judged per folder, against the dependsOn of the same folder only.
 import * as path from 'path';
-import { isFluxKustomization } from '../flux/objects';
-import { buildDependsOnGraph, keyOf, type DependsOnGraph } from '../flux/dependsOn';
-import { insertMapEntry, replaceValue } from '../kustomize/yaml/edit';
-import type { FluxKustomization } from '../flux/objects';
-import type { NodeKey } from '../flux/dependsOn';
+import type { FleetIndex } from '../fleet/fleetIndex';
+import { buildDependsOnGraph, keyOf, type DependsOnGraph, type NodeKey } from '../flux/dependsOn';
+import { isFluxKustomization, type FluxKustomization } from '../flux/objects';
 import type { Range } from '../kustomize/types';
+import { insertMapEntry, replaceValue } from '../kustomize/yaml/edit';
 import { isBootstrapObject } from './support/fluxSpecHelpers';
-import { clusterViews, documentOf, shortKey } from './support/fluxClusters';
+import { fluxObjectsAsApplied } from './support/asApplied';
+import { documentOf, shortKey } from './support/fluxClusters';
 import type { Finding, Rule, TextEdit } from './rule';
 
 interface NotWaiting {
@@ -28,7 +28,7 @@ interface NotWaiting {
 }
 
 /** The Kustomizations of one environment (or folder) that others dependOn and that neither wait nor health-check. */
-function notWaiting(index: Parameters<Rule['check']>[0]['index'], graph: DependsOnGraph): NotWaiting[] {
+function notWaiting(index: FleetIndex, graph: DependsOnGraph): NotWaiting[] {
   const out: NotWaiting[] = [];
   for (const key of graph.order) {
     const ks = graph.nodes.get(key);
@@ -76,14 +76,17 @@ export const waitMissing: Rule = {
       else byPlaces.set(id, { environments: [name], list });
     };
     const reached = new Set<string>();
-    for (const view of clusterViews(index)) {
+    // Every Kustomization each cluster applies, as applied (after its parent's patches), built or not.
+    for (const env of index.environments().environments) {
       if (isCancelled()) break;
-      for (const { ks } of view.kustomizations.values()) reached.add(placeOf(ks.place));
-      add(`environment ${view.name}`, view.graph);
+      if (!env.cluster) continue;
+      const applied = [...env.cluster.nodes.values()].map((node) => node.kustomization);
+      for (const ks of applied) reached.add(placeOf(ks.place));
+      add(`environment ${env.name}`, buildDependsOnGraph(applied));
     }
     const byFolder = new Map<string, FluxKustomization[]>();
-    for (const { object } of index.fluxObjects().list) {
-      if (!isFluxKustomization(object) || reached.has(placeOf(object.place))) continue;
+    for (const { object, cluster } of fluxObjectsAsApplied(index)) {
+      if (cluster || !isFluxKustomization(object) || reached.has(placeOf(object.place))) continue;
       const dir = path.posix.dirname(object.place.file);
       byFolder.set(dir, [...(byFolder.get(dir) ?? []), object]);
     }
