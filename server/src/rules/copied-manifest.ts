@@ -33,6 +33,22 @@ function includedFolders(index: FleetIndex, kustomizations: readonly Kustomizati
   return out;
 }
 
+/**
+ * A name that is a template, not a name: Flux's `${VAR}` (postBuild substitution), a ResourceSet's
+ * `<< inputs.x >>`, Go/Helm/cookiecutter `{{ .x }}`, or the `_` placeholder that a kustomization's
+ * `namespace:` (or a parent's patch) replaces. Two such names being equal says nothing about the objects.
+ */
+export function isTemplatedName(name: string): boolean {
+  return name === '_' || /\$\{|<<|\{\{|\{%/.test(name);
+}
+
+/** A folder's path with its environment's segment masked: `apps/staging` and `apps/production` both give `apps/*`. */
+function environmentShape(index: FleetIndex, dir: string, environment: string): string {
+  const segments = path.posix.relative(index.root, dir).split('/');
+  const at = segments.lastIndexOf(environment);
+  return segments.map((s, i) => (i === at ? '*' : s)).join('/');
+}
+
 class NotExpressible {}
 
 /**
@@ -181,6 +197,7 @@ export const copiedManifest: Rule = {
       for (const r of index.renderFolder(dir).resources) {
         const id = resId(r);
         for (const name of new Set([id.name, originalId(r).name])) {
+          if (isTemplatedName(name)) continue;
           const key = `${id.group}/${id.kind}/${name}`;
           const list = objectsByKey.get(key) ?? [];
           if (!list.some((b) => b.dir === dir)) objectsByKey.set(key, [...list, { dir, object: r }]);
@@ -189,6 +206,12 @@ export const copiedManifest: Rule = {
     }
     for (const k of kustomizations) {
       if (isCancelled()) break;
+      // Only an environment's overlay (apps/staging, clusters/x/apps/shop/prod) holds copies of a base: two
+      // sibling apps, or two clusters' own folders (flux bootstrap's gotk-components.yaml), may hold equal
+      // objects without either being the other's base.
+      const environment = environmentOfFolder(index, k.dir);
+      if (environment === undefined) continue;
+      const shape = environmentShape(index, k.dir, environment);
       const copies: Copy[] = [];
       for (const { value, index: entryIndex } of listField(k, 'resources')) {
         if (typeof value !== 'string') continue;
@@ -198,11 +221,18 @@ export const copiedManifest: Rule = {
         for (const doc of docs) {
           const copy = doc.value as JsonObject;
           const id = resIdOf(copy);
-          if (id.kind === '' || id.name === '') continue;
+          if (id.kind === '' || id.name === '' || isTemplatedName(id.name)) continue;
           // A base of other environments: a folder other overlays include, not this overlay's own folder or a parent of it.
+          // ... and one that another environment's overlay of the same layout includes (apps/production for
+          // apps/staging, clusters/production/apps for clusters/staging/apps).
           const isOtherBase = (dir: string) => {
             const includers = folders.get(dir);
-            return !!includers && !isWithin(k.dir, dir) && !isWithin(dir, k.dir) && !isWithin(file, dir) && [...includers].some((d) => d !== k.dir);
+            if (!includers || isWithin(k.dir, dir) || isWithin(dir, k.dir) || isWithin(file, dir)) return false;
+            return [...includers].some((d) => {
+              if (d === k.dir) return false;
+              const other = environmentOfFolder(index, d);
+              return other !== undefined && other !== environment && environmentShape(index, d, other) === shape;
+            });
           };
           const bases = (objectsByKey.get(`${id.group}/${id.kind}/${id.name}`) ?? []).filter((b) => isOtherBase(b.dir));
           if (bases.length === 0) continue;

@@ -1,6 +1,13 @@
-// A patch whose target matches nothing: with a selector kustomize skips it without a word (the change
-// silently never happens); without one the build fails. Either way it is usually a typo or a base
-// that renamed its object, so the fix offers the nearest kind or name the resources render.
+// A patch whose target matches nothing. With a `target` selector kustomize applies the patch to whatever
+// the selector selects, and a selection of nothing is no error: the patch is skipped without a word
+// (kustomize api/internal/builtins/PatchTransformer.go: the targeted path goes through ResMap.Select and
+// patches each selected object). So a selector never makes the build fail: a selector that names an object
+// (`name:`) matching nothing is a warning (a typo, or a base that renamed it: the change never happens); one
+// that selects only by kind or labels is information, since it is also how a patch is offered to objects
+// that opt in with a label. Without a selector, a strategic merge patch is applied to the object with its
+// own kind and name, and no such object fails the build ("failed to find unique target for patch"): an
+// error. The fix offers the nearest kind or name the resources render.
+import * as path from 'path';
 import type { FleetIndex, IndexedFluxObject } from '../fleet/fleetIndex';
 import { resolveSpecPath } from '../flux/generate';
 import { blankFields, type Kustomization } from '../kustomize/kustomization';
@@ -56,6 +63,26 @@ function str(v: Json | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/**
+ * A resource file that holds no objects: a placeholder something else fills in, like the
+ * `gotk-components.yaml` / `gotk-sync.yaml` comments that `flux bootstrap` replaces with the Flux
+ * components. What a selector would match there once filled cannot be known.
+ */
+function listsPlaceholder(index: FleetIndex, k: Kustomization): string | undefined {
+  for (const field of ['resources', 'bases']) {
+    const entries = k.fields[field];
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      if (typeof entry !== 'string') continue;
+      const file = path.posix.normalize(path.posix.join(k.dir, entry));
+      if (index.fs.kind(file) !== 'file') continue;
+      const documents = index.parsed(file)?.documents;
+      if (documents && documents.every((d) => d.value === null)) return file;
+    }
+  }
+  return undefined;
+}
+
 function selectorFinding(k: Kustomization, entry: PatchEntry, candidates: () => Resource[]): Finding | undefined {
   return selectorFindingAt(k.document, k.file, [entry.field, entry.index], entry.value, candidates);
 }
@@ -76,10 +103,14 @@ function selectorFindingAt(doc: ParsedDocument, file: string, entryPath: Array<s
   const shown = Object.entries(selector).map(([key, v]) => `${key}: ${v}`).join(', ');
   const hint = found.suggestions.length > 0 ? ` Did you mean ${found.field} ${found.suggestions[0]}?` : '';
   const replaced = found.field !== 'other' && found.suggestions.length > 0 ? doc.locate([...base, found.field]) : undefined;
+  const byName = selector.name !== undefined && selector.name !== '';
   return {
     file,
     range: range ?? doc.locate(entryPath) ?? doc.range,
-    message: `Patch target (${shown}) matches no object the resources render, so kustomize silently skips this patch.${hint} Point the target at an object this kustomization renders, or remove the patch.`,
+    severity: byName ? 'warning' : 'info',
+    message: byName
+      ? `Patch target (${shown}) matches no object the resources render: kustomize skips a patch whose target selects nothing, without an error, so this change never happens.${hint} Point the target at an object this kustomization renders, or remove the patch.`
+      : `Patch target (${shown}) selects no object the resources render today, so kustomize skips this patch (no error).${hint} Nothing to do if objects opt in later (e.g. by that label); otherwise remove the patch.`,
     fixes: replaced ? [{ title: `Target ${found.field} ${found.suggestions[0]}`, edits: [{ file, range: replaced, newText: found.suggestions[0] }], preferred: true }] : undefined,
   };
 }
@@ -175,7 +206,7 @@ export const patchTargetMissing: Rule = {
   id: 'patch-target-missing',
   severity: 'error',
   category: 'overlay',
-  description: 'A patch whose target matches no object that the kustomization renders.',
+  description: 'A patch that matches no object the kustomization renders: an error when the build fails (no target), a warning when a target naming an object is skipped.',
   check({ index, isCancelled, checking }) {
     const findings: Finding[] = [];
     const seen = new Set<string>();
@@ -183,6 +214,7 @@ export const patchTargetMissing: Rule = {
       if (isCancelled()) break;
       const entries = patchEntries(k);
       if (entries.length === 0) continue;
+      const placeholder = listsPlaceholder(index, k);
       const problems = index.renderFolder(k.dir).problems.filter((p) => p.code === 'patch-no-match' && p.range);
       if (problems.length === 0) continue;
       let before: Resource[] | undefined;
@@ -190,6 +222,7 @@ export const patchTargetMissing: Rule = {
       for (const p of problems) {
         let finding: Finding | undefined;
         if (p.severity === 'warning' && p.file === k.file) {
+          if (placeholder !== undefined) continue;
           const entry = entries.find((e) => e.range && e.range.start.line === p.range!.start.line && e.range.start.character === p.range!.start.character);
           if (entry) finding = selectorFinding(k, entry, candidates);
         } else if (p.severity === 'error') {

@@ -1,9 +1,51 @@
 // Every error `kubectl kustomize` would stop at, for every kustomization folder of the repository, shown
 // at the file and line that caused it (not at the overlay that happened to include it).
+//
+// Two kinds of folder are not built on their own, because nothing builds them on their own:
+// - a `kind: Component`: kustomize runs a component over the resources of the kustomization that lists it
+//   (api/internal/target/kusttarget.go, accumulateComponents; examples/components.md), so its patches and
+//   replacements name objects it does not hold itself. Its errors show when an includer is built.
+// - template scaffolding: a folder with Go/Helm/Jinja/cookiecutter templates (`{{ .app_name }}`) in its path
+//   or files that no kustomization includes and no environment applies. It is the input of a generator,
+//   not a kustomization anybody builds.
 import * as path from 'path';
 import type { FleetIndex } from '../fleet/fleetIndex';
+import { resolveSpecPath } from '../flux/generate';
+import { isFluxKustomization } from '../flux/objects';
 import type { Problem, Range } from '../kustomize/types';
+import { entryStatus, pathEntries } from './support/kustomizationEntries';
 import type { Finding, Rule } from './rule';
+
+/** A Go/Helm template action or a Jinja block: `{{ .x }}`, `{{- if }}`, `{% for %}`. */
+const TEMPLATE = /\{\{[^{}\n]*\}\}|\{%[^%\n]*%\}/;
+
+function isScaffolding(index: FleetIndex, file: string): boolean {
+  const text = index.text(file);
+  return /\{\{|\{%/.test(path.posix.relative(index.root, path.posix.dirname(file))) || (text !== undefined && TEMPLATE.test(text));
+}
+
+/**
+ * Folders something builds: listed by a kustomization that is not scaffolding itself (resources, bases,
+ * components), a Flux Kustomization's path, read by the Flux graph, or an overlay environment's folder.
+ */
+function builtFolders(index: FleetIndex): Set<string> {
+  const out = new Set<string>();
+  for (const file of index.kustomizationFiles()) {
+    if (isScaffolding(index, file)) continue;
+    for (const entry of pathEntries(index, file)) {
+      if (!['resources', 'bases', 'components'].includes(entry.field)) continue;
+      const status = entryStatus(index, entry);
+      if (status.kind === 'ok' && status.entryKind === 'dir') out.add(status.absolute);
+    }
+  }
+  for (const { object } of index.fluxObjects().list) {
+    if (isFluxKustomization(object)) out.add(resolveSpecPath(index.root, object.path));
+  }
+  const discovery = index.environments();
+  for (const file of discovery.graph?.filesRead ?? []) out.add(path.posix.dirname(file));
+  for (const env of discovery.environments) if (env.kind === 'overlay') for (const dir of env.dirs) out.add(dir);
+  return out;
+}
 
 /**
  * Problem codes another rule of the catalogue reports with a better range or a fix; this rule skips them
@@ -54,7 +96,7 @@ export const renderError: Rule = {
   id: 'render-error',
   severity: 'error',
   category: 'render',
-  description: 'kubectl kustomize fails on a kustomization folder; reported where the cause is written.',
+  description: 'kubectl kustomize fails on a kustomization folder (Components and unapplied template scaffolding are built only where included); reported where the cause is written.',
   check({ index, isCancelled, checking }) {
     const findings: Finding[] = [];
     const seen = new Set<string>();
@@ -62,13 +104,19 @@ export const renderError: Rule = {
     // runs kustomize with LoadRestrictionsNone: fluxcd/pkg kustomize/kustomize_generator.go), so a file
     // outside the folder is no mistake there.
     const builtByFlux = index.environments().graph?.filesRead;
+    let built: Set<string> | undefined;
     for (const file of index.kustomizationFiles()) {
       checking?.(file);
       if (isCancelled()) break;
-      const render = index.renderFolder(path.posix.dirname(file));
+      if (index.kustomization(file).kustomization?.kind === 'Component') continue;
+      const dir = path.posix.dirname(file);
+      const scaffold = isScaffolding(index, file);
+      const render = index.renderFolder(dir);
       for (const problem of render.problems) {
         if (problem.severity !== 'error' || CODES_REPORTED_ELSEWHERE.has(problem.code) || reportedAsMissingPath(problem)) continue;
         if (problem.code === 'path-outside-root' && builtByFlux?.has(file)) continue;
+        const templated = scaffold || TEMPLATE.test(index.text(problem.file) ?? '');
+        if (templated && !(built ??= builtFolders(index)).has(dir)) continue;
         // A folder given as the problem's place (a top-level build with no kustomization) has no text to mark.
         if (index.fs.kind(problem.file) !== 'file') continue;
         const range = preciseRange(index, problem);

@@ -81,7 +81,8 @@ describe('fluxenv render', () => {
 
 describe('fluxenv check', () => {
   let tmp: string;
-  const ks = (prune: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+  // Without prune (a warning of prune-disabled, at the spec key); an explicit prune: false is only a hint.
+  const ks = (prune?: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
   name: apps
@@ -89,8 +90,7 @@ metadata:
 spec:
   interval: 10m
   path: ./apps
-  prune: ${prune}
-  wait: true
+${prune === undefined ? '' : `  prune: ${prune}\n`}  wait: true
   sourceRef:
     kind: GitRepository
     name: flux-system
@@ -106,31 +106,31 @@ spec:
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('prints findings like a compiler and exits 0 when there are only warnings', async () => {
-    fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks('false'));
+    fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks());
     const r = await cli(['check', '.'], tmp);
     assert.strictEqual(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^clusters\/prod\/apps\.yaml:9:10: warning .*prune.* \[prune-disabled\]$/m);
+    assert.match(r.stdout, /^clusters\/prod\/apps\.yaml:6:1: warning .*prune.* \[prune-disabled\]$/m);
   });
 
   it('emits the JSON array the issue specifies, with 1-based positions and relative files', async () => {
-    fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks('false'));
+    fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks());
     const r = await cli(['check', tmp, '--format', 'json'], '/');
     const findings = JSON.parse(r.stdout);
     const prune = findings.find((f: { rule: string }) => f.rule === 'prune-disabled');
     assert.deepStrictEqual(Object.keys(prune).sort(), ['column', 'endColumn', 'endLine', 'file', 'line', 'message', 'rule', 'severity']);
     assert.strictEqual(prune.file, 'clusters/prod/apps.yaml');
-    assert.strictEqual(prune.line, 9);
+    assert.strictEqual(prune.line, 6);
     assert.strictEqual(prune.severity, 'warning');
   });
 
   it('emits SARIF 2.1.0 with the rule catalogue', async () => {
-    fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks('false'));
+    fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks());
     const r = await cli(['check', '.', '--format=sarif'], tmp);
     const sarif = JSON.parse(r.stdout);
     assert.strictEqual(sarif.version, '2.1.0');
     assert.ok(sarif.runs[0].tool.driver.rules.some((x: { id: string }) => x.id === 'prune-disabled'));
     const result = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'prune-disabled');
-    assert.strictEqual(result.locations[0].physicalLocation.region.startLine, 9);
+    assert.strictEqual(result.locations[0].physicalLocation.region.startLine, 6);
   });
 
   it('takes --limits, the editor\'s fluxEnvironments.limits object: a file past a limit is a finding; bad JSON is bad usage', async () => {
@@ -150,7 +150,7 @@ spec:
 
   it('exits 1 when a rule reports an error, and 2 on bad usage', async () => {
     fs.writeFileSync(path.join(tmp, '.fluxenv.yaml'), 'rules:\n  prune-disabled: error\n');
-    fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks('false'));
+    fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks());
     assert.strictEqual((await cli(['check', '.'], tmp)).code, 1);
     assert.strictEqual((await cli(['check', '.', '--format', 'xml'], tmp)).code, 2);
     assert.strictEqual((await cli(['check', 'no-such-folder'], tmp)).code, 2);
@@ -177,7 +177,7 @@ spec:
     };
     const message = /^The rule 'throws-on-apps' failed while checking this file \(TypeError: Cannot read properties of undefined \(reading 'spec'\)\), so its findings here are missing; the other rules still ran\./;
 
-    beforeEach(() => fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks('false')));
+    beforeEach(() => fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks()));
 
     it('text: an internal-error warning on the file it was checking, the stack on stderr, exit 2', () => {
       const r = run('text');
@@ -229,7 +229,7 @@ spec:
 
   it('honours a rule turned off in .fluxenv.yaml', async () => {
     fs.writeFileSync(path.join(tmp, '.fluxenv.yaml'), 'rules:\n  prune-disabled: off\n');
-    fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks('false'));
+    fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks());
     const r = await cli(['check', '.', '--format', 'json'], tmp);
     assert.ok(!JSON.parse(r.stdout).some((f: { rule: string }) => f.rule === 'prune-disabled'));
   });

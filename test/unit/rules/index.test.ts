@@ -35,4 +35,14 @@ describe('rule catalogue index', () => {
     const index = fs.readFileSync(path.join(docsDir, 'README.md'), 'utf8');
     for (const r of allRules()) assert.ok(index.includes(`[${r.id}](${r.id}.md)`), `${r.id} is missing from docs/rules/README.md`);
   });
+
+  it('gives each rule the default severity the code has, and a reason for it', () => {
+    const index = fs.readFileSync(path.join(docsDir, 'README.md'), 'utf8');
+    for (const r of allRules()) {
+      const row = index.split('\n').find((l) => l.startsWith(`| [${r.id}](${r.id}.md) |`));
+      const cells = row?.split(' | ').map((c) => c.trim());
+      assert.strictEqual(cells?.[1], r.severity, `${r.id}: README says ${cells?.[1]}, the code ${r.severity}`);
+      assert.ok((cells?.[3] ?? '').length > 20, `${r.id} needs the reason for its severity`);
+    }
+  });
 });

@@ -63,4 +63,59 @@ describe('rule namespace-missing', function () {
     fleet = makeFleet(files);
     assert.deepStrictEqual(fleet.check(namespaceMissing), []);
   });
+
+  describe('on dedicated clusters: an overlay without namespace while every sibling overlay of its base sets one', () => {
+    it('flags the seed fleet with production\'s namespace removed, in apps/production, and inserts it', () => {
+      const files = fleetInfraFiles();
+      files['apps/production/kustomization.yaml'] = files['apps/production/kustomization.yaml'].replace('namespace: production\n', '');
+      fleet = makeFleet(files);
+      const [d, ...rest] = fleet.check(namespaceMissing);
+      assert.deepStrictEqual(rest, []);
+      assert.strictEqual(d.severity, 'warning');
+      assert.strictEqual(path.relative(fleet.root, d.file), 'apps/production/kustomization.yaml');
+      assert.match(d.message, /Overlay apps\/production \(production\) sets no namespace, while every other environment's overlay of apps\/base\/my-app does \(apps\/staging: staging\)/);
+      assert.match(d.message, /land in the default namespace/);
+      assert.strictEqual(path.relative(fleet.root, d.related![0].file), 'apps/staging/kustomization.yaml');
+      fleet.apply(d.fixes![0]);
+      assert.match(fleet.read('apps/production/kustomization.yaml'), /\nnamespace: production\n/);
+      assert.deepStrictEqual(fleet.check(namespaceMissing), []);
+    });
+
+    it("names the namespace after the siblings' pattern (shop-dev, shop-stg -> shop-prod)", () => {
+      const overlay = (ns: string) => `${ns ? `namespace: ${ns}\n` : ''}resources:\n- ../base\n`;
+      fleet = makeFleet({
+        'apps/shop/base/kustomization.yaml': 'resources:\n- deployment.yaml\n',
+        'apps/shop/base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\n',
+        'apps/shop/dev/kustomization.yaml': overlay('shop-dev'),
+        'apps/shop/stg/kustomization.yaml': overlay('shop-stg'),
+        'apps/shop/prod/kustomization.yaml': overlay(''),
+      });
+      const [d, ...rest] = fleet.check(namespaceMissing);
+      assert.deepStrictEqual(rest, []);
+      assert.ok(d.file.endsWith('apps/shop/prod/kustomization.yaml'));
+      assert.strictEqual(d.fixes![0].title, 'Set namespace: shop-prod');
+    });
+
+    it('stays silent when no sibling sets a namespace, the base sets one, or Flux sets targetNamespace', () => {
+      const files = fleetInfraFiles();
+      for (const env of ['staging', 'production']) files[`apps/${env}/kustomization.yaml`] = files[`apps/${env}/kustomization.yaml`].replace(`namespace: ${env}\n`, '');
+      fleet = makeFleet(files);
+      assert.deepStrictEqual(fleet.check(namespaceMissing), [], 'no sibling sets one: the fleet does not isolate by namespace');
+      fleet.dispose();
+
+      const withBase = fleetInfraFiles();
+      withBase['apps/production/kustomization.yaml'] = withBase['apps/production/kustomization.yaml'].replace('namespace: production\n', '');
+      withBase['apps/base/my-app/kustomization.yaml'] += 'namespace: my-app\n';
+      withBase['apps/base/redis/kustomization.yaml'] += 'namespace: my-app\n';
+      fleet = makeFleet(withBase);
+      assert.deepStrictEqual(fleet.check(namespaceMissing), [], 'the base sets one');
+      fleet.dispose();
+
+      const withTarget = fleetInfraFiles();
+      withTarget['apps/production/kustomization.yaml'] = withTarget['apps/production/kustomization.yaml'].replace('namespace: production\n', '');
+      withTarget['clusters/production/apps.yaml'] = withTarget['clusters/production/apps.yaml'].replace('  prune: true\n', '  prune: true\n  targetNamespace: production\n');
+      fleet = makeFleet(withTarget);
+      assert.deepStrictEqual(fleet.check(namespaceMissing), [], 'the Flux Kustomization sets targetNamespace');
+    });
+  });
 });

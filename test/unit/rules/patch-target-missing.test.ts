@@ -63,7 +63,7 @@ describe('rule patch-target-missing', function () {
     assert.deepStrictEqual(fleet.check(patchTargetMissing), []);
   });
 
-  it('flags a selector that kustomize silently ignores, at the target name, and fixes it', function () {
+  it('warns (never an error: kustomize skips it) at a selector naming no object, at the target name, and fixes it', function () {
     const files = {
       ...base,
       'app/staging/kustomization.yaml': 'resources:\n- ../base\npatches:\n- target:\n    kind: Deployment\n    name: myapp\n  patch: |-\n    - op: replace\n      path: /spec/replicas\n      value: 3\n',
@@ -72,9 +72,9 @@ describe('rule patch-target-missing', function () {
     const built = kubectlBuild(this, path.join(fleet.root, 'app/staging'));
     if (built) assert.match(built.stdout, /replicas: 1\n/, 'kustomize applies nothing and says nothing');
     const [d] = fleet.check(patchTargetMissing);
-    assert.strictEqual(d.severity, 'error');
+    assert.strictEqual(d.severity, 'warning');
     assert.deepStrictEqual(d.range, { start: { line: 5, character: 10 }, end: { line: 5, character: 15 } });
-    assert.match(d.message, /matches no object.*silently skips.*Did you mean name my-app\?/);
+    assert.match(d.message, /matches no object.*skips a patch whose target selects nothing, without an error.*Did you mean name my-app\?/);
     fleet.apply(d.fixes![0]);
     assert.match(fleet.read('app/staging/kustomization.yaml'), /name: my-app\n/);
     assert.deepStrictEqual(fleet.check(patchTargetMissing), []);
@@ -102,6 +102,34 @@ describe('rule patch-target-missing', function () {
     assert.strictEqual(d.fixes, undefined);
     assert.strictEqual(d.range.start.line, 4);
   });
+
+  it('only informs when a selector by kind or label selects nothing (objects may opt in by that label)', function () {
+    fleet = makeFleet({
+      ...base,
+      'app/dev/kustomization.yaml':
+        'resources:\n- ../base\npatches:\n# No need for autoscaling on dev\n- patch: |-\n    $patch: delete\n    apiVersion: autoscaling/v2\n    kind: HorizontalPodAutoscaler\n    metadata:\n      name: any\n  target:\n    kind: HorizontalPodAutoscaler\n    labelSelector: group=my-app\n',
+    });
+    const built = kubectlBuild(this, path.join(fleet.root, 'app/dev'));
+    if (built) assert.match(built.stdout, /kind: Deployment/, 'kustomize builds it: the patch is skipped');
+    const [d, ...rest] = fleet.check(patchTargetMissing);
+    assert.deepStrictEqual(rest, []);
+    assert.strictEqual(d.severity, 'info');
+    assert.match(d.message, /selects no object the resources render today, so kustomize skips this patch \(no error\)/);
+  });
+
+  it('stays silent in a bootstrap folder whose gotk-components.yaml is still the placeholder flux bootstrap fills in', function () {
+    // flux2-multi-tenancy / flux2-kustomize-helm-example: clusters/<env>/flux-system as committed before bootstrap.
+    const placeholder = '# This file will be generated automatically by flux bootstrap.\n';
+    fleet = makeFleet({
+      'clusters/staging/flux-system/gotk-components.yaml': placeholder,
+      'clusters/staging/flux-system/gotk-sync.yaml': placeholder,
+      'clusters/staging/flux-system/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - gotk-components.yaml\n  - gotk-sync.yaml\npatches:\n  - patch: |\n      - op: add\n        path: /spec/template/spec/containers/0/args/-\n        value: --no-remote-bases=true\n    target:\n      kind: Deployment\n      name: "kustomize-controller"\n  - patch: |\n      - op: add\n        path: /spec/serviceAccountName\n        value: kustomize-controller\n    target:\n      kind: Kustomization\n      name: "flux-system"\n',
+    });
+    const built = kubectlBuild(this, path.join(fleet.root, 'clusters/staging/flux-system'));
+    if (built) assert.strictEqual(built.stderr, '', 'kustomize builds the placeholder folder without a word');
+    assert.deepStrictEqual(fleet.check(patchTargetMissing), []);
+  });
 });
 
 describe('rule patch-target-missing on Flux spec.patches', function () {
@@ -126,6 +154,7 @@ describe('rule patch-target-missing on Flux spec.patches', function () {
         [24, 14, 19],
       ],
     );
+    assert.deepStrictEqual(found.map((d) => d.severity), ['warning', 'error']);
     assert.match(found[1].message, /Kustomization apps builds from \.\/app\/base.*Did you mean my-app\?/);
     fleet.apply({ title: 'both', edits: found.flatMap((d) => d.fixes![0].edits) });
     assert.deepStrictEqual(fleet.check(patchTargetMissing), []);

@@ -75,13 +75,32 @@ spec:
     assert.deepStrictEqual(fleet.check(pruneDisabled), []);
   });
 
-  it('flags prune: false at the value and flips it', () => {
-    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('  prune: false # keep things\n') });
-    const [d] = fleet.check(pruneDisabled);
+  it('gives only a hint for a bare prune: false (a choice, not a forgotten field), at the value, and flips it', () => {
+    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('  prune: false\n') });
+    const [d, ...rest] = fleet.check(pruneDisabled);
+    assert.deepStrictEqual(rest, []);
+    assert.strictEqual(d.severity, 'hint');
     assert.strictEqual(d.range.start.line, 7);
+    assert.match(d.message, /sets prune: false.*say why in a comment/);
     fleet.apply(d.fixes![0]);
-    assert.match(fleet.read('clusters/prod/apps.yaml'), / {2}prune: true # keep things\n/);
+    assert.match(fleet.read('clusters/prod/apps.yaml'), / {2}prune: true\n/);
     assert.deepStrictEqual(fleet.check(pruneDisabled), []);
+  });
+
+  it('says nothing about prune: false when a comment beside it or above it, or an annotation, says why', () => {
+    // bjw-s home-ops: flux-instance, flux-operator, coredns all carry `prune: false # Never delete this`.
+    fleet = makeFleet({
+      'kubernetes/apps/flux-system/flux-instance/ks.yaml': ks('  prune: false # Never delete this\n'),
+      'cluster/crds/kyverno/crds.yaml': ks('  # never prune: removing the CRDs would delete every policy\n  prune: false\n'),
+      'cluster/flux/core.yaml': ks('  prune: false\n').replace('  namespace: flux-system\n', '  namespace: flux-system\n  annotations:\n    fluxenv.io/why: CRDs must never be pruned\n'),
+    });
+    assert.deepStrictEqual(fleet.check(pruneDisabled), []);
+  });
+
+  it('does not take a suppression directive or a comment two lines up for a reason', () => {
+    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('  # about the interval\n  timeout: 5m\n  prune: false # fluxenv-disable-line other-rule\n') });
+    const [d] = fleet.check(pruneDisabled);
+    assert.strictEqual(d.severity, 'hint');
   });
 
   it('can be suppressed for one occurrence', () => {

@@ -83,4 +83,49 @@ describe('rule render-error', function () {
     });
     assert.deepStrictEqual(fleet.check(renderError).map((d) => d.message), []);
   });
+
+  it('does not build a kind: Component on its own: its replacements and patches work on the includer\'s objects', function () {
+    requireKubectl(this);
+    fleet = baseFleet({
+      'components/host/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nreplacements:\n- source:\n    kind: ConfigMap\n    name: settings\n    fieldPath: data.host\n  targets:\n  - select:\n      kind: Deployment\n    fieldPaths:\n    - metadata.annotations.host\n    options:\n      create: true\n',
+      'apps/staging/kustomization.yaml': overlay('resources:\n- ../base/my-app\n- settings.yaml\ncomponents:\n- ../../components/host\n'),
+      'apps/staging/settings.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  host: example.com\n',
+    });
+    assert.match(kubectlKustomize(fleet, 'components/host').error ?? '', /nothing selected by ConfigMap/, 'alone, kustomize refuses it');
+    assert.match(kubectlKustomize(fleet, 'apps/staging').yaml ?? '', /host: example\.com/, 'inside its includer it works');
+    assert.deepStrictEqual(fleet.check(renderError).map((d) => d.message), []);
+  });
+
+  it('still reports an error inside a component where an includer builds it', () => {
+    fleet = baseFleet({
+      'components/broken/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- cm.yaml\n',
+      'components/broken/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n',
+      'apps/staging/kustomization.yaml': overlay('resources:\n- ../base/my-app\ncomponents:\n- ../../components/broken\n'),
+    });
+    const found = fleet.check(renderError);
+    assert.ok(found.length >= 1);
+    assert.ok(found.every((d) => d.file.endsWith('components/broken/cm.yaml')));
+  });
+
+  it('does not build template scaffolding that nothing applies ({{ .app_name }} in names or values)', () => {
+    fleet = baseFleet({
+      'templates/app/kustomization.yaml': overlay('namespace: {{ .namespace }}\nresources:\n- deployment.yaml\n'),
+      'templates/app/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .app_name }}\n',
+      'scaffold/{{cookiecutter.app}}/kustomization.yaml': overlay('resources:\n- missing-kustomization-folder\n'),
+      'scaffold/{{cookiecutter.app}}/missing-kustomization-folder/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+    });
+    assert.deepStrictEqual(fleet.check(renderError).map((d) => d.message), []);
+  });
+
+  it('still reports a templated folder that an overlay includes: Flux would build it', () => {
+    fleet = baseFleet({
+      'apps/shared/kustomization.yaml': overlay('resources:\n- cm.yaml\n'),
+      'apps/shared/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .name }}\n',
+      'apps/staging/kustomization.yaml': overlay('resources:\n- ../base/my-app\n- ../shared\n'),
+    });
+    const found = fleet.check(renderError);
+    assert.ok(found.length >= 1, 'the include makes it a real build');
+    assert.ok(found.every((d) => d.file.endsWith('apps/shared/cm.yaml')));
+  });
 });

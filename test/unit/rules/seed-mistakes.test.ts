@@ -76,4 +76,10 @@ describe('the seed fleet and its common mistakes', function () {
     assert.deepStrictEqual([...new Set(findings.map((f) => f.rule))], ['namespace-missing'], JSON.stringify(findings));
     assert.ok(findings.every((f) => f.file === 'apps/staging/kustomization.yaml'), JSON.stringify(findings));
   });
+
+  it('"Not using namespaces" on dedicated clusters: production\'s overlay forgets the namespace staging\'s sets', () => {
+    edit(root, 'apps/production/kustomization.yaml', (t) => t.replace(/^namespace: production\n/m, ''));
+    const findings = check(root).filter((f) => f.rule === 'namespace-missing');
+    assert.deepStrictEqual(findings.map((f) => f.file), ['apps/production/kustomization.yaml'], JSON.stringify(findings));
+  });
 });
