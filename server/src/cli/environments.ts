@@ -33,6 +33,8 @@ export interface EnvironmentListing {
   order: number;
   roots: string[];
   rootDetails: Array<{ file: string; kind: string; inferred: boolean; description: string }>;
+  /** What is known only on the cluster (a ResourceSet's dynamic inputs). */
+  notes: string[];
   kustomizations: Array<{
     name: string;
     namespace: string;
@@ -62,6 +64,7 @@ function listingOf(index: FleetIndex, env: Environment, rel: (file: string) => s
     order: env.order,
     roots: [...new Set(roots.map((r) => rel(r.file)))],
     rootDetails: roots.map((r) => ({ file: rel(r.file), kind: r.kind, inferred: r.inferred, description: r.description })),
+    notes: (env.cluster?.notes ?? []).map((n) => `${rel(n.file)}: ${n.message}`),
     kustomizations: env.kustomizations.map((ks) => {
       const node = env.cluster?.nodes.get(keyOf(ks));
       const note = node && node.source.kind !== 'repository' ? node.source.note : node?.source.note;
@@ -86,6 +89,7 @@ function formatText(listing: EnvironmentListing[]): string {
   for (const env of listing) {
     lines.push(`${env.name} (${env.kind}, order ${env.order})`);
     for (const r of env.rootDetails) lines.push(`  root: ${r.description}${r.inferred ? ' [inferred]' : ''}`);
+    for (const n of env.notes) lines.push(`  note: ${n}`);
     for (const k of env.kustomizations) {
       const source = k.source ? ` from ${k.source.kind} ${k.source.namespace}/${k.source.name}` : '';
       const deps = k.dependsOn.length > 0 ? ` dependsOn ${k.dependsOn.join(', ')}` : '';

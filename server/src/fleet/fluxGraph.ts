@@ -17,7 +17,7 @@ import type { BuildCache } from '../kustomize/buildCache';
 import { mountedFileSystem, type FileSystem } from '../kustomize/fs';
 import { normalize } from '../kustomize/loader';
 import { getPath, isObject } from '../kustomize/resource';
-import type { JsonObject, Problem, Resource } from '../kustomize/types';
+import type { JsonObject, Problem, Range, Resource } from '../kustomize/types';
 import { parseYamlFileCached, type ParseLimits } from '../kustomize/yaml/parse';
 import { clusterNameOf, findClusterRoots, joinSpecPath, relative, type ClusterRoot } from './clusterRoots';
 import { normalizeGitUrl, repositoryRemotes, resolveSource, whereIsSource, type KnownSource, type RepositoryFacts, type SourceCatalog, type SourceResolution } from './sourceRoots';
@@ -51,6 +51,8 @@ export interface ClusterGraph {
    * generator names them from the folders it finds (spec.pathPattern).
    */
   externalArtifacts: Set<string>;
+  /** Why what the cluster applies is known only in part (a ResourceSet's inputs that exist only on the cluster). */
+  notes: Array<{ file: string; range?: Range; message: string }>;
 }
 
 export interface FluxGraph {
@@ -186,8 +188,6 @@ class Walker {
   /** ResourceSets each cluster applies, expanded once the rest of its tree is walked (their input providers may come later). */
   private readonly resourceSets = new Map<string, Array<{ object: JsonObject; place: FluxObjectPlace; parent: string; expanded?: boolean }>>();
   private readonly inputProviders = new Map<string, JsonObject[]>();
-  /** Why a ResourceSet's expansion is partial (inputs that exist only in the cluster), by the ResourceSet's file. */
-  readonly notes: Array<{ file: string; note: string }> = [];
   /** ArtifactGenerators each cluster applies, and the trees they build (built on first use). */
   private readonly generators = new Map<string, Array<{ object: JsonObject; place: FluxObjectPlace; trees?: ArtifactTree[] }>>();
   private queue: Pending[] = [];
@@ -206,7 +206,7 @@ class Walker {
   private cluster(name: string): ClusterGraph {
     let c = this.clusters.get(name);
     if (!c) {
-      c = { name, roots: [], nodes: new Map(), sources: [], externalArtifacts: new Set() };
+      c = { name, roots: [], nodes: new Map(), sources: [], externalArtifacts: new Set(), notes: [] };
       this.clusters.set(name, c);
       this.graph.clusters.push(c);
       this.sources.set(name, new Map());
@@ -337,7 +337,8 @@ class Walker {
           listInputProviders: (namespace) => providers.filter((p) => (getPath(p, ['metadata', 'namespace']) ?? namespace) === namespace),
         });
         this.graph.problems.push(...expansion.problems);
-        for (const note of expansion.notes) this.notes.push({ file: set.place.file, note });
+        const name = `ResourceSet ${String(getPath(set.object, ['metadata', 'namespace']) ?? '')}/${String(getPath(set.object, ['metadata', 'name']) ?? '')}`;
+        for (const note of expansion.notes) this.cluster(cluster).notes.push({ file: set.place.file, ...(set.place.range ? { range: set.place.range } : {}), message: `${name}: ${note}` });
         for (const generated of expansion.objects) {
           // A generated object's fields are found in its template (spec.resources[i]), else at the ResourceSet.
           const place: FluxObjectPlace = { ...set.place, rangeOf: (p) => set.place.rangeOf?.([...generated.templatePath, ...p]) ?? set.place.rangeOf?.(generated.templatePath) ?? set.place.range };

@@ -28,6 +28,15 @@ export const fluxGeneratorError: Rule = {
         ...(p.related ? { related: p.related.map((r) => ({ file: r.file, ...(r.range ? { range: r.range } : {}), message: r.message })) } : {}),
       });
     }
+    // What is known only on the cluster (a ResourceSet's dynamic inputs) is said as information, once.
+    for (const env of index.environments().environments) {
+      for (const note of env.cluster?.notes ?? []) {
+        const key = `${note.file}:${note.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        findings.push({ file: note.file, range: note.range ?? ZERO, message: note.message, severity: 'info' });
+      }
+    }
     return findings;
   },
 };

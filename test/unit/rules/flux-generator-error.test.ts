@@ -80,4 +80,24 @@ describe('rule flux-generator-error', () => {
     assert.ok(found[0].file.endsWith('tenants/artifacts.yaml'));
     assert.match(found[0].message, /aps/);
   });
+
+  it("says, as information, that a ResourceSet's inputs from a dynamic provider exist only on the cluster", () => {
+    const provider = `apiVersion: fluxcd.controlplane.io/v1
+kind: ResourceSetInputProvider
+metadata:
+  name: pull-requests
+  namespace: flux-system
+spec:
+  type: GitHubPullRequest
+  url: https://github.com/example/app
+`;
+    const previews = resourceSet('preview-<< inputs.id >>').replace(/  inputs:\n(    - tenant: .*\n)+/, '  inputsFrom:\n    - kind: ResourceSetInputProvider\n      name: pull-requests\n');
+    fleet = makeFleet({ 'clusters/prod/flux-system/gotk-sync.yaml': '# flux bootstrap writes this file\n', 'clusters/prod/tenants.yaml': root, 'tenants/set.yaml': previews, 'tenants/provider.yaml': provider });
+    const found = fleet.check(fluxGeneratorError);
+    assert.strictEqual(found.length, 1, JSON.stringify(found));
+    assert.strictEqual(found[0].severity, 'info');
+    assert.ok(found[0].file.endsWith('tenants/set.yaml'));
+    assert.match(found[0].message, /ResourceSet flux-system\/tenants: .*(cluster|offline)/i);
+  });
 });
+
