@@ -98,6 +98,17 @@ describe('rule dependson-missing', () => {
     assert.deepStrictEqual(fleet.check(dependsonMissing), []);
   });
 
+  it('is satisfied when the Kustomization that applies it depends on the provider (children exist only after their parent ran)', () => {
+    fleet = makeFleet({
+      ...folder('certs', { 'ns.yaml': namespace('cert-manager'), 'release.yaml': release('cert-manager', 'cert-manager', 'cert-manager', 'jetstack') }),
+      ...folder('web', { 'cert.yaml': certificate }),
+      'apps/web.yaml': fluxKs('web'),
+      'clusters/prod/certs.yaml': fluxKs('certs'),
+      'clusters/prod/apps.yaml': fluxKs('apps', '  dependsOn:\n  - name: certs\n'),
+    });
+    assert.deepStrictEqual(fleet.check(dependsonMissing), []);
+  });
+
   it('is satisfied by a dependsOn chain through another Kustomization', () => {
     fleet = makeFleet({
       ...folder('certs', { 'release.yaml': release('cert-manager', 'cert-manager', 'cert-manager', 'jetstack') }),

@@ -100,12 +100,16 @@ export function appliersOf(view: ClusterView, key: NodeKey): NodeKey[] {
 
 /**
  * Whether `from` is sure to come after `to`: a dependsOn chain leads there, or to one of the
- * Kustomizations that apply `to` (they wait for what they apply), or `to` applies `from`.
+ * Kustomizations that apply `to` (they wait for what they apply), or `to` applies `from`. A Kustomization
+ * that applies `from` counts as `from` here: `from` exists on the cluster only once its applier has run,
+ * which is after everything the applier depends on (the root Kustomization of a home-lab depending on its
+ * shared repositories, say).
  */
 export function waitsFor(view: ClusterView, from: NodeKey, to: NodeKey): boolean {
   if (from === to) return true;
-  if (appliersOf(view, from).includes(to)) return true;
-  for (const target of [to, ...appliersOf(view, to)]) if (dependsOnPath(view.graph, from, target)) return true;
+  const fromAppliers = appliersOf(view, from);
+  if (fromAppliers.includes(to)) return true;
+  for (const waiter of [from, ...fromAppliers]) for (const target of [to, ...appliersOf(view, to)]) if (waiter !== target && dependsOnPath(view.graph, waiter, target)) return true;
   return false;
 }
 
