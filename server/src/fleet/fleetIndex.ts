@@ -3,6 +3,7 @@
 // edit invalidates only the renders that read the edited file; everything else is reused.
 import * as path from 'path';
 import type { FluxBuildResult, FluxSourceTree } from '../flux/build';
+import type { FindObject } from '../flux/substitute';
 import { renderFluxKustomization } from '../flux/build';
 import { classifyFluxObject, readFluxObject, type FluxKustomization, type FluxObject } from '../flux/objects';
 import { BuildCache } from '../kustomize/buildCache';
@@ -384,7 +385,7 @@ export class FleetIndex {
       parseLimits: this.customParseLimits(),
       deadline: this.renderDeadline(),
       cache: this.buildCache,
-      renderIndependent: (ks, source) => this.renderFlux(ks, source),
+      renderIndependent: (ks, source, variables) => this.renderFlux(ks, source, variables),
     });
     this.discovery = next;
     this.discoveryStale = false;
@@ -470,15 +471,16 @@ export class FleetIndex {
   }
 
   /** What kustomize-controller applies for the Kustomization, without variables from other objects (substituteFrom). */
-  private renderFlux(ks: FluxKustomization, source?: FluxSourceTree): FluxBuildResult {
-    // The same document applied by two parents may have been changed by them (targetNamespace, prefixes): key by content.
-    const key = `${ks.place.file}#${ks.place.documentIndex}#${source?.root ?? ''}#${JSON.stringify(ks)}`;
+  private renderFlux(ks: FluxKustomization, source?: FluxSourceTree, variables?: { findObject: FindObject; key: string }): FluxBuildResult {
+    // The same document applied by two parents may have been changed by them (targetNamespace, prefixes): key by
+    // content, and by the ConfigMaps and Secrets its substituteFrom reads.
+    const key = `${ks.place.file}#${ks.place.documentIndex}#${source?.root ?? ''}#${JSON.stringify(ks)}${variables ? `#${variables.key}` : ''}`;
     const hit = this.fluxRenders.get(key);
     if (hit) {
       this.usesRender(this.fluxRenders, key, hit);
       return hit.value;
     }
-    const value = renderFluxKustomization(ks, { fs: this.fs, repoRoot: this.root, ...(source ? { source } : {}), parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache, renderFolder: (dir) => this.renderFolder(dir) });
+    const value = renderFluxKustomization(ks, { fs: this.fs, repoRoot: this.root, ...(source ? { source } : {}), ...(variables ? { findObject: variables.findObject } : {}), parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache, renderFolder: (dir) => this.renderFolder(dir) });
     this.capObjects(value.resources, value.problems, ks.place.file);
     const deps = new Set(value.filesRead);
     deps.add(ks.place.file);

@@ -78,7 +78,7 @@ export interface GraphOptions {
    * The index's remembered build of a Kustomization that reads no variables from other objects, so that an
    * edit re-renders only the Kustomizations that read the edited file.
    */
-  renderIndependent?: (ks: FluxKustomization, source: FluxSourceTree | undefined) => FluxBuildResult;
+  renderIndependent?: (ks: FluxKustomization, source: FluxSourceTree | undefined, variables?: { findObject: FindObject; key: string }) => FluxBuildResult;
 }
 
 const SPOKE_NAME_VARIABLES = ['cluster_name', 'CLUSTER_NAME', 'cluster', 'CLUSTER', 'cluster_env', 'CLUSTER_ENV', 'environment', 'ENVIRONMENT', 'env', 'ENV'];
@@ -480,6 +480,12 @@ class Walker {
       if (hit) return { object: hit };
       return this.repoConfigObjects().get(`${kind}/${namespace}/${name}`) ?? this.repoConfigObjects().get(`${kind}//${name}`);
     };
+    if (this.options.renderIndependent) {
+      // Remembered by the variables it reads too: a home-lab patches substituteFrom into every child, and an
+      // edit of one child must not build the other hundred again.
+      const key = JSON.stringify(ks.postBuild!.substituteFrom.map((ref) => findObject(ref.kind, ks.namespace, ref.name)?.object ?? null));
+      return this.options.renderIndependent(ks, tree, { findObject, key });
+    }
     return renderFluxKustomization(ks, {
       fs: this.options.fs,
       repoRoot: this.repoRoot,
