@@ -15,18 +15,20 @@
 //       over --edits edits, against the target (p95 < 100 ms). Edits rotate between a new common annotation
 //       value, dropping a resource, and adding a resource that does not exist (a problem the tree must count);
 //       each is checked to have reached the renders and the tree. The edits are taken in turns with (a).
-//   Then the cold check once under `node --cpu-prof`: the top self-time functions and the hottest inclusive
-//   call paths, mapped through the bundle's source map to server/src (--no-profile skips it).
+//   Then the cold check once under `node --cpu-prof`, and 10 more edits under the inspector's profiler: the
+//   top self-time functions and the hottest inclusive call paths of each, mapped through the bundles'
+//   source maps to server/src (--no-profile skips both).
 // Usage: npm run bench:homelab [-- --apps 150 --runs 5 --edits 40 --no-profile --keep]
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as inspector from 'inspector';
 import * as os from 'os';
 import * as path from 'path';
 import { environmentSummaries } from '../server/src/features/environments';
 import { FleetIndex } from '../server/src/fleet/fleetIndex';
 import { keyOf } from '../server/src/flux/dependsOn';
 import { runRules, type Diagnostic } from '../server/src/rules/run';
-import { summarizeProfile } from './profile';
+import { summarizeProfile, type CpuProfile } from './profile';
 
 const repo = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -101,7 +103,7 @@ async function main(): Promise<void> {
   const loadAtStart = load();
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-bench-homelab-'));
-  const fleet = path.join(work, 'fleet');
+  const fleet = path.join(work, 'home-ops');
   const gen = spawnSync(process.execPath, [path.join(repo, 'bench/generate-homelab.mjs'), fleet, String(apps)], { encoding: 'utf8' });
   if (gen.status !== 0) throw new Error(`fleet generation failed: ${gen.stderr}`);
   const files = spawnSync('find', [fleet, '-type', 'f', '-not', '-path', '*/.git/*'], { encoding: 'utf8' }).stdout.trim().split('\n');
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
   const nsDirs = fs.readdirSync(path.join(fleet, 'kubernetes/apps')).filter((d) => fs.existsSync(path.join(fleet, 'kubernetes/apps', d, 'kustomization.yaml'))).sort();
   const rootDir = path.join(work, 'root');
   fs.mkdirSync(rootDir);
-  fs.writeFileSync(path.join(rootDir, 'kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${nsDirs.map((d) => `  - ../fleet/kubernetes/apps/${d}`).join('\n')}\n`);
+  fs.writeFileSync(path.join(rootDir, 'kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${nsDirs.map((d) => `  - ../home-ops/kubernetes/apps/${d}`).join('\n')}\n`);
   const appDirs = nsDirs.flatMap((ns) => fs.readdirSync(path.join(fleet, 'kubernetes/apps', ns)).filter((a) => fs.existsSync(path.join(fleet, 'kubernetes/apps', ns, a, 'app/kustomization.yaml'))).map((a) => path.join(fleet, 'kubernetes/apps', ns, a, 'app')));
 
   const columns: Column[] = [
@@ -175,6 +177,7 @@ async function main(): Promise<void> {
     return undefined;
   };
   let editNo = 0;
+  let recording = true;
   const oneEdit = async () => {
     const edit = makeEdit(editNo++);
     const before = problemsOf(edit.ksKey) ?? 0;
@@ -185,6 +188,7 @@ async function main(): Promise<void> {
     diagnostics = runRules(index).diagnostics;
     const t2 = process.hrtime.bigint();
     tree = environmentSummaries(index, { diagnostics });
+    if (!recording) return;
     editTimes.push(ms(t));
     phase.renders.push(Number(t1 - t) / 1e6);
     phase.rules.push(Number(t2 - t1) / 1e6);
@@ -247,6 +251,24 @@ async function main(): Promise<void> {
       profileText += `\n  (the whole profile: ${path.relative(process.cwd(), keepAs)}, opens in Chrome DevTools or VS Code)\n`;
     } else profileText = `  the profiled check failed (exit ${p.status})\n`;
   }
+  // And edits in this process under the inspector's profiler (after the measured ones: the profiler slows them).
+  let editProfileText: string | undefined;
+  if (profile) {
+    const session = new inspector.Session();
+    session.connect();
+    const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (err, res) => (err ? reject(err) : resolve(res))));
+    recording = false;
+    await post('Profiler.enable');
+    await post('Profiler.start');
+    const te = process.hrtime.bigint();
+    const profiledEdits = 10;
+    for (let i = 0; i < profiledEdits; i++) await oneEdit();
+    const wallMs = ms(te);
+    const { profile: p } = (await post('Profiler.stop')) as { profile: CpuProfile };
+    session.disconnect();
+    editProfileText = summarizeProfile(p, { top: 15, wallMs });
+    editProfileText = `  ${profiledEdits} edits as in (b), ${(wallMs / profiledEdits).toFixed(0)} ms each under the profiler\n` + editProfileText;
+  }
   const peakMiB = process.resourceUsage().maxRSS / 1024;
   if (keep) console.log(`fleet kept in ${fleet}`);
   else fs.rmSync(work, { recursive: true, force: true });
@@ -290,6 +312,7 @@ async function main(): Promise<void> {
   const chkOk = median(columns[2].samples.map((s) => s.ms)) < 1000;
   console.log(`\ntargets (issues 11 and 12): cold environments < 1 s ${met(envOk)}; cold check < 1 s ${met(chkOk)}; edit -> tree + diagnostics p95 < 100 ms ${met(p95 < 100)}  (wall time, load ${loadAfterTurns})`);
   if (profileText) console.log(`\nprofile of one cold \`fluxenv check\` (node --cpu-prof):\n${profileText}`);
+  if (editProfileText) console.log(`profile of edits in process (inspector):\n${editProfileText}`);
 }
 
 main().catch((e) => {
