@@ -94,6 +94,8 @@ interface Edit {
   text: string;
   kind: 'annotation' | 'drop-resource' | 'missing-resource';
   annotation?: string;
+  /** The resource a missing-resource edit adds. */
+  missing?: string;
 }
 
 async function main(): Promise<void> {
@@ -136,6 +138,7 @@ async function main(): Promise<void> {
   const tRules = ms(t0) - tScan - tPrepare;
   let tree = environmentSummaries(index, { diagnostics });
   const tInProcessCold = ms(t0);
+  const coldFindings = diagnostics.length;
   const byRule = new Map<string, number>();
   for (const d of diagnostics) byRule.set(`${d.rule} (${d.severity})`, (byRule.get(`${d.rule} (${d.severity})`) ?? 0) + 1);
   const envs = index.environments().environments;
@@ -151,22 +154,27 @@ async function main(): Promise<void> {
   const makeEdit = (i: number): Edit => {
     const dir = editable[(i * 37) % editable.length];
     const file = path.join(dir, 'kustomization.yaml');
-    const base = index.text(file) ?? fs.readFileSync(file, 'utf8');
+    // From the file on disk: an app edited before gets its earlier change undone by this one.
+    const base = fs.readFileSync(file, 'utf8');
     const ksKey = ksByPath.get(path.relative(fleet, dir))!;
     const kind = (['annotation', 'drop-resource', 'missing-resource'] as const)[i % 3];
-    if (kind === 'annotation') {
+    if (kind === 'annotation' || (kind === 'drop-resource' && !/^resources:\n(?: {2}- .*\n)*? {2}- \.\/(?!helmrelease)/m.test(base))) {
       const annotation = `edit-${i}`;
       const text = base.replace(/^commonAnnotations:\n(?: {2}.*\n)*/m, '') + `commonAnnotations:\n  bench.example/edit: "${annotation}"\n`;
-      return { file, ksKey, text, kind, annotation };
+      return { file, ksKey, text, kind: 'annotation', annotation };
     }
     if (kind === 'drop-resource') {
       // The last resource that is not the HelmRelease (every app has one more), as if deleted by hand.
       const lines = base.split('\n');
-      const at = lines.map((l, n) => [l, n] as const).filter(([l]) => /^ {2}- \.\/(?!helmrelease)/.test(l)).pop();
-      if (at) lines.splice(at[1], 1);
-      return { file, ksKey, text: lines.join('\n'), kind };
+      const start = lines.indexOf('resources:');
+      let at = -1;
+      for (let n = start + 1; start >= 0 && n < lines.length && lines[n].startsWith('  - '); n++) if (!lines[n].includes('helmrelease')) at = n;
+      if (at >= 0) {
+        lines.splice(at, 1);
+        return { file, ksKey, text: lines.join('\n'), kind };
+      }
     }
-    return { file, ksKey, text: base.replace(/^resources:\n/m, `resources:\n  - ./missing-${i}.yaml\n`), kind };
+    return { file, ksKey, text: base.replace(/^resources:\n/m, `resources:\n  - ./missing-${i}.yaml\n`), kind, missing: `missing-${i}.yaml` };
   };
 
   const editTimes: number[] = [];
@@ -176,11 +184,17 @@ async function main(): Promise<void> {
     for (const e of tree) for (const k of e.kustomizations) if (`${k.namespace}/${k.name}` === ksKey) return k.problemCount;
     return undefined;
   };
+  // Objects each child applies before any edit: dropping a resource must leave its child with fewer.
+  const coldObjects = new Map<string, number>();
+  for (const o of index.renderEnvironment(env).objects) if (o.appliedBy) coldObjects.set(keyOf(o.appliedBy), (coldObjects.get(keyOf(o.appliedBy)) ?? 0) + 1);
+  const buffers = new Map<string, string>();
+  const appliedBy = (ix: FleetIndex, ksKey: string) => ix.renderEnvironment(ix.environments().environments[0]).objects.filter((o) => o.appliedBy && keyOf(o.appliedBy) === ksKey);
   let editNo = 0;
   let recording = true;
   const oneEdit = async () => {
     const edit = makeEdit(editNo++);
-    const before = problemsOf(edit.ksKey) ?? 0;
+    const before = problemsOf(edit.ksKey);
+    buffers.set(edit.file, edit.text);
     const t = process.hrtime.bigint();
     index.setBuffer(edit.file, edit.text);
     await index.prepareRenders(() => false, async () => undefined);
@@ -195,14 +209,22 @@ async function main(): Promise<void> {
     phase.tree.push(ms(t2));
     // Outside the measurement: did the edit reach the renders and the tree?
     const after = problemsOf(edit.ksKey);
-    const objects = index.renderEnvironment(env).objects.filter((o) => o.appliedBy && keyOf(o.appliedBy) === edit.ksKey);
+    const objects = appliedBy(index, edit.ksKey);
     const ok =
       edit.kind === 'annotation'
         ? objects.length > 0 && objects.every((o) => (o.object.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.['bench.example/edit'] === edit.annotation)
         : edit.kind === 'missing-resource'
-          ? after !== undefined && after > before
-          : after !== undefined;
-    if (!ok) unverified.push(`${edit.kind} of ${path.relative(fleet, edit.file)} (problems ${before} -> ${after}, objects ${objects.length})`);
+          ? // A finding on the edited file names the missing resource, and the child's count in the tree has it.
+            after !== undefined && after >= 1 && diagnostics.some((d) => d.file === edit.file && d.message.includes(edit.missing!))
+          : after !== undefined && objects.length < (coldObjects.get(edit.ksKey) ?? 0);
+    if (!ok) {
+      // What an index built from scratch with the same open buffers renders: tells a stale cache from a wrong expectation.
+      const fresh = new FleetIndex(fleet);
+      fresh.scan();
+      for (const [f, text] of buffers) fresh.setBuffer(f, text);
+      const freshObjects = appliedBy(fresh, edit.ksKey).length;
+      unverified.push(`${edit.kind} of ${path.relative(fleet, edit.file)} (problems ${before} -> ${after}, objects ${coldObjects.get(edit.ksKey)} -> ${objects.length}; an index built from scratch with the same buffers: ${freshObjects})`);
+    }
   };
   // Warm-up as in the editor: the first keystrokes after the first index (JIT, lazily built caches).
   for (let i = 0; i < 3; i++) await oneEdit();
@@ -280,7 +302,7 @@ async function main(): Promise<void> {
   console.log(`\nbench/homelab  fleet: ${apps} child Kustomizations of cluster-apps in ${nsDirs.length} namespace folders, ${files.length} files (${yamlFiles} YAML);`);
   console.log(`               ${envs.length} environment(s): ${tree.map((e) => `${e.name} (${e.kustomizations.length} Kustomizations)`).join(', ')}; fluxenv environments printed ${cliChildren}`);
   console.log(`machine load average: ${loadAtStart} at start, ${loadAfterTurns} after the turns, ${load()} at the end (1/5/15 min; ${os.cpus().length} cores)`);
-  console.log(`findings on the generated fleet: ${diagnostics.length} in process, ${checkJson.length} from fluxenv check; by rule: ${[...byRule].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
+  console.log(`findings on the generated fleet: ${coldFindings} in process, ${checkJson.length} from fluxenv check; by rule: ${[...byRule].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
 
   console.log(`\n(a) cold processes, median of ${runs} runs taken in turns (wall = what the user waits; cpu = user + sys, less sensitive to a busy host)`);
   console.log(pad('', 30) + pad('wall ms', 10) + pad('min', 8) + pad('max', 8) + pad('cpu ms', 9) + pad('peak MiB', 10) + 'target');
