@@ -11,14 +11,14 @@ import { renderFluxKustomization } from '../flux/build';
 import { ARTIFACTS_FOLDER, isArtifactGenerator, readArtifactGenerator, type ArtifactTree } from '../flux/artifactGenerator';
 import { expandResourceSet, isResourceSet } from '../flux/resourceSet';
 import { keyOf } from '../flux/dependsOn';
-import { isFluxKustomization, isFluxSource, readFluxObject, type FluxKustomization, type FluxObjectPlace, type FluxSource } from '../flux/objects';
+import { isFluxKustomization, isFluxSource, readFluxObject, readRenderedFluxObject, type FluxKustomization, type FluxObjectPlace, type FluxSource } from '../flux/objects';
 import type { FindObject } from '../flux/substitute';
 import type { BuildCache } from '../kustomize/buildCache';
 import { mountedFileSystem, type FileSystem } from '../kustomize/fs';
 import { normalize } from '../kustomize/loader';
 import { getPath, isObject } from '../kustomize/resource';
 import type { JsonObject, Problem, Range, Resource } from '../kustomize/types';
-import { parseYamlFileCached, type ParseLimits } from '../kustomize/yaml/parse';
+import { parseYamlFileCached, type ParseLimits, type ParsedFile } from '../kustomize/yaml/parse';
 import { clusterNameOf, findClusterRoots, joinSpecPath, relative, type ClusterRoot } from './clusterRoots';
 import { normalizeGitUrl, repositoryRemotes, resolveSource, whereIsSource, type KnownSource, type RepositoryFacts, type SourceCatalog, type SourceResolution } from './sourceRoots';
 
@@ -162,16 +162,26 @@ function writtenSources(options: GraphOptions, file: string): FluxSource[] {
     .filter((v): v is FluxSource => isFluxSource(v));
 }
 
+/** The Flux Kustomizations written in one parsed file, read once per parse (the same while the text is). */
+const kustomizationsByParse = new WeakMap<ParsedFile, FluxKustomization[]>();
+
 function writtenKustomizations(options: GraphOptions): FluxKustomization[] {
   const out: FluxKustomization[] = [];
   for (const file of options.files) {
     const text = options.fs.readFile(file);
     if (text === undefined || !text.includes('kustomize.toolkit.fluxcd.io')) continue;
-    for (const doc of parseYamlFileCached(file, text, options.parseLimits).documents) {
-      if (!isObject(doc.value) || doc.value.kind !== 'Kustomization') continue;
-      const read = readFluxObject(doc.value, { file, documentIndex: doc.index, range: doc.range, rangeOf: (p) => doc.locate(p) });
-      if (isFluxKustomization(read.value)) out.push(read.value);
+    const parsed = parseYamlFileCached(file, text, options.parseLimits);
+    let list = kustomizationsByParse.get(parsed);
+    if (!list) {
+      list = [];
+      for (const doc of parsed.documents) {
+        if (!isObject(doc.value) || doc.value.kind !== 'Kustomization') continue;
+        const read = readFluxObject(doc.value, { file, documentIndex: doc.index, range: doc.range, rangeOf: (p) => doc.locate(p) });
+        if (isFluxKustomization(read.value)) list.push(read.value);
+      }
+      kustomizationsByParse.set(parsed, list);
     }
+    out.push(...list);
   }
   return out;
 }
@@ -433,7 +443,7 @@ class Walker {
       this.generators.get(cluster)!.push({ object: o, place: placeOf() });
       return;
     }
-    const read = readFluxObjectOnce(o, placeOf);
+    const read = readRenderedFluxObject(o, placeOf);
     if (isFluxSource(read.value)) {
       this.knowSource(cluster, { source: read.value });
       return;
@@ -530,17 +540,6 @@ class Walker {
     this.repoConfigs = index;
     return index;
   }
-}
-
-/**
- * Rendered objects of a cached build are the same objects on every walk: each is read once. Only objects
- * that can be Flux objects are read at all.
- */
-const readOnce = new WeakMap<JsonObject, ReturnType<typeof readFluxObject>>();
-function readFluxObjectOnce(o: JsonObject, placeOf: () => FluxObjectPlace): ReturnType<typeof readFluxObject> {
-  let read = readOnce.get(o);
-  if (!read) readOnce.set(o, (read = typeof o.apiVersion === 'string' && o.apiVersion.includes('fluxcd') ? readFluxObject(o, placeOf()) : { value: undefined, problems: [] }));
-  return read;
 }
 
 function isReadingVariables(ks: FluxKustomization): boolean {

@@ -629,6 +629,17 @@ function checkApiVersion(r: FieldReader, object: JsonObject, c: FluxClassificati
   }
 }
 
+/**
+ * readFluxObject of a rendered object, once per object: the objects of a cached build are the same objects
+ * every time the graph or a rule reads them. Objects no Flux API group can hold are not read at all.
+ */
+const readOnce = new WeakMap<JsonObject, ReadResult<FluxObject>>();
+export function readRenderedFluxObject(object: JsonObject, placeOf: () => FluxObjectPlace): ReadResult<FluxObject> {
+  let read = readOnce.get(object);
+  if (!read) readOnce.set(object, (read = typeof object.apiVersion === 'string' && object.apiVersion.includes('fluxcd') ? readFluxObject(object, placeOf()) : { value: undefined, problems: [] }));
+  return read;
+}
+
 export function isFluxKustomization(o: FluxObject | undefined): o is FluxKustomization {
   return o?.kind === 'Kustomization';
 }

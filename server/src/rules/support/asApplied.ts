@@ -5,7 +5,7 @@
 // build reads as patches are not objects.
 import type { FleetIndex, IndexedFluxObject } from '../../fleet/fleetIndex';
 import type { ClusterGraph } from '../../fleet/fluxGraph';
-import { readFluxObject } from '../../flux/objects';
+import { readRenderedFluxObject } from '../../flux/objects';
 
 export interface AppliedFluxObject extends IndexedFluxObject {
   /** The cluster that applies it; undefined when nothing in the repository applies it. */
@@ -32,7 +32,7 @@ export function fluxObjectsAsApplied(index: FleetIndex): AppliedFluxObject[] {
     for (const o of index.renderEnvironment(env).objects) {
       if (o.object.kind === 'Kustomization') continue;
       const source = o.resource.source;
-      const read = readFluxObject(o.object, { file: source.file, documentIndex: source.documentIndex, ...(source.range ? { range: source.range } : {}) });
+      const read = readRenderedFluxObject(o.object, () => ({ file: source.file, documentIndex: source.documentIndex, ...(source.range ? { range: source.range } : {}) }));
       if (!read.value) continue;
       out.push({ object: read.value, file: source.file, documentIndex: source.documentIndex, cluster });
       seen.add(`${source.file}#${source.documentIndex}`);
