@@ -31,6 +31,8 @@ interface Providers {
 
 /** The kinds of source-controller's API group (from Flux's CRDs): objects other Flux objects fetch artifacts from. */
 const SOURCE_KINDS = new Set(fluxKindsOfGroup(SOURCE_GROUP).map((k) => k.kind));
+/** Namespaces a cluster running Flux has before any Kustomization runs: objects there wait for nobody. */
+const EVERY_CLUSTER_HAS = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system']);
 const APPS = /^apps?($|[-_.])/;
 const INFRASTRUCTURE = /^infra(structure)?($|[-_.])/;
 
@@ -130,7 +132,7 @@ function factsOf(result: FluxBuildResult): RenderFacts {
     }
     if (typeof o.kind !== 'string') continue;
     if (group !== '') needs(`crd\u0000${group}\u0000${o.kind}`, { lookup: 'crd', group, kind: o.kind });
-    if (namespace && o.kind !== 'Namespace' && isNamespaced({ group, version, kind: o.kind })) needs(`ns\u0000${namespace}`, { lookup: 'namespace', namespace });
+    if (namespace && !EVERY_CLUSTER_HAS.has(namespace) && o.kind !== 'Namespace' && isNamespaced({ group, version, kind: o.kind })) needs(`ns\u0000${namespace}`, { lookup: 'namespace', namespace });
     if (o.kind === 'HelmRelease' && group === 'helm.toolkit.fluxcd.io') {
       const ns = namespace ?? 'default';
       const chartRef = isObject(getPath(o, ['spec', 'chartRef'])) ? ['spec', 'chartRef'] : ['spec', 'chart', 'spec', 'sourceRef'];
