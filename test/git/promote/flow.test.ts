@@ -6,7 +6,7 @@ import { runCli } from '../../../server/src/cli/main';
 import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import { parsePromotion, parseRevert, parseTrailers } from '../../../server/src/git/trailers';
 import { DEFAULT_PROMOTION_SETTINGS, attachPullRequest, promote, promotionHistory, revertPromotion, type Delivered, type PromotionCallbacks, type PromotionSettings } from '../../../server/src/promote/flow';
-import { git, readText, snapshot, writeFile } from '../git/gitFixture';
+import { git, readText, snapshot, writeFile } from '../gitFixture';
 import { extractCommit, makeFleetRepo, useFleetRepo, type FleetRepo } from './promoteFixture';
 
 const NOW = new Date('2024-05-01T10:00:00Z');
