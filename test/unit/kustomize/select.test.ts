@@ -139,11 +139,10 @@ describe('patch target selectors', () => {
     });
 
     it('refuses nested repetition instead of risking exponential matching', () => {
-      const started = Date.now();
+      // Exponential matching would not end before the test's timeout; how fast it is: bench/complexity.ts.
       const { error } = compileSelector({ name: '(a+)+b' });
       assert.match(error ?? '', /nested repetition/);
       assert.ok(!selectorMatches({ name: '(a+)+b' }, makeResource({ kind: 'ConfigMap', metadata: { name: 'a'.repeat(60) } }, { file: '/x', documentIndex: 0 })));
-      assert.ok(Date.now() - started < 1000);
       assert.strictEqual(compileSelector({ name: '(app|web)-.*' }).error, undefined);
     });
 

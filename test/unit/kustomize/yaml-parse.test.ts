@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { parseYamlFile, parseYamlFileCached, type ParsedFile } from '../../../server/src/kustomize/yaml/parse';
+import { parseYamlFile, parseYamlFileCached } from '../../../server/src/kustomize/yaml/parse';
 import type { Json, Problem } from '../../../server/src/kustomize/types';
 
 function only(problems: Problem[], code: string): Problem {
@@ -9,14 +9,8 @@ function only(problems: Problem[], code: string): Problem {
   return problems[0];
 }
 
-function within(ms: number, action: () => void): number {
-  const started = process.cpuUsage();
-  action();
-  const used = process.cpuUsage(started).user / 1000;
-  assert.ok(used < ms, `took ${used.toFixed(0)} ms of CPU (limit ${ms})`);
-  return used;
-}
 
+// How long the big inputs below take (and a 1 MB file): bench/complexity.ts (npm run bench:complexity).
 describe('yaml parse: problems, limits and ranges', function () {
   this.timeout(20000);
   it('reports a syntax error at its line and keeps the other documents', function () {
@@ -51,14 +45,13 @@ describe('yaml parse: problems, limits and ranges', function () {
     assert.match(p.message, /larger than/);
   });
 
-  it('stops a billion-laughs alias bomb quickly', function () {
+  it('stops a billion-laughs alias bomb', function () {
     const lines = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
     for (let i = 1; i <= 9; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
-    let parsed: ParsedFile | undefined;
-    within(2000, () => (parsed = parseYamlFile('bomb.yaml', lines.join('\n') + '\n')));
-    const p = only(parsed!.problems, 'yaml-limit');
+    const parsed = parseYamlFile('bomb.yaml', lines.join('\n') + '\n');
+    const p = only(parsed.problems, 'yaml-limit');
     assert.match(p.message, /aliasing/);
-    assert.strictEqual(parsed!.documents[0].value, null);
+    assert.strictEqual(parsed.documents[0].value, null);
   });
 
   it('keeps ordinary anchors and aliases working', function () {
@@ -71,10 +64,9 @@ describe('yaml parse: problems, limits and ranges', function () {
 
   it('parses a 10,000-document file and refuses the 10,001st document', function () {
     const doc = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n';
-    let parsed: ParsedFile | undefined;
-    within(8000, () => (parsed = parseYamlFile('many.yaml', Array(10000).fill(doc).join('---\n'))));
-    assert.strictEqual(parsed!.documents.length, 10000);
-    assert.deepStrictEqual(parsed!.problems, []);
+    const parsed = parseYamlFile('many.yaml', Array(10000).fill(doc).join('---\n'));
+    assert.strictEqual(parsed.documents.length, 10000);
+    assert.deepStrictEqual(parsed.problems, []);
     const over = parseYamlFile('many.yaml', Array(12).fill(doc).join('---\n'), { maxDocuments: 10 });
     assert.strictEqual(over.documents.length, 10);
     const p = only(over.problems, 'yaml-limit');
@@ -84,14 +76,10 @@ describe('yaml parse: problems, limits and ranges', function () {
   it('bounds deep nesting (block and flow) without throwing', function () {
     let block = '';
     for (let i = 0; i < 600; i++) block += ' '.repeat(i) + `k${i}:\n`;
-    within(3000, () => {
-      const p = only(parseYamlFile('deep.yaml', block).problems, 'yaml-limit');
-      assert.match(p.message, /deeper than 500/);
-    });
-    within(5000, () => {
-      const flow = parseYamlFile('flow.yaml', 'a: ' + '['.repeat(50000) + ']'.repeat(50000) + '\n');
-      assert.ok(flow.problems.length > 0 && flow.problems.every((p) => p.code === 'yaml-limit' || p.code === 'invalid-yaml'));
-    });
+    const p = only(parseYamlFile('deep.yaml', block).problems, 'yaml-limit');
+    assert.match(p.message, /deeper than 500/);
+    const flow = parseYamlFile('flow.yaml', 'a: ' + '['.repeat(50000) + ']'.repeat(50000) + '\n');
+    assert.ok(flow.problems.length > 0 && flow.problems.every((p) => p.code === 'yaml-limit' || p.code === 'invalid-yaml'));
   });
 
   it('locates values and keys by path, through lists, aliases and merges', function () {
@@ -127,19 +115,6 @@ describe('yaml parse: problems, limits and ranges', function () {
     assert.notStrictEqual(changed, first);
     assert.deepStrictEqual(changed.documents[0].value, { a: 2 });
     assert.notStrictEqual(parseYamlFileCached('/repo/b.yaml', 'a: 1\n'), first);
-  });
-
-  it('parses a 1 MB file in bounded time', function () {
-    const doc = (i: number): string =>
-      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${i}\n  annotations:\n    note: "x ${i}"\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: c\n        image: nginx:1.${i}\n        args: [--a, --b=2, "x"]\n`;
-    const docs: string[] = [];
-    for (let i = 0, size = 0; size < 1_000_000; i++) {
-      docs.push(doc(i));
-      size += docs[docs.length - 1].length + 4;
-    }
-    // Most of the time is the yaml package's own lexer and parser; the bound catches anything quadratic.
-    const used = within(4000, () => parseYamlFile('big.yaml', docs.join('---\n')));
-    if (used > 100) console.log(`      (1 MB parsed in ${used.toFixed(0)} ms of CPU)`);
   });
 });
 
