@@ -1,6 +1,5 @@
-import * as assert from 'assert';
 import { pruneDisabled } from '../../../server/src/rules/prune-disabled';
-import { makeFleet, type Fleet } from './harness';
+import { ruleTester } from '../../ruleTester';
 
 const ks = (spec: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
@@ -14,43 +13,26 @@ ${spec}  sourceRef:
     name: flux-system
   path: ./apps
 `;
+const file = 'clusters/prod/apps.yaml';
 
-describe('rule prune-disabled', () => {
-  let fleet: Fleet | undefined;
-  afterEach(() => fleet?.dispose());
-
-  it('does not trigger when prune is true', () => {
-    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('  prune: true\n') });
-    assert.deepStrictEqual(fleet.check(pruneDisabled), []);
-  });
-
-  it('does not look at other kinds named Kustomization', () => {
-    fleet = makeFleet({ 'apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n' });
-    assert.deepStrictEqual(fleet.check(pruneDisabled), []);
-  });
-
-  it('flags a missing prune at spec and inserts prune: true among its siblings', () => {
-    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('') });
-    const [d] = fleet.check(pruneDisabled);
-    assert.strictEqual(d.severity, 'warning');
-    assert.strictEqual(d.range.start.line, 5);
-    assert.match(d.message, /does not set prune/);
-    fleet.apply(d.fixes![0]);
-    assert.match(fleet.read('clusters/prod/apps.yaml'), /\n {2}path: \.\/apps\n {2}prune: true\n$/);
-    assert.deepStrictEqual(fleet.check(pruneDisabled), []);
-  });
-
-  it('flags prune: false at the value and flips it', () => {
-    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('  prune: false # keep things\n') });
-    const [d] = fleet.check(pruneDisabled);
-    assert.strictEqual(d.range.start.line, 7);
-    fleet.apply(d.fixes![0]);
-    assert.match(fleet.read('clusters/prod/apps.yaml'), / {2}prune: true # keep things\n/);
-    assert.deepStrictEqual(fleet.check(pruneDisabled), []);
-  });
-
-  it('can be suppressed for one occurrence', () => {
-    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('').replace('spec:\n', '# fluxenv-disable-next-line prune-disabled\nspec:\n') });
-    assert.deepStrictEqual(fleet.check(pruneDisabled), []);
-  });
+ruleTester.run(pruneDisabled, {
+  valid: [
+    { name: 'prune is true', files: { [file]: ks('  prune: true\n') } },
+    { name: 'other kinds named Kustomization are not looked at', files: { 'apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n' } },
+    { name: 'suppressed for one occurrence', files: { [file]: ks('').replace('spec:\n', '# fluxenv-disable-next-line prune-disabled\nspec:\n') } },
+  ],
+  invalid: [
+    {
+      name: 'a missing prune is flagged at spec; the fix inserts prune: true among its siblings',
+      files: { [file]: ks('') },
+      errors: [{ file, line: 6, message: /does not set prune/, severity: 'warning' }],
+      output: { [file]: /\n {2}path: \.\/apps\n {2}prune: true\n$/ },
+    },
+    {
+      name: 'prune: false is flagged at the value and flipped',
+      files: { [file]: ks('  prune: false # keep things\n') },
+      errors: [{ file, line: 8, message: /prune/ }],
+      output: { [file]: / {2}prune: true # keep things\n/ },
+    },
+  ],
 });
