@@ -14,7 +14,6 @@ import {
 } from '../../../server/src/protocol';
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
-import { currentText, documentIndexAt } from '../yamlDocuments';
 
 export const ENVIRONMENTS_VIEW = 'fluxEnvironments.environments';
 const REFRESH_DELAY_MS = 150;
@@ -25,13 +24,6 @@ export type EnvironmentsNode =
   | { type: 'kind'; kind: string; objects: RenderedObjectSummary[]; parent: string }
   | { type: 'object'; object: RenderedObjectSummary; parent: string }
   | { type: 'message'; text: string };
-
-/** The RenderTarget of a Flux Kustomization listed by the server (its document index read from the file). */
-export async function kustomizationTarget(kustomization: FluxKustomizationSummary): Promise<RenderTarget> {
-  const uri = vscode.Uri.parse(kustomization.location.uri);
-  const text = await currentText(uri);
-  return { kind: 'fluxKustomization', uri: kustomization.location.uri, documentIndex: documentIndexAt(text, kustomization.location.range.start.line) };
-}
 
 function openCommand(location: LspLocation, title: string): vscode.Command {
   return { command: 'fluxEnvironments.openLocation', title, arguments: [location] };
@@ -105,7 +97,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
         }
         return this.objectsOf({ kind: 'environment', name: node.environment.name }, node.environment.name);
       }
-      if (node.type === 'kustomization') return this.objectsOf(await kustomizationTarget(node.kustomization), `${node.environment.name}/${node.kustomization.name}`);
+      if (node.type === 'kustomization') return this.objectsOf(node.kustomization.target, `${node.environment.name}/${node.kustomization.name}`);
       if (node.type === 'kind') return node.objects.map((object) => ({ type: 'object', object, parent: node.parent }));
       return [];
     } catch (error) {
@@ -130,7 +122,8 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
         item.iconPath = new vscode.ThemeIcon(env.problemCount > 0 ? 'warning' : 'server-environment');
         const count = env.kind === 'flux' ? `${env.kustomizations.length} Kustomization${env.kustomizations.length === 1 ? '' : 's'}` : 'overlay';
         item.description = env.problemCount > 0 ? `${count} · ${env.problemCount} problem${env.problemCount === 1 ? '' : 's'}` : count;
-        item.tooltip = new vscode.MarkdownString(`**${env.name}** (${env.kind}, promotion order ${env.order})\n\n${env.folders.map((f) => `- ${vscode.workspace.asRelativePath(folderUri(f), false)}`).join('\n')}`);
+        const roots = (env.roots ?? []).map((r) => `- ${r.description}${r.inferred ? ' *(inferred from the layout)*' : ''}`);
+        item.tooltip = new vscode.MarkdownString(`**${env.name}** (${env.kind}, promotion order ${env.order})\n\n${roots.length > 0 ? `Flux starts from:\n\n${roots.join('\n')}` : env.folders.map((f) => `- ${vscode.workspace.asRelativePath(folderUri(f), false)}`).join('\n')}`);
         return item;
       }
       case 'kustomization': {
@@ -144,7 +137,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
         item.description = parts.filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(ks.problemCount > 0 ? 'warning' : ks.suspend ? 'debug-pause' : 'package');
         item.tooltip = new vscode.MarkdownString(
-          [`**Kustomization ${ks.namespace}/${ks.name}**`, ks.path ? `path: \`${ks.path}\`` : 'no spec.path', `dependsOn: ${ks.dependsOn.join(', ') || 'none'}`, `prune: ${ks.prune ?? 'unset'}, wait: ${ks.wait}, healthChecks: ${ks.healthChecks}`, `problems: ${ks.problemCount}`].join('\n\n'),
+          [`**Kustomization ${ks.namespace}/${ks.name}**`, ks.path ? `path: \`${ks.path}\`` : 'no spec.path', ...(ks.sourceNote ? [ks.sourceNote] : []), `dependsOn: ${ks.dependsOn.join(', ') || 'none'}`, `prune: ${ks.prune ?? 'unset'}, wait: ${ks.wait}, healthChecks: ${ks.healthChecks}`, `problems: ${ks.problemCount}`].join('\n\n'),
         );
         item.command = openCommand(ks.location, 'Open Kustomization');
         return item;

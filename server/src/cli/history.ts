@@ -1,6 +1,6 @@
 // `fluxenv history`: the promotions of a repository, newest first.
 import * as path from 'path';
-import { promotionHistory } from '../promote/flow';
+import { promotionHistory } from '../promote/history';
 import { parseArgs, UsageError, type CliIo } from './args';
 
 export const HISTORY_HELP = `Usage: fluxenv history [folder] [options]

@@ -39,3 +39,4 @@ describe('features/hover', () => {
     assert.equal(hoverText('apps/staging/kustomization.yaml', 'name: nginx', 7), `**Image \`nginx\`** becomes:\n\n- staging: \`${kubectlImage('apps/staging')}\``);
   });
 });
+

@@ -31,8 +31,8 @@ describe('environments: the seed article fleet-infra', () => {
     const d = discoverEnvironments({ repoRoot: fleetRoot, files });
     assert.deepEqual(d.problems, []);
     environments = d.environments;
-    staging = renderEnvironment(environments[0], { repoRoot: fleetRoot, files });
-    production = renderEnvironment(environments[1], { repoRoot: fleetRoot, files });
+    staging = renderEnvironment(environments[0], { repoRoot: fleetRoot });
+    production = renderEnvironment(environments[1], { repoRoot: fleetRoot });
     if (kubectlAvailable()) for (const p of ['apps/staging', 'apps/production', 'infrastructure/staging', 'infrastructure/production']) oracle.set(p, kubectl(path.join(fleetRoot, p)));
   });
 
