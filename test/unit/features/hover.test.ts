@@ -1,11 +1,8 @@
 import { strict as assert } from 'assert';
-import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { parseAllDocuments } from 'yaml';
 import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import { hover } from '../../../server/src/features/hover';
-import { requireKubectl } from '../kustomize/kubectl-oracle';
 import { makeFeatureFleet, type FeatureFleet } from './harness';
 import { FLUX_FLEET } from './fixtures';
 
@@ -47,23 +44,6 @@ describe('features/hover', () => {
     assert.match(text, /`Secret\/creds`/);
     assert.match(text, /stringData\.password/);
     assert.doesNotMatch(text, /s3cr3t|hunter2/);
-  });
-
-  it('shows the image each environment runs, the same as kubectl kustomize of the overlay', function () {
-    requireKubectl(this);
-    this.timeout(10000);
-    const kubectlImage = (overlay: string) => {
-      const out = execFileSync('kubectl', ['kustomize', `${fleet.root}/${overlay}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-      const deployment = parseAllDocuments(out).map((d) => d.toJS()).find((o) => o.kind === 'Deployment');
-      return deployment.spec.template.spec.containers[0].image as string;
-    };
-    assert.equal(
-      hoverText('apps/base/deployment.yaml', 'image: nginx', 9),
-      '**Image of container `web`** per environment:\n\n' +
-        `- staging: \`${kubectlImage('apps/staging')}\` (Kustomization \`flux-system/apps\`)\n` +
-        `- production: \`${kubectlImage('apps/production')}\` (Kustomization \`flux-system/apps\`)`,
-    );
-    assert.equal(hoverText('apps/staging/kustomization.yaml', 'name: nginx', 7), `**Image \`nginx\`** becomes:\n\n- staging: \`${kubectlImage('apps/staging')}\``);
   });
 
   it('gives nothing elsewhere', () => {

@@ -67,25 +67,22 @@ describe('flux/dependsOn', () => {
     assert.equal(g.problems[0].code, 'flux-duplicate-kustomization');
   });
 
-  it('handles a 2,000-node chain and a 500-member cycle quickly without recursion', () => {
+  // How fast: bench/complexity.ts (npm run bench:complexity).
+  it('handles a 2,000-node chain and a 500-member cycle without recursion', () => {
     const chain = Array.from({ length: 2000 }, (_, i) => bare(`k${String(i).padStart(4, '0')}`, i > 0 ? [`k${String(i - 1).padStart(4, '0')}`] : []));
-    let t = Date.now();
     const g = buildDependsOnGraph(chain);
     assert.equal(g.order.length, 2000);
     assert.equal(g.order[0], 'flux-system/k0000');
     assert.equal(dependsOnPath(g, 'flux-system/k1999', 'flux-system/k0000')!.length, 2000);
     assert.equal(transitiveDependencies(g, 'flux-system/k1999').size, 1999);
-    assert.ok(Date.now() - t < 1000, `chain took ${Date.now() - t}ms`);
 
     const ring = Array.from({ length: 500 }, (_, i) => bare(`r${String(i).padStart(3, '0')}`, [`r${String((i + 1) % 500).padStart(3, '0')}`]));
-    t = Date.now();
     const c = buildDependsOnGraph(ring);
     assert.equal(c.cycles.length, 1);
     assert.equal(c.cycles[0].length, 500);
     assert.equal(c.problems.length, 500);
     assert.match(c.problems[0].message, /… 494 more/);
     assert.equal(c.order.length, 500);
-    assert.ok(Date.now() - t < 1000, `ring took ${Date.now() - t}ms`);
   });
 
   it('edit distance: bounded and case-aware suggestions', () => {

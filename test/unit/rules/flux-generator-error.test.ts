@@ -91,7 +91,7 @@ spec:
   type: GitHubPullRequest
   url: https://github.com/example/app
 `;
-    const previews = resourceSet('preview-<< inputs.id >>').replace(/  inputs:\n(    - tenant: .*\n)+/, '  inputsFrom:\n    - kind: ResourceSetInputProvider\n      name: pull-requests\n');
+    const previews = resourceSet('preview-<< inputs.id >>').replace(/ {2}inputs:\n( {4}- tenant: .*\n)+/, '  inputsFrom:\n    - kind: ResourceSetInputProvider\n      name: pull-requests\n');
     fleet = makeFleet({ 'clusters/prod/flux-system/gotk-sync.yaml': '# flux bootstrap writes this file\n', 'clusters/prod/tenants.yaml': root, 'tenants/set.yaml': previews, 'tenants/provider.yaml': provider });
     const found = fleet.check(fluxGeneratorError);
     assert.strictEqual(found.length, 1, JSON.stringify(found));

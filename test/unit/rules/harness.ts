@@ -1,5 +1,7 @@
 // Test harness for rules: a fleet written to a temp folder, indexed, checked by one rule; fixes applied
 // to the text and the fleet checked again.
+// New rule tests: test/ruleTester.ts (cases as a table, the fleet in memory). This one is for tests that
+// need the fleet on disk (kubectl comparisons in test/differential, tests that drive the index by hand).
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

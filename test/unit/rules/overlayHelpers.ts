@@ -1,14 +1,9 @@
-// Test helpers for the overlay rules: the seed fleet copied into a temp repo, and `kubectl kustomize` run on
-// a folder of a test fleet (the oracle the renders before and after a fix are compared with).
+// Test helpers for the overlay rules: the seed fleet copied into a temp repo, a base app to build overlays on.
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Rule } from '../../../server/src/rules/rule';
-import { requireKubectl } from '../kustomize/kubectl-oracle';
 import { makeFleet, type Fleet } from './harness';
-
-export { requireKubectl };
 
 const SEED = path.join(__dirname, '..', '..', 'fixtures', 'fleet-infra');
 
@@ -33,15 +28,6 @@ export function assertSeedClean(rule: Rule): void {
     assert.deepStrictEqual(fleet.check(rule).map((d) => `${d.file}:${d.range.start.line}: ${d.message}`), []);
   } finally {
     fleet.dispose();
-  }
-}
-
-/** What `kubectl kustomize` prints for a folder of the fleet (stdout), or its error text. */
-export function kubectlKustomize(fleet: Fleet, dir: string): { yaml?: string; error?: string } {
-  try {
-    return { yaml: execFileSync('kubectl', ['kustomize', path.join(fleet.root, dir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
-  } catch (e) {
-    return { error: String((e as { stderr?: string }).stderr ?? e) };
   }
 }
 

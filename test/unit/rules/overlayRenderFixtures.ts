@@ -1,7 +1,5 @@
-// Shared by the overlay-render rule tests: the fleet-infra seed as files, and kubectl as the oracle.
-import { spawnSync } from 'child_process';
+// Shared by the overlay-render rule tests: the fleet-infra seed as files, Flux Kustomizations, a shared cluster.
 import * as fs from 'fs';
-import { requireKubectl } from '../kustomize/kubectl-oracle';
 import * as path from 'path';
 
 const SEED = path.join(__dirname, '../../fixtures/fleet-infra');
@@ -18,16 +16,6 @@ export function fleetInfraFiles(): Record<string, string> {
   };
   walk(SEED);
   return out;
-}
-
-/**
- * `kubectl kustomize <dir>`. Without kubectl: fails under CI, else skips the test loudly (this.skip()
- * ends the test, so a caller that gets here always has a result).
- */
-export function kubectlBuild(test: Mocha.Context, dir: string): { stdout: string; stderr: string; status: number | null } {
-  requireKubectl(test, 'the differential check of overlay renders');
-  const run = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
-  return { stdout: run.stdout, stderr: run.stderr, status: run.status };
 }
 
 /** A Flux Kustomization of the repository's flux-system source. */

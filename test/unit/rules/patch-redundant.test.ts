@@ -18,7 +18,7 @@ import { objectsBeforePatches } from '../../../server/src/rules/patch-target-mis
 import { screenEntry, screenPatches, type ScreenEntry } from '../../../server/src/rules/support/patchRedundancyScreen';
 import type { TextEdit } from '../../../server/src/rules/rule';
 import { makeFleet, type Fleet } from './harness';
-import { fleetInfraFiles, kubectlBuild } from './overlayRenderFixtures';
+import { fleetInfraFiles } from './overlayRenderFixtures';
 
 const base = {
   'app/base/kustomization.yaml': 'resources:\n- deployment.yaml\n',
@@ -62,25 +62,6 @@ describe('rule patch-redundant', function () {
   it('does not flag a patch that matches nothing (patch-target-missing does)', () => {
     fleet = makeFleet({ ...base, 'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- target:\n    kind: Service\n  patch: |-\n    - op: add\n      path: /spec/x\n      value: 1\n' });
     assert.deepStrictEqual(fleet.check(patchRedundant), []);
-  });
-
-  it('flags a patch repeating the base values at its path and removes the entry', function () {
-    fleet = makeFleet({
-      ...base,
-      'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: same.yaml\n- path: replicas.yaml\n',
-      'app/prod/replicas.yaml': realPatch,
-      'app/prod/same.yaml': samePatch,
-    });
-    const before = kubectlBuild(this, path.join(fleet.root, 'app/prod')).stdout;
-    const [d, ...rest] = fleet.check(patchRedundant);
-    assert.deepStrictEqual(rest, []);
-    assert.strictEqual(d.severity, 'hint');
-    assert.deepStrictEqual(d.range, { start: { line: 3, character: 8 }, end: { line: 3, character: 17 } });
-    assert.match(d.message, /same\.yaml .*changes nothing.*Remove the patch/);
-    fleet.apply(d.fixes![0]);
-    assert.strictEqual(fleet.read('app/prod/kustomization.yaml'), 'resources:\n- ../base\npatches:\n- path: replicas.yaml\n');
-    assert.deepStrictEqual(fleet.check(patchRedundant), []);
-    assert.strictEqual(kubectlBuild(this, path.join(fleet.root, 'app/prod')).stdout, before, 'kubectl renders the same without it');
   });
 
   it('removes the whole patches key when the only patch is redundant (inline JSON patch too)', () => {

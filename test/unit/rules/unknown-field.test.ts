@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { unknownField } from '../../../server/src/rules/unknown-field';
 import type { Fleet } from './harness';
-import { assertSeedClean, baseFleet, kubectlKustomize, requireKubectl } from './overlayHelpers';
+import { assertSeedClean, baseFleet } from './overlayHelpers';
 
 const overlay = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
 
@@ -15,21 +15,6 @@ describe('rule unknown-field', function () {
   it('does not trigger for known fields, in any letter case Go accepts', () => {
     fleet = baseFleet({ 'apps/staging/kustomization.yaml': overlay('Resources:\n- ../base/my-app\nnamePrefix: s-\nimages:\n- name: ghcr.io/example/my-app\n  newTag: 1.2.3\n') });
     assert.deepStrictEqual(fleet.check(unknownField), []);
-  });
-
-  it('flags namePrefx at the key, like kubectl, and renames it to namePrefix', function () {
-    requireKubectl(this);
-    fleet = baseFleet({ 'apps/staging/kustomization.yaml': overlay('resources:\n- ../base/my-app\nnamePrefx: staging- # prefix\n') });
-    assert.match(kubectlKustomize(fleet, 'apps/staging').error ?? '', /unknown field \\"namePrefx\\"/);
-    const [d] = fleet.check(unknownField);
-    assert.strictEqual(d.severity, 'error');
-    assert.deepStrictEqual(d.range, { start: { line: 4, character: 0 }, end: { line: 4, character: 9 } });
-    assert.match(d.message, /Unknown field 'namePrefx'/);
-    assert.match(d.message, /Did you mean 'namePrefix'\?/);
-    fleet.apply(d.fixes![0]);
-    assert.strictEqual(fleet.read('apps/staging/kustomization.yaml'), overlay('resources:\n- ../base/my-app\nnamePrefix: staging- # prefix\n'));
-    assert.deepStrictEqual(fleet.check(unknownField), []);
-    assert.match(kubectlKustomize(fleet, 'apps/staging').yaml ?? '', /name: staging-my-app/);
   });
 
   it('flags nested unknown keys in patches and images entries, suggesting from that entry type', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runTransaction, TransactionRequest } from '../../../server/src/git/transaction';
-import { parsePromotion, parseRevert, promotionMessage, revertMessage } from '../../../server/src/git/trailers';
+import { runTransaction, TransactionRequest } from '../../server/src/git/transaction';
+import { parsePromotion, parseRevert, promotionMessage, revertMessage } from '../../server/src/git/trailers';
 import { Fixture, PROMOTED_PRODUCTION, BASE_FILES, git, useIsolatedGitConfig, makeFixture, readText, snapshot, writeFile } from './gitFixture';
 
 const PRODUCTION = 'apps/production/kustomization.yaml';

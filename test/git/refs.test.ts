@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { branchNameFromTemplate, checkRefName, formatTimestamp, refNameProblem, sanitizeRefComponent } from '../../../server/src/git/refs';
+import { branchNameFromTemplate, checkRefName, formatTimestamp, refNameProblem, sanitizeRefComponent } from '../../server/src/git/refs';
 import { git } from './gitFixture';
 
 describe('ref names', () => {

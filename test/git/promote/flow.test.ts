@@ -10,7 +10,7 @@ import { promote } from '../../../server/src/promote/flow';
 import { DEFAULT_PROMOTION_SETTINGS, type Delivered, type PromotionCallbacks, type PromotionSettings } from '../../../server/src/promote/flowTypes';
 import { promotionHistory } from '../../../server/src/promote/history';
 import { revertPromotion } from '../../../server/src/promote/revert';
-import { git, readText, snapshot, writeFile } from '../git/gitFixture';
+import { git, readText, snapshot, writeFile } from '../gitFixture';
 import { extractCommit, makeFleetRepo, useFleetRepo, type FleetRepo } from './promoteFixture';
 
 const NOW = new Date('2024-05-01T10:00:00Z');

@@ -2,8 +2,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { patchTargetMissing } from '../../../server/src/rules/patch-target-missing';
-import { fleetInfraFiles, fluxKs, kubectlBuild } from './overlayRenderFixtures';
-import { makeFleet, type Fleet } from './harness';
+import { fleetInfraFiles, fluxKs } from '../../unit/rules/overlayRenderFixtures';
+import { kubectlBuild } from './kubectl';
+import { makeFleet, type Fleet } from '../../unit/rules/harness';
 
 const base = {
   'app/base/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- deployment.yaml\n',

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { parseObjects, requireKubectl } from './kubectl-oracle';
+import { parseObjects, requireKubectl } from '../kubectl-oracle';
 import { makeResource, resIdOf, idString } from '../../../server/src/kustomize/resource';
 import type { TransformContext } from '../../../server/src/kustomize/transformer';
 import type { JsonObject, Origin, Problem, Resource } from '../../../server/src/kustomize/types';

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { git, readText, useIsolatedGitConfig, writeFile } from '../git/gitFixture';
+import { git, readText, useIsolatedGitConfig, writeFile } from '../gitFixture';
 
 export const SEED = join(__dirname, '../../fixtures/fleet-infra');
 

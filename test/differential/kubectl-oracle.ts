@@ -1,11 +1,13 @@
-// Test helper: runs the real `kubectl kustomize` on a temporary folder so that tests can compare our
+// Differential-suite helper: runs the real `kubectl kustomize` on a temporary folder so that tests can compare our
 // renderer with kustomize v5.5 itself.
 import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
-import type { JsonObject } from '../../../server/src/kustomize/types';
+import type { JsonObject } from '../../server/src/kustomize/types';
+import { parseObjects } from '../unit/kustomize/objects';
+
+export { parseObjects, sortObjects } from '../unit/kustomize/objects';
 
 let available: boolean | undefined;
 const tempDirs: string[] = [];
@@ -58,20 +60,4 @@ export function kustomize(files: Record<string, string | Uint8Array>): Promise<O
       else resolve({ objects: parseObjects(stdout), dir });
     });
   });
-}
-
-/** Parses a multi-document YAML string into objects, as the build's loader would. */
-export function parseObjects(text: string): JsonObject[] {
-  return parseAllDocuments(text)
-    .map((d) => d.toJS() as JsonObject | null)
-    .filter((o): o is JsonObject => o !== null && typeof o === 'object');
-}
-
-/** Sorts objects by kind, namespace and name so that output order does not matter in comparisons. */
-export function sortObjects(objects: JsonObject[]): JsonObject[] {
-  const key = (o: JsonObject) => {
-    const meta = (o.metadata ?? {}) as JsonObject;
-    return `${String(o.kind)}/${String(meta.namespace ?? '')}/${String(meta.name)}`;
-  };
-  return objects.slice().sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

@@ -4,7 +4,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { requireKubectl } from './kubectl-oracle';
+import { requireKubectl } from '../kubectl-oracle';
 
 /** Call in a `before`: fails in CI without kubectl, otherwise skips loudly. */
 export function needKubectl(ctx: Mocha.Context): void {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
   decodeToken, encodeToken, formatCommitMessage, parsePromotion, parseRevert, parseTrailers, promotionMessage, promotionSubject, revertMessage,
-} from '../../../server/src/git/trailers';
+} from '../../server/src/git/trailers';
 
 /** git's own trailer parser, as the oracle for ours. */
 function gitTrailers(message: string): string {

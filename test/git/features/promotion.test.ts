@@ -2,7 +2,7 @@
 // the refusal of git writes for an untrusted workspace, a promotion with the reviewed texts, history, git show.
 import assert from 'node:assert/strict';
 import { listPromotions, planPromotion, runPromotion, runRevert, showCommit, UNTRUSTED_MESSAGE } from '../../../server/src/features/promotion';
-import { git, readText, snapshot, writeFile } from '../git/gitFixture';
+import { git, readText, snapshot, writeFile } from '../gitFixture';
 import { useFleetRepo, type FleetRepo } from '../promote/promoteFixture';
 
 const SETTINGS = { push: 'never' as const };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classifyGitFailure, runGit } from '../../../server/src/git/exec';
+import { classifyGitFailure, runGit } from '../../server/src/git/exec';
 import { useIsolatedGitConfig } from './gitFixture';
 
 describe('runGit', () => {

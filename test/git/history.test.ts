@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { readPromotion, readPromotionHistory } from '../../../server/src/git/history';
-import { runTransaction } from '../../../server/src/git/transaction';
-import { promotionMessage, revertMessage } from '../../../server/src/git/trailers';
+import { readPromotion, readPromotionHistory } from '../../server/src/git/history';
+import { runTransaction } from '../../server/src/git/transaction';
+import { promotionMessage, revertMessage } from '../../server/src/git/trailers';
 import { Fixture, git, useIsolatedGitConfig, makeFixture } from './gitFixture';
 
 const PRODUCTION = 'apps/production/kustomization.yaml';

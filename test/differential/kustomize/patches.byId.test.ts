@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { renderKustomization } from '../../../server/src/kustomize/render';
 import { originAt } from '../../../server/src/kustomize/resource';
-import { requireKubectl } from './kubectl-oracle';
+import { requireKubectl } from '../kubectl-oracle';
 
 function writeFolder(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-patches-by-id-'));

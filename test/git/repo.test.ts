@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   changedPaths, defaultBranch, dirtyEntriesAmong, findRepoRoot, listRemotes, pickRemote, readHead, readStatus, requireBranch, requireCleanPaths,
-} from '../../../server/src/git/repo';
+} from '../../server/src/git/repo';
 import { Fixture, git, useIsolatedGitConfig, makeFixture, writeFile } from './gitFixture';
 
 describe('repository state', () => {
