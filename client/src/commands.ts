@@ -3,7 +3,7 @@
 // or nothing (palette: ask with a quick pick).
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { EnvironmentsRequest, type EnvironmentSummary, type LspLocation, type RenderTarget } from '../../server/src/protocol';
+import { EnvironmentsRequest, RescanRequest, type EnvironmentSummary, type LspLocation, type RenderTarget } from '../../server/src/protocol';
 import { openCompare, DriftSummaryPanel, type CompareProvider } from './compare';
 import type { Ctx } from './ctx';
 import { openPreview, toLocation } from './preview';
@@ -178,7 +178,11 @@ export function registerCommands(deps: CommandDeps): void {
   register('fluxEnvironments.compare', (first, second) => compare(ctx, first, second));
   register('fluxEnvironments.compareSummary', (first, second) => compareSummary(deps, first, second));
   register('fluxEnvironments.showGraph', (arg) => showGraph(ctx, arg));
-  register('fluxEnvironments.refresh', () => tree.refresh());
+  register('fluxEnvironments.refresh', async () => {
+    // Reads the folder again from disk, for changes the file watchers missed; the tree refreshes on the index event too.
+    await vscode.window.withProgress({ location: { viewId: ENVIRONMENTS_VIEW }, title: 'Reading the fleet again' }, () => ctx.request(RescanRequest, {}));
+    tree.refresh();
+  });
   register('fluxEnvironments.openLocation', (location) => openLocation(location as LspLocation));
   register('fluxEnvironments.revealInExplorer', (arg) => revealInExplorer(arg));
   register('fluxEnvironments.restartServer', async () => {

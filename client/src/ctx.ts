@@ -46,6 +46,21 @@ export interface Ctx {
   stop(): Promise<void>;
 }
 
+/**
+ * Changes made outside the editor (git checkout and pull, scripts, other editors) reach the server as
+ * workspace/didChangeWatchedFiles, batched by the language client: every file of the workspace (renders read
+ * YAML, generator inputs and ignore files; `.fluxenv.yaml` and `.sops.yaml` among them), and `.git/HEAD` for a
+ * branch switch. The server decides what each event means.
+ */
+function fileWatchers(extensionContext: vscode.ExtensionContext): vscode.FileSystemWatcher[] {
+  const watchers = [
+    vscode.workspace.createFileSystemWatcher('**/*'),
+    ...(vscode.workspace.workspaceFolders ?? []).map((folder) => vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.git/HEAD'))),
+  ];
+  extensionContext.subscriptions.push(...watchers);
+  return watchers;
+}
+
 export function createCtx(extensionContext: vscode.ExtensionContext, output: vscode.OutputChannel): Ctx {
   const indexChanged = new vscode.EventEmitter<number>();
   const indexStatus = new vscode.EventEmitter<IndexStatus>();
@@ -86,7 +101,7 @@ export function createCtx(extensionContext: vscode.ExtensionContext, output: vsc
     documentSelector: [{ scheme: 'file', language: 'yaml' }],
     outputChannel: output,
     errorHandler,
-    synchronize: { configurationSection: 'fluxEnvironments' },
+    synchronize: { configurationSection: 'fluxEnvironments', fileEvents: fileWatchers(extensionContext) },
   };
   const client = new LanguageClient('fluxEnvironments', OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
   client.onNotification(IndexChangedNotification, ({ version }) => indexChanged.fire(version));

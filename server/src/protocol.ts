@@ -45,6 +45,9 @@ export const EnvironmentsRequest = new RequestType<Record<string, never>, Enviro
 /** Sent when the index changed (files edited, created, deleted): trees and previews refresh. */
 export const IndexChangedNotification = new NotificationType<{ version: number }>('fluxEnvironments/indexChanged');
 
+/** "Refresh Environments": read every workspace folder again from disk (changes no file watcher reported); answers when the new index is analysed. */
+export const RescanRequest = new RequestType<Record<string, never>, null, void>('fluxEnvironments/rescan');
+
 /** Progress of the first index, for the status bar. */
 export interface IndexStatus {
   state: 'indexing' | 'ready';

@@ -40,9 +40,10 @@ import {
   IndexStatusNotification,
   OriginRequest,
   RenderRequest,
+  RescanRequest,
 } from './protocol';
 import { redactSecrets } from './secrets';
-import { DEFAULT_SETTINGS, defaultDocsDir, Session, type ServerSettings } from './session';
+import { DEFAULT_SETTINGS, defaultDocsDir, Session, type DiskEventKind, type ServerSettings } from './session';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -171,11 +172,13 @@ documents.onDidClose(({ document }) => {
 });
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
+  const events: Array<{ file: string; kind: DiskEventKind }> = [];
   for (const change of changes) {
     const file = filePathOf(change.uri);
     if (!file || documents.get(change.uri)) continue; // open documents are followed through their buffers
-    session.diskEvent(file, change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed');
+    events.push({ file, kind: change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed' });
   }
+  session.diskEvents(events);
 });
 
 connection.onCodeAction((params) => {
@@ -234,6 +237,12 @@ connection.onRequest(
   DependencyGraphRequest,
   guarded('dependency graph', { nodes: [], edges: [] }, (p) => dependencyGraph(session.allIndexes(), { ...p, diagnostics: allDiagnostics() })),
 );
+
+connection.onRequest(RescanRequest, async () => {
+  session.rescan();
+  await session.idle();
+  return null;
+});
 
 documents.listen(connection);
 connection.listen();

@@ -23,6 +23,8 @@ export interface ServerSettings {
 
 export const DEFAULT_SETTINGS: ServerSettings = { rules: {}, promotionOrder: [], debounceMs: 150, limits: {} };
 
+export type DiskEventKind = 'created' | 'changed' | 'deleted';
+
 export interface SessionHost {
   publish(uri: string, diagnostics: LspDiagnostic[]): void;
   log(message: string): void;
@@ -116,13 +118,44 @@ export class Session {
     this.schedule();
   }
 
-  diskEvent(file: string, kind: 'created' | 'changed' | 'deleted'): void {
-    const index = this.indexFor(file);
-    if (!index) return;
-    if (kind === 'created') index.diskCreated(file);
-    else if (kind === 'deleted') index.diskDeleted(file);
-    else index.diskChanged(file);
-    this.schedule();
+  /**
+   * Files changed on disk outside the editor (the client's file watchers, batched): each is applied to its
+   * index, then one analysis. A change of `.git/HEAD` (a branch switch) reads the whole folder again, as a
+   * checkout may change more files than the watcher reports; other files under `.git/` and `node_modules/`
+   * are not part of the fleet.
+   */
+  diskEvents(events: ReadonlyArray<{ file: string; kind: DiskEventKind }>): void {
+    const rescans = new Set<FleetIndex>();
+    let applied = false;
+    for (const { file, kind } of events) {
+      const index = this.indexFor(file);
+      if (!index) continue;
+      const inRepo = file.slice(index.root.length);
+      if (inRepo === '/.git/HEAD') {
+        rescans.add(index);
+        continue;
+      }
+      if (/\/(\.git|node_modules)\//.test(inRepo)) continue;
+      if (kind === 'created') index.diskCreated(file);
+      else if (kind === 'deleted') index.diskDeleted(file);
+      else index.diskChanged(file);
+      applied = true;
+    }
+    for (const index of rescans) this.rescanIndex(index, 'the branch changed');
+    if (applied || rescans.size > 0) this.schedule();
+  }
+
+  /** Reads every workspace folder again from disk ("Refresh Environments"): for changes no watcher reported. */
+  rescan(): void {
+    for (const index of this.indexes.values()) this.rescanIndex(index, 'refresh');
+    this.schedule(0);
+  }
+
+  private rescanIndex(index: FleetIndex, why: string): void {
+    const started = Date.now();
+    index.fs.forgetAll();
+    const scan = index.scan();
+    this.host.log(`indexed ${index.root} again (${why}): ${scan.files.length} YAML files in ${Date.now() - started} ms`);
   }
 
   /** Analysis after `delay` ms of quiet; a newer call postpones it. */

@@ -167,6 +167,49 @@ describe('language server over stdio', function () {
     await h.waitFor(uri, (d) => d.length === 0, 'cleared after the file appeared');
   });
 
+  it('follows a file changed on disk that was never opened', async () => {
+    h = await start({
+      'apps/kustomization.yaml': 'resources:\n- cm.yaml\n',
+      'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n',
+    });
+    const file = path.join(h.root, 'apps/kustomization.yaml');
+    const uri = pathToFileURL(file).href;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.deepStrictEqual(h.diagnostics.get(uri) ?? [], []);
+    fs.writeFileSync(file, 'resources:\n- cm.yaml\n- gone.yaml\n');
+    await h.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 2 }] });
+    const [missing] = await h.waitFor(uri, (d) => d.some((x) => x.code === 'missing-path'), 'missing-path after the change on disk');
+    assert.deepStrictEqual(missing.range.start, { line: 2, character: 2 });
+  });
+
+  it('reads the folder again when .git/HEAD changes (a branch switch), even for files no event named', async () => {
+    h = await start({
+      'apps/kustomization.yaml': 'resources:\n- cm.yaml\n',
+    });
+    fs.writeFileSync(path.join(h.root, '.git/HEAD'), 'ref: refs/heads/main\n');
+    const uri = pathToFileURL(path.join(h.root, 'apps/kustomization.yaml')).href;
+    await h.waitFor(uri, (d) => d.some((x) => x.code === 'missing-path'), 'missing-path');
+    // The other branch adds the missing file in a new folder and lists it; the watcher reported HEAD only.
+    fs.mkdirSync(path.join(h.root, 'apps/config'));
+    fs.writeFileSync(path.join(h.root, 'apps/config/cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n');
+    fs.writeFileSync(path.join(h.root, 'apps/kustomization.yaml'), 'resources:\n- config/cm.yaml\n');
+    fs.writeFileSync(path.join(h.root, '.git/HEAD'), 'ref: refs/heads/feature\n');
+    const head = pathToFileURL(path.join(h.root, '.git/HEAD')).href;
+    await h.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: head, type: 2 }] });
+    await h.waitFor(uri, (d) => d.length === 0, 'cleared after the branch switch');
+  });
+
+  it('"Refresh Environments" (the rescan request) sees changes no watcher reported', async () => {
+    h = await start({
+      'apps/kustomization.yaml': 'resources:\n- cm.yaml\n',
+    });
+    const uri = pathToFileURL(path.join(h.root, 'apps/kustomization.yaml')).href;
+    await h.waitFor(uri, (d) => d.some((x) => x.code === 'missing-path'), 'missing-path');
+    fs.writeFileSync(path.join(h.root, 'apps/cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n');
+    await h.connection.sendRequest('fluxEnvironments/rescan', {});
+    await h.waitFor(uri, (d) => d.length === 0, 'cleared after the rescan');
+  });
+
   it('answers the custom requests: environments, and a folder preview equal to the renderer output', async () => {
     h = await start({
       'apps/kustomization.yaml': 'namespace: prod\nresources:\n- cm.yaml\n',
