@@ -7,8 +7,10 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   FileChangeType,
+  MessageType,
   ProposedFeatures,
   ResponseError,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
@@ -42,6 +44,8 @@ import {
   RenderRequest,
   RescanRequest,
 } from './protocol';
+import { allRules } from './rules/run';
+import { readSeverities } from './rules/severity';
 import { redactSecrets } from './secrets';
 import { DEFAULT_SETTINGS, defaultDocsDir, Session, type DiskEventKind, type ServerSettings } from './session';
 
@@ -99,9 +103,21 @@ function withIndex<P extends { textDocument: { uri: string } }, R>(name: string,
   };
 }
 
+/** Problems of the settings last read, so that each is shown once, not on every settings change. */
+let settingsProblems = '';
+
 function readSettings(raw: unknown): ServerSettings {
   const o = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const rules = typeof o.rules === 'object' && o.rules !== null ? (o.rules as ServerSettings['rules']) : {};
+  const read = readSeverities(o.rules, new Set(allRules().map((r) => r.id)), 'Setting fluxEnvironments.rules');
+  const problems = read.problems.join('\n');
+  if (problems !== settingsProblems) {
+    settingsProblems = problems;
+    for (const problem of read.problems) {
+      log(problem);
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Flux Environments: ${problem}.` });
+    }
+  }
+  const rules = read.severities;
   const order = Array.isArray(o.promotionOrder) ? o.promotionOrder.filter((x): x is string => typeof x === 'string') : [];
   const limits = typeof o.limits === 'object' && o.limits !== null && !Array.isArray(o.limits) ? (o.limits as ServerSettings['limits']) : {};
   return { ...DEFAULT_SETTINGS, rules, promotionOrder: order, limits };

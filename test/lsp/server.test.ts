@@ -210,6 +210,21 @@ describe('language server over stdio', function () {
     await h.waitFor(uri, (d) => d.length === 0, 'cleared after the rescan');
   });
 
+  it('the rules setting "information" gives Information diagnostics; an unknown severity is shown, not turned into an error', async () => {
+    h = await start({ 'clusters/prod/apps.yaml': fluxKustomization('false') });
+    const messages: string[] = [];
+    h.connection.onNotification('window/showMessage', (m: { message: string }) => messages.push(m.message));
+    const uri = pathToFileURL(path.join(h.root, 'clusters/prod/apps.yaml')).href;
+    const prune = (d: Diagnostic[]) => d.find((x) => x.code === 'prune-disabled');
+    await h.waitFor(uri, (d) => prune(d)?.severity === 2, 'prune-disabled as a warning (its default)');
+    await h.connection.sendNotification('workspace/didChangeConfiguration', { settings: { fluxEnvironments: { rules: { 'prune-disabled': 'information' } } } });
+    await h.waitFor(uri, (d) => prune(d)?.severity === 3, 'prune-disabled as information');
+    await h.connection.sendNotification('workspace/didChangeConfiguration', { settings: { fluxEnvironments: { rules: { 'prune-disabled': 'severe' } } } });
+    await h.waitFor(uri, (d) => prune(d)?.severity === 2, 'prune-disabled back to its default');
+    assert.deepEqual(messages.filter((m) => /severe/.test(m)).length, 1, JSON.stringify(messages));
+    assert.match(messages.find((m) => /severe/.test(m)) ?? '', /rule 'prune-disabled' is set to "severe", which is not a severity/);
+  });
+
   it('answers the custom requests: environments, and a folder preview equal to the renderer output', async () => {
     h = await start({
       'apps/kustomization.yaml': 'namespace: prod\nresources:\n- cm.yaml\n',

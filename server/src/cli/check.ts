@@ -4,6 +4,7 @@ import * as path from 'path';
 import { FleetIndex } from '../fleet/fleetIndex';
 import type { Rule } from '../rules/rule';
 import { allRules, runRules } from '../rules/run';
+import { SEVERITY_NAMES_TEXT } from '../rules/severity';
 import { formatProblem, limitsArgument, parseArgs, shownFile, UsageError, VERSION, type CliIo } from './args';
 import { failureDiagnostic, formatJson, formatSarif, formatText, INTERNAL_ERROR_DESCRIPTOR, toCheckFindings } from './checkReport';
 
@@ -11,8 +12,8 @@ export const CHECK_HELP = `Usage: fluxenv check [folder] [options]
 
 Check the fleet repository at <folder> (default: the current folder) with every rule of the catalogue:
 the same findings, at the same places, as the editor shows. Rule severities come from the repository's
-.fluxenv.yaml ('rules: { <rule-id>: off|error|warning|info|hint }'); '# fluxenv-disable-next-line <id>'
-in a file suppresses one occurrence.
+.fluxenv.yaml ('rules: { <rule-id>: <severity> }', severities ${SEVERITY_NAMES_TEXT});
+'# fluxenv-disable-next-line <id>' in a file suppresses one occurrence.
 
 Options:
   --format text|json|sarif   'text' (default): 'file:line:col: severity message [rule]' lines;
