@@ -1,5 +1,6 @@
 // `fluxenv promote`: plan and perform a promotion (or revert one) through the same flow as the editor.
 import { DEFAULT_PROMOTION_SETTINGS, promote as runPromotion, revertPromotion, type PromotionOutcome, type PromotionSettings } from '../promote/flow';
+import { gitFailureMessage } from './gitFailure';
 import { parseArgs, UsageError, type CliIo, type ParsedArgs } from './args';
 
 export const PROMOTE_HELP = `Usage: fluxenv promote --from <env> --to <env> [options]
@@ -98,7 +99,7 @@ export async function promoteCommand(argv: string[], io: CliIo): Promise<number>
       io.stdout(outcome.message + '\n');
       return 0;
     case 'failed':
-      io.stderr(`fluxenv: ${outcome.error.message}\n`);
+      io.stderr(`fluxenv: ${gitFailureMessage(outcome.error, io.cwd, 'promote')}\n`);
       return 1;
   }
 }
