@@ -35,6 +35,8 @@ export interface Ctx {
   readonly onIndexStatus: vscode.Event<IndexStatus>;
   /** The latest status the server sent; undefined until it sends one. */
   readonly status: IndexStatus | undefined;
+  /** Resolves once the server's index is ready (at once when it is): views wait for it instead of showing "no fleet". */
+  whenReady(): Promise<void>;
   /** Restarts after the server died, and how many times the user was told (at most once per session). */
   readonly restarts: number;
   readonly restartNotices: number;
@@ -127,6 +129,16 @@ export function createCtx(extensionContext: vscode.ExtensionContext, output: vsc
     onIndexStatus: indexStatus.event,
     get status() {
       return status;
+    },
+    whenReady(): Promise<void> {
+      if (status?.state === 'ready') return Promise.resolve();
+      return new Promise((resolve) => {
+        const listener = indexStatus.event((next) => {
+          if (next.state !== 'ready') return;
+          listener.dispose();
+          resolve();
+        });
+      });
     },
     get restarts() {
       return restarts;

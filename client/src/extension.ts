@@ -23,6 +23,8 @@ export interface FluxEnvironmentsApi {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<FluxEnvironmentsApi> {
+  // The views say "indexing" (not "No fleet found") until the server's first index is ready.
+  void vscode.commands.executeCommand('setContext', 'fluxEnvironments.indexing', true);
   const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME);
   context.subscriptions.push(output);
   const current = createCtx(context, output);
@@ -33,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxEn
   registerCommands({ ctx: current, tree: environments, compare });
   registerStatusBar(current);
   trackEditorContext(current);
+  current.track(current.onIndexStatus((status) => void vscode.commands.executeCommand('setContext', 'fluxEnvironments.indexing', status.state !== 'ready')));
   void vscode.commands.executeCommand('setContext', 'fluxEnvironments.active', true);
   registerPromotion(current);
   await current.client.start();

@@ -48,13 +48,18 @@ export const IndexChangedNotification = new NotificationType<{ version: number }
 /** "Refresh Environments": read every workspace folder again from disk (changes no file watcher reported); answers when the new index is analysed. */
 export const RescanRequest = new RequestType<Record<string, never>, null, void>('fluxEnvironments/rescan');
 
-/** Progress of the first index, for the status bar. */
+/**
+ * Progress of the first index, and the fleet's problem count for the status bar and the view badge: errors
+ * and warnings in the files the environments read, each counted once (the tree's per-environment and
+ * per-Kustomization counts use the same definition). `elsewhere`: errors and warnings of other files.
+ */
 export interface IndexStatus {
   state: 'indexing' | 'ready';
   environments: number;
   files: number;
   errors: number;
   warnings: number;
+  elsewhere: number;
 }
 export const IndexStatusNotification = new NotificationType<IndexStatus>('fluxEnvironments/status');
 

@@ -64,7 +64,7 @@ const session = new Session(
     log,
     changed: (version) => void connection.sendNotification(IndexChangedNotification, { version }),
     analyzed: (s) => {
-      void connection.sendNotification(IndexStatusNotification, { state: 'ready', environments: s.environments, files: s.files, errors: s.errors, warnings: s.warnings });
+      void connection.sendNotification(IndexStatusNotification, { state: 'ready', environments: s.environments, files: s.files, errors: s.errors, warnings: s.warnings, elsewhere: s.elsewhere });
       void connection.sendNotification(IndexChangedNotification, { version: s.version });
     },
   },
@@ -160,7 +160,7 @@ connection.onInitialized(async () => {
   if (canPullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'fluxEnvironments' });
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
   progress?.begin('Flux Environments', undefined, 'Indexing the fleet…');
-  void connection.sendNotification(IndexStatusNotification, { state: 'indexing', environments: 0, files: 0, errors: 0, warnings: 0 });
+  void connection.sendNotification(IndexStatusNotification, { state: 'indexing', environments: 0, files: 0, errors: 0, warnings: 0, elsewhere: 0 });
   await pullSettings();
   session.setWorkspaceFolders(workspaceRoots);
   await session.idle();

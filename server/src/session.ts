@@ -6,6 +6,7 @@ import * as path from 'path';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { FleetIndex, type FleetSettings } from './fleet/fleetIndex';
 import { fileUri, problemToLspDiagnostic, toLspDiagnostic } from './features/diagnostics';
+import { problemCounts } from './features/environments';
 import type { Problem } from './kustomize/types';
 import { resolveLimits, type EngineLimitSettings } from './fleet/limits';
 import { allRules, ruleFailureProblem, runRules, type Diagnostic, type SeveritySetting } from './rules/run';
@@ -31,7 +32,7 @@ export interface SessionHost {
   /** The index changed (after the edit debounce, before analysis): previews and trees re-render now. */
   changed(version: number): void;
   /** Analysis finished: counts for the status bar, and a version for views to refresh. */
-  analyzed(summary: { version: number; files: number; environments: number; errors: number; warnings: number }): void;
+  analyzed(summary: { version: number; files: number; environments: number; errors: number; warnings: number; elsewhere: number }): void;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -218,23 +219,15 @@ export class Session {
       perRoot.set(index.root, { diagnostics, configProblems: [...configProblems, ...failures] });
     }
     this.publishAll(perRoot);
-    let errors = 0;
-    let warnings = 0;
-    for (const { diagnostics } of perRoot.values()) {
-      for (const d of diagnostics) {
-        if (d.severity === 'error') errors++;
-        else if (d.severity === 'warning') warnings++;
-      }
-    }
     const indexes = [...this.indexes.values()];
+    const counts = problemCounts(indexes, [...perRoot.values()].flatMap((r) => r.diagnostics));
     this.host.analyzed({
       version: indexes.reduce((n, i) => n + i.version, 0),
       files: indexes.reduce((n, i) => n + i.yamlFiles().length, 0),
       environments: indexes.reduce((n, i) => n + i.environments().environments.length, 0),
-      errors,
-      warnings,
+      ...counts,
     });
-    this.host.log(`analysis: ${errors} errors, ${warnings} warnings in ${Date.now() - started} ms`);
+    this.host.log(`analysis: ${counts.errors} errors, ${counts.warnings} warnings in files the environments read (${counts.elsewhere} in other files) in ${Date.now() - started} ms`);
   }
 
   private publishAll(perRoot: Map<string, { diagnostics: Diagnostic[]; configProblems: Problem[] }>): void {

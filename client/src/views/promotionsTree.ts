@@ -36,7 +36,8 @@ export class PromotionsTree implements vscode.TreeDataProvider<PromotionNode> {
   }
 
   private load(): Promise<{ entries: PromotionEntry[]; message?: string }> {
-    this.loading ??= this.ctx.request(PromotionHistoryRequest, {}).catch((error: unknown) => ({ entries: [], message: error instanceof Error ? error.message : String(error) }));
+    // After the first index: before it the server has no workspace folder and would answer "open the repository".
+    this.loading ??= this.ctx.whenReady().then(() => this.ctx.request(PromotionHistoryRequest, {})).catch((error: unknown) => ({ entries: [], message: error instanceof Error ? error.message : String(error) }));
     return this.loading;
   }
 
