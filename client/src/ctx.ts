@@ -28,7 +28,7 @@ const READY_TIMEOUT_MS = 20000;
 export interface Ctx {
   readonly extensionContext: vscode.ExtensionContext;
   readonly client: LanguageClient;
-  readonly output: vscode.OutputChannel;
+  readonly output: vscode.LogOutputChannel;
   readonly trust: Trust;
   /** Fires with the index version whenever the server's index changed (edits, saves, file events). */
   readonly onIndexChanged: vscode.Event<number>;
@@ -63,7 +63,7 @@ function fileWatchers(extensionContext: vscode.ExtensionContext): vscode.FileSys
   return watchers;
 }
 
-export function createCtx(extensionContext: vscode.ExtensionContext, output: vscode.OutputChannel): Ctx {
+export function createCtx(extensionContext: vscode.ExtensionContext, output: vscode.LogOutputChannel): Ctx {
   const indexChanged = new vscode.EventEmitter<number>();
   const indexStatus = new vscode.EventEmitter<IndexStatus>();
   extensionContext.subscriptions.push(indexChanged, indexStatus);
@@ -82,12 +82,12 @@ export function createCtx(extensionContext: vscode.ExtensionContext, output: vsc
       while (deaths.length > 0 && deaths[0] < now - RESTART_WINDOW_MS) deaths.shift();
       if (deaths.length > MAX_RESTARTS) {
         const message = `Flux Environments' language server stopped ${deaths.length} times in 3 minutes and was not restarted. See the output channel; reload the window to try again.`;
-        output.appendLine(message);
+        output.error(message);
         void vscode.window.showErrorMessage(message, 'Show Output').then((choice) => choice && output.show(true));
         return { action: CloseAction.DoNotRestart, handled: true };
       }
       restarts++;
-      output.appendLine(`[client] the language server stopped; restarting it (restart ${restarts})`);
+      output.warn(`[client] the language server stopped; restarting it (restart ${restarts})`);
       if (restartNotices === 0) {
         restartNotices++;
         void vscode.window.showInformationMessage(RESTART_NOTICE, 'Show Output').then((choice) => choice && output.show(true));

@@ -25,7 +25,8 @@ export interface FluxEnvironmentsApi {
 export async function activate(context: vscode.ExtensionContext): Promise<FluxEnvironmentsApi> {
   // The views say "indexing" (not "No fleet found") until the server's first index is ready.
   void vscode.commands.executeCommand('setContext', 'fluxEnvironments.indexing', true);
-  const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME);
+  // A log channel: each line has a timestamp and a level, and the user can pick the level shown.
+  const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   context.subscriptions.push(output);
   const current = createCtx(context, output);
   ctx = current;

@@ -118,7 +118,10 @@ async function runWithProgress<R>(ctx: Ctx, title: string, send: (progressId: st
 }
 
 async function showOutcome(ctx: Ctx, outcome: PromotionOutcomeResult): Promise<void> {
-  ctx.output.appendLine(`[promotion] ${outcome.kind}: ${outcome.message}`);
+  const line = `[promotion] ${outcome.kind}: ${outcome.message}`;
+  if (outcome.kind === 'failed') ctx.output.error(line);
+  else if (outcome.kind === 'refused') ctx.output.warn(line);
+  else ctx.output.info(line);
   if (outcome.kind === 'failed' || outcome.kind === 'refused') {
     void vscode.window.showErrorMessage(outcome.message);
     return;
@@ -316,7 +319,7 @@ export function registerPromotion(ctx: Ctx): PromotionCommands {
         try {
           await run(arg);
         } catch (error) {
-          ctx.output.appendLine(`[promotion] ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          ctx.output.error(`[promotion] ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
           void vscode.window.showErrorMessage(`Flux Environments: ${error instanceof Error ? error.message : String(error)}. Nothing was changed.`);
         }
       }),

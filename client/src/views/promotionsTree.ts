@@ -128,7 +128,7 @@ export function registerPromotionsTree(ctx: Ctx): PromotionsTree {
       try {
         if (await openWithGitExtension(commit)) return;
       } catch (error) {
-        ctx.output.appendLine(`[promotion] the git extension could not show ${commit}: ${String(error)}`);
+        ctx.output.warn(`[promotion] the git extension could not show ${commit}: ${String(error)}`);
       }
       const shown = await ctx.request(ShowCommitRequest, { commit });
       if ('error' in shown) {
