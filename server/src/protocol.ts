@@ -106,7 +106,7 @@ export interface OriginQuery {
 }
 
 export interface OriginResult {
-  /** e.g. "set by patches[0] (apps/production/my-app-patch.yaml:12)". */
+  /** Markdown, e.g. "`spec.replicas` set by patches[0] (apps/production/my-app-patch.yaml:12)". */
   description: string;
   location?: LspLocation;
   /** Where the object itself came from. */
