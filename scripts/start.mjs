@@ -5,7 +5,8 @@
 // The local `code` when it is on PATH (as an extension under development); otherwise code-server from
 // scripts/setup-vscode-server.sh, with the extension installed, served on loopback for a browser. Runs
 // until Ctrl+C, SIGTERM or SIGHUP (the terminal closed), then stops what it started.
-// `node scripts/start.mjs --prepare-only` makes the copy, prints its folder and exits.
+// `node scripts/start.mjs --prepare-only [--into <folder>]` makes the copy (in <folder>/fleet-infra, replacing
+// it, when given), prints its folder and exits: .vscode/launch.json uses it to run F5 on .sample/fleet-infra.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,9 +25,10 @@ function git(cwd, ...args) {
   return run.stdout.trim();
 }
 
-/** A copy of the sample fleet in a new temp folder, as a git repository with one commit on main. */
-function copySample() {
-  const fleet = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flux-environments-sample-')), 'fleet-infra');
+/** A copy of the sample fleet (in a new temp folder, or `into`), as a git repository with one commit on main. */
+function copySample(into) {
+  const fleet = path.join(into ? path.resolve(into) : fs.mkdtempSync(path.join(os.tmpdir(), 'flux-environments-sample-')), 'fleet-infra');
+  fs.rmSync(fleet, { recursive: true, force: true });
   fs.cpSync(SAMPLE, fleet, { recursive: true });
   git(fleet, 'init', '-q', '-b', 'main');
   // Promotions commit here: an identity for this repository only when git has none configured.
@@ -95,7 +97,8 @@ async function withCodeServer(fleet) {
   setInterval(() => {}, 1 << 30);
 }
 
-const fleet = copySample();
+const into = process.argv.indexOf('--into');
+const fleet = copySample(into >= 0 ? process.argv[into + 1] : undefined);
 if (process.argv.includes('--prepare-only')) console.log(fleet);
 else if (hasLocalCode()) await withLocalCode(fleet);
 else await withCodeServer(fleet);

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // The one test command: build, typecheck, lint, then every test suite, with one closing summary line.
 // Usage: node scripts/test.mjs [suite ...]   (suites: unit, parity, lsp, vscode; default all)
+//        node scripts/test.mjs <test file ...>   (builds, then runs those files only, with their suite's options)
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 const suites = {
   unit: ['npx', ['mocha', '--config', 'test/.mocharc.unit.json']],
@@ -18,6 +21,24 @@ const steps = [
   ['lint', 'npx', ['eslint', '.']],
 ];
 const wanted = process.argv.slice(2);
+
+// Test files: mocha adds a config's `spec` to the files named on its command line, so a file is run with
+// the options of its suite's .mocharc (require, extension, timeout) but without the config itself.
+const files = wanted.filter((a) => /\.test\.(ts|js)$/.test(a));
+if (files.length > 0) {
+  if (files.length !== wanted.length) { console.error('give either suite names or test files, not both'); process.exit(2); }
+  const suiteOf = (file) => /^test\/([^/]+)\//.exec(path.relative(process.cwd(), path.resolve(file)).split(path.sep).join('/'))?.[1];
+  for (const file of files) if (!existsSync(file) || !existsSync(`test/.mocharc.${suiteOf(file)}.json`)) { console.error(`not a test file of a mocha suite: ${file}`); process.exit(2); }
+  const suite = suiteOf(files[0]);
+  if (files.some((f) => suiteOf(f) !== suite)) { console.error('the files must belong to one suite (test/<suite>/...)'); process.exit(2); }
+  const config = JSON.parse(readFileSync(`test/.mocharc.${suite}.json`, 'utf8'));
+  const options = [...(config.require ?? []).flatMap((r) => ['--require', r]), ...(config.extension ?? []).flatMap((e) => ['--extension', e]), '--timeout', String(config.timeout ?? 20000), '--reporter', 'spec'];
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(1);
+  const run = spawnSync('npx', ['mocha', '--no-config', ...options, ...files], { stdio: 'inherit' });
+  process.exit(run.status ?? 1);
+}
+
 const chosen = wanted.length ? wanted : Object.keys(suites);
 for (const name of chosen) if (!suites[name]) { console.error(`unknown suite ${name}`); process.exit(2); }
 
