@@ -96,10 +96,11 @@ async function unsavedFilesSaved(): Promise<boolean> {
   return true;
 }
 
-async function decidePush(config: PromotionConfig, what: string): Promise<boolean | undefined> {
+/** Whether to push: never asked when the repository has no remote (the server says which remote a push goes to). */
+async function decidePush(config: PromotionConfig, what: string, remote: string | undefined): Promise<boolean | undefined> {
+  if (!remote || config.push === 'never') return false;
   if (config.push === 'always') return true;
-  if (config.push === 'never') return false;
-  const choice = await vscode.window.showInformationMessage(`Push ${what} to the remote?`, { modal: true }, 'Push', "Don't Push");
+  const choice = await vscode.window.showInformationMessage(`Push ${what} to ${remote}?`, { modal: true }, 'Push', "Don't Push");
   return choice === undefined ? undefined : choice === 'Push';
 }
 
@@ -241,7 +242,7 @@ export class PromotionCommands {
     const detail = [...plan.summary, requiresPr ? 'A new branch and a pull request (required for this environment).' : 'A commit directly on the base branch.'].join('\n');
     const confirm = await vscode.window.showInformationMessage(`Promote ${from} → ${to}?`, { modal: true, detail }, 'Promote');
     if (confirm !== 'Promote') return;
-    const push = await decidePush(config, requiresPr ? 'the promotion branch' : 'the commit');
+    const push = await decidePush(config, requiresPr ? 'the promotion branch' : 'the commit', plan.remote);
     if (push === undefined) return;
     const outcome = await runWithProgress(this.ctx, `Promoting ${from} → ${to}`, (progressId) =>
       this.ctx.request(PromoteRequest, {
@@ -286,7 +287,7 @@ export class PromotionCommands {
     const requiresPr = config.requirePullRequestFor.includes(entry.target);
     const confirm = await vscode.window.showWarningMessage(`Revert the promotion ${entry.source} → ${entry.target} (${entry.commit.slice(0, 12)})?`, { modal: true, detail: described.summary.join('\n') }, 'Revert');
     if (confirm !== 'Revert') return;
-    const push = await decidePush(config, requiresPr ? 'the revert branch' : 'the revert');
+    const push = await decidePush(config, requiresPr ? 'the revert branch' : 'the revert', described.remote);
     if (push === undefined) return;
     const outcome = await runWithProgress(this.ctx, `Reverting ${entry.commit.slice(0, 12)}`, (progressId) =>
       this.ctx.request(RevertPromotionRequest, { commit: entry.commit, push, pullRequest: requiresPr, trusted: this.ctx.trust.isTrusted, progressId, settings }),

@@ -231,6 +231,8 @@ export interface PromotionPlanResult {
   /** Set when there is nothing to promote or the plan cannot be made: the reason, for the user. */
   message?: string;
   problems: string[];
+  /** The remote a push would go to; absent when the repository has none (the client does not offer to push). */
+  remote?: string;
 }
 
 export const PromotionPlanRequest = new RequestType<PromotionPlanParams, PromotionPlanResult, void>('fluxEnvironments/promotionPlan');
@@ -280,6 +282,8 @@ export interface RevertPromotionParams {
 export interface RevertPromotionResult extends PromotionOutcomeResult {
   summary?: string[];
   diff?: string;
+  /** With dryRun: the remote a push would go to; absent when the repository has none. */
+  remote?: string;
 }
 
 export const RevertPromotionRequest = new RequestType<RevertPromotionParams, RevertPromotionResult, void>('fluxEnvironments/revertPromotion');

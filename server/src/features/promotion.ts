@@ -5,7 +5,7 @@
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { runGit } from '../git/exec';
-import { findRepoRoot } from '../git/repo';
+import { findRepoRoot, listRemotes, pickRemote } from '../git/repo';
 import { DEFAULT_PROMOTION_SETTINGS, promote, promotionHistory, revertPromotion, type PromotionOutcome, type PromotionPreview, type PromotionSettings } from '../promote/flow';
 import { maskFileTexts } from '../secrets';
 import type {
@@ -66,7 +66,8 @@ export async function planPromotion(cwd: string, params: PromotionPlanParams): P
     { confirm: async () => false, ask: async () => false },
   );
   const preview = 'preview' in outcome ? outcome.preview : undefined;
-  const result: PromotionPlanResult = { ...empty, root: root.value, ...(preview ? describePreview(root.value, preview) : {}) };
+  const remote = await pushRemote(root.value);
+  const result: PromotionPlanResult = { ...empty, root: root.value, ...(preview ? describePreview(root.value, preview) : {}), ...(remote ? { remote } : {}) };
   if (outcome.status === 'nothing') result.message = outcome.message;
   if (outcome.status === 'failed') result.message = outcome.error.message;
   return result;
@@ -184,9 +185,18 @@ export async function runRevert(cwd: string, params: RevertPromotionParams, prog
       progress,
     },
   );
-  if (outcome.status === 'dry-run') return { kind: 'nothing', message: outcome.preview.summary[0] ?? '', summary: outcome.preview.summary, diff: outcome.preview.diff };
+  if (outcome.status === 'dry-run') {
+    const remote = await pushRemote(cwd);
+    return { kind: 'nothing', message: outcome.preview.summary[0] ?? '', summary: outcome.preview.summary, diff: outcome.preview.diff, ...(remote ? { remote } : {}) };
+  }
   const preview = 'preview' in outcome ? outcome.preview : undefined;
   return { ...outcomeResult(outcome, false), ...(preview ? { summary: preview.summary } : {}) };
+}
+
+/** The remote the flow pushes to (origin, or the only one), so that the editor asks about pushing only when there is one. */
+async function pushRemote(cwd: string): Promise<string | undefined> {
+  const remotes = await listRemotes(cwd);
+  return remotes.ok ? pickRemote(remotes.value)?.name : undefined;
 }
 
 /** The promotion history (commits on every local branch and promotion tags), newest first. */

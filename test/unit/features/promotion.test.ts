@@ -29,6 +29,15 @@ describe('promotion requests (features/promotion.ts)', function () {
     assert.deepEqual(snapshot(repo.work), before);
   });
 
+  it('names the remote a push goes to, and none when the repository has no remote (the editor then does not ask to push)', async () => {
+    const plan = await planPromotion(repo.work, { from: 'staging', to: 'production', settings: SETTINGS });
+    assert.equal(plan.remote, 'origin');
+    git(repo.work, 'remote', 'remove', 'origin');
+    const local = await planPromotion(repo.work, { from: 'staging', to: 'production', settings: SETTINGS });
+    assert.equal(local.message, undefined, JSON.stringify(local));
+    assert.equal(local.remote, undefined);
+  });
+
   it('an unknown environment or nothing to promote is a message, not an error', async () => {
     const unknown = await planPromotion(repo.work, { from: 'staging', to: 'prod' });
     assert.match(unknown.message ?? '', /There is no environment "prod"/);
