@@ -74,6 +74,22 @@ class ProposedDocuments implements vscode.TextDocumentContentProvider {
       return { file, before, after };
     });
   }
+
+  /** A read-only document with `text` (e.g. a revert's unified diff); the name's extension picks its language. */
+  showText(name: string, text: string): vscode.Uri {
+    this.generation++;
+    const uri = vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: `/${name}`, query: String(this.generation) });
+    this.texts.set(uri.toString(), text);
+    return uri;
+  }
+}
+
+/** Closes the review tabs of a promotion or revert once it has landed: what they proposed is now the commit. */
+async function closeProposedTabs(): Promise<void> {
+  const tabs = vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter(({ input }) => (input instanceof vscode.TabInputTextDiff && input.modified.scheme === PROPOSED_SCHEME) || (input instanceof vscode.TabInputText && input.uri.scheme === PROPOSED_SCHEME));
+  if (tabs.length > 0) await vscode.window.tabGroups.close(tabs);
 }
 
 async function environmentNames(ctx: Ctx): Promise<string[]> {
@@ -259,6 +275,7 @@ export class PromotionCommands {
       }),
     );
     this.tree.refresh();
+    if (outcome.kind === 'done') await closeProposedTabs();
     await showOutcome(this.ctx, outcome);
   }
 
@@ -281,7 +298,8 @@ export class PromotionCommands {
       return;
     }
     if (described.diff) {
-      const document = await vscode.workspace.openTextDocument({ content: described.diff, language: 'diff' });
+      // Read-only (not an untitled buffer that asks to be saved when closed).
+      const document = await vscode.workspace.openTextDocument(this.proposed.showText(`revert-${entry.commit.slice(0, 12)}.diff`, described.diff));
       await vscode.window.showTextDocument(document, { preview: true });
     }
     const requiresPr = config.requirePullRequestFor.includes(entry.target);
@@ -293,6 +311,7 @@ export class PromotionCommands {
       this.ctx.request(RevertPromotionRequest, { commit: entry.commit, push, pullRequest: requiresPr, trusted: this.ctx.trust.isTrusted, progressId, settings }),
     );
     this.tree.refresh();
+    if (outcome.kind === 'done') await closeProposedTabs();
     await showOutcome(this.ctx, outcome);
   }
 

@@ -87,12 +87,30 @@ describe('Promote to Production… in VS Code', function () {
     const result = stub.calls.information.find((c) => !c.modal && /Committed/.test(c.message));
     assert.ok(result, `no result message: ${JSON.stringify(stub.calls.information)}`);
     assert.match(result.message, new RegExp(`on the new branch ${branches[0].replace(/\//g, '\\/')}`));
+    // The push question names the remote; the "proposed" diffs close once the commit has landed.
+    assert.deepEqual(stub.calls.information.filter((c) => c.buttons.includes('Push')).map((c) => c.message), ['Push the promotion branch to origin?']);
+    assert.deepEqual(promotionTabs(), []);
 
     const items = await waitFor('the Promotions tree to list the promotion', () => vscode.commands.executeCommand('fluxEnvironments.promotions.snapshot'), (list) => list.some((i) => i.commit === commit));
     assert.equal(items.length, 1);
     assert.equal(items[0].label, 'staging → production');
     assert.equal(items[0].contextValue, 'promotion');
     assert.match(items[0].description, /^Pat Promoter, /);
+  });
+
+  it('previews a revert as a read-only diff, not an untitled buffer; declining changes nothing', async () => {
+    const before = repositoryState();
+    stub = stubPrompts(() => undefined); // picks the first promotion, then Escape on "Revert?"
+    await vscode.commands.executeCommand('fluxEnvironments.revertPromotion');
+    assert.match(stub.calls.warnings.map((c) => c.message).join('\n'), /^Revert the promotion staging → production/m);
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'no revert preview is shown');
+    assert.equal(editor.document.uri.scheme, PROPOSED_SCHEME);
+    assert.equal(editor.document.languageId, 'diff');
+    assert.match(editor.document.getText(), /^-.*newTag: 1\.1\.0/m);
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.isUntitled), 'an untitled buffer was opened');
+    assert.deepEqual(repositoryState(), before);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('in an untrusted workspace it asks nothing and changes nothing', async () => {
