@@ -236,7 +236,7 @@ export class PromotionCommands {
     let plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning ${from} → ${to}…` }, () =>
       this.ctx.request(PromotionPlanRequest, { from, to, settings }),
     );
-    if (plan.problems.length > 0 || (plan.message && plan.summary.length === 0) || (plan.message && plan.changes.length === 0 && plan.strategy === 'overlay')) {
+    if (plan.problems.length > 0 || plan.nothing || (plan.message && plan.summary.length === 0) || (plan.message && plan.changes.length === 0 && plan.strategy === 'overlay')) {
       void vscode.window.showInformationMessage(plan.message ?? `The environments do not render: ${plan.problems[0]}`);
       return;
     }

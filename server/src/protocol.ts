@@ -230,6 +230,8 @@ export interface PromotionPlanResult {
   summary: string[];
   /** Set when there is nothing to promote or the plan cannot be made: the reason, for the user. */
   message?: string;
+  /** True when the promotion would change nothing (`message` says why): the client stops before any question. */
+  nothing?: boolean;
   problems: string[];
   /** The remote a push would go to; absent when the repository has none (the client does not offer to push). */
   remote?: string;

@@ -68,7 +68,10 @@ export async function planPromotion(cwd: string, params: PromotionPlanParams): P
   const preview = 'preview' in outcome ? outcome.preview : undefined;
   const remote = await pushRemote(root.value);
   const result: PromotionPlanResult = { ...empty, root: root.value, ...(preview ? describePreview(root.value, preview) : {}), ...(remote ? { remote } : {}) };
-  if (outcome.status === 'nothing') result.message = outcome.message;
+  if (outcome.status === 'nothing') {
+    result.message = outcome.message;
+    result.nothing = true;
+  }
   if (outcome.status === 'failed') result.message = outcome.error.message;
   return result;
 }

@@ -16,6 +16,7 @@ import { maskFileTexts } from '../secrets';
 import { filesDifferingFromCommit, planFileChanges, unifiedDiff, verifyFileChanges, type FileChange, type PlannedFiles } from './applyPlan';
 import { planOverlayPromotion, type PromotionChange, type PromotionPlan } from './plan';
 import { detectStrategy, readRepoPromotionConfig, trackedBranch, type PromotionStrategy, type StrategySetting } from './strategy';
+import { pendingPromotion } from './pending';
 
 export type PushSetting = 'ask' | 'always' | 'never';
 
@@ -180,6 +181,10 @@ async function promoteUnsafe(request: PromoteRequest, settings: PromotionSetting
   if (planned.files.length === 0) {
     const why = plan.changes.length === 0 ? `${target.name} already runs the same versions as ${source.name}` : 'no change could be written to a file';
     return { status: 'nothing', message: `Nothing to promote: ${why}. Nothing was changed.`, preview };
+  }
+  const pending = await pendingPromotion(root, source.name, target.name, planned.files);
+  if (pending) {
+    return { status: 'nothing', message: `Nothing new to promote: ${pending.branch} (${pending.commit.slice(0, 12)}) already makes these changes and is not merged yet. Merge it, or delete it to promote again. Nothing was changed.`, preview };
   }
   const verified = verifyFileChanges(index, target.name, planned);
   if (!verified.ok) return invalid(`The promotion was not applied: ${verified.message}. Nothing was changed.`, preview);
