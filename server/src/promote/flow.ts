@@ -16,7 +16,7 @@ import { maskFileTexts } from '../secrets';
 import { filesDifferingFromCommit, planFileChanges, unifiedDiff, verifyFileChanges, type FileChange, type PlannedFiles } from './applyPlan';
 import { planOverlayPromotion, type PromotionChange, type PromotionPlan } from './plan';
 import { detectStrategy, readRepoPromotionConfig, trackedBranch, type PromotionStrategy, type StrategySetting } from './strategy';
-import { pendingPromotion } from './pending';
+import { pendingPromotion, unmergedMessage, unmergedPromotion } from './pending';
 
 export type PushSetting = 'ask' | 'always' | 'never';
 
@@ -520,6 +520,8 @@ export async function revertPromotion(request: RevertRequest, settings: Promotio
     const history = await readPromotionHistory(root, { revisions: ['HEAD'] });
     const revertedBy = history.ok ? history.value.promotions.find((p) => p.commit === promotion.commit)?.revertedBy : undefined;
     if (revertedBy) return invalid(`The promotion ${promotion.commit.slice(0, 12)} was already reverted by ${revertedBy.commit.slice(0, 12)}.`);
+    const unmerged = await unmergedPromotion(root, promotion.commit, settings.remote);
+    if (unmerged) return invalid(unmergedMessage(promotion.commit, unmerged));
     const diff = await revertDiff(root, promotion.commit);
     if (!diff.ok) return failed(diff.error);
     const changes = promotion.changes.map((c) => ({ workload: c.workload, before: c.after, after: c.before }));

@@ -90,6 +90,8 @@ describe('promotion requests (features/promotion.ts)', function () {
     assert.ok('text' in shown && shown.text.includes('Promotion: staging -> production'), JSON.stringify(shown));
     assert.deepEqual(await showCommit(repo.work, '--output=/tmp/x'), { error: 'Not a commit id.' });
 
+    // Once its pull request is merged, the promotion can be reverted: the preview describes the revert.
+    git(repo.work, 'merge', '-q', '--ff-only', 'promote/production/editor');
     const revertPlan = await runRevert(repo.work, { commit: outcome.commit!, push: false, trusted: false, dryRun: true });
     assert.match(revertPlan.summary?.[0] ?? '', /^Revert /);
   });

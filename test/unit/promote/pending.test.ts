@@ -1,7 +1,7 @@
 // Promoting twice with nothing new: the first promotion's branch is not merged yet and already makes the
 // change, so the second says "nothing new to promote" instead of opening a second branch.
 import assert from 'node:assert/strict';
-import { DEFAULT_PROMOTION_SETTINGS, promote, type PromotionCallbacks, type PromotionSettings } from '../../../server/src/promote/flow';
+import { DEFAULT_PROMOTION_SETTINGS, promote, revertPromotion, type PromotionCallbacks, type PromotionSettings } from '../../../server/src/promote/flow';
 import { git } from '../git/gitFixture';
 import { useFleetRepo, type FleetRepo } from './promoteFixture';
 
@@ -31,5 +31,24 @@ describe('promoting again before the last promotion is merged', function () {
     git(repo.work, 'branch', '-D', 'promote/production/20240501-100000');
     const again = await promote({ cwd: repo.work, source: 'staging', target: 'production', now: new Date('2024-05-01T11:00:00Z') }, SETTINGS, YES);
     assert.equal(again.status, 'done', JSON.stringify(again));
+  });
+
+  it('a revert of a promotion that was never merged says so before any question, naming its branch', async () => {
+    const first = await promote({ cwd: repo.work, source: 'staging', target: 'production', now: new Date('2024-05-01T10:00:00Z') }, SETTINGS, YES);
+    assert.equal(first.status, 'done', JSON.stringify(first));
+    if (first.status !== 'done') return;
+    const commit = first.delivered.commit;
+    const refs = git(repo.work, 'for-each-ref');
+    const dry = await revertPromotion({ cwd: repo.work, commit, dryRun: true, push: false }, SETTINGS, YES);
+    assert.equal(dry.status, 'failed', JSON.stringify(dry));
+    if (dry.status !== 'failed') return;
+    assert.equal(
+      dry.error.message,
+      `The promotion ${commit.slice(0, 12)} was never merged into main, so there is nothing to revert there. It is on promote/production/20240501-100000. To drop the promotion, delete that branch (and close its pull request).`,
+    );
+    assert.equal(git(repo.work, 'for-each-ref'), refs);
+    git(repo.work, 'merge', '-q', '--ff-only', 'promote/production/20240501-100000');
+    const merged = await revertPromotion({ cwd: repo.work, commit, dryRun: true, push: false }, SETTINGS, YES);
+    assert.equal(merged.status, 'dry-run', JSON.stringify(merged));
   });
 });

@@ -21,8 +21,8 @@ function repositoryState() {
 
 /** Replaces window prompts with scripted answers; `restore()` puts the originals back. */
 function stubPrompts(answers) {
-  const calls = { quickPicks: [], information: [], warnings: [] };
-  const originals = { showQuickPick: vscode.window.showQuickPick, showInformationMessage: vscode.window.showInformationMessage, showWarningMessage: vscode.window.showWarningMessage };
+  const calls = { quickPicks: [], information: [], warnings: [], errors: [] };
+  const originals = { showQuickPick: vscode.window.showQuickPick, showInformationMessage: vscode.window.showInformationMessage, showWarningMessage: vscode.window.showWarningMessage, showErrorMessage: vscode.window.showErrorMessage };
   vscode.window.showQuickPick = async (items, options) => {
     const list = await items;
     calls.quickPicks.push({ title: options && options.title, items: list.map((i) => `${i.label}: ${i.description || ''}`) });
@@ -35,6 +35,7 @@ function stubPrompts(answers) {
   };
   vscode.window.showInformationMessage = answer('information');
   vscode.window.showWarningMessage = answer('warnings');
+  vscode.window.showErrorMessage = answer('errors');
   return { calls, restore: () => Object.assign(vscode.window, originals) };
 }
 
@@ -98,7 +99,20 @@ describe('Promote to Production… in VS Code', function () {
     assert.match(items[0].description, /^Pat Promoter, /);
   });
 
+  it('refuses to revert a promotion that was never merged, before any question, naming its branch', async () => {
+    const before = repositoryState();
+    stub = stubPrompts(() => undefined);
+    await vscode.commands.executeCommand('fluxEnvironments.revertPromotion');
+    assert.deepEqual(stub.calls.warnings, [], 'no "Revert?" question');
+    assert.equal(stub.calls.errors.length, 1, JSON.stringify(stub.calls));
+    assert.match(stub.calls.errors[0].message, /^The promotion [0-9a-f]{12} was never merged into main, so there is nothing to revert there\. It is on promote\/production\/\d{8}-\d{6}\./);
+    assert.deepEqual(repositoryState(), before);
+  });
+
   it('previews a revert as a read-only diff, not an untitled buffer; declining changes nothing', async () => {
+    // The promotion's pull request is merged: main now holds it, so it can be reverted.
+    const [branch] = git('for-each-ref', '--format=%(refname:short)', 'refs/heads/promote/').split('\n').filter(Boolean);
+    git('merge', '-q', '--ff-only', branch);
     const before = repositoryState();
     stub = stubPrompts(() => undefined); // picks the first promotion, then Escape on "Revert?"
     await vscode.commands.executeCommand('fluxEnvironments.revertPromotion');
