@@ -3,13 +3,12 @@
 // or nothing (palette: ask with a quick pick).
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { EnvironmentsRequest, RescanRequest, type EnvironmentSummary, type LspLocation, type RenderTarget } from '../../server/src/protocol';
+import { EnvironmentsRequest, FluxKustomizationTargetRequest, RescanRequest, type EnvironmentSummary, type LspLocation, type RenderTarget } from '../../server/src/protocol';
 import { openCompare, DriftSummaryPanel, type CompareProvider } from './compare';
 import type { Ctx } from './ctx';
 import { openPreview, toLocation } from './preview';
-import { folderUri, kustomizationTarget, ENVIRONMENTS_VIEW, type EnvironmentsNode, type EnvironmentsTree } from './views/environmentsTree';
+import { folderUri, ENVIRONMENTS_VIEW, type EnvironmentsNode, type EnvironmentsTree } from './views/environmentsTree';
 import { GraphPanel } from './views/graphView';
-import { documentIndexAt } from './yamlDocuments';
 
 export interface CommandDeps {
   ctx: Ctx;
@@ -18,7 +17,6 @@ export interface CommandDeps {
 }
 
 const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
-const FLUX_KUSTOMIZATION = /^apiVersion:\s*kustomize\.toolkit\.fluxcd\.io\//m;
 
 function isRenderTarget(value: unknown): value is RenderTarget {
   if (typeof value !== 'object' || value === null) return false;
@@ -30,35 +28,28 @@ function isNode(value: unknown): value is EnvironmentsNode {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && !(value instanceof vscode.Uri);
 }
 
-/** The target of a file: its folder for a kustomization file, the Kustomization at the cursor for a Flux file. */
-async function targetOfUri(uri: vscode.Uri): Promise<RenderTarget | undefined> {
+/**
+ * The target of a file: its folder for a kustomization file, else the Flux Kustomization at the cursor (or
+ * the file's first), which the server finds because only it reads YAML.
+ */
+async function targetOfUri(ctx: Ctx, uri: vscode.Uri): Promise<RenderTarget | undefined> {
   const stat = await vscode.workspace.fs.stat(uri).then(
     (s) => s,
     () => undefined,
   );
   if (stat && stat.type & vscode.FileType.Directory) return { kind: 'folder', uri: uri.toString() };
   if (KUSTOMIZATION_FILES.has(path.basename(uri.fsPath))) return { kind: 'folder', uri: vscode.Uri.file(path.dirname(uri.fsPath)).toString() };
-  const document = await vscode.workspace.openTextDocument(uri);
-  const text = document.getText();
-  if (FLUX_KUSTOMIZATION.test(text) && /^kind:\s*Kustomization\s*$/m.test(text)) {
-    const editor = vscode.window.activeTextEditor;
-    const line = editor && editor.document.uri.toString() === uri.toString() ? editor.selection.active.line : firstFluxKustomizationLine(text);
-    return { kind: 'fluxKustomization', uri: uri.toString(), documentIndex: documentIndexAt(text, line) };
-  }
-  return undefined;
-}
-
-function firstFluxKustomizationLine(text: string): number {
-  const lines = text.split(/\r?\n/);
-  const at = lines.findIndex((l, i) => /^kind:\s*Kustomization\s*$/.test(l) && lines.slice(Math.max(0, i - 30), i + 30).some((x) => FLUX_KUSTOMIZATION.test(x)));
-  return Math.max(0, at);
+  const editor = vscode.window.activeTextEditor;
+  const cursor = editor && editor.document.uri.toString() === uri.toString() ? editor.selection.active : undefined;
+  const target = await ctx.request(FluxKustomizationTargetRequest, { uri: uri.toString(), ...(cursor ? { position: { line: cursor.line, character: cursor.character } } : {}) });
+  return target ?? undefined;
 }
 
 async function environments(ctx: Ctx): Promise<EnvironmentSummary[]> {
   return [...(await ctx.request(EnvironmentsRequest, {}))].sort((a, b) => a.order - b.order);
 }
 
-export type PreviewChoice = vscode.QuickPickItem & { target?: RenderTarget | Promise<RenderTarget> };
+export type PreviewChoice = vscode.QuickPickItem & { target?: RenderTarget };
 
 /**
  * What "Preview Rendered…" offers: the Flux Kustomizations of the active file first (the likely wish when
@@ -73,7 +64,7 @@ export async function previewChoices(ctx: Ctx, active?: vscode.Uri): Promise<Pre
     label: `$(package) ${k.name}`,
     description: `${env.name} · ${k.path ?? ''}`,
     detail: vscode.workspace.asRelativePath(vscode.Uri.parse(k.location.uri), false),
-    target: kustomizationTarget(k),
+    target: k.target,
   });
   const inActive = active ? kustomizations.filter(({ k }) => vscode.Uri.parse(k.location.uri).toString() === active.toString()) : [];
   if (inActive.length) {
@@ -97,12 +88,12 @@ async function pickTarget(ctx: Ctx): Promise<RenderTarget | undefined> {
   const active = vscode.window.activeTextEditor?.document.uri;
   const picks = await previewChoices(ctx, active?.scheme === 'file' ? active : undefined);
   const chosen = await vscode.window.showQuickPick(picks, { title: 'Preview Rendered', placeHolder: 'An environment, a Flux Kustomization or a kustomization folder', matchOnDescription: true });
-  return chosen?.target ? await chosen.target : undefined;
+  return chosen?.target;
 }
 
-async function targetOfNode(node: EnvironmentsNode): Promise<RenderTarget | undefined> {
+function targetOfNode(node: EnvironmentsNode): RenderTarget | undefined {
   if (node.type === 'environment') return { kind: 'environment', name: node.environment.name };
-  if (node.type === 'kustomization') return kustomizationTarget(node.kustomization);
+  if (node.type === 'kustomization') return node.kustomization.target;
   return undefined;
 }
 
@@ -110,11 +101,11 @@ async function targetOfNode(node: EnvironmentsNode): Promise<RenderTarget | unde
 export async function preview(ctx: Ctx, arg?: unknown): Promise<vscode.Uri | undefined> {
   let target: RenderTarget | undefined;
   if (isRenderTarget(arg)) target = arg;
-  else if (arg instanceof vscode.Uri) target = await targetOfUri(arg);
-  else if (isNode(arg)) target = await targetOfNode(arg);
+  else if (arg instanceof vscode.Uri) target = await targetOfUri(ctx, arg);
+  else if (isNode(arg)) target = targetOfNode(arg);
   else {
     const active = vscode.window.activeTextEditor?.document.uri;
-    target = active?.scheme === 'file' && KUSTOMIZATION_FILES.has(path.basename(active.fsPath)) ? await targetOfUri(active) : await pickTarget(ctx);
+    target = active?.scheme === 'file' && KUSTOMIZATION_FILES.has(path.basename(active.fsPath)) ? await targetOfUri(ctx, active) : await pickTarget(ctx);
   }
   if (!target) {
     if (arg instanceof vscode.Uri) void vscode.window.showInformationMessage('This file is neither a kustomization file nor a Flux Kustomization: nothing to preview.');

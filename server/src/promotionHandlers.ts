@@ -11,7 +11,7 @@ import {
   ShowCommitRequest,
   type PromotionOutcomeResult,
 } from './protocol';
-import { redactSecrets } from './secrets';
+import { redactSecrets } from './fleet/secrets';
 import type { Session } from './session';
 
 const NO_FOLDER = 'Open the fleet repository as a workspace folder to promote.';

@@ -22,6 +22,11 @@ export interface EnvironmentSummary {
   order: number;
   /** Cluster entry folder(s) or overlay folder(s). */
   folders: string[];
+  /**
+   * Flux: where Flux starts on the cluster (a bootstrap, a FluxInstance's sync, a spoke's Kustomizations...),
+   * in words; `inferred` when it is a guess from the layout (chart values, an OCI subfolder, an orphan).
+   */
+  roots?: Array<{ description: string; inferred: boolean; location: LspLocation }>;
   kustomizations: FluxKustomizationSummary[];
   /** Problems (errors + warnings) in files this environment reads. */
   problemCount: number;
@@ -31,6 +36,8 @@ export interface FluxKustomizationSummary {
   name: string;
   namespace: string;
   location: LspLocation;
+  /** What RenderRequest renders for this Kustomization (its document in its file). */
+  target: RenderTarget;
   path?: string;
   dependsOn: string[];
   prune?: boolean;
@@ -38,6 +45,8 @@ export interface FluxKustomizationSummary {
   healthChecks: number;
   suspend: boolean;
   problemCount: number;
+  /** Where spec.path points when it is not the repository root: a subfolder, an artifact, another repository. */
+  sourceNote?: string;
 }
 
 export const EnvironmentsRequest = new RequestType<Record<string, never>, EnvironmentSummary[], void>('fluxEnvironments/environments');
@@ -70,6 +79,15 @@ export type RenderTarget =
   | { kind: 'environment'; name: string }
   | { kind: 'fluxKustomization'; uri: string; documentIndex: number }
   | { kind: 'folder'; uri: string };
+
+/**
+ * The Flux Kustomization of a file to render: the YAML document holding `position` (the cursor), or the
+ * file's first Flux Kustomization without one; null when the file holds no Flux Kustomization. The server
+ * resolves the document because only it parses YAML.
+ */
+export const FluxKustomizationTargetRequest = new RequestType<{ uri: string; position?: { line: number; character: number } }, RenderTarget | null, void>(
+  'fluxEnvironments/fluxKustomizationTarget',
+);
 
 export interface RenderedObjectSummary {
   apiVersion: string;

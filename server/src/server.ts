@@ -33,20 +33,21 @@ import { compareEnvironments } from './features/compare';
 import { environmentSummaries } from './features/environments';
 import { dependencyGraph } from './features/graph';
 import { origin } from './features/origin';
-import { preview } from './features/preview';
+import { fluxKustomizationTarget, preview } from './features/preview';
 import {
   CompareRequest,
   DependencyGraphRequest,
   EnvironmentsRequest,
+  FluxKustomizationTargetRequest,
   IndexChangedNotification,
   IndexStatusNotification,
   OriginRequest,
   RenderRequest,
   RescanRequest,
 } from './protocol';
+import { redactSecrets } from './fleet/secrets';
 import { allRules } from './rules/run';
 import { readSeverities } from './rules/severity';
-import { redactSecrets } from './secrets';
 import { DEFAULT_SETTINGS, defaultDocsDir, Session, type DiskEventKind, type ServerSettings } from './session';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -244,6 +245,7 @@ connection.onRequest(
     preview(session.allIndexes(), p),
   ),
 );
+connection.onRequest(FluxKustomizationTargetRequest, guarded('flux kustomization target', null, (p) => fluxKustomizationTarget(session.allIndexes(), p)));
 connection.onRequest(OriginRequest, guarded('origin', null, (p) => origin(session.allIndexes(), p)));
 connection.onRequest(
   CompareRequest,

@@ -238,5 +238,8 @@ describe('language server over stdio', function () {
     const folder = pathToFileURL(path.join(h.root, 'apps')).href;
     const rendered = (await h.connection.sendRequest('fluxEnvironments/render', { target: { kind: 'folder', uri: folder } })) as { yaml: string };
     assert.strictEqual(rendered.yaml, 'apiVersion: v1\ndata:\n  a: "1"\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: prod\n');
+    // The client sends the cursor; the server finds the document (the client reads no YAML).
+    const target = await h.connection.sendRequest('fluxEnvironments/fluxKustomizationTarget', { uri, position: { line: 3, character: 2 } });
+    assert.deepStrictEqual(target, { kind: 'fluxKustomization', uri, documentIndex: 0 });
   });
 });

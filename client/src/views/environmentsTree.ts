@@ -16,7 +16,6 @@ import {
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
 import { problemsExplained } from '../statusBar';
-import { currentText, documentIndexAt } from '../yamlDocuments';
 
 export const ENVIRONMENTS_VIEW = 'fluxEnvironments.environments';
 const REFRESH_DELAY_MS = 150;
@@ -27,13 +26,6 @@ export type EnvironmentsNode =
   | { type: 'kind'; kind: string; objects: RenderedObjectSummary[]; parent: string }
   | { type: 'object'; object: RenderedObjectSummary; parent: string }
   | { type: 'message'; text: string };
-
-/** The RenderTarget of a Flux Kustomization listed by the server (its document index read from the file). */
-export async function kustomizationTarget(kustomization: FluxKustomizationSummary): Promise<RenderTarget> {
-  const uri = vscode.Uri.parse(kustomization.location.uri);
-  const text = await currentText(uri);
-  return { kind: 'fluxKustomization', uri: kustomization.location.uri, documentIndex: documentIndexAt(text, kustomization.location.range.start.line) };
-}
 
 function openCommand(location: LspLocation, title: string): vscode.Command {
   return { command: 'fluxEnvironments.openLocation', title, arguments: [location] };
@@ -118,7 +110,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
         }
         return this.objectsOf({ kind: 'environment', name: node.environment.name }, node.environment.name);
       }
-      if (node.type === 'kustomization') return this.objectsOf(await kustomizationTarget(node.kustomization), `${node.environment.name}/${node.kustomization.name}`);
+      if (node.type === 'kustomization') return this.objectsOf(node.kustomization.target, `${node.environment.name}/${node.kustomization.name}`);
       if (node.type === 'kind') return node.objects.map((object) => ({ type: 'object', object, parent: node.parent }));
       return [];
     } catch (error) {
@@ -143,8 +135,9 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
         item.iconPath = new vscode.ThemeIcon(env.problemCount > 0 ? 'warning' : 'server-environment');
         const count = env.kind === 'flux' ? `${env.kustomizations.length} Kustomization${env.kustomizations.length === 1 ? '' : 's'}` : 'overlay';
         item.description = env.problemCount > 0 ? `${count} · ${env.problemCount} problem${env.problemCount === 1 ? '' : 's'}` : count;
+        const roots = (env.roots ?? []).map((r) => `- ${r.description}${r.inferred ? ' *(inferred from the layout)*' : ''}`);
         item.tooltip = new vscode.MarkdownString(
-          `**${env.name}** (${env.kind}, promotion order ${env.order})\n\n${env.folders.map((f) => `- ${vscode.workspace.asRelativePath(folderUri(f), false)}`).join('\n')}\n\nproblems: ${env.problemCount} (errors and warnings in the files this environment reads)`,
+          `**${env.name}** (${env.kind}, promotion order ${env.order})\n\n${roots.length > 0 ? `Flux starts from:\n\n${roots.join('\n')}` : env.folders.map((f) => `- ${vscode.workspace.asRelativePath(folderUri(f), false)}`).join('\n')}\n\nproblems: ${env.problemCount} (errors and warnings in the files this environment reads)`,
         );
         return item;
       }
@@ -159,7 +152,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
         item.description = parts.filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(ks.problemCount > 0 ? 'warning' : ks.suspend ? 'debug-pause' : 'package');
         item.tooltip = new vscode.MarkdownString(
-          [`**Kustomization ${ks.namespace}/${ks.name}**`, ks.path ? `path: \`${ks.path}\`` : 'no spec.path', `dependsOn: ${ks.dependsOn.join(', ') || 'none'}`, `prune: ${ks.prune ?? 'unset'}, wait: ${ks.wait}, healthChecks: ${ks.healthChecks}`, `problems: ${ks.problemCount} (errors and warnings in the files this Kustomization reads)`].join('\n\n'),
+          [`**Kustomization ${ks.namespace}/${ks.name}**`, ks.path ? `path: \`${ks.path}\`` : 'no spec.path', ...(ks.sourceNote ? [ks.sourceNote] : []), `dependsOn: ${ks.dependsOn.join(', ') || 'none'}`, `prune: ${ks.prune ?? 'unset'}, wait: ${ks.wait}, healthChecks: ${ks.healthChecks}`, `problems: ${ks.problemCount} (errors and warnings in the files this Kustomization reads)`].join('\n\n'),
         );
         item.command = openCommand(ks.location, 'Open Kustomization');
         return item;

@@ -18,6 +18,8 @@ export interface CliIo {
 export const COMMANDS: ReadonlyArray<{ name: string; synopsis: string; summary: string }> = [
   { name: 'check', synopsis: 'check [folder]', summary: 'Check a fleet repository with every rule, as the editor does' },
   { name: 'render', synopsis: 'render <folder>', summary: "Render a kustomization folder, like 'kubectl kustomize <folder>'" },
+  { name: 'environments', synopsis: 'environments [folder]', summary: 'List the environments (clusters) and their Flux Kustomizations, as Flux applies them' },
+  { name: 'build', synopsis: 'build [folder] --env <name>', summary: 'Print what an environment (or one Flux Kustomization) applies, as Flux builds it' },
   { name: 'promote', synopsis: 'promote', summary: 'Promote versions from one environment to the next, as a reviewable git change' },
   { name: 'history', synopsis: 'history', summary: 'List promotions (commits and tags), newest first' },
   { name: 'help', synopsis: 'help [command]', summary: 'Show help' },

@@ -1,5 +1,5 @@
 // `fluxenv history`: the promotions of a repository, newest first.
-import { promotionHistory } from '../promote/flow';
+import { promotionHistory } from '../promote/history';
 import { gitFailureMessage } from './gitFailure';
 import { existingFolder, parseArgs, UsageError, type CliIo } from './args';
 

@@ -1,7 +1,9 @@
 // fluxenv: the engine of the editor extension, for scripts and CI; dist/fluxenv.js. One command per file;
 // this module only dispatches. `render` also runs without it, from dist/cli.js (see entry.ts).
 import { runGuarded, UsageError, USAGE, VERSION, type CliIo } from './args';
+import { buildCommand, BUILD_HELP } from './build';
 import { check, CHECK_HELP } from './check';
+import { environmentsCommand, ENVIRONMENTS_HELP } from './environments';
 import { historyCommand, HISTORY_HELP } from './history';
 import { promoteCommand, PROMOTE_HELP } from './promote';
 import { render, RENDER_HELP } from './render';
@@ -11,6 +13,8 @@ export { check };
 const COMMAND_TABLE: Record<string, { run: (argv: string[], io: CliIo) => number | Promise<number>; help: string }> = {
   check: { run: check, help: CHECK_HELP },
   render: { run: render, help: RENDER_HELP },
+  environments: { run: environmentsCommand, help: ENVIRONMENTS_HELP },
+  build: { run: buildCommand, help: BUILD_HELP },
   promote: { run: promoteCommand, help: PROMOTE_HELP },
   history: { run: historyCommand, help: HISTORY_HELP },
 };

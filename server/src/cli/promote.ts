@@ -1,5 +1,7 @@
 // `fluxenv promote`: plan and perform a promotion (or revert one) through the same flow as the editor.
-import { DEFAULT_PROMOTION_SETTINGS, promote as runPromotion, revertPromotion, type PromotionOutcome, type PromotionSettings } from '../promote/flow';
+import { promote as runPromotion } from '../promote/flow';
+import { DEFAULT_PROMOTION_SETTINGS, type PromotionOutcome, type PromotionSettings } from '../promote/flowTypes';
+import { revertPromotion } from '../promote/revert';
 import { gitFailureMessage } from './gitFailure';
 import { parseArgs, UsageError, type CliIo, type ParsedArgs } from './args';
 

@@ -81,7 +81,7 @@ function summariesOf(index: FleetIndex, byFile: Map<string, Diagnostic[]>): Envi
     for (const { ks, result } of rendered) {
       if (listed.has(keyOf(ks))) continue;
       listed.add(keyOf(ks));
-      kustomizations.push(summaryOf(ks, result, byFile));
+      kustomizations.push(summaryOf(ks, result, byFile, env.cluster?.nodes.get(keyOf(ks))?.source.note));
     }
     let problemCount = 0;
     for (const file of files) problemCount += byFile.get(file)?.length ?? 0;
@@ -90,13 +90,14 @@ function summariesOf(index: FleetIndex, byFile: Map<string, Diagnostic[]>): Envi
       kind: env.kind,
       order: env.order,
       folders: [...env.dirs],
+      ...(env.roots ? { roots: env.roots.map((r) => ({ description: r.description, inferred: r.inferred, location: { uri: fileUri(r.file), range: ZERO_RANGE } })) } : {}),
       kustomizations,
       problemCount,
     };
   });
 }
 
-function summaryOf(ks: FluxKustomization, result: FluxBuildResult | undefined, byFile: Map<string, Diagnostic[]>): FluxKustomizationSummary {
+function summaryOf(ks: FluxKustomization, result: FluxBuildResult | undefined, byFile: Map<string, Diagnostic[]>, sourceNote: string | undefined): FluxKustomizationSummary {
   const own = ks.place.range;
   let problemCount = countIn(byFile.get(ks.place.file), own);
   for (const file of result?.filesRead ?? []) if (file !== ks.place.file) problemCount += byFile.get(file)?.length ?? 0;
@@ -104,6 +105,7 @@ function summaryOf(ks: FluxKustomization, result: FluxBuildResult | undefined, b
     name: ks.name,
     namespace: ks.namespace,
     location: { uri: fileUri(ks.place.file), range: ks.place.rangeOf?.(['metadata', 'name']) ?? own ?? ZERO_RANGE },
+    target: { kind: 'fluxKustomization', uri: fileUri(ks.place.file), documentIndex: ks.place.documentIndex },
     ...(ks.path !== undefined ? { path: ks.path } : {}),
     dependsOn: ks.dependsOn.map((ref) => shortKey(keyOf(ref), ks.namespace)),
     ...(ks.prune !== undefined ? { prune: ks.prune } : {}),
@@ -111,6 +113,7 @@ function summaryOf(ks: FluxKustomization, result: FluxBuildResult | undefined, b
     healthChecks: ks.healthChecks.length,
     suspend: ks.suspend,
     problemCount,
+    ...(sourceNote ? { sourceNote } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-// Hover: on a dependsOn entry, the Kustomization it names (path, prune/wait, what it applies by kind); on a
+// Hover: on a Flux Kustomization's spec.path, what it is relative to in each cluster; on a dependsOn entry, the Kustomization it names (path, prune/wait, what it applies by kind); on a
 // patch entry or patch file, the objects it changes in the render and the values it sets; on an `images:`
 // entry or a container image, the image each environment finally runs. Secret values are never shown.
 import * as path from 'path';
@@ -21,7 +21,7 @@ export function hover(index: FleetIndex, params: HoverParams): Hover | null {
     if (!file) return null;
     const cursor = cursorAt(index, file, params.position);
     if (!cursor) return null;
-    const markdown = dependsOnHover(index, cursor) ?? patchHover(index, cursor) ?? imageHover(index, cursor);
+    const markdown = dependsOnHover(index, cursor) ?? specPathHover(index, cursor) ?? patchHover(index, cursor) ?? imageHover(index, cursor);
     return markdown ? { contents: { kind: MarkupKind.Markdown, value: markdown }, range: cursor.range } : null;
   } catch {
     return null;
@@ -30,6 +30,35 @@ export function hover(index: FleetIndex, params: HoverParams): Hover | null {
 
 function code(text: string): string {
   return '`' + text.replace(/`/g, "'") + '`';
+}
+
+/**
+ * On a Flux Kustomization's spec.path: what the path is relative to in each cluster that applies it (the
+ * repository, the folder an OCI artifact is built from, an ExternalArtifact, another repository), from
+ * the Flux graph, and how many objects it applies there.
+ */
+function specPathHover(index: FleetIndex, cursor: Cursor): string | undefined {
+  const p = cursor.path;
+  if (p.length !== 2 || p[0] !== 'spec' || p[1] !== 'path') return undefined;
+  const lines: string[] = [];
+  for (const env of index.environments().environments) {
+    for (const node of env.cluster?.nodes.values() ?? []) {
+      const ks = node.kustomization;
+      if (ks.place.file !== cursor.file || ks.place.documentIndex !== cursor.document.index) continue;
+      const source = node.source;
+      const where =
+        source.kind === 'repository'
+          ? source.root === index.root
+            ? 'the repository root'
+            : `${code(path.posix.relative(index.root, source.root) + '/')}, the folder ${source.source} is built from`
+          : source.kind === 'artifact'
+            ? `${source.source}, assembled by an ArtifactGenerator`
+            : source.note;
+      const applies = node.result ? `; applies ${node.result.resources.length} object${node.result.resources.length === 1 ? '' : 's'}` : '';
+      lines.push(`- cluster ${code(env.name)}: ${code(ks.path ?? './')} is relative to ${where}${applies}`);
+    }
+  }
+  return lines.length > 0 ? `**spec.path** as Flux resolves it\n\n${lines.join('\n')}` : undefined;
 }
 
 function dependsOnHover(index: FleetIndex, cursor: Cursor): string | undefined {

@@ -5,8 +5,10 @@
 // so that the preview can be navigated. Reads the index's cached renders only.
 import type { RenderedObjectSummary, RenderResult, RenderTarget } from '../protocol';
 import { resIdOf } from '../kustomize/resource';
+import { documentAt } from '../kustomize/yaml/parse';
+import { fileOfUri } from './cursor';
 import { fileUri } from './diagnostics';
-import { previewModel, ZERO_RANGE, type Indexes, type PreviewObject } from './renderedText';
+import { indexOfFile, previewModel, ZERO_RANGE, type Indexes, type PreviewObject } from './renderedText';
 import { sourceRangeOf } from './targets';
 import type { FleetIndex } from '../fleet/fleetIndex';
 
@@ -14,6 +16,21 @@ export interface PreviewParams {
   target: RenderTarget;
   /** Show the values of plain (not SOPS-encrypted) Secrets; a user setting, off by default. */
   revealSecrets?: boolean;
+}
+
+/**
+ * The Flux Kustomization of a file to preview (FluxKustomizationTargetRequest): the document holding the
+ * position (the cursor), else the file's first Flux Kustomization; null when the file has none.
+ */
+export function fluxKustomizationTarget(indexes: Indexes, params: { uri: string; position?: { line: number; character: number } }): RenderTarget | null {
+  const file = fileOfUri(params.uri);
+  const index = file ? indexOfFile(indexes, file) : undefined;
+  if (!file || !index) return null;
+  const documents = index.fluxObjects().list.filter((o) => o.file === file && o.object.kind === 'Kustomization').map((o) => o.documentIndex);
+  if (documents.length === 0) return null;
+  const parsed = params.position ? index.parsed(file) : undefined;
+  const atPosition = parsed && params.position ? documentAt(parsed, params.position) : undefined;
+  return { kind: 'fluxKustomization', uri: params.uri, documentIndex: atPosition ? atPosition.index : Math.min(...documents) };
 }
 
 export function preview(indexes: Indexes, params: PreviewParams): RenderResult {

@@ -6,8 +6,11 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { runGit } from '../git/exec';
 import { findRepoRoot, listRemotes, pickRemote } from '../git/repo';
-import { DEFAULT_PROMOTION_SETTINGS, promote, promotionHistory, revertPromotion, type PromotionOutcome, type PromotionPreview, type PromotionSettings } from '../promote/flow';
-import { maskFileTexts } from '../secrets';
+import { promote } from '../promote/flow';
+import { DEFAULT_PROMOTION_SETTINGS, type PromotionOutcome, type PromotionPreview, type PromotionSettings } from '../promote/flowTypes';
+import { promotionHistory } from '../promote/history';
+import { revertPromotion } from '../promote/revert';
+import { maskFileTexts } from '../fleet/secrets';
 import type {
   PlannedChange,
   PromoteParams,

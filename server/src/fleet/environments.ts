@@ -1,16 +1,16 @@
-// Environments of a fleet repository. With Flux: each cluster entry folder (`clusters/<name>/`, or a
-// folder a bootstrap `flux-system` Kustomization syncs), followed through Flux Kustomizations whose
-// spec.path holds more Kustomizations. Without Flux: overlay folders (leaf kustomization folders under
-// overlays/, envs/, environments/, or siblings of a `base` folder), grouped by name.
+// Environments of a fleet repository. With Flux: one per cluster of the Flux graph (fluxGraph.ts: from each
+// cluster's roots, every Kustomization as Flux applies it). Without Flux: overlay folders (leaf
+// kustomization folders under overlays/, envs/, environments/, or siblings of a `base` folder), grouped by name.
 // Promotion order: a setting, else inferred from names (dev < test/qa < staging < prod/production).
 import * as path from 'path';
 import { buildDependsOnGraph } from '../flux/dependsOn';
-import { resolveSpecPath } from '../flux/generate';
 import { isFluxKustomization, readFluxObject, type FluxKustomization } from '../flux/objects';
 import type { FileSystem } from '../kustomize/fs';
 import { nodeFileSystem } from '../kustomize/fs';
 import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/kustomization';
 import { isWithin, normalize } from '../kustomize/loader';
+import type { ClusterRoot } from './clusterRoots';
+import { buildFluxGraph, type ClusterGraph, type FluxGraph, type GraphOptions } from './fluxGraph';
 import { isObject } from '../kustomize/resource';
 import type { JsonObject, Problem } from '../kustomize/types';
 import { parseYamlFileCached, type ParseLimits } from '../kustomize/yaml/parse';
@@ -24,9 +24,13 @@ export interface Environment {
   kustomizations: FluxKustomization[];
   /** Position in the promotion order, 0 first. */
   order: number;
+  /** Flux: where Flux starts on the cluster (bootstrap, FluxInstance, spoke...). */
+  roots?: ClusterRoot[];
+  /** Flux: the cluster's part of the Flux graph, every Kustomization as applied, with its source and build. */
+  cluster?: ClusterGraph;
 }
 
-export interface DiscoverOptions {
+export interface DiscoverOptions extends Partial<Pick<GraphOptions, 'deadline' | 'cache' | 'renderIndependent' | 'strictSubstitution'>> {
   repoRoot: string;
   /** YAML files of the repository (scanFleet's `files`). */
   files: readonly string[];
@@ -42,6 +46,8 @@ export interface DiscoverOptions {
 export interface Discovery {
   environments: Environment[];
   problems: Problem[];
+  /** The Flux graph the environments come from (what it read, the Kustomizations nothing applies). */
+  graph?: FluxGraph;
 }
 
 export interface FoundDocument {
@@ -101,73 +107,22 @@ export function promotionOrder(names: readonly string[], setting?: readonly stri
 export function discoverEnvironments(options: DiscoverOptions): Discovery {
   const fs = options.fs ?? nodeFileSystem;
   const repoRoot = normalize(options.repoRoot);
-  const problems: Problem[] = [];
-  const docs = readDocuments(fs, options.files, options.parseLimits);
-  const kustomizations: Array<{ found: FoundDocument; ks: FluxKustomization }> = [];
-  for (const found of docs) {
-    const read = readKustomizationAt(fs, found, undefined, options.parseLimits);
-    if (read.value) kustomizations.push({ found, ks: read.value });
-  }
-  let environments: Environment[] = kustomizations.length > 0 ? fluxEnvironments(fs, repoRoot, docs, kustomizations, options, problems) : [];
-  // Flux objects without a cluster entry folder (no clusters/, no bootstrap): the overlays still are environments.
+  const graph = buildFluxGraph({ ...options, repoRoot, fs, maxKustomizations: options.maxKustomizations });
+  let environments: Environment[] = graph.clusters.map((cluster) => fluxEnvironment(cluster));
+  // Without Flux roots, the overlays still are environments.
   if (environments.length === 0) environments = overlayEnvironments(fs, repoRoot, options.files);
   const ordered = promotionOrder(environments.map((e) => e.name), options.promotionOrder);
   for (const env of environments) env.order = ordered.indexOf(env.name);
   environments.sort((a, b) => a.order - b.order);
-  return { environments, problems };
+  return { environments, problems: graph.problems, graph };
 }
 
-function fluxEnvironments(
-  fs: FileSystem,
-  repoRoot: string,
-  docs: FoundDocument[],
-  all: Array<{ found: FoundDocument; ks: FluxKustomization }>,
-  options: DiscoverOptions,
-  problems: Problem[],
-): Environment[] {
-  const entries = new Map<string, string>(); // folder -> environment name
-  const clustersDir = repoRoot + (repoRoot.endsWith('/') ? '' : '/') + 'clusters';
-  for (const name of fs.kind(clustersDir) === 'dir' ? fs.readDir(clustersDir) : []) {
-    const dir = `${clustersDir}/${name}`;
-    if (fs.kind(dir) === 'dir' && all.some((k) => isWithin(k.found.file, dir))) entries.set(dir, name);
-  }
-  // A bootstrap elsewhere: the flux-system Kustomization syncs the folder that holds it.
-  for (const { found, ks } of all) {
-    if (ks.name !== 'flux-system') continue;
-    const target = resolveSpecPath(repoRoot, ks.path);
-    if (isWithin(found.file, target) && ![...entries.keys()].some((d) => isWithin(target, d))) {
-      entries.set(target, path.posix.relative(clustersDir, target).startsWith('..') ? path.posix.relative(repoRoot, target) || path.posix.basename(repoRoot) : path.posix.relative(clustersDir, target));
-    }
-  }
-  const max = options.maxKustomizations ?? 2000;
-  const out: Environment[] = [];
-  for (const [dir, name] of entries) {
-    const byKey = new Map<string, FluxKustomization>();
-    const visitedDirs = new Set<string>();
-    const queue = [dir];
-    // Each folder is visited once, so a sync Kustomization pointing back at its own folder ends the walk.
-    for (let head = 0; head < queue.length && byKey.size < max; head++) {
-      const folder = queue[head];
-      if (visitedDirs.has(folder)) continue;
-      visitedDirs.add(folder);
-      for (const { found, ks } of all) {
-        if (!isWithin(found.file, folder)) continue;
-        const key = `${ks.namespace}/${ks.name}`;
-        if (byKey.has(key)) continue;
-        byKey.set(key, ks);
-        const target = resolveSpecPath(repoRoot, ks.path);
-        if (!visitedDirs.has(target)) queue.push(target);
-      }
-    }
-    if (byKey.size >= max) {
-      problems.push({ code: 'environment-too-many-kustomizations', severity: 'warning', message: `environment ${name} reaches more than ${max} Flux Kustomizations; the rest are not followed`, file: dir });
-    }
-    const graph = buildDependsOnGraph([...byKey.values()]);
-    const ordered = graph.order.map((k) => graph.nodes.get(k)).filter((k): k is FluxKustomization => k !== undefined);
-    out.push({ name, kind: 'flux', dirs: [dir], kustomizations: ordered, order: 0 });
-  }
-  void docs;
-  return out;
+function fluxEnvironment(cluster: ClusterGraph): Environment {
+  const all = [...cluster.nodes.values()].map((n) => n.kustomization);
+  const order = buildDependsOnGraph(all);
+  const kustomizations = order.order.map((k) => order.nodes.get(k)).filter((k): k is FluxKustomization => k !== undefined);
+  const dirs = [...new Set(cluster.roots.map((r) => r.folder ?? path.posix.dirname(r.file)))];
+  return { name: cluster.name, kind: 'flux', dirs, kustomizations, order: 0, roots: cluster.roots, cluster };
 }
 
 const OVERLAY_PARENTS = new Set(['overlays', 'envs', 'environments']);

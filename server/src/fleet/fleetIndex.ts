@@ -2,7 +2,7 @@
 // kustomization and Flux object in them, the environments, and renders cached by what they read. An
 // edit invalidates only the renders that read the edited file; everything else is reused.
 import * as path from 'path';
-import type { FluxBuildResult } from '../flux/build';
+import type { FluxBuildResult, FluxSourceTree } from '../flux/build';
 import { renderFluxKustomization } from '../flux/build';
 import { classifyFluxObject, readFluxObject, type FluxKustomization, type FluxObject } from '../flux/objects';
 import { BuildCache } from '../kustomize/buildCache';
@@ -112,6 +112,8 @@ export class FleetIndex {
   private files = new Set<string>();
   private scanResult: ScanResult = { files: [], skipped: [], truncated: false };
   private discovery: Discovery | undefined;
+  /** An edit touched a file the Flux graph read: walk it again before it is next used. */
+  private discoveryStale = false;
   private fluxObjectsCache: { list: IndexedFluxObject[]; problems: Problem[] } | undefined;
   private folderRenders = new Map<string, CachedRender<RenderOutput>>();
   private fluxRenders = new Map<string, CachedRender<FluxBuildResult>>();
@@ -171,6 +173,8 @@ export class FleetIndex {
    * computation was cancelled half way) returns the value without remembering it.
    */
   remember<T>(key: string, compute: () => T, keep: (value: T) => boolean = () => true): T {
+    // The graph is walked again first, so that a value knows whether the shape it looked at changed.
+    if (this.discoveryStale) this.currentDiscovery();
     const hit = this.remembered.get(key);
     if (hit && hit.fileSetGeneration === this.fileSetGeneration && (!hit.reads.shape || hit.shapeGeneration === this.shapeGeneration) && this.unchanged(hit.reads)) {
       this.noteReads(hit.reads);
@@ -291,7 +295,7 @@ export class FleetIndex {
       this.discovery = undefined;
       this.fluxObjectsCache = undefined;
       this.shapeGeneration++;
-    }
+    } else if (this.discovery?.graph?.filesRead.has(file)) this.discoveryStale = true;
     for (const cache of [this.folderRenders, this.fluxRenders, this.environmentRenders] as Array<Map<string, CachedRender<unknown>>>) {
       for (const [key, entry] of cache) if (entry.deps.has(file)) cache.delete(key);
     }
@@ -358,19 +362,35 @@ export class FleetIndex {
     return this.fluxObjectsCache;
   }
 
+  /**
+   * The environments, from the Flux graph. The graph follows what each Kustomization renders, so an edit of
+   * any file it read may change it: it is walked again then (over the cached builds, so only what the edit
+   * touched is built again), and the fleet's shape counts as changed only when the graph did.
+   */
   environments(): Discovery {
     this.readsShape();
-    if (!this.discovery) {
-      this.discovery = discoverEnvironments({
-        repoRoot: this.root,
-        files: this.yamlFiles(),
-        fs: this.fs,
-        promotionOrder: this.settings.promotionOrder,
-        maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment,
-        parseLimits: this.customParseLimits(),
-      });
-    }
-    return this.discovery;
+    return this.currentDiscovery();
+  }
+
+  private currentDiscovery(): Discovery {
+    if (this.discovery && !this.discoveryStale) return this.discovery;
+    const previous = this.discovery;
+    const next = discoverEnvironments({
+      repoRoot: this.root,
+      files: this.yamlFiles(),
+      fs: this.fs,
+      promotionOrder: this.settings.promotionOrder,
+      maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment,
+      parseLimits: this.customParseLimits(),
+      deadline: this.renderDeadline(),
+      cache: this.buildCache,
+      renderIndependent: (ks, source) => this.renderFlux(ks, source),
+    });
+    this.discovery = next;
+    this.discoveryStale = false;
+    this.environmentRenders.clear();
+    if (previous && shapeOf(previous) !== shapeOf(next)) this.shapeGeneration++;
+    return next;
   }
 
   environment(name: string): Environment | undefined {
@@ -419,14 +439,16 @@ export class FleetIndex {
     return value;
   }
 
-  renderEnvironment(env: Environment): EnvironmentRender {
+  renderEnvironment(asked: Environment): EnvironmentRender {
     this.readsShape();
+    // A caller may hold an environment of a graph an edit has made stale: render the current one of that name.
+    const env = this.discoveryStale ? (this.currentDiscovery().environments.find((e) => e.name === asked.name) ?? asked) : asked;
     const hit = this.environmentRenders.get(env.name);
     if (hit) {
       this.usesRender(this.environmentRenders, env.name, hit);
       return hit.value;
     }
-    const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, files: this.yamlFiles(), maxKustomizations: this.limits.render.maxKustomizationsPerEnvironment, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache, renderIndependent: (ks) => this.renderFlux(ks), renderFolder: (dir) => this.renderFolder(dir) });
+    const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache, renderFolder: (dir) => this.renderFolder(dir) });
     this.capObjects(value.objects, value.problems, env.kustomizations[0]?.place.file ?? env.dirs[0] ?? this.root);
     const deps = new Set(value.filesRead);
     value.problems.forEach((p) => deps.add(p.file));
@@ -448,15 +470,15 @@ export class FleetIndex {
   }
 
   /** What kustomize-controller applies for the Kustomization, without variables from other objects (substituteFrom). */
-  private renderFlux(ks: FluxKustomization): FluxBuildResult {
+  private renderFlux(ks: FluxKustomization, source?: FluxSourceTree): FluxBuildResult {
     // The same document applied by two parents may have been changed by them (targetNamespace, prefixes): key by content.
-    const key = `${ks.place.file}#${ks.place.documentIndex}#${JSON.stringify(ks)}`;
+    const key = `${ks.place.file}#${ks.place.documentIndex}#${source?.root ?? ''}#${JSON.stringify(ks)}`;
     const hit = this.fluxRenders.get(key);
     if (hit) {
       this.usesRender(this.fluxRenders, key, hit);
       return hit.value;
     }
-    const value = renderFluxKustomization(ks, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache, renderFolder: (dir) => this.renderFolder(dir) });
+    const value = renderFluxKustomization(ks, { fs: this.fs, repoRoot: this.root, ...(source ? { source } : {}), parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache, renderFolder: (dir) => this.renderFolder(dir) });
     this.capObjects(value.resources, value.problems, ks.place.file);
     const deps = new Set(value.filesRead);
     deps.add(ks.place.file);
@@ -478,4 +500,9 @@ export class FleetIndex {
     });
     objects.length = max;
   }
+}
+
+/** What of a discovery other computations look at: environments and their Kustomizations as applied. */
+function shapeOf(d: Discovery): string {
+  return JSON.stringify(d.environments.map((e) => [e.name, e.kind, e.dirs, e.kustomizations.map((k) => [k.place.file, k.place.documentIndex, k.object])]));
 }

@@ -15,10 +15,27 @@ import { collectVars, substituteResources, type FindObject, type UnresolvedVaria
 
 import type { BuildCache } from '../kustomize/buildCache';
 
+/**
+ * Where the Kustomization's source artifact is, when it is not the repository checkout itself: a subfolder
+ * (an OCI artifact pushed from `kubernetes/`), or a virtual tree (an ExternalArtifact an ArtifactGenerator
+ * assembles) read through its own file system, whose paths `toReal` maps back to the repository's files.
+ * spec.path is relative to `root`, and the build sees nothing outside it, as the controller sees only the
+ * artifact it downloaded.
+ */
+export interface FluxSourceTree {
+  root: string;
+  fs?: FileSystem;
+  toReal?: (file: string) => string | undefined;
+  /** How the source is named in messages, e.g. `the OCI artifact of kubernetes/`. */
+  description?: string;
+}
+
 export interface FluxBuildOptions {
   fs?: FileSystem;
-  /** Root of the source artifact (the repository checkout). */
+  /** Root of the repository checkout. */
   repoRoot: string;
+  /** The source artifact, when it is not the repository root (see FluxSourceTree). */
+  source?: FluxSourceTree;
   /** ConfigMaps and Secrets for postBuild.substituteFrom; without it every entry counts as missing. */
   findObject?: FindObject;
   /** The StrictPostBuildSubstitutions feature gate. */
@@ -50,8 +67,15 @@ export interface FluxBuildResult {
 }
 
 export function renderFluxKustomization(ks: FluxKustomization, options: FluxBuildOptions): FluxBuildResult {
+  const source = options.source;
+  if (source?.toReal) return toRealPaths(buildInSource(ks, { ...options, fs: source.fs ?? options.fs, repoRoot: source.root }), source.toReal);
+  return buildInSource(ks, source ? { ...options, fs: source.fs ?? options.fs, repoRoot: source.root, renderFolder: undefined } : options);
+}
+
+function buildInSource(ks: FluxKustomization, options: FluxBuildOptions): FluxBuildResult {
   const fs = options.fs ?? nodeFileSystem;
   const repoRoot = normalize(options.repoRoot);
+  const where = options.source?.description ?? 'the repository';
   const filesRead = new Set<string>([ks.place.file]);
   const result: FluxBuildResult = { resources: [], problems: [], filesRead, unresolved: [] };
   const placeOf = (p: ReadonlyArray<string | number>): Place => {
@@ -64,7 +88,7 @@ export function renderFluxKustomization(ks: FluxKustomization, options: FluxBuil
     result.problems.push({
       code: 'flux-path-not-found',
       severity: 'error',
-      message: `kustomization path not found: ${ks.path ?? './'} does not exist in the repository (looked for ${dir}). Fix spec.path; it is relative to the source root.`,
+      message: `kustomization path not found: ${ks.path ?? './'} does not exist in ${where} (looked for ${dir}). Fix spec.path; it is relative to the root of the source artifact.`,
       ...placeOf(ks.path !== undefined ? ['spec', 'path'] : ['spec']),
     });
     return result;
@@ -78,7 +102,7 @@ export function renderFluxKustomization(ks: FluxKustomization, options: FluxBuil
   if (synth.problems.some((p) => p.severity === 'error')) return result;
 
   const overlay = synth.verbatim ? fs : overlayFileSystem(fs, new Map([[synth.file, synth.text]]));
-  const rendered = (synth.verbatim && sharedFolderRender(ks, dir, options)) || renderKustomization(dir, { fs: overlay, repoRoot, loadRestrictor: 'none', reorder: 'none', enableManagedByLabel: false, parseLimits: options.parseLimits, deadline: options.deadline, cache: options.cache });
+  const rendered = (synth.verbatim && sharedFolderRender(ks, dir, options)) || renderKustomization(dir, { fs: overlay, repoRoot, loadRestrictor: 'none', reorder: 'none', enableManagedByLabel: false, skipRemoteResources: true, parseLimits: options.parseLimits, deadline: options.deadline, cache: options.cache });
   for (const f of rendered.filesRead) if (f !== synth.file || !synth.generated) filesRead.add(f);
   result.problems.push(...(synth.verbatim ? rendered.problems : rendered.problems.map((p) => mapProblem(p, synth))));
   if (rendered.problems.some((p) => p.severity === 'error')) return result;
@@ -170,4 +194,21 @@ function withPlace(origin: Origin, place: Place): Origin {
   const { range: _old, ...rest } = origin;
   void _old;
   return { ...rest, file: place.file, ...(place.range ? { range: place.range } : {}) };
+}
+
+/** A build read through a virtual tree, with every file it names mapped back to the repository's (see FluxSourceTree). */
+function toRealPaths(result: FluxBuildResult, toReal: (file: string) => string | undefined): FluxBuildResult {
+  const real = (file: string) => toReal(file) ?? file;
+  const filesRead = new Set<string>();
+  for (const f of result.filesRead) {
+    const mapped = toReal(f);
+    if (mapped !== undefined) filesRead.add(mapped);
+    else if (!f.includes('/.flux-artifacts/')) filesRead.add(f);
+  }
+  const problems = result.problems.map((p) => ({ ...p, file: real(p.file), ...(p.related ? { related: p.related.map((r) => ({ ...r, file: real(r.file) })) } : {}) }));
+  for (const r of result.resources) {
+    if (r.source.file) r.source = { ...r.source, file: real(r.source.file), ...(r.source.generatedBy ? { generatedBy: { ...r.source.generatedBy, file: real(r.source.generatedBy.file) } } : {}) };
+    for (const [key, origin] of r.setBy) if (toReal(origin.file) !== undefined) r.setBy.set(key, { ...origin, file: real(origin.file) });
+  }
+  return { ...result, filesRead, problems };
 }

@@ -329,7 +329,7 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
  * What source-controller leaves out of every artifact before any `.sourceignore` (fluxcd/pkg
  * sourceignore: VCS files, images and archives, CI configs, `.sops.yaml`, `.goreleaser.yml`, `.flux.yaml`).
  */
-const SOURCE_CONTROLLER_DEFAULT_IGNORES = [
+export const SOURCE_CONTROLLER_DEFAULT_IGNORES = [
   '.git/', '.gitignore', '.gitmodules', '.gitattributes',
   '*.jpg', '*.jpeg', '*.gif', '*.png', '*.wmv', '*.flv', '*.tar.gz', '*.zip',
   '.github/', '.circleci/', '.travis.yml', '.gitlab-ci.yml', 'appveyor.yml', '.drone.yml', 'cloudbuild.yaml', 'codeship-services.yml', 'codeship-steps.yml',

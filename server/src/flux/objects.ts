@@ -2,33 +2,39 @@
 // with the defaults the controllers apply (namespaces of references, ref precedence, release names).
 // Reading never throws: a field of the wrong type becomes a Problem at that field and is left unset.
 import { createHash } from 'node:crypto';
-import { getPath, isObject, splitApiVersion } from '../kustomize/resource';
+import { getPath, isObject } from '../kustomize/resource';
 import type { Json, JsonObject, Problem, Range } from '../kustomize/types';
+import { fluxApiKinds, fluxKind, FLUX_RELEASE, type FluxApiKindName, type RemovedFluxApiVersion } from './api';
 
 export const KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
 export const SOURCE_GROUP = 'source.toolkit.fluxcd.io';
 export const HELM_GROUP = 'helm.toolkit.fluxcd.io';
 
-/** The API versions each kind is served at (newest first). */
-export const FLUX_KINDS = {
-  Kustomization: { group: KUSTOMIZE_GROUP, versions: ['v1', 'v1beta2', 'v1beta1'] },
-  GitRepository: { group: SOURCE_GROUP, versions: ['v1', 'v1beta2', 'v1beta1'] },
-  OCIRepository: { group: SOURCE_GROUP, versions: ['v1', 'v1beta2'] },
-  Bucket: { group: SOURCE_GROUP, versions: ['v1', 'v1beta2', 'v1beta1'] },
-  HelmRepository: { group: SOURCE_GROUP, versions: ['v1', 'v1beta2', 'v1beta1'] },
-  HelmChart: { group: SOURCE_GROUP, versions: ['v1', 'v1beta2', 'v1beta1'] },
-  HelmRelease: { group: HELM_GROUP, versions: ['v2', 'v2beta2', 'v2beta1'] },
-} as const;
+/** Every kind Flux defines, by name. */
+export type FluxKind = FluxApiKindName;
 
-export type FluxKind = keyof typeof FLUX_KINDS;
+/** The API group of each Flux kind and the versions it is served at (newest first), from Flux's CRDs. */
+export const FLUX_KINDS: Readonly<Record<FluxKind, { readonly group: string; readonly versions: readonly string[] }>> = Object.fromEntries(
+  fluxApiKinds().map((k) => [k.kind, { group: k.group, versions: k.versions.map((v) => v.name) }]),
+) as Record<FluxKind, { group: string; versions: string[] }>;
+
 export type SourceKind = 'GitRepository' | 'OCIRepository' | 'Bucket' | 'HelmRepository' | 'HelmChart';
 
 export interface FluxClassification {
   kind: FluxKind;
   group: string;
   version: string;
-  /** False when the group/kind is Flux's but the version is not one this code knows (e.g. a typo or a future version). */
+  /**
+   * False when the group/kind is Flux's but no Flux release derived from served this version (a typo
+   * or a future version). True for served versions and for versions an older release served.
+   */
   knownVersion: boolean;
+  /** Whether the newest Flux release derived from serves this version. */
+  served: boolean;
+  deprecated: boolean;
+  deprecationWarning?: string;
+  /** Set for a version an older Flux release served that the newest no longer does. */
+  removed?: RemovedFluxApiVersion;
 }
 
 /** Which Flux object this is, from apiVersion and kind; undefined for anything else. */
@@ -36,11 +42,18 @@ export function classifyFluxObject(object: JsonObject): FluxClassification | und
   const kind = object.kind;
   const apiVersion = object.apiVersion;
   if (typeof kind !== 'string' || typeof apiVersion !== 'string') return undefined;
-  if (!Object.prototype.hasOwnProperty.call(FLUX_KINDS, kind)) return undefined;
-  const spec = FLUX_KINDS[kind as FluxKind];
-  const { group, version } = splitApiVersion(apiVersion);
-  if (group !== spec.group) return undefined;
-  return { kind: kind as FluxKind, group, version, knownVersion: (spec.versions as readonly string[]).includes(version) };
+  const found = fluxKind(apiVersion, kind);
+  if (!found) return undefined;
+  return {
+    kind: kind as FluxKind,
+    group: found.group,
+    version: found.version,
+    knownVersion: found.served || found.removed !== undefined,
+    served: found.served,
+    deprecated: found.deprecated,
+    ...(found.deprecationWarning ? { deprecationWarning: found.deprecationWarning } : {}),
+    ...(found.removed ? { removed: found.removed } : {}),
+  };
 }
 
 /** Where a Flux object was read: its file and document, and (when the index knows) the range of any field. */
@@ -554,20 +567,19 @@ function readHelmRelease(r: FieldReader, base: FluxObjectBase): HelmRelease {
 
 /**
  * Reads a Flux object into its typed view. `value` is undefined for objects that are not Flux
- * objects (no problems then) or that lack a name (a problem says so).
+ * objects (no problems then), that lack a name (a problem says so), or whose kind this code has no
+ * typed view of (a FluxInstance, an Alert): their apiVersion and metadata are still checked.
  */
 export function readFluxObject(object: JsonObject, place: FluxObjectPlace, opts: ReadOptions = {}): ReadResult<FluxObject> {
   const c = classifyFluxObject(object);
   if (!c) return { value: undefined, problems: [] };
   const label = `${c.kind} ${typeof getPath(object, ['metadata', 'name']) === 'string' ? `"${String(getPath(object, ['metadata', 'name']))}"` : '(unnamed)'}`;
   const r = new FieldReader(object, place, label);
-  if (!c.knownVersion) {
-    r.report(['apiVersion'], 'flux-unknown-api-version', `apiVersion ${String(object.apiVersion)} is not served for ${c.kind}; use ${c.group}/${FLUX_KINDS[c.kind].versions[0]}.`);
-  }
+  checkApiVersion(r, object, c);
   if (object.spec !== undefined && !isObject(object.spec)) r.report(['spec'], 'flux-field-type', `spec must be a mapping; got ${typeName(object.spec)}.`);
   const base = baseOf(r, object, place, c, opts);
   if (!base) return { value: undefined, problems: r.problems };
-  let value: FluxObject;
+  let value: FluxObject | undefined;
   switch (c.kind) {
     case 'Kustomization':
       value = readKustomization(r, base);
@@ -590,8 +602,31 @@ export function readFluxObject(object: JsonObject, place: FluxObjectPlace, opts:
     case 'HelmRelease':
       value = readHelmRelease(r, base);
       break;
+    default:
+      value = undefined;
   }
   return { value, problems: r.problems };
+}
+
+/**
+ * An apiVersion no Flux release served is refused by the API server (error); one that Flux no longer
+ * serves is refused by clusters on the newer releases (warning: the cluster may still run the older
+ * one); a deprecated one still works but will not for long (warning).
+ */
+function checkApiVersion(r: FieldReader, object: JsonObject, c: FluxClassification): void {
+  const preferred = `${c.group}/${FLUX_KINDS[c.kind].versions[0]}`;
+  if (!c.knownVersion) {
+    r.report(['apiVersion'], 'flux-unknown-api-version', `apiVersion ${String(object.apiVersion)} is not served for ${c.kind}; use ${preferred}.`);
+  } else if (c.removed) {
+    r.report(
+      ['apiVersion'],
+      'flux-removed-api-version',
+      `apiVersion ${String(object.apiVersion)} is not served by Flux after ${c.removed.lastServedIn} (Flux ${FLUX_RELEASE} refuses it); use ${preferred}.`,
+      'warning',
+    );
+  } else if (c.deprecated) {
+    r.report(['apiVersion'], 'flux-deprecated-api-version', `${c.deprecationWarning ?? `apiVersion ${String(object.apiVersion)} is deprecated`}: use ${preferred}.`, 'warning');
+  }
 }
 
 export function isFluxKustomization(o: FluxObject | undefined): o is FluxKustomization {

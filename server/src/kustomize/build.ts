@@ -1,21 +1,15 @@
 // One kustomize build, read like the kustomization file it implements: load, accumulate resources,
-// generate, apply components, transform; then, at the top only, hash names, fix name references and sort.
+// generate, apply components, transform (the step table of buildSteps.ts); then, at the top only, hash
+// names, fix name references and sort. Reusing an earlier build: buildCache.ts (folders) and
+// incremental.ts (one overlay's objects).
 import * as path from 'path';
 import type { Accumulation, BuildCache } from './buildCache';
-import { PatchTargetIndex, readPatch } from './patchApply';
-import type { TransformMemo } from './transformMemo';
+import { runTransformerSteps } from './buildSteps';
+import { INCREMENTAL_MIN_OBJECTS, planIncremental } from './incremental';
 import type { FileSystem } from './fs';
-import {
-  blankFields,
-  fieldRange,
-  findKustomizationFile,
-  listField,
-  readKustomization,
-  stringMapField,
-  type Kustomization,
-} from './kustomization';
-import { isWithin, normalize, resolveEntry, type LoadPolicy, type LoadRestrictor } from './loader';
-import { cloneResource, deepCopy, idString, isObject, makeResource, resId, resIdOf, setField } from './resource';
+import { fieldRange, findKustomizationFile, listField, readKustomization, stringRecord, type Kustomization } from './kustomization';
+import { isRemoteReference, isWithin, normalize, resolveEntry, type LoadPolicy, type LoadRestrictor } from './loader';
+import { cloneResource, deepCopy, idString, isObject, makeResource, resId } from './resource';
 import { sortResources, type SortOptions } from './sort';
 import type { TransformContext } from './transformer';
 import { configFromCrdSchemas, emptyCustomFieldSpecs, mergeCustomFieldSpecs, parseConfigurationFile, type CustomFieldSpecs } from './transformerConfig';
@@ -26,18 +20,9 @@ import { parseYamlFileCached, type ParseLimits } from './yaml/parse';
 import { mergeGenerated, type GeneratorInput } from './generators/common';
 import { generateConfigMap } from './generators/configMapGenerator';
 import { generateSecret } from './generators/secretGenerator';
-import { annotationsTransformer } from './transformers/annotations';
 import { hashSuffixTransformer } from './transformers/hashSuffix';
-import { imagesTransformer } from './transformers/images';
-import { labelsTransformer } from './transformers/labels';
 import { nameReferenceTransformer } from './transformers/nameReference';
-import { namespaceTransformer } from './transformers/namespace';
-import { patchesTransformer, type PatchConfig } from './transformers/patches';
-import { patchesJson6902Transformer } from './transformers/patchesJson6902';
-import { patchesStrategicMergeTransformer } from './transformers/patchesStrategicMerge';
-import { prefixSuffixTransformer } from './transformers/prefixSuffix';
-import { replacementsTransformer } from './transformers/replacements';
-import { replicasTransformer } from './transformers/replicas';
+import type { PatchConfig } from './transformers/patches';
 import { varsTransformer, type VarDefinition } from './transformers/vars';
 
 export interface BuildOptions {
@@ -54,6 +39,8 @@ export interface BuildOptions {
   deadline?: number;
   /** Folder builds kept between renders (the language server's); every folder is built afresh without it. */
   cache?: BuildCache;
+  /** Leave remote `resources` entries out with a warning instead of failing (the Flux graph, which must go on). */
+  skipRemoteResources?: boolean;
 }
 
 export interface BuildResult {
@@ -282,6 +269,11 @@ class Build {
 
   accumulateEntry(k: Kustomization, ref: string, range: Range | undefined, roots: string[]): Accumulation | undefined {
     const resolved = resolveEntry(this.policy, k.dir, ref);
+    if (!resolved.ok && resolved.code === 'remote-resource' && this.options.skipRemoteResources) {
+      // The controller fetches it; a build here shows everything else and says what it leaves out.
+      this.problems.push({ code: 'remote-resource-skipped', severity: 'warning', message: `accumulating resources: ${ref} is remote: Flux fetches it, Flux Environments does not, so its objects are missing here`, file: k.file, ...(range ? { range } : {}) });
+      return { resources: [], specs: emptyCustomFieldSpecs(), vars: [] };
+    }
     if (!resolved.ok) {
       this.error(resolved.code, `accumulating resources: ${resolved.message}`, k.file, range);
       return undefined;
@@ -352,7 +344,7 @@ class Build {
 
   /** What a cached build of `dir` (and its transformer memo) is filed under: the folder and the options that change what it reads. */
   cacheKey(dir: string): string {
-    return `${dir}\u0000${this.options.repoRoot}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
+    return `${dir}\u0000${this.options.repoRoot}${this.options.skipRemoteResources ? '\u0000skip-remote' : ''}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
   }
 
   /** Whether entering any of `dirs` under the ancestors `roots` is an include cycle (enterFolder's check). */
@@ -481,6 +473,10 @@ class Build {
   }
 
   readGeneratorFile(k: Kustomization, rel: string, range: Range | undefined): { text: string; file: string; bytes?: Uint8Array } | { problem: Problem } {
+    if (this.options.skipRemoteResources && isRemoteReference(rel)) {
+      // As for remote resources: the generator is left out, and the build says so instead of failing.
+      return { problem: { code: 'remote-resource-skipped', severity: 'warning', message: `${rel} is remote: Flux fetches it, Flux Environments does not, so the object generated from it is missing here`, file: k.file, ...(range ? { range } : {}) } };
+    }
     const read = this.readReferencedText(k, rel, range);
     return 'problem' in read ? read : { ...read, bytes: this.options.fs.readBytes?.(read.file) };
   }
@@ -542,7 +538,16 @@ class Build {
    * run over the other objects only, with only the patches that apply to them.
    */
   transform(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs): Resource[] {
-    const plan = this.options.cache ? this.planIncremental(k, resources, specs) : undefined;
+    const cache = this.options.cache;
+    const plan = cache
+      ? planIncremental(k, resources, specs, {
+          problems: this.problems,
+          loadRestrictor: this.options.loadRestrictor,
+          kustomizationText: () => this.options.fs.readFile(k.file),
+          transformMemo: () => cache.transformMemo(this.cacheKey(k.dir)),
+          patchConfig: (field, value, index) => this.patchConfig(k, field, value, index),
+        })
+      : undefined;
     if (!plan) return clearIdentities(this.runTransformers(k, resources.map(own), specs));
     const { memo, keys } = plan;
     const reused = resources.map((r, i) => (r.identity && keys[i] !== undefined ? memo.get(r.identity, keys[i]!) : undefined));
@@ -571,143 +576,9 @@ class Build {
     return clearIdentities(out);
   }
 
-  /**
-   * Whether the kustomization's transformers work object by object (no cross-object step, every patch a
-   * strategic merge patch naming exactly one object), and if so each object's memo key and patches.
-   */
-  planIncremental(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs): { memo: TransformMemo; keys: Array<string | undefined>; patchesOf: Map<Resource, number[]> } | undefined {
-    const f = k.fields;
-    if (resources.length < INCREMENTAL_MIN_OBJECTS) return undefined;
-    for (const field of ['patchesStrategicMerge', 'patchesJson6902', 'replicas', 'replacements']) if (f[field] !== undefined) return undefined;
-    const text = this.options.fs.readFile(k.file);
-    if (text === undefined) return undefined;
-    const memo = this.options.cache!.transformMemo(this.cacheKey(k.dir));
-    // Keyed without the patches themselves (each object's key names its own): the kustomization's other
-    // fields decide every object's result, and a build without patches (a rule's what-if) shares them.
-    const token = memo.tokenOf(`${k.file}\u0000${this.options.loadRestrictor}\u0000${JSON.stringify(specs)}\u0000${blankFields(text, k, ['patches'])}`);
-    // A kustomization version not built lately has no results to reuse and will keep none: plain run.
-    if (!memo.worthKeeping(token)) return undefined;
-    const patchesOf = new Map<Resource, number[]>();
-    const patchTexts: string[] = [];
-    const entries = listField(k, 'patches');
-    if (entries.length > 0) {
-      const index = new PatchTargetIndex(resources);
-      const scratch: TransformContext = { kustomizationFile: k.file, problems: [] };
-      for (const entry of entries) {
-        const v = entry.value;
-        if (!isObject(v) || v.target !== undefined || v.options !== undefined) return undefined;
-        const before = this.problems.length;
-        const [config] = this.patchConfig(k, 'patches', v, entry.index);
-        if (this.problems.length > before) {
-          this.problems.length = before;
-          return undefined;
-        }
-        // `$patch: delete`/`replace` change the list itself; leave such overlays to the full run.
-        if (!config || config.text.includes('$patch')) return undefined;
-        const read = readPatch(config, scratch);
-        if (read.kind !== 'strategic') return undefined;
-        for (const doc of read.documents) {
-          const matches = index.withAnyId(resIdOf(doc.value));
-          if (matches.length !== 1) return undefined;
-          const list = patchesOf.get(matches[0]);
-          if (list) {
-            if (list[list.length - 1] !== entry.index) list.push(entry.index);
-          } else patchesOf.set(matches[0], [entry.index]);
-        }
-        // The entry's place and file are part of what it records as the origin of the values it sets.
-        const at = fieldRange(k, ['patches', entry.index]);
-        patchTexts[entry.index] = `${config.file}\u0001${at ? `${at.start.line}:${at.start.character}-${at.end.line}:${at.end.character}` : ''}\u0001${config.text}`;
-      }
-    }
-    const keys = resources.map((r) => {
-      if (!r.identity) return undefined;
-      const patches = patchesOf.get(r);
-      return patches ? `${token}\u0000${patches.map((p) => `${p}\u0001${patchTexts[p]}`).join('\u0000')}` : String(token);
-    });
-    return { memo, keys, patchesOf };
-  }
-
+  /** The kustomization's transformer steps (buildSteps.ts), over all of `resources` or, incrementally, with some patches only. */
   runTransformers(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs, onlyPatches?: ReadonlySet<number>): Resource[] {
-    const ctx = this.context(k);
-    const f = k.fields;
-
-    const psm = listField(k, 'patchesStrategicMerge');
-    if (psm.length > 0) {
-      const configs = psm.flatMap((e) => this.legacyStrategicMergeConfig(k, e.value, e.index));
-      resources = patchesStrategicMergeTransformer(resources, configs, ctx);
-      if (this.failed) return resources;
-    }
-    const patches = listField(k, 'patches').filter((e) => !onlyPatches || onlyPatches.has(e.index));
-    if (patches.length > 0) {
-      const configs = patches.flatMap((e) => this.patchConfig(k, 'patches', e.value, e.index));
-      if (this.failed) return resources;
-      resources = patchesTransformer(resources, configs, ctx);
-      if (this.failed) return resources;
-    }
-    if (typeof f.namespace === 'string' && f.namespace !== '') {
-      resources = namespaceTransformer(resources, { namespace: f.namespace, extraFieldSpecs: specs.namespace, origin: this.origin(k, 'transformer', 'namespace', ['namespace']) }, ctx);
-    }
-    const prefix = typeof f.namePrefix === 'string' ? f.namePrefix : '';
-    const suffix = typeof f.nameSuffix === 'string' ? f.nameSuffix : '';
-    if (prefix !== '' || suffix !== '') {
-      resources = prefixSuffixTransformer(
-        resources,
-        { prefix, suffix, extraPrefixSpecs: specs.namePrefix, extraSuffixSpecs: specs.nameSuffix, origin: this.origin(k, 'transformer', prefix ? 'namePrefix' : 'nameSuffix', [prefix ? 'namePrefix' : 'nameSuffix']) },
-        ctx,
-      );
-    }
-    for (const entry of listField(k, 'labels')) {
-      if (!isObject(entry.value)) {
-        this.error('invalid-kustomization', 'labels entries must be maps with pairs', k.file, fieldRange(k, ['labels', entry.index]));
-        continue;
-      }
-      const pairs = isObject(entry.value.pairs) ? stringRecord(entry.value.pairs) : {};
-      resources = labelsTransformer(
-        resources,
-        {
-          pairs,
-          includeSelectors: entry.value.includeSelectors === true,
-          includeTemplates: entry.value.includeTemplates === true,
-          fields: Array.isArray(entry.value.fields) ? (entry.value.fields.filter(isObject) as never) : undefined,
-          extraCommonLabels: specs.commonLabels,
-          extraTemplateLabels: specs.templateLabels,
-          origin: this.origin(k, 'transformer', `labels[${entry.index}]`, ['labels', entry.index]),
-        },
-        ctx,
-      );
-    }
-    const commonLabels = stringMapField(k, 'commonLabels');
-    if (commonLabels && Object.keys(commonLabels).length > 0) {
-      resources = labelsTransformer(
-        resources,
-        { pairs: commonLabels, includeSelectors: true, includeTemplates: true, legacyCommonLabels: true, extraCommonLabels: specs.commonLabels, origin: this.origin(k, 'transformer', 'commonLabels', ['commonLabels']) },
-        ctx,
-      );
-    }
-    const commonAnnotations = stringMapField(k, 'commonAnnotations');
-    if (commonAnnotations && Object.keys(commonAnnotations).length > 0) {
-      resources = annotationsTransformer(resources, { annotations: commonAnnotations, extraFieldSpecs: specs.commonAnnotations, origin: this.origin(k, 'transformer', 'commonAnnotations', ['commonAnnotations']) }, ctx);
-    }
-    const json6902 = listField(k, 'patchesJson6902');
-    if (json6902.length > 0) {
-      const configs = json6902.flatMap((e) => this.patchConfig(k, 'patchesJson6902', e.value, e.index));
-      if (this.failed) return resources;
-      resources = patchesJson6902Transformer(resources, configs, ctx);
-      if (this.failed) return resources;
-    }
-    const replicas = listField(k, 'replicas').map((e) => e.value).filter(isObject);
-    if (replicas.length > 0) {
-      resources = replicasTransformer(resources, { replicas, fieldSpecs: specs.replicas, origin: this.origin(k, 'transformer', 'replicas', ['replicas']) }, ctx);
-    }
-    const images = [...listField(k, 'images'), ...listField(k, 'imageTags')].map((e) => e.value).filter(isObject);
-    if (images.length > 0) {
-      resources = imagesTransformer(resources, { images, fieldSpecs: specs.images, origin: this.origin(k, 'transformer', 'images', ['images']) }, ctx);
-    }
-    const replacements = this.replacementEntries(k);
-    if (replacements.length > 0) {
-      resources = replacementsTransformer(resources, { replacements, origin: this.origin(k, 'replacement', 'replacements', ['replacements']) }, ctx);
-    }
-    return resources;
+    return runTransformerSteps(resources, { kustomization: k, specs, context: this.context(k), build: this, onlyPatches });
   }
 
   /** `replacements` entries are inline, or `- path: file.yaml` holding a list of them. */
@@ -809,9 +680,6 @@ class Build {
   }
 }
 
-/** Below this many objects a kustomization's transformers cost less than working out what to reuse. */
-const INCREMENTAL_MIN_OBJECTS = 64;
-
 /**
  * A resource this build may change. Objects of a cached folder build are handed out without copying (most
  * are replaced by a remembered transformer result and never changed); they are their own identity, and
@@ -835,12 +703,6 @@ function clearIdentities(resources: Resource[]): Resource[] {
 function inlineLineOffset(range: Range | undefined): number | undefined {
   // A block scalar's text starts on the line after its indicator.
   return range ? range.start.line + 1 : undefined;
-}
-
-function stringRecord(o: JsonObject): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== null && !isObject(v) && !Array.isArray(v)) setField(out, k, String(v));
-  return out;
 }
 
 function idKey(id: ResId): string {

@@ -172,3 +172,40 @@ export class CachingFileSystem implements FileSystem {
   }
 }
 
+
+/**
+ * `realRoot` of `base` seen at `virtualRoot`, and nothing else: a build rooted there cannot reach a file
+ * outside `realRoot`, even through `..` that walks out and back in by the real folders' names. Flux sees an
+ * artifact built from a subfolder this way (only the subfolder's files, extracted somewhere else).
+ */
+export function mountedFileSystem(base: FileSystem, realRoot: string, virtualRoot: string): { fs: FileSystem; toReal: (p: string) => string | undefined } {
+  const within = (p: string, root: string) => p === root || p.startsWith(root.endsWith('/') ? root : root + '/');
+  const toReal = (p: string): string | undefined => (within(p, virtualRoot) ? realRoot + p.slice(virtualRoot.length) : undefined);
+  const toVirtual = (p: string): string | undefined => (within(p, realRoot) ? virtualRoot + p.slice(realRoot.length) : undefined);
+  const fs: FileSystem = {
+    readFile: (f) => {
+      const real = toReal(f);
+      return real === undefined ? undefined : base.readFile(real);
+    },
+    readBytes: (f) => {
+      const real = toReal(f);
+      return real === undefined || !base.readBytes ? undefined : base.readBytes(real);
+    },
+    kind: (p) => {
+      const real = toReal(p);
+      return real === undefined ? undefined : base.kind(real);
+    },
+    readDir: (d) => {
+      const real = toReal(d);
+      return real === undefined ? [] : base.readDir(real);
+    },
+    // A link leading out of the subfolder leads out of the artifact: its path stays outside the mount.
+    realPath: (p) => {
+      const real = toReal(p);
+      if (real === undefined) return p;
+      const resolved = base.realPath(real);
+      return toVirtual(resolved) ?? resolved;
+    },
+  };
+  return { fs, toReal };
+}

@@ -200,6 +200,13 @@ export function listField(k: Kustomization, name: string): Array<{ value: Json; 
 }
 
 /** A map field of strings (labels, annotations): values rendered as kustomize's map[string]string decoding does. */
+/** The scalar entries of a map as strings; nested maps, lists and nulls are left out. */
+export function stringRecord(o: JsonObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== null && !isObject(v) && !Array.isArray(v)) setField(out, k, String(v));
+  return out;
+}
+
 export function stringMapField(k: Kustomization, name: string): Record<string, string> | undefined {
   const v = k.fields[name];
   if (!isObject(v)) return undefined;

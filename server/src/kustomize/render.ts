@@ -22,6 +22,8 @@ export interface RenderOptions {
   deadline?: number;
   /** Folder builds kept between renders; unchanged folders are not built again. */
   cache?: BuildCache;
+  /** Leave remote `resources` entries out with a warning instead of failing the build. */
+  skipRemoteResources?: boolean;
 }
 
 export interface RenderOutput {
@@ -62,6 +64,7 @@ export function renderKustomization(dir: string, options: Partial<RenderOptions>
     ...(options.parseLimits ? { parseLimits: options.parseLimits } : {}),
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
     ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.skipRemoteResources ? { skipRemoteResources: true } : {}),
   });
   if (!result.problems.some((p) => p.severity === 'error')) {
     // Values kubectl cannot print (a DEL character, an annotation key that reads as a number) fail its build at the end.

@@ -14,7 +14,7 @@ import { emitDocuments, emitYaml } from '../kustomize/yaml/emit';
 import type { ParsedDocument } from '../kustomize/yaml/parse';
 import { isBase60Float, resolvePlain } from '../kustomize/yaml/resolve';
 import { appendListItem, applyTextEdits as applyEditsToText, deleteLines, entryRange, insertMapEntry, lineStarts, offsetAt, replaceValue } from '../kustomize/yaml/edit';
-import type { TextEdit } from '../rules/rule';
+import type { TextEdit } from '../kustomize/yaml/edit';
 import type { EditIntent, PromotionChange } from './plan';
 
 export interface FileChange {

@@ -4,6 +4,8 @@
 import { apiGroupsOfChart, chartNameOfOciUrl } from '../flux/chartCrds';
 import type { NodeKey } from '../flux/dependsOn';
 import { dependsOnPath } from '../flux/dependsOn';
+import { fluxKindsOfGroup } from '../flux/api';
+import { SOURCE_GROUP } from '../flux/objects';
 import { getPath, isObject, splitApiVersion } from '../kustomize/resource';
 import { isNamespaced } from '../kustomize/scope';
 import type { JsonObject } from '../kustomize/types';
@@ -27,7 +29,8 @@ interface Providers {
   sources: Map<string, Provider[]>;
 }
 
-const SOURCE_KINDS = new Set(['GitRepository', 'OCIRepository', 'Bucket', 'HelmRepository', 'HelmChart']);
+/** The kinds of source-controller's API group (from Flux's CRDs): objects other Flux objects fetch artifacts from. */
+const SOURCE_KINDS = new Set(fluxKindsOfGroup(SOURCE_GROUP).map((k) => k.kind));
 const APPS = /^apps?($|[-_.])/;
 const INFRASTRUCTURE = /^infra(structure)?($|[-_.])/;
 
@@ -46,8 +49,8 @@ export const dependsonMissing: Rule = {
       if (!providers) providersByView.set(view, (providers = collectProviders(view)));
       for (const k of view.kustomizations.values()) {
         const needs = needsOf(view, providers, k.key);
-        for (const [providerKey, reasons] of needs) {
-          const finding = findingFor(index, view, k.key, providerKey, reasons);
+        for (const [providerKey, need] of needs) {
+          const finding = findingFor(index, view, k.key, providerKey, need);
           if (finding) findings.push(finding);
         }
       }
@@ -115,7 +118,7 @@ function factsOf(result: FluxBuildResult): RenderFacts {
         const crdGroup = str(o, ['spec', 'group']);
         const crdKind = str(o, ['spec', 'names', 'kind']);
         if (crdGroup && crdKind) provide(`crd\u0000${crdGroup}/${crdKind}\u0000${name}`, { map: 'crds', id: `${crdGroup}/${crdKind}`, via: `CustomResourceDefinition ${name}` });
-      } else if (SOURCE_KINDS.has(String(o.kind)) && group === 'source.toolkit.fluxcd.io') {
+      } else if (SOURCE_KINDS.has(String(o.kind)) && group === SOURCE_GROUP) {
         const id = `${String(o.kind)}/${namespace ?? 'default'}/${name}`;
         provide(`src\u0000${id}`, { map: 'sources', id, via: `${String(o.kind)} ${namespace ?? 'default'}/${name}` });
       } else if (o.kind === 'HelmRelease' && group === 'helm.toolkit.fluxcd.io') {
@@ -161,10 +164,19 @@ function collectProviders(view: ClusterView): Providers {
   return p;
 }
 
+interface Need {
+  reasons: string[];
+  /**
+   * False when every reason is a chart's CRDs, which only a table of well-known charts tells
+   * (flux/chartCrds.ts): an inference, so the finding is information, not a warning.
+   */
+  certain: boolean;
+}
+
 /** Providers `from` needs and does not wait for, with the reasons (deduplicated, in render order). */
-function needsOf(view: ClusterView, providers: Providers, from: NodeKey): Map<NodeKey, string[]> {
+function needsOf(view: ClusterView, providers: Providers, from: NodeKey): Map<NodeKey, Need> {
   const k = view.kustomizations.get(from)!;
-  const needs = new Map<NodeKey, string[]>();
+  const needs = new Map<NodeKey, Need>();
   const satisfied = new Map<NodeKey, boolean>();
   // Kustomizations `from` applies come after it by construction; asking it to wait for them would deadlock.
   const isSatisfied = (p: NodeKey) => {
@@ -172,14 +184,15 @@ function needsOf(view: ClusterView, providers: Providers, from: NodeKey): Map<No
     if (ok === undefined) satisfied.set(p, (ok = p === from || appliersOf(view, p).includes(from) || waitsFor(view, from, p)));
     return ok;
   };
-  const need = (candidates: Provider[] | undefined, reason: (p: Provider) => string) => {
+  const need = (candidates: Provider[] | undefined, reason: (p: Provider) => string, certain = true) => {
     if (!candidates || candidates.length === 0) return;
     if (candidates.some((p) => isSatisfied(p.key))) return;
     const p = candidates[0];
-    const reasons = needs.get(p.key) ?? [];
+    const found = needs.get(p.key) ?? { reasons: [], certain: false };
     const text = reason(p);
-    if (!reasons.includes(text)) reasons.push(text);
-    needs.set(p.key, reasons);
+    if (!found.reasons.includes(text)) found.reasons.push(text);
+    found.certain ||= certain;
+    needs.set(p.key, found);
   };
 
   if (k.ks.sourceRef && SOURCE_KINDS.has(k.ks.sourceRef.kind)) {
@@ -189,7 +202,7 @@ function needsOf(view: ClusterView, providers: Providers, from: NodeKey): Map<No
   for (const fact of factsOf(k.result).needs) {
     if (fact.lookup === 'crd') {
       const crd = providers.crds.get(`${fact.group}/${fact.kind}`);
-      need(crd ?? providers.chartGroups.get(fact.group), (p) => `${fact.kind} objects (${fact.group}) whose CRD comes from ${p.via}`);
+      need(crd ?? providers.chartGroups.get(fact.group), (p) => `${fact.kind} objects (${fact.group}) whose CRD comes from ${p.via}`, crd !== undefined);
     } else if (fact.lookup === 'namespace') {
       need(providers.namespaces.get(fact.namespace), () => `objects in namespace ${fact.namespace}, which it creates`);
     } else {
@@ -207,7 +220,7 @@ function needsOf(view: ClusterView, providers: Providers, from: NodeKey): Map<No
   return needs;
 }
 
-function findingFor(index: Parameters<Rule['check']>[0]['index'], view: ClusterView, from: NodeKey, provider: NodeKey, reasons: string[]): Finding | undefined {
+function findingFor(index: Parameters<Rule['check']>[0]['index'], view: ClusterView, from: NodeKey, provider: NodeKey, { reasons, certain }: Need): Finding | undefined {
   const { ks } = view.kustomizations.get(from)!;
   const source = documentOf(index, ks.place);
   if (!source) return undefined;
@@ -227,6 +240,7 @@ function findingFor(index: Parameters<Rule['check']>[0]['index'], view: ClusterV
     range,
     message: `Kustomization "${ks.name}" needs "${providerName}" (${shown.join('; ')}) but has no dependsOn path to it: "${ks.name}" may deploy before "${providerName}" and fail until it is ready. ${todo}`,
     data: { kustomization: from, provider },
+    ...(certain ? {} : { severity: 'info' as const }),
     ...(edit ? { fixes: [{ title: `Add dependsOn ${providerName}`, edits: [edit], preferred: true }] } : {}),
   };
 }

@@ -14,16 +14,30 @@ export const dependsonUnknown: Rule = {
   description: 'dependsOn entry naming no Kustomization (HelmRelease: no HelmRelease) of the same cluster.',
   check({ index, isCancelled }) {
     const findings: Finding[] = [];
-    for (const view of clusterViews(index)) {
+    const views = clusterViews(index);
+    // Where else each named object exists: in another cluster (a certain mistake here), or nowhere in the
+    // repository (another repository may create it on this cluster: a warning).
+    const clustersOf = new Map<string, Set<string>>();
+    for (const view of views) {
+      for (const key of view.kustomizations.keys()) addTo(clustersOf, `Kustomization/${key}`, view.name);
+      for (const key of view.releaseGraph.nodes.keys()) addTo(clustersOf, `HelmRelease/${key}`, view.name);
+    }
+    for (const view of views) {
       if (isCancelled()) break;
-      for (const u of view.graph.unknown) pushFinding(index, findings, u, 'Kustomization');
-      for (const u of view.releaseGraph.unknown) pushFinding(index, findings, u, 'HelmRelease');
+      for (const u of view.graph.unknown) pushFinding(index, findings, u, 'Kustomization', clustersOf.get(`Kustomization/${u.ref.namespace}/${u.ref.name}`));
+      for (const u of view.releaseGraph.unknown) pushFinding(index, findings, u, 'HelmRelease', clustersOf.get(`HelmRelease/${u.ref.namespace}/${u.ref.name}`));
     }
     return uniqueFindings(findings);
   },
 };
 
-function pushFinding(index: FleetIndex, findings: Finding[], u: UnknownDependency<DependsOnNode>, kind: string): void {
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
+
+function pushFinding(index: FleetIndex, findings: Finding[], u: UnknownDependency<DependsOnNode>, kind: string, otherClusters: Set<string> | undefined): void {
   const source = documentOf(index, u.from.place);
   const range = source?.doc.locate([...u.ref.path, 'name']);
   if (!source || !range) return;
@@ -52,7 +66,10 @@ function pushFinding(index: FleetIndex, findings: Finding[], u: UnknownDependenc
   findings.push({
     file: u.from.place.file,
     range,
-    message: `dependsOn "${ref.name}" names no ${kind} in ${where} of this cluster; "${u.from.name}" would wait for it forever. ${advice}`,
+    message: otherClusters
+      ? `dependsOn "${ref.name}" names no ${kind} in ${where} of this cluster: it exists only in cluster ${[...otherClusters].join(', ')}, so "${u.from.name}" would wait for it forever. ${advice}`
+      : `dependsOn "${ref.name}" names no ${kind} in ${where} of this cluster, nor anywhere in this repository; unless another repository creates it on this cluster, "${u.from.name}" waits for it forever. ${advice}`,
+    ...(otherClusters || u.suggestions.length > 0 ? {} : { severity: 'warning' as const }),
     ...(fixes.length > 0 ? { fixes } : {}),
   });
 }

@@ -6,6 +6,7 @@ import { dependsonCycle } from './dependson-cycle';
 import { dependsonMissing } from './dependson-missing';
 import { dependsonUnknown } from './dependson-unknown';
 import { deprecatedField } from './deprecated-field';
+import { fluxGeneratorError } from './flux-generator-error';
 import { fluxKustomizationFileName } from './flux-kustomization-file-name';
 import { healthcheckUnknown } from './healthcheck-unknown';
 import { imageUnused } from './image-unused';
@@ -14,6 +15,7 @@ import { invalidFluxObject } from './invalid-flux-object';
 import { missingPath } from './missing-path';
 import { namespaceCollision } from './namespace-collision';
 import { namespaceMissing } from './namespace-missing';
+import { objectAppliedTwice } from './object-applied-twice';
 import { patchRedundant } from './patch-redundant';
 import { patchTargetMissing } from './patch-target-missing';
 import { pathMissing } from './path-missing';
@@ -37,7 +39,7 @@ export const overlayRules: Rule[] = [missingPath, pathOutsideRepo, remoteResourc
 export const overlayRenderRules: Rule[] = [patchTargetMissing, patchRedundant, copiedManifest, imageUnused, namespaceMissing, namespaceCollision];
 
 // Flux rules about how Kustomizations relate: dependsOn, health checks, what each provides.
-export const fluxGraphRules: Rule[] = [dependsonUnknown, dependsonCycle, dependsonMissing, healthcheckUnknown, targetnamespaceMissing];
+export const fluxGraphRules: Rule[] = [dependsonUnknown, dependsonCycle, dependsonMissing, healthcheckUnknown, targetnamespaceMissing, objectAppliedTwice, fluxGeneratorError];
 
 // Flux rules about one object's spec: prune, wait, path, sources, durations, substitution.
 export const fluxSpecRules: Rule[] = [pruneDisabled, waitMissing, waitHealthChecksIgnored, invalidDuration, invalidFluxObject, pathMissing, fluxKustomizationFileName, sourceRefUnknown, productionMovingBranch, unresolvedVariable];

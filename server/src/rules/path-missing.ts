@@ -2,8 +2,12 @@
 // source root; pointing nowhere, the reconciliation fails and nothing is applied.
 import * as path from 'path';
 import type { FleetIndex } from '../fleet/fleetIndex';
-import { resolveSpecPath } from '../flux/generate';
-import { isFluxKustomization, type FluxKustomization } from '../flux/objects';
+import { keyOf } from '../flux/dependsOn';
+import { joinSpecPath } from '../fleet/clusterRoots';
+import type { FileSystem } from '../kustomize/fs';
+import { fluxObjectsAsApplied, type AppliedFluxObject } from './support/asApplied';
+import { whereIsSource } from '../fleet/sourceRoots';
+import { isFluxKustomization, isFluxSource, type FluxKustomization } from '../flux/objects';
 import { nearestNames } from '../util/editDistance';
 import { documentOfObject, quotedLike, textAt } from './support/fluxSpecHelpers';
 import type { Finding, Rule } from './rule';
@@ -40,6 +44,31 @@ function styled(written: string, suggestion: string): string {
   return `${written.startsWith('./') ? './' : written.startsWith('/') ? '/' : ''}${suggestion}${written.endsWith('/') && written.length > 1 ? '/' : ''}`;
 }
 
+/**
+ * The tree spec.path is resolved in, from the Flux graph: the repository root, the folder an OCI artifact is
+ * built from, or an ExternalArtifact's tree. Undefined when the source is another repository or unknown
+ * (another rule says so): such a path cannot be checked here. Kustomizations nothing applies are judged
+ * as before, against the repository when their source may be it.
+ */
+function treeOf(index: FleetIndex, applied: AppliedFluxObject, bootstrapUrls: Set<string>): { root: string; fs: FileSystem; description: string } | undefined {
+  const ks = applied.object as FluxKustomization;
+  const node = applied.cluster?.nodes.get(keyOf(ks));
+  if (!node) {
+    // Applied by nothing here: a source written in the repository with another repository's URL is elsewhere.
+    const ref = ks.sourceRef;
+    const written = ref ? index.fluxObjects().list.find((o) => o.object.kind === ref.kind && o.object.name === ref.name && o.object.namespace === ref.namespace) : undefined;
+    const repository = index.environments().graph?.repository;
+    if (written && repository && isFluxSource(written.object) && whereIsSource({ source: written.object }, repository).kind === 'elsewhere') return undefined;
+    return readsThisRepository(index, ks, bootstrapUrls) ? { root: index.root, fs: index.fs, description: 'the repository' } : undefined;
+  }
+  const source = node.source;
+  if (source.kind === 'repository') return { root: source.root, fs: index.fs, description: source.root === index.root ? 'the repository' : `${path.posix.relative(index.root, source.root)}/ (the folder ${source.source} is built from)` };
+  if (source.kind === 'artifact') return { root: source.tree.root, fs: source.tree.fs ?? index.fs, description: source.source };
+  // A source nothing here defines (created on the cluster): the repository, as long as nothing says otherwise.
+  if (source.kind === 'unknown' && readsThisRepository(index, ks, bootstrapUrls)) return { root: index.root, fs: index.fs, description: 'the repository' };
+  return undefined;
+}
+
 export const pathMissing: Rule = {
   id: 'path-missing',
   severity: 'error',
@@ -50,16 +79,23 @@ export const pathMissing: Rule = {
     const list = index.fluxObjects().list;
     const bootstrapUrls = new Set(list.flatMap((o) => (o.object.kind === 'GitRepository' && o.object.name === 'flux-system' && o.object.url ? [o.object.url] : [])));
     let folders: string[] | undefined;
-    for (const indexed of list) {
+    const judged = new Set<string>();
+    for (const indexed of fluxObjectsAsApplied(index)) {
       checking?.(indexed.file);
       const ks = indexed.object;
       if (!isFluxKustomization(ks)) continue;
+      // Applied in several clusters from one file: judged once, at the first.
+      const place = `${indexed.file}#${indexed.documentIndex}`;
+      if (judged.has(place)) continue;
+      judged.add(place);
+      const tree = treeOf(index, indexed, bootstrapUrls);
       const located = documentOfObject(index, indexed);
       if (!located) continue;
       const { doc, text } = located;
       if (ks.path === undefined) {
-        // An OCI artifact or bucket is often exactly the manifests to apply; its root is a deliberate choice.
-        if (ks.sourceRef && ks.sourceRef.kind !== 'GitRepository') continue;
+        // An OCI artifact or bucket is often exactly the manifests to apply, and another repository's root
+        // (narrowed by its spec.ignore) a deliberate choice: only this repository's root is a mistake.
+        if ((ks.sourceRef && ks.sourceRef.kind !== 'GitRepository') || !tree) continue;
         if (doc.locate(['spec', 'path'])) continue; // written with the wrong type: invalid-flux-object
         findings.push({
           file: indexed.file,
@@ -68,11 +104,12 @@ export const pathMissing: Rule = {
         });
         continue;
       }
-      if (ks.path.includes('${') || !readsThisRepository(index, ks, bootstrapUrls)) continue;
-      const dir = resolveSpecPath(index.root, ks.path);
-      const kind = index.fs.kind(dir);
+      if (ks.path.includes('${') || !tree) continue;
+      const dir = joinSpecPath(tree.root, ks.path);
+      const kind = tree.fs.kind(dir);
       if (kind === 'dir') continue;
-      const range = doc.locate(['spec', 'path']);
+      // Objects Flux generates (a FluxInstance's sync, a ResourceSet's template) say where their path is written.
+      const range = doc.locate(['spec', 'path']) ?? (ks.place.file === indexed.file ? ks.place.rangeOf?.(['spec', 'path']) : undefined);
       if (!range) continue;
       const written = textAt(text, range);
       const fixTo = (folder: string) => ({
@@ -80,7 +117,7 @@ export const pathMissing: Rule = {
         edits: [{ file: indexed.file, range, newText: quotedLike(written, styled(ks.path!, folder)) }],
       });
       if (kind === 'file') {
-        const parent = path.posix.relative(index.root, path.posix.dirname(dir));
+        const parent = path.posix.relative(tree.root, path.posix.dirname(dir));
         findings.push({
           file: indexed.file,
           range,
@@ -89,13 +126,13 @@ export const pathMissing: Rule = {
         });
         continue;
       }
-      folders ??= repositoryFolders(index);
-      const relative = path.posix.relative(index.root, dir);
-      const suggestions = nearestNames(relative, folders, { maxDistance: Math.min(4, Math.max(1, Math.floor(relative.length / 4))) });
+      const candidates = tree.root === index.root ? (folders ??= repositoryFolders(index)) : repositoryFolders(index).map((f) => path.posix.relative(tree.root, path.posix.join(index.root, f))).filter((f) => !f.startsWith('..'));
+      const relative = path.posix.relative(tree.root, dir);
+      const suggestions = nearestNames(relative, candidates, { maxDistance: Math.min(4, Math.max(1, Math.floor(relative.length / 4))) });
       findings.push({
         file: indexed.file,
         range,
-        message: `spec.path "${ks.path}" of Kustomization ${ks.name} does not exist in the repository: kustomize-controller fails with "kustomization path not found" and applies nothing. Fix the path (it is relative to the repository root)${suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${styled(ks.path!, s)}"`).join(' or ')}?` : '.'}`,
+        message: `spec.path "${ks.path}" of Kustomization ${ks.name} does not exist in ${tree.description}: kustomize-controller fails with "kustomization path not found" and applies nothing. Fix the path (it is relative to ${tree.root === index.root ? 'the repository root' : `the root of ${tree.description}`})${suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${styled(ks.path!, s)}"`).join(' or ')}?` : '.'}`,
         fixes: suggestions.length > 0 ? suggestions.map((s, i) => ({ ...fixTo(s), preferred: i === 0 })) : undefined,
       });
     }

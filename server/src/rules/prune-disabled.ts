@@ -1,6 +1,8 @@
-// A Flux Kustomization without `prune: true` leaves objects on the cluster after they leave Git.
+// A Flux Kustomization applied without `prune: true` leaves objects on the cluster after they leave Git.
+// Judged as Flux applies it, after its parent's patches (fleet/fluxGraph.ts).
 import { insertMapEntry, replaceValue } from '../kustomize/yaml/edit';
 import type { Finding, Rule } from './rule';
+import { fluxObjectsAsApplied } from './support/asApplied';
 
 export const pruneDisabled: Rule = {
   id: 'prune-disabled',
@@ -9,9 +11,12 @@ export const pruneDisabled: Rule = {
   description: 'Flux Kustomization without prune: true; objects removed from Git stay on the cluster.',
   check({ index, checking }) {
     const findings: Finding[] = [];
-    for (const { object: ks, file, documentIndex } of index.fluxObjects().list) {
+    const judged = new Set<string>();
+    // prune as Flux applies the Kustomization: a parent's spec.patches often sets it for every child.
+    for (const { object: ks, file, documentIndex } of fluxObjectsAsApplied(index)) {
       checking?.(file);
-      if (ks.kind !== 'Kustomization' || ks.prune === true) continue;
+      if (ks.kind !== 'Kustomization' || ks.prune === true || judged.has(`${file}#${documentIndex}`)) continue;
+      judged.add(`${file}#${documentIndex}`);
       const doc = index.parsed(file)?.documents[documentIndex];
       const text = index.text(file);
       if (!doc || text === undefined) continue;

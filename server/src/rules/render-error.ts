@@ -58,12 +58,17 @@ export const renderError: Rule = {
   check({ index, isCancelled, checking }) {
     const findings: Finding[] = [];
     const seen = new Set<string>();
+    // Folders a Flux Kustomization builds are built without the root-only restriction (kustomize-controller
+    // runs kustomize with LoadRestrictionsNone: fluxcd/pkg kustomize/kustomize_generator.go), so a file
+    // outside the folder is no mistake there.
+    const builtByFlux = index.environments().graph?.filesRead;
     for (const file of index.kustomizationFiles()) {
       checking?.(file);
       if (isCancelled()) break;
       const render = index.renderFolder(path.posix.dirname(file));
       for (const problem of render.problems) {
         if (problem.severity !== 'error' || CODES_REPORTED_ELSEWHERE.has(problem.code) || reportedAsMissingPath(problem)) continue;
+        if (problem.code === 'path-outside-root' && builtByFlux?.has(file)) continue;
         // A folder given as the problem's place (a top-level build with no kustomization) has no text to mark.
         if (index.fs.kind(problem.file) !== 'file') continue;
         const range = preciseRange(index, problem);
@@ -79,6 +84,29 @@ export const renderError: Rule = {
           message: `kustomize build fails: ${problem.message.replace(/[.\s]+$/, '')}. ${advice}`,
           related: problem.related?.map((r) => ({ file: r.file, range: r.range, message: r.message })),
         });
+      }
+    }
+    // A Kustomization built inside its source's artifact (an OCI artifact of a subfolder, an ExternalArtifact)
+    // sees only that tree: a path that works in the repository can fail there, and no folder render shows it.
+    for (const env of index.environments().environments) {
+      for (const node of env.cluster?.nodes.values() ?? []) {
+        const source = node.source;
+        const inTree = source.kind === 'artifact' || (source.kind === 'repository' && source.root !== index.root);
+        if (!inTree || isCancelled()) continue;
+        const where = source.kind === 'artifact' ? source.source : `the artifact of ${path.posix.relative(index.root, source.root)}/`;
+        for (const problem of node.result?.problems ?? []) {
+          if (problem.severity !== 'error' || problem.code === 'flux-path-not-found' || index.fs.kind(problem.file) !== 'file') continue;
+          const range = preciseRange(index, problem);
+          const key = `${problem.file}\u0000${range.start.line}:${range.start.character}\u0000${problem.code}\u0000${problem.message}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          findings.push({
+            file: problem.file,
+            range,
+            message: `Flux's build of Kustomization ${node.kustomization.namespace}/${node.kustomization.name} fails in ${where}, which holds only what its source holds: ${problem.message.replace(/[.\s]+$/, '')}.`,
+            related: [{ file: node.kustomization.place.file, ...(node.kustomization.place.range ? { range: node.kustomization.place.range } : {}), message: `Kustomization ${node.kustomization.name} builds it from ${where}` }],
+          });
+        }
       }
     }
     return findings;

@@ -6,7 +6,7 @@ import type { FleetIndex } from '../fleet/fleetIndex';
 import { findKustomizationFile } from '../kustomize/kustomization';
 import { isObject } from '../kustomize/resource';
 import type { Problem } from '../kustomize/types';
-import { redactSecrets } from '../secrets';
+import { redactSecrets } from '../fleet/secrets';
 import { allRules } from './index';
 import type { Finding, Rule, Severity } from './rule';
 import { SEVERITY_NAMES_TEXT, severityOf, type SeveritySetting } from './severity';

@@ -16,12 +16,23 @@ export const targetnamespaceMissing: Rule = {
   description: 'targetNamespace that no Kustomization of the dependsOn closure creates as a Namespace.',
   check({ index, isCancelled }) {
     const findings: Finding[] = [];
-    for (const view of clusterViews(index)) {
+    const views = clusterViews(index);
+    const hubCreators = new Map<string, Map<string, NodeKey[]>>();
+    const clusterOf = new Map(index.environments().environments.map((e) => [e.name, e.cluster]));
+    for (const view of views) {
       if (isCancelled()) break;
       let creators: Map<string, NodeKey[]> | undefined;
       for (const k of view.kustomizations.values()) {
         const target = k.ks.targetNamespace;
         if (!target || ALWAYS_THERE.has(target)) continue;
+        // A spoke's Kustomization that lives on the hub (its HelmReleases carry the kubeConfig) applies into
+        // the hub's namespaces: one the hub creates is there.
+        const hub = clusterOf.get(view.name)?.nodes.get(k.key)?.reconciledOn;
+        const hubView = hub !== undefined ? views.find((v) => v.name === hub) : undefined;
+        if (hubView) {
+          if (!hubCreators.has(hub!)) hubCreators.set(hub!, namespaceCreators(hubView));
+          if (hubCreators.get(hub!)!.has(target)) continue;
+        }
         creators ??= namespaceCreators(view);
         const closure = new Set<NodeKey>([k.key, ...transitiveDependencies(view.graph, k.key), ...appliersOf(view, k.key)]);
         const by = creators.get(target) ?? [];

@@ -27,6 +27,8 @@ describe('features/environments', () => {
       name: 'apps',
       namespace: 'flux-system',
       location: undefined,
+      // The client previews it with this target as it is: it never reads the file to find the document.
+      target: { kind: 'fluxKustomization', uri: `file://${fleet.root}/clusters/production/apps.yaml`, documentIndex: 0 },
       path: './apps/production',
       dependsOn: ['infrastructure'],
       prune: true,

@@ -1,6 +1,9 @@
 import { strict as assert } from 'assert';
 import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { parseAllDocuments } from 'yaml';
+import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import { hover } from '../../../server/src/features/hover';
 import { requireKubectl } from '../kustomize/kubectl-oracle';
 import { makeFeatureFleet, type FeatureFleet } from './harness';
@@ -67,4 +70,17 @@ describe('features/hover', () => {
     assert.equal(hoverText('apps/base/deployment.yaml', 'replicas: 1', 11), undefined);
     assert.equal(hover(fleet.index, { textDocument: { uri: fleet.uri('apps/base/deployment.yaml') }, position: { line: -1, character: 3 } }), null);
   });
+
+  it('says what spec.path is relative to in each cluster: an OCI artifact built from a subfolder', () => {
+    const root = path.resolve(__dirname, '../../fixtures/layouts/oci-subfolder');
+    const index = new FleetIndex(root);
+    index.scan();
+    const file = path.join(index.root, 'kubernetes/clusters/home/apps.yaml');
+    const line = (index.text(file) ?? '').split('\n').findIndex((l) => /^\s+path:/.test(l));
+    const h = hover(index, { textDocument: { uri: pathToFileURL(file).toString() }, position: { line, character: 10 } });
+    const text = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+    assert.match(text, /\*\*spec\.path\*\* as Flux resolves it/);
+    assert.match(text, /cluster `home`: `[^`]+` is relative to `kubernetes\/`, the folder OCIRepository flux-system\/flux-system is built from; applies \d+ objects?/);
+  });
 });
+

@@ -10,7 +10,8 @@ import { environmentSummaries } from '../../../server/src/features/environments'
 import { preview } from '../../../server/src/features/preview';
 import { planPromotion, runPromotion, runRevert } from '../../../server/src/features/promotion';
 import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
-import { promote, DEFAULT_PROMOTION_SETTINGS } from '../../../server/src/promote/flow';
+import { promote } from '../../../server/src/promote/flow';
+import { DEFAULT_PROMOTION_SETTINGS } from '../../../server/src/promote/flowTypes';
 import { allRules, runRules } from '../../../server/src/rules/run';
 import { recordingSession } from '../../recordingSession';
 import { git, useIsolatedGitConfig, readText, writeFile } from '../git/gitFixture';

@@ -32,8 +32,8 @@ describe('environments: the seed article fleet-infra', () => {
     const d = discoverEnvironments({ repoRoot: fleetRoot, files });
     assert.deepEqual(d.problems, []);
     environments = d.environments;
-    staging = renderEnvironment(environments[0], { repoRoot: fleetRoot, files });
-    production = renderEnvironment(environments[1], { repoRoot: fleetRoot, files });
+    staging = renderEnvironment(environments[0], { repoRoot: fleetRoot });
+    production = renderEnvironment(environments[1], { repoRoot: fleetRoot });
     if (kubectlAvailable()) for (const p of ['apps/staging', 'apps/production', 'infrastructure/staging', 'infrastructure/production']) oracle.set(p, kubectl(path.join(fleetRoot, p)));
   });
 
@@ -109,7 +109,7 @@ describe('environments: following Flux Kustomizations', () => {
     const d = discoverEnvironments({ repoRoot: '/repo', files, fs });
     assert.deepEqual(d.environments.map((e) => e.name), ['dev']);
     assert.deepEqual(d.environments[0].kustomizations.map((k) => k.name).sort(), ['loop', 'team-a', 'tenants']);
-    const r = renderEnvironment(d.environments[0], { repoRoot: '/repo', files, fs });
+    const r = renderEnvironment(d.environments[0], { repoRoot: '/repo', fs });
     assert.deepEqual(r.problems.filter((p) => p.severity === 'error'), []);
     const settings = r.objects.find((o) => meta(o.object).name === 'team-a-settings')!;
     assert.equal(settings.appliedBy?.name, 'team-a');
@@ -125,7 +125,7 @@ describe('environments: following Flux Kustomizations', () => {
       'apps/cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  cluster: \${cluster_name}\n`,
     });
     const d = discoverEnvironments({ repoRoot: '/repo', files, fs });
-    const r = renderEnvironment(d.environments[0], { repoRoot: '/repo', files, fs });
+    const r = renderEnvironment(d.environments[0], { repoRoot: '/repo', fs });
     assert.deepEqual(r.problems.filter((p) => p.severity === 'error'), []);
     assert.deepEqual(r.objects.find((o) => meta(o.object).name === 'app')?.object.data, { cluster: 'prod-eu' });
   });
@@ -137,7 +137,7 @@ describe('environments: following Flux Kustomizations', () => {
       'shared/cm.yaml': cm('same', 'x: "1"'),
     });
     const d = discoverEnvironments({ repoRoot: '/repo', files, fs });
-    const r = renderEnvironment(d.environments[0], { repoRoot: '/repo', files, fs });
+    const r = renderEnvironment(d.environments[0], { repoRoot: '/repo', fs });
     assert.equal(r.problems.filter((p) => p.code === 'flux-object-applied-twice').length, 1);
   });
 });
@@ -168,7 +168,7 @@ describe('environments: repos without Flux get overlay environments', () => {
         ['production', 'overlay', ['/repo/overlays/production', '/repo/svc/production']],
       ],
     );
-    const r = renderEnvironment(d.environments[3], { repoRoot: '/repo', files, fs });
+    const r = renderEnvironment(d.environments[3], { repoRoot: '/repo', fs });
     assert.deepEqual(r.problems, []);
     assert.deepEqual(r.objects.map((o) => [meta(o.object).name, meta(o.object).namespace]).sort(), [['app', 'prod'], ['svc', undefined]]);
   });

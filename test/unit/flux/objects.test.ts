@@ -8,11 +8,31 @@ const read = (text: string, defaultNamespace?: string) => readFluxObject(parse(t
 
 describe('flux/objects', () => {
   it('classifies Flux objects by group, kind and served version', () => {
-    assert.deepEqual(classifyFluxObject({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' }), { kind: 'Kustomization', group: 'kustomize.toolkit.fluxcd.io', version: 'v1', knownVersion: true });
+    assert.deepEqual(classifyFluxObject({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' }), { kind: 'Kustomization', group: 'kustomize.toolkit.fluxcd.io', version: 'v1', knownVersion: true, served: true, deprecated: false });
     assert.equal(classifyFluxObject({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' }), undefined, 'a kustomization.yaml is not a Flux object');
     assert.equal(classifyFluxObject({ apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease' })!.knownVersion, true);
     assert.equal(classifyFluxObject({ apiVersion: 'helm.toolkit.fluxcd.io/v3', kind: 'HelmRelease' })!.knownVersion, false);
     assert.equal(classifyFluxObject({ apiVersion: 'v1', kind: 'ConfigMap' }), undefined);
+  });
+
+  it('classifies every kind Flux defines, including the ones it reads no typed view of', () => {
+    assert.equal(classifyFluxObject({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'ExternalArtifact' })?.served, true);
+    assert.equal(classifyFluxObject({ apiVersion: 'source.extensions.fluxcd.io/v1beta1', kind: 'ArtifactGenerator' })?.served, true);
+    for (const kind of ['FluxInstance', 'ResourceSet', 'ResourceSetInputProvider']) {
+      assert.equal(classifyFluxObject({ apiVersion: 'fluxcd.controlplane.io/v1', kind })?.group, 'fluxcd.controlplane.io', kind);
+    }
+    const instance = read('apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata: { name: flux, namespace: flux-system }\nspec:\n  distribution: { version: "2.x", registry: ghcr.io/fluxcd }\n');
+    assert.deepEqual(instance, { value: undefined, problems: [] }, 'no typed view, and nothing wrong with it');
+    const misnamed = read('apiVersion: fluxcd.controlplane.io/v2\nkind: ResourceSet\nmetadata: { name: apps }\n');
+    assert.deepEqual(misnamed.problems.map((p) => [p.code, p.message]), [['flux-unknown-api-version', 'ResourceSet "apps": apiVersion fluxcd.controlplane.io/v2 is not served for ResourceSet; use fluxcd.controlplane.io/v1.']]);
+  });
+
+  it('warns, naming the last Flux that served it, about an apiVersion Flux no longer serves', () => {
+    const { value, problems } = read('apiVersion: kustomize.toolkit.fluxcd.io/v1beta2\nkind: Kustomization\nmetadata: { name: apps, namespace: flux-system }\nspec:\n  interval: 10m\n  prune: true\n  sourceRef: { kind: GitRepository, name: flux-system }\n');
+    assert.equal(value?.kind, 'Kustomization', 'still read: a cluster on Flux 2.7 applies it');
+    assert.deepEqual(problems.map((p) => [p.code, p.severity, p.message]), [
+      ['flux-removed-api-version', 'warning', 'Kustomization "apps": apiVersion kustomize.toolkit.fluxcd.io/v1beta2 is not served by Flux after 2.7 (Flux 2.9 refuses it); use kustomize.toolkit.fluxcd.io/v1.'],
+    ]);
   });
 
   it('reads the docs example Kustomization with the controller defaults', () => {

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { runCli } from '../../../server/src/cli/main';
 import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import { parsePromotion, parseRevert, parseTrailers } from '../../../server/src/git/trailers';
-import { DEFAULT_PROMOTION_SETTINGS, attachPullRequest, promote, promotionHistory, revertPromotion, type Delivered, type PromotionCallbacks, type PromotionSettings } from '../../../server/src/promote/flow';
+import { attachPullRequest } from '../../../server/src/promote/delivery';
+import { promote } from '../../../server/src/promote/flow';
+import { DEFAULT_PROMOTION_SETTINGS, type Delivered, type PromotionCallbacks, type PromotionSettings } from '../../../server/src/promote/flowTypes';
+import { promotionHistory } from '../../../server/src/promote/history';
+import { revertPromotion } from '../../../server/src/promote/revert';
 import { git, readText, snapshot, writeFile } from '../git/gitFixture';
 import { extractCommit, makeFleetRepo, useFleetRepo, type FleetRepo } from './promoteFixture';
 

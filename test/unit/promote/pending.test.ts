@@ -1,7 +1,9 @@
 // Promoting twice with nothing new: the first promotion's branch is not merged yet and already makes the
 // change, so the second says "nothing new to promote" instead of opening a second branch.
 import assert from 'node:assert/strict';
-import { DEFAULT_PROMOTION_SETTINGS, promote, revertPromotion, type PromotionCallbacks, type PromotionSettings } from '../../../server/src/promote/flow';
+import { promote } from '../../../server/src/promote/flow';
+import { DEFAULT_PROMOTION_SETTINGS, type PromotionCallbacks, type PromotionSettings } from '../../../server/src/promote/flowTypes';
+import { revertPromotion } from '../../../server/src/promote/revert';
 import { git } from '../git/gitFixture';
 import { useFleetRepo, type FleetRepo } from './promoteFixture';
 

@@ -39,6 +39,21 @@ describe('rule dependson-unknown', () => {
     assert.deepStrictEqual(fleet.check(dependsonUnknown), []);
   });
 
+  it('is an error when the named Kustomization exists only in another cluster, a warning when nowhere in the repository', () => {
+    fleet = makeFleet({
+      ...base,
+      'clusters/prod/apps.yaml': apps('  - name: monitoring\n  - name: external-crds\n'),
+      ...folder('monitoring', { 'cm.yaml': configMap('mon', 'default') }),
+      'clusters/staging/monitoring.yaml': fluxKs('monitoring'),
+    });
+    const found = fleet.check(dependsonUnknown).sort((a, b) => a.range.start.line - b.range.start.line);
+    assert.strictEqual(found.length, 2);
+    assert.strictEqual(found[0].severity, 'error');
+    assert.match(found[0].message, /it exists only in cluster staging/);
+    assert.strictEqual(found[1].severity, 'warning');
+    assert.match(found[1].message, /nor anywhere in this repository; unless another repository creates it on this cluster/);
+  });
+
   it('adds the namespace when the name exists in another namespace', () => {
     fleet = makeFleet({
       ...base,

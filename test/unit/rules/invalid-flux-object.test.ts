@@ -54,6 +54,26 @@ describe('rule invalid-flux-object', () => {
     assert.deepStrictEqual(fleet.check(invalidFluxObject), []);
   });
 
+  it('warns about an apiVersion Flux 2.8 stopped serving (HelmRelease v2beta2), and rewrites it to v2', () => {
+    fleet = makeFleet({
+      'clusters/prod/podinfo.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2beta2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: flux-system\nspec:\n  interval: 10m\n  chartRef:\n    kind: OCIRepository\n    name: podinfo\n',
+    });
+    const [d] = fleet.check(invalidFluxObject);
+    assert.strictEqual(d.severity, 'warning');
+    assert.strictEqual(d.message, 'HelmRelease "podinfo": apiVersion helm.toolkit.fluxcd.io/v2beta2 is not served by Flux after 2.7 (Flux 2.9 refuses it); use helm.toolkit.fluxcd.io/v2.');
+    fleet.apply(d.fixes![0]);
+    assert.match(fleet.read('clusters/prod/podinfo.yaml'), /^apiVersion: helm\.toolkit\.fluxcd\.io\/v2\n/);
+    assert.deepStrictEqual(fleet.check(invalidFluxObject), []);
+  });
+
+  it('checks the apiVersion of Flux kinds the engine has no typed view of, such as an ImagePolicy', () => {
+    fleet = makeFleet({ 'clusters/prod/policy.yaml': 'apiVersion: image.toolkit.fluxcd.io/v1beta1\nkind: ImagePolicy\nmetadata:\n  name: app\n  namespace: flux-system\nspec:\n  imageRepositoryRef:\n    name: app\n  policy:\n    semver:\n      range: 1.x\n' });
+    const [d] = fleet.check(invalidFluxObject);
+    assert.strictEqual(d.message, 'ImagePolicy "app": apiVersion image.toolkit.fluxcd.io/v1beta1 is not served by Flux after 2.6 (Flux 2.9 refuses it); use image.toolkit.fluxcd.io/v1.');
+    fleet.apply(d.fixes![0]);
+    assert.deepStrictEqual(fleet.check(invalidFluxObject), []);
+  });
+
   it('flags a list where a mapping belongs, without a fix', () => {
     fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('  prune: true\n  postBuild:\n  - substitute: {}\n') });
     const [d] = fleet.check(invalidFluxObject);

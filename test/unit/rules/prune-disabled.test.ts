@@ -24,6 +24,41 @@ describe('rule prune-disabled', () => {
     assert.deepStrictEqual(fleet.check(pruneDisabled), []);
   });
 
+  it('does not trigger when a parent Kustomization patches prune: true into its children (as Flux applies them)', () => {
+    const parent = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: cluster-apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  prune: true
+  path: ./apps
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  patches:
+    - target:
+        group: kustomize.toolkit.fluxcd.io
+        kind: Kustomization
+      patch: |-
+        apiVersion: kustomize.toolkit.fluxcd.io/v1
+        kind: Kustomization
+        metadata:
+          name: not-used
+        spec:
+          prune: true
+`;
+    const child = ks('').replace('name: apps', 'name: podinfo').replace('path: ./apps', 'path: ./podinfo');
+    fleet = makeFleet({ 'clusters/prod/cluster-apps.yaml': parent, 'apps/podinfo.yaml': child, 'podinfo/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: podinfo\n' });
+    assert.deepStrictEqual(fleet.check(pruneDisabled), []);
+    // Without the parent's patch, the child's own file decides.
+    fleet.index.setBuffer(`${fleet.root}/clusters/prod/cluster-apps.yaml`, parent.replace(/ {2}patches:[\s\S]*$/, ''));
+    const [d] = fleet.check(pruneDisabled);
+    assert.ok(d.file.endsWith('apps/podinfo.yaml'));
+    assert.match(d.message, /podinfo does not set prune/);
+  });
+
   it('does not look at other kinds named Kustomization', () => {
     fleet = makeFleet({ 'apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n' });
     assert.deepStrictEqual(fleet.check(pruneDisabled), []);

@@ -56,6 +56,15 @@ describe('rule render-error', function () {
     assert.match(d.message, /security; file .* is not in or below/);
   });
 
+  it('leaves the root-only restriction alone in a folder a Flux Kustomization builds (Flux builds without it)', () => {
+    const ks = `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./apps/staging\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+    fleet = baseFleet({ 'apps/staging/kustomization.yaml': overlay('resources:\n- ../base/my-app/service.yaml\n'), 'clusters/staging/apps.yaml': ks });
+    assert.deepStrictEqual(fleet.check(renderError), []);
+    // The same folder with nothing applying it is still told that kubectl refuses it.
+    fleet.index.setBuffer(`${fleet.root}/clusters/staging/apps.yaml`, ks.replace('./apps/staging', './apps/base/my-app'));
+    assert.strictEqual(fleet.check(renderError)[0]?.severity, 'warning');
+  });
+
   it('reports invalid YAML of a resource at its own line', () => {
     fleet = baseFleet({ 'apps/base/my-app/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [x\n' });
     const found = fleet.check(renderError);

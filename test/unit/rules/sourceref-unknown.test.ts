@@ -67,7 +67,7 @@ describe('rule sourceref-unknown', () => {
     const [d] = fleet.check(sourceRefUnknown);
     assert.strictEqual(d.severity, 'warning');
     assert.deepStrictEqual(d.range, { start: { line: 10, character: 10 }, end: { line: 10, character: 20 } });
-    assert.match(d.message, /names GitRepository flux-sytem in namespace flux-system, which is not defined in the repository/);
+    assert.match(d.message, /names GitRepository flux-sytem in namespace flux-system, which is not defined in cluster prod/);
     assert.match(d.message, /applies nothing\. Did you mean "flux-system"\?/);
     fleet.apply(d.fixes![0]);
     assert.deepStrictEqual(fleet.check(sourceRefUnknown), []);
@@ -77,7 +77,7 @@ describe('rule sourceref-unknown', () => {
     fleet = makeFleet({ 'clusters/prod/flux-system/gotk-sync.yaml': sync, 'clusters/prod/apps.yaml': ks('    kind: HelmRepository\n    name: flux-system\n') });
     const [d] = fleet.check(sourceRefUnknown);
     assert.deepStrictEqual(d.range.start, { line: 9, character: 10 });
-    assert.match(d.message, /spec\.sourceRef\.kind HelmRepository is not a kind it can use; it takes GitRepository, OCIRepository, Bucket\. Use GitRepository/);
+    assert.match(d.message, /spec\.sourceRef\.kind HelmRepository is not a kind it can use; it takes OCIRepository, GitRepository, Bucket, ExternalArtifact\. Use GitRepository/);
     fleet.apply(d.fixes![0]);
     assert.deepStrictEqual(fleet.check(sourceRefUnknown), []);
   });
@@ -103,5 +103,34 @@ describe('rule sourceref-unknown', () => {
     assert.deepStrictEqual(d.range.start, { line: 9, character: 10 });
     assert.match(d.message, /HelmRelease podinfo: spec\.chartRef names OCIRepository podinfo-chart .* nothing is released\. Define the OCIRepository, or fix the name\./);
     assert.strictEqual(d.fixes, undefined);
+  });
+
+  // Which kinds a reference may name is Flux's CRD enum; whether the named ExternalArtifact exists is
+  // another question (an ArtifactGenerator makes it), so these cases only say the kind is not refused.
+  const refusedKind = (fleet: Fleet) => fleet.check(sourceRefUnknown).filter((d) => /is not a kind it can use/.test(d.message));
+
+  it('accepts ExternalArtifact as the kind of a Kustomization sourceRef and of a HelmRelease chartRef', () => {
+    fleet = makeFleet({
+      'clusters/prod/apps.yaml': ks('    kind: ExternalArtifact\n    name: apps-artifact\n'),
+      'apps/podinfo.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  interval: 10m\n  chartRef:\n    kind: ExternalArtifact\n    name: podinfo-chart\n',
+    });
+    assert.deepStrictEqual(refusedKind(fleet), []);
+  });
+
+  it('still refuses a misspelt kind, suggesting the nearest kind the CRD allows', () => {
+    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('    kind: ExternalArtefact\n    name: apps-artifact\n') });
+    const [d] = refusedKind(fleet);
+    assert.match(d.message, /spec\.sourceRef\.kind ExternalArtefact is not a kind it can use; it takes OCIRepository, GitRepository, Bucket, ExternalArtifact\. Use ExternalArtifact\./);
+    fleet.apply(d.fixes![0]);
+    assert.match(fleet.read('clusters/prod/apps.yaml'), /kind: ExternalArtifact\n/);
+    assert.deepStrictEqual(refusedKind(fleet), []);
+  });
+
+  it('refuses ExternalArtifact where the CRD does not list it: a chart template sourceRef', () => {
+    fleet = makeFleet({
+      'apps/podinfo.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: podinfo\n      sourceRef:\n        kind: ExternalArtifact\n        name: podinfo\n',
+    });
+    const [d] = refusedKind(fleet);
+    assert.match(d.message, /spec\.chart\.spec\.sourceRef\.kind ExternalArtifact is not a kind it can use; it takes HelmRepository, GitRepository, Bucket\./);
   });
 });

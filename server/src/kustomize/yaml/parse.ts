@@ -472,6 +472,16 @@ function limitsWith(overrides: Partial<ParseLimits> | undefined): ParseLimits {
  * with a range. A document that cannot be read gets value null while the other documents keep theirs;
  * an Inf/NaN number is reported but kept in the value.
  */
+/**
+ * The document of a file a position is in: the first whose content ends at or after it, so that a position
+ * on a separator or a comment between two documents belongs to the document after it; the last document
+ * when the position is past every document.
+ */
+export function documentAt(parsed: ParsedFile, position: { line: number; character: number }): ParsedDocument | undefined {
+  const after = (a: { line: number; character: number }, b: { line: number; character: number }) => a.line > b.line || (a.line === b.line && a.character >= b.character);
+  return parsed.documents.find((doc) => after(doc.range.end, position)) ?? parsed.documents[parsed.documents.length - 1];
+}
+
 export function parseYamlFile(file: string, text: string, limits?: Partial<ParseLimits>, options?: ParseOptions): ParsedFile {
   return parseComposed(file, text, limits, options, undefined);
 }

@@ -1,0 +1,47 @@
+// The Flux objects of a fleet as Flux applies them, for rules: every object each cluster of the Flux graph
+// applies (after its parent Kustomization's patches and substitution, fleet/fluxGraph.ts), with that
+// cluster; then the objects no cluster applies, read from their files. A rule that judges a field a
+// parent may set (prune, sourceRef, path...) reads it here, never from the child's file alone. Files a
+// build reads as patches are not objects.
+import type { FleetIndex, IndexedFluxObject } from '../../fleet/fleetIndex';
+import type { ClusterGraph } from '../../fleet/fluxGraph';
+import { readFluxObject } from '../../flux/objects';
+
+export interface AppliedFluxObject extends IndexedFluxObject {
+  /** The cluster that applies it; undefined when nothing in the repository applies it. */
+  cluster?: ClusterGraph;
+}
+
+/** Per discovery: several rules ask on every check, and a discovery is replaced whenever what it read changes. */
+const byDiscovery = new WeakMap<object, AppliedFluxObject[]>();
+
+export function fluxObjectsAsApplied(index: FleetIndex): AppliedFluxObject[] {
+  const discovery = index.environments();
+  const known = byDiscovery.get(discovery);
+  if (known) return known;
+  const out: AppliedFluxObject[] = [];
+  const seen = new Set<string>();
+  for (const env of discovery.environments) {
+    const cluster = env.cluster;
+    if (!cluster) continue;
+    for (const node of cluster.nodes.values()) {
+      const ks = node.kustomization;
+      out.push({ object: ks, file: ks.place.file, documentIndex: ks.place.documentIndex, cluster });
+      seen.add(`${ks.place.file}#${ks.place.documentIndex}`);
+    }
+    for (const o of index.renderEnvironment(env).objects) {
+      if (o.object.kind === 'Kustomization') continue;
+      const source = o.resource.source;
+      const read = readFluxObject(o.object, { file: source.file, documentIndex: source.documentIndex, ...(source.range ? { range: source.range } : {}) });
+      if (!read.value) continue;
+      out.push({ object: read.value, file: source.file, documentIndex: source.documentIndex, cluster });
+      seen.add(`${source.file}#${source.documentIndex}`);
+    }
+  }
+  // A file a build read but took no object from is a patch or a generator's input (a Kustomization
+  // fragment patched into a tenant's), not an object of its own.
+  const read = discovery.graph?.filesRead;
+  for (const o of index.fluxObjects().list) if (!seen.has(`${o.file}#${o.documentIndex}`) && !read?.has(o.file)) out.push(o);
+  byDiscovery.set(discovery, out);
+  return out;
+}
