@@ -3,6 +3,7 @@
 // side (features/promotion.ts) with those answers. Cancelling at any question sends nothing that writes.
 import * as vscode from 'vscode';
 import {
+  DeletePromotionBranchRequest,
   EnvironmentsRequest,
   PromoteRequest,
   PromotionPlanRequest,
@@ -294,7 +295,16 @@ export class PromotionCommands {
     const settings: PromotionSettingsParams = { ...config };
     const described = await this.ctx.request(RevertPromotionRequest, { commit: entry.commit, push: false, trusted: this.ctx.trust.isTrusted, dryRun: true, settings });
     if (!described.summary) {
-      void vscode.window.showErrorMessage(described.message);
+      const [branch] = described.unmergedBranches ?? [];
+      if (described.unmergedBranches?.length !== 1) {
+        void vscode.window.showErrorMessage(described.message);
+        return;
+      }
+      // A promotion that was never merged: nothing to revert, but its branch can go.
+      if ((await vscode.window.showErrorMessage(described.message, 'Delete Branch')) !== 'Delete Branch') return;
+      const deleted = await this.ctx.request(DeletePromotionBranchRequest, { branch, trusted: this.ctx.trust.isTrusted });
+      this.tree.refresh();
+      await showOutcome(this.ctx, deleted);
       return;
     }
     if (described.diff) {

@@ -304,7 +304,12 @@ export interface RevertPromotionResult extends PromotionOutcomeResult {
   diff?: string;
   /** With dryRun: the remote a push would go to; absent when the repository has none. */
   remote?: string;
+  /** The promotion was never merged into the base branch: the local branches holding it (the client offers to delete one). */
+  unmergedBranches?: string[];
 }
+
+/** Deletes the local branch of a promotion that was never merged (its tip must be a promotion commit); trusted workspaces only. */
+export const DeletePromotionBranchRequest = new RequestType<{ branch: string; trusted: boolean }, PromotionOutcomeResult, void>('fluxEnvironments/deletePromotionBranch');
 
 export const RevertPromotionRequest = new RequestType<RevertPromotionParams, RevertPromotionResult, void>('fluxEnvironments/revertPromotion');
 

@@ -49,6 +49,7 @@ export interface UnmergedPromotion {
  * the base branch has nothing to undo. Undefined when the base branch contains it, or it cannot be told.
  */
 export async function unmergedPromotion(root: string, commit: string, remoteName?: string): Promise<UnmergedPromotion | undefined> {
+  if (!/^[0-9a-f]{4,64}$/i.test(commit)) return undefined; // a commit id, never an option or a revision expression
   const remotes = await listRemotes(root);
   const remote = remotes.ok ? pickRemote(remotes.value, remoteName) : undefined;
   const base = await defaultBranch(root, remote?.name);

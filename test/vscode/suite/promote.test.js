@@ -106,6 +106,7 @@ describe('Promote to Production… in VS Code', function () {
     assert.deepEqual(stub.calls.warnings, [], 'no "Revert?" question');
     assert.equal(stub.calls.errors.length, 1, JSON.stringify(stub.calls));
     assert.match(stub.calls.errors[0].message, /^The promotion [0-9a-f]{12} was never merged into main, so there is nothing to revert there\. It is on promote\/production\/\d{8}-\d{6}\./);
+    assert.deepEqual(stub.calls.errors[0].buttons, ['Delete Branch'], 'it offers to delete the branch (declined here)');
     assert.deepEqual(repositoryState(), before);
   });
 
