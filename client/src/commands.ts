@@ -3,7 +3,7 @@
 // or nothing (palette: ask with a quick pick).
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { EnvironmentsRequest, FluxKustomizationTargetRequest, type EnvironmentSummary, type LspLocation, type RenderTarget } from '../../server/src/protocol';
+import { EnvironmentsRequest, FluxKustomizationTargetRequest, RescanRequest, type EnvironmentSummary, type LspLocation, type RenderTarget } from '../../server/src/protocol';
 import { openCompare, DriftSummaryPanel, type CompareProvider } from './compare';
 import type { Ctx } from './ctx';
 import { openPreview, toLocation } from './preview';
@@ -49,23 +49,44 @@ async function environments(ctx: Ctx): Promise<EnvironmentSummary[]> {
   return [...(await ctx.request(EnvironmentsRequest, {}))].sort((a, b) => a.order - b.order);
 }
 
-async function pickTarget(ctx: Ctx): Promise<RenderTarget | undefined> {
-  type Pick = vscode.QuickPickItem & { target?: RenderTarget };
-  const picks: Pick[] = [];
+export type PreviewChoice = vscode.QuickPickItem & { target?: RenderTarget };
+
+/**
+ * What "Preview Rendered…" offers: the Flux Kustomizations of the active file first (the likely wish when
+ * it is a Flux Kustomization), then the environments, every Flux Kustomization, and the kustomization
+ * folders outside dot-folders (.git, tool caches, editor test installs) and node_modules.
+ */
+export async function previewChoices(ctx: Ctx, active?: vscode.Uri): Promise<PreviewChoice[]> {
+  const picks: PreviewChoice[] = [];
   const envs = await environments(ctx);
+  const kustomizations = envs.flatMap((env) => env.kustomizations.map((k) => ({ env, k })));
+  const kustomizationPick = ({ env, k }: (typeof kustomizations)[number]): PreviewChoice => ({
+    label: `$(package) ${k.name}`,
+    description: `${env.name} · ${k.path ?? ''}`,
+    detail: vscode.workspace.asRelativePath(vscode.Uri.parse(k.location.uri), false),
+    target: k.target,
+  });
+  const inActive = active ? kustomizations.filter(({ k }) => vscode.Uri.parse(k.location.uri).toString() === active.toString()) : [];
+  if (inActive.length) {
+    picks.push({ label: 'This file', kind: vscode.QuickPickItemKind.Separator });
+    picks.push(...inActive.map(kustomizationPick));
+  }
   if (envs.length) picks.push({ label: 'Environments', kind: vscode.QuickPickItemKind.Separator });
   for (const env of envs) picks.push({ label: `$(server-environment) ${env.name}`, description: `${env.kind} environment`, target: { kind: 'environment', name: env.name } });
-  const kustomizations = envs.flatMap((env) => env.kustomizations.map((k) => ({ env, k })));
   if (kustomizations.length) picks.push({ label: 'Flux Kustomizations', kind: vscode.QuickPickItemKind.Separator });
-  for (const { env, k } of kustomizations) {
-    picks.push({ label: `$(package) ${k.name}`, description: `${env.name} · ${k.path ?? ''}`, detail: vscode.workspace.asRelativePath(vscode.Uri.parse(k.location.uri), false), target: k.target });
-  }
-  const files = await vscode.workspace.findFiles('**/{kustomization.yaml,kustomization.yml,Kustomization}', '**/node_modules/**', 2000);
+  picks.push(...kustomizations.map(kustomizationPick));
+  const files = await vscode.workspace.findFiles('**/{kustomization.yaml,kustomization.yml,Kustomization}', '{**/node_modules/**,**/.*/**}', 2000);
   if (files.length) picks.push({ label: 'Kustomization folders', kind: vscode.QuickPickItemKind.Separator });
   for (const file of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
     const folder = vscode.Uri.file(path.dirname(file.fsPath));
     picks.push({ label: `$(folder) ${vscode.workspace.asRelativePath(folder, false)}`, target: { kind: 'folder', uri: folder.toString() } });
   }
+  return picks;
+}
+
+async function pickTarget(ctx: Ctx): Promise<RenderTarget | undefined> {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const picks = await previewChoices(ctx, active?.scheme === 'file' ? active : undefined);
   const chosen = await vscode.window.showQuickPick(picks, { title: 'Preview Rendered', placeHolder: 'An environment, a Flux Kustomization or a kustomization folder', matchOnDescription: true });
   return chosen?.target;
 }
@@ -169,7 +190,11 @@ export function registerCommands(deps: CommandDeps): void {
   register('fluxEnvironments.compare', (first, second) => compare(ctx, first, second));
   register('fluxEnvironments.compareSummary', (first, second) => compareSummary(deps, first, second));
   register('fluxEnvironments.showGraph', (arg) => showGraph(ctx, arg));
-  register('fluxEnvironments.refresh', () => tree.refresh());
+  register('fluxEnvironments.refresh', async () => {
+    // Reads the folder again from disk, for changes the file watchers missed; the tree refreshes on the index event too.
+    await vscode.window.withProgress({ location: { viewId: ENVIRONMENTS_VIEW }, title: 'Reading the fleet again' }, () => ctx.request(RescanRequest, {}));
+    tree.refresh();
+  });
   register('fluxEnvironments.openLocation', (location) => openLocation(location as LspLocation));
   register('fluxEnvironments.revealInExplorer', (arg) => revealInExplorer(arg));
   register('fluxEnvironments.restartServer', async () => {

@@ -132,7 +132,7 @@ export class DriftSummaryPanel {
       return result;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.ctx.output.appendLine(`[compare] ${message}`);
+      this.ctx.output.error(`[compare] ${message}`);
       this.panel.webview.html = webviewHtml(this.panel.webview, 'Drift', `<p class="error">${escapeHtml(message)}</p>`, '');
       return undefined;
     }

@@ -28,13 +28,15 @@ const READY_TIMEOUT_MS = 20000;
 export interface Ctx {
   readonly extensionContext: vscode.ExtensionContext;
   readonly client: LanguageClient;
-  readonly output: vscode.OutputChannel;
+  readonly output: vscode.LogOutputChannel;
   readonly trust: Trust;
   /** Fires with the index version whenever the server's index changed (edits, saves, file events). */
   readonly onIndexChanged: vscode.Event<number>;
   readonly onIndexStatus: vscode.Event<IndexStatus>;
   /** The latest status the server sent; undefined until it sends one. */
   readonly status: IndexStatus | undefined;
+  /** Resolves once the server's index is ready (at once when it is): views wait for it instead of showing "no fleet". */
+  whenReady(): Promise<void>;
   /** Restarts after the server died, and how many times the user was told (at most once per session). */
   readonly restarts: number;
   readonly restartNotices: number;
@@ -46,7 +48,22 @@ export interface Ctx {
   stop(): Promise<void>;
 }
 
-export function createCtx(extensionContext: vscode.ExtensionContext, output: vscode.OutputChannel): Ctx {
+/**
+ * Changes made outside the editor (git checkout and pull, scripts, other editors) reach the server as
+ * workspace/didChangeWatchedFiles, batched by the language client: every file of the workspace (renders read
+ * YAML, generator inputs and ignore files; `.fluxenv.yaml` and `.sops.yaml` among them), and `.git/HEAD` for a
+ * branch switch. The server decides what each event means.
+ */
+function fileWatchers(extensionContext: vscode.ExtensionContext): vscode.FileSystemWatcher[] {
+  const watchers = [
+    vscode.workspace.createFileSystemWatcher('**/*'),
+    ...(vscode.workspace.workspaceFolders ?? []).map((folder) => vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.git/HEAD'))),
+  ];
+  extensionContext.subscriptions.push(...watchers);
+  return watchers;
+}
+
+export function createCtx(extensionContext: vscode.ExtensionContext, output: vscode.LogOutputChannel): Ctx {
   const indexChanged = new vscode.EventEmitter<number>();
   const indexStatus = new vscode.EventEmitter<IndexStatus>();
   extensionContext.subscriptions.push(indexChanged, indexStatus);
@@ -65,12 +82,12 @@ export function createCtx(extensionContext: vscode.ExtensionContext, output: vsc
       while (deaths.length > 0 && deaths[0] < now - RESTART_WINDOW_MS) deaths.shift();
       if (deaths.length > MAX_RESTARTS) {
         const message = `Flux Environments' language server stopped ${deaths.length} times in 3 minutes and was not restarted. See the output channel; reload the window to try again.`;
-        output.appendLine(message);
+        output.error(message);
         void vscode.window.showErrorMessage(message, 'Show Output').then((choice) => choice && output.show(true));
         return { action: CloseAction.DoNotRestart, handled: true };
       }
       restarts++;
-      output.appendLine(`[client] the language server stopped; restarting it (restart ${restarts})`);
+      output.warn(`[client] the language server stopped; restarting it (restart ${restarts})`);
       if (restartNotices === 0) {
         restartNotices++;
         void vscode.window.showInformationMessage(RESTART_NOTICE, 'Show Output').then((choice) => choice && output.show(true));
@@ -86,7 +103,7 @@ export function createCtx(extensionContext: vscode.ExtensionContext, output: vsc
     documentSelector: [{ scheme: 'file', language: 'yaml' }],
     outputChannel: output,
     errorHandler,
-    synchronize: { configurationSection: 'fluxEnvironments' },
+    synchronize: { configurationSection: 'fluxEnvironments', fileEvents: fileWatchers(extensionContext) },
   };
   const client = new LanguageClient('fluxEnvironments', OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
   client.onNotification(IndexChangedNotification, ({ version }) => indexChanged.fire(version));
@@ -112,6 +129,16 @@ export function createCtx(extensionContext: vscode.ExtensionContext, output: vsc
     onIndexStatus: indexStatus.event,
     get status() {
       return status;
+    },
+    whenReady(): Promise<void> {
+      if (status?.state === 'ready') return Promise.resolve();
+      return new Promise((resolve) => {
+        const listener = indexStatus.event((next) => {
+          if (next.state !== 'ready') return;
+          listener.dispose();
+          resolve();
+        });
+      });
     },
     get restarts() {
       return restarts;

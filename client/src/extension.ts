@@ -1,7 +1,7 @@
 // The VS Code side: create the shared state (ctx), register every view and command, start the language
 // server. All knowledge of Flux and Kustomize lives in the server; the client only shows its answers.
 import * as vscode from 'vscode';
-import { registerCommands } from './commands';
+import { previewChoices, registerCommands, type PreviewChoice } from './commands';
 import { registerCompare, type CompareProvider } from './compare';
 import { createCtx, OUTPUT_CHANNEL_NAME, type Ctx } from './ctx';
 import { registerPreviews, type PreviewProvider } from './preview';
@@ -20,10 +20,15 @@ export interface FluxEnvironmentsApi {
   previews: PreviewProvider;
   compare: CompareProvider;
   environments: EnvironmentsTree;
+  /** What "Preview Rendered…" offers with `active` as the active editor's file. */
+  previewChoices(active?: vscode.Uri): Promise<PreviewChoice[]>;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<FluxEnvironmentsApi> {
-  const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME);
+  // The views say "indexing" (not "No fleet found") until the server's first index is ready.
+  void vscode.commands.executeCommand('setContext', 'fluxEnvironments.indexing', true);
+  // A log channel: each line has a timestamp and a level, and the user can pick the level shown.
+  const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   context.subscriptions.push(output);
   const current = createCtx(context, output);
   ctx = current;
@@ -33,10 +38,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxEn
   registerCommands({ ctx: current, tree: environments, compare });
   registerStatusBar(current);
   trackEditorContext(current);
+  current.track(current.onIndexStatus((status) => void vscode.commands.executeCommand('setContext', 'fluxEnvironments.indexing', status.state !== 'ready')));
   void vscode.commands.executeCommand('setContext', 'fluxEnvironments.active', true);
   registerPromotion(current);
   await current.client.start();
-  return { ctx: current, previews, compare, environments };
+  return { ctx: current, previews, compare, environments, previewChoices: (active) => previewChoices(current, active) };
 }
 
 const FLUX_KUSTOMIZATION = /^apiVersion:\s*kustomize\.toolkit\.fluxcd\.io\//m;

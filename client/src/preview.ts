@@ -152,7 +152,7 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider, vsco
     const origin = await this.originAt(document, position, token);
     if (!origin) return null;
     const text = new vscode.MarkdownString();
-    text.appendText(origin.description);
+    text.appendMarkdown(origin.description); // Markdown from the server: field paths and values as code spans
     for (const [label, location] of [['Set at', origin.location], ['Object from', origin.objectSource]] as const) {
       if (!location) continue;
       const link = vscode.Uri.parse(location.uri).with({ fragment: `L${location.range.start.line + 1},${location.range.start.character + 1}` });

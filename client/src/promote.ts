@@ -3,6 +3,7 @@
 // side (features/promotion.ts) with those answers. Cancelling at any question sends nothing that writes.
 import * as vscode from 'vscode';
 import {
+  DeletePromotionBranchRequest,
   EnvironmentsRequest,
   PromoteRequest,
   PromotionPlanRequest,
@@ -74,6 +75,22 @@ class ProposedDocuments implements vscode.TextDocumentContentProvider {
       return { file, before, after };
     });
   }
+
+  /** A read-only document with `text` (e.g. a revert's unified diff); the name's extension picks its language. */
+  showText(name: string, text: string): vscode.Uri {
+    this.generation++;
+    const uri = vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: `/${name}`, query: String(this.generation) });
+    this.texts.set(uri.toString(), text);
+    return uri;
+  }
+}
+
+/** Closes the review tabs of a promotion or revert once it has landed: what they proposed is now the commit. */
+async function closeProposedTabs(): Promise<void> {
+  const tabs = vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter(({ input }) => (input instanceof vscode.TabInputTextDiff && input.modified.scheme === PROPOSED_SCHEME) || (input instanceof vscode.TabInputText && input.uri.scheme === PROPOSED_SCHEME));
+  if (tabs.length > 0) await vscode.window.tabGroups.close(tabs);
 }
 
 async function environmentNames(ctx: Ctx): Promise<string[]> {
@@ -96,10 +113,11 @@ async function unsavedFilesSaved(): Promise<boolean> {
   return true;
 }
 
-async function decidePush(config: PromotionConfig, what: string): Promise<boolean | undefined> {
+/** Whether to push: never asked when the repository has no remote (the server says which remote a push goes to). */
+async function decidePush(config: PromotionConfig, what: string, remote: string | undefined): Promise<boolean | undefined> {
+  if (!remote || config.push === 'never') return false;
   if (config.push === 'always') return true;
-  if (config.push === 'never') return false;
-  const choice = await vscode.window.showInformationMessage(`Push ${what} to the remote?`, { modal: true }, 'Push', "Don't Push");
+  const choice = await vscode.window.showInformationMessage(`Push ${what} to ${remote}?`, { modal: true }, 'Push', "Don't Push");
   return choice === undefined ? undefined : choice === 'Push';
 }
 
@@ -118,7 +136,10 @@ async function runWithProgress<R>(ctx: Ctx, title: string, send: (progressId: st
 }
 
 async function showOutcome(ctx: Ctx, outcome: PromotionOutcomeResult): Promise<void> {
-  ctx.output.appendLine(`[promotion] ${outcome.kind}: ${outcome.message}`);
+  const line = `[promotion] ${outcome.kind}: ${outcome.message}`;
+  if (outcome.kind === 'failed') ctx.output.error(line);
+  else if (outcome.kind === 'refused') ctx.output.warn(line);
+  else ctx.output.info(line);
   if (outcome.kind === 'failed' || outcome.kind === 'refused') {
     void vscode.window.showErrorMessage(outcome.message);
     return;
@@ -216,7 +237,7 @@ export class PromotionCommands {
     let plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning ${from} → ${to}…` }, () =>
       this.ctx.request(PromotionPlanRequest, { from, to, settings }),
     );
-    if (plan.problems.length > 0 || (plan.message && plan.summary.length === 0) || (plan.message && plan.changes.length === 0 && plan.strategy === 'overlay')) {
+    if (plan.problems.length > 0 || plan.nothing || (plan.message && plan.summary.length === 0) || (plan.message && plan.changes.length === 0 && plan.strategy === 'overlay')) {
       void vscode.window.showInformationMessage(plan.message ?? `The environments do not render: ${plan.problems[0]}`);
       return;
     }
@@ -238,7 +259,7 @@ export class PromotionCommands {
     const detail = [...plan.summary, requiresPr ? 'A new branch and a pull request (required for this environment).' : 'A commit directly on the base branch.'].join('\n');
     const confirm = await vscode.window.showInformationMessage(`Promote ${from} → ${to}?`, { modal: true, detail }, 'Promote');
     if (confirm !== 'Promote') return;
-    const push = await decidePush(config, requiresPr ? 'the promotion branch' : 'the commit');
+    const push = await decidePush(config, requiresPr ? 'the promotion branch' : 'the commit', plan.remote);
     if (push === undefined) return;
     const outcome = await runWithProgress(this.ctx, `Promoting ${from} → ${to}`, (progressId) =>
       this.ctx.request(PromoteRequest, {
@@ -255,6 +276,7 @@ export class PromotionCommands {
       }),
     );
     this.tree.refresh();
+    if (outcome.kind === 'done') await closeProposedTabs();
     await showOutcome(this.ctx, outcome);
   }
 
@@ -273,22 +295,33 @@ export class PromotionCommands {
     const settings: PromotionSettingsParams = { ...config };
     const described = await this.ctx.request(RevertPromotionRequest, { commit: entry.commit, push: false, trusted: this.ctx.trust.isTrusted, dryRun: true, settings });
     if (!described.summary) {
-      void vscode.window.showErrorMessage(described.message);
+      const [branch] = described.unmergedBranches ?? [];
+      if (described.unmergedBranches?.length !== 1) {
+        void vscode.window.showErrorMessage(described.message);
+        return;
+      }
+      // A promotion that was never merged: nothing to revert, but its branch can go.
+      if ((await vscode.window.showErrorMessage(described.message, 'Delete Branch')) !== 'Delete Branch') return;
+      const deleted = await this.ctx.request(DeletePromotionBranchRequest, { branch, trusted: this.ctx.trust.isTrusted });
+      this.tree.refresh();
+      await showOutcome(this.ctx, deleted);
       return;
     }
     if (described.diff) {
-      const document = await vscode.workspace.openTextDocument({ content: described.diff, language: 'diff' });
+      // Read-only (not an untitled buffer that asks to be saved when closed).
+      const document = await vscode.workspace.openTextDocument(this.proposed.showText(`revert-${entry.commit.slice(0, 12)}.diff`, described.diff));
       await vscode.window.showTextDocument(document, { preview: true });
     }
     const requiresPr = config.requirePullRequestFor.includes(entry.target);
     const confirm = await vscode.window.showWarningMessage(`Revert the promotion ${entry.source} → ${entry.target} (${entry.commit.slice(0, 12)})?`, { modal: true, detail: described.summary.join('\n') }, 'Revert');
     if (confirm !== 'Revert') return;
-    const push = await decidePush(config, requiresPr ? 'the revert branch' : 'the revert');
+    const push = await decidePush(config, requiresPr ? 'the revert branch' : 'the revert', described.remote);
     if (push === undefined) return;
     const outcome = await runWithProgress(this.ctx, `Reverting ${entry.commit.slice(0, 12)}`, (progressId) =>
       this.ctx.request(RevertPromotionRequest, { commit: entry.commit, push, pullRequest: requiresPr, trusted: this.ctx.trust.isTrusted, progressId, settings }),
     );
     this.tree.refresh();
+    if (outcome.kind === 'done') await closeProposedTabs();
     await showOutcome(this.ctx, outcome);
   }
 
@@ -316,7 +349,7 @@ export function registerPromotion(ctx: Ctx): PromotionCommands {
         try {
           await run(arg);
         } catch (error) {
-          ctx.output.appendLine(`[promotion] ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          ctx.output.error(`[promotion] ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
           void vscode.window.showErrorMessage(`Flux Environments: ${error instanceof Error ? error.message : String(error)}. Nothing was changed.`);
         }
       }),

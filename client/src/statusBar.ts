@@ -1,14 +1,24 @@
 // The status bar item: environments and problems from the server's IndexStatus, a spinner while the first
-// index is built, and a warning look when the server is restarting. Click shows the Environments view.
+// index is built, and a warning look when there are errors. Click shows the Environments view. The problem
+// count is the one the view badge shows (IndexStatus: errors and warnings in files the environments read).
 import * as vscode from 'vscode';
 import type { IndexStatus } from '../../server/src/protocol';
 import type { Ctx } from './ctx';
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 export function statusText(status: IndexStatus | undefined): string {
   if (!status || status.state === 'indexing') return '$(sync~spin) Flux: indexing…';
   const problems = status.errors + status.warnings;
-  const envs = `${status.environments} environment${status.environments === 1 ? '' : 's'}`;
-  return `$(server-environment) ${envs} $(${status.errors > 0 ? 'error' : problems > 0 ? 'warning' : 'check'}) ${problems} problem${problems === 1 ? '' : 's'}`;
+  return `$(server-environment) ${plural(status.environments, 'environment')} $(${status.errors > 0 ? 'error' : problems > 0 ? 'warning' : 'check'}) ${plural(problems, 'problem')}`;
+}
+
+/** What the count means, for the status bar's and the view badge's tooltips. */
+export function problemsExplained(status: IndexStatus): string {
+  const elsewhere = status.elsewhere > 0 ? `; ${status.elsewhere === 1 ? '1 more error or warning' : `${status.elsewhere} more errors and warnings`} in files no environment reads (in the Problems panel, not counted)` : '';
+  return `${plural(status.errors + status.warnings, 'problem')}: ${plural(status.errors, 'error')} and ${plural(status.warnings, 'warning')} in files the environments read${elsewhere}`;
 }
 
 export function registerStatusBar(ctx: Ctx): vscode.StatusBarItem {
@@ -17,9 +27,10 @@ export function registerStatusBar(ctx: Ctx): vscode.StatusBarItem {
   item.command = 'fluxEnvironments.focusEnvironments';
   const update = (status: IndexStatus | undefined) => {
     item.text = statusText(status);
-    item.tooltip = status
-      ? `Flux Environments: ${status.environments} environments, ${status.files} files indexed, ${status.errors} errors, ${status.warnings} warnings${ctx.trust.isTrusted ? '' : ' (restricted mode: no git writes, no external renderer)'}`
-      : 'Flux Environments: indexing the fleet…';
+    item.tooltip =
+      status && status.state === 'ready'
+        ? `Flux Environments: ${plural(status.environments, 'environment')}, ${plural(status.files, 'YAML file')} indexed.\n${problemsExplained(status)}.${ctx.trust.isTrusted ? '' : '\nRestricted mode: no git writes, no external renderer.'}`
+        : 'Flux Environments: indexing the fleet…';
     item.backgroundColor = status && status.errors > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     item.show();
   };

@@ -1,8 +1,9 @@
 // Wires the promotion requests (protocol.ts) to features/promotion.ts. One promotion or revert runs at a
 // time: two interleaved git transactions on one repository would each see the other's branch.
 import type { Connection } from 'vscode-languageserver/node';
-import { listPromotions, planPromotion, runPromotion, runRevert, showCommit } from './features/promotion';
+import { deletePromotionBranch, listPromotions, planPromotion, runPromotion, runRevert, showCommit } from './features/promotion';
 import {
+  DeletePromotionBranchRequest,
   PromoteRequest,
   PromotionHistoryRequest,
   PromotionPlanRequest,
@@ -57,6 +58,11 @@ export function registerPromotionHandlers(connection: Connection, session: Sessi
     const cwd = folder();
     if (!cwd) return { kind: 'refused', message: NO_FOLDER };
     return exclusively('The revert', () => runRevert(cwd, params, reporter(params?.progressId)));
+  });
+  connection.onRequest(DeletePromotionBranchRequest, async (params) => {
+    const cwd = folder();
+    if (!cwd) return { kind: 'refused', message: NO_FOLDER };
+    return exclusively('Deleting the branch', () => deletePromotionBranch(cwd, params));
   });
   connection.onRequest(PromotionHistoryRequest, async (params) => {
     const cwd = folder();

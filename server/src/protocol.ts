@@ -54,13 +54,21 @@ export const EnvironmentsRequest = new RequestType<Record<string, never>, Enviro
 /** Sent when the index changed (files edited, created, deleted): trees and previews refresh. */
 export const IndexChangedNotification = new NotificationType<{ version: number }>('fluxEnvironments/indexChanged');
 
-/** Progress of the first index, for the status bar. */
+/** "Refresh Environments": read every workspace folder again from disk (changes no file watcher reported); answers when the new index is analysed. */
+export const RescanRequest = new RequestType<Record<string, never>, null, void>('fluxEnvironments/rescan');
+
+/**
+ * Progress of the first index, and the fleet's problem count for the status bar and the view badge: errors
+ * and warnings in the files the environments read, each counted once (the tree's per-environment and
+ * per-Kustomization counts use the same definition). `elsewhere`: errors and warnings of other files.
+ */
 export interface IndexStatus {
   state: 'indexing' | 'ready';
   environments: number;
   files: number;
   errors: number;
   warnings: number;
+  elsewhere: number;
 }
 export const IndexStatusNotification = new NotificationType<IndexStatus>('fluxEnvironments/status');
 
@@ -116,7 +124,7 @@ export interface OriginQuery {
 }
 
 export interface OriginResult {
-  /** e.g. "set by patches[0] (apps/production/my-app-patch.yaml:12)". */
+  /** Markdown, e.g. "`spec.replicas` set by patches[0] (apps/production/my-app-patch.yaml:12)". */
   description: string;
   location?: LspLocation;
   /** Where the object itself came from. */
@@ -240,7 +248,11 @@ export interface PromotionPlanResult {
   summary: string[];
   /** Set when there is nothing to promote or the plan cannot be made: the reason, for the user. */
   message?: string;
+  /** True when the promotion would change nothing (`message` says why): the client stops before any question. */
+  nothing?: boolean;
   problems: string[];
+  /** The remote a push would go to; absent when the repository has none (the client does not offer to push). */
+  remote?: string;
 }
 
 export const PromotionPlanRequest = new RequestType<PromotionPlanParams, PromotionPlanResult, void>('fluxEnvironments/promotionPlan');
@@ -290,7 +302,14 @@ export interface RevertPromotionParams {
 export interface RevertPromotionResult extends PromotionOutcomeResult {
   summary?: string[];
   diff?: string;
+  /** With dryRun: the remote a push would go to; absent when the repository has none. */
+  remote?: string;
+  /** The promotion was never merged into the base branch: the local branches holding it (the client offers to delete one). */
+  unmergedBranches?: string[];
 }
+
+/** Deletes the local branch of a promotion that was never merged (its tip must be a promotion commit); trusted workspaces only. */
+export const DeletePromotionBranchRequest = new RequestType<{ branch: string; trusted: boolean }, PromotionOutcomeResult, void>('fluxEnvironments/deletePromotionBranch');
 
 export const RevertPromotionRequest = new RequestType<RevertPromotionParams, RevertPromotionResult, void>('fluxEnvironments/revertPromotion');
 

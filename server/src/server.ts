@@ -7,8 +7,10 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   FileChangeType,
+  MessageType,
   ProposedFeatures,
   ResponseError,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
@@ -41,9 +43,12 @@ import {
   IndexStatusNotification,
   OriginRequest,
   RenderRequest,
+  RescanRequest,
 } from './protocol';
 import { redactSecrets } from './fleet/secrets';
-import { DEFAULT_SETTINGS, defaultDocsDir, Session, type ServerSettings } from './session';
+import { allRules } from './rules/run';
+import { readSeverities } from './rules/severity';
+import { DEFAULT_SETTINGS, defaultDocsDir, Session, type DiskEventKind, type ServerSettings } from './session';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -60,7 +65,7 @@ const session = new Session(
     log,
     changed: (version) => void connection.sendNotification(IndexChangedNotification, { version }),
     analyzed: (s) => {
-      void connection.sendNotification(IndexStatusNotification, { state: 'ready', environments: s.environments, files: s.files, errors: s.errors, warnings: s.warnings });
+      void connection.sendNotification(IndexStatusNotification, { state: 'ready', environments: s.environments, files: s.files, errors: s.errors, warnings: s.warnings, elsewhere: s.elsewhere });
       void connection.sendNotification(IndexChangedNotification, { version: s.version });
     },
   },
@@ -99,9 +104,21 @@ function withIndex<P extends { textDocument: { uri: string } }, R>(name: string,
   };
 }
 
+/** Problems of the settings last read, so that each is shown once, not on every settings change. */
+let settingsProblems = '';
+
 function readSettings(raw: unknown): ServerSettings {
   const o = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const rules = typeof o.rules === 'object' && o.rules !== null ? (o.rules as ServerSettings['rules']) : {};
+  const read = readSeverities(o.rules, new Set(allRules().map((r) => r.id)), 'Setting fluxEnvironments.rules');
+  const problems = read.problems.join('\n');
+  if (problems !== settingsProblems) {
+    settingsProblems = problems;
+    for (const problem of read.problems) {
+      log(problem);
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Flux Environments: ${problem}.` });
+    }
+  }
+  const rules = read.severities;
   const order = Array.isArray(o.promotionOrder) ? o.promotionOrder.filter((x): x is string => typeof x === 'string') : [];
   const limits = typeof o.limits === 'object' && o.limits !== null && !Array.isArray(o.limits) ? (o.limits as ServerSettings['limits']) : {};
   return { ...DEFAULT_SETTINGS, rules, promotionOrder: order, limits };
@@ -144,7 +161,7 @@ connection.onInitialized(async () => {
   if (canPullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'fluxEnvironments' });
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
   progress?.begin('Flux Environments', undefined, 'Indexing the fleet…');
-  void connection.sendNotification(IndexStatusNotification, { state: 'indexing', environments: 0, files: 0, errors: 0, warnings: 0 });
+  void connection.sendNotification(IndexStatusNotification, { state: 'indexing', environments: 0, files: 0, errors: 0, warnings: 0, elsewhere: 0 });
   await pullSettings();
   session.setWorkspaceFolders(workspaceRoots);
   await session.idle();
@@ -172,11 +189,13 @@ documents.onDidClose(({ document }) => {
 });
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
+  const events: Array<{ file: string; kind: DiskEventKind }> = [];
   for (const change of changes) {
     const file = filePathOf(change.uri);
     if (!file || documents.get(change.uri)) continue; // open documents are followed through their buffers
-    session.diskEvent(file, change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed');
+    events.push({ file, kind: change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed' });
   }
+  session.diskEvents(events);
 });
 
 connection.onCodeAction((params) => {
@@ -236,6 +255,12 @@ connection.onRequest(
   DependencyGraphRequest,
   guarded('dependency graph', { nodes: [], edges: [] }, (p) => dependencyGraph(session.allIndexes(), { ...p, diagnostics: allDiagnostics() })),
 );
+
+connection.onRequest(RescanRequest, async () => {
+  session.rescan();
+  await session.idle();
+  return null;
+});
 
 documents.listen(connection);
 connection.listen();

@@ -6,6 +6,7 @@ import * as path from 'path';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { FleetIndex, type FleetSettings } from './fleet/fleetIndex';
 import { fileUri, problemToLspDiagnostic, toLspDiagnostic } from './features/diagnostics';
+import { problemCounts } from './features/environments';
 import type { Problem } from './kustomize/types';
 import { resolveLimits, type EngineLimitSettings } from './fleet/limits';
 import { allRules, ruleFailureProblem, runRules, type Diagnostic, type SeveritySetting } from './rules/run';
@@ -23,13 +24,15 @@ export interface ServerSettings {
 
 export const DEFAULT_SETTINGS: ServerSettings = { rules: {}, promotionOrder: [], debounceMs: 150, limits: {} };
 
+export type DiskEventKind = 'created' | 'changed' | 'deleted';
+
 export interface SessionHost {
   publish(uri: string, diagnostics: LspDiagnostic[]): void;
   log(message: string): void;
   /** The index changed (after the edit debounce, before analysis): previews and trees re-render now. */
   changed(version: number): void;
   /** Analysis finished: counts for the status bar, and a version for views to refresh. */
-  analyzed(summary: { version: number; files: number; environments: number; errors: number; warnings: number }): void;
+  analyzed(summary: { version: number; files: number; environments: number; errors: number; warnings: number; elsewhere: number }): void;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -116,13 +119,44 @@ export class Session {
     this.schedule();
   }
 
-  diskEvent(file: string, kind: 'created' | 'changed' | 'deleted'): void {
-    const index = this.indexFor(file);
-    if (!index) return;
-    if (kind === 'created') index.diskCreated(file);
-    else if (kind === 'deleted') index.diskDeleted(file);
-    else index.diskChanged(file);
-    this.schedule();
+  /**
+   * Files changed on disk outside the editor (the client's file watchers, batched): each is applied to its
+   * index, then one analysis. A change of `.git/HEAD` (a branch switch) reads the whole folder again, as a
+   * checkout may change more files than the watcher reports; other files under `.git/` and `node_modules/`
+   * are not part of the fleet.
+   */
+  diskEvents(events: ReadonlyArray<{ file: string; kind: DiskEventKind }>): void {
+    const rescans = new Set<FleetIndex>();
+    let applied = false;
+    for (const { file, kind } of events) {
+      const index = this.indexFor(file);
+      if (!index) continue;
+      const inRepo = file.slice(index.root.length);
+      if (inRepo === '/.git/HEAD') {
+        rescans.add(index);
+        continue;
+      }
+      if (/\/(\.git|node_modules)\//.test(inRepo)) continue;
+      if (kind === 'created') index.diskCreated(file);
+      else if (kind === 'deleted') index.diskDeleted(file);
+      else index.diskChanged(file);
+      applied = true;
+    }
+    for (const index of rescans) this.rescanIndex(index, 'the branch changed');
+    if (applied || rescans.size > 0) this.schedule();
+  }
+
+  /** Reads every workspace folder again from disk ("Refresh Environments"): for changes no watcher reported. */
+  rescan(): void {
+    for (const index of this.indexes.values()) this.rescanIndex(index, 'refresh');
+    this.schedule(0);
+  }
+
+  private rescanIndex(index: FleetIndex, why: string): void {
+    const started = Date.now();
+    index.fs.forgetAll();
+    const scan = index.scan();
+    this.host.log(`indexed ${index.root} again (${why}): ${scan.files.length} YAML files in ${Date.now() - started} ms`);
   }
 
   /** Analysis after `delay` ms of quiet; a newer call postpones it. */
@@ -185,23 +219,15 @@ export class Session {
       perRoot.set(index.root, { diagnostics, configProblems: [...configProblems, ...failures] });
     }
     this.publishAll(perRoot);
-    let errors = 0;
-    let warnings = 0;
-    for (const { diagnostics } of perRoot.values()) {
-      for (const d of diagnostics) {
-        if (d.severity === 'error') errors++;
-        else if (d.severity === 'warning') warnings++;
-      }
-    }
     const indexes = [...this.indexes.values()];
+    const counts = problemCounts(indexes, [...perRoot.values()].flatMap((r) => r.diagnostics));
     this.host.analyzed({
       version: indexes.reduce((n, i) => n + i.version, 0),
       files: indexes.reduce((n, i) => n + i.yamlFiles().length, 0),
       environments: indexes.reduce((n, i) => n + i.environments().environments.length, 0),
-      errors,
-      warnings,
+      ...counts,
     });
-    this.host.log(`analysis: ${errors} errors, ${warnings} warnings in ${Date.now() - started} ms`);
+    this.host.log(`analysis: ${counts.errors} errors, ${counts.warnings} warnings in files the environments read (${counts.elsewhere} in other files) in ${Date.now() - started} ms`);
   }
 
   private publishAll(perRoot: Map<string, { diagnostics: Diagnostic[]; configProblems: Problem[] }>): void {

@@ -29,7 +29,9 @@ function git(cwd, ...args) {
 function makeFleet(tmp) {
   const fleet = path.join(tmp, 'fleet-infra');
   fs.cpSync(SAMPLE, fleet, { recursive: true });
-  fs.appendFileSync(path.join(fleet, 'apps', 'staging', 'kustomization.yaml'), STAGING_IMAGES);
+  // The sample's staging already runs the newer my-app; the test fixture's copy gets it here.
+  const staging = path.join(fleet, 'apps', 'staging', 'kustomization.yaml');
+  if (!/^images:/m.test(fs.readFileSync(staging, 'utf8'))) fs.appendFileSync(staging, STAGING_IMAGES);
   git(fleet, 'init', '-q', '-b', 'main');
   git(fleet, 'config', 'user.name', 'Pat Promoter');
   git(fleet, 'config', 'user.email', 'pat@example.com');

@@ -167,6 +167,64 @@ describe('language server over stdio', function () {
     await h.waitFor(uri, (d) => d.length === 0, 'cleared after the file appeared');
   });
 
+  it('follows a file changed on disk that was never opened', async () => {
+    h = await start({
+      'apps/kustomization.yaml': 'resources:\n- cm.yaml\n',
+      'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n',
+    });
+    const file = path.join(h.root, 'apps/kustomization.yaml');
+    const uri = pathToFileURL(file).href;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.deepStrictEqual(h.diagnostics.get(uri) ?? [], []);
+    fs.writeFileSync(file, 'resources:\n- cm.yaml\n- gone.yaml\n');
+    await h.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 2 }] });
+    const [missing] = await h.waitFor(uri, (d) => d.some((x) => x.code === 'missing-path'), 'missing-path after the change on disk');
+    assert.deepStrictEqual(missing.range.start, { line: 2, character: 2 });
+  });
+
+  it('reads the folder again when .git/HEAD changes (a branch switch), even for files no event named', async () => {
+    h = await start({
+      'apps/kustomization.yaml': 'resources:\n- cm.yaml\n',
+    });
+    fs.writeFileSync(path.join(h.root, '.git/HEAD'), 'ref: refs/heads/main\n');
+    const uri = pathToFileURL(path.join(h.root, 'apps/kustomization.yaml')).href;
+    await h.waitFor(uri, (d) => d.some((x) => x.code === 'missing-path'), 'missing-path');
+    // The other branch adds the missing file in a new folder and lists it; the watcher reported HEAD only.
+    fs.mkdirSync(path.join(h.root, 'apps/config'));
+    fs.writeFileSync(path.join(h.root, 'apps/config/cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n');
+    fs.writeFileSync(path.join(h.root, 'apps/kustomization.yaml'), 'resources:\n- config/cm.yaml\n');
+    fs.writeFileSync(path.join(h.root, '.git/HEAD'), 'ref: refs/heads/feature\n');
+    const head = pathToFileURL(path.join(h.root, '.git/HEAD')).href;
+    await h.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: head, type: 2 }] });
+    await h.waitFor(uri, (d) => d.length === 0, 'cleared after the branch switch');
+  });
+
+  it('"Refresh Environments" (the rescan request) sees changes no watcher reported', async () => {
+    h = await start({
+      'apps/kustomization.yaml': 'resources:\n- cm.yaml\n',
+    });
+    const uri = pathToFileURL(path.join(h.root, 'apps/kustomization.yaml')).href;
+    await h.waitFor(uri, (d) => d.some((x) => x.code === 'missing-path'), 'missing-path');
+    fs.writeFileSync(path.join(h.root, 'apps/cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n');
+    await h.connection.sendRequest('fluxEnvironments/rescan', {});
+    await h.waitFor(uri, (d) => d.length === 0, 'cleared after the rescan');
+  });
+
+  it('the rules setting "information" gives Information diagnostics; an unknown severity is shown, not turned into an error', async () => {
+    h = await start({ 'clusters/prod/apps.yaml': fluxKustomization('false') });
+    const messages: string[] = [];
+    h.connection.onNotification('window/showMessage', (m: { message: string }) => messages.push(m.message));
+    const uri = pathToFileURL(path.join(h.root, 'clusters/prod/apps.yaml')).href;
+    const prune = (d: Diagnostic[]) => d.find((x) => x.code === 'prune-disabled');
+    await h.waitFor(uri, (d) => prune(d)?.severity === 2, 'prune-disabled as a warning (its default)');
+    await h.connection.sendNotification('workspace/didChangeConfiguration', { settings: { fluxEnvironments: { rules: { 'prune-disabled': 'information' } } } });
+    await h.waitFor(uri, (d) => prune(d)?.severity === 3, 'prune-disabled as information');
+    await h.connection.sendNotification('workspace/didChangeConfiguration', { settings: { fluxEnvironments: { rules: { 'prune-disabled': 'severe' } } } });
+    await h.waitFor(uri, (d) => prune(d)?.severity === 2, 'prune-disabled back to its default');
+    assert.deepEqual(messages.filter((m) => /severe/.test(m)).length, 1, JSON.stringify(messages));
+    assert.match(messages.find((m) => /severe/.test(m)) ?? '', /rule 'prune-disabled' is set to "severe", which is not a severity/);
+  });
+
   it('answers the custom requests: environments, and a folder preview equal to the renderer output', async () => {
     h = await start({
       'apps/kustomization.yaml': 'namespace: prod\nresources:\n- cm.yaml\n',

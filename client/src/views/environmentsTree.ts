@@ -8,12 +8,14 @@ import {
   RenderRequest,
   type EnvironmentSummary,
   type FluxKustomizationSummary,
+  type IndexStatus,
   type LspLocation,
   type RenderedObjectSummary,
   type RenderTarget,
 } from '../../../server/src/protocol';
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
+import { problemsExplained } from '../statusBar';
 
 export const ENVIRONMENTS_VIEW = 'fluxEnvironments.environments';
 const REFRESH_DELAY_MS = 150;
@@ -49,11 +51,18 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
   constructor(private readonly ctx: Ctx) {
     ctx.track(this.changed);
     ctx.track(ctx.onIndexChanged(() => this.refreshSoon()));
+    ctx.track(ctx.onIndexStatus((status) => this.updateBadge(status)));
     ctx.track({ dispose: () => this.refreshTimer && clearTimeout(this.refreshTimer) });
   }
 
   attach(view: vscode.TreeView<EnvironmentsNode>): void {
     this.view = view;
+    this.updateBadge(this.ctx.status);
+  }
+
+  /** The view's badge: the status bar's problem count, with what it counts. */
+  get badge(): vscode.ViewBadge | undefined {
+    return this.view?.badge;
   }
 
   refreshSoon(): void {
@@ -68,12 +77,17 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
     this.changed.fire(undefined);
   }
 
-  /** The server's environments, in promotion order (cached until the index changes). */
+  /**
+   * The server's environments, in promotion order (cached until the index changes). Until the first index is
+   * ready the view shows progress, not an empty tree (which would read "No fleet found").
+   */
   listEnvironments(): Promise<EnvironmentSummary[]> {
     if (!this.environments) {
-      const pending = this.ctx.request(EnvironmentsRequest, {}).then((list) => [...list].sort((a, b) => a.order - b.order));
+      const ready = this.ctx.whenReady();
+      if (this.ctx.status?.state !== 'ready') void vscode.window.withProgress({ location: { viewId: ENVIRONMENTS_VIEW } }, () => ready);
+      const pending = ready.then(() => this.ctx.request(EnvironmentsRequest, {})).then((list) => [...list].sort((a, b) => a.order - b.order));
       pending.then(
-        (list) => this.updateBadge(list),
+        (list) => void vscode.commands.executeCommand('setContext', 'fluxEnvironments.empty', list.length === 0),
         () => (this.environments = undefined),
       );
       this.environments = pending;
@@ -81,11 +95,10 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
     return this.environments;
   }
 
-  private updateBadge(list: EnvironmentSummary[]): void {
-    void vscode.commands.executeCommand('setContext', 'fluxEnvironments.empty', list.length === 0);
+  private updateBadge(status: IndexStatus | undefined): void {
     if (!this.view) return;
-    const problems = list.reduce((sum, e) => sum + e.problemCount, 0);
-    this.view.badge = problems > 0 ? { value: problems, tooltip: `${problems} problem${problems === 1 ? '' : 's'} in files the environments read` } : undefined;
+    const problems = status?.state === 'ready' ? status.errors + status.warnings : 0;
+    this.view.badge = status && problems > 0 ? { value: problems, tooltip: problemsExplained(status) } : undefined;
   }
 
   async getChildren(node?: EnvironmentsNode): Promise<EnvironmentsNode[]> {
@@ -123,7 +136,9 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
         const count = env.kind === 'flux' ? `${env.kustomizations.length} Kustomization${env.kustomizations.length === 1 ? '' : 's'}` : 'overlay';
         item.description = env.problemCount > 0 ? `${count} · ${env.problemCount} problem${env.problemCount === 1 ? '' : 's'}` : count;
         const roots = (env.roots ?? []).map((r) => `- ${r.description}${r.inferred ? ' *(inferred from the layout)*' : ''}`);
-        item.tooltip = new vscode.MarkdownString(`**${env.name}** (${env.kind}, promotion order ${env.order})\n\n${roots.length > 0 ? `Flux starts from:\n\n${roots.join('\n')}` : env.folders.map((f) => `- ${vscode.workspace.asRelativePath(folderUri(f), false)}`).join('\n')}`);
+        item.tooltip = new vscode.MarkdownString(
+          `**${env.name}** (${env.kind}, promotion order ${env.order})\n\n${roots.length > 0 ? `Flux starts from:\n\n${roots.join('\n')}` : env.folders.map((f) => `- ${vscode.workspace.asRelativePath(folderUri(f), false)}`).join('\n')}\n\nproblems: ${env.problemCount} (errors and warnings in the files this environment reads)`,
+        );
         return item;
       }
       case 'kustomization': {
@@ -137,7 +152,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
         item.description = parts.filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(ks.problemCount > 0 ? 'warning' : ks.suspend ? 'debug-pause' : 'package');
         item.tooltip = new vscode.MarkdownString(
-          [`**Kustomization ${ks.namespace}/${ks.name}**`, ks.path ? `path: \`${ks.path}\`` : 'no spec.path', ...(ks.sourceNote ? [ks.sourceNote] : []), `dependsOn: ${ks.dependsOn.join(', ') || 'none'}`, `prune: ${ks.prune ?? 'unset'}, wait: ${ks.wait}, healthChecks: ${ks.healthChecks}`, `problems: ${ks.problemCount}`].join('\n\n'),
+          [`**Kustomization ${ks.namespace}/${ks.name}**`, ks.path ? `path: \`${ks.path}\`` : 'no spec.path', ...(ks.sourceNote ? [ks.sourceNote] : []), `dependsOn: ${ks.dependsOn.join(', ') || 'none'}`, `prune: ${ks.prune ?? 'unset'}, wait: ${ks.wait}, healthChecks: ${ks.healthChecks}`, `problems: ${ks.problemCount} (errors and warnings in the files this Kustomization reads)`].join('\n\n'),
         );
         item.command = openCommand(ks.location, 'Open Kustomization');
         return item;

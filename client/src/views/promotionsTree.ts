@@ -36,7 +36,8 @@ export class PromotionsTree implements vscode.TreeDataProvider<PromotionNode> {
   }
 
   private load(): Promise<{ entries: PromotionEntry[]; message?: string }> {
-    this.loading ??= this.ctx.request(PromotionHistoryRequest, {}).catch((error: unknown) => ({ entries: [], message: error instanceof Error ? error.message : String(error) }));
+    // After the first index: before it the server has no workspace folder and would answer "open the repository".
+    this.loading ??= this.ctx.whenReady().then(() => this.ctx.request(PromotionHistoryRequest, {})).catch((error: unknown) => ({ entries: [], message: error instanceof Error ? error.message : String(error) }));
     return this.loading;
   }
 
@@ -127,7 +128,7 @@ export function registerPromotionsTree(ctx: Ctx): PromotionsTree {
       try {
         if (await openWithGitExtension(commit)) return;
       } catch (error) {
-        ctx.output.appendLine(`[promotion] the git extension could not show ${commit}: ${String(error)}`);
+        ctx.output.warn(`[promotion] the git extension could not show ${commit}: ${String(error)}`);
       }
       const shown = await ctx.request(ShowCommitRequest, { commit });
       if ('error' in shown) {

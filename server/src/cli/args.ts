@@ -1,6 +1,7 @@
 // What every fluxenv command shares: the I/O it is given, argument parsing, the usage text, the version,
 // how problems are printed and how a command's failure becomes an exit status. Kept small: `render` runs
 // from its own bundle (see entry.ts) with this module and the renderer alone.
+import * as fs from 'fs';
 import * as path from 'path';
 import type { Problem } from '../kustomize/types';
 import { resolveLimits, type EngineLimits } from '../fleet/limits';
@@ -37,6 +38,41 @@ Run 'fluxenv <command> --help' for the options of a command.
 export const VERSION = '0.1.0';
 
 export class UsageError extends Error {}
+
+/**
+ * A failure the user can fix, in one message that says what failed, which file or folder, and what to do;
+ * printed without the usage text. Exit 2 unless the command says otherwise.
+ */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+  }
+}
+
+/** The absolute folder a command was pointed at (`given`, or the working folder), which must exist. */
+export function existingFolder(given: string | undefined, io: CliIo, example: string, exitCode = 2): string {
+  const folder = path.resolve(io.cwd, given ?? '.');
+  let kind: 'folder' | 'file' | 'missing';
+  try {
+    kind = fs.statSync(folder).isDirectory() ? 'folder' : 'file';
+  } catch {
+    kind = 'missing';
+  }
+  if (kind === 'missing') throw new CliError(`the folder ${folder} does not exist. Pass an existing folder, e.g. '${example}'.`, exitCode);
+  if (kind === 'file') throw new CliError(`${folder} is a file, not a folder. Pass its folder, e.g. '${example}'.`, exitCode);
+  return folder;
+}
+
+/** Writes a command's output to the file given with -o; a folder that does not exist or a refused write is said as such. */
+export function writeOutput(file: string, text: string, io: CliIo): void {
+  const target = path.resolve(io.cwd, file);
+  try {
+    fs.writeFileSync(target, text);
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? `the folder ${path.dirname(target)} does not exist` : (e as Error).message;
+    throw new CliError(`could not write ${target}: ${reason}. Create the folder or choose another file with -o.`);
+  }
+}
 
 export interface ParsedArgs {
   positional: string[];
@@ -112,6 +148,10 @@ export async function runGuarded(command: () => number | Promise<number>, io: Cl
     if (e instanceof UsageError) {
       io.stderr(`fluxenv: ${e.message}\n\n${USAGE}`);
       return 2;
+    }
+    if (e instanceof CliError) {
+      io.stderr(`fluxenv: ${e.message}\n`);
+      return e.exitCode;
     }
     io.stderr(`fluxenv: internal error: ${(e as Error).stack ?? e}\n`);
     return 2;

@@ -1,7 +1,7 @@
 // `fluxenv history`: the promotions of a repository, newest first.
-import * as path from 'path';
 import { promotionHistory } from '../promote/history';
-import { parseArgs, UsageError, type CliIo } from './args';
+import { gitFailureMessage } from './gitFailure';
+import { existingFolder, parseArgs, UsageError, type CliIo } from './args';
 
 export const HISTORY_HELP = `Usage: fluxenv history [folder] [options]
 
@@ -13,7 +13,8 @@ Options:
   --format text|json         'text' (default) or a JSON array.
   -h, --help                 Show this help.
 
-Exit status: 0 listed; 1 the folder is not a git repository; 2 bad usage.
+Exit status: 0 listed; 1 the folder is not in a git repository (or git failed); 2 bad usage or a folder
+that does not exist.
 `;
 
 export async function historyCommand(argv: string[], io: CliIo): Promise<number> {
@@ -26,10 +27,10 @@ export async function historyCommand(argv: string[], io: CliIo): Promise<number>
   const format = (args.flags.get('format') as string | undefined) ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
   const to = args.flags.get('to');
-  const folder = path.resolve(io.cwd, args.positional[0] ?? '.');
+  const folder = existingFolder(args.positional[0], io, 'fluxenv history path/to/fleet');
   const history = await promotionHistory(folder, typeof to === 'string' ? { target: to } : {});
   if (!history.ok) {
-    io.stderr(`fluxenv: ${history.error.message}\n`);
+    io.stderr(`fluxenv: ${gitFailureMessage(history.error, folder, 'history')}\n`);
     return 1;
   }
   if (format === 'json') {

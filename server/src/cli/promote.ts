@@ -2,6 +2,7 @@
 import { promote as runPromotion } from '../promote/flow';
 import { DEFAULT_PROMOTION_SETTINGS, type PromotionOutcome, type PromotionSettings } from '../promote/flowTypes';
 import { revertPromotion } from '../promote/revert';
+import { gitFailureMessage } from './gitFailure';
 import { parseArgs, UsageError, type CliIo, type ParsedArgs } from './args';
 
 export const PROMOTE_HELP = `Usage: fluxenv promote --from <env> --to <env> [options]
@@ -100,7 +101,7 @@ export async function promoteCommand(argv: string[], io: CliIo): Promise<number>
       io.stdout(outcome.message + '\n');
       return 0;
     case 'failed':
-      io.stderr(`fluxenv: ${outcome.error.message}\n`);
+      io.stderr(`fluxenv: ${gitFailureMessage(outcome.error, io.cwd, 'promote')}\n`);
       return 1;
   }
 }

@@ -1,10 +1,8 @@
 // `fluxenv render`: a drop-in for `kubectl kustomize` (same flags, same output). It runs from dist/cli.js
 // with args.ts alone, so that a render process does not load the rules, the fleet index and the git code
 // it never uses (a smaller bundle to compile at every start: scripts call it once per folder).
-import * as fs from 'fs';
-import * as path from 'path';
 import { renderKustomization } from '../kustomize/render';
-import { formatProblem, limitsArgument, parseArgs, UsageError, type CliIo } from './args';
+import { existingFolder, formatProblem, limitsArgument, parseArgs, UsageError, writeOutput, type CliIo } from './args';
 
 export const RENDER_HELP = `Usage: fluxenv render [folder] [options]
 
@@ -47,7 +45,8 @@ export function render(argv: string[], io: CliIo): number {
   if (restrictor !== 'LoadRestrictionsRootOnly' && restrictor !== 'LoadRestrictionsNone') {
     throw new UsageError(`--load-restrictor must be LoadRestrictionsRootOnly or LoadRestrictionsNone, not '${restrictor}'`);
   }
-  const folder = path.resolve(io.cwd, args.positional[0] ?? '.');
+  // Exit 1 like `kubectl kustomize` on a folder that does not exist.
+  const folder = existingFolder(args.positional[0], io, 'fluxenv render path/to/kustomization-folder', 1);
   const limits = limitsArgument(args);
   const out = renderKustomization(folder, {
     reorder,
@@ -59,7 +58,7 @@ export function render(argv: string[], io: CliIo): number {
   for (const p of out.problems) io.stderr(formatProblem(p, io.cwd) + '\n');
   if (out.yaml === undefined) return 1;
   const output = args.flags.get('output');
-  if (typeof output === 'string') fs.writeFileSync(path.resolve(io.cwd, output), out.yaml);
+  if (typeof output === 'string') writeOutput(output, out.yaml, io);
   else io.stdout(out.yaml);
   return 0;
 }

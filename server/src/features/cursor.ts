@@ -169,17 +169,22 @@ export function looseCursorAt(text: string, position: Position): LooseCursor {
     path.push('*');
     column = before.indexOf('-');
   }
+  // Whether the outermost node found so far is a list item: in the compact style (`dependsOn:` then `- name: a`
+  // at the same column, as the flux CLI and kubectl write) the key enclosing the list sits at the item's column.
+  let item = path[0] === '*';
   const stop = Math.max(0, position.line - 2000);
-  for (let l = position.line - 1; l >= stop && column > 0; l--) {
-    const s = shapeOf((lines[l] ?? '').replace(/\r$/, ''));
+  for (let l = position.line - 1; l >= stop && (column > 0 || item); l--) {
+    const text = (lines[l] ?? '').replace(/\r$/, '');
+    const s = shapeOf(text);
     if (!s) continue;
     if (/^(---|\.\.\.)/.test(lines[l] ?? '')) break;
-    const enclosing = s.parts.filter((p) => p.column < column);
+    const enclosing = s.parts.filter((p) => p.column < column || (item && p.column === column && p.key !== undefined && /:\s*(#.*)?$/.test(text)));
     if (enclosing.length === 0) continue;
     const keys = enclosing.map((p) => (p.item ? '*' : (p.key as string)));
     // A key on the same line as the list marker sits at the marker's column + 2: it encloses only deeper lines.
     path.unshift(...keys);
     column = enclosing[0].column;
+    item = enclosing[0].item === true;
   }
   return { path, on, prefix: word, prefixRange, before };
 }

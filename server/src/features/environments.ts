@@ -1,6 +1,7 @@
 // The Environments tree's data: each environment of each workspace index in promotion order, its Flux
 // Kustomizations in dependsOn order, and how many problems (errors and warnings) sit in the files each
-// reads, counted from the diagnostics the server already has. Reads cached renders only.
+// reads, counted from the diagnostics the server already has (problemCounts: the same definition for the
+// whole fleet). Reads cached renders only.
 import type { FleetIndex } from '../fleet/fleetIndex';
 import { keyOf } from '../flux/dependsOn';
 import type { FluxBuildResult } from '../flux/build';
@@ -37,11 +38,41 @@ export function environmentSummaries(indexes: Indexes, params: EnvironmentsParam
   return out;
 }
 
+/** The files an environment reads: what its render read, and the files defining its Kustomizations. */
+function filesReadBy(index: FleetIndex, env: ReturnType<FleetIndex['environments']>['environments'][number]): Set<string> {
+  const files = new Set(index.renderEnvironment(env).filesRead);
+  env.kustomizations.forEach((k) => files.add(k.place.file));
+  return files;
+}
+
+/**
+ * The one problem count shown everywhere (status bar, view badge, tree items): errors and warnings in the
+ * files the environments read, each counted once however many environments read its file. `elsewhere`
+ * counts the errors and warnings of other files (the Problems panel shows them; the count does not).
+ */
+export function problemCounts(indexes: Indexes, diagnostics: readonly Diagnostic[]): { errors: number; warnings: number; elsewhere: number } {
+  const read = new Set<string>();
+  for (const index of indexList(indexes)) {
+    try {
+      for (const env of index.environments().environments) for (const file of filesReadBy(index, env)) read.add(file);
+    } catch {
+      // As in the tree: one broken workspace folder counts nothing rather than failing the others.
+    }
+  }
+  const counts = { errors: 0, warnings: 0, elsewhere: 0 };
+  for (const d of diagnostics) {
+    if (d.severity !== 'error' && d.severity !== 'warning') continue;
+    if (!read.has(d.file)) counts.elsewhere++;
+    else if (d.severity === 'error') counts.errors++;
+    else counts.warnings++;
+  }
+  return counts;
+}
+
 function summariesOf(index: FleetIndex, byFile: Map<string, Diagnostic[]>): EnvironmentSummary[] {
   return index.environments().environments.map((env) => {
     const render = index.renderEnvironment(env);
-    const files = new Set(render.filesRead);
-    env.kustomizations.forEach((k) => files.add(k.place.file));
+    const files = filesReadBy(index, env);
     const kustomizations: FluxKustomizationSummary[] = [];
     const listed = new Set<string>();
     const rendered: Array<{ ks: FluxKustomization; result?: FluxBuildResult }> = render.kustomizations.map(({ kustomization, result }) => ({ ks: kustomization, result }));

@@ -5,7 +5,9 @@
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { runGit } from '../git/exec';
-import { findRepoRoot } from '../git/repo';
+import { readPromotion } from '../git/history';
+import { findRepoRoot, listRemotes, pickRemote } from '../git/repo';
+import { unmergedMessage, unmergedPromotion } from '../promote/pending';
 import { promote } from '../promote/flow';
 import { DEFAULT_PROMOTION_SETTINGS, type PromotionOutcome, type PromotionPreview, type PromotionSettings } from '../promote/flowTypes';
 import { promotionHistory } from '../promote/history';
@@ -69,8 +71,12 @@ export async function planPromotion(cwd: string, params: PromotionPlanParams): P
     { confirm: async () => false, ask: async () => false },
   );
   const preview = 'preview' in outcome ? outcome.preview : undefined;
-  const result: PromotionPlanResult = { ...empty, root: root.value, ...(preview ? describePreview(root.value, preview) : {}) };
-  if (outcome.status === 'nothing') result.message = outcome.message;
+  const remote = await pushRemote(root.value);
+  const result: PromotionPlanResult = { ...empty, root: root.value, ...(preview ? describePreview(root.value, preview) : {}), ...(remote ? { remote } : {}) };
+  if (outcome.status === 'nothing') {
+    result.message = outcome.message;
+    result.nothing = true;
+  }
   if (outcome.status === 'failed') result.message = outcome.error.message;
   return result;
 }
@@ -173,6 +179,12 @@ export async function runPromotion(cwd: string, params: PromoteParams, progress:
 export async function runRevert(cwd: string, params: RevertPromotionParams, progress: ProgressReporter = () => {}): Promise<RevertPromotionResult> {
   if (!isString(params?.commit)) return { kind: 'refused', message: 'Which promotion commit to revert?' };
   if (params.dryRun !== true && params.trusted !== true) return { kind: 'refused', message: UNTRUSTED_MESSAGE };
+  const root = await findRepoRoot(cwd);
+  if (root.ok) {
+    // Said before any question, with the branches, so the editor can offer to delete the one holding it.
+    const unmerged = await unmergedPromotion(root.value, params.commit);
+    if (unmerged) return { kind: 'refused', message: unmergedMessage(params.commit, unmerged), unmergedBranches: unmerged.branches };
+  }
   const push = params.push === true;
   if (params.dryRun !== true) progress(`Reverting ${params.commit.slice(0, 12)}…`);
   const outcome = await revertPromotion(
@@ -187,9 +199,36 @@ export async function runRevert(cwd: string, params: RevertPromotionParams, prog
       progress,
     },
   );
-  if (outcome.status === 'dry-run') return { kind: 'nothing', message: outcome.preview.summary[0] ?? '', summary: outcome.preview.summary, diff: outcome.preview.diff };
+  if (outcome.status === 'dry-run') {
+    const remote = await pushRemote(cwd);
+    return { kind: 'nothing', message: outcome.preview.summary[0] ?? '', summary: outcome.preview.summary, diff: outcome.preview.diff, ...(remote ? { remote } : {}) };
+  }
   const preview = 'preview' in outcome ? outcome.preview : undefined;
   return { ...outcomeResult(outcome, false), ...(preview ? { summary: preview.summary } : {}) };
+}
+
+/** Deletes the local branch of an unmerged promotion: only a branch whose tip is a promotion commit, never the checked-out one. */
+export async function deletePromotionBranch(cwd: string, params: { branch?: unknown; trusted?: unknown }): Promise<PromotionOutcomeResult> {
+  if (params?.trusted !== true) return { kind: 'refused', message: UNTRUSTED_MESSAGE };
+  if (!isString(params.branch)) return { kind: 'refused', message: 'Which branch to delete?' };
+  const branch = params.branch;
+  const root = await findRepoRoot(cwd);
+  if (!root.ok) return { kind: 'failed', message: root.error.message };
+  const tip = await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { cwd: root.value, acceptExitCodes: [1] });
+  if (!tip.ok || tip.value.exitCode !== 0) return { kind: 'refused', message: `There is no local branch ${branch}.` };
+  const record = await readPromotion(root.value, tip.value.stdout.trim());
+  if (!record.ok || !record.value) return { kind: 'refused', message: `${branch} does not end in a promotion commit; it was left alone.` };
+  const head = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: root.value, acceptExitCodes: [1] });
+  if (head.ok && head.value.stdout.trim() === branch) return { kind: 'refused', message: `${branch} is checked out; switch to another branch first.` };
+  const deleted = await runGit(['branch', '-D', '--', branch], { cwd: root.value });
+  if (!deleted.ok) return { kind: 'failed', message: deleted.error.message };
+  return { kind: 'done', message: `Deleted the branch ${branch} (it was ${tip.value.stdout.trim().slice(0, 12)}). A pull request opened from it, and a pushed copy, stay until you close or delete them.` };
+}
+
+/** The remote the flow pushes to (origin, or the only one), so that the editor asks about pushing only when there is one. */
+async function pushRemote(cwd: string): Promise<string | undefined> {
+  const remotes = await listRemotes(cwd);
+  return remotes.ok ? pickRemote(remotes.value)?.name : undefined;
 }
 
 /** The promotion history (commits on every local branch and promotion tags), newest first. */

@@ -163,6 +163,13 @@ export class CachingFileSystem implements FileSystem {
     this.dirs.delete(path.posix.dirname(file));
     this.reals.clear();
   }
+  /** Forget everything read from disk (a branch switch may have changed any file and folder). */
+  forgetAll(): void {
+    this.texts.clear();
+    this.kinds.clear();
+    this.dirs.clear();
+    this.reals.clear();
+  }
 }
 
 

@@ -12,6 +12,7 @@ import { promotionMessage, promotionSubject, type PromotionInfo } from '../git/t
 import { filesDifferingFromCommit, planFileChanges, unifiedDiff, verifyFileChanges, type PlannedFiles } from './applyPlan';
 import { deliver } from './delivery';
 import { failed, invalid, type PromoteRequest, type PromotionCallbacks, type PromotionOutcome, type PromotionPreview, type PromotionSettings } from './flowTypes';
+import { pendingPromotion } from './pending';
 import { planOverlayPromotion, type PromotionPlan } from './plan';
 import type { PromotionStrategy } from './strategy';
 
@@ -43,6 +44,10 @@ export async function promoteOverlay(
   if (planned.files.length === 0) {
     const why = plan.changes.length === 0 ? `${target.name} already runs the same versions as ${source.name}` : 'no change could be written to a file';
     return { status: 'nothing', message: `Nothing to promote: ${why}. Nothing was changed.`, preview };
+  }
+  const pending = await pendingPromotion(root, source.name, target.name, planned.files);
+  if (pending) {
+    return { status: 'nothing', message: `Nothing new to promote: ${pending.branch} (${pending.commit.slice(0, 12)}) already makes these changes and is not merged yet. Merge it, or delete it to promote again. Nothing was changed.`, preview };
   }
   const verified = verifyFileChanges(index, target.name, planned);
   if (!verified.ok) return invalid(`The promotion was not applied: ${verified.message}. Nothing was changed.`, preview);

@@ -11,6 +11,7 @@ import { revertMessage, type PromotionInfo } from '../git/trailers';
 import { unifiedDiff, type FileChange } from './applyPlan';
 import { deliver } from './delivery';
 import { failed, invalid, type PromotionCallbacks, type PromotionOutcome, type PromotionPreview, type PromotionSettings, type RevertRequest } from './flowTypes';
+import { unmergedMessage, unmergedPromotion } from './pending';
 
 export async function revertPromotion(request: RevertRequest, settings: PromotionSettings, callbacks: PromotionCallbacks): Promise<PromotionOutcome> {
   try {
@@ -24,6 +25,8 @@ export async function revertPromotion(request: RevertRequest, settings: Promotio
     const history = await readPromotionHistory(root, { revisions: ['HEAD'] });
     const revertedBy = history.ok ? history.value.promotions.find((p) => p.commit === promotion.commit)?.revertedBy : undefined;
     if (revertedBy) return invalid(`The promotion ${promotion.commit.slice(0, 12)} was already reverted by ${revertedBy.commit.slice(0, 12)}.`);
+    const unmerged = await unmergedPromotion(root, promotion.commit, settings.remote);
+    if (unmerged) return invalid(unmergedMessage(promotion.commit, unmerged));
     const diff = await revertDiff(root, promotion.commit);
     if (!diff.ok) return failed(diff.error);
     const changes = promotion.changes.map((c) => ({ workload: c.workload, before: c.after, after: c.before }));

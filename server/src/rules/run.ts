@@ -9,8 +9,9 @@ import type { Problem } from '../kustomize/types';
 import { redactSecrets } from '../fleet/secrets';
 import { allRules } from './index';
 import type { Finding, Rule, Severity } from './rule';
+import { SEVERITY_NAMES_TEXT, severityOf, type SeveritySetting } from './severity';
 
-export type SeveritySetting = Severity | 'off';
+export type { SeveritySetting };
 
 export interface Diagnostic extends Finding {
   rule: string;
@@ -48,9 +49,7 @@ export const REPO_CONFIG_FILE = '.fluxenv.yaml';
 
 export { allRules };
 
-const SEVERITY_SETTINGS: readonly string[] = ['error', 'warning', 'info', 'hint', 'off'];
-
-/** `.fluxenv.yaml` at the repository root: `rules: { <id>: off|error|warning|info|hint }`. */
+/** `.fluxenv.yaml` at the repository root: `rules: { <id>: <severity name> }` (rules/severity.ts). */
 export function readRepoRuleConfig(index: FleetIndex): { severities: Record<string, SeveritySetting>; problems: Problem[] } {
   const file = path.posix.join(index.root, REPO_CONFIG_FILE);
   const severities: Record<string, SeveritySetting> = {};
@@ -63,7 +62,7 @@ export function readRepoRuleConfig(index: FleetIndex): { severities: Record<stri
   const rules = doc && isObject(doc.value) ? doc.value.rules : undefined;
   if (rules === undefined || rules === null) return { severities, problems };
   if (!isObject(rules)) {
-    problems.push({ code: 'invalid-config', severity: 'error', message: `'rules' in ${REPO_CONFIG_FILE} must map rule ids to off, error, warning, info or hint`, file, range: doc.locate(['rules']) });
+    problems.push({ code: 'invalid-config', severity: 'error', message: `'rules' in ${REPO_CONFIG_FILE} must map rule ids to ${SEVERITY_NAMES_TEXT}`, file, range: doc.locate(['rules']) });
     return { severities, problems };
   }
   const known = new Set(allRules().map((r) => r.id));
@@ -72,11 +71,12 @@ export function readRepoRuleConfig(index: FleetIndex): { severities: Record<stri
       problems.push({ code: 'invalid-config', severity: 'warning', message: `unknown rule '${id}' in ${REPO_CONFIG_FILE}`, file, range: doc.locate(['rules', id], { key: true }) });
       continue;
     }
-    if (typeof value !== 'string' || !SEVERITY_SETTINGS.includes(value)) {
-      problems.push({ code: 'invalid-config', severity: 'error', message: `rule '${id}' must be set to off, error, warning, info or hint`, file, range: doc.locate(['rules', id]) });
+    const severity = severityOf(value);
+    if (severity === undefined) {
+      problems.push({ code: 'invalid-config', severity: 'error', message: `rule '${id}' is set to ${JSON.stringify(value)}, which is not a severity: use ${SEVERITY_NAMES_TEXT}`, file, range: doc.locate(['rules', id]) });
       continue;
     }
-    severities[id] = value as SeveritySetting;
+    severities[id] = severity;
   }
   return { severities, problems };
 }

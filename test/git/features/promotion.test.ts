@@ -1,7 +1,7 @@
 // The editor's promotion requests on a real fleet repository with a bare origin: the plan the client shows,
 // the refusal of git writes for an untrusted workspace, a promotion with the reviewed texts, history, git show.
 import assert from 'node:assert/strict';
-import { listPromotions, planPromotion, runPromotion, runRevert, showCommit, UNTRUSTED_MESSAGE } from '../../../server/src/features/promotion';
+import { deletePromotionBranch, listPromotions, planPromotion, runPromotion, runRevert, showCommit, UNTRUSTED_MESSAGE } from '../../../server/src/features/promotion';
 import { git, readText, snapshot, writeFile } from '../gitFixture';
 import { useFleetRepo, type FleetRepo } from '../promote/promoteFixture';
 
@@ -27,6 +27,15 @@ describe('promotion requests (features/promotion.ts)', function () {
     const onlyImage = await planPromotion(repo.work, { from: 'staging', to: 'production', changeIds: [plan.changes.find((c) => c.kind === 'image')!.id] });
     assert.deepEqual(onlyImage.fileChanges.map((f) => f.path), ['apps/production/kustomization.yaml']);
     assert.deepEqual(snapshot(repo.work), before);
+  });
+
+  it('names the remote a push goes to, and none when the repository has no remote (the editor then does not ask to push)', async () => {
+    const plan = await planPromotion(repo.work, { from: 'staging', to: 'production', settings: SETTINGS });
+    assert.equal(plan.remote, 'origin');
+    git(repo.work, 'remote', 'remove', 'origin');
+    const local = await planPromotion(repo.work, { from: 'staging', to: 'production', settings: SETTINGS });
+    assert.equal(local.message, undefined, JSON.stringify(local));
+    assert.equal(local.remote, undefined);
   });
 
   it('an unknown environment or nothing to promote is a message, not an error', async () => {
@@ -81,8 +90,28 @@ describe('promotion requests (features/promotion.ts)', function () {
     assert.ok('text' in shown && shown.text.includes('Promotion: staging -> production'), JSON.stringify(shown));
     assert.deepEqual(await showCommit(repo.work, '--output=/tmp/x'), { error: 'Not a commit id.' });
 
+    // Once its pull request is merged, the promotion can be reverted: the preview describes the revert.
+    git(repo.work, 'merge', '-q', '--ff-only', 'promote/production/editor');
     const revertPlan = await runRevert(repo.work, { commit: outcome.commit!, push: false, trusted: false, dryRun: true });
     assert.match(revertPlan.summary?.[0] ?? '', /^Revert /);
+  });
+
+  it('an unmerged promotion: its revert is refused naming the branch, and that branch (only a promotion branch) can be deleted', async () => {
+    const plan = await planPromotion(repo.work, { from: 'staging', to: 'production' });
+    const outcome = await runPromotion(repo.work, { from: 'staging', to: 'production', push: false, pullRequest: true, tag: false, trusted: true, reviewed: plan.fileChanges.map((f) => ({ path: f.path, after: f.after })), settings: { branchTemplate: 'promote/{target}/editor' } });
+    assert.equal(outcome.kind, 'done', outcome.message);
+    const revert = await runRevert(repo.work, { commit: outcome.commit!, push: false, trusted: true, dryRun: true });
+    assert.equal(revert.kind, 'refused');
+    assert.deepEqual(revert.unmergedBranches, ['promote/production/editor']);
+    assert.match(revert.message, /was never merged into main, so there is nothing to revert there\. It is on promote\/production\/editor\./);
+
+    assert.deepEqual(await deletePromotionBranch(repo.work, { branch: 'promote/production/editor', trusted: false }), { kind: 'refused', message: UNTRUSTED_MESSAGE });
+    assert.match((await deletePromotionBranch(repo.work, { branch: 'main', trusted: true })).message, /^main does not end in a promotion commit; it was left alone\.$/);
+    assert.match((await deletePromotionBranch(repo.work, { branch: '--force', trusted: true })).message, /^There is no local branch --force\.$/);
+    const deleted = await deletePromotionBranch(repo.work, { branch: 'promote/production/editor', trusted: true });
+    assert.equal(deleted.kind, 'done', deleted.message);
+    assert.equal(git(repo.work, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/promote/'), '');
+    assert.match(deleted.message, /^Deleted the branch promote\/production\/editor \(it was [0-9a-f]{12}\)\./);
   });
 
   it('declines when the files changed after the review, leaving the repository as it was', async () => {

@@ -215,3 +215,63 @@ ${prune === undefined ? '' : `  prune: ${prune}\n`}  wait: true
     assert.ok(!JSON.parse(r.stdout).some((f: { rule: string }) => f.rule === 'prune-disabled'));
   });
 });
+
+describe('fluxenv error messages name what failed, where, and what to do', () => {
+  let tmp: string;
+  beforeEach(() => (tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-cli-errors-')))));
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('check on a folder with no fleet (no kustomization, no Flux object) names the folder and exits 2', async () => {
+    fs.mkdirSync(path.join(tmp, 'docs'));
+    fs.writeFileSync(path.join(tmp, 'docs', 'mkdocs.yaml'), 'site_name: handbook\n');
+    const r = await cli(['check', 'docs'], tmp);
+    assert.strictEqual(r.code, 2, r.stdout + r.stderr);
+    assert.strictEqual(r.stdout, '');
+    assert.strictEqual(
+      r.stderr,
+      `fluxenv: no fleet in ${path.join(tmp, 'docs')}: none of its 1 YAML files is a kustomization or holds a Flux object, so there is nothing to check. Pass the folder of the fleet repository (the one holding clusters/ and apps/), e.g. 'fluxenv check path/to/fleet'.\n`,
+    );
+  });
+
+  it('check on a folder that does not exist, or on a file, names it and exits 2 without the whole usage', async () => {
+    const missing = await cli(['check', 'nowhere'], tmp);
+    assert.strictEqual(missing.code, 2);
+    assert.strictEqual(missing.stderr, `fluxenv: the folder ${path.join(tmp, 'nowhere')} does not exist. Pass an existing folder, e.g. 'fluxenv check path/to/fleet'.\n`);
+    fs.writeFileSync(path.join(tmp, 'kustomization.yaml'), 'resources: []\n');
+    const file = await cli(['check', 'kustomization.yaml'], tmp);
+    assert.strictEqual(file.code, 2);
+    assert.match(file.stderr, /is a file, not a folder\. Pass its folder/);
+  });
+
+  it('history on a missing folder names the folder (exit 2), not "git was not found on PATH"', async () => {
+    const r = await cli(['history', 'nowhere'], tmp);
+    assert.strictEqual(r.code, 2);
+    assert.strictEqual(r.stderr, `fluxenv: the folder ${path.join(tmp, 'nowhere')} does not exist. Pass an existing folder, e.g. 'fluxenv history path/to/fleet'.\n`);
+  });
+
+  it('history outside a git repository names the folder and says where to run it', async () => {
+    const r = await cli(['history'], tmp);
+    assert.strictEqual(r.code, 1);
+    assert.strictEqual(r.stderr, `fluxenv: ${tmp} is not inside a git repository. Run 'fluxenv history' in the fleet's clone, or pass its folder: 'fluxenv history path/to/fleet'.\n`);
+  });
+
+  it('promote outside a git repository names the folder, not "open the repository folder"', async () => {
+    const r = await cli(['promote', '--from', 'staging', '--to', 'production', '--yes'], tmp);
+    assert.strictEqual(r.code, 1);
+    assert.strictEqual(r.stderr, `fluxenv: ${tmp} is not inside a git repository. Run 'fluxenv promote' in the fleet's clone.\n`);
+  });
+
+  it('render of a missing folder exits 1 like kubectl kustomize, naming the folder', async () => {
+    const r = await cli(['render', 'nowhere'], tmp);
+    assert.strictEqual(r.code, 1);
+    assert.match(r.stderr, new RegExp(`^fluxenv: the folder ${path.join(tmp, 'nowhere').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not exist`));
+  });
+
+  it('-o into a folder that does not exist says so (exit 2), not an internal error with a stack', async () => {
+    fs.mkdirSync(path.join(tmp, 'app'));
+    fs.writeFileSync(path.join(tmp, 'app', 'kustomization.yaml'), 'resources: []\n');
+    const r = await cli(['check', 'app', '-o', 'reports/check.txt'], tmp);
+    assert.strictEqual(r.code, 2);
+    assert.strictEqual(r.stderr, `fluxenv: could not write ${path.join(tmp, 'reports', 'check.txt')}: the folder ${path.join(tmp, 'reports')} does not exist. Create the folder or choose another file with -o.\n`);
+  });
+});

@@ -63,4 +63,52 @@ describe('features/completion', () => {
     }
     assert.deepEqual(complete('apps/base/service.yaml', 'port: 80', 7), []);
   });
+
+  describe('in the compact list style (a list at its key\'s column, as the flux CLI writes)', () => {
+    let compact: FeatureFleet;
+    before(
+      () =>
+        (compact = makeFeatureFleet({
+          ...FLUX_FLEET,
+          'clusters/staging/apps.yaml': FLUX_FLEET['clusters/staging/apps.yaml'].replace('  dependsOn:\n    - name: infrastructure\n', '  dependsOn:\n  - name: inf\n'),
+          'apps/staging/kustomization.yaml': [
+            'apiVersion: kustomize.config.k8s.io/v1beta1',
+            'kind: Kustomization',
+            'resources:',
+            '- ../base',
+            'patches:',
+            '- path: replicas-patch.yaml',
+            '- target:',
+            '    kind: Se',
+            '    name: ',
+            '  patch: |-',
+            '    - op: replace',
+            '      path: /spec/ports/0/port',
+            '      value: 8080',
+            'images:',
+            '- name: nginx',
+            '  ',
+            '',
+          ].join('\n'),
+        })),
+    );
+    after(() => compact.dispose());
+    const completeCompact = (rel: string, needle: string, offset: number): CompletionItem[] =>
+      completion(compact.index, { textDocument: { uri: compact.uri(rel) }, position: compact.at(rel, needle, offset) });
+
+    it('offers dependsOn names', () => {
+      const items = completeCompact('clusters/staging/apps.yaml', 'name: inf', 9);
+      assert.deepEqual(labels(items), ['infrastructure']);
+      assert.deepEqual(items[0].textEdit, { range: compact.range('clusters/staging/apps.yaml', 'inf'), newText: 'infrastructure' });
+    });
+
+    it('offers patch target kinds and names', () => {
+      assert.deepEqual(labels(completeCompact('apps/staging/kustomization.yaml', 'kind: Se', 8)), ['Deployment', 'Service']);
+      assert.deepEqual(labels(completeCompact('apps/staging/kustomization.yaml', '    name: ', 10)), ['web']);
+    });
+
+    it('offers the fields of a list entry (an images entry)', () => {
+      assert.deepEqual(labels(completeCompact('apps/staging/kustomization.yaml', '- name: nginx\n  ', 16)), ['name', 'newName', 'tagSuffix', 'newTag', 'digest']);
+    });
+  });
 });

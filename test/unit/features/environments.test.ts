@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { environmentSummaries } from '../../../server/src/features/environments';
+import { environmentSummaries, problemCounts } from '../../../server/src/features/environments';
 import type { Diagnostic } from '../../../server/src/rules/run';
 import { copyFleetInfra, type FleetCopy } from './fleetInfraCopy';
 import { makeFeatureFleet } from './harness';
@@ -59,6 +59,20 @@ describe('features/environments', () => {
     // gotk-sync.yaml holds a GitRepository (document 1) and the flux-system Kustomization (document 2).
     assert.equal(count(production, 'flux-system'), 1);
     assert.equal(count(production, 'apps'), 1);
+  });
+
+  it('the fleet count (status bar, view badge) counts each error and warning once, only in files the environments read', () => {
+    const diagnostics = [
+      at('apps/staging/my-app-patch.yaml', 5),
+      at('apps/base/my-app/deployment.yaml', 6, 'error'), // read by both environments: one problem, not two
+      at('apps/base/my-app/deployment.yaml', 7, 'info'),
+      at('clusters/staging/apps.yaml', 8),
+      at('scratch/kustomization.yaml', 0, 'error'), // no environment reads it
+    ];
+    assert.deepEqual(problemCounts(fleet.index, diagnostics), { errors: 1, warnings: 2, elsewhere: 1 });
+    const [staging, production] = environmentSummaries(fleet.index, { diagnostics });
+    // The tree's per-environment counts use the same definition, so none exceeds the fleet count.
+    assert.deepEqual([staging.problemCount, production.problemCount], [3, 1]);
   });
 
   it('summarises several workspace indexes, overlay repositories included', () => {

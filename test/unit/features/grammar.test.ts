@@ -58,21 +58,33 @@ describe('syntaxes/flux-substitution.injection.json', () => {
     });
   });
 
+  it('uses the string-interpolation scopes the default themes colour apart from YAML strings', () => {
+    // VS Code's default light themes colour plain YAML values blue, the same as `variable`-ish scopes: a
+    // reference inside one was invisible. meta.template.expression is reset to the editor's foreground by
+    // every default theme (as for JavaScript's `${}`), and template-expression punctuation is coloured.
+    const substitution = grammar.repository.substitution;
+    assert.equal(substitution.name, 'meta.template.expression.flux-substitution');
+    assert.match(substitution.captures?.['1'].name ?? '', /^punctuation\.definition\.template-expression\.begin\./);
+    assert.match(substitution.captures?.['5'].name ?? '', /^punctuation\.definition\.template-expression\.end\./);
+    // Not `variable.*` nor `entity.name.variable`: the light themes paint those navy, next to the blue value.
+    assert.doesNotMatch(substitution.captures?.['2'].name ?? '', /^(variable|entity\.name\.variable|support\.variable)\b/);
+  });
+
   it('scopes ${VAR}: punctuation and variable name', () => {
     assert.deepEqual(tokenize('  cluster: ${CLUSTER_NAME}'), [
-      ['${', 'punctuation.definition.variable.begin.flux-substitution'],
-      ['CLUSTER_NAME', 'variable.other.flux-substitution'],
-      ['}', 'punctuation.definition.variable.end.flux-substitution'],
+      ['${', 'punctuation.definition.template-expression.begin.flux-substitution'],
+      ['CLUSTER_NAME', 'entity.name.substitution.flux-substitution'],
+      ['}', 'punctuation.definition.template-expression.end.flux-substitution'],
     ]);
   });
 
   it('scopes defaults: ${VAR:=default} and ${VAR:-default}', () => {
     assert.deepEqual(tokenize('replicas: ${REPLICAS:=2}'), [
-      ['${', 'punctuation.definition.variable.begin.flux-substitution'],
-      ['REPLICAS', 'variable.other.flux-substitution'],
-      [':=', 'keyword.operator.substitution.flux-substitution'],
+      ['${', 'punctuation.definition.template-expression.begin.flux-substitution'],
+      ['REPLICAS', 'entity.name.substitution.flux-substitution'],
+      [':=', 'keyword.operator.expression.substitution.flux-substitution'],
       ['2', 'string.unquoted.default.flux-substitution'],
-      ['}', 'punctuation.definition.variable.end.flux-substitution'],
+      ['}', 'punctuation.definition.template-expression.end.flux-substitution'],
     ]);
     assert.deepEqual(tokenize('host: "${DOMAIN:-example.com}"').map(([t]) => t), ['${', 'DOMAIN', ':-', 'example.com', '}']);
   });
@@ -81,14 +93,14 @@ describe('syntaxes/flux-substitution.injection.json', () => {
     assert.deepEqual(tokenize('literal: $${NOT_A_VAR}'), [['$${NOT_A_VAR}', 'constant.character.escape.flux-substitution']]);
     assert.deepEqual(tokenize('price: $$${AMOUNT}'), [
       ['$$', 'constant.character.escape.flux-substitution'],
-      ['${', 'punctuation.definition.variable.begin.flux-substitution'],
-      ['AMOUNT', 'variable.other.flux-substitution'],
-      ['}', 'punctuation.definition.variable.end.flux-substitution'],
+      ['${', 'punctuation.definition.template-expression.begin.flux-substitution'],
+      ['AMOUNT', 'entity.name.substitution.flux-substitution'],
+      ['}', 'punctuation.definition.template-expression.end.flux-substitution'],
     ]);
   });
 
   it('leaves invalid names, unclosed references and plain $ alone', () => {
     assert.deepEqual(tokenize('a: ${1BAD} ${UNCLOSED $HOME ${}'), []);
-    assert.deepEqual(tokenize('two: ${A}-${B}').filter(([, s]) => s.startsWith('variable')).map(([t]) => t), ['A', 'B']);
+    assert.deepEqual(tokenize('two: ${A}-${B}').filter(([, s]) => s.startsWith('entity.name')).map(([t]) => t), ['A', 'B']);
   });
 });

@@ -59,6 +59,14 @@ describe('Flux Environments on a fleet workspace', () => {
     await vscode.commands.executeCommand('fluxEnvironments.showOutput');
   });
 
+  it('logs to a log output channel: timestamps and levels, and a level the user can choose', async () => {
+    const { ctx } = vscode.extensions.getExtension(EXTENSION_ID).exports;
+    const output = ctx.output;
+    assert.strictEqual(output.name, 'Flux Environments');
+    assert.ok(typeof output.logLevel === 'number', 'not a LogOutputChannel: it has no logLevel');
+    for (const level of ['trace', 'debug', 'info', 'warn', 'error']) assert.strictEqual(typeof output[level], 'function', level);
+  });
+
   it('reports the missing resource on its line of the overlay kustomization', async () => {
     const document = await openInEditor(production);
     const diagnostics = await waitFor(`a ${DIAGNOSTIC_SOURCE} diagnostic on ${production.fsPath}`,

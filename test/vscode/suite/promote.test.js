@@ -21,8 +21,8 @@ function repositoryState() {
 
 /** Replaces window prompts with scripted answers; `restore()` puts the originals back. */
 function stubPrompts(answers) {
-  const calls = { quickPicks: [], information: [], warnings: [] };
-  const originals = { showQuickPick: vscode.window.showQuickPick, showInformationMessage: vscode.window.showInformationMessage, showWarningMessage: vscode.window.showWarningMessage };
+  const calls = { quickPicks: [], information: [], warnings: [], errors: [] };
+  const originals = { showQuickPick: vscode.window.showQuickPick, showInformationMessage: vscode.window.showInformationMessage, showWarningMessage: vscode.window.showWarningMessage, showErrorMessage: vscode.window.showErrorMessage };
   vscode.window.showQuickPick = async (items, options) => {
     const list = await items;
     calls.quickPicks.push({ title: options && options.title, items: list.map((i) => `${i.label}: ${i.description || ''}`) });
@@ -35,6 +35,7 @@ function stubPrompts(answers) {
   };
   vscode.window.showInformationMessage = answer('information');
   vscode.window.showWarningMessage = answer('warnings');
+  vscode.window.showErrorMessage = answer('errors');
   return { calls, restore: () => Object.assign(vscode.window, originals) };
 }
 
@@ -87,12 +88,44 @@ describe('Promote to Production… in VS Code', function () {
     const result = stub.calls.information.find((c) => !c.modal && /Committed/.test(c.message));
     assert.ok(result, `no result message: ${JSON.stringify(stub.calls.information)}`);
     assert.match(result.message, new RegExp(`on the new branch ${branches[0].replace(/\//g, '\\/')}`));
+    // The push question names the remote; the "proposed" diffs close once the commit has landed.
+    assert.deepEqual(stub.calls.information.filter((c) => c.buttons.includes('Push')).map((c) => c.message), ['Push the promotion branch to origin?']);
+    assert.deepEqual(promotionTabs(), []);
 
     const items = await waitFor('the Promotions tree to list the promotion', () => vscode.commands.executeCommand('fluxEnvironments.promotions.snapshot'), (list) => list.some((i) => i.commit === commit));
     assert.equal(items.length, 1);
     assert.equal(items[0].label, 'staging → production');
     assert.equal(items[0].contextValue, 'promotion');
     assert.match(items[0].description, /^Pat Promoter, /);
+  });
+
+  it('refuses to revert a promotion that was never merged, before any question, naming its branch', async () => {
+    const before = repositoryState();
+    stub = stubPrompts(() => undefined);
+    await vscode.commands.executeCommand('fluxEnvironments.revertPromotion');
+    assert.deepEqual(stub.calls.warnings, [], 'no "Revert?" question');
+    assert.equal(stub.calls.errors.length, 1, JSON.stringify(stub.calls));
+    assert.match(stub.calls.errors[0].message, /^The promotion [0-9a-f]{12} was never merged into main, so there is nothing to revert there\. It is on promote\/production\/\d{8}-\d{6}\./);
+    assert.deepEqual(stub.calls.errors[0].buttons, ['Delete Branch'], 'it offers to delete the branch (declined here)');
+    assert.deepEqual(repositoryState(), before);
+  });
+
+  it('previews a revert as a read-only diff, not an untitled buffer; declining changes nothing', async () => {
+    // The promotion's pull request is merged: main now holds it, so it can be reverted.
+    const [branch] = git('for-each-ref', '--format=%(refname:short)', 'refs/heads/promote/').split('\n').filter(Boolean);
+    git('merge', '-q', '--ff-only', branch);
+    const before = repositoryState();
+    stub = stubPrompts(() => undefined); // picks the first promotion, then Escape on "Revert?"
+    await vscode.commands.executeCommand('fluxEnvironments.revertPromotion');
+    assert.match(stub.calls.warnings.map((c) => c.message).join('\n'), /^Revert the promotion staging → production/m);
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'no revert preview is shown');
+    assert.equal(editor.document.uri.scheme, PROPOSED_SCHEME);
+    assert.equal(editor.document.languageId, 'diff');
+    assert.match(editor.document.getText(), /^-.*newTag: 1\.1\.0/m);
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.isUntitled), 'an untitled buffer was opened');
+    assert.deepEqual(repositoryState(), before);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('in an untrusted workspace it asks nothing and changes nothing', async () => {

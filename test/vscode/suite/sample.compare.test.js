@@ -46,7 +46,10 @@ describe('Compare Environments', () => {
     assert.ok(app, `my-app is not among ${JSON.stringify(result.workloads.map((w) => w.key))}`);
     assert.ok(app.drift.includes('replicas'), JSON.stringify(app));
     assert.ok(app.drift.includes('requests'), JSON.stringify(app));
-    assert.deepStrictEqual(app.left.images, ['ghcr.io/my-org/my-app:1.0.0']);
+    // The sample's staging runs the next my-app (ready to promote); production the current one.
+    assert.deepStrictEqual(app.left.images, ['ghcr.io/my-org/my-app:1.1.0']);
+    assert.deepStrictEqual(app.right.images, ['ghcr.io/my-org/my-app:1.0.0']);
+    assert.ok(app.drift.includes('images'), JSON.stringify(app));
     const html = panel.panel.webview.html;
     assert.match(html, /Content-Security-Policy/);
     assert.match(html, /default-src 'none'/);

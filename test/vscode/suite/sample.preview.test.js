@@ -1,6 +1,8 @@
 // Previews on the sample fleet (a temp copy of examples/fleet-infra): what a user sees beside the editor.
 /* global describe, it, after */
 const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
 const vscode = require('vscode');
 const { waitFor } = require('./helpers');
 const { api, openInEditor, lineOf, replaceInBuffer, revertUnsavedDocuments, kubectlKustomize, documentText, workspaceUri } = require('./sampleHelpers');
@@ -50,6 +52,9 @@ describe('Preview Rendered', () => {
     const position = new vscode.Position(line, document.lineAt(line).text.indexOf('7'));
     const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, position);
     assert.match(hoverText(hovers), /my-app-patch\.yaml/, 'the hover names the patch that set replicas');
+    // Rendered as Markdown: the field is a code span, not text with literal (escaped) backticks.
+    assert.match(hoverText(hovers), /(^|[^\\])`[^`]+`/);
+    assert.doesNotMatch(hoverText(hovers), /\\`/);
     const locations = await vscode.commands.executeCommand('vscode.executeDefinitionProvider', uri, position);
     assert.ok(locations.length > 0, 'no definition');
     const target = locations[0].uri || locations[0].targetUri;
@@ -88,5 +93,23 @@ describe('Preview Rendered', () => {
     const text = await documentText(fluxPreview, (t) => t.includes('kind: Deployment'), 'the Flux Kustomization preview');
     assert.match(text, /namespace: production/);
     assert.match(text, /replicas: 5/);
+  });
+
+  it('"Preview Rendered…" on a Flux Kustomization file offers that Kustomization first, and no dot-folder', async () => {
+    const { previewChoices } = await api();
+    const hidden = workspaceUri('.cache', 'kustomize', 'kustomization.yaml');
+    fs.mkdirSync(path.dirname(hidden.fsPath), { recursive: true });
+    fs.writeFileSync(hidden.fsPath, 'resources: []\n');
+    try {
+      const choices = await previewChoices(workspaceUri('clusters', 'staging', 'apps.yaml'));
+      const [first] = choices.filter((c) => c.kind !== vscode.QuickPickItemKind.Separator);
+      assert.match(first.label, /\bapps$/, JSON.stringify(choices.slice(0, 4)));
+      assert.match(first.description, /^staging/);
+      assert.deepStrictEqual(await first.target, { kind: 'fluxKustomization', uri: workspaceUri('clusters', 'staging', 'apps.yaml').toString(), documentIndex: 0 });
+      assert.ok(choices.some((c) => /apps\/staging$/.test(c.label)), 'kustomization folders are still offered');
+      assert.ok(!choices.some((c) => /(^|[\s/])\./.test(c.label.replace(/^\$\([^)]*\) /, ''))), JSON.stringify(choices.map((c) => c.label)));
+    } finally {
+      fs.rmSync(path.dirname(path.dirname(hidden.fsPath)), { recursive: true, force: true });
+    }
   });
 });

@@ -109,4 +109,20 @@ describe('Environments tree, dependency graph and status', () => {
     assert.strictEqual(ctx.status.state, 'ready');
     assert.strictEqual(ctx.status.environments, 2);
   });
+
+  it('counts a problem in a base both environments read once: the status bar and the view badge agree', async () => {
+    const { ctx, environments } = await api();
+    await replaceInBuffer(workspaceUri('apps', 'base', 'my-app', 'kustomization.yaml'), 'resources:\n', 'resources:\n- missing.yaml\n');
+    try {
+      const status = await waitFor('an error in the status', () => ctx.status, (s) => s && s.state === 'ready' && s.errors >= 1, 15000);
+      const badge = await waitFor('the badge to show the status count', () => environments.badge, (b) => !!b && b.value === ctx.status.errors + ctx.status.warnings, 5000);
+      assert.match(badge.tooltip, /error.* in files the environments read/);
+      const [staging, production] = await waitFor('the tree to count the error', () => environments.getChildren(), (nodes) => nodes.length === 2 && nodes.every((n) => n.environment.problemCount >= 1), 10000);
+      // Each environment reads the base: each shows it, and the fleet count is not their sum.
+      assert.ok(staging.environment.problemCount + production.environment.problemCount > status.errors + status.warnings, JSON.stringify(status));
+      assert.match(environments.getTreeItem(staging).tooltip.value, /errors and warnings in the files this environment reads/);
+    } finally {
+      await revertUnsavedDocuments();
+    }
+  });
 });
