@@ -249,18 +249,6 @@ describe('fluxenv error messages name what failed, where, and what to do', () =>
     assert.strictEqual(r.stderr, `fluxenv: the folder ${path.join(tmp, 'nowhere')} does not exist. Pass an existing folder, e.g. 'fluxenv history path/to/fleet'.\n`);
   });
 
-  it('history outside a git repository names the folder and says where to run it', async () => {
-    const r = await cli(['history'], tmp);
-    assert.strictEqual(r.code, 1);
-    assert.strictEqual(r.stderr, `fluxenv: ${tmp} is not inside a git repository. Run 'fluxenv history' in the fleet's clone, or pass its folder: 'fluxenv history path/to/fleet'.\n`);
-  });
-
-  it('promote outside a git repository names the folder, not "open the repository folder"', async () => {
-    const r = await cli(['promote', '--from', 'staging', '--to', 'production', '--yes'], tmp);
-    assert.strictEqual(r.code, 1);
-    assert.strictEqual(r.stderr, `fluxenv: ${tmp} is not inside a git repository. Run 'fluxenv promote' in the fleet's clone.\n`);
-  });
-
   it('render of a missing folder exits 1 like kubectl kustomize, naming the folder', async () => {
     const r = await cli(['render', 'nowhere'], tmp);
     assert.strictEqual(r.code, 1);
