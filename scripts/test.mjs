@@ -24,7 +24,7 @@
 //   vscode        the extension in a real VS Code (code-server + headless Chromium, installed on first use).
 // Timing belongs in bench/ (npm run bench:*), never in a test.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const mocha = (name) => ({ mocharc: `test/.mocharc.${name}.json` });
 const suites = {
@@ -53,7 +53,7 @@ const suiteOfFile = (file) => {
   return m && suites[m[1]]?.mocharc ? m[1] : undefined;
 };
 for (const file of files) {
-  if (!suiteOfFile(file)) { console.error(`${file}: not a file of a mocha suite (test/<suite>/...)`); process.exit(2); }
+  if (!suiteOfFile(file) || !existsSync(file)) { console.error(`not a test file of a mocha suite: ${file} (test/<suite>/...)`); process.exit(2); }
   if (named.length && !named.includes(suiteOfFile(file))) { console.error(`${file} is not in suite ${named.join(', ')}`); process.exit(2); }
 }
 const chosen = named.length ? named : files.length ? [...new Set(files.map(suiteOfFile))] : Object.keys(suites);

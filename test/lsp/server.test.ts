@@ -211,7 +211,8 @@ describe('language server over stdio', function () {
   });
 
   it('the rules setting "information" gives Information diagnostics; an unknown severity is shown, not turned into an error', async () => {
-    h = await start({ 'clusters/prod/apps.yaml': fluxKustomization('false') });
+    // No prune at all: a warning by default (an explicit prune: false is a choice, a hint at most).
+    h = await start({ 'clusters/prod/apps.yaml': fluxKustomization('false').replace('  prune: false\n', '') });
     const messages: string[] = [];
     h.connection.onNotification('window/showMessage', (m: { message: string }) => messages.push(m.message));
     const uri = pathToFileURL(path.join(h.root, 'clusters/prod/apps.yaml')).href;
