@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The one test command, and the way to run one suite or one file of it.
 //
-//   node scripts/test.mjs                 (npm test) build, typecheck, lint, then every suite below, in order,
+//   node scripts/test.mjs                 (npm test) build, typecheck, lint, format check, then every suite, in order,
 //                                         with one closing line: `tests: N passed, N failed, N skipped`.
 //   node scripts/test.mjs unit [git ...]  (npm run test:unit, test:git, ...) only those suites' mocha: no build,
 //                                         typecheck or lint first, except the build a suite needs (lsp, vscode).
@@ -42,6 +42,7 @@ const steps = {
   build: ['npm', ['run', '--silent', 'build']],
   typecheck: ['npx', ['tsc', '-p', '.', '--noEmit']],
   lint: ['npx', ['eslint', '.']],
+  format: ['npx', ['prettier', '--check', '.']],
 };
 
 const args = process.argv.slice(2);
