@@ -12,13 +12,32 @@ const LAYERS = [
   { folder: 'kustomize', mayImport: ['util'], why: 'kustomize/ is the renderer and knows nothing above it' },
   { folder: 'flux', mayImport: ['util', 'kustomize'], why: 'flux/ knows Flux objects over the renderer and imports only kustomize/' },
   { folder: 'fleet', mayImport: ['util', 'kustomize', 'flux'], why: 'fleet/ is the index and imports only kustomize/ and flux/' },
-  { folder: 'rules', mayImport: ['util', 'kustomize', 'flux', 'fleet'], why: 'rules/ read the index and import only kustomize/, flux/ and fleet/' },
+  {
+    folder: 'rules',
+    mayImport: ['util', 'kustomize', 'flux', 'fleet'],
+    why: 'rules/ read the index and import only kustomize/, flux/ and fleet/',
+  },
   { folder: 'git', mayImport: [], why: 'git/ is plain git and imports nothing else of server/src' },
-  { folder: 'promote', mayImport: ['util', 'kustomize', 'flux', 'fleet', 'git'], why: 'promote/ imports only kustomize/, flux/, fleet/ and git/; the editor and the CLI drive it' },
-  { folder: 'features', mayImport: ['util', 'kustomize', 'flux', 'fleet', 'rules', 'git', 'promote', 'protocol'], why: 'features/ are functions of the index, never the CLI or the server wiring' },
-  { folder: 'cli', mayImport: ['util', 'kustomize', 'flux', 'fleet', 'rules', 'git', 'promote', 'features'], why: 'the CLI never imports the language server or protocol.ts' },
+  {
+    folder: 'promote',
+    mayImport: ['util', 'kustomize', 'flux', 'fleet', 'git'],
+    why: 'promote/ imports only kustomize/, flux/, fleet/ and git/; the editor and the CLI drive it',
+  },
+  {
+    folder: 'features',
+    mayImport: ['util', 'kustomize', 'flux', 'fleet', 'rules', 'git', 'promote', 'protocol'],
+    why: 'features/ are functions of the index, never the CLI or the server wiring',
+  },
+  {
+    folder: 'cli',
+    mayImport: ['util', 'kustomize', 'flux', 'fleet', 'rules', 'git', 'promote', 'features'],
+    why: 'the CLI never imports the language server or protocol.ts',
+  },
 ];
-const NO_VSCODE = { name: 'vscode', message: 'server/src is the engine and never imports vscode (the CLI runs it too) — see docs/ARCHITECTURE.md#invariants.' };
+const NO_VSCODE = {
+  name: 'vscode',
+  message: 'server/src is the engine and never imports vscode (the CLI runs it too) — see docs/ARCHITECTURE.md#invariants.',
+};
 const escape = (name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A relative import reaching any of `names` (a folder of server/src, or one of its top-level files). */
@@ -33,7 +52,12 @@ function layers() {
     const forbidden = [...ENGINE_FOLDERS, ...SERVER_FILES].filter((name) => name !== folder && !mayImport.includes(name));
     return {
       files: [`server/src/${folder}/**/*.ts`],
-      rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE], patterns: [{ regex: reaching(forbidden, { fromTop: false }), message: `${why} — ${INVARIANTS}.` }] }] },
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          { paths: [NO_VSCODE], patterns: [{ regex: reaching(forbidden, { fromTop: false }), message: `${why} — ${INVARIANTS}.` }] },
+        ],
+      },
     };
   });
   return [
@@ -42,21 +66,54 @@ function layers() {
     {
       files: ['server/src/protocol.ts'],
       rules: {
-        'no-restricted-imports': ['error', { paths: [NO_VSCODE], patterns: [{ regex: reaching([...ENGINE_FOLDERS, ...SERVER_FILES], { fromTop: true }), message: `protocol.ts is the client's contract and imports nothing of server/src — ${INVARIANTS}.` }] }],
+        'no-restricted-imports': [
+          'error',
+          {
+            paths: [NO_VSCODE],
+            patterns: [
+              {
+                regex: reaching([...ENGINE_FOLDERS, ...SERVER_FILES], { fromTop: true }),
+                message: `protocol.ts is the client's contract and imports nothing of server/src — ${INVARIANTS}.`,
+              },
+            ],
+          },
+        ],
       },
     },
     ...configs,
     {
       files: ['client/src/**/*.ts'],
       rules: {
-        'no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+server/(?!src/protocol$)', message: `the client is thin and imports nothing of server/src but server/src/protocol.ts — ${INVARIANTS}.` }] }],
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                regex: '^(\\.\\./)+server/(?!src/protocol$)',
+                message: `the client is thin and imports nothing of server/src but server/src/protocol.ts — ${INVARIANTS}.`,
+              },
+            ],
+          },
+        ],
       },
     },
   ];
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.bench/**', 'node_modules/**', '.vscode-server-test/**', '.vscode-test/**', 'test/parity/fixtures/**', 'test/fixtures/**', 'examples/**', '*.vsix'] },
+  {
+    ignores: [
+      'dist/**',
+      '.bench/**',
+      'node_modules/**',
+      '.vscode-server-test/**',
+      '.vscode-test/**',
+      'test/parity/fixtures/**',
+      'test/fixtures/**',
+      'examples/**',
+      '*.vsix',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...layers(),
@@ -69,7 +126,19 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        fetch: 'readonly',
+        URL: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -26,7 +26,17 @@ const percentile = (xs: number[], p: number) => {
 
 async function main(): Promise<void> {
   const fleet = fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-bench-check-'));
-  const gen = spawnSync(process.execPath, [path.join(repo, 'bench/generate-fleet.mjs'), fleet, String(apps), 'dev,staging,production', 'staging=dev+staging,production=production'], { stdio: 'inherit' });
+  const gen = spawnSync(
+    process.execPath,
+    [
+      path.join(repo, 'bench/generate-fleet.mjs'),
+      fleet,
+      String(apps),
+      'dev,staging,production',
+      'staging=dev+staging,production=production',
+    ],
+    { stdio: 'inherit' },
+  );
   if (gen.status !== 0) throw new Error('fleet generation failed');
   const yamlFiles = spawnSync('find', [fleet, '-name', '*.yaml'], { encoding: 'utf8' }).stdout.trim().split('\n').length;
 
@@ -37,7 +47,10 @@ async function main(): Promise<void> {
   // As the language server does it: every stale render first (one folder at a time, cancellable), then
   // the rule catalogue, one rule at a time here so that the slowest rules can be named.
   const tp = process.hrtime.bigint();
-  await index.prepareRenders(() => false, async () => undefined);
+  await index.prepareRenders(
+    () => false,
+    async () => undefined,
+  );
   const tPrepare = ms(tp);
   const perRule: Array<[string, number]> = [];
   const cold = { diagnostics: [] as ReturnType<typeof runRules>['diagnostics'], failures: [] as ReturnType<typeof runRules>['failures'] };
@@ -60,13 +73,23 @@ async function main(): Promise<void> {
     const text = fs.readFileSync(file, 'utf8').replace(/replicas: \d+/, `replicas: ${10 + i}`);
     const t = process.hrtime.bigint();
     index.setBuffer(file, text);
-    await index.prepareRenders(() => false, async () => undefined);
+    await index.prepareRenders(
+      () => false,
+      async () => undefined,
+    );
     runRules(index);
     times.push(ms(t));
   }
   const peakMiB = process.resourceUsage().maxRSS / 1024;
 
-  const overlays = ['apps/dev', 'apps/staging', 'apps/production', 'infrastructure/dev', 'infrastructure/staging', 'infrastructure/production'];
+  const overlays = [
+    'apps/dev',
+    'apps/staging',
+    'apps/production',
+    'infrastructure/dev',
+    'infrastructure/staging',
+    'infrastructure/production',
+  ];
   const tk = process.hrtime.bigint();
   let kubectlOk = true;
   for (const o of overlays) {
@@ -76,16 +99,35 @@ async function main(): Promise<void> {
   const tKubectl = ms(tk);
   fs.rmSync(fleet, { recursive: true, force: true });
 
-  console.log(`\nmachine load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores (numbers from a busy machine are noisy)`);
-  console.log(`\nbench/check  fleet: ${apps} apps x 3 environments on 2 clusters, ${yamlFiles} YAML files; environments: ${envs.join(', ')}`);
+  console.log(
+    `\nmachine load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${os.cpus().length} cores (numbers from a busy machine are noisy)`,
+  );
+  console.log(
+    `\nbench/check  fleet: ${apps} apps x 3 environments on 2 clusters, ${yamlFiles} YAML files; environments: ${envs.join(', ')}`,
+  );
   console.log(`  findings on the clean fleet:          ${cold.diagnostics.length} (${cold.failures.length} rule failures)`);
   console.log(`  scan:                                 ${tScan.toFixed(0)} ms`);
   console.log(`  renders before the rules:             ${tPrepare.toFixed(0)} ms (every kustomization folder and environment)`);
-  console.log(`  slowest rules on the cold check:      ${perRule.sort((a, b) => b[1] - a[1]).slice(0, 5).map(([id, t]) => `${id} ${t.toFixed(0)} ms`).join(', ')}`);
+  console.log(
+    `  slowest rules on the cold check:      ${perRule
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([id, t]) => `${id} ${t.toFixed(0)} ms`)
+      .join(', ')}`,
+  );
   console.log(`  cold index + full check:              ${tCold.toFixed(0)} ms   (target < 2000 ms: ${tCold < 2000 ? 'met' : 'NOT met'})`);
-  console.log(`  re-check after a one-line edit:       median ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms over ${edits} edits   (target p95 < 100 ms: ${percentile(times, 95) < 100 ? 'met' : 'NOT met'})`);
-  console.log(`  peak memory (rss):                    ${peakMiB.toFixed(0)} MiB   (target < 400 MiB: ${peakMiB < 400 ? 'met' : 'NOT met'})`);
-  console.log(`  kubectl kustomize on the ${overlays.length} overlays:  ${tKubectl.toFixed(0)} ms${kubectlOk ? '' : ' (some failed)'}  (renders only; no checks)`);
+  console.log(
+    `  re-check after a one-line edit:       median ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms over ${edits} edits   (target p95 < 100 ms: ${percentile(times, 95) < 100 ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    `  peak memory (rss):                    ${peakMiB.toFixed(0)} MiB   (target < 400 MiB: ${peakMiB < 400 ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    `  kubectl kustomize on the ${overlays.length} overlays:  ${tKubectl.toFixed(0)} ms${kubectlOk ? '' : ' (some failed)'}  (renders only; no checks)`,
+  );
 }
 
 void main();

@@ -18,7 +18,9 @@ export function generateFleet(outDir, apps = 200, envs = ['dev', 'staging', 'pro
   fs.mkdirSync(path.join(outDir, '.git'), { recursive: true }); // marks the repository root
   const names = Array.from({ length: apps }, (_, i) => `app-${String(i).padStart(4, '0')}`);
   for (const [i, name] of names.entries()) {
-    write(`apps/base/${name}/deployment.yaml`, `apiVersion: apps/v1
+    write(
+      `apps/base/${name}/deployment.yaml`,
+      `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: ${name}
@@ -55,8 +57,11 @@ spec:
         - name: sidecar
           image: ghcr.io/example/proxy:2.1.0
           args: ["--upstream", "http://localhost:8080"]
-`);
-    write(`apps/base/${name}/service.yaml`, `apiVersion: v1
+`,
+    );
+    write(
+      `apps/base/${name}/service.yaml`,
+      `apiVersion: v1
 kind: Service
 metadata:
   name: ${name}
@@ -72,8 +77,11 @@ apiVersion: v1
 kind: ServiceAccount
 metadata:
   name: ${name}
-`);
-    write(`apps/base/${name}/kustomization.yaml`, `apiVersion: kustomize.config.k8s.io/v1beta1
+`,
+    );
+    write(
+      `apps/base/${name}/kustomization.yaml`,
+      `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
   - deployment.yaml
@@ -83,11 +91,14 @@ configMapGenerator:
     literals:
       - LOG_LEVEL=info
       - APP_NAME=${name}
-`);
+`,
+    );
   }
   for (const [e, env] of envs.entries()) {
     const patches = names.map((name) => `  - path: patches/${name}.yaml`).join('\n');
-    write(`apps/${env}/kustomization.yaml`, `apiVersion: kustomize.config.k8s.io/v1beta1
+    write(
+      `apps/${env}/kustomization.yaml`,
+      `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 namespace: ${env}
 commonAnnotations:
@@ -102,9 +113,12 @@ ${patches}
 images:
   - name: ghcr.io/example/proxy
     newTag: 2.${e + 1}.0
-`);
+`,
+    );
     for (const name of names) {
-      write(`apps/${env}/patches/${name}.yaml`, `apiVersion: apps/v1
+      write(
+        `apps/${env}/patches/${name}.yaml`,
+        `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: ${name}
@@ -117,17 +131,23 @@ spec:
           resources:
             requests:
               cpu: ${100 * (e + 2)}m
-`);
+`,
+      );
     }
-    write(`infrastructure/${env}/kustomization.yaml`, `apiVersion: kustomize.config.k8s.io/v1beta1
+    write(
+      `infrastructure/${env}/kustomization.yaml`,
+      `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
   - ../base
-`);
+`,
+    );
     const suffix = shared(env) ? `-${env}` : '';
     const cluster = clusterOf(env);
     // One infrastructure Kustomization and one bootstrap source per cluster, shared by its environments.
-    write(`clusters/${cluster}/infrastructure.yaml`, `apiVersion: kustomize.toolkit.fluxcd.io/v1
+    write(
+      `clusters/${cluster}/infrastructure.yaml`,
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
   name: infrastructure
@@ -140,8 +160,11 @@ spec:
   path: ./infrastructure/${cluster}
   prune: true
   wait: true
-`);
-    write(`clusters/${cluster}/flux-system/gotk-sync.yaml`, `apiVersion: source.toolkit.fluxcd.io/v1
+`,
+    );
+    write(
+      `clusters/${cluster}/flux-system/gotk-sync.yaml`,
+      `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata:
   name: flux-system
@@ -151,8 +174,11 @@ spec:
   ref:
     ${/prod/.test(cluster) ? 'semver: ">=1.0.0"' : 'branch: main'}
   url: ssh://git@github.com/example/fleet
-`);
-    write(`clusters/${clusterOf(env)}/apps${suffix}.yaml`, `apiVersion: kustomize.toolkit.fluxcd.io/v1
+`,
+    );
+    write(
+      `clusters/${clusterOf(env)}/apps${suffix}.yaml`,
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
   name: apps${suffix}
@@ -167,25 +193,43 @@ spec:
   path: ./apps/${env}
   prune: true
   wait: true
-`);
+`,
+    );
   }
-  write('infrastructure/base/kustomization.yaml', `apiVersion: kustomize.config.k8s.io/v1beta1
+  write(
+    'infrastructure/base/kustomization.yaml',
+    `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
   - namespaces.yaml
-`);
-  write('infrastructure/base/namespaces.yaml', envs.map((env) => `apiVersion: v1
+`,
+  );
+  write(
+    'infrastructure/base/namespaces.yaml',
+    envs
+      .map(
+        (env) => `apiVersion: v1
 kind: Namespace
 metadata:
   name: ${env}
-`).join('---\n'));
+`,
+      )
+      .join('---\n'),
+  );
   return { outDir, apps, envs };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [out, apps, envs, clusterSpec] = process.argv.slice(2);
   // clusterSpec: "staging=dev+staging,production=production"
-  const clusters = clusterSpec ? Object.fromEntries(clusterSpec.split(',').map((c) => { const [name, list] = c.split('='); return [name, list.split('+')]; })) : undefined;
+  const clusters = clusterSpec
+    ? Object.fromEntries(
+        clusterSpec.split(',').map((c) => {
+          const [name, list] = c.split('=');
+          return [name, list.split('+')];
+        }),
+      )
+    : undefined;
   if (!out) {
     console.error('usage: node bench/generate-fleet.mjs <outDir> [apps] [env,env,...]');
     process.exit(2);

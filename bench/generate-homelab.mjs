@@ -39,15 +39,78 @@ function rng(seed) {
 }
 
 const NAMESPACES = [
-  'cert-manager', 'external-secrets', 'database', 'network', 'observability', 'kube-system', 'storage',
-  'security', 'home-automation', 'media', 'downloads', 'default', 'tools', 'ai', 'games',
+  'cert-manager',
+  'external-secrets',
+  'database',
+  'network',
+  'observability',
+  'kube-system',
+  'storage',
+  'security',
+  'home-automation',
+  'media',
+  'downloads',
+  'default',
+  'tools',
+  'ai',
+  'games',
 ];
 const WORDS = [
-  'atlas', 'beacon', 'cedar', 'delta', 'ember', 'falcon', 'garnet', 'harbor', 'iris', 'juniper', 'kestrel',
-  'lumen', 'maple', 'nimbus', 'onyx', 'pebble', 'quartz', 'raven', 'sable', 'tundra', 'umber', 'vesper',
-  'willow', 'xenon', 'yarrow', 'zephyr', 'aurora', 'basalt', 'cobalt', 'dune', 'echo', 'fjord', 'glacier',
-  'heron', 'indigo', 'jade', 'krill', 'lichen', 'mosaic', 'nectar', 'orchid', 'prism', 'quill', 'ripple',
-  'summit', 'thistle', 'ultra', 'violet', 'wren', 'yonder', 'zinnia', 'anchor', 'birch', 'comet', 'drift',
+  'atlas',
+  'beacon',
+  'cedar',
+  'delta',
+  'ember',
+  'falcon',
+  'garnet',
+  'harbor',
+  'iris',
+  'juniper',
+  'kestrel',
+  'lumen',
+  'maple',
+  'nimbus',
+  'onyx',
+  'pebble',
+  'quartz',
+  'raven',
+  'sable',
+  'tundra',
+  'umber',
+  'vesper',
+  'willow',
+  'xenon',
+  'yarrow',
+  'zephyr',
+  'aurora',
+  'basalt',
+  'cobalt',
+  'dune',
+  'echo',
+  'fjord',
+  'glacier',
+  'heron',
+  'indigo',
+  'jade',
+  'krill',
+  'lichen',
+  'mosaic',
+  'nectar',
+  'orchid',
+  'prism',
+  'quill',
+  'ripple',
+  'summit',
+  'thistle',
+  'ultra',
+  'violet',
+  'wren',
+  'yonder',
+  'zinnia',
+  'anchor',
+  'birch',
+  'comet',
+  'drift',
 ];
 const HELM_REPOSITORIES = ['bitnami', 'grafana', 'prometheus-community', 'jetstack', 'ingress-nginx', 'backube', 'cnpg', 'emqx'];
 
@@ -65,7 +128,10 @@ export function generateHomelab(outDir, apps = 150, seed = 1) {
   };
   const repoUrl = 'https://github.com/example/home-ops';
   fs.mkdirSync(path.join(outDir, '.git'), { recursive: true });
-  fs.writeFileSync(path.join(outDir, '.git/config'), `[core]\n\trepositoryformatversion = 0\n[remote "origin"]\n\turl = ${repoUrl}.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n`);
+  fs.writeFileSync(
+    path.join(outDir, '.git/config'),
+    `[core]\n\trepositoryformatversion = 0\n[remote "origin"]\n\turl = ${repoUrl}.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n`,
+  );
 
   // ---- the apps: names, namespaces, dependencies --------------------------------------------------------
   /** @type {Array<{name: string, ns: string, deps: string[], health: boolean, oci: boolean, repo?: string, secret: boolean, route: boolean, pvc: boolean, values: 'none'|'plain'|'hashed', volsync: boolean, gatus: boolean, special?: string}>} */
@@ -84,7 +150,20 @@ export function generateHomelab(outDir, apps = 150, seed = 1) {
   };
   const add = (app) => {
     used.add(app.name);
-    list.push({ deps: [], health: false, oci: true, secret: false, route: false, pvc: false, rule: false, sops: false, values: 'none', volsync: false, gatus: false, ...app });
+    list.push({
+      deps: [],
+      health: false,
+      oci: true,
+      secret: false,
+      route: false,
+      pvc: false,
+      rule: false,
+      sops: false,
+      values: 'none',
+      volsync: false,
+      gatus: false,
+      ...app,
+    });
   };
   // The infrastructure every home lab has, in the order Flux must bring it up.
   add({ name: 'flux-operator', ns: 'flux-system', health: true, special: 'flux-operator' });
@@ -132,7 +211,9 @@ export function generateHomelab(outDir, apps = 150, seed = 1) {
   const nsOfApp = new Map(list.map((a) => [a.name, a.ns]));
 
   // ---- the root: cluster-meta + cluster-apps, synced by the FluxInstance ----------------------------------
-  write('kubernetes/flux/cluster/ks.yaml', `---
+  write(
+    'kubernetes/flux/cluster/ks.yaml',
+    `---
 apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
@@ -212,8 +293,11 @@ spec:
       target:
         group: kustomize.toolkit.fluxcd.io
         kind: Kustomization
-`);
-  write('kubernetes/flux/cluster/cluster-settings.yaml', `---
+`,
+  );
+  write(
+    'kubernetes/flux/cluster/cluster-settings.yaml',
+    `---
 apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -225,15 +309,21 @@ data:
   TIMEZONE: Europe/Amsterdam
   CLUSTER_CIDR: 10.42.0.0/16
   STORAGE_CLASS: ceph-block
-`);
-  write('kubernetes/flux/meta/kustomization.yaml', `---
+`,
+  );
+  write(
+    'kubernetes/flux/meta/kustomization.yaml',
+    `---
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
 ${HELM_REPOSITORIES.map((r) => `  - ./repos/${r}.yaml`).join('\n')}
-`);
+`,
+  );
   for (const r of HELM_REPOSITORIES) {
-    write(`kubernetes/flux/meta/repos/${r}.yaml`, `---
+    write(
+      `kubernetes/flux/meta/repos/${r}.yaml`,
+      `---
 apiVersion: source.toolkit.fluxcd.io/v1
 kind: HelmRepository
 metadata:
@@ -242,19 +332,25 @@ metadata:
 spec:
   interval: 2h
   url: https://charts.example.org/${r}
-`);
+`,
+    );
   }
 
   // ---- components -------------------------------------------------------------------------------------
-  write('kubernetes/components/volsync/kustomization.yaml', `---
+  write(
+    'kubernetes/components/volsync/kustomization.yaml',
+    `---
 apiVersion: kustomize.config.k8s.io/v1alpha1
 kind: Component
 resources:
   - ./externalsecret.yaml
   - ./pvc.yaml
   - ./replicationsource.yaml
-`);
-  write('kubernetes/components/volsync/externalsecret.yaml', `---
+`,
+  );
+  write(
+    'kubernetes/components/volsync/externalsecret.yaml',
+    `---
 apiVersion: external-secrets.io/v1
 kind: ExternalSecret
 metadata:
@@ -272,8 +368,11 @@ spec:
   dataFrom:
     - extract:
         key: volsync-template
-`);
-  write('kubernetes/components/volsync/pvc.yaml', `---
+`,
+  );
+  write(
+    'kubernetes/components/volsync/pvc.yaml',
+    `---
 apiVersion: v1
 kind: PersistentVolumeClaim
 metadata:
@@ -288,8 +387,11 @@ spec:
     requests:
       storage: "\${VOLSYNC_CAPACITY:=5Gi}"
   storageClassName: "\${VOLSYNC_STORAGECLASS:=\${STORAGE_CLASS}}"
-`);
-  write('kubernetes/components/volsync/replicationsource.yaml', `---
+`,
+  );
+  write(
+    'kubernetes/components/volsync/replicationsource.yaml',
+    `---
 apiVersion: volsync.backube/v1alpha1
 kind: ReplicationSource
 metadata:
@@ -305,14 +407,20 @@ spec:
     retain:
       hourly: 24
       daily: 7
-`);
-  write('kubernetes/components/gatus/kustomization.yaml', `---
+`,
+  );
+  write(
+    'kubernetes/components/gatus/kustomization.yaml',
+    `---
 apiVersion: kustomize.config.k8s.io/v1alpha1
 kind: Component
 resources:
   - ./config.yaml
-`);
-  write('kubernetes/components/gatus/config.yaml', `---
+`,
+  );
+  write(
+    'kubernetes/components/gatus/config.yaml',
+    `---
 apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -328,14 +436,20 @@ data:
         interval: 1m
         conditions:
           - "[STATUS] == \${GATUS_STATUS:=200}"
-`);
-  write('kubernetes/components/alerts/kustomization.yaml', `---
+`,
+  );
+  write(
+    'kubernetes/components/alerts/kustomization.yaml',
+    `---
 apiVersion: kustomize.config.k8s.io/v1alpha1
 kind: Component
 resources:
   - ./alert.yaml
-`);
-  write('kubernetes/components/alerts/alert.yaml', `---
+`,
+  );
+  write(
+    'kubernetes/components/alerts/alert.yaml',
+    `---
 apiVersion: notification.toolkit.fluxcd.io/v1beta3
 kind: Alert
 metadata:
@@ -349,27 +463,34 @@ spec:
       name: \${APP}
   exclusionList:
     - "error.*lookup github\\\\.com"
-`);
+`,
+  );
 
   // ---- namespaces and apps ----------------------------------------------------------------------------
   const byNs = new Map();
   for (const a of list) byNs.set(a.ns, [...(byNs.get(a.ns) ?? []), a]);
   for (const [ns, members] of byNs) {
-    write(`kubernetes/apps/${ns}/namespace.yaml`, `---
+    write(
+      `kubernetes/apps/${ns}/namespace.yaml`,
+      `---
 apiVersion: v1
 kind: Namespace
 metadata:
   name: ${ns}
   annotations:
     kustomize.toolkit.fluxcd.io/prune: disabled
-`);
-    write(`kubernetes/apps/${ns}/kustomization.yaml`, `---
+`,
+    );
+    write(
+      `kubernetes/apps/${ns}/kustomization.yaml`,
+      `---
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
   - ./namespace.yaml
 ${members.map((a) => `  - ./${a.name}/ks.yaml`).join('\n')}
-`);
+`,
+    );
     for (const a of members) writeApp(a, ns);
   }
 
@@ -382,7 +503,9 @@ ${members.map((a) => `  - ./${a.name}/ks.yaml`).join('\n')}
     const substitute = [`      APP: ${a.name}`];
     if (a.volsync) substitute.push(`      VOLSYNC_CAPACITY: ${pick(['1Gi', '2Gi', '5Gi', '10Gi', '20Gi'])}`);
     if (a.gatus && chance(0.5)) substitute.push(`      GATUS_SUBDOMAIN: ${a.name.split('-')[0]}`);
-    write(`${dir}/ks.yaml`, `---
+    write(
+      `${dir}/ks.yaml`,
+      `---
 apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
@@ -391,12 +514,16 @@ metadata:
   labels:
     app.kubernetes.io/part-of: \${CLUSTER_NAME}
 spec:
-${ksComponents.length > 0 ? `  components:\n${ksComponents.map((c) => `    - ${c}`).join('\n')}\n` : ''}${a.deps.length > 0 ? `  dependsOn:\n${a.deps.map((d) => `    - name: ${d}`).join('\n')}\n` : ''}${a.health ? `  healthChecks:
+${ksComponents.length > 0 ? `  components:\n${ksComponents.map((c) => `    - ${c}`).join('\n')}\n` : ''}${a.deps.length > 0 ? `  dependsOn:\n${a.deps.map((d) => `    - name: ${d}`).join('\n')}\n` : ''}${
+        a.health
+          ? `  healthChecks:
     - apiVersion: helm.toolkit.fluxcd.io/v2
       kind: HelmRelease
       name: ${a.name}
       namespace: ${ns}
-` : ''}  interval: 1h
+`
+          : ''
+      }  interval: 1h
   path: ./${dir}/app
   postBuild:
     substitute:
@@ -406,7 +533,8 @@ ${substitute.join('\n')}
     name: flux-system
   targetNamespace: ${ns}
   wait: ${waits ? 'true' : 'false'}
-`);
+`,
+    );
     const resources = ['./helmrelease.yaml'];
     if (a.oci) resources.push('./ocirepository.yaml');
     if (a.secret) resources.push('./externalsecret.yaml');
@@ -423,20 +551,29 @@ ${substitute.join('\n')}
   - name: ${a.name}-values
     files:
       - values.yaml=./helm/values.yaml
-${a.values === 'plain' ? `generatorOptions:
+${
+  a.values === 'plain'
+    ? `generatorOptions:
   disableNameSuffixHash: true
-` : `configurations:
+`
+    : `configurations:
   - ./helm/kustomizeconfig.yaml
-`}`;
+`
+}`;
     }
-    write(`${dir}/app/kustomization.yaml`, `---
+    write(
+      `${dir}/app/kustomization.yaml`,
+      `---
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 ${appComponents.length > 0 ? `components:\n${appComponents.map((c) => `  - ${c}`).join('\n')}\n` : ''}resources:
 ${resources.map((r) => `  - ${r}`).join('\n')}
-${generator}`);
+${generator}`,
+    );
     if (a.values !== 'none') {
-      write(`${dir}/app/helm/values.yaml`, `---
+      write(
+        `${dir}/app/helm/values.yaml`,
+        `---
 controllers:
   ${a.name}:
     strategy: ${pick(['Recreate', 'RollingUpdate'])}
@@ -450,22 +587,31 @@ controllers:
             cpu: ${pick([10, 25, 50, 100])}m
           limits:
             memory: ${pick([128, 256, 512, 1024])}Mi
-`);
+`,
+      );
       if (a.values === 'hashed') {
-        write(`${dir}/app/helm/kustomizeconfig.yaml`, `---
+        write(
+          `${dir}/app/helm/kustomizeconfig.yaml`,
+          `---
 nameReference:
   - kind: ConfigMap
     version: v1
     fieldSpecs:
       - path: spec/valuesFrom/name
         kind: HelmRelease
-`);
+`,
+        );
       }
     }
     write(`${dir}/app/helmrelease.yaml`, helmRelease(a, ns));
     if (a.oci) {
-      const chart = a.special === 'flux-operator' || a.special === 'flux-instance' ? `oci://ghcr.io/controlplaneio-fluxcd/charts/${a.special}` : 'oci://ghcr.io/example/charts/app-template';
-      write(`${dir}/app/ocirepository.yaml`, `---
+      const chart =
+        a.special === 'flux-operator' || a.special === 'flux-instance'
+          ? `oci://ghcr.io/controlplaneio-fluxcd/charts/${a.special}`
+          : 'oci://ghcr.io/example/charts/app-template';
+      write(
+        `${dir}/app/ocirepository.yaml`,
+        `---
 apiVersion: source.toolkit.fluxcd.io/v1
 kind: OCIRepository
 metadata:
@@ -478,10 +624,13 @@ spec:
   ref:
     tag: ${a.special ? '0.40.0' : `4.${Math.floor(random() * 4)}.${Math.floor(random() * 6)}`}
   url: ${chart}
-`);
+`,
+      );
     }
     if (a.secret) {
-      write(`${dir}/app/externalsecret.yaml`, `---
+      write(
+        `${dir}/app/externalsecret.yaml`,
+        `---
 apiVersion: external-secrets.io/v1
 kind: ExternalSecret
 metadata:
@@ -498,10 +647,13 @@ spec:
 ${a.deps.includes('postgres-cluster') ? `        DATABASE_URL: "postgres://{{ .POSTGRES_USER }}:{{ .POSTGRES_PASS }}@postgres-rw.database.svc.cluster.local/${a.name}"\n` : ''}  dataFrom:
     - extract:
         key: ${a.name}
-`);
+`,
+      );
     }
     if (a.route) {
-      write(`${dir}/app/httproute.yaml`, `---
+      write(
+        `${dir}/app/httproute.yaml`,
+        `---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata:
@@ -516,10 +668,13 @@ spec:
     - backendRefs:
         - name: ${a.name}
           port: 80
-`);
+`,
+      );
     }
     if (a.pvc) {
-      write(`${dir}/app/pvc.yaml`, `---
+      write(
+        `${dir}/app/pvc.yaml`,
+        `---
 apiVersion: v1
 kind: PersistentVolumeClaim
 metadata:
@@ -530,10 +685,13 @@ spec:
     requests:
       storage: ${pick([1, 2, 5, 10, 50])}Gi
   storageClassName: \${STORAGE_CLASS}
-`);
+`,
+      );
     }
     if (a.rule) {
-      write(`${dir}/app/prometheusrule.yaml`, `---
+      write(
+        `${dir}/app/prometheusrule.yaml`,
+        `---
 apiVersion: monitoring.coreos.com/v1
 kind: PrometheusRule
 metadata:
@@ -549,11 +707,18 @@ spec:
             severity: critical
           annotations:
             summary: ${a.name} is down on \${CLUSTER_NAME}
-`);
+`,
+      );
     }
     if (a.sops) {
-      const enc = () => Array.from({ length: 24 }, () => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/'[Math.floor(random() * 64)]).join('');
-      write(`${dir}/app/secret.sops.yaml`, `apiVersion: v1
+      const enc = () =>
+        Array.from(
+          { length: 24 },
+          () => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/'[Math.floor(random() * 64)],
+        ).join('');
+      write(
+        `${dir}/app/secret.sops.yaml`,
+        `apiVersion: v1
 kind: Secret
 metadata:
   name: ${a.name}-sops
@@ -571,10 +736,13 @@ sops:
   mac: ENC[AES256_GCM,data:${enc()},iv:${enc()},tag:${enc()},type:str]
   encrypted_regex: ^(data|stringData)$
   version: 3.10.2
-`);
+`,
+      );
     }
     if (a.special === 'secret-store') {
-      write(`${dir}/app/clustersecretstore.yaml`, `---
+      write(
+        `${dir}/app/clustersecretstore.yaml`,
+        `---
 apiVersion: external-secrets.io/v1
 kind: ClusterSecretStore
 metadata:
@@ -591,10 +759,13 @@ spec:
             name: onepassword-connect-secret
             key: token
             namespace: external-secrets
-`);
+`,
+      );
     }
     if (a.special === 'postgres') {
-      write(`${dir}/app/cluster.yaml`, `---
+      write(
+        `${dir}/app/cluster.yaml`,
+        `---
 apiVersion: postgresql.cnpg.io/v1
 kind: Cluster
 metadata:
@@ -607,7 +778,8 @@ spec:
     storageClass: \${STORAGE_CLASS}
   superuserSecret:
     name: postgres-cluster-secret
-`);
+`,
+      );
     }
   }
 
@@ -626,10 +798,13 @@ spec:
         name: ${a.repo}
         namespace: flux-system
 `;
-    const valuesFrom = a.values !== 'none' ? `  valuesFrom:
+    const valuesFrom =
+      a.values !== 'none'
+        ? `  valuesFrom:
     - kind: ConfigMap
       name: ${a.name}-values
-` : '';
+`
+        : '';
     const dependsOn = a.deps.filter((d) => nsOfApp.get(d) === ns && !['flux-operator'].includes(d)).slice(0, 1);
     const head = `---
 apiVersion: helm.toolkit.fluxcd.io/v2
@@ -689,10 +864,14 @@ ${dependsOn.length > 0 ? `  dependsOn:\n${dependsOn.map((d) => `    - name: ${d}
             env:
               TZ: \${TIMEZONE}
               PORT: &port ${port}
-${a.secret ? `            envFrom:
+${
+  a.secret
+    ? `            envFrom:
               - secretRef:
                   name: ${a.name}-secret
-` : ''}            probes:
+`
+    : ''
+}            probes:
               liveness: &probes
                 enabled: true
                 custom: true
@@ -717,14 +896,26 @@ ${a.secret ? `            envFrom:
         ports:
           http:
             port: *port
-${a.pvc || a.volsync ? `    persistence:
-${a.volsync ? `      config:
+${
+  a.pvc || a.volsync
+    ? `    persistence:
+${
+  a.volsync
+    ? `      config:
         existingClaim: \${APP}
-` : ''}${a.pvc ? `      cache:
+`
+    : ''
+}${
+        a.pvc
+          ? `      cache:
         existingClaim: ${a.name}-cache
         globalMounts:
           - path: /cache
-` : ''}` : ''}`;
+`
+          : ''
+      }`
+    : ''
+}`;
   }
 
   return { files, apps: list.length, namespaces: byNs.size };

@@ -4,7 +4,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- node:module's SourceMap (Node >= 18.19), not in every @types/node
-const { SourceMap } = require('module') as { SourceMap: new (payload: unknown) => { findEntry(line: number, column: number): { originalSource?: string; originalLine?: number } } };
+const { SourceMap } = require('module') as {
+  SourceMap: new (payload: unknown) => { findEntry(line: number, column: number): { originalSource?: string; originalLine?: number } };
+};
 
 interface CallFrame {
   functionName: string;
@@ -52,7 +54,10 @@ function nameOf(frame: CallFrame): string {
   return `${name} (${file}:${frame.lineNumber + 1})`;
 }
 
-export function summarizeProfile(profile: CpuProfile, options: { top?: number; threshold?: number; maxLines?: number; wallMs?: number } = {}): string {
+export function summarizeProfile(
+  profile: CpuProfile,
+  options: { top?: number; threshold?: number; maxLines?: number; wallMs?: number } = {},
+): string {
   const top = options.top ?? 15;
   const threshold = options.threshold ?? 0.03;
   const maxLines = options.maxLines ?? 45;
@@ -84,12 +89,19 @@ export function summarizeProfile(profile: CpuProfile, options: { top?: number; t
   const pct = (t: number) => `${((100 * t) / busy).toFixed(1)}%`.padStart(6);
   const row = (t: number, label: string) => `  ${t.toFixed(0).padStart(6)} ms ${pct(t)}  ${label}`;
   const out: string[] = [];
-  out.push(`  sampled ${total.toFixed(0)} ms (${busy.toFixed(0)} ms not idle)${options.wallMs ? ` in a run of ${options.wallMs.toFixed(0)} ms wall` : ''}; percentages of the time not idle`);
+  out.push(
+    `  sampled ${total.toFixed(0)} ms (${busy.toFixed(0)} ms not idle)${options.wallMs ? ` in a run of ${options.wallMs.toFixed(0)} ms wall` : ''}; percentages of the time not idle`,
+  );
   out.push(`  top ${top} functions by self time:`);
   for (const [k, t] of [...selfByFn].sort((a, b) => b[1] - a[1]).slice(0, top)) out.push(row(t, k));
   out.push(`  top ${top} functions by inclusive time (self + callees; (root) and the module loader left out):`);
-  const boring = /^\(root\)|^\(anonymous\) \(node:|^Module\.|^Module\._|^require \(|^executeUserEntryPoint|^runMain|^wrapModuleLoad|^loadESM|^Function\.executeUserEntryPoint/;
-  for (const [k, t] of [...inclusiveByFn].filter(([k]) => !boring.test(k)).sort((a, b) => b[1] - a[1]).slice(0, top)) out.push(row(t, k));
+  const boring =
+    /^\(root\)|^\(anonymous\) \(node:|^Module\.|^Module\._|^require \(|^executeUserEntryPoint|^runMain|^wrapModuleLoad|^loadESM|^Function\.executeUserEntryPoint/;
+  for (const [k, t] of [...inclusiveByFn]
+    .filter(([k]) => !boring.test(k))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top))
+    out.push(row(t, k));
 
   // Hottest call paths, top-down: children merged by function, shown while they hold >= threshold of the time.
   const inclusiveNode = new Map<number, number>();
@@ -103,7 +115,9 @@ export function summarizeProfile(profile: CpuProfile, options: { top?: number; t
   };
   const rootNode = profile.nodes[0];
   inc(rootNode.id);
-  out.push(`  hottest call paths (top-down; calls holding >= ${(threshold * 100).toFixed(0)}% of the time; chains of one call folded with ' > '):`);
+  out.push(
+    `  hottest call paths (top-down; calls holding >= ${(threshold * 100).toFixed(0)}% of the time; chains of one call folded with ' > '):`,
+  );
   let lines = 0;
   const walk = (ids: number[], depth: number) => {
     // Merge the nodes of the same function among these siblings.
@@ -112,7 +126,10 @@ export function summarizeProfile(profile: CpuProfile, options: { top?: number; t
       const k = key.get(id)!;
       groups.set(k, [...(groups.get(k) ?? []), id]);
     }
-    const ranked = [...groups].map(([k, members]) => ({ k, members, t: members.reduce((a, m) => a + inc(m), 0) })).filter((g) => g.t >= threshold * busy && g.k !== '(idle)').sort((a, b) => b.t - a.t);
+    const ranked = [...groups]
+      .map(([k, members]) => ({ k, members, t: members.reduce((a, m) => a + inc(m), 0) }))
+      .filter((g) => g.t >= threshold * busy && g.k !== '(idle)')
+      .sort((a, b) => b.t - a.t);
     for (const g of ranked) {
       if (lines >= maxLines) return;
       // Fold a chain of calls that each have one hot callee into one line.
@@ -122,7 +139,9 @@ export function summarizeProfile(profile: CpuProfile, options: { top?: number; t
         const kids = members.flatMap((m) => byId.get(m)?.children ?? []);
         const hot = new Map<string, number[]>();
         for (const c of kids) if (inc(c) > 0) hot.set(key.get(c)!, [...(hot.get(key.get(c)!) ?? []), c]);
-        const hotRanked = [...hot].map(([k, ms]) => ({ k, ms, t: ms.reduce((a, m) => a + inc(m), 0) })).filter((h) => h.t >= threshold * busy);
+        const hotRanked = [...hot]
+          .map(([k, ms]) => ({ k, ms, t: ms.reduce((a, m) => a + inc(m), 0) }))
+          .filter((h) => h.t >= threshold * busy);
         if (hotRanked.length !== 1 || hotRanked[0].t < 0.9 * g.t) break;
         chain.push(hotRanked[0].k);
         members = hotRanked[0].ms;
@@ -130,11 +149,13 @@ export function summarizeProfile(profile: CpuProfile, options: { top?: number; t
       const shown = chain.length > 4 ? [...chain.slice(0, 2), `…${chain.length - 4} more…`, ...chain.slice(-2)] : chain;
       out.push(`  ${g.t.toFixed(0).padStart(6)} ms ${pct(g.t)}  ${'  '.repeat(depth)}${shown.join(' > ')}`);
       lines++;
-      walk(members.flatMap((m) => byId.get(m)?.children ?? []), depth + 1);
+      walk(
+        members.flatMap((m) => byId.get(m)?.children ?? []),
+        depth + 1,
+      );
     }
   };
   walk(rootNode.children ?? [], 0);
   if (lines >= maxLines) out.push(`  … (more paths above ${(threshold * 100).toFixed(0)}% left out)`);
   return out.join('\n') + '\n';
 }
-

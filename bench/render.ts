@@ -60,7 +60,12 @@ interface Row {
 function withCommonAnnotation(text: string, key: string, value: string): string {
   const entry = `${key}: "${value}"`;
   const field = /^commonAnnotations:[ \t]*\n([ \t]+)/m.exec(text);
-  if (field) return text.slice(0, field.index) + `commonAnnotations:\n${field[1]}${entry}\n` + text.slice(field.index + 'commonAnnotations:'.length).replace(/^[ \t]*\n/, '');
+  if (field)
+    return (
+      text.slice(0, field.index) +
+      `commonAnnotations:\n${field[1]}${entry}\n` +
+      text.slice(field.index + 'commonAnnotations:'.length).replace(/^[ \t]*\n/, '')
+    );
   return `${text.endsWith('\n') ? text : text + '\n'}commonAnnotations:\n  ${entry}\n`;
 }
 
@@ -83,7 +88,11 @@ function bench(label: string, dir: string): Row {
   const edited = () => overlayFileSystem(cached, new Map([[kustomizationFile, editedText(++edits)]]));
   let lastEdited: RenderOutput | undefined;
   const columns: Array<{ render: () => RenderOutput; times: number[]; check: (out: RenderOutput) => boolean }> = [
-    { render: () => (lastEdited = renderKustomization(dir, { fs: edited(), cache })), times: [], check: (out) => out.yaml !== undefined && out.yaml.includes(`bench.fluxenv.dev/edit: "${edits}"`) },
+    {
+      render: () => (lastEdited = renderKustomization(dir, { fs: edited(), cache })),
+      times: [],
+      check: (out) => out.yaml !== undefined && out.yaml.includes(`bench.fluxenv.dev/edit: "${edits}"`),
+    },
     { render: () => renderKustomization(dir, { fs: cached, cache }), times: [], check: (out) => out.yaml === first.yaml },
     { render: () => renderKustomization(dir, { fs: cached }), times: [], check: (out) => out.yaml === first.yaml },
   ];
@@ -109,7 +118,8 @@ function bench(label: string, dir: string): Row {
   const [warmMs, unchangedMs, uncachedMs] = columns.map((c) => median(c.times));
   // The warm (cached) render of an edit must print what a render from the files alone prints.
   const fresh = renderKustomization(dir, { fs: overlayFileSystem(nodeFileSystem, new Map([[kustomizationFile, editedText(edits)]])) });
-  if (fresh.yaml === undefined || fresh.yaml !== lastEdited?.yaml) throw new Error(`${label}: the warm render of an edit differs from a render without caches`);
+  if (fresh.yaml === undefined || fresh.yaml !== lastEdited?.yaml)
+    throw new Error(`${label}: the warm render of an edit differs from a render without caches`);
   const peak = (xs: ReturnType<typeof runProcess>[]) => {
     const v = xs.map((x) => x.peakKiB ?? 0);
     return timeBin ? Math.max(...v) / 1024 : undefined;
@@ -154,21 +164,49 @@ function main(): void {
   console.log(`              annotation set to a new value), so the target is built and printed again: the target is judged`);
   console.log(`              on this column; unchanged = the same caches, the`);
   console.log(`              folder rendered again without any edit; no cache = file texts cached only, every folder built`);
-  console.log(`              again; ${2 * runs * SAMPLES_PER_RUN} runs each after 10 warm-up renders, taken in turns between the ${runs} cold and ${runs} kubectl process runs)`);
-  console.log(`machine load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (on ${os.cpus().length} cores; numbers from a busy machine are noisy)`);
   console.log(
-    pad('target', 28) + pad('objects', 9) + pad('warm ms', 10) + pad('unchanged', 11) + pad('no cache', 11) + pad('cold ms', 10) + pad('kubectl ms', 12) +
-      pad('kubectl/warm', 14) + pad('kubectl/cold', 14) + pad('cold MiB', 10) + pad('kubectl MiB', 13) + 'same output',
+    `              again; ${2 * runs * SAMPLES_PER_RUN} runs each after 10 warm-up renders, taken in turns between the ${runs} cold and ${runs} kubectl process runs)`,
+  );
+  console.log(
+    `machine load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (on ${os.cpus().length} cores; numbers from a busy machine are noisy)`,
+  );
+  console.log(
+    pad('target', 28) +
+      pad('objects', 9) +
+      pad('warm ms', 10) +
+      pad('unchanged', 11) +
+      pad('no cache', 11) +
+      pad('cold ms', 10) +
+      pad('kubectl ms', 12) +
+      pad('kubectl/warm', 14) +
+      pad('kubectl/cold', 14) +
+      pad('cold MiB', 10) +
+      pad('kubectl MiB', 13) +
+      'same output',
   );
   for (const r of rows) {
     console.log(
-      pad(r.target, 28) + pad(String(r.objects), 9) + pad(num(r.warmMs, 2), 10) + pad(num(r.unchangedMs, 2), 11) + pad(num(r.uncachedMs, 2), 11) + pad(num(r.coldMs), 10) + pad(num(r.kubectlMs), 12) +
-        pad(num(r.kubectlMs / r.warmMs) + 'x', 14) + pad(num(r.kubectlMs / r.coldMs, 2) + 'x', 14) +
-        pad(num(r.coldPeakMiB), 10) + pad(num(r.kubectlPeakMiB), 13) + (r.identical ? 'yes' : 'NO'),
+      pad(r.target, 28) +
+        pad(String(r.objects), 9) +
+        pad(num(r.warmMs, 2), 10) +
+        pad(num(r.unchangedMs, 2), 11) +
+        pad(num(r.uncachedMs, 2), 11) +
+        pad(num(r.coldMs), 10) +
+        pad(num(r.kubectlMs), 12) +
+        pad(num(r.kubectlMs / r.warmMs) + 'x', 14) +
+        pad(num(r.kubectlMs / r.coldMs, 2) + 'x', 14) +
+        pad(num(r.coldPeakMiB), 10) +
+        pad(num(r.kubectlPeakMiB), 13) +
+        (r.identical ? 'yes' : 'NO'),
     );
   }
   const mem = process.memoryUsage();
-  console.log(`\nbenchmark process: rss ${(mem.rss / 1048576).toFixed(0)} MiB, heap used ${(mem.heapUsed / 1048576).toFixed(0)} MiB, peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  console.log(
+    `\nbenchmark process: rss ${(mem.rss / 1048576).toFixed(0)} MiB, heap used ${(mem.heapUsed / 1048576).toFixed(0)} MiB, peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+  );
   console.log('targets: warm in-process >= 50x faster than kubectl; cold fluxenv render no slower than kubectl');
   const warmOk = rows.every((r) => r.kubectlMs / r.warmMs >= 50);
   const coldOk = rows.every((r) => r.coldMs <= r.kubectlMs);

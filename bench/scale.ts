@@ -33,7 +33,17 @@ const opt = (name: string, dflt: string) => {
 function measureOne(factor: number, apps: number): Measure {
   const fleet = fs.mkdtempSync(path.join(os.tmpdir(), `fluxenv-bench-scale-${factor}x-`));
   try {
-    const gen = spawnSync(process.execPath, [path.join(repo, 'bench/generate-fleet.mjs'), fleet, String(apps), 'dev,staging,production', 'staging=dev+staging,production=production'], { stdio: 'ignore' });
+    const gen = spawnSync(
+      process.execPath,
+      [
+        path.join(repo, 'bench/generate-fleet.mjs'),
+        fleet,
+        String(apps),
+        'dev,staging,production',
+        'staging=dev+staging,production=production',
+      ],
+      { stdio: 'ignore' },
+    );
     if (gen.status !== 0) throw new Error('fleet generation failed');
     global.gc?.();
     const t0 = performance.now();
@@ -72,11 +82,23 @@ function main(): void {
   const sizes = opt('sizes', '1,4,16').split(',').map(Number);
   const results: Measure[] = [];
   for (const factor of sizes) {
-    const child = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', ...(__filename.endsWith('.ts') ? ['--import', 'tsx'] : []), __filename, '--child', String(factor), String(baseApps * factor)], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--max-old-space-size=8192',
+        ...(__filename.endsWith('.ts') ? ['--import', 'tsx'] : []),
+        __filename,
+        '--child',
+        String(factor),
+        String(baseApps * factor),
+      ],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     if (child.status !== 0) throw new Error(`the ${factor}x run failed`);
     const m = JSON.parse(child.stdout) as Measure;
     results.push(m);
@@ -95,7 +117,9 @@ function main(): void {
         `render x${r(m.renderMs, base.renderMs)}  heap x${r(m.heapMB, base.heapMB)}  rss x${r(m.rssMB, base.rssMB)}`,
     );
   }
-  const worst = Math.max(...results.slice(1).map((m) => Math.max(m.checkMs / base.checkMs, m.renderMs / base.renderMs) / (m.yamlFiles / base.yamlFiles)));
+  const worst = Math.max(
+    ...results.slice(1).map((m) => Math.max(m.checkMs / base.checkMs, m.renderMs / base.renderMs) / (m.yamlFiles / base.yamlFiles)),
+  );
   console.log(`\nworst time growth over linear: x${worst.toFixed(2)} (1.0 = exactly linear)`);
 }
 

@@ -12,6 +12,15 @@ if (!['render', 'check', 'scale', 'homelab', 'complexity'].includes(name ?? ''))
 }
 // Written under .bench/ at the repository root, so that the bundle's __dirname/.. is the repository.
 const outfile = path.join('.bench', `${name}.js`);
-await esbuild.build({ entryPoints: [`bench/${name}.ts`], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' });
+await esbuild.build({
+  entryPoints: [`bench/${name}.ts`],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+});
 const run = spawnSync(process.execPath, ['--enable-source-maps', outfile, ...args], { stdio: 'inherit' });
 process.exit(run.status ?? 1);

@@ -21,7 +21,8 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function git(cwd, ...args) {
   const run = spawnSync('git', args, { cwd, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`git ${args.join(' ')} failed in ${cwd}: ${(run.stderr || run.stdout || String(run.error)).trim()}`);
+  if (run.status !== 0)
+    throw new Error(`git ${args.join(' ')} failed in ${cwd}: ${(run.stderr || run.stdout || String(run.error)).trim()}`);
   return run.stdout.trim();
 }
 
@@ -86,7 +87,9 @@ async function withCodeServer(fleet) {
   }
   const server = await startCodeServer({ smokeDriver: false, installExtensions: [ROOT] });
   const url = `http://${server.authority}/?folder=${encodeURIComponent(fleet)}`;
-  console.log(`\nFlux Environments on the sample fleet, in VS Code (code-server) at:\n\n  ${url}\n\n${describeCopy(fleet)}\nPress Ctrl+C to stop. (logs: ${server.tmp})`);
+  console.log(
+    `\nFlux Environments on the sample fleet, in VS Code (code-server) at:\n\n  ${url}\n\n${describeCopy(fleet)}\nPress Ctrl+C to stop. (logs: ${server.tmp})`,
+  );
   onStop(async (signal) => {
     // After SIGHUP the terminal is gone: writing to it could fail, so only the stop itself matters.
     if (signal !== 'SIGHUP') console.log('\nStopping code-server…');

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The one test command, and the way to run one suite or one file of it.
 //
-//   node scripts/test.mjs                 (npm test) build, typecheck, lint, then every suite below, in order,
+//   node scripts/test.mjs                 (npm test) build, typecheck, lint, format check, then every suite, in order,
 //                                         with one closing line: `tests: N passed, N failed, N skipped`.
 //   node scripts/test.mjs unit [git ...]  (npm run test:unit, test:git, ...) only those suites' mocha: no build,
 //                                         typecheck or lint first, except the build a suite needs (lsp, vscode).
@@ -42,19 +42,30 @@ const steps = {
   build: ['npm', ['run', '--silent', 'build']],
   typecheck: ['npx', ['tsc', '-p', '.', '--noEmit']],
   lint: ['npx', ['eslint', '.']],
+  format: ['npx', ['prettier', '--check', '.']],
 };
 
 const args = process.argv.slice(2);
 const files = args.filter((a) => a.endsWith('.ts') || a.endsWith('.js'));
 const named = args.filter((a) => !files.includes(a));
-for (const name of named) if (!suites[name]) { console.error(`unknown suite ${name} (suites: ${Object.keys(suites).join(', ')})`); process.exit(2); }
+for (const name of named)
+  if (!suites[name]) {
+    console.error(`unknown suite ${name} (suites: ${Object.keys(suites).join(', ')})`);
+    process.exit(2);
+  }
 const suiteOfFile = (file) => {
   const m = /^(?:\.\/)?test\/([^/]+)\//.exec(file.split('\\').join('/'));
   return m && suites[m[1]]?.mocharc ? m[1] : undefined;
 };
 for (const file of files) {
-  if (!suiteOfFile(file) || !existsSync(file)) { console.error(`not a test file of a mocha suite: ${file} (test/<suite>/...)`); process.exit(2); }
-  if (named.length && !named.includes(suiteOfFile(file))) { console.error(`${file} is not in suite ${named.join(', ')}`); process.exit(2); }
+  if (!suiteOfFile(file) || !existsSync(file)) {
+    console.error(`not a test file of a mocha suite: ${file} (test/<suite>/...)`);
+    process.exit(2);
+  }
+  if (named.length && !named.includes(suiteOfFile(file))) {
+    console.error(`${file} is not in suite ${named.join(', ')}`);
+    process.exit(2);
+  }
 }
 const chosen = named.length ? named : files.length ? [...new Set(files.map(suiteOfFile))] : Object.keys(suites);
 const everything = args.length === 0;
@@ -73,7 +84,9 @@ function mochaCommand(name) {
   return ['npx', ['mocha', ...flags, ...mine]];
 }
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 const broken = [];
 const run = (label, cmd, cmdArgs) => {
   console.log(`\n=== ${label}`);
@@ -90,7 +103,10 @@ for (const name of chosen) {
   const r = spawnSync(cmd, cmdArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024 });
   process.stdout.write(r.stdout ?? '');
   console.log(`(${name}: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  const count = (re) => { const m = re.exec(r.stdout ?? ''); return m ? Number(m[1]) : 0; };
+  const count = (re) => {
+    const m = re.exec(r.stdout ?? '');
+    return m ? Number(m[1]) : 0;
+  };
   // The extension-host runs print their own 'N passed, N failed, N skipped' line per session (their mocha
   // output is echoed too, so those lines, when present, are the count); mocha suites end with 'N passing'.
   const sessions = [...(r.stdout ?? '').matchAll(/^(\d+) passed, (\d+) failed, (\d+) skipped$/gm)];

@@ -111,40 +111,69 @@ async function startCodeServer({ env = {}, extraArgs = [], settings = {}, smokeD
   fs.mkdirSync(userDir, { recursive: true });
   fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify({ ...SETTINGS, ...settings }, null, 2));
   const port = await freePort();
-  const server = spawn(NODE, [
-    path.join(CODE_SERVER, 'out', 'node', 'entry.js'),
-    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--config', path.join(tmp, 'config.yaml'), // else it writes ~/.config/code-server/config.yaml
-    '--user-data-dir', path.join(tmp, 'user-data'),
-    '--extensions-dir', extensionsDir,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--disable-getting-started-override', '--ignore-last-opened',
-    ...(smokeDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
-    ...extraArgs,
-  ], {
-    env: {
-      ...process.env,
-      EXTENSIONS_GALLERY: '{}', // no marketplace (code-server's default is open-vsx.org)
-      // keep ~/.config, ~/.local/share/code-server and ~/.cache/Microsoft untouched
-      XDG_CONFIG_HOME: path.join(tmp, 'xdg', 'config'),
-      XDG_DATA_HOME: path.join(tmp, 'xdg', 'data'),
-      XDG_CACHE_HOME: path.join(tmp, 'xdg', 'cache'),
-      ...env, // inherited by the extension host and the language server it forks
+  const server = spawn(
+    NODE,
+    [
+      path.join(CODE_SERVER, 'out', 'node', 'entry.js'),
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--config',
+      path.join(tmp, 'config.yaml'), // else it writes ~/.config/code-server/config.yaml
+      '--user-data-dir',
+      path.join(tmp, 'user-data'),
+      '--extensions-dir',
+      extensionsDir,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
+      ...(smokeDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+      ...extraArgs,
+    ],
+    {
+      env: {
+        ...process.env,
+        EXTENSIONS_GALLERY: '{}', // no marketplace (code-server's default is open-vsx.org)
+        // keep ~/.config, ~/.local/share/code-server and ~/.cache/Microsoft untouched
+        XDG_CONFIG_HOME: path.join(tmp, 'xdg', 'config'),
+        XDG_DATA_HOME: path.join(tmp, 'xdg', 'data'),
+        XDG_CACHE_HOME: path.join(tmp, 'xdg', 'cache'),
+        ...env, // inherited by the extension host and the language server it forks
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, so stop() ends the server, extension host and language server
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group, so stop() ends the server, extension host and language server
-  });
+  );
   let hasExited = false;
-  const exited = new Promise((resolve) => server.once('exit', () => { hasExited = true; resolve(); }));
+  const exited = new Promise((resolve) =>
+    server.once('exit', () => {
+      hasExited = true;
+      resolve();
+    }),
+  );
   const log = fs.createWriteStream(path.join(tmp, 'server.log'));
   server.stdout.pipe(log);
   server.stderr.pipe(log);
-  const killGroup = () => { try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ } };
-  const onInterrupt = () => { killGroup(); console.error(`[vscode-harness] interrupted; logs kept in ${tmp}`); };
+  const killGroup = () => {
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  };
+  const onInterrupt = () => {
+    killGroup();
+    console.error(`[vscode-harness] interrupted; logs kept in ${tmp}`);
+  };
   running.add(onInterrupt);
   const authority = `127.0.0.1:${port}`;
   const handle = {
-    tmp, port, authority,
+    tmp,
+    port,
+    authority,
     remoteUri: (p) => `vscode-remote://${authority}${path.resolve(p)}`,
     /** Stops the process group; keep=false deletes the run's temp dir (logs). */
     stop: async ({ keep = true } = {}) => {
@@ -170,13 +199,24 @@ async function launchBrowser() {
     executablePath: CHROMIUM,
     headless: true,
     env: { ...process.env, XDG_CONFIG_HOME: home, XDG_CACHE_HOME: home },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    ],
   });
   const removeHome = () => fs.rmSync(home, { recursive: true, force: true });
   running.add(removeHome);
-  browser.on('disconnected', () => { running.delete(removeHome); removeHome(); });
+  browser.on('disconnected', () => {
+    running.delete(removeHome);
+    removeHome();
+  });
   return browser;
 }
 
@@ -204,7 +244,12 @@ async function runCommand(page, label, { attempts = 20 } = {}) {
     await input.waitFor({ state: 'visible', timeout: 10000 });
     await input.fill('>' + label);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
-    if (await row.waitFor({ timeout: 3000 }).then(() => true, () => false)) {
+    if (
+      await row.waitFor({ timeout: 3000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
       await page.keyboard.press('Enter');
       return;
     }
@@ -214,7 +259,8 @@ async function runCommand(page, label, { attempts = 20 } = {}) {
   throw new Error('command not found in the palette: ' + label);
 }
 
-const WORKBENCH_NOISE = /^(Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|\[AccountPolicyGate\])/;
+const WORKBENCH_NOISE =
+  /^(Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|\[AccountPolicyGate\])/;
 const START_MARKER = '--- extension tests start ---';
 const END_MARKER = '--- extension tests end ---';
 
@@ -223,8 +269,7 @@ const END_MARKER = '--- extension tests end ---';
  * to the exit code. Only what the test module prints between its start/end markers is echoed, because the
  * smoke driver forwards the workbench's console and the extension host's console mixed together.
  */
-async function runExtensionTests({ extensionDevelopmentPath, extensionTestsPath, folder, env = {},
-  timeoutMs = 120000, verbose = false }) {
+async function runExtensionTests({ extensionDevelopmentPath, extensionTestsPath, folder, env = {}, timeoutMs = 120000, verbose = false }) {
   const cs = await startCodeServer({ env });
   let browser;
   let code = 3;
@@ -247,7 +292,9 @@ async function runExtensionTests({ extensionDevelopmentPath, extensionTestsPath,
     await page.exposeFunction('codeAutomationExit', (exitCode) => onExit(exitCode));
     await page.goto(workbenchUrl(cs, { folder, extensionDevelopmentPath, extensionTestsPath }));
     let timer;
-    const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
     const outcome = await Promise.race([exited, timeout]);
     clearTimeout(timer);
     if (outcome === 'timeout') {
@@ -306,12 +353,15 @@ if (require.main === module) {
     folder,
     timeoutMs: Number(process.env.VSCODE_TEST_TIMEOUT_MS || 120000),
     verbose: !!process.env.VSCODE_TEST_VERBOSE,
-  }).then((code) => {
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`[vscode-harness] exit code ${code} after ${seconds} s`);
-    process.exit(code);
-  }, (error) => {
-    console.error('[vscode-harness] error:', error && error.message ? error.message : error);
-    process.exit(3);
-  });
+  }).then(
+    (code) => {
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      console.log(`[vscode-harness] exit code ${code} after ${seconds} s`);
+      process.exit(code);
+    },
+    (error) => {
+      console.error('[vscode-harness] error:', error && error.message ? error.message : error);
+      process.exit(3);
+    },
+  );
 }

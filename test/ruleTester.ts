@@ -119,7 +119,9 @@ const rel = (file: string) => (file.startsWith(ROOT + '/') ? file.slice(ROOT.len
 
 /** One line per finding, for assertion messages that show everything that was found. */
 export function describeFindings(found: Diagnostic[]): string {
-  return found.length === 0 ? '(none)' : found.map((d) => `  ${rel(d.file)}:${d.range.start.line + 1}: ${d.severity}: ${d.message}`).join('\n');
+  return found.length === 0
+    ? '(none)'
+    : found.map((d) => `  ${rel(d.file)}:${d.range.start.line + 1}: ${d.severity}: ${d.message}`).join('\n');
 }
 
 function assertFindings(found: Diagnostic[], expected: ExpectedFinding[], when: string): void {

@@ -3,7 +3,14 @@
 // or nothing (palette: ask with a quick pick).
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { EnvironmentsRequest, FluxKustomizationTargetRequest, RescanRequest, type EnvironmentSummary, type LspLocation, type RenderTarget } from '../../server/src/protocol';
+import {
+  EnvironmentsRequest,
+  FluxKustomizationTargetRequest,
+  RescanRequest,
+  type EnvironmentSummary,
+  type LspLocation,
+  type RenderTarget,
+} from '../../server/src/protocol';
 import { openCompare, DriftSummaryPanel, type CompareProvider } from './compare';
 import type { Ctx } from './ctx';
 import { openPreview, toLocation } from './preview';
@@ -25,7 +32,9 @@ function isRenderTarget(value: unknown): value is RenderTarget {
 }
 
 function isNode(value: unknown): value is EnvironmentsNode {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && !(value instanceof vscode.Uri);
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && !(value instanceof vscode.Uri)
+  );
 }
 
 /**
@@ -38,10 +47,14 @@ async function targetOfUri(ctx: Ctx, uri: vscode.Uri): Promise<RenderTarget | un
     () => undefined,
   );
   if (stat && stat.type & vscode.FileType.Directory) return { kind: 'folder', uri: uri.toString() };
-  if (KUSTOMIZATION_FILES.has(path.basename(uri.fsPath))) return { kind: 'folder', uri: vscode.Uri.file(path.dirname(uri.fsPath)).toString() };
+  if (KUSTOMIZATION_FILES.has(path.basename(uri.fsPath)))
+    return { kind: 'folder', uri: vscode.Uri.file(path.dirname(uri.fsPath)).toString() };
   const editor = vscode.window.activeTextEditor;
   const cursor = editor && editor.document.uri.toString() === uri.toString() ? editor.selection.active : undefined;
-  const target = await ctx.request(FluxKustomizationTargetRequest, { uri: uri.toString(), ...(cursor ? { position: { line: cursor.line, character: cursor.character } } : {}) });
+  const target = await ctx.request(FluxKustomizationTargetRequest, {
+    uri: uri.toString(),
+    ...(cursor ? { position: { line: cursor.line, character: cursor.character } } : {}),
+  });
   return target ?? undefined;
 }
 
@@ -72,14 +85,26 @@ export async function previewChoices(ctx: Ctx, active?: vscode.Uri): Promise<Pre
     picks.push(...inActive.map(kustomizationPick));
   }
   if (envs.length) picks.push({ label: 'Environments', kind: vscode.QuickPickItemKind.Separator });
-  for (const env of envs) picks.push({ label: `$(server-environment) ${env.name}`, description: `${env.kind} environment`, target: { kind: 'environment', name: env.name } });
+  for (const env of envs)
+    picks.push({
+      label: `$(server-environment) ${env.name}`,
+      description: `${env.kind} environment`,
+      target: { kind: 'environment', name: env.name },
+    });
   if (kustomizations.length) picks.push({ label: 'Flux Kustomizations', kind: vscode.QuickPickItemKind.Separator });
   picks.push(...kustomizations.map(kustomizationPick));
-  const files = await vscode.workspace.findFiles('**/{kustomization.yaml,kustomization.yml,Kustomization}', '{**/node_modules/**,**/.*/**}', 2000);
+  const files = await vscode.workspace.findFiles(
+    '**/{kustomization.yaml,kustomization.yml,Kustomization}',
+    '{**/node_modules/**,**/.*/**}',
+    2000,
+  );
   if (files.length) picks.push({ label: 'Kustomization folders', kind: vscode.QuickPickItemKind.Separator });
   for (const file of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
     const folder = vscode.Uri.file(path.dirname(file.fsPath));
-    picks.push({ label: `$(folder) ${vscode.workspace.asRelativePath(folder, false)}`, target: { kind: 'folder', uri: folder.toString() } });
+    picks.push({
+      label: `$(folder) ${vscode.workspace.asRelativePath(folder, false)}`,
+      target: { kind: 'folder', uri: folder.toString() },
+    });
   }
   return picks;
 }
@@ -87,7 +112,11 @@ export async function previewChoices(ctx: Ctx, active?: vscode.Uri): Promise<Pre
 async function pickTarget(ctx: Ctx): Promise<RenderTarget | undefined> {
   const active = vscode.window.activeTextEditor?.document.uri;
   const picks = await previewChoices(ctx, active?.scheme === 'file' ? active : undefined);
-  const chosen = await vscode.window.showQuickPick(picks, { title: 'Preview Rendered', placeHolder: 'An environment, a Flux Kustomization or a kustomization folder', matchOnDescription: true });
+  const chosen = await vscode.window.showQuickPick(picks, {
+    title: 'Preview Rendered',
+    placeHolder: 'An environment, a Flux Kustomization or a kustomization folder',
+    matchOnDescription: true,
+  });
   return chosen?.target;
 }
 
@@ -105,10 +134,14 @@ export async function preview(ctx: Ctx, arg?: unknown): Promise<vscode.Uri | und
   else if (isNode(arg)) target = targetOfNode(arg);
   else {
     const active = vscode.window.activeTextEditor?.document.uri;
-    target = active?.scheme === 'file' && KUSTOMIZATION_FILES.has(path.basename(active.fsPath)) ? await targetOfUri(ctx, active) : await pickTarget(ctx);
+    target =
+      active?.scheme === 'file' && KUSTOMIZATION_FILES.has(path.basename(active.fsPath))
+        ? await targetOfUri(ctx, active)
+        : await pickTarget(ctx);
   }
   if (!target) {
-    if (arg instanceof vscode.Uri) void vscode.window.showInformationMessage('This file is neither a kustomization file nor a Flux Kustomization: nothing to preview.');
+    if (arg instanceof vscode.Uri)
+      void vscode.window.showInformationMessage('This file is neither a kustomization file nor a Flux Kustomization: nothing to preview.');
     return undefined;
   }
   const editor = await openPreview(target);
@@ -118,7 +151,9 @@ export async function preview(ctx: Ctx, arg?: unknown): Promise<vscode.Uri | und
 async function pickEnvironment(ctx: Ctx, title: string, exclude?: string): Promise<string | undefined> {
   const envs = (await environments(ctx)).filter((e) => e.name !== exclude);
   if (envs.length === 0) {
-    void vscode.window.showInformationMessage(exclude ? `No other environment to compare ${exclude} with.` : 'No environments found in this workspace.');
+    void vscode.window.showInformationMessage(
+      exclude ? `No other environment to compare ${exclude} with.` : 'No environments found in this workspace.',
+    );
     return undefined;
   }
   const chosen = await vscode.window.showQuickPick(
@@ -160,7 +195,12 @@ export async function compareSummary(deps: CommandDeps, first?: unknown, second?
 }
 
 export async function showGraph(ctx: Ctx, arg?: unknown): Promise<GraphPanel | undefined> {
-  let environment = typeof arg === 'string' ? arg : isNode(arg) && (arg.type === 'environment' || arg.type === 'kustomization') ? arg.environment.name : undefined;
+  let environment =
+    typeof arg === 'string'
+      ? arg
+      : isNode(arg) && (arg.type === 'environment' || arg.type === 'kustomization')
+        ? arg.environment.name
+        : undefined;
   environment ??= await pickEnvironment(ctx, 'Show the dependsOn graph of');
   return environment ? GraphPanel.show(ctx, environment) : undefined;
 }
@@ -192,7 +232,9 @@ export function registerCommands(deps: CommandDeps): void {
   register('fluxEnvironments.showGraph', (arg) => showGraph(ctx, arg));
   register('fluxEnvironments.refresh', async () => {
     // Reads the folder again from disk, for changes the file watchers missed; the tree refreshes on the index event too.
-    await vscode.window.withProgress({ location: { viewId: ENVIRONMENTS_VIEW }, title: 'Reading the fleet again' }, () => ctx.request(RescanRequest, {}));
+    await vscode.window.withProgress({ location: { viewId: ENVIRONMENTS_VIEW }, title: 'Reading the fleet again' }, () =>
+      ctx.request(RescanRequest, {}),
+    );
     tree.refresh();
   });
   register('fluxEnvironments.openLocation', (location) => openLocation(location as LspLocation));

@@ -28,7 +28,8 @@ export function compareUri(pair: ComparePair, side: 'left' | 'right'): vscode.Ur
 function sideOf(uri: vscode.Uri): CompareSide | undefined {
   try {
     const parsed = JSON.parse(uri.query) as CompareSide;
-    if (typeof parsed.left === 'string' && typeof parsed.right === 'string' && (parsed.side === 'left' || parsed.side === 'right')) return parsed;
+    if (typeof parsed.left === 'string' && typeof parsed.right === 'string' && (parsed.side === 'left' || parsed.side === 'right'))
+      return parsed;
   } catch {
     // not one of ours
   }
@@ -83,9 +84,15 @@ export function registerCompare(ctx: Ctx): CompareProvider {
 
 /** Opens the diff editor: `left` (e.g. staging) on the left, `right` (e.g. production) on the right. */
 export async function openCompare(pair: ComparePair): Promise<void> {
-  await vscode.commands.executeCommand('vscode.diff', compareUri(pair, 'left'), compareUri(pair, 'right'), `${pair.left} ↔ ${pair.right} (rendered)`, {
-    preview: false,
-  });
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    compareUri(pair, 'left'),
+    compareUri(pair, 'right'),
+    `${pair.left} ↔ ${pair.right} (rendered)`,
+    {
+      preview: false,
+    },
+  );
 }
 
 /** The summary of workload facts per environment, drift marked, in a webview that follows the index. */
@@ -100,9 +107,14 @@ export class DriftSummaryPanel {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel('fluxEnvironments.driftSummary', `Drift: ${pair.left} ↔ ${pair.right}`, vscode.ViewColumn.Active, {
-      enableScripts: false,
-    });
+    const panel = vscode.window.createWebviewPanel(
+      'fluxEnvironments.driftSummary',
+      `Drift: ${pair.left} ↔ ${pair.right}`,
+      vscode.ViewColumn.Active,
+      {
+        enableScripts: false,
+      },
+    );
     const summary = new DriftSummaryPanel(ctx, provider, pair, panel);
     DriftSummaryPanel.panels.set(key, summary);
     panel.onDidDispose(() => {
@@ -128,7 +140,12 @@ export class DriftSummaryPanel {
   private async update(): Promise<CompareResult | undefined> {
     try {
       const result = await this.provider.compare(this.pair);
-      this.panel.webview.html = webviewHtml(this.panel.webview, `Drift: ${this.pair.left} ↔ ${this.pair.right}`, summaryBody(this.pair, result), '');
+      this.panel.webview.html = webviewHtml(
+        this.panel.webview,
+        `Drift: ${this.pair.left} ↔ ${this.pair.right}`,
+        summaryBody(this.pair, result),
+        '',
+      );
       return result;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -57,7 +57,9 @@ export interface Ctx {
 function fileWatchers(extensionContext: vscode.ExtensionContext): vscode.FileSystemWatcher[] {
   const watchers = [
     vscode.workspace.createFileSystemWatcher('**/*'),
-    ...(vscode.workspace.workspaceFolders ?? []).map((folder) => vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.git/HEAD'))),
+    ...(vscode.workspace.workspaceFolders ?? []).map((folder) =>
+      vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.git/HEAD')),
+    ),
   ];
   extensionContext.subscriptions.push(...watchers);
   return watchers;
@@ -160,4 +162,3 @@ export function createCtx(extensionContext: vscode.ExtensionContext, output: vsc
     },
   };
 }
-

@@ -38,7 +38,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxEn
   registerCommands({ ctx: current, tree: environments, compare });
   registerStatusBar(current);
   trackEditorContext(current);
-  current.track(current.onIndexStatus((status) => void vscode.commands.executeCommand('setContext', 'fluxEnvironments.indexing', status.state !== 'ready')));
+  current.track(
+    current.onIndexStatus(
+      (status) => void vscode.commands.executeCommand('setContext', 'fluxEnvironments.indexing', status.state !== 'ready'),
+    ),
+  );
   void vscode.commands.executeCommand('setContext', 'fluxEnvironments.active', true);
   registerPromotion(current);
   await current.client.start();
@@ -51,7 +55,8 @@ const FLUX_KUSTOMIZATION = /^apiVersion:\s*kustomize\.toolkit\.fluxcd\.io\//m;
 function trackEditorContext(current: Ctx): void {
   const update = (editor: vscode.TextEditor | undefined) => {
     const document = editor?.document;
-    const isFlux = !!document && document.languageId === 'yaml' && document.uri.scheme === 'file' && FLUX_KUSTOMIZATION.test(document.getText());
+    const isFlux =
+      !!document && document.languageId === 'yaml' && document.uri.scheme === 'file' && FLUX_KUSTOMIZATION.test(document.getText());
     void vscode.commands.executeCommand('setContext', 'fluxEnvironments.isFluxFile', isFlux);
   };
   update(vscode.window.activeTextEditor);

@@ -36,7 +36,8 @@ export function renderExternally(config: ClientConfig, folder: string): Promise<
         const failure = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string };
         let why: string;
         if (failure.code === 'ENOENT') why = `${command.file} was not found; set fluxEnvironments.rendererPath or install it`;
-        else if (failure.killed || failure.signal === 'SIGTERM') why = `${commandLine} took longer than ${config.rendererTimeoutSeconds} s and was stopped`;
+        else if (failure.killed || failure.signal === 'SIGTERM')
+          why = `${commandLine} took longer than ${config.rendererTimeoutSeconds} s and was stopped`;
         else why = stderr.trim() || failure.message;
         resolve({ ok: false, stdout: '', error: why, commandLine });
       },

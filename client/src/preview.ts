@@ -59,7 +59,8 @@ function problemHeader(problems: RenderResult['problems']): string[] {
   const lines = [`# ${problems.length} render problem${problems.length === 1 ? '' : 's'}:`];
   for (const p of problems) {
     const where = p.location ? ` (${relativeLocation(p.location)})` : '';
-    for (const [i, part] of p.message.split(/\r?\n/).entries()) lines.push(i === 0 ? `#   ${p.severity}: ${part}${where}` : `#     ${part}`);
+    for (const [i, part] of p.message.split(/\r?\n/).entries())
+      lines.push(i === 0 ? `#   ${p.severity}: ${part}${where}` : `#     ${part}`);
   }
   lines.push('#');
   return lines;
@@ -110,7 +111,12 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider, vsco
     return this.renderWithServer(target, config.revealSecrets, token, []);
   }
 
-  private async renderWithServer(target: RenderTarget, revealSecrets: boolean, token: vscode.CancellationToken, notes: string[]): Promise<RenderedPreview> {
+  private async renderWithServer(
+    target: RenderTarget,
+    revealSecrets: boolean,
+    token: vscode.CancellationToken,
+    notes: string[],
+  ): Promise<RenderedPreview> {
     try {
       const result = await this.ctx.request(RenderRequest, { target, revealSecrets }, token);
       const header = [...notes, ...problemHeader(result.problems)];
@@ -122,12 +128,20 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider, vsco
     }
   }
 
-  private async renderWithBinary(target: Extract<RenderTarget, { kind: 'folder' }>, config: ReturnType<typeof readConfig>): Promise<RenderedPreview> {
+  private async renderWithBinary(
+    target: Extract<RenderTarget, { kind: 'folder' }>,
+    config: ReturnType<typeof readConfig>,
+  ): Promise<RenderedPreview> {
     const folder = vscode.Uri.parse(target.uri).fsPath;
     const run = await renderExternally(config, folder);
     if (run.ok) {
       const header = [`# rendered by: ${run.commandLine}`];
-      return { headerLines: 1, external: run.commandLine, revealSecrets: config.revealSecrets, text: `${header.join('\n')}\n${run.stdout}` };
+      return {
+        headerLines: 1,
+        external: run.commandLine,
+        revealSecrets: config.revealSecrets,
+        text: `${header.join('\n')}\n${run.stdout}`,
+      };
     }
     const lines = [`# ${run.commandLine || config.renderer} failed:`, ...(run.error ?? '').split(/\r?\n/).map((l) => `#   ${l}`)];
     return { headerLines: lines.length, external: run.commandLine, revealSecrets: config.revealSecrets, text: `${lines.join('\n')}\n` };
@@ -140,7 +154,11 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider, vsco
     try {
       return await this.ctx.request(
         OriginRequest,
-        { target, position: { line: position.line - preview.headerLines, character: position.character }, revealSecrets: preview.revealSecrets },
+        {
+          target,
+          position: { line: position.line - preview.headerLines, character: position.character },
+          revealSecrets: preview.revealSecrets,
+        },
         token,
       );
     } catch {
@@ -148,20 +166,33 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider, vsco
     }
   }
 
-  async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | null> {
+  async provideHover(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.Hover | null> {
     const origin = await this.originAt(document, position, token);
     if (!origin) return null;
     const text = new vscode.MarkdownString();
     text.appendMarkdown(origin.description); // Markdown from the server: field paths and values as code spans
-    for (const [label, location] of [['Set at', origin.location], ['Object from', origin.objectSource]] as const) {
+    for (const [label, location] of [
+      ['Set at', origin.location],
+      ['Object from', origin.objectSource],
+    ] as const) {
       if (!location) continue;
-      const link = vscode.Uri.parse(location.uri).with({ fragment: `L${location.range.start.line + 1},${location.range.start.character + 1}` });
+      const link = vscode.Uri.parse(location.uri).with({
+        fragment: `L${location.range.start.line + 1},${location.range.start.character + 1}`,
+      });
       text.appendMarkdown(`\n\n${label}: [${relativeLocation(location)}](${link.toString()})`);
     }
     return new vscode.Hover(text);
   }
 
-  async provideDefinition(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Location | null> {
+  async provideDefinition(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.Location | null> {
     const origin = await this.originAt(document, position, token);
     const location = origin?.location ?? origin?.objectSource;
     return location ? toLocation(location) : null;
@@ -181,7 +212,12 @@ export function registerPreviews(ctx: Ctx): PreviewProvider {
   ctx.track(vscode.languages.registerDefinitionProvider(selector, provider));
   ctx.track(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('fluxEnvironments.renderer') || e.affectsConfiguration('fluxEnvironments.rendererPath') || e.affectsConfiguration('fluxEnvironments.preview')) provider.refreshSoon();
+      if (
+        e.affectsConfiguration('fluxEnvironments.renderer') ||
+        e.affectsConfiguration('fluxEnvironments.rendererPath') ||
+        e.affectsConfiguration('fluxEnvironments.preview')
+      )
+        provider.refreshSoon();
     }),
   );
   ctx.track(ctx.trust.onDidGrant(() => provider.refreshSoon()));

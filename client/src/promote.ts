@@ -67,7 +67,8 @@ class ProposedDocuments implements vscode.TextDocumentContentProvider {
     this.texts.clear();
     this.generation++;
     return files.map((file) => {
-      const at = (side: string) => vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: `/${file.path}`, query: `${this.generation}-${side}-${label}` });
+      const at = (side: string) =>
+        vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: `/${file.path}`, query: `${this.generation}-${side}-${label}` });
       const before = at('before');
       const after = at('after');
       this.texts.set(before.toString(), file.before);
@@ -89,7 +90,11 @@ class ProposedDocuments implements vscode.TextDocumentContentProvider {
 async function closeProposedTabs(): Promise<void> {
   const tabs = vscode.window.tabGroups.all
     .flatMap((group) => group.tabs)
-    .filter(({ input }) => (input instanceof vscode.TabInputTextDiff && input.modified.scheme === PROPOSED_SCHEME) || (input instanceof vscode.TabInputText && input.uri.scheme === PROPOSED_SCHEME));
+    .filter(
+      ({ input }) =>
+        (input instanceof vscode.TabInputTextDiff && input.modified.scheme === PROPOSED_SCHEME) ||
+        (input instanceof vscode.TabInputText && input.uri.scheme === PROPOSED_SCHEME),
+    );
   if (tabs.length > 0) await vscode.window.tabGroups.close(tabs);
 }
 
@@ -100,7 +105,9 @@ async function environmentNames(ctx: Ctx): Promise<string[]> {
 
 /** Unsaved edits would be neither planned nor committed (git works on disk): save them with consent, or stop. */
 async function unsavedFilesSaved(): Promise<boolean> {
-  const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && vscode.workspace.getWorkspaceFolder(d.uri));
+  const dirty = vscode.workspace.textDocuments.filter(
+    (d) => d.isDirty && d.uri.scheme === 'file' && vscode.workspace.getWorkspaceFolder(d.uri),
+  );
   if (dirty.length === 0) return true;
   const names = dirty.map((d) => vscode.workspace.asRelativePath(d.uri)).join(', ');
   const choice = await vscode.window.showWarningMessage(
@@ -165,7 +172,9 @@ async function pickChanges(changes: readonly PlannedChange[], from: string, to: 
     change,
     label: change.workload,
     description: `${change.before || '(none)'} → ${change.after}`,
-    detail: change.file ? `${change.kind} · ${change.file}${change.note ? ` (${change.note})` : ''}` : `${change.kind} · not writable: ${change.note ?? 'no file of the target can express it'}`,
+    detail: change.file
+      ? `${change.kind} · ${change.file}${change.note ? ` (${change.note})` : ''}`
+      : `${change.kind} · not writable: ${change.note ?? 'no file of the target can express it'}`,
     picked: change.file !== undefined,
   }));
   const picked = await vscode.window.showQuickPick(items, {
@@ -210,7 +219,7 @@ export class PromotionCommands {
       return;
     }
     const chosen = environmentNameOf(arg);
-    const from = chosen && chosen !== to ? chosen : names[names.indexOf(to) - 1] ?? names[0];
+    const from = chosen && chosen !== to ? chosen : (names[names.indexOf(to) - 1] ?? names[0]);
     await this.promoteBetween(from, to);
   }
 
@@ -222,10 +231,15 @@ export class PromotionCommands {
       void vscode.window.showInformationMessage(`A promotion needs two environments; found ${names.join(', ') || 'none'}.`);
       return;
     }
-    const from = environmentNameOf(arg) ?? (await pickEnvironment(names.slice(0, -1), 'Promote from which environment?', names[names.length - 2]));
+    const from =
+      environmentNameOf(arg) ?? (await pickEnvironment(names.slice(0, -1), 'Promote from which environment?', names[names.length - 2]));
     if (!from) return;
     const next = names[names.indexOf(from) + 1];
-    const to = await pickEnvironment(names.filter((n) => n !== from), `Promote ${from} to which environment?`, next);
+    const to = await pickEnvironment(
+      names.filter((n) => n !== from),
+      `Promote ${from} to which environment?`,
+      next,
+    );
     if (!to) return;
     await this.promoteBetween(from, to);
   }
@@ -233,11 +247,23 @@ export class PromotionCommands {
   private async promoteBetween(from: string, to: string): Promise<void> {
     if (!(await unsavedFilesSaved())) return;
     const config = readPromotionConfig();
-    const settings: PromotionSettingsParams = { strategy: config.strategy, branchTemplate: config.branchTemplate, push: config.push, requirePullRequestFor: config.requirePullRequestFor, tag: config.tag };
-    let plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning ${from} → ${to}…` }, () =>
-      this.ctx.request(PromotionPlanRequest, { from, to, settings }),
+    const settings: PromotionSettingsParams = {
+      strategy: config.strategy,
+      branchTemplate: config.branchTemplate,
+      push: config.push,
+      requirePullRequestFor: config.requirePullRequestFor,
+      tag: config.tag,
+    };
+    let plan = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Planning ${from} → ${to}…` },
+      () => this.ctx.request(PromotionPlanRequest, { from, to, settings }),
     );
-    if (plan.problems.length > 0 || plan.nothing || (plan.message && plan.summary.length === 0) || (plan.message && plan.changes.length === 0 && plan.strategy === 'overlay')) {
+    if (
+      plan.problems.length > 0 ||
+      plan.nothing ||
+      (plan.message && plan.summary.length === 0) ||
+      (plan.message && plan.changes.length === 0 && plan.strategy === 'overlay')
+    ) {
       void vscode.window.showInformationMessage(plan.message ?? `The environments do not render: ${plan.problems[0]}`);
       return;
     }
@@ -250,13 +276,18 @@ export class PromotionCommands {
         plan = await this.ctx.request(PromotionPlanRequest, { from, to, changeIds, settings });
       }
       if (plan.fileChanges.length === 0) {
-        void vscode.window.showInformationMessage(plan.message ?? 'None of the chosen changes can be written to a file. Nothing was changed.');
+        void vscode.window.showInformationMessage(
+          plan.message ?? 'None of the chosen changes can be written to a file. Nothing was changed.',
+        );
         return;
       }
       await this.showDiffs(plan.fileChanges, `${from}→${to}`);
     }
     const requiresPr = config.requirePullRequestFor.includes(to);
-    const detail = [...plan.summary, requiresPr ? 'A new branch and a pull request (required for this environment).' : 'A commit directly on the base branch.'].join('\n');
+    const detail = [
+      ...plan.summary,
+      requiresPr ? 'A new branch and a pull request (required for this environment).' : 'A commit directly on the base branch.',
+    ].join('\n');
     const confirm = await vscode.window.showInformationMessage(`Promote ${from} → ${to}?`, { modal: true, detail }, 'Promote');
     if (confirm !== 'Promote') return;
     const push = await decidePush(config, requiresPr ? 'the promotion branch' : 'the commit', plan.remote);
@@ -282,7 +313,13 @@ export class PromotionCommands {
 
   private async showDiffs(files: readonly PlannedFileChange[], label: string): Promise<void> {
     for (const { file, before, after } of this.proposed.show(files, label)) {
-      await vscode.commands.executeCommand('vscode.diff', before, after, `${file.path} (promotion ${label.replace('→', ' → ')}, proposed)`, { preview: false });
+      await vscode.commands.executeCommand(
+        'vscode.diff',
+        before,
+        after,
+        `${file.path} (promotion ${label.replace('→', ' → ')}, proposed)`,
+        { preview: false },
+      );
     }
   }
 
@@ -293,7 +330,13 @@ export class PromotionCommands {
     if (!entry) return;
     const config = readPromotionConfig();
     const settings: PromotionSettingsParams = { ...config };
-    const described = await this.ctx.request(RevertPromotionRequest, { commit: entry.commit, push: false, trusted: this.ctx.trust.isTrusted, dryRun: true, settings });
+    const described = await this.ctx.request(RevertPromotionRequest, {
+      commit: entry.commit,
+      push: false,
+      trusted: this.ctx.trust.isTrusted,
+      dryRun: true,
+      settings,
+    });
     if (!described.summary) {
       const [branch] = described.unmergedBranches ?? [];
       if (described.unmergedBranches?.length !== 1) {
@@ -309,16 +352,29 @@ export class PromotionCommands {
     }
     if (described.diff) {
       // Read-only (not an untitled buffer that asks to be saved when closed).
-      const document = await vscode.workspace.openTextDocument(this.proposed.showText(`revert-${entry.commit.slice(0, 12)}.diff`, described.diff));
+      const document = await vscode.workspace.openTextDocument(
+        this.proposed.showText(`revert-${entry.commit.slice(0, 12)}.diff`, described.diff),
+      );
       await vscode.window.showTextDocument(document, { preview: true });
     }
     const requiresPr = config.requirePullRequestFor.includes(entry.target);
-    const confirm = await vscode.window.showWarningMessage(`Revert the promotion ${entry.source} → ${entry.target} (${entry.commit.slice(0, 12)})?`, { modal: true, detail: described.summary.join('\n') }, 'Revert');
+    const confirm = await vscode.window.showWarningMessage(
+      `Revert the promotion ${entry.source} → ${entry.target} (${entry.commit.slice(0, 12)})?`,
+      { modal: true, detail: described.summary.join('\n') },
+      'Revert',
+    );
     if (confirm !== 'Revert') return;
     const push = await decidePush(config, requiresPr ? 'the revert branch' : 'the revert', described.remote);
     if (push === undefined) return;
     const outcome = await runWithProgress(this.ctx, `Reverting ${entry.commit.slice(0, 12)}`, (progressId) =>
-      this.ctx.request(RevertPromotionRequest, { commit: entry.commit, push, pullRequest: requiresPr, trusted: this.ctx.trust.isTrusted, progressId, settings }),
+      this.ctx.request(RevertPromotionRequest, {
+        commit: entry.commit,
+        push,
+        pullRequest: requiresPr,
+        trusted: this.ctx.trust.isTrusted,
+        progressId,
+        settings,
+      }),
     );
     this.tree.refresh();
     if (outcome.kind === 'done') await closeProposedTabs();
@@ -332,7 +388,12 @@ export class PromotionCommands {
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(
-      entries.map((entry) => ({ entry, label: `${entry.source} → ${entry.target}`, description: `${entry.commit.slice(0, 12)} · ${entry.author.name} · ${entry.date}`, detail: entry.subject })),
+      entries.map((entry) => ({
+        entry,
+        label: `${entry.source} → ${entry.target}`,
+        description: `${entry.commit.slice(0, 12)} · ${entry.author.name} · ${entry.date}`,
+        detail: entry.subject,
+      })),
       { title: 'Revert which promotion?', ignoreFocusOut: true },
     );
     return picked?.entry;
@@ -350,7 +411,9 @@ export function registerPromotion(ctx: Ctx): PromotionCommands {
           await run(arg);
         } catch (error) {
           ctx.output.error(`[promotion] ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-          void vscode.window.showErrorMessage(`Flux Environments: ${error instanceof Error ? error.message : String(error)}. Nothing was changed.`);
+          void vscode.window.showErrorMessage(
+            `Flux Environments: ${error instanceof Error ? error.message : String(error)}. Nothing was changed.`,
+          );
         }
       }),
     );

@@ -17,7 +17,10 @@ export function statusText(status: IndexStatus | undefined): string {
 
 /** What the count means, for the status bar's and the view badge's tooltips. */
 export function problemsExplained(status: IndexStatus): string {
-  const elsewhere = status.elsewhere > 0 ? `; ${status.elsewhere === 1 ? '1 more error or warning' : `${status.elsewhere} more errors and warnings`} in files no environment reads (in the Problems panel, not counted)` : '';
+  const elsewhere =
+    status.elsewhere > 0
+      ? `; ${status.elsewhere === 1 ? '1 more error or warning' : `${status.elsewhere} more errors and warnings`} in files no environment reads (in the Problems panel, not counted)`
+      : '';
   return `${plural(status.errors + status.warnings, 'problem')}: ${plural(status.errors, 'error')} and ${plural(status.warnings, 'warning')} in files the environments read${elsewhere}`;
 }
 

@@ -8,7 +8,9 @@ export function escapeHtml(text: string): string {
 }
 
 export function newNonce(): string {
-  return randomBytes(16).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+  return randomBytes(16)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
 }
 
 const STYLE = `
@@ -26,7 +28,12 @@ td.absent { color: var(--vscode-disabledForeground); }
 /** A full page; `script` (may be empty) runs under the page's nonce. */
 export function webviewHtml(webview: vscode.Webview, title: string, body: string, script: string, extraStyle = ''): string {
   const nonce = newNonce();
-  const csp = [`default-src 'none'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `img-src ${webview.cspSource} data:`, `script-src 'nonce-${nonce}'`].join('; ');
+  const csp = [
+    `default-src 'none'`,
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    `img-src ${webview.cspSource} data:`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">

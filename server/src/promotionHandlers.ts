@@ -25,10 +25,15 @@ export function registerPromotionHandlers(connection: Connection, session: Sessi
   };
   const failure = (what: string, error: unknown): PromotionOutcomeResult => {
     // An exception may quote a value it failed on: Secret values never reach the output channel.
-    connection.console.log(`${what} failed: ${redactSecrets(session.allIndexes(), error instanceof Error ? (error.stack ?? error.message) : String(error))}`);
+    connection.console.log(
+      `${what} failed: ${redactSecrets(session.allIndexes(), error instanceof Error ? (error.stack ?? error.message) : String(error))}`,
+    );
     return { kind: 'failed', message: `${what} failed unexpectedly; see the Flux Environments output. Nothing was changed.` };
   };
-  const exclusively = async <R extends PromotionOutcomeResult>(what: string, run: () => Promise<R>): Promise<R | PromotionOutcomeResult> => {
+  const exclusively = async <R extends PromotionOutcomeResult>(
+    what: string,
+    run: () => Promise<R>,
+  ): Promise<R | PromotionOutcomeResult> => {
     if (running) return { kind: 'refused', message: 'Another promotion is running; wait for it to finish.' };
     running = true;
     try {
@@ -46,7 +51,14 @@ export function registerPromotionHandlers(connection: Connection, session: Sessi
     try {
       return await planPromotion(cwd, params);
     } catch (error) {
-      return { reason: '', changes: [], fileChanges: [], summary: [], problems: [], message: failure('Planning the promotion', error).message };
+      return {
+        reason: '',
+        changes: [],
+        fileChanges: [],
+        summary: [],
+        problems: [],
+        message: failure('Planning the promotion', error).message,
+      };
     }
   });
   connection.onRequest(PromoteRequest, async (params) => {

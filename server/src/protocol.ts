@@ -85,9 +85,11 @@ export type RenderTarget =
  * file's first Flux Kustomization without one; null when the file holds no Flux Kustomization. The server
  * resolves the document because only it parses YAML.
  */
-export const FluxKustomizationTargetRequest = new RequestType<{ uri: string; position?: { line: number; character: number } }, RenderTarget | null, void>(
-  'fluxEnvironments/fluxKustomizationTarget',
-);
+export const FluxKustomizationTargetRequest = new RequestType<
+  { uri: string; position?: { line: number; character: number } },
+  RenderTarget | null,
+  void
+>('fluxEnvironments/fluxKustomizationTarget');
 
 export interface RenderedObjectSummary {
   apiVersion: string;
@@ -112,7 +114,9 @@ export interface RenderResult {
   title: string;
 }
 
-export const RenderRequest = new RequestType<{ target: RenderTarget; revealSecrets?: boolean }, RenderResult, void>('fluxEnvironments/render');
+export const RenderRequest = new RequestType<{ target: RenderTarget; revealSecrets?: boolean }, RenderResult, void>(
+  'fluxEnvironments/render',
+);
 
 /** Where a value of a rendered preview comes from: hover and go-to-definition in the preview. */
 export interface OriginQuery {
@@ -189,9 +193,7 @@ export interface DependencyGraph {
   edges: GraphEdge[];
 }
 
-export const DependencyGraphRequest = new RequestType<{ environment: string }, DependencyGraph, void>(
-  'fluxEnvironments/dependencyGraph',
-);
+export const DependencyGraphRequest = new RequestType<{ environment: string }, DependencyGraph, void>('fluxEnvironments/dependencyGraph');
 
 // ---- Promotion ----------------------------------------------------------------------------------------
 // The client asks the user everything (which changes, push, confirm) and then sends one request; the
@@ -309,9 +311,13 @@ export interface RevertPromotionResult extends PromotionOutcomeResult {
 }
 
 /** Deletes the local branch of a promotion that was never merged (its tip must be a promotion commit); trusted workspaces only. */
-export const DeletePromotionBranchRequest = new RequestType<{ branch: string; trusted: boolean }, PromotionOutcomeResult, void>('fluxEnvironments/deletePromotionBranch');
+export const DeletePromotionBranchRequest = new RequestType<{ branch: string; trusted: boolean }, PromotionOutcomeResult, void>(
+  'fluxEnvironments/deletePromotionBranch',
+);
 
-export const RevertPromotionRequest = new RequestType<RevertPromotionParams, RevertPromotionResult, void>('fluxEnvironments/revertPromotion');
+export const RevertPromotionRequest = new RequestType<RevertPromotionParams, RevertPromotionResult, void>(
+  'fluxEnvironments/revertPromotion',
+);
 
 export interface PromotionEntry {
   commit: string;
@@ -331,7 +337,11 @@ export const PromotionHistoryRequest = new RequestType<{ target?: string }, { en
 );
 
 /** `git show` of a commit, for a read-only document when the built-in git extension is not there. */
-export const ShowCommitRequest = new RequestType<{ commit: string }, { text: string } | { error: string }, void>('fluxEnvironments/showCommit');
+export const ShowCommitRequest = new RequestType<{ commit: string }, { text: string } | { error: string }, void>(
+  'fluxEnvironments/showCommit',
+);
 
 /** One git step of a running promotion or revert, shown in the progress notification. */
-export const PromotionProgressNotification = new NotificationType<{ progressId: string; message: string }>('fluxEnvironments/promotionProgress');
+export const PromotionProgressNotification = new NotificationType<{ progressId: string; message: string }>(
+  'fluxEnvironments/promotionProgress',
+);

@@ -65,7 +65,14 @@ const session = new Session(
     log,
     changed: (version) => void connection.sendNotification(IndexChangedNotification, { version }),
     analyzed: (s) => {
-      void connection.sendNotification(IndexStatusNotification, { state: 'ready', environments: s.environments, files: s.files, errors: s.errors, warnings: s.warnings, elsewhere: s.elsewhere });
+      void connection.sendNotification(IndexStatusNotification, {
+        state: 'ready',
+        environments: s.environments,
+        files: s.files,
+        errors: s.errors,
+        warnings: s.warnings,
+        elsewhere: s.elsewhere,
+      });
       void connection.sendNotification(IndexChangedNotification, { version: s.version });
     },
   },
@@ -115,12 +122,16 @@ function readSettings(raw: unknown): ServerSettings {
     settingsProblems = problems;
     for (const problem of read.problems) {
       log(problem);
-      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Flux Environments: ${problem}.` });
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Warning,
+        message: `Flux Environments: ${problem}.`,
+      });
     }
   }
   const rules = read.severities;
   const order = Array.isArray(o.promotionOrder) ? o.promotionOrder.filter((x): x is string => typeof x === 'string') : [];
-  const limits = typeof o.limits === 'object' && o.limits !== null && !Array.isArray(o.limits) ? (o.limits as ServerSettings['limits']) : {};
+  const limits =
+    typeof o.limits === 'object' && o.limits !== null && !Array.isArray(o.limits) ? (o.limits as ServerSettings['limits']) : {};
   return { ...DEFAULT_SETTINGS, rules, promotionOrder: order, limits };
 }
 
@@ -161,7 +172,14 @@ connection.onInitialized(async () => {
   if (canPullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'fluxEnvironments' });
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
   progress?.begin('Flux Environments', undefined, 'Indexing the fleet…');
-  void connection.sendNotification(IndexStatusNotification, { state: 'indexing', environments: 0, files: 0, errors: 0, warnings: 0, elsewhere: 0 });
+  void connection.sendNotification(IndexStatusNotification, {
+    state: 'indexing',
+    environments: 0,
+    files: 0,
+    errors: 0,
+    warnings: 0,
+    elsewhere: 0,
+  });
   await pullSettings();
   session.setWorkspaceFolders(workspaceRoots);
   await session.idle();
@@ -169,7 +187,10 @@ connection.onInitialized(async () => {
   if (!canFollowWorkspaceFolders) return;
   connection.workspace.onDidChangeWorkspaceFolders((e) => {
     const removed = new Set(e.removed.map((f) => filePathOf(f.uri)));
-    workspaceRoots = [...workspaceRoots.filter((r) => !removed.has(r)), ...e.added.map((f) => filePathOf(f.uri)).filter((f): f is string => !!f)];
+    workspaceRoots = [
+      ...workspaceRoots.filter((r) => !removed.has(r)),
+      ...e.added.map((f) => filePathOf(f.uri)).filter((f): f is string => !!f),
+    ];
     session.setWorkspaceFolders(workspaceRoots);
   });
 });
@@ -193,7 +214,10 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
   for (const change of changes) {
     const file = filePathOf(change.uri);
     if (!file || documents.get(change.uri)) continue; // open documents are followed through their buffers
-    events.push({ file, kind: change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed' });
+    events.push({
+      file,
+      kind: change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed',
+    });
   }
   session.diskEvents(events);
 });
@@ -238,22 +262,35 @@ function guarded<P, R>(name: string, empty: R, run: (params: P) => R) {
 }
 const allDiagnostics = () => session.allIndexes().flatMap((i) => session.diagnosticsOf(i));
 
-connection.onRequest(EnvironmentsRequest, guarded('environments', [], () => environmentSummaries(session.allIndexes(), { diagnostics: allDiagnostics() })));
+connection.onRequest(
+  EnvironmentsRequest,
+  guarded('environments', [], () => environmentSummaries(session.allIndexes(), { diagnostics: allDiagnostics() })),
+);
 connection.onRequest(
   RenderRequest,
-  guarded('render', { yaml: '# Flux Environments could not render this target; see the output channel.\n', problems: [], objects: [], title: 'Preview' }, (p) =>
-    preview(session.allIndexes(), p),
+  guarded(
+    'render',
+    { yaml: '# Flux Environments could not render this target; see the output channel.\n', problems: [], objects: [], title: 'Preview' },
+    (p) => preview(session.allIndexes(), p),
   ),
 );
-connection.onRequest(FluxKustomizationTargetRequest, guarded('flux kustomization target', null, (p) => fluxKustomizationTarget(session.allIndexes(), p)));
-connection.onRequest(OriginRequest, guarded('origin', null, (p) => origin(session.allIndexes(), p)));
+connection.onRequest(
+  FluxKustomizationTargetRequest,
+  guarded('flux kustomization target', null, (p) => fluxKustomizationTarget(session.allIndexes(), p)),
+);
+connection.onRequest(
+  OriginRequest,
+  guarded('origin', null, (p) => origin(session.allIndexes(), p)),
+);
 connection.onRequest(
   CompareRequest,
   guarded('compare', { leftYaml: '', rightYaml: '', workloads: [] }, (p) => compareEnvironments(session.allIndexes(), p)),
 );
 connection.onRequest(
   DependencyGraphRequest,
-  guarded('dependency graph', { nodes: [], edges: [] }, (p) => dependencyGraph(session.allIndexes(), { ...p, diagnostics: allDiagnostics() })),
+  guarded('dependency graph', { nodes: [], edges: [] }, (p) =>
+    dependencyGraph(session.allIndexes(), { ...p, diagnostics: allDiagnostics() }),
+  ),
 );
 
 connection.onRequest(RescanRequest, async () => {

@@ -60,7 +60,9 @@ export class Session {
       const index = new FleetIndex(root, this.fleetSettings());
       const started = Date.now();
       const scan = index.scan();
-      this.host.log(`indexed ${root}: ${scan.files.length} YAML files in ${Date.now() - started} ms${scan.skipped.length ? `, ${scan.skipped.length} skipped` : ''}`);
+      this.host.log(
+        `indexed ${root}: ${scan.files.length} YAML files in ${Date.now() - started} ms${scan.skipped.length ? `, ${scan.skipped.length} skipped` : ''}`,
+      );
       for (const s of scan.skipped.slice(0, 20)) this.host.log(`  skipped ${s.file}: ${s.reason}`);
       this.indexes.set(root, index);
     }
@@ -83,7 +85,10 @@ export class Session {
   }
 
   private fleetSettings(): FleetSettings {
-    return { promotionOrder: this.settings.promotionOrder.length > 0 ? this.settings.promotionOrder : undefined, limits: this.settings.limits };
+    return {
+      promotionOrder: this.settings.promotionOrder.length > 0 ? this.settings.promotionOrder : undefined,
+      limits: this.settings.limits,
+    };
   }
 
   allIndexes(): FleetIndex[] {
@@ -220,14 +225,19 @@ export class Session {
     }
     this.publishAll(perRoot);
     const indexes = [...this.indexes.values()];
-    const counts = problemCounts(indexes, [...perRoot.values()].flatMap((r) => r.diagnostics));
+    const counts = problemCounts(
+      indexes,
+      [...perRoot.values()].flatMap((r) => r.diagnostics),
+    );
     this.host.analyzed({
       version: indexes.reduce((n, i) => n + i.version, 0),
       files: indexes.reduce((n, i) => n + i.yamlFiles().length, 0),
       environments: indexes.reduce((n, i) => n + i.environments().environments.length, 0),
       ...counts,
     });
-    this.host.log(`analysis: ${counts.errors} errors, ${counts.warnings} warnings in files the environments read (${counts.elsewhere} in other files) in ${Date.now() - started} ms`);
+    this.host.log(
+      `analysis: ${counts.errors} errors, ${counts.warnings} warnings in files the environments read (${counts.elsewhere} in other files) in ${Date.now() - started} ms`,
+    );
   }
 
   private publishAll(perRoot: Map<string, { diagnostics: Diagnostic[]; configProblems: Problem[] }>): void {

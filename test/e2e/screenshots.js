@@ -14,14 +14,24 @@ const path = require('path');
 const { startCodeServer, launchBrowser, workbenchUrl, missingPieces } = require('../../scripts/vscode-harness');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const SAMPLE = [path.join(ROOT, 'examples', 'fleet-infra'), path.join(ROOT, 'test', 'fixtures', 'fleet-infra')].find((p) => fs.existsSync(p));
+const SAMPLE = [path.join(ROOT, 'examples', 'fleet-infra'), path.join(ROOT, 'test', 'fixtures', 'fleet-infra')].find((p) =>
+  fs.existsSync(p),
+);
 const OUT = path.resolve(process.env.E2E_OUT || path.join(ROOT, 'docs', 'images'));
 const VIEWPORT = { width: 1440, height: 900 };
 const STEP_TIMEOUT_MS = 15000;
 const STAGING_IMAGES = 'images:\n- name: ghcr.io/my-org/my-app\n  newTag: 1.1.0\n';
 
 function git(cwd, ...args) {
-  const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Pat Promoter', GIT_AUTHOR_EMAIL: 'pat@example.com', GIT_COMMITTER_NAME: 'Pat Promoter', GIT_COMMITTER_EMAIL: 'pat@example.com' };
+  const env = {
+    ...process.env,
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'Pat Promoter',
+    GIT_AUTHOR_EMAIL: 'pat@example.com',
+    GIT_COMMITTER_NAME: 'Pat Promoter',
+    GIT_COMMITTER_EMAIL: 'pat@example.com',
+  };
   return execFileSync('git', args, { cwd, encoding: 'utf8', env }).trim();
 }
 
@@ -37,7 +47,11 @@ function makeFleet(tmp) {
   git(fleet, 'config', 'user.email', 'pat@example.com');
   git(fleet, 'add', '-A');
   git(fleet, 'commit', '-q', '-m', 'fleet');
-  execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'promote', '--from', 'staging', '--to', 'production', '--yes', '--no-push'], { cwd: fleet, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } });
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'dist', 'cli.js'), 'promote', '--from', 'staging', '--to', 'production', '--yes', '--no-push'],
+    { cwd: fleet, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } },
+  );
   return fleet;
 }
 
@@ -69,7 +83,10 @@ async function runCommand(page, label) {
 async function openFile(page, relative) {
   await page.keyboard.press('Control+P');
   await pickInQuickInput(page, path.dirname(relative), relative);
-  await page.locator('.tabs-container .tab', { hasText: path.basename(relative) }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  await page
+    .locator('.tabs-container .tab', { hasText: path.basename(relative) })
+    .first()
+    .waitFor({ timeout: STEP_TIMEOUT_MS });
 }
 
 async function main() {
@@ -89,7 +106,11 @@ async function main() {
   let browser;
   try {
     const fleet = makeFleet(tmp);
-    cs = await startCodeServer({ smokeDriver: false, installExtensions: [ROOT], settings: { 'workbench.colorTheme': 'Default Dark Modern', 'window.commandCenter': false } });
+    cs = await startCodeServer({
+      smokeDriver: false,
+      installExtensions: [ROOT],
+      settings: { 'workbench.colorTheme': 'Default Dark Modern', 'window.commandCenter': false },
+    });
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: VIEWPORT });
     const shot = (name) => page.screenshot({ path: path.join(OUT, name) });
@@ -161,12 +182,14 @@ async function main() {
       await page.keyboard.insertText('- ingress.yaml');
       await page.keyboard.press('Control+Shift+M');
       const panel = page.locator('.markers-panel');
-      await panel.locator('.monaco-list-row', { hasText: "'ingress.yaml' in resources does not exist" }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await panel
+        .locator('.monaco-list-row', { hasText: "'ingress.yaml' in resources does not exist" })
+        .first()
+        .waitFor({ timeout: STEP_TIMEOUT_MS });
       await page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: STEP_TIMEOUT_MS });
       await page.waitForTimeout(500);
       await shot('problems.png');
     });
-
   } catch (error) {
     failures.push(`setup: ${error && error.message ? error.message : error}`);
     console.error(`FAIL setup: ${error && error.stack ? error.stack : error}`);
@@ -177,11 +200,18 @@ async function main() {
     if (keep) console.error(`e2e: logs and failure screenshots kept in ${tmp}${cs ? ` and ${cs.tmp}` : ''}`);
     else fs.rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(failures.length === 0 ? `e2e: all steps passed; screenshots in ${path.relative(ROOT, OUT) || OUT}` : `e2e: ${failures.length} step(s) failed: ${failures.join('; ')}`);
+  console.log(
+    failures.length === 0
+      ? `e2e: all steps passed; screenshots in ${path.relative(ROOT, OUT) || OUT}`
+      : `e2e: ${failures.length} step(s) failed: ${failures.join('; ')}`,
+  );
   return failures.length === 0 ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

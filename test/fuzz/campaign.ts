@@ -35,7 +35,10 @@ export interface CampaignResult {
 const MB = 1024 * 1024;
 
 /** The fleet and mutations of one iteration, exactly as the campaign built them (for replaying a finding). */
-export function iterationCase(seed: number, iteration: number): { fleet: string; files: Record<string, string>; log: string[]; focus: string | undefined; rng: ReturnType<typeof makeRng> } {
+export function iterationCase(
+  seed: number,
+  iteration: number,
+): { fleet: string; files: Record<string, string>; log: string[]; focus: string | undefined; rng: ReturnType<typeof makeRng> } {
   const rng = makeRng(iterationSeed(seed, iteration));
   const fleets = seedFleets();
   // The two Flux fleets exercise the most code (dependsOn, environments, substitutions): favour them.
@@ -67,7 +70,9 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
     for (const f of report.findings) {
       const finding = { ...f, seed: options.seed, iteration: i, fleet: c.fleet, mutations: c.log };
       result.findings.push(finding);
-      options.log?.(`FUZZ ${f.kind.toUpperCase()} seed=${options.seed} iteration=${i} fleet=${c.fleet} call=${f.call}\n  mutations: ${c.log.join('; ')}\n  ${f.detail.split('\n').slice(0, 6).join('\n  ')}`);
+      options.log?.(
+        `FUZZ ${f.kind.toUpperCase()} seed=${options.seed} iteration=${i} fleet=${c.fleet} call=${f.call}\n  mutations: ${c.log.join('; ')}\n  ${f.detail.split('\n').slice(0, 6).join('\n  ')}`,
+      );
     }
     if (i % 50 === 0) result.heapPeakMB = Math.max(result.heapPeakMB, process.memoryUsage().heapUsed / MB);
   }

@@ -47,7 +47,14 @@ export function exerciseFleet(files: FleetFiles, focus: string | undefined, rng:
 }
 
 /** Everything on an index built by `makeIndex`; `files` are the texts by path relative to `root`. */
-export function exerciseIndex(makeIndex: () => FleetIndex, root: string, files: FleetFiles, focus: string | undefined, rng: Rng, callLimitMs: number): ExerciseReport {
+export function exerciseIndex(
+  makeIndex: () => FleetIndex,
+  root: string,
+  files: FleetFiles,
+  focus: string | undefined,
+  rng: Rng,
+  callLimitMs: number,
+): ExerciseReport {
   const report: ExerciseReport = { findings: [], calls: 0, slowestCall: { call: '', ms: 0 } };
   const call = <T>(name: string, fn: () => T): T | undefined => {
     const t0 = performance.now();
@@ -55,12 +62,18 @@ export function exerciseIndex(makeIndex: () => FleetIndex, root: string, files: 
     try {
       result = fn();
     } catch (e) {
-      report.findings.push({ kind: 'crash', call: name, detail: e instanceof Error ? (e.stack ?? e.message) : String(e), ms: performance.now() - t0 });
+      report.findings.push({
+        kind: 'crash',
+        call: name,
+        detail: e instanceof Error ? (e.stack ?? e.message) : String(e),
+        ms: performance.now() - t0,
+      });
     }
     const ms = performance.now() - t0;
     report.calls++;
     if (ms > report.slowestCall.ms) report.slowestCall = { call: name, ms };
-    if (ms > callLimitMs) report.findings.push({ kind: 'slow', call: name, detail: `took ${ms.toFixed(0)} ms (limit ${callLimitMs} ms)`, ms });
+    if (ms > callLimitMs)
+      report.findings.push({ kind: 'slow', call: name, detail: `took ${ms.toFixed(0)} ms (limit ${callLimitMs} ms)`, ms });
     return result;
   };
 
@@ -80,7 +93,10 @@ export function exerciseIndex(makeIndex: () => FleetIndex, root: string, files: 
   }
 
   // '*': every file (the hostile suite), else the mutated file and one other.
-  const targets = focus === '*' ? Object.keys(files) : [focus, rng.pick(Object.keys(files))].filter((f): f is string => f !== undefined && files[f] !== undefined);
+  const targets =
+    focus === '*'
+      ? Object.keys(files)
+      : [focus, rng.pick(Object.keys(files))].filter((f): f is string => f !== undefined && files[f] !== undefined);
   for (const rel of [...new Set(targets)]) {
     const file = `${root}/${rel}`;
     const uri = fileUri(file);

@@ -36,15 +36,24 @@ describe('fuzz: mutated fleets never crash, hang or grow memory', function () {
   before(() => (retainedAtStart = retainedMB()));
 
   for (const [i, seed] of SEEDS.entries()) {
-    const iterations = Math.ceil(ITERATIONS / SEEDS.length) + (i === 0 ? ITERATIONS - Math.ceil(ITERATIONS / SEEDS.length) * SEEDS.length : 0);
+    const iterations =
+      Math.ceil(ITERATIONS / SEEDS.length) + (i === 0 ? ITERATIONS - Math.ceil(ITERATIONS / SEEDS.length) * SEEDS.length : 0);
     it(`seed ${seed}: ${iterations} iterations`, () => {
       const result = runCampaign({ seed, iterations, callLimitMs: CALL_LIMIT_MS, deadline, log: (line) => console.log(line) });
       results.push(result);
       console.log(`      ${summary(result, seed)}`);
       const crashes = result.findings.filter((f) => f.kind === 'crash');
-      assert.deepEqual(crashes.map((f) => `seed=${f.seed} iteration=${f.iteration} ${f.call}: ${f.detail.split('\n')[0]}`), [], 'exceptions escaped the API');
+      assert.deepEqual(
+        crashes.map((f) => `seed=${f.seed} iteration=${f.iteration} ${f.call}: ${f.detail.split('\n')[0]}`),
+        [],
+        'exceptions escaped the API',
+      );
       const slow = result.findings.filter((f) => f.kind === 'slow');
-      assert.deepEqual(slow.map((f) => `seed=${f.seed} iteration=${f.iteration} ${f.call} ${f.detail}`), [], 'calls over their time limit');
+      assert.deepEqual(
+        slow.map((f) => `seed=${f.seed} iteration=${f.iteration} ${f.call} ${f.detail}`),
+        [],
+        'calls over their time limit',
+      );
       assert.equal(result.iterations, iterations, `the time budget ran out after ${result.iterations} of ${iterations} iterations`);
       assert.ok(result.heapPeakMB < MAX_HEAP_PEAK_MB, `heap peaked at ${result.heapPeakMB.toFixed(0)} MB`);
     });
@@ -55,7 +64,12 @@ describe('fuzz: mutated fleets never crash, hang or grow memory', function () {
     console.log(`      fuzz total: ${total} iterations, ${results.reduce((n, r) => n + r.findings.length, 0)} findings`);
     assert.ok(total >= ITERATIONS, `only ${total} iterations ran`);
     const retainedAtEnd = retainedMB();
-    console.log(`      heap retained after a full collection: ${retainedAtStart.toFixed(0)} MB before, ${retainedAtEnd.toFixed(0)} MB after`);
-    assert.ok(retainedAtEnd - retainedAtStart < MAX_RETAINED_GROWTH_MB, `retained heap grew from ${retainedAtStart.toFixed(0)} to ${retainedAtEnd.toFixed(0)} MB`);
+    console.log(
+      `      heap retained after a full collection: ${retainedAtStart.toFixed(0)} MB before, ${retainedAtEnd.toFixed(0)} MB after`,
+    );
+    assert.ok(
+      retainedAtEnd - retainedAtStart < MAX_RETAINED_GROWTH_MB,
+      `retained heap grew from ${retainedAtStart.toFixed(0)} to ${retainedAtEnd.toFixed(0)} MB`,
+    );
   });
 });

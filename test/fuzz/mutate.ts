@@ -2,7 +2,20 @@
 // duplicate or retype a node, insert anchors and aliases, point paths somewhere hostile, add include and
 // dependsOn cycles); text ones do what editors and broken tools do (cut a file, tabs, CRLF, BOM, binary
 // bytes, thousands of documents). The same (seed, iteration) always gives the same fleet.
-import { Alias, isMap, isPair, isScalar, isSeq, Pair, parseAllDocuments, Scalar, YAMLMap, YAMLSeq, type Document, type Node as YamlNode } from 'yaml';
+import {
+  Alias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Pair,
+  parseAllDocuments,
+  Scalar,
+  YAMLMap,
+  YAMLSeq,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
 import type { FleetFiles } from './corpus';
 
 /** mulberry32: small, fast and good enough to pick mutations. */
@@ -40,19 +53,94 @@ export function iterationSeed(runSeed: number, iteration: number): number {
 }
 
 const HOSTILE_SCALARS: readonly unknown[] = [
-  0, -1, 1.5, 2n ** 70n, true, null, '', 'x', '~', 'yes', '0x1F', '.inf', '1e400', '2001-12-14',
-  '${VAR}', '${VAR:=x}', '$${ESC}', '../../../../etc', '/etc/passwd', '/', '.', './', '..', 'https://example.com/evil.git//x',
-  'file:///etc/passwd', 'github.com/org/repo//path?ref=main', 'ssh://git@host/x', '\u0000', '\u007f', 'a\tb', 'name:', '- x', '{', '[',
-  '*', '&', '!!binary', 'é€😀', 'x'.repeat(300),
+  0,
+  -1,
+  1.5,
+  2n ** 70n,
+  true,
+  null,
+  '',
+  'x',
+  '~',
+  'yes',
+  '0x1F',
+  '.inf',
+  '1e400',
+  '2001-12-14',
+  '${VAR}',
+  '${VAR:=x}',
+  '$${ESC}',
+  '../../../../etc',
+  '/etc/passwd',
+  '/',
+  '.',
+  './',
+  '..',
+  'https://example.com/evil.git//x',
+  'file:///etc/passwd',
+  'github.com/org/repo//path?ref=main',
+  'ssh://git@host/x',
+  '\u0000',
+  '\u007f',
+  'a\tb',
+  'name:',
+  '- x',
+  '{',
+  '[',
+  '*',
+  '&',
+  '!!binary',
+  'é€😀',
+  'x'.repeat(300),
 ];
 
 const KEYS: readonly string[] = [
-  'resources', 'components', 'bases', 'patches', 'patchesStrategicMerge', 'patchesJson6902', 'namespace', 'namePrefix',
-  'nameSuffix', 'images', 'replicas', 'labels', 'commonLabels', 'commonAnnotations', 'configMapGenerator', 'secretGenerator',
-  'generatorOptions', 'replacements', 'crds', 'sortOptions', 'vars', 'configurations', 'openapi', 'helmCharts',
-  'apiVersion', 'kind', 'metadata', 'spec', 'name', 'dependsOn', 'path', 'sourceRef', 'postBuild', 'substitute', 'substituteFrom',
-  'healthChecks', 'targetNamespace', 'target', '$patch', '$retainKeys', '$setElementOrder/containers', 'containers', 'image', 'data',
-  'stringData', '<<',
+  'resources',
+  'components',
+  'bases',
+  'patches',
+  'patchesStrategicMerge',
+  'patchesJson6902',
+  'namespace',
+  'namePrefix',
+  'nameSuffix',
+  'images',
+  'replicas',
+  'labels',
+  'commonLabels',
+  'commonAnnotations',
+  'configMapGenerator',
+  'secretGenerator',
+  'generatorOptions',
+  'replacements',
+  'crds',
+  'sortOptions',
+  'vars',
+  'configurations',
+  'openapi',
+  'helmCharts',
+  'apiVersion',
+  'kind',
+  'metadata',
+  'spec',
+  'name',
+  'dependsOn',
+  'path',
+  'sourceRef',
+  'postBuild',
+  'substitute',
+  'substituteFrom',
+  'healthChecks',
+  'targetNamespace',
+  'target',
+  '$patch',
+  '$retainKeys',
+  '$setElementOrder/containers',
+  'containers',
+  'image',
+  'data',
+  'stringData',
+  '<<',
 ];
 
 interface Slot {
@@ -113,7 +201,9 @@ const treeMutations: Record<string, TreeMutation> = {
     if (slots.length === 0) return false;
     const s = rng.pick(slots);
     const item = s.parent.items[s.index];
-    const copy = isPair(item) ? new Pair((item.key as YamlNode | null)?.clone?.() ?? item.key, (item.value as YamlNode | null)?.clone?.() ?? item.value) : (item as YamlNode | null)?.clone?.() ?? item;
+    const copy = isPair(item)
+      ? new Pair((item.key as YamlNode | null)?.clone?.() ?? item.key, (item.value as YamlNode | null)?.clone?.() ?? item.value)
+      : ((item as YamlNode | null)?.clone?.() ?? item);
     (s.parent.items as unknown[]).splice(s.index + 1, 0, copy);
     return true;
   },
@@ -124,8 +214,13 @@ const treeMutations: Record<string, TreeMutation> = {
     return true;
   },
   addField(doc, rng, ctx) {
-    const maps = slotsOf(doc).map((s) => s.node).filter((n): n is YAMLMap => isMap(n));
-    const target = isMap(doc.contents) && (maps.length === 0 || rng.chance(0.5)) ? (doc.contents as unknown as YAMLMap<unknown, unknown>) : rng.pick(maps);
+    const maps = slotsOf(doc)
+      .map((s) => s.node)
+      .filter((n): n is YAMLMap => isMap(n));
+    const target =
+      isMap(doc.contents) && (maps.length === 0 || rng.chance(0.5))
+        ? (doc.contents as unknown as YAMLMap<unknown, unknown>)
+        : rng.pick(maps);
     if (!target) return false;
     const key = rng.pick(KEYS);
     const value = rng.chance(0.5) ? [rng.pick(ctx.paths)] : valueNode(doc, rng);
@@ -146,7 +241,18 @@ const treeMutations: Record<string, TreeMutation> = {
   hostilePath(doc, rng, ctx) {
     const scalars = slotsOf(doc).filter((s) => isScalar(s.node) && typeof (s.node as Scalar).value === 'string');
     if (scalars.length === 0) return false;
-    const choices = [...ctx.paths, '../../../../../etc', '/etc', '/', '.', './', '..', 'file:///etc/passwd', 'https://github.com/org/repo//x?ref=v1', ...ctx.names];
+    const choices = [
+      ...ctx.paths,
+      '../../../../../etc',
+      '/etc',
+      '/',
+      '.',
+      './',
+      '..',
+      'file:///etc/passwd',
+      'https://github.com/org/repo//x?ref=v1',
+      ...ctx.names,
+    ];
     setSlot(rng.pick(scalars), new Scalar(rng.pick(choices)));
     return true;
   },
@@ -216,7 +322,12 @@ const textMutations: Record<string, TextMutation> = {
     [lines[i], lines[j]] = [lines[j], lines[i]];
     return lines.join('\n');
   },
-  controlWord: (t, rng) => insertAt(t, rng, rng.pick(['&x ', '*x', '!!str ', '!custom ', '<<: *x\n', '? ', '|', '>-', '%YAML 1.1\n', '---', '...', '#', '"', "'"])),
+  controlWord: (t, rng) =>
+    insertAt(
+      t,
+      rng,
+      rng.pick(['&x ', '*x', '!!str ', '!custom ', '<<: *x\n', '? ', '|', '>-', '%YAML 1.1\n', '---', '...', '#', '"', "'"]),
+    ),
   empty: () => '',
 };
 

@@ -16,7 +16,8 @@ const replay = opt('replay');
 if (replay !== undefined) {
   const c = iterationCase(seed, Number(replay));
   console.log(`replay seed=${seed} iteration=${replay} fleet=${c.fleet}\nmutations: ${c.log.join('; ')}\nfocus: ${c.focus}`);
-  for (const [file, text] of Object.entries(c.files)) console.log(`--- ${file}\n${text.length > 4000 ? text.slice(0, 4000) + '\n[...]' : text}`);
+  for (const [file, text] of Object.entries(c.files))
+    console.log(`--- ${file}\n${text.length > 4000 ? text.slice(0, 4000) + '\n[...]' : text}`);
   const report = exerciseFleet(c.files, c.focus, c.rng, callLimitMs);
   for (const f of report.findings) console.log(`${f.kind} in ${f.call}: ${f.detail}`);
   console.log(`${report.calls} calls, slowest ${report.slowestCall.call} ${report.slowestCall.ms.toFixed(0)} ms`);

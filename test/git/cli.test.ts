@@ -20,7 +20,10 @@ describe('fluxenv git commands outside a git repository', () => {
   it('history outside a git repository names the folder and says where to run it', async () => {
     const r = await cli(['history'], tmp);
     assert.strictEqual(r.code, 1);
-    assert.strictEqual(r.stderr, `fluxenv: ${tmp} is not inside a git repository. Run 'fluxenv history' in the fleet's clone, or pass its folder: 'fluxenv history path/to/fleet'.\n`);
+    assert.strictEqual(
+      r.stderr,
+      `fluxenv: ${tmp} is not inside a git repository. Run 'fluxenv history' in the fleet's clone, or pass its folder: 'fluxenv history path/to/fleet'.\n`,
+    );
   });
 
   it('promote outside a git repository names the folder, not "open the repository folder"', async () => {

@@ -67,7 +67,7 @@ describe('runGit', () => {
       ["fatal: could not read Username for 'https://github.com': terminal prompts disabled", 'auth'],
       ['git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.', 'auth'],
       ["remote: HTTP Basic: Access denied\nfatal: Authentication failed for 'https://gitlab.com/a/b.git/'", 'auth'],
-      [' ! [rejected]        main -> main (fetch first)\nerror: failed to push some refs to \'origin\'', 'pushRejected'],
+      [" ! [rejected]        main -> main (fetch first)\nerror: failed to push some refs to 'origin'", 'pushRejected'],
       [' ! [remote rejected] main -> main (pre-receive hook declined)', 'pushRejected'],
       ["fatal: 'origin' does not appear to be a git repository\nfatal: Could not read from remote repository.", 'noRemote'],
       ['fatal: No configured push destination.', 'noRemote'],

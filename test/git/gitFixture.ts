@@ -131,9 +131,7 @@ export function snapshot(work: string, options: { exactIndex?: boolean } = {}): 
   walk(work, '');
   // A file rewritten and restored has the same bytes but new stat data in the index.
   files['.git/index'] =
-    options.exactIndex === false
-      ? git(work, 'ls-files', '--stage')
-      : readFileSync(join(work, '.git/index')).toString('base64');
+    options.exactIndex === false ? git(work, 'ls-files', '--stage') : readFileSync(join(work, '.git/index')).toString('base64');
   files['.git/HEAD'] = readFileSync(join(work, '.git/HEAD'), 'utf8');
   files['refs'] = git(work, 'for-each-ref', '--format=%(refname) %(objectname)');
   files['status'] = git(work, '--no-optional-locks', 'status', '--porcelain=v2', '--untracked-files=all');

@@ -14,7 +14,12 @@ describe('promotion history', function () {
   afterEach(() => fixture.cleanup());
 
   async function promote(version: string, date: string, target = 'production', tag?: string) {
-    const info = { source: 'staging', target, sourceCommit: 'c'.repeat(40), changes: [{ workload: 'my-app', before: 'x', after: version }] };
+    const info = {
+      source: 'staging',
+      target,
+      sourceCommit: 'c'.repeat(40),
+      changes: [{ workload: 'my-app', before: 'x', after: version }],
+    };
     const result = await runTransaction({
       cwd: fixture.work,
       baseBranch: 'main',
@@ -43,7 +48,10 @@ describe('promotion history', function () {
 
     const history = await readPromotionHistory(fixture.work);
     assert.ok(history.ok, JSON.stringify(history));
-    assert.deepEqual(history.value.promotions.map((record) => record.commit), [third, second, first]);
+    assert.deepEqual(
+      history.value.promotions.map((record) => record.commit),
+      [third, second, first],
+    );
     const [latest, , oldest] = history.value.promotions;
     assert.deepEqual(
       { ...latest, parents: undefined },
@@ -58,12 +66,19 @@ describe('promotion history', function () {
         sourceCommit: 'c'.repeat(40),
         changes: [{ workload: 'my-app', before: 'x', after: '1.3.0' }],
         tags: [],
-        revertedBy: { commit: revert.value.commit, date: '2024-05-04T10:00:00+00:00', author: { name: 'Pat Promoter', email: 'pat@example.com' } },
+        revertedBy: {
+          commit: revert.value.commit,
+          date: '2024-05-04T10:00:00+00:00',
+          author: { name: 'Pat Promoter', email: 'pat@example.com' },
+        },
       },
     );
     assert.deepEqual(oldest.tags, ['production-1']);
     assert.equal(oldest.revertedBy, undefined);
-    assert.deepEqual(history.value.reverts.map((record) => record.revertedCommit), [third]);
+    assert.deepEqual(
+      history.value.reverts.map((record) => record.revertedCommit),
+      [third],
+    );
 
     const onlyStaging = await readPromotionHistory(fixture.work, { target: 'staging' });
     assert.deepEqual(onlyStaging.ok && onlyStaging.value.promotions.map((record) => record.commit), [second]);

@@ -24,7 +24,10 @@ describe('pull requests', () => {
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
     const calls = () =>
-      readFileSync(log, 'utf8').split('\x1e').filter(Boolean).map((call) => call.split('\0').slice(0, -1));
+      readFileSync(log, 'utf8')
+        .split('\x1e')
+        .filter(Boolean)
+        .map((call) => call.split('\0').slice(0, -1));
 
     const request = (env: Record<string, string>) => ({
       cwd: dir,
@@ -42,8 +45,13 @@ describe('pull requests', () => {
       assert.deepEqual(calls(), [
         ['auth', 'status', '--hostname=github.com'],
         [
-          'pr', 'create', '--repo=acme/fleet', '--base=main', '--head=promote/production/20240501-100000',
-          '--title=--title-injection $(touch pwned)', '--body=-b\nPromotion: staging -> production',
+          'pr',
+          'create',
+          '--repo=acme/fleet',
+          '--base=main',
+          '--head=promote/production/20240501-100000',
+          '--title=--title-injection $(touch pwned)',
+          '--body=-b\nPromotion: staging -> production',
         ],
       ]);
       assert.equal(existsSync(join(dir, 'pwned')), false);
@@ -52,7 +60,10 @@ describe('pull requests', () => {
     it('falls back to the compare URL when gh is not signed in, missing, or the host is not GitHub', async () => {
       const signedOut = await openPullRequest(request({ GH_AUTH_EXIT: '1' }));
       assert.ok(signedOut.ok && signedOut.value.kind === 'compareUrl');
-      assert.match(signedOut.value.url, /^https:\/\/github\.com\/acme\/fleet\/compare\/main\.\.\.promote\/production\/20240501-100000\?expand=1&title=/);
+      assert.match(
+        signedOut.value.url,
+        /^https:\/\/github\.com\/acme\/fleet\/compare\/main\.\.\.promote\/production\/20240501-100000\?expand=1&title=/,
+      );
       assert.match(signedOut.value.kind === 'compareUrl' ? signedOut.value.reason : '', /not signed in/);
       assert.deepEqual(calls(), [['auth', 'status', '--hostname=github.com']]);
 
@@ -60,7 +71,9 @@ describe('pull requests', () => {
       assert.ok(missing.ok && missing.value.kind === 'compareUrl' && /not installed/.test(missing.value.reason));
 
       const gitlab = await openPullRequest({ ...request({}), remoteUrl: 'git@gitlab.com:g/fleet.git' });
-      assert.ok(gitlab.ok && gitlab.value.kind === 'compareUrl' && gitlab.value.url.startsWith('https://gitlab.com/g/fleet/-/merge_requests/new?'));
+      assert.ok(
+        gitlab.ok && gitlab.value.kind === 'compareUrl' && gitlab.value.url.startsWith('https://gitlab.com/g/fleet/-/merge_requests/new?'),
+      );
 
       const unknown = await openPullRequest({ ...request({}), remoteUrl: '/srv/git/fleet.git' });
       assert.equal(!unknown.ok && unknown.error.kind, 'noRemote');

@@ -14,7 +14,34 @@ describe('ref names', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refuses names that could be options, shell or git syntax', () => {
-    for (const name of ['', '-x', '--upload-pack=x', 'a b', 'a\nb', 'a\tb', 'a\u0007', 'a..b', 'a@{1}', '@', 'a~1', 'a^', 'a:b', 'a?', 'a*', 'a[b', 'a\\b', '/a', 'a/', 'a//b', 'a.', '.a', 'a/.b', 'a.lock', 'a/b.lock/c', 'x'.repeat(201)]) {
+    for (const name of [
+      '',
+      '-x',
+      '--upload-pack=x',
+      'a b',
+      'a\nb',
+      'a\tb',
+      'a\u0007',
+      'a..b',
+      'a@{1}',
+      '@',
+      'a~1',
+      'a^',
+      'a:b',
+      'a?',
+      'a*',
+      'a[b',
+      'a\\b',
+      '/a',
+      'a/',
+      'a//b',
+      'a.',
+      '.a',
+      'a/.b',
+      'a.lock',
+      'a/b.lock/c',
+      'x'.repeat(201),
+    ]) {
       assert.ok(refNameProblem(name), JSON.stringify(name));
     }
     for (const name of ['main', 'promote/production/20240501-101500', 'release-1.2.3', 'feature/a_b', 'v1.0.0']) {

@@ -3,7 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  changedPaths, defaultBranch, dirtyEntriesAmong, findRepoRoot, listRemotes, pickRemote, readHead, readStatus, requireBranch, requireCleanPaths,
+  changedPaths,
+  defaultBranch,
+  dirtyEntriesAmong,
+  findRepoRoot,
+  listRemotes,
+  pickRemote,
+  readHead,
+  readStatus,
+  requireBranch,
+  requireCleanPaths,
 } from '../../server/src/git/repo';
 import { Fixture, git, useIsolatedGitConfig, makeFixture, writeFile } from './gitFixture';
 
@@ -26,12 +35,20 @@ describe('repository state', () => {
     const byPath = Object.fromEntries(status.value.entries.map((entry) => [entry.path, entry]));
     assert.deepEqual(byPath['README.md'], { kind: 'changed', path: 'README.md', staged: '.', unstaged: 'M' });
     assert.deepEqual(byPath['apps/base/my deployment.yaml'], {
-      kind: 'renamed', path: 'apps/base/my deployment.yaml', originalPath: 'apps/base/deployment.yaml', staged: 'R', unstaged: '.',
+      kind: 'renamed',
+      path: 'apps/base/my deployment.yaml',
+      originalPath: 'apps/base/deployment.yaml',
+      staged: 'R',
+      unstaged: '.',
     });
     assert.equal(byPath['odd\nname.yaml']?.kind, 'untracked');
     assert.equal(byPath['apps/staging/new.yaml']?.kind, 'untracked');
 
-    const dirty = dirtyEntriesAmong(status.value, ['./apps/base/deployment.yaml', 'apps/production/kustomization.yaml', 'apps/staging/new.yaml']);
+    const dirty = dirtyEntriesAmong(status.value, [
+      './apps/base/deployment.yaml',
+      'apps/production/kustomization.yaml',
+      'apps/staging/new.yaml',
+    ]);
     assert.deepEqual(dirty.map((entry) => entry.path).sort(), ['apps/base/my deployment.yaml', 'apps/staging/new.yaml']);
     const refused = await requireCleanPaths(fixture.work, ['README.md', 'apps/production/kustomization.yaml']);
     assert.equal(!refused.ok && refused.error.kind, 'dirty');
@@ -89,6 +106,9 @@ describe('repository state', () => {
   it('lists the files a commit changed', async () => {
     writeFile(fixture.work, 'apps/production/kustomization.yaml', 'x: 1\n');
     git(fixture.work, 'commit', '-qam', 'edit');
-    assert.deepEqual(await changedPaths(fixture.work, git(fixture.work, 'rev-parse', 'HEAD')), { ok: true, value: ['apps/production/kustomization.yaml'] });
+    assert.deepEqual(await changedPaths(fixture.work, git(fixture.work, 'rev-parse', 'HEAD')), {
+      ok: true,
+      value: ['apps/production/kustomization.yaml'],
+    });
   });
 });

@@ -1,12 +1,24 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
-  decodeToken, encodeToken, formatCommitMessage, parsePromotion, parseRevert, parseTrailers, promotionMessage, promotionSubject, revertMessage,
+  decodeToken,
+  encodeToken,
+  formatCommitMessage,
+  parsePromotion,
+  parseRevert,
+  parseTrailers,
+  promotionMessage,
+  promotionSubject,
+  revertMessage,
 } from '../../server/src/git/trailers';
 
 /** git's own trailer parser, as the oracle for ours. */
 function gitTrailers(message: string): string {
-  return execFileSync('git', ['interpret-trailers', '--parse'], { input: message, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+  return execFileSync('git', ['interpret-trailers', '--parse'], {
+    input: message,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+  });
 }
 
 describe('commit trailers', () => {
@@ -31,12 +43,17 @@ describe('commit trailers', () => {
         'Promoted: podinfo 6.5.0 -> 6.6.0\n',
     );
     assert.deepEqual(parsePromotion(message), promotion);
-    const ours = parseTrailers(message).map((trailer) => `${trailer.key}: ${trailer.value}\n`).join('');
+    const ours = parseTrailers(message)
+      .map((trailer) => `${trailer.key}: ${trailer.value}\n`)
+      .join('');
     assert.equal(ours, gitTrailers(message));
   });
 
   it('summarises many changes in the subject', () => {
-    const many = { ...promotion, changes: Array.from({ length: 6 }, (_, index) => ({ workload: `app-${index}`, before: '1', after: '2' })) };
+    const many = {
+      ...promotion,
+      changes: Array.from({ length: 6 }, (_, index) => ({ workload: `app-${index}`, before: '1', after: '2' })),
+    };
     assert.equal(promotionSubject(many), 'promote(production): 6 changes from staging');
   });
 
@@ -52,7 +69,9 @@ describe('commit trailers', () => {
     const message = promotionMessage(hostile, 'Body line\n\nSecond: paragraph looks like a trailer');
     assert.equal(message.split('\n')[0], 'promote(prod Signed-off-by: mallory): 2 changes from a b', 'one subject line');
     assert.deepEqual(parsePromotion(message), hostile);
-    const ours = parseTrailers(message).map((trailer) => `${trailer.key}: ${trailer.value}\n`).join('');
+    const ours = parseTrailers(message)
+      .map((trailer) => `${trailer.key}: ${trailer.value}\n`)
+      .join('');
     assert.equal(ours, gitTrailers(message));
     assert.doesNotMatch(gitTrailers(message), /^Signed-off-by/m, 'no forged trailer');
     for (const text of ['', 'a b', '%41', '(none)', 'ü', '\n\t\r']) assert.equal(decodeToken(encodeToken(text)), text);

@@ -3,7 +3,17 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTransaction, TransactionRequest } from '../../server/src/git/transaction';
 import { parsePromotion, parseRevert, promotionMessage, revertMessage } from '../../server/src/git/trailers';
-import { Fixture, PROMOTED_PRODUCTION, BASE_FILES, git, useIsolatedGitConfig, makeFixture, readText, snapshot, writeFile } from './gitFixture';
+import {
+  Fixture,
+  PROMOTED_PRODUCTION,
+  BASE_FILES,
+  git,
+  useIsolatedGitConfig,
+  makeFixture,
+  readText,
+  snapshot,
+  writeFile,
+} from './gitFixture';
 
 const PRODUCTION = 'apps/production/kustomization.yaml';
 const PROMOTION = {
@@ -86,7 +96,12 @@ describe('git transaction (promotion and revert)', function () {
     const branchRef = 'refs/heads/promote/production/20240501-100000';
     assert.equal(git(fixture.work, 'cat-file', '-t', 'refs/tags/production-2024.05.01'), 'tag');
     const tagObject = git(fixture.work, 'cat-file', '-p', 'refs/tags/production-2024.05.01');
-    assert.match(tagObject, new RegExp(`^object ${result.value.commit}\ntype commit\ntag production-2024.05.01\ntagger Pat Promoter <pat@example.com> 1714557600 \\+0000\n\npromote my-app 1.1.0$`));
+    assert.match(
+      tagObject,
+      new RegExp(
+        `^object ${result.value.commit}\ntype commit\ntag production-2024.05.01\ntagger Pat Promoter <pat@example.com> 1714557600 \\+0000\n\npromote my-app 1.1.0$`,
+      ),
+    );
     const remoteRefs = git(fixture.origin, 'for-each-ref', '--format=%(refname) %(objectname)');
     assert.match(remoteRefs, new RegExp(`^${branchRef} ${result.value.commit}$`, 'm'));
     assert.match(remoteRefs, new RegExp(`^refs/tags/production-2024.05.01 ${result.value.tag?.object}$`, 'm'));
@@ -110,7 +125,13 @@ describe('git transaction (promotion and revert)', function () {
       const before = snapshot(fixture.work);
       const result = await runTransaction(
         promotionRequest({
-          change: { kind: 'edits', edits: [{ path: PRODUCTION, newText: PROMOTED_PRODUCTION }, { path: 'apps/production/new.yaml', newText: 'x: 1\n' }] },
+          change: {
+            kind: 'edits',
+            edits: [
+              { path: PRODUCTION, newText: PROMOTED_PRODUCTION },
+              { path: 'apps/production/new.yaml', newText: 'x: 1\n' },
+            ],
+          },
           tag: { name: 'v1', message: 'v1' },
           push: { remote: 'origin' },
           switchToNewBranch: true,
@@ -195,9 +216,15 @@ describe('git transaction (promotion and revert)', function () {
     });
     assert.ok(result.ok, JSON.stringify(result));
     assert.equal(git(fixture.work, 'show', `${result.value.commit}:${PRODUCTION}`) + '\n', BASE_FILES[PRODUCTION]);
-    assert.equal(git(fixture.work, 'rev-parse', `${result.value.commit}^{tree}`), git(fixture.work, 'rev-parse', `${promotionCommit}^1^{tree}`));
+    assert.equal(
+      git(fixture.work, 'rev-parse', `${result.value.commit}^{tree}`),
+      git(fixture.work, 'rev-parse', `${promotionCommit}^1^{tree}`),
+    );
     const message = git(fixture.work, 'log', '-1', '--format=%B', result.value.commit);
-    assert.match(message, /^Revert "promote\(production\): my-app 1.0.0 -> 1.1.0"\n\nThis reverts commit [0-9a-f]{40}\.\n\nReverts-Promotion: [0-9a-f]{40}\n/);
+    assert.match(
+      message,
+      /^Revert "promote\(production\): my-app 1.0.0 -> 1.1.0"\n\nThis reverts commit [0-9a-f]{40}\.\n\nReverts-Promotion: [0-9a-f]{40}\n/,
+    );
     assert.equal(parseRevert(message)?.revertedCommit, promotionCommit);
     assert.equal(git(fixture.origin, 'rev-parse', 'refs/heads/revert/production/20240502-100000'), result.value.commit);
     assert.equal(readText(fixture.work, PRODUCTION), PROMOTED_PRODUCTION, 'the user stays on main');
@@ -236,7 +263,10 @@ describe('git transaction (promotion and revert)', function () {
       message: 'Revert\n',
     });
     assert.equal(!result.ok && result.error.kind, 'conflict');
-    assert.match(!result.ok ? result.error.message : '', /cannot be reverted cleanly on "main": apps\/production\/kustomization.yaml changed since/);
+    assert.match(
+      !result.ok ? result.error.message : '',
+      /cannot be reverted cleanly on "main": apps\/production\/kustomization.yaml changed since/,
+    );
     assert.deepEqual(snapshot(fixture.work), before);
   });
 
@@ -295,7 +325,12 @@ describe('git transaction (promotion and revert)', function () {
     assert.equal(!missing.ok && missing.error.kind, 'refInvalid');
     const exists = await runTransaction(promotionRequest({ newBranch: 'main' }));
     assert.equal(!exists.ok && exists.error.kind, 'refExists');
-    const unchanged = await runTransaction(promotionRequest({ newBranch: 'promote/b', change: { kind: 'edits', edits: [{ path: PRODUCTION, newText: BASE_FILES[PRODUCTION] }] } }));
+    const unchanged = await runTransaction(
+      promotionRequest({
+        newBranch: 'promote/b',
+        change: { kind: 'edits', edits: [{ path: PRODUCTION, newText: BASE_FILES[PRODUCTION] }] },
+      }),
+    );
     assert.equal(!unchanged.ok && unchanged.error.kind, 'noChanges');
     assert.equal(git(fixture.work, 'for-each-ref', '--format=%(refname)', 'refs/heads/promote/b'), '');
   });

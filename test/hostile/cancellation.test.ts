@@ -8,7 +8,9 @@ import { makeHostileRepo } from './harness';
 const FOLDERS = 40;
 
 function manyFolders(): Record<string, string> {
-  const files: Record<string, string> = { 'kustomization.yaml': `resources:\n${Array.from({ length: FOLDERS }, (_, i) => `  - app-${i}`).join('\n')}\n` };
+  const files: Record<string, string> = {
+    'kustomization.yaml': `resources:\n${Array.from({ length: FOLDERS }, (_, i) => `  - app-${i}`).join('\n')}\n`,
+  };
   for (let i = 0; i < FOLDERS; i++) {
     files[`app-${i}/kustomization.yaml`] = 'resources:\n  - cm.yaml\n';
     files[`app-${i}/cm.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-${i}\n`;
@@ -23,13 +25,19 @@ describe('cancelling renders made stale by a newer edit', () => {
       const index = new FleetIndex(repo.root);
       index.scan();
       let turns = 0;
-      const stopped = await index.prepareRenders(() => turns > 5, async () => {
-        turns++;
-      });
+      const stopped = await index.prepareRenders(
+        () => turns > 5,
+        async () => {
+          turns++;
+        },
+      );
       assert.equal(stopped, false);
       // Five folders were rendered (and kept) before the stop; the other 36 were not touched.
       assert.equal(index.buildCache.stats().entries, 5);
-      const finished = await index.prepareRenders(() => false, async () => undefined);
+      const finished = await index.prepareRenders(
+        () => false,
+        async () => undefined,
+      );
       assert.equal(finished, true);
       assert.equal(index.buildCache.stats().entries, FOLDERS + 1);
     } finally {
@@ -49,7 +57,10 @@ describe('cancelling renders made stale by a newer edit', () => {
       const analyses = logs.filter((l) => l.startsWith('analysis:'));
       assert.equal(analyses.length, 1, `the first analysis must have been abandoned:\n${logs.join('\n')}`);
       const diagnostics = [...published.entries()].filter(([uri]) => uri.endsWith('/app-3/kustomization.yaml')).flatMap(([, d]) => d);
-      assert.ok(diagnostics.some((d) => d.code === 'missing-path' && /gone\.yaml/.test(d.message)), JSON.stringify(diagnostics));
+      assert.ok(
+        diagnostics.some((d) => d.code === 'missing-path' && /gone\.yaml/.test(d.message)),
+        JSON.stringify(diagnostics),
+      );
     } finally {
       await session.idle();
       repo.dispose();

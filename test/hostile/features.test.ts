@@ -30,7 +30,8 @@ describe('features on huge files', function () {
   it('go-to-definition in a file of 3,000 Flux Kustomizations answers quickly', () => {
     const docs = Array.from(
       { length: 3000 },
-      (_, i) => `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ks-${i}\n  namespace: flux-system\nspec:\n  path: "./apps"\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`,
+      (_, i) =>
+        `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ks-${i}\n  namespace: flux-system\nspec:\n  path: "./apps"\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`,
     ).join('');
     const index = memoryFleetIndex({ 'clusters/prod/all.yaml': docs, 'apps/kustomization.yaml': 'resources: []\n' });
     const textDocument = { uri: fileUri('/fuzz/repo/clusters/prod/all.yaml') };
@@ -38,6 +39,9 @@ describe('features on huge files', function () {
     const { value, ms } = timed(() => definition(index, { textDocument, position: { line: 11 * 2999 + 7, character: 10 } }));
     assert.ok(ms < 1500, `definition took ${ms.toFixed(0)} ms`);
     assert.equal(value?.[0]?.targetUri, fileUri('/fuzz/repo/apps/kustomization.yaml'));
-    assert.deepEqual(value?.[0]?.originSelectionRange, { start: { line: 11 * 2999 + 7, character: 9 }, end: { line: 11 * 2999 + 7, character: 15 } });
+    assert.deepEqual(value?.[0]?.originSelectionRange, {
+      start: { line: 11 * 2999 + 7, character: 9 },
+      end: { line: 11 * 2999 + 7, character: 15 },
+    });
   });
 });

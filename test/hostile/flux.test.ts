@@ -23,8 +23,12 @@ spec:
 ${dependsOn.length ? `  dependsOn:\n${dependsOn.map((d) => `    - name: ${d}\n`).join('')}` : ''}`;
 }
 
-const SOURCE = 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/fleet\n  ref:\n    tag: v1.0.0\n';
-const APPS = { 'apps/kustomization.yaml': 'resources:\n  - cm.yaml\n', 'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: default\n' };
+const SOURCE =
+  'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/fleet\n  ref:\n    tag: v1.0.0\n';
+const APPS = {
+  'apps/kustomization.yaml': 'resources:\n  - cm.yaml\n',
+  'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: default\n',
+};
 
 describe('hostile Flux graphs', function () {
   this.timeout(60_000);
@@ -38,7 +42,10 @@ describe('hostile Flux graphs', function () {
       const env = checked.index.environment('prod');
       assert.ok(env, 'the cluster is an environment');
       assert.equal(env.kustomizations.length, 2000);
-      assert.deepEqual(checked.diagnostics.filter((d) => d.rule.startsWith('dependson')).map((d) => show(d, repo.root)), []);
+      assert.deepEqual(
+        checked.diagnostics.filter((d) => d.rule.startsWith('dependson')).map((d) => show(d, repo.root)),
+        [],
+      );
     } finally {
       repo.dispose();
     }
@@ -51,10 +58,19 @@ describe('hostile Flux graphs', function () {
       const checked = checkRepo(repo);
       assert.ok(checked.ms < HANG_GUARD_MS, `took ${checked.ms.toFixed(0)} ms`);
       const cycle = checked.diagnostics.filter((d) => d.rule === 'dependson-cycle');
-      assert.ok(cycle.length >= 1, checked.diagnostics.map((d) => show(d, repo.root)).slice(0, 10).join('\n'));
+      assert.ok(
+        cycle.length >= 1,
+        checked.diagnostics
+          .map((d) => show(d, repo.root))
+          .slice(0, 10)
+          .join('\n'),
+      );
       const text = checked.index.text(repo.file('clusters/prod/ring.yaml'))!.split('\n');
       for (const d of cycle) assert.match(text[d.range.start.line], /name: ks-\d+/);
-      assert.ok(cycle.every((d) => d.message.length < 2000), 'a cycle message should not list 500 names in full');
+      assert.ok(
+        cycle.every((d) => d.message.length < 2000),
+        'a cycle message should not list 500 names in full',
+      );
     } finally {
       repo.dispose();
     }

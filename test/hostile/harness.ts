@@ -25,7 +25,10 @@ export function makeHostileRepo(files: Record<string, string | Uint8Array>, setu
   const outside = path.join(base, 'outside');
   fs.mkdirSync(path.join(root, '.git'), { recursive: true });
   fs.mkdirSync(outside, { recursive: true });
-  fs.writeFileSync(path.join(outside, 'secret.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: stolen\ndata:\n  password: aHVudGVyMg==\n');
+  fs.writeFileSync(
+    path.join(outside, 'secret.yaml'),
+    'apiVersion: v1\nkind: Secret\nmetadata:\n  name: stolen\ndata:\n  password: aHVudGVyMg==\n',
+  );
   fs.writeFileSync(path.join(outside, 'kustomization.yaml'), 'resources:\n  - secret.yaml\n');
   for (const [rel, content] of Object.entries(files)) {
     const f = path.join(root, rel);

@@ -4,11 +4,17 @@ import { defaultEngineLimits, resolveLimits } from '../../server/src/fleet/limit
 import { memoryFleetIndex } from '../fuzz/exercise';
 import { checkRepo, makeHostileRepo } from './harness';
 
-const configMaps = (n: number) => Array.from({ length: n }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n`).join('---\n');
+const configMaps = (n: number) =>
+  Array.from({ length: n }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n`).join('---\n');
 
 describe('engine limits', () => {
   it('defaults apply; invalid settings (negative, fractional, text, Infinity) keep the default', () => {
-    const limits = resolveLimits({ parse: { maxDocuments: 50, maxDepth: -1, maxAliasCount: 1.5 }, render: { maxObjectsPerRender: Infinity }, scan: 'x', bogus: 1 });
+    const limits = resolveLimits({
+      parse: { maxDocuments: 50, maxDepth: -1, maxAliasCount: 1.5 },
+      render: { maxObjectsPerRender: Infinity },
+      scan: 'x',
+      bogus: 1,
+    });
     assert.equal(limits.parse.maxDocuments, 50);
     assert.equal(limits.parse.maxDepth, defaultEngineLimits.parse.maxDepth);
     assert.equal(limits.parse.maxAliasCount, defaultEngineLimits.parse.maxAliasCount);
@@ -18,7 +24,10 @@ describe('engine limits', () => {
   });
 
   it('objects per render: a render over the limit is cut and says so at the kustomization folder', () => {
-    const index = memoryFleetIndex({ 'a/kustomization.yaml': 'resources:\n  - cms.yaml\n', 'a/cms.yaml': configMaps(30) }, { limits: { render: { maxObjectsPerRender: 10 } } });
+    const index = memoryFleetIndex(
+      { 'a/kustomization.yaml': 'resources:\n  - cms.yaml\n', 'a/cms.yaml': configMaps(30) },
+      { limits: { render: { maxObjectsPerRender: 10 } } },
+    );
     const render = index.renderFolder('/fuzz/repo/a');
     assert.equal(render.resources.length, 10);
     const problem = render.problems.find((p) => p.code === 'render-limit');
@@ -37,19 +46,28 @@ describe('engine limits', () => {
   });
 
   it('file size and file count of the scan: files over the limit are listed as skipped with the reason', () => {
-    const repo = makeHostileRepo({ 'a/big.yaml': configMaps(100), 'a/small.yaml': configMaps(1), 'b/x.yaml': configMaps(1), 'c/y.yaml': configMaps(1) });
+    const repo = makeHostileRepo({
+      'a/big.yaml': configMaps(100),
+      'a/small.yaml': configMaps(1),
+      'b/x.yaml': configMaps(1),
+      'c/y.yaml': configMaps(1),
+    });
     try {
       const checked = checkRepo(repo, { limits: { scan: { maxFileBytes: 1024, maxFiles: 2 } } });
       assert.deepEqual(checked.index.yamlFiles(), [repo.file('a/small.yaml'), repo.file('b/x.yaml')]);
       const reasons = checked.index.skipped.map((s) => `${s.file.slice(repo.root.length)}: ${s.reason}`);
-      assert.deepEqual(reasons, ['/a/big.yaml: larger than 1 KiB (setting fluxEnvironments.limits.scan.maxFileBytes)', ': more than 2 YAML files; the rest are not indexed (setting fluxEnvironments.limits.scan.maxFiles)']);
+      assert.deepEqual(reasons, [
+        '/a/big.yaml: larger than 1 KiB (setting fluxEnvironments.limits.scan.maxFileBytes)',
+        ': more than 2 YAML files; the rest are not indexed (setting fluxEnvironments.limits.scan.maxFiles)',
+      ]);
     } finally {
       repo.dispose();
     }
   });
 
   describe('parse limits reach every file a render parses', () => {
-    const deep = (levels: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n  x: "1"\nextra: ${'['.repeat(levels)}${']'.repeat(levels)}\n`;
+    const deep = (levels: number) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n  x: "1"\nextra: ${'['.repeat(levels)}${']'.repeat(levels)}\n`;
     const limits = { parse: { maxDepth: 20 } };
 
     it('a resource nested deeper than the configured depth: yaml-limit on that file, with the configured number', () => {
@@ -61,17 +79,25 @@ describe('engine limits', () => {
       assert.match(problem.message, /nested deeper than 20 levels/);
       assert.equal(render.yaml, undefined);
       // The defaults still take the same file.
-      assert.ok(memoryFleetIndex({ 'a/kustomization.yaml': 'resources:\n  - cm.yaml\n', 'a/cm.yaml': deep(30) }).renderFolder('/fuzz/repo/a').yaml);
+      assert.ok(
+        memoryFleetIndex({ 'a/kustomization.yaml': 'resources:\n  - cm.yaml\n', 'a/cm.yaml': deep(30) }).renderFolder('/fuzz/repo/a').yaml,
+      );
     });
 
     it('a patch file and an inline patch', () => {
       const patch = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\nextra: ${'['.repeat(30)}${']'.repeat(30)}\n`;
       const base = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\n`;
-      const fromFile = memoryFleetIndex({ 'a/kustomization.yaml': 'resources:\n  - cm.yaml\npatches:\n  - path: p.yaml\n', 'a/cm.yaml': base, 'a/p.yaml': patch }, { limits });
+      const fromFile = memoryFleetIndex(
+        { 'a/kustomization.yaml': 'resources:\n  - cm.yaml\npatches:\n  - path: p.yaml\n', 'a/cm.yaml': base, 'a/p.yaml': patch },
+        { limits },
+      );
       const fileRender = fromFile.renderFolder('/fuzz/repo/a');
       assert.equal(fileRender.yaml, undefined);
       assert.ok(JSON.stringify(fileRender.problems).includes('nested deeper than 20 levels'), JSON.stringify(fileRender.problems));
-      const inline = `resources:\n  - cm.yaml\npatchesStrategicMerge:\n  - |-\n${patch.split('\n').map((l) => '    ' + l).join('\n')}\n`;
+      const inline = `resources:\n  - cm.yaml\npatchesStrategicMerge:\n  - |-\n${patch
+        .split('\n')
+        .map((l) => '    ' + l)
+        .join('\n')}\n`;
       const inlineRender = memoryFleetIndex({ 'a/kustomization.yaml': inline, 'a/cm.yaml': base }, { limits }).renderFolder('/fuzz/repo/a');
       assert.equal(inlineRender.yaml, undefined);
       assert.ok(JSON.stringify(inlineRender.problems).includes('nested deeper than 20 levels'), JSON.stringify(inlineRender.problems));
@@ -79,7 +105,10 @@ describe('engine limits', () => {
 
     it('the kustomization file itself (size)', () => {
       const k = `resources:\n  - cm.yaml\n# ${'x'.repeat(300)}\n`;
-      const render = memoryFleetIndex({ 'a/kustomization.yaml': k, 'a/cm.yaml': deep(1) }, { limits: { parse: { maxFileBytes: 200 } } }).renderFolder('/fuzz/repo/a');
+      const render = memoryFleetIndex(
+        { 'a/kustomization.yaml': k, 'a/cm.yaml': deep(1) },
+        { limits: { parse: { maxFileBytes: 200 } } },
+      ).renderFolder('/fuzz/repo/a');
       const problem = render.problems.find((p) => p.code === 'yaml-limit');
       assert.ok(problem, JSON.stringify(render.problems));
       assert.equal(problem.file, '/fuzz/repo/a/kustomization.yaml');
@@ -87,7 +116,8 @@ describe('engine limits', () => {
     });
 
     it('a Flux Kustomization build', () => {
-      const ks = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app\n  namespace: flux-system\nspec:\n  interval: 1m\n  path: ./app\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n';
+      const ks =
+        'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app\n  namespace: flux-system\nspec:\n  interval: 1m\n  path: ./app\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n';
       const index = memoryFleetIndex({ 'clusters/prod/app.yaml': ks, 'app/cm.yaml': deep(30) }, { limits });
       const indexed = index.fluxObjects().list.find((o) => o.object.kind === 'Kustomization');
       assert.ok(indexed);

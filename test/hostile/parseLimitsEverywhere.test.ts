@@ -10,7 +10,8 @@ import { runRules } from '../../server/src/rules/run';
 import { FUZZ_ROOT, memoryFleetIndex } from '../fuzz/exercise';
 import { ks } from './fluxFixtures';
 
-const cm = (name: string, data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: flux-system\ndata:\n  ${data}\n`;
+const cm = (name: string, data: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: flux-system\ndata:\n  ${data}\n`;
 /** A value nested `levels` deep in flow style: past a small maxDepth, readable with the default one. */
 const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
 
@@ -25,14 +26,20 @@ describe('parse limits outside renders', () => {
     const files = Object.keys(texts).sort();
     const fs = memoryFileSystem(texts);
     const names = (parseLimits?: { maxDocuments: number }) =>
-      discoverEnvironments({ repoRoot: '/repo', files, fs, ...(parseLimits ? { parseLimits } : {}) }).environments.flatMap((e) => e.kustomizations.map((k) => `${e.name}/${k.name}`));
+      discoverEnvironments({ repoRoot: '/repo', files, fs, ...(parseLimits ? { parseLimits } : {}) }).environments.flatMap((e) =>
+        e.kustomizations.map((k) => `${e.name}/${k.name}`),
+      );
     assert.deepEqual(names().sort(), ['prod/apps', 'prod/infrastructure']);
     assert.deepEqual(names({ maxDocuments: 1 }), ['prod/apps']);
   });
 
   it('substituteFrom: a ConfigMap past the limit is not found (the controller would fail), instead of read with the defaults', () => {
     const files = {
-      'clusters/prod/apps.yaml': ks('apps', './apps', '  postBuild:\n    substituteFrom:\n    - kind: ConfigMap\n      name: cluster-vars\n'),
+      'clusters/prod/apps.yaml': ks(
+        'apps',
+        './apps',
+        '  postBuild:\n    substituteFrom:\n    - kind: ConfigMap\n      name: cluster-vars\n',
+      ),
       'apps/cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  cluster: \${cluster_name}\n`,
       // Read only as a repository object (no Kustomization applies it), after another document.
       'vars/vars.yaml': `${cm('other', 'y: "2"')}---\n${cm('cluster-vars', 'cluster_name: prod-eu')}`,
@@ -65,7 +72,10 @@ describe('parse limits outside renders', () => {
     assert.ok(problem, JSON.stringify(limited.configProblems));
     assert.equal(problem.file, `${FUZZ_ROOT}/.fluxenv.yaml`);
     assert.match(problem.message, /nested deeper than 8 levels/);
-    assert.ok(limited.diagnostics.some((d) => d.rule === 'prune-disabled'), 'a file that is not read turns nothing off');
+    assert.ok(
+      limited.diagnostics.some((d) => d.rule === 'prune-disabled'),
+      'a file that is not read turns nothing off',
+    );
   });
 
   it('.fluxenv.yaml past the limit: its promotion strategy is not read', () => {
@@ -74,12 +84,18 @@ describe('parse limits outside renders', () => {
     assert.equal(readRepoPromotionConfig(memoryFleetIndex(files, { limits: { parse: { maxDepth: 8 } } })).strategy, undefined);
   });
 
-  it('kustomization entries: a kustomization file past the limit is the render\'s yaml-limit error, not a missing-path finding read with the defaults', () => {
+  it("kustomization entries: a kustomization file past the limit is the render's yaml-limit error, not a missing-path finding read with the defaults", () => {
     const files = { 'app/kustomization.yaml': `resources:\n  - gone.yaml\n# ${'x'.repeat(300)}\n` };
     const defaults = runRules(memoryFleetIndex(files));
-    assert.ok(defaults.diagnostics.some((d) => d.rule === 'missing-path' && d.message.includes('gone.yaml')), JSON.stringify(defaults.diagnostics));
+    assert.ok(
+      defaults.diagnostics.some((d) => d.rule === 'missing-path' && d.message.includes('gone.yaml')),
+      JSON.stringify(defaults.diagnostics),
+    );
     const limited = runRules(memoryFleetIndex(files, { limits: { parse: { maxFileBytes: 200 } } }));
-    assert.deepEqual(limited.diagnostics.filter((d) => d.rule === 'missing-path'), []);
+    assert.deepEqual(
+      limited.diagnostics.filter((d) => d.rule === 'missing-path'),
+      [],
+    );
     const limit = limited.diagnostics.find((d) => d.rule === 'render-error' && d.file === `${FUZZ_ROOT}/app/kustomization.yaml`);
     assert.ok(limit, JSON.stringify(limited.diagnostics));
     assert.match(limit.message, /larger than the 200 bytes allowed/);

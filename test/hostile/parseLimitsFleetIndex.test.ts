@@ -14,7 +14,10 @@ describe('parse limits in the fleet index', () => {
       'apps/cm.yaml': cm('app'),
       'infrastructure/cm.yaml': cm('infra'),
     };
-    const names = (settings = {}) => memoryFleetIndex(files, settings).environments().environments.flatMap((e) => e.kustomizations.map((k) => `${e.name}/${k.name}`));
+    const names = (settings = {}) =>
+      memoryFleetIndex(files, settings)
+        .environments()
+        .environments.flatMap((e) => e.kustomizations.map((k) => `${e.name}/${k.name}`));
     assert.deepEqual(names().sort(), ['prod/apps', 'prod/infrastructure']);
     assert.deepEqual(names({ limits: { parse: { maxDocuments: 1 } } }), ['prod/apps']);
   });

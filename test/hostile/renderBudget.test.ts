@@ -41,7 +41,10 @@ describe('render time limit', () => {
       strict.scan();
       const limited = strict.renderFolder(path.join(root, 'big'));
       assert.strictEqual(limited.yaml, undefined);
-      assert.deepStrictEqual(limited.problems.map((p) => p.code), ['render-time-limit']);
+      assert.deepStrictEqual(
+        limited.problems.map((p) => p.code),
+        ['render-time-limit'],
+      );
       const normal = new FleetIndex(root);
       normal.scan();
       assert.match(normal.renderFolder(path.join(root, 'big')).yaml ?? '', /name: c2999/);

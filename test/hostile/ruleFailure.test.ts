@@ -40,7 +40,10 @@ describe('a rule that throws', () => {
           ['somewhere', repo.file('apps/kustomization.yaml')],
         ],
       );
-      assert.ok(result.diagnostics.some((d) => d.rule === 'missing-path'), 'the rule after the failing ones ran');
+      assert.ok(
+        result.diagnostics.some((d) => d.rule === 'missing-path'),
+        'the rule after the failing ones ran',
+      );
       const problem = ruleFailureProblem(result.failures[1]);
       assert.equal(problem.code, 'internal-error');
       assert.equal(problem.severity, 'warning');
@@ -77,7 +80,10 @@ describe('a rule that throws', () => {
       assert.match(failure.message, /rule 'unknown-field' failed while checking this file \(RangeError: rule bug\)/);
       assert.equal(failure.severity, 2);
       const apps = [...published.entries()].find(([uri]) => uri.endsWith('/apps/kustomization.yaml'))?.[1] ?? [];
-      assert.ok(apps.some((d) => d.code === 'missing-path'), JSON.stringify(apps));
+      assert.ok(
+        apps.some((d) => d.code === 'missing-path'),
+        JSON.stringify(apps),
+      );
       assert.ok(logs.some((l) => l.includes('rule unknown-field failed on') && l.includes('RangeError: rule bug')));
     } finally {
       unknownField.check = original;

@@ -9,7 +9,11 @@ const HANG_GUARD_MS = 10_000;
 const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 const resources = (entries: string[]) => 'resources:\n' + entries.map((e) => `  - ${e}\n`).join('');
 
-function withRepo(files: Record<string, string>, setup: ((repo: HostileRepo) => void) | undefined, body: (repo: HostileRepo, checked: ReturnType<typeof checkRepo>) => void): void {
+function withRepo(
+  files: Record<string, string>,
+  setup: ((repo: HostileRepo) => void) | undefined,
+  body: (repo: HostileRepo, checked: ReturnType<typeof checkRepo>) => void,
+): void {
   const repo = makeHostileRepo(files, setup);
   try {
     const checked = checkRepo(repo);
@@ -23,8 +27,13 @@ function withRepo(files: Record<string, string>, setup: ((repo: HostileRepo) => 
 }
 
 function expectAt(checked: ReturnType<typeof checkRepo>, repo: HostileRepo, rule: string, rel: string, line: number, says: RegExp): void {
-  const ok = checked.diagnostics.some((d) => d.rule === rule && d.file === repo.file(rel) && d.range.start.line === line - 1 && says.test(d.message));
-  assert.ok(ok, `expected ${rule} at ${rel}:${line} saying ${says}; got:\n${checked.diagnostics.map((d) => show(d, repo.root)).join('\n')}`);
+  const ok = checked.diagnostics.some(
+    (d) => d.rule === rule && d.file === repo.file(rel) && d.range.start.line === line - 1 && says.test(d.message),
+  );
+  assert.ok(
+    ok,
+    `expected ${rule} at ${rel}:${line} saying ${says}; got:\n${checked.diagnostics.map((d) => show(d, repo.root)).join('\n')}`,
+  );
 }
 
 describe('hostile repository structure', function () {
@@ -44,10 +53,14 @@ describe('hostile repository structure', function () {
   });
 
   it('a symbolic link loop (a folder linking to itself): scanned once, the entry is a cycle', () => {
-    withRepo({ 'a/kustomization.yaml': resources(['cm.yaml', 'loop']), 'a/cm.yaml': configMap('x') }, (repo) => fs.symlinkSync('.', repo.file('a/loop')), (repo, checked) => {
-      expectAt(checked, repo, 'render-error', 'a/kustomization.yaml', 3, /cycle detected/);
-      assert.deepEqual(checked.index.yamlFiles(), [repo.file('a/cm.yaml'), repo.file('a/kustomization.yaml')]);
-    });
+    withRepo(
+      { 'a/kustomization.yaml': resources(['cm.yaml', 'loop']), 'a/cm.yaml': configMap('x') },
+      (repo) => fs.symlinkSync('.', repo.file('a/loop')),
+      (repo, checked) => {
+        expectAt(checked, repo, 'render-error', 'a/kustomization.yaml', 3, /cycle detected/);
+        assert.deepEqual(checked.index.yamlFiles(), [repo.file('a/cm.yaml'), repo.file('a/kustomization.yaml')]);
+      },
+    );
   });
 
   it('symbolic links out of the repository: skipped by the scan, refused as entries, never read', () => {
@@ -68,7 +81,10 @@ describe('hostile repository structure', function () {
         'a/secret.yaml: symbolic link leading outside the repository',
         'a/slash: symbolic link leading outside the repository',
       ]);
-      assert.ok(!JSON.stringify(checked.index.renderFolder(repo.file('a'))).includes('aHVudGVyMg'), 'the secret outside leaked into a render');
+      assert.ok(
+        !JSON.stringify(checked.index.renderFolder(repo.file('a'))).includes('aHVudGVyMg'),
+        'the secret outside leaked into a render',
+      );
     });
   });
 
@@ -84,9 +100,16 @@ describe('hostile repository structure', function () {
   });
 
   it('remote URLs and file://: a remote-resource diagnostic, nothing fetched', () => {
-    const entries = ['https://github.com/org/repo//deploy?ref=v1', 'file:///etc/passwd', 'github.com/org/repo', 'git@github.com:org/repo.git', 'ssh://git@host/x'];
+    const entries = [
+      'https://github.com/org/repo//deploy?ref=v1',
+      'file:///etc/passwd',
+      'github.com/org/repo',
+      'git@github.com:org/repo.git',
+      'ssh://git@host/x',
+    ];
     withRepo({ 'a/kustomization.yaml': resources(entries) }, undefined, (repo, checked) => {
-      for (let line = 2; line <= 2 + entries.length - 1; line++) expectAt(checked, repo, 'remote-resource', 'a/kustomization.yaml', line, /never fetches/);
+      for (let line = 2; line <= 2 + entries.length - 1; line++)
+        expectAt(checked, repo, 'remote-resource', 'a/kustomization.yaml', line, /never fetches/);
     });
   });
 
@@ -95,9 +118,19 @@ describe('hostile repository structure', function () {
       'a/kustomization.yaml': `${resources(['cm.yaml'])}patches:\n  - path: secret.yaml\nconfigMapGenerator:\n  - name: g\n    files:\n      - secret.yaml\n`,
       'a/cm.yaml': configMap('x'),
     };
-    withRepo(files, (repo) => fs.symlinkSync(`${repo.outside}/secret.yaml`, repo.file('a/secret.yaml')), (repo, checked) => {
-      assert.ok(checked.diagnostics.some((d) => d.file === repo.file('a/kustomization.yaml')), checked.diagnostics.map((d) => show(d, repo.root)).join('\n'));
-      assert.ok(!JSON.stringify(checked.index.renderFolder(repo.file('a'))).includes('aHVudGVyMg'), 'the secret outside leaked into a render');
-    });
+    withRepo(
+      files,
+      (repo) => fs.symlinkSync(`${repo.outside}/secret.yaml`, repo.file('a/secret.yaml')),
+      (repo, checked) => {
+        assert.ok(
+          checked.diagnostics.some((d) => d.file === repo.file('a/kustomization.yaml')),
+          checked.diagnostics.map((d) => show(d, repo.root)).join('\n'),
+        );
+        assert.ok(
+          !JSON.stringify(checked.index.renderFolder(repo.file('a'))).includes('aHVudGVyMg'),
+          'the secret outside leaked into a render',
+        );
+      },
+    );
   });
 });

@@ -14,7 +14,10 @@ describe('fluxenv render (the bundled executable)', () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-cli-'));
     fs.mkdirSync(path.join(tmp, '.git'));
     fs.mkdirSync(path.join(tmp, 'app'));
-    fs.writeFileSync(path.join(tmp, 'app', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n');
+    fs.writeFileSync(
+      path.join(tmp, 'app', 'cm.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n',
+    );
   });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

@@ -27,7 +27,8 @@ describe('the .vsix package', function () {
 
   it('packages with every vsce check on, ships CHANGELOG.md, and stays under 2 MiB', () => {
     for (const bundle of ['extension.js', 'server.js', 'cli.js', 'fluxenv.js']) {
-      if (!fs.existsSync(path.join(repoRoot, 'dist', bundle))) assert.fail(`dist/${bundle} is missing: run \`npm run build\` (npm test does) before the unit tests`);
+      if (!fs.existsSync(path.join(repoRoot, 'dist', bundle)))
+        assert.fail(`dist/${bundle} is missing: run \`npm run build\` (npm test does) before the unit tests`);
     }
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-vsix-')), 'flux-environments.vsix');
     try {

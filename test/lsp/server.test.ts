@@ -51,7 +51,10 @@ async function start(files: Record<string, string>): Promise<Harness> {
     fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
     fs.writeFileSync(path.join(root, rel), text);
   }
-  const server = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, FLUX_ENVIRONMENTS_DOCS_DIR: path.join(repoRoot, 'docs', 'rules') } });
+  const server = spawn(process.execPath, [serverJs, '--stdio'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, FLUX_ENVIRONMENTS_DOCS_DIR: path.join(repoRoot, 'docs', 'rules') },
+  });
   let stderr = '';
   server.stderr!.on('data', (d) => (stderr += d));
   const connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
@@ -73,7 +76,10 @@ async function start(files: Record<string, string>): Promise<Harness> {
   await connection.sendNotification('initialized', {});
   const waitFor = (uri: string, predicate: (d: Diagnostic[]) => boolean, what: string) =>
     new Promise<Diagnostic[]>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what} on ${uri}; have ${JSON.stringify(diagnostics.get(uri))}\n${stderr}`)), 15000);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${what} on ${uri}; have ${JSON.stringify(diagnostics.get(uri))}\n${stderr}`)),
+        15000,
+      );
       const check = () => {
         const d = diagnostics.get(uri);
         if (d && predicate(d)) {
@@ -125,10 +131,18 @@ describe('language server over stdio', function () {
     });
     const uri = pathToFileURL(path.join(h.root, 'apps/kustomization.yaml')).href;
     await h.waitFor(uri, (d) => d.some((x) => x.code === 'missing-path'), 'missing-path');
-    await h.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: 'resources:\n- cm.yaml\n- missing.yaml\n' } });
-    await h.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: 'resources:\n- cm.yaml\n' }] });
+    await h.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'yaml', version: 1, text: 'resources:\n- cm.yaml\n- missing.yaml\n' },
+    });
+    await h.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: 'resources:\n- cm.yaml\n' }],
+    });
     await h.waitFor(uri, (d) => d.length === 0, 'no diagnostics after the fix');
-    await h.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: 'resources:\n- cm.yml\n' }] });
+    await h.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 3 },
+      contentChanges: [{ text: 'resources:\n- cm.yml\n' }],
+    });
     const [again] = await h.waitFor(uri, (d) => d.some((x) => x.code === 'missing-path'), 'missing-path again');
     assert.deepStrictEqual(again.range.start, { line: 1, character: 2 });
     // nothing was written to disk
@@ -152,7 +166,10 @@ describe('language server over stdio', function () {
     const fix = actions.find((a) => /prune: true/.test(a.title));
     assert.ok(fix, JSON.stringify(actions));
     assert.strictEqual(fix.kind, 'quickfix');
-    assert.deepStrictEqual(fix.edit.changes[uri].map((e) => e.newText), ['true']);
+    assert.deepStrictEqual(
+      fix.edit.changes[uri].map((e) => e.newText),
+      ['true'],
+    );
   });
 
   it('sees files created on disk through watched-file events', async () => {
@@ -218,9 +235,13 @@ describe('language server over stdio', function () {
     const uri = pathToFileURL(path.join(h.root, 'clusters/prod/apps.yaml')).href;
     const prune = (d: Diagnostic[]) => d.find((x) => x.code === 'prune-disabled');
     await h.waitFor(uri, (d) => prune(d)?.severity === 2, 'prune-disabled as a warning (its default)');
-    await h.connection.sendNotification('workspace/didChangeConfiguration', { settings: { fluxEnvironments: { rules: { 'prune-disabled': 'information' } } } });
+    await h.connection.sendNotification('workspace/didChangeConfiguration', {
+      settings: { fluxEnvironments: { rules: { 'prune-disabled': 'information' } } },
+    });
     await h.waitFor(uri, (d) => prune(d)?.severity === 3, 'prune-disabled as information');
-    await h.connection.sendNotification('workspace/didChangeConfiguration', { settings: { fluxEnvironments: { rules: { 'prune-disabled': 'severe' } } } });
+    await h.connection.sendNotification('workspace/didChangeConfiguration', {
+      settings: { fluxEnvironments: { rules: { 'prune-disabled': 'severe' } } },
+    });
     await h.waitFor(uri, (d) => prune(d)?.severity === 2, 'prune-disabled back to its default');
     assert.deepEqual(messages.filter((m) => /severe/.test(m)).length, 1, JSON.stringify(messages));
     assert.match(messages.find((m) => /severe/.test(m)) ?? '', /rule 'prune-disabled' is set to "severe", which is not a severity/);
@@ -234,10 +255,18 @@ describe('language server over stdio', function () {
     });
     const uri = pathToFileURL(path.join(h.root, 'clusters/prod/apps.yaml')).href;
     await h.waitFor(uri, () => true, 'first analysis');
-    const environments = (await h.connection.sendRequest('fluxEnvironments/environments', {})) as Array<{ name: string; kustomizations: Array<{ name: string }> }>;
-    assert.deepStrictEqual(environments.map((e) => [e.name, e.kustomizations.map((k) => k.name)]), [['prod', ['apps']]]);
+    const environments = (await h.connection.sendRequest('fluxEnvironments/environments', {})) as Array<{
+      name: string;
+      kustomizations: Array<{ name: string }>;
+    }>;
+    assert.deepStrictEqual(
+      environments.map((e) => [e.name, e.kustomizations.map((k) => k.name)]),
+      [['prod', ['apps']]],
+    );
     const folder = pathToFileURL(path.join(h.root, 'apps')).href;
-    const rendered = (await h.connection.sendRequest('fluxEnvironments/render', { target: { kind: 'folder', uri: folder } })) as { yaml: string };
+    const rendered = (await h.connection.sendRequest('fluxEnvironments/render', { target: { kind: 'folder', uri: folder } })) as {
+      yaml: string;
+    };
     assert.strictEqual(rendered.yaml, 'apiVersion: v1\ndata:\n  a: "1"\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: prod\n');
     // The client sends the cursor; the server finds the document (the client reads no YAML).
     const target = await h.connection.sendRequest('fluxEnvironments/fluxKustomizationTarget', { uri, position: { line: 3, character: 2 } });

@@ -25,27 +25,48 @@ describe('architecture: lint enforces the layering', function () {
   }
 
   it('refuses an import from kustomize/ up into flux/, naming the invariant', async () => {
-    const errors = await layeringErrors('server/src/kustomize/example.ts', "import { readFluxObject } from '../flux/objects';\nvoid readFluxObject;\n");
+    const errors = await layeringErrors(
+      'server/src/kustomize/example.ts',
+      "import { readFluxObject } from '../flux/objects';\nvoid readFluxObject;\n",
+    );
     assert.strictEqual(errors.length, 1);
     assert.match(errors[0], /kustomize\/ is the renderer and knows nothing above it/);
     assert.ok(errors[0].includes(INVARIANTS_LINK), errors[0]);
   });
 
   it('refuses it from a subfolder too (kustomize/yaml/ reaching fleet/)', async () => {
-    const errors = await layeringErrors('server/src/kustomize/yaml/example.ts', "import type { FleetIndex } from '../../fleet/fleetIndex';\nexport type X = FleetIndex;\n");
+    const errors = await layeringErrors(
+      'server/src/kustomize/yaml/example.ts',
+      "import type { FleetIndex } from '../../fleet/fleetIndex';\nexport type X = FleetIndex;\n",
+    );
     assert.strictEqual(errors.length, 1);
     assert.match(errors[0], /kustomize\//);
   });
 
   it('refuses rules/ reaching features/ and promote/ reaching rules/, and lets rules/ read fleet/', async () => {
-    assert.match((await layeringErrors('server/src/rules/example.ts', "export { hover } from '../features/hover';\n"))[0] ?? '', /rules\/ read the index/);
-    assert.match((await layeringErrors('server/src/promote/example.ts', "export type { Rule } from '../rules/rule';\n"))[0] ?? '', /promote\/ imports only/);
-    assert.deepStrictEqual(await layeringErrors('server/src/rules/example.ts', "export type { FleetIndex } from '../fleet/fleetIndex';\n"), []);
+    assert.match(
+      (await layeringErrors('server/src/rules/example.ts', "export { hover } from '../features/hover';\n"))[0] ?? '',
+      /rules\/ read the index/,
+    );
+    assert.match(
+      (await layeringErrors('server/src/promote/example.ts', "export type { Rule } from '../rules/rule';\n"))[0] ?? '',
+      /promote\/ imports only/,
+    );
+    assert.deepStrictEqual(
+      await layeringErrors('server/src/rules/example.ts', "export type { FleetIndex } from '../fleet/fleetIndex';\n"),
+      [],
+    );
   });
 
   it('lets the client import server/src/protocol.ts and nothing else of server/src', async () => {
-    assert.deepStrictEqual(await layeringErrors('client/src/example.ts', "export type { RenderTarget } from '../../server/src/protocol';\n"), []);
-    const errors = await layeringErrors('client/src/views/example.ts', "export { renderKustomization } from '../../../server/src/kustomize/render';\n");
+    assert.deepStrictEqual(
+      await layeringErrors('client/src/example.ts', "export type { RenderTarget } from '../../server/src/protocol';\n"),
+      [],
+    );
+    const errors = await layeringErrors(
+      'client/src/views/example.ts',
+      "export { renderKustomization } from '../../../server/src/kustomize/render';\n",
+    );
     assert.strictEqual(errors.length, 1);
     assert.match(errors[0], /the client is thin/);
     assert.ok(errors[0].includes(INVARIANTS_LINK), errors[0]);

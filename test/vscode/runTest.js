@@ -27,9 +27,7 @@ function copyToTemp(folder) {
 
 async function main() {
   const desktop = process.argv.includes('--desktop');
-  const vscodeExecutablePath = desktop
-    ? process.env.VSCODE_EXECUTABLE_PATH || undefined
-    : path.join(ROOT, 'scripts', 'vscode-harness.js');
+  const vscodeExecutablePath = desktop ? process.env.VSCODE_EXECUTABLE_PATH || undefined : path.join(ROOT, 'scripts', 'vscode-harness.js');
   let exitCode = 0;
   for (const run of RUNS) {
     const { suite } = run;

@@ -38,7 +38,9 @@ function groupByKind(objects: RenderedObjectSummary[], parent: string): Environm
     if (list) list.push(o);
     else byKind.set(o.kind, [o]);
   }
-  return [...byKind.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([kind, list]) => ({ type: 'kind', kind, objects: list, parent }));
+  return [...byKind.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([kind, list]) => ({ type: 'kind', kind, objects: list, parent }));
 }
 
 export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNode> {
@@ -85,7 +87,9 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
     if (!this.environments) {
       const ready = this.ctx.whenReady();
       if (this.ctx.status?.state !== 'ready') void vscode.window.withProgress({ location: { viewId: ENVIRONMENTS_VIEW } }, () => ready);
-      const pending = ready.then(() => this.ctx.request(EnvironmentsRequest, {})).then((list) => [...list].sort((a, b) => a.order - b.order));
+      const pending = ready
+        .then(() => this.ctx.request(EnvironmentsRequest, {}))
+        .then((list) => [...list].sort((a, b) => a.order - b.order));
       pending.then(
         (list) => void vscode.commands.executeCommand('setContext', 'fluxEnvironments.empty', list.length === 0),
         () => (this.environments = undefined),
@@ -106,11 +110,16 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
       if (!node) return (await this.listEnvironments()).map((environment) => ({ type: 'environment', environment }));
       if (node.type === 'environment') {
         if (node.environment.kind === 'flux' && node.environment.kustomizations.length > 0) {
-          return node.environment.kustomizations.map((kustomization) => ({ type: 'kustomization', environment: node.environment, kustomization }));
+          return node.environment.kustomizations.map((kustomization) => ({
+            type: 'kustomization',
+            environment: node.environment,
+            kustomization,
+          }));
         }
         return this.objectsOf({ kind: 'environment', name: node.environment.name }, node.environment.name);
       }
-      if (node.type === 'kustomization') return this.objectsOf(node.kustomization.target, `${node.environment.name}/${node.kustomization.name}`);
+      if (node.type === 'kustomization')
+        return this.objectsOf(node.kustomization.target, `${node.environment.name}/${node.kustomization.name}`);
       if (node.type === 'kind') return node.objects.map((object) => ({ type: 'object', object, parent: node.parent }));
       return [];
     } catch (error) {
@@ -133,7 +142,8 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
         item.id = `env:${env.name}`;
         item.contextValue = env.kind === 'flux' ? 'environment.flux' : 'environment.overlay';
         item.iconPath = new vscode.ThemeIcon(env.problemCount > 0 ? 'warning' : 'server-environment');
-        const count = env.kind === 'flux' ? `${env.kustomizations.length} Kustomization${env.kustomizations.length === 1 ? '' : 's'}` : 'overlay';
+        const count =
+          env.kind === 'flux' ? `${env.kustomizations.length} Kustomization${env.kustomizations.length === 1 ? '' : 's'}` : 'overlay';
         item.description = env.problemCount > 0 ? `${count} · ${env.problemCount} problem${env.problemCount === 1 ? '' : 's'}` : count;
         const roots = (env.roots ?? []).map((r) => `- ${r.description}${r.inferred ? ' *(inferred from the layout)*' : ''}`);
         item.tooltip = new vscode.MarkdownString(
@@ -146,13 +156,27 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
         const item = new vscode.TreeItem(ks.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `ks:${node.environment.name}:${ks.namespace}/${ks.name}`;
         item.contextValue = 'fluxKustomization';
-        const state = [ks.prune === true ? 'prune' : 'no prune', ks.wait ? 'wait' : ks.healthChecks > 0 ? `${ks.healthChecks} health check${ks.healthChecks === 1 ? '' : 's'}` : 'no wait'];
+        const state = [
+          ks.prune === true ? 'prune' : 'no prune',
+          ks.wait ? 'wait' : ks.healthChecks > 0 ? `${ks.healthChecks} health check${ks.healthChecks === 1 ? '' : 's'}` : 'no wait',
+        ];
         if (ks.suspend) state.push('suspended');
-        const parts = [ks.dependsOn.length ? `→ ${ks.dependsOn.join(', ')}` : '', state.join(', '), ks.problemCount ? `${ks.problemCount} problem${ks.problemCount === 1 ? '' : 's'}` : ''];
+        const parts = [
+          ks.dependsOn.length ? `→ ${ks.dependsOn.join(', ')}` : '',
+          state.join(', '),
+          ks.problemCount ? `${ks.problemCount} problem${ks.problemCount === 1 ? '' : 's'}` : '',
+        ];
         item.description = parts.filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(ks.problemCount > 0 ? 'warning' : ks.suspend ? 'debug-pause' : 'package');
         item.tooltip = new vscode.MarkdownString(
-          [`**Kustomization ${ks.namespace}/${ks.name}**`, ks.path ? `path: \`${ks.path}\`` : 'no spec.path', ...(ks.sourceNote ? [ks.sourceNote] : []), `dependsOn: ${ks.dependsOn.join(', ') || 'none'}`, `prune: ${ks.prune ?? 'unset'}, wait: ${ks.wait}, healthChecks: ${ks.healthChecks}`, `problems: ${ks.problemCount} (errors and warnings in the files this Kustomization reads)`].join('\n\n'),
+          [
+            `**Kustomization ${ks.namespace}/${ks.name}**`,
+            ks.path ? `path: \`${ks.path}\`` : 'no spec.path',
+            ...(ks.sourceNote ? [ks.sourceNote] : []),
+            `dependsOn: ${ks.dependsOn.join(', ') || 'none'}`,
+            `prune: ${ks.prune ?? 'unset'}, wait: ${ks.wait}, healthChecks: ${ks.healthChecks}`,
+            `problems: ${ks.problemCount} (errors and warnings in the files this Kustomization reads)`,
+          ].join('\n\n'),
         );
         item.command = openCommand(ks.location, 'Open Kustomization');
         return item;

@@ -48,7 +48,9 @@ export function layoutGraph(graph: DependencyGraph): GraphLayout {
   ordered.forEach((d, columnIndex) => {
     const column = columns.get(d) ?? [];
     rows = Math.max(rows, column.length);
-    column.forEach((node, row) => positions.set(node.id, { x: MARGIN + columnIndex * (NODE_WIDTH + COLUMN_GAP), y: MARGIN + row * (NODE_HEIGHT + ROW_GAP) }));
+    column.forEach((node, row) =>
+      positions.set(node.id, { x: MARGIN + columnIndex * (NODE_WIDTH + COLUMN_GAP), y: MARGIN + row * (NODE_HEIGHT + ROW_GAP) }),
+    );
   });
   return {
     positions,
@@ -73,8 +75,13 @@ export function graphSvg(graph: DependencyGraph): string {
     const x2 = to.x + NODE_WIDTH;
     const y2 = to.y + NODE_HEIGHT / 2;
     // Edges that point right (cycles) bend around instead of crossing the boxes.
-    const path = x2 <= x1 ? `M${x1},${y1} C${x1 - COLUMN_GAP / 2},${y1} ${x2 + COLUMN_GAP / 2},${y2} ${x2},${y2}` : `M${x1},${y1} C${x1 - 60},${y1 - 60} ${x2 + 60},${y2 - 60} ${x2},${y2}`;
-    const title = edge.message ?? `${edge.from} depends on ${edge.to}${edge.kind === 'missing' ? ' (missing dependsOn)' : edge.kind === 'unknown' ? ' (no such Kustomization)' : ''}`;
+    const path =
+      x2 <= x1
+        ? `M${x1},${y1} C${x1 - COLUMN_GAP / 2},${y1} ${x2 + COLUMN_GAP / 2},${y2} ${x2},${y2}`
+        : `M${x1},${y1} C${x1 - 60},${y1 - 60} ${x2 + 60},${y2 - 60} ${x2},${y2}`;
+    const title =
+      edge.message ??
+      `${edge.from} depends on ${edge.to}${edge.kind === 'missing' ? ' (missing dependsOn)' : edge.kind === 'unknown' ? ' (no such Kustomization)' : ''}`;
     return `<path class="${edgeClass(edge)}" d="${path}" marker-end="url(#arrow-${edge.inCycle ? 'cycle' : edge.kind})"><title>${escapeHtml(title)}</title></path>`;
   });
   const nodes = graph.nodes.map((node) => {
@@ -85,7 +92,8 @@ export function graphSvg(graph: DependencyGraph): string {
     return `<g class="${classes}" data-id="${escapeHtml(node.id)}" tabindex="0" role="button"><title>${escapeHtml(`${node.namespace}/${node.name}${node.inCycle ? ' (in a dependsOn cycle)' : ''}${node.unknown ? ' (no such Kustomization)' : ''}`)}</title>
 <rect x="${at.x}" y="${at.y}" width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="6"/><text x="${at.x + NODE_WIDTH / 2}" y="${at.y + NODE_HEIGHT / 2 + 4}">${escapeHtml(label)}</text></g>`;
   });
-  const marker = (id: string) => `<marker id="arrow-${id}" class="m-${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>`;
+  const marker = (id: string) =>
+    `<marker id="arrow-${id}" class="m-${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}">
 <defs>${['declared', 'missing', 'unknown', 'cycle'].map(marker).join('')}</defs>
 ${edges.join('\n')}
@@ -132,7 +140,10 @@ export class GraphPanel {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel('fluxEnvironments.graph', `dependsOn: ${environment}`, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
+    const panel = vscode.window.createWebviewPanel('fluxEnvironments.graph', `dependsOn: ${environment}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [],
+    });
     const graph = new GraphPanel(ctx, environment, panel);
     GraphPanel.panels.set(environment, graph);
     panel.onDidDispose(() => {
@@ -182,7 +193,12 @@ export class GraphPanel {
       this.panel.webview.html = webviewHtml(this.panel.webview, title, `${summary}\n${graphSvg(this.graph)}`, CLICK_SCRIPT, GRAPH_STYLE);
       return this.graph;
     } catch (error) {
-      this.panel.webview.html = webviewHtml(this.panel.webview, title, `<p class="error">${escapeHtml(error instanceof Error ? error.message : String(error))}</p>`, '');
+      this.panel.webview.html = webviewHtml(
+        this.panel.webview,
+        title,
+        `<p class="error">${escapeHtml(error instanceof Error ? error.message : String(error))}</p>`,
+        '',
+      );
       return undefined;
     }
   }

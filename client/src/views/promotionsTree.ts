@@ -37,7 +37,10 @@ export class PromotionsTree implements vscode.TreeDataProvider<PromotionNode> {
 
   private load(): Promise<{ entries: PromotionEntry[]; message?: string }> {
     // After the first index: before it the server has no workspace folder and would answer "open the repository".
-    this.loading ??= this.ctx.whenReady().then(() => this.ctx.request(PromotionHistoryRequest, {})).catch((error: unknown) => ({ entries: [], message: error instanceof Error ? error.message : String(error) }));
+    this.loading ??= this.ctx
+      .whenReady()
+      .then(() => this.ctx.request(PromotionHistoryRequest, {}))
+      .catch((error: unknown) => ({ entries: [], message: error instanceof Error ? error.message : String(error) }));
     return this.loading;
   }
 
@@ -64,7 +67,10 @@ export class PromotionsTree implements vscode.TreeDataProvider<PromotionNode> {
       return item;
     }
     const { entry } = node;
-    const item = new vscode.TreeItem(promotionLabel(entry), entry.changes.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      promotionLabel(entry),
+      entry.changes.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `${entry.via}:${entry.commit}:${entry.tags.join(',')}`;
     const reverted = entry.revertedBy ? ` · reverted by ${entry.revertedBy.commit.slice(0, 8)}` : '';
     item.description = `${entry.author.name}, ${when(entry.date)}${reverted}`;
@@ -97,10 +103,12 @@ interface GitApi {
 async function openWithGitExtension(commit: string): Promise<boolean> {
   const extension = vscode.extensions.getExtension<{ enabled: boolean; getAPI(version: 1): GitApi }>('vscode.git');
   if (!extension) return false;
-  const exports = extension.isActive ? extension.exports : await extension.activate().then(
-    (e) => e,
-    () => undefined,
-  );
+  const exports = extension.isActive
+    ? extension.exports
+    : await extension.activate().then(
+        (e) => e,
+        () => undefined,
+      );
   if (!exports?.enabled) return false;
   const api = exports.getAPI(1);
   const [folder] = vscode.workspace.workspaceFolders ?? [];
@@ -120,7 +128,11 @@ export function registerPromotionsTree(ctx: Ctx): PromotionsTree {
   ctx.track(ctx.onIndexChanged(() => tree.refresh()));
   ctx.track(vscode.commands.registerCommand('fluxEnvironments.refreshPromotions', () => tree.refresh()));
   const commitTexts = new Map<string, string>();
-  ctx.track(vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, { provideTextDocumentContent: (uri) => commitTexts.get(uri.path.replace(/^\//, '')) ?? '' }));
+  ctx.track(
+    vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, {
+      provideTextDocumentContent: (uri) => commitTexts.get(uri.path.replace(/^\//, '')) ?? '',
+    }),
+  );
   ctx.track(
     vscode.commands.registerCommand('fluxEnvironments.openPromotionCommit', async (node?: PromotionNode) => {
       if (!node || node.kind === 'message') return;
@@ -147,7 +159,12 @@ export function registerPromotionsTree(ctx: Ctx): PromotionsTree {
       const nodes = await tree.getChildren();
       return nodes.map((node) => {
         const item = tree.getTreeItem(node);
-        return { label: item.label, description: item.description, contextValue: item.contextValue, commit: node.kind === 'promotion' ? node.entry.commit : undefined };
+        return {
+          label: item.label,
+          description: item.description,
+          contextValue: item.contextValue,
+          commit: node.kind === 'promotion' ? node.entry.commit : undefined,
+        };
       });
     }),
   );

@@ -18,8 +18,16 @@ export interface CliIo {
 export const COMMANDS: ReadonlyArray<{ name: string; synopsis: string; summary: string }> = [
   { name: 'check', synopsis: 'check [folder]', summary: 'Check a fleet repository with every rule, as the editor does' },
   { name: 'render', synopsis: 'render <folder>', summary: "Render a kustomization folder, like 'kubectl kustomize <folder>'" },
-  { name: 'environments', synopsis: 'environments [folder]', summary: 'List the environments (clusters) and their Flux Kustomizations, as Flux applies them' },
-  { name: 'build', synopsis: 'build [folder] --env <name>', summary: 'Print what an environment (or one Flux Kustomization) applies, as Flux builds it' },
+  {
+    name: 'environments',
+    synopsis: 'environments [folder]',
+    summary: 'List the environments (clusters) and their Flux Kustomizations, as Flux applies them',
+  },
+  {
+    name: 'build',
+    synopsis: 'build [folder] --env <name>',
+    summary: 'Print what an environment (or one Flux Kustomization) applies, as Flux builds it',
+  },
   { name: 'promote', synopsis: 'promote', summary: 'Promote versions from one environment to the next, as a reviewable git change' },
   { name: 'history', synopsis: 'history', summary: 'List promotions (commits and tags), newest first' },
   { name: 'help', synopsis: 'help [command]', summary: 'Show help' },
@@ -44,7 +52,10 @@ export class UsageError extends Error {}
  * printed without the usage text. Exit 2 unless the command says otherwise.
  */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message);
   }
 }
@@ -69,7 +80,8 @@ export function writeOutput(file: string, text: string, io: CliIo): void {
   try {
     fs.writeFileSync(target, text);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? `the folder ${path.dirname(target)} does not exist` : (e as Error).message;
+    const reason =
+      (e as NodeJS.ErrnoException).code === 'ENOENT' ? `the folder ${path.dirname(target)} does not exist` : (e as Error).message;
     throw new CliError(`could not write ${target}: ${reason}. Create the folder or choose another file with -o.`);
   }
 }
@@ -136,7 +148,8 @@ export function limitsArgument(args: ParsedArgs): EngineLimits {
   } catch (e) {
     throw new UsageError(`--limits must be a JSON object like '{"parse":{"maxDocuments":100}}': ${(e as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`--limits must be a JSON object like '{"parse":{"maxDocuments":100}}'`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError(`--limits must be a JSON object like '{"parse":{"maxDocuments":100}}'`);
   return resolveLimits(value);
 }
 

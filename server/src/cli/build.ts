@@ -29,7 +29,10 @@ an unknown environment or Kustomization.
 `;
 
 export function buildCommand(argv: string[], io: CliIo): number {
-  const args = parseArgs(argv, new Set(['env', 'kustomization', 'output', 'limits']), new Set(['help']), { '-o': '--output', '-h': '--help' });
+  const args = parseArgs(argv, new Set(['env', 'kustomization', 'output', 'limits']), new Set(['help']), {
+    '-o': '--output',
+    '-h': '--help',
+  });
   if (args.flags.has('help')) {
     io.stdout(BUILD_HELP);
     return 0;
@@ -47,13 +50,15 @@ export function buildCommand(argv: string[], io: CliIo): number {
   if (typeof wanted === 'string') {
     const key = wanted.includes('/') ? wanted : `flux-system/${wanted}`;
     const ks = env.kustomizations.find((k) => keyOf(k) === key);
-    if (!ks) throw new UsageError(`no Flux Kustomization '${key}' in environment ${name}; there are: ${env.kustomizations.map(keyOf).join(', ')}`);
+    if (!ks)
+      throw new UsageError(`no Flux Kustomization '${key}' in environment ${name}; there are: ${env.kustomizations.map(keyOf).join(', ')}`);
     objects = objects.filter((o) => o.appliedBy && keyOf(o.appliedBy) === key);
     problems = render.kustomizations.find((k) => keyOf(k.kustomization) === key)?.result.problems ?? [];
   }
   for (const p of problems) io.stderr(formatProblem(p, io.cwd) + '\n');
   for (const node of env.cluster?.nodes.values() ?? []) {
-    if (node.source.kind === 'elsewhere' && (typeof wanted !== 'string' || keyOf(node.kustomization) === wanted)) io.stderr(`fluxenv: ${keyOf(node.kustomization)} left out: ${node.source.note}\n`);
+    if (node.source.kind === 'elsewhere' && (typeof wanted !== 'string' || keyOf(node.kustomization) === wanted))
+      io.stderr(`fluxenv: ${keyOf(node.kustomization)} left out: ${node.source.note}\n`);
   }
   const yaml = emitDocuments(objects.map((o) => maskSecrets(o.object, false, o.resource.secretValuePaths)));
   const output = args.flags.get('output');

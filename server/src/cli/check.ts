@@ -3,7 +3,18 @@ import { FleetIndex } from '../fleet/fleetIndex';
 import type { Rule } from '../rules/rule';
 import { allRules, runRules } from '../rules/run';
 import { SEVERITY_NAMES_TEXT } from '../rules/severity';
-import { CliError, existingFolder, formatProblem, limitsArgument, parseArgs, shownFile, UsageError, VERSION, writeOutput, type CliIo } from './args';
+import {
+  CliError,
+  existingFolder,
+  formatProblem,
+  limitsArgument,
+  parseArgs,
+  shownFile,
+  UsageError,
+  VERSION,
+  writeOutput,
+  type CliIo,
+} from './args';
 import { failureDiagnostic, formatJson, formatSarif, formatText, INTERNAL_ERROR_DESCRIPTOR, toCheckFindings } from './checkReport';
 
 export const CHECK_HELP = `Usage: fluxenv check [folder] [options]
@@ -53,10 +64,13 @@ export function check(argv: string[], io: CliIo, rules?: Rule[]): number {
   for (const p of configProblems) io.stderr(formatProblem(p, io.cwd) + '\n');
   for (const f of failures) io.stderr(`fluxenv: rule ${f.rule} failed on ${shownFile(f.file, io.cwd)}: ${f.error}\n`);
   // A failure is also a finding, as in the editor: the report then says which file lost which rule's findings.
-  const all = [...diagnostics, ...failures.map(failureDiagnostic)].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line));
+  const all = [...diagnostics, ...failures.map(failureDiagnostic)].sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line,
+  );
   const findings = toCheckFindings(all, index.root);
   const catalogue = [...(rules ?? allRules()), ...(failures.length > 0 ? [INTERNAL_ERROR_DESCRIPTOR] : [])];
-  const report = format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings, catalogue, VERSION) : formatText(findings);
+  const report =
+    format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings, catalogue, VERSION) : formatText(findings);
   const output = args.flags.get('output');
   if (typeof output === 'string') writeOutput(output, report, io);
   else io.stdout(report);

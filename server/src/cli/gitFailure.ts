@@ -6,6 +6,7 @@ export function gitFailureMessage(error: GitError, folder: string, command: 'pro
   if (error.kind === 'notARepo') {
     return `${folder} is not inside a git repository. Run 'fluxenv ${command}' in the fleet's clone${command === 'history' ? `, or pass its folder: 'fluxenv history path/to/fleet'` : ''}.`;
   }
-  if (error.kind === 'gitMissing') return `git was not found on PATH; 'fluxenv ${command}' needs it. Install git, or add its folder to PATH.`;
+  if (error.kind === 'gitMissing')
+    return `git was not found on PATH; 'fluxenv ${command}' needs it. Install git, or add its folder to PATH.`;
   return error.message;
 }

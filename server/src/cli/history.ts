@@ -41,7 +41,9 @@ export async function historyCommand(argv: string[], io: CliIo): Promise<number>
   for (const entry of history.value) {
     const reverted = entry.revertedBy ? `  (reverted by ${entry.revertedBy.commit.slice(0, 12)})` : '';
     const tags = entry.tags.length > 0 ? `  [${entry.tags.join(', ')}]` : '';
-    io.stdout(`${entry.date}  ${entry.commit.slice(0, 12)}  ${entry.source} -> ${entry.target}  ${entry.author.name} <${entry.author.email}>${tags}${reverted}\n`);
+    io.stdout(
+      `${entry.date}  ${entry.commit.slice(0, 12)}  ${entry.source} -> ${entry.target}  ${entry.author.name} <${entry.author.email}>${tags}${reverted}\n`,
+    );
     for (const change of entry.changes) io.stdout(`    ${change.workload}: ${change.before} -> ${change.after}\n`);
   }
   return 0;

@@ -31,7 +31,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'help':
       case '--help':
       case '-h': {
-        const asked = rest[0] !== undefined && Object.prototype.hasOwnProperty.call(COMMAND_TABLE, rest[0]) ? COMMAND_TABLE[rest[0]] : undefined;
+        const asked =
+          rest[0] !== undefined && Object.prototype.hasOwnProperty.call(COMMAND_TABLE, rest[0]) ? COMMAND_TABLE[rest[0]] : undefined;
         io.stdout(asked ? asked.help : USAGE);
         return command === undefined ? 2 : 0;
       }

@@ -37,11 +37,19 @@ function promotionSettings(args: ParsedArgs): PromotionSettings {
   if (strategy !== undefined && !['overlay', 'branch', 'tag', 'auto'].includes(strategy as string)) {
     throw new UsageError(`--strategy must be overlay, branch or tag, not '${String(strategy)}'`);
   }
-  return { ...DEFAULT_PROMOTION_SETTINGS, ...(typeof strategy === 'string' ? { strategy: strategy as PromotionSettings['strategy'] } : {}) };
+  return {
+    ...DEFAULT_PROMOTION_SETTINGS,
+    ...(typeof strategy === 'string' ? { strategy: strategy as PromotionSettings['strategy'] } : {}),
+  };
 }
 
 export async function promoteCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, new Set(['from', 'to', 'revert', 'strategy']), new Set(['dry-run', 'yes', 'push', 'no-push', 'tag', 'pr', 'help']), { '-h': '--help', '-y': '--yes' });
+  const args = parseArgs(
+    argv,
+    new Set(['from', 'to', 'revert', 'strategy']),
+    new Set(['dry-run', 'yes', 'push', 'no-push', 'tag', 'pr', 'help']),
+    { '-h': '--help', '-y': '--yes' },
+  );
   if (args.flags.has('help')) {
     io.stdout(PROMOTE_HELP);
     return 0;
@@ -51,8 +59,10 @@ export async function promoteCommand(argv: string[], io: CliIo): Promise<number>
   const revert = args.flags.get('revert');
   const from = args.flags.get('from');
   const to = args.flags.get('to');
-  if (revert === undefined && (typeof from !== 'string' || typeof to !== 'string')) throw new UsageError('promote needs --from <env> and --to <env> (or --revert <commit>)');
-  if (revert !== undefined && (from !== undefined || to !== undefined)) throw new UsageError('--revert cannot be combined with --from/--to');
+  if (revert === undefined && (typeof from !== 'string' || typeof to !== 'string'))
+    throw new UsageError('promote needs --from <env> and --to <env> (or --revert <commit>)');
+  if (revert !== undefined && (from !== undefined || to !== undefined))
+    throw new UsageError('--revert cannot be combined with --from/--to');
   const settings = promotionSettings(args);
   const yes = args.flags.has('yes');
   const askYesNo = async (question: string): Promise<boolean> => {
@@ -95,7 +105,11 @@ export async function promoteCommand(argv: string[], io: CliIo): Promise<number>
       io.stdout(outcome.message + '\n');
       return 0;
     case 'declined':
-      io.stderr(noTerminal ? 'fluxenv: no terminal to confirm on; run again with --yes. Nothing was changed.\n' : 'Cancelled. Nothing was changed.\n');
+      io.stderr(
+        noTerminal
+          ? 'fluxenv: no terminal to confirm on; run again with --yes. Nothing was changed.\n'
+          : 'Cancelled. Nothing was changed.\n',
+      );
       return 1;
     case 'done':
       io.stdout(outcome.message + '\n');

@@ -1,6 +1,12 @@
 // Quick fixes: each diagnostic of ours carries its rule's fixes (as text edits) in `data`; a code action
 // request for a range returns them as WorkspaceEdits, preferred fix first.
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic as LspDiagnostic, type TextEdit } from 'vscode-languageserver';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic as LspDiagnostic,
+  type TextEdit,
+} from 'vscode-languageserver';
 import { DIAGNOSTIC_SOURCE, fileUri, type DiagnosticData } from './diagnostics';
 
 function isOurs(d: LspDiagnostic): d is LspDiagnostic & { data: DiagnosticData } {

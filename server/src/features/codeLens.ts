@@ -37,7 +37,9 @@ export function codeLenses(index: FleetIndex, params: CodeLensParams): CodeLens[
       const inCluster = kustomizationInClusters(index, file, found.documentIndex)[0];
       const result = inCluster?.view.kustomizations.get(inCluster.key)?.result ?? index.renderFluxKustomization(found);
       const target: RenderTarget = { kind: 'fluxKustomization', uri: fileUri(file), documentIndex: found.documentIndex };
-      const envs = withNeighbours(index).filter((e) => e.kustomizations.some((k) => k.place.file === file && k.place.documentIndex === found.documentIndex));
+      const envs = withNeighbours(index).filter((e) =>
+        e.kustomizations.some((k) => k.place.file === file && k.place.documentIndex === found.documentIndex),
+      );
       out.push(...lensesFor(range, target, result?.resources.length ?? 0, result?.problems.length ?? 0, envs));
     }
     return out;
@@ -58,14 +60,20 @@ function plural(n: number, word: string): string {
 function lensesFor(range: Range, target: RenderTarget, objects: number, problems: number, envs: EnvironmentWithNeighbours[]): CodeLens[] {
   const lenses: CodeLens[] = [
     { range, command: { title: 'Preview rendered', command: PREVIEW_COMMAND, arguments: [target] } },
-    { range, command: { title: `${plural(objects, 'object')}, ${plural(problems, 'problem')}`, command: PREVIEW_COMMAND, arguments: [target] } },
+    {
+      range,
+      command: { title: `${plural(objects, 'object')}, ${plural(problems, 'problem')}`, command: PREVIEW_COMMAND, arguments: [target] },
+    },
   ];
   const seen = new Set<string>();
   for (const env of envs) {
     const other = env.neighbours.next ?? env.neighbours.previous;
     if (!other || seen.has(`${env.name}\n${other.name}`)) continue;
     seen.add(`${env.name}\n${other.name}`);
-    lenses.push({ range, command: { title: `Compare ${env.name} with ${other.name}`, command: COMPARE_COMMAND, arguments: [env.name, other.name] } });
+    lenses.push({
+      range,
+      command: { title: `Compare ${env.name} with ${other.name}`, command: COMPARE_COMMAND, arguments: [env.name, other.name] },
+    });
   }
   return lenses;
 }

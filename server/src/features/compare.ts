@@ -56,7 +56,10 @@ function sideOf(indexes: Indexes, name: string, revealSecrets: boolean): Side {
   const index: FleetIndex | undefined = indexOfEnvironment(indexes, name);
   const env = index?.environment(name);
   if (!index || !env) return { name, objects: [], error: `environment "${name}" not found` };
-  return { name, objects: index.renderEnvironment(env).objects.map((o) => maskSecrets(o.object, revealSecrets, o.resource.secretValuePaths)) };
+  return {
+    name,
+    objects: index.renderEnvironment(env).objects.map((o) => maskSecrets(o.object, revealSecrets, o.resource.secretValuePaths)),
+  };
 }
 
 function namespaceOf(o: JsonObject): string {
@@ -118,7 +121,9 @@ function normaliseNamespaces(object: JsonObject, tokens: Map<string, string>): J
   const pending: Array<JsonObject | Json[]> = [copy];
   for (let visits = 0; pending.length > 0 && visits < MAX_NORMALISE_VISITS; visits++) {
     const container = pending.pop() as JsonObject | Json[];
-    const entries: Array<[string | number, Json]> = Array.isArray(container) ? container.map((v, i): [number, Json] => [i, v]) : Object.entries(container);
+    const entries: Array<[string | number, Json]> = Array.isArray(container)
+      ? container.map((v, i): [number, Json] => [i, v])
+      : Object.entries(container);
     for (const [key, value] of entries) {
       const set = (v: Json) => ((container as Record<string | number, Json>)[key] = v);
       if (typeof value === 'string') {
@@ -145,7 +150,9 @@ function align(left: JsonObject[], right: JsonObject[]): Aligned[] {
   left.forEach((o) => add(o, 'left'));
   right.forEach((o) => add(o, 'right'));
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...rows.values()].sort((a, b) => cmp(a.kind, b.kind) || cmp(a.name, b.name) || cmp(a.namespace, b.namespace) || cmp(a.key, b.key));
+  return [...rows.values()].sort(
+    (a, b) => cmp(a.kind, b.kind) || cmp(a.name, b.name) || cmp(a.namespace, b.namespace) || cmp(a.key, b.key),
+  );
 }
 
 function label(row: Aligned): string {
@@ -175,7 +182,10 @@ function factsOf(o: JsonObject): WorkloadFacts {
   const containers = containersOf(o);
   const perContainer = (field: 'requests' | 'limits') => {
     const parts = containers
-      .map(({ container }) => ({ name: typeof container.name === 'string' ? container.name : '', text: quantities(getPath(container, ['resources', field])) }))
+      .map(({ container }) => ({
+        name: typeof container.name === 'string' ? container.name : '',
+        text: quantities(getPath(container, ['resources', field])),
+      }))
       .filter((c) => c.text !== '');
     return parts.length === 1 && containers.length === 1 ? parts[0].text : parts.map((c) => `${c.name}: ${c.text}`).join('; ');
   };

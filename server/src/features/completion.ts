@@ -134,9 +134,14 @@ function targetItems(index: FleetIndex, file: string, cursor: LooseCursor, field
     if (field === 'kind') add(kind, kind);
     else for (const name of names) if (name) add(name, kind);
   }
-  return [...values].sort(([a], [b]) => (a < b ? -1 : 1)).map(([value, kinds]) =>
-    replacing(cursor.prefixRange, value, { kind: field === 'kind' ? CompletionItemKind.Class : CompletionItemKind.Value, detail: field === 'name' ? [...kinds].join(', ') : undefined }),
-  );
+  return [...values]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([value, kinds]) =>
+      replacing(cursor.prefixRange, value, {
+        kind: field === 'kind' ? CompletionItemKind.Class : CompletionItemKind.Value,
+        detail: field === 'name' ? [...kinds].join(', ') : undefined,
+      }),
+    );
 }
 
 // ---- Flux Kustomizations ----------------------------------------------------------------------------
@@ -152,12 +157,16 @@ function documentText(text: string, position: Position): string {
 }
 
 function isFluxKustomizationText(doc: string): boolean {
-  return /^kind:\s*["']?Kustomization["']?\s*$/m.test(doc) && new RegExp(`^apiVersion:\\s*["']?${KUSTOMIZE_GROUP.replace(/\./g, '\\.')}/`, 'm').test(doc);
+  return (
+    /^kind:\s*["']?Kustomization["']?\s*$/m.test(doc) &&
+    new RegExp(`^apiVersion:\\s*["']?${KUSTOMIZE_GROUP.replace(/\./g, '\\.')}/`, 'm').test(doc)
+  );
 }
 
 function fluxKustomizationItems(index: FleetIndex, file: string, cursor: LooseCursor): CompletionItem[] {
   const p = cursor.path;
-  const onDependsOnName = cursor.on === 'value' && p.length === 4 && p[0] === 'spec' && p[1] === 'dependsOn' && p[2] === '*' && p[3] === 'name';
+  const onDependsOnName =
+    cursor.on === 'value' && p.length === 4 && p[0] === 'spec' && p[1] === 'dependsOn' && p[2] === '*' && p[3] === 'name';
   if (!onDependsOnName) return [];
   const views = clusterViews(index);
   const own = views.filter((v) => [...v.kustomizations.values()].some((k) => k.ks.place.file === file));
@@ -173,7 +182,8 @@ function fluxKustomizationItems(index: FleetIndex, file: string, cursor: LooseCu
     }
   }
   if (views.length === 0) {
-    for (const o of index.fluxObjects().list) if (o.object.kind === 'Kustomization' && o.file !== file) candidates.set(keyOf(o.object), o.object);
+    for (const o of index.fluxObjects().list)
+      if (o.object.kind === 'Kustomization' && o.file !== file) candidates.set(keyOf(o.object), o.object);
   }
   return [...candidates.values()]
     .sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1))
@@ -223,7 +233,8 @@ function findIn(index: FleetIndex, view: ClusterView): FindObject {
   return (kind, namespace, name) => {
     for (const o of view.render.objects) {
       const meta = isObject(o.object.metadata) ? o.object.metadata : {};
-      if (o.object.kind === kind && meta.name === name && (meta.namespace ?? 'default') === namespace) return { object: o.object, file: o.resource.source.file };
+      if (o.object.kind === kind && meta.name === name && (meta.namespace ?? 'default') === namespace)
+        return { object: o.object, file: o.resource.source.file };
     }
     for (const file of index.yamlFiles()) {
       for (const doc of index.parsed(file)?.documents ?? []) {

@@ -96,7 +96,10 @@ export function unquotedRange(text: string | readonly string[], range: Range): R
   const line = (typeof text === 'string' ? text.split('\n', range.start.line + 1) : text)[range.start.line] ?? '';
   const first = line[range.start.character];
   if ((first === '"' || first === "'") && range.start.line === range.end.line && range.end.character - range.start.character >= 2) {
-    return { start: { line: range.start.line, character: range.start.character + 1 }, end: { line: range.end.line, character: range.end.character - 1 } };
+    return {
+      start: { line: range.start.line, character: range.start.character + 1 },
+      end: { line: range.end.line, character: range.end.character - 1 },
+    };
   }
   return range;
 }
@@ -178,7 +181,9 @@ export function looseCursorAt(text: string, position: Position): LooseCursor {
     const s = shapeOf(text);
     if (!s) continue;
     if (/^(---|\.\.\.)/.test(lines[l] ?? '')) break;
-    const enclosing = s.parts.filter((p) => p.column < column || (item && p.column === column && p.key !== undefined && /:\s*(#.*)?$/.test(text)));
+    const enclosing = s.parts.filter(
+      (p) => p.column < column || (item && p.column === column && p.key !== undefined && /:\s*(#.*)?$/.test(text)),
+    );
     if (enclosing.length === 0) continue;
     const keys = enclosing.map((p) => (p.item ? '*' : (p.key as string)));
     // A key on the same line as the list marker sits at the marker's column + 2: it encloses only deeper lines.

@@ -37,7 +37,9 @@ export function definition(index: FleetIndex, params: DefinitionParams): Locatio
     if (link) return [{ originSelectionRange: link.range, targetUri: fileUri(link.target), targetRange: ZERO, targetSelectionRange: ZERO }];
     const cursor = cursorAt(index, file, params.position);
     if (!cursor) return null;
-    const found = isKustomizationFile(file) ? inKustomizationFile(index, cursor) : (inFluxObject(index, cursor) ?? inPatchFile(index, cursor));
+    const found = isKustomizationFile(file)
+      ? inKustomizationFile(index, cursor)
+      : (inFluxObject(index, cursor) ?? inPatchFile(index, cursor));
     return found && found.length > 0 ? found : null;
   } catch {
     return null;
@@ -74,7 +76,11 @@ function inKustomizationFile(index: FleetIndex, cursor: Cursor): LocationLink[] 
     const ref = field === 'patchesStrategicMerge' ? written : isObject(written) ? written.path : undefined;
     const patchFile = typeof ref === 'string' && !ref.includes('\n') ? path.posix.join(path.posix.dirname(cursor.file), ref) : undefined;
     const patched = objectsPatchedBy(index, cursor.file, field, entry, patchFile);
-    return objectLinks(index, cursor.range, patched.map((p) => p.resource));
+    return objectLinks(
+      index,
+      cursor.range,
+      patched.map((p) => p.resource),
+    );
   }
   if (field === 'images') {
     const image = getPath(cursor.document.value, ['images', entry]);
@@ -168,9 +174,13 @@ function inFluxObject(index: FleetIndex, cursor: Cursor): LocationLink[] | undef
     const candidates = exact.length > 0 ? exact : sources;
     // Several clusters often hold a source of the same name: the referrer's own clusters decide.
     const clusters = kustomizationInClusters(index, cursor.file, cursor.document.index);
-    const clusterFiles = new Set(clusters.flatMap((c) => c.view.render.objects.map((o) => `${o.resource.source.file}#${o.resource.source.documentIndex}`)));
+    const clusterFiles = new Set(
+      clusters.flatMap((c) => c.view.render.objects.map((o) => `${o.resource.source.file}#${o.resource.source.documentIndex}`)),
+    );
     const clusterDirs = clusters.flatMap((c) => c.view.render.environment.dirs);
-    const inCluster = candidates.filter((o) => clusterFiles.has(`${o.file}#${o.documentIndex}`) || clusterDirs.some((d) => isWithin(o.file, d)));
+    const inCluster = candidates.filter(
+      (o) => clusterFiles.has(`${o.file}#${o.documentIndex}`) || clusterDirs.some((d) => isWithin(o.file, d)),
+    );
     return (inCluster.length > 0 ? inCluster : candidates).flatMap((o) => nameLink(index, cursor.range, o.object.place));
   }
 
@@ -178,13 +188,19 @@ function inFluxObject(index: FleetIndex, cursor: Cursor): LocationLink[] | undef
   const check = object.healthChecks.find((r) => startsWith(p, r.path));
   if (check) {
     const clusters = kustomizationInClusters(index, cursor.file, cursor.document.index);
-    const results = clusters.length > 0 ? clusters.map((c) => c.view.kustomizations.get(c.key)?.result) : [index.renderFluxKustomization(indexed)];
+    const results =
+      clusters.length > 0 ? clusters.map((c) => c.view.kustomizations.get(c.key)?.result) : [index.renderFluxKustomization(indexed)];
     const matches: Resource[] = [];
     for (const result of results) {
       for (const r of result?.resources ?? []) {
         const meta = isObject(r.object.metadata) ? r.object.metadata : {};
         const ns = typeof meta.namespace === 'string' ? meta.namespace : undefined;
-        if (r.object.kind === check.kind && meta.name === check.name && (!check.namespaceWritten || ns === undefined || ns === check.namespace)) matches.push(r);
+        if (
+          r.object.kind === check.kind &&
+          meta.name === check.name &&
+          (!check.namespaceWritten || ns === undefined || ns === check.namespace)
+        )
+          matches.push(r);
       }
     }
     return objectLinks(index, cursor.range, matches);
@@ -241,7 +257,8 @@ function inPatchFile(index: FleetIndex, cursor: Cursor): LocationLink[] | undefi
   for (const e of entries) {
     for (const { resource, paths } of objectsPatchedBy(index, e.kustomizationFile, e.field, e.entry, e.patchFile)) {
       // A file of several patch documents: only the objects this document set values on.
-      if (paths.some((p) => resource.setBy.get(p)?.range === undefined || withinDocument(cursor, resource.setBy.get(p)!.range!))) resources.push(resource);
+      if (paths.some((p) => resource.setBy.get(p)?.range === undefined || withinDocument(cursor, resource.setBy.get(p)!.range!)))
+        resources.push(resource);
     }
   }
   return objectLinks(index, cursor.range, resources);

@@ -50,7 +50,10 @@ function filesReadBy(index: FleetIndex, env: ReturnType<FleetIndex['environments
  * files the environments read, each counted once however many environments read its file. `elsewhere`
  * counts the errors and warnings of other files (the Problems panel shows them; the count does not).
  */
-export function problemCounts(indexes: Indexes, diagnostics: readonly Diagnostic[]): { errors: number; warnings: number; elsewhere: number } {
+export function problemCounts(
+  indexes: Indexes,
+  diagnostics: readonly Diagnostic[],
+): { errors: number; warnings: number; elsewhere: number } {
   const read = new Set<string>();
   for (const index of indexList(indexes)) {
     try {
@@ -75,7 +78,10 @@ function summariesOf(index: FleetIndex, byFile: Map<string, Diagnostic[]>): Envi
     const files = filesReadBy(index, env);
     const kustomizations: FluxKustomizationSummary[] = [];
     const listed = new Set<string>();
-    const rendered: Array<{ ks: FluxKustomization; result?: FluxBuildResult }> = render.kustomizations.map(({ kustomization, result }) => ({ ks: kustomization, result }));
+    const rendered: Array<{ ks: FluxKustomization; result?: FluxBuildResult }> = render.kustomizations.map(({ kustomization, result }) => ({
+      ks: kustomization,
+      result,
+    }));
     // Kustomizations found in the cluster folder but not reached by the render still belong to the tree.
     for (const ks of env.kustomizations) if (!rendered.some((r) => keyOf(r.ks) === keyOf(ks))) rendered.push({ ks });
     for (const { ks, result } of rendered) {
@@ -90,14 +96,27 @@ function summariesOf(index: FleetIndex, byFile: Map<string, Diagnostic[]>): Envi
       kind: env.kind,
       order: env.order,
       folders: [...env.dirs],
-      ...(env.roots ? { roots: env.roots.map((r) => ({ description: r.description, inferred: r.inferred, location: { uri: fileUri(r.file), range: ZERO_RANGE } })) } : {}),
+      ...(env.roots
+        ? {
+            roots: env.roots.map((r) => ({
+              description: r.description,
+              inferred: r.inferred,
+              location: { uri: fileUri(r.file), range: ZERO_RANGE },
+            })),
+          }
+        : {}),
       kustomizations,
       problemCount,
     };
   });
 }
 
-function summaryOf(ks: FluxKustomization, result: FluxBuildResult | undefined, byFile: Map<string, Diagnostic[]>, sourceNote: string | undefined): FluxKustomizationSummary {
+function summaryOf(
+  ks: FluxKustomization,
+  result: FluxBuildResult | undefined,
+  byFile: Map<string, Diagnostic[]>,
+  sourceNote: string | undefined,
+): FluxKustomizationSummary {
   const own = ks.place.range;
   let problemCount = countIn(byFile.get(ks.place.file), own);
   for (const file of result?.filesRead ?? []) if (file !== ks.place.file) problemCount += byFile.get(file)?.length ?? 0;

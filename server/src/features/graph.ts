@@ -34,7 +34,13 @@ function build(index: FleetIndex, view: ClusterView, given: readonly Diagnostic[
   view.graph.cycles.forEach((walk, i) => walk.forEach((key) => cycleOf.set(key, i)));
   const nodes = new Map<NodeKey, GraphNode>();
   for (const { ks, key } of view.kustomizations.values()) {
-    nodes.set(key, { id: key, name: ks.name, namespace: ks.namespace, location: locationOf(ks, ['metadata', 'name']), inCycle: cycleOf.has(key) });
+    nodes.set(key, {
+      id: key,
+      name: ks.name,
+      namespace: ks.namespace,
+      location: locationOf(ks, ['metadata', 'name']),
+      inCycle: cycleOf.has(key),
+    });
   }
   const edges: GraphEdge[] = [];
   const seen = new Set<string>();
@@ -53,7 +59,14 @@ function build(index: FleetIndex, view: ClusterView, given: readonly Diagnostic[
   for (const { from, ref } of view.graph.unknown) {
     const to = keyOf(ref);
     if (!nodes.has(to)) {
-      nodes.set(to, { id: to, name: ref.name, namespace: ref.namespace, location: locationOf(from, [...ref.path, 'name']), inCycle: false, unknown: true });
+      nodes.set(to, {
+        id: to,
+        name: ref.name,
+        namespace: ref.namespace,
+        location: locationOf(from, [...ref.path, 'name']),
+        inCycle: false,
+        unknown: true,
+      });
     }
     addEdge({ from: keyOf(from), to, kind: 'unknown' });
   }

@@ -9,7 +9,15 @@ import { getPath, isObject } from '../kustomize/resource';
 import type { Json, Resource } from '../kustomize/types';
 import { cursorAt, fileOfUri, type Cursor } from './cursor';
 import { isKustomizationFile } from './definition';
-import { containersOf, fluxObjectAt, kustomizationInClusters, objectsPatchedBy, patchEntriesUsingFile, renderedFrom, type PatchEntryRef } from './targets';
+import {
+  containersOf,
+  fluxObjectAt,
+  kustomizationInClusters,
+  objectsPatchedBy,
+  patchEntriesUsingFile,
+  renderedFrom,
+  type PatchEntryRef,
+} from './targets';
 
 const PATCH_FIELDS = ['patches', 'patchesStrategicMerge', 'patchesJson6902'];
 const MAX_LISTED = 20;
@@ -21,7 +29,8 @@ export function hover(index: FleetIndex, params: HoverParams): Hover | null {
     if (!file) return null;
     const cursor = cursorAt(index, file, params.position);
     if (!cursor) return null;
-    const markdown = dependsOnHover(index, cursor) ?? specPathHover(index, cursor) ?? patchHover(index, cursor) ?? imageHover(index, cursor);
+    const markdown =
+      dependsOnHover(index, cursor) ?? specPathHover(index, cursor) ?? patchHover(index, cursor) ?? imageHover(index, cursor);
     return markdown ? { contents: { kind: MarkupKind.Markdown, value: markdown }, range: cursor.range } : null;
   } catch {
     return null;
@@ -83,7 +92,10 @@ function dependsOnHover(index: FleetIndex, cursor: Cursor): string | undefined {
     const t = target.ks;
     const counts = new Map<string, number>();
     for (const r of target.result.resources) counts.set(String(r.object.kind), (counts.get(String(r.object.kind)) ?? 0) + 1);
-    const applies = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([kind, n]) => `${n} ${kind}`).join(', ');
+    const applies = [...counts]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([kind, n]) => `${n} ${kind}`)
+      .join(', ');
     const rel = path.posix.relative(index.root, t.place.file);
     sections.push(
       [
@@ -123,7 +135,8 @@ function patchHover(index: FleetIndex, cursor: Cursor): string | undefined {
     for (const { resource, paths } of patched.slice(0, MAX_LISTED)) {
       lines.push(`- ${code(objectLabel(resource))}`);
       // A strategic merge patch names its object; repeating the identity is not a change.
-      for (const p of paths.filter((x) => !IDENTITY_PATHS.has(x)).slice(0, MAX_LISTED)) lines.push(`  - ${code(p.replace(/\//g, '.'))}${valueText(resource, p)}`);
+      for (const p of paths.filter((x) => !IDENTITY_PATHS.has(x)).slice(0, MAX_LISTED))
+        lines.push(`  - ${code(p.replace(/\//g, '.'))}${valueText(resource, p)}`);
     }
     if (patched.length > MAX_LISTED) lines.push(`- and ${patched.length - MAX_LISTED} more`);
     sections.push(lines.join('\n'));
@@ -140,7 +153,10 @@ function objectLabel(r: Resource): string {
 /** ` = value` for short scalars; nothing for Secrets (their values stay hidden) or structures. */
 function valueText(r: Resource, p: string): string {
   if (r.object.kind === 'Secret') return '';
-  const value: Json | undefined = getPath(r.object, p.split('/').map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
+  const value: Json | undefined = getPath(
+    r.object,
+    p.split('/').map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
+  );
   if (value === undefined || value === null || typeof value === 'object') return '';
   const text = String(value);
   return text.length > 80 || text.includes('\n') ? '' : ` = ${code(text)}`;
@@ -174,7 +190,11 @@ function imageHover(index: FleetIndex, cursor: Cursor): string | undefined {
       }
     }
     if (finals.size === 0) return `**Image ${code(entry.name)}**: matches no container in the render.`;
-    return [`**Image ${code(entry.name)}** becomes:`, '', ...[...finals].map(([where, images]) => `- ${where}: ${[...images].map(code).join(', ')}`)].join('\n');
+    return [
+      `**Image ${code(entry.name)}** becomes:`,
+      '',
+      ...[...finals].map(([where, images]) => `- ${where}: ${[...images].map(code).join(', ')}`),
+    ].join('\n');
   }
   // A container's image in a resource file: what each environment runs after its overlays.
   if (p[p.length - 1] !== 'image' || typeof cursor.value !== 'string') return undefined;
@@ -183,7 +203,9 @@ function imageHover(index: FleetIndex, cursor: Cursor): string | undefined {
   if (!isObject(container)) return undefined;
   const lines: string[] = [];
   for (const { environment, object } of renderedFrom(index, cursor.file, cursor.document.index)) {
-    const match = containersOf(object.object).find((c) => c.container.name === container.name && c.path[c.path.length - 2] === containerPath[containerPath.length - 2]);
+    const match = containersOf(object.object).find(
+      (c) => c.container.name === container.name && c.path[c.path.length - 2] === containerPath[containerPath.length - 2],
+    );
     if (match && typeof match.container.image === 'string') {
       const by = object.appliedBy ? ` (Kustomization ${code(keyOf(object.appliedBy))})` : '';
       lines.push(`- ${environment}: ${code(match.container.image)}${by}`);

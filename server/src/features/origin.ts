@@ -36,7 +36,10 @@ export function origin(indexes: Indexes, params: OriginParams): OriginResult | n
     if (heading?.kustomization) {
       const ks = heading.kustomization;
       const range = ks.place.rangeOf?.(['metadata', 'name']) ?? ks.place.range ?? ZERO_RANGE;
-      return { description: `Kustomization ${keyOf(ks)} (${relativeName(model.index, ks.place.file)}:${range.start.line + 1})`, location: { uri: fileUri(ks.place.file), range } };
+      return {
+        description: `Kustomization ${keyOf(ks)} (${relativeName(model.index, ks.place.file)}:${range.start.line + 1})`,
+        location: { uri: fileUri(ks.place.file), range },
+      };
     }
     const object = model.objects.find((o) => o.line <= line && line <= o.endLine);
     if (!object) return null;
@@ -48,7 +51,10 @@ export function origin(indexes: Indexes, params: OriginParams): OriginResult | n
     const shown = at.path.join('.');
     const recorded = originAt(object.resource, at.path);
     if (recorded) {
-      const refined = recorded.kind === 'substitution' ? variableLocation(model.index, recorded, object.resource, at.path) : refineWithin(model.index, recorded, object.resource, at.path);
+      const refined =
+        recorded.kind === 'substitution'
+          ? variableLocation(model.index, recorded, object.resource, at.path)
+          : refineWithin(model.index, recorded, object.resource, at.path);
       const range = refined ?? recorded.range ?? ZERO_RANGE;
       return {
         description: `\`${shown}\` ${VERB[recorded.kind]} ${recorded.step} (${relativeName(model.index, recorded.file)}:${range.start.line + 1})${applied}`,
@@ -116,14 +122,25 @@ const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)/;
  * A substitution is recorded at the postBuild block (or the ConfigMap/Secret) it read; the variable the
  * source wrote at this path (`${CLUSTER_NAME}`) is looked up there, so the answer is its own line.
  */
-function variableLocation(index: FleetIndex, recorded: Origin, resource: Resource, path: ReadonlyArray<string | number>): Range | undefined {
+function variableLocation(
+  index: FleetIndex,
+  recorded: Origin,
+  resource: Resource,
+  path: ReadonlyArray<string | number>,
+): Range | undefined {
   const start = recorded.range?.start;
   if (!start || resource.source.documentIndex < 0) return undefined;
   const written = getPath(index.parsed(resource.source.file)?.documents[resource.source.documentIndex]?.value, path);
   const name = typeof written === 'string' ? VARIABLE.exec(written)?.[1] : undefined;
   if (!name) return undefined;
-  const doc = (index.parsed(recorded.file)?.documents ?? []).find((d) => d.range.start.line <= start.line && start.line <= d.range.end.line);
-  for (const at of [['spec', 'postBuild', 'substitute', name], ['data', name], ['stringData', name]]) {
+  const doc = (index.parsed(recorded.file)?.documents ?? []).find(
+    (d) => d.range.start.line <= start.line && start.line <= d.range.end.line,
+  );
+  for (const at of [
+    ['spec', 'postBuild', 'substitute', name],
+    ['data', name],
+    ['stringData', name],
+  ]) {
     const range = doc?.locate(at, { key: true });
     if (range) return range;
   }
@@ -143,7 +160,8 @@ function sourceValueLocation(index: FleetIndex, resource: Resource, path: Readon
       const value = getPath(doc.value, sub);
       // A map or list is shown at its key; a scalar at its value.
       const isCollection = typeof value === 'object' && value !== null;
-      const range = (isCollection && typeof sub[sub.length - 1] === 'string' ? doc.locate(sub, { key: true }) : undefined) ?? doc.locate(sub);
+      const range =
+        (isCollection && typeof sub[sub.length - 1] === 'string' ? doc.locate(sub, { key: true }) : undefined) ?? doc.locate(sub);
       if (range) return { file: source.file, range };
     }
   }

@@ -22,11 +22,17 @@ export interface PreviewParams {
  * The Flux Kustomization of a file to preview (FluxKustomizationTargetRequest): the document holding the
  * position (the cursor), else the file's first Flux Kustomization; null when the file has none.
  */
-export function fluxKustomizationTarget(indexes: Indexes, params: { uri: string; position?: { line: number; character: number } }): RenderTarget | null {
+export function fluxKustomizationTarget(
+  indexes: Indexes,
+  params: { uri: string; position?: { line: number; character: number } },
+): RenderTarget | null {
   const file = fileOfUri(params.uri);
   const index = file ? indexOfFile(indexes, file) : undefined;
   if (!file || !index) return null;
-  const documents = index.fluxObjects().list.filter((o) => o.file === file && o.object.kind === 'Kustomization').map((o) => o.documentIndex);
+  const documents = index
+    .fluxObjects()
+    .list.filter((o) => o.file === file && o.object.kind === 'Kustomization')
+    .map((o) => o.documentIndex);
   if (documents.length === 0) return null;
   const parsed = params.position ? index.parsed(file) : undefined;
   const atPosition = parsed && params.position ? documentAt(parsed, params.position) : undefined;
@@ -71,4 +77,3 @@ function nothing(target: RenderTarget, message: string): RenderResult {
   const title = target.kind === 'environment' ? `${target.name} (rendered environment)` : 'Rendered';
   return { yaml: `# ${message}\n`, title, problems: [{ message, severity: 'error' }], objects: [] };
 }
-

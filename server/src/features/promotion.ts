@@ -45,7 +45,8 @@ export function promotionSettingsFrom(sent: PromotionSettingsParams | undefined)
   if (isString(sent.strategy) && STRATEGIES.has(sent.strategy)) settings.strategy = sent.strategy;
   if (isString(sent.branchTemplate) && sent.branchTemplate.trim() !== '') settings.branchTemplate = sent.branchTemplate;
   if (isString(sent.push) && PUSH_SETTINGS.has(sent.push)) settings.push = sent.push;
-  if (Array.isArray(sent.requirePullRequestFor)) settings.requirePullRequestFor = sent.requirePullRequestFor.filter(isString).slice(0, MAX_IDS);
+  if (Array.isArray(sent.requirePullRequestFor))
+    settings.requirePullRequestFor = sent.requirePullRequestFor.filter(isString).slice(0, MAX_IDS);
   if (typeof sent.tag === 'boolean') settings.tag = sent.tag;
   return settings;
 }
@@ -61,7 +62,8 @@ function fileUri(file: string): string {
 /** What would be promoted from `from` to `to`, with the file texts before and after; nothing is written. */
 export async function planPromotion(cwd: string, params: PromotionPlanParams): Promise<PromotionPlanResult> {
   const empty: PromotionPlanResult = { reason: '', changes: [], fileChanges: [], summary: [], problems: [] };
-  if (!isString(params?.from) || !isString(params?.to)) return { ...empty, message: 'A promotion needs a source and a target environment.' };
+  if (!isString(params?.from) || !isString(params?.to))
+    return { ...empty, message: 'A promotion needs a source and a target environment.' };
   const root = await findRepoRoot(cwd);
   if (!root.ok) return { ...empty, message: root.error.message };
   const changeIds = changeIdsFrom(params.changeIds);
@@ -72,7 +74,12 @@ export async function planPromotion(cwd: string, params: PromotionPlanParams): P
   );
   const preview = 'preview' in outcome ? outcome.preview : undefined;
   const remote = await pushRemote(root.value);
-  const result: PromotionPlanResult = { ...empty, root: root.value, ...(preview ? describePreview(root.value, preview) : {}), ...(remote ? { remote } : {}) };
+  const result: PromotionPlanResult = {
+    ...empty,
+    root: root.value,
+    ...(preview ? describePreview(root.value, preview) : {}),
+    ...(remote ? { remote } : {}),
+  };
   if (outcome.status === 'nothing') {
     result.message = outcome.message;
     result.nothing = true;
@@ -147,16 +154,29 @@ function deliverySteps(preview: PromotionPreview, push: boolean): string {
 }
 
 /** Runs the promotion the user confirmed in the editor. Refused for an untrusted workspace. */
-export async function runPromotion(cwd: string, params: PromoteParams, progress: ProgressReporter = () => {}): Promise<PromotionOutcomeResult> {
+export async function runPromotion(
+  cwd: string,
+  params: PromoteParams,
+  progress: ProgressReporter = () => {},
+): Promise<PromotionOutcomeResult> {
   if (params?.trusted !== true) return { kind: 'refused', message: UNTRUSTED_MESSAGE };
-  if (!isString(params.from) || !isString(params.to)) return { kind: 'refused', message: 'A promotion needs a source and a target environment.' };
+  if (!isString(params.from) || !isString(params.to))
+    return { kind: 'refused', message: 'A promotion needs a source and a target environment.' };
   const reviewed = Array.isArray(params.reviewed) ? params.reviewed.filter((r) => isString(r?.path) && isString(r?.after)) : undefined;
   const changeIds = changeIdsFrom(params.changeIds);
   const push = params.push === true;
   let staleReview = false;
   progress(`Planning ${params.from} -> ${params.to}…`);
   const outcome = await promote(
-    { cwd, source: params.from, target: params.to, push, tag: params.tag === true, pullRequest: params.pullRequest === true, ...(changeIds ? { changeIds } : {}) },
+    {
+      cwd,
+      source: params.from,
+      target: params.to,
+      push,
+      tag: params.tag === true,
+      pullRequest: params.pullRequest === true,
+      ...(changeIds ? { changeIds } : {}),
+    },
     promotionSettingsFrom(params.settings),
     {
       confirm: async (preview) => {
@@ -176,7 +196,11 @@ export async function runPromotion(cwd: string, params: PromoteParams, progress:
 }
 
 /** Reverts a promotion commit (or describes the revert with dryRun). Writes are refused for an untrusted workspace. */
-export async function runRevert(cwd: string, params: RevertPromotionParams, progress: ProgressReporter = () => {}): Promise<RevertPromotionResult> {
+export async function runRevert(
+  cwd: string,
+  params: RevertPromotionParams,
+  progress: ProgressReporter = () => {},
+): Promise<RevertPromotionResult> {
   if (!isString(params?.commit)) return { kind: 'refused', message: 'Which promotion commit to revert?' };
   if (params.dryRun !== true && params.trusted !== true) return { kind: 'refused', message: UNTRUSTED_MESSAGE };
   const root = await findRepoRoot(cwd);
@@ -188,7 +212,13 @@ export async function runRevert(cwd: string, params: RevertPromotionParams, prog
   const push = params.push === true;
   if (params.dryRun !== true) progress(`Reverting ${params.commit.slice(0, 12)}…`);
   const outcome = await revertPromotion(
-    { cwd, commit: params.commit, push, dryRun: params.dryRun === true, ...(typeof params.pullRequest === 'boolean' ? { pullRequest: params.pullRequest } : {}) },
+    {
+      cwd,
+      commit: params.commit,
+      push,
+      dryRun: params.dryRun === true,
+      ...(typeof params.pullRequest === 'boolean' ? { pullRequest: params.pullRequest } : {}),
+    },
     promotionSettingsFrom(params.settings),
     {
       confirm: async (preview) => {
@@ -201,7 +231,13 @@ export async function runRevert(cwd: string, params: RevertPromotionParams, prog
   );
   if (outcome.status === 'dry-run') {
     const remote = await pushRemote(cwd);
-    return { kind: 'nothing', message: outcome.preview.summary[0] ?? '', summary: outcome.preview.summary, diff: outcome.preview.diff, ...(remote ? { remote } : {}) };
+    return {
+      kind: 'nothing',
+      message: outcome.preview.summary[0] ?? '',
+      summary: outcome.preview.summary,
+      diff: outcome.preview.diff,
+      ...(remote ? { remote } : {}),
+    };
   }
   const preview = 'preview' in outcome ? outcome.preview : undefined;
   return { ...outcomeResult(outcome, false), ...(preview ? { summary: preview.summary } : {}) };
@@ -214,15 +250,22 @@ export async function deletePromotionBranch(cwd: string, params: { branch?: unkn
   const branch = params.branch;
   const root = await findRepoRoot(cwd);
   if (!root.ok) return { kind: 'failed', message: root.error.message };
-  const tip = await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { cwd: root.value, acceptExitCodes: [1] });
+  const tip = await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], {
+    cwd: root.value,
+    acceptExitCodes: [1],
+  });
   if (!tip.ok || tip.value.exitCode !== 0) return { kind: 'refused', message: `There is no local branch ${branch}.` };
   const record = await readPromotion(root.value, tip.value.stdout.trim());
   if (!record.ok || !record.value) return { kind: 'refused', message: `${branch} does not end in a promotion commit; it was left alone.` };
   const head = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: root.value, acceptExitCodes: [1] });
-  if (head.ok && head.value.stdout.trim() === branch) return { kind: 'refused', message: `${branch} is checked out; switch to another branch first.` };
+  if (head.ok && head.value.stdout.trim() === branch)
+    return { kind: 'refused', message: `${branch} is checked out; switch to another branch first.` };
   const deleted = await runGit(['branch', '-D', '--', branch], { cwd: root.value });
   if (!deleted.ok) return { kind: 'failed', message: deleted.error.message };
-  return { kind: 'done', message: `Deleted the branch ${branch} (it was ${tip.value.stdout.trim().slice(0, 12)}). A pull request opened from it, and a pushed copy, stay until you close or delete them.` };
+  return {
+    kind: 'done',
+    message: `Deleted the branch ${branch} (it was ${tip.value.stdout.trim().slice(0, 12)}). A pull request opened from it, and a pushed copy, stay until you close or delete them.`,
+  };
 }
 
 /** The remote the flow pushes to (origin, or the only one), so that the editor asks about pushing only when there is one. */
@@ -232,7 +275,10 @@ async function pushRemote(cwd: string): Promise<string | undefined> {
 }
 
 /** The promotion history (commits on every local branch and promotion tags), newest first. */
-export async function listPromotions(cwd: string, params: { target?: string } | undefined): Promise<{ entries: PromotionEntry[]; message?: string }> {
+export async function listPromotions(
+  cwd: string,
+  params: { target?: string } | undefined,
+): Promise<{ entries: PromotionEntry[]; message?: string }> {
   const history = await promotionHistory(cwd, isString(params?.target) ? { target: params.target } : {});
   if (!history.ok) return { entries: [], message: history.error.message };
   return {
@@ -256,7 +302,9 @@ export async function showCommit(cwd: string, commit: unknown): Promise<{ text: 
   if (!isString(commit) || !/^[0-9a-f]{4,64}$/i.test(commit)) return { error: 'Not a commit id.' };
   const root = await findRepoRoot(cwd);
   if (!root.ok) return { error: root.error.message };
-  const shown = await runGit(['show', '--no-color', '--no-ext-diff', '--stat', '--patch', '--format=fuller', commit, '--'], { cwd: root.value });
+  const shown = await runGit(['show', '--no-color', '--no-ext-diff', '--stat', '--patch', '--format=fuller', commit, '--'], {
+    cwd: root.value,
+  });
   if (!shown.ok) return { error: shown.error.message };
   return { text: shown.value.stdout };
 }

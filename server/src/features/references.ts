@@ -79,7 +79,8 @@ function patchReferences(index: FleetIndex, cursor: Cursor, includeDeclaration: 
         // One location per patch: the first value it sets.
         const id = `${origin.file}\n${origin.step}\n${patchDocumentStart(index, origin.file, origin.range)}`;
         const known = byPatch.get(id);
-        if (!known || comparePositions(origin.range.start, known.range.start) < 0) byPatch.set(id, { uri: fileUri(origin.file), range: origin.range });
+        if (!known || comparePositions(origin.range.start, known.range.start) < 0)
+          byPatch.set(id, { uri: fileUri(origin.file), range: origin.range });
       }
     }
   }
@@ -93,7 +94,9 @@ function patchReferences(index: FleetIndex, cursor: Cursor, includeDeclaration: 
 
 /** The start line of the document holding a range (patch files may hold several patches). */
 function patchDocumentStart(index: FleetIndex, file: string, range: Range): number {
-  const doc = index.parsed(file)?.documents.find((d) => comparePositions(d.range.start, range.start) <= 0 && comparePositions(range.start, d.range.end) <= 0);
+  const doc = index
+    .parsed(file)
+    ?.documents.find((d) => comparePositions(d.range.start, range.start) <= 0 && comparePositions(range.start, d.range.end) <= 0);
   return doc?.range.start.line ?? -1;
 }
 

@@ -32,11 +32,13 @@ export function rename(index: FleetIndex, params: RenameParams): RenameResult {
       const uri = fileUri(target);
       const edits = (changes[uri] ??= []);
       const r = unquotedRange(text, range);
-      if (!edits.some((e) => e.range.start.line === r.start.line && e.range.start.character === r.start.character)) edits.push({ range: r, newText: newName });
+      if (!edits.some((e) => e.range.start.line === r.start.line && e.range.start.character === r.start.character))
+        edits.push({ range: r, newText: newName });
     };
     const targets = kustomizationsNamed(index, named.key, named.views);
     if (targets.length === 0) return { error: `No Kustomization named '${named.key}' in this cluster: nothing to rename.` };
-    for (const ks of targets) replace(ks.place.file, index.parsed(ks.place.file)?.documents[ks.place.documentIndex]?.locate(['metadata', 'name']));
+    for (const ks of targets)
+      replace(ks.place.file, index.parsed(ks.place.file)?.documents[ks.place.documentIndex]?.locate(['metadata', 'name']));
     for (const { ks, entry } of dependsOnEntriesNaming(index, named.key, named.views)) {
       replace(ks.place.file, index.parsed(ks.place.file)?.documents[ks.place.documentIndex]?.locate(['spec', 'dependsOn', entry, 'name']));
     }

@@ -31,7 +31,8 @@ function isWithinRoot(file: string, root: string): boolean {
 /** The index holding a file (the deepest root wins when workspace folders nest). */
 export function indexOfFile(indexes: Indexes, file: string): FleetIndex | undefined {
   let best: FleetIndex | undefined;
-  for (const index of indexList(indexes)) if (isWithinRoot(file, index.root) && (!best || index.root.length > best.root.length)) best = index;
+  for (const index of indexList(indexes))
+    if (isWithinRoot(file, index.root) && (!best || index.root.length > best.root.length)) best = index;
   return best;
 }
 
@@ -52,7 +53,11 @@ const SOPS_VALUE = /^ENC\[[\s\S]*\]$/;
  * revealed and not SOPS-encrypted), every SOPS `ENC[...]` value and the `sops:` metadata block. The
  * object itself is returned when there is nothing to hide, so its text stays kubectl's.
  */
-export function maskSecrets(object: JsonObject, revealSecrets = false, secretValuePaths: ReadonlyArray<ReadonlyArray<string | number>> = []): JsonObject {
+export function maskSecrets(
+  object: JsonObject,
+  revealSecrets = false,
+  secretValuePaths: ReadonlyArray<ReadonlyArray<string | number>> = [],
+): JsonObject {
   const encrypted = object.sops !== undefined || containsEncryptedValue(object);
   const isSecret = object.kind === 'Secret' && (isObject(object.data) || isObject(object.stringData));
   const fromSecrets = revealSecrets ? [] : secretValuePaths;
@@ -75,7 +80,11 @@ export function maskSecrets(object: JsonObject, revealSecrets = false, secretVal
 function maskAt(root: JsonObject, at: ReadonlyArray<string | number>): void {
   let container: Json = root;
   for (let i = 0; i < at.length - 1; i++) {
-    const next: Json | undefined = Array.isArray(container) ? container[at[i] as number] : isObject(container) ? container[at[i] as string] : undefined;
+    const next: Json | undefined = Array.isArray(container)
+      ? container[at[i] as number]
+      : isObject(container)
+        ? container[at[i] as string]
+        : undefined;
     if (next === undefined) return;
     container = next;
   }
@@ -156,7 +165,8 @@ const cache = new WeakMap<FleetIndex, Map<string, { version: number; model: Prev
 
 /** The preview of a target (undefined when the target names nothing), cached per index version. */
 export function previewModel(indexes: Indexes, target: RenderTarget, revealSecrets = false): PreviewModel | undefined {
-  const index = target.kind === 'environment' ? indexOfEnvironment(indexes, target.name) : indexOfFile(indexes, fileOfUri(target.uri) ?? '');
+  const index =
+    target.kind === 'environment' ? indexOfEnvironment(indexes, target.name) : indexOfFile(indexes, fileOfUri(target.uri) ?? '');
   if (!index) return undefined;
   const key = `${JSON.stringify(target)}\n${revealSecrets}`;
   let perIndex = cache.get(index);
@@ -256,13 +266,18 @@ function layout(gathered: Gathered, revealSecrets: boolean): PreviewModel {
   let pendingHeadings: Array<{ text: string; group: Group }> = [];
   const flushHeadings = () => {
     for (const { text, group } of pendingHeadings) {
-      headings.push({ line, ...(group.kustomization ? { kustomization: group.kustomization } : {}), ...(group.overlay ? { overlay: group.overlay } : {}) });
+      headings.push({
+        line,
+        ...(group.kustomization ? { kustomization: group.kustomization } : {}),
+        ...(group.overlay ? { overlay: group.overlay } : {}),
+      });
       push(text + '\n');
     }
     pendingHeadings = [];
   };
   for (const group of gathered.groups) {
-    if (group.heading) pendingHeadings.push({ text: group.resources.length === 0 ? `${group.heading} (no objects)` : group.heading, group });
+    if (group.heading)
+      pendingHeadings.push({ text: group.resources.length === 0 ? `${group.heading} (no objects)` : group.heading, group });
     for (const resource of group.resources) {
       if (!first) push('---\n');
       first = false;
@@ -282,7 +297,8 @@ function layout(gathered: Gathered, revealSecrets: boolean): PreviewModel {
   }
   flushHeadings();
   if (objects.length === 0) {
-    for (const p of gathered.problems) if (p.severity === 'error') push(`# error: ${p.message.replace(/\r?\n/g, ' ')} (${relativeName(gathered.index, p.file)})\n`);
+    for (const p of gathered.problems)
+      if (p.severity === 'error') push(`# error: ${p.message.replace(/\r?\n/g, ' ')} (${relativeName(gathered.index, p.file)})\n`);
   }
   return { index: gathered.index, yaml: parts.join(''), title: gathered.title, problems: gathered.problems, objects, headings };
 }

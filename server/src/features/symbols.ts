@@ -32,7 +32,13 @@ export function documentSymbols(index: FleetIndex, params: DocumentSymbolParams)
               if (r) children.push({ name: entryName(entry, i), kind: SymbolKind.Object, range: r, selectionRange: r });
             });
           }
-          out.push({ name: field, kind: kindOf(fieldValue), range: span(keyRange, valueRange), selectionRange: keyRange, ...(children.length ? { children } : {}) });
+          out.push({
+            name: field,
+            kind: kindOf(fieldValue),
+            range: span(keyRange, valueRange),
+            selectionRange: keyRange,
+            ...(children.length ? { children } : {}),
+          });
         }
         continue;
       }
@@ -62,7 +68,10 @@ function entryName(entry: Json, i: number): string {
       const v = entry[key];
       if (typeof v === 'string') return v;
     }
-    if (isObject(entry.target)) return Object.entries(entry.target).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+    if (isObject(entry.target))
+      return Object.entries(entry.target)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', ');
   }
   return `[${i}]`;
 }
@@ -74,7 +83,9 @@ function kindOf(value: Json): SymbolKind {
 }
 
 function span(a: Range, b: Range | undefined): Range {
-  return b && (b.end.line > a.end.line || (b.end.line === a.end.line && b.end.character > a.end.character)) ? { start: a.start, end: b.end } : a;
+  return b && (b.end.line > a.end.line || (b.end.line === a.end.line && b.end.character > a.end.character))
+    ? { start: a.start, end: b.end }
+    : a;
 }
 
 function within(inner: Range, outer: Range): boolean {

@@ -57,7 +57,8 @@ export function pathLinks(index: FleetIndex, file: string): PathLink[] {
     if (ks.path !== undefined && !isRemoteReference(ks.path)) add(['spec', 'path'], resolveSpecPath(index.root, ks.path));
     const base = resolveSpecPath(index.root, ks.path);
     ks.components.forEach((component, i) => {
-      if (!isRemoteReference(component) && !path.posix.isAbsolute(component)) add(['spec', 'components', i], normalize(path.posix.join(base, component)));
+      if (!isRemoteReference(component) && !path.posix.isAbsolute(component))
+        add(['spec', 'components', i], normalize(path.posix.join(base, component)));
     });
   }
   return out;
@@ -91,10 +92,15 @@ export function kustomizationInClusters(index: FleetIndex, file: string, documen
   return out;
 }
 
-export function releaseInClusters(index: FleetIndex, file: string, documentIndex: number): Array<{ view: ClusterView; release: HelmRelease }> {
+export function releaseInClusters(
+  index: FleetIndex,
+  file: string,
+  documentIndex: number,
+): Array<{ view: ClusterView; release: HelmRelease }> {
   const out: Array<{ view: ClusterView; release: HelmRelease }> = [];
   for (const view of clusterViews(index)) {
-    for (const r of view.releases.values()) if (samePlace(r.rendered.resource.source, file, documentIndex)) out.push({ view, release: r.release });
+    for (const r of view.releases.values())
+      if (samePlace(r.rendered.resource.source, file, documentIndex)) out.push({ view, release: r.release });
   }
   return out;
 }
@@ -121,7 +127,11 @@ export function kustomizationsNamed(index: FleetIndex, key: NodeKey, views: read
 }
 
 /** Every dependsOn entry naming `key` (same namespace rule as the controller), across the given clusters or the repository. */
-export function dependsOnEntriesNaming(index: FleetIndex, key: NodeKey, views: readonly ClusterView[]): Array<{ ks: FluxKustomization; entry: number }> {
+export function dependsOnEntriesNaming(
+  index: FleetIndex,
+  key: NodeKey,
+  views: readonly ClusterView[],
+): Array<{ ks: FluxKustomization; entry: number }> {
   const out: Array<{ ks: FluxKustomization; entry: number }> = [];
   const seen = new Set<string>();
   const consider = (ks: FluxKustomization) => {
@@ -144,7 +154,9 @@ export function patchStep(field: string, entry: number): string {
 
 /** Whether an origin is the patch entry `field[entry]` of the kustomization file (inline, or from its file). */
 export function isOriginOfPatch(origin: Origin, kustomizationFile: string, field: string, entry: number, patchFile?: string): boolean {
-  return origin.kind === 'patch' && origin.step === patchStep(field, entry) && (origin.file === kustomizationFile || origin.file === patchFile);
+  return (
+    origin.kind === 'patch' && origin.step === patchStep(field, entry) && (origin.file === kustomizationFile || origin.file === patchFile)
+  );
 }
 
 /** The resources of the folder's render that a patch entry changed, with the paths it set. */
@@ -193,13 +205,19 @@ export function sourceRangeOf(index: FleetIndex, resource: Resource): { file: st
     const range = doc?.locate(['metadata', 'name']) ?? src.range;
     if (range) return { file: src.file, range };
   }
-  return src.range ? { file: src.file, range: src.range } : { file: src.file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+  return src.range
+    ? { file: src.file, range: src.range }
+    : { file: src.file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
 }
 
 /** The object's containers with their paths in the object (pods, templates, cronjob templates). */
 export function containersOf(object: JsonObject): Array<{ path: Array<string | number>; container: JsonObject }> {
   const out: Array<{ path: Array<string | number>; container: JsonObject }> = [];
-  const specs: Array<Array<string | number>> = [['spec'], ['spec', 'template', 'spec'], ['spec', 'jobTemplate', 'spec', 'template', 'spec']];
+  const specs: Array<Array<string | number>> = [
+    ['spec'],
+    ['spec', 'template', 'spec'],
+    ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+  ];
   for (const specPath of specs) {
     let spec: unknown = object;
     for (const seg of specPath) spec = isObject(spec as JsonObject) ? (spec as JsonObject)[seg as string] : undefined;
@@ -225,7 +243,11 @@ export function imageName(image: string): string {
 }
 
 /** The rendered objects of every environment whose source is file#documentIndex. */
-export function renderedFrom(index: FleetIndex, file: string, documentIndex: number): Array<{ environment: string; object: RenderedObject }> {
+export function renderedFrom(
+  index: FleetIndex,
+  file: string,
+  documentIndex: number,
+): Array<{ environment: string; object: RenderedObject }> {
   const out: Array<{ environment: string; object: RenderedObject }> = [];
   for (const env of index.environments().environments) {
     for (const object of index.renderEnvironment(env).objects) {

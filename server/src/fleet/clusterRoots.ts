@@ -11,7 +11,14 @@
 //   or by Terraform): its Kustomizations, inferred.
 // Orphan Kustomizations (applied by nothing) are found after the walk, in fluxGraph.ts.
 import * as path from 'path';
-import { readFluxObject, type FluxKustomization, type FluxObjectPlace, type FluxSource, isFluxKustomization, isFluxSource } from '../flux/objects';
+import {
+  readFluxObject,
+  type FluxKustomization,
+  type FluxObjectPlace,
+  type FluxSource,
+  isFluxKustomization,
+  isFluxSource,
+} from '../flux/objects';
 import type { FileSystem } from '../kustomize/fs';
 import { isWithin, normalize } from '../kustomize/loader';
 import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/kustomization';
@@ -55,7 +62,23 @@ interface Doc {
   parsed: ParsedDocument;
 }
 
-const GENERIC_FOLDER_NAMES = new Set(['cluster', 'clusters', 'flux', 'flux-system', 'kubernetes', 'k8s', 'base', 'config', 'deploy', 'manifests', 'setup', 'bootstrap', 'gitops', '.', '']);
+const GENERIC_FOLDER_NAMES = new Set([
+  'cluster',
+  'clusters',
+  'flux',
+  'flux-system',
+  'kubernetes',
+  'k8s',
+  'base',
+  'config',
+  'deploy',
+  'manifests',
+  'setup',
+  'bootstrap',
+  'gitops',
+  '.',
+  '',
+]);
 
 /** The environment name for a synced folder: `clusters/<name>/...` gives <name>; else its own name unless generic; else the repository's. */
 export function clusterNameOf(repoRoot: string, folder: string): string {
@@ -90,7 +113,17 @@ export function joinSpecPath(root: string, specPath: string | undefined): string
  * The last roots found, with the parses they came from: after an edit that touched none of the files that
  * may hold a root (most edits), the graph is walked again from the same roots without reading them again.
  */
-let lastRoots: { repoRoot: string; files: string; parses: ParsedFile[]; clustersListing: string; otherReads: Map<string, string | undefined>; roots: ClusterRoot[]; documents: number } | undefined;
+let lastRoots:
+  | {
+      repoRoot: string;
+      files: string;
+      parses: ParsedFile[];
+      clustersListing: string;
+      otherReads: Map<string, string | undefined>;
+      roots: ClusterRoot[];
+      documents: number;
+    }
+  | undefined;
 
 export function findClusterRoots(input: RootsInput): { roots: ClusterRoot[]; documents: number } {
   const repoRoot = normalize(input.repoRoot);
@@ -99,7 +132,14 @@ export function findClusterRoots(input: RootsInput): { roots: ClusterRoot[]; doc
   const clustersListing = input.fs.kind(clustersDir) === 'dir' ? input.fs.readDir(clustersDir).join('/') : '';
   const files = input.files.join('\n');
   const last = lastRoots;
-  if (last && last.repoRoot === repoRoot && last.files === files && last.clustersListing === clustersListing && sameParses(last.parses, parses) && [...last.otherReads].every(([f, t]) => input.fs.readFile(f) === t)) {
+  if (
+    last &&
+    last.repoRoot === repoRoot &&
+    last.files === files &&
+    last.clustersListing === clustersListing &&
+    sameParses(last.parses, parses) &&
+    [...last.otherReads].every(([f, t]) => input.fs.readFile(f) === t)
+  ) {
     return { roots: last.roots.map(copyRoot), documents: last.documents };
   }
   // Values files and kustomizations read beside a flux-instance HelmRelease decide roots too: remember their texts.
@@ -141,7 +181,9 @@ function candidateParses(input: RootsInput): ParsedFile[] {
 
 function findRootsIn(repoRoot: string, input: RootsInput, parses: ParsedFile[]): { roots: ClusterRoot[]; documents: number } {
   const docs: Doc[] = [];
-  for (const parsed of parses) for (const doc of parsed.documents) if (isObject(doc.value)) docs.push({ file: parsed.file, index: doc.index, object: doc.value, parsed: doc });
+  for (const parsed of parses)
+    for (const doc of parsed.documents)
+      if (isObject(doc.value)) docs.push({ file: parsed.file, index: doc.index, object: doc.value, parsed: doc });
   const roots: ClusterRoot[] = [];
   roots.push(...bootstrapRoots(repoRoot, docs, input));
   roots.push(...fluxInstanceRoots(repoRoot, docs, input));
@@ -158,8 +200,10 @@ function mergeSameFolder(roots: ClusterRoot[]): ClusterRoot[] {
       out.push(root);
       continue;
     }
-    for (const ks of root.kustomizations) if (!same.kustomizations.some((k) => k.namespace === ks.namespace && k.name === ks.name)) same.kustomizations.push(ks);
-    for (const s of root.sources) if (!same.sources.some((o) => o.kind === s.kind && o.namespace === s.namespace && o.name === s.name)) same.sources.push(s);
+    for (const ks of root.kustomizations)
+      if (!same.kustomizations.some((k) => k.namespace === ks.namespace && k.name === ks.name)) same.kustomizations.push(ks);
+    for (const s of root.sources)
+      if (!same.sources.some((o) => o.kind === s.kind && o.namespace === s.namespace && o.name === s.name)) same.sources.push(s);
   }
   return out;
 }
@@ -169,7 +213,8 @@ function bootstrapRoots(repoRoot: string, docs: Doc[], input: RootsInput): Clust
   out.push(...placeholderBootstraps(repoRoot, docs, input));
   for (const doc of docs) {
     if (doc.object.kind !== 'Kustomization' || getPath(doc.object, ['metadata', 'name']) !== 'flux-system') continue;
-    const inBootstrapFolder = path.posix.basename(doc.file) === 'gotk-sync.yaml' || path.posix.basename(path.posix.dirname(doc.file)) === 'flux-system';
+    const inBootstrapFolder =
+      path.posix.basename(doc.file) === 'gotk-sync.yaml' || path.posix.basename(path.posix.dirname(doc.file)) === 'flux-system';
     if (!inBootstrapFolder) continue;
     const read = readFluxObject(doc.object, placeOf(doc));
     if (!isFluxKustomization(read.value)) continue;
@@ -209,10 +254,28 @@ function placeholderBootstraps(repoRoot: string, docs: Doc[], input: RootsInput)
     const specPath = relative(repoRoot, folder);
     const place: FluxObjectPlace = { file, documentIndex: 0, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
     const ks = readFluxObject(
-      { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'flux-system', namespace: 'flux-system' }, spec: { interval: '10m0s', path: `./${specPath === '.' ? '' : specPath}`, prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } } },
+      {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name: 'flux-system', namespace: 'flux-system' },
+        spec: {
+          interval: '10m0s',
+          path: `./${specPath === '.' ? '' : specPath}`,
+          prune: true,
+          sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+        },
+      },
       place,
     ).value;
-    const source = readFluxObject({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'flux-system', namespace: 'flux-system' }, spec: { interval: '1m0s', ref: { branch: 'main' }, url: '' } }, place).value;
+    const source = readFluxObject(
+      {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'GitRepository',
+        metadata: { name: 'flux-system', namespace: 'flux-system' },
+        spec: { interval: '1m0s', ref: { branch: 'main' }, url: '' },
+      },
+      place,
+    ).value;
     if (!isFluxKustomization(ks)) continue;
     out.push({
       cluster: clusterNameOf(repoRoot, folder),
@@ -249,7 +312,12 @@ function readSync(value: Json | undefined): SyncSettings | undefined {
  * The source and Kustomization a FluxInstance's sync makes, as objects read from `place` (the sync block's
  * ranges stand for the generated objects' fields, so findings on them land on the FluxInstance).
  */
-function syncObjects(sync: SyncSettings, namespace: string, place: FluxObjectPlace, syncPath: ReadonlyArray<string | number>): { ks?: FluxKustomization; source?: FluxSource } {
+function syncObjects(
+  sync: SyncSettings,
+  namespace: string,
+  place: FluxObjectPlace,
+  syncPath: ReadonlyArray<string | number>,
+): { ks?: FluxKustomization; source?: FluxSource } {
   const name = sync.name || namespace;
   const fieldOf: Record<string, string> = { path: 'path', sourceRef: 'kind', url: 'url', ref: 'ref', metadata: 'name' };
   const rangeOf = (p: ReadonlyArray<string | number>): Range | undefined => {
@@ -278,7 +346,14 @@ function syncObjects(sync: SyncSettings, namespace: string, place: FluxObjectPla
 
 function fluxInstanceRoots(repoRoot: string, docs: Doc[], input: RootsInput): ClusterRoot[] {
   const out: ClusterRoot[] = [];
-  const add = (sync: SyncSettings, namespace: string, place: FluxObjectPlace, syncPath: Array<string | number>, kind: RootKind, how: string) => {
+  const add = (
+    sync: SyncSettings,
+    namespace: string,
+    place: FluxObjectPlace,
+    syncPath: Array<string | number>,
+    kind: RootKind,
+    how: string,
+  ) => {
     const { ks, source } = syncObjects(sync, namespace, place, syncPath);
     if (!ks) return;
     const located = locateSyncFolder(repoRoot, sync, input.fs, docs);
@@ -300,18 +375,40 @@ function fluxInstanceRoots(repoRoot: string, docs: Doc[], input: RootsInput): Cl
       const sync = readSync(getPath(o, ['spec', 'sync']));
       if (!sync) continue;
       const ns = getPath(o, ['metadata', 'namespace']);
-      add(sync, typeof ns === 'string' && ns ? ns : 'flux-system', placeOf(doc), ['spec', 'sync'], 'flux-instance', `FluxInstance ${String(getPath(o, ['metadata', 'name']) ?? '')}`);
+      add(
+        sync,
+        typeof ns === 'string' && ns ? ns : 'flux-system',
+        placeOf(doc),
+        ['spec', 'sync'],
+        'flux-instance',
+        `FluxInstance ${String(getPath(o, ['metadata', 'name']) ?? '')}`,
+      );
       continue;
     }
     if (o.kind === 'HelmRelease' && isFluxInstanceChart(o, docs)) {
       const namespace = String(getPath(o, ['spec', 'targetNamespace']) ?? getPath(o, ['metadata', 'namespace']) ?? 'flux-system');
       const inline = readSync(getPath(o, ['spec', 'values', 'instance', 'sync']));
       if (inline) {
-        add(inline, namespace, placeOf(doc), ['spec', 'values', 'instance', 'sync'], 'flux-instance-values', `flux-instance chart values of HelmRelease ${String(getPath(o, ['metadata', 'name']))}`);
+        add(
+          inline,
+          namespace,
+          placeOf(doc),
+          ['spec', 'values', 'instance', 'sync'],
+          'flux-instance-values',
+          `flux-instance chart values of HelmRelease ${String(getPath(o, ['metadata', 'name']))}`,
+        );
         continue;
       }
       const fromFile = instanceValuesFile(doc, input);
-      if (fromFile) add(fromFile.sync, namespace, fromFile.place, ['instance', 'sync'], 'flux-instance-values', `flux-instance chart values in ${relative(repoRoot, fromFile.place.file)}`);
+      if (fromFile)
+        add(
+          fromFile.sync,
+          namespace,
+          fromFile.place,
+          ['instance', 'sync'],
+          'flux-instance-values',
+          `flux-instance chart values in ${relative(repoRoot, fromFile.place.file)}`,
+        );
     }
   }
   return out;
@@ -323,7 +420,12 @@ function isFluxInstanceChart(o: JsonObject, docs: Doc[]): boolean {
   const ref = getPath(o, ['spec', 'chartRef']);
   if (!isObject(ref) || typeof ref.name !== 'string') return false;
   if (/flux-instance/.test(ref.name)) return true;
-  return docs.some((d) => d.object.kind === ref.kind && getPath(d.object, ['metadata', 'name']) === ref.name && /\/flux-instance\/?$/.test(String(getPath(d.object, ['spec', 'url']) ?? '')));
+  return docs.some(
+    (d) =>
+      d.object.kind === ref.kind &&
+      getPath(d.object, ['metadata', 'name']) === ref.name &&
+      /\/flux-instance\/?$/.test(String(getPath(d.object, ['spec', 'url']) ?? '')),
+  );
 }
 
 /**
@@ -342,7 +444,9 @@ function instanceValuesFile(doc: Doc, input: RootsInput): { sync: SyncSettings; 
       const generators = isObject(k) && Array.isArray(k.configMapGenerator) ? k.configMapGenerator : [];
       for (const g of generators) {
         if (!isObject(g) || !Array.isArray(g.files)) continue;
-        for (const entry of g.files) if (typeof entry === 'string') candidates.push(path.posix.join(folder, entry.includes('=') ? entry.slice(entry.indexOf('=') + 1) : entry));
+        for (const entry of g.files)
+          if (typeof entry === 'string')
+            candidates.push(path.posix.join(folder, entry.includes('=') ? entry.slice(entry.indexOf('=') + 1) : entry));
       }
     }
   }
@@ -363,7 +467,12 @@ function instanceValuesFile(doc: Doc, input: RootsInput): { sync: SyncSettings; 
  * OCI artifact or bucket is usually pushed from a subfolder (`flux push artifact --path=./kubernetes`),
  * so its path is found under exactly one folder of the repository: that folder is the artifact's root.
  */
-function locateSyncFolder(repoRoot: string, sync: SyncSettings, fs: FileSystem, docs: Doc[]): { folder?: string; sourceFolder?: string; note?: string } {
+function locateSyncFolder(
+  repoRoot: string,
+  sync: SyncSettings,
+  fs: FileSystem,
+  docs: Doc[],
+): { folder?: string; sourceFolder?: string; note?: string } {
   const atRoot = joinSpecPath(repoRoot, sync.path);
   // A Git source is the repository; an OCI artifact or bucket holding the path at its root was pushed from the repository root.
   if (fs.kind(atRoot) === 'dir') return { folder: atRoot, ...(sync.kind === 'GitRepository' ? {} : { sourceFolder: repoRoot }) };
@@ -375,9 +484,16 @@ function locateSyncFolder(repoRoot: string, sync: SyncSettings, fs: FileSystem, 
       if (d.endsWith('/' + wanted)) found.add(d.slice(0, d.length - wanted.length - 1));
     }
   }
-  if (found.size !== 1) return { note: found.size === 0 ? `${sync.path} is not in this repository` : `${sync.path} is under several folders of this repository` };
+  if (found.size !== 1)
+    return {
+      note: found.size === 0 ? `${sync.path} is not in this repository` : `${sync.path} is under several folders of this repository`,
+    };
   const sourceFolder = [...found][0];
-  return { folder: joinSpecPath(sourceFolder, sync.path), sourceFolder, note: `the ${sync.kind} artifact is built from ${relative(repoRoot, sourceFolder)}/, where the path exists` };
+  return {
+    folder: joinSpecPath(sourceFolder, sync.path),
+    sourceFolder,
+    note: `the ${sync.kind} artifact is built from ${relative(repoRoot, sourceFolder)}/, where the path exists`,
+  };
 }
 
 /** `clusters/<name>/` folders with Flux Kustomizations that no other root syncs. */
@@ -399,7 +515,16 @@ function clusterFolderRoots(repoRoot: string, docs: Doc[], fs: FileSystem, found
       .filter((d) => isWithin(d.file, dir))
       .map((d) => readFluxObject(d.object, placeOf(d)).value)
       .filter((v): v is FluxSource => isFluxSource(v));
-    out.push({ cluster: name, kind: 'cluster-folder', inferred: true, file: dir, folder: dir, description: `the Flux Kustomizations in ${relative(repoRoot, dir)}/ (no bootstrap or FluxInstance syncs this folder)`, kustomizations, sources });
+    out.push({
+      cluster: name,
+      kind: 'cluster-folder',
+      inferred: true,
+      file: dir,
+      folder: dir,
+      description: `the Flux Kustomizations in ${relative(repoRoot, dir)}/ (no bootstrap or FluxInstance syncs this folder)`,
+      kustomizations,
+      sources,
+    });
   }
   return out;
 }

@@ -52,7 +52,17 @@ export function renderEnvironment(env: Environment, options: EnvironmentRenderOp
   const out: EnvironmentRender = { environment: env, objects: [], kustomizations: [], problems: [], filesRead: new Set() };
   if (env.kind === 'overlay') {
     for (const dir of env.dirs) {
-      const r = options.renderFolder?.(dir) ?? renderKustomization(dir, { fs, repoRoot, loadRestrictor: 'rootOnly', reorder: 'legacy', parseLimits: options.parseLimits, deadline: options.deadline, cache: options.cache });
+      const r =
+        options.renderFolder?.(dir) ??
+        renderKustomization(dir, {
+          fs,
+          repoRoot,
+          loadRestrictor: 'rootOnly',
+          reorder: 'legacy',
+          parseLimits: options.parseLimits,
+          deadline: options.deadline,
+          cache: options.cache,
+        });
       out.problems.push(...r.problems);
       r.filesRead.forEach((f) => out.filesRead.add(f));
       for (const resource of r.resources) out.objects.push({ object: resource.object, resource, overlay: dir });

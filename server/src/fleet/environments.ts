@@ -69,10 +69,19 @@ export function readDocuments(fs: FileSystem, files: readonly string[], parseLim
 }
 
 /** Reads a Flux Kustomization from a document of a file, with ranges of its fields; `parseLimits` as the document was read with. */
-export function readKustomizationAt(fs: FileSystem, found: FoundDocument, defaultNamespace?: string, parseLimits?: Partial<ParseLimits>): { value?: FluxKustomization; problems: Problem[] } {
+export function readKustomizationAt(
+  fs: FileSystem,
+  found: FoundDocument,
+  defaultNamespace?: string,
+  parseLimits?: Partial<ParseLimits>,
+): { value?: FluxKustomization; problems: Problem[] } {
   const text = fs.readFile(found.file) ?? '';
   const doc = parseYamlFileCached(found.file, text, parseLimits).documents[found.documentIndex];
-  const place = { file: found.file, documentIndex: found.documentIndex, ...(doc ? { range: doc.range, rangeOf: (p: ReadonlyArray<string | number>) => doc.locate(p) } : {}) };
+  const place = {
+    file: found.file,
+    documentIndex: found.documentIndex,
+    ...(doc ? { range: doc.range, rangeOf: (p: ReadonlyArray<string | number>) => doc.locate(p) } : {}),
+  };
   const read = readFluxObject(found.object, place, defaultNamespace ? { defaultNamespace } : {});
   return { value: isFluxKustomization(read.value) ? read.value : undefined, problems: read.problems };
 }
@@ -111,7 +120,10 @@ export function discoverEnvironments(options: DiscoverOptions): Discovery {
   let environments: Environment[] = graph.clusters.map((cluster) => fluxEnvironment(cluster));
   // Without Flux roots, the overlays still are environments.
   if (environments.length === 0) environments = overlayEnvironments(fs, repoRoot, options.files);
-  const ordered = promotionOrder(environments.map((e) => e.name), options.promotionOrder);
+  const ordered = promotionOrder(
+    environments.map((e) => e.name),
+    options.promotionOrder,
+  );
   for (const env of environments) env.order = ordered.indexOf(env.name);
   environments.sort((a, b) => a.order - b.order);
   return { environments, problems: graph.problems, graph };

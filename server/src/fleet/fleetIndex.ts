@@ -134,7 +134,11 @@ export class FleetIndex {
   private tracking: Reads[] = [];
   readonly limits: EngineLimits;
 
-  constructor(root: string, readonly settings: FleetSettings = {}, base: FileSystem = nodeFileSystem) {
+  constructor(
+    root: string,
+    readonly settings: FleetSettings = {},
+    base: FileSystem = nodeFileSystem,
+  ) {
     this.root = normalize(base.realPath(normalize(root)));
     this.fs = new CachingFileSystem(containedFileSystem(base, this.root), this.buffers);
     this.fs.onRead = (file, text) => {
@@ -158,7 +162,11 @@ export class FleetIndex {
   }
 
   isIndexable(file: string): boolean {
-    return isWithin(file, this.root) && isYamlFileName(path.posix.basename(file)) && !/\/(\.git|node_modules)\//.test(file.slice(this.root.length));
+    return (
+      isWithin(file, this.root) &&
+      isYamlFileName(path.posix.basename(file)) &&
+      !/\/(\.git|node_modules)\//.test(file.slice(this.root.length))
+    );
   }
 
   yamlFiles(): string[] {
@@ -177,7 +185,12 @@ export class FleetIndex {
     // The graph is walked again first, so that a value knows whether the shape it looked at changed.
     if (this.discoveryStale) this.currentDiscovery();
     const hit = this.remembered.get(key);
-    if (hit && hit.fileSetGeneration === this.fileSetGeneration && (!hit.reads.shape || hit.shapeGeneration === this.shapeGeneration) && this.unchanged(hit.reads)) {
+    if (
+      hit &&
+      hit.fileSetGeneration === this.fileSetGeneration &&
+      (!hit.reads.shape || hit.shapeGeneration === this.shapeGeneration) &&
+      this.unchanged(hit.reads)
+    ) {
       this.noteReads(hit.reads);
       return hit.value as T;
     }
@@ -224,7 +237,8 @@ export class FleetIndex {
 
   /** A cached render used inside a remembered computation: the computation depends on what the render read. */
   private usesRender<T>(cache: Map<string, CachedRender<T>>, key: string, entry: CachedRender<T>): void {
-    for (const reads of this.tracking) reads.renders.set(entry as CachedRender<unknown>, { cache: cache as Map<string, CachedRender<unknown>>, key });
+    for (const reads of this.tracking)
+      reads.renders.set(entry as CachedRender<unknown>, { cache: cache as Map<string, CachedRender<unknown>>, key });
   }
 
   text(file: string): string | undefined {
@@ -406,7 +420,9 @@ export class FleetIndex {
    */
   async prepareRenders(isStale: () => boolean, giveWay: () => Promise<void>): Promise<boolean> {
     const depth = (dir: string) => dir.split('/').length;
-    const folders = this.kustomizationFiles().map((f) => path.posix.dirname(f)).sort((a, b) => depth(b) - depth(a) || (a < b ? -1 : a > b ? 1 : 0));
+    const folders = this.kustomizationFiles()
+      .map((f) => path.posix.dirname(f))
+      .sort((a, b) => depth(b) - depth(a) || (a < b ? -1 : a > b ? 1 : 0));
     for (const dir of folders) {
       if (this.folderRenders.has(normalize(dir))) continue;
       await giveWay();
@@ -430,7 +446,13 @@ export class FleetIndex {
       this.usesRender(this.folderRenders, key, hit);
       return hit.value;
     }
-    const value = renderKustomization(key, { fs: this.fs, repoRoot: this.root, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache });
+    const value = renderKustomization(key, {
+      fs: this.fs,
+      repoRoot: this.root,
+      parseLimits: this.customParseLimits(),
+      deadline: this.renderDeadline(),
+      cache: this.buildCache,
+    });
     this.capObjects(value.resources, value.problems, key);
     const deps = new Set(value.filesRead);
     value.problems.forEach((p) => deps.add(p.file));
@@ -449,7 +471,14 @@ export class FleetIndex {
       this.usesRender(this.environmentRenders, env.name, hit);
       return hit.value;
     }
-    const value = renderEnvironment(env, { repoRoot: this.root, fs: this.fs, parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache, renderFolder: (dir) => this.renderFolder(dir) });
+    const value = renderEnvironment(env, {
+      repoRoot: this.root,
+      fs: this.fs,
+      parseLimits: this.customParseLimits(),
+      deadline: this.renderDeadline(),
+      cache: this.buildCache,
+      renderFolder: (dir) => this.renderFolder(dir),
+    });
     this.capObjects(value.objects, value.problems, env.kustomizations[0]?.place.file ?? env.dirs[0] ?? this.root);
     const deps = new Set(value.filesRead);
     value.problems.forEach((p) => deps.add(p.file));
@@ -480,7 +509,16 @@ export class FleetIndex {
       this.usesRender(this.fluxRenders, key, hit);
       return hit.value;
     }
-    const value = renderFluxKustomization(ks, { fs: this.fs, repoRoot: this.root, ...(source ? { source } : {}), ...(variables ? { findObject: variables.findObject } : {}), parseLimits: this.customParseLimits(), deadline: this.renderDeadline(), cache: this.buildCache, renderFolder: (dir) => this.renderFolder(dir) });
+    const value = renderFluxKustomization(ks, {
+      fs: this.fs,
+      repoRoot: this.root,
+      ...(source ? { source } : {}),
+      ...(variables ? { findObject: variables.findObject } : {}),
+      parseLimits: this.customParseLimits(),
+      deadline: this.renderDeadline(),
+      cache: this.buildCache,
+      renderFolder: (dir) => this.renderFolder(dir),
+    });
     this.capObjects(value.resources, value.problems, ks.place.file);
     const deps = new Set(value.filesRead);
     deps.add(ks.place.file);
@@ -506,5 +544,7 @@ export class FleetIndex {
 
 /** What of a discovery other computations look at: environments and their Kustomizations as applied. */
 function shapeOf(d: Discovery): string {
-  return JSON.stringify(d.environments.map((e) => [e.name, e.kind, e.dirs, e.kustomizations.map((k) => [k.place.file, k.place.documentIndex, k.object])]));
+  return JSON.stringify(
+    d.environments.map((e) => [e.name, e.kind, e.dirs, e.kustomizations.map((k) => [k.place.file, k.place.documentIndex, k.object])]),
+  );
 }

@@ -11,7 +11,15 @@ import { renderFluxKustomization } from '../flux/build';
 import { ARTIFACTS_FOLDER, isArtifactGenerator, readArtifactGenerator, type ArtifactTree } from '../flux/artifactGenerator';
 import { expandResourceSet, isResourceSet } from '../flux/resourceSet';
 import { keyOf } from '../flux/dependsOn';
-import { isFluxKustomization, isFluxSource, readFluxObject, readRenderedFluxObject, type FluxKustomization, type FluxObjectPlace, type FluxSource } from '../flux/objects';
+import {
+  isFluxKustomization,
+  isFluxSource,
+  readFluxObject,
+  readRenderedFluxObject,
+  type FluxKustomization,
+  type FluxObjectPlace,
+  type FluxSource,
+} from '../flux/objects';
 import type { FindObject } from '../flux/substitute';
 import type { BuildCache } from '../kustomize/buildCache';
 import { mountedFileSystem, type FileSystem } from '../kustomize/fs';
@@ -20,7 +28,16 @@ import { getPath, isObject } from '../kustomize/resource';
 import type { JsonObject, Problem, Range, Resource } from '../kustomize/types';
 import { parseYamlFileCached, type ParseLimits, type ParsedFile } from '../kustomize/yaml/parse';
 import { clusterNameOf, findClusterRoots, joinSpecPath, relative, type ClusterRoot } from './clusterRoots';
-import { normalizeGitUrl, repositoryRemotes, resolveSource, whereIsSource, type KnownSource, type RepositoryFacts, type SourceCatalog, type SourceResolution } from './sourceRoots';
+import {
+  normalizeGitUrl,
+  repositoryRemotes,
+  resolveSource,
+  whereIsSource,
+  type KnownSource,
+  type RepositoryFacts,
+  type SourceCatalog,
+  type SourceResolution,
+} from './sourceRoots';
 
 export interface GraphNode {
   /** The Kustomization as Flux applies it: after its parent's patches and substitution. */
@@ -78,10 +95,25 @@ export interface GraphOptions {
    * The index's remembered build of a Kustomization that reads no variables from other objects, so that an
    * edit re-renders only the Kustomizations that read the edited file.
    */
-  renderIndependent?: (ks: FluxKustomization, source: FluxSourceTree | undefined, variables?: { findObject: FindObject; key: string }) => FluxBuildResult;
+  renderIndependent?: (
+    ks: FluxKustomization,
+    source: FluxSourceTree | undefined,
+    variables?: { findObject: FindObject; key: string },
+  ) => FluxBuildResult;
 }
 
-const SPOKE_NAME_VARIABLES = ['cluster_name', 'CLUSTER_NAME', 'cluster', 'CLUSTER', 'cluster_env', 'CLUSTER_ENV', 'environment', 'ENVIRONMENT', 'env', 'ENV'];
+const SPOKE_NAME_VARIABLES = [
+  'cluster_name',
+  'CLUSTER_NAME',
+  'cluster',
+  'CLUSTER',
+  'cluster_env',
+  'CLUSTER_ENV',
+  'environment',
+  'ENVIRONMENT',
+  'env',
+  'ENV',
+];
 
 /** The cluster a Kustomization with spec.kubeConfig applies to: a cluster-name variable, else its namespace, else its kubeconfig Secret's name. */
 export function spokeClusterOf(ks: FluxKustomization): string | undefined {
@@ -105,7 +137,13 @@ export function buildFluxGraph(options: GraphOptions): FluxGraph {
   const fs = options.fs;
   const { roots } = findClusterRoots({ repoRoot, fs, files: options.files, parseLimits: options.parseLimits });
   const remotes = repositoryRemotes(fs, repoRoot);
-  const graph: FluxGraph = { clusters: [], unreached: [], problems: [], filesRead: new Set(), repository: { root: repoRoot, remotes, rootSourceFolders: new Map() } };
+  const graph: FluxGraph = {
+    clusters: [],
+    unreached: [],
+    problems: [],
+    filesRead: new Set(),
+    repository: { root: repoRoot, remotes, rootSourceFolders: new Map() },
+  };
   const walker = new Walker(repoRoot, options, graph, remotes);
   for (const root of roots) walker.addRoot(root);
   walker.run();
@@ -120,12 +158,24 @@ export function buildFluxGraph(options: GraphOptions): FluxGraph {
     const applied = appliedByOthers(unreached, walker);
     const candidates = unreached.filter((ks) => !applied.has(placeKey(ks.place)) && walker.renderAlone(ks) !== undefined);
     // Roots that apply other Kustomizations are where clusters start; a lone Kustomization beside them is dead code, not a cluster.
-    const applying = candidates.filter((ks) => (walker.renderAlone(ks)?.resources ?? []).some((r) => r.object.kind === 'Kustomization' && `${r.source.file}#${r.source.documentIndex}` !== placeKey(ks.place)));
+    const applying = candidates.filter((ks) =>
+      (walker.renderAlone(ks)?.resources ?? []).some(
+        (r) => r.object.kind === 'Kustomization' && `${r.source.file}#${r.source.documentIndex}` !== placeKey(ks.place),
+      ),
+    );
     for (const ks of applying.length > 0 ? applying : candidates) {
       const cluster = clusterNameOf(repoRoot, path.posix.dirname(ks.place.file));
       // Whatever applied it (kubectl, Terraform) applied the sources written beside it too.
       const sources = writtenSources(options, ks.place.file);
-      walker.addRoot({ cluster, kind: 'orphan', inferred: true, file: ks.place.file, description: `Kustomization ${keyOf(ks)} in ${relative(repoRoot, ks.place.file)}, which nothing in this repository applies`, kustomizations: [ks], sources });
+      walker.addRoot({
+        cluster,
+        kind: 'orphan',
+        inferred: true,
+        file: ks.place.file,
+        description: `Kustomization ${keyOf(ks)} in ${relative(repoRoot, ks.place.file)}, which nothing in this repository applies`,
+        kustomizations: [ks],
+        sources,
+      });
     }
     walker.run();
     for (const c of graph.clusters) for (const n of c.nodes.values()) reached.add(placeKey(n.kustomization.place));
@@ -158,7 +208,11 @@ function writtenSources(options: GraphOptions, file: string): FluxSource[] {
   const text = options.fs.readFile(file);
   if (text === undefined) return [];
   return parseYamlFileCached(file, text, options.parseLimits)
-    .documents.map((doc) => (isObject(doc.value) ? readFluxObject(doc.value, { file, documentIndex: doc.index, range: doc.range, rangeOf: (p) => doc.locate(p) }).value : undefined))
+    .documents.map((doc) =>
+      isObject(doc.value)
+        ? readFluxObject(doc.value, { file, documentIndex: doc.index, range: doc.range, rangeOf: (p) => doc.locate(p) }).value
+        : undefined,
+    )
     .filter((v): v is FluxSource => isFluxSource(v));
 }
 
@@ -196,7 +250,10 @@ class Walker {
   /** Sources of inferred roots: this repository, whatever their URL (a fork, a mirror, a renamed repository). */
   private readonly repositorySources = new Set<string>();
   /** ResourceSets each cluster applies, expanded once the rest of its tree is walked (their input providers may come later). */
-  private readonly resourceSets = new Map<string, Array<{ object: JsonObject; place: FluxObjectPlace; parent: string; expanded?: boolean }>>();
+  private readonly resourceSets = new Map<
+    string,
+    Array<{ object: JsonObject; place: FluxObjectPlace; parent: string; expanded?: boolean }>
+  >();
   private readonly inputProviders = new Map<string, JsonObject[]>();
   /** ArtifactGenerators each cluster applies, and the trees they build (built on first use). */
   private readonly generators = new Map<string, Array<{ object: JsonObject; place: FluxObjectPlace; trees?: ArtifactTree[] }>>();
@@ -235,7 +292,8 @@ class Walker {
     // A clusters/<name>/ folder follows the bootstrap convention: its flux-system GitRepository is this repository.
     for (const ks of root.kustomizations) {
       const ref = ks.sourceRef;
-      if (ref && (root.kind === 'orphan' || (root.kind === 'cluster-folder' && ref.name === 'flux-system'))) this.repositorySources.add(`${ref.kind}/${ref.namespace}/${ref.name}`);
+      if (ref && (root.kind === 'orphan' || (root.kind === 'cluster-folder' && ref.name === 'flux-system')))
+        this.repositorySources.add(`${ref.kind}/${ref.namespace}/${ref.name}`);
     }
     for (const s of root.sources) {
       // A root's Git source is this repository (its root); an OCI or bucket root, the folder it is built from.
@@ -250,7 +308,8 @@ class Walker {
 
   private knowSource(cluster: string, known: KnownSource): void {
     const key = `${known.source.kind}/${known.source.namespace}/${known.source.name}`;
-    if (known.folder === undefined && known.source.kind === 'GitRepository' && this.repositorySources.has(key)) known = { ...known, folder: this.repoRoot };
+    if (known.folder === undefined && known.source.kind === 'GitRepository' && this.repositorySources.has(key))
+      known = { ...known, folder: this.repoRoot };
     const map = this.sources.get(cluster)!;
     // A root's own source (with its folder) wins over the same object found again in the rendered tree.
     if (!map.get(key)?.folder) map.set(key, known);
@@ -267,14 +326,21 @@ class Walker {
   private externalArtifact(cluster: string, namespace: string, name: string): { tree?: FluxSourceTree; note?: string } | undefined {
     for (const generator of this.generators.get(cluster) ?? []) {
       if (!generator.trees) {
-        const read = readArtifactGenerator(generator.object, generator.place, { fs: this.options.fs, repoRoot: this.repoRoot, sourceRoot: (kind, ns, sourceName) => this.folderOfSource(cluster, kind, ns, sourceName) });
+        const read = readArtifactGenerator(generator.object, generator.place, {
+          fs: this.options.fs,
+          repoRoot: this.repoRoot,
+          sourceRoot: (kind, ns, sourceName) => this.folderOfSource(cluster, kind, ns, sourceName),
+        });
         generator.trees = read.artifacts;
         this.graph.problems.push(...read.problems, ...read.artifacts.flatMap((a) => a.problems));
       }
       const tree = generator.trees.find((t) => t.name === name && t.namespace === namespace);
       if (!tree) continue;
       const by = `ArtifactGenerator ${String(getPath(generator.object, ['metadata', 'name']))}`;
-      const note = tree.notes.length > 0 ? `${by}: ${tree.notes.join('; ')}` : `spec.path is relative to ExternalArtifact ${namespace}/${name}, which ${by} assembles from this repository`;
+      const note =
+        tree.notes.length > 0
+          ? `${by}: ${tree.notes.join('; ')}`
+          : `spec.path is relative to ExternalArtifact ${namespace}/${name}, which ${by} assembles from this repository`;
       return { tree: { root: tree.root, fs: tree.fs, toReal: tree.toReal, description: `ExternalArtifact ${namespace}/${name}` }, note };
     }
     return undefined;
@@ -322,7 +388,12 @@ class Walker {
         continue;
       }
       if (this.count >= this.max) {
-        this.graph.problems.push({ code: 'environment-too-many-kustomizations', severity: 'warning', message: `cluster ${pending.cluster} has more than ${this.max} Flux Kustomizations; the rest are not followed`, file: pending.ks.place.file });
+        this.graph.problems.push({
+          code: 'environment-too-many-kustomizations',
+          severity: 'warning',
+          message: `cluster ${pending.cluster} has more than ${this.max} Flux Kustomizations; the rest are not followed`,
+          file: pending.ks.place.file,
+        });
         return;
       }
       this.count++;
@@ -343,15 +414,27 @@ class Walker {
         set.expanded = any = true;
         const providers = this.inputProviders.get(cluster)!;
         const expansion = expandResourceSet(set.object, set.place, {
-          findInputProvider: (namespace, name) => providers.find((p) => getPath(p, ['metadata', 'name']) === name && (getPath(p, ['metadata', 'namespace']) ?? namespace) === namespace),
+          findInputProvider: (namespace, name) =>
+            providers.find(
+              (p) => getPath(p, ['metadata', 'name']) === name && (getPath(p, ['metadata', 'namespace']) ?? namespace) === namespace,
+            ),
           listInputProviders: (namespace) => providers.filter((p) => (getPath(p, ['metadata', 'namespace']) ?? namespace) === namespace),
         });
         this.graph.problems.push(...expansion.problems);
         const name = `ResourceSet ${String(getPath(set.object, ['metadata', 'namespace']) ?? '')}/${String(getPath(set.object, ['metadata', 'name']) ?? '')}`;
-        for (const note of expansion.notes) this.cluster(cluster).notes.push({ file: set.place.file, ...(set.place.range ? { range: set.place.range } : {}), message: `${name}: ${note}` });
+        for (const note of expansion.notes)
+          this.cluster(cluster).notes.push({
+            file: set.place.file,
+            ...(set.place.range ? { range: set.place.range } : {}),
+            message: `${name}: ${note}`,
+          });
         for (const generated of expansion.objects) {
           // A generated object's fields are found in its template (spec.resources[i]), else at the ResourceSet.
-          const place: FluxObjectPlace = { ...set.place, rangeOf: (p) => set.place.rangeOf?.([...generated.templatePath, ...p]) ?? set.place.rangeOf?.(generated.templatePath) ?? set.place.range };
+          const place: FluxObjectPlace = {
+            ...set.place,
+            rangeOf: (p) =>
+              set.place.rangeOf?.([...generated.templatePath, ...p]) ?? set.place.rangeOf?.(generated.templatePath) ?? set.place.range,
+          };
           this.collectObject(cluster, generated.object, () => place, set.parent);
         }
       }
@@ -370,7 +453,8 @@ class Walker {
         const namespace = String(getPath(g.object, ['metadata', 'namespace']) ?? 'default');
         if (typeof getPath(g.object, ['spec', 'pathPattern']) === 'string') c.externalArtifacts.add(`${namespace}/*`);
         const artifacts = getPath(g.object, ['spec', 'artifacts']);
-        for (const a of Array.isArray(artifacts) ? artifacts : []) if (isObject(a) && typeof a.name === 'string') c.externalArtifacts.add(`${namespace}/${a.name}`);
+        for (const a of Array.isArray(artifacts) ? artifacts : [])
+          if (isObject(a) && typeof a.name === 'string') c.externalArtifacts.add(`${namespace}/${a.name}`);
       }
     }
   }
@@ -382,13 +466,15 @@ class Walker {
    */
   regroupSpokeSiblings(): void {
     const spokeOfFile = new Map<string, string>();
-    for (const c of this.clusters.values()) for (const n of c.nodes.values()) if (spokeClusterOf(n.kustomization) === c.name) spokeOfFile.set(n.kustomization.place.file, c.name);
+    for (const c of this.clusters.values())
+      for (const n of c.nodes.values()) if (spokeClusterOf(n.kustomization) === c.name) spokeOfFile.set(n.kustomization.place.file, c.name);
     for (const c of this.clusters.values()) {
       for (const [key, node] of [...c.nodes]) {
         const target = spokeOfFile.get(node.kustomization.place.file);
         if (target === undefined || target === c.name || spokeClusterOf(node.kustomization) !== undefined) continue;
         const moving = [key];
-        for (let i = 0; i < moving.length; i++) for (const [k, n] of c.nodes) if (n.parent === moving[i] && !moving.includes(k)) moving.push(k);
+        for (let i = 0; i < moving.length; i++)
+          for (const [k, n] of c.nodes) if (n.parent === moving[i] && !moving.includes(k)) moving.push(k);
         const to = this.cluster(target);
         for (const k of moving) {
           const n = c.nodes.get(k)!;
@@ -436,7 +522,9 @@ class Walker {
     }
     if ((o.kind === 'ConfigMap' || o.kind === 'Secret') && o.apiVersion === 'v1') {
       const meta = isObject(o.metadata) ? o.metadata : {};
-      this.configObjects.get(cluster)!.set(`${String(o.kind)}/${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/${String(meta.name)}`, o);
+      this.configObjects
+        .get(cluster)!
+        .set(`${String(o.kind)}/${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/${String(meta.name)}`, o);
       return;
     }
     if (isArtifactGenerator(o)) {
@@ -454,7 +542,15 @@ class Walker {
     if (spoke !== undefined && spoke !== cluster) {
       const target = this.cluster(spoke);
       if (!target.roots.some((root) => root.file === child.place.file)) {
-        target.roots.push({ cluster: spoke, kind: 'spoke', inferred: true, file: child.place.file, description: `Kustomizations applied to cluster ${spoke} through spec.kubeConfig, from ${relative(this.repoRoot, child.place.file)}`, kustomizations: [], sources: [] });
+        target.roots.push({
+          cluster: spoke,
+          kind: 'spoke',
+          inferred: true,
+          file: child.place.file,
+          description: `Kustomizations applied to cluster ${spoke} through spec.kubeConfig, from ${relative(this.repoRoot, child.place.file)}`,
+          kustomizations: [],
+          sources: [],
+        });
       }
       // The hub reconciles the object, so the spoke sees the hub's sources.
       for (const known of this.sources.get(cluster)!.values()) this.knowSource(spoke, known);
@@ -474,7 +570,8 @@ class Walker {
       rangeOf: (p) => {
         if (!locate) {
           const text = r.source.documentIndex >= 0 ? fs.readFile(file) : undefined;
-          const doc = text === undefined ? undefined : parseYamlFileCached(file, text, this.options.parseLimits).documents[r.source.documentIndex];
+          const doc =
+            text === undefined ? undefined : parseYamlFileCached(file, text, this.options.parseLimits).documents[r.source.documentIndex];
           locate = doc ? (q) => doc.locate(q) : () => r.source.range;
         }
         return locate(p) ?? r.source.range;
@@ -514,7 +611,13 @@ class Walker {
     if (this.alone.has(ks)) return this.alone.get(ks);
     const result =
       this.options.fs.kind(joinSpecPath(this.repoRoot, ks.path)) === 'dir'
-        ? renderFluxKustomization(ks, { fs: this.options.fs, repoRoot: this.repoRoot, parseLimits: this.options.parseLimits, deadline: this.options.deadline, cache: this.options.cache })
+        ? renderFluxKustomization(ks, {
+            fs: this.options.fs,
+            repoRoot: this.repoRoot,
+            parseLimits: this.options.parseLimits,
+            deadline: this.options.deadline,
+            cache: this.options.cache,
+          })
         : undefined;
     this.alone.set(ks, result);
     return result;

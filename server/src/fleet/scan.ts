@@ -135,14 +135,21 @@ export function scanFleet(root: string, limits: Partial<ScanLimits> = {}): ScanR
         continue;
       }
       if (size > lim.maxFileBytes) {
-        skipped.push({ file: abs, reason: `larger than ${Math.round(lim.maxFileBytes / 1024)} KiB (setting fluxEnvironments.limits.scan.maxFileBytes)` });
+        skipped.push({
+          file: abs,
+          reason: `larger than ${Math.round(lim.maxFileBytes / 1024)} KiB (setting fluxEnvironments.limits.scan.maxFileBytes)`,
+        });
         continue;
       }
       files.push(abs);
     }
     for (const sub of subdirs) stack.push({ dir: sub, depth: depth + 1, scopes });
   }
-  if (truncated) skipped.push({ file: root, reason: `more than ${lim.maxFiles} YAML files; the rest are not indexed (setting fluxEnvironments.limits.scan.maxFiles)` });
+  if (truncated)
+    skipped.push({
+      file: root,
+      reason: `more than ${lim.maxFiles} YAML files; the rest are not indexed (setting fluxEnvironments.limits.scan.maxFiles)`,
+    });
   files.sort();
   return { files, skipped, truncated };
 }

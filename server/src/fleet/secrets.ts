@@ -156,7 +156,8 @@ function encryptedPaths(doc: ParsedDocument): Array<Array<string | number>> {
     if (typeof value === 'string') {
       if (SOPS_VALUE.test(value)) out.push(path);
     } else if (Array.isArray(value)) value.forEach((v, i) => pending.push({ value: v, path: [...path, i] }));
-    else if (isObject(value)) for (const [k, v] of Object.entries(value)) if (!(path.length === 0 && k === 'sops')) pending.push({ value: v, path: [...path, k] });
+    else if (isObject(value))
+      for (const [k, v] of Object.entries(value)) if (!(path.length === 0 && k === 'sops')) pending.push({ value: v, path: [...path, k] });
   }
   return out;
 }

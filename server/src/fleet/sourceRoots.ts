@@ -85,14 +85,28 @@ export function whereIsSource(known: KnownSource, repo: RepositoryFacts): Source
   const named = sourceName(ref.kind, ref.namespace, ref.name);
   if (known.folder !== undefined) {
     const atRoot = normalize(known.folder) === normalize(repo.root);
-    return { kind: 'repository', root: known.folder, source: named, ...(atRoot ? {} : { note: `spec.path is relative to ${path.posix.relative(repo.root, known.folder)}/, the folder the ${ref.kind} artifact is built from` }) };
+    return {
+      kind: 'repository',
+      root: known.folder,
+      source: named,
+      ...(atRoot
+        ? {}
+        : {
+            note: `spec.path is relative to ${path.posix.relative(repo.root, known.folder)}/, the folder the ${ref.kind} artifact is built from`,
+          }),
+    };
   }
   const url = 'url' in ref ? ref.url : undefined;
-  if (url === undefined || url.includes('${')) return { kind: 'unknown', source: named, note: `the URL of ${named} is ${url === undefined ? 'not set' : 'set by substitution'}` };
+  if (url === undefined || url.includes('${'))
+    return { kind: 'unknown', source: named, note: `the URL of ${named} is ${url === undefined ? 'not set' : 'set by substitution'}` };
   const normalized = normalizeGitUrl(url);
   // The same URL as a source a root syncs from: the same content, so the same folder.
   const sameAsRoot = repo.rootSourceFolders.get(normalized);
   if (sameAsRoot !== undefined) return { kind: 'repository', root: sameAsRoot, source: named };
   if (ref.kind === 'GitRepository' && repo.remotes.has(normalized)) return { kind: 'repository', root: repo.root, source: named };
-  return { kind: 'elsewhere', source: named, note: `${named} fetches ${url}: its files are not in this repository, so spec.path cannot be checked here` };
+  return {
+    kind: 'elsewhere',
+    source: named,
+    note: `${named} fetches ${url}: its files are not in this repository, so spec.path cannot be checked here`,
+  };
 }

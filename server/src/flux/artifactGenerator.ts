@@ -74,7 +74,11 @@ export interface ArtifactGeneratorOptions {
 
 /** Whether an object is an ArtifactGenerator, whatever its version. */
 export function isArtifactGenerator(object: JsonObject): boolean {
-  return object.kind === 'ArtifactGenerator' && typeof object.apiVersion === 'string' && splitApiVersion(object.apiVersion).group === ARTIFACT_GENERATOR_GROUP;
+  return (
+    object.kind === 'ArtifactGenerator' &&
+    typeof object.apiVersion === 'string' &&
+    splitApiVersion(object.apiVersion).group === ARTIFACT_GENERATOR_GROUP
+  );
 }
 
 /** `/`-separated path inside a source or an artifact; '' is its root. */
@@ -163,7 +167,9 @@ class VirtualTree {
     let answer = mount.excludedCache.get(inner);
     if (answer === undefined) {
       const parent = path.posix.dirname(inner);
-      answer = (parent !== '.' && this.excluded(mount, parent)) || shouldExcludePath(joinRel(mount.sourcePath, inner), mount.excludeBase, mount.exclude);
+      answer =
+        (parent !== '.' && this.excluded(mount, parent)) ||
+        shouldExcludePath(joinRel(mount.sourcePath, inner), mount.excludeBase, mount.exclude);
       mount.excludedCache.set(inner, answer);
     }
     return answer;
@@ -336,7 +342,11 @@ class Reporter {
  * files. `problems` are about the generator as a whole (sources, duplicate names); each tree carries
  * its own copy problems. Never throws.
  */
-export function readArtifactGenerator(object: JsonObject, place: FluxObjectPlace, options: ArtifactGeneratorOptions): { artifacts: ArtifactTree[]; problems: Problem[] } {
+export function readArtifactGenerator(
+  object: JsonObject,
+  place: FluxObjectPlace,
+  options: ArtifactGeneratorOptions,
+): { artifacts: ArtifactTree[]; problems: Problem[] } {
   const name = getPath(object, ['metadata', 'name']);
   const label = `ArtifactGenerator ${typeof name === 'string' ? `"${name}"` : '(unnamed)'}`;
   const report = new Reporter(place, label);
@@ -347,10 +357,17 @@ export function readArtifactGenerator(object: JsonObject, place: FluxObjectPlace
   }
   const version = typeof object.apiVersion === 'string' ? splitApiVersion(object.apiVersion).version : '';
   if (!(ARTIFACT_GENERATOR_VERSIONS as readonly string[]).includes(version)) {
-    problems.push(report.problem(['apiVersion'], 'flux-unknown-api-version', `apiVersion ${String(object.apiVersion)} is not served for ArtifactGenerator; use ${ARTIFACT_GENERATOR_GROUP}/${ARTIFACT_GENERATOR_VERSIONS[0]}.`));
+    problems.push(
+      report.problem(
+        ['apiVersion'],
+        'flux-unknown-api-version',
+        `apiVersion ${String(object.apiVersion)} is not served for ArtifactGenerator; use ${ARTIFACT_GENERATOR_GROUP}/${ARTIFACT_GENERATOR_VERSIONS[0]}.`,
+      ),
+    );
   }
   const writtenNamespace = getPath(object, ['metadata', 'namespace']);
-  const namespace = typeof writtenNamespace === 'string' && writtenNamespace !== '' ? writtenNamespace : (options.defaultNamespace ?? 'default');
+  const namespace =
+    typeof writtenNamespace === 'string' && writtenNamespace !== '' ? writtenNamespace : (options.defaultNamespace ?? 'default');
 
   const sources = readSources(object, report, problems, namespace, options);
   const pathPattern = getPath(object, ['spec', 'pathPattern']);
@@ -358,7 +375,9 @@ export function readArtifactGenerator(object: JsonObject, place: FluxObjectPlace
 
   const specArtifacts = getPath(object, ['spec', 'artifacts']);
   if (!Array.isArray(specArtifacts) || specArtifacts.length === 0) {
-    problems.push(report.problem(['spec'], 'artifact-generator-no-artifacts', 'spec.artifacts must list at least one artifact to generate.'));
+    problems.push(
+      report.problem(['spec'], 'artifact-generator-no-artifacts', 'spec.artifacts must list at least one artifact to generate.'),
+    );
     return { artifacts: [], problems };
   }
   const templates: ArtifactRequest[] = [];
@@ -371,24 +390,45 @@ export function readArtifactGenerator(object: JsonObject, place: FluxObjectPlace
     }
     const artifactName = entry.name;
     if (typeof artifactName !== 'string' || artifactName === '') {
-      problems.push(report.problem(at, 'flux-missing-name', `spec.artifacts[${index}] has no name. Name the ExternalArtifact it produces.`));
+      problems.push(
+        report.problem(at, 'flux-missing-name', `spec.artifacts[${index}] has no name. Name the ExternalArtifact it produces.`),
+      );
       return;
     }
     if (seenNames.has(artifactName)) {
-      problems.push(report.problem([...at, 'name'], 'artifact-name-duplicate', `artifact name '${artifactName}' is used twice; the controller refuses the generator. Give each artifact its own name.`));
+      problems.push(
+        report.problem(
+          [...at, 'name'],
+          'artifact-name-duplicate',
+          `artifact name '${artifactName}' is used twice; the controller refuses the generator. Give each artifact its own name.`,
+        ),
+      );
       return;
     }
     seenNames.add(artifactName);
     // With pathPattern the name is a template (`{app}-{env}`); the rendered names are checked instead.
     if (!discovering && !isObjectName(artifactName)) {
-      problems.push(report.problem([...at, 'name'], 'artifact-name-invalid', `artifact name '${artifactName}' is not a valid Kubernetes object name (lower-case letters, digits, '-' and '.').`));
+      problems.push(
+        report.problem(
+          [...at, 'name'],
+          'artifact-name-invalid',
+          `artifact name '${artifactName}' is not a valid Kubernetes object name (lower-case letters, digits, '-' and '.').`,
+        ),
+      );
     }
     for (const field of ['revision', 'originRevision'] as const) {
       const value = entry[field];
       if (value === undefined || value === null) continue;
       // The controller checks only `revision` (artifactgenerator_validation.go); an unknown originRevision is silently ignored, which is still a mistake.
       if (typeof value !== 'string' || !value.startsWith('@') || !sources.has(value.slice(1))) {
-        problems.push(report.problem([...at, field], 'artifact-alias-unknown', `${field} '${String(value)}' names no source alias; write '@<alias>' with one of: ${[...sources.keys()].map((a) => '@' + a).join(', ') || '(no sources)'}.`, field === 'revision' ? 'error' : 'warning'));
+        problems.push(
+          report.problem(
+            [...at, field],
+            'artifact-alias-unknown',
+            `${field} '${String(value)}' names no source alias; write '@<alias>' with one of: ${[...sources.keys()].map((a) => '@' + a).join(', ') || '(no sources)'}.`,
+            field === 'revision' ? 'error' : 'warning',
+          ),
+        );
       }
     }
     templates.push({ name: artifactName, spec: entry, at });
@@ -420,7 +460,14 @@ const CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * of the source matching `@alias/apps/{app}/envs/{env}`, each capture one folder name. Artifact names and
  * labels take the lower-cased captures; `from` and `to` take them as written, so source paths keep their case.
  */
-function discoverArtifacts(pathPattern: string, templates: ArtifactRequest[], sources: Map<string, SourceRef>, report: Reporter, problems: Problem[], options: ArtifactGeneratorOptions): ArtifactRequest[] {
+function discoverArtifacts(
+  pathPattern: string,
+  templates: ArtifactRequest[],
+  sources: Map<string, SourceRef>,
+  report: Reporter,
+  problems: Problem[],
+  options: ArtifactGeneratorOptions,
+): ArtifactRequest[] {
   const at = ['spec', 'pathPattern'];
   const fail = (message: string) => {
     problems.push(report.problem(at, 'artifact-path-pattern', `pathPattern '${pathPattern}': ${message}`));
@@ -432,7 +479,14 @@ function discoverArtifacts(pathPattern: string, templates: ArtifactRequest[], so
   const source = sources.get(alias);
   if (!source) return fail(`source alias '${alias}' not found.`);
   if (source.root === undefined) {
-    problems.push(report.problem(at, 'artifact-path-pattern-elsewhere', `pathPattern '${pathPattern}' discovers folders of ${source.kind} ${source.namespace}/${source.name}, which is not this repository: its artifacts cannot be listed here.`, 'warning'));
+    problems.push(
+      report.problem(
+        at,
+        'artifact-path-pattern-elsewhere',
+        `pathPattern '${pathPattern}' discovers folders of ${source.kind} ${source.namespace}/${source.name}, which is not this repository: its artifacts cannot be listed here.`,
+        'warning',
+      ),
+    );
     return [];
   }
   const captureNames: string[] = [];
@@ -470,22 +524,38 @@ function discoverArtifacts(pathPattern: string, templates: ArtifactRequest[], so
     });
     const bad = captureNames.find((c) => lowered[c].length > 63 || !LABEL_VALUE.test(lowered[c]));
     if (bad) {
-      fail(`captured value '${lowered[bad]}' for variable '${bad}' (folder ${folder}) is not a valid Kubernetes label value; the controller stops the whole generator.`);
+      fail(
+        `captured value '${lowered[bad]}' for variable '${bad}' (folder ${folder}) is not a valid Kubernetes label value; the controller stops the whole generator.`,
+      );
       return;
     }
     for (const template of templates) {
       const rendered = renderArtifactTemplate(template, raw, lowered);
       if (typeof rendered === 'string') {
-        problems.push(report.problem(template.at, 'artifact-path-pattern', `artifact '${template.name}' for folder ${folder}: ${rendered}`));
+        problems.push(
+          report.problem(template.at, 'artifact-path-pattern', `artifact '${template.name}' for folder ${folder}: ${rendered}`),
+        );
         continue;
       }
       if (!isObjectName(rendered.name)) {
-        problems.push(report.problem([...template.at, 'name'], 'artifact-name-invalid', `artifact name '${rendered.name}' (for folder ${folder}) is not a valid Kubernetes object name.`));
+        problems.push(
+          report.problem(
+            [...template.at, 'name'],
+            'artifact-name-invalid',
+            `artifact name '${rendered.name}' (for folder ${folder}) is not a valid Kubernetes object name.`,
+          ),
+        );
         continue;
       }
       const previous = seen.get(rendered.name);
       if (previous !== undefined) {
-        problems.push(report.problem(at, 'artifact-name-duplicate', `folders ${previous} and ${folder} both make artifact '${rendered.name}' (names are lower-cased); the controller stops the whole generator.`));
+        problems.push(
+          report.problem(
+            at,
+            'artifact-name-duplicate',
+            `folders ${previous} and ${folder} both make artifact '${rendered.name}' (names are lower-cased); the controller stops the whole generator.`,
+          ),
+        );
         continue;
       }
       seen.set(rendered.name, folder);
@@ -497,7 +567,11 @@ function discoverArtifacts(pathPattern: string, templates: ArtifactRequest[], so
 }
 
 /** renderArtifactRequest: the name from lower-cased captures, `from`/`to` from captures as written. A string is the error. */
-function renderArtifactTemplate(template: ArtifactRequest, raw: Record<string, string>, lowered: Record<string, string>): ArtifactRequest | string {
+function renderArtifactTemplate(
+  template: ArtifactRequest,
+  raw: Record<string, string>,
+  lowered: Record<string, string>,
+): ArtifactRequest | string {
   const fill = (text: string, values: Record<string, string>): string => {
     let missing: string | undefined;
     const out = text.replace(/\{([^{}]*)\}/g, (_, capture: string) => {
@@ -510,7 +584,13 @@ function renderArtifactTemplate(template: ArtifactRequest, raw: Record<string, s
   try {
     const copy = Array.isArray(template.spec.copy)
       ? template.spec.copy.map((op) =>
-          isObject(op) ? { ...op, ...(typeof op.from === 'string' ? { from: fill(op.from, raw) } : {}), ...(typeof op.to === 'string' ? { to: fill(op.to, raw) } : {}) } : op,
+          isObject(op)
+            ? {
+                ...op,
+                ...(typeof op.from === 'string' ? { from: fill(op.from, raw) } : {}),
+                ...(typeof op.to === 'string' ? { to: fill(op.to, raw) } : {}),
+              }
+            : op,
         )
       : template.spec.copy;
     return { name: fill(template.name, lowered), spec: { ...template.spec, copy }, at: template.at, labels: lowered };
@@ -522,7 +602,13 @@ function renderArtifactTemplate(template: ArtifactRequest, raw: Record<string, s
 
 class TemplateError extends Error {}
 
-function readSources(object: JsonObject, report: Reporter, problems: Problem[], namespace: string, options: ArtifactGeneratorOptions): Map<string, SourceRef> {
+function readSources(
+  object: JsonObject,
+  report: Reporter,
+  problems: Problem[],
+  namespace: string,
+  options: ArtifactGeneratorOptions,
+): Map<string, SourceRef> {
   const sources = new Map<string, SourceRef>();
   const list = getPath(object, ['spec', 'sources']);
   if (!Array.isArray(list) || list.length === 0) {
@@ -537,15 +623,33 @@ function readSources(object: JsonObject, report: Reporter, problems: Problem[], 
     }
     const { alias, kind, name } = entry;
     if (typeof alias !== 'string' || !ALIAS.test(alias)) {
-      problems.push(report.problem([...at, 'alias'], 'artifact-alias-invalid', `spec.sources[${index}].alias must be lower-case letters, digits, '-' and '_', starting and ending with a letter or digit${typeof alias === 'string' ? `; '${alias}' is not` : ''}.`));
+      problems.push(
+        report.problem(
+          [...at, 'alias'],
+          'artifact-alias-invalid',
+          `spec.sources[${index}].alias must be lower-case letters, digits, '-' and '_', starting and ending with a letter or digit${typeof alias === 'string' ? `; '${alias}' is not` : ''}.`,
+        ),
+      );
       return;
     }
     if (sources.has(alias)) {
-      problems.push(report.problem([...at, 'alias'], 'artifact-alias-duplicate', `source alias '${alias}' is used twice; the controller refuses the generator. Give each source its own alias.`));
+      problems.push(
+        report.problem(
+          [...at, 'alias'],
+          'artifact-alias-duplicate',
+          `source alias '${alias}' is used twice; the controller refuses the generator. Give each source its own alias.`,
+        ),
+      );
       return;
     }
     if (typeof kind !== 'string' || !SOURCE_KINDS.includes(kind)) {
-      problems.push(report.problem([...at, 'kind'], 'artifact-source-kind', `spec.sources[${index}].kind must be one of ${SOURCE_KINDS.join(', ')}${typeof kind === 'string' ? `, not '${kind}'` : ''}.`));
+      problems.push(
+        report.problem(
+          [...at, 'kind'],
+          'artifact-source-kind',
+          `spec.sources[${index}].kind must be one of ${SOURCE_KINDS.join(', ')}${typeof kind === 'string' ? `, not '${kind}'` : ''}.`,
+        ),
+      );
       return;
     }
     if (typeof name !== 'string' || name === '') {
@@ -556,14 +660,25 @@ function readSources(object: JsonObject, report: Reporter, problems: Problem[], 
     const written = options.sourceRoot(kind, sourceNamespace, name);
     const root = written === undefined ? undefined : normalize(written);
     // Other kinds' artifacts are built elsewhere (an OCI push, a bucket upload) with their own rules: taken as the folder holds them.
-    const hidden = root === undefined ? undefined : kind === 'GitRepository' ? gitSourceFilter(options.fs, root) : (rel: RelPath) => rel.split('/').includes('.git');
+    const hidden =
+      root === undefined
+        ? undefined
+        : kind === 'GitRepository'
+          ? gitSourceFilter(options.fs, root)
+          : (rel: RelPath) => rel.split('/').includes('.git');
     sources.set(alias, { alias, kind, name, namespace: sourceNamespace, ...(root !== undefined ? { root, hidden } : {}) });
   });
   return sources;
 }
 
 /** One artifact's copy operations applied, in order, to an empty virtual tree (builder.go applyCopyOperations). */
-function buildArtifact(request: ArtifactRequest, namespace: string, sources: Map<string, SourceRef>, report: Reporter, options: ArtifactGeneratorOptions): ArtifactTree {
+function buildArtifact(
+  request: ArtifactRequest,
+  namespace: string,
+  sources: Map<string, SourceRef>,
+  report: Reporter,
+  options: ArtifactGeneratorOptions,
+): ArtifactTree {
   const { name, spec, at } = request;
   // The last segment is one no kustomization names, so a `../..` that leaves the artifact cannot walk back
   // into it by its name, as it cannot on the cluster (the artifact is extracted to a temporary folder).
@@ -585,11 +700,22 @@ function buildArtifact(request: ArtifactRequest, namespace: string, sources: Map
       const source = applyCopy(tree, op, opAt, name, sources, report, problems, options.fs);
       if (source && source.root === undefined && !noted.has(source.alias)) {
         noted.add(source.alias);
-        notes.push(`source ${source.kind} ${source.namespace}/${source.name} (@${source.alias}) is not this repository: what artifact '${name}' copies from it is not here and is left out.`);
+        notes.push(
+          `source ${source.kind} ${source.namespace}/${source.name} (@${source.alias}) is not this repository: what artifact '${name}' copies from it is not here and is left out.`,
+        );
       }
     });
   }
-  return { name, namespace, ...(request.labels ? { labels: request.labels } : {}), root, fs: artifactFileSystem(tree, root), toReal: (virtualPath) => toReal(tree, root, virtualPath), problems, notes };
+  return {
+    name,
+    namespace,
+    ...(request.labels ? { labels: request.labels } : {}),
+    root,
+    fs: artifactFileSystem(tree, root),
+    toReal: (virtualPath) => toReal(tree, root, virtualPath),
+    problems,
+    notes,
+  };
 }
 
 /** The source a copy reads from, to note when it is not this repository; undefined when the copy is refused or failed. */
@@ -612,8 +738,10 @@ function applyCopy(
   const fromMatch = typeof from === 'string' ? /^@([^/]*)\/(.*)$/s.exec(from) : null;
   if (!fromMatch) return fail('from', 'artifact-copy-from', `copy from '${String(from)}' must read '@<alias>/<path or glob>'.`);
   const [, alias, pattern] = fromMatch;
-  if (typeof to !== 'string' || !to.startsWith('@artifact/')) return fail('to', 'artifact-copy-to', `copy to '${String(to)}' must read '@artifact/<path>'.`);
-  if (typeof strategy !== 'string' || !STRATEGIES.includes(strategy)) return fail('strategy', 'artifact-copy-strategy', `strategy must be one of ${STRATEGIES.join(', ')}, not '${String(strategy)}'.`);
+  if (typeof to !== 'string' || !to.startsWith('@artifact/'))
+    return fail('to', 'artifact-copy-to', `copy to '${String(to)}' must read '@artifact/<path>'.`);
+  if (typeof strategy !== 'string' || !STRATEGIES.includes(strategy))
+    return fail('strategy', 'artifact-copy-strategy', `strategy must be one of ${STRATEGIES.join(', ')}, not '${String(strategy)}'.`);
   const exclude: string[] = [];
   if (op.exclude !== undefined && op.exclude !== null) {
     if (!Array.isArray(op.exclude)) return fail('exclude', 'flux-field-type', 'exclude must be a list of glob patterns.');
@@ -622,18 +750,25 @@ function applyCopy(
       try {
         checkDoublestar(p);
       } catch (e) {
-        if (e instanceof GlobSyntaxError) return fail('exclude', 'artifact-copy-bad-pattern', `invalid exclude pattern '${p}': ${e.message}.`);
+        if (e instanceof GlobSyntaxError)
+          return fail('exclude', 'artifact-copy-bad-pattern', `invalid exclude pattern '${p}': ${e.message}.`);
         throw e;
       }
       exclude.push(p);
     }
   }
   const source = sources.get(alias);
-  if (!source) return fail('from', 'artifact-alias-unknown', `source alias '${alias}' not found; the sources are ${[...sources.keys()].map((a) => '@' + a).join(', ') || '(none)'}.`);
+  if (!source)
+    return fail(
+      'from',
+      'artifact-alias-unknown',
+      `source alias '${alias}' not found; the sources are ${[...sources.keys()].map((a) => '@' + a).join(', ') || '(none)'}.`,
+    );
   const destWritten = to.slice('@artifact/'.length);
   const dest = joinRel(destWritten);
   if (dest === '..' || dest.startsWith('../')) return fail('to', 'artifact-copy-outside', `copy to '${to}' leaves the artifact.`);
-  if (pattern !== '' && (joinRel(pattern) === '..' || joinRel(pattern).startsWith('../'))) return fail('from', 'artifact-copy-outside', `copy from '${from}' leaves the source.`);
+  if (pattern !== '' && (joinRel(pattern) === '..' || joinRel(pattern).startsWith('../')))
+    return fail('from', 'artifact-copy-outside', `copy from '${from}' leaves the source.`);
   if (source.root === undefined) return source;
   const srcRoot = source.root;
   const real = (rel: RelPath) => (rel === '' ? srcRoot : path.posix.join(srcRoot, rel));
@@ -670,7 +805,8 @@ function applyCopy(
     const kind = kindInSource(srcRel);
     if (!kind) return fail('from', 'artifact-copy-missing', `source '${srcRel || '.'}' does not exist in @${alias} (${real(srcRel)}).`);
     if (kind === 'dir') {
-      if (strategy === 'Extract') return fail('strategy', 'artifact-copy-extract-folder', `strategy Extract unpacks tarballs; '${from}' is a folder.`);
+      if (strategy === 'Extract')
+        return fail('strategy', 'artifact-copy-extract-folder', `strategy Extract unpacks tarballs; '${from}' is a folder.`);
       // A folder lands as a sub-folder named after it (`@src/` as the destination itself).
       placeFolder(srcRel, joinRel(dest, srcRel === '' ? '' : path.posix.basename(srcRel)), srcRel);
       return source;
@@ -685,16 +821,32 @@ function applyCopy(
   if (strategy === 'Extract') return extractOffline(fail, fromMatch[0]);
   let matches: string[];
   try {
-    matches = goGlob({ readDir: (rel) => (kindInSource(joinRel(rel)) === 'dir' ? fs.readDir(real(joinRel(rel))) : []), exists: (rel) => kindInSource(joinRel(rel)) !== undefined }, pattern);
+    matches = goGlob(
+      {
+        readDir: (rel) => (kindInSource(joinRel(rel)) === 'dir' ? fs.readDir(real(joinRel(rel))) : []),
+        exists: (rel) => kindInSource(joinRel(rel)) !== undefined,
+      },
+      pattern,
+    );
   } catch (e) {
     if (e instanceof GlobSyntaxError) return fail('from', 'artifact-copy-bad-pattern', `invalid glob pattern '${pattern}': ${e.message}.`);
     throw e;
   }
   matches = matches.filter((m) => m !== '.' && m !== '..' && kindInSource(m) !== undefined);
-  if (matches.length === 0) return fail('from', 'artifact-copy-no-match', `no files match pattern '${pattern}' in source '${alias}' (${srcRoot}); the controller fails the build.`);
+  if (matches.length === 0)
+    return fail(
+      'from',
+      'artifact-copy-no-match',
+      `no files match pattern '${pattern}' in source '${alias}' (${srcRoot}); the controller fails the build.`,
+    );
   const excludeBase = sourceSelectionRoot(pattern);
   const kept = matches.filter((m) => !shouldExcludePath(m, excludeBase, exclude));
-  if (kept.length === 0) return fail('exclude', 'artifact-copy-all-excluded', `all files matching pattern '${pattern}' in source '${alias}' were excluded; the controller fails the build.`);
+  if (kept.length === 0)
+    return fail(
+      'exclude',
+      'artifact-copy-all-excluded',
+      `all files matching pattern '${pattern}' in source '${alias}' were excluded; the controller fails the build.`,
+    );
   for (const match of kept) {
     const destRel = globDestination(pattern, match, dest);
     if (kindInSource(match) === 'dir') placeFolder(match, destRel, excludeBase);
@@ -703,8 +855,16 @@ function applyCopy(
   return source;
 }
 
-function extractOffline(fail: (field: string | undefined, code: string, message: string, severity?: 'error' | 'warning') => undefined, from: string): undefined {
-  return fail('strategy', 'artifact-extract-offline', `'${from}' is unpacked from tarballs (strategy Extract), which is not done offline; the files they hold are missing from this artifact.`, 'warning');
+function extractOffline(
+  fail: (field: string | undefined, code: string, message: string, severity?: 'error' | 'warning') => undefined,
+  from: string,
+): undefined {
+  return fail(
+    'strategy',
+    'artifact-extract-offline',
+    `'${from}' is unpacked from tarballs (strategy Extract), which is not done offline; the files they hold are missing from this artifact.`,
+    'warning',
+  );
 }
 
 type LoadedYaml = { map: JsonObject } | { error: string };
@@ -735,7 +895,12 @@ function mergeMaps(base: JsonObject, overlay: JsonObject): JsonObject {
   return out;
 }
 
-function mergeYamlFiles(destText: string | undefined, destFile: string, srcText: string | undefined, srcFile: string): { text: string } | { error: string } {
+function mergeYamlFiles(
+  destText: string | undefined,
+  destFile: string,
+  srcText: string | undefined,
+  srcFile: string,
+): { text: string } | { error: string } {
   const dest = loadYaml(destText, destFile);
   if ('error' in dest) return dest;
   const src = loadYaml(srcText, srcFile);

@@ -68,7 +68,8 @@ export interface FluxBuildResult {
 
 export function renderFluxKustomization(ks: FluxKustomization, options: FluxBuildOptions): FluxBuildResult {
   const source = options.source;
-  if (source?.toReal) return toRealPaths(buildInSource(ks, { ...options, fs: source.fs ?? options.fs, repoRoot: source.root }), source.toReal);
+  if (source?.toReal)
+    return toRealPaths(buildInSource(ks, { ...options, fs: source.fs ?? options.fs, repoRoot: source.root }), source.toReal);
   return buildInSource(ks, source ? { ...options, fs: source.fs ?? options.fs, repoRoot: source.root, renderFolder: undefined } : options);
 }
 
@@ -102,7 +103,19 @@ function buildInSource(ks: FluxKustomization, options: FluxBuildOptions): FluxBu
   if (synth.problems.some((p) => p.severity === 'error')) return result;
 
   const overlay = synth.verbatim ? fs : overlayFileSystem(fs, new Map([[synth.file, synth.text]]));
-  const rendered = (synth.verbatim && sharedFolderRender(ks, dir, options)) || renderKustomization(dir, { fs: overlay, repoRoot, loadRestrictor: 'none', reorder: 'none', enableManagedByLabel: false, skipRemoteResources: true, parseLimits: options.parseLimits, deadline: options.deadline, cache: options.cache });
+  const rendered =
+    (synth.verbatim && sharedFolderRender(ks, dir, options)) ||
+    renderKustomization(dir, {
+      fs: overlay,
+      repoRoot,
+      loadRestrictor: 'none',
+      reorder: 'none',
+      enableManagedByLabel: false,
+      skipRemoteResources: true,
+      parseLimits: options.parseLimits,
+      deadline: options.deadline,
+      cache: options.cache,
+    });
   for (const f of rendered.filesRead) if (f !== synth.file || !synth.generated) filesRead.add(f);
   result.problems.push(...(synth.verbatim ? rendered.problems : rendered.problems.map((p) => mapProblem(p, synth))));
   if (rendered.problems.some((p) => p.severity === 'error')) return result;
@@ -128,9 +141,14 @@ function buildInSource(ks: FluxKustomization, options: FluxBuildOptions): FluxBu
     result.problems.push(...collected.problems);
     if (!collected.problems.some((p) => p.severity === 'error')) {
       const origin: Origin = { kind: 'substitution', step: 'postBuild.substitute', ...placeOf(['spec', 'postBuild']) };
-      const always = isObject(ks.object.spec) && isObject(ks.object.spec.postBuild) && ks.object.spec.postBuild.substituteStrategy === 'Always';
+      const always =
+        isObject(ks.object.spec) && isObject(ks.object.spec.postBuild) && ks.object.spec.postBuild.substituteStrategy === 'Always';
       const secretVariables = new Set([...collected.origins].filter(([, o]) => o.from === 'Secret').map(([name]) => name));
-      const sub = substituteResources(resources, collected.vars, origin, { strict: options.strictSubstitution ?? false, always, secretVariables });
+      const sub = substituteResources(resources, collected.vars, origin, {
+        strict: options.strictSubstitution ?? false,
+        always,
+        secretVariables,
+      });
       result.problems.push(...sub.problems);
       result.unresolved = sub.unresolved;
     }
@@ -142,12 +160,20 @@ function buildInSource(ks: FluxKustomization, options: FluxBuildOptions): FluxBu
 }
 
 /** The folder's root-only render in Flux's order, when it holds what Flux's build would (see FluxBuildOptions.renderFolder). */
-function sharedFolderRender(ks: FluxKustomization, dir: string, options: FluxBuildOptions): Pick<RenderOutput, 'resources' | 'problems' | 'filesRead'> | undefined {
+function sharedFolderRender(
+  ks: FluxKustomization,
+  dir: string,
+  options: FluxBuildOptions,
+): Pick<RenderOutput, 'resources' | 'problems' | 'filesRead'> | undefined {
   const folder = options.renderFolder?.(dir);
   if (!folder || folder.problems.some((p) => p.severity === 'error')) return undefined;
   // Substitution and commonMetadata change objects in place: they get copies; otherwise the objects are shared, read-only.
   const changes = ks.postBuild !== undefined || ks.commonMetadata !== undefined;
-  return { resources: changes ? folder.unreordered.map(cloneResource) : folder.unreordered.slice(), problems: folder.problems, filesRead: folder.filesRead };
+  return {
+    resources: changes ? folder.unreordered.map(cloneResource) : folder.unreordered.slice(),
+    problems: folder.problems,
+    filesRead: folder.filesRead,
+  };
 }
 
 /** The controller's SetCommonMetadata: labels and annotations on every object's metadata only (no selectors), overriding. */
@@ -161,7 +187,11 @@ function applyCommonMetadata(resources: Resource[], ks: FluxKustomization, place
       const target: JsonObject = isObject(metadata[field]) ? metadata[field] : (metadata[field] = {});
       for (const [k, v] of entries) {
         target[k] = v;
-        recordOrigin(r, ['metadata', field, k], { kind: 'transformer', step: `commonMetadata.${field}`, ...placeOf(['spec', 'commonMetadata', field, k]) });
+        recordOrigin(r, ['metadata', field, k], {
+          kind: 'transformer',
+          step: `commonMetadata.${field}`,
+          ...placeOf(['spec', 'commonMetadata', field, k]),
+        });
       }
     }
   }
@@ -205,9 +235,18 @@ function toRealPaths(result: FluxBuildResult, toReal: (file: string) => string |
     if (mapped !== undefined) filesRead.add(mapped);
     else if (!f.includes('/.flux-artifacts/')) filesRead.add(f);
   }
-  const problems = result.problems.map((p) => ({ ...p, file: real(p.file), ...(p.related ? { related: p.related.map((r) => ({ ...r, file: real(r.file) })) } : {}) }));
+  const problems = result.problems.map((p) => ({
+    ...p,
+    file: real(p.file),
+    ...(p.related ? { related: p.related.map((r) => ({ ...r, file: real(r.file) })) } : {}),
+  }));
   for (const r of result.resources) {
-    if (r.source.file) r.source = { ...r.source, file: real(r.source.file), ...(r.source.generatedBy ? { generatedBy: { ...r.source.generatedBy, file: real(r.source.generatedBy.file) } } : {}) };
+    if (r.source.file)
+      r.source = {
+        ...r.source,
+        file: real(r.source.file),
+        ...(r.source.generatedBy ? { generatedBy: { ...r.source.generatedBy, file: real(r.source.generatedBy.file) } } : {}),
+      };
     for (const [key, origin] of r.setBy) if (toReal(origin.file) !== undefined) r.setBy.set(key, { ...origin, file: real(origin.file) });
   }
   return { ...result, filesRead, problems };

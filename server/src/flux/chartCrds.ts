@@ -19,7 +19,10 @@ const ROWS: readonly ChartCrdRow[] = [
   { charts: ['cilium'], groups: ['cilium.io'] },
   { charts: ['sealed-secrets'], groups: ['bitnami.com'] },
   // istio's CRD chart is published as `base`.
-  { charts: ['base', 'istio-base'], groups: ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io', 'install.istio.io'] },
+  {
+    charts: ['base', 'istio-base'],
+    groups: ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io', 'install.istio.io'],
+  },
   { charts: ['istiod'], groups: [] },
   { charts: ['linkerd-crds'], groups: ['linkerd.io', 'policy.linkerd.io', 'workload.linkerd.io', 'externalworkloads.linkerd.io'] },
   { charts: ['kyverno'], groups: ['kyverno.io', 'reports.kyverno.io', 'wgpolicyk8s.io'] },
@@ -47,7 +50,9 @@ const ROWS: readonly ChartCrdRow[] = [
   { charts: ['tf-controller'], groups: ['infra.contrib.fluxcd.io'] },
 ];
 
-const BY_CHART: ReadonlyMap<string, readonly string[]> = new Map(ROWS.flatMap((row) => row.charts.map((chart) => [chart, row.groups] as const)));
+const BY_CHART: ReadonlyMap<string, readonly string[]> = new Map(
+  ROWS.flatMap((row) => row.charts.map((chart) => [chart, row.groups] as const)),
+);
 
 /** The API groups a chart installs CRDs for; undefined when the chart is not in the table. */
 export function apiGroupsOfChart(chart: string): readonly string[] | undefined {
@@ -56,6 +61,10 @@ export function apiGroupsOfChart(chart: string): readonly string[] | undefined {
 
 /** The chart name an OCI reference points at: the last path segment, without tag or digest. */
 export function chartNameOfOciUrl(url: string): string | undefined {
-  const last = url.replace(/[@:][^/]*$/, '').split('/').filter((s) => s !== '').pop();
+  const last = url
+    .replace(/[@:][^/]*$/, '')
+    .split('/')
+    .filter((s) => s !== '')
+    .pop();
   return last && !last.includes(':') ? last : undefined;
 }

@@ -135,18 +135,26 @@ function suggest(ref: DependencyRef, keys: NodeKey[]): NodeKey[] {
   const sameName = keys.filter((k) => k.slice(k.indexOf('/') + 1) === ref.name);
   if (sameName.length > 0) return sameName.sort(compareKeys).slice(0, 3);
   const sameNamespace = keys.filter((k) => k.startsWith(ref.namespace + '/'));
-  const byName = nearestNames(ref.name, sameNamespace.map((k) => k.slice(ref.namespace.length + 1)));
+  const byName = nearestNames(
+    ref.name,
+    sameNamespace.map((k) => k.slice(ref.namespace.length + 1)),
+  );
   if (byName.length > 0) return byName.map((n) => `${ref.namespace}/${n}`);
   return nearestNames(keyOf(ref), keys);
 }
 
 function unknownMessage(k: DependsOnNode, ref: DependencyRef, suggestions: NodeKey[]): string {
-  const where = ref.namespaceWritten ? `namespace "${ref.namespace}"` : `namespace "${ref.namespace}" (the namespace of "${k.name}", since the entry names none)`;
+  const where = ref.namespaceWritten
+    ? `namespace "${ref.namespace}"`
+    : `namespace "${ref.namespace}" (the namespace of "${k.name}", since the entry names none)`;
   let message = `dependsOn "${ref.name}" names no Kustomization in ${where}; "${keyOf(k)}" would wait for it forever.`;
   if (suggestions.length > 0) {
     const first = suggestions[0];
     const [ns, name] = [first.slice(0, first.indexOf('/')), first.slice(first.indexOf('/') + 1)];
-    message += name === ref.name ? ` Did you mean the one in namespace "${ns}"? Add namespace: ${ns}.` : ` Did you mean "${ns === ref.namespace ? name : first}"?`;
+    message +=
+      name === ref.name
+        ? ` Did you mean the one in namespace "${ns}"? Add namespace: ${ns}.`
+        : ` Did you mean "${ns === ref.namespace ? name : first}"?`;
   } else {
     message += ' Fix the name or remove the entry.';
   }
@@ -154,7 +162,10 @@ function unknownMessage(k: DependsOnNode, ref: DependencyRef, suggestions: NodeK
 }
 
 /** Tarjan's algorithm with an explicit stack. Components come out dependencies-first (reverse topological of the dependsOn direction). */
-export function stronglyConnectedComponents(keys: ReadonlyArray<NodeKey>, edges: ReadonlyMap<NodeKey, ReadonlyArray<NodeKey>>): NodeKey[][] {
+export function stronglyConnectedComponents(
+  keys: ReadonlyArray<NodeKey>,
+  edges: ReadonlyMap<NodeKey, ReadonlyArray<NodeKey>>,
+): NodeKey[][] {
   const index = new Map<NodeKey, number>();
   const low = new Map<NodeKey, number>();
   const onStack = new Set<NodeKey>();
@@ -210,7 +221,11 @@ export function stronglyConnectedComponents(keys: ReadonlyArray<NodeKey>, edges:
  * repeatedly the shortest path (BFS inside the component) to the nearest member not yet visited,
  * then back to the start. For a simple ring this is the ring itself.
  */
-function cycleThrough(members: NodeKey[], edges: ReadonlyMap<NodeKey, ReadonlyArray<NodeKey>>, componentOf: ReadonlyMap<NodeKey, number>): NodeKey[] {
+function cycleThrough(
+  members: NodeKey[],
+  edges: ReadonlyMap<NodeKey, ReadonlyArray<NodeKey>>,
+  componentOf: ReadonlyMap<NodeKey, number>,
+): NodeKey[] {
   const start = members[0];
   const component = componentOf.get(start);
   if (members.length === 1) return [start];
@@ -219,7 +234,12 @@ function cycleThrough(members: NodeKey[], edges: ReadonlyMap<NodeKey, ReadonlyAr
   let current = start;
   // Each round visits at least one new member, so at most members.length rounds.
   for (let round = 0; round <= members.length && visited.size < members.length; round++) {
-    const path = shortestPath(current, (n) => !visited.has(n), edges, (n) => componentOf.get(n) === component);
+    const path = shortestPath(
+      current,
+      (n) => !visited.has(n),
+      edges,
+      (n) => componentOf.get(n) === component,
+    );
     if (!path) break;
     for (const n of path.slice(1)) {
       walk.push(n);
@@ -227,7 +247,12 @@ function cycleThrough(members: NodeKey[], edges: ReadonlyMap<NodeKey, ReadonlyAr
     }
     current = path[path.length - 1];
   }
-  const back = shortestPath(current, (n) => n === start, edges, (n) => componentOf.get(n) === component);
+  const back = shortestPath(
+    current,
+    (n) => n === start,
+    edges,
+    (n) => componentOf.get(n) === component,
+  );
   if (back) walk.push(...back.slice(1, -1));
   return walk;
 }
@@ -264,7 +289,11 @@ function shortestPath(
 }
 
 /** Kahn's algorithm over the components, always taking the ready component with the smallest key. */
-function topologicalOrder(components: NodeKey[][], componentOf: ReadonlyMap<NodeKey, number>, dependencies: ReadonlyMap<NodeKey, ReadonlyArray<NodeKey>>): NodeKey[] {
+function topologicalOrder(
+  components: NodeKey[][],
+  componentOf: ReadonlyMap<NodeKey, number>,
+  dependencies: ReadonlyMap<NodeKey, ReadonlyArray<NodeKey>>,
+): NodeKey[] {
   const waitingOn = components.map(() => 0);
   const unblocks: number[][] = components.map(() => []);
   components.forEach((members, c) => {

@@ -6,9 +6,7 @@ import type { Problem, Range } from '../kustomize/types';
 /** The `+kubebuilder:validation:Pattern` on every Flux duration field (kustomize-controller api/v1, source-controller, helm-controller). */
 export const FLUX_DURATION_PATTERN = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
 
-export type DurationParse =
-  | { ok: true; nanoseconds: bigint }
-  | { ok: false; message: string };
+export type DurationParse = { ok: true; nanoseconds: bigint } | { ok: false; message: string };
 
 const NANOS_PER_UNIT: Record<string, bigint> = {
   ns: 1n,
@@ -131,10 +129,16 @@ export function checkFluxDuration(value: unknown, opts: DurationCheckOptions): C
     problems: [{ code, severity: 'error', message, ...place }],
   });
   if (typeof value !== 'string') {
-    return fail('flux-duration-type', `${opts.field} must be a string duration such as "10m" or "1h30m"; got ${describe(value)}. Quote it and add a unit.`);
+    return fail(
+      'flux-duration-type',
+      `${opts.field} must be a string duration such as "10m" or "1h30m"; got ${describe(value)}. Quote it and add a unit.`,
+    );
   }
   if (!FLUX_DURATION_PATTERN.test(value)) {
-    return fail('flux-duration-invalid', `${opts.field} "${value}" is not a valid duration: ${patternHint(value)} The API server rejects the object (pattern ${FLUX_DURATION_PATTERN.source}).`);
+    return fail(
+      'flux-duration-invalid',
+      `${opts.field} "${value}" is not a valid duration: ${patternHint(value)} The API server rejects the object (pattern ${FLUX_DURATION_PATTERN.source}).`,
+    );
   }
   const parsed = parseGoDuration(value);
   if (!parsed.ok) return fail('flux-duration-invalid', `${opts.field} "${value}" is not a valid duration (${parsed.message}).`);

@@ -5,9 +5,7 @@
 // Private to the flux layer: substitute.ts is the public face.
 
 export type EnvNode =
-  | { type: 'text'; value: string }
-  | { type: 'func'; param: string; op: string; args: EnvNode[] }
-  | { type: 'list'; nodes: EnvNode[] };
+  { type: 'text'; value: string } | { type: 'func'; param: string; op: string; args: EnvNode[] } | { type: 'list'; nodes: EnvNode[] };
 
 export type EnvParse = { ok: true; root: EnvNode } | { ok: false; error: string };
 
@@ -351,7 +349,8 @@ export function evaluate(root: EnvNode, lookup: Lookup, strict: boolean): EnvEva
   try {
     return { ok: true, text: evalNode(root, lookup, strict) };
   } catch (e) {
-    if (e instanceof UnsetVariable) return { ok: false, error: `variable not set (strict mode): ${JSON.stringify(e.variable)}`, variable: e.variable };
+    if (e instanceof UnsetVariable)
+      return { ok: false, error: `variable not set (strict mode): ${JSON.stringify(e.variable)}`, variable: e.variable };
     throw e;
   }
 }

@@ -86,7 +86,11 @@ interface ResourceListResult {
  * `.yaml`/`.yml` files that decode as Kubernetes objects, and sub-folders holding a kustomization
  * file as single entries. A YAML file that is not Kubernetes YAML fails the whole build, as on the cluster.
  */
-export function generatedResourceList(dir: string, options: GenerateOptions, ignores: Array<{ base: string; rules: Ignore }> = []): ResourceListResult {
+export function generatedResourceList(
+  dir: string,
+  options: GenerateOptions,
+  ignores: Array<{ base: string; rules: Ignore }> = [],
+): ResourceListResult {
   const { fs } = options;
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
@@ -110,7 +114,12 @@ export function generatedResourceList(dir: string, options: GenerateOptions, ign
     const here = own ? [...scopes, { base: current, rules: own }] : scopes;
     for (const name of fs.readDir(current)) {
       if (++visited > maxEntries) {
-        out.problems.push({ code: 'flux-generate-too-many-files', severity: 'error', message: `more than ${maxEntries} entries under ${dir}; the generated kustomization is cut short`, file: dir });
+        out.problems.push({
+          code: 'flux-generate-too-many-files',
+          severity: 'error',
+          message: `more than ${maxEntries} entries under ${dir}; the generated kustomization is cut short`,
+          file: dir,
+        });
         return;
       }
       const abs = joinPath(current, name);
@@ -123,7 +132,12 @@ export function generatedResourceList(dir: string, options: GenerateOptions, ign
           continue;
         }
         if (depth + 1 > maxDepth) {
-          out.problems.push({ code: 'flux-generate-too-deep', severity: 'error', message: `folders nest deeper than ${maxDepth} levels under ${dir}`, file: abs });
+          out.problems.push({
+            code: 'flux-generate-too-deep',
+            severity: 'error',
+            message: `folders nest deeper than ${maxDepth} levels under ${dir}`,
+            file: abs,
+          });
           continue;
         }
         walk(abs, depth + 1, here);
@@ -151,7 +165,8 @@ export function generatedResourceList(dir: string, options: GenerateOptions, ign
 function kubernetesYamlProblem(file: string, text: string, parseLimits: Partial<ParseLimits> | undefined): Problem | undefined {
   const parsed = parseYamlFile(file, text, parseLimits);
   const error = parsed.problems.find((p) => p.severity === 'error');
-  if (error) return { ...error, code: 'flux-generate-invalid-yaml', message: `failed to decode Kubernetes YAML from ${file}: ${error.message}` };
+  if (error)
+    return { ...error, code: 'flux-generate-invalid-yaml', message: `failed to decode Kubernetes YAML from ${file}: ${error.message}` };
   for (const doc of parsed.documents) {
     if (doc.value === null) continue;
     const v = doc.value;
@@ -205,7 +220,12 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
   let original: string | undefined;
 
   if (lookup.found === 'many') {
-    problems.push({ code: 'multiple-kustomizations', severity: 'error', message: `Found multiple kustomization files under: ${dir}`, file: lookup.files[1] });
+    problems.push({
+      code: 'multiple-kustomizations',
+      severity: 'error',
+      message: `Found multiple kustomization files under: ${dir}`,
+      file: lookup.files[1],
+    });
     return { file: lookup.files[0], dir, text: '', generated, sourceMap, fallback, problems, filesRead };
   }
   if (lookup.found === 'one') {
@@ -218,11 +238,20 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
     if (errors.length > 0) return { file, dir, text: '', generated, sourceMap, fallback, problems: errors, filesRead };
     const doc: ParsedDocument | undefined = parsed.documents.find((d) => d.value !== null);
     if (doc && !isObject(doc.value)) {
-      problems.push({ code: 'invalid-kustomization', severity: 'error', message: 'invalid Kustomization: the file must hold a map of fields', file, range: doc.range });
+      problems.push({
+        code: 'invalid-kustomization',
+        severity: 'error',
+        message: 'invalid Kustomization: the file must hold a map of fields',
+        file,
+        range: doc.range,
+      });
       return { file, dir, text: '', generated, sourceMap, fallback, problems, filesRead };
     }
     const value = doc && isObject(doc.value) ? doc.value : {};
-    const faithful = parsed.documents.filter((d) => d.value !== null).length === 1 && typeof value.apiVersion === 'string' && typeof value.kind === 'string' &&
+    const faithful =
+      parsed.documents.filter((d) => d.value !== null).length === 1 &&
+      typeof value.apiVersion === 'string' &&
+      typeof value.kind === 'string' &&
       Object.entries(value).every(([key, v]) => v !== null && fieldByLowerCase.get(key.toLowerCase()) === key);
     if (faithful) original = text;
     for (const [key, v] of Object.entries(value)) {
@@ -275,7 +304,12 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
   ks.patches.forEach((p, i) => {
     const at = ['spec', 'patches', i];
     if (!isObject(p) || typeof p.patch !== 'string') {
-      problems.push({ code: 'flux-patch-invalid', severity: 'error', message: `spec.patches[${i}] needs a patch: an inline strategic merge or JSON 6902 patch as text.`, ...fluxPlace(ks, at) });
+      problems.push({
+        code: 'flux-patch-invalid',
+        severity: 'error',
+        message: `spec.patches[${i}] needs a patch: an inline strategic merge or JSON 6902 patch as text.`,
+        ...fluxPlace(ks, at),
+      });
       return;
     }
     const entry: JsonObject = { patch: p.patch };
@@ -285,7 +319,12 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
   ks.components.forEach((c, i) => {
     const at = ['spec', 'components', i];
     if (!isLocalRelativePath(c)) {
-      problems.push({ code: 'flux-component-not-local', severity: 'error', message: `component path '${c}' must be local`, ...fluxPlace(ks, at) });
+      problems.push({
+        code: 'flux-component-not-local',
+        severity: 'error',
+        message: `component path '${c}' must be local`,
+        ...fluxPlace(ks, at),
+      });
       return;
     }
     if (ks.ignoreMissingComponents && !fs.kind(normalize(path.posix.join(dir, c)))) return;
@@ -293,7 +332,13 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
   });
   ks.legacyPatches.strategicMerge.forEach((p, i) => {
     // The controller writes each object patch as inline text, which kustomize accepts in this list.
-    appendEntry(fields, 'patchesStrategicMerge', JSON.stringify(toPlain(p)), sourceMap, fluxPlace(ks, ['spec', 'patchesStrategicMerge', i]));
+    appendEntry(
+      fields,
+      'patchesStrategicMerge',
+      JSON.stringify(toPlain(p)),
+      sourceMap,
+      fluxPlace(ks, ['spec', 'patchesStrategicMerge', i]),
+    );
   });
   ks.legacyPatches.json6902.forEach((p, i) => {
     const at = ['spec', 'patchesJson6902', i];
@@ -305,7 +350,12 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
   ks.images.forEach((img, i) => {
     const at = ['spec', 'images', i];
     if (!isObject(img) || typeof img.name !== 'string') {
-      problems.push({ code: 'flux-image-invalid', severity: 'error', message: `spec.images[${i}] needs a name: the image to replace.`, ...fluxPlace(ks, at) });
+      problems.push({
+        code: 'flux-image-invalid',
+        severity: 'error',
+        message: `spec.images[${i}] needs a name: the image to replace.`,
+        ...fluxPlace(ks, at),
+      });
       return;
     }
     const entry: JsonObject = { name: img.name };
@@ -318,10 +368,18 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
     } else appendEntry(fields, 'images', entry, sourceMap, fluxPlace(ks, at));
   });
 
-  const addsNothing = ks.targetNamespace === undefined && ks.namePrefix === undefined && ks.nameSuffix === undefined && ks.patches.length === 0 &&
-    ks.components.length === 0 && ks.legacyPatches.strategicMerge.length === 0 && ks.legacyPatches.json6902.length === 0 && ks.images.length === 0;
+  const addsNothing =
+    ks.targetNamespace === undefined &&
+    ks.namePrefix === undefined &&
+    ks.nameSuffix === undefined &&
+    ks.patches.length === 0 &&
+    ks.components.length === 0 &&
+    ks.legacyPatches.strategicMerge.length === 0 &&
+    ks.legacyPatches.json6902.length === 0 &&
+    ks.images.length === 0;
   const limits = options.parseLimits ? { parseLimits: options.parseLimits } : {};
-  if (original !== undefined && addsNothing) return { file, dir, text: original, generated, sourceMap: [], fallback, problems, filesRead, verbatim: true, ...limits };
+  if (original !== undefined && addsNothing)
+    return { file, dir, text: original, generated, sourceMap: [], fallback, problems, filesRead, verbatim: true, ...limits };
   return { file, dir, text: emitYaml(fields), generated, sourceMap, fallback, problems, filesRead, ...limits };
 }
 
@@ -330,10 +388,30 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
  * sourceignore: VCS files, images and archives, CI configs, `.sops.yaml`, `.goreleaser.yml`, `.flux.yaml`).
  */
 export const SOURCE_CONTROLLER_DEFAULT_IGNORES = [
-  '.git/', '.gitignore', '.gitmodules', '.gitattributes',
-  '*.jpg', '*.jpeg', '*.gif', '*.png', '*.wmv', '*.flv', '*.tar.gz', '*.zip',
-  '.github/', '.circleci/', '.travis.yml', '.gitlab-ci.yml', 'appveyor.yml', '.drone.yml', 'cloudbuild.yaml', 'codeship-services.yml', 'codeship-steps.yml',
-  '**/.goreleaser.yml', '**/.sops.yaml', '**/.flux.yaml',
+  '.git/',
+  '.gitignore',
+  '.gitmodules',
+  '.gitattributes',
+  '*.jpg',
+  '*.jpeg',
+  '*.gif',
+  '*.png',
+  '*.wmv',
+  '*.flv',
+  '*.tar.gz',
+  '*.zip',
+  '.github/',
+  '.circleci/',
+  '.travis.yml',
+  '.gitlab-ci.yml',
+  'appveyor.yml',
+  '.drone.yml',
+  'cloudbuild.yaml',
+  'codeship-services.yml',
+  'codeship-steps.yml',
+  '**/.goreleaser.yml',
+  '**/.sops.yaml',
+  '**/.flux.yaml',
 ];
 
 /** `.sourceignore` files from the repository root down to (not including) `dir` also apply below it. */
@@ -412,10 +490,12 @@ export function placeInSource(synth: SynthesizedKustomization, range: Range | un
   const at = `${range.start.line}:${range.start.character}`;
   const known = answered.get(at);
   if (known) return known;
-  const contains = (outer: Range | undefined) => outer !== undefined && compare(outer.start, range.start) <= 0 && compare(range.start, outer.end) <= 0;
+  const contains = (outer: Range | undefined) =>
+    outer !== undefined && compare(outer.start, range.start) <= 0 && compare(range.start, outer.end) <= 0;
   let best: { depth: number; place: Place } | undefined;
   for (const entry of locateEntries(synth)) {
-    if ((contains(entry.value) || contains(entry.key)) && (!best || entry.depth > best.depth)) best = { depth: entry.depth, place: entry.place };
+    if ((contains(entry.value) || contains(entry.key)) && (!best || entry.depth > best.depth))
+      best = { depth: entry.depth, place: entry.place };
   }
   const place = best?.place ?? synth.fallback;
   answered.set(at, place);

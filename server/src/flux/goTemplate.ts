@@ -79,7 +79,8 @@ export function toJsonValue(value: GoValue): unknown {
   if (Array.isArray(value)) return value.map(toJsonValue);
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
-    for (const k of [...value.keys()].sort()) Object.defineProperty(out, k, { value: toJsonValue(value.get(k) as GoValue), enumerable: true, writable: true, configurable: true });
+    for (const k of [...value.keys()].sort())
+      Object.defineProperty(out, k, { value: toJsonValue(value.get(k) as GoValue), enumerable: true, writable: true, configurable: true });
     return out;
   }
   return value;
@@ -134,16 +135,39 @@ export function printValue(value: GoValue, top = true): string {
   if (typeof value === 'string') return value;
   if (value instanceof GoNumber) return value.kind === 'float64' ? formatGoFloat(value.value) : String(Math.trunc(value.value));
   if (Array.isArray(value)) return `[${value.map((v) => printValue(v, false)).join(' ')}]`;
-  return `map[${[...value.keys()].sort().map((k) => `${k}:${printValue(value.get(k) as GoValue, false)}`).join(' ')}]`;
+  return `map[${[...value.keys()]
+    .sort()
+    .map((k) => `${k}:${printValue(value.get(k) as GoValue, false)}`)
+    .join(' ')}]`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Lexer
 
 type TokenType =
-  | 'text' | 'left' | 'right' | 'comment'
-  | 'identifier' | 'field' | 'variable' | 'string' | 'rawString' | 'char' | 'number' | 'bool' | 'nil' | 'dot'
-  | 'pipe' | 'leftParen' | 'rightParen' | 'declare' | 'assign' | 'comma' | 'space' | 'keyword' | 'eof';
+  | 'text'
+  | 'left'
+  | 'right'
+  | 'comment'
+  | 'identifier'
+  | 'field'
+  | 'variable'
+  | 'string'
+  | 'rawString'
+  | 'char'
+  | 'number'
+  | 'bool'
+  | 'nil'
+  | 'dot'
+  | 'pipe'
+  | 'leftParen'
+  | 'rightParen'
+  | 'declare'
+  | 'assign'
+  | 'comma'
+  | 'space'
+  | 'keyword'
+  | 'eof';
 
 interface Token {
   type: TokenType;
@@ -255,8 +279,17 @@ function lex(text: string, leftDelim: string, rightDelim: string): Token[] {
         pos = j;
         continue;
       }
-      if (c === '|') { tokens.push({ type: 'pipe', value: c, line }); pos++; continue; }
-      if (c === '(') { parenDepth++; tokens.push({ type: 'leftParen', value: c, line }); pos++; continue; }
+      if (c === '|') {
+        tokens.push({ type: 'pipe', value: c, line });
+        pos++;
+        continue;
+      }
+      if (c === '(') {
+        parenDepth++;
+        tokens.push({ type: 'leftParen', value: c, line });
+        pos++;
+        continue;
+      }
       if (c === ')') {
         parenDepth--;
         if (parenDepth < 0) throw new ParseFailure('unexpected right paren', line);
@@ -264,14 +297,22 @@ function lex(text: string, leftDelim: string, rightDelim: string): Token[] {
         pos++;
         continue;
       }
-      if (c === ',') { tokens.push({ type: 'comma', value: c, line }); pos++; continue; }
-      if (c === ':' ) {
+      if (c === ',') {
+        tokens.push({ type: 'comma', value: c, line });
+        pos++;
+        continue;
+      }
+      if (c === ':') {
         if (text[pos + 1] !== '=') throw new ParseFailure('expected :=', line);
         tokens.push({ type: 'declare', value: ':=', line });
         pos += 2;
         continue;
       }
-      if (c === '=') { tokens.push({ type: 'assign', value: c, line }); pos++; continue; }
+      if (c === '=') {
+        tokens.push({ type: 'assign', value: c, line });
+        pos++;
+        continue;
+      }
       if (c === '"') {
         let j = pos + 1;
         while (j < text.length && text[j] !== '"') {
@@ -322,7 +363,8 @@ function lex(text: string, leftDelim: string, rightDelim: string): Token[] {
         const m = NUMBER_TOKEN.exec(text.slice(pos));
         if (!m) throw new ParseFailure(`unexpected "${c}" in command`, line);
         // Go rejects a number run into letters, like `1abc`.
-        if (pos + m[0].length < text.length && isAlphaNumeric(text[pos + m[0].length])) throw new ParseFailure(`bad number syntax: "${text.slice(pos, pos + m[0].length + 1)}"`, line);
+        if (pos + m[0].length < text.length && isAlphaNumeric(text[pos + m[0].length]))
+          throw new ParseFailure(`bad number syntax: "${text.slice(pos, pos + m[0].length + 1)}"`, line);
         tokens.push({ type: 'number', value: m[0], line });
         pos += m[0].length;
         continue;
@@ -330,7 +372,13 @@ function lex(text: string, leftDelim: string, rightDelim: string): Token[] {
       if (isAlphaNumeric(c)) {
         const m = /^[\p{L}\p{Nd}_]+/u.exec(text.slice(pos)) as RegExpExecArray;
         const word = m[0];
-        const type: TokenType = KEYWORDS.has(word) ? 'keyword' : word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'identifier';
+        const type: TokenType = KEYWORDS.has(word)
+          ? 'keyword'
+          : word === 'true' || word === 'false'
+            ? 'bool'
+            : word === 'nil'
+              ? 'nil'
+              : 'identifier';
         tokens.push({ type, value: word, line });
         pos += word.length;
         continue;
@@ -504,7 +552,10 @@ class Parser {
       const after = this.peekNonSpace();
       // `else if` / `else with` chain: treat as an else branch holding one nested control structure
       // that consumes the shared `end`.
-      if ((kind === 'if' && after.type === 'keyword' && after.value === 'if') || (kind === 'with' && after.type === 'keyword' && after.value === 'with')) {
+      if (
+        (kind === 'if' && after.type === 'keyword' && after.value === 'if') ||
+        (kind === 'with' && after.type === 'keyword' && after.value === 'with')
+      ) {
         this.nextNonSpace();
         const nested = this.control(kind, after);
         elseList = [nested];
@@ -553,7 +604,11 @@ class Parser {
       if (t.type === end) {
         this.nextNonSpace();
         if (pipe.cmds.length === 0) this.fail(`missing value for ${context}`, t);
-        pipe.text = this.tokens.slice(startPos, this.pos - 1).map((x) => x.value).join('').trim();
+        pipe.text = this.tokens
+          .slice(startPos, this.pos - 1)
+          .map((x) => x.value)
+          .join('')
+          .trim();
         return pipe;
       }
       if (t.type === 'eof' || t.type === 'right' || t.type === 'rightParen') this.fail(`unexpected ${describe(t)} in ${context}`, t);
@@ -730,7 +785,27 @@ class ExecFailure extends Error {
 class BreakSignal {}
 class ContinueSignal {}
 
-const BUILTIN_NAMES = ['and', 'or', 'not', 'len', 'index', 'slice', 'print', 'printf', 'println', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'html', 'js', 'urlquery', 'call'];
+const BUILTIN_NAMES = [
+  'and',
+  'or',
+  'not',
+  'len',
+  'index',
+  'slice',
+  'print',
+  'printf',
+  'println',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'html',
+  'js',
+  'urlquery',
+  'call',
+];
 
 interface Variable {
   name: string;
@@ -765,12 +840,17 @@ class Executor {
 
   private charge(steps: number, line: number): void {
     this.steps += steps;
-    if (this.steps > this.limits.maxSteps) throw new ExecFailure(`template stopped after ${this.limits.maxSteps} evaluation steps (a loop too large for an offline preview)`, line);
+    if (this.steps > this.limits.maxSteps)
+      throw new ExecFailure(
+        `template stopped after ${this.limits.maxSteps} evaluation steps (a loop too large for an offline preview)`,
+        line,
+      );
   }
 
   private write(text: string, line: number): void {
     this.outBytes += text.length;
-    if (this.outBytes > this.limits.maxOutputBytes) throw new ExecFailure(`template output exceeds ${this.limits.maxOutputBytes} bytes`, line);
+    if (this.outBytes > this.limits.maxOutputBytes)
+      throw new ExecFailure(`template output exceeds ${this.limits.maxOutputBytes} bytes`, line);
     this.out.push(text);
   }
 
@@ -828,7 +908,8 @@ class Executor {
     if (Array.isArray(value)) value.forEach((v, i) => entries.push([new GoNumber('int', i), v]));
     else if (value instanceof Map) for (const k of [...value.keys()].sort()) entries.push([k, value.get(k) as GoValue]);
     else if (value instanceof GoNumber && value.kind !== 'float64') {
-      if (value.value > this.limits.maxSteps) throw new ExecFailure(`range over ${value.value} is larger than an offline preview allows`, node.line);
+      if (value.value > this.limits.maxSteps)
+        throw new ExecFailure(`range over ${value.value} is larger than an offline preview allows`, node.line);
       for (let i = 0; i < value.value; i++) entries.push([new GoNumber(value.kind, i), new GoNumber(value.kind, i)]);
     } else if (value !== null) throw new ExecFailure(`range can't iterate over ${printValue(value)}`, node.line);
     const oneVar = node.pipe.decls.length === 1;
@@ -958,7 +1039,10 @@ class Executor {
     }
     const fn = this.functions.get(name) ?? BUILTINS.get(name);
     if (!fn) throw new ExecFailure(`function "${name}" not defined`, line);
-    const values: Array<{ value: GoValue; constant?: Arg & { type: 'constant' } }> = args.map((a) => ({ value: this.evalArg(dot, a), ...(a.type === 'constant' ? { constant: a } : {}) }));
+    const values: Array<{ value: GoValue; constant?: Arg & { type: 'constant' } }> = args.map((a) => ({
+      value: this.evalArg(dot, a),
+      ...(a.type === 'constant' ? { constant: a } : {}),
+    }));
     if (final !== undefined) values.push({ value: final });
     const want = fn.params.length;
     if (fn.variadic ? values.length < want : values.length !== want) {
@@ -1096,7 +1180,8 @@ function goIndex(item: GoValue, indexes: GoValue[]): GoValue {
   let v = item;
   for (const index of indexes) {
     if (Array.isArray(v) || typeof v === 'string') {
-      if (!(index instanceof GoNumber) || index.kind === 'float64') throw new FunctionError(`cannot index slice/array with type ${goTypeName(index)}`);
+      if (!(index instanceof GoNumber) || index.kind === 'float64')
+        throw new FunctionError(`cannot index slice/array with type ${goTypeName(index)}`);
       const length = typeof v === 'string' ? Buffer.byteLength(v) : v.length;
       if (index.value < 0 || index.value >= length) throw new FunctionError(`index out of range: ${index.value}`);
       v = typeof v === 'string' ? new GoNumber('int', Buffer.from(v)[index.value]) : v[index.value];
@@ -1163,7 +1248,11 @@ export function goSprintf(format: string, args: GoValue[]): string {
     width = undefined;
     out += text;
   }
-  if (argIndex < args.length) out += `%!(EXTRA ${args.slice(argIndex).map((a) => `${goTypeName(a)}=${printValue(a, false)}`).join(', ')})`;
+  if (argIndex < args.length)
+    out += `%!(EXTRA ${args
+      .slice(argIndex)
+      .map((a) => `${goTypeName(a)}=${printValue(a, false)}`)
+      .join(', ')})`;
   return out;
 }
 
@@ -1210,7 +1299,14 @@ function formatVerb(verb: string, arg: GoValue, flags: string, precision: number
     case 'G': {
       if (!(arg instanceof GoNumber) || arg.kind !== 'float64') return bad();
       const p = precision ?? 6;
-      let s = verb === 'f' || verb === 'F' ? arg.value.toFixed(p) : verb === 'e' || verb === 'E' ? goExponent(arg.value.toExponential(p)) : precision === undefined ? formatGoFloat(arg.value) : String(Number(arg.value.toPrecision(p)));
+      let s =
+        verb === 'f' || verb === 'F'
+          ? arg.value.toFixed(p)
+          : verb === 'e' || verb === 'E'
+            ? goExponent(arg.value.toExponential(p))
+            : precision === undefined
+              ? formatGoFloat(arg.value)
+              : String(Number(arg.value.toPrecision(p)));
       if (verb === 'E' || verb === 'G') s = s.toUpperCase();
       return (plus && arg.value >= 0 ? '+' : '') + s;
     }
@@ -1237,14 +1333,18 @@ export function goQuote(s: string): string {
     else if (cp === 12) out += '\\f';
     else if (cp === 11) out += '\\v';
     else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else if ((cp >= 0x80 && cp < 0xa0) || cp === 0xad || cp === 0xfeff || (cp >= 0x2028 && cp <= 0x2029)) out += cp > 0xff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\u00${cp.toString(16).padStart(2, '0')}`;
+    else if ((cp >= 0x80 && cp < 0xa0) || cp === 0xad || cp === 0xfeff || (cp >= 0x2028 && cp <= 0x2029))
+      out += cp > 0xff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\u00${cp.toString(16).padStart(2, '0')}`;
     else out += ch;
   }
   return `${out}"`;
 }
 
 function htmlEscape(s: string): string {
-  return s.replace(/[&'<>"\0]/g, (c) => ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;', '\0': '\uFFFD' })[c] as string);
+  return s.replace(
+    /[&'<>"\0]/g,
+    (c) => ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;', '\0': '\uFFFD' })[c] as string,
+  );
 }
 
 const BUILTINS: ReadonlyMap<string, GoFunction> = new Map<string, GoFunction>([
@@ -1298,7 +1398,17 @@ const BUILTINS: ReadonlyMap<string, GoFunction> = new Map<string, GoFunction>([
   ['ge', { params: ['any', 'any'], call: ([a, b]) => !goLess(a, b) }],
   ['html', { params: [], variadic: 'any', call: (args) => htmlEscape(goSprint(args)) }],
   ['urlquery', { params: [], variadic: 'any', call: (args) => encodeURIComponent(goSprint(args)).replace(/%20/g, '+') }],
-  ['js', { params: [], variadic: 'any', call: (args) => goSprint(args).replace(/[\\'"<>&=\n\r\t]/g, (c) => (c === '\\' || c === "'" || c === '"' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`)) }],
+  [
+    'js',
+    {
+      params: [],
+      variadic: 'any',
+      call: (args) =>
+        goSprint(args).replace(/[\\'"<>&=\n\r\t]/g, (c) =>
+          c === '\\' || c === "'" || c === '"' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+        ),
+    },
+  ],
   [
     'call',
     {

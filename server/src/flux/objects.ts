@@ -262,7 +262,11 @@ class FieldReader {
     const v = this.raw(path);
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'boolean') return v;
-    this.report(path, 'flux-field-type', `${dotted(path)} must be true or false; got ${typeName(v)}${typeof v === 'string' ? ` "${v}" (remove the quotes)` : ''}.`);
+    this.report(
+      path,
+      'flux-field-type',
+      `${dotted(path)} must be true or false; got ${typeName(v)}${typeof v === 'string' ? ` "${v}" (remove the quotes)` : ''}.`,
+    );
     return undefined;
   }
 
@@ -344,7 +348,13 @@ class FieldReader {
       }
       const namespace = this.string([...p, 'namespace']);
       const readyExpr = this.string([...p, 'readyExpr']);
-      out.push({ name, namespace: namespace || defaultNamespace, namespaceWritten: !!namespace, ...(readyExpr ? { readyExpr } : {}), path: p });
+      out.push({
+        name,
+        namespace: namespace || defaultNamespace,
+        namespaceWritten: !!namespace,
+        ...(readyExpr ? { readyExpr } : {}),
+        path: p,
+      });
     });
     return out;
   }
@@ -369,7 +379,13 @@ export function shortenReleaseName(name: string): string {
   return Buffer.from(name, 'utf8').subarray(0, 40).toString('utf8') + '-' + sum.slice(0, 12);
 }
 
-function baseOf(r: FieldReader, object: JsonObject, place: FluxObjectPlace, c: FluxClassification, opts: ReadOptions): FluxObjectBase | undefined {
+function baseOf(
+  r: FieldReader,
+  object: JsonObject,
+  place: FluxObjectPlace,
+  c: FluxClassification,
+  opts: ReadOptions,
+): FluxObjectBase | undefined {
   const name = r.string(['metadata', 'name']);
   if (!name) {
     r.report(['metadata'], 'flux-missing-name', 'metadata.name is missing. Every object needs a name.');
@@ -412,7 +428,11 @@ function readKustomization(r: FieldReader, base: FluxObjectBase): FluxKustomizat
       const kind = r.string([...p, 'kind']);
       const name = r.string([...p, 'name']);
       if (kind !== 'ConfigMap' && kind !== 'Secret') {
-        r.report([...p, 'kind'], 'flux-substitute-from-kind', `${dotted(p)}.kind must be ConfigMap or Secret${kind ? `, not "${kind}"` : ''}.`);
+        r.report(
+          [...p, 'kind'],
+          'flux-substitute-from-kind',
+          `${dotted(p)}.kind must be ConfigMap or Secret${kind ? `, not "${kind}"` : ''}.`,
+        );
         return;
       }
       if (!name) {
@@ -452,7 +472,10 @@ function readKustomization(r: FieldReader, base: FluxObjectBase): FluxKustomizat
     components: r.strings(['spec', 'components']),
     ignoreMissingComponents: r.bool(['spec', 'ignoreMissingComponents']) ?? false,
     commonMetadata: commonMetadataMap
-      ? { labels: r.stringMap(['spec', 'commonMetadata', 'labels']) ?? {}, annotations: r.stringMap(['spec', 'commonMetadata', 'annotations']) ?? {} }
+      ? {
+          labels: r.stringMap(['spec', 'commonMetadata', 'labels']) ?? {},
+          annotations: r.stringMap(['spec', 'commonMetadata', 'annotations']) ?? {},
+        }
       : undefined,
     postBuild,
     serviceAccountName: r.string(['spec', 'serviceAccountName']),
@@ -472,8 +495,11 @@ function readGitRepository(r: FieldReader, base: FluxObjectBase): GitRepository 
   const order: GitRefKind[] = ['commit', 'name', 'semver', 'tag', 'branch'];
   const winner = order.find((k) => ref[k] !== undefined);
   // A commit together with a branch checks out that commit on that branch: still a fixed revision.
-  const effectiveRef = winner ? { kind: winner, value: ref[winner] as string, defaulted: false } : { kind: 'branch' as const, value: 'master', defaulted: true };
-  const tracksMovingRef = effectiveRef.kind === 'branch' || (effectiveRef.kind === 'name' && /^refs\/(heads|merge-requests|pull)\//.test(effectiveRef.value));
+  const effectiveRef = winner
+    ? { kind: winner, value: ref[winner] as string, defaulted: false }
+    : { kind: 'branch' as const, value: 'master', defaulted: true };
+  const tracksMovingRef =
+    effectiveRef.kind === 'branch' || (effectiveRef.kind === 'name' && /^refs\/(heads|merge-requests|pull)\//.test(effectiveRef.value));
   return defined({ ...base, kind: 'GitRepository' as const, url: r.string(['spec', 'url']), ref, effectiveRef, tracksMovingRef });
 }
 
@@ -487,7 +513,9 @@ function readOCIRepository(r: FieldReader, base: FluxObjectBase): OCIRepository 
   });
   const order: OciRefKind[] = ['digest', 'semver', 'tag'];
   const winner = order.find((k) => ref[k] !== undefined);
-  const effectiveRef = winner ? { kind: winner, value: ref[winner] as string, defaulted: false } : { kind: 'tag' as const, value: 'latest', defaulted: true };
+  const effectiveRef = winner
+    ? { kind: winner, value: ref[winner] as string, defaulted: false }
+    : { kind: 'tag' as const, value: 'latest', defaulted: true };
   // A tag can be re-pushed; only a digest is fixed. `latest` and branch-like tags are the usual moving ones.
   const tracksMovingRef = effectiveRef.kind === 'tag' && /^(latest|main|master|develop|dev|edge|nightly|stable)$/.test(effectiveRef.value);
   return defined({ ...base, kind: 'OCIRepository' as const, url: r.string(['spec', 'url']), ref, effectiveRef, tracksMovingRef });
@@ -506,7 +534,12 @@ function readBucket(r: FieldReader, base: FluxObjectBase): Bucket {
 }
 
 function readHelmRepository(r: FieldReader, base: FluxObjectBase): HelmRepository {
-  return defined({ ...base, kind: 'HelmRepository' as const, url: r.string(['spec', 'url']), type: r.string(['spec', 'type']) || 'default' });
+  return defined({
+    ...base,
+    kind: 'HelmRepository' as const,
+    url: r.string(['spec', 'url']),
+    type: r.string(['spec', 'type']) || 'default',
+  });
 }
 
 function readChartTemplate(r: FieldReader, path: Array<string | number>, ns: string) {
@@ -546,7 +579,16 @@ function readHelmRelease(r: FieldReader, base: FluxObjectBase): HelmRelease {
       return;
     }
     const targetPath = r.string([...p, 'targetPath']);
-    valuesFrom.push(defined({ kind, name, valuesKey: r.string([...p, 'valuesKey']) || 'values.yaml', targetPath, optional: r.bool([...p, 'optional']) ?? false, path: p }));
+    valuesFrom.push(
+      defined({
+        kind,
+        name,
+        valuesKey: r.string([...p, 'valuesKey']) || 'values.yaml',
+        targetPath,
+        optional: r.bool([...p, 'optional']) ?? false,
+        path: p,
+      }),
+    );
   });
   const chartTemplate = r.map(['spec', 'chart']);
   return defined({
@@ -576,7 +618,8 @@ export function readFluxObject(object: JsonObject, place: FluxObjectPlace, opts:
   const label = `${c.kind} ${typeof getPath(object, ['metadata', 'name']) === 'string' ? `"${String(getPath(object, ['metadata', 'name']))}"` : '(unnamed)'}`;
   const r = new FieldReader(object, place, label);
   checkApiVersion(r, object, c);
-  if (object.spec !== undefined && !isObject(object.spec)) r.report(['spec'], 'flux-field-type', `spec must be a mapping; got ${typeName(object.spec)}.`);
+  if (object.spec !== undefined && !isObject(object.spec))
+    r.report(['spec'], 'flux-field-type', `spec must be a mapping; got ${typeName(object.spec)}.`);
   const base = baseOf(r, object, place, c, opts);
   if (!base) return { value: undefined, problems: r.problems };
   let value: FluxObject | undefined;
@@ -616,7 +659,11 @@ export function readFluxObject(object: JsonObject, place: FluxObjectPlace, opts:
 function checkApiVersion(r: FieldReader, object: JsonObject, c: FluxClassification): void {
   const preferred = `${c.group}/${FLUX_KINDS[c.kind].versions[0]}`;
   if (!c.knownVersion) {
-    r.report(['apiVersion'], 'flux-unknown-api-version', `apiVersion ${String(object.apiVersion)} is not served for ${c.kind}; use ${preferred}.`);
+    r.report(
+      ['apiVersion'],
+      'flux-unknown-api-version',
+      `apiVersion ${String(object.apiVersion)} is not served for ${c.kind}; use ${preferred}.`,
+    );
   } else if (c.removed) {
     r.report(
       ['apiVersion'],
@@ -625,7 +672,12 @@ function checkApiVersion(r: FieldReader, object: JsonObject, c: FluxClassificati
       'warning',
     );
   } else if (c.deprecated) {
-    r.report(['apiVersion'], 'flux-deprecated-api-version', `${c.deprecationWarning ?? `apiVersion ${String(object.apiVersion)} is deprecated`}: use ${preferred}.`, 'warning');
+    r.report(
+      ['apiVersion'],
+      'flux-deprecated-api-version',
+      `${c.deprecationWarning ?? `apiVersion ${String(object.apiVersion)} is deprecated`}: use ${preferred}.`,
+      'warning',
+    );
   }
 }
 
@@ -636,7 +688,14 @@ function checkApiVersion(r: FieldReader, object: JsonObject, c: FluxClassificati
 const readOnce = new WeakMap<JsonObject, ReadResult<FluxObject>>();
 export function readRenderedFluxObject(object: JsonObject, placeOf: () => FluxObjectPlace): ReadResult<FluxObject> {
   let read = readOnce.get(object);
-  if (!read) readOnce.set(object, (read = typeof object.apiVersion === 'string' && object.apiVersion.includes('fluxcd') ? readFluxObject(object, placeOf()) : { value: undefined, problems: [] }));
+  if (!read)
+    readOnce.set(
+      object,
+      (read =
+        typeof object.apiVersion === 'string' && object.apiVersion.includes('fluxcd')
+          ? readFluxObject(object, placeOf())
+          : { value: undefined, problems: [] }),
+    );
   return read;
 }
 

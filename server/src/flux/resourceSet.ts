@@ -34,7 +34,16 @@ import { isObject, splitApiVersion } from '../kustomize/resource';
 import type { Json, JsonObject, Problem, Range } from '../kustomize/types';
 import { parseYamlFile } from '../kustomize/yaml/parse';
 import { emitYaml } from '../kustomize/yaml/emit';
-import { GoNumber, executeTemplate, fromJson, parseTemplate, type GoMap, type GoValue, type ParsedTemplate, type TemplateError } from './goTemplate';
+import {
+  GoNumber,
+  executeTemplate,
+  fromJson,
+  parseTemplate,
+  type GoMap,
+  type GoValue,
+  type ParsedTemplate,
+  type TemplateError,
+} from './goTemplate';
 import type { FluxObjectPlace } from './objects';
 import { RESOURCE_SET_FUNCTION_NAMES, adler32Id, resourceSetFunctions } from './templateFunctions';
 
@@ -110,7 +119,11 @@ export interface ExpandOptions {
 
 /** Whether the object is a ResourceSet this module expands. */
 export function isResourceSet(object: JsonObject): boolean {
-  return object.kind === 'ResourceSet' && typeof object.apiVersion === 'string' && splitApiVersion(object.apiVersion).group === RESOURCE_SET_GROUP;
+  return (
+    object.kind === 'ResourceSet' &&
+    typeof object.apiVersion === 'string' &&
+    splitApiVersion(object.apiVersion).group === RESOURCE_SET_GROUP
+  );
 }
 
 /** Input providers whose inputs the repository defines: only Static exports its spec.defaultValues without calling out. */
@@ -151,8 +164,20 @@ class Expansion {
     }
   }
 
-  report(path: ReadonlyArray<string | number>, code: string, message: string, severity: 'error' | 'warning' = 'error', range = this.rangeAt(path)): void {
-    this.result.problems.push({ code, severity, message: `ResourceSet ${this.namespace}/${this.name}: ${message}`, file: this.place.file, ...(range ? { range } : {}) });
+  report(
+    path: ReadonlyArray<string | number>,
+    code: string,
+    message: string,
+    severity: 'error' | 'warning' = 'error',
+    range = this.rangeAt(path),
+  ): void {
+    this.result.problems.push({
+      code,
+      severity,
+      message: `ResourceSet ${this.namespace}/${this.name}: ${message}`,
+      file: this.place.file,
+      ...(range ? { range } : {}),
+    });
   }
 
   note(text: string): void {
@@ -164,7 +189,8 @@ class Expansion {
     const out = executeTemplate(template, resourceSetFunctions(inputSet), {
       limits: { maxSteps: Math.max(1, this.stepsLeft), maxOutputBytes: Math.min(this.limits.maxOutputBytes, Math.max(1, this.bytesLeft)) },
     });
-    if ('error' in out) return { error: out.error, limit: /evaluation steps|exceeds \d+ bytes|larger than an offline preview/.test(out.error.message) };
+    if ('error' in out)
+      return { error: out.error, limit: /evaluation steps|exceeds \d+ bytes|larger than an offline preview/.test(out.error.message) };
     this.stepsLeft -= out.steps;
     this.bytesLeft -= out.output.length;
     return out;
@@ -179,27 +205,47 @@ class Expansion {
 export function expandResourceSet(resourceSet: JsonObject, place: FluxObjectPlace, options: ExpandOptions = {}): ResourceSetExpansion {
   const metadata = isObject(resourceSet.metadata) ? resourceSet.metadata : {};
   const name = typeof metadata.name === 'string' ? metadata.name : '';
-  const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : (options.defaultNamespace ?? 'default');
+  const namespace =
+    typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : (options.defaultNamespace ?? 'default');
   const ex = new Expansion(resourceSet, place, name, namespace, options.limits);
   const spec = isObject(resourceSet.spec) ? resourceSet.spec : {};
   ex.result.dependsOn = readDependsOn(ex, spec);
 
   const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
   if (typeof annotations[RECONCILE_ANNOTATION] === 'string' && annotations[RECONCILE_ANNOTATION].toLowerCase() === 'disabled') {
-    ex.note(`reconciliation is disabled (${RECONCILE_ANNOTATION}: disabled): the operator leaves the objects it applied before as they are`);
+    ex.note(
+      `reconciliation is disabled (${RECONCILE_ANNOTATION}: disabled): the operator leaves the objects it applied before as they are`,
+    );
   }
 
   const steps = Array.isArray(spec.steps) ? spec.steps : [];
-  if (steps.length > 0 && ((Array.isArray(spec.resources) && spec.resources.length > 0) || (typeof spec.resourcesTemplate === 'string' && spec.resourcesTemplate !== ''))) {
-    ex.report(['spec', 'steps'], 'resourceset-steps-exclusive', 'spec.steps is mutually exclusive with spec.resources and spec.resourcesTemplate: the operator builds nothing. Move the resources into a step.');
+  if (
+    steps.length > 0 &&
+    ((Array.isArray(spec.resources) && spec.resources.length > 0) ||
+      (typeof spec.resourcesTemplate === 'string' && spec.resourcesTemplate !== ''))
+  ) {
+    ex.report(
+      ['spec', 'steps'],
+      'resourceset-steps-exclusive',
+      'spec.steps is mutually exclusive with spec.resources and spec.resourcesTemplate: the operator builds nothing. Move the resources into a step.',
+    );
     return ex.result;
   }
 
   // ValidateResourceSetSpec (internal/builder/resourceset.go): a step must have something to build.
-  const emptyStep = steps.findIndex((step) => !isObject(step) || ((!Array.isArray(step.resources) || step.resources.length === 0) && (typeof step.resourcesTemplate !== 'string' || step.resourcesTemplate === '')));
+  const emptyStep = steps.findIndex(
+    (step) =>
+      !isObject(step) ||
+      ((!Array.isArray(step.resources) || step.resources.length === 0) &&
+        (typeof step.resourcesTemplate !== 'string' || step.resourcesTemplate === '')),
+  );
   if (emptyStep >= 0) {
     const stepName = isObject(steps[emptyStep]) ? String((steps[emptyStep] as JsonObject).name) : `#${emptyStep}`;
-    ex.report(['spec', 'steps', emptyStep], 'resourceset-empty-step', `step "${stepName}": at least one of resources or resourcesTemplate must be set; the operator builds nothing.`);
+    ex.report(
+      ['spec', 'steps', emptyStep],
+      'resourceset-empty-step',
+      `step "${stepName}": at least one of resources or resourcesTemplate must be set; the operator builds nothing.`,
+    );
     return ex.result;
   }
 
@@ -209,14 +255,19 @@ export function expandResourceSet(resourceSet: JsonObject, place: FluxObjectPlac
   const hasInputsFrom = Array.isArray(spec.inputsFrom) && spec.inputsFrom.length > 0;
   if (hasInputsFrom && combined.sets.length === 0) {
     // The operator reconciles an empty set (pruning everything) when the providers export nothing.
-    if (!combined.partial) ex.note('the input providers export no inputs: the operator generates no objects (and prunes the ones it applied before)');
+    if (!combined.partial)
+      ex.note('the input providers export no inputs: the operator generates no objects (and prunes the ones it applied before)');
     return ex.result;
   }
   if (combined.partial && combined.permute) return ex.result;
 
   const units: Array<{ step?: string; path: Array<string | number>; body: JsonObject }> =
     steps.length > 0
-      ? steps.map((s, i) => ({ step: isObject(s) && typeof s.name === 'string' ? s.name : `#${i}`, path: ['spec', 'steps', i], body: isObject(s) ? s : {} }))
+      ? steps.map((s, i) => ({
+          step: isObject(s) && typeof s.name === 'string' ? s.name : `#${i}`,
+          path: ['spec', 'steps', i],
+          body: isObject(s) ? s : {},
+        }))
       : [{ path: ['spec'], body: spec }];
   const stepOfObject = new Map<string, string>();
   for (const unit of units) {
@@ -227,7 +278,11 @@ export function expandResourceSet(resourceSet: JsonObject, place: FluxObjectPlac
       if (unit.step !== undefined) {
         const previous = stepOfObject.get(key);
         if (previous !== undefined && previous !== unit.step) {
-          ex.report(generated.templatePath, 'resourceset-duplicate-in-steps', `${describeObject(generated.object)} in step "${unit.step}" is already defined in step "${previous}": the operator fails the build.`);
+          ex.report(
+            generated.templatePath,
+            'resourceset-duplicate-in-steps',
+            `${describeObject(generated.object)} in step "${unit.step}" is already defined in step "${previous}": the operator fails the build.`,
+          );
           continue;
         }
         stepOfObject.set(key, unit.step);
@@ -279,11 +334,17 @@ function combineInputs(ex: Expansion, spec: JsonObject, options: ExpandOptions):
     return { sets, none: sets.length === 0 && !resolved.hasInputsFrom, partial: resolved.partial, permute: false };
   }
   if (strategy !== 'Permute') {
-    ex.report(['spec', 'inputStrategy', 'name'], 'resourceset-input-strategy', `unknown input strategy '${strategy}': the operator stalls. Use Flatten or Permute.`);
+    ex.report(
+      ['spec', 'inputStrategy', 'name'],
+      'resourceset-input-strategy',
+      `unknown input strategy '${strategy}': the operator stalls. Use Flatten or Permute.`,
+    );
     return undefined;
   }
   if (resolved.partial) {
-    ex.note('the Permute strategy combines every input set with the ones that exist only in the cluster: the generated objects are not known offline');
+    ex.note(
+      'the Permute strategy combines every input set with the ones that exist only in the cluster: the generated objects are not known offline',
+    );
     return { sets: [], none: false, partial: true, permute: true };
   }
   const includeEmpty = strategyField.includeEmptyProviders === true;
@@ -293,18 +354,27 @@ function combineInputs(ex: Expansion, spec: JsonObject, options: ExpandOptions):
     if (!includeEmpty && p.inputs.length === 0) continue;
     expected = scoped.length === 0 ? p.inputs.length : expected * p.inputs.length;
     if (expected > MAX_PERMUTATIONS) {
-      ex.report(['spec', 'inputStrategy'], 'resourceset-too-many-permutations', `adding ${p.kind} ${p.name} with ${p.inputs.length} inputs would exceed the maximum allowed permutations (${MAX_PERMUTATIONS}): the operator stalls. Filter the providers' inputs.`);
+      ex.report(
+        ['spec', 'inputStrategy'],
+        'resourceset-too-many-permutations',
+        `adding ${p.kind} ${p.name} with ${p.inputs.length} inputs would exceed the maximum allowed permutations (${MAX_PERMUTATIONS}): the operator stalls. Filter the providers' inputs.`,
+      );
       return undefined;
     }
     const key = normalizeKeyForTemplate(p.name);
     if (key === '') {
-      ex.report(['spec', 'inputsFrom'], 'resourceset-permute-name', `the name of ${p.kind} '${p.name}' normalises to an empty key: the operator stalls.`);
+      ex.report(
+        ['spec', 'inputsFrom'],
+        'resourceset-permute-name',
+        `the name of ${p.kind} '${p.name}' normalises to an empty key: the operator stalls.`,
+      );
       return undefined;
     }
     scoped.push({ key, inputs: p.inputs });
   }
   // BuildResourceSet runs the templates once without inputs whenever the combination is empty.
-  if (scoped.length === 0 || scoped.some((s) => s.inputs.length === 0)) return { sets: [], none: !resolved.hasInputsFrom, partial: false, permute: true };
+  if (scoped.length === 0 || scoped.some((s) => s.inputs.length === 0))
+    return { sets: [], none: !resolved.hasInputsFrom, partial: false, permute: true };
   const sets: GoMap[] = [];
   const indexes = scoped.map(() => 0);
   for (;;) {
@@ -330,7 +400,10 @@ export function normalizeKeyForTemplate(key: string): string {
     if (/[\s\p{P}]/u.test(ch)) out += '_';
     else if (/[a-z0-9]/.test(ch)) out += ch;
   }
-  return out.split('_').filter((w) => w !== '').join('_');
+  return out
+    .split('_')
+    .filter((w) => w !== '')
+    .join('_');
 }
 
 function providerRef(p: Provider): GoMap {
@@ -342,7 +415,11 @@ function providerRef(p: Provider): GoMap {
   ]);
 }
 
-function resolveProviders(ex: Expansion, spec: JsonObject, options: ExpandOptions): { providers: Provider[]; partial: boolean; hasInputsFrom: boolean } | undefined {
+function resolveProviders(
+  ex: Expansion,
+  spec: JsonObject,
+  options: ExpandOptions,
+): { providers: Provider[]; partial: boolean; hasInputsFrom: boolean } | undefined {
   const refs = Array.isArray(spec.inputsFrom) ? spec.inputsFrom : [];
   const found = new Map<string, JsonObject>();
   let partial = false;
@@ -360,7 +437,12 @@ function resolveProviders(ex: Expansion, spec: JsonObject, options: ExpandOption
       const provider = options.findInputProvider(ex.namespace, refName);
       if (!provider) {
         partial = true;
-        ex.report([...path, 'name'], 'resourceset-input-provider-missing', `no ResourceSetInputProvider ${ex.namespace}/${refName} in this repository: unless it is created some other way, the operator fails with "failed to get provider".`, 'warning');
+        ex.report(
+          [...path, 'name'],
+          'resourceset-input-provider-missing',
+          `no ResourceSetInputProvider ${ex.namespace}/${refName} in this repository: unless it is created some other way, the operator fails with "failed to get provider".`,
+          'warning',
+        );
         ex.note(`inputsFrom ResourceSetInputProvider ${ex.namespace}/${refName} is not in this repository: its inputs are missing`);
         continue;
       }
@@ -373,7 +455,9 @@ function resolveProviders(ex: Expansion, spec: JsonObject, options: ExpandOption
       }
       if (!options.listInputProviders) {
         partial = true;
-        ex.note(`inputsFrom selector ${describeSelector(selector)} cannot be matched here: the inputs of the providers it selects are missing`);
+        ex.note(
+          `inputsFrom selector ${describeSelector(selector)} cannot be matched here: the inputs of the providers it selects are missing`,
+        );
         continue;
       }
       for (const provider of options.listInputProviders(ex.namespace)) {
@@ -382,7 +466,11 @@ function resolveProviders(ex: Expansion, spec: JsonObject, options: ExpandOption
         if (typeof meta.name === 'string' && matcher(labels)) found.set(meta.name, provider);
       }
     } else {
-      ex.report(path, 'resourceset-input-provider-ref', 'input provider reference must have either name or selector set: the operator stalls.');
+      ex.report(
+        path,
+        'resourceset-input-provider-ref',
+        'input provider reference must have either name or selector set: the operator stalls.',
+      );
       return undefined;
     }
   }
@@ -398,10 +486,15 @@ function resolveProviders(ex: Expansion, spec: JsonObject, options: ExpandOption
       // On the cluster the id is adler32 of the provider's UID, unknown offline.
       defaults.set('id', adler32Id(providerName));
       p.inputs.push(defaults);
-      if (mentionsId(ex.resourceSet)) ex.note(`inputs.id of the Static ResourceSetInputProvider ${ex.namespace}/${providerName} is computed from its UID on the cluster; shown here from its name, as flux-operator build resourceset does`);
+      if (mentionsId(ex.resourceSet))
+        ex.note(
+          `inputs.id of the Static ResourceSetInputProvider ${ex.namespace}/${providerName} is computed from its UID on the cluster; shown here from its name, as flux-operator build resourceset does`,
+        );
     } else {
       partial = true;
-      ex.note(`inputsFrom ResourceSetInputProvider ${ex.namespace}/${providerName} is of type ${type || '(none)'}: its inputs exist only in the cluster`);
+      ex.note(
+        `inputsFrom ResourceSetInputProvider ${ex.namespace}/${providerName} is of type ${type || '(none)'}: its inputs exist only in the cluster`,
+      );
     }
     providers.push(p);
   }
@@ -452,12 +545,19 @@ function describeSelector(selector: JsonObject): string {
 // Rendering
 
 /** BuildResourceSet: spec.resources then resourcesTemplate of one step (or of the spec), for every input set. */
-function buildUnit(ex: Expansion, body: JsonObject, path: Array<string | number>, sets: GoMap[], none: boolean): Array<Omit<GeneratedObject, 'step'>> {
+function buildUnit(
+  ex: Expansion,
+  body: JsonObject,
+  path: Array<string | number>,
+  sets: GoMap[],
+  none: boolean,
+): Array<Omit<GeneratedObject, 'step'>> {
   const out: Array<Omit<GeneratedObject, 'step'>> = [];
   const seen = new Set<string>();
   const add = (generated: Omit<GeneratedObject, 'step'>, dedup: boolean): void => {
     if (out.length + ex.result.objects.length >= ex.limits.maxObjects) {
-      if (!ex.stopped) ex.report(path, 'resourceset-too-many-objects', `generates more than ${ex.limits.maxObjects} objects: the preview stops there.`);
+      if (!ex.stopped)
+        ex.report(path, 'resourceset-too-many-objects', `generates more than ${ex.limits.maxObjects} objects: the preview stops there.`);
       ex.stopped = true;
       return;
     }
@@ -466,7 +566,9 @@ function buildUnit(ex: Expansion, body: JsonObject, path: Array<string | number>
     seen.add(key);
     out.push(generated);
   };
-  const runs: Array<{ set: GoMap; inputIndex?: number }> = none ? [{ set: new Map() }] : sets.map((set, inputIndex) => ({ set, inputIndex }));
+  const runs: Array<{ set: GoMap; inputIndex?: number }> = none
+    ? [{ set: new Map() }]
+    : sets.map((set, inputIndex) => ({ set, inputIndex }));
 
   const resources = Array.isArray(body.resources) ? body.resources : [];
   resources.forEach((entry, resourceIndex) => {
@@ -493,7 +595,10 @@ function buildUnit(ex: Expansion, body: JsonObject, path: Array<string | number>
       const object = readRenderedObject(ex, rendered.output, templatePath, `resources[${resourceIndex}]`, run.inputIndex);
       if (!object) return;
       if (!none && isExcluded(object)) continue;
-      add({ object, ...(run.inputIndex !== undefined ? { inputIndex: run.inputIndex } : {}), resourceIndex, from: 'resources', templatePath }, !none);
+      add(
+        { object, ...(run.inputIndex !== undefined ? { inputIndex: run.inputIndex } : {}), resourceIndex, from: 'resources', templatePath },
+        !none,
+      );
     }
   });
 
@@ -515,11 +620,24 @@ function buildUnit(ex: Expansion, body: JsonObject, path: Array<string | number>
       }
       readRenderedDocuments(ex, rendered.output, templatePath, run.inputIndex).forEach(({ object, documentIndex }) => {
         if (isExcluded(object)) return;
-        add({ object, ...(run.inputIndex !== undefined ? { inputIndex: run.inputIndex } : {}), resourceIndex: documentIndex, from: 'resourcesTemplate', templatePath }, true);
+        add(
+          {
+            object,
+            ...(run.inputIndex !== undefined ? { inputIndex: run.inputIndex } : {}),
+            resourceIndex: documentIndex,
+            from: 'resourcesTemplate',
+            templatePath,
+          },
+          true,
+        );
       });
     }
   } else if (templateText !== undefined && templateText !== null && typeof templateText !== 'string') {
-    ex.report([...path, 'resourcesTemplate'], 'resourceset-template-type', 'resourcesTemplate must be a string (use a block scalar: `resourcesTemplate: |`).');
+    ex.report(
+      [...path, 'resourcesTemplate'],
+      'resourceset-template-type',
+      'resourcesTemplate must be a string (use a block scalar: `resourcesTemplate: |`).',
+    );
   }
   return out;
 }
@@ -528,14 +646,27 @@ function inputLabel(inputIndex: number | undefined): string {
   return inputIndex === undefined ? '' : ` with input set ${inputIndex}`;
 }
 
-function reportTemplateError(ex: Expansion, templatePath: Array<string | number>, entry: JsonObject | undefined, what: string, error: TemplateError, inputIndex: number | undefined): void {
+function reportTemplateError(
+  ex: Expansion,
+  templatePath: Array<string | number>,
+  entry: JsonObject | undefined,
+  what: string,
+  error: TemplateError,
+  inputIndex: number | undefined,
+): void {
   // In spec.resources the template is the entry's YAML, not the file: point at the field holding the action.
   const fieldPath = entry && error.action ? pathContaining(entry, error.action) : undefined;
   const where = entry ? '' : ` (line ${error.line} of the template)`;
   const action = error.action ? ` at ${error.action.replace(/\s+/g, ' ')}` : '';
   const path = fieldPath ? [...templatePath, ...fieldPath] : templatePath;
   const range = entry ? ex.rangeAt(path) : templateLineRange(ex.rangeAt(templatePath), error.line);
-  ex.report(path, 'resourceset-template', `${what}${inputLabel(inputIndex)}${where}${action}: ${error.message}. The operator fails the whole build.`, 'error', range);
+  ex.report(
+    path,
+    'resourceset-template',
+    `${what}${inputLabel(inputIndex)}${where}${action}: ${error.message}. The operator fails the whole build.`,
+    'error',
+    range,
+  );
 }
 
 /**
@@ -571,33 +702,60 @@ function pathContaining(value: Json, needle: string, path: Array<string | number
 }
 
 /** ssautil.ReadObject: the first YAML document of the rendered entry, read as sigs.k8s.io/yaml (YAML 1.1) does. */
-function readRenderedObject(ex: Expansion, text: string, templatePath: Array<string | number>, what: string, inputIndex: number | undefined): JsonObject | undefined {
+function readRenderedObject(
+  ex: Expansion,
+  text: string,
+  templatePath: Array<string | number>,
+  what: string,
+  inputIndex: number | undefined,
+): JsonObject | undefined {
   const parsed = parseYamlFile(ex.place.file, text, undefined, { dialect: 'kustomization' });
   const failure = parsed.problems.find((p) => p.severity === 'error');
   if (failure) {
-    ex.report(templatePath, 'resourceset-rendered-yaml', `${what}${inputLabel(inputIndex)} renders invalid YAML (${failure.message}). The operator fails the whole build.${renderedExcerpt(text)}`);
+    ex.report(
+      templatePath,
+      'resourceset-rendered-yaml',
+      `${what}${inputLabel(inputIndex)} renders invalid YAML (${failure.message}). The operator fails the whole build.${renderedExcerpt(text)}`,
+    );
     return undefined;
   }
   const value = parsed.documents[0]?.value;
   if (!isObject(value)) {
-    ex.report(templatePath, 'resourceset-rendered-object', `${what}${inputLabel(inputIndex)} does not render a Kubernetes object. The operator fails the whole build.`);
+    ex.report(
+      templatePath,
+      'resourceset-rendered-object',
+      `${what}${inputLabel(inputIndex)} does not render a Kubernetes object. The operator fails the whole build.`,
+    );
     return undefined;
   }
   if (typeof value.kind !== 'string' || value.kind === '' || typeof value.apiVersion !== 'string' || value.apiVersion === '') {
-    ex.report(templatePath, 'resourceset-rendered-object', `${what}${inputLabel(inputIndex)} renders an object without ${typeof value.kind !== 'string' || value.kind === '' ? 'kind' : 'apiVersion'}: the operator fails the whole build.`);
+    ex.report(
+      templatePath,
+      'resourceset-rendered-object',
+      `${what}${inputLabel(inputIndex)} renders an object without ${typeof value.kind !== 'string' || value.kind === '' ? 'kind' : 'apiVersion'}: the operator fails the whole build.`,
+    );
     return undefined;
   }
   const meta = isObject(value.metadata) ? value.metadata : {};
   if (typeof meta.name !== 'string' || meta.name === '') {
     // The build accepts it (ReadObject does not check names); applying it fails.
-    ex.report(templatePath, 'resourceset-rendered-object', `${what}${inputLabel(inputIndex)} renders ${value.kind} without metadata.name: the operator cannot apply it.`);
+    ex.report(
+      templatePath,
+      'resourceset-rendered-object',
+      `${what}${inputLabel(inputIndex)} renders ${value.kind} without metadata.name: the operator cannot apply it.`,
+    );
     return undefined;
   }
   return value;
 }
 
 /** ssautil.ReadObjects: every document that has apiVersion, kind and metadata.name; Lists are unpacked; kustomize.config.k8s.io Kustomizations are dropped. */
-function readRenderedDocuments(ex: Expansion, text: string, templatePath: Array<string | number>, inputIndex: number | undefined): Array<{ object: JsonObject; documentIndex: number }> {
+function readRenderedDocuments(
+  ex: Expansion,
+  text: string,
+  templatePath: Array<string | number>,
+  inputIndex: number | undefined,
+): Array<{ object: JsonObject; documentIndex: number }> {
   const parsed = parseYamlFile(ex.place.file, text, undefined, { dialect: 'kustomization' });
   const failure = parsed.problems.find((p) => p.severity === 'error');
   const out: Array<{ object: JsonObject; documentIndex: number }> = [];
@@ -606,12 +764,27 @@ function readRenderedDocuments(ex: Expansion, text: string, templatePath: Array<
     if (failure?.range && document.range.start.line >= failure.range.start.line) break;
     const value = document.value;
     if (!isObject(value)) continue;
-    const items = value.kind !== undefined && typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items) ? value.items.filter(isObject) : [value];
+    const items =
+      value.kind !== undefined && typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)
+        ? value.items.filter(isObject)
+        : [value];
     for (const item of items) {
       const meta = isObject(item.metadata) ? item.metadata : {};
-      if (typeof item.kind !== 'string' || item.kind === '' || typeof item.apiVersion !== 'string' || item.apiVersion === '' || typeof meta.name !== 'string' || meta.name === '') {
+      if (
+        typeof item.kind !== 'string' ||
+        item.kind === '' ||
+        typeof item.apiVersion !== 'string' ||
+        item.apiVersion === '' ||
+        typeof meta.name !== 'string' ||
+        meta.name === ''
+      ) {
         if (Object.keys(item).length > 0) {
-          ex.report(templatePath, 'resourceset-rendered-dropped', `document ${document.index} of resourcesTemplate${inputLabel(inputIndex)} has no ${typeof item.apiVersion !== 'string' || item.apiVersion === '' ? 'apiVersion' : typeof item.kind !== 'string' || item.kind === '' ? 'kind' : 'metadata.name'}: the operator silently drops it.`, 'warning');
+          ex.report(
+            templatePath,
+            'resourceset-rendered-dropped',
+            `document ${document.index} of resourcesTemplate${inputLabel(inputIndex)} has no ${typeof item.apiVersion !== 'string' || item.apiVersion === '' ? 'apiVersion' : typeof item.kind !== 'string' || item.kind === '' ? 'kind' : 'metadata.name'}: the operator silently drops it.`,
+            'warning',
+          );
         }
         continue;
       }
@@ -620,7 +793,11 @@ function readRenderedDocuments(ex: Expansion, text: string, templatePath: Array<
     }
   }
   if (failure) {
-    ex.report(templatePath, 'resourceset-rendered-yaml', `resourcesTemplate${inputLabel(inputIndex)} renders invalid YAML (${failure.message}). The operator fails the whole build.${renderedExcerpt(text, failure.range?.start.line)}`);
+    ex.report(
+      templatePath,
+      'resourceset-rendered-yaml',
+      `resourcesTemplate${inputLabel(inputIndex)} renders invalid YAML (${failure.message}). The operator fails the whole build.${renderedExcerpt(text, failure.range?.start.line)}`,
+    );
   }
   return out;
 }
@@ -654,7 +831,11 @@ function describeObject(object: JsonObject): string {
 /** Owner labels, then spec.commonMetadata (ssautil.SetCommonMetadata: written keys win over the object's). */
 function applyMetadata(ex: Expansion, spec: JsonObject): void {
   const common = isObject(spec.commonMetadata) ? spec.commonMetadata : {};
-  const labels: Record<string, Json> = { [OWNER_NAME_LABEL]: ex.name, [OWNER_NAMESPACE_LABEL]: ex.namespace, ...(isObject(common.labels) ? common.labels : {}) };
+  const labels: Record<string, Json> = {
+    [OWNER_NAME_LABEL]: ex.name,
+    [OWNER_NAMESPACE_LABEL]: ex.namespace,
+    ...(isObject(common.labels) ? common.labels : {}),
+  };
   const annotations: Record<string, Json> = isObject(common.annotations) ? common.annotations : {};
   for (const generated of ex.result.objects) {
     const object = generated.object;
@@ -663,12 +844,25 @@ function applyMetadata(ex: Expansion, spec: JsonObject): void {
     if (Object.keys(annotations).length > 0) meta.annotations = { ...(isObject(meta.annotations) ? meta.annotations : {}), ...annotations };
     generated.object = { ...object, metadata: meta };
     if (isFluxNamespaced(object) && (typeof meta.namespace !== 'string' || meta.namespace === '')) {
-      ex.report(generated.templatePath, 'resourceset-object-namespace', `${describeObject(object)} has no metadata.namespace: the operator does not default it to the ResourceSet's namespace (${ex.namespace}). Set it in the template.`, 'warning');
+      ex.report(
+        generated.templatePath,
+        'resourceset-object-namespace',
+        `${describeObject(object)} has no metadata.namespace: the operator does not default it to the ResourceSet's namespace (${ex.namespace}). Set it in the template.`,
+        'warning',
+      );
     }
   }
 }
 
-const FLUX_GROUPS = new Set(['kustomize.toolkit.fluxcd.io', 'source.toolkit.fluxcd.io', 'helm.toolkit.fluxcd.io', 'notification.toolkit.fluxcd.io', 'image.toolkit.fluxcd.io', 'source.extensions.fluxcd.io', RESOURCE_SET_GROUP]);
+const FLUX_GROUPS = new Set([
+  'kustomize.toolkit.fluxcd.io',
+  'source.toolkit.fluxcd.io',
+  'helm.toolkit.fluxcd.io',
+  'notification.toolkit.fluxcd.io',
+  'image.toolkit.fluxcd.io',
+  'source.extensions.fluxcd.io',
+  RESOURCE_SET_GROUP,
+]);
 
 /** Flux's kinds are all namespaced; for other kinds we cannot tell offline whether a missing namespace matters. */
 function isFluxNamespaced(object: JsonObject): boolean {

@@ -70,7 +70,10 @@ export function formatVersion(v: Pick<SemVersion, 'major' | 'minor' | 'patch' | 
 
 const WS = '[\\t\\n\\f\\r ]';
 const OPS = '=||!=|>|<|>=|=>|<=|=<|~|~>|\\^';
-const CV = 'v?([0-9|x|X|\\*]+)(\\.[0-9|x|X|\\*]+)?(\\.[0-9|x|X|\\*]+)?' + '(-([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?' + '(\\+([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?';
+const CV =
+  'v?([0-9|x|X|\\*]+)(\\.[0-9|x|X|\\*]+)?(\\.[0-9|x|X|\\*]+)?' +
+  '(-([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?' +
+  '(\\+([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?';
 const CONSTRAINT_RE = new RegExp(`^${WS}*(${OPS})${WS}*(${CV})${WS}*$`);
 const RANGE_RE = new RegExp(`${WS}*(${CV})${WS}+-${WS}+(${CV})${WS}*`, 'g');
 const FIND_RE = new RegExp(`(${OPS})${WS}*(${CV})`, 'g');
@@ -162,7 +165,8 @@ function check(v: SemVersion, c: Constraint): boolean {
         if (c.con.minor !== v.minor && !c.minorDirty) return true;
         if (c.minorDirty) return false;
         if (c.con.patch !== v.patch && !c.patchDirty) return true;
-        if (c.patchDirty) return (v.prerelease !== '' || c.con.prerelease !== '') && comparePrerelease(v.prerelease, c.con.prerelease) !== 0;
+        if (c.patchDirty)
+          return (v.prerelease !== '' || c.con.prerelease !== '') && comparePrerelease(v.prerelease, c.con.prerelease) !== 0;
       }
       return compareVersions(v, c.con) !== 0;
     case '>':
@@ -275,7 +279,12 @@ export function nextVersion(existingTags: ReadonlyArray<string>, rangeText: stri
   const result: NextVersion = { tag, version, selectedByRange: true, ...(latest ? { previous: latest.original } : {}) };
   if (rangeText === undefined) return result;
   const parsed = parseRange(rangeText);
-  if (!parsed.ok) return { ...result, selectedByRange: false, message: `the range "${rangeText}" is invalid (${parsed.message}), so Flux selects nothing.` };
+  if (!parsed.ok)
+    return {
+      ...result,
+      selectedByRange: false,
+      message: `the range "${rangeText}" is invalid (${parsed.message}), so Flux selects nothing.`,
+    };
   const current = latestMatchingTag(existingTags, rangeText);
   if (current) result.currentlySelected = current;
   result.selectedByRange = satisfies(version, parsed.range);

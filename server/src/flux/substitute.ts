@@ -126,11 +126,16 @@ export function substitute(objects: ReadonlyArray<JsonObject>, vars: Vars | unde
 }
 
 /** Substitutes in place over build resources, recording the substitution as the origin of each value it set. */
-export function substituteResources(resources: Resource[], vars: Vars | undefined, origin: Origin, opts: SubstituteOptions = {}): Omit<SubstituteResult, 'objects'> {
+export function substituteResources(
+  resources: Resource[],
+  vars: Vars | undefined,
+  origin: Origin,
+  opts: SubstituteOptions = {},
+): Omit<SubstituteResult, 'objects'> {
   const out = substitute(
     resources.map((r) => r.object),
     vars,
-    { ...opts, file: opts.file ?? origin.file, ...(opts.range ?? origin.range ? { range: opts.range ?? origin.range } : {}) },
+    { ...opts, file: opts.file ?? origin.file, ...((opts.range ?? origin.range) ? { range: opts.range ?? origin.range } : {}) },
   );
   out.objects.forEach((object, i) => {
     resources[i].object = object;
@@ -195,7 +200,8 @@ function walkValue(value: Json, path: Array<string | number>, ctx: WalkContext, 
 /** Substitutes one scalar (a string value, or a key with `inKey`) as it would appear in the emitted YAML. */
 function substituteScalar(raw: string, path: Array<string | number>, ctx: WalkContext, inKey: boolean): Json {
   const style = emittedStyle(raw, inKey);
-  const emitted = style === 'plain' || style === 'literal' ? raw : style === 'single' ? `'${raw.replace(/'/g, "''")}'` : JSON.stringify(raw);
+  const emitted =
+    style === 'plain' || style === 'literal' ? raw : style === 'single' ? `'${raw.replace(/'/g, "''")}'` : JSON.stringify(raw);
   const parsed = parseEnvsubst(emitted);
   if (!ctx.run) {
     // No variables: the controller leaves the text alone; every reference reaches the cluster literally.
@@ -207,7 +213,11 @@ function substituteScalar(raw: string, path: Array<string | number>, ctx: WalkCo
   // Problems reach the editor, the log and CI output: a Secret's value, or text holding one, is never quoted.
   const secretText = (ctx.isSecret && (path[0] === 'data' || path[0] === 'stringData')) || SOPS_VALUE.test(raw);
   if (!parsed.ok) {
-    ctx.failure = { code: 'flux-substitute-syntax', message: `variable substitution failed: ${parsed.error} in ${secretText ? 'this Secret value' : JSON.stringify(raw)}. Escape a literal \${ as $\${.`, path };
+    ctx.failure = {
+      code: 'flux-substitute-syntax',
+      message: `variable substitution failed: ${parsed.error} in ${secretText ? 'this Secret value' : JSON.stringify(raw)}. Escape a literal \${ as $\${.`,
+      path,
+    };
     return raw;
   }
   const refs = references(parsed.root);
@@ -453,7 +463,14 @@ export function collectVars(kustomization: FluxKustomization, findObject: FindOb
     const sourceFile = found.file ?? kustomization.place.file;
     const put = (key: string, value: string) => {
       vars.set(key, value.replace(/\n/g, ''));
-      origins.set(key, { from: ref.kind, name: ref.name, namespace: kustomization.namespace, key, file: sourceFile, ...(found.range ? { range: found.range } : {}) });
+      origins.set(key, {
+        from: ref.kind,
+        name: ref.name,
+        namespace: kustomization.namespace,
+        key,
+        file: sourceFile,
+        ...(found.range ? { range: found.range } : {}),
+      });
     };
     if (ref.kind === 'Secret' && found.object.sops !== undefined) {
       problems.push({
@@ -505,4 +522,3 @@ export function collectVars(kustomization: FluxKustomization, findObject: FindOb
   }
   return { vars, problems, origins };
 }
-

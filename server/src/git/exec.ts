@@ -73,12 +73,18 @@ const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
  * colour or pager, paths printed verbatim.
  */
 const SAFETY_CONFIG: readonly string[] = [
-  '-c', 'protocol.ext.allow=never',
-  '-c', 'core.fsmonitor=false',
-  '-c', 'core.quotePath=false',
-  '-c', 'color.ui=false',
-  '-c', 'core.pager=cat',
-  '-c', 'advice.detachedHead=false',
+  '-c',
+  'protocol.ext.allow=never',
+  '-c',
+  'core.fsmonitor=false',
+  '-c',
+  'core.quotePath=false',
+  '-c',
+  'color.ui=false',
+  '-c',
+  'core.pager=cat',
+  '-c',
+  'advice.detachedHead=false',
 ];
 
 /**
@@ -213,18 +219,19 @@ const FAILURE_PATTERNS: readonly FailurePattern[] = [
     kind: 'auth',
     pattern:
       /(Authentication failed|could not read Username|could not read Password|terminal prompts disabled|Permission denied \(publickey|Host key verification failed|HTTP Basic: Access denied|access denied|The requested URL returned error: 40[13]|invalid username or password)/i,
-    message: () =>
-      'git could not authenticate with the remote. Sign in (credential helper, SSH agent or `gh auth login`) and try again.',
+    message: () => 'git could not authenticate with the remote. Sign in (credential helper, SSH agent or `gh auth login`) and try again.',
   },
   {
     kind: 'pushRejected',
-    pattern: /(\[rejected\]|\[remote rejected\]|failed to push some refs|non-fast-forward|fetch first|pre-receive hook declined|protected branch)/i,
+    pattern:
+      /(\[rejected\]|\[remote rejected\]|failed to push some refs|non-fast-forward|fetch first|pre-receive hook declined|protected branch)/i,
     message: () =>
       'The remote rejected the push (the branch moved on the remote, or it is protected). Pull and try again, or push to a new branch.',
   },
   {
     kind: 'noRemote',
-    pattern: /(does not appear to be a git repository|No configured push destination|No such remote|Could not read from remote repository|unable to access|Could not resolve host|repository '.*' not found)/i,
+    pattern:
+      /(does not appear to be a git repository|No configured push destination|No such remote|Could not read from remote repository|unable to access|Could not resolve host|repository '.*' not found)/i,
     message: () => 'The remote repository could not be reached. Check `git remote -v` and your network.',
   },
   {
@@ -234,7 +241,8 @@ const FAILURE_PATTERNS: readonly FailurePattern[] = [
   },
   {
     kind: 'noCommits',
-    pattern: /(does not have any commits yet|ambiguous argument 'HEAD'|Needed a single revision|bad default revision 'HEAD'|unknown revision or path not in the working tree.*HEAD)/i,
+    pattern:
+      /(does not have any commits yet|ambiguous argument 'HEAD'|Needed a single revision|bad default revision 'HEAD'|unknown revision or path not in the working tree.*HEAD)/i,
     message: () => 'The repository has no commits yet. Make a first commit, then promote.',
   },
   {

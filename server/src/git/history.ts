@@ -65,11 +65,19 @@ export async function readPromotionHistory(cwd: string, options: HistoryOptions 
   }
   const limit = Math.max(1, Math.min(options.limit ?? DEFAULT_LIMIT, 100_000));
   const args = [
-    'log', '-z', `--max-count=${limit}`, '--date-order', '--no-color',
+    'log',
+    '-z',
+    `--max-count=${limit}`,
+    '--date-order',
+    '--no-color',
     `--format=%H${FIELD}%P${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%B`,
-    `--grep=^${TRAILER_PROMOTION}:`, `--grep=^${TRAILER_REVERTS}:`, '--regexp-ignore-case',
+    `--grep=^${TRAILER_PROMOTION}:`,
+    `--grep=^${TRAILER_REVERTS}:`,
+    '--regexp-ignore-case',
     ...(options.includeTags === false ? [] : ['--tags']),
-    '--end-of-options', ...revisions, '--',
+    '--end-of-options',
+    ...revisions,
+    '--',
   ];
   const logged = await runGit(args, { cwd });
   if (!logged.ok) {

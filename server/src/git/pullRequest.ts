@@ -183,18 +183,21 @@ export async function openPullRequest(request: PullRequestRequest): Promise<GitR
     );
   }
   const url = compareUrl(repository, request);
-  if (repository.kind !== 'github') return ok({ kind: 'compareUrl', url, reason: `gh only works with GitHub; ${repository.host} is ${repository.kind}.` });
+  if (repository.kind !== 'github')
+    return ok({ kind: 'compareUrl', url, reason: `gh only works with GitHub; ${repository.host} is ${repository.kind}.` });
   if (request.useGh === false) return ok({ kind: 'compareUrl', url, reason: 'gh is turned off.' });
 
   const run = (args: string[]) => runGh(args, request);
   const status = await run(['auth', 'status', `--hostname=${repository.host}`]);
   if (status.kind === 'missing') return ok({ kind: 'compareUrl', url, reason: 'gh (GitHub CLI) is not installed.' });
-  if (status.kind !== 'ok') return ok({ kind: 'compareUrl', url, reason: `gh is not signed in to ${repository.host} (run \`gh auth login\`).` });
+  if (status.kind !== 'ok')
+    return ok({ kind: 'compareUrl', url, reason: `gh is not signed in to ${repository.host} (run \`gh auth login\`).` });
 
   // `--flag=value` keeps a title or body starting with '-' from being read as an option.
   const repoArgument = repository.host === 'github.com' ? repository.path : `${repository.host}/${repository.path}`;
   const args = [
-    'pr', 'create',
+    'pr',
+    'create',
     `--repo=${repoArgument}`,
     `--base=${request.base}`,
     `--head=${request.head}`,
@@ -207,8 +210,14 @@ export async function openPullRequest(request: PullRequestRequest): Promise<GitR
     const why = created.kind === 'failed' ? created.stderr.trim().split('\n')[0] : created.kind;
     return ok({ kind: 'compareUrl', url, reason: `gh pr create failed: ${why || 'unknown error'}` });
   }
-  const prUrl = created.stdout.split('\n').map((line) => line.trim()).reverse().find((line) => /^https?:\/\//.test(line));
-  return ok(prUrl ? { kind: 'created', url: prUrl, via: 'gh' } : { kind: 'compareUrl', url, reason: 'gh did not print the pull request address.' });
+  const prUrl = created.stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .reverse()
+    .find((line) => /^https?:\/\//.test(line));
+  return ok(
+    prUrl ? { kind: 'created', url: prUrl, via: 'gh' } : { kind: 'compareUrl', url, reason: 'gh did not print the pull request address.' },
+  );
 }
 
 type GhRun = { kind: 'ok'; stdout: string } | { kind: 'missing' } | { kind: 'timeout' } | { kind: 'failed'; stderr: string };

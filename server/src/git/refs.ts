@@ -17,7 +17,7 @@ export function refNameProblem(name: string): string | undefined {
   if (name.startsWith('-')) return "the name starts with '-'";
   // eslint-disable-next-line no-control-regex
   if (/[\s\u0000-\u001f\u007f]/.test(name)) return 'the name contains whitespace or control characters';
-  if (/[~^:?*[\\]/.test(name)) return "the name contains one of ~ ^ : ? * [ \\";
+  if (/[~^:?*[\\]/.test(name)) return 'the name contains one of ~ ^ : ? * [ \\';
   if (name.includes('..')) return "the name contains '..'";
   if (name.includes('@{')) return "the name contains '@{'";
   if (name === '@') return "the name is '@'";
@@ -129,6 +129,7 @@ export function branchNameFromTemplate(template: string, parts: BranchNameParts)
   });
   if (problem) return fail('invalidInput', `Cannot build a branch name from "${printable(template)}": ${problem}.`);
   const refProblem = refNameProblem(expanded);
-  if (refProblem) return fail('refInvalid', `The branch name "${printable(expanded)}" built from "${printable(template)}" is not valid: ${refProblem}.`);
+  if (refProblem)
+    return fail('refInvalid', `The branch name "${printable(expanded)}" built from "${printable(template)}" is not valid: ${refProblem}.`);
   return ok(expanded);
 }

@@ -152,7 +152,10 @@ function splitFields(token: string, count: number): string[] {
 
 /** Repository-relative paths with forward slashes and no `./`, so that they compare equal. */
 export function normalizeRepoPath(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/{2,}/g, '/');
+  return path
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/{2,}/g, '/');
 }
 
 /**
@@ -163,9 +166,7 @@ export function dirtyEntriesAmong(status: RepoStatus, paths: Iterable<string>): 
   const wanted = new Set<string>();
   for (const path of paths) wanted.add(normalizeRepoPath(path));
   return status.entries.filter(
-    (entry) =>
-      entry.kind !== 'ignored' &&
-      (wanted.has(entry.path) || (entry.originalPath !== undefined && wanted.has(entry.originalPath))),
+    (entry) => entry.kind !== 'ignored' && (wanted.has(entry.path) || (entry.originalPath !== undefined && wanted.has(entry.originalPath))),
   );
 }
 
@@ -245,9 +246,12 @@ export async function defaultBranch(cwd: string, remoteName = 'origin'): Promise
 /** Files a commit changed compared with its first parent (all files for a root commit). */
 export async function changedPaths(cwd: string, commit: string): Promise<GitResult<string[]>> {
   if (!/^[0-9a-f]{4,64}$/i.test(commit)) return fail('invalidInput', `"${commit.slice(0, 80)}" is not a commit id.`);
-  const result = await runGit(['diff-tree', '-r', '-z', '--root', '--no-renames', '--no-commit-id', '--name-only', '--no-ext-diff', commit], {
-    cwd,
-  });
+  const result = await runGit(
+    ['diff-tree', '-r', '-z', '--root', '--no-renames', '--no-commit-id', '--name-only', '--no-ext-diff', commit],
+    {
+      cwd,
+    },
+  );
   if (!result.ok) return result;
   return ok(result.value.stdout.split('\0').filter((path) => path !== ''));
 }

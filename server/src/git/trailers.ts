@@ -85,8 +85,11 @@ export interface CommitMessage {
 export function formatCommitMessage(message: CommitMessage): string {
   const subject = singleLine(message.subject) || 'promotion';
   const parts = [subject];
-  // eslint-disable-next-line no-control-regex
-  const body = (message.body ?? '').replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').trim();
+  const body = (message.body ?? '')
+    .replace(/\r\n?/g, '\n')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ')
+    .trim();
   if (body !== '') parts.push(body);
   const trailers = message.trailers.filter((trailer) => TRAILER_KEY.test(trailer.key));
   if (trailers.length > 0) parts.push(formatTrailers(trailers));
@@ -155,7 +158,9 @@ const SUBJECT_BUDGET = 72;
 /** `promote(production): my-app 1.0.0 -> 1.1.0`, several changes listed while they fit. */
 export function promotionSubject(info: PromotionInfo): string {
   const scope = singleLine(info.target) || 'target';
-  const described = info.changes.map((change) => singleLine(`${change.workload} ${change.before || '(none)'} -> ${change.after || '(none)'}`));
+  const described = info.changes.map((change) =>
+    singleLine(`${change.workload} ${change.before || '(none)'} -> ${change.after || '(none)'}`),
+  );
   const prefix = `promote(${scope}): `;
   if (described.length === 0) return `${prefix}from ${singleLine(info.source)}`;
   const joined = described.join(', ');
@@ -192,7 +197,10 @@ export function revertMessage(original: { commit: string; subject: string; promo
   if (original.promotion) {
     trailers.push({ key: TRAILER_REVERTED_PROMOTION, value: formatEnvironmentPair(original.promotion.source, original.promotion.target) });
     for (const change of original.promotion.changes) {
-      trailers.push({ key: TRAILER_PROMOTED, value: formatChange({ workload: change.workload, before: change.after, after: change.before }) });
+      trailers.push({
+        key: TRAILER_PROMOTED,
+        value: formatChange({ workload: change.workload, before: change.after, after: change.before }),
+      });
     }
   }
   return formatCommitMessage({

@@ -136,7 +136,10 @@ async function prepare(request: TransactionRequest): Promise<GitResult<Plan>> {
     const remotes = await listRemotes(root);
     if (!remotes.ok) return remotes;
     if (!remotes.value.some((remote) => remote.name === request.push?.remote)) {
-      return fail('noRemote', `There is no remote named "${printable(request.push.remote)}". Add one (git remote add) or turn pushing off.`);
+      return fail(
+        'noRemote',
+        `There is no remote named "${printable(request.push.remote)}". Add one (git remote add) or turn pushing off.`,
+      );
     }
   }
 
@@ -221,8 +224,17 @@ type UndoStep = { describe: string; run: () => Promise<GitResult<unknown>> };
 
 async function execute(plan: Plan, indexFile: string, undo: UndoStep[]): Promise<GitResult<TransactionOutcome>> {
   const { root, request } = plan;
-  const git = (args: string[], extra: { input?: string | Buffer; env?: Record<string, string>; acceptExitCodes?: number[]; timeoutMs?: number } = {}) =>
-    runGit(args, { cwd: root, env: { ...plan.env, ...(extra.env ?? {}) }, input: extra.input, acceptExitCodes: extra.acceptExitCodes, timeoutMs: extra.timeoutMs });
+  const git = (
+    args: string[],
+    extra: { input?: string | Buffer; env?: Record<string, string>; acceptExitCodes?: number[]; timeoutMs?: number } = {},
+  ) =>
+    runGit(args, {
+      cwd: root,
+      env: { ...plan.env, ...(extra.env ?? {}) },
+      input: extra.input,
+      acceptExitCodes: extra.acceptExitCodes,
+      timeoutMs: extra.timeoutMs,
+    });
   const scratchIndex = { GIT_INDEX_FILE: indexFile };
 
   // 1. The new tree, in a private index seeded from the base commit.
@@ -267,7 +279,9 @@ async function execute(plan: Plan, indexFile: string, undo: UndoStep[]): Promise
   const moved = await git(['update-ref', '-z', '--stdin', '-m', 'fluxenv: promotion'], { input: refUpdates });
   if (!moved.ok) return refUpdateFailure(moved.error, plan);
   undo.push({
-    describe: plan.createBranch ? `delete branch ${plan.targetBranch}` : `move ${plan.targetBranch} back to ${plan.baseCommit.slice(0, 12)}`,
+    describe: plan.createBranch
+      ? `delete branch ${plan.targetBranch}`
+      : `move ${plan.targetBranch} back to ${plan.baseCommit.slice(0, 12)}`,
     run: () => {
       let reverse = plan.createBranch ? `delete ${branchRef}\0${commit}\0` : `update ${branchRef}\0${plan.baseCommit}\0${commit}\0`;
       if (tag) reverse += `delete refs/tags/${tag.name}\0${tag.object}\0`;
@@ -280,9 +294,14 @@ async function execute(plan: Plan, indexFile: string, undo: UndoStep[]): Promise
   if (plan.updatesCheckout && changedPaths.length > 0) {
     const pathList = changedPaths.map((path) => `${path}\0`).join('');
     const restoreFrom = (source: string) =>
-      git(['restore', `--source=${source}`, '--staged', '--worktree', '--pathspec-from-file=-', '--pathspec-file-nul'], { input: pathList });
+      git(['restore', `--source=${source}`, '--staged', '--worktree', '--pathspec-from-file=-', '--pathspec-file-nul'], {
+        input: pathList,
+      });
     const synced = await restoreFrom(commit);
-    undo.push({ describe: `restore ${changedPaths.length} file(s) to ${plan.baseCommit.slice(0, 12)}`, run: () => restoreFrom(plan.baseCommit) });
+    undo.push({
+      describe: `restore ${changedPaths.length} file(s) to ${plan.baseCommit.slice(0, 12)}`,
+      run: () => restoreFrom(plan.baseCommit),
+    });
     if (!synced.ok) return synced;
   }
 
@@ -305,13 +324,30 @@ async function execute(plan: Plan, indexFile: string, undo: UndoStep[]): Promise
     request.onStep?.(`Pushing to ${request.push.remote}`);
     const refspecs = [`${branchRef}:${branchRef}`];
     if (tag) refspecs.push(`refs/tags/${tag.name}:refs/tags/${tag.name}`);
-    const pushArgs = ['push', '--atomic', '--porcelain', ...(plan.createBranch ? ['--set-upstream'] : []), '--', request.push.remote, ...refspecs];
+    const pushArgs = [
+      'push',
+      '--atomic',
+      '--porcelain',
+      ...(plan.createBranch ? ['--set-upstream'] : []),
+      '--',
+      request.push.remote,
+      ...refspecs,
+    ];
     const pushResult = await git(pushArgs, { timeoutMs: request.push.timeoutMs ?? PUSH_TIMEOUT_MS });
     if (!pushResult.ok) return pushFailure(pushResult.error, request.push.remote);
     pushed = { remote: request.push.remote, refs: refspecs.map((spec) => spec.split(':')[1]) };
   }
 
-  return ok({ branch: plan.targetBranch, createdBranch: plan.createBranch, commit, parent: plan.baseCommit, changedPaths, tag, pushed, switched });
+  return ok({
+    branch: plan.targetBranch,
+    createdBranch: plan.createBranch,
+    commit,
+    parent: plan.baseCommit,
+    changedPaths,
+    tag,
+    pushed,
+    switched,
+  });
 }
 
 type Git = (
@@ -334,7 +370,10 @@ async function applyEdits(plan: Plan, scratchIndex: Record<string, string>, git:
   for (const edit of plan.edits) {
     const mode = modes.get(edit.path);
     if (mode !== undefined && mode !== '100644' && mode !== '100755') {
-      return fail('invalidInput', `"${printable(edit.path)}" is not a regular file in ${plan.request.baseBranch} (${mode}); it cannot be edited.`);
+      return fail(
+        'invalidInput',
+        `"${printable(edit.path)}" is not a regular file in ${plan.request.baseBranch} (${mode}); it cannot be edited.`,
+      );
     }
     if (edit.newText === null) {
       if (mode !== undefined) records += `0 ${zeroId}\t${edit.path}\0`;
@@ -354,8 +393,18 @@ async function applyEdits(plan: Plan, scratchIndex: Record<string, string>, git:
 async function applyRevert(plan: Plan, revertCommit: string, scratchIndex: Record<string, string>, git: Git): Promise<GitResult<void>> {
   // The reverse of the commit's own diff, merged into the base: what `git revert` does when it is clean.
   const patch = await git([
-    'diff-tree', '-p', '--binary', '--full-index', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color',
-    '--src-prefix=a/', '--dst-prefix=b/', `${revertCommit}^{tree}`, `${revertCommit}^1^{tree}`,
+    'diff-tree',
+    '-p',
+    '--binary',
+    '--full-index',
+    '--no-renames',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-color',
+    '--src-prefix=a/',
+    '--dst-prefix=b/',
+    `${revertCommit}^{tree}`,
+    `${revertCommit}^1^{tree}`,
   ]);
   if (!patch.ok) return patch;
   if (patch.value.stdoutBytes.length === 0) return fail('noChanges', 'The commit changed nothing; there is nothing to revert.');
@@ -397,11 +446,9 @@ function refUpdateFailure(error: GitError, plan: Plan): GitResult<never> {
     if (/reference already exists|already exists/i.test(error.detail ?? '')) {
       return fail('refExists', 'The branch or tag was created by someone else meanwhile. Choose another name.', { detail: error.detail });
     }
-    return fail(
-      'conflict',
-      `"${printable(plan.request.baseBranch)}" moved while the promotion was being prepared. Try again.`,
-      { detail: error.detail },
-    );
+    return fail('conflict', `"${printable(plan.request.baseBranch)}" moved while the promotion was being prepared. Try again.`, {
+      detail: error.detail,
+    });
   }
   return { ok: false, error };
 }
@@ -433,6 +480,9 @@ function withRollback(error: GitError, rollbackFailures: string[]): GitResult<ne
   }
   return {
     ok: false,
-    error: { ...error, message: `${error.message} Undoing the earlier steps also failed (${rollbackFailures.join('; ')}); check \`git status\` and \`git branch\`.` },
+    error: {
+      ...error,
+      message: `${error.message} Undoing the earlier steps also failed (${rollbackFailures.join('; ')}); check \`git status\` and \`git branch\`.`,
+    },
   };
 }

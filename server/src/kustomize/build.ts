@@ -12,7 +12,13 @@ import { isRemoteReference, isWithin, normalize, resolveEntry, type LoadPolicy, 
 import { cloneResource, deepCopy, idString, isObject, makeResource, resId } from './resource';
 import { sortResources, type SortOptions } from './sort';
 import type { TransformContext } from './transformer';
-import { configFromCrdSchemas, emptyCustomFieldSpecs, mergeCustomFieldSpecs, parseConfigurationFile, type CustomFieldSpecs } from './transformerConfig';
+import {
+  configFromCrdSchemas,
+  emptyCustomFieldSpecs,
+  mergeCustomFieldSpecs,
+  parseConfigurationFile,
+  type CustomFieldSpecs,
+} from './transformerConfig';
 import type { Json, JsonObject, Origin, Problem, Range, ResId, Resource } from './types';
 import { emitYaml } from './yaml/emit';
 import { parseYamlFileCached, type ParseLimits } from './yaml/parse';
@@ -57,7 +63,6 @@ export interface BuildResult {
 /** kubectl v1.32's kustomize reports its version as "(devel)", and that is what its managed-by label says. */
 export const MANAGED_BY_VALUE = 'kustomize-(devel)';
 
-
 class Build {
   readonly problems: Problem[] = [];
   readonly filesRead = new Set<string>();
@@ -81,7 +86,11 @@ class Build {
     const deadline = this.options.deadline;
     if (deadline === undefined || Date.now() <= deadline) return false;
     if (!this.problems.some((p) => p.code === 'render-time-limit')) {
-      this.error('render-time-limit', 'rendering took longer than the render time limit (setting fluxEnvironments.limits.render.renderTimeBudgetMs); the rest of this kustomization was not rendered', file);
+      this.error(
+        'render-time-limit',
+        'rendering took longer than the render time limit (setting fluxEnvironments.limits.render.renderTimeBudgetMs); the rest of this kustomization was not rendered',
+        file,
+      );
     }
     return true;
   }
@@ -168,18 +177,18 @@ class Build {
         continue;
       }
       if (resolved.kind !== 'dir') {
-        this.error('invalid-component', `component '${entry.value}' must be a folder holding a kind: Component kustomization`, k.file, range);
+        this.error(
+          'invalid-component',
+          `component '${entry.value}' must be a folder holding a kind: Component kustomization`,
+          k.file,
+          range,
+        );
         continue;
       }
       const component = this.enterFolder(resolved.path, roots, k.file, range);
       if (!component) continue;
       if (component.kind !== 'Component') {
-        this.error(
-          'component-kind',
-          `expected kind 'Component' for path '${component.dir}' but got '${component.kind}'`,
-          k.file,
-          range,
-        );
+        this.error('component-kind', `expected kind 'Component' for path '${component.dir}' but got '${component.kind}'`, k.file, range);
         continue;
       }
       const out = this.buildTarget(component, roots, { resources, specs, vars });
@@ -199,7 +208,10 @@ class Build {
     return listField(k, 'vars').flatMap((e) => {
       const v = e.value;
       if (!isObject(v) || typeof v.name !== 'string' || !isObject(v.objref)) return [];
-      const fieldPath = isObject(v.fieldref) && typeof v.fieldref.fieldPath === 'string' && v.fieldref.fieldPath !== '' ? v.fieldref.fieldPath : 'metadata.name';
+      const fieldPath =
+        isObject(v.fieldref) && typeof v.fieldref.fieldPath === 'string' && v.fieldref.fieldPath !== ''
+          ? v.fieldref.fieldPath
+          : 'metadata.name';
       return [{ name: v.name, objref: v.objref, fieldPath, origin: this.origin(k, 'transformer', `vars[${e.index}]`, ['vars', e.index]) }];
     });
   }
@@ -255,12 +267,7 @@ class Build {
     for (const visited of roots) {
       const realVisited = normalize(this.options.fs.realPath(visited));
       if (isWithin(realVisited, real)) {
-        this.error(
-          'include-cycle',
-          `cycle detected: candidate root '${real}' contains visited root '${realVisited}'`,
-          file,
-          range,
-        );
+        this.error('include-cycle', `cycle detected: candidate root '${real}' contains visited root '${realVisited}'`, file, range);
         return undefined;
       }
     }
@@ -271,7 +278,13 @@ class Build {
     const resolved = resolveEntry(this.policy, k.dir, ref);
     if (!resolved.ok && resolved.code === 'remote-resource' && this.options.skipRemoteResources) {
       // The controller fetches it; a build here shows everything else and says what it leaves out.
-      this.problems.push({ code: 'remote-resource-skipped', severity: 'warning', message: `accumulating resources: ${ref} is remote: Flux fetches it, Flux Environments does not, so its objects are missing here`, file: k.file, ...(range ? { range } : {}) });
+      this.problems.push({
+        code: 'remote-resource-skipped',
+        severity: 'warning',
+        message: `accumulating resources: ${ref} is remote: Flux fetches it, Flux Environments does not, so its objects are missing here`,
+        file: k.file,
+        ...(range ? { range } : {}),
+      });
       return { resources: [], specs: emptyCustomFieldSpecs(), vars: [] };
     }
     if (!resolved.ok) {
@@ -293,7 +306,12 @@ class Build {
    * Enters the kustomization folder `dir` and builds it (a resources entry, or the top when `roots` is
    * empty). An earlier build of the folder whose files are unchanged is reused from the cache.
    */
-  buildFolder(dir: string, roots: string[], referredFrom: { file: string; range?: Range } | undefined, refuseComponent: boolean): { kustomization: Kustomization; accumulation: Accumulation } | undefined {
+  buildFolder(
+    dir: string,
+    roots: string[],
+    referredFrom: { file: string; range?: Range } | undefined,
+    refuseComponent: boolean,
+  ): { kustomization: Kustomization; accumulation: Accumulation } | undefined {
     const cache = this.options.cache;
     // After an error the build only goes on to report more; the cache is for builds that succeed.
     if (!cache || this.failed) return this.buildFolderUncached(dir, roots, referredFrom, refuseComponent);
@@ -331,8 +349,16 @@ class Build {
     return built;
   }
 
-  buildFolderUncached(dir: string, roots: string[], referredFrom: { file: string; range?: Range } | undefined, refuseComponent: boolean): { kustomization: Kustomization; accumulation: Accumulation } | undefined {
-    const sub = roots.length === 0 ? this.loadKustomization(dir, referredFrom) : this.enterFolder(dir, roots, referredFrom?.file ?? dir, referredFrom?.range);
+  buildFolderUncached(
+    dir: string,
+    roots: string[],
+    referredFrom: { file: string; range?: Range } | undefined,
+    refuseComponent: boolean,
+  ): { kustomization: Kustomization; accumulation: Accumulation } | undefined {
+    const sub =
+      roots.length === 0
+        ? this.loadKustomization(dir, referredFrom)
+        : this.enterFolder(dir, roots, referredFrom?.file ?? dir, referredFrom?.range);
     if (!sub) return undefined;
     if (refuseComponent && sub.kind === 'Component') {
       this.error('component-kind', `expected kind != 'Component' for path '${sub.dir}'`, referredFrom?.file ?? dir, referredFrom?.range);
@@ -379,7 +405,7 @@ class Build {
       }
       const objects = expandList(doc.value);
       for (const [i, object] of objects.entries()) {
-        const source = { file, documentIndex: doc.index, range: objects.length > 1 ? doc.locate(['items', i]) ?? doc.range : doc.range };
+        const source = { file, documentIndex: doc.index, range: objects.length > 1 ? (doc.locate(['items', i]) ?? doc.range) : doc.range };
         const problem = validateObject(object);
         if (problem) {
           this.error('invalid-resource', `${problem} in '${file}'`, file, source.range);
@@ -426,7 +452,12 @@ class Build {
     for (const [field, why] of Object.entries(unsupported)) {
       const v = k.fields[field];
       if (Array.isArray(v) && v.length > 0) {
-        this.error('unsupported-field', `'${field}' is not supported: ${why}; choose an external renderer in settings for this kustomization`, k.file, fieldRange(k, [field]));
+        this.error(
+          'unsupported-field',
+          `'${field}' is not supported: ${why}; choose an external renderer in settings for this kustomization`,
+          k.file,
+          fieldRange(k, [field]),
+        );
       }
     }
   }
@@ -472,10 +503,22 @@ class Build {
     return resources;
   }
 
-  readGeneratorFile(k: Kustomization, rel: string, range: Range | undefined): { text: string; file: string; bytes?: Uint8Array } | { problem: Problem } {
+  readGeneratorFile(
+    k: Kustomization,
+    rel: string,
+    range: Range | undefined,
+  ): { text: string; file: string; bytes?: Uint8Array } | { problem: Problem } {
     if (this.options.skipRemoteResources && isRemoteReference(rel)) {
       // As for remote resources: the generator is left out, and the build says so instead of failing.
-      return { problem: { code: 'remote-resource-skipped', severity: 'warning', message: `${rel} is remote: Flux fetches it, Flux Environments does not, so the object generated from it is missing here`, file: k.file, ...(range ? { range } : {}) } };
+      return {
+        problem: {
+          code: 'remote-resource-skipped',
+          severity: 'warning',
+          message: `${rel} is remote: Flux fetches it, Flux Environments does not, so the object generated from it is missing here`,
+          file: k.file,
+          ...(range ? { range } : {}),
+        },
+      };
     }
     const read = this.readReferencedText(k, rel, range);
     return 'problem' in read ? read : { ...read, bytes: this.options.fs.readBytes?.(read.file) };
@@ -630,7 +673,7 @@ class Build {
     const hasPath = typeof value.path === 'string' && value.path !== '';
     const hasPatch = typeof value.patch === 'string' && value.patch !== '';
     if (hasPath && hasPatch) {
-      this.error('invalid-patch', 'patch and path can\'t be set at the same time', k.file, range);
+      this.error('invalid-patch', "patch and path can't be set at the same time", k.file, range);
       return [];
     }
     if (!hasPath && !hasPatch) {
@@ -647,7 +690,18 @@ class Build {
     }
     const patchRange = k.document.locate([field, index, 'patch']);
     const lineOffset = inlineLineOffset(patchRange);
-    return [{ text: value.patch as string, file: k.file, lineOffset, columnOffset: this.indentOfLine(k.file, lineOffset), target, options, origin, parseLimits: this.options.parseLimits }];
+    return [
+      {
+        text: value.patch as string,
+        file: k.file,
+        lineOffset,
+        columnOffset: this.indentOfLine(k.file, lineOffset),
+        target,
+        options,
+        origin,
+        parseLimits: this.options.parseLimits,
+      },
+    ];
   }
 
   /** Indentation of a line of a file already read: where the text of an inline block scalar starts. */
@@ -676,7 +730,16 @@ class Build {
       return [{ text: read.text, file: read.file, origin, parseLimits: this.options.parseLimits }];
     }
     const lineOffset = inlineLineOffset(range);
-    return [{ text: value, file: k.file, lineOffset, columnOffset: this.indentOfLine(k.file, lineOffset), origin, parseLimits: this.options.parseLimits }];
+    return [
+      {
+        text: value,
+        file: k.file,
+        lineOffset,
+        columnOffset: this.indentOfLine(k.file, lineOffset),
+        origin,
+        parseLimits: this.options.parseLimits,
+      },
+    ];
   }
 }
 
@@ -753,9 +816,17 @@ export function buildKustomization(dir: string, options: BuildOptions): BuildRes
   const ctx: TransformContext = { kustomizationFile: k.file, problems: b.problems };
   const top: Origin = { kind: 'transformer', step: 'build', file: k.file };
   resources = hashSuffixTransformer(resources, { origin: { ...top, step: 'name hash suffix' } }, ctx);
-  resources = nameReferenceTransformer(resources, { origin: { ...top, step: 'name references' }, extraBackReferences: built.specs.nameReference }, ctx);
+  resources = nameReferenceTransformer(
+    resources,
+    { origin: { ...top, step: 'name references' }, extraBackReferences: built.specs.nameReference },
+    ctx,
+  );
   if (b.failed) return finish([]);
-  resources = varsTransformer(resources, { vars: built.vars, extraFieldSpecs: built.specs.varReference, origin: { ...top, step: 'vars' } }, ctx);
+  resources = varsTransformer(
+    resources,
+    { vars: built.vars, extraFieldSpecs: built.specs.varReference, origin: { ...top, step: 'vars' } },
+    ctx,
+  );
   if (b.failed) return finish([]);
   resources = resources.filter((r) => !isLocalConfig(r.object));
 
@@ -780,7 +851,8 @@ function setOriginAnnotation(r: Resource, topDir: string): void {
   const text = generatedBy
     ? emitYaml({ configuredIn: rel(generatedBy.file) }) +
       'configuredBy:\n  apiVersion: builtin\n' +
-      '  ' + emitYaml({ kind: generatedBy.step.startsWith('secretGenerator') ? 'SecretGenerator' : 'ConfigMapGenerator' })
+      '  ' +
+      emitYaml({ kind: generatedBy.step.startsWith('secretGenerator') ? 'SecretGenerator' : 'ConfigMapGenerator' })
     : emitYaml({ path: rel(r.source.file) });
   const meta = isObject(r.object.metadata) ? r.object.metadata : (r.object.metadata = {});
   const annotations = isObject(meta.annotations) ? meta.annotations : (meta.annotations = {});
@@ -813,7 +885,12 @@ function readSortOptions(k: Kustomization, b: Build): SortOptions | undefined {
   const legacy = so.legacySortOptions;
   if (order === 'fifo') {
     if (legacy !== undefined && legacy !== null) {
-      b.error('invalid-kustomization', "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'", k.file, range);
+      b.error(
+        'invalid-kustomization',
+        "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'",
+        k.file,
+        range,
+      );
     }
     return { order: 'fifo' };
   }
@@ -823,4 +900,3 @@ function readSortOptions(k: Kustomization, b: Build): SortOptions | undefined {
   }
   return { order: 'legacy' };
 }
-

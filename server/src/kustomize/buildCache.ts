@@ -61,7 +61,12 @@ export class BuildCache {
   constructor(private readonly maxObjects = 200_000) {}
 
   /** A valid earlier build of `dir` under these options, or undefined. `acceptDirs` vets the folders it entered. */
-  lookup(key: string, fs: FileSystem, loadRestrictor: LoadRestrictor, acceptDirs: (dirs: ReadonlySet<string>) => boolean): CachedFolderBuild | undefined {
+  lookup(
+    key: string,
+    fs: FileSystem,
+    loadRestrictor: LoadRestrictor,
+    acceptDirs: (dirs: ReadonlySet<string>) => boolean,
+  ): CachedFolderBuild | undefined {
     const versions = this.folders.get(key);
     if (versions) {
       for (const entry of versions) {
@@ -80,7 +85,9 @@ export class BuildCache {
   }
 
   store(key: string, entry: CachedFolderBuild): void {
-    const versions = (this.folders.get(key) ?? []).filter((v) => !sameTextMaps(v.texts, entry.texts) || v.loadRestrictor !== entry.loadRestrictor);
+    const versions = (this.folders.get(key) ?? []).filter(
+      (v) => !sameTextMaps(v.texts, entry.texts) || v.loadRestrictor !== entry.loadRestrictor,
+    );
     const kept = [entry, ...versions].slice(0, VERSIONS_PER_FOLDER);
     for (const v of this.folders.get(key) ?? []) this.objects -= v.accumulation.resources.length;
     for (const v of kept) this.objects += v.accumulation.resources.length;

@@ -92,7 +92,11 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
     run(resources, { kustomization: k, specs, context, build }) {
       const namespace = k.fields.namespace;
       if (typeof namespace !== 'string' || namespace === '') return undefined;
-      return namespaceTransformer(resources, { namespace, extraFieldSpecs: specs.namespace, origin: build.origin(k, 'transformer', 'namespace', ['namespace']) }, context);
+      return namespaceTransformer(
+        resources,
+        { namespace, extraFieldSpecs: specs.namespace, origin: build.origin(k, 'transformer', 'namespace', ['namespace']) },
+        context,
+      );
     },
   },
   {
@@ -108,7 +112,13 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
       const field = prefix ? 'namePrefix' : 'nameSuffix';
       return prefixSuffixTransformer(
         resources,
-        { prefix, suffix, extraPrefixSpecs: specs.namePrefix, extraSuffixSpecs: specs.nameSuffix, origin: build.origin(k, 'transformer', field, [field]) },
+        {
+          prefix,
+          suffix,
+          extraPrefixSpecs: specs.namePrefix,
+          extraSuffixSpecs: specs.nameSuffix,
+          origin: build.origin(k, 'transformer', field, [field]),
+        },
         context,
       );
     },
@@ -154,7 +164,14 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
       if (!commonLabels || Object.keys(commonLabels).length === 0) return undefined;
       return labelsTransformer(
         resources,
-        { pairs: commonLabels, includeSelectors: true, includeTemplates: true, legacyCommonLabels: true, extraCommonLabels: specs.commonLabels, origin: build.origin(k, 'transformer', 'commonLabels', ['commonLabels']) },
+        {
+          pairs: commonLabels,
+          includeSelectors: true,
+          includeTemplates: true,
+          legacyCommonLabels: true,
+          extraCommonLabels: specs.commonLabels,
+          origin: build.origin(k, 'transformer', 'commonLabels', ['commonLabels']),
+        },
         context,
       );
     },
@@ -167,7 +184,15 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
     run(resources, { kustomization: k, specs, context, build }) {
       const commonAnnotations = stringMapField(k, 'commonAnnotations');
       if (!commonAnnotations || Object.keys(commonAnnotations).length === 0) return undefined;
-      return annotationsTransformer(resources, { annotations: commonAnnotations, extraFieldSpecs: specs.commonAnnotations, origin: build.origin(k, 'transformer', 'commonAnnotations', ['commonAnnotations']) }, context);
+      return annotationsTransformer(
+        resources,
+        {
+          annotations: commonAnnotations,
+          extraFieldSpecs: specs.commonAnnotations,
+          origin: build.origin(k, 'transformer', 'commonAnnotations', ['commonAnnotations']),
+        },
+        context,
+      );
     },
   },
   {
@@ -189,9 +214,15 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
     perObject: false,
     stopsOnError: false,
     run(resources, { kustomization: k, specs, context, build }) {
-      const replicas = listField(k, 'replicas').map((e) => e.value).filter(isObject);
+      const replicas = listField(k, 'replicas')
+        .map((e) => e.value)
+        .filter(isObject);
       if (replicas.length === 0) return undefined;
-      return replicasTransformer(resources, { replicas, fieldSpecs: specs.replicas, origin: build.origin(k, 'transformer', 'replicas', ['replicas']) }, context);
+      return replicasTransformer(
+        resources,
+        { replicas, fieldSpecs: specs.replicas, origin: build.origin(k, 'transformer', 'replicas', ['replicas']) },
+        context,
+      );
     },
   },
   {
@@ -202,7 +233,11 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
     run(resources, { kustomization: k, specs, context, build }) {
       const images = [...listField(k, 'images'), ...listField(k, 'imageTags')].map((e) => e.value).filter(isObject);
       if (images.length === 0) return undefined;
-      return imagesTransformer(resources, { images, fieldSpecs: specs.images, origin: build.origin(k, 'transformer', 'images', ['images']) }, context);
+      return imagesTransformer(
+        resources,
+        { images, fieldSpecs: specs.images, origin: build.origin(k, 'transformer', 'images', ['images']) },
+        context,
+      );
     },
   },
   {
@@ -213,7 +248,11 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
     run(resources, { kustomization: k, context, build }) {
       const replacements = build.replacementEntries(k);
       if (replacements.length === 0) return undefined;
-      return replacementsTransformer(resources, { replacements, origin: build.origin(k, 'replacement', 'replacements', ['replacements']) }, context);
+      return replacementsTransformer(
+        resources,
+        { replacements, origin: build.origin(k, 'replacement', 'replacements', ['replacements']) },
+        context,
+      );
     },
   },
 ];

@@ -90,7 +90,12 @@ export function overlayFileSystem(base: FileSystem, buffers: ReadonlyMap<string,
     readBytes: (f) => {
       const text = buffers.get(f);
       if (text !== undefined) return Buffer.from(text, 'utf8');
-      return base.readBytes ? base.readBytes(f) : (() => { const t = base.readFile(f); return t === undefined ? undefined : Buffer.from(t, 'utf8'); })();
+      return base.readBytes
+        ? base.readBytes(f)
+        : (() => {
+            const t = base.readFile(f);
+            return t === undefined ? undefined : Buffer.from(t, 'utf8');
+          })();
     },
     kind: (p) => (buffers.has(p) ? 'file' : base.kind(p)),
     readDir: (d) => {
@@ -118,7 +123,10 @@ export class CachingFileSystem implements FileSystem {
   /** Told of every text read (the fleet index records what a computation depended on). */
   onRead: ((file: string, text: string | undefined) => void) | undefined;
 
-  constructor(private readonly base: FileSystem, readonly buffers: Map<string, string> = new Map()) {}
+  constructor(
+    private readonly base: FileSystem,
+    readonly buffers: Map<string, string> = new Map(),
+  ) {}
 
   readFile(file: string): string | undefined {
     let text = this.buffers.get(file);
@@ -143,7 +151,9 @@ export class CachingFileSystem implements FileSystem {
     let names = this.dirs.get(dir);
     if (!names) this.dirs.set(dir, (names = this.base.readDir(dir)));
     const prefix = dir.endsWith('/') ? dir : dir + '/';
-    const extra = [...this.buffers.keys()].filter((f) => f.startsWith(prefix) && !f.slice(prefix.length).includes('/')).map((f) => f.slice(prefix.length));
+    const extra = [...this.buffers.keys()]
+      .filter((f) => f.startsWith(prefix) && !f.slice(prefix.length).includes('/'))
+      .map((f) => f.slice(prefix.length));
     return extra.length === 0 ? names : [...new Set([...names, ...extra])].sort();
   }
   realPath(p: string): string {
@@ -172,13 +182,16 @@ export class CachingFileSystem implements FileSystem {
   }
 }
 
-
 /**
  * `realRoot` of `base` seen at `virtualRoot`, and nothing else: a build rooted there cannot reach a file
  * outside `realRoot`, even through `..` that walks out and back in by the real folders' names. Flux sees an
  * artifact built from a subfolder this way (only the subfolder's files, extracted somewhere else).
  */
-export function mountedFileSystem(base: FileSystem, realRoot: string, virtualRoot: string): { fs: FileSystem; toReal: (p: string) => string | undefined } {
+export function mountedFileSystem(
+  base: FileSystem,
+  realRoot: string,
+  virtualRoot: string,
+): { fs: FileSystem; toReal: (p: string) => string | undefined } {
   const within = (p: string, root: string) => p === root || p.startsWith(root.endsWith('/') ? root : root + '/');
   const toReal = (p: string): string | undefined => (within(p, virtualRoot) ? realRoot + p.slice(virtualRoot.length) : undefined);
   const toVirtual = (p: string): string | undefined => (within(p, realRoot) ? virtualRoot + p.slice(realRoot.length) : undefined);

@@ -41,7 +41,12 @@ export interface PlanningHost {
  * Whether the kustomization's transformers work object by object, and if so each object's memo key and
  * patches; `undefined` when the whole list must be transformed together (or is too small to be worth it).
  */
-export function planIncremental(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs, host: PlanningHost): IncrementalPlan | undefined {
+export function planIncremental(
+  k: Kustomization,
+  resources: Resource[],
+  specs: CustomFieldSpecs,
+  host: PlanningHost,
+): IncrementalPlan | undefined {
   if (resources.length < INCREMENTAL_MIN_OBJECTS) return undefined;
   for (const step of TRANSFORMER_STEPS) {
     if (!step.perObject && step.fields.some((field) => k.fields[field] !== undefined)) return undefined;
@@ -51,7 +56,9 @@ export function planIncremental(k: Kustomization, resources: Resource[], specs: 
   const memo = host.transformMemo();
   // Keyed without the patches themselves (each object's key names its own): the kustomization's other
   // fields decide every object's result, and a build without patches (a rule's what-if) shares them.
-  const token = memo.tokenOf(`${k.file}\u0000${host.loadRestrictor}\u0000${JSON.stringify(specs)}\u0000${blankFields(text, k, ['patches'])}`);
+  const token = memo.tokenOf(
+    `${k.file}\u0000${host.loadRestrictor}\u0000${JSON.stringify(specs)}\u0000${blankFields(text, k, ['patches'])}`,
+  );
   // A kustomization version not built lately has no results to reuse and will keep none: plain run.
   if (!memo.worthKeeping(token)) return undefined;
   const patchesOf = new Map<Resource, number[]>();
@@ -83,7 +90,8 @@ export function planIncremental(k: Kustomization, resources: Resource[], specs: 
       }
       // The entry's place and file are part of what it records as the origin of the values it sets.
       const at = fieldRange(k, ['patches', entry.index]);
-      patchTexts[entry.index] = `${config.file}\u0001${at ? `${at.start.line}:${at.start.character}-${at.end.line}:${at.end.character}` : ''}\u0001${config.text}`;
+      patchTexts[entry.index] =
+        `${config.file}\u0001${at ? `${at.start.line}:${at.start.character}-${at.end.line}:${at.end.character}` : ''}\u0001${config.text}`;
     }
   }
   const keys = resources.map((r) => {

@@ -73,10 +73,7 @@ export function blankFields(text: string, k: Kustomization, fields: readonly str
   return out + text.slice(at);
 }
 
-export type KustomizationFileLookup =
-  | { found: 'one'; file: string }
-  | { found: 'none' }
-  | { found: 'many'; files: string[] };
+export type KustomizationFileLookup = { found: 'one'; file: string } | { found: 'none' } | { found: 'many'; files: string[] };
 
 export function findKustomizationFile(fs: FileSystem, dir: string): KustomizationFileLookup {
   const files = KUSTOMIZATION_FILE_NAMES.map((n) => joinPath(dir, n)).filter((f) => fs.kind(f) === 'file');

@@ -33,9 +33,7 @@ const fieldOptions = struct('FieldOptions', { delimiter: string, index: int64, e
 const replacementField = struct('ReplacementField', {
   path: string,
   source: struct('SourceSelector', { ...selectorFields, fieldPath: string, options: fieldOptions }),
-  targets: list(
-    struct('TargetSelector', { select: selector, reject: list(selector), fieldPaths: strings, options: fieldOptions }),
-  ),
+  targets: list(struct('TargetSelector', { select: selector, reject: list(selector), fieldPaths: strings, options: fieldOptions })),
 });
 const generatorOptions = struct('GeneratorOptions', {
   labels: stringMap,
@@ -164,7 +162,11 @@ export function decodeStrict(value: Json, type: GoType = KUSTOMIZATION_TYPE): { 
         if (typeof v === 'bigint') return v;
         if (typeof v === 'number' && Number.isInteger(v)) return v;
         if (typeof v === 'number') {
-          errors.push({ path, atKey: false, message: `json: cannot unmarshal number ${v} into Go struct field ${[structName, ...fieldPath].join('.')} of type int64` });
+          errors.push({
+            path,
+            atKey: false,
+            message: `json: cannot unmarshal number ${v} into Go struct field ${[structName, ...fieldPath].join('.')} of type int64`,
+          });
           return null;
         }
         return typeError();

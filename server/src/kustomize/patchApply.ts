@@ -179,7 +179,10 @@ export function readPatch(config: PatchConfig, ctx: TransformContext): ReadPatch
     return { kind: 'json6902', operations: [], decodeError: { message: json.error ?? 'not a JSON 6902 patch', range: json.range } };
   }
   if (strategicOk && jsonOk) {
-    return { kind: 'invalid', problem: problemAt(config, 'invalid-patch', `illegally qualifies as both an SM and JSON patch: ${source()}`, whole()) };
+    return {
+      kind: 'invalid',
+      problem: problemAt(config, 'invalid-patch', `illegally qualifies as both an SM and JSON patch: ${source()}`, whole()),
+    };
   }
   if (!strategicOk && !jsonOk) {
     const range = strategic.error?.range ?? json.range ?? whole();
@@ -245,7 +248,8 @@ function applyStrategicToResource(
   const originalKind = typeof resource.object.kind === 'string' ? resource.object.kind : '';
   const sets: Array<{ target: Array<string | number>; patch: Array<string | number> }> = [];
   const gvk = { group: before.group, version: before.version, kind: before.kind };
-  const onSet = (target: Array<string | number>, patchPath: Array<string | number>) => sets.push({ target: [...target], patch: [...patchPath] });
+  const onSet = (target: Array<string | number>, patchPath: Array<string | number>) =>
+    sets.push({ target: [...target], patch: [...patchPath] });
   const merged = strategicMerge(resource.object, patchValue, gvk, onSet, options);
   if (merged.problems.length > 0) {
     throw new PatchFailure(problemAt(config, 'patch-failed', merged.problems.join('; '), patch.document.range));
@@ -315,13 +319,18 @@ function recordPatchOrigin(r: Resource, at: ReadonlyArray<string | number>, orig
 /** Resources whose current or any earlier id is `id` (kustomize's GetMatchingResourcesByAnyId). */
 export function resourcesWithAnyId(resources: readonly Resource[], id: ResId): Resource[] {
   const same = (a: ResId) =>
-    a.group === id.group && a.version === id.version && a.kind === id.kind && a.name === id.name && effectiveNamespace(a) === effectiveNamespace(id);
+    a.group === id.group &&
+    a.version === id.version &&
+    a.kind === id.kind &&
+    a.name === id.name &&
+    effectiveNamespace(a) === effectiveNamespace(id);
   // Kind and name first, read straight from the object: most objects differ there, and building full
   // ids for every object and every patch is quadratic work on large overlays.
   return resources.filter((r) => {
     const meta = r.object.metadata;
     const name = meta !== null && typeof meta === 'object' && !Array.isArray(meta) && typeof meta.name === 'string' ? meta.name : '';
-    if ((r.object.kind !== id.kind || name !== id.name) && !r.previousIds.some((p) => p.kind === id.kind && p.name === id.name)) return false;
+    if ((r.object.kind !== id.kind || name !== id.name) && !r.previousIds.some((p) => p.kind === id.kind && p.name === id.name))
+      return false;
     return same(resId(r)) || r.previousIds.some(same);
   });
 }
@@ -368,7 +377,11 @@ export class PatchTargetIndex {
     const candidates = this.byKindName.get(kindNameKey(id.kind, id.name));
     if (!candidates) return [];
     const same = (a: ResId) =>
-      a.group === id.group && a.version === id.version && a.kind === id.kind && a.name === id.name && effectiveNamespace(a) === effectiveNamespace(id);
+      a.group === id.group &&
+      a.version === id.version &&
+      a.kind === id.kind &&
+      a.name === id.name &&
+      effectiveNamespace(a) === effectiveNamespace(id);
     const out: Resource[] = [];
     for (const r of candidates) if (same(resId(r)) || r.previousIds.some(same)) out.push(r);
     return out;
@@ -439,10 +452,18 @@ function strategicToSelected(
     const id = resId(r);
     const dup = seen.find((s) => {
       const o = resId(s);
-      return o.group === id.group && o.version === id.version && o.kind === id.kind && o.name === id.name && effectiveNamespace(o) === effectiveNamespace(id);
+      return (
+        o.group === id.group &&
+        o.version === id.version &&
+        o.kind === id.kind &&
+        o.name === id.name &&
+        effectiveNamespace(o) === effectiveNamespace(id)
+      );
     });
     if (dup) {
-      throw new PatchFailure(problemAt(config, 'patch-failed', `may not add resource with an already registered id: ${idString(id)}`, patch.document.range));
+      throw new PatchFailure(
+        problemAt(config, 'patch-failed', `may not add resource with an already registered id: ${idString(id)}`, patch.document.range),
+      );
     }
     seen.push(r);
   }
@@ -479,7 +500,14 @@ function jsonToSelected(
       throw new PatchFailure(problemAt(config, 'patch-failed', outcome.failure.message, op?.range));
     }
     if (!isObject(outcome.result)) {
-      throw new PatchFailure(problemAt(config, 'patch-failed', `the patch made ${idString(before)} a list instead of an object`, operations[operations.length - 1]?.range));
+      throw new PatchFailure(
+        problemAt(
+          config,
+          'patch-failed',
+          `the patch made ${idString(before)} a list instead of an object`,
+          operations[operations.length - 1]?.range,
+        ),
+      );
     }
     out.object = outcome.result;
     operations.forEach((op, index) => {
@@ -493,7 +521,10 @@ function jsonToSelected(
 }
 
 function pointerKey(pointer: string): string[] {
-  return pointer.split('/').slice(1).map((s) => s.replace(/~[01]/g, (m) => (m === '~1' ? '/' : '~')));
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~[01]/g, (m) => (m === '~1' ? '/' : '~')));
 }
 
 function normalizeAnnotations(object: JsonObject): void {

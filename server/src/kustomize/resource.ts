@@ -53,7 +53,9 @@ export function splitApiVersion(apiVersion: string): Readonly<{ group: string; v
   let split = splitApiVersions.get(apiVersion);
   if (split) return split;
   const slash = apiVersion.lastIndexOf('/');
-  split = Object.freeze(slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) });
+  split = Object.freeze(
+    slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) },
+  );
   if (splitApiVersions.size >= 10_000) splitApiVersions.clear();
   splitApiVersions.set(apiVersion, split);
   return split;

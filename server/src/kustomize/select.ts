@@ -69,7 +69,8 @@ export function compileSelector(sel: Selector): { selector?: CompiledSelector; e
         if (!test(regexes.namespace, effectiveNamespace(original)) && !test(regexes.namespace, effectiveNamespace(current))) return false;
         if (!test(regexes.name, original.name) && !test(regexes.name, current.name)) return false;
         // Group, version and kind are matched on the current id only, as kustomize does.
-        if (!test(regexes.group, current.group) || !test(regexes.version, current.version) || !test(regexes.kind, current.kind)) return false;
+        if (!test(regexes.group, current.group) || !test(regexes.version, current.version) || !test(regexes.kind, current.kind))
+          return false;
         const meta = isObject(r.object.metadata) ? r.object.metadata : {};
         return requirementsMatch(labelReqs, stringMap(meta.labels)) && requirementsMatch(annotationReqs, stringMap(meta.annotations));
       },
@@ -111,7 +112,9 @@ function anchoredRegex(pattern: string): { regex: RegExp } | { error: string } {
   }
   const anchored = `^(?:${body})$`;
   if (nestedRepetition.test(body)) {
-    return { error: `error parsing regexp: nested repetition is not supported here (it can take exponential time in JavaScript): \`^(?:${pattern})$\`` };
+    return {
+      error: `error parsing regexp: nested repetition is not supported here (it can take exponential time in JavaScript): \`^(?:${pattern})$\``,
+    };
   }
   try {
     return { regex: new RegExp(anchored, flags) };
@@ -138,7 +141,13 @@ function goRegexpError(jsMessage: string): string {
 
 /** kustomize's Selector.String(), which its messages quote. */
 export function selectorString(sel: Selector): string {
-  const id = idString({ group: sel.group ?? '', version: sel.version ?? '', kind: sel.kind ?? '', name: sel.name ?? '', namespace: sel.namespace ?? '' });
+  const id = idString({
+    group: sel.group ?? '',
+    version: sel.version ?? '',
+    kind: sel.kind ?? '',
+    name: sel.name ?? '',
+    namespace: sel.namespace ?? '',
+  });
   return `${id}:a=${sel.annotationSelector ?? ''}:l=${sel.labelSelector ?? ''}`;
 }
 
@@ -235,7 +244,15 @@ class LabelSelectorParser {
     if (next.kind === 'end' || next.kind === ',') return { key, operator: 'exists', values: [] };
 
     const op = this.consume(false);
-    const operators: Partial<Record<TokenKind, SelectorOperator>> = { in: 'in', notin: 'notin', '=': '=', '==': '==', '!=': '!=', '>': 'gt', '<': 'lt' };
+    const operators: Partial<Record<TokenKind, SelectorOperator>> = {
+      in: 'in',
+      notin: 'notin',
+      '=': '=',
+      '==': '==',
+      '!=': '!=',
+      '>': 'gt',
+      '<': 'lt',
+    };
     operator = operators[op.kind];
     if (!operator) throw new Error(`found '${op.text}', expected: in, notin, =, ==, !=, gt, lt`);
     const values = operator === 'in' || operator === 'notin' ? this.parseValueSet() : [this.parseExactValue()];
@@ -308,7 +325,10 @@ function validateLabelKey(key: string): void {
   if (parts.length === 2) {
     const prefix = parts[0];
     if (prefix.length === 0) fail('prefix part must be non-empty');
-    else if (prefix.length > 253 || !dnsSubdomain.test(prefix)) fail(`prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`);
+    else if (prefix.length > 253 || !dnsSubdomain.test(prefix))
+      fail(
+        `prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+      );
   }
   if (name.length === 0) fail('name part must be non-empty');
   else if (name.length > 63) fail('name part must be no more than 63 characters');

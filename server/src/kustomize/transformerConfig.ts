@@ -47,7 +47,9 @@ export function emptyCustomFieldSpecs(): CustomFieldSpecs {
 }
 
 function sameSpec(a: FieldSpec, b: FieldSpec): boolean {
-  return a.path === b.path && (a.group ?? '') === (b.group ?? '') && (a.version ?? '') === (b.version ?? '') && (a.kind ?? '') === (b.kind ?? '');
+  return (
+    a.path === b.path && (a.group ?? '') === (b.group ?? '') && (a.version ?? '') === (b.version ?? '') && (a.kind ?? '') === (b.kind ?? '')
+  );
 }
 
 function mergeSpecList(into: FieldSpec[], more: readonly FieldSpec[]): FieldSpec[] {
@@ -61,7 +63,9 @@ export function mergeCustomFieldSpecs(a: CustomFieldSpecs, b: CustomFieldSpecs):
   for (const key of LIST_KEYS) out[key] = mergeSpecList(a[key], b[key]);
   const refs = a.nameReference.map((r) => ({ ...r, referrers: r.referrers.slice() }));
   for (const ref of b.nameReference) {
-    const same = refs.find((r) => r.kind === ref.kind && (r.group ?? '') === (ref.group ?? '') && (r.version ?? '') === (ref.version ?? ''));
+    const same = refs.find(
+      (r) => r.kind === ref.kind && (r.group ?? '') === (ref.group ?? '') && (r.version ?? '') === (ref.version ?? ''),
+    );
     if (same) same.referrers = mergeSpecList(same.referrers, ref.referrers);
     else refs.push({ ...ref, referrers: ref.referrers.slice() });
   }

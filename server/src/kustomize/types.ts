@@ -41,13 +41,7 @@ export interface Problem {
 }
 
 /** Who set a value: the object's own source, a patch, a transformer, a generator, a replacement. */
-export type OriginKind =
-  | 'resource'
-  | 'patch'
-  | 'transformer'
-  | 'generator'
-  | 'replacement'
-  | 'substitution';
+export type OriginKind = 'resource' | 'patch' | 'transformer' | 'generator' | 'replacement' | 'substitution';
 
 export interface Origin {
   kind: OriginKind;

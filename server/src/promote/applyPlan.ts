@@ -13,7 +13,16 @@ import type { Json, JsonObject, Range } from '../kustomize/types';
 import { emitDocuments, emitYaml } from '../kustomize/yaml/emit';
 import type { ParsedDocument } from '../kustomize/yaml/parse';
 import { isBase60Float, resolvePlain } from '../kustomize/yaml/resolve';
-import { appendListItem, applyTextEdits as applyEditsToText, deleteLines, entryRange, insertMapEntry, lineStarts, offsetAt, replaceValue } from '../kustomize/yaml/edit';
+import {
+  appendListItem,
+  applyTextEdits as applyEditsToText,
+  deleteLines,
+  entryRange,
+  insertMapEntry,
+  lineStarts,
+  offsetAt,
+  replaceValue,
+} from '../kustomize/yaml/edit';
 import type { TextEdit } from '../kustomize/yaml/edit';
 import type { EditIntent, PromotionChange } from './plan';
 
@@ -61,9 +70,14 @@ export function planFileChanges(index: FleetIndex, changes: readonly PromotionCh
         applied.push(change);
         continue;
       }
-      const clash = IMAGE_FIELDS.find((f) => intent.set[f] !== undefined && seen.intent.set[f] !== undefined && intent.set[f] !== seen.intent.set[f]);
+      const clash = IMAGE_FIELDS.find(
+        (f) => intent.set[f] !== undefined && seen.intent.set[f] !== undefined && intent.set[f] !== seen.intent.set[f],
+      );
       if (clash) {
-        skipped.push({ change, reason: `it shares the images entry ${intent.entryName} with ${seen.changes[0].workload}, which moves to ${seen.changes[0].after}` });
+        skipped.push({
+          change,
+          reason: `it shares the images entry ${intent.entryName} with ${seen.changes[0].workload}, which moves to ${seen.changes[0].after}`,
+        });
         continue;
       }
       Object.assign(seen.intent.set, Object.fromEntries(Object.entries(intent.set).filter(([, v]) => v !== undefined)));
@@ -120,7 +134,8 @@ export function planFileChanges(index: FleetIndex, changes: readonly PromotionCh
   for (const group of newEntries.values()) {
     const { intent } = group;
     const edit = appendToList(index, intent.file, intent.documentIndex, intent.mapPath, 'images', group.items);
-    if (!add(intent.file, edit, group.owners)) drop(group.owners, `the images list in ${intent.file} has a layout that cannot be edited safely`);
+    if (!add(intent.file, edit, group.owners))
+      drop(group.owners, `the images list in ${intent.file} has a layout that cannot be edited safely`);
   }
   for (const { intent, change } of scalars) {
     const text = index.text(intent.file);
@@ -141,7 +156,8 @@ export function planFileChanges(index: FleetIndex, changes: readonly PromotionCh
   for (const group of newPatches.values()) {
     const { intent } = group;
     const edit = appendToList(index, intent.file, intent.documentIndex, intent.mapPath, 'patches', group.items);
-    if (!add(intent.file, edit, group.owners)) drop(group.owners, `the patches list in ${intent.file} has a layout that cannot be edited safely`);
+    if (!add(intent.file, edit, group.owners))
+      drop(group.owners, `the patches list in ${intent.file} has a layout that cannot be edited safely`);
   }
 
   const files: FileChange[] = [];
@@ -190,7 +206,11 @@ function imageEntryText(intent: ImagesIntent): string {
 }
 
 function patchEntryText(intent: PatchIntent): string {
-  const body = emitYaml(intent.patch).replace(/\n$/, '').split('\n').map((l) => `  ${l}`).join('\n');
+  const body = emitYaml(intent.patch)
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
   const target = Object.entries(intent.target)
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `  ${k}: ${formatScalar(String(v))}`)
@@ -199,7 +219,13 @@ function patchEntryText(intent: PatchIntent): string {
 }
 
 /** Edits that set (or remove, for null) fields of an existing images entry; undefined when the layout is not editable. */
-function existingEntryEdits(file: string, text: string, doc: ParsedDocument, entryPath: Array<string | number>, set: ImagesIntent['set']): TextEdit[] | undefined {
+function existingEntryEdits(
+  file: string,
+  text: string,
+  doc: ParsedDocument,
+  entryPath: Array<string | number>,
+  set: ImagesIntent['set'],
+): TextEdit[] | undefined {
   const edits: TextEdit[] = [];
   const entry = getPath(doc.value, entryPath);
   if (!isObject(entry)) return undefined;
@@ -231,7 +257,14 @@ function existingEntryEdits(file: string, text: string, doc: ParsedDocument, ent
 }
 
 /** Appends items to the block list `key` of the map at `mapPath`, creating the list when absent. */
-function appendToList(index: FleetIndex, file: string, documentIndex: number, mapPath: Array<string | number>, key: string, items: string[]): TextEdit | undefined {
+function appendToList(
+  index: FleetIndex,
+  file: string,
+  documentIndex: number,
+  mapPath: Array<string | number>,
+  key: string,
+  items: string[],
+): TextEdit | undefined {
   const text = index.text(file);
   const doc = text === undefined ? undefined : index.parsed(file)?.documents[documentIndex];
   if (text === undefined || !doc) return undefined;
@@ -244,13 +277,27 @@ function appendToList(index: FleetIndex, file: string, documentIndex: number, ma
     const pad = dash ? dash[1] : '';
     const rest = items
       .slice(1)
-      .map((item) => item.split('\n').map((l, i) => (i === 0 ? `${pad}- ${l}` : l === '' ? '' : `${pad}  ${l}`)).join('\n'))
+      .map((item) =>
+        item
+          .split('\n')
+          .map((l, i) => (i === 0 ? `${pad}- ${l}` : l === '' ? '' : `${pad}  ${l}`))
+          .join('\n'),
+      )
       .join('\n');
-    return first.newText.startsWith('\n') ? { ...first, newText: `${first.newText}\n${rest}` } : { ...first, newText: `${first.newText}${rest}\n` };
+    return first.newText.startsWith('\n')
+      ? { ...first, newText: `${first.newText}\n${rest}` }
+      : { ...first, newText: `${first.newText}${rest}\n` };
   }
   if (existing !== undefined && existing !== null && !(Array.isArray(existing) && existing.length === 0)) return undefined;
   if (Array.isArray(existing)) return undefined; // `key: []` in flow style: leave it to the user
-  const listText = items.map((item) => item.split('\n').map((l, i) => (i === 0 ? `- ${l}` : `  ${l}`)).join('\n')).join('\n');
+  const listText = items
+    .map((item) =>
+      item
+        .split('\n')
+        .map((l, i) => (i === 0 ? `- ${l}` : `  ${l}`))
+        .join('\n'),
+    )
+    .join('\n');
   const edit = insertMapEntry(file, text, doc, mapPath, key, listText + '\n');
   if (!edit) return undefined;
   // Lists are written the way the file already writes them: `- ` under the key, or indented.
@@ -310,7 +357,10 @@ export function verifyFileChanges(index: FleetIndex, target: string, planned: Pl
     const promoted = candidates.find((o) => getPath(o, change.path) === change.afterValue);
     if (!promoted) {
       const found = candidates.length > 0 ? getPath(candidates[0], change.path) : undefined;
-      return { ok: false, message: `after the edits, ${change.workload} has ${String(found ?? 'nothing')} instead of ${change.afterValue}` };
+      return {
+        ok: false,
+        message: `after the edits, ${change.workload} has ${String(found ?? 'nothing')} instead of ${change.afterValue}`,
+      };
     }
     setPath(promoted, change.path, change.beforeValue === '' ? undefined : change.beforeValue);
   }
@@ -361,7 +411,10 @@ export async function unifiedDiff(files: readonly FileChange[]): Promise<GitResu
     for (const [i, file] of files.entries()) {
       await writeFile(join(scratch, `${i}.a`), file.before);
       await writeFile(join(scratch, `${i}.b`), file.after);
-      const diff = await runGit(['diff', '--no-index', '--no-color', '--no-ext-diff', '--', `${i}.a`, `${i}.b`], { cwd: scratch, acceptExitCodes: [1] });
+      const diff = await runGit(['diff', '--no-index', '--no-color', '--no-ext-diff', '--', `${i}.a`, `${i}.b`], {
+        cwd: scratch,
+        acceptExitCodes: [1],
+      });
       if (!diff.ok) return diff;
       const hunks = diff.value.stdout.slice(Math.max(0, diff.value.stdout.search(/^@@/m)));
       out += `--- a/${file.path}\n+++ b/${file.path}\n${hunks}`;

@@ -6,7 +6,16 @@ import type { Remote } from '../git/repo';
 import { parseRemoteUrl, openPullRequest } from '../git/pullRequest';
 import { branchNameFromTemplate, checkRefName, printable } from '../git/refs';
 import { runTransaction, type TransactionChange } from '../git/transaction';
-import { failed, invalid, type Delivered, type DeliveryRequest, type PromotionCallbacks, type PromotionOutcome, type PromotionPreview, type PromotionSettings } from './flowTypes';
+import {
+  failed,
+  invalid,
+  type Delivered,
+  type DeliveryRequest,
+  type PromotionCallbacks,
+  type PromotionOutcome,
+  type PromotionPreview,
+  type PromotionSettings,
+} from './flowTypes';
 
 export interface DeliveryPlan {
   target: string;
@@ -22,7 +31,13 @@ export interface DeliveryPlan {
   branchTemplate: string;
 }
 
-export async function decidePush(request: DeliveryRequest, settings: PromotionSettings, callbacks: PromotionCallbacks, remote: Remote | undefined, what: string): Promise<boolean> {
+export async function decidePush(
+  request: DeliveryRequest,
+  settings: PromotionSettings,
+  callbacks: PromotionCallbacks,
+  remote: Remote | undefined,
+  what: string,
+): Promise<boolean> {
   if (!remote) return false;
   if (request.push !== undefined) return request.push;
   if (settings.push === 'always') return true;
@@ -40,13 +55,22 @@ export async function deliver(
 ): Promise<PromotionOutcome> {
   const requiresPr = settings.requirePullRequestFor.includes(plan.target);
   if (request.pullRequest === false && requiresPr) {
-    return invalid(`Changes to ${printable(plan.target)} require a pull request (setting requirePullRequestFor); drop the request to commit directly.`, preview);
+    return invalid(
+      `Changes to ${printable(plan.target)} require a pull request (setting requirePullRequestFor); drop the request to commit directly.`,
+      preview,
+    );
   }
   const usePr = request.pullRequest ?? requiresPr;
   const now = request.now ?? new Date();
   let newBranch: string | undefined;
   if (usePr) {
-    const named = branchNameFromTemplate(plan.branchTemplate, { target: plan.target, ...(plan.source ? { source: plan.source } : {}), ...(plan.workload ? { workload: plan.workload } : {}), ...(plan.commit ? { commit: plan.commit.slice(0, 12) } : {}), timestamp: now });
+    const named = branchNameFromTemplate(plan.branchTemplate, {
+      target: plan.target,
+      ...(plan.source ? { source: plan.source } : {}),
+      ...(plan.workload ? { workload: plan.workload } : {}),
+      ...(plan.commit ? { commit: plan.commit.slice(0, 12) } : {}),
+      timestamp: now,
+    });
     if (!named.ok) return failed(named.error, preview);
     const checked = await checkRefName(named.value, 'branch', root);
     if (!checked.ok) return failed(checked.error, preview);
@@ -54,13 +78,21 @@ export async function deliver(
   }
   let tag: { name: string; message: string } | undefined;
   if (request.tag ?? settings.tag) {
-    const named = branchNameFromTemplate(settings.tagTemplate, { target: plan.target, ...(plan.source ? { source: plan.source } : {}), ...(plan.workload ? { workload: plan.workload } : {}), ...(plan.commit ? { commit: plan.commit.slice(0, 12) } : {}), timestamp: now });
+    const named = branchNameFromTemplate(settings.tagTemplate, {
+      target: plan.target,
+      ...(plan.source ? { source: plan.source } : {}),
+      ...(plan.workload ? { workload: plan.workload } : {}),
+      ...(plan.commit ? { commit: plan.commit.slice(0, 12) } : {}),
+      timestamp: now,
+    });
     if (!named.ok) return failed(named.error, preview);
     tag = { name: named.value, message: plan.message };
   }
   const branchName = newBranch ?? plan.baseBranch;
   preview.summary.push(
-    newBranch ? `Commit on a new branch ${newBranch} from ${plan.baseBranch}, then a pull request` : `Commit directly on ${plan.baseBranch}`,
+    newBranch
+      ? `Commit on a new branch ${newBranch} from ${plan.baseBranch}, then a pull request`
+      : `Commit directly on ${plan.baseBranch}`,
     ...(tag ? [`Tag ${tag.name}`] : []),
   );
   if (!(await callbacks.confirm(preview))) return { status: 'declined', preview };
@@ -94,7 +126,13 @@ export async function deliver(
 }
 
 /** Opens the pull request for a delivered branch (gh, else the host's compare page), or notes why not. */
-export async function attachPullRequest(root: string, settings: PromotionSettings, plan: { remote?: Remote; baseBranch: string; title: string; prBody: string }, delivered: Delivered, env?: Record<string, string>): Promise<void> {
+export async function attachPullRequest(
+  root: string,
+  settings: PromotionSettings,
+  plan: { remote?: Remote; baseBranch: string; title: string; prBody: string },
+  delivered: Delivered,
+  env?: Record<string, string>,
+): Promise<void> {
   // The web pages live where the fetch URL points; a push URL may be a mirror or a local path.
   const urls = [plan.remote?.fetchUrl, plan.remote?.pushUrl].filter((u): u is string => !!u);
   const remoteUrl = urls.find((u) => parseRemoteUrl(u, settings.hostKinds) !== undefined) ?? urls[0];
@@ -120,12 +158,15 @@ export async function attachPullRequest(root: string, settings: PromotionSetting
     return;
   }
   delivered.pullRequest = pr.value;
-  if (!delivered.pushed) delivered.pullRequestNote = `${delivered.branch} was not pushed; push it (git push -u ${plan.remote.name} ${delivered.branch}), then open the pull request.`;
+  if (!delivered.pushed)
+    delivered.pullRequestNote = `${delivered.branch} was not pushed; push it (git push -u ${plan.remote.name} ${delivered.branch}), then open the pull request.`;
 }
 
 export function deliveredMessage(delivered: Delivered, baseBranch: string): string {
   const lines = [
-    delivered.createdBranch ? `Committed ${delivered.commit.slice(0, 12)} on the new branch ${delivered.branch} (from ${baseBranch}).` : `Committed ${delivered.commit.slice(0, 12)} on ${delivered.branch}.`,
+    delivered.createdBranch
+      ? `Committed ${delivered.commit.slice(0, 12)} on the new branch ${delivered.branch} (from ${baseBranch}).`
+      : `Committed ${delivered.commit.slice(0, 12)} on ${delivered.branch}.`,
   ];
   if (delivered.tag) lines.push(`Tagged ${delivered.tag}.`);
   if (delivered.pushed) lines.push(`Pushed ${delivered.pushed.refs.join(', ')} to ${delivered.pushed.remote}.`);

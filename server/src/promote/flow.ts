@@ -12,7 +12,11 @@ import { promoteOverlay } from './overlayStrategy';
 import { detectStrategy, readRepoPromotionConfig } from './strategy';
 import { promoteTag } from './tagStrategy';
 
-export async function promote(request: PromoteRequest, settings: PromotionSettings, callbacks: PromotionCallbacks): Promise<PromotionOutcome> {
+export async function promote(
+  request: PromoteRequest,
+  settings: PromotionSettings,
+  callbacks: PromotionCallbacks,
+): Promise<PromotionOutcome> {
   try {
     return await promoteUnsafe(request, settings, callbacks);
   } catch (error) {
@@ -20,11 +24,16 @@ export async function promote(request: PromoteRequest, settings: PromotionSettin
   }
 }
 
-async function promoteUnsafe(request: PromoteRequest, settings: PromotionSettings, callbacks: PromotionCallbacks): Promise<PromotionOutcome> {
+async function promoteUnsafe(
+  request: PromoteRequest,
+  settings: PromotionSettings,
+  callbacks: PromotionCallbacks,
+): Promise<PromotionOutcome> {
   const rootResult = await findRepoRoot(request.cwd);
   if (!rootResult.ok) return failed(rootResult.error);
   const root = rootResult.value;
-  const index = request.index ?? new FleetIndex(request.cwd, { ...(settings.promotionOrder ? { promotionOrder: settings.promotionOrder } : {}) });
+  const index =
+    request.index ?? new FleetIndex(request.cwd, { ...(settings.promotionOrder ? { promotionOrder: settings.promotionOrder } : {}) });
   if (!request.index) index.scan();
   const names = index.environments().environments.map((e) => e.name);
   const source = index.environment(request.source);

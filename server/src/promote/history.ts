@@ -17,12 +17,23 @@ export async function promotionHistory(cwd: string, options: { target?: string; 
   const branches = await runGit(['for-each-ref', '--format=%(refname:strip=2)', 'refs/heads'], { cwd: root });
   if (!branches.ok) return branches;
   const revisions = branches.value.stdout.split('\n').filter((b) => b !== '');
-  const history = await readPromotionHistory(root, { revisions: revisions.length > 0 ? revisions : ['HEAD'], ...(options.target ? { target: options.target } : {}), ...(options.limit ? { limit: options.limit } : {}) });
+  const history = await readPromotionHistory(root, {
+    revisions: revisions.length > 0 ? revisions : ['HEAD'],
+    ...(options.target ? { target: options.target } : {}),
+    ...(options.limit ? { limit: options.limit } : {}),
+  });
   if (!history.ok) return history;
   const entries: HistoryEntry[] = history.value.promotions.map((p) => ({ ...p, via: 'commit' as const }));
   const FIELD = '\x1f';
   // for-each-ref has no -z: fields end with %1f and records with NUL (tag messages hold neither).
-  const tags = await runGit(['for-each-ref', '--format=%(refname:strip=2)%1f%(objecttype)%1f%(*objectname)%1f%(taggername)%1f%(taggeremail:trim)%1f%(taggerdate:iso-strict)%1f%(contents)%00', 'refs/tags'], { cwd: root });
+  const tags = await runGit(
+    [
+      'for-each-ref',
+      '--format=%(refname:strip=2)%1f%(objecttype)%1f%(*objectname)%1f%(taggername)%1f%(taggeremail:trim)%1f%(taggerdate:iso-strict)%1f%(contents)%00',
+      'refs/tags',
+    ],
+    { cwd: root },
+  );
   if (!tags.ok) return tags;
   for (const record of tags.value.stdout.split('\0')) {
     const [name, type, commit, tagger, email, date, ...contents] = record.replace(/^\n/, '').split(FIELD);
@@ -31,7 +42,16 @@ export async function promotionHistory(cwd: string, options: { target?: string; 
     const info = parsePromotion(message);
     if (!info || entries.some((e) => e.commit === commit && e.tags.includes(name))) continue;
     if (options.target !== undefined && info.target !== options.target) continue;
-    entries.push({ commit, parents: [], subject: message.split('\n')[0], author: { name: tagger ?? '', email: email ?? '' }, date: date ?? '', ...info, tags: [name], via: 'tag' });
+    entries.push({
+      commit,
+      parents: [],
+      subject: message.split('\n')[0],
+      author: { name: tagger ?? '', email: email ?? '' },
+      date: date ?? '',
+      ...info,
+      tags: [name],
+      via: 'tag',
+    });
   }
   entries.sort((a, b) => (Date.parse(b.date) || 0) - (Date.parse(a.date) || 0));
   return ok(entries);

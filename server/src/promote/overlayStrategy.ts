@@ -11,7 +11,15 @@ import { defaultBranch, listRemotes, pickRemote, readHead, requireCleanPaths, re
 import { promotionMessage, promotionSubject, type PromotionInfo } from '../git/trailers';
 import { filesDifferingFromCommit, planFileChanges, unifiedDiff, verifyFileChanges, type PlannedFiles } from './applyPlan';
 import { deliver } from './delivery';
-import { failed, invalid, type PromoteRequest, type PromotionCallbacks, type PromotionOutcome, type PromotionPreview, type PromotionSettings } from './flowTypes';
+import {
+  failed,
+  invalid,
+  type PromoteRequest,
+  type PromotionCallbacks,
+  type PromotionOutcome,
+  type PromotionPreview,
+  type PromotionSettings,
+} from './flowTypes';
 import { pendingPromotion } from './pending';
 import { planOverlayPromotion, type PromotionPlan } from './plan';
 import type { PromotionStrategy } from './strategy';
@@ -23,11 +31,15 @@ export async function promoteOverlay(
   callbacks: PromotionCallbacks,
   { index, source, target, strategy }: { index: FleetIndex; source: Environment; target: Environment; strategy: PromotionStrategy },
 ): Promise<PromotionOutcome> {
-  const exclude = [strategy.source.gitRepository, strategy.target.gitRepository].flatMap((g) => (g ? [{ namespace: g.namespace, name: g.name }] : []));
+  const exclude = [strategy.source.gitRepository, strategy.target.gitRepository].flatMap((g) =>
+    g ? [{ namespace: g.namespace, name: g.name }] : [],
+  );
   const plan = planOverlayPromotion(index, source, target, exclude);
   if (plan.problems.length > 0) {
     const first = plan.problems[0];
-    return invalid(`The environments do not render (${path.posix.relative(root, first.file)}: ${first.message}); fix that first. Nothing was changed.`);
+    return invalid(
+      `The environments do not render (${path.posix.relative(root, first.file)}: ${first.message}); fix that first. Nothing was changed.`,
+    );
   }
   let chosen = plan.changes;
   if (request.changeIds) {
@@ -42,12 +54,19 @@ export async function promoteOverlay(
   for (const file of planned.files) file.path = path.posix.relative(root, file.file);
   const preview = overlayPreview(strategy, plan, planned);
   if (planned.files.length === 0) {
-    const why = plan.changes.length === 0 ? `${target.name} already runs the same versions as ${source.name}` : 'no change could be written to a file';
+    const why =
+      plan.changes.length === 0
+        ? `${target.name} already runs the same versions as ${source.name}`
+        : 'no change could be written to a file';
     return { status: 'nothing', message: `Nothing to promote: ${why}. Nothing was changed.`, preview };
   }
   const pending = await pendingPromotion(root, source.name, target.name, planned.files);
   if (pending) {
-    return { status: 'nothing', message: `Nothing new to promote: ${pending.branch} (${pending.commit.slice(0, 12)}) already makes these changes and is not merged yet. Merge it, or delete it to promote again. Nothing was changed.`, preview };
+    return {
+      status: 'nothing',
+      message: `Nothing new to promote: ${pending.branch} (${pending.commit.slice(0, 12)}) already makes these changes and is not merged yet. Merge it, or delete it to promote again. Nothing was changed.`,
+      preview,
+    };
   }
   const verified = verifyFileChanges(index, target.name, planned);
   if (!verified.ok) return invalid(`The promotion was not applied: ${verified.message}. Nothing was changed.`, preview);
@@ -75,12 +94,22 @@ export async function promoteOverlay(
   const differing = await filesDifferingFromCommit(root, baseCommit.value, planned.files);
   if (!differing.ok) return failed(differing.error, preview);
   if (differing.value.length > 0) {
-    return invalid(`${differing.value.join(', ')} differ from ${base.value}; the plan was made from other files than the promotion would start from. Check out ${base.value} (and pull), then promote. Nothing was changed.`, preview);
+    return invalid(
+      `${differing.value.join(', ')} differ from ${base.value}; the plan was made from other files than the promotion would start from. Check out ${base.value} (and pull), then promote. Nothing was changed.`,
+      preview,
+    );
   }
   const head = await readHead(root);
   if (!head.ok) return failed(head.error, preview);
-  const info: PromotionInfo = { source: source.name, target: target.name, ...(head.value.commit ? { sourceCommit: head.value.commit } : {}), changes: preview.applied };
-  const body = planned.applied.map((c) => `${c.workload}: ${c.beforeValue || '(none)'} -> ${c.afterValue} (${c.note ?? 'edited'})`).join('\n');
+  const info: PromotionInfo = {
+    source: source.name,
+    target: target.name,
+    ...(head.value.commit ? { sourceCommit: head.value.commit } : {}),
+    changes: preview.applied,
+  };
+  const body = planned.applied
+    .map((c) => `${c.workload}: ${c.beforeValue || '(none)'} -> ${c.afterValue} (${c.note ?? 'edited'})`)
+    .join('\n');
   return deliver(root, request, settings, callbacks, preview, {
     target: target.name,
     source: source.name,
@@ -97,13 +126,22 @@ export async function promoteOverlay(
 
 function overlayPreview(strategy: PromotionStrategy, plan: PromotionPlan, planned: PlannedFiles): PromotionPreview {
   const applied = planned.applied.map((c) => ({ workload: c.workload, before: c.before, after: c.after }));
-  const skipped = [
-    ...planned.skipped.map((s) => ({ workload: s.change.workload, reason: s.reason })),
-  ];
+  const skipped = [...planned.skipped.map((s) => ({ workload: s.change.workload, reason: s.reason }))];
   const summary = [
     `Strategy: overlay (${strategy.reason})`,
     ...planned.applied.map((c) => `${c.kind} ${c.workload}: ${c.before || '(none)'} -> ${c.after}  [${c.note ?? 'edit'}]`),
     ...skipped.map((s) => `not promoted: ${s.workload}: ${s.reason}`),
   ];
-  return { kind: 'promote', strategy, source: plan.source, target: plan.target, plan, applied, skipped, files: planned.files, diff: '', summary };
+  return {
+    kind: 'promote',
+    strategy,
+    source: plan.source,
+    target: plan.target,
+    plan,
+    applied,
+    skipped,
+    files: planned.files,
+    diff: '',
+    summary,
+  };
 }

@@ -17,7 +17,10 @@ export async function pendingPromotion(
   files: ReadonlyArray<{ path: string; after: string }>,
 ): Promise<PendingPromotion | undefined> {
   if (files.length === 0) return undefined;
-  const branches = await runGit(['for-each-ref', '--format=%(refname:short)%00%(objectname)%00%(trailers:key=Promotion,valueonly,unfold)', 'refs/heads/'], { cwd: root });
+  const branches = await runGit(
+    ['for-each-ref', '--format=%(refname:short)%00%(objectname)%00%(trailers:key=Promotion,valueonly,unfold)', 'refs/heads/'],
+    { cwd: root },
+  );
   if (!branches.ok) return undefined;
   for (const line of branches.value.stdout.split('\n')) {
     const [branch, commit, trailer] = line.split('\0');
@@ -63,6 +66,9 @@ export async function unmergedPromotion(root: string, commit: string, remoteName
 
 export function unmergedMessage(commit: string, unmerged: UnmergedPromotion): string {
   const on = unmerged.branches.length > 0 ? ` It is on ${unmerged.branches.join(', ')}.` : '';
-  const drop = unmerged.branches.length > 0 ? ` To drop the promotion, delete ${unmerged.branches.length === 1 ? 'that branch' : 'those branches'} (and close its pull request).` : '';
+  const drop =
+    unmerged.branches.length > 0
+      ? ` To drop the promotion, delete ${unmerged.branches.length === 1 ? 'that branch' : 'those branches'} (and close its pull request).`
+      : '';
   return `The promotion ${commit.slice(0, 12)} was never merged into ${unmerged.base}, so there is nothing to revert there.${on}${drop}`;
 }

@@ -84,7 +84,12 @@ interface PlanContext {
 const MAX_WALK_DEPTH = 100;
 
 /** Plans an overlay-strategy promotion from `source` to `target` over the index's current files. */
-export function planOverlayPromotion(index: FleetIndex, source: Environment, target: Environment, excludeSources: ReadonlyArray<{ namespace: string; name: string }> = []): PromotionPlan {
+export function planOverlayPromotion(
+  index: FleetIndex,
+  source: Environment,
+  target: Environment,
+  excludeSources: ReadonlyArray<{ namespace: string; name: string }> = [],
+): PromotionPlan {
   const sourceRender = index.renderEnvironment(source);
   const targetRender = index.renderEnvironment(target);
   const ctx: PlanContext = { index, sourceEnv: source, sourceRender, targetRender };
@@ -110,7 +115,11 @@ function namespaceOf(o: JsonObject): string | undefined {
  * Pairs the objects of the two renders by group/kind/name (namespaces are environment settings);
  * when a name occurs several times, by namespace, then in order.
  */
-function pairObjects(source: RenderedObject[], target: RenderedObject[], wanted: (o: JsonObject) => boolean): Array<[RenderedObject, RenderedObject]> {
+function pairObjects(
+  source: RenderedObject[],
+  target: RenderedObject[],
+  wanted: (o: JsonObject) => boolean,
+): Array<[RenderedObject, RenderedObject]> {
   const byKey = new Map<string, RenderedObject[]>();
   for (const s of source) {
     if (!wanted(s.object)) continue;
@@ -123,7 +132,10 @@ function pairObjects(source: RenderedObject[], target: RenderedObject[], wanted:
     if (!wanted(t.object)) continue;
     const list = byKey.get(objectKey(t.object));
     if (!list || list.length === 0) continue;
-    const at = Math.max(0, list.findIndex((s) => namespaceOf(s.object) === namespaceOf(t.object)));
+    const at = Math.max(
+      0,
+      list.findIndex((s) => namespaceOf(s.object) === namespaceOf(t.object)),
+    );
     pairs.push([list[at], t]);
     list.splice(at, 1);
   }
@@ -166,7 +178,13 @@ function containerImages(object: JsonObject): ContainerImage[] {
 }
 
 function imageVersion(ref: { tag: string; digest: string }): string {
-  return ref.tag !== '' && ref.digest !== '' ? `${ref.tag}@${ref.digest}` : ref.digest !== '' ? `@${ref.digest}` : ref.tag !== '' ? ref.tag : '(untagged)';
+  return ref.tag !== '' && ref.digest !== ''
+    ? `${ref.tag}@${ref.digest}`
+    : ref.digest !== ''
+      ? `@${ref.digest}`
+      : ref.tag !== ''
+        ? ref.tag
+        : '(untagged)';
 }
 
 function imageChanges(ctx: PlanContext): PromotionChange[] {
@@ -187,7 +205,11 @@ function imageChanges(ctx: PlanContext): PromotionChange[] {
         id: `image:${objectKey(target.object)}:${t.key}`,
         kind: 'image',
         workload: targetImages.length > 1 ? `${name}/${t.container}` : name,
-        object: { kind: String(target.object.kind), name, ...(namespaceOf(target.object) ? { namespace: namespaceOf(target.object) } : {}) },
+        object: {
+          kind: String(target.object.kind),
+          name,
+          ...(namespaceOf(target.object) ? { namespace: namespaceOf(target.object) } : {}),
+        },
         container: t.container,
         path: t.path,
         before: sameName ? imageVersion(before) : t.image,
@@ -233,7 +255,12 @@ function listAt(value: Json | undefined, at: ReadonlyArray<string | number>): Js
 }
 
 /** The images entry in `file` named `entryName` (the transformer's step says `images[<name>]`). */
-function findImagesEntry(ctx: PlanContext, file: string, entryName: string, near?: Range): { documentIndex: number; mapPath: Array<string | number>; entryIndex: number } | undefined {
+function findImagesEntry(
+  ctx: PlanContext,
+  file: string,
+  entryName: string,
+  near?: Range,
+): { documentIndex: number; mapPath: Array<string | number>; entryIndex: number } | undefined {
   const parsed = ctx.index.parsed(file);
   if (!parsed) return undefined;
   const candidates: Array<{ documentIndex: number; mapPath: Array<string | number>; entryIndex: number; range: Range }> = [];
@@ -241,7 +268,8 @@ function findImagesEntry(ctx: PlanContext, file: string, entryName: string, near
     for (const mapPath of [[], ['spec']] as Array<Array<string | number>>) {
       const list = listAt(doc.value, [...mapPath, 'images']);
       list?.forEach((entry, i) => {
-        if (isObject(entry) && entry.name === entryName) candidates.push({ documentIndex: doc.index, mapPath, entryIndex: i, range: doc.range });
+        if (isObject(entry) && entry.name === entryName)
+          candidates.push({ documentIndex: doc.index, mapPath, entryIndex: i, range: doc.range });
       });
     }
   }
@@ -250,7 +278,10 @@ function findImagesEntry(ctx: PlanContext, file: string, entryName: string, near
   return chosen && { documentIndex: chosen.documentIndex, mapPath: chosen.mapPath, entryIndex: chosen.entryIndex };
 }
 
-function entrySettings(target: { name: string; tag: string; digest: string }, source: { name: string; tag: string; digest: string }): EditIntentSet | undefined {
+function entrySettings(
+  target: { name: string; tag: string; digest: string },
+  source: { name: string; tag: string; digest: string },
+): EditIntentSet | undefined {
   const set: EditIntentSet = {};
   if (source.name !== target.name) set.newName = source.name;
   if (source.tag !== '' && source.digest !== '') {
@@ -268,7 +299,12 @@ function entrySettings(target: { name: string; tag: string; digest: string }, so
 
 type EditIntentSet = Extract<EditIntent, { kind: 'imagesEntry' }>['set'];
 
-function planImageEdit(ctx: PlanContext, target: RenderedObject, t: ContainerImage, s: ContainerImage): Pick<PromotionChange, 'edit' | 'note'> {
+function planImageEdit(
+  ctx: PlanContext,
+  target: RenderedObject,
+  t: ContainerImage,
+  s: ContainerImage,
+): Pick<PromotionChange, 'edit' | 'note'> {
   const before = splitImage(t.image);
   const set = entrySettings(before, splitImage(s.image));
   const origin = originAt(target.resource, t.path);
@@ -292,14 +328,24 @@ function planImageEdit(ctx: PlanContext, target: RenderedObject, t: ContainerIma
       const existing = findImagesEntry(ctx, location.file, before.name);
       const sameDoc = existing && existing.documentIndex === location.documentIndex ? existing : undefined;
       return {
-        edit: { kind: 'imagesEntry', file: location.file, documentIndex: location.documentIndex, mapPath: location.mapPath, ...(sameDoc ? { entryIndex: sameDoc.entryIndex } : {}), entryName: before.name, set },
+        edit: {
+          kind: 'imagesEntry',
+          file: location.file,
+          documentIndex: location.documentIndex,
+          mapPath: location.mapPath,
+          ...(sameDoc ? { entryIndex: sameDoc.entryIndex } : {}),
+          entryName: before.name,
+          set,
+        },
         note: `${sameDoc ? '' : 'new '}images entry ${before.name} in ${rel(location.file)}`,
       };
     }
   }
   const field = fieldEdit(ctx, target, t.path, t.image, s.image);
   if (field) return field;
-  return { note: `no file that only ${ctx.targetRender.environment.name} reads sets this image; add an images entry to its overlay by hand` };
+  return {
+    note: `no file that only ${ctx.targetRender.environment.name} reads sets this image; add an images entry to its overlay by hand`,
+  };
 }
 
 // ---- fields set by a target patch or manifest --------------------------------------------------
@@ -324,14 +370,23 @@ function scalarTextAt(text: string, range: Range): string | undefined {
  * An in-place edit of the value where the target's own files write it: the target patch that set it,
  * or the object's own manifest when only the target reads it.
  */
-function fieldEdit(ctx: PlanContext, target: RenderedObject, at: Array<string | number>, current: string, next: string): Pick<PromotionChange, 'edit' | 'note'> | undefined {
+function fieldEdit(
+  ctx: PlanContext,
+  target: RenderedObject,
+  at: Array<string | number>,
+  current: string,
+  next: string,
+): Pick<PromotionChange, 'edit' | 'note'> | undefined {
   const rel = (file: string) => path.posix.relative(ctx.index.root, file);
   const origin = target.resource.setBy.get(at.join('/')) ?? originAt(target.resource, at);
   if (origin) {
     if (origin.kind !== 'patch' || !origin.range || !targetOnly(ctx, origin.file)) return undefined;
     const text = ctx.index.text(origin.file);
     if (text === undefined || scalarTextAt(text, origin.range) !== current) return undefined;
-    return { edit: { kind: 'replaceScalar', file: origin.file, range: origin.range, value: next }, note: `the patch in ${rel(origin.file)}` };
+    return {
+      edit: { kind: 'replaceScalar', file: origin.file, range: origin.range, value: next },
+      note: `the patch in ${rel(origin.file)}`,
+    };
   }
   const source = target.resource.source;
   if (source.documentIndex < 0 || !targetOnly(ctx, source.file)) return undefined;
@@ -343,25 +398,55 @@ function fieldEdit(ctx: PlanContext, target: RenderedObject, at: Array<string | 
 }
 
 /** A strategic merge patch in the target's overlay setting one field of one object. */
-function patchEdit(ctx: PlanContext, target: RenderedObject, at: Array<string | number>, value: string): Pick<PromotionChange, 'edit' | 'note'> | undefined {
+function patchEdit(
+  ctx: PlanContext,
+  target: RenderedObject,
+  at: Array<string | number>,
+  value: string,
+): Pick<PromotionChange, 'edit' | 'note'> | undefined {
   const location = imagesLocation(ctx, target);
   if (!location || at.some((segment) => typeof segment === 'number')) return undefined;
   const object = target.object;
   const meta = isObject(object.metadata) ? object.metadata : {};
   let body: Json = value;
   for (let i = at.length - 1; i >= 0; i--) body = { [at[i] as string]: body };
-  const patch: JsonObject = { apiVersion: String(object.apiVersion), kind: String(object.kind), metadata: { name: String(meta.name) }, ...(body as JsonObject) };
+  const patch: JsonObject = {
+    apiVersion: String(object.apiVersion),
+    kind: String(object.kind),
+    metadata: { name: String(meta.name) },
+    ...(body as JsonObject),
+  };
   const { group, version } = splitApiVersion(String(object.apiVersion));
   return {
-    edit: { kind: 'addPatch', ...location, patch, target: { ...(group ? { group } : {}), version, kind: String(object.kind), name: String(meta.name) } },
+    edit: {
+      kind: 'addPatch',
+      ...location,
+      patch,
+      target: { ...(group ? { group } : {}), version, kind: String(object.kind), name: String(meta.name) },
+    },
     note: `new patch in ${path.posix.relative(ctx.index.root, location.file)}`,
   };
 }
 
-function valueEdit(ctx: PlanContext, target: RenderedObject, at: Array<string | number>, current: string, next: string, what: string): Pick<PromotionChange, 'edit' | 'note'> {
+function valueEdit(
+  ctx: PlanContext,
+  target: RenderedObject,
+  at: Array<string | number>,
+  current: string,
+  next: string,
+  what: string,
+): Pick<PromotionChange, 'edit' | 'note'> {
   const origin = originAt(target.resource, at);
-  if (origin?.kind === 'substitution') return { note: `${what} is set by postBuild substitution in ${path.posix.relative(ctx.index.root, origin.file)}; change the variable by hand` };
-  return fieldEdit(ctx, target, at, current, next) ?? patchEdit(ctx, target, at, next) ?? { note: `no file that only ${ctx.targetRender.environment.name} reads can set ${what}; edit it by hand` };
+  if (origin?.kind === 'substitution')
+    return {
+      note: `${what} is set by postBuild substitution in ${path.posix.relative(ctx.index.root, origin.file)}; change the variable by hand`,
+    };
+  return (
+    fieldEdit(ctx, target, at, current, next) ??
+    patchEdit(ctx, target, at, next) ?? {
+      note: `no file that only ${ctx.targetRender.environment.name} reads can set ${what}; edit it by hand`,
+    }
+  );
 }
 
 // ---- HelmRelease chart versions ----------------------------------------------------------------
@@ -369,7 +454,8 @@ function valueEdit(ctx: PlanContext, target: RenderedObject, at: Array<string | 
 const CHART_VERSION_PATH = ['spec', 'chart', 'spec', 'version'];
 
 function chartChanges(ctx: PlanContext): PromotionChange[] {
-  const isRelease = (o: JsonObject) => o.kind === 'HelmRelease' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('helm.toolkit.fluxcd.io/');
+  const isRelease = (o: JsonObject) =>
+    o.kind === 'HelmRelease' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('helm.toolkit.fluxcd.io/');
   const changes: PromotionChange[] = [];
   for (const [source, target] of pairObjects(ctx.sourceRender.objects, ctx.targetRender.objects, isRelease)) {
     const before = getPath(target.object, CHART_VERSION_PATH);
@@ -433,8 +519,11 @@ function sourceChanges(ctx: PlanContext, exclude: ReadonlyArray<{ namespace: str
         beforeValue: beforeText,
         afterValue: after,
       };
-      const otherFields = fields.filter((f) => f !== field && getPath(target.object, ['spec', 'ref', f]) !== getPath(source.object, ['spec', 'ref', f]));
-      if (otherFields.length > 0) change.note = `${kind} ${name} follows a different kind of ref in each environment (${otherFields.join(', ')}); edit its spec.ref by hand`;
+      const otherFields = fields.filter(
+        (f) => f !== field && getPath(target.object, ['spec', 'ref', f]) !== getPath(source.object, ['spec', 'ref', f]),
+      );
+      if (otherFields.length > 0)
+        change.note = `${kind} ${name} follows a different kind of ref in each environment (${otherFields.join(', ')}); edit its spec.ref by hand`;
       else Object.assign(change, valueEdit(ctx, target, at, beforeText, after, `spec.ref.${field}`));
       changes.push(change);
     }

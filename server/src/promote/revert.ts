@@ -10,10 +10,22 @@ import { defaultBranch, findRepoRoot, listRemotes, pickRemote } from '../git/rep
 import { revertMessage, type PromotionInfo } from '../git/trailers';
 import { unifiedDiff, type FileChange } from './applyPlan';
 import { deliver } from './delivery';
-import { failed, invalid, type PromotionCallbacks, type PromotionOutcome, type PromotionPreview, type PromotionSettings, type RevertRequest } from './flowTypes';
+import {
+  failed,
+  invalid,
+  type PromotionCallbacks,
+  type PromotionOutcome,
+  type PromotionPreview,
+  type PromotionSettings,
+  type RevertRequest,
+} from './flowTypes';
 import { unmergedMessage, unmergedPromotion } from './pending';
 
-export async function revertPromotion(request: RevertRequest, settings: PromotionSettings, callbacks: PromotionCallbacks): Promise<PromotionOutcome> {
+export async function revertPromotion(
+  request: RevertRequest,
+  settings: PromotionSettings,
+  callbacks: PromotionCallbacks,
+): Promise<PromotionOutcome> {
   try {
     const rootResult = await findRepoRoot(request.cwd);
     if (!rootResult.ok) return failed(rootResult.error);
@@ -24,7 +36,8 @@ export async function revertPromotion(request: RevertRequest, settings: Promotio
     const promotion = record.value;
     const history = await readPromotionHistory(root, { revisions: ['HEAD'] });
     const revertedBy = history.ok ? history.value.promotions.find((p) => p.commit === promotion.commit)?.revertedBy : undefined;
-    if (revertedBy) return invalid(`The promotion ${promotion.commit.slice(0, 12)} was already reverted by ${revertedBy.commit.slice(0, 12)}.`);
+    if (revertedBy)
+      return invalid(`The promotion ${promotion.commit.slice(0, 12)} was already reverted by ${revertedBy.commit.slice(0, 12)}.`);
     const unmerged = await unmergedPromotion(root, promotion.commit, settings.remote);
     if (unmerged) return invalid(unmergedMessage(promotion.commit, unmerged));
     const diff = await revertDiff(root, promotion.commit);
@@ -38,7 +51,10 @@ export async function revertPromotion(request: RevertRequest, settings: Promotio
       skipped: [],
       files: [],
       diff: diff.value,
-      summary: [`Revert ${promotion.commit.slice(0, 12)} "${promotion.subject}"`, ...changes.map((c) => `${c.workload}: ${c.before} -> ${c.after}`)],
+      summary: [
+        `Revert ${promotion.commit.slice(0, 12)} "${promotion.subject}"`,
+        ...changes.map((c) => `${c.workload}: ${c.before} -> ${c.after}`),
+      ],
     };
     if (request.dryRun) return { status: 'dry-run', preview };
     const remotes = await listRemotes(root);
@@ -78,7 +94,12 @@ async function revertDiff(root: string, commit: string): Promise<GitResult<strin
   };
   const files: FileChange[] = [];
   for (const file of names.value.stdout.split('\0').filter((f) => f !== '')) {
-    files.push({ file: path.posix.join(root, file), path: file, before: await textAt(commit, file), after: await textAt(`${commit}^1`, file) });
+    files.push({
+      file: path.posix.join(root, file),
+      path: file,
+      before: await textAt(commit, file),
+      after: await textAt(`${commit}^1`, file),
+    });
   }
   return unifiedDiff(maskFileTexts(files));
 }

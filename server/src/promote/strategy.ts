@@ -53,16 +53,37 @@ export function readRepoPromotionConfig(index: FleetIndex): RepoPromotionConfig 
   const promotion = doc && isObject(doc.value) ? doc.value.promotion : undefined;
   if (promotion === undefined || promotion === null) return config;
   if (!isObject(promotion)) {
-    config.problems.push({ code: 'invalid-config', severity: 'error', message: `'promotion' in ${REPO_CONFIG_FILE} must be a mapping`, file, range: doc.locate(['promotion']) });
+    config.problems.push({
+      code: 'invalid-config',
+      severity: 'error',
+      message: `'promotion' in ${REPO_CONFIG_FILE} must be a mapping`,
+      file,
+      range: doc.locate(['promotion']),
+    });
     return config;
   }
   if (promotion.strategy !== undefined) {
-    if (typeof promotion.strategy === 'string' && STRATEGIES.includes(promotion.strategy)) config.strategy = promotion.strategy as StrategyKind;
-    else config.problems.push({ code: 'invalid-config', severity: 'error', message: `promotion.strategy must be overlay, branch or tag`, file, range: doc.locate(['promotion', 'strategy']) });
+    if (typeof promotion.strategy === 'string' && STRATEGIES.includes(promotion.strategy))
+      config.strategy = promotion.strategy as StrategyKind;
+    else
+      config.problems.push({
+        code: 'invalid-config',
+        severity: 'error',
+        message: `promotion.strategy must be overlay, branch or tag`,
+        file,
+        range: doc.locate(['promotion', 'strategy']),
+      });
   }
   if (promotion.bump !== undefined) {
     if (typeof promotion.bump === 'string' && BUMPS.includes(promotion.bump)) config.bump = promotion.bump as RepoPromotionConfig['bump'];
-    else config.problems.push({ code: 'invalid-config', severity: 'error', message: `promotion.bump must be major, minor or patch`, file, range: doc.locate(['promotion', 'bump']) });
+    else
+      config.problems.push({
+        code: 'invalid-config',
+        severity: 'error',
+        message: `promotion.bump must be major, minor or patch`,
+        file,
+        range: doc.locate(['promotion', 'bump']),
+      });
   }
   return config;
 }
@@ -85,13 +106,19 @@ export function environmentTracking(index: FleetIndex, env: Environment): Tracki
     .fluxObjects()
     .list.map((o) => o.object)
     .filter((o): o is GitRepository => o.kind === 'GitRepository' && `${o.namespace}/${o.name}` === wanted);
-  const own = candidates.find((o) => env.dirs.some((dir) => isWithin(o.place.file, dir))) ?? (candidates.length === 1 ? candidates[0] : undefined);
+  const own =
+    candidates.find((o) => env.dirs.some((dir) => isWithin(o.place.file, dir))) ?? (candidates.length === 1 ? candidates[0] : undefined);
   if (!own) return {};
   return { gitRepository: own, ref: { kind: own.effectiveRef.kind, value: own.effectiveRef.value }, ...(own.url ? { url: own.url } : {}) };
 }
 
 function sameUrl(a: string | undefined, b: string | undefined): boolean {
-  const norm = (u: string | undefined) => (u ?? '').trim().replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
+  const norm = (u: string | undefined) =>
+    (u ?? '')
+      .trim()
+      .replace(/\/+$/, '')
+      .replace(/\.git$/, '')
+      .toLowerCase();
   return norm(a) === norm(b);
 }
 
@@ -103,7 +130,12 @@ function describeRef(t: Tracking): string {
  * Reads the strategy from the repository: the override (setting, then `.fluxenv.yaml`) wins; otherwise
  * the target's GitRepository ref decides.
  */
-export function detectStrategy(index: FleetIndex, source: Environment, target: Environment, setting: StrategySetting = 'auto'): PromotionStrategy {
+export function detectStrategy(
+  index: FleetIndex,
+  source: Environment,
+  target: Environment,
+  setting: StrategySetting = 'auto',
+): PromotionStrategy {
   const sourceTracking = environmentTracking(index, source);
   const targetTracking = environmentTracking(index, target);
   const base = { source: sourceTracking, target: targetTracking };
@@ -122,11 +154,20 @@ export function detectStrategy(index: FleetIndex, source: Environment, target: E
   if (ref.kind === 'branch' || (ref.kind === 'name' && ref.value.startsWith('refs/heads/'))) {
     const branch = ref.kind === 'name' ? ref.value.slice('refs/heads/'.length) : ref.value;
     const sourceRef = sourceTracking.ref;
-    const sourceBranch = sourceRef?.kind === 'branch' ? sourceRef.value : sourceRef?.kind === 'name' && sourceRef.value.startsWith('refs/heads/') ? sourceRef.value.slice(11) : undefined;
+    const sourceBranch =
+      sourceRef?.kind === 'branch'
+        ? sourceRef.value
+        : sourceRef?.kind === 'name' && sourceRef.value.startsWith('refs/heads/')
+          ? sourceRef.value.slice(11)
+          : undefined;
     if (sourceBranch !== undefined && sourceBranch !== branch && sameUrl(sourceTracking.url, targetTracking.url)) {
       return { kind: 'branch', reason: `${target.name} follows its own branch ${branch}, ${source.name} follows ${sourceBranch}`, ...base };
     }
-    return { kind: 'overlay', reason: `${source.name} and ${target.name} follow the same branch ${branch}; the target's overlay is edited`, ...base };
+    return {
+      kind: 'overlay',
+      reason: `${source.name} and ${target.name} follow the same branch ${branch}; the target's overlay is edited`,
+      ...base,
+    };
   }
   return {
     kind: 'overlay',

@@ -7,14 +7,29 @@ import type { FleetIndex } from '../fleet/fleetIndex';
 import { listField, type Kustomization } from '../kustomize/kustomization';
 import { isWithin } from '../kustomize/loader';
 import { jsonEqual } from '../kustomize/merge/jsonpatch';
-import { elementSchema, fieldSchema, isMergeStrategy, listStrategyOf, mergeKeysOf, schemaForKind, type SchemaNode } from '../kustomize/merge/schema';
+import {
+  elementSchema,
+  fieldSchema,
+  isMergeStrategy,
+  listStrategyOf,
+  mergeKeysOf,
+  schemaForKind,
+  type SchemaNode,
+} from '../kustomize/merge/schema';
 import { isObject, resId, resIdOf, splitApiVersion } from '../kustomize/resource';
 import { originalId } from '../kustomize/select';
 import type { Json, JsonObject, Resource } from '../kustomize/types';
 import { emitYaml } from '../kustomize/yaml/emit';
 import { insertMapEntry, replaceValue } from '../kustomize/yaml/edit';
 import { applyTextEdits } from '../kustomize/yaml/edit';
-import { appendListItem, environmentOfFolder, fleetKustomizations, relativePath, removeListItem, renderWithKustomizationText } from './support/overlayRenderSupport';
+import {
+  appendListItem,
+  environmentOfFolder,
+  fleetKustomizations,
+  relativePath,
+  removeListItem,
+  renderWithKustomizationText,
+} from './support/overlayRenderSupport';
 import type { Finding, Fix, Rule, TextEdit } from './rule';
 
 /** Folders that some kustomization lists in `resources`, with the kustomization folders that list them. */
@@ -75,7 +90,9 @@ function patchBetween(copy: JsonObject, base: JsonObject, schema: SchemaNode | u
           for (const k of keys) if (item[k] !== undefined) id[k] = item[k];
           return id;
         };
-        const find = (list: Json[], item: JsonObject) => list.find((other) => isObject(other) && keys.every((k) => jsonEqual(other[k] ?? null, item[k] ?? null))) as JsonObject | undefined;
+        const find = (list: Json[], item: JsonObject) =>
+          list.find((other) => isObject(other) && keys.every((k) => jsonEqual(other[k] ?? null, item[k] ?? null))) as
+            JsonObject | undefined;
         const items: Json[] = [];
         for (const item of c as JsonObject[]) {
           const was = find(b, item);
@@ -147,7 +164,9 @@ function rewriteAsPatches(index: FleetIndex, k: Kustomization, copies: readonly 
   const kText = index.text(k.file);
   if (kText === undefined || copies.some((c) => !c.alone || !c.base)) return undefined;
   const relBase = path.posix.relative(k.dir, baseDir);
-  const alreadyIncluded = listField(k, 'resources').some((e) => typeof e.value === 'string' && path.posix.normalize(path.posix.join(k.dir, e.value)) === baseDir);
+  const alreadyIncluded = listField(k, 'resources').some(
+    (e) => typeof e.value === 'string' && path.posix.normalize(path.posix.join(k.dir, e.value)) === baseDir,
+  );
   const edits: Array<TextEdit | undefined> = [];
   const extra = new Map<string, string>();
   copies.forEach((c, i) => {
@@ -160,8 +179,16 @@ function rewriteAsPatches(index: FleetIndex, k: Kustomization, copies: readonly 
     const patchText = emitYaml(patch);
     extra.set(c.file, patchText);
     const lines = fileText.split('\n');
-    edits.push({ file: c.file, range: { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: lines[lines.length - 1].length } }, newText: patchText });
-    edits.push(i === 0 && !alreadyIncluded ? replaceValue(k.file, k.document, ['resources', c.entryIndex], relBase) : removeListItem(k.file, kText, k.document, ['resources'], c.entryIndex));
+    edits.push({
+      file: c.file,
+      range: { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: lines[lines.length - 1].length } },
+      newText: patchText,
+    });
+    edits.push(
+      i === 0 && !alreadyIncluded
+        ? replaceValue(k.file, k.document, ['resources', c.entryIndex], relBase)
+        : removeListItem(k.file, kText, k.document, ['resources'], c.entryIndex),
+    );
   });
   const relFiles = copies.map((c) => path.posix.relative(k.dir, c.file));
   if (Array.isArray(k.fields.patches) && k.fields.patches.length > 0) {
@@ -173,9 +200,18 @@ function rewriteAsPatches(index: FleetIndex, k: Kustomization, copies: readonly 
   if (edits.some((e) => e === undefined)) return undefined;
   const done = edits as TextEdit[];
   const before = index.renderFolder(k.dir);
-  const after = renderWithKustomizationText(index, k.file, applyTextEdits(kText, done.filter((e) => e.file === k.file)), extra);
+  const after = renderWithKustomizationText(
+    index,
+    k.file,
+    applyTextEdits(
+      kText,
+      done.filter((e) => e.file === k.file),
+    ),
+    extra,
+  );
   if (after.yaml === undefined) return undefined;
-  if (before.yaml !== undefined && JSON.stringify(sortedDocuments(before.yaml)) !== JSON.stringify(sortedDocuments(after.yaml))) return undefined;
+  if (before.yaml !== undefined && JSON.stringify(sortedDocuments(before.yaml)) !== JSON.stringify(sortedDocuments(after.yaml)))
+    return undefined;
   const shown = relFiles.length === 1 ? relFiles[0] : `${relFiles.length} copies`;
   return { title: `Turn ${shown} into ${relFiles.length === 1 ? 'a patch' : 'patches'} over ${relBase}`, edits: done, preferred: true };
 }
@@ -251,7 +287,13 @@ export const copiedManifest: Rule = {
             file: k.file,
             range: k.document.locate(['resources', c.entryIndex]) ?? k.document.range,
             message: `${c.entry} is a full copy of ${id.kind} ${id.name}, which base ${shownBase} renders for the other environments: changes to the base never reach this one, and the real differences are hard to see. Include ${shownBase} and keep only the differences as a patch.`,
-            related: [{ file: source.file, ...(source.range ? { range: source.range } : {}), message: `${id.kind} ${id.name} in base ${shownBase}` }],
+            related: [
+              {
+                file: source.file,
+                ...(source.range ? { range: source.range } : {}),
+                message: `${id.kind} ${id.name} in base ${shownBase}`,
+              },
+            ],
             fixes: fix ? [fix] : undefined,
           });
         }

@@ -62,7 +62,12 @@ function cycleFindings<T extends DependsOnNode>(index: FleetIndex, graph: Depend
 }
 
 /** `[from, to, ..., last]` where last depends on `from`: the shortest loop using this edge, inside the ring. */
-function loopThrough<T extends DependsOnNode>(graph: DependsOnGraph<T>, from: NodeKey, to: NodeKey, members: ReadonlySet<NodeKey>): NodeKey[] | undefined {
+function loopThrough<T extends DependsOnNode>(
+  graph: DependsOnGraph<T>,
+  from: NodeKey,
+  to: NodeKey,
+  members: ReadonlySet<NodeKey>,
+): NodeKey[] | undefined {
   if (from === to) return [from];
   const previous = new Map<NodeKey, NodeKey>([[to, to]]);
   const queue: NodeKey[] = [to];
@@ -87,7 +92,11 @@ function rotate(walk: NodeKey[], start: NodeKey): NodeKey[] {
   return i <= 0 ? walk : [...walk.slice(i), ...walk.slice(0, i)];
 }
 
-function removeEntryFix(node: DependsOnNode, refPath: Array<string | number>, source: NonNullable<ReturnType<typeof documentOf>>): Fix | undefined {
+function removeEntryFix(
+  node: DependsOnNode,
+  refPath: Array<string | number>,
+  source: NonNullable<ReturnType<typeof documentOf>>,
+): Fix | undefined {
   const listPath = refPath.slice(0, -1);
   const listKey = source.doc.locate(listPath, { key: true });
   const item = source.doc.locate(refPath);
@@ -98,4 +107,3 @@ function removeEntryFix(node: DependsOnNode, refPath: Array<string | number>, so
   if (!range) return undefined;
   return { title: `Remove this dependsOn entry`, edits: [deleteLines(node.place.file, source.text, range)] };
 }
-

@@ -10,7 +10,16 @@ import { getPath, isObject, splitApiVersion } from '../kustomize/resource';
 import { isNamespaced } from '../kustomize/scope';
 import type { JsonObject } from '../kustomize/types';
 import type { FluxBuildResult } from '../flux/build';
-import { addDependsOnEdit, appliersOf, clusterViews, documentOf, shortKey, uniqueFindings, waitsFor, type ClusterView } from './support/fluxClusters';
+import {
+  addDependsOnEdit,
+  appliersOf,
+  clusterViews,
+  documentOf,
+  shortKey,
+  uniqueFindings,
+  waitsFor,
+  type ClusterView,
+} from './support/fluxClusters';
 import type { Finding, Rule } from './rule';
 
 interface Provider {
@@ -69,7 +78,10 @@ function add(map: Map<string, Provider[]>, id: string, provider: Provider): void
 
 function metaOf(o: JsonObject): { name?: string; namespace?: string } {
   const m = isObject(o.metadata) ? o.metadata : {};
-  return { ...(typeof m.name === 'string' ? { name: m.name } : {}), ...(typeof m.namespace === 'string' ? { namespace: m.namespace } : {}) };
+  return {
+    ...(typeof m.name === 'string' ? { name: m.name } : {}),
+    ...(typeof m.namespace === 'string' ? { namespace: m.namespace } : {}),
+  };
 }
 
 function str(o: JsonObject, path: ReadonlyArray<string | number>): string | undefined {
@@ -85,7 +97,11 @@ function str(o: JsonObject, path: ReadonlyArray<string | number>): string | unde
 interface RenderFacts {
   ociUrls: Array<[string, string]>;
   provides: Array<{ map: keyof Providers; id: string; via: string } | { chart: string | undefined; chartRef?: string; via: string }>;
-  needs: Array<{ lookup: 'crd'; group: string; kind: string } | { lookup: 'namespace'; namespace: string } | { lookup: 'source'; id: string; release: string }>;
+  needs: Array<
+    | { lookup: 'crd'; group: string; kind: string }
+    | { lookup: 'namespace'; namespace: string }
+    | { lookup: 'source'; id: string; release: string }
+  >;
 }
 
 const factsByResult = new WeakMap<FluxBuildResult, RenderFacts>();
@@ -115,24 +131,34 @@ function factsOf(result: FluxBuildResult): RenderFacts {
         const url = str(o, ['spec', 'url']);
         if (url) facts.ociUrls.push([`${namespace ?? 'default'}/${name}`, url]);
       }
-      if (o.kind === 'Namespace' && o.apiVersion === 'v1') provide(`ns\u0000${name}`, { map: 'namespaces', id: name, via: `Namespace ${name}` });
+      if (o.kind === 'Namespace' && o.apiVersion === 'v1')
+        provide(`ns\u0000${name}`, { map: 'namespaces', id: name, via: `Namespace ${name}` });
       else if (o.kind === 'CustomResourceDefinition' && group === 'apiextensions.k8s.io') {
         const crdGroup = str(o, ['spec', 'group']);
         const crdKind = str(o, ['spec', 'names', 'kind']);
-        if (crdGroup && crdKind) provide(`crd\u0000${crdGroup}/${crdKind}\u0000${name}`, { map: 'crds', id: `${crdGroup}/${crdKind}`, via: `CustomResourceDefinition ${name}` });
+        if (crdGroup && crdKind)
+          provide(`crd\u0000${crdGroup}/${crdKind}\u0000${name}`, {
+            map: 'crds',
+            id: `${crdGroup}/${crdKind}`,
+            via: `CustomResourceDefinition ${name}`,
+          });
       } else if (SOURCE_KINDS.has(String(o.kind)) && group === SOURCE_GROUP) {
         const id = `${String(o.kind)}/${namespace ?? 'default'}/${name}`;
         provide(`src\u0000${id}`, { map: 'sources', id, via: `${String(o.kind)} ${namespace ?? 'default'}/${name}` });
       } else if (o.kind === 'HelmRelease' && group === 'helm.toolkit.fluxcd.io') {
         const ns = namespace ?? 'default';
         const chart = str(o, ['spec', 'chart', 'spec', 'chart']);
-        const chartRef = !chart && str(o, ['spec', 'chartRef', 'kind']) === 'OCIRepository' ? `${str(o, ['spec', 'chartRef', 'namespace']) ?? ns}/${str(o, ['spec', 'chartRef', 'name']) ?? ''}` : undefined;
+        const chartRef =
+          !chart && str(o, ['spec', 'chartRef', 'kind']) === 'OCIRepository'
+            ? `${str(o, ['spec', 'chartRef', 'namespace']) ?? ns}/${str(o, ['spec', 'chartRef', 'name']) ?? ''}`
+            : undefined;
         provide(`hr\u0000${ns}/${name}`, { chart, ...(chartRef ? { chartRef } : {}), via: `HelmRelease ${ns}/${name}` });
       }
     }
     if (typeof o.kind !== 'string') continue;
     if (group !== '') needs(`crd\u0000${group}\u0000${o.kind}`, { lookup: 'crd', group, kind: o.kind });
-    if (namespace && !EVERY_CLUSTER_HAS.has(namespace) && o.kind !== 'Namespace' && isNamespaced({ group, version, kind: o.kind })) needs(`ns\u0000${namespace}`, { lookup: 'namespace', namespace });
+    if (namespace && !EVERY_CLUSTER_HAS.has(namespace) && o.kind !== 'Namespace' && isNamespaced({ group, version, kind: o.kind }))
+      needs(`ns\u0000${namespace}`, { lookup: 'namespace', namespace });
     if (o.kind === 'HelmRelease' && group === 'helm.toolkit.fluxcd.io') {
       const ns = namespace ?? 'default';
       const chartRef = isObject(getPath(o, ['spec', 'chartRef'])) ? ['spec', 'chartRef'] : ['spec', 'chart', 'spec', 'sourceRef'];
@@ -204,7 +230,11 @@ function needsOf(view: ClusterView, providers: Providers, from: NodeKey): Map<No
   for (const fact of factsOf(k.result).needs) {
     if (fact.lookup === 'crd') {
       const crd = providers.crds.get(`${fact.group}/${fact.kind}`);
-      need(crd ?? providers.chartGroups.get(fact.group), (p) => `${fact.kind} objects (${fact.group}) whose CRD comes from ${p.via}`, crd !== undefined);
+      need(
+        crd ?? providers.chartGroups.get(fact.group),
+        (p) => `${fact.kind} objects (${fact.group}) whose CRD comes from ${p.via}`,
+        crd !== undefined,
+      );
     } else if (fact.lookup === 'namespace') {
       need(providers.namespaces.get(fact.namespace), () => `objects in namespace ${fact.namespace}, which it creates`);
     } else {
@@ -222,12 +252,19 @@ function needsOf(view: ClusterView, providers: Providers, from: NodeKey): Map<No
   return needs;
 }
 
-function findingFor(index: Parameters<Rule['check']>[0]['index'], view: ClusterView, from: NodeKey, provider: NodeKey, { reasons, certain }: Need): Finding | undefined {
+function findingFor(
+  index: Parameters<Rule['check']>[0]['index'],
+  view: ClusterView,
+  from: NodeKey,
+  provider: NodeKey,
+  { reasons, certain }: Need,
+): Finding | undefined {
   const { ks } = view.kustomizations.get(from)!;
   const source = documentOf(index, ks.place);
   if (!source) return undefined;
   const dependsOnWritten = getPath(source.doc.value, ['spec', 'dependsOn']) !== undefined;
-  const range = (dependsOnWritten ? source.doc.locate(['spec', 'dependsOn'], { key: true }) : undefined) ?? source.doc.locate(['metadata', 'name']);
+  const range =
+    (dependsOnWritten ? source.doc.locate(['spec', 'dependsOn'], { key: true }) : undefined) ?? source.doc.locate(['metadata', 'name']);
   if (!range) return undefined;
   const providerName = shortKey(provider, ks.namespace);
   const ns = provider.slice(0, provider.indexOf('/'));
@@ -246,4 +283,3 @@ function findingFor(index: Parameters<Rule['check']>[0]['index'], view: ClusterV
     ...(edit ? { fixes: [{ title: `Add dependsOn ${providerName}`, edits: [edit], preferred: true }] } : {}),
   };
 }
-

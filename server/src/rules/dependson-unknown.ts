@@ -24,8 +24,10 @@ export const dependsonUnknown: Rule = {
     }
     for (const view of views) {
       if (isCancelled()) break;
-      for (const u of view.graph.unknown) pushFinding(index, findings, u, 'Kustomization', clustersOf.get(`Kustomization/${u.ref.namespace}/${u.ref.name}`));
-      for (const u of view.releaseGraph.unknown) pushFinding(index, findings, u, 'HelmRelease', clustersOf.get(`HelmRelease/${u.ref.namespace}/${u.ref.name}`));
+      for (const u of view.graph.unknown)
+        pushFinding(index, findings, u, 'Kustomization', clustersOf.get(`Kustomization/${u.ref.namespace}/${u.ref.name}`));
+      for (const u of view.releaseGraph.unknown)
+        pushFinding(index, findings, u, 'HelmRelease', clustersOf.get(`HelmRelease/${u.ref.namespace}/${u.ref.name}`));
     }
     return uniqueFindings(findings);
   },
@@ -37,12 +39,20 @@ function addTo(map: Map<string, Set<string>>, key: string, value: string): void 
   else map.set(key, new Set([value]));
 }
 
-function pushFinding(index: FleetIndex, findings: Finding[], u: UnknownDependency<DependsOnNode>, kind: string, otherClusters: Set<string> | undefined): void {
+function pushFinding(
+  index: FleetIndex,
+  findings: Finding[],
+  u: UnknownDependency<DependsOnNode>,
+  kind: string,
+  otherClusters: Set<string> | undefined,
+): void {
   const source = documentOf(index, u.from.place);
   const range = source?.doc.locate([...u.ref.path, 'name']);
   if (!source || !range) return;
   const { ref } = u;
-  const where = ref.namespaceWritten ? `namespace "${ref.namespace}"` : `namespace "${ref.namespace}" (the entry names none, so ${kind === 'HelmRelease' ? 'the release' : 'the Kustomization'}'s own)`;
+  const where = ref.namespaceWritten
+    ? `namespace "${ref.namespace}"`
+    : `namespace "${ref.namespace}" (the entry names none, so ${kind === 'HelmRelease' ? 'the release' : 'the Kustomization'}'s own)`;
   let advice = `Fix the name, or remove the entry if "${u.from.name}" needs nothing first.`;
   const fixes: Fix[] = [];
   u.suggestions.forEach((suggestion, i) => {
@@ -60,7 +70,11 @@ function pushFinding(index: FleetIndex, findings: Finding[], u: UnknownDependenc
       if (e) edits.push(e);
     }
     const title = name === ref.name ? `Add namespace: ${ns}` : `Change to "${ns === ref.namespace ? name : suggestion}"`;
-    if (i === 0) advice = name === ref.name ? `Did you mean the one in namespace "${ns}"? Add namespace: ${ns}.` : `Did you mean "${ns === ref.namespace ? name : suggestion}"?`;
+    if (i === 0)
+      advice =
+        name === ref.name
+          ? `Did you mean the one in namespace "${ns}"? Add namespace: ${ns}.`
+          : `Did you mean "${ns === ref.namespace ? name : suggestion}"?`;
     if (edits.length > 0) fixes.push({ title, edits, preferred: i === 0 });
   });
   findings.push({

@@ -89,7 +89,11 @@ function insertLines(src: Source, line: number, newLines: readonly string[]): Te
   if (line >= src.lines.length || (line === src.lines.length - 1 && src.lines[line] === '' && !src.text.endsWith('\n'))) {
     const last = src.lines.length - 1;
     const position = at(last, src.lines[last].length);
-    return { file: src.file, range: { start: position, end: position }, newText: (src.lines[last] === '' ? '' : src.eol) + newLines.join(src.eol) + src.eol };
+    return {
+      file: src.file,
+      range: { start: position, end: position },
+      newText: (src.lines[last] === '' ? '' : src.eol) + newLines.join(src.eol) + src.eol,
+    };
   }
   return { file: src.file, range: { start: at(line), end: at(line) }, newText: newLines.join(src.eol) + src.eol };
 }
@@ -99,7 +103,10 @@ function deleteEntry(src: Source, key: string): TextEdit | undefined {
   const keyRange = src.doc.locate([key], { key: true });
   const value = src.doc.locate([key]);
   if (!keyRange || !value) return undefined;
-  return deleteLines(src.file, src.text, { start: keyRange.start, end: value.end.line > keyRange.start.line || value.end.character > 0 ? value.end : keyRange.end });
+  return deleteLines(src.file, src.text, {
+    start: keyRange.start,
+    end: value.end.line > keyRange.start.line || value.end.character > 0 ? value.end : keyRange.end,
+  });
 }
 
 function comparePositions(a: Position, b: Position): number {
@@ -122,14 +129,21 @@ function mergeTouching(edits: TextEdit[]): TextEdit[] {
 }
 
 /** Moves the block-sequence items of `from` to the end (or start) of the block sequence `to`, and deletes `from`. */
-function moveItems(src: Source, from: string, to: string, where: 'end' | 'start', itemLines?: (dashIndent: number) => string[] | undefined): TextEdit[] | undefined {
+function moveItems(
+  src: Source,
+  from: string,
+  to: string,
+  where: 'end' | 'start',
+  itemLines?: (dashIndent: number) => string[] | undefined,
+): TextEdit[] | undefined {
   const fromValue = src.doc.locate([from]);
   const toValue = src.doc.locate([to]);
   if (!fromValue || !toValue || !isBlockSequence(src, toValue)) return undefined;
   const dash = toValue.start.character;
   let moved: string[] | undefined;
   if (itemLines) moved = itemLines(dash);
-  else if (isBlockSequence(src, fromValue)) moved = reindent(src.lines, fromValue.start.line, endLine(fromValue), fromValue.start.character, dash);
+  else if (isBlockSequence(src, fromValue))
+    moved = reindent(src.lines, fromValue.start.line, endLine(fromValue), fromValue.start.character, dash);
   else moved = flowItems(src, from, dash);
   if (!moved) return undefined;
   const removal = deleteEntry(src, from);
@@ -247,9 +261,20 @@ function migrateCommonLabels(src: Source, key: string): TextEdit[] | undefined {
   if (!lines) return undefined;
   const last = isBlockMap(src, key, value) ? endLine(value) : value.end.line + 1;
   const replaced = { start: at(keyRange.start.line), end: at(last) };
-  const trailingComment = isBlockMap(src, key, value) ? (src.lines[keyRange.start.line] ?? '').replace(/\r$/, '').slice(keyRange.end.character).match(/\s#.*$/)?.[0] ?? '' : '';
+  const trailingComment = isBlockMap(src, key, value)
+    ? ((src.lines[keyRange.start.line] ?? '')
+        .replace(/\r$/, '')
+        .slice(keyRange.end.character)
+        .match(/\s#.*$/)?.[0] ?? '')
+    : '';
   if (last >= src.lines.length) return undefined;
-  return [{ file: src.file, range: replaced, newText: [`${' '.repeat(keyRange.start.character)}labels:${trailingComment}`, ...lines].join(src.eol) + src.eol }];
+  return [
+    {
+      file: src.file,
+      range: replaced,
+      newText: [`${' '.repeat(keyRange.start.character)}labels:${trailingComment}`, ...lines].join(src.eol) + src.eol,
+    },
+  ];
 }
 
 /**
@@ -270,16 +295,19 @@ function migrateVars(index: FleetIndex, src: Source, key: string): { edits: Text
   const keyRange = src.doc.locate([key], { key: true });
   const comments = varComments(src.text, key);
   const keyLine = keyRange ? (src.lines[keyRange.start.line] ?? '') : '';
-  if (!value || !keyRange || !comments || /^ */.exec(keyLine)![0].length !== keyRange.start.character) return { declined: 'the vars block is not laid out as a block map entry' };
+  if (!value || !keyRange || !comments || /^ */.exec(keyLine)![0].length !== keyRange.start.character)
+    return { declined: 'the vars block is not laid out as a block map entry' };
   const existing = src.keys.get('replacements');
   const existingValue = existing === undefined ? undefined : src.root[existing];
   const extend = existing !== undefined && !(existingValue === null || (Array.isArray(existingValue) && existingValue.length === 0));
   const toValue = extend ? src.doc.locate([existing]) : undefined;
   const toKey = extend ? src.doc.locate([existing], { key: true }) : undefined;
-  if (extend && (!toValue || !toKey || !Array.isArray(existingValue) || !isBlockSequence(src, toValue))) return { declined: "'replacements' is not a block list the entries can be appended to" };
+  if (extend && (!toValue || !toKey || !Array.isArray(existingValue) || !isBlockSequence(src, toValue)))
+    return { declined: "'replacements' is not a block list the entries can be appended to" };
   // New lists are indented like the list they join, or like the vars list they replace.
   const blockVars = isBlockSequence(src, value) && value.start.line > keyRange.start.line;
-  const seqIndent = toValue && toKey ? toValue.start.character - toKey.start.character : blockVars ? value.start.character - keyRange.start.character : 0;
+  const seqIndent =
+    toValue && toKey ? toValue.start.character - toKey.start.character : blockVars ? value.start.character - keyRange.start.character : 0;
   const dash = toValue ? toValue.start.character : keyRange.start.character + seqIndent;
   let reason = 'with replacements the folder would render differently';
   for (const style of ['names', 'indexes'] as const) {
@@ -307,7 +335,11 @@ function migrateVars(index: FleetIndex, src: Source, key: string): { edits: Text
     } else {
       const block = withEntries ? [`${' '.repeat(keyRange.start.character)}replacements:`, ...lines] : lines;
       const emptyReplacements = existing !== undefined ? deleteEntry(src, existing) : undefined;
-      edits = mergeTouching([...(block.length > 0 ? [insertLines(src, keyRange.start.line, block)] : []), removal, ...(emptyReplacements ? [emptyReplacements] : [])]);
+      edits = mergeTouching([
+        ...(block.length > 0 ? [insertLines(src, keyRange.start.line, block)] : []),
+        removal,
+        ...(emptyReplacements ? [emptyReplacements] : []),
+      ]);
     }
     const change = renderChange(index, src.file, applyTextEdits(src.text, edits));
     if (change === undefined) return { edits };
@@ -372,7 +404,8 @@ export const deprecatedField: Rule = {
         } catch {
           edits = undefined; // a layout the migration does not know: the finding stands without a fix
         }
-        const fix: Fix | undefined = edits && edits.length > 0 ? { title: `Migrate '${field}' to '${successor}'`, edits, preferred: true } : undefined;
+        const fix: Fix | undefined =
+          edits && edits.length > 0 ? { title: `Migrate '${field}' to '${successor}'`, edits, preferred: true } : undefined;
         findings.push({
           file,
           range,

@@ -25,7 +25,9 @@ export const fluxGeneratorError: Rule = {
         range,
         message: p.message,
         severity: (p.severity === 'error' ? 'error' : 'warning') as Severity,
-        ...(p.related ? { related: p.related.map((r) => ({ file: r.file, ...(r.range ? { range: r.range } : {}), message: r.message })) } : {}),
+        ...(p.related
+          ? { related: p.related.map((r) => ({ file: r.file, ...(r.range ? { range: r.range } : {}), message: r.message })) }
+          : {}),
       });
     }
     // What is known only on the cluster (a ResourceSet's dynamic inputs) is said as information, once.

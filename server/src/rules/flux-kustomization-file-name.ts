@@ -23,7 +23,10 @@ export const fluxKustomizationFileName: Rule = {
       if (!located) continue;
       const { doc } = located;
       const siblings = new Set(index.fs.readDir(path.posix.dirname(indexed.file)));
-      const proposed = [`${ks.name}.yaml`, `${ks.name}-kustomization.yaml`, `flux-${ks.name}.yaml`].find((n) => !siblings.has(n) && !reserved.includes(n)) ?? `${ks.name}.yaml`;
+      const proposed =
+        [`${ks.name}.yaml`, `${ks.name}-kustomization.yaml`, `flux-${ks.name}.yaml`].find(
+          (n) => !siblings.has(n) && !reserved.includes(n),
+        ) ?? `${ks.name}.yaml`;
       findings.push({
         file: indexed.file,
         range: doc.locate(['kind']) ?? doc.range,

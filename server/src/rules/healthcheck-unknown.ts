@@ -45,7 +45,12 @@ function candidateOf(o: JsonObject): Candidate | undefined {
   if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || typeof meta.name !== 'string') return undefined;
   const { group, version } = splitApiVersion(o.apiVersion);
   // Applied without a namespace, a namespaced object lands in `default`.
-  const namespace = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : isNamespaced({ group, version, kind: o.kind }) ? 'default' : '';
+  const namespace =
+    typeof meta.namespace === 'string' && meta.namespace !== ''
+      ? meta.namespace
+      : isNamespaced({ group, version, kind: o.kind })
+        ? 'default'
+        : '';
   return { apiVersion: o.apiVersion, kind: o.kind, name: meta.name, namespace };
 }
 
@@ -59,7 +64,14 @@ function label(c: { kind: string; name: string; namespace: string }): string {
   return `${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name}`;
 }
 
-function checkEntry(index: FleetIndex, view: ClusterView, key: NodeKey, ks: FluxKustomization, ref: ObjectRef, own: Candidate[]): Finding | undefined {
+function checkEntry(
+  index: FleetIndex,
+  view: ClusterView,
+  key: NodeKey,
+  ks: FluxKustomization,
+  ref: ObjectRef,
+  own: Candidate[],
+): Finding | undefined {
   const source = documentOf(index, ks.place);
   if (!source) return undefined;
   const file = ks.place.file;
@@ -84,19 +96,38 @@ function checkEntry(index: FleetIndex, view: ClusterView, key: NodeKey, ks: Flux
   // What the Kustomization applies through Kustomizations it applies, and what its HelmReleases install, is not visible here.
   for (const [otherKey, other] of view.kustomizations) {
     if (otherKey === key || !appliersOf(view, otherKey).includes(key)) continue;
-    if (other.result.resources.some((r) => { const c = candidateOf(r.object); return c !== undefined && matches(ref, c); })) return undefined;
+    if (
+      other.result.resources.some((r) => {
+        const c = candidateOf(r.object);
+        return c !== undefined && matches(ref, c);
+      })
+    )
+      return undefined;
   }
   const releaseNamespaces = new Set(
-    own.filter((c) => c.kind === 'HelmRelease').flatMap((c) => {
-      const hr = view.releases.get(`${c.namespace || 'default'}/${c.name}`)?.release;
-      return hr ? [hr.targetNamespace ?? hr.namespace] : [];
-    }),
+    own
+      .filter((c) => c.kind === 'HelmRelease')
+      .flatMap((c) => {
+        const hr = view.releases.get(`${c.namespace || 'default'}/${c.name}`)?.release;
+        return hr ? [hr.targetNamespace ?? hr.namespace] : [];
+      }),
   );
-  if (!/\.toolkit\.fluxcd\.io\//.test(apiVersion ?? '') && (!ref.namespaceWritten ? releaseNamespaces.size > 0 : releaseNamespaces.has(ref.namespace))) return undefined;
+  if (
+    !/\.toolkit\.fluxcd\.io\//.test(apiVersion ?? '') &&
+    (!ref.namespaceWritten ? releaseNamespaces.size > 0 : releaseNamespaces.has(ref.namespace))
+  )
+    return undefined;
 
   const range = source.doc.locate([...ref.path, 'name']);
   if (!range) return undefined;
-  const elsewhere = [...view.kustomizations.values()].find((o) => o.key !== key && o.result.resources.some((r) => { const c = candidateOf(r.object); return c !== undefined && matches(ref, c); }));
+  const elsewhere = [...view.kustomizations.values()].find(
+    (o) =>
+      o.key !== key &&
+      o.result.resources.some((r) => {
+        const c = candidateOf(r.object);
+        return c !== undefined && matches(ref, c);
+      }),
+  );
   const nearest = nearestObject(ks, ref, own);
   const edits = nearest ? editsTo(file, source, ref, nearest) : [];
   const wanted = label({ kind: ref.kind, name: ref.name, namespace: ref.namespaceWritten ? ref.namespace : '' });
@@ -122,7 +153,10 @@ function nearestObject(ks: FluxKustomization, ref: ObjectRef, own: Candidate[]):
   const affixed = `${ks.namePrefix ?? ''}${ref.name}${ks.nameSuffix ?? ''}`;
   const renamed = sameKind.filter((c) => c.name === affixed);
   if (renamed.length > 0) return preferNamespace(renamed);
-  const [near] = nearestNames(ref.name, sameKind.map((c) => c.name));
+  const [near] = nearestNames(
+    ref.name,
+    sameKind.map((c) => c.name),
+  );
   if (near !== undefined) return preferNamespace(sameKind.filter((c) => c.name === near));
   const otherKind = own.filter((c) => c.name === ref.name || c.name === affixed);
   return otherKind.length > 0 ? preferNamespace(otherKind) : undefined;
@@ -135,8 +169,11 @@ function editsTo(file: string, source: NonNullable<ReturnType<typeof documentOf>
   };
   if (target.name !== ref.name) push(replaceValue(file, source.doc, [...ref.path, 'name'], target.name));
   if (target.kind !== ref.kind) push(replaceValue(file, source.doc, [...ref.path, 'kind'], target.kind));
-  if (ref.apiVersion && target.apiVersion !== ref.apiVersion) push(replaceValue(file, source.doc, [...ref.path, 'apiVersion'], target.apiVersion));
-  if (target.namespace !== '' && (ref.namespaceWritten ? target.namespace !== ref.namespace : false)) push(replaceValue(file, source.doc, [...ref.path, 'namespace'], target.namespace));
-  if (target.namespace !== '' && !ref.namespaceWritten && target.namespace !== ref.namespace) push(insertMapEntry(file, source.text, source.doc, ref.path, 'namespace', target.namespace));
+  if (ref.apiVersion && target.apiVersion !== ref.apiVersion)
+    push(replaceValue(file, source.doc, [...ref.path, 'apiVersion'], target.apiVersion));
+  if (target.namespace !== '' && (ref.namespaceWritten ? target.namespace !== ref.namespace : false))
+    push(replaceValue(file, source.doc, [...ref.path, 'namespace'], target.namespace));
+  if (target.namespace !== '' && !ref.namespaceWritten && target.namespace !== ref.namespace)
+    push(insertMapEntry(file, source.text, source.doc, ref.path, 'namespace', target.namespace));
   return edits;
 }

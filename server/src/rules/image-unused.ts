@@ -16,7 +16,14 @@ function isUsed(name: string, resources: readonly Resource[], file: string): boo
   return containerImages(resources).some((c) => isImageMatched(c.image, name));
 }
 
-function findingsFor(images: Json[], prefix: Array<string | number>, doc: ParsedDocument, file: string, resources: readonly Resource[], where: string): Finding[] {
+function findingsFor(
+  images: Json[],
+  prefix: Array<string | number>,
+  doc: ParsedDocument,
+  file: string,
+  resources: readonly Resource[],
+  where: string,
+): Finding[] {
   const findings: Finding[] = [];
   let known: string[] | undefined;
   images.forEach((entry, i) => {
@@ -26,12 +33,20 @@ function findingsFor(images: Json[], prefix: Array<string | number>, doc: Parsed
     known ??= [...new Set(containerImages(resources).map((c) => splitImage(c.image).name))];
     const [nearest] = nearestNames(name, known, { limit: 1, maxDistance: Math.max(3, Math.floor(name.length / 4)) });
     const range = doc.locate([...prefix, i, 'name']) ?? doc.locate([...prefix, i]) ?? doc.range;
-    const hint = nearest !== undefined ? ` Did you mean ${nearest}?` : known.length > 0 ? ` Its containers use ${known.slice(0, 3).join(', ')}${known.length > 3 ? ', ...' : ''}.` : '';
+    const hint =
+      nearest !== undefined
+        ? ` Did you mean ${nearest}?`
+        : known.length > 0
+          ? ` Its containers use ${known.slice(0, 3).join(', ')}${known.length > 3 ? ', ...' : ''}.`
+          : '';
     findings.push({
       file,
       range,
       message: `images entry '${name}' matches no container image that ${where} renders, so its newName/newTag/digest is never applied.${hint} Use the image name as the containers write it (registry and path included, without the tag), or remove the entry.`,
-      fixes: nearest !== undefined ? [{ title: `Match image ${nearest}`, edits: [{ file, range, newText: nearest }], preferred: true }] : undefined,
+      fixes:
+        nearest !== undefined
+          ? [{ title: `Match image ${nearest}`, edits: [{ file, range, newText: nearest }], preferred: true }]
+          : undefined,
     });
   });
   return findings;

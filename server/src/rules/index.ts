@@ -36,13 +36,39 @@ import type { Rule } from './rule';
 export const overlayRules: Rule[] = [missingPath, pathOutsideRepo, remoteResource, renderError, unknownField, deprecatedField];
 
 // Overlay rules that compare renders: patches, copies of bases, namespaces, images.
-export const overlayRenderRules: Rule[] = [patchTargetMissing, patchRedundant, copiedManifest, imageUnused, namespaceMissing, namespaceCollision];
+export const overlayRenderRules: Rule[] = [
+  patchTargetMissing,
+  patchRedundant,
+  copiedManifest,
+  imageUnused,
+  namespaceMissing,
+  namespaceCollision,
+];
 
 // Flux rules about how Kustomizations relate: dependsOn, health checks, what each provides.
-export const fluxGraphRules: Rule[] = [dependsonUnknown, dependsonCycle, dependsonMissing, healthcheckUnknown, targetnamespaceMissing, objectAppliedTwice, fluxGeneratorError];
+export const fluxGraphRules: Rule[] = [
+  dependsonUnknown,
+  dependsonCycle,
+  dependsonMissing,
+  healthcheckUnknown,
+  targetnamespaceMissing,
+  objectAppliedTwice,
+  fluxGeneratorError,
+];
 
 // Flux rules about one object's spec: prune, wait, path, sources, durations, substitution.
-export const fluxSpecRules: Rule[] = [pruneDisabled, waitMissing, waitHealthChecksIgnored, invalidDuration, invalidFluxObject, pathMissing, fluxKustomizationFileName, sourceRefUnknown, productionMovingBranch, unresolvedVariable];
+export const fluxSpecRules: Rule[] = [
+  pruneDisabled,
+  waitMissing,
+  waitHealthChecksIgnored,
+  invalidDuration,
+  invalidFluxObject,
+  pathMissing,
+  fluxKustomizationFileName,
+  sourceRefUnknown,
+  productionMovingBranch,
+  unresolvedVariable,
+];
 
 export function allRules(): Rule[] {
   return [...overlayRules, ...overlayRenderRules, ...fluxGraphRules, ...fluxSpecRules];

@@ -7,7 +7,11 @@ import type { Json } from '../kustomize/types';
 import { documentOfObject, quotedLike, textAt } from './support/fluxSpecHelpers';
 import type { Finding, Rule } from './rule';
 
-const SPEC_DURATIONS: ReadonlyArray<ReadonlyArray<string>> = [['spec', 'interval'], ['spec', 'timeout'], ['spec', 'retryInterval']];
+const SPEC_DURATIONS: ReadonlyArray<ReadonlyArray<string>> = [
+  ['spec', 'interval'],
+  ['spec', 'timeout'],
+  ['spec', 'retryInterval'],
+];
 const HELM_RELEASE_DURATIONS: ReadonlyArray<ReadonlyArray<string>> = [
   ['spec', 'chart', 'spec', 'interval'],
   ...['install', 'upgrade', 'rollback', 'uninstall', 'test'].map((action) => ['spec', action, 'timeout']),
@@ -84,7 +88,15 @@ export const invalidDuration: Rule = {
           file: indexed.file,
           range,
           message: `${object.kind} ${object.name}: ${problem.message}${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
-          fixes: suggestion ? [{ title: `Change ${field} to ${suggestion}`, edits: [{ file: indexed.file, range, newText: quotedLike(written, suggestion) }], preferred: true }] : undefined,
+          fixes: suggestion
+            ? [
+                {
+                  title: `Change ${field} to ${suggestion}`,
+                  edits: [{ file: indexed.file, range, newText: quotedLike(written, suggestion) }],
+                  preferred: true,
+                },
+              ]
+            : undefined,
         });
       }
     }

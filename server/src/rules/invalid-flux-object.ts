@@ -63,8 +63,14 @@ function fixFor(index: FleetIndex, problem: Problem, range: Range, text: string)
   if (problem.code === 'flux-field-type' && /Quote the value/.test(problem.message) && !/[\n"'\\]/.test(written) && written !== '') {
     return edit(JSON.stringify(written), `Quote ${written}`);
   }
-  if (problem.code === 'flux-unknown-api-version' || problem.code === 'flux-removed-api-version' || problem.code === 'flux-deprecated-api-version') {
-    const doc = index.parsed(problem.file)?.documents.find((d) => d.range.start.line <= range.start.line && range.end.line <= d.range.end.line);
+  if (
+    problem.code === 'flux-unknown-api-version' ||
+    problem.code === 'flux-removed-api-version' ||
+    problem.code === 'flux-deprecated-api-version'
+  ) {
+    const doc = index
+      .parsed(problem.file)
+      ?.documents.find((d) => d.range.start.line <= range.start.line && range.end.line <= d.range.end.line);
     const c = doc && isObject(doc.value) ? classifyFluxObject(doc.value) : undefined;
     if (c) {
       const served = `${c.group}/${FLUX_KINDS[c.kind].versions[0]}`;
@@ -73,4 +79,3 @@ function fixFor(index: FleetIndex, problem: Problem, range: Range, text: string)
   }
   return undefined;
 }
-

@@ -34,7 +34,10 @@ export const namespaceCollision: Rule = {
         if (!ks || environment === undefined) continue;
         const id = resIdOf(o.object);
         if (!isNamespaced(id)) continue;
-        const namespace = isObject(o.object.metadata) && typeof o.object.metadata.namespace === 'string' && o.object.metadata.namespace !== '' ? o.object.metadata.namespace : 'default';
+        const namespace =
+          isObject(o.object.metadata) && typeof o.object.metadata.namespace === 'string' && o.object.metadata.namespace !== ''
+            ? o.object.metadata.namespace
+            : 'default';
         const key = `${id.group}/${id.kind}/${namespace}/${id.name}`;
         const seen = first.get(key);
         if (!seen) {
@@ -53,7 +56,13 @@ export const namespaceCollision: Rule = {
           file: b.place.file,
           range: placeOf(index, b) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
           message: `Environments ${envA} (Kustomization ${a.name}) and ${envB} (Kustomization ${b.name}) both render ${shown} into cluster ${relativePath(index, cluster.dirs[0])}: there is one object on the cluster and the last apply wins. Give each environment its own namespace (namespace: in the overlay, or spec.targetNamespace).`,
-          related: [{ file: a.place.file, ...(placeOf(index, a) ? { range: placeOf(index, a)! } : {}), message: `environment ${envA} renders the same object${ids.length > 1 ? 's' : ''} here` }],
+          related: [
+            {
+              file: a.place.file,
+              ...(placeOf(index, a) ? { range: placeOf(index, a)! } : {}),
+              message: `environment ${envA} renders the same object${ids.length > 1 ? 's' : ''} here`,
+            },
+          ],
         });
       }
     }

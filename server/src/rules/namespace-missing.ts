@@ -69,19 +69,32 @@ function siblingFindings(index: FleetIndex, reported: Set<string>): Finding[] {
         if (bk && namespaceOf(bk)) continue;
       }
       // Only objects that would land in the default namespace need one.
-      const unplaced = index.renderFolder(o.k.dir).resources.some((r) => isNamespaced(resIdOf(r.object)) && !(isObject(r.object.metadata) && r.object.metadata.namespace));
+      const unplaced = index
+        .renderFolder(o.k.dir)
+        .resources.some((r) => isNamespaced(resIdOf(r.object)) && !(isObject(r.object.metadata) && r.object.metadata.namespace));
       if (!unplaced) continue;
       const text = index.text(o.k.file);
       if (text === undefined) continue;
-      const named = siblings.map((s) => ({ environment: s.environment, namespace: namespaceOf(s.k)!, dir: s.k.dir, file: s.k.file, k: s.k }));
+      const named = siblings.map((s) => ({
+        environment: s.environment,
+        namespace: namespaceOf(s.k)!,
+        dir: s.k.dir,
+        file: s.k.file,
+        k: s.k,
+      }));
       const suggestion = suggestedNamespace(o.environment, named[0]);
       const edit = insertMapEntry(o.k.file, text, o.k.document, [], 'namespace', suggestion);
       reported.add(o.k.file);
       findings.push({
         file: o.k.file,
-        range: o.k.document.locate(['resources'], { key: true }) ?? o.k.document.locate(['kind']) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        range: o.k.document.locate(['resources'], { key: true }) ??
+          o.k.document.locate(['kind']) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
         message: `Overlay ${relativePath(index, o.k.dir)} (${o.environment}) sets no namespace, while every other environment's overlay of ${relativePath(index, base)} does (${named.map((s) => `${relativePath(index, s.dir)}: ${s.namespace}`).join(', ')}): its objects without a namespace land in the default namespace instead of their own. Set namespace: ${suggestion} (and create that Namespace).`,
-        related: named.map((s) => ({ file: s.file, ...(s.k.document.locate(['namespace']) ? { range: s.k.document.locate(['namespace'])! } : {}), message: `${s.environment} sets namespace: ${s.namespace}` })),
+        related: named.map((s) => ({
+          file: s.file,
+          ...(s.k.document.locate(['namespace']) ? { range: s.k.document.locate(['namespace'])! } : {}),
+          message: `${s.environment} sets namespace: ${s.namespace}`,
+        })),
         fixes: edit ? [{ title: `Set namespace: ${suggestion}`, edits: [edit], preferred: true }] : undefined,
       });
       break;
@@ -94,7 +107,8 @@ export const namespaceMissing: Rule = {
   id: 'namespace-missing',
   severity: 'warning',
   category: 'overlay',
-  description: 'An environment overlay without namespace on a cluster that hosts several environments, or while every sibling overlay of its base sets one.',
+  description:
+    'An environment overlay without namespace on a cluster that hosts several environments, or while every sibling overlay of its base sets one.',
   check({ index, isCancelled }) {
     const findings: Finding[] = [];
     const reported = new Set<string>();
@@ -107,7 +121,13 @@ export const namespaceMissing: Rule = {
           if (ks.targetNamespace) continue;
           // Only objects that would land in the default namespace need one; cluster-scoped kinds and
           // objects that name their own namespace are isolated already.
-          const unplaced = render.objects.some((o) => o.appliedBy && keyOf(o.appliedBy) === keyOf(ks) && isNamespaced(resIdOf(o.object)) && !(isObject(o.object.metadata) && o.object.metadata.namespace));
+          const unplaced = render.objects.some(
+            (o) =>
+              o.appliedBy &&
+              keyOf(o.appliedBy) === keyOf(ks) &&
+              isNamespaced(resIdOf(o.object)) &&
+              !(isObject(o.object.metadata) && o.object.metadata.namespace),
+          );
           if (!unplaced) continue;
           const dir = resolveSpecPath(index.root, ks.path);
           const lookup = findKustomizationFile(index.fs, dir);
@@ -122,7 +142,8 @@ export const namespaceMissing: Rule = {
             const edit = insertMapEntry(lookup.file, text, k.document, [], 'namespace', environment);
             findings.push({
               file: lookup.file,
-              range: k.document.locate(['resources'], { key: true }) ?? k.document.locate(['kind']) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+              range: k.document.locate(['resources'], { key: true }) ??
+                k.document.locate(['kind']) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
               message: `Overlay ${relativePath(index, dir)} sets no namespace, but ${why} Set namespace: ${environment} (and create that Namespace) to isolate the environment.`,
               fixes: edit ? [{ title: `Set namespace: ${environment}`, edits: [edit], preferred: true }] : undefined,
             });

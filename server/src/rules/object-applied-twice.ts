@@ -36,14 +36,19 @@ export const objectAppliedTwice: Rule = {
         pairs.set(key, pair);
       }
       for (const { ks, other, ids, files } of pairs.values()) {
-        const range = ks.place.rangeOf?.(['spec', 'path']) ?? ks.place.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+        const range = ks.place.rangeOf?.(['spec', 'path']) ??
+          ks.place.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
         const shown = ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
         findings.push({
           file: ks.place.file,
           range,
           message: `${shown} ${ids.length === 1 ? 'is' : 'are'} applied by both Kustomization ${keyOf(other)} and ${keyOf(ks)} on cluster ${env.name}: each reconcile overwrites the other, and pruning either one deletes ${ids.length === 1 ? 'it' : 'them'} from under the other. Keep ${ids.length === 1 ? 'it' : 'them'} in one of them.`,
           related: [
-            { file: other.place.file, ...(other.place.range ? { range: other.place.range } : {}), message: `Kustomization ${keyOf(other)} applies ${ids.length === 1 ? 'it' : 'them'} too` },
+            {
+              file: other.place.file,
+              ...(other.place.range ? { range: other.place.range } : {}),
+              message: `Kustomization ${keyOf(other)} applies ${ids.length === 1 ? 'it' : 'them'} too`,
+            },
             ...[...files].map((file) => ({ file, message: 'written here' })),
           ],
         });

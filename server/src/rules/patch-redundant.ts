@@ -12,7 +12,14 @@ import type { RenderOutput } from '../kustomize/render';
 import { isObject } from '../kustomize/resource';
 import { deleteLines, entryRange } from '../kustomize/yaml/edit';
 import { applyTextEdits } from '../kustomize/yaml/edit';
-import { fleetKustomizations, patchEntries, removeListItem, renderWithKustomizationText, within, type PatchEntry } from './support/overlayRenderSupport';
+import {
+  fleetKustomizations,
+  patchEntries,
+  removeListItem,
+  renderWithKustomizationText,
+  within,
+  type PatchEntry,
+} from './support/overlayRenderSupport';
 import { objectsBeforePatches } from './patch-target-missing';
 import { forgetKustomizationsExcept, screenEntry, screenPatches } from './support/patchRedundancyScreen';
 import type { Finding, Rule, TextEdit } from './rule';
@@ -46,22 +53,34 @@ function checkKustomization(index: FleetIndex, k: Kustomization, text: string, f
   const candidates: Array<{ entry: PatchEntry; removal: TextEdit }> = [];
   for (const [i, entry] of entries.entries()) {
     if (!screened.has(i)) continue;
-    if (noMatch.some((p) => (p.file === k.file && within(entry.range, p.range!.start.line)) || (entry.file !== undefined && p.file === entry.file))) continue;
+    if (
+      noMatch.some(
+        (p) => (p.file === k.file && within(entry.range, p.range!.start.line)) || (entry.file !== undefined && p.file === entry.file),
+      )
+    )
+      continue;
     const removal = removeListItem(k.file, text, k.document, [entry.field], entry.index);
     if (removal) candidates.push({ entry, removal });
   }
   if (candidates.length === 0) return [];
   // Exact check: the folder renders the same bytes without them (all at once first: one build, not one per patch).
-  const unchangedWithout = (removals: TextEdit[]) => renderWithKustomizationText(index, k.file, applyTextEdits(text, removals)).yaml === full.yaml;
+  const unchangedWithout = (removals: TextEdit[]) =>
+    renderWithKustomizationText(index, k.file, applyTextEdits(text, removals)).yaml === full.yaml;
   const confirmed =
     candidates.length > 1 && unchangedWithout(wholeFieldRemovals(k, text, candidates))
       ? candidates
       : candidates.slice(0, MAX_SINGLE_CONFIRMATIONS).filter((c) => unchangedWithout([c.removal]));
   return confirmed.map(({ entry, removal }) => {
-    const shownPath = entry.file !== undefined ? ` ${isObject(entry.value) && typeof entry.value.path === 'string' ? entry.value.path : String(entry.value)}` : '';
+    const shownPath =
+      entry.file !== undefined
+        ? ` ${isObject(entry.value) && typeof entry.value.path === 'string' ? entry.value.path : String(entry.value)}`
+        : '';
     return {
       file: k.file,
-      range: (entry.file !== undefined && isObject(entry.value) ? k.document.locate([entry.field, entry.index, 'path']) : undefined) ?? entry.range ?? k.document.range,
+      range:
+        (entry.file !== undefined && isObject(entry.value) ? k.document.locate([entry.field, entry.index, 'path']) : undefined) ??
+        entry.range ??
+        k.document.range,
       message: `Patch${shownPath} (${entry.field}[${entry.index}]) changes nothing in what this folder renders (the objects already have these values, or a later patch overrides them). Remove the patch, or change it if it was meant to differ.`,
       fixes: [{ title: 'Remove the redundant patch', edits: [removal], preferred: true }],
     };
@@ -69,7 +88,11 @@ function checkKustomization(index: FleetIndex, k: Kustomization, text: string, f
 }
 
 /** The removals of several entries at once; a field losing every item loses its key (so the edits never overlap). */
-function wholeFieldRemovals(k: Kustomization, text: string, candidates: ReadonlyArray<{ entry: PatchEntry; removal: TextEdit }>): TextEdit[] {
+function wholeFieldRemovals(
+  k: Kustomization,
+  text: string,
+  candidates: ReadonlyArray<{ entry: PatchEntry; removal: TextEdit }>,
+): TextEdit[] {
   const out: TextEdit[] = [];
   for (const field of new Set(candidates.map((c) => c.entry.field))) {
     const inField = candidates.filter((c) => c.entry.field === field);
@@ -80,7 +103,6 @@ function wholeFieldRemovals(k: Kustomization, text: string, candidates: Readonly
   }
   return out;
 }
-
 
 export const patchRedundant: Rule = {
   id: 'patch-redundant',

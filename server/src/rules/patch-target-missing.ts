@@ -18,7 +18,15 @@ import { parseYamlFileCached, type ParsedDocument } from '../kustomize/yaml/pars
 import { customParseLimits } from '../fleet/limits';
 import { nearestNames } from '../util/editDistance';
 import { lines } from '../kustomize/yaml/edit';
-import { fleetKustomizations, relativePath, PATCH_FIELDS, patchEntries, renderWithKustomizationText, within, type PatchEntry } from './support/overlayRenderSupport';
+import {
+  fleetKustomizations,
+  relativePath,
+  PATCH_FIELDS,
+  patchEntries,
+  renderWithKustomizationText,
+  within,
+  type PatchEntry,
+} from './support/overlayRenderSupport';
 import { rememberedBeforePatches } from './support/patchRedundancyScreen';
 import type { Finding, Rule } from './rule';
 
@@ -43,20 +51,45 @@ function namesOf(r: Resource): string[] {
 }
 
 /** Which part of a target (kind, else name) selects nothing, and the nearest values that would. */
-function diagnose(kind: string | undefined, name: string | undefined, candidates: readonly Resource[], kindMatches: (r: Resource) => boolean): Suggestion {
+function diagnose(
+  kind: string | undefined,
+  name: string | undefined,
+  candidates: readonly Resource[],
+  kindMatches: (r: Resource) => boolean,
+): Suggestion {
   const ofKind = candidates.filter(kindMatches);
   if (kind !== undefined && kind !== '' && ofKind.length === 0) {
-    return { field: 'kind', suggestions: REGEX_SYNTAX.test(kind) ? [] : nearestNames(kind, candidates.map((r) => resId(r).kind), { limit: 1 }) };
+    return {
+      field: 'kind',
+      suggestions: REGEX_SYNTAX.test(kind)
+        ? []
+        : nearestNames(
+            kind,
+            candidates.map((r) => resId(r).kind),
+            { limit: 1 },
+          ),
+    };
   }
   if (name !== undefined && name !== '') {
     const named = ofKind.filter((r) => namesOf(r).includes(name));
-    if (named.length === 0) return { field: 'name', suggestions: REGEX_SYNTAX.test(name) ? [] : nearestNames(name, ofKind.flatMap(namesOf), { limit: 1, maxDistance: Math.max(3, Math.floor(name.length / 2)) }) };
+    if (named.length === 0)
+      return {
+        field: 'name',
+        suggestions: REGEX_SYNTAX.test(name)
+          ? []
+          : nearestNames(name, ofKind.flatMap(namesOf), { limit: 1, maxDistance: Math.max(3, Math.floor(name.length / 2)) }),
+      };
   }
   return { field: 'other', suggestions: [] };
 }
 
 function shift(range: Range | undefined, dl: number, dc: number): Range | undefined {
-  return range && { start: { line: range.start.line + dl, character: range.start.character + dc }, end: { line: range.end.line + dl, character: range.end.character + dc } };
+  return (
+    range && {
+      start: { line: range.start.line + dl, character: range.start.character + dc },
+      end: { line: range.end.line + dl, character: range.end.character + dc },
+    }
+  );
 }
 
 function str(v: Json | undefined): string | undefined {
@@ -88,7 +121,13 @@ function selectorFinding(k: Kustomization, entry: PatchEntry, candidates: () => 
 }
 
 /** The finding for a patch entry at `entryPath` of `doc` whose target selects nothing. */
-function selectorFindingAt(doc: ParsedDocument, file: string, entryPath: Array<string | number>, value: Json, candidates: () => Resource[]): Finding | undefined {
+function selectorFindingAt(
+  doc: ParsedDocument,
+  file: string,
+  entryPath: Array<string | number>,
+  value: Json,
+  candidates: () => Resource[],
+): Finding | undefined {
   if (!isObject(value) || !isObject(value.target)) return undefined;
   const target = value.target;
   const selector: Selector = {};
@@ -99,8 +138,11 @@ function selectorFindingAt(doc: ParsedDocument, file: string, entryPath: Array<s
   const kindOnly: Selector = { group: selector.group, version: selector.version, kind: selector.kind };
   const found = diagnose(selector.kind, selector.name, candidates(), (r) => selectorMatches(kindOnly, r));
   const base = [...entryPath, 'target'];
-  const range = found.field === 'other' ? doc.locate(base, { key: true }) : (doc.locate([...base, found.field]) ?? doc.locate(base, { key: true }));
-  const shown = Object.entries(selector).map(([key, v]) => `${key}: ${v}`).join(', ');
+  const range =
+    found.field === 'other' ? doc.locate(base, { key: true }) : (doc.locate([...base, found.field]) ?? doc.locate(base, { key: true }));
+  const shown = Object.entries(selector)
+    .map(([key, v]) => `${key}: ${v}`)
+    .join(', ');
   const hint = found.suggestions.length > 0 ? ` Did you mean ${found.field} ${found.suggestions[0]}?` : '';
   const replaced = found.field !== 'other' && found.suggestions.length > 0 ? doc.locate([...base, found.field]) : undefined;
   const byName = selector.name !== undefined && selector.name !== '';
@@ -111,12 +153,25 @@ function selectorFindingAt(doc: ParsedDocument, file: string, entryPath: Array<s
     message: byName
       ? `Patch target (${shown}) matches no object the resources render: kustomize skips a patch whose target selects nothing, without an error, so this change never happens.${hint} Point the target at an object this kustomization renders, or remove the patch.`
       : `Patch target (${shown}) selects no object the resources render today, so kustomize skips this patch (no error).${hint} Nothing to do if objects opt in later (e.g. by that label); otherwise remove the patch.`,
-    fixes: replaced ? [{ title: `Target ${found.field} ${found.suggestions[0]}`, edits: [{ file, range: replaced, newText: found.suggestions[0] }], preferred: true }] : undefined,
+    fixes: replaced
+      ? [
+          {
+            title: `Target ${found.field} ${found.suggestions[0]}`,
+            edits: [{ file, range: replaced, newText: found.suggestions[0] }],
+            preferred: true,
+          },
+        ]
+      : undefined,
   };
 }
 
 /** The patch document the renderer's no-match error points at, with the offset of its text in the file. */
-function patchDocumentAt(index: FleetIndex, k: Kustomization, entry: PatchEntry, problem: Problem): { doc: ParsedDocument; file: string; dl: number; dc: number } | undefined {
+function patchDocumentAt(
+  index: FleetIndex,
+  k: Kustomization,
+  entry: PatchEntry,
+  problem: Problem,
+): { doc: ParsedDocument; file: string; dl: number; dc: number } | undefined {
   if (!problem.range) return undefined;
   if (entry.file !== undefined) {
     const doc = index.parsed(entry.file)?.documents.find((d) => d.range.start.line === problem.range!.start.line);
@@ -128,11 +183,19 @@ function patchDocumentAt(index: FleetIndex, k: Kustomization, entry: PatchEntry,
   if (typeof text !== 'string' || !at || fileText === undefined) return undefined;
   const dl = at.start.line + 1;
   const dc = /^ */.exec(lines(fileText)[dl] ?? '')![0].length;
-  const doc = parseYamlFileCached(`${k.file}#${entry.field}[${entry.index}]`, text, customParseLimits(index.limits.parse)).documents.find((d) => d.range.start.line + dl === problem.range!.start.line);
+  const doc = parseYamlFileCached(`${k.file}#${entry.field}[${entry.index}]`, text, customParseLimits(index.limits.parse)).documents.find(
+    (d) => d.range.start.line + dl === problem.range!.start.line,
+  );
   return doc && { doc, file: k.file, dl, dc };
 }
 
-function documentFinding(index: FleetIndex, k: Kustomization, entry: PatchEntry, problem: Problem, candidates: () => Resource[]): Finding | undefined {
+function documentFinding(
+  index: FleetIndex,
+  k: Kustomization,
+  entry: PatchEntry,
+  problem: Problem,
+  candidates: () => Resource[],
+): Finding | undefined {
   const at = patchDocumentAt(index, k, entry, problem);
   return at && documentFindingAt(at, candidates, `the resources of ${relativePath(index, k.file)}`, problem.range);
 }
@@ -141,7 +204,12 @@ function documentFinding(index: FleetIndex, k: Kustomization, entry: PatchEntry,
  * The finding for one patch document that matches nothing. With `known` (the renderer's place for the
  * failure) the document is known not to match; without it, only a kind or name that nothing has counts.
  */
-function documentFindingAt(at: { doc: ParsedDocument; file: string; dl: number; dc: number }, candidates: () => Resource[], whose: string, known?: Range): Finding | undefined {
+function documentFindingAt(
+  at: { doc: ParsedDocument; file: string; dl: number; dc: number },
+  candidates: () => Resource[],
+  whose: string,
+  known?: Range,
+): Finding | undefined {
   if (!isObject(at.doc.value)) return undefined;
   const value = at.doc.value;
   const kind = str(value.kind);
@@ -159,7 +227,13 @@ function documentFindingAt(at: { doc: ParsedDocument; file: string; dl: number; 
     message: `Patch for ${kind ?? '?'} ${name ?? '?'} matches no object ${whose} render, so the build fails.${hint} Make the patch's ${what} name an object the resources render.`,
     fixes:
       found.suggestions.length > 0 && found.field !== 'other'
-        ? [{ title: `Patch ${found.field} ${found.suggestions[0]}`, edits: [{ file: at.file, range, newText: found.suggestions[0] }], preferred: true }]
+        ? [
+            {
+              title: `Patch ${found.field} ${found.suggestions[0]}`,
+              edits: [{ file: at.file, range, newText: found.suggestions[0] }],
+              preferred: true,
+            },
+          ]
         : undefined,
   };
 }
@@ -175,12 +249,15 @@ function fluxPatchFindings(index: FleetIndex, indexed: IndexedFluxObject): Findi
   if (problems.length === 0) return [];
   let before: Resource[] | undefined;
   // When the build failed there is nothing rendered; the folder's own build still names what a patch may target.
-  const candidates = () => (before ??= result.resources.length > 0 ? result.resources : index.renderFolder(resolveSpecPath(index.root, ks.path)).resources);
+  const candidates = () =>
+    (before ??= result.resources.length > 0 ? result.resources : index.renderFolder(resolveSpecPath(index.root, ks.path)).resources);
   const findings: Finding[] = [];
   ks.patches.forEach((value, i) => {
     const entryPath = ['spec', 'patches', i];
     const range = doc.locate(entryPath);
-    const problem = problems.find((p) => range && p.range!.start.line === range.start.line && p.range!.start.character === range.start.character);
+    const problem = problems.find(
+      (p) => range && p.range!.start.line === range.start.line && p.range!.start.character === range.start.character,
+    );
     if (!problem) return;
     if (problem.severity === 'warning') {
       const finding = selectorFindingAt(doc, indexed.file, entryPath, value, candidates);
@@ -191,8 +268,13 @@ function fluxPatchFindings(index: FleetIndex, indexed: IndexedFluxObject): Findi
     if (!isObject(value) || typeof value.patch !== 'string' || !at) return;
     const dl = at.start.line + 1;
     const dc = /^ */.exec(lines(text)[dl] ?? '')![0].length;
-    for (const patchDoc of parseYamlFileCached(`${indexed.file}#spec.patches[${i}]`, value.patch, customParseLimits(index.limits.parse)).documents) {
-      const finding = documentFindingAt({ doc: patchDoc, file: indexed.file, dl, dc }, candidates, `Kustomization ${ks.name} builds from ${ks.path ?? '.'}`);
+    for (const patchDoc of parseYamlFileCached(`${indexed.file}#spec.patches[${i}]`, value.patch, customParseLimits(index.limits.parse))
+      .documents) {
+      const finding = documentFindingAt(
+        { doc: patchDoc, file: indexed.file, dl, dc },
+        candidates,
+        `Kustomization ${ks.name} builds from ${ks.path ?? '.'}`,
+      );
       if (finding) {
         findings.push(finding);
         return;
@@ -206,7 +288,8 @@ export const patchTargetMissing: Rule = {
   id: 'patch-target-missing',
   severity: 'error',
   category: 'overlay',
-  description: 'A patch that matches no object the kustomization renders: an error when the build fails (no target), a warning when a target naming an object is skipped.',
+  description:
+    'A patch that matches no object the kustomization renders: an error when the build fails (no target), a warning when a target naming an object is skipped.',
   check({ index, isCancelled, checking }) {
     const findings: Finding[] = [];
     const seen = new Set<string>();
@@ -223,10 +306,14 @@ export const patchTargetMissing: Rule = {
         let finding: Finding | undefined;
         if (p.severity === 'warning' && p.file === k.file) {
           if (placeholder !== undefined) continue;
-          const entry = entries.find((e) => e.range && e.range.start.line === p.range!.start.line && e.range.start.character === p.range!.start.character);
+          const entry = entries.find(
+            (e) => e.range && e.range.start.line === p.range!.start.line && e.range.start.character === p.range!.start.character,
+          );
           if (entry) finding = selectorFinding(k, entry, candidates);
         } else if (p.severity === 'error') {
-          const entry = entries.find((e) => (e.file !== undefined ? e.file === p.file : p.file === k.file && within(e.range, p.range!.start.line)));
+          const entry = entries.find((e) =>
+            e.file !== undefined ? e.file === p.file : p.file === k.file && within(e.range, p.range!.start.line),
+          );
           if (entry) finding = documentFinding(index, k, entry, p, candidates);
         }
         if (!finding) continue;

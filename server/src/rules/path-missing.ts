@@ -20,9 +20,20 @@ function readsThisRepository(index: FleetIndex, ks: FluxKustomization, bootstrap
   const ref = ks.sourceRef;
   if (!ref) return true;
   if (ref.kind !== 'GitRepository') return false;
-  const candidates = index.fluxObjects().list.filter((o) => o.object.kind === 'GitRepository' && o.object.name === ref.name && (!o.object.namespaceWritten || o.object.namespace === ref.namespace));
+  const candidates = index
+    .fluxObjects()
+    .list.filter(
+      (o) =>
+        o.object.kind === 'GitRepository' &&
+        o.object.name === ref.name &&
+        (!o.object.namespaceWritten || o.object.namespace === ref.namespace),
+    );
   if (candidates.length === 0 || bootstrapUrls.size === 0) return true;
-  return candidates.some((c) => c.object.name === 'flux-system' || (c.object.kind === 'GitRepository' && c.object.url !== undefined && bootstrapUrls.has(c.object.url)));
+  return candidates.some(
+    (c) =>
+      c.object.name === 'flux-system' ||
+      (c.object.kind === 'GitRepository' && c.object.url !== undefined && bootstrapUrls.has(c.object.url)),
+  );
 }
 
 /** Every folder of the repository that holds YAML, relative to the root (`apps/production`). */
@@ -50,22 +61,40 @@ function styled(written: string, suggestion: string): string {
  * (another rule says so): such a path cannot be checked here. Kustomizations nothing applies are judged
  * as before, against the repository when their source may be it.
  */
-function treeOf(index: FleetIndex, applied: AppliedFluxObject, bootstrapUrls: Set<string>): { root: string; fs: FileSystem; description: string } | undefined {
+function treeOf(
+  index: FleetIndex,
+  applied: AppliedFluxObject,
+  bootstrapUrls: Set<string>,
+): { root: string; fs: FileSystem; description: string } | undefined {
   const ks = applied.object as FluxKustomization;
   const node = applied.cluster?.nodes.get(keyOf(ks));
   if (!node) {
     // Applied by nothing here: a source written in the repository with another repository's URL is elsewhere.
     const ref = ks.sourceRef;
-    const written = ref ? index.fluxObjects().list.find((o) => o.object.kind === ref.kind && o.object.name === ref.name && o.object.namespace === ref.namespace) : undefined;
+    const written = ref
+      ? index
+          .fluxObjects()
+          .list.find((o) => o.object.kind === ref.kind && o.object.name === ref.name && o.object.namespace === ref.namespace)
+      : undefined;
     const repository = index.environments().graph?.repository;
-    if (written && repository && isFluxSource(written.object) && whereIsSource({ source: written.object }, repository).kind === 'elsewhere') return undefined;
+    if (written && repository && isFluxSource(written.object) && whereIsSource({ source: written.object }, repository).kind === 'elsewhere')
+      return undefined;
     return readsThisRepository(index, ks, bootstrapUrls) ? { root: index.root, fs: index.fs, description: 'the repository' } : undefined;
   }
   const source = node.source;
-  if (source.kind === 'repository') return { root: source.root, fs: index.fs, description: source.root === index.root ? 'the repository' : `${path.posix.relative(index.root, source.root)}/ (the folder ${source.source} is built from)` };
+  if (source.kind === 'repository')
+    return {
+      root: source.root,
+      fs: index.fs,
+      description:
+        source.root === index.root
+          ? 'the repository'
+          : `${path.posix.relative(index.root, source.root)}/ (the folder ${source.source} is built from)`,
+    };
   if (source.kind === 'artifact') return { root: source.tree.root, fs: source.tree.fs ?? index.fs, description: source.source };
   // A source nothing here defines (created on the cluster): the repository, as long as nothing says otherwise.
-  if (source.kind === 'unknown' && readsThisRepository(index, ks, bootstrapUrls)) return { root: index.root, fs: index.fs, description: 'the repository' };
+  if (source.kind === 'unknown' && readsThisRepository(index, ks, bootstrapUrls))
+    return { root: index.root, fs: index.fs, description: 'the repository' };
   return undefined;
 }
 
@@ -77,7 +106,9 @@ export const pathMissing: Rule = {
   check({ index, checking }) {
     const findings: Finding[] = [];
     const list = index.fluxObjects().list;
-    const bootstrapUrls = new Set(list.flatMap((o) => (o.object.kind === 'GitRepository' && o.object.name === 'flux-system' && o.object.url ? [o.object.url] : [])));
+    const bootstrapUrls = new Set(
+      list.flatMap((o) => (o.object.kind === 'GitRepository' && o.object.name === 'flux-system' && o.object.url ? [o.object.url] : [])),
+    );
     let folders: string[] | undefined;
     const judged = new Set<string>();
     for (const indexed of fluxObjectsAsApplied(index)) {
@@ -126,7 +157,12 @@ export const pathMissing: Rule = {
         });
         continue;
       }
-      const candidates = tree.root === index.root ? (folders ??= repositoryFolders(index)) : repositoryFolders(index).map((f) => path.posix.relative(tree.root, path.posix.join(index.root, f))).filter((f) => !f.startsWith('..'));
+      const candidates =
+        tree.root === index.root
+          ? (folders ??= repositoryFolders(index))
+          : repositoryFolders(index)
+              .map((f) => path.posix.relative(tree.root, path.posix.join(index.root, f)))
+              .filter((f) => !f.startsWith('..'));
       const relative = path.posix.relative(tree.root, dir);
       const suggestions = nearestNames(relative, candidates, { maxDistance: Math.min(4, Math.max(1, Math.floor(relative.length / 4))) });
       findings.push({

@@ -36,7 +36,9 @@ function movingRef(source: TrackedSource): string | undefined {
 function resolveSource(list: IndexedFluxObject[], ks: FluxKustomization, env: Environment): IndexedFluxObject | undefined {
   const ref = ks.sourceRef;
   if (!ref || (ref.kind !== 'GitRepository' && ref.kind !== 'OCIRepository')) return undefined;
-  const candidates = list.filter((o) => o.object.kind === ref.kind && o.object.name === ref.name && (!o.object.namespaceWritten || o.object.namespace === ref.namespace));
+  const candidates = list.filter(
+    (o) => o.object.kind === ref.kind && o.object.name === ref.name && (!o.object.namespaceWritten || o.object.namespace === ref.namespace),
+  );
   // Each cluster has its own flux-system GitRepository of the same name: the one in this environment's folder wins.
   return candidates.find((c) => env.dirs.some((d) => isWithin(c.file, d))) ?? (candidates.length === 1 ? candidates[0] : undefined);
 }
@@ -78,7 +80,10 @@ export const productionMovingBranch: Rule = {
         const ownSource = !usedBeforeProduction.has(key);
         const refField = source.kind === 'GitRepository' ? source.effectiveRef.kind : 'tag';
         const range = ownSource
-          ? (doc.locate(['spec', 'ref', refField]) ?? doc.locate(['spec', 'ref'], { key: true }) ?? doc.locate(['spec'], { key: true }) ?? doc.range)
+          ? (doc.locate(['spec', 'ref', refField]) ??
+            doc.locate(['spec', 'ref'], { key: true }) ??
+            doc.locate(['spec'], { key: true }) ??
+            doc.range)
           : undefined;
         const names = users.map((k) => k.name).join(', ');
         const advice =
@@ -105,4 +110,3 @@ export const productionMovingBranch: Rule = {
     return findings;
   },
 };
-

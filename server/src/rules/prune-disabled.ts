@@ -33,7 +33,8 @@ export const pruneDisabled: Rule = {
   id: 'prune-disabled',
   severity: 'warning',
   category: 'flux',
-  description: 'Flux Kustomization without prune (a warning: objects removed from Git stay on the cluster), or with prune: false and no word on why (a hint).',
+  description:
+    'Flux Kustomization without prune (a warning: objects removed from Git stay on the cluster), or with prune: false and no word on why (a hint).',
   check({ index, checking }) {
     const findings: Finding[] = [];
     const judged = new Set<string>();
@@ -48,7 +49,9 @@ export const pruneDisabled: Rule = {
       const written = ks.prune === false;
       if (written && saysWhy(text, doc, ks)) continue;
       const range = (written ? doc.locate(['spec', 'prune']) : doc.locate(['spec'], { key: true })) ?? doc.range;
-      const edit = written ? replaceValue(file, doc, ['spec', 'prune'], 'true') : insertMapEntry(file, text, doc, ['spec'], 'prune', 'true');
+      const edit = written
+        ? replaceValue(file, doc, ['spec', 'prune'], 'true')
+        : insertMapEntry(file, text, doc, ['spec'], 'prune', 'true');
       findings.push({
         file,
         range,

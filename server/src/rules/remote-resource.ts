@@ -34,7 +34,10 @@ function judgeRef(ref: string): RemotePin {
   if (head) return { pinned: false, what: `branch ${head[1]}` };
   if (isCommit(ref)) return { pinned: true, what: `commit ${ref}` };
   if (VERSION.test(ref)) return { pinned: true, what: `tag ${ref}` };
-  return { pinned: false, what: MOVING.has(ref.toLowerCase()) ? `branch ${ref}` : `'${ref}', which names no version or commit (a branch, if it is one, moves)` };
+  return {
+    pinned: false,
+    what: MOVING.has(ref.toLowerCase()) ? `branch ${ref}` : `'${ref}', which names no version or commit (a branch, if it is one, moves)`,
+  };
 }
 
 function queryRef(query: string): string | undefined {
@@ -49,7 +52,8 @@ function queryRef(query: string): string | undefined {
 
 /** Where a file URL on a known git host names its ref, when it does. */
 function hostedRef(host: string, segments: string[]): string | undefined {
-  const ref = (at: number) => (segments[at] === 'refs' && segments[at + 2] !== undefined ? segments.slice(at, at + 3).join('/') : segments[at]);
+  const ref = (at: number) =>
+    segments[at] === 'refs' && segments[at + 2] !== undefined ? segments.slice(at, at + 3).join('/') : segments[at];
   if (host === 'raw.githubusercontent.com' && segments.length > 3) return ref(2);
   if (host === 'github.com' || host === 'www.github.com') {
     if (segments[2] === 'releases' && segments[3] === 'download') return segments[4];
@@ -85,7 +89,8 @@ export const remoteResource: Rule = {
   id: 'remote-resource',
   severity: 'warning',
   category: 'overlay',
-  description: 'A kustomization entry is a URL or git reference that is not pinned to a tag or commit, so it changes without a commit here (a pinned one is a hint: it is not rendered here).',
+  description:
+    'A kustomization entry is a URL or git reference that is not pinned to a tag or commit, so it changes without a commit here (a pinned one is a hint: it is not rendered here).',
   check(ctx) {
     return judgeEachEntry(ctx, (entry, status) => {
       if (status.kind !== 'remote') return undefined;

@@ -69,7 +69,8 @@ function reportedAsMissingPath(problem: Problem): boolean {
 const ADVICE: Record<string, string> = {
   'missing-kustomization': 'Add a kustomization.yaml to that folder, or list its files one by one.',
   'multiple-kustomizations': 'Keep one kustomization file in the folder and delete the others.',
-  'path-outside-root': 'Flux builds it, but kubectl kustomize and kustomize build refuse it: move the file into this kustomization\'s folder, or make its folder a kustomization and list that folder in resources.',
+  'path-outside-root':
+    "Flux builds it, but kubectl kustomize and kustomize build refuse it: move the file into this kustomization's folder, or make its folder a kustomization and list that folder in resources.",
   'include-cycle': 'Remove the entry that includes a folder above this one.',
   'duplicate-resource': 'Remove one of the two objects, or give them different names or namespaces.',
   'invalid-yaml': 'Fix the YAML syntax at this place.',
@@ -87,7 +88,9 @@ const ADVICE: Record<string, string> = {
 function preciseRange(index: FleetIndex, problem: Problem): Range {
   const range = problem.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   if (range.start.line === range.end.line) return range;
-  const doc = index.parsed(problem.file)?.documents.find((d) => d.range.start.line === range.start.line && d.range.end.line === range.end.line);
+  const doc = index
+    .parsed(problem.file)
+    ?.documents.find((d) => d.range.start.line === range.start.line && d.range.end.line === range.end.line);
   if (!doc) return range;
   return doc.locate(['metadata', 'name']) ?? doc.locate(['kind']) ?? range;
 }
@@ -96,7 +99,8 @@ export const renderError: Rule = {
   id: 'render-error',
   severity: 'error',
   category: 'render',
-  description: 'kubectl kustomize fails on a kustomization folder (Components and unapplied template scaffolding are built only where included); reported where the cause is written.',
+  description:
+    'kubectl kustomize fails on a kustomization folder (Components and unapplied template scaffolding are built only where included); reported where the cause is written.',
   check({ index, isCancelled, checking }) {
     const findings: Finding[] = [];
     const seen = new Set<string>();
@@ -152,7 +156,13 @@ export const renderError: Rule = {
             file: problem.file,
             range,
             message: `Flux's build of Kustomization ${node.kustomization.namespace}/${node.kustomization.name} fails in ${where}, which holds only what its source holds: ${problem.message.replace(/[.\s]+$/, '')}.`,
-            related: [{ file: node.kustomization.place.file, ...(node.kustomization.place.range ? { range: node.kustomization.place.range } : {}), message: `Kustomization ${node.kustomization.name} builds it from ${where}` }],
+            related: [
+              {
+                file: node.kustomization.place.file,
+                ...(node.kustomization.place.range ? { range: node.kustomization.place.range } : {}),
+                message: `Kustomization ${node.kustomization.name} builds it from ${where}`,
+              },
+            ],
           });
         }
       }

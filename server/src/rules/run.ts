@@ -62,18 +62,36 @@ export function readRepoRuleConfig(index: FleetIndex): { severities: Record<stri
   const rules = doc && isObject(doc.value) ? doc.value.rules : undefined;
   if (rules === undefined || rules === null) return { severities, problems };
   if (!isObject(rules)) {
-    problems.push({ code: 'invalid-config', severity: 'error', message: `'rules' in ${REPO_CONFIG_FILE} must map rule ids to ${SEVERITY_NAMES_TEXT}`, file, range: doc.locate(['rules']) });
+    problems.push({
+      code: 'invalid-config',
+      severity: 'error',
+      message: `'rules' in ${REPO_CONFIG_FILE} must map rule ids to ${SEVERITY_NAMES_TEXT}`,
+      file,
+      range: doc.locate(['rules']),
+    });
     return { severities, problems };
   }
   const known = new Set(allRules().map((r) => r.id));
   for (const [id, value] of Object.entries(rules)) {
     if (!known.has(id)) {
-      problems.push({ code: 'invalid-config', severity: 'warning', message: `unknown rule '${id}' in ${REPO_CONFIG_FILE}`, file, range: doc.locate(['rules', id], { key: true }) });
+      problems.push({
+        code: 'invalid-config',
+        severity: 'warning',
+        message: `unknown rule '${id}' in ${REPO_CONFIG_FILE}`,
+        file,
+        range: doc.locate(['rules', id], { key: true }),
+      });
       continue;
     }
     const severity = severityOf(value);
     if (severity === undefined) {
-      problems.push({ code: 'invalid-config', severity: 'error', message: `rule '${id}' is set to ${JSON.stringify(value)}, which is not a severity: use ${SEVERITY_NAMES_TEXT}`, file, range: doc.locate(['rules', id]) });
+      problems.push({
+        code: 'invalid-config',
+        severity: 'error',
+        message: `rule '${id}' is set to ${JSON.stringify(value)}, which is not a severity: use ${SEVERITY_NAMES_TEXT}`,
+        file,
+        range: doc.locate(['rules', id]),
+      });
       continue;
     }
     severities[id] = severity;
@@ -102,7 +120,10 @@ export interface RunOptions {
   isCancelled?: () => boolean;
 }
 
-export function runRules(index: FleetIndex, options: RunOptions = {}): { diagnostics: Diagnostic[]; failures: RuleFailure[]; configProblems: Problem[] } {
+export function runRules(
+  index: FleetIndex,
+  options: RunOptions = {},
+): { diagnostics: Diagnostic[]; failures: RuleFailure[]; configProblems: Problem[] } {
   const repo = readRepoRuleConfig(index);
   const severities = { ...repo.severities, ...(options.severities ?? {}) };
   const diagnostics: Diagnostic[] = [];
@@ -122,7 +143,11 @@ export function runRules(index: FleetIndex, options: RunOptions = {}): { diagnos
     let current: string | undefined;
     try {
       // Remembered by what the rule read: after an edit, only the rules that read the edited file run again.
-      findings = index.remember(`rule:${rule.id}`, () => rule.check({ index, isCancelled, checking: (file) => (current = file) }), () => !isCancelled());
+      findings = index.remember(
+        `rule:${rule.id}`,
+        () => rule.check({ index, isCancelled, checking: (file) => (current = file) }),
+        () => !isCancelled(),
+      );
     } catch (e) {
       // A rule that failed on a value may quote it, and the failure reaches the log, a diagnostic and CI output.
       const error = redactSecrets([index], e instanceof Error ? (e.stack ?? e.message) : String(e));
@@ -134,6 +159,12 @@ export function runRules(index: FleetIndex, options: RunOptions = {}): { diagnos
       diagnostics.push({ ...f, rule: rule.id, severity: setting ?? f.severity ?? rule.severity });
     }
   }
-  diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character));
+  diagnostics.sort((a, b) =>
+    a.file < b.file
+      ? -1
+      : a.file > b.file
+        ? 1
+        : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+  );
   return { diagnostics, failures, configProblems: repo.problems };
 }

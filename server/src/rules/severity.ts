@@ -27,7 +27,11 @@ export function severityOf(name: unknown): SeveritySetting | undefined {
  * A `rule id -> severity name` map as the user wrote it: the severities it sets, and one sentence per entry
  * that names no known rule or no known severity (that entry is ignored, so the rule keeps its default).
  */
-export function readSeverities(raw: unknown, knownRules: ReadonlySet<string>, where: string): { severities: Record<string, SeveritySetting>; problems: string[] } {
+export function readSeverities(
+  raw: unknown,
+  knownRules: ReadonlySet<string>,
+  where: string,
+): { severities: Record<string, SeveritySetting>; problems: string[] } {
   const severities: Record<string, SeveritySetting> = {};
   const problems: string[] = [];
   if (raw === undefined || raw === null) return { severities, problems };
@@ -42,7 +46,9 @@ export function readSeverities(raw: unknown, knownRules: ReadonlySet<string>, wh
     }
     const severity = severityOf(value);
     if (severity === undefined) {
-      problems.push(`${where}: rule '${id}' is set to ${JSON.stringify(value)}, which is not a severity; use ${SEVERITY_NAMES_TEXT}. The rule keeps its default severity`);
+      problems.push(
+        `${where}: rule '${id}' is set to ${JSON.stringify(value)}, which is not a severity; use ${SEVERITY_NAMES_TEXT}. The rule keeps its default severity`,
+      );
       continue;
     }
     severities[id] = severity;

@@ -73,7 +73,13 @@ export const sourceRefUnknown: Rule = {
         if (!perCluster.has(cluster)) perCluster.set(cluster, (sources = sourcesOf(cluster)));
       }
       for (const checked of refsOf(applied.object)) {
-        if (cluster && checked.ref.kind === 'ExternalArtifact' && (cluster.externalArtifacts.has(`${checked.ref.namespace}/${checked.ref.name}`) || cluster.externalArtifacts.has(`${checked.ref.namespace}/*`))) continue;
+        if (
+          cluster &&
+          checked.ref.kind === 'ExternalArtifact' &&
+          (cluster.externalArtifacts.has(`${checked.ref.namespace}/${checked.ref.name}`) ||
+            cluster.externalArtifacts.has(`${checked.ref.namespace}/*`))
+        )
+          continue;
         const finding = checkRef(applied, checked, sources, () => documentOfObject(index, applied), cluster?.name);
         if (!finding) continue;
         const key = `${finding.file}:${finding.range.start.line}:${finding.range.start.character}`;
@@ -96,7 +102,13 @@ function sourcesOf(cluster: ClusterGraph): KnownSource[] {
   return out;
 }
 
-function checkRef(indexed: IndexedFluxObject, checked: CheckedRef, sources: KnownSource[], locate: () => ObjectDocument | undefined, cluster?: string): Finding | undefined {
+function checkRef(
+  indexed: IndexedFluxObject,
+  checked: CheckedRef,
+  sources: KnownSource[],
+  locate: () => ObjectDocument | undefined,
+  cluster?: string,
+): Finding | undefined {
   const { ref, field } = checked;
   // Without a list from the CRD every kind is a valid one; whether the source exists is still checked.
   const kinds = checked.kinds ?? [ref.kind];
@@ -111,7 +123,10 @@ function checkRef(indexed: IndexedFluxObject, checked: CheckedRef, sources: Know
   const file = indexed.file;
   const what = `${referrer.kind} ${referrer.name}`;
   const where = cluster !== undefined ? `in cluster ${cluster}` : 'in the repository';
-  const consequence = referrer.kind === 'Kustomization' ? 'the Kustomization waits for an artifact that never comes and applies nothing' : 'no chart is ever fetched, so nothing is released';
+  const consequence =
+    referrer.kind === 'Kustomization'
+      ? 'the Kustomization waits for an artifact that never comes and applies nothing'
+      : 'no chart is ever fetched, so nothing is released';
   const replaceAt = (path: Array<string | number>, value: string, title: string): Fix | undefined => {
     const range = doc.locate(path);
     return range ? { title, edits: [{ file, range, newText: quotedLike(textAt(text, range), value) }], preferred: true } : undefined;
@@ -140,7 +155,9 @@ function checkRef(indexed: IndexedFluxObject, checked: CheckedRef, sources: Know
       fixes: fixes(replaceAt([...ref.path, 'kind'], otherKind.kind, `Change kind to ${otherKind.kind}`)),
     };
   }
-  const elsewhere = sources.find((s) => s.kind === ref.kind && s.name === ref.name && s.namespace !== undefined && s.namespace !== namespace);
+  const elsewhere = sources.find(
+    (s) => s.kind === ref.kind && s.name === ref.name && s.namespace !== undefined && s.namespace !== namespace,
+  );
   if (elsewhere?.namespace !== undefined) {
     const ns = elsewhere.namespace;
     const insert = ref.namespaceWritten ? undefined : insertMapEntry(file, text, doc, ref.path, 'namespace', ns);
@@ -163,9 +180,11 @@ function checkRef(indexed: IndexedFluxObject, checked: CheckedRef, sources: Know
     file,
     range: doc.locate([...ref.path, 'name']) ?? doc.range,
     message: `${what}: ${field} names ${ref.kind} ${ref.name}${namespace ? ` in namespace ${namespace}` : ''}, which is not defined ${where}; ${consequence}. ${names.length > 0 ? `Did you mean ${names.map((n) => `"${n}"`).join(' or ')}?` : `Define the ${ref.kind}, or fix the name.`}`,
-    fixes: fixes(...names.map((n, i) => {
-      const fix = replaceAt([...ref.path, 'name'], n, `Change to ${n}`);
-      return fix ? { ...fix, preferred: i === 0 } : undefined;
-    })),
+    fixes: fixes(
+      ...names.map((n, i) => {
+        const fix = replaceAt([...ref.path, 'name'], n, `Change to ${n}`);
+        return fix ? { ...fix, preferred: i === 0 } : undefined;
+      }),
+    ),
   };
 }

@@ -37,7 +37,11 @@ function siblingKeys(root: Json, documentPath: ReadonlyArray<string | number>): 
 }
 
 function pathWords(documentPath: ReadonlyArray<string | number>): string {
-  return documentPath.slice(0, -1).map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '');
+  return documentPath
+    .slice(0, -1)
+    .map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 export const unknownField: Rule = {
@@ -61,7 +65,12 @@ export const unknownField: Rule = {
         const documentPath = findKeyPath(doc.value, key, problem.range, (p) => doc.locate(p, { key: true }));
         const struct = documentPath && structAt(documentPath);
         const taken = documentPath ? siblingKeys(doc.value, documentPath) : [];
-        const suggestion = struct ? nearestNames(key, Object.keys(struct.fields), { limit: 1, maxDistance: Math.min(4, Math.max(2, Math.floor(key.length / 3))) })[0] : undefined;
+        const suggestion = struct
+          ? nearestNames(key, Object.keys(struct.fields), {
+              limit: 1,
+              maxDistance: Math.min(4, Math.max(2, Math.floor(key.length / 3))),
+            })[0]
+          : undefined;
         const usable = suggestion !== undefined && !taken.includes(suggestion.toLowerCase());
         const range = problem.range ?? doc.range;
         const raw = textAt(text, range);
@@ -71,7 +80,9 @@ export const unknownField: Rule = {
           file,
           range,
           message: `Unknown field '${key}'${place}: kustomize refuses the whole kustomization file. ${usable ? `Did you mean '${suggestion}'?` : struct ? `Known fields here: ${Object.keys(struct.fields).join(', ')}.` : 'Remove or rename it.'}`,
-          fixes: fixable ? [{ title: `Rename to '${suggestion}'`, edits: [{ file, range, newText: raw!.replace(key, suggestion!) }], preferred: true }] : undefined,
+          fixes: fixable
+            ? [{ title: `Rename to '${suggestion}'`, edits: [{ file, range, newText: raw!.replace(key, suggestion!) }], preferred: true }]
+            : undefined,
         });
       }
     }
@@ -80,7 +91,12 @@ export const unknownField: Rule = {
 };
 
 /** The document path of the key whose range the problem reports (bounded walk over the parsed value). */
-function findKeyPath(root: Json, key: string, range: Range | undefined, locateKey: (p: Array<string | number>) => Range | undefined): Array<string | number> | undefined {
+function findKeyPath(
+  root: Json,
+  key: string,
+  range: Range | undefined,
+  locateKey: (p: Array<string | number>) => Range | undefined,
+): Array<string | number> | undefined {
   if (!range) return undefined;
   let budget = 10000;
   const walk = (node: Json, at: Array<string | number>, depth: number): Array<string | number> | undefined => {

@@ -81,7 +81,8 @@ export const unresolvedVariable: Rule = {
           const key = `${place.file}:${place.range.start.line}:${place.range.start.character}:${u.variable}`;
           const entry = byPlace.get(key);
           if (!entry) byPlace.set(key, { place, u, users: [ks] });
-          else if (!entry.users.some((k) => k.place.file === ks.place.file && k.place.documentIndex === ks.place.documentIndex)) entry.users.push(ks);
+          else if (!entry.users.some((k) => k.place.file === ks.place.file && k.place.documentIndex === ks.place.documentIndex))
+            entry.users.push(ks);
         }
       }
     }
@@ -94,7 +95,9 @@ export const unresolvedVariable: Rule = {
         message: messageFor(u, names),
         related: users.map((k) => ({
           file: k.place.file,
-          ...((k.place.rangeOf?.(['spec', 'postBuild']) ?? k.place.range) ? { range: k.place.rangeOf?.(['spec', 'postBuild']) ?? k.place.range } : {}),
+          ...((k.place.rangeOf?.(['spec', 'postBuild']) ?? k.place.range)
+            ? { range: k.place.rangeOf?.(['spec', 'postBuild']) ?? k.place.range }
+            : {}),
           message: `Kustomization ${k.name} applies this without defining ${u.variable}`,
         })),
       });

@@ -26,7 +26,12 @@ export const waitHealthChecksIgnored: Rule = {
       const fixes: Fix[] = [];
       const checks = entryRange(doc, ['spec', 'healthChecks']);
       const wait = entryRange(doc, ['spec', 'wait']);
-      if (checks) fixes.push({ title: 'Remove healthChecks (wait: true already checks every applied object)', edits: [deleteLines(indexed.file, text, checks)], preferred: true });
+      if (checks)
+        fixes.push({
+          title: 'Remove healthChecks (wait: true already checks every applied object)',
+          edits: [deleteLines(indexed.file, text, checks)],
+          preferred: true,
+        });
       if (wait) fixes.push({ title: 'Remove wait: true (check only the listed objects)', edits: [deleteLines(indexed.file, text, wait)] });
       findings.push({
         file: indexed.file,

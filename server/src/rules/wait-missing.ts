@@ -44,7 +44,9 @@ function notWaiting(index: FleetIndex, graph: DependsOnGraph): NotWaiting[] {
     const { doc, text } = source;
     const written = spec.wait === false && doc.locate(['spec', 'wait']) !== undefined;
     const range = (written ? doc.locate(['spec', 'wait']) : doc.locate(['spec'], { key: true })) ?? doc.range;
-    const edit = written ? replaceValue(ks.place.file, doc, ['spec', 'wait'], 'true') : insertMapEntry(ks.place.file, text, doc, ['spec'], 'wait', 'true');
+    const edit = written
+      ? replaceValue(ks.place.file, doc, ['spec', 'wait'], 'true')
+      : insertMapEntry(ks.place.file, text, doc, ['spec'], 'wait', 'true');
     out.push({ ks, key, dependents: dependents.map((d) => shortKey(d, ks.namespace)), written, range, edit });
   }
   return out;
@@ -101,7 +103,13 @@ export const waitMissing: Rule = {
       const where = environments.join(' and ');
       const edits = list.map((n) => n.edit);
       const fixes = edits.every((e): e is TextEdit => e !== undefined)
-        ? [{ title: list.length === 1 ? 'Set wait: true' : `Set wait: true on these ${list.length} Kustomizations`, edits, preferred: true }]
+        ? [
+            {
+              title: list.length === 1 ? 'Set wait: true' : `Set wait: true on these ${list.length} Kustomizations`,
+              edits,
+              preferred: true,
+            },
+          ]
         : undefined;
       const message =
         list.length === 1

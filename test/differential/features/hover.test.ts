@@ -8,13 +8,17 @@ import { FLUX_FLEET } from '../../unit/features/fixtures';
 
 describe('features/hover', () => {
   let fleet: FeatureFleet;
-  before(() =>
-    (fleet = makeFeatureFleet({
-      ...FLUX_FLEET,
-      'apps/staging/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: hunter2\n',
-      'apps/staging/secret-patch.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: s3cr3t-value\n',
-      'apps/staging/kustomization.yaml': FLUX_FLEET['apps/staging/kustomization.yaml'].replace('  - ../base\n', '  - ../base\n  - secret.yaml\n') + 'patchesStrategicMerge:\n  - secret-patch.yaml\n',
-    })));
+  before(
+    () =>
+      (fleet = makeFeatureFleet({
+        ...FLUX_FLEET,
+        'apps/staging/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: hunter2\n',
+        'apps/staging/secret-patch.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: s3cr3t-value\n',
+        'apps/staging/kustomization.yaml':
+          FLUX_FLEET['apps/staging/kustomization.yaml'].replace('  - ../base\n', '  - ../base\n  - secret.yaml\n') +
+          'patchesStrategicMerge:\n  - secret-patch.yaml\n',
+      })),
+  );
   after(() => fleet.dispose());
 
   const hoverText = (rel: string, needle: string, offset: number): string | undefined => {
@@ -26,8 +30,13 @@ describe('features/hover', () => {
     requireKubectl(this);
     this.timeout(10000);
     const kubectlImage = (overlay: string) => {
-      const out = execFileSync('kubectl', ['kustomize', `${fleet.root}/${overlay}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-      const deployment = parseAllDocuments(out).map((d) => d.toJS()).find((o) => o.kind === 'Deployment');
+      const out = execFileSync('kubectl', ['kustomize', `${fleet.root}/${overlay}`], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      const deployment = parseAllDocuments(out)
+        .map((d) => d.toJS())
+        .find((o) => o.kind === 'Deployment');
       return deployment.spec.template.spec.containers[0].image as string;
     };
     assert.equal(
@@ -36,7 +45,9 @@ describe('features/hover', () => {
         `- staging: \`${kubectlImage('apps/staging')}\` (Kustomization \`flux-system/apps\`)\n` +
         `- production: \`${kubectlImage('apps/production')}\` (Kustomization \`flux-system/apps\`)`,
     );
-    assert.equal(hoverText('apps/staging/kustomization.yaml', 'name: nginx', 7), `**Image \`nginx\`** becomes:\n\n- staging: \`${kubectlImage('apps/staging')}\``);
+    assert.equal(
+      hoverText('apps/staging/kustomization.yaml', 'name: nginx', 7),
+      `**Image \`nginx\`** becomes:\n\n- staging: \`${kubectlImage('apps/staging')}\``,
+    );
   });
 });
-

@@ -9,7 +9,9 @@ const folder = (root: string, rel: string) => ({ kind: 'folder' as const, uri: p
 
 function kubectlKustomize(dir: string): Promise<string> {
   return new Promise((resolve, reject) =>
-    execFile('kubectl', ['kustomize', dir], { encoding: 'utf8' }, (err, stdout, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve(stdout))),
+    execFile('kubectl', ['kustomize', dir], { encoding: 'utf8' }, (err, stdout, stderr) =>
+      err ? reject(new Error(stderr || String(err))) : resolve(stdout),
+    ),
   );
 }
 

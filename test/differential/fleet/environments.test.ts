@@ -13,11 +13,14 @@ import { kubectlAvailable, parseObjects, requireKubectl, sortObjects } from '../
 const fleetRoot = path.resolve(__dirname, '../../fixtures/fleet-infra');
 
 const meta = (o: JsonObject) => o.metadata as JsonObject;
-const find = (r: EnvironmentRender, kind: string, name: string) => r.objects.find((o) => o.object.kind === kind && meta(o.object).name === name);
+const find = (r: EnvironmentRender, kind: string, name: string) =>
+  r.objects.find((o) => o.object.kind === kind && meta(o.object).name === name);
 
 function kubectl(dir: string): Promise<JsonObject[] | string> {
   return new Promise((resolve) => {
-    execFile('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', dir], { encoding: 'utf8' }, (err, stdout, stderr) => resolve(err ? stderr : parseObjects(stdout)));
+    execFile('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', dir], { encoding: 'utf8' }, (err, stdout, stderr) =>
+      resolve(err ? stderr : parseObjects(stdout)),
+    );
   });
 }
 
@@ -33,11 +36,19 @@ describe('environments: the seed article fleet-infra', () => {
     environments = d.environments;
     staging = renderEnvironment(environments[0], { repoRoot: fleetRoot });
     production = renderEnvironment(environments[1], { repoRoot: fleetRoot });
-    if (kubectlAvailable()) for (const p of ['apps/staging', 'apps/production', 'infrastructure/staging', 'infrastructure/production']) oracle.set(p, kubectl(path.join(fleetRoot, p)));
+    if (kubectlAvailable())
+      for (const p of ['apps/staging', 'apps/production', 'infrastructure/staging', 'infrastructure/production'])
+        oracle.set(p, kubectl(path.join(fleetRoot, p)));
   });
 
   it('finds one Flux environment per cluster folder, staging before production', () => {
-    assert.deepEqual(environments.map((e) => [e.name, e.kind, e.order]), [['staging', 'flux', 0], ['production', 'flux', 1]]);
+    assert.deepEqual(
+      environments.map((e) => [e.name, e.kind, e.order]),
+      [
+        ['staging', 'flux', 0],
+        ['production', 'flux', 1],
+      ],
+    );
     assert.deepEqual(environments[0].dirs, [path.join(fleetRoot, 'clusters/staging')]);
   });
 
@@ -45,7 +56,10 @@ describe('environments: the seed article fleet-infra', () => {
     const names = environments[1].kustomizations.map((k) => k.name);
     assert.deepEqual([...names].sort(), ['apps', 'flux-system', 'infrastructure']);
     assert.ok(names.indexOf('infrastructure') < names.indexOf('apps'), 'apps dependsOn infrastructure');
-    assert.deepEqual(production.kustomizations.map((k) => k.kustomization.name).filter((n) => n === 'flux-system'), ['flux-system']);
+    assert.deepEqual(
+      production.kustomizations.map((k) => k.kustomization.name).filter((n) => n === 'flux-system'),
+      ['flux-system'],
+    );
   });
 
   it('renders the union of what every Kustomization applies, each object tagged with its Kustomization', () => {
@@ -65,7 +79,10 @@ describe('environments: the seed article fleet-infra', () => {
 
   it('renders each Kustomization as kubectl kustomize renders its path (no Flux fields set)', async function () {
     requireKubectl(this);
-    for (const [env, render] of [['staging', staging], ['production', production]] as const) {
+    for (const [env, render] of [
+      ['staging', staging],
+      ['production', production],
+    ] as const) {
       for (const part of ['apps', 'infrastructure']) {
         const want = await oracle.get(`${part}/${env}`)!;
         assert.ok(typeof want !== 'string', String(want));

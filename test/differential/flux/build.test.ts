@@ -168,7 +168,10 @@ describe('flux build: the generated kustomization (spec.path without kustomizati
     const clamped = writeRepo({ 'deploy/a.yaml': cm('a'), 'ks.yaml': fluxKs('app', '../../../deploy') });
     const c = build(clamped, 'ks.yaml');
     assert.deepEqual(c.problems, []);
-    assert.deepEqual(c.resources.map((x) => (x.object.metadata as JsonObject).name), ['a']);
+    assert.deepEqual(
+      c.resources.map((x) => (x.object.metadata as JsonObject).name),
+      ['a'],
+    );
   });
 });
 
@@ -239,13 +242,16 @@ resources:
     const k = parseYamlFile('/k.yaml', result.kustomizationText!).documents[0].value as JsonObject;
     assert.equal(k.namespace, 'team-a');
     assert.equal(k.namePrefix, 'flux-');
-    assert.deepEqual(k.images, [{ name: 'nginx', newTag: '1.27' }, { name: 'busybox', newName: 'registry.example/busybox' }]);
+    assert.deepEqual(k.images, [
+      { name: 'nginx', newTag: '1.27' },
+      { name: 'busybox', newName: 'registry.example/busybox' },
+    ]);
     assert.equal((k.patches as unknown[]).length, 3);
     assert.deepEqual(k.components, ['../components/extra']);
     const web = result.resources.find((r) => r.object.kind === 'Deployment')!;
     assert.equal((web.object.metadata as JsonObject).name, 'flux-web');
     assert.equal((web.object.metadata as JsonObject).namespace, 'team-a');
-    assert.equal((web.object.spec as JsonObject).replicas, 3, 'the Flux patch runs after the kustomization\'s own');
+    assert.equal((web.object.spec as JsonObject).replicas, 3, "the Flux patch runs after the kustomization's own");
   });
 
   it('renders what kubectl kustomize renders from the rewritten kustomization', async function () {
@@ -285,7 +291,10 @@ resources:
   it('writes v1beta2 patchesStrategicMerge/patchesJson6902 as inline text, rendering as kubectl does', async function () {
     const legacy = writeRepo({
       'app/cm.yaml': cm('a'),
-      'ks.yaml': fluxKs('app', './app', `  patchesStrategicMerge:
+      'ks.yaml': fluxKs(
+        'app',
+        './app',
+        `  patchesStrategicMerge:
   - apiVersion: v1
     kind: ConfigMap
     metadata:
@@ -301,7 +310,8 @@ resources:
     - op: add
       path: /data/y
       value: "2"
-`).replace('kustomize.toolkit.fluxcd.io/v1', 'kustomize.toolkit.fluxcd.io/v1beta2'),
+`,
+      ).replace('kustomize.toolkit.fluxcd.io/v1', 'kustomize.toolkit.fluxcd.io/v1beta2'),
     });
     const r = build(legacy, 'ks.yaml');
     assert.deepEqual(r.problems, []);
@@ -312,7 +322,7 @@ resources:
     assert.deepEqual(ours(r), sortObjects(want.objects!));
   });
 
-  it('drops unknown kustomization fields as the controller\'s lenient decode does, with a warning at the field', () => {
+  it("drops unknown kustomization fields as the controller's lenient decode does, with a warning at the field", () => {
     const odd = writeRepo({
       'app/kustomization.yaml': 'resources:\n- settings.yaml\nnamePrefx: typo-\n',
       'app/settings.yaml': cm('settings'),
@@ -326,9 +336,10 @@ resources:
     assert.equal(r.problems[0].range?.start.line, 2);
   });
 
-  it('builds an existing kustomization the Flux spec adds nothing to as the file itself: places are the file\'s own', () => {
+  it("builds an existing kustomization the Flux spec adds nothing to as the file itself: places are the file's own", () => {
     const plain = writeRepo({
-      'app/kustomization.yaml': '# comments and layout the controller would not keep\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\ncommonLabels:\n  team: a\nresources:\n  - settings.yaml\n  - settings.yaml\n',
+      'app/kustomization.yaml':
+        '# comments and layout the controller would not keep\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\ncommonLabels:\n  team: a\nresources:\n  - settings.yaml\n  - settings.yaml\n',
       'app/settings.yaml': cm('settings'),
       'ks.yaml': fluxKs('app', './app'),
     });
@@ -339,7 +350,8 @@ resources:
     assert.ok(duplicate, JSON.stringify(r.problems));
     assert.equal(duplicate.file, path.join(plain, 'app/settings.yaml'));
     const deprecatedLabels = writeRepo({
-      'app/kustomization.yaml': '# a comment\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\ncommonLabels:\n  team: a\nresources:\n  - settings.yaml\n',
+      'app/kustomization.yaml':
+        '# a comment\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\ncommonLabels:\n  team: a\nresources:\n  - settings.yaml\n',
       'app/settings.yaml': cm('settings'),
       'ks.yaml': fluxKs('app', './app'),
     });

@@ -7,13 +7,41 @@ import { emittedStyle } from '../../../server/src/flux/substitute';
 import type { JsonObject } from '../../../server/src/kustomize/types';
 import { requireKubectl } from '../kubectl-oracle';
 
-const cm = (data: JsonObject, metadata: JsonObject = {}): JsonObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', ...metadata }, data });
+const cm = (data: JsonObject, metadata: JsonObject = {}): JsonObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'c', ...metadata },
+  data,
+});
 
 describe('flux/substitute', () => {
-
   it('writes strings the way kubectl kustomize (and so the controller) serialises them', function () {
     requireKubectl(this, 'the comparison with how kubectl prints substituted strings');
-    const samples = ['${x}', '${a}: b', '${a} #c', '#${a}', '- ${a}', '-${a}', ':${a}', '${a}:', ' ${a}', '[${a}]', '*${a}', "'${a}'", 'x${a}#y', '---${a}', 'a\t${b}', 'l1 ${a}\nl2', 'l1 \n${a}', "it's ${a}", 'yes', '1:20', '0x1F', '3', '1e3'];
+    const samples = [
+      '${x}',
+      '${a}: b',
+      '${a} #c',
+      '#${a}',
+      '- ${a}',
+      '-${a}',
+      ':${a}',
+      '${a}:',
+      ' ${a}',
+      '[${a}]',
+      '*${a}',
+      "'${a}'",
+      'x${a}#y',
+      '---${a}',
+      'a\t${b}',
+      'l1 ${a}\nl2',
+      'l1 \n${a}',
+      "it's ${a}",
+      'yes',
+      '1:20',
+      '0x1F',
+      '3',
+      '1e3',
+    ];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-subst-'));
     try {
       const data: Record<string, string> = {};

@@ -12,7 +12,9 @@ import type { JsonObject, Origin, Problem, Resource } from '../../../server/src/
 export function diskInput(dir: string, args: JsonObject, globalOptions?: JsonObject): GeneratorInput {
   const kustomizationFile = path.join(dir, 'kustomization.yaml');
   const origin: Origin = { kind: 'generator', step: `configMapGenerator[${String(args.name)}]`, file: kustomizationFile };
-  const refuse = (message: string): { problem: Problem } => ({ problem: { code: 'load-restriction', severity: 'error', message, file: kustomizationFile } });
+  const refuse = (message: string): { problem: Problem } => ({
+    problem: { code: 'load-restriction', severity: 'error', message, file: kustomizationFile },
+  });
   return {
     origin,
     args,

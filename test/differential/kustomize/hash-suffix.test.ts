@@ -11,20 +11,23 @@ import type { OracleResult } from '../kubectl-oracle';
 const origin = { kind: 'transformer' as const, step: 'name hash suffix', file: '/repo/kustomization.yaml' };
 
 describe('hash suffix', () => {
-
   describe('differential against kubectl kustomize', function () {
     // Data changed after generation (a patch, a merge from an overlay) is what gets hashed.
     const patched = {
-      'kustomization.yaml': 'configMapGenerator:\n- name: c\n  literals: [a=1]\npatches:\n- patch: |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: c}\n    data: {b: "2", n: "3"}\n',
+      'kustomization.yaml':
+        'configMapGenerator:\n- name: c\n  literals: [a=1]\npatches:\n- patch: |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: c}\n    data: {b: "2", n: "3"}\n',
     };
     const prefixed = { 'kustomization.yaml': 'namePrefix: p-\nconfigMapGenerator:\n- name: c\n  literals: [a=1]\n' };
     const overlay = {
-      'base/kustomization.yaml': 'configMapGenerator:\n- name: gen\n  literals: [a=1, b=2]\n  options: {labels: {bl: "1"}}\nsecretGenerator:\n- name: s\n  literals: [a=1]\n  type: foo\n',
-      'kustomization.yaml': 'resources: [base]\nconfigMapGenerator:\n- name: gen\n  behavior: merge\n  literals: [b=3, c=4]\nsecretGenerator:\n- name: s\n  behavior: replace\n  literals: [b=1]\n',
+      'base/kustomization.yaml':
+        'configMapGenerator:\n- name: gen\n  literals: [a=1, b=2]\n  options: {labels: {bl: "1"}}\nsecretGenerator:\n- name: s\n  literals: [a=1]\n  type: foo\n',
+      'kustomization.yaml':
+        'resources: [base]\nconfigMapGenerator:\n- name: gen\n  behavior: merge\n  literals: [b=3, c=4]\nsecretGenerator:\n- name: s\n  behavior: replace\n  literals: [b=1]\n',
     };
     const overlayNoHash = {
       'base/kustomization.yaml': 'configMapGenerator:\n- name: gen\n  literals: [a=1]\n',
-      'kustomization.yaml': 'resources: [base]\nconfigMapGenerator:\n- name: gen\n  behavior: merge\n  literals: [z=1]\n  options: {disableNameSuffixHash: true}\n',
+      'kustomization.yaml':
+        'resources: [base]\nconfigMapGenerator:\n- name: gen\n  behavior: merge\n  literals: [z=1]\n  options: {disableNameSuffixHash: true}\n',
     };
     const cases = [patched, prefixed, overlay, overlayNoHash];
     const oracle = new Map<object, OracleResult>();
@@ -53,7 +56,9 @@ describe('hash suffix', () => {
     });
     it('merge and replace from an overlay, then hash', () => {
       const expected = oracle.get(overlay)!;
-      const base = generateConfigMap(diskInput(expected.dir, { name: 'gen', literals: ['a=1', 'b=2'], options: { labels: { bl: '1' } } })).resource!;
+      const base = generateConfigMap(
+        diskInput(expected.dir, { name: 'gen', literals: ['a=1', 'b=2'], options: { labels: { bl: '1' } } }),
+      ).resource!;
       const over = generateConfigMap(diskInput(expected.dir, { name: 'gen', behavior: 'merge', literals: ['b=3', 'c=4'] })).resource!;
       const baseSecret = generateSecret(diskInput(expected.dir, { name: 's', literals: ['a=1'], type: 'foo' })).resource!;
       const overSecret = generateSecret(diskInput(expected.dir, { name: 's', behavior: 'replace', literals: ['b=1'] })).resource!;
@@ -65,7 +70,9 @@ describe('hash suffix', () => {
     it('a merge that disables the hash wins over a base that wanted it', () => {
       const expected = oracle.get(overlayNoHash)!;
       const base = generateConfigMap(diskInput(expected.dir, { name: 'gen', literals: ['a=1'] })).resource!;
-      const over = generateConfigMap(diskInput(expected.dir, { name: 'gen', behavior: 'merge', literals: ['z=1'], options: { disableNameSuffixHash: true } })).resource!;
+      const over = generateConfigMap(
+        diskInput(expected.dir, { name: 'gen', behavior: 'merge', literals: ['z=1'], options: { disableNameSuffixHash: true } }),
+      ).resource!;
       const merged = [mergeGenerated(base, over).resource!];
       hashSuffixTransformer(merged, { origin }, { kustomizationFile: '', problems: [] });
       assert.deepStrictEqual(merged[0].object, byName(expected.objects, 'ConfigMap'));

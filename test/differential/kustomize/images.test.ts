@@ -61,27 +61,78 @@ data: {image: nginx}
 `;
 
 const cases: Array<{ name: string; input: string; field: string }> = [
-  { name: 'newTag on untagged, tagged and digested images', input: pod('nginx', 'nginx:1.0', 'nginx@sha256:abc', 'nginx:1.0@sha256:abc'), field: 'images:\n- name: nginx\n  newTag: "1.25"' },
-  { name: 'digest replaces the tag', input: pod('nginx', 'nginx:1.0', 'nginx:1.0@sha256:abc'), field: 'images:\n- name: nginx\n  digest: sha256:fff' },
-  { name: 'newTag and digest together keep both', input: pod('nginx', 'nginx:1.0@sha256:abc'), field: 'images:\n- name: nginx\n  newTag: "7"\n  digest: sha256:eee' },
-  { name: 'newName keeps tag and digest', input: pod('nginx', 'nginx:1.0', 'nginx@sha256:abc'), field: 'images:\n- name: nginx\n  newName: registry.example.com/team/nginx' },
+  {
+    name: 'newTag on untagged, tagged and digested images',
+    input: pod('nginx', 'nginx:1.0', 'nginx@sha256:abc', 'nginx:1.0@sha256:abc'),
+    field: 'images:\n- name: nginx\n  newTag: "1.25"',
+  },
+  {
+    name: 'digest replaces the tag',
+    input: pod('nginx', 'nginx:1.0', 'nginx:1.0@sha256:abc'),
+    field: 'images:\n- name: nginx\n  digest: sha256:fff',
+  },
+  {
+    name: 'newTag and digest together keep both',
+    input: pod('nginx', 'nginx:1.0@sha256:abc'),
+    field: 'images:\n- name: nginx\n  newTag: "7"\n  digest: sha256:eee',
+  },
+  {
+    name: 'newName keeps tag and digest',
+    input: pod('nginx', 'nginx:1.0', 'nginx@sha256:abc'),
+    field: 'images:\n- name: nginx\n  newName: registry.example.com/team/nginx',
+  },
   { name: 'newName with newTag', input: pod('nginx:1.0'), field: 'images:\n- name: nginx\n  newName: mirror/nginx\n  newTag: v2' },
-  { name: 'name must match the whole repository', input: pod('docker.io/nginx', 'my-nginx', 'nginxx', 'nginx/sub'), field: 'images:\n- name: nginx\n  newTag: x' },
-  { name: 'registry with a port is not a tag', input: pod('localhost:5000/nginx', 'localhost:5000/nginx:2', 'localhost:5000/nginx:2@sha256:abc'), field: 'images:\n- name: localhost:5000/nginx\n  newTag: "3"' },
-  { name: 'registry with port and newName', input: pod('localhost:5000/nginx:2'), field: 'images:\n- name: localhost:5000/nginx\n  newName: other:6000/x/nginx' },
-  { name: 'name with a path', input: pod('ghcr.io/org/tool', 'ghcr.io/org/tool:v1', 'ghcr.io/org/toolbox'), field: 'images:\n- name: ghcr.io/org/tool\n  newName: mirror.io/tool\n  newTag: v9' },
-  { name: 'name is a regular expression', input: pod('ngnx', 'ngiinx', 'app-1', 'app-22:v1'), field: 'images:\n- name: ng.x\n  newTag: v2\n- name: app-[0-9]+\n  newName: apps' },
-  { name: 'name including a tag matches only that tag', input: pod('busybox:1.0', 'busybox:2.0', 'busybox'), field: 'images:\n- name: busybox:1.0\n  newTag: "9"' },
+  {
+    name: 'name must match the whole repository',
+    input: pod('docker.io/nginx', 'my-nginx', 'nginxx', 'nginx/sub'),
+    field: 'images:\n- name: nginx\n  newTag: x',
+  },
+  {
+    name: 'registry with a port is not a tag',
+    input: pod('localhost:5000/nginx', 'localhost:5000/nginx:2', 'localhost:5000/nginx:2@sha256:abc'),
+    field: 'images:\n- name: localhost:5000/nginx\n  newTag: "3"',
+  },
+  {
+    name: 'registry with port and newName',
+    input: pod('localhost:5000/nginx:2'),
+    field: 'images:\n- name: localhost:5000/nginx\n  newName: other:6000/x/nginx',
+  },
+  {
+    name: 'name with a path',
+    input: pod('ghcr.io/org/tool', 'ghcr.io/org/tool:v1', 'ghcr.io/org/toolbox'),
+    field: 'images:\n- name: ghcr.io/org/tool\n  newName: mirror.io/tool\n  newTag: v9',
+  },
+  {
+    name: 'name is a regular expression',
+    input: pod('ngnx', 'ngiinx', 'app-1', 'app-22:v1'),
+    field: 'images:\n- name: ng.x\n  newTag: v2\n- name: app-[0-9]+\n  newName: apps',
+  },
+  {
+    name: 'name including a tag matches only that tag',
+    input: pod('busybox:1.0', 'busybox:2.0', 'busybox'),
+    field: 'images:\n- name: busybox:1.0\n  newTag: "9"',
+  },
   { name: 'containers without an image are left alone', input: pod(undefined, 'nginx'), field: 'images:\n- name: nginx\n  newTag: x' },
-  { name: 'several rules apply in order', input: pod('a', 'b:1', 'c'), field: 'images:\n- name: a\n  newName: b\n- name: b\n  newTag: "2"' },
-  { name: 'every workload kind, custom resources and deep containers; not ephemeral containers, volumes or other fields', input: workloads, field: 'images:\n- name: nginx\n  newName: reg/nginx\n  newTag: "1.25"' },
+  {
+    name: 'several rules apply in order',
+    input: pod('a', 'b:1', 'c'),
+    field: 'images:\n- name: a\n  newName: b\n- name: b\n  newTag: "2"',
+  },
+  {
+    name: 'every workload kind, custom resources and deep containers; not ephemeral containers, volumes or other fields',
+    input: workloads,
+    field: 'images:\n- name: nginx\n  newName: reg/nginx\n  newTag: "1.25"',
+  },
   { name: 'no rule matches', input: workloads, field: 'images:\n- name: postgres\n  newTag: "16"' },
   { name: 'legacy imageTags field', input: pod('nginx'), field: 'imageTags:\n- name: nginx\n  newTag: old' },
-  { name: 'tag with dots and dashes in the original', input: pod('nginx:1.25.3-alpine', 'nginx:v1_2'), field: 'images:\n- name: nginx\n  newTag: stable' },
+  {
+    name: 'tag with dots and dashes in the original',
+    input: pod('nginx:1.25.3-alpine', 'nginx:v1_2'),
+    field: 'images:\n- name: nginx\n  newTag: stable',
+  },
 ];
 
 describe('images', () => {
-
   describe('differential against kubectl kustomize', function () {
     const oracle = new Map<object, KubectlRun>();
     before(async function () {

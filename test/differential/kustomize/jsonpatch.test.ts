@@ -14,7 +14,6 @@ function apply(doc: Json, text: string) {
 }
 
 describe('JSON 6902 patches', () => {
-
   describe('against kubectl kustomize', function () {
     before(function () {
       requireKubectl(this);
@@ -35,11 +34,23 @@ spec:
         args: [a, b, c]
 `;
     const cases: Array<[string, string]> = [
-      ['add, append and insert into lists', '- {op: add, path: /spec/template/spec/containers/-, value: {name: side, image: busybox}}\n- {op: add, path: /spec/template/spec/containers/0/args/1, value: x}'],
-      ['replace a missing key, remove, negative index', '- {op: replace, path: /spec/paused, value: true}\n- {op: remove, path: /spec/replicas}\n- {op: add, path: /spec/template/spec/containers/0/args/-1, value: z}'],
-      ['move and copy, copy from a missing key', '- {op: move, from: /spec/replicas, path: /spec/replicasMoved}\n- {op: copy, from: /metadata/labels, path: /spec/labelsCopy}\n- {op: copy, from: /spec/nope, path: /spec/x}'],
+      [
+        'add, append and insert into lists',
+        '- {op: add, path: /spec/template/spec/containers/-, value: {name: side, image: busybox}}\n- {op: add, path: /spec/template/spec/containers/0/args/1, value: x}',
+      ],
+      [
+        'replace a missing key, remove, negative index',
+        '- {op: replace, path: /spec/paused, value: true}\n- {op: remove, path: /spec/replicas}\n- {op: add, path: /spec/template/spec/containers/0/args/-1, value: z}',
+      ],
+      [
+        'move and copy, copy from a missing key',
+        '- {op: move, from: /spec/replicas, path: /spec/replicasMoved}\n- {op: copy, from: /metadata/labels, path: /spec/labelsCopy}\n- {op: copy, from: /spec/nope, path: /spec/x}',
+      ],
       ['path without a leading slash', '- {op: add, path: spec/top, value: 1}'],
-      ['YAML 1.1 values', '- {op: add, path: /spec/a, value: yes}\n- {op: add, path: /spec/b, value: 0777}\n- {op: add, path: /spec/c, value: off}\n- {op: add, path: /spec/d, value: 1:20}\n- {op: add, path: /spec/e, value: 2001-01-01}'],
+      [
+        'YAML 1.1 values',
+        '- {op: add, path: /spec/a, value: yes}\n- {op: add, path: /spec/b, value: 0777}\n- {op: add, path: /spec/c, value: off}\n- {op: add, path: /spec/d, value: 1:20}\n- {op: add, path: /spec/e, value: 2001-01-01}',
+      ],
       ['JSON text', '[{"op": "test", "path": "/spec/replicas", "value": 1}, {"op": "replace", "path": "/spec/replicas", "value": 4}]'],
       ['escapes', '- {op: add, path: /metadata/labels/a~1b, value: "1"}\n- {op: add, path: /spec/c~0d, value: 2}'],
     ];

@@ -96,7 +96,7 @@ describe('labels vs kubectl', function () {
 
   it('labels: plain entry touches metadata.labels only', () => {
     const ours = assertSameAsKubectl({ labels: [{ pairs: { app: 'web', team: 'a' } }], yaml: kinds });
-    assert.deepStrictEqual((find(ours.objects, 'Service', 's').spec as object), {});
+    assert.deepStrictEqual(find(ours.objects, 'Service', 's').spec as object, {});
   });
 
   it('labels: includeTemplates adds pod template, job template and volume claim template labels, not selectors', () => {
@@ -147,11 +147,17 @@ describe('labels vs kubectl', function () {
   });
 
   it('overlay labels add to base labels', () => {
-    assertSameAsKubectl({ commonLabels: { env: 'prod' }, bases: [{ commonLabels: { app: 'web' }, labels: [{ pairs: { team: 't' } }], yaml: kinds }] });
+    assertSameAsKubectl({
+      commonLabels: { env: 'prod' },
+      bases: [{ commonLabels: { app: 'web' }, labels: [{ pairs: { team: 't' } }], yaml: kinds }],
+    });
   });
 
   it('label values that look like numbers or booleans stay strings', () => {
-    assertSameAsKubectl({ labels: [{ pairs: { version: '1.0', enabled: 'true', count: '7', empty: '' }, includeSelectors: true }], yaml: kinds });
+    assertSameAsKubectl({
+      labels: [{ pairs: { version: '1.0', enabled: 'true', count: '7', empty: '' }, includeSelectors: true }],
+      yaml: kinds,
+    });
   });
 
   it('labels with namespace and prefix on the same kustomization', () => {

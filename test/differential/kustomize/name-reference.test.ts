@@ -266,8 +266,15 @@ spec:
     spec:
       volumes: [{name: c, configMap: {name: cfg}}]
 `;
-    const ours = assertSameAsKubectl({ bases: [{ namePrefix: 'blue-', yaml: base }, { namePrefix: 'green-', yaml: base }] });
-    const green = find(ours.objects, 'Deployment', 'green-web').spec as { template: { spec: { volumes: Array<{ configMap: { name: string } }> } } };
+    const ours = assertSameAsKubectl({
+      bases: [
+        { namePrefix: 'blue-', yaml: base },
+        { namePrefix: 'green-', yaml: base },
+      ],
+    });
+    const green = find(ours.objects, 'Deployment', 'green-web').spec as {
+      template: { spec: { volumes: Array<{ configMap: { name: string } }> } };
+    };
     assert.strictEqual(green.template.spec.volumes[0].configMap.name, 'green-cfg');
   });
 

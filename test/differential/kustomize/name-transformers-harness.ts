@@ -47,7 +47,6 @@ process.on('exit', () => {
   for (const dir of tempRoots) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-
 function origin(step: string): Origin {
   return { kind: 'transformer', step, file: '/kustomization.yaml' };
 }
@@ -64,7 +63,11 @@ function renderNode(node: Kust, ctx: TransformContext, at: string): Resource[] {
   }
   if (node.namespace) resources = namespaceTransformer(resources, { namespace: node.namespace, origin: origin('namespace') }, ctx);
   if (node.namePrefix || node.nameSuffix) {
-    resources = prefixSuffixTransformer(resources, { prefix: node.namePrefix ?? '', suffix: node.nameSuffix ?? '', origin: origin('namePrefix') }, ctx);
+    resources = prefixSuffixTransformer(
+      resources,
+      { prefix: node.namePrefix ?? '', suffix: node.nameSuffix ?? '', origin: origin('namePrefix') },
+      ctx,
+    );
   }
   (node.labels ?? []).forEach((entry, i) => {
     resources = labelsTransformer(
@@ -82,7 +85,13 @@ function renderNode(node: Kust, ctx: TransformContext, at: string): Resource[] {
   if (node.commonLabels) {
     resources = labelsTransformer(
       resources,
-      { pairs: node.commonLabels, includeSelectors: true, includeTemplates: true, legacyCommonLabels: true, origin: origin('commonLabels') },
+      {
+        pairs: node.commonLabels,
+        includeSelectors: true,
+        includeTemplates: true,
+        legacyCommonLabels: true,
+        origin: origin('commonLabels'),
+      },
       ctx,
     );
   }

@@ -149,17 +149,17 @@ webhooks:
     assertSameAsKubectl({
       namespace: 'prod',
       yaml: [
-          ['flowcontrol.apiserver.k8s.io/v1', 'FlowSchema'],
-          ['flowcontrol.apiserver.k8s.io/v1beta1', 'FlowSchema'],
-          ['storage.k8s.io/v1', 'CSIStorageCapacity'],
-          ['autoscaling/v2', 'HorizontalPodAutoscaler'],
-          ['node.k8s.io/v1', 'RuntimeClass'],
-          ['v1', 'Node'],
-          ['scheduling.k8s.io/v1', 'PriorityClass'],
-          ['networking.k8s.io/v1', 'IngressClass'],
-        ]
-          .map(([apiVersion, kind], i) => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: n${i}}\n`)
-          .join('---\n'),
+        ['flowcontrol.apiserver.k8s.io/v1', 'FlowSchema'],
+        ['flowcontrol.apiserver.k8s.io/v1beta1', 'FlowSchema'],
+        ['storage.k8s.io/v1', 'CSIStorageCapacity'],
+        ['autoscaling/v2', 'HorizontalPodAutoscaler'],
+        ['node.k8s.io/v1', 'RuntimeClass'],
+        ['v1', 'Node'],
+        ['scheduling.k8s.io/v1', 'PriorityClass'],
+        ['networking.k8s.io/v1', 'IngressClass'],
+      ]
+        .map(([apiVersion, kind], i) => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: n${i}}\n`)
+        .join('---\n'),
     });
   });
 

@@ -53,7 +53,10 @@ describe('patches by id (indexed)', function () {
     });
     dirs.push(dir);
     const ours = renderKustomization(dir, { repoRoot: dir });
-    assert.deepEqual(ours.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      ours.problems.filter((p) => p.severity === 'error'),
+      [],
+    );
     assert.equal(ours.yaml, kubectlOutput(dir));
     const d = ours.resources.find((r) => r.object.kind === 'Deployment');
     assert.ok(d);
@@ -64,7 +67,9 @@ describe('patches by id (indexed)', function () {
   it('matches kubectl with one patch per object over many objects, and fails like it on a missing id', () => {
     const names = Array.from({ length: 60 }, (_, i) => `app-${String(i).padStart(2, '0')}`);
     const files: Record<string, string> = { 'objects.yaml': names.map(deployment).join('---\n') };
-    for (const name of names) files[`patches/${name}.yaml`] = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  replicas: ${name.length}\n`;
+    for (const name of names)
+      files[`patches/${name}.yaml`] =
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  replicas: ${name.length}\n`;
     const entries = names.map((n) => `  - path: patches/${n}.yaml\n`).join('');
     const dir = writeFolder({ ...files, 'kustomization.yaml': `resources:\n  - objects.yaml\npatches:\n${entries}` });
     dirs.push(dir);

@@ -42,7 +42,11 @@ function configsOf(field: Field, entries: Entry[]): PatchConfig[] {
   }));
 }
 
-function runOurs(resourcesText: string, field: Field, entries: Entry[]): { resources: Resource[]; objects: JsonObject[]; problems: Problem[] } {
+function runOurs(
+  resourcesText: string,
+  field: Field,
+  entries: Entry[],
+): { resources: Resource[]; objects: JsonObject[]; problems: Problem[] } {
   const ctx: TransformContext = { kustomizationFile: KUSTOMIZATION, problems: [] };
   const resources = transformers[field](resourcesOf(resourcesText), configsOf(field, entries), ctx);
   return { resources, objects: sortObjects(resources.map((r) => r.object)), problems: ctx.problems };
@@ -118,7 +122,12 @@ const cases: Case[] = [
   { name: 'SMP from a file', entries: [{ path: 'patch.yaml', content: replicasPatch('app', 4) }] },
   {
     name: 'multi-document SMP file patches each object by id',
-    entries: [{ path: 'patch.yaml', content: `${replicasPatch('app', 2)}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: app\nspec:\n  type: NodePort\n` }],
+    entries: [
+      {
+        path: 'patch.yaml',
+        content: `${replicasPatch('app', 2)}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: app\nspec:\n  type: NodePort\n`,
+      },
+    ],
   },
   {
     name: 'SMP with a leading document marker',
@@ -135,29 +144,54 @@ const cases: Case[] = [
     name: 'SMP with namespace default matches an object without namespace',
     entries: [{ patch: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\n  namespace: default\nspec:\n  type: NodePort\n' }],
   },
-  { name: 'SMP in another namespace than the object matches nothing', entries: [{ patch: replicasPatch('worker', 3, '\n  namespace: other') }], fails: 'patch-no-match', sameMessage: true },
+  {
+    name: 'SMP in another namespace than the object matches nothing',
+    entries: [{ patch: replicasPatch('worker', 3, '\n  namespace: other') }],
+    fails: 'patch-no-match',
+    sameMessage: true,
+  },
   { name: 'SMP naming the object namespace matches it', entries: [{ patch: replicasPatch('worker', 3, '\n  namespace: jobs') }] },
   {
     name: 'SMP with a target applies to every match and its own name is ignored',
     entries: [{ patch: replicasPatch('ignored', 7), target: { kind: 'Deployment' } }],
   },
-  { name: 'SMP with a target matching nothing is not an error', entries: [{ patch: replicasPatch('app', 7), target: { kind: 'StatefulSet' } }] },
+  {
+    name: 'SMP with a target matching nothing is not an error',
+    entries: [{ patch: replicasPatch('app', 7), target: { kind: 'StatefulSet' } }],
+  },
   { name: 'SMP with a regex name target', entries: [{ patch: replicasPatch('x', 2), target: { name: 'w.*' } }] },
   { name: 'SMP with a label selector target', entries: [{ patch: replicasPatch('x', 2), target: { labelSelector: 'tier=batch' } }] },
-  { name: 'SMP changing the name without allowNameChange keeps the name', entries: [{ patch: replicasPatch('renamed', 3), target: { name: 'app', kind: 'Deployment' } }] },
+  {
+    name: 'SMP changing the name without allowNameChange keeps the name',
+    entries: [{ patch: replicasPatch('renamed', 3), target: { name: 'app', kind: 'Deployment' } }],
+  },
   {
     name: 'allowNameChange renames',
     entries: [{ patch: replicasPatch('renamed', 3), target: { name: 'app', kind: 'Deployment' }, options: { allowNameChange: true } }],
   },
   {
     name: 'a kind change without allowKindChange keeps the kind; the target apiVersion wins',
-    entries: [{ patch: 'apiVersion: v9\nkind: StatefulSet\nmetadata:\n  name: app\nspec:\n  replicas: 2\n', target: { name: 'app', kind: 'Deployment' } }],
+    entries: [
+      {
+        patch: 'apiVersion: v9\nkind: StatefulSet\nmetadata:\n  name: app\nspec:\n  replicas: 2\n',
+        target: { name: 'app', kind: 'Deployment' },
+      },
+    ],
   },
   {
     name: 'allowKindChange changes the kind',
-    entries: [{ patch: 'apiVersion: v9\nkind: StatefulSet\nmetadata:\n  name: app\nspec:\n  replicas: 2\n', target: { name: 'app', kind: 'Deployment' }, options: { allowKindChange: true } }],
+    entries: [
+      {
+        patch: 'apiVersion: v9\nkind: StatefulSet\nmetadata:\n  name: app\nspec:\n  replicas: 2\n',
+        target: { name: 'app', kind: 'Deployment' },
+        options: { allowKindChange: true },
+      },
+    ],
   },
-  { name: '$patch: delete removes the object', entries: [{ patch: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\n$patch: delete\n' }] },
+  {
+    name: '$patch: delete removes the object',
+    entries: [{ patch: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\n$patch: delete\n' }],
+  },
   {
     name: '$patch: delete with a target removes every match',
     entries: [{ patch: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: any\n$patch: delete\n', target: { kind: 'Deployment' } }],
@@ -168,37 +202,91 @@ const cases: Case[] = [
     fails: 'invalid-patch',
     sameMessage: true,
   },
-  { name: 'a comment-only patch qualifies as both SM and JSON', entries: [{ patch: '# nothing', target: { kind: 'Deployment' } }], fails: 'invalid-patch', sameMessage: true },
+  {
+    name: 'a comment-only patch qualifies as both SM and JSON',
+    entries: [{ patch: '# nothing', target: { kind: 'Deployment' } }],
+    fails: 'invalid-patch',
+    sameMessage: true,
+  },
   {
     name: 'renaming two objects to one name fails on the duplicate id',
     resources: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n',
-    entries: [{ patch: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: same}\ndata: {x: "1"}\n', target: { kind: 'ConfigMap' }, options: { allowNameChange: true } }],
+    entries: [
+      {
+        patch: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: same}\ndata: {x: "1"}\n',
+        target: { kind: 'ConfigMap' },
+        options: { allowNameChange: true },
+      },
+    ],
     fails: 'patch-failed',
     sameMessage: true,
   },
-  { name: 'a patch without kind is neither SM nor JSON', entries: [{ patch: 'spec:\n  replicas: 4', target: { kind: 'Deployment' } }], fails: 'invalid-patch', sameMessage: true },
-  { name: 'an empty patch file is an empty JSON patch: without target it fails', entries: [{ path: 'empty.yaml', content: '' }], fails: 'invalid-patch', sameMessage: true },
-  { name: 'an empty patch file with a target changes nothing', entries: [{ path: 'empty.yaml', content: '', target: { kind: 'Service' } }] },
-  { name: 'a blank patch file qualifies as both SM and JSON', entries: [{ path: 'blank.yaml', content: '\n# only a comment\n', target: { kind: 'Service' } }], fails: 'invalid-patch', sameMessage: true },
-  { name: 'an empty map is no SMP, so kustomize decodes it as a JSON patch and fails', entries: [{ patch: '{}', target: { kind: 'Service' } }], fails: 'invalid-patch', sameMessage: true },
+  {
+    name: 'a patch without kind is neither SM nor JSON',
+    entries: [{ patch: 'spec:\n  replicas: 4', target: { kind: 'Deployment' } }],
+    fails: 'invalid-patch',
+    sameMessage: true,
+  },
+  {
+    name: 'an empty patch file is an empty JSON patch: without target it fails',
+    entries: [{ path: 'empty.yaml', content: '' }],
+    fails: 'invalid-patch',
+    sameMessage: true,
+  },
+  {
+    name: 'an empty patch file with a target changes nothing',
+    entries: [{ path: 'empty.yaml', content: '', target: { kind: 'Service' } }],
+  },
+  {
+    name: 'a blank patch file qualifies as both SM and JSON',
+    entries: [{ path: 'blank.yaml', content: '\n# only a comment\n', target: { kind: 'Service' } }],
+    fails: 'invalid-patch',
+    sameMessage: true,
+  },
+  {
+    name: 'an empty map is no SMP, so kustomize decodes it as a JSON patch and fails',
+    entries: [{ patch: '{}', target: { kind: 'Service' } }],
+    fails: 'invalid-patch',
+    sameMessage: true,
+  },
   { name: 'an empty map patch whose target selects nothing passes', entries: [{ patch: '{}', target: { kind: 'StatefulSet' } }] },
   { name: 'an empty map document after an SMP document is ignored', entries: [{ patch: `${replicasPatch('app', 3)}---\n{}\n` }] },
-  { name: 'JSON patch without target fails', entries: [{ patch: '- op: replace\n  path: /spec/replicas\n  value: 5' }], fails: 'invalid-patch', sameMessage: true },
-  { name: 'JSON patch with a target', entries: [{ patch: '- op: replace\n  path: /spec/replicas\n  value: 5', target: { kind: 'Deployment', namespace: 'jobs' } }] },
-  { name: 'JSON patch from a JSON file', entries: [{ path: 'ops.json', content: '[{"op": "add", "path": "/spec/paused", "value": true}]', target: { name: 'app', kind: 'Deployment' } }] },
+  {
+    name: 'JSON patch without target fails',
+    entries: [{ patch: '- op: replace\n  path: /spec/replicas\n  value: 5' }],
+    fails: 'invalid-patch',
+    sameMessage: true,
+  },
+  {
+    name: 'JSON patch with a target',
+    entries: [{ patch: '- op: replace\n  path: /spec/replicas\n  value: 5', target: { kind: 'Deployment', namespace: 'jobs' } }],
+  },
+  {
+    name: 'JSON patch from a JSON file',
+    entries: [
+      { path: 'ops.json', content: '[{"op": "add", "path": "/spec/paused", "value": true}]', target: { name: 'app', kind: 'Deployment' } },
+    ],
+  },
   {
     name: 'JSON patch adds an annotation to an object without annotations',
     entries: [{ patch: '- {op: add, path: /metadata/annotations/team, value: blue}', target: { kind: 'Service' } }],
   },
   {
     name: 'annotation values a JSON patch sets become strings',
-    entries: [{ patch: '- {op: add, path: /metadata/annotations, value: {count: 5, enabled: true, ratio: 1.5}}', target: { kind: 'Service' } }],
+    entries: [
+      { patch: '- {op: add, path: /metadata/annotations, value: {count: 5, enabled: true, ratio: 1.5}}', target: { kind: 'Service' } },
+    ],
   },
   {
     name: 'an empty annotations map a JSON patch leaves disappears',
     entries: [{ patch: '- {op: add, path: /metadata/annotations, value: {}}', target: { kind: 'Service' } }],
   },
-  { name: 'JSON patch failing reports kustomize\'s message', entries: [{ patch: '- {op: remove, path: /spec/nothere}', target: { kind: 'Service' } }], fails: 'patch-failed', sameMessage: true },
+  {
+    name: "JSON patch failing reports kustomize's message",
+    entries: [{ patch: '- {op: remove, path: /spec/nothere}', target: { kind: 'Service' } }],
+    fails: 'patch-failed',
+    sameMessage: true,
+  },
   {
     name: 'a JSON patch may rename; a later patch still finds the object by its first name',
     entries: [
@@ -208,24 +296,52 @@ const cases: Case[] = [
   },
   {
     name: 'patches apply in order: the last one wins',
-    entries: [{ patch: replicasPatch('app', 2) }, { patch: '- {op: replace, path: /spec/replicas, value: 9}', target: { name: 'app', kind: 'Deployment' } }, { patch: replicasPatch('app', 4) }],
+    entries: [
+      { patch: replicasPatch('app', 2) },
+      { patch: '- {op: replace, path: /spec/replicas, value: 9}', target: { name: 'app', kind: 'Deployment' } },
+      { patch: replicasPatch('app', 4) },
+    ],
   },
   {
     name: 'an SMP merges containers by name',
-    entries: [{ patch: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx:2\n      - name: side\n        image: busybox\n' }],
+    entries: [
+      {
+        patch:
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx:2\n      - name: side\n        image: busybox\n',
+      },
+    ],
   },
-  { name: 'a malformed target regex fails', entries: [{ patch: replicasPatch('app', 2), target: { name: 'app-(' } }], fails: 'invalid-patch', sameMessage: true },
+  {
+    name: 'a malformed target regex fails',
+    entries: [{ patch: replicasPatch('app', 2), target: { name: 'app-(' } }],
+    fails: 'invalid-patch',
+    sameMessage: true,
+  },
   // Legacy fields.
   {
     name: 'patchesStrategicMerge: inline YAML and a file, applied by id',
     field: 'patchesStrategicMerge',
-    entries: [{ patch: replicasPatch('app', 6) }, { path: 'delete.yaml', content: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\n$patch: delete\n' }],
+    entries: [
+      { patch: replicasPatch('app', 6) },
+      { path: 'delete.yaml', content: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\n$patch: delete\n' },
+    ],
   },
-  { name: 'patchesStrategicMerge matching nothing fails', field: 'patchesStrategicMerge', entries: [{ patch: replicasPatch('nope', 6) }], fails: 'patch-no-match', sameMessage: true },
+  {
+    name: 'patchesStrategicMerge matching nothing fails',
+    field: 'patchesStrategicMerge',
+    entries: [{ patch: replicasPatch('nope', 6) }],
+    fails: 'patch-no-match',
+    sameMessage: true,
+  },
   {
     name: 'patchesJson6902 with a target',
     field: 'patchesJson6902',
-    entries: [{ patch: '- op: replace\n  path: /spec/replicas\n  value: 2', target: { group: 'apps', version: 'v1', kind: 'Deployment', name: 'app' } }],
+    entries: [
+      {
+        patch: '- op: replace\n  path: /spec/replicas\n  value: 2',
+        target: { group: 'apps', version: 'v1', kind: 'Deployment', name: 'app' },
+      },
+    ],
   },
   {
     name: 'patchesJson6902 whose target matches nothing is not an error',
@@ -235,7 +351,9 @@ const cases: Case[] = [
   {
     name: 'patchesJson6902 target name is a regex',
     field: 'patchesJson6902',
-    entries: [{ path: 'ops.yaml', content: '- op: add\n  path: /spec/paused\n  value: true\n', target: { kind: 'Deployment', name: '.*' } }],
+    entries: [
+      { path: 'ops.yaml', content: '- op: add\n  path: /spec/paused\n  value: true\n', target: { kind: 'Deployment', name: '.*' } },
+    ],
   },
   {
     name: 'patchesJson6902 without target name fails',
@@ -262,7 +380,8 @@ describe('patch transformers', () => {
       // A few kubectl processes at a time: dozens at once only compete for the CPU.
       const queue = cases.slice();
       const worker = async () => {
-        for (let c = queue.shift(); c; c = queue.shift()) oracles.set(c, await runKubectl(c.resources ?? base, c.field ?? 'patches', c.entries));
+        for (let c = queue.shift(); c; c = queue.shift())
+          oracles.set(c, await runKubectl(c.resources ?? base, c.field ?? 'patches', c.entries));
       };
       await Promise.all(Array.from({ length: 6 }, worker));
     });

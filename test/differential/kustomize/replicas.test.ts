@@ -52,14 +52,25 @@ const cases: Array<{ name: string; field: string }> = [
 ];
 
 const failing: Array<{ name: string; field: string; message: RegExp }> = [
-  { name: 'no object of that name', field: 'replicas:\n- name: nothing\n  count: 3', message: /resource with name nothing does not match a config with the following GVK \[Deployment\.\[noVer\]\.\[noGrp\] StatefulSet/ },
-  { name: 'string count', field: 'replicas:\n- name: web\n  count: "3"', message: /cannot unmarshal string into Go struct field Replica.replicas.count of type int64/ },
-  { name: 'fractional count', field: 'replicas:\n- name: web\n  count: 2.5', message: /cannot unmarshal number 2.5 into Go struct field Replica.replicas.count of type int64/ },
+  {
+    name: 'no object of that name',
+    field: 'replicas:\n- name: nothing\n  count: 3',
+    message: /resource with name nothing does not match a config with the following GVK \[Deployment\.\[noVer\]\.\[noGrp\] StatefulSet/,
+  },
+  {
+    name: 'string count',
+    field: 'replicas:\n- name: web\n  count: "3"',
+    message: /cannot unmarshal string into Go struct field Replica.replicas.count of type int64/,
+  },
+  {
+    name: 'fractional count',
+    field: 'replicas:\n- name: web\n  count: 2.5',
+    message: /cannot unmarshal number 2.5 into Go struct field Replica.replicas.count of type int64/,
+  },
   { name: 'HPA only', field: 'replicas:\n- name: nothing-here\n  count: 1', message: /does not match a config/ },
 ];
 
 describe('replicas', () => {
-
   describe('differential against kubectl kustomize', function () {
     const oracle = new Map<object, KubectlRun>();
     before(async function () {

@@ -36,7 +36,6 @@ function names(sel: Selector): string[] {
 }
 
 describe('patch target selectors', () => {
-
   describe('against kubectl kustomize', function () {
     before(function () {
       requireKubectl(this);

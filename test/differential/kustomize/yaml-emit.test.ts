@@ -21,12 +21,98 @@ const SENTENCE =
 // DEL and the C1 controls (U+007F-U+009F, NEL included) are left out on purpose: kustomize itself fails on them,
 // because Go's JSON leaves them raw and go-yaml v2 then refuses (or, for NEL, breaks lines) when re-reading that JSON.
 const FRAGMENTS = [
-  'a', 'plain text', ' ', '  ', '\t', '\n', '\n\n', '\r\n', '\r', ':', ': ', ':x', ' #', '#', '# c', '- ', '-', '--', '---', '...',
-  '*', '&', '!', '%', '@', '`', "'", '"', '\\', '?', '? ', ',', '[', ']', '{', '}', '|', '>', '=', '<<',
-  'é', 'naïve', '日本語', '😀', '👍🏽', '\u0001', '\u001b', '\u00a0', '\u2028', '\u2029', '\ufeff', '\u00e9\u0301',
-  'yes', 'no', 'on', 'off', 'y', 'n', 'Y', 'N', 'true', 'False', 'null', 'Null', '~', '012', '08', '1e3', '1E3', '0x1F', '0o17',
-  '0b101', '1_000', '1:20', '190:20:30', '-1', '+1', '.5', '1.', '.inf', '-.Inf', '.nan', '2001-12-14', '2001-12-14T21:59:43Z',
-  '2001-12-14 21:59:43.10 -5', 'x'.repeat(90), SENTENCE, 'https://example.com/a?b=c#d', 'key=value', 'a,b', '${VAR}', '{{ .Values.x }}',
+  'a',
+  'plain text',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\n\n',
+  '\r\n',
+  '\r',
+  ':',
+  ': ',
+  ':x',
+  ' #',
+  '#',
+  '# c',
+  '- ',
+  '-',
+  '--',
+  '---',
+  '...',
+  '*',
+  '&',
+  '!',
+  '%',
+  '@',
+  '`',
+  "'",
+  '"',
+  '\\',
+  '?',
+  '? ',
+  ',',
+  '[',
+  ']',
+  '{',
+  '}',
+  '|',
+  '>',
+  '=',
+  '<<',
+  'é',
+  'naïve',
+  '日本語',
+  '😀',
+  '👍🏽',
+  '\u0001',
+  '\u001b',
+  '\u00a0',
+  '\u2028',
+  '\u2029',
+  '\ufeff',
+  '\u00e9\u0301',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'y',
+  'n',
+  'Y',
+  'N',
+  'true',
+  'False',
+  'null',
+  'Null',
+  '~',
+  '012',
+  '08',
+  '1e3',
+  '1E3',
+  '0x1F',
+  '0o17',
+  '0b101',
+  '1_000',
+  '1:20',
+  '190:20:30',
+  '-1',
+  '+1',
+  '.5',
+  '1.',
+  '.inf',
+  '-.Inf',
+  '.nan',
+  '2001-12-14',
+  '2001-12-14T21:59:43Z',
+  '2001-12-14 21:59:43.10 -5',
+  'x'.repeat(90),
+  SENTENCE,
+  'https://example.com/a?b=c#d',
+  'key=value',
+  'a,b',
+  '${VAR}',
+  '{{ .Values.x }}',
 ];
 
 function generatedStrings(): string[] {
@@ -92,7 +178,10 @@ describe('yaml emit: byte-identical to kubectl kustomize', function () {
     const values: JsonObject = {};
     strings.forEach((s, i) => (values[`v${String(i).padStart(4, '0')}`] = s));
     // One key per map: keys with digits and letters can compare in a cycle, and then kubectl's order is random.
-    const keys = custom('keys', strings.map((s, i) => ({ [s]: i % 3 === 0 ? s : `k${i}` })));
+    const keys = custom(
+      'keys',
+      strings.map((s, i) => ({ [s]: i % 3 === 0 ? s : `k${i}` })),
+    );
     const nested = custom('nested', {
       a: { b: { c: { items: strings.slice(0, 400).map((s) => ({ name: s, value: [s] })) } } },
       list: strings.slice(400),
@@ -101,8 +190,44 @@ describe('yaml emit: byte-identical to kubectl kustomize', function () {
   });
 
   it('orders keys like go-yaml v2 (digit runs by value, letters before other characters)', function () {
-    const fixed = ['a1', 'a10', 'a2', 'A', 'B', 'Z', '_x', '-y', '.z', '1', '10', '2', '01', '001', '0', '00', 'é', 'Ä', 'z',
-      'aB', 'ab', 'Ab', 'a b', 'a-b', 'a_b', 'a.b', 'a/b', '~x', 'x~', '9223372036854775807', 'v1', 'v2', 'v10', '日本', '٣', '١٢'];
+    const fixed = [
+      'a1',
+      'a10',
+      'a2',
+      'A',
+      'B',
+      'Z',
+      '_x',
+      '-y',
+      '.z',
+      '1',
+      '10',
+      '2',
+      '01',
+      '001',
+      '0',
+      '00',
+      'é',
+      'Ä',
+      'z',
+      'aB',
+      'ab',
+      'Ab',
+      'a b',
+      'a-b',
+      'a_b',
+      'a.b',
+      'a/b',
+      '~x',
+      'x~',
+      '9223372036854775807',
+      'v1',
+      'v2',
+      'v10',
+      '日本',
+      '٣',
+      '١٢',
+    ];
     const next = random(7);
     // No digits among the random characters: where digit runs meet letters go-yaml's comparison is not
     // transitive, and for large maps kubectl's own order then changes from run to run.
@@ -117,7 +242,10 @@ describe('yaml emit: byte-identical to kubectl kustomize', function () {
     const ordered = [...keys].sort(compareKeys);
     for (let i = 0; i < ordered.length; i++) {
       for (let j = i + 1; j < ordered.length; j++) {
-        assert.ok(compareKeys(ordered[i], ordered[j]) < 0, `key order is not total: ${JSON.stringify(ordered[i])} / ${JSON.stringify(ordered[j])}`);
+        assert.ok(
+          compareKeys(ordered[i], ordered[j]) < 0,
+          `key order is not total: ${JSON.stringify(ordered[i])} / ${JSON.stringify(ordered[j])}`,
+        );
       }
     }
     const data: JsonObject = {};
@@ -126,9 +254,37 @@ describe('yaml emit: byte-identical to kubectl kustomize', function () {
   });
 
   it('prints numbers, booleans, null, empty collections and nesting like kubectl', function () {
-    const numbers: Json[] = [0, -0, 1, -1, 1.5, 0.1, 1e-6, 1e-7, 1.5e-7, 123456.5, 1234567.5, 1e20, 1e21, 1.5e300, -1.5e300, 5e-324,
-      123456789012345680000, 9007199254740993n, 12345678901234567890n, -9223372036854775808n, 18446744073709551615n, 0.000123, 100, 1e5,
-      Number.MAX_SAFE_INTEGER, 2 ** 63, 2 ** 64, 3.14159, -2.5e-5];
+    const numbers: Json[] = [
+      0,
+      -0,
+      1,
+      -1,
+      1.5,
+      0.1,
+      1e-6,
+      1e-7,
+      1.5e-7,
+      123456.5,
+      1234567.5,
+      1e20,
+      1e21,
+      1.5e300,
+      -1.5e300,
+      5e-324,
+      123456789012345680000,
+      9007199254740993n,
+      12345678901234567890n,
+      -9223372036854775808n,
+      18446744073709551615n,
+      0.000123,
+      100,
+      1e5,
+      Number.MAX_SAFE_INTEGER,
+      2 ** 63,
+      2 ** 64,
+      3.14159,
+      -2.5e-5,
+    ];
     const next = random(4242);
     for (let i = 0; i < 300; i++) {
       const digits = 1 + Math.floor(next() * 17);
@@ -148,9 +304,18 @@ describe('yaml emit: byte-identical to kubectl kustomize', function () {
     assertSameAsKubectl([custom('numbers', spec)]);
   });
 
-  it('folds NEL (U+0085) in values the way kustomize\'s JSON-to-YAML step does', function () {
-    const texts = ['a\u0085b', '\u0085', 'x y\u0085', 'a \u0085 b', 'a\u0085\u0085b', 'a\u0085 \u0085\u0085  b', 'a\n\u0085b', '\u0085\u0085',
-      'long ' + 'word '.repeat(30) + '\u0085tail'];
+  it("folds NEL (U+0085) in values the way kustomize's JSON-to-YAML step does", function () {
+    const texts = [
+      'a\u0085b',
+      '\u0085',
+      'x y\u0085',
+      'a \u0085 b',
+      'a\u0085\u0085b',
+      'a\u0085 \u0085\u0085  b',
+      'a\n\u0085b',
+      '\u0085\u0085',
+      'long ' + 'word '.repeat(30) + '\u0085tail',
+    ];
     const data: JsonObject = {};
     texts.forEach((t, i) => (data[`k${i}`] = t));
     assertSameAsKubectl([configMap('nel', data)]);
@@ -170,26 +335,38 @@ describe('yaml emit: byte-identical to kubectl kustomize', function () {
     }
     assert.strictEqual(outputProblem([configMap('fine', { k: 'a\u0085b', t: 'tab\there', e: '😀' })]), undefined);
     // An annotation key set by a transformer is re-read as plain YAML at the end of kustomize's build.
-    const run = kubectlKustomizeWith({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' }, 'resources:\n- cm.yaml\ncommonAnnotations:\n  "true": x\n');
+    const run = kubectlKustomizeWith(
+      { 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' },
+      'resources:\n- cm.yaml\ncommonAnnotations:\n  "true": x\n',
+    );
     assert.ok(!run.ok && /unsupported type/.test(run.stderr), run.stderr);
     const annotated = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { true: 'x' } } };
     assert.match(outputProblem([annotated]) ?? '', /unsupported type/);
     assert.strictEqual(outputProblem([{ ...annotated, metadata: { name: 'c', annotations: { yes: 'x', 'a.b/c': '1' } } }]), undefined);
   });
 
-  it('prints annotation values as strings and drops empty annotations, like kustomize\'s final rewrite', function () {
-    const resource = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    a: ~\n    b: 1.0\n    c: 012\n    d: 0x10\n    e: yes\n    f: 2001-12-14\n    g: 1e21\n    h: "x"\n';
+  it("prints annotation values as strings and drops empty annotations, like kustomize's final rewrite", function () {
+    const resource =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    a: ~\n    b: 1.0\n    c: 012\n    d: 0x10\n    e: yes\n    f: 2001-12-14\n    g: 1e21\n    h: "x"\n';
     // A JSON 6902 patch sends the object through JSON, so kubectl prints the typed values' JSON text.
-    const kustomization = 'resources:\n- cm.yaml\npatches:\n- target:\n    kind: ConfigMap\n  patch: |-\n    - op: add\n      path: /data\n      value: {q: x}\n';
+    const kustomization =
+      'resources:\n- cm.yaml\npatches:\n- target:\n    kind: ConfigMap\n  patch: |-\n    - op: add\n      path: /data\n      value: {q: x}\n';
     const run = kubectlKustomizeWith({ 'cm.yaml': resource }, kustomization);
     assert.ok(run.ok, run.stderr);
     const typed: JsonObject = {
-      apiVersion: 'v1', kind: 'ConfigMap', data: { q: 'x' },
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      data: { q: 'x' },
       metadata: { name: 'c', annotations: { a: null, b: 1, c: 10, d: 16, e: 'yes', f: '2001-12-14T00:00:00Z', g: 1e21, h: 'x' } },
     };
     assert.ok(emitYaml(typed) === run.stdout, firstDifference(run.stdout, emitYaml(typed)));
-    const empty = kubectlKustomize({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations: {}\n  labels: {}\n' });
-    assert.strictEqual(emitYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: {}, labels: {} } }), empty.stdout);
+    const empty = kubectlKustomize({
+      'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations: {}\n  labels: {}\n',
+    });
+    assert.strictEqual(
+      emitYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: {}, labels: {} } }),
+      empty.stdout,
+    );
   });
 
   it('separates documents with "---" and ends the stream with a single newline, no leading separator', function () {

@@ -19,7 +19,12 @@ export interface KubectlRun {
 
 /** Writes `resources` as resource files of a kustomization in a fresh temp folder and runs `kubectl kustomize` on it. */
 export function kubectlKustomize(resources: Record<string, string>): KubectlRun {
-  return kubectlKustomizeWith(resources, `resources:\n${Object.keys(resources).map((n) => `- ${n}\n`).join('')}`);
+  return kubectlKustomizeWith(
+    resources,
+    `resources:\n${Object.keys(resources)
+      .map((n) => `- ${n}\n`)
+      .join('')}`,
+  );
 }
 
 /** Like kubectlKustomize, with the kustomization file's text given. */

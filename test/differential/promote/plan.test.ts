@@ -48,7 +48,10 @@ describe('promotion plan (overlay strategy)', function () {
       [['image', 'my-app', '1.0.0', '1.1.0', 'ghcr.io/my-org/my-app:1.0.0', 'ghcr.io/my-org/my-app:1.1.0']],
     );
     const planned = planFileChanges(index, p.changes);
-    assert.deepEqual(planned.files.map((f) => f.path), ['apps/production/kustomization.yaml']);
+    assert.deepEqual(
+      planned.files.map((f) => f.path),
+      ['apps/production/kustomization.yaml'],
+    );
     assert.equal(planned.files[0].after, productionBefore + 'images:\n- name: ghcr.io/my-org/my-app\n  newTag: 1.1.0\n');
     assert.deepEqual(verifyFileChanges(index, 'production', planned), { ok: true });
 
@@ -65,11 +68,21 @@ describe('promotion plan (overlay strategy)', function () {
   });
 
   it('promotes a HelmRelease chart version with a patch in the target overlay (kubectl renders it)', function () {
-    writeFile(root, 'infrastructure/staging/kustomization.yaml', readText(root, 'infrastructure/staging/kustomization.yaml') + STAGING_CHART_PATCH);
+    writeFile(
+      root,
+      'infrastructure/staging/kustomization.yaml',
+      readText(root, 'infrastructure/staging/kustomization.yaml') + STAGING_CHART_PATCH,
+    );
     const { index, plan: p } = plan();
-    assert.deepEqual(p.changes.map((c) => [c.kind, c.workload, c.before, c.after]), [['chart', 'cert-manager', '1.14.x', '1.15.x']]);
+    assert.deepEqual(
+      p.changes.map((c) => [c.kind, c.workload, c.before, c.after]),
+      [['chart', 'cert-manager', '1.14.x', '1.15.x']],
+    );
     const planned = planFileChanges(index, p.changes);
-    assert.deepEqual(planned.files.map((f) => f.path), ['infrastructure/production/kustomization.yaml']);
+    assert.deepEqual(
+      planned.files.map((f) => f.path),
+      ['infrastructure/production/kustomization.yaml'],
+    );
     assert.ok(planned.files[0].after.startsWith(readText(root, 'infrastructure/production/kustomization.yaml')), 'existing text kept');
     assert.deepEqual(verifyFileChanges(index, 'production', planned), { ok: true });
     if (!kubectlAvailable()) {

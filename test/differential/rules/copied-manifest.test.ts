@@ -44,7 +44,11 @@ spec:
 `;
 const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: my-app\nspec:\n  ports:\n  - port: 80\n';
 
-function fleetFiles(staging: Record<string, string>, baseExtra: Record<string, string> = {}, baseResources = '- deployment.yaml\n'): Record<string, string> {
+function fleetFiles(
+  staging: Record<string, string>,
+  baseExtra: Record<string, string> = {},
+  baseResources = '- deployment.yaml\n',
+): Record<string, string> {
   return {
     'apps/base/my-app/kustomization.yaml': `resources:\n${baseResources}`,
     'apps/base/my-app/deployment.yaml': baseDeployment,
@@ -68,17 +72,28 @@ describe('rule copied-manifest', function () {
   afterEach(() => fleet?.dispose());
 
   it('flags the copy at its resources entry and turns it into a patch that renders the same objects', function () {
-    fleet = makeFleet(fleetFiles({ 'apps/staging/kustomization.yaml': 'namespace: staging\nresources:\n- deployment.yaml\n', 'apps/staging/deployment.yaml': copiedDeployment }));
+    fleet = makeFleet(
+      fleetFiles({
+        'apps/staging/kustomization.yaml': 'namespace: staging\nresources:\n- deployment.yaml\n',
+        'apps/staging/deployment.yaml': copiedDeployment,
+      }),
+    );
     const stagingDir = path.join(fleet.root, 'apps/staging');
     const before = objects(this, stagingDir);
     const [d, ...rest] = fleet.check(copiedManifest);
     assert.deepStrictEqual(rest, []);
     assert.strictEqual(d.severity, 'warning');
     assert.deepStrictEqual(d.range, { start: { line: 2, character: 2 }, end: { line: 2, character: 17 } });
-    assert.match(d.message, /deployment\.yaml is a full copy of Deployment my-app, which base apps\/base\/my-app renders.*keep only the differences as a patch/);
+    assert.match(
+      d.message,
+      /deployment\.yaml is a full copy of Deployment my-app, which base apps\/base\/my-app renders.*keep only the differences as a patch/,
+    );
     assert.strictEqual(path.relative(fleet.root, d.related![0].file), 'apps/base/my-app/deployment.yaml');
     fleet.apply(d.fixes![0]);
-    assert.strictEqual(fleet.read('apps/staging/kustomization.yaml'), 'namespace: staging\nresources:\n- ../base/my-app\npatches:\n  - path: deployment.yaml\n');
+    assert.strictEqual(
+      fleet.read('apps/staging/kustomization.yaml'),
+      'namespace: staging\nresources:\n- ../base/my-app\npatches:\n  - path: deployment.yaml\n',
+    );
     const patch = fleet.read('apps/staging/deployment.yaml');
     assert.doesNotMatch(patch, /app: my-app|envoy|name: LOG_LEVEL\n\s+value: info/, 'only the differences stay');
     assert.match(patch, /replicas: 2/);
@@ -106,7 +121,10 @@ describe('rule copied-manifest', function () {
     const found = fleet.check(copiedManifest);
     assert.strictEqual(found.length, 2);
     fleet.apply(found[0].fixes![0]);
-    assert.strictEqual(fleet.read('apps/staging/kustomization.yaml'), 'resources:\n- ../base/my-app\npatches:\n- path: extra.yaml\n- path: deployment.yaml\n- path: service.yaml\n');
+    assert.strictEqual(
+      fleet.read('apps/staging/kustomization.yaml'),
+      'resources:\n- ../base/my-app\npatches:\n- path: extra.yaml\n- path: deployment.yaml\n- path: service.yaml\n',
+    );
     assert.deepStrictEqual(objects(this, stagingDir), before);
     assert.deepStrictEqual(fleet.check(copiedManifest), []);
   });

@@ -22,13 +22,19 @@ function migrate(fleet: Fleet, field: string, expected: string, oracle = false):
   assert.strictEqual(found.length, 1);
   const [d] = found;
   assert.strictEqual(d.severity, 'warning');
-  const keyLine = fleet.read('apps/staging/kustomization.yaml').split('\n').findIndex((l) => l.startsWith(`${field}:`));
+  const keyLine = fleet
+    .read('apps/staging/kustomization.yaml')
+    .split('\n')
+    .findIndex((l) => l.startsWith(`${field}:`));
   assert.deepStrictEqual(d.range, { start: { line: keyLine, character: 0 }, end: { line: keyLine, character: field.length } });
   assert.ok(d.fixes?.[0], 'a fix is offered');
   fleet.apply(d.fixes[0]);
   assert.strictEqual(fleet.read('apps/staging/kustomization.yaml'), expected);
   assert.strictEqual(fleet.index.renderFolder(path.dirname(file)).yaml, before, 'the render is byte-identical after the fix');
-  assert.deepStrictEqual(fleet.check(deprecatedField).filter((x) => x.message.startsWith(`'${field}'`)), []);
+  assert.deepStrictEqual(
+    fleet.check(deprecatedField).filter((x) => x.message.startsWith(`'${field}'`)),
+    [],
+  );
   if (oracle) {
     assert.ok(kubectlBefore);
     assert.strictEqual(kubectlKustomize(fleet, 'apps/staging').yaml, kubectlBefore, 'kubectl prints the same before and after');
@@ -50,7 +56,11 @@ describe('rule deprecated-field (fixes checked with kubectl)', function () {
       'apps/base/other/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n',
     });
     const oracle = kubectlKustomize(fleet, 'apps/staging').yaml;
-    migrate(fleet, 'bases', `${head}resources:\n  - cm.yaml\n  - ../base/my-app # the app\n  # last\n  - ../base/other\nnamespace: staging\n`);
+    migrate(
+      fleet,
+      'bases',
+      `${head}resources:\n  - cm.yaml\n  - ../base/my-app # the app\n  # last\n  - ../base/other\nnamespace: staging\n`,
+    );
     assert.strictEqual(kubectlKustomize(fleet, 'apps/staging').yaml, oracle);
   });
 
@@ -86,7 +96,12 @@ describe('rule deprecated-field (fixes checked with kubectl)', function () {
       'apps/staging/p.yaml': PATCH,
       'apps/staging/j.yaml': JSON_PATCH,
     });
-    migrate(fleet, 'patchesJson6902', `${head}resources:\n- ../base/my-app\npatches:\n- path: p.yaml\n- target:\n    group: apps\n    version: v1\n    kind: Deployment\n    name: my-app\n  path: j.yaml\n`, true);
+    migrate(
+      fleet,
+      'patchesJson6902',
+      `${head}resources:\n- ../base/my-app\npatches:\n- path: p.yaml\n- target:\n    group: apps\n    version: v1\n    kind: Deployment\n    name: my-app\n  path: j.yaml\n`,
+      true,
+    );
   });
 
   it('patchesJson6902: renamed when nothing between patches and it changes the render (checked by rendering)', function () {
@@ -95,27 +110,49 @@ describe('rule deprecated-field (fixes checked with kubectl)', function () {
       'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nnamePrefix: s-\npatchesJson6902:\n- target: {kind: Deployment, name: my-app}\n  path: j.yaml\n`,
       'apps/staging/j.yaml': JSON_PATCH,
     });
-    migrate(fleet, 'patchesJson6902', `${head}resources:\n- ../base/my-app\nnamePrefix: s-\npatches:\n- target: {kind: Deployment, name: my-app}\n  path: j.yaml\n`, true);
+    migrate(
+      fleet,
+      'patchesJson6902',
+      `${head}resources:\n- ../base/my-app\nnamePrefix: s-\npatches:\n- target: {kind: Deployment, name: my-app}\n  path: j.yaml\n`,
+      true,
+    );
   });
 
   it('commonLabels: becomes a labels entry with includeSelectors (no includeTemplates needed), kubectl agreeing', function () {
     requireKubectl(this);
-    fleet = baseFleet({ 'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\ncommonLabels:\n  team: shop # owner\n  "tier": 'web'\n` });
+    fleet = baseFleet({
+      'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\ncommonLabels:\n  team: shop # owner\n  "tier": 'web'\n`,
+    });
     const oracle = kubectlKustomize(fleet, 'apps/staging').yaml;
-    migrate(fleet, 'commonLabels', `${head}resources:\n- ../base/my-app\nlabels:\n- pairs:\n    team: shop # owner\n    "tier": 'web'\n  includeSelectors: true\n`);
+    migrate(
+      fleet,
+      'commonLabels',
+      `${head}resources:\n- ../base/my-app\nlabels:\n- pairs:\n    team: shop # owner\n    "tier": 'web'\n  includeSelectors: true\n`,
+    );
     assert.strictEqual(kubectlKustomize(fleet, 'apps/staging').yaml, oracle);
   });
 
   it('imageTags: renamed to images, or appended after them', function () {
     requireKubectl(this);
-    fleet = baseFleet({ 'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nimages:\n- name: other\n  newTag: "2"\nimageTags:\n- name: ghcr.io/example/my-app\n  newTag: "1.1"\n` });
-    migrate(fleet, 'imageTags', `${head}resources:\n- ../base/my-app\nimages:\n- name: other\n  newTag: "2"\n- name: ghcr.io/example/my-app\n  newTag: "1.1"\n`, true);
+    fleet = baseFleet({
+      'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nimages:\n- name: other\n  newTag: "2"\nimageTags:\n- name: ghcr.io/example/my-app\n  newTag: "1.1"\n`,
+    });
+    migrate(
+      fleet,
+      'imageTags',
+      `${head}resources:\n- ../base/my-app\nimages:\n- name: other\n  newTag: "2"\n- name: ghcr.io/example/my-app\n  newTag: "1.1"\n`,
+      true,
+    );
   });
 
   describe('vars', () => {
     /** The base Deployment, with environment variables that use vars. */
     const deployment = (env: Record<string, string>) =>
-      DEPLOYMENT + '        env:\n' + Object.entries(env).map(([name, value]) => `        - name: ${name}\n          value: ${value}\n`).join('');
+      DEPLOYMENT +
+      '        env:\n' +
+      Object.entries(env)
+        .map(([name, value]) => `        - name: ${name}\n          value: ${value}\n`)
+        .join('');
     const ingress = (host: string) =>
       `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n  - host: ${host}\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: $(SVC)\n            port:\n              number: 80\n`;
     const SVC = '- name: SVC\n  objref:\n    kind: Service\n    name: my-app\n    apiVersion: v1\n';
@@ -218,10 +255,14 @@ describe('rule deprecated-field (fixes checked with kubectl)', function () {
     it('several vars: one entry each in order, two in one string, a label key with dots, an unused var dropped, comments kept', function () {
       requireKubectl(this);
       fleet = baseFleet({
-        'apps/base/my-app/deployment.yaml': deployment({ FQDN: '$(SVC).$(NS).svc.cluster.local' }).replace('    app: my-app\nspec:', '    app: my-app\n    example.com/service: $(SVC)\nspec:'),
+        'apps/base/my-app/deployment.yaml': deployment({ FQDN: '$(SVC).$(NS).svc.cluster.local' }).replace(
+          '    app: my-app\nspec:',
+          '    app: my-app\n    example.com/service: $(SVC)\nspec:',
+        ),
         'apps/staging/kustomization.yaml': `${head}resources:\n  - ../base/my-app\nnamespace: staging\nvars: # legacy\n  # the service\n  - name: SVC # its name\n    objref: {kind: Service, name: my-app, apiVersion: v1}\n  - name: UNUSED\n    objref: {kind: Service, name: my-app, apiVersion: v1}\n  - name: NS\n    objref:\n      kind: Service\n      name: my-app\n      apiVersion: v1\n    fieldref:\n      fieldPath: metadata.namespace\nimages:\n  - name: ghcr.io/example/my-app\n    newTag: "1.1"\n`,
       });
-      const fqdn = '      - select:\n          kind: Deployment\n          name: my-app\n        fieldPaths:\n          - spec.template.spec.containers.[name=app].env.[name=FQDN].value\n        options:\n          delimiter: .\n';
+      const fqdn =
+        '      - select:\n          kind: Deployment\n          name: my-app\n        fieldPaths:\n          - spec.template.spec.containers.[name=app].env.[name=FQDN].value\n        options:\n          delimiter: .\n';
       migrateVars(
         fleet,
         'apps/staging',

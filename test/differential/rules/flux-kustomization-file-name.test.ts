@@ -19,7 +19,6 @@ spec:
   path: ./apps
 `;
 
-
 describe('rule flux-kustomization-file-name', () => {
   let fleet: Fleet | undefined;
   afterEach(() => fleet?.dispose());

@@ -19,7 +19,8 @@ describe('rule image-unused', function () {
   it('does not flag entries that match a container or init container, renamed or retagged', function () {
     fleet = makeFleet({
       ...base,
-      'app/prod/kustomization.yaml': 'resources:\n- ../base\nimages:\n- name: ghcr.io/my-org/my-app\n  newName: registry.example.com/my-app\n  newTag: 2.0.0\n- name: busybox\n  newTag: "1.37"\n',
+      'app/prod/kustomization.yaml':
+        'resources:\n- ../base\nimages:\n- name: ghcr.io/my-org/my-app\n  newName: registry.example.com/my-app\n  newTag: 2.0.0\n- name: busybox\n  newTag: "1.37"\n',
     });
     const built = kubectlBuild(this, path.join(fleet.root, 'app/prod'));
     assert.match(built.stdout, /image: registry\.example\.com\/my-app:2\.0\.0/);

@@ -10,7 +10,9 @@ export { requireKubectl };
 /** What `kubectl kustomize` prints for a folder of the fleet (stdout), or its error text. */
 export function kubectlKustomize(fleet: Fleet, dir: string): { yaml?: string; error?: string } {
   try {
-    return { yaml: execFileSync('kubectl', ['kustomize', path.join(fleet.root, dir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+    return {
+      yaml: execFileSync('kubectl', ['kustomize', path.join(fleet.root, dir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    };
   } catch (e) {
     return { error: String((e as { stderr?: string }).stderr ?? e) };
   }
@@ -25,4 +27,3 @@ export function kubectlBuild(test: Mocha.Context, dir: string): { stdout: string
   const run = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
   return { stdout: run.stdout, stderr: run.stderr, status: run.status };
 }
-

@@ -25,7 +25,8 @@ describe('rule patch-target-missing', function () {
   it('does not trigger when the patch names an object the resources render', () => {
     fleet = makeFleet({
       ...base,
-      'app/staging/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: patch.yaml\n- target:\n    kind: Deployment\n    name: my-.*\n  patch: |-\n    - op: replace\n      path: /spec/replicas\n      value: 3\n',
+      'app/staging/kustomization.yaml':
+        'resources:\n- ../base\npatches:\n- path: patch.yaml\n- target:\n    kind: Deployment\n    name: my-.*\n  patch: |-\n    - op: replace\n      path: /spec/replicas\n      value: 3\n',
       'app/staging/patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 2\n',
     });
     assert.deepStrictEqual(fleet.check(patchTargetMissing), []);
@@ -54,7 +55,8 @@ describe('rule patch-target-missing', function () {
   it('flags an inline patch with a misspelled kind at the kind inside the inline text', () => {
     fleet = makeFleet({
       ...base,
-      'app/staging/kustomization.yaml': 'resources:\n- ../base\npatches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deploymnt\n    metadata:\n      name: my-app\n    spec:\n      replicas: 2\n',
+      'app/staging/kustomization.yaml':
+        'resources:\n- ../base\npatches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deploymnt\n    metadata:\n      name: my-app\n    spec:\n      replicas: 2\n',
     });
     const [d] = fleet.check(patchTargetMissing);
     assert.deepStrictEqual(d.range, { start: { line: 5, character: 10 }, end: { line: 5, character: 19 } });
@@ -67,7 +69,8 @@ describe('rule patch-target-missing', function () {
   it('warns (never an error: kustomize skips it) at a selector naming no object, at the target name, and fixes it', function () {
     const files = {
       ...base,
-      'app/staging/kustomization.yaml': 'resources:\n- ../base\npatches:\n- target:\n    kind: Deployment\n    name: myapp\n  patch: |-\n    - op: replace\n      path: /spec/replicas\n      value: 3\n',
+      'app/staging/kustomization.yaml':
+        'resources:\n- ../base\npatches:\n- target:\n    kind: Deployment\n    name: myapp\n  patch: |-\n    - op: replace\n      path: /spec/replicas\n      value: 3\n',
     };
     fleet = makeFleet(files);
     const built = kubectlBuild(this, path.join(fleet.root, 'app/staging'));
@@ -85,7 +88,8 @@ describe('rule patch-target-missing', function () {
   it('flags a selector kind that nothing has, at the kind', () => {
     fleet = makeFleet({
       ...base,
-      'app/staging/kustomization.yaml': 'resources:\n- ../base\npatchesJson6902:\n- target:\n    group: apps\n    version: v1\n    kind: Deploymen\n    name: my-app\n  patch: |-\n    - op: replace\n      path: /spec/replicas\n      value: 3\n',
+      'app/staging/kustomization.yaml':
+        'resources:\n- ../base\npatchesJson6902:\n- target:\n    group: apps\n    version: v1\n    kind: Deploymen\n    name: my-app\n  patch: |-\n    - op: replace\n      path: /spec/replicas\n      value: 3\n',
     });
     const [d] = fleet.check(patchTargetMissing);
     assert.deepStrictEqual(d.range, { start: { line: 6, character: 10 }, end: { line: 6, character: 19 } });
@@ -96,7 +100,8 @@ describe('rule patch-target-missing', function () {
   it('offers no fix when nothing is near, and never throws on a broken kustomization', () => {
     fleet = makeFleet({
       ...base,
-      'app/staging/kustomization.yaml': 'resources:\n- ../base\npatches:\n- target:\n    kind: ConfigMap\n  patch: |-\n    - op: add\n      path: /data/x\n      value: y\n',
+      'app/staging/kustomization.yaml':
+        'resources:\n- ../base\npatches:\n- target:\n    kind: ConfigMap\n  patch: |-\n    - op: add\n      path: /data/x\n      value: y\n',
       'app/broken/kustomization.yaml': 'resources: [\n',
     });
     const [d] = fleet.check(patchTargetMissing);
@@ -155,7 +160,10 @@ describe('rule patch-target-missing on Flux spec.patches', function () {
         [24, 14, 19],
       ],
     );
-    assert.deepStrictEqual(found.map((d) => d.severity), ['warning', 'error']);
+    assert.deepStrictEqual(
+      found.map((d) => d.severity),
+      ['warning', 'error'],
+    );
     assert.match(found[1].message, /Kustomization apps builds from \.\/app\/base.*Did you mean my-app\?/);
     fleet.apply({ title: 'both', edits: found.flatMap((d) => d.fixes![0].edits) });
     assert.deepStrictEqual(fleet.check(patchTargetMissing), []);

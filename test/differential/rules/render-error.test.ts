@@ -33,8 +33,14 @@ describe('rule render-error', function () {
 
   it('reports a folder without kustomization at the entry that lists it, like kubectl', function () {
     requireKubectl(this);
-    fleet = baseFleet({ 'apps/staging/kustomization.yaml': overlay('resources:\n- ../base/my-app\n- ../plain\n'), 'apps/plain/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n' });
-    assert.match(kubectlKustomize(fleet, 'apps/staging').error ?? '', /unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory/);
+    fleet = baseFleet({
+      'apps/staging/kustomization.yaml': overlay('resources:\n- ../base/my-app\n- ../plain\n'),
+      'apps/plain/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+    });
+    assert.match(
+      kubectlKustomize(fleet, 'apps/staging').error ?? '',
+      /unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory/,
+    );
     const [d] = fleet.check(renderError);
     assert.deepStrictEqual(d.range, { start: { line: 4, character: 2 }, end: { line: 4, character: 10 } });
     assert.match(d.message, /Add a kustomization\.yaml to that folder/);
@@ -50,7 +56,7 @@ describe('rule render-error', function () {
     assert.match(d.message, /security; file .* is not in or below/);
   });
 
-  it('does not build a kind: Component on its own: its replacements and patches work on the includer\'s objects', function () {
+  it("does not build a kind: Component on its own: its replacements and patches work on the includer's objects", function () {
     requireKubectl(this);
     fleet = baseFleet({
       'components/host/kustomization.yaml':
@@ -60,6 +66,9 @@ describe('rule render-error', function () {
     });
     assert.match(kubectlKustomize(fleet, 'components/host').error ?? '', /nothing selected by ConfigMap/, 'alone, kustomize refuses it');
     assert.match(kubectlKustomize(fleet, 'apps/staging').yaml ?? '', /host: example\.com/, 'inside its includer it works');
-    assert.deepStrictEqual(fleet.check(renderError).map((d) => d.message), []);
+    assert.deepStrictEqual(
+      fleet.check(renderError).map((d) => d.message),
+      [],
+    );
   });
 });

@@ -21,7 +21,10 @@ describe('rule unknown-field', function () {
     assert.match(d.message, /Unknown field 'namePrefx'/);
     assert.match(d.message, /Did you mean 'namePrefix'\?/);
     fleet.apply(d.fixes![0]);
-    assert.strictEqual(fleet.read('apps/staging/kustomization.yaml'), overlay('resources:\n- ../base/my-app\nnamePrefix: staging- # prefix\n'));
+    assert.strictEqual(
+      fleet.read('apps/staging/kustomization.yaml'),
+      overlay('resources:\n- ../base/my-app\nnamePrefix: staging- # prefix\n'),
+    );
     assert.deepStrictEqual(fleet.check(unknownField), []);
     assert.match(kubectlKustomize(fleet, 'apps/staging').yaml ?? '', /name: staging-my-app/);
   });

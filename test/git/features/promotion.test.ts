@@ -1,7 +1,15 @@
 // The editor's promotion requests on a real fleet repository with a bare origin: the plan the client shows,
 // the refusal of git writes for an untrusted workspace, a promotion with the reviewed texts, history, git show.
 import assert from 'node:assert/strict';
-import { deletePromotionBranch, listPromotions, planPromotion, runPromotion, runRevert, showCommit, UNTRUSTED_MESSAGE } from '../../../server/src/features/promotion';
+import {
+  deletePromotionBranch,
+  listPromotions,
+  planPromotion,
+  runPromotion,
+  runRevert,
+  showCommit,
+  UNTRUSTED_MESSAGE,
+} from '../../../server/src/features/promotion';
 import { git, readText, snapshot, writeFile } from '../gitFixture';
 import { useFleetRepo, type FleetRepo } from '../promote/promoteFixture';
 
@@ -17,15 +25,28 @@ describe('promotion requests (features/promotion.ts)', function () {
     const plan = await planPromotion(repo.work, { from: 'staging', to: 'production', settings: SETTINGS });
     assert.equal(plan.message, undefined, JSON.stringify(plan));
     assert.equal(plan.strategy, 'overlay');
-    assert.deepEqual(plan.changes.map((c) => `${c.kind} ${c.workload} ${c.before} -> ${c.after}`).sort(), ['chart cert-manager 1.14.x -> 1.15.x', 'image my-app 1.0.0 -> 1.1.0']);
-    assert.deepEqual(plan.fileChanges.map((f) => f.path), ['apps/production/kustomization.yaml', 'infrastructure/production/kustomization.yaml']);
+    assert.deepEqual(plan.changes.map((c) => `${c.kind} ${c.workload} ${c.before} -> ${c.after}`).sort(), [
+      'chart cert-manager 1.14.x -> 1.15.x',
+      'image my-app 1.0.0 -> 1.1.0',
+    ]);
+    assert.deepEqual(
+      plan.fileChanges.map((f) => f.path),
+      ['apps/production/kustomization.yaml', 'infrastructure/production/kustomization.yaml'],
+    );
     const apps = plan.fileChanges[0];
     assert.equal(apps.before, readText(repo.work, 'apps/production/kustomization.yaml'));
     assert.match(apps.after, /newTag: 1\.1\.0/);
     assert.match(apps.uri, /^file:\/\/.*\/apps\/production\/kustomization\.yaml$/);
 
-    const onlyImage = await planPromotion(repo.work, { from: 'staging', to: 'production', changeIds: [plan.changes.find((c) => c.kind === 'image')!.id] });
-    assert.deepEqual(onlyImage.fileChanges.map((f) => f.path), ['apps/production/kustomization.yaml']);
+    const onlyImage = await planPromotion(repo.work, {
+      from: 'staging',
+      to: 'production',
+      changeIds: [plan.changes.find((c) => c.kind === 'image')!.id],
+    });
+    assert.deepEqual(
+      onlyImage.fileChanges.map((f) => f.path),
+      ['apps/production/kustomization.yaml'],
+    );
     assert.deepEqual(snapshot(repo.work), before);
   });
 
@@ -49,7 +70,14 @@ describe('promotion requests (features/promotion.ts)', function () {
     const before = snapshot(repo.work);
     const refs = git(repo.work, 'for-each-ref');
     for (const trusted of [false, undefined]) {
-      const outcome = await runPromotion(repo.work, { from: 'staging', to: 'production', push: true, pullRequest: true, tag: true, trusted } as never);
+      const outcome = await runPromotion(repo.work, {
+        from: 'staging',
+        to: 'production',
+        push: true,
+        pullRequest: true,
+        tag: true,
+        trusted,
+      } as never);
       assert.deepEqual(outcome, { kind: 'refused', message: UNTRUSTED_MESSAGE });
       const revert = await runRevert(repo.work, { commit: 'HEAD', push: false, trusted } as never);
       assert.equal(revert.kind, 'refused');
@@ -63,7 +91,16 @@ describe('promotion requests (features/promotion.ts)', function () {
     const steps: string[] = [];
     const outcome = await runPromotion(
       repo.work,
-      { from: 'staging', to: 'production', push: true, pullRequest: true, tag: false, trusted: true, reviewed: plan.fileChanges.map((f) => ({ path: f.path, after: f.after })), settings: { branchTemplate: 'promote/{target}/editor' } },
+      {
+        from: 'staging',
+        to: 'production',
+        push: true,
+        pullRequest: true,
+        tag: false,
+        trusted: true,
+        reviewed: plan.fileChanges.map((f) => ({ path: f.path, after: f.after })),
+        settings: { branchTemplate: 'promote/{target}/editor' },
+      },
       (m) => steps.push(m),
     );
     assert.equal(outcome.kind, 'done', outcome.message);
@@ -98,16 +135,37 @@ describe('promotion requests (features/promotion.ts)', function () {
 
   it('an unmerged promotion: its revert is refused naming the branch, and that branch (only a promotion branch) can be deleted', async () => {
     const plan = await planPromotion(repo.work, { from: 'staging', to: 'production' });
-    const outcome = await runPromotion(repo.work, { from: 'staging', to: 'production', push: false, pullRequest: true, tag: false, trusted: true, reviewed: plan.fileChanges.map((f) => ({ path: f.path, after: f.after })), settings: { branchTemplate: 'promote/{target}/editor' } });
+    const outcome = await runPromotion(repo.work, {
+      from: 'staging',
+      to: 'production',
+      push: false,
+      pullRequest: true,
+      tag: false,
+      trusted: true,
+      reviewed: plan.fileChanges.map((f) => ({ path: f.path, after: f.after })),
+      settings: { branchTemplate: 'promote/{target}/editor' },
+    });
     assert.equal(outcome.kind, 'done', outcome.message);
     const revert = await runRevert(repo.work, { commit: outcome.commit!, push: false, trusted: true, dryRun: true });
     assert.equal(revert.kind, 'refused');
     assert.deepEqual(revert.unmergedBranches, ['promote/production/editor']);
-    assert.match(revert.message, /was never merged into main, so there is nothing to revert there\. It is on promote\/production\/editor\./);
+    assert.match(
+      revert.message,
+      /was never merged into main, so there is nothing to revert there\. It is on promote\/production\/editor\./,
+    );
 
-    assert.deepEqual(await deletePromotionBranch(repo.work, { branch: 'promote/production/editor', trusted: false }), { kind: 'refused', message: UNTRUSTED_MESSAGE });
-    assert.match((await deletePromotionBranch(repo.work, { branch: 'main', trusted: true })).message, /^main does not end in a promotion commit; it was left alone\.$/);
-    assert.match((await deletePromotionBranch(repo.work, { branch: '--force', trusted: true })).message, /^There is no local branch --force\.$/);
+    assert.deepEqual(await deletePromotionBranch(repo.work, { branch: 'promote/production/editor', trusted: false }), {
+      kind: 'refused',
+      message: UNTRUSTED_MESSAGE,
+    });
+    assert.match(
+      (await deletePromotionBranch(repo.work, { branch: 'main', trusted: true })).message,
+      /^main does not end in a promotion commit; it was left alone\.$/,
+    );
+    assert.match(
+      (await deletePromotionBranch(repo.work, { branch: '--force', trusted: true })).message,
+      /^There is no local branch --force\.$/,
+    );
     const deleted = await deletePromotionBranch(repo.work, { branch: 'promote/production/editor', trusted: true });
     assert.equal(deleted.kind, 'done', deleted.message);
     assert.equal(git(repo.work, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/promote/'), '');
@@ -116,11 +174,23 @@ describe('promotion requests (features/promotion.ts)', function () {
 
   it('declines when the files changed after the review, leaving the repository as it was', async () => {
     const plan = await planPromotion(repo.work, { from: 'staging', to: 'production' });
-    writeFile(repo.work, 'apps/staging/kustomization.yaml', readText(repo.work, 'apps/staging/kustomization.yaml').replace('1.1.0', '1.2.0'));
+    writeFile(
+      repo.work,
+      'apps/staging/kustomization.yaml',
+      readText(repo.work, 'apps/staging/kustomization.yaml').replace('1.1.0', '1.2.0'),
+    );
     git(repo.work, 'commit', '-q', '-am', 'staging runs 1.2.0');
     const before = snapshot(repo.work);
     const refs = git(repo.work, 'for-each-ref');
-    const outcome = await runPromotion(repo.work, { from: 'staging', to: 'production', push: false, pullRequest: true, tag: false, trusted: true, reviewed: plan.fileChanges.map((f) => ({ path: f.path, after: f.after })) });
+    const outcome = await runPromotion(repo.work, {
+      from: 'staging',
+      to: 'production',
+      push: false,
+      pullRequest: true,
+      tag: false,
+      trusted: true,
+      reviewed: plan.fileChanges.map((f) => ({ path: f.path, after: f.after })),
+    });
     assert.equal(outcome.kind, 'declined');
     assert.match(outcome.message, /changed since you reviewed/);
     assert.deepEqual(snapshot(repo.work), before);

@@ -108,7 +108,8 @@ const FILES: Record<string, string> = {
   'clusters/staging/apps.yaml': ks('staging'),
   'clusters/production/apps.yaml': ks('production'),
   'apps/base/kustomization.yaml': 'resources:\n- web.yaml\n',
-  'apps/base/web.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: ghcr.io/acme/web:1.0.0\n',
+  'apps/base/web.yaml':
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: ghcr.io/acme/web:1.0.0\n',
   'apps/staging/kustomization.yaml': overlay('1.1.0'),
   'apps/staging/release.yaml': `${release('1.15.0')}---\n${PLAIN_SECRET}---\n${SOPS_SECRET}`,
   'apps/production/kustomization.yaml': overlay('1.0.0'),
@@ -134,19 +135,28 @@ describe('Secret values are never shown outside their files', function () {
     index.scan();
     const { diagnostics } = runRules(index);
     const summaries = environmentSummaries(index, { diagnostics });
-    assert.deepEqual(summaries.map((s) => s.name), ['staging', 'production']);
+    assert.deepEqual(
+      summaries.map((s) => s.name),
+      ['staging', 'production'],
+    );
     assertNoSecrets('the environments request', JSON.stringify(summaries));
     // Expanding an environment asks for its render: the tree shows the objects' names (and the first
     // problem's message when nothing renders); the YAML is the masked preview.
     const rendered = preview(index, { target: { kind: 'environment', name: 'production' } });
-    assert.ok(rendered.objects.some((o) => o.kind === 'Secret' && o.name === 'db-values'), JSON.stringify(rendered.objects));
+    assert.ok(
+      rendered.objects.some((o) => o.kind === 'Secret' && o.name === 'db-values'),
+      JSON.stringify(rendered.objects),
+    );
     assertNoSecrets('the render request', JSON.stringify(rendered));
   });
 
   it('the promotion plan, the files shown in the diff editor and the printed diff mask them; the commit keeps them', async () => {
     const plan = await planPromotion(root, { from: 'staging', to: 'production', settings: { push: 'never' } });
     assert.equal(plan.message, undefined, JSON.stringify(plan));
-    assert.deepEqual(plan.changes.map((c) => `${c.kind} ${c.workload} ${c.before} -> ${c.after}`).sort(), ['chart db 1.14.0 -> 1.15.0', 'image web 1.0.0 -> 1.1.0']);
+    assert.deepEqual(plan.changes.map((c) => `${c.kind} ${c.workload} ${c.before} -> ${c.after}`).sort(), [
+      'chart db 1.14.0 -> 1.15.0',
+      'image web 1.0.0 -> 1.1.0',
+    ]);
     assert.deepEqual(plan.fileChanges.map((f) => f.path).sort(), ['apps/production/kustomization.yaml', 'apps/production/release.yaml']);
     assertNoSecrets('the plan', JSON.stringify(plan));
     const shown = plan.fileChanges.find((f) => f.path === 'apps/production/release.yaml')!;
@@ -155,21 +165,39 @@ describe('Secret values are never shown outside their files', function () {
     assert.match(shown.after, /password: '\*\*\*'/, 'the masked value stays in place');
     assert.match(plan.fileChanges.find((f) => f.path === 'apps/production/kustomization.yaml')!.after, /- key=\*\*\*/);
 
-    const dryRun = await promote({ cwd: root, source: 'staging', target: 'production', dryRun: true }, { ...DEFAULT_PROMOTION_SETTINGS, push: 'never' }, { confirm: async () => false, ask: async () => false });
+    const dryRun = await promote(
+      { cwd: root, source: 'staging', target: 'production', dryRun: true },
+      { ...DEFAULT_PROMOTION_SETTINGS, push: 'never' },
+      { confirm: async () => false, ask: async () => false },
+    );
     assert.equal(dryRun.status, 'dry-run');
     const diff = 'preview' in dryRun && dryRun.preview ? dryRun.preview.diff : '';
     assert.match(diff, /^\+\s+version: 1\.15\.0$/m);
     assertNoSecrets('the printed diff', diff);
 
     // What the user reviewed (masked) is what the promotion writes: it goes ahead, with the real values.
-    const outcome = await runPromotion(root, { from: 'staging', to: 'production', push: false, pullRequest: false, tag: false, trusted: true, reviewed: plan.fileChanges.map((f) => ({ path: f.path, after: f.after })), settings: { requirePullRequestFor: [] } });
+    const outcome = await runPromotion(root, {
+      from: 'staging',
+      to: 'production',
+      push: false,
+      pullRequest: false,
+      tag: false,
+      trusted: true,
+      reviewed: plan.fileChanges.map((f) => ({ path: f.path, after: f.after })),
+      settings: { requirePullRequestFor: [] },
+    });
     assert.equal(outcome.kind, 'done', outcome.message);
     assertNoSecrets('the outcome', JSON.stringify(outcome));
     const written = readText(root, 'apps/production/release.yaml');
     assert.match(written, /version: 1\.15\.0/);
     assert.ok(written.includes('password: s3cr3t-value') && written.includes(SOPS_SECRET), 'the Secrets are written as they were');
 
-    const revert = await runRevert(root, { commit: outcome.kind === 'done' ? outcome.commit! : '', push: false, trusted: true, dryRun: true });
+    const revert = await runRevert(root, {
+      commit: outcome.kind === 'done' ? outcome.commit! : '',
+      push: false,
+      trusted: true,
+      dryRun: true,
+    });
     assert.ok(revert.summary, JSON.stringify(revert));
     assert.match(revert.diff ?? '', /^-\s+version: 1\.15\.0$/m);
     assertNoSecrets('the revert diff', revert.diff ?? '');
@@ -187,9 +215,18 @@ describe('Secret values are never shown outside their files', function () {
     try {
       session.setWorkspaceFolders([root]);
       await session.idle();
-      assert.ok(logs.some((l) => l.startsWith(`indexed ${root}`)), logs.join('\n'));
-      assert.ok(logs.some((l) => l.startsWith('rule prune-disabled failed on') && l.includes('is not valid JSON')), logs.join('\n'));
-      assert.ok(logs.some((l) => l.startsWith('analysis:')), logs.join('\n'));
+      assert.ok(
+        logs.some((l) => l.startsWith(`indexed ${root}`)),
+        logs.join('\n'),
+      );
+      assert.ok(
+        logs.some((l) => l.startsWith('rule prune-disabled failed on') && l.includes('is not valid JSON')),
+        logs.join('\n'),
+      );
+      assert.ok(
+        logs.some((l) => l.startsWith('analysis:')),
+        logs.join('\n'),
+      );
       assertNoSecrets('the log', logs.join('\n'));
       const failure = [...published.values()].flat().find((d) => d.code === 'internal-error');
       assert.ok(failure, 'the failure is still reported');

@@ -7,7 +7,12 @@ import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import { parsePromotion, parseRevert, parseTrailers } from '../../../server/src/git/trailers';
 import { attachPullRequest } from '../../../server/src/promote/delivery';
 import { promote } from '../../../server/src/promote/flow';
-import { DEFAULT_PROMOTION_SETTINGS, type Delivered, type PromotionCallbacks, type PromotionSettings } from '../../../server/src/promote/flowTypes';
+import {
+  DEFAULT_PROMOTION_SETTINGS,
+  type Delivered,
+  type PromotionCallbacks,
+  type PromotionSettings,
+} from '../../../server/src/promote/flowTypes';
 import { promotionHistory } from '../../../server/src/promote/history';
 import { revertPromotion } from '../../../server/src/promote/revert';
 import { git, readText, snapshot, writeFile } from '../gitFixture';
@@ -22,8 +27,11 @@ function productionImage(root: string): string {
   const index = new FleetIndex(root);
   index.scan();
   const render = index.renderEnvironment(index.environment('production')!);
-  const deployment = render.objects.find((o) => o.object.kind === 'Deployment' && (o.object.metadata as { name: string }).name === 'my-app');
-  return ((deployment!.object.spec as never as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]).image;
+  const deployment = render.objects.find(
+    (o) => o.object.kind === 'Deployment' && (o.object.metadata as { name: string }).name === 'my-app',
+  );
+  return (deployment!.object.spec as never as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]
+    .image;
 }
 
 describe('promotion flow (real git repositories)', function () {
@@ -33,19 +41,31 @@ describe('promotion flow (real git repositories)', function () {
 
   it('overlay: a promote branch from main with the edit, subject, trailers and tag, pushed to origin; production renders the promoted image and chart', async () => {
     const main = git(repo.work, 'rev-parse', 'main');
-    const outcome = await promote({ cwd: repo.work, source: 'staging', target: 'production', now: NOW, push: true, tag: true }, SETTINGS, YES);
+    const outcome = await promote(
+      { cwd: repo.work, source: 'staging', target: 'production', now: NOW, push: true, tag: true },
+      SETTINGS,
+      YES,
+    );
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     if (outcome.status !== 'done') return;
     const commit = git(repo.work, 'rev-parse', `refs/heads/${BRANCH}`);
     assert.equal(outcome.delivered.commit, commit);
     assert.equal(git(repo.work, 'rev-parse', `${commit}^`), main);
     assert.equal(git(repo.work, 'rev-parse', 'main'), main, 'main did not move');
-    assert.equal(git(repo.work, 'diff-tree', '--no-commit-id', '--name-only', '-r', commit), 'apps/production/kustomization.yaml\ninfrastructure/production/kustomization.yaml');
+    assert.equal(
+      git(repo.work, 'diff-tree', '--no-commit-id', '--name-only', '-r', commit),
+      'apps/production/kustomization.yaml\ninfrastructure/production/kustomization.yaml',
+    );
     const message = git(repo.work, 'log', '-1', '--format=%B', commit);
     // Two changes do not fit the 72-character subject: they are counted, and listed in the trailers.
     assert.equal(message.split('\n')[0], 'promote(production): 2 changes from staging');
     const trailers = parseTrailers(message).map((t) => `${t.key}: ${t.value}`);
-    assert.deepEqual(trailers, ['Promotion: staging -> production', `Promoted-From-Commit: ${main}`, 'Promoted: my-app 1.0.0 -> 1.1.0', 'Promoted: cert-manager 1.14.x -> 1.15.x']);
+    assert.deepEqual(trailers, [
+      'Promotion: staging -> production',
+      `Promoted-From-Commit: ${main}`,
+      'Promoted: my-app 1.0.0 -> 1.1.0',
+      'Promoted: cert-manager 1.14.x -> 1.15.x',
+    ]);
     assert.equal(outcome.delivered.tag, 'promotion/production/20240501-100000');
     assert.equal(git(repo.work, 'cat-file', '-t', 'promotion/production/20240501-100000'), 'tag');
     assert.equal(git(repo.origin, 'rev-parse', `refs/heads/${BRANCH}`), commit);
@@ -84,7 +104,11 @@ describe('promotion flow (real git repositories)', function () {
     chmodSync(hook, 0o755);
     const before = snapshot(repo.work);
     const originRefs = git(repo.origin, 'for-each-ref');
-    const outcome = await promote({ cwd: repo.work, source: 'staging', target: 'production', now: NOW, push: true, tag: true }, SETTINGS, YES);
+    const outcome = await promote(
+      { cwd: repo.work, source: 'staging', target: 'production', now: NOW, push: true, tag: true },
+      SETTINGS,
+      YES,
+    );
     assert.equal(outcome.status, 'failed');
     assert.deepEqual(snapshot(repo.work), before);
     assert.equal(git(repo.origin, 'for-each-ref'), originRefs);
@@ -95,7 +119,11 @@ describe('promotion flow (real git repositories)', function () {
     assert.equal(promoted.status, 'done');
     if (promoted.status !== 'done') return;
     git(repo.work, 'merge', '-q', '--ff-only', BRANCH);
-    const outcome = await revertPromotion({ cwd: repo.work, commit: promoted.delivered.commit, now: new Date('2024-05-02T08:00:00Z'), push: true }, SETTINGS, YES);
+    const outcome = await revertPromotion(
+      { cwd: repo.work, commit: promoted.delivered.commit, now: new Date('2024-05-02T08:00:00Z'), push: true },
+      SETTINGS,
+      YES,
+    );
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     if (outcome.status !== 'done') return;
     assert.equal(outcome.delivered.branch, 'revert/production/20240502-080000');
@@ -119,11 +147,26 @@ describe('promotion flow (real git repositories)', function () {
   });
 
   it('staging (no PR required) commits directly on main; production refuses a direct commit', async () => {
-    writeFile(repo.work, 'apps/production/kustomization.yaml', readText(repo.work, 'apps/production/kustomization.yaml') + 'images:\n- name: ghcr.io/my-org/my-app\n  newTag: 2.0.0\n');
+    writeFile(
+      repo.work,
+      'apps/production/kustomization.yaml',
+      readText(repo.work, 'apps/production/kustomization.yaml') + 'images:\n- name: ghcr.io/my-org/my-app\n  newTag: 2.0.0\n',
+    );
     git(repo.work, 'commit', '-q', '-am', 'production hotfix');
     const refused = await promote({ cwd: repo.work, source: 'staging', target: 'production', pullRequest: false }, SETTINGS, YES);
     assert.equal(refused.status, 'failed');
-    const outcome = await promote({ cwd: repo.work, source: 'production', target: 'staging', now: NOW, push: false, changeIds: ['image:apps/Deployment/my-app:spec/template/spec/containers[app]'] }, SETTINGS, YES);
+    const outcome = await promote(
+      {
+        cwd: repo.work,
+        source: 'production',
+        target: 'staging',
+        now: NOW,
+        push: false,
+        changeIds: ['image:apps/Deployment/my-app:spec/template/spec/containers[app]'],
+      },
+      SETTINGS,
+      YES,
+    );
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     if (outcome.status !== 'done') return;
     assert.equal(outcome.delivered.branch, 'main');
@@ -135,7 +178,10 @@ describe('promotion flow (real git repositories)', function () {
   it('pull request: a stand-in gh on PATH gets `pr create` with the right arguments; other hosts get their compare URL', async () => {
     const bin = mkdtempSync(join(tmpdir(), 'fluxenv-gh-'));
     const log = join(bin, 'argv.log');
-    writeFileSync(join(bin, 'gh'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> '${log}'; done\necho --- >> '${log}'\nif [ "$1" = pr ]; then echo https://github.com/my-org/fleet-infra/pull/7; fi\n`);
+    writeFileSync(
+      join(bin, 'gh'),
+      `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> '${log}'; done\necho --- >> '${log}'\nif [ "$1" = pr ]; then echo https://github.com/my-org/fleet-infra/pull/7; fi\n`,
+    );
     chmodSync(join(bin, 'gh'), 0o755);
     const savedPath = process.env.PATH;
     process.env.PATH = `${bin}:${savedPath}`;
@@ -143,24 +189,42 @@ describe('promotion flow (real git repositories)', function () {
       // The bare repository stays the push target; the fetch URL says where the web pages are.
       git(repo.work, 'remote', 'set-url', 'origin', 'git@github.com:my-org/fleet-infra.git');
       git(repo.work, 'remote', 'set-url', '--push', 'origin', '../origin.git');
-      const outcome = await promote({ cwd: repo.work, source: 'staging', target: 'production', now: NOW, push: true }, { ...SETTINGS, useGh: true }, YES);
+      const outcome = await promote(
+        { cwd: repo.work, source: 'staging', target: 'production', now: NOW, push: true },
+        { ...SETTINGS, useGh: true },
+        YES,
+      );
       assert.equal(outcome.status, 'done', JSON.stringify(outcome));
       if (outcome.status !== 'done') return;
       // The push URL is a local path: gh and compare URLs need the web remote, so the fetch URL is used.
       assert.deepEqual(outcome.delivered.pullRequest, { kind: 'created', url: 'https://github.com/my-org/fleet-infra/pull/7', via: 'gh' });
-      const calls = readFileSync(log, 'utf8').split('---\n').filter((c) => c !== '').map((c) => c.trimEnd().split('\n'));
+      const calls = readFileSync(log, 'utf8')
+        .split('---\n')
+        .filter((c) => c !== '')
+        .map((c) => c.trimEnd().split('\n'));
       assert.deepEqual(calls[0], ['auth', 'status', '--hostname=github.com']);
-      assert.deepEqual(calls[1].slice(0, 6), ['pr', 'create', '--repo=my-org/fleet-infra', '--base=main', `--head=${BRANCH}`, '--title=promote(production): 2 changes from staging']);
+      assert.deepEqual(calls[1].slice(0, 6), [
+        'pr',
+        'create',
+        '--repo=my-org/fleet-infra',
+        '--base=main',
+        `--head=${BRANCH}`,
+        '--title=promote(production): 2 changes from staging',
+      ]);
       assert.match(calls[1][6], /^--body=my-app: ghcr\.io\/my-org\/my-app:1\.0\.0 -> ghcr\.io\/my-org\/my-app:1\.1\.0/);
     } finally {
       process.env.PATH = savedPath;
       rmSync(bin, { recursive: true, force: true });
     }
     const urls: Record<string, RegExp> = {
-      'git@gitlab.com:group/fleet.git': /^https:\/\/gitlab\.com\/group\/fleet\/-\/merge_requests\/new\?merge_request%5Bsource_branch%5D=promote%2Fproduction%2F20240501-110000&merge_request%5Btarget_branch%5D=main&/,
-      'https://bitbucket.org/team/fleet.git': /^https:\/\/bitbucket\.org\/team\/fleet\/pull-requests\/new\?source=promote%2Fproduction%2F20240501-110000&dest=main$/,
-      'https://dev.azure.com/org/project/_git/fleet': /^https:\/\/dev\.azure\.com\/org\/project\/_git\/fleet\/pullrequestcreate\?sourceRef=promote%2Fproduction%2F20240501-110000&targetRef=main$/,
-      'https://github.com/my-org/fleet-infra.git': /^https:\/\/github\.com\/my-org\/fleet-infra\/compare\/main\.\.\.promote\/production\/20240501-110000\?expand=1&title=promote/,
+      'git@gitlab.com:group/fleet.git':
+        /^https:\/\/gitlab\.com\/group\/fleet\/-\/merge_requests\/new\?merge_request%5Bsource_branch%5D=promote%2Fproduction%2F20240501-110000&merge_request%5Btarget_branch%5D=main&/,
+      'https://bitbucket.org/team/fleet.git':
+        /^https:\/\/bitbucket\.org\/team\/fleet\/pull-requests\/new\?source=promote%2Fproduction%2F20240501-110000&dest=main$/,
+      'https://dev.azure.com/org/project/_git/fleet':
+        /^https:\/\/dev\.azure\.com\/org\/project\/_git\/fleet\/pullrequestcreate\?sourceRef=promote%2Fproduction%2F20240501-110000&targetRef=main$/,
+      'https://github.com/my-org/fleet-infra.git':
+        /^https:\/\/github\.com\/my-org\/fleet-infra\/compare\/main\.\.\.promote\/production\/20240501-110000\?expand=1&title=promote/,
     };
     // One whole promotion for a non-GitHub host; the others through the same pull request step.
     const [firstUrl, ...otherUrls] = Object.keys(urls);
@@ -168,7 +232,11 @@ describe('promotion flow (real git repositories)', function () {
     try {
       git(copy.work, 'remote', 'set-url', 'origin', firstUrl);
       // Not pushed (the URL is not reachable): the page is still given, with a note to push first.
-      const outcome = await promote({ cwd: copy.work, source: 'staging', target: 'production', now: new Date('2024-05-01T11:00:00Z'), push: false }, SETTINGS, YES);
+      const outcome = await promote(
+        { cwd: copy.work, source: 'staging', target: 'production', now: new Date('2024-05-01T11:00:00Z'), push: false },
+        SETTINGS,
+        YES,
+      );
       assert.equal(outcome.status, 'done', JSON.stringify(outcome));
       if (outcome.status !== 'done') return;
       assert.equal(outcome.delivered.pullRequest?.kind, 'compareUrl');
@@ -178,8 +246,23 @@ describe('promotion flow (real git repositories)', function () {
       copy.cleanup();
     }
     for (const url of otherUrls) {
-      const delivered: Delivered = { branch: 'promote/production/20240501-110000', createdBranch: true, commit: '0'.repeat(40), pushed: { remote: 'origin', refs: [] } };
-      await attachPullRequest(repo.work, SETTINGS, { remote: { name: 'origin', fetchUrl: url, pushUrl: '../origin.git' }, baseBranch: 'main', title: 'promote(production): my-app 1.0.0 -> 1.1.0', prBody: 'body' }, delivered);
+      const delivered: Delivered = {
+        branch: 'promote/production/20240501-110000',
+        createdBranch: true,
+        commit: '0'.repeat(40),
+        pushed: { remote: 'origin', refs: [] },
+      };
+      await attachPullRequest(
+        repo.work,
+        SETTINGS,
+        {
+          remote: { name: 'origin', fetchUrl: url, pushUrl: '../origin.git' },
+          baseBranch: 'main',
+          title: 'promote(production): my-app 1.0.0 -> 1.1.0',
+          prBody: 'body',
+        },
+        delivered,
+      );
       assert.equal(delivered.pullRequest?.kind, 'compareUrl', url);
       assert.match(delivered.pullRequest?.url ?? '', urls[url], url);
     }
@@ -193,10 +276,18 @@ describe('promotion flow (real git repositories)', function () {
       writeFile(repo.work, file, readText(repo.work, file).replace('  name: my-app\n', `  name: '${hostileWorkload}'\n`));
     }
     const sync = `clusters/${hostileEnv.replace(/\//g, '_')}/flux-system/gotk-sync.yaml`;
-    writeFile(repo.work, sync, readText(repo.work, sync).replace('path: ./clusters/production', `path: "./clusters/${hostileEnv.replace(/\//g, '_')}"`));
+    writeFile(
+      repo.work,
+      sync,
+      readText(repo.work, sync).replace('path: ./clusters/production', `path: "./clusters/${hostileEnv.replace(/\//g, '_')}"`),
+    );
     git(repo.work, 'commit', '-q', '-am', 'hostile names');
     const envName = readdirSync(join(repo.work, 'clusters')).find((n) => n.startsWith('--'))!;
-    const outcome = await promote({ cwd: repo.work, source: 'staging', target: envName, now: NOW, push: true, tag: true }, { ...SETTINGS, requirePullRequestFor: [envName] }, YES);
+    const outcome = await promote(
+      { cwd: repo.work, source: 'staging', target: envName, now: NOW, push: true, tag: true },
+      { ...SETTINGS, requirePullRequestFor: [envName] },
+      YES,
+    );
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     if (outcome.status !== 'done') return;
     assert.equal(outcome.delivered.branch, 'promote/upload-pack-touch-PWNED-touch-PWNED2/20240501-100000');
@@ -226,7 +317,11 @@ describe('promotion flow: branch and tag strategies', function () {
     git(repo.work, 'commit', '-q', '-am', 'clusters follow their own branches');
     git(repo.work, 'branch', 'production');
     git(repo.work, 'switch', '-q', '-c', 'staging');
-    writeFile(repo.work, 'apps/base/my-app/deployment.yaml', readText(repo.work, 'apps/base/my-app/deployment.yaml').replace('1.0.0', '1.2.0'));
+    writeFile(
+      repo.work,
+      'apps/base/my-app/deployment.yaml',
+      readText(repo.work, 'apps/base/my-app/deployment.yaml').replace('1.0.0', '1.2.0'),
+    );
     git(repo.work, 'commit', '-q', '-am', 'my-app 1.2.0');
     const staging = git(repo.work, 'rev-parse', 'staging');
     const production = git(repo.work, 'rev-parse', 'production');
@@ -240,7 +335,12 @@ describe('promotion flow: branch and tag strategies', function () {
     assert.equal(outcome.delivered.branch, BRANCH);
     assert.equal(git(repo.work, 'log', '-1', '--format=%P', outcome.delivered.commit), `${production} ${staging}`);
     const info = parsePromotion(git(repo.work, 'log', '-1', '--format=%B', outcome.delivered.commit));
-    assert.deepEqual(info, { source: 'staging', target: 'production', sourceCommit: staging, changes: [{ workload: 'staging', before: production.slice(0, 12), after: staging.slice(0, 12) }] });
+    assert.deepEqual(info, {
+      source: 'staging',
+      target: 'production',
+      sourceCommit: staging,
+      changes: [{ workload: 'staging', before: production.slice(0, 12), after: staging.slice(0, 12) }],
+    });
     assert.equal(git(repo.origin, 'rev-parse', `refs/heads/${BRANCH}`), outcome.delivered.commit);
     assert.equal(git(repo.work, 'rev-parse', 'production'), production, 'production itself moves only when the PR merges');
 
@@ -250,7 +350,7 @@ describe('promotion flow: branch and tag strategies', function () {
     assert.equal(again.status, 'nothing');
   });
 
-  it('tag: production follows a semver range; promote = the next annotated version tag on staging\'s commit, pushed; history lists it', async () => {
+  it("tag: production follows a semver range; promote = the next annotated version tag on staging's commit, pushed; history lists it", async () => {
     setRef('production', 'semver: ">=1.0.0 <2.0.0"');
     git(repo.work, 'commit', '-q', '-am', 'production follows releases');
     git(repo.work, 'tag', '-a', '-m', 'first release', 'v1.0.0', 'HEAD~1');
@@ -279,7 +379,12 @@ describe('fluxenv promote / history', function () {
   async function cli(args: string[], prompt?: (q: string) => Promise<string>) {
     let stdout = '';
     let stderr = '';
-    const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: repo.work, ...(prompt ? { prompt } : {}) });
+    const code = await runCli(args, {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      cwd: repo.work,
+      ...(prompt ? { prompt } : {}),
+    });
     return { code, stdout, stderr };
   }
 
@@ -303,7 +408,10 @@ describe('fluxenv promote / history', function () {
     git(repo.work, 'merge', '-q', '--ff-only', git(repo.work, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/promote'));
     const history = await cli(['history']);
     assert.equal(history.code, 0, history.stderr);
-    assert.match(history.stdout, /staging -> production {2}Pat Promoter <pat@example\.com>\n {4}my-app: 1\.0\.0 -> 1\.1\.0\n {4}cert-manager: 1\.14\.x -> 1\.15\.x\n/);
+    assert.match(
+      history.stdout,
+      /staging -> production {2}Pat Promoter <pat@example\.com>\n {4}my-app: 1\.0\.0 -> 1\.1\.0\n {4}cert-manager: 1\.14\.x -> 1\.15\.x\n/,
+    );
     const usage = await cli(['promote', '--from', 'staging']);
     assert.equal(usage.code, 2);
   });

@@ -27,7 +27,11 @@ function buildTemplate(): string {
   const work = join(dir, 'work');
   cpSync(SEED, work, { recursive: true });
   writeFile(work, 'apps/staging/kustomization.yaml', readText(work, 'apps/staging/kustomization.yaml') + STAGING_IMAGES);
-  writeFile(work, 'infrastructure/staging/kustomization.yaml', readText(work, 'infrastructure/staging/kustomization.yaml') + STAGING_CHART_PATCH);
+  writeFile(
+    work,
+    'infrastructure/staging/kustomization.yaml',
+    readText(work, 'infrastructure/staging/kustomization.yaml') + STAGING_CHART_PATCH,
+  );
   git(work, 'init', '-q', '-b', 'main');
   git(work, 'add', '-A');
   git(work, 'commit', '-q', '-m', 'fleet');

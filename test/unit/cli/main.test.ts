@@ -114,8 +114,11 @@ ${prune === undefined ? '' : `  prune: ${prune}\n`}  wait: true
     assert.strictEqual(result.locations[0].physicalLocation.region.startLine, 6);
   });
 
-  it('takes --limits, the editor\'s fluxEnvironments.limits object: a file past a limit is a finding; bad JSON is bad usage', async () => {
-    fs.writeFileSync(path.join(tmp, 'apps', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n');
+  it("takes --limits, the editor's fluxEnvironments.limits object: a file past a limit is a finding; bad JSON is bad usage", async () => {
+    fs.writeFileSync(
+      path.join(tmp, 'apps', 'cm.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n',
+    );
     assert.strictEqual((await cli(['check', '.'], tmp)).code, 0);
     const limited = await cli(['check', '.', '--format', 'json', '--limits', '{"parse":{"maxDocuments":1}}'], tmp);
     assert.strictEqual(limited.code, 1, limited.stderr);
@@ -153,10 +156,14 @@ ${prune === undefined ? '' : `  prune: ${prune}\n`}  wait: true
     const run = (format: string) => {
       let stdout = '';
       let stderr = '';
-      const code = check(['.', '--format', format], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: tmp }, [throwing, ...prune]);
+      const code = check(['.', '--format', format], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: tmp }, [
+        throwing,
+        ...prune,
+      ]);
       return { code, stdout, stderr };
     };
-    const message = /^The rule 'throws-on-apps' failed while checking this file \(TypeError: Cannot read properties of undefined \(reading 'spec'\)\), so its findings here are missing; the other rules still ran\./;
+    const message =
+      /^The rule 'throws-on-apps' failed while checking this file \(TypeError: Cannot read properties of undefined \(reading 'spec'\)\), so its findings here are missing; the other rules still ran\./;
 
     beforeEach(() => fs.writeFileSync(path.join(tmp, 'clusters', 'prod', 'apps.yaml'), ks()));
 
@@ -179,7 +186,19 @@ ${prune === undefined ? '' : `  prune: ${prune}\n`}  wait: true
       const findings = JSON.parse(r.stdout);
       const failure = findings.find((f: { rule: string }) => f.rule === 'internal-error');
       assert.ok(failure, r.stdout);
-      assert.deepStrictEqual({ ...failure, message: undefined }, { rule: 'internal-error', severity: 'warning', file: 'clusters/prod/apps.yaml', line: 1, column: 1, endLine: 1, endColumn: 1, message: undefined });
+      assert.deepStrictEqual(
+        { ...failure, message: undefined },
+        {
+          rule: 'internal-error',
+          severity: 'warning',
+          file: 'clusters/prod/apps.yaml',
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 1,
+          message: undefined,
+        },
+      );
       assert.match(failure.message, message);
       assert.ok(findings.some((f: { rule: string }) => f.rule === 'prune-disabled'));
     });
@@ -198,7 +217,13 @@ ${prune === undefined ? '' : `  prune: ${prune}\n`}  wait: true
     });
 
     it('a rule that names no file: the finding is on the root kustomization (or the first YAML file)', () => {
-      const anywhere: Rule = { ...throwing, id: 'throws-anywhere', check: () => { throw new Error('boom'); } };
+      const anywhere: Rule = {
+        ...throwing,
+        id: 'throws-anywhere',
+        check: () => {
+          throw new Error('boom');
+        },
+      };
       let stdout = '';
       const code = check(['.', '--format', 'json'], { stdout: (t) => (stdout += t), stderr: () => undefined, cwd: tmp }, [anywhere]);
       assert.strictEqual(code, 2);
@@ -236,7 +261,10 @@ describe('fluxenv error messages name what failed, where, and what to do', () =>
   it('check on a folder that does not exist, or on a file, names it and exits 2 without the whole usage', async () => {
     const missing = await cli(['check', 'nowhere'], tmp);
     assert.strictEqual(missing.code, 2);
-    assert.strictEqual(missing.stderr, `fluxenv: the folder ${path.join(tmp, 'nowhere')} does not exist. Pass an existing folder, e.g. 'fluxenv check path/to/fleet'.\n`);
+    assert.strictEqual(
+      missing.stderr,
+      `fluxenv: the folder ${path.join(tmp, 'nowhere')} does not exist. Pass an existing folder, e.g. 'fluxenv check path/to/fleet'.\n`,
+    );
     fs.writeFileSync(path.join(tmp, 'kustomization.yaml'), 'resources: []\n');
     const file = await cli(['check', 'kustomization.yaml'], tmp);
     assert.strictEqual(file.code, 2);
@@ -246,13 +274,19 @@ describe('fluxenv error messages name what failed, where, and what to do', () =>
   it('history on a missing folder names the folder (exit 2), not "git was not found on PATH"', async () => {
     const r = await cli(['history', 'nowhere'], tmp);
     assert.strictEqual(r.code, 2);
-    assert.strictEqual(r.stderr, `fluxenv: the folder ${path.join(tmp, 'nowhere')} does not exist. Pass an existing folder, e.g. 'fluxenv history path/to/fleet'.\n`);
+    assert.strictEqual(
+      r.stderr,
+      `fluxenv: the folder ${path.join(tmp, 'nowhere')} does not exist. Pass an existing folder, e.g. 'fluxenv history path/to/fleet'.\n`,
+    );
   });
 
   it('render of a missing folder exits 1 like kubectl kustomize, naming the folder', async () => {
     const r = await cli(['render', 'nowhere'], tmp);
     assert.strictEqual(r.code, 1);
-    assert.match(r.stderr, new RegExp(`^fluxenv: the folder ${path.join(tmp, 'nowhere').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not exist`));
+    assert.match(
+      r.stderr,
+      new RegExp(`^fluxenv: the folder ${path.join(tmp, 'nowhere').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not exist`),
+    );
   });
 
   it('-o into a folder that does not exist says so (exit 2), not an internal error with a stack', async () => {
@@ -260,6 +294,9 @@ describe('fluxenv error messages name what failed, where, and what to do', () =>
     fs.writeFileSync(path.join(tmp, 'app', 'kustomization.yaml'), 'resources: []\n');
     const r = await cli(['check', 'app', '-o', 'reports/check.txt'], tmp);
     assert.strictEqual(r.code, 2);
-    assert.strictEqual(r.stderr, `fluxenv: could not write ${path.join(tmp, 'reports', 'check.txt')}: the folder ${path.join(tmp, 'reports')} does not exist. Create the folder or choose another file with -o.\n`);
+    assert.strictEqual(
+      r.stderr,
+      `fluxenv: could not write ${path.join(tmp, 'reports', 'check.txt')}: the folder ${path.join(tmp, 'reports')} does not exist. Create the folder or choose another file with -o.\n`,
+    );
   });
 });

@@ -21,8 +21,14 @@ describe('external renderer', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('passes the folder as an argument, never through a shell', () => {
-    assert.deepStrictEqual(externalCommand(config({ renderer: 'kubectl' }), '/x; rm -rf /'), { file: 'kubectl', args: ['kustomize', '/x; rm -rf /'] });
-    assert.deepStrictEqual(externalCommand(config({ renderer: 'kustomize', rendererPath: '/opt/kustomize' }), '/x'), { file: '/opt/kustomize', args: ['build', '/x'] });
+    assert.deepStrictEqual(externalCommand(config({ renderer: 'kubectl' }), '/x; rm -rf /'), {
+      file: 'kubectl',
+      args: ['kustomize', '/x; rm -rf /'],
+    });
+    assert.deepStrictEqual(externalCommand(config({ renderer: 'kustomize', rendererPath: '/opt/kustomize' }), '/x'), {
+      file: '/opt/kustomize',
+      args: ['build', '/x'],
+    });
     assert.strictEqual(externalCommand(config({ renderer: 'builtin' }), '/x'), undefined);
   });
 });

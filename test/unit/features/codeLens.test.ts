@@ -8,7 +8,8 @@ describe('features/codeLens', () => {
   before(() => (fleet = makeFeatureFleet(FLUX_FLEET)));
   after(() => fleet.dispose());
 
-  const lenses = (rel: string) => codeLenses(fleet.index, { textDocument: { uri: fleet.uri(rel) } }).map((l) => ({ line: l.range.start.line, ...l.command }));
+  const lenses = (rel: string) =>
+    codeLenses(fleet.index, { textDocument: { uri: fleet.uri(rel) } }).map((l) => ({ line: l.range.start.line, ...l.command }));
 
   it('offers preview, counts and compare-with-next-environment on a kustomization file', () => {
     const folder = { kind: 'folder', uri: fleet.uri('apps/staging') };
@@ -21,7 +22,15 @@ describe('features/codeLens', () => {
 
   it('compares the last environment with the one before it; a shared base gets both', () => {
     assert.deepEqual(lenses('apps/production/kustomization.yaml')[2].arguments, ['production', 'staging']);
-    assert.deepEqual(lenses('apps/base/kustomization.yaml').slice(2).map((l) => l.arguments), [['staging', 'production'], ['production', 'staging']]);
+    assert.deepEqual(
+      lenses('apps/base/kustomization.yaml')
+        .slice(2)
+        .map((l) => l.arguments),
+      [
+        ['staging', 'production'],
+        ['production', 'staging'],
+      ],
+    );
   });
 
   it('offers preview of a Flux Kustomization by document, with what it applies', () => {

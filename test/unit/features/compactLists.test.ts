@@ -16,7 +16,8 @@ function compactLists(text: string): string {
     if (!key) continue;
     const column = key[1].length + (key[2] ? 2 : 0);
     if (!lines[i].startsWith(' '.repeat(column + 2) + '- ')) continue;
-    for (let j = i; j < lines.length && (lines[j].trim() === '' || lines[j].startsWith(' '.repeat(column + 2))); j++) lines[j] = lines[j].slice(2);
+    for (let j = i; j < lines.length && (lines[j].trim() === '' || lines[j].startsWith(' '.repeat(column + 2))); j++)
+      lines[j] = lines[j].slice(2);
   }
   return lines.join('\n');
 }
@@ -27,8 +28,12 @@ describe('features in the compact list style', () => {
   before(() => (fleet = makeFeatureFleet(files)));
   after(() => fleet.dispose());
 
-  const params = (rel: string, needle: string, offset: number) => ({ textDocument: { uri: fleet.uri(rel) }, position: fleet.at(rel, needle, offset) });
-  const where = (uri: string, range: { start: { line: number; character: number } }) => `${uri.slice(fleet.uri('').length)}:${range.start.line}:${range.start.character}`;
+  const params = (rel: string, needle: string, offset: number) => ({
+    textDocument: { uri: fleet.uri(rel) },
+    position: fleet.at(rel, needle, offset),
+  });
+  const where = (uri: string, range: { start: { line: number; character: number } }) =>
+    `${uri.slice(fleet.uri('').length)}:${range.start.line}:${range.start.character}`;
 
   it('the fixture really is compact', () => {
     assert.match(files['clusters/staging/apps.yaml'], /\n {2}dependsOn:\n {2}- name: infrastructure\n/);
@@ -36,7 +41,8 @@ describe('features in the compact list style', () => {
   });
 
   it('definition follows a dependsOn name and a healthChecks entry', () => {
-    const targets = (rel: string, needle: string, offset: number) => (definition(fleet.index, params(rel, needle, offset)) ?? []).map((l) => where(l.targetUri, l.targetSelectionRange));
+    const targets = (rel: string, needle: string, offset: number) =>
+      (definition(fleet.index, params(rel, needle, offset)) ?? []).map((l) => where(l.targetUri, l.targetSelectionRange));
     assert.deepEqual(targets('clusters/staging/apps.yaml', 'name: infrastructure', 8), ['clusters/staging/infrastructure.yaml:3:8']);
     assert.deepEqual(targets('clusters/staging/apps.yaml', 'name: web', 7), ['apps/base/deployment.yaml:3:8']);
   });
@@ -52,9 +58,15 @@ describe('features in the compact list style', () => {
   });
 
   it('references and rename reach the compact dependsOn entry', () => {
-    const found = references(fleet.index, { ...params('clusters/staging/infrastructure.yaml', 'name: infrastructure', 8), context: { includeDeclaration: false } });
+    const found = references(fleet.index, {
+      ...params('clusters/staging/infrastructure.yaml', 'name: infrastructure', 8),
+      context: { includeDeclaration: false },
+    });
     const entry = fleet.range('clusters/staging/apps.yaml', 'infrastructure');
-    assert.deepEqual(found.map((l) => where(l.uri, l.range)), [`clusters/staging/apps.yaml:${entry.start.line}:${entry.start.character}`]);
+    assert.deepEqual(
+      found.map((l) => where(l.uri, l.range)),
+      [`clusters/staging/apps.yaml:${entry.start.line}:${entry.start.character}`],
+    );
     const result = rename(fleet.index, { ...params('clusters/staging/apps.yaml', 'name: infrastructure', 9), newName: 'infra' });
     assert.ok(result && 'edit' in result);
     assert.deepEqual(result.edit.changes?.[fleet.uri('clusters/staging/apps.yaml')], [{ range: entry, newText: 'infra' }]);

@@ -22,7 +22,10 @@ describe('features/compare', () => {
 
   it('aligns objects and hides namespace-only differences, showing replicas and resources', () => {
     const result = compareEnvironments(fleet.index, { left: 'staging', right: 'production' });
-    assert.deepEqual(headings(result.leftYaml).map((h) => h.replace(/:.*/, '')), headings(result.rightYaml).map((h) => h.replace(/:.*/, '')));
+    assert.deepEqual(
+      headings(result.leftYaml).map((h) => h.replace(/:.*/, '')),
+      headings(result.rightYaml).map((h) => h.replace(/:.*/, '')),
+    );
     assert.ok(headings(result.leftYaml).includes(`# Deployment ${ENV_NAMESPACE}/my-app`));
     assert.ok(!/namespace: (staging|production)\b/.test(result.leftYaml + result.rightYaml));
     assert.ok(result.leftYaml.includes(`  namespace: ${ENV_NAMESPACE}\n`));
@@ -45,12 +48,18 @@ describe('features/compare', () => {
     const fleet2 = makeFeatureFleet({
       ...FLUX_FLEET,
       'apps/staging/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: hunter2\n',
-      'apps/staging/kustomization.yaml': FLUX_FLEET['apps/staging/kustomization.yaml'].replace('  - ../base\n', '  - ../base\n  - secret.yaml\n'),
+      'apps/staging/kustomization.yaml': FLUX_FLEET['apps/staging/kustomization.yaml'].replace(
+        '  - ../base\n',
+        '  - ../base\n  - secret.yaml\n',
+      ),
     });
     try {
       const result = compareEnvironments(fleet2.index, { left: 'staging', right: 'production' });
       const changes = changedLines(result.leftYaml, result.rightYaml);
-      assert.ok(changes.some(([l, r]) => l === '      - image: nginx:1.26' && r === '      - image: nginx:1.27'), JSON.stringify(changes));
+      assert.ok(
+        changes.some(([l, r]) => l === '      - image: nginx:1.26' && r === '      - image: nginx:1.27'),
+        JSON.stringify(changes),
+      );
       assert.ok(result.rightYaml.includes('# Namespace apps: not in production (only in staging)\n'));
       assert.ok(result.rightYaml.includes('# Secret creds: not in production (only in staging)\n'));
       assert.equal(result.leftYaml.split('\n---\n').length, result.rightYaml.split('\n---\n').length);

@@ -10,7 +10,9 @@ describe('features/completion', () => {
     ...FLUX_FLEET,
     'apps/base/deployment.yaml': FLUX_FLEET['apps/base/deployment.yaml'].replace('cluster: ${CLUSTER_NAME}', 'cluster: ${CL'),
     'apps/production/kustomization.yaml': FLUX_FLEET['apps/production/kustomization.yaml'] + '  - name: nginx\n    \n',
-    'apps/staging/kustomization.yaml': FLUX_FLEET['apps/staging/kustomization.yaml'].replace('kind: Service', 'kind: Se').replace('      name: web', '      name: '),
+    'apps/staging/kustomization.yaml': FLUX_FLEET['apps/staging/kustomization.yaml']
+      .replace('kind: Service', 'kind: Se')
+      .replace('      name: web', '      name: '),
     'clusters/staging/apps.yaml': FLUX_FLEET['clusters/staging/apps.yaml'].replace('    - name: infrastructure', '    - name: inf'),
     'apps/other/kustomization.yaml': 'resources:\n  - ../base\nna\n',
   };
@@ -33,7 +35,13 @@ describe('features/completion', () => {
   });
 
   it('offers nested fields from the Go types (an images entry)', () => {
-    assert.deepEqual(labels(complete('apps/production/kustomization.yaml', '  - name: nginx\n    \n', 20)), ['name', 'newName', 'tagSuffix', 'newTag', 'digest']);
+    assert.deepEqual(labels(complete('apps/production/kustomization.yaml', '  - name: nginx\n    \n', 20)), [
+      'name',
+      'newName',
+      'tagSuffix',
+      'newTag',
+      'digest',
+    ]);
   });
 
   it('offers patch target kinds and names from the render of the folder', () => {
@@ -57,20 +65,26 @@ describe('features/completion', () => {
     const text = 'a: $${CL\n';
     fleet.index.setBuffer(fleet.file('apps/base/deployment.yaml'), text);
     try {
-      assert.deepEqual(completion(fleet.index, { textDocument: { uri: fleet.uri('apps/base/deployment.yaml') }, position: { line: 0, character: 8 } }), []);
+      assert.deepEqual(
+        completion(fleet.index, { textDocument: { uri: fleet.uri('apps/base/deployment.yaml') }, position: { line: 0, character: 8 } }),
+        [],
+      );
     } finally {
       fleet.index.closeBuffer(fleet.file('apps/base/deployment.yaml'));
     }
     assert.deepEqual(complete('apps/base/service.yaml', 'port: 80', 7), []);
   });
 
-  describe('in the compact list style (a list at its key\'s column, as the flux CLI writes)', () => {
+  describe("in the compact list style (a list at its key's column, as the flux CLI writes)", () => {
     let compact: FeatureFleet;
     before(
       () =>
         (compact = makeFeatureFleet({
           ...FLUX_FLEET,
-          'clusters/staging/apps.yaml': FLUX_FLEET['clusters/staging/apps.yaml'].replace('  dependsOn:\n    - name: infrastructure\n', '  dependsOn:\n  - name: inf\n'),
+          'clusters/staging/apps.yaml': FLUX_FLEET['clusters/staging/apps.yaml'].replace(
+            '  dependsOn:\n    - name: infrastructure\n',
+            '  dependsOn:\n  - name: inf\n',
+          ),
           'apps/staging/kustomization.yaml': [
             'apiVersion: kustomize.config.k8s.io/v1beta1',
             'kind: Kustomization',
@@ -108,7 +122,13 @@ describe('features/completion', () => {
     });
 
     it('offers the fields of a list entry (an images entry)', () => {
-      assert.deepEqual(labels(completeCompact('apps/staging/kustomization.yaml', '- name: nginx\n  ', 16)), ['name', 'newName', 'tagSuffix', 'newTag', 'digest']);
+      assert.deepEqual(labels(completeCompact('apps/staging/kustomization.yaml', '- name: nginx\n  ', 16)), [
+        'name',
+        'newName',
+        'tagSuffix',
+        'newTag',
+        'digest',
+      ]);
     });
   });
 });

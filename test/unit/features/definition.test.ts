@@ -42,7 +42,16 @@ describe('features/definition', () => {
   });
 
   it('gives nothing on plain values and hostile positions', () => {
-    assert.equal(definition(fleet.index, { textDocument: { uri: fleet.uri('clusters/staging/apps.yaml') }, position: fleet.at('clusters/staging/apps.yaml', 'interval: 10m', 11) }), null);
-    assert.equal(definition(fleet.index, { textDocument: { uri: fleet.uri('clusters/staging/apps.yaml') }, position: { line: 9999, character: -4 } }), null);
+    assert.equal(
+      definition(fleet.index, {
+        textDocument: { uri: fleet.uri('clusters/staging/apps.yaml') },
+        position: fleet.at('clusters/staging/apps.yaml', 'interval: 10m', 11),
+      }),
+      null,
+    );
+    assert.equal(
+      definition(fleet.index, { textDocument: { uri: fleet.uri('clusters/staging/apps.yaml') }, position: { line: 9999, character: -4 } }),
+      null,
+    );
   });
 });

@@ -19,24 +19,36 @@ describe('features/environments', () => {
 
   it('lists environments in promotion order with their Kustomizations in dependsOn order', () => {
     const envs = environmentSummaries(fleet.index);
-    assert.deepEqual(envs.map((e) => [e.name, e.kind, e.order]), [['staging', 'flux', 0], ['production', 'flux', 1]]);
+    assert.deepEqual(
+      envs.map((e) => [e.name, e.kind, e.order]),
+      [
+        ['staging', 'flux', 0],
+        ['production', 'flux', 1],
+      ],
+    );
     assert.deepEqual(envs[0].folders, [`${fleet.root}/clusters/staging`]);
-    assert.deepEqual(envs[1].kustomizations.map((k) => k.name), ['flux-system', 'infrastructure', 'apps']);
+    assert.deepEqual(
+      envs[1].kustomizations.map((k) => k.name),
+      ['flux-system', 'infrastructure', 'apps'],
+    );
     const apps = envs[1].kustomizations[2];
-    assert.deepEqual({ ...apps, location: undefined }, {
-      name: 'apps',
-      namespace: 'flux-system',
-      location: undefined,
-      // The client previews it with this target as it is: it never reads the file to find the document.
-      target: { kind: 'fluxKustomization', uri: `file://${fleet.root}/clusters/production/apps.yaml`, documentIndex: 0 },
-      path: './apps/production',
-      dependsOn: ['infrastructure'],
-      prune: true,
-      wait: true,
-      healthChecks: 0,
-      suspend: false,
-      problemCount: 0,
-    });
+    assert.deepEqual(
+      { ...apps, location: undefined },
+      {
+        name: 'apps',
+        namespace: 'flux-system',
+        location: undefined,
+        // The client previews it with this target as it is: it never reads the file to find the document.
+        target: { kind: 'fluxKustomization', uri: `file://${fleet.root}/clusters/production/apps.yaml`, documentIndex: 0 },
+        path: './apps/production',
+        dependsOn: ['infrastructure'],
+        prune: true,
+        wait: true,
+        healthChecks: 0,
+        suspend: false,
+        problemCount: 0,
+      },
+    );
     assert.equal(apps.location.uri, `file://${fleet.root}/clusters/production/apps.yaml`);
     assert.equal(apps.location.range.start.line, 4);
     assert.equal(envs[0].problemCount, 0);
@@ -84,7 +96,10 @@ describe('features/environments', () => {
     });
     try {
       const envs = environmentSummaries([fleet.index, overlays.index]);
-      assert.deepEqual(envs.map((e) => `${e.name}:${e.kind}`), ['staging:flux', 'production:flux', 'dev:overlay', 'prod:overlay']);
+      assert.deepEqual(
+        envs.map((e) => `${e.name}:${e.kind}`),
+        ['staging:flux', 'production:flux', 'dev:overlay', 'prod:overlay'],
+      );
       assert.deepEqual(envs[3].kustomizations, []);
     } finally {
       overlays.dispose();

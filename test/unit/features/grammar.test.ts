@@ -51,11 +51,14 @@ describe('syntaxes/flux-substitution.injection.json', () => {
     assert.equal(grammar.scopeName, 'flux-substitution.injection');
     assert.equal(grammar.injectionSelector, 'L:source.yaml -comment');
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-    assert.deepEqual(manifest.contributes.grammars.find((g: { scopeName: string }) => g.scopeName === grammar.scopeName), {
-      scopeName: 'flux-substitution.injection',
-      path: './syntaxes/flux-substitution.injection.json',
-      injectTo: ['source.yaml'],
-    });
+    assert.deepEqual(
+      manifest.contributes.grammars.find((g: { scopeName: string }) => g.scopeName === grammar.scopeName),
+      {
+        scopeName: 'flux-substitution.injection',
+        path: './syntaxes/flux-substitution.injection.json',
+        injectTo: ['source.yaml'],
+      },
+    );
   });
 
   it('uses the string-interpolation scopes the default themes colour apart from YAML strings', () => {
@@ -86,7 +89,10 @@ describe('syntaxes/flux-substitution.injection.json', () => {
       ['2', 'string.unquoted.default.flux-substitution'],
       ['}', 'punctuation.definition.template-expression.end.flux-substitution'],
     ]);
-    assert.deepEqual(tokenize('host: "${DOMAIN:-example.com}"').map(([t]) => t), ['${', 'DOMAIN', ':-', 'example.com', '}']);
+    assert.deepEqual(
+      tokenize('host: "${DOMAIN:-example.com}"').map(([t]) => t),
+      ['${', 'DOMAIN', ':-', 'example.com', '}'],
+    );
   });
 
   it('never highlights an escaped $${VAR} as a variable, but does after an escaped $', () => {
@@ -101,6 +107,11 @@ describe('syntaxes/flux-substitution.injection.json', () => {
 
   it('leaves invalid names, unclosed references and plain $ alone', () => {
     assert.deepEqual(tokenize('a: ${1BAD} ${UNCLOSED $HOME ${}'), []);
-    assert.deepEqual(tokenize('two: ${A}-${B}').filter(([, s]) => s.startsWith('entity.name')).map(([t]) => t), ['A', 'B']);
+    assert.deepEqual(
+      tokenize('two: ${A}-${B}')
+        .filter(([, s]) => s.startsWith('entity.name'))
+        .map(([t]) => t),
+      ['A', 'B'],
+    );
   });
 });

@@ -23,7 +23,8 @@ describe('features/graph', () => {
   before(
     () =>
       (fleet = makeFeatureFleet({
-        'clusters/dev/source.yaml': 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/fleet\n  ref:\n    tag: v1.0.0\n',
+        'clusters/dev/source.yaml':
+          'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/fleet\n  ref:\n    tag: v1.0.0\n',
         'clusters/dev/infrastructure.yaml': kustomization('infrastructure', './infra'),
         'clusters/dev/apps.yaml': kustomization('apps', './apps'),
         'clusters/dev/ring.yaml': `${kustomization('ring-a', './apps', ['ring-b'])}---\n${kustomization('ring-b', './apps', ['ring-a'])}`,
@@ -36,11 +37,18 @@ describe('features/graph', () => {
   );
   after(() => fleet.dispose());
 
-  const edge = (edges: ReturnType<typeof dependencyGraph>['edges'], from: string, to: string) => edges.find((e) => e.from === `flux-system/${from}` && e.to === `flux-system/${to}`);
+  const edge = (edges: ReturnType<typeof dependencyGraph>['edges'], from: string, to: string) =>
+    edges.find((e) => e.from === `flux-system/${from}` && e.to === `flux-system/${to}`);
 
   it('draws every Kustomization of the environment with its declared edges', () => {
     const graph = dependencyGraph(fleet.index, { environment: 'dev' });
-    assert.deepEqual(graph.nodes.filter((n) => !n.unknown).map((n) => n.name).sort(), ['apps', 'infrastructure', 'lonely', 'ring-a', 'ring-b']);
+    assert.deepEqual(
+      graph.nodes
+        .filter((n) => !n.unknown)
+        .map((n) => n.name)
+        .sort(),
+      ['apps', 'infrastructure', 'lonely', 'ring-a', 'ring-b'],
+    );
     const apps = graph.nodes.find((n) => n.name === 'apps')!;
     assert.equal(apps.location.uri, fleet.uri('clusters/dev/apps.yaml'));
     assert.deepEqual(apps.location.range.start, fleet.at('clusters/dev/apps.yaml', 'apps'));
@@ -49,7 +57,13 @@ describe('features/graph', () => {
 
   it('marks a cycle: its members and the edges between them', () => {
     const graph = dependencyGraph(fleet.index, { environment: 'dev' });
-    assert.deepEqual(graph.nodes.filter((n) => n.inCycle).map((n) => n.name).sort(), ['ring-a', 'ring-b']);
+    assert.deepEqual(
+      graph.nodes
+        .filter((n) => n.inCycle)
+        .map((n) => n.name)
+        .sort(),
+      ['ring-a', 'ring-b'],
+    );
     assert.equal(edge(graph.edges, 'ring-a', 'ring-b')?.inCycle, true);
     assert.equal(edge(graph.edges, 'ring-b', 'ring-a')?.inCycle, true);
     assert.equal(edge(graph.edges, 'lonely', 'infrastructure')?.inCycle, undefined);

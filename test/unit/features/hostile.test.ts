@@ -16,7 +16,8 @@ describe('features on hostile input', () => {
     'bad/kustomization.yaml': 'resources:\n  - &a [*a]\n  - ../../../../etc\n  - /abs\npatches: {path: 3}\nimages: [1, {name: [x]}]\n',
     'bad/deep.yaml': '['.repeat(3000) + ']'.repeat(3000) + '\n',
     'bad/aliases.yaml': 'a: &a [x, x]\nb: &b [*a, *a, *a]\nc: &c [*b, *b, *b]\nd: [*c, *c, *c]\n',
-    'bad/flux.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: [1]}\nspec:\n  dependsOn: [{name: 7}, x, {}]\n  path: ../../..\n  sourceRef: 3\n  healthChecks: [{kind: X}]\n  postBuild: {substituteFrom: [{kind: Secret}]}\n',
+    'bad/flux.yaml':
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: [1]}\nspec:\n  dependsOn: [{name: 7}, x, {}]\n  path: ../../..\n  sourceRef: 3\n  healthChecks: [{kind: X}]\n  postBuild: {substituteFrom: [{kind: Secret}]}\n',
     'bad/text.yaml': 'key: "unterminated\n\t- ${\n$${\n${A:=\n',
   };
   before(() => (fleet = makeFeatureFleet({ ...FLUX_FLEET, ...hostile })));

@@ -8,13 +8,17 @@ import { FLUX_FLEET } from './fixtures';
 
 describe('features/hover', () => {
   let fleet: FeatureFleet;
-  before(() =>
-    (fleet = makeFeatureFleet({
-      ...FLUX_FLEET,
-      'apps/staging/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: hunter2\n',
-      'apps/staging/secret-patch.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: s3cr3t-value\n',
-      'apps/staging/kustomization.yaml': FLUX_FLEET['apps/staging/kustomization.yaml'].replace('  - ../base\n', '  - ../base\n  - secret.yaml\n') + 'patchesStrategicMerge:\n  - secret-patch.yaml\n',
-    })));
+  before(
+    () =>
+      (fleet = makeFeatureFleet({
+        ...FLUX_FLEET,
+        'apps/staging/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: hunter2\n',
+        'apps/staging/secret-patch.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: s3cr3t-value\n',
+        'apps/staging/kustomization.yaml':
+          FLUX_FLEET['apps/staging/kustomization.yaml'].replace('  - ../base\n', '  - ../base\n  - secret.yaml\n') +
+          'patchesStrategicMerge:\n  - secret-patch.yaml\n',
+      })),
+  );
   after(() => fleet.dispose());
 
   const hoverText = (rel: string, needle: string, offset: number): string | undefined => {
@@ -30,7 +34,8 @@ describe('features/hover', () => {
   });
 
   it('lists what a patch changes, from its entry or its file', () => {
-    const expected = '**Patch** `patches[0]` of `apps/staging/kustomization.yaml` changes 1 object(s):\n\n- `Deployment/apps/web`\n  - `spec.replicas` = `2`';
+    const expected =
+      '**Patch** `patches[0]` of `apps/staging/kustomization.yaml` changes 1 object(s):\n\n- `Deployment/apps/web`\n  - `spec.replicas` = `2`';
     assert.equal(hoverText('apps/staging/kustomization.yaml', '- path: replicas', 4), expected);
     assert.equal(hoverText('apps/staging/replicas-patch.yaml', 'replicas: 2', 2), expected);
     assert.equal(
@@ -48,7 +53,10 @@ describe('features/hover', () => {
 
   it('gives nothing elsewhere', () => {
     assert.equal(hoverText('apps/base/deployment.yaml', 'replicas: 1', 11), undefined);
-    assert.equal(hover(fleet.index, { textDocument: { uri: fleet.uri('apps/base/deployment.yaml') }, position: { line: -1, character: 3 } }), null);
+    assert.equal(
+      hover(fleet.index, { textDocument: { uri: fleet.uri('apps/base/deployment.yaml') }, position: { line: -1, character: 3 } }),
+      null,
+    );
   });
 
   it('says what spec.path is relative to in each cluster: an OCI artifact built from a subfolder', () => {
@@ -60,7 +68,9 @@ describe('features/hover', () => {
     const h = hover(index, { textDocument: { uri: pathToFileURL(file).toString() }, position: { line, character: 10 } });
     const text = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
     assert.match(text, /\*\*spec\.path\*\* as Flux resolves it/);
-    assert.match(text, /cluster `home`: `[^`]+` is relative to `kubernetes\/`, the folder OCIRepository flux-system\/flux-system is built from; applies \d+ objects?/);
+    assert.match(
+      text,
+      /cluster `home`: `[^`]+` is relative to `kubernetes\/`, the folder OCIRepository flux-system\/flux-system is built from; applies \d+ objects?/,
+    );
   });
 });
-

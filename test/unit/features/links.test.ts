@@ -8,12 +8,16 @@ describe('features/links', () => {
   before(() => (fleet = makeFeatureFleet(FLUX_FLEET)));
   after(() => fleet.dispose());
 
-  const links = (rel: string) => documentLinks(fleet.index, { textDocument: { uri: fleet.uri(rel) } }).map((l) => ({ range: l.range, target: l.target }));
+  const links = (rel: string) =>
+    documentLinks(fleet.index, { textDocument: { uri: fleet.uri(rel) } }).map((l) => ({ range: l.range, target: l.target }));
 
   it('links a folder entry to its kustomization file and a patch path to the patch file', () => {
     assert.deepEqual(links('apps/staging/kustomization.yaml'), [
       { range: fleet.range('apps/staging/kustomization.yaml', '../base'), target: fleet.uri('apps/base/kustomization.yaml') },
-      { range: fleet.range('apps/staging/kustomization.yaml', 'replicas-patch.yaml'), target: fleet.uri('apps/staging/replicas-patch.yaml') },
+      {
+        range: fleet.range('apps/staging/kustomization.yaml', 'replicas-patch.yaml'),
+        target: fleet.uri('apps/staging/replicas-patch.yaml'),
+      },
     ]);
   });
 

@@ -13,7 +13,8 @@ describe('features/origin', () => {
     () =>
       (fleet = makeFeatureFleet({
         ...FLUX_FLEET,
-        'apps/staging/kustomization.yaml': FLUX_FLEET['apps/staging/kustomization.yaml'] + 'configMapGenerator:\n  - name: settings\n    literals:\n      - MODE=fast\n',
+        'apps/staging/kustomization.yaml':
+          FLUX_FLEET['apps/staging/kustomization.yaml'] + 'configMapGenerator:\n  - name: settings\n    literals:\n      - MODE=fast\n',
       })),
   );
   after(() => fleet.dispose());
@@ -28,13 +29,17 @@ describe('features/origin', () => {
     assert.ok(line >= 0, `no line '${text}'`);
     return { line, character: offset };
   };
-  const originOf = (text: string, offset: number, after?: string, target: RenderTarget = staging) => origin(fleet.index, { target, position: positionOf(target, text, offset, after) });
+  const originOf = (text: string, offset: number, after?: string, target: RenderTarget = staging) =>
+    origin(fleet.index, { target, position: positionOf(target, text, offset, after) });
 
   it('points a value set by a patch at the patch line', () => {
     const found = originOf('  replicas: 2', 12);
     assert.equal(found?.location?.uri, fleet.uri('apps/staging/replicas-patch.yaml'));
     assert.deepEqual(found?.location?.range.start, fleet.at('apps/staging/replicas-patch.yaml', '2'));
-    assert.match(found?.description ?? '', /^`spec\.replicas` set by patches\[0\] \(apps\/staging\/replicas-patch\.yaml:6\), applied by Kustomization flux-system\/apps$/);
+    assert.match(
+      found?.description ?? '',
+      /^`spec\.replicas` set by patches\[0\] \(apps\/staging\/replicas-patch\.yaml:6\), applied by Kustomization flux-system\/apps$/,
+    );
     assert.equal(found?.objectSource?.uri, fleet.uri('apps/base/deployment.yaml'));
     // An inline JSON patch points at its kustomization entry.
     const port = originOf('  - port: 8080', 6);
@@ -81,16 +86,42 @@ describe('features/origin', () => {
 
 describe('features/previewPath', () => {
   const linesOf = (value: Parameters<typeof emitYaml>[0]) => emitYaml(value).split('\n');
-  const pathOf = (lines: string[], needle: string, character = 0) => pathAtLine(lines, lines.findIndex((l) => l.includes(needle)), character)?.path.join('.');
+  const pathOf = (lines: string[], needle: string, character = 0) =>
+    pathAtLine(
+      lines,
+      lines.findIndex((l) => l.includes(needle)),
+      character,
+    )?.path.join('.');
 
   it('follows keys, list items and items holding maps', () => {
-    const lines = linesOf({ spec: { containers: [{ name: 'a', args: ['x', 'yy'] }, { name: 'b', env: [{ name: 'E', value: 'v' }] }] } });
+    const lines = linesOf({
+      spec: {
+        containers: [
+          { name: 'a', args: ['x', 'yy'] },
+          { name: 'b', env: [{ name: 'E', value: 'v' }] },
+        ],
+      },
+    });
     assert.equal(pathOf(lines, 'name: a'), 'spec.containers.0.name');
     assert.equal(pathOf(lines, '- yy'), 'spec.containers.0.args.1');
     assert.equal(pathOf(lines, 'name: b'), 'spec.containers.1.name');
     assert.equal(pathOf(lines, 'value: v'), 'spec.containers.1.env.0.value');
-    assert.equal(pathAtLine(lines, lines.findIndex((l) => l.includes('name: b')), 4)?.on, 'key');
-    assert.equal(pathAtLine(lines, lines.findIndex((l) => l.includes('name: b')), 9)?.on, 'value');
+    assert.equal(
+      pathAtLine(
+        lines,
+        lines.findIndex((l) => l.includes('name: b')),
+        4,
+      )?.on,
+      'key',
+    );
+    assert.equal(
+      pathAtLine(
+        lines,
+        lines.findIndex((l) => l.includes('name: b')),
+        9,
+      )?.on,
+      'value',
+    );
   });
 
   it('keeps block scalars and folded long strings with the key that holds them', () => {

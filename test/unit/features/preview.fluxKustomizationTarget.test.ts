@@ -44,7 +44,8 @@ describe('features/preview: fluxKustomizationTarget', () => {
   });
   after(() => fleet.dispose());
 
-  const at = (needle: string, nth = 0) => fluxKustomizationTarget(fleet.index, { uri: fleet.uri(file), position: fleet.at(file, needle, 0, nth) });
+  const at = (needle: string, nth = 0) =>
+    fluxKustomizationTarget(fleet.index, { uri: fleet.uri(file), position: fleet.at(file, needle, 0, nth) });
 
   it('gives the document holding the position, counted as the parser counts them', () => {
     assert.deepEqual(at('name: infra'), { kind: 'fluxKustomization', uri: fleet.uri(file), documentIndex: 1 });
@@ -57,11 +58,18 @@ describe('features/preview: fluxKustomizationTarget', () => {
   });
 
   it('without a position, gives the file’s first Flux Kustomization (not the GitRepository before it)', () => {
-    assert.deepEqual(fluxKustomizationTarget(fleet.index, { uri: fleet.uri(file) }), { kind: 'fluxKustomization', uri: fleet.uri(file), documentIndex: 1 });
+    assert.deepEqual(fluxKustomizationTarget(fleet.index, { uri: fleet.uri(file) }), {
+      kind: 'fluxKustomization',
+      uri: fleet.uri(file),
+      documentIndex: 1,
+    });
   });
 
   it('answers null for a file without a Flux Kustomization, or outside the index', () => {
-    assert.equal(fluxKustomizationTarget(fleet.index, { uri: fleet.uri('clusters/prod/plain.yaml'), position: { line: 0, character: 0 } }), null);
+    assert.equal(
+      fluxKustomizationTarget(fleet.index, { uri: fleet.uri('clusters/prod/plain.yaml'), position: { line: 0, character: 0 } }),
+      null,
+    );
     assert.equal(fluxKustomizationTarget(fleet.index, { uri: 'file:///elsewhere/apps.yaml' }), null);
   });
 });

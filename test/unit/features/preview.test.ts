@@ -26,12 +26,10 @@ describe('features/preview', () => {
       }
     }
     const production = preview(fleet.index, { target: folder(fleet.root, 'apps/production') });
-    assert.deepEqual(production.objects.map((o) => `${o.kind}/${o.namespace}/${o.name}`), [
-      'Service/production/my-app',
-      'Service/production/redis',
-      'Deployment/production/my-app',
-      'Deployment/production/redis',
-    ]);
+    assert.deepEqual(
+      production.objects.map((o) => `${o.kind}/${o.namespace}/${o.name}`),
+      ['Service/production/my-app', 'Service/production/redis', 'Deployment/production/my-app', 'Deployment/production/redis'],
+    );
     assert.equal(production.objects[2].source.uri, pathToFileURL(`${fleet.root}/apps/base/my-app/deployment.yaml`).href);
   });
 
@@ -39,7 +37,11 @@ describe('features/preview', () => {
     const result = preview(fleet.index, { target: { kind: 'environment', name: 'production' } });
     const lines = result.yaml.split('\n');
     const headings = lines.filter((l) => l.startsWith('# Kustomization: '));
-    assert.deepEqual(headings, ['# Kustomization: flux-system/flux-system', '# Kustomization: flux-system/infrastructure', '# Kustomization: flux-system/apps']);
+    assert.deepEqual(headings, [
+      '# Kustomization: flux-system/flux-system',
+      '# Kustomization: flux-system/infrastructure',
+      '# Kustomization: flux-system/apps',
+    ]);
     assert.equal(result.title, 'production (rendered environment)');
     const deployment = result.objects.find((o) => o.kind === 'Deployment' && o.name === 'my-app')!;
     assert.equal(deployment.appliedBy, 'flux-system/apps');
@@ -47,7 +49,9 @@ describe('features/preview', () => {
     assert.equal(lines[deployment.line], 'apiVersion: apps/v1');
     assert.ok(lines.slice(deployment.line).indexOf('  replicas: 5') > 0);
     // The apps group prints the folder's kustomize text unchanged (in the order the Flux build keeps).
-    const appsText = result.yaml.slice(result.yaml.indexOf('# Kustomization: flux-system/apps\n') + '# Kustomization: flux-system/apps\n'.length);
+    const appsText = result.yaml.slice(
+      result.yaml.indexOf('# Kustomization: flux-system/apps\n') + '# Kustomization: flux-system/apps\n'.length,
+    );
     assert.equal(appsText, renderKustomization(`${fleet.root}/apps/production`, { repoRoot: fleet.root, reorder: 'none' }).yaml);
   });
 
@@ -74,17 +78,20 @@ describe('features/preview', () => {
       () =>
         (secrets = makeFeatureFleet({
           'app/kustomization.yaml': 'resources:\n- secret.yaml\n- sops-secret.yaml\n- config.yaml\n',
-          'app/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\ndata:\n  password: aHVudGVyMg==\nstringData:\n  token: |\n    line one\n    line two\n',
+          'app/secret.yaml':
+            'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\ndata:\n  password: aHVudGVyMg==\nstringData:\n  token: |\n    line one\n    line two\n',
           'app/sops-secret.yaml':
             'apiVersion: v1\nkind: Secret\nmetadata:\n  name: sealed\nstringData:\n  key: ENC[AES256_GCM,data:Zm9v,iv:aXY=,tag:dGFn,type:str]\nsops:\n  mac: ENC[AES256_GCM,data:bWFj,iv:aXY=,tag:dGFn,type:str]\n  age:\n  - recipient: age1xyz\n',
-          'app/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n  apiKey: ENC[AES256_GCM,data:a2V5,iv:aXY=,tag:dGFn,type:str]\n',
+          'app/config.yaml':
+            'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n  apiKey: ENC[AES256_GCM,data:a2V5,iv:aXY=,tag:dGFn,type:str]\n',
         })),
     );
     after(() => secrets.dispose());
 
     it('masks Secret data and stringData, SOPS values and the sops block', () => {
       const result = preview(secrets.index, { target: folder(secrets.root, 'app') });
-      for (const hidden of ['aHVudGVyMg==', 'line one', 'Zm9v', 'bWFj', 'a2V5', 'age1xyz', 'ENC[']) assert.ok(!result.yaml.includes(hidden), hidden);
+      for (const hidden of ['aHVudGVyMg==', 'line one', 'Zm9v', 'bWFj', 'a2V5', 'age1xyz', 'ENC['])
+        assert.ok(!result.yaml.includes(hidden), hidden);
       assert.match(result.yaml, /data:\n {2}password: '\*\*\*'\n/);
       assert.match(result.yaml, /stringData:\n {2}token: '\*\*\*'\n/);
       assert.match(result.yaml, /\nsops: '\*\*\*'\n/);

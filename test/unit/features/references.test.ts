@@ -9,12 +9,16 @@ describe('features/references', () => {
   after(() => fleet.dispose());
 
   const refs = (rel: string, needle: string, offset: number, includeDeclaration: boolean) =>
-    references(fleet.index, { textDocument: { uri: fleet.uri(rel) }, position: fleet.at(rel, needle, offset), context: { includeDeclaration } }).map(
-      (l) => `${l.uri.slice(fleet.uri('').length)}:${l.range.start.line}:${l.range.start.character}-${l.range.end.character}`,
-    );
+    references(fleet.index, {
+      textDocument: { uri: fleet.uri(rel) },
+      position: fleet.at(rel, needle, offset),
+      context: { includeDeclaration },
+    }).map((l) => `${l.uri.slice(fleet.uri('').length)}:${l.range.start.line}:${l.range.start.character}-${l.range.end.character}`);
 
   it('finds every dependsOn naming a Kustomization, from its name or from a dependsOn entry', () => {
-    assert.deepEqual(refs('clusters/staging/infrastructure.yaml', 'name: infrastructure', 8, false), ['clusters/staging/apps.yaml:8:12-26']);
+    assert.deepEqual(refs('clusters/staging/infrastructure.yaml', 'name: infrastructure', 8, false), [
+      'clusters/staging/apps.yaml:8:12-26',
+    ]);
     assert.deepEqual(refs('clusters/staging/infrastructure.yaml', 'name: infrastructure', 8, true), [
       'clusters/staging/apps.yaml:8:12-26',
       'clusters/staging/infrastructure.yaml:3:8-22',
@@ -32,7 +36,10 @@ describe('features/references', () => {
     // The inline JSON patch of staging targets the Service.
     const inline = refs('apps/base/service.yaml', 'name: web', 7, false);
     const op = fleet.at('apps/staging/kustomization.yaml', 'op: replace');
-    assert.deepEqual(inline.map((l) => l.replace(/-\d+$/, '')), [`apps/staging/kustomization.yaml:${op.line}:${op.character}`]);
+    assert.deepEqual(
+      inline.map((l) => l.replace(/-\d+$/, '')),
+      [`apps/staging/kustomization.yaml:${op.line}:${op.character}`],
+    );
   });
 
   it('finds nothing elsewhere', () => {

@@ -5,12 +5,16 @@ import { FLUX_FLEET } from './fixtures';
 
 describe('features/rename', () => {
   let fleet: FeatureFleet;
-  before(() =>
-    (fleet = makeFeatureFleet({
-      ...FLUX_FLEET,
-      'clusters/production/infrastructure.yaml': FLUX_FLEET['clusters/staging/infrastructure.yaml'],
-      'clusters/staging/quoted.yaml': FLUX_FLEET['clusters/staging/apps.yaml'].replace('name: apps', 'name: "monitoring"').replace('name: infrastructure', "name: 'infrastructure'"),
-    })));
+  before(
+    () =>
+      (fleet = makeFeatureFleet({
+        ...FLUX_FLEET,
+        'clusters/production/infrastructure.yaml': FLUX_FLEET['clusters/staging/infrastructure.yaml'],
+        'clusters/staging/quoted.yaml': FLUX_FLEET['clusters/staging/apps.yaml']
+          .replace('name: apps', 'name: "monitoring"')
+          .replace('name: infrastructure', "name: 'infrastructure'"),
+      })),
+  );
   after(() => fleet.dispose());
 
   const renameAt = (rel: string, needle: string, offset: number, newName: string) =>
@@ -19,8 +23,13 @@ describe('features/rename', () => {
   it('renames the Kustomization and every dependsOn naming it in its cluster, keeping quotes', () => {
     const result = renameAt('clusters/staging/infrastructure.yaml', 'name: infrastructure', 9, 'infra');
     assert.ok(result && 'edit' in result);
-    const edit = (newText: string, rel: string, needle: string) => ({ uri: fleet.uri(rel), edit: { range: fleet.range(rel, needle), newText } });
-    const flat = Object.entries(result.edit.changes ?? {}).flatMap(([uri, edits]) => edits.map((e) => ({ uri, edit: e }))).sort((a, b) => (a.uri < b.uri ? -1 : 1));
+    const edit = (newText: string, rel: string, needle: string) => ({
+      uri: fleet.uri(rel),
+      edit: { range: fleet.range(rel, needle), newText },
+    });
+    const flat = Object.entries(result.edit.changes ?? {})
+      .flatMap(([uri, edits]) => edits.map((e) => ({ uri, edit: e })))
+      .sort((a, b) => (a.uri < b.uri ? -1 : 1));
     assert.deepEqual(flat, [
       edit('infra', 'clusters/staging/apps.yaml', 'infrastructure'),
       edit('infra', 'clusters/staging/infrastructure.yaml', 'infrastructure'),
@@ -31,7 +40,11 @@ describe('features/rename', () => {
   it('renames from a dependsOn entry too, and leaves the other cluster alone', () => {
     const result = renameAt('clusters/staging/apps.yaml', 'name: infrastructure', 9, 'infra');
     assert.ok(result && 'edit' in result);
-    assert.deepEqual(Object.keys(result.edit.changes ?? {}).sort(), [fleet.uri('clusters/staging/apps.yaml'), fleet.uri('clusters/staging/infrastructure.yaml'), fleet.uri('clusters/staging/quoted.yaml')]);
+    assert.deepEqual(Object.keys(result.edit.changes ?? {}).sort(), [
+      fleet.uri('clusters/staging/apps.yaml'),
+      fleet.uri('clusters/staging/infrastructure.yaml'),
+      fleet.uri('clusters/staging/quoted.yaml'),
+    ]);
   });
 
   it('refuses names that are not DNS-1123 subdomains', () => {

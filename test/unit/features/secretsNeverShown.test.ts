@@ -32,7 +32,8 @@ describe('substitution problems do not quote Secret values', () => {
   it('a variable from a Secret that breaks the YAML, and bad syntax in a Secret value', () => {
     const index = memoryFleetIndex({
       'clusters/production/apps.yaml': fluxKs('  postBuild:\n    substituteFrom:\n    - kind: Secret\n      name: vars\n'),
-      'clusters/production/vars.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: vars\n  namespace: flux-system\nstringData:\n  db_password: "s3cr3t: [x"\n',
+      'clusters/production/vars.yaml':
+        'apiVersion: v1\nkind: Secret\nmetadata:\n  name: vars\n  namespace: flux-system\nstringData:\n  db_password: "s3cr3t: [x"\n',
       'apps/production/kustomization.yaml': 'resources:\n- cm.yaml\n- secret.yaml\n',
       'apps/production/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  dsn: ${db_password}\n',
       'apps/production/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  token: "s3cr3t-${oops"\n',
@@ -53,9 +54,11 @@ describe('values substituted from a Secret are masked wherever they land', () =>
   it('a ConfigMap and an env value filled from a Secret show *** in the preview and the comparison; inline variables stay', () => {
     const index = memoryFleetIndex({
       'clusters/production/apps.yaml': `${ks('production')}  postBuild:\n    substitute:\n      region: eu-west-1\n    substituteFrom:\n    - kind: Secret\n      name: vars\n`,
-      'clusters/production/vars.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: vars\n  namespace: flux-system\nstringData:\n  db_password: s3cr3t-pw\n',
+      'clusters/production/vars.yaml':
+        'apiVersion: v1\nkind: Secret\nmetadata:\n  name: vars\n  namespace: flux-system\nstringData:\n  db_password: s3cr3t-pw\n',
       'apps/production/kustomization.yaml': 'resources:\n- cm.yaml\n',
-      'apps/production/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  dsn: postgres://app:${db_password}@db\n  region: ${region}\n',
+      'apps/production/cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  dsn: postgres://app:${db_password}@db\n  region: ${region}\n',
     });
     const rendered = preview(index, { target: { kind: 'environment', name: 'production' } });
     assert.match(rendered.yaml, /dsn: '\*\*\*'|dsn: "\*\*\*"|dsn: \*\*\*/);

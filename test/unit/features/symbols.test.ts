@@ -6,7 +6,8 @@ import { FLUX_FLEET } from './fixtures';
 
 describe('features/symbols', () => {
   let fleet: FeatureFleet;
-  const multi = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n---\n# comment only\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\n';
+  const multi =
+    'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n---\n# comment only\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\n';
   before(() => (fleet = makeFeatureFleet({ ...FLUX_FLEET, 'apps/base/multi.yaml': multi, 'apps/base/broken.yaml': 'kind: [\n' })));
   after(() => fleet.dispose());
 
@@ -14,17 +15,26 @@ describe('features/symbols', () => {
 
   it('lists each object of a file as Kind/name, selecting its name', () => {
     const found = symbols('apps/base/multi.yaml');
-    assert.deepEqual(found.map((s) => [s.name, s.detail, s.kind, s.selectionRange.start.line, s.selectionRange.start.character]), [
-      ['Namespace/apps', undefined, SymbolKind.Class, 3, 8],
-      ['ConfigMap/settings', 'apps', SymbolKind.Class, 10, 8],
-    ]);
+    assert.deepEqual(
+      found.map((s) => [s.name, s.detail, s.kind, s.selectionRange.start.line, s.selectionRange.start.character]),
+      [
+        ['Namespace/apps', undefined, SymbolKind.Class, 3, 8],
+        ['ConfigMap/settings', 'apps', SymbolKind.Class, 10, 8],
+      ],
+    );
   });
 
   it('lists a kustomization file by its top-level fields, list entries as children', () => {
     const found = symbols('apps/staging/kustomization.yaml');
-    assert.deepEqual(found.map((s) => s.name), ['apiVersion', 'kind', 'resources', 'patches', 'images']);
+    assert.deepEqual(
+      found.map((s) => s.name),
+      ['apiVersion', 'kind', 'resources', 'patches', 'images'],
+    );
     const patches = found.find((s) => s.name === 'patches');
-    assert.deepEqual(patches?.children?.map((c) => c.name), ['replicas-patch.yaml', 'kind=Service, name=web']);
+    assert.deepEqual(
+      patches?.children?.map((c) => c.name),
+      ['replicas-patch.yaml', 'kind=Service, name=web'],
+    );
     assert.deepEqual(patches?.selectionRange, fleet.range('apps/staging/kustomization.yaml', 'patches'));
   });
 

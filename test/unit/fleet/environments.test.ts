@@ -21,12 +21,18 @@ spec:
   path: ${p}
 ${extra}`;
 
-const cm = (name: string, data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: flux-system\ndata:\n  ${data}\n`;
+const cm = (name: string, data: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: flux-system\ndata:\n  ${data}\n`;
 
 function memoryRepo(files: Record<string, string>) {
   const abs: Record<string, string> = {};
   for (const [rel, text] of Object.entries(files)) abs[`/repo/${rel}`] = text;
-  return { fs: memoryFileSystem(abs), files: Object.keys(abs).filter((f) => /\.ya?ml$/.test(f)).sort() };
+  return {
+    fs: memoryFileSystem(abs),
+    files: Object.keys(abs)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort(),
+  };
 }
 
 describe('environments: following Flux Kustomizations', () => {
@@ -38,10 +44,16 @@ describe('environments: following Flux Kustomizations', () => {
       'team-a/app/cm.yaml': cm('team-a-settings', 'x: "1"'),
     });
     const d = discoverEnvironments({ repoRoot: '/repo', files, fs });
-    assert.deepEqual(d.environments.map((e) => e.name), ['dev']);
+    assert.deepEqual(
+      d.environments.map((e) => e.name),
+      ['dev'],
+    );
     assert.deepEqual(d.environments[0].kustomizations.map((k) => k.name).sort(), ['loop', 'team-a', 'tenants']);
     const r = renderEnvironment(d.environments[0], { repoRoot: '/repo', fs });
-    assert.deepEqual(r.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      r.problems.filter((p) => p.severity === 'error'),
+      [],
+    );
     const settings = r.objects.find((o) => meta(o.object).name === 'team-a-settings')!;
     assert.equal(settings.appliedBy?.name, 'team-a');
     assert.equal(meta(settings.object).namespace, 'team-a');
@@ -51,13 +63,20 @@ describe('environments: following Flux Kustomizations', () => {
   it('substitutes from a ConfigMap another Kustomization of the environment applies', () => {
     const { fs, files } = memoryRepo({
       'clusters/prod/vars.yaml': cm('cluster-vars', 'cluster_name: prod-eu'),
-      'clusters/prod/apps.yaml': ks('apps', './apps', '  postBuild:\n    substituteFrom:\n    - kind: ConfigMap\n      name: cluster-vars\n'),
+      'clusters/prod/apps.yaml': ks(
+        'apps',
+        './apps',
+        '  postBuild:\n    substituteFrom:\n    - kind: ConfigMap\n      name: cluster-vars\n',
+      ),
       'clusters/prod/sync.yaml': ks('flux-system', './clusters/prod'),
       'apps/cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  cluster: \${cluster_name}\n`,
     });
     const d = discoverEnvironments({ repoRoot: '/repo', files, fs });
     const r = renderEnvironment(d.environments[0], { repoRoot: '/repo', fs });
-    assert.deepEqual(r.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      r.problems.filter((p) => p.severity === 'error'),
+      [],
+    );
     assert.deepEqual(r.objects.find((o) => meta(o.object).name === 'app')?.object.data, { cluster: 'prod-eu' });
   });
 
@@ -75,7 +94,8 @@ describe('environments: following Flux Kustomizations', () => {
 
 describe('environments: repos without Flux get overlay environments', () => {
   const base = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- cm.yaml\n';
-  const overlay = (ns: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${ns}\nresources:\n- ../../base\n`;
+  const overlay = (ns: string) =>
+    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${ns}\nresources:\n- ../../base\n`;
   const { fs, files } = memoryRepo({
     'base/kustomization.yaml': base,
     'base/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n',
@@ -101,7 +121,10 @@ describe('environments: repos without Flux get overlay environments', () => {
     );
     const r = renderEnvironment(d.environments[3], { repoRoot: '/repo', fs });
     assert.deepEqual(r.problems, []);
-    assert.deepEqual(r.objects.map((o) => [meta(o.object).name, meta(o.object).namespace]).sort(), [['app', 'prod'], ['svc', undefined]]);
+    assert.deepEqual(r.objects.map((o) => [meta(o.object).name, meta(o.object).namespace]).sort(), [
+      ['app', 'prod'],
+      ['svc', undefined],
+    ]);
   });
 
   it('are used too when Flux objects exist but no cluster entry folder does', () => {
@@ -111,18 +134,31 @@ describe('environments: repos without Flux get overlay environments', () => {
       'overlays/dev/ks.yaml': ks('stray', './elsewhere'),
     });
     const d = discoverEnvironments({ repoRoot: '/repo', ...withStrayFlux });
-    assert.deepEqual(d.environments.map((e) => [e.name, e.kind]), [['dev', 'overlay']]);
+    assert.deepEqual(
+      d.environments.map((e) => [e.name, e.kind]),
+      [['dev', 'overlay']],
+    );
   });
 
   it('the promotion-order setting wins over names', () => {
     const d = discoverEnvironments({ repoRoot: '/repo', files, fs, promotionOrder: ['production', 'dev'] });
-    assert.deepEqual(d.environments.map((e) => e.name), ['production', 'dev', 'qa', 'staging']);
+    assert.deepEqual(
+      d.environments.map((e) => e.name),
+      ['production', 'dev', 'qa', 'staging'],
+    );
   });
 });
 
 describe('environments: promotion order inferred from names', () => {
   it('dev < test/qa < staging < prod/production, by any word of the name', () => {
-    assert.deepEqual(promotionOrder(['production', 'eu-staging', 'qa', 'dev', 'prod-us', 'test']), ['dev', 'qa', 'test', 'eu-staging', 'prod-us', 'production']);
+    assert.deepEqual(promotionOrder(['production', 'eu-staging', 'qa', 'dev', 'prod-us', 'test']), [
+      'dev',
+      'qa',
+      'test',
+      'eu-staging',
+      'prod-us',
+      'production',
+    ]);
     assert.ok(inferredRank('sandbox') < inferredRank('uat'));
     assert.ok(inferredRank('mystery') > inferredRank('staging') && inferredRank('mystery') < inferredRank('prod'));
   });

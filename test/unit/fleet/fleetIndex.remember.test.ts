@@ -34,10 +34,11 @@ describe('FleetIndex.remember', () => {
 
   const countingRender = (dir: string) => {
     let runs = 0;
-    const get = () => index.remember(`test:${dir}`, () => {
-      runs++;
-      return index.renderFolder(path.posix.join(root, dir)).resources.map((r) => String((r.object.metadata as { name: string }).name));
-    });
+    const get = () =>
+      index.remember(`test:${dir}`, () => {
+        runs++;
+        return index.renderFolder(path.posix.join(root, dir)).resources.map((r) => String((r.object.metadata as { name: string }).name));
+      });
     return { get, runs: () => runs };
   };
 
@@ -68,10 +69,11 @@ describe('FleetIndex.remember', () => {
   it('makes an outer value depend on what an inner remembered value read', () => {
     let outerRuns = 0;
     const inner = () => index.remember('inner', () => index.text(path.posix.join(root, 'a/cm.yaml')));
-    const outer = () => index.remember('outer', () => {
-      outerRuns++;
-      return inner()?.length;
-    });
+    const outer = () =>
+      index.remember('outer', () => {
+        outerRuns++;
+        return inner()?.length;
+      });
     // The inner value is remembered first, so the outer computation gets it without reading the file itself.
     inner();
     outer();
@@ -85,7 +87,8 @@ describe('FleetIndex.remember', () => {
 
   it('recomputes a value that looked at the Flux objects when a Flux object changes in a file it did not read', () => {
     const ksFile = path.posix.join(root, 'clusters/dev/apps.yaml');
-    const flux = (name: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./a\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+    const flux = (name: string) =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./a\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
     index.setBuffer(ksFile, flux('apps'));
     const names = () => index.remember('names', () => index.fluxObjects().list.map((o) => o.object.name));
     assert.deepStrictEqual(names(), ['apps']);
@@ -95,7 +98,12 @@ describe('FleetIndex.remember', () => {
 
   it('does not keep a value the caller says is incomplete', () => {
     let runs = 0;
-    const get = (keep: boolean) => index.remember('partial', () => ++runs, () => keep);
+    const get = (keep: boolean) =>
+      index.remember(
+        'partial',
+        () => ++runs,
+        () => keep,
+      );
     get(false);
     get(false);
     assert.strictEqual(runs, 2);

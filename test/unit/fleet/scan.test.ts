@@ -31,7 +31,11 @@ describe('scanFleet', () => {
     write('apps/base/README.md');
     write('.git/config.yaml');
     write('node_modules/pkg/x.yaml');
-    assert.deepStrictEqual(rel(scanFleet(root).files), ['apps/base/deploy.yml', 'apps/base/kustomization.yaml', 'apps/other/Kustomization']);
+    assert.deepStrictEqual(rel(scanFleet(root).files), [
+      'apps/base/deploy.yml',
+      'apps/base/kustomization.yaml',
+      'apps/other/Kustomization',
+    ]);
   });
 
   it('honours .gitignore, .sourceignore and .krmignore at any depth', () => {

@@ -7,12 +7,25 @@ import type { Json } from '../../../server/src/kustomize/types';
 // editor: a reference kind accepted or refused, an apiVersion served or not, a field known or pruned.
 describe('flux/api (derived from Flux CRDs)', () => {
   it('a Kustomization v1 may take its source from an ExternalArtifact, as well as Git, OCI and Bucket sources', () => {
-    assert.deepEqual([...enumAt('Kustomization', 'v1', ['spec', 'sourceRef', 'kind'])!].sort(), ['Bucket', 'ExternalArtifact', 'GitRepository', 'OCIRepository']);
+    assert.deepEqual([...enumAt('Kustomization', 'v1', ['spec', 'sourceRef', 'kind'])!].sort(), [
+      'Bucket',
+      'ExternalArtifact',
+      'GitRepository',
+      'OCIRepository',
+    ]);
   });
 
   it('a HelmRelease v2 chartRef may name an OCIRepository, a HelmChart or an ExternalArtifact; a chart template still only Helm, Git and Bucket sources', () => {
-    assert.deepEqual([...enumAt('HelmRelease', 'v2', ['spec', 'chartRef', 'kind'])!].sort(), ['ExternalArtifact', 'HelmChart', 'OCIRepository']);
-    assert.deepEqual([...enumAt('HelmRelease', 'v2', ['spec', 'chart', 'spec', 'sourceRef', 'kind'])!].sort(), ['Bucket', 'GitRepository', 'HelmRepository']);
+    assert.deepEqual([...enumAt('HelmRelease', 'v2', ['spec', 'chartRef', 'kind'])!].sort(), [
+      'ExternalArtifact',
+      'HelmChart',
+      'OCIRepository',
+    ]);
+    assert.deepEqual([...enumAt('HelmRelease', 'v2', ['spec', 'chart', 'spec', 'sourceRef', 'kind'])!].sort(), [
+      'Bucket',
+      'GitRepository',
+      'HelmRepository',
+    ]);
   });
 
   it('Kustomization v1beta2 is no longer served: the last Flux that served it (deprecated) was 2.7, and v1 is what to write', () => {
@@ -49,14 +62,24 @@ describe('flux/api (derived from Flux CRDs)', () => {
     assert.equal(fluxApiKind('fluxcd.controlplane.io', 'FluxReport')?.scope, 'Namespaced');
     assert.equal(fluxKind('source.extensions.fluxcd.io/v1beta1', 'ArtifactGenerator')?.served, true);
     assert.equal(fluxKind('source.toolkit.fluxcd.io/v1', 'ExternalArtifact')?.served, true);
-    assert.deepEqual(fluxKindsOfGroup('source.toolkit.fluxcd.io').map((k) => k.kind).sort(), ['Bucket', 'ExternalArtifact', 'GitRepository', 'HelmChart', 'HelmRepository', 'OCIRepository']);
+    assert.deepEqual(
+      fluxKindsOfGroup('source.toolkit.fluxcd.io')
+        .map((k) => k.kind)
+        .sort(),
+      ['Bucket', 'ExternalArtifact', 'GitRepository', 'HelmChart', 'HelmRepository', 'OCIRepository'],
+    );
   });
 
   it('reports a misspelled field under spec as unknown, and nothing for a correct Kustomization', () => {
-    const spec = parse('interval: 10m\npath: ./apps\nprune: true\nsourceRef:\n  kind: GitRepository\n  name: flux-system\npostBuild:\n  substitute:\n    cluster: prod\n') as Json;
+    const spec = parse(
+      'interval: 10m\npath: ./apps\nprune: true\nsourceRef:\n  kind: GitRepository\n  name: flux-system\npostBuild:\n  substitute:\n    cluster: prod\n',
+    ) as Json;
     assert.deepEqual(unknownFields('Kustomization', 'v1', spec, ['spec']), []);
     const typo = parse('interval: 10m\nprun: true\nsourceRef:\n  kind: GitRepository\n  nme: flux-system\n') as Json;
-    assert.deepEqual(unknownFields('Kustomization', 'v1', typo, ['spec']), [['spec', 'prun'], ['spec', 'sourceRef', 'nme']]);
+    assert.deepEqual(unknownFields('Kustomization', 'v1', typo, ['spec']), [
+      ['spec', 'prun'],
+      ['spec', 'sourceRef', 'nme'],
+    ]);
     assert.ok(knownFields('Kustomization', 'v1', ['spec'])!.includes('prune'));
     assert.equal(knownFields('Kustomization', 'v1', ['spec'])!.includes('prun'), false);
   });
@@ -64,7 +87,9 @@ describe('flux/api (derived from Flux CRDs)', () => {
   it('HelmRelease spec.values is free-form: any keys at any depth are accepted', () => {
     assert.equal(fieldSchemaAt('HelmRelease', 'v2', ['spec', 'values'])?.freeForm, true);
     assert.equal(knownFields('HelmRelease', 'v2', ['spec', 'values', 'ingress']), undefined);
-    const spec = parse('interval: 5m\nchartRef:\n  kind: OCIRepository\n  name: podinfo\nvalues:\n  anything:\n    nested: [1, {deep: true}]\n') as Json;
+    const spec = parse(
+      'interval: 5m\nchartRef:\n  kind: OCIRepository\n  name: podinfo\nvalues:\n  anything:\n    nested: [1, {deep: true}]\n',
+    ) as Json;
     assert.deepEqual(unknownFields('HelmRelease', 'v2', spec, ['spec']), []);
   });
 

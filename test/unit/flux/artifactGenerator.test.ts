@@ -72,7 +72,7 @@ ${artifacts}`;
 }
 
 describe('flux/artifactGenerator', () => {
-  it('splits a monorepo into apps and infrastructure artifacts, as in Flux\'s own example', () => {
+  it("splits a monorepo into apps and infrastructure artifacts, as in Flux's own example", () => {
     const result = generate(
       generator(`    - name: infrastructure
       originRevision: "@monorepo"
@@ -90,7 +90,7 @@ describe('flux/artifactGenerator', () => {
     );
     assert.deepEqual(result.problems, []);
     const apps = artifact(result, 'apps');
-    assert.equal(apps.namespace, 'flux-system', 'an ExternalArtifact lands in its generator\'s namespace');
+    assert.equal(apps.namespace, 'flux-system', "an ExternalArtifact lands in its generator's namespace");
     assert.equal(apps.root, '/repo/.flux-artifacts/flux-system/apps/@artifact');
     assert.deepEqual(listing(apps), {
       'base/web/README.md': '/repo/apps/base/web/README.md',
@@ -100,7 +100,7 @@ describe('flux/artifactGenerator', () => {
       'staging/kustomization.yaml': '/repo/apps/staging/kustomization.yaml',
       'staging/replicas.yaml': '/repo/apps/staging/replicas.yaml',
     });
-    assert.equal(apps.fs.kind(`${apps.root}/production`), undefined, 'the production overlay is not copied into this cluster\'s artifact');
+    assert.equal(apps.fs.kind(`${apps.root}/production`), undefined, "the production overlay is not copied into this cluster's artifact");
     assert.deepEqual(apps.fs.readDir(apps.root), ['base', 'staging']);
     assert.equal(apps.fs.readFile(`${apps.root}/staging/replicas.yaml`), monorepo['/repo/apps/staging/replicas.yaml']);
     assert.equal(apps.toReal(`${apps.root}/base/web`), '/repo/apps/base/web', 'a copied folder leads back to the repository folder');
@@ -112,7 +112,10 @@ describe('flux/artifactGenerator', () => {
   });
 
   it('never reads outside the artifact: the rest of the repository is not in it', () => {
-    const apps = artifact(generate(generator('    - name: apps\n      copy:\n        - from: "@monorepo/apps/staging/**"\n          to: "@artifact/"\n')), 'apps');
+    const apps = artifact(
+      generate(generator('    - name: apps\n      copy:\n        - from: "@monorepo/apps/staging/**"\n          to: "@artifact/"\n')),
+      'apps',
+    );
     assert.equal(apps.fs.readFile('/repo/apps/base/web/deployment.yaml'), undefined);
     assert.equal(apps.fs.kind(`${apps.root}/../infrastructure`), undefined);
     assert.equal(apps.toReal('/repo/apps/staging/kustomization.yaml'), undefined);
@@ -136,8 +139,16 @@ describe('flux/artifactGenerator', () => {
     assert.deepEqual(apps.problems, []);
     assert.equal(apps.toReal(`${apps.root}/shared/base/web/service.yaml`), '/repo/apps/base/web/service.yaml');
     assert.equal(apps.toReal(`${apps.root}/shared/configs/issuer.yaml`), '/repo/infrastructure/configs/issuer.yaml');
-    assert.equal(apps.toReal(`${apps.root}/everything/apps/production/kustomization.yaml`), '/repo/apps/production/kustomization.yaml', '`@src/` copies the whole source');
-    assert.deepEqual(apps.fs.readDir(`${apps.root}/everything`), ['README.md', 'apps', 'infrastructure'], 'the source holds no .git folder');
+    assert.equal(
+      apps.toReal(`${apps.root}/everything/apps/production/kustomization.yaml`),
+      '/repo/apps/production/kustomization.yaml',
+      '`@src/` copies the whole source',
+    );
+    assert.deepEqual(
+      apps.fs.readDir(`${apps.root}/everything`),
+      ['README.md', 'apps', 'infrastructure'],
+      'the source holds no .git folder',
+    );
   });
 
   it('places a single file at the destination path, or by its name in a destination folder', () => {
@@ -155,20 +166,35 @@ describe('flux/artifactGenerator', () => {
       ),
       'apps',
     );
-    assert.deepEqual(listing(apps), {
-      'overlay/kustomization.yaml': '/repo/apps/staging/kustomization.yaml',
-      'patches/issuer.yaml': '/repo/infrastructure/configs/issuer.yaml',
-      'patches/replicas-staging.yaml': '/repo/apps/staging/replicas.yaml',
-    }, 'a destination that is already a folder takes the file by its name, like cp');
+    assert.deepEqual(
+      listing(apps),
+      {
+        'overlay/kustomization.yaml': '/repo/apps/staging/kustomization.yaml',
+        'patches/issuer.yaml': '/repo/infrastructure/configs/issuer.yaml',
+        'patches/replicas-staging.yaml': '/repo/apps/staging/replicas.yaml',
+      },
+      'a destination that is already a folder takes the file by its name, like cp',
+    );
   });
 
-  it('keeps the matched path under the destination for globs other than dir/** (the builder, not the spec\'s example)', () => {
-    const apps = artifact(generate(generator('    - name: apps\n      copy:\n        - from: "@monorepo/apps/base/web/*.yaml"\n          to: "@artifact/web/"\n')), 'apps');
-    assert.deepEqual(Object.keys(listing(apps)), ['web/apps/base/web/deployment.yaml', 'web/apps/base/web/kustomization.yaml', 'web/apps/base/web/service.yaml']);
+  it("keeps the matched path under the destination for globs other than dir/** (the builder, not the spec's example)", () => {
+    const apps = artifact(
+      generate(
+        generator('    - name: apps\n      copy:\n        - from: "@monorepo/apps/base/web/*.yaml"\n          to: "@artifact/web/"\n'),
+      ),
+      'apps',
+    );
+    assert.deepEqual(Object.keys(listing(apps)), [
+      'web/apps/base/web/deployment.yaml',
+      'web/apps/base/web/kustomization.yaml',
+      'web/apps/base/web/service.yaml',
+    ]);
   });
 
-  it('treats ** in `from` as Go\'s fs.Glob does: one level, each matched folder copied whole', () => {
-    const result = generate(generator('    - name: apps\n      copy:\n        - from: "@monorepo/apps/**/kustomization.yaml"\n          to: "@artifact/"\n'));
+  it("treats ** in `from` as Go's fs.Glob does: one level, each matched folder copied whole", () => {
+    const result = generate(
+      generator('    - name: apps\n      copy:\n        - from: "@monorepo/apps/**/kustomization.yaml"\n          to: "@artifact/"\n'),
+    );
     const apps = artifact(result, 'apps');
     // apps/base/web/kustomization.yaml is two folders down: Go's `**` is a `*`, so it is not matched.
     assert.deepEqual(Object.keys(listing(apps)), ['apps/production/kustomization.yaml', 'apps/staging/kustomization.yaml']);
@@ -200,7 +226,7 @@ describe('flux/artifactGenerator', () => {
     assert.equal(infrastructure.fs.kind(`${infrastructure.root}/controllers/testdata`), undefined, 'an excluded folder is skipped whole');
   });
 
-  it('copies only what the GitRepository\'s own artifact holds: .sourceignore and source-controller\'s default ignores apply', () => {
+  it("copies only what the GitRepository's own artifact holds: .sourceignore and source-controller's default ignores apply", () => {
     const files = {
       ...monorepo,
       // Flux's example keeps only the manifest folders in the artifact.
@@ -221,8 +247,18 @@ describe('flux/artifactGenerator', () => {
       files,
     );
     const apps = artifact(result, 'apps');
-    assert.deepEqual(apps.fs.readDir(`${apps.root}/web`), ['.sourceignore', 'README.md', 'deployment.yaml', 'kustomization.yaml', 'service.yaml']);
-    assert.deepEqual(apps.problems.map((p) => p.code), ['artifact-copy-missing'], 'scripts/ is not in the source artifact, so the copy fails on the cluster');
+    assert.deepEqual(apps.fs.readDir(`${apps.root}/web`), [
+      '.sourceignore',
+      'README.md',
+      'deployment.yaml',
+      'kustomization.yaml',
+      'service.yaml',
+    ]);
+    assert.deepEqual(
+      apps.problems.map((p) => p.code),
+      ['artifact-copy-missing'],
+      'scripts/ is not in the source artifact, so the copy fails on the cluster',
+    );
   });
 
   it('lets later copies overwrite earlier files while folders merge', () => {
@@ -246,8 +282,18 @@ describe('flux/artifactGenerator', () => {
     );
     assert.equal(apps.toReal(`${apps.root}/web/service.yaml`), '/repo/overrides/web/service.yaml', 'the later copy wins');
     assert.equal(apps.fs.readFile(`${apps.root}/web/service.yaml`), files['/repo/overrides/web/service.yaml']);
-    assert.equal(apps.toReal(`${apps.root}/web/deployment.yaml`), '/repo/apps/base/web/deployment.yaml', 'files only the first copy has stay');
-    assert.deepEqual(apps.fs.readDir(`${apps.root}/web`), ['README.md', 'deployment.yaml', 'extra.yaml', 'kustomization.yaml', 'service.yaml']);
+    assert.equal(
+      apps.toReal(`${apps.root}/web/deployment.yaml`),
+      '/repo/apps/base/web/deployment.yaml',
+      'files only the first copy has stay',
+    );
+    assert.deepEqual(apps.fs.readDir(`${apps.root}/web`), [
+      'README.md',
+      'deployment.yaml',
+      'extra.yaml',
+      'kustomization.yaml',
+      'service.yaml',
+    ]);
   });
 
   it('merges YAML files with strategy Merge like Helm values, and maps the result to the last file merged', () => {
@@ -273,7 +319,11 @@ describe('flux/artifactGenerator', () => {
     );
     assert.deepEqual(chart.problems, []);
     const merged = chart.fs.readFile(`${chart.root}/charts/web/values.yaml`);
-    assert.deepEqual(parse(merged!), { image: { repository: 'web', tag: '2.0' }, ports: [8443], replicas: 1 }, 'maps merge, lists are replaced');
+    assert.deepEqual(
+      parse(merged!),
+      { image: { repository: 'web', tag: '2.0' }, ports: [8443], replicas: 1 },
+      'maps merge, lists are replaced',
+    );
     assert.equal(chart.toReal(`${chart.root}/charts/web/values.yaml`), '/repo/env/prod/values.yaml');
     assert.equal(chart.toReal(`${chart.root}/charts/web/Chart.yaml`), '/repo/charts/web/Chart.yaml');
   });
@@ -293,7 +343,9 @@ describe('flux/artifactGenerator', () => {
     );
     const apps = artifact(result, 'apps');
     assert.deepEqual(apps.problems, [], 'what is not here is not an error');
-    assert.deepEqual(apps.notes, ["source OCIRepository flux-system/vendor-manifests (@vendor) is not this repository: what artifact 'apps' copies from it is not here and is left out."]);
+    assert.deepEqual(apps.notes, [
+      "source OCIRepository flux-system/vendor-manifests (@vendor) is not this repository: what artifact 'apps' copies from it is not here and is left out.",
+    ]);
     assert.deepEqual(apps.fs.readDir(apps.root), ['web']);
   });
 
@@ -319,14 +371,20 @@ describe('flux/artifactGenerator', () => {
           to: "@artifact/"
 `),
     );
-    assert.deepEqual(result.problems.map((p) => p.code), ['artifact-name-duplicate']);
-    assert.deepEqual(artifact(result, 'apps').problems.map((p) => [p.code, p.severity]), [
-      ['artifact-copy-no-match', 'error'],
-      ['artifact-copy-missing', 'error'],
-      ['artifact-alias-unknown', 'error'],
-      ['artifact-copy-all-excluded', 'error'],
-      ['artifact-extract-offline', 'warning'],
-    ]);
+    assert.deepEqual(
+      result.problems.map((p) => p.code),
+      ['artifact-name-duplicate'],
+    );
+    assert.deepEqual(
+      artifact(result, 'apps').problems.map((p) => [p.code, p.severity]),
+      [
+        ['artifact-copy-no-match', 'error'],
+        ['artifact-copy-missing', 'error'],
+        ['artifact-alias-unknown', 'error'],
+        ['artifact-copy-all-excluded', 'error'],
+        ['artifact-extract-offline', 'warning'],
+      ],
+    );
     assert.match(artifact(result, 'apps').problems[0].message, /no files match pattern 'apps\/nothing-here\/\*\*' in source 'monorepo'/);
   });
 
@@ -356,11 +414,14 @@ spec:
       files,
     );
     assert.deepEqual(result.problems, []);
-    assert.deepEqual(result.artifacts.map((a) => [a.name, a.labels]), [
-      ['payments-dev', { team: 'payments', env: 'dev' }],
-      ['payments-prod', { team: 'payments', env: 'prod' }],
-      ['search-prod', { team: 'search', env: 'prod' }],
-    ]);
+    assert.deepEqual(
+      result.artifacts.map((a) => [a.name, a.labels]),
+      [
+        ['payments-dev', { team: 'payments', env: 'dev' }],
+        ['payments-prod', { team: 'payments', env: 'prod' }],
+        ['search-prod', { team: 'search', env: 'prod' }],
+      ],
+    );
     const paymentsProd = artifact(result, 'payments-prod');
     assert.equal(paymentsProd.toReal(`${paymentsProd.root}/kustomization.yaml`), '/repo/teams/Payments/envs/prod/kustomization.yaml');
     assert.deepEqual(paymentsProd.problems, []);
@@ -379,7 +440,10 @@ spec:
     );
     const apps = artifact(result, 'apps');
     assert.deepEqual(Object.keys(listing(apps)), ['web/kustomization.yaml']);
-    assert.deepEqual(apps.problems.map((p) => p.code), ['artifact-copy-bad-pattern']);
+    assert.deepEqual(
+      apps.problems.map((p) => p.code),
+      ['artifact-copy-bad-pattern'],
+    );
   });
 
   it('renders an overlay inside the artifact whose ../base resolves inside it, mapping every object back to the repository', () => {
@@ -406,8 +470,11 @@ spec:
       ],
     );
     const deployment = output.resources.find((r) => r.object.kind === 'Deployment')!;
-    assert.equal((deployment.object.spec as JsonObject).replicas, 2, 'the overlay\'s patch applies');
-    assert.ok([...output.filesRead].every((f) => f.startsWith(apps.root + '/')), 'every file read is a path in the artifact');
+    assert.equal((deployment.object.spec as JsonObject).replicas, 2, "the overlay's patch applies");
+    assert.ok(
+      [...output.filesRead].every((f) => f.startsWith(apps.root + '/')),
+      'every file read is a path in the artifact',
+    );
     assert.ok([...output.filesRead].map((f) => apps.toReal(f)).includes('/repo/apps/staging/replicas.yaml'));
   });
 
@@ -437,18 +504,39 @@ spec:
     // ./configs has no kustomization.yaml: the controller generates one listing the artifact's YAML files.
     const configs = renderFluxKustomization(kustomization('./configs'), { fs: infrastructure.fs, repoRoot: infrastructure.root });
     assert.deepEqual(configs.problems, []);
-    assert.deepEqual(configs.resources.map((r) => [r.object.kind, infrastructure.toReal(r.source.file)]), [['ClusterIssuer', '/repo/infrastructure/configs/issuer.yaml']]);
+    assert.deepEqual(
+      configs.resources.map((r) => [r.object.kind, infrastructure.toReal(r.source.file)]),
+      [['ClusterIssuer', '/repo/infrastructure/configs/issuer.yaml']],
+    );
     const controllers = renderFluxKustomization(kustomization('./controllers'), { fs: infrastructure.fs, repoRoot: infrastructure.root });
     assert.deepEqual(controllers.problems, []);
-    assert.deepEqual(controllers.resources.map((r) => [r.object.kind, infrastructure.toReal(r.source.file)]), [['Namespace', '/repo/infrastructure/controllers/cert-manager.yaml']]);
-    const missing = renderFluxKustomization(kustomization('./infrastructure/configs'), { fs: infrastructure.fs, repoRoot: infrastructure.root });
-    assert.deepEqual(missing.problems.map((p) => p.code), ['flux-path-not-found'], 'spec.path is relative to the artifact, not to the repository');
+    assert.deepEqual(
+      controllers.resources.map((r) => [r.object.kind, infrastructure.toReal(r.source.file)]),
+      [['Namespace', '/repo/infrastructure/controllers/cert-manager.yaml']],
+    );
+    const missing = renderFluxKustomization(kustomization('./infrastructure/configs'), {
+      fs: infrastructure.fs,
+      repoRoot: infrastructure.root,
+    });
+    assert.deepEqual(
+      missing.problems.map((p) => p.code),
+      ['flux-path-not-found'],
+      'spec.path is relative to the artifact, not to the repository',
+    );
   });
 
   it('fails the build like Flux when an overlay reaches outside the artifact', () => {
-    const apps = artifact(generate(generator('    - name: apps\n      copy:\n        - from: "@monorepo/apps/staging/**"\n          to: "@artifact/staging/"\n')), 'apps');
+    const apps = artifact(
+      generate(
+        generator('    - name: apps\n      copy:\n        - from: "@monorepo/apps/staging/**"\n          to: "@artifact/staging/"\n'),
+      ),
+      'apps',
+    );
     const output = renderKustomization(`${apps.root}/staging`, { fs: apps.fs, repoRoot: apps.root, loadRestrictor: 'none' });
-    assert.ok(output.problems.some((p) => p.severity === 'error' && p.message.includes('../base/web')), output.problems.map((p) => p.message).join('\n'));
+    assert.ok(
+      output.problems.some((p) => p.severity === 'error' && p.message.includes('../base/web')),
+      output.problems.map((p) => p.message).join('\n'),
+    );
   });
 
   it('reads the tree lazily: a copied folder is listed only when asked', () => {
@@ -457,7 +545,11 @@ spec:
     const base = memoryFileSystem(files);
     const readDirs: string[] = [];
     const counting: FileSystem = { ...base, readDir: (d) => (readDirs.push(d), base.readDir(d)) };
-    const result = readArtifactGenerator(parse(generator('    - name: apps\n      copy:\n        - from: "@monorepo/apps/**"\n          to: "@artifact/"\n')) as JsonObject, place, { fs: counting, repoRoot: REPO, sourceRoot: thisRepo });
+    const result = readArtifactGenerator(
+      parse(generator('    - name: apps\n      copy:\n        - from: "@monorepo/apps/**"\n          to: "@artifact/"\n')) as JsonObject,
+      place,
+      { fs: counting, repoRoot: REPO, sourceRoot: thisRepo },
+    );
     assert.deepEqual(readDirs, ['/repo/apps'], 'building the tree reads only the folder the glob lists');
     const apps = artifact(result, 'apps');
     assert.equal(apps.toReal(`${apps.root}/base/bulk/f1999.yaml`), '/repo/apps/base/bulk/f1999.yaml');

@@ -111,8 +111,18 @@ data:
   raw: \${cluster_name}
 `;
   const repoObjects: Record<string, JsonObject> = {
-    'ConfigMap/flux-system/first': { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'first' }, data: { shared: 'from-first', both: 'from-configmap', app_name: 'web' } },
-    'Secret/flux-system/second': { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'second' }, data: { shared: Buffer.from('from-second').toString('base64') } },
+    'ConfigMap/flux-system/first': {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'first' },
+      data: { shared: 'from-first', both: 'from-configmap', app_name: 'web' },
+    },
+    'Secret/flux-system/second': {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'second' },
+      data: { shared: Buffer.from('from-second').toString('base64') },
+    },
   };
   const findObject: FindObject = (kind, ns, name) => {
     const o = repoObjects[`${kind}/${ns}/${name}`];
@@ -147,9 +157,18 @@ data:
 
   it('substitutes from ConfigMaps and Secrets in order (later wins), inline winning, with defaults and $$ escapes', () => {
     const r = build(repo, 'ks.yaml', findObject);
-    assert.deepEqual(r.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      r.problems.filter((p) => p.severity === 'error'),
+      [],
+    );
     const vars = r.resources.find((x) => (x.object.metadata as JsonObject).name === 'vars')!.object;
-    assert.deepEqual(vars.data, { cluster: 'dev-1', region: 'eu-west-1', escaped: '${cluster_name}', fromLater: 'from-second', inlineWins: 'inline' });
+    assert.deepEqual(vars.data, {
+      cluster: 'dev-1',
+      region: 'eu-west-1',
+      escaped: '${cluster_name}',
+      fromLater: 'from-second',
+      inlineWins: 'inline',
+    });
     assert.equal(((vars.metadata as JsonObject).labels as JsonObject).app, 'web');
   });
 
@@ -159,7 +178,7 @@ data:
     assert.deepEqual(untouched.data, { raw: '${cluster_name}' });
   });
 
-  it('sets commonMetadata on every object\'s metadata only (not selectors), after substitution', () => {
+  it("sets commonMetadata on every object's metadata only (not selectors), after substitution", () => {
     const r = build(repo, 'ks.yaml', findObject);
     for (const res of r.resources) {
       const meta = res.object.metadata as JsonObject;
@@ -169,7 +188,11 @@ data:
     }
     const web = r.resources.find((x) => x.object.kind === 'Deployment')!.object;
     assert.deepEqual(((web.spec as JsonObject).selector as JsonObject).matchLabels, { app: 'web' });
-    assert.equal((((web.spec as JsonObject).template as JsonObject).metadata as JsonObject).labels && ((((web.spec as JsonObject).template as JsonObject).metadata as JsonObject).labels as JsonObject).team, undefined);
+    assert.equal(
+      (((web.spec as JsonObject).template as JsonObject).metadata as JsonObject).labels &&
+        ((((web.spec as JsonObject).template as JsonObject).metadata as JsonObject).labels as JsonObject).team,
+      undefined,
+    );
   });
 
   it('fails on a missing substituteFrom source that is not optional, at its name', () => {
@@ -204,11 +227,16 @@ metadata:
   name: alpha
 `;
   const repo = writeRepo({
-    'app/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - objects.yaml\n  - deploy.yaml\n',
+    'app/kustomization.yaml':
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - objects.yaml\n  - deploy.yaml\n',
     'app/objects.yaml': objects,
     'app/deploy.yaml': deployment,
     'plain.yaml': fluxKs('plain', './app'),
-    'vars.yaml': fluxKs('vars', './app', '  postBuild:\n    substitute:\n      cluster_name: dev-1\n  commonMetadata:\n    labels:\n      team: a\n'),
+    'vars.yaml': fluxKs(
+      'vars',
+      './app',
+      '  postBuild:\n    substitute:\n      cluster_name: dev-1\n  commonMetadata:\n    labels:\n      team: a\n',
+    ),
   });
 
   for (const file of ['plain.yaml', 'vars.yaml']) {
@@ -220,8 +248,14 @@ metadata:
       assert.deepEqual(shared.problems, own.problems);
       assert.equal(emitDocuments(shared.resources.map((r) => r.object)), emitDocuments(own.resources.map((r) => r.object)));
       // --reorder none: the file's order (ConfigMap before Namespace), not kubectl's legacy order.
-      assert.deepEqual(shared.resources.map((r) => r.object.kind), ['ConfigMap', 'Namespace', 'Deployment']);
-      assert.deepEqual(shared.resources.map((r) => JSON.stringify([...r.setBy])), own.resources.map((r) => JSON.stringify([...r.setBy])));
+      assert.deepEqual(
+        shared.resources.map((r) => r.object.kind),
+        ['ConfigMap', 'Namespace', 'Deployment'],
+      );
+      assert.deepEqual(
+        shared.resources.map((r) => JSON.stringify([...r.setBy])),
+        own.resources.map((r) => JSON.stringify([...r.setBy])),
+      );
       // Substitution and commonMetadata worked on copies: the preview of the folder still shows ${cluster_name}.
       assert.match(folder.yaml ?? '', /cluster: \$\{cluster_name\}/);
       assert.doesNotMatch(folder.yaml ?? '', /team: a/);
@@ -236,9 +270,18 @@ metadata:
     });
     const ks = fluxKustomization(outside, 'ks.yaml');
     const folder = renderKustomization(path.join(outside, 'app'), { repoRoot: outside });
-    assert.ok(folder.problems.some((p) => p.severity === 'error'), 'kubectl kustomize refuses the file outside the folder');
+    assert.ok(
+      folder.problems.some((p) => p.severity === 'error'),
+      'kubectl kustomize refuses the file outside the folder',
+    );
     const shared = renderFluxKustomization(ks, { repoRoot: outside, renderFolder: () => folder });
-    assert.deepEqual(shared.problems.filter((p) => p.severity === 'error'), []);
-    assert.deepEqual(shared.resources.map((r) => (r.object.metadata as JsonObject).name), ['shared']);
+    assert.deepEqual(
+      shared.problems.filter((p) => p.severity === 'error'),
+      [],
+    );
+    assert.deepEqual(
+      shared.resources.map((r) => (r.object.metadata as JsonObject).name),
+      ['shared'],
+    );
   });
 });

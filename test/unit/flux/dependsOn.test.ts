@@ -3,12 +3,21 @@ import { buildDependsOnGraph, dependsOnPath, transitiveDependencies } from '../.
 import { readFluxObject, type FluxKustomization } from '../../../server/src/flux/objects';
 import { editDistance, nearestNames } from '../../../server/src/util/editDistance';
 
-function ks(name: string, dependsOn: Array<string | { name: string; namespace: string }> = [], namespace = 'flux-system'): FluxKustomization {
+function ks(
+  name: string,
+  dependsOn: Array<string | { name: string; namespace: string }> = [],
+  namespace = 'flux-system',
+): FluxKustomization {
   const object = {
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
     metadata: { name, namespace },
-    spec: { interval: '10m', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' }, dependsOn: dependsOn.map((d) => (typeof d === 'string' ? { name: d } : d)) },
+    spec: {
+      interval: '10m',
+      prune: true,
+      sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+      dependsOn: dependsOn.map((d) => (typeof d === 'string' ? { name: d } : d)),
+    },
   };
   return readFluxObject(object, { file: `/repo/clusters/prod/${name}.yaml`, documentIndex: 0 }).value as FluxKustomization;
 }
@@ -33,8 +42,20 @@ describe('flux/dependsOn', () => {
   });
 
   it('gives a stable order, by name among Kustomizations that are ready together', () => {
-    const g = buildDependsOnGraph([ks('apps', ['infra-controllers']), ks('zeta'), ks('infra-configs', ['infra-controllers']), ks('infra-controllers'), ks('alpha')]);
-    assert.deepEqual(g.order, ['flux-system/alpha', 'flux-system/infra-controllers', 'flux-system/apps', 'flux-system/infra-configs', 'flux-system/zeta']);
+    const g = buildDependsOnGraph([
+      ks('apps', ['infra-controllers']),
+      ks('zeta'),
+      ks('infra-configs', ['infra-controllers']),
+      ks('infra-controllers'),
+      ks('alpha'),
+    ]);
+    assert.deepEqual(g.order, [
+      'flux-system/alpha',
+      'flux-system/infra-controllers',
+      'flux-system/apps',
+      'flux-system/infra-configs',
+      'flux-system/zeta',
+    ]);
   });
 
   it('reports an unknown target with the nearest name', () => {
@@ -43,7 +64,10 @@ describe('flux/dependsOn', () => {
     assert.deepEqual(g.unknown[0].suggestions, ['flux-system/infrastructure']);
     assert.equal(g.problems[0].code, 'flux-depends-on-unknown');
     assert.equal(g.problems[0].file, '/repo/clusters/prod/apps.yaml');
-    assert.match(g.problems[0].message, /dependsOn "infrastucture" names no Kustomization in namespace "flux-system" \(the namespace of "apps", since the entry names none\).*Did you mean "infrastructure"\?/);
+    assert.match(
+      g.problems[0].message,
+      /dependsOn "infrastucture" names no Kustomization in namespace "flux-system" \(the namespace of "apps", since the entry names none\).*Did you mean "infrastructure"\?/,
+    );
   });
 
   it('suggests the namespace when the name exists elsewhere (dependsOn namespace defaults to the referrer’s)', () => {
@@ -69,14 +93,18 @@ describe('flux/dependsOn', () => {
 
   // How fast: bench/complexity.ts (npm run bench:complexity).
   it('handles a 2,000-node chain and a 500-member cycle without recursion', () => {
-    const chain = Array.from({ length: 2000 }, (_, i) => bare(`k${String(i).padStart(4, '0')}`, i > 0 ? [`k${String(i - 1).padStart(4, '0')}`] : []));
+    const chain = Array.from({ length: 2000 }, (_, i) =>
+      bare(`k${String(i).padStart(4, '0')}`, i > 0 ? [`k${String(i - 1).padStart(4, '0')}`] : []),
+    );
     const g = buildDependsOnGraph(chain);
     assert.equal(g.order.length, 2000);
     assert.equal(g.order[0], 'flux-system/k0000');
     assert.equal(dependsOnPath(g, 'flux-system/k1999', 'flux-system/k0000')!.length, 2000);
     assert.equal(transitiveDependencies(g, 'flux-system/k1999').size, 1999);
 
-    const ring = Array.from({ length: 500 }, (_, i) => bare(`r${String(i).padStart(3, '0')}`, [`r${String((i + 1) % 500).padStart(3, '0')}`]));
+    const ring = Array.from({ length: 500 }, (_, i) =>
+      bare(`r${String(i).padStart(3, '0')}`, [`r${String((i + 1) % 500).padStart(3, '0')}`]),
+    );
     const c = buildDependsOnGraph(ring);
     assert.equal(c.cycles.length, 1);
     assert.equal(c.cycles[0].length, 500);

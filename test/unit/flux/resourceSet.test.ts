@@ -9,7 +9,10 @@ import { parseYamlFile } from '../../../server/src/kustomize/yaml/parse';
 
 /** A place whose ranges name their path, so a test can see where a problem points. */
 function placeFor(file = 'clusters/prod/tenants.yaml'): FluxObjectPlace {
-  const rangeOf = (path: ReadonlyArray<string | number>): Range => ({ start: { line: path.length, character: 0 }, end: { line: path.length, character: path.join('.').length } });
+  const rangeOf = (path: ReadonlyArray<string | number>): Range => ({
+    start: { line: path.length, character: 0 },
+    end: { line: path.length, character: path.join('.').length },
+  });
   return { file, documentIndex: 0, range: rangeOf([]), rangeOf };
 }
 
@@ -23,7 +26,8 @@ const names = (objects: Array<{ object: JsonObject }>): string[] =>
     return `${String(object.kind)}/${meta.namespace ? `${String(meta.namespace)}/` : ''}${String(meta.name)}`;
   });
 
-const field = (object: JsonObject, ...path: string[]): unknown => path.reduce<unknown>((v, k) => (v as JsonObject | undefined)?.[k], object);
+const field = (object: JsonObject, ...path: string[]): unknown =>
+  path.reduce<unknown>((v, k) => (v as JsonObject | undefined)?.[k], object);
 
 const staticProvider = (name: string, defaultValues: JsonObject, labels: JsonObject = {}): JsonObject => ({
   apiVersion: 'fluxcd.controlplane.io/v1',
@@ -88,7 +92,12 @@ spec:
       'resourceset.fluxcd.controlplane.io/name': 'tenants',
       'resourceset.fluxcd.controlplane.io/namespace': 'flux-system',
     });
-    assert.deepEqual(out.inputs[0].provider, { apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSet', name: 'tenants', namespace: 'flux-system' });
+    assert.deepEqual(out.inputs[0].provider, {
+      apiVersion: 'fluxcd.controlplane.io/v1',
+      kind: 'ResourceSet',
+      name: 'tenants',
+      namespace: 'flux-system',
+    });
     assert.equal('id' in out.inputs[0], false, 'inline inputs get no id');
   });
 
@@ -160,7 +169,10 @@ spec:
     assert.deepEqual(names(out.objects), ['ConfigMap/flux-system/cm-eu-1224214252', 'ConfigMap/flux-system/cm-us-1224935149']);
     assert.deepEqual(out.objects[0].object.data, { provider: 'ResourceSetInputProvider', providerId: '181076654', tag: 'v1.2.0' });
     assert.equal(normalizeKeyForTemplate('Team A.prod--x'), 'team_a_prod_x');
-    assert.ok(out.notes.some((n) => /UID on the cluster/.test(n)), 'the offline id of a Static provider is explained');
+    assert.ok(
+      out.notes.some((n) => /UID on the cluster/.test(n)),
+      'the offline id of a Static provider is explained',
+    );
   });
 
   it('takes the input set of Static providers found by name and by label selector', () => {
@@ -179,17 +191,21 @@ spec:
       findInputProvider: (_ns, name) => providers.find((p) => (p.metadata as JsonObject).name === name),
       listInputProviders: () => providers,
     };
-    const byName = expand(`
+    const byName = expand(
+      `
 apiVersion: fluxcd.controlplane.io/v1
 kind: ResourceSet
 metadata: { name: infra, namespace: flux-system }
 spec:
-  inputsFrom: [{ name: us }]${template}`, options);
+  inputsFrom: [{ name: us }]${template}`,
+      options,
+    );
     assert.deepEqual(byName.problems, []);
     assert.deepEqual(names(byName.objects), ['Kustomization/flux-system/infra-us-east-1']);
     assert.equal(byName.inputs[0].provider && (byName.inputs[0].provider as JsonObject).name, 'us');
 
-    const bySelector = expand(`
+    const bySelector = expand(
+      `
 apiVersion: fluxcd.controlplane.io/v1
 kind: ResourceSet
 metadata: { name: infra, namespace: flux-system }
@@ -197,7 +213,9 @@ spec:
   inputsFrom:
     - selector:
         matchLabels: { fleet: prod }
-        matchExpressions: [{ key: tier, operator: In, values: [a, b] }]${template}`, options);
+        matchExpressions: [{ key: tier, operator: In, values: [a, b] }]${template}`,
+      options,
+    );
     assert.deepEqual(bySelector.problems, []);
     // Providers are taken in name order, whatever order the repository lists them in.
     assert.deepEqual(names(bySelector.objects), ['Kustomization/flux-system/infra-eu-west-1', 'Kustomization/flux-system/infra-us-east-1']);
@@ -226,7 +244,9 @@ spec:
     );
     assert.deepEqual(out.problems, []);
     assert.deepEqual(out.objects, []);
-    assert.deepEqual(out.notes, ['inputsFrom ResourceSetInputProvider flux-system/prs is of type GitHubPullRequest: its inputs exist only in the cluster']);
+    assert.deepEqual(out.notes, [
+      'inputsFrom ResourceSetInputProvider flux-system/prs is of type GitHubPullRequest: its inputs exist only in the cluster',
+    ]);
   });
 
   it('warns when a provider named in inputsFrom is not in the repository', () => {
@@ -295,13 +315,16 @@ spec:
     ]);
     assert.deepEqual(out.objects[1].object.spec, { prune: true, path: './ingress-nginx' });
     assert.deepEqual(out.objects[4].object.spec, { prune: true, decryption: { provider: 'sops' }, path: './frontend' });
-    assert.deepEqual(out.objects.map((o) => [o.from, o.inputIndex, o.resourceIndex]), [
-      ['resourcesTemplate', 0, 0],
-      ['resourcesTemplate', 0, 1],
-      ['resourcesTemplate', 0, 2],
-      ['resourcesTemplate', 1, 0],
-      ['resourcesTemplate', 1, 1],
-    ]);
+    assert.deepEqual(
+      out.objects.map((o) => [o.from, o.inputIndex, o.resourceIndex]),
+      [
+        ['resourcesTemplate', 0, 0],
+        ['resourcesTemplate', 0, 1],
+        ['resourcesTemplate', 0, 2],
+        ['resourcesTemplate', 1, 0],
+        ['resourcesTemplate', 1, 1],
+      ],
+    );
   });
 
   it('reports an unknown function at the field that calls it, naming it', () => {
@@ -367,7 +390,10 @@ spec:
       name: << if eq inputs.n "1" >>one<< end >>
 `);
     assert.equal(out.problems.length, 1);
-    assert.match(out.problems[0].message, /line 4 of the template\) at << if eq inputs.n "1" >>: error calling eq: incompatible types for comparison/);
+    assert.match(
+      out.problems[0].message,
+      /line 4 of the template\) at << if eq inputs.n "1" >>: error calling eq: incompatible types for comparison/,
+    );
     assert.deepEqual(out.problems[0].range, placeFor().rangeOf?.(['spec', 'resourcesTemplate']), 'a one-line value keeps its whole range');
 
     // With the ranges the YAML parser gives the block scalar, the problem is on the failing line of the file.
@@ -383,7 +409,11 @@ spec:
       name: << inputs.nope >>
 `;
     const document = parseYamlFile('rs.yaml', source).documents[0];
-    const located = expandResourceSet(document.value as JsonObject, { file: 'rs.yaml', documentIndex: 0, rangeOf: (path) => document.locate(path) });
+    const located = expandResourceSet(document.value as JsonObject, {
+      file: 'rs.yaml',
+      documentIndex: 0,
+      rangeOf: (path) => document.locate(path),
+    });
     assert.deepEqual(located.problems[0].range, { start: { line: 9, character: 0 }, end: { line: 10, character: 0 } });
 
     const broken = expand(`
@@ -423,11 +453,14 @@ spec:
     kind: ConfigMap
     metadata: { name: kept, namespace: apps }
 `);
-    assert.deepEqual(out.problems.map((p) => [p.code, p.severity]), [
-      ['resourceset-rendered-yaml', 'error'],
-      ['resourceset-rendered-object', 'error'],
-      ['resourceset-rendered-dropped', 'warning'],
-    ]);
+    assert.deepEqual(
+      out.problems.map((p) => [p.code, p.severity]),
+      [
+        ['resourceset-rendered-yaml', 'error'],
+        ['resourceset-rendered-object', 'error'],
+        ['resourceset-rendered-dropped', 'warning'],
+      ],
+    );
     assert.match(out.problems[0].message, /Rendered:\n.*value: a: b: c/s);
     assert.match(out.problems[1].message, /without metadata.name/);
     assert.deepEqual(names(out.objects), ['ConfigMap/apps/kept']);
@@ -475,7 +508,10 @@ spec:
 `);
     assert.deepEqual(names(plain.objects), ['HelmRelease/flux-system/flux-operator']);
     assert.equal(plain.objects[0].inputIndex, undefined);
-    assert.deepEqual(plain.dependsOn.map((d) => [d.kind, d.name, d.ready]), [['CustomResourceDefinition', 'helmreleases.helm.toolkit.fluxcd.io', false]]);
+    assert.deepEqual(
+      plain.dependsOn.map((d) => [d.kind, d.name, d.ready]),
+      [['CustomResourceDefinition', 'helmreleases.helm.toolkit.fluxcd.io', false]],
+    );
 
     const empty = expand(
       `
@@ -492,7 +528,7 @@ spec:
     assert.match(empty.notes[0], /export no inputs/);
   });
 
-  it('keeps each step\'s objects and rejects an object defined in two steps', () => {
+  it("keeps each step's objects and rejects an object defined in two steps", () => {
     const out = expand(`
 apiVersion: fluxcd.controlplane.io/v1
 kind: ResourceSet
@@ -515,7 +551,13 @@ spec:
           kind: Job
           metadata: { name: migrate, namespace: apps }
 `);
-    assert.deepEqual(out.objects.map((o) => [o.step, o.object.kind]), [['db-migration', 'Job'], ['app-deploy', 'Kustomization']]);
+    assert.deepEqual(
+      out.objects.map((o) => [o.step, o.object.kind]),
+      [
+        ['db-migration', 'Job'],
+        ['app-deploy', 'Kustomization'],
+      ],
+    );
     assert.equal(out.problems.length, 1);
     assert.match(out.problems[0].message, /already defined in step "db-migration"/);
 
@@ -526,7 +568,10 @@ metadata: { name: app, namespace: apps }
 spec:
   steps: [{ name: nothing }]
 `);
-    assert.deepEqual(empty.problems.map((p) => [p.code, p.range]), [['resourceset-empty-step', placeFor().rangeOf?.(['spec', 'steps', 0])]]);
+    assert.deepEqual(
+      empty.problems.map((p) => [p.code, p.range]),
+      [['resourceset-empty-step', placeFor().rangeOf?.(['spec', 'steps', 0])]],
+    );
   });
 
   it('warns when a generated Flux object has no namespace, since the operator does not default it', () => {
@@ -596,7 +641,10 @@ describe('flux/goTemplate with the ResourceSet functions', () => {
 
   it('prints values the way Go does', () => {
     const inputs = { n: 3, f: 1.5, b: true, list: ['a', 'b'], map: { z: 1, a: 'x' } };
-    assert.equal(render('<< inputs.n >> << inputs.f >> << inputs.b >> << inputs.list >> << inputs.map >>', inputs), '3 1.5 true [a b] map[a:x z:1]');
+    assert.equal(
+      render('<< inputs.n >> << inputs.f >> << inputs.b >> << inputs.list >> << inputs.map >>', inputs),
+      '3 1.5 true [a b] map[a:x z:1]',
+    );
     assert.equal(render('<< index inputs "missing" >>', inputs), '<no value>');
     assert.equal(render('<< printf "%s-%03d-%v" "x" inputs.n inputs.b >>', inputs), 'x-003-true');
   });
@@ -612,10 +660,20 @@ describe('flux/goTemplate with the ResourceSet functions', () => {
     assert.equal(render('<< range inputs.empty >>x<< else >>empty<< end >>', inputs), 'empty');
     assert.equal(render('<< $x := "a" >><< if true >><< $x := "b" >><< $x >><< end >><< $x >>'), 'ba');
     assert.equal(render('<< $x := "a" >><< if true >><< $x = "b" >><< end >><< $x >>'), 'b');
-    assert.equal(render('<< range inputs.items >><< if eq . "y" >><< continue >><< end >><< if eq . "z" >><< break >><< end >><< . >><< end >>', inputs), 'x');
+    assert.equal(
+      render(
+        '<< range inputs.items >><< if eq . "y" >><< continue >><< end >><< if eq . "z" >><< break >><< end >><< . >><< end >>',
+        inputs,
+      ),
+      'x',
+    );
     assert.equal(render('<< or "" "fallback" >> << and 1 0 >> << eq "b" "a" "b" >> << len "héllo" >>'), 'fallback 0 true 6');
     assert.equal(render('<< lt 1 1.5 >>'), 'error: error calling lt: incompatible types for comparison');
-    assert.equal(render('<< 1e+06 >> << 0x1F >> << .5 >> << trunc 1e3 "ab" >> << 1_000 >>'), '1e+06 31 0.5 ab 1000', 'an integral float constant may be passed as an int');
+    assert.equal(
+      render('<< 1e+06 >> << 0x1F >> << .5 >> << trunc 1e3 "ab" >> << 1_000 >>'),
+      '1e+06 31 0.5 ab 1000',
+      'an integral float constant may be passed as an int',
+    );
     assert.equal(render('<< 1e3 | trunc 2 >>'), 'error: wrong type for value; expected string; got float64', 'a piped value goes last');
   });
 
@@ -628,11 +686,19 @@ describe('flux/goTemplate with the ResourceSet functions', () => {
     const inputs = { namespace: 'team1', semver: '>=1.0.0-rc.0', items: ['b', 'a'] };
     assert.equal(render('<< get inputs "name" | default inputs.namespace >>', inputs), 'team1');
     assert.equal(render('<< inputs.semver | slugify >>', inputs), '1-0-0-rc-0');
-    assert.equal(render('<< join "," inputs.items >> << inputs.namespace | upper | quote >> << hasKey inputs "items" >>', inputs), 'b,a "TEAM1" true');
+    assert.equal(
+      render('<< join "," inputs.items >> << inputs.namespace | upper | quote >> << hasKey inputs "items" >>', inputs),
+      'b,a "TEAM1" true',
+    );
     assert.equal(render('<< "abc" | sha256sum | trunc 8 >> << "hi" | b64enc >>', inputs), 'ba7816bf aGk=');
     assert.equal(render('<< $d := dict "a" 1 >><< toJson $d >> << list 1 "x" | toJson >>'), '{"a":1} [1,"x"]');
     assert.equal(slugify('Team  A & B'), 'team-a-and-b');
-    assert.equal(render('<< regexReplaceAll "(?P<name>[a-z]+)-([0-9]+)" "app-12" "${2}.${name}" >> << regexMatch "^v[0-9]+(\\\\.[0-9]+)*$" "v1.2.3" >>'), '12.app true');
+    assert.equal(
+      render(
+        '<< regexReplaceAll "(?P<name>[a-z]+)-([0-9]+)" "app-12" "${2}.${name}" >> << regexMatch "^v[0-9]+(\\\\.[0-9]+)*$" "v1.2.3" >>',
+      ),
+      '12.app true',
+    );
   });
 
   it('refuses a backtracking regexp on a long subject instead of hanging', () => {
@@ -647,6 +713,9 @@ describe('flux/goTemplate with the ResourceSet functions', () => {
     assert.equal(render('<< if >>'), 'parse error: missing value for if');
     assert.equal(render('<< .tenant >>'), 'error: nil data; no entry for key "tenant"', 'templates read inputs, not dot');
     assert.equal(render('<< now >>'), 'parse error: function "now" not defined', 'the operator uses the hermetic function map');
-    assert.equal(render('<< toDate "2006-01-02" "2024-01-01" >>'), 'error: error calling toDate: flux-operator has this function, but it is not evaluated offline');
+    assert.equal(
+      render('<< toDate "2006-01-02" "2024-01-01" >>'),
+      'error: error calling toDate: flux-operator has this function, but it is not evaluated offline',
+    );
   });
 });

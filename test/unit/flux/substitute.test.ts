@@ -4,19 +4,34 @@ import { readFluxObject, type FluxKustomization } from '../../../server/src/flux
 import { collectVars, substitute } from '../../../server/src/flux/substitute';
 import type { JsonObject } from '../../../server/src/kustomize/types';
 
-const cm = (data: JsonObject, metadata: JsonObject = {}): JsonObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', ...metadata }, data });
+const cm = (data: JsonObject, metadata: JsonObject = {}): JsonObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'c', ...metadata },
+  data,
+});
 
 describe('flux/substitute', () => {
   it('substitutes the docs example, with defaults and inline values', () => {
-    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps', labels: { environment: '${cluster_env:=dev}', region: '${cluster_region}' } } };
+    const ns = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'apps', labels: { environment: '${cluster_env:=dev}', region: '${cluster_region}' } },
+    };
     const out = substitute([ns], { cluster_region: 'eu-central-1' });
     assert.deepEqual(out.problems, []);
     assert.deepEqual((out.objects[0].metadata as JsonObject).labels, { environment: 'dev', region: 'eu-central-1' });
-    assert.deepEqual(out.substituted.map((s) => s.path.join('/')), ['metadata/labels/environment', 'metadata/labels/region']);
+    assert.deepEqual(
+      out.substituted.map((s) => s.path.join('/')),
+      ['metadata/labels/environment', 'metadata/labels/region'],
+    );
   });
 
   it('re-reads substituted plain scalars with YAML 1.1 types, as the controller does', () => {
-    const deploy = { kind: 'Deployment', spec: { replicas: '${count}', paused: '${flag}', quoted: '"${count}"', name: 'app-${count}', list: '${items}' } };
+    const deploy = {
+      kind: 'Deployment',
+      spec: { replicas: '${count}', paused: '${flag}', quoted: '"${count}"', name: 'app-${count}', list: '${items}' },
+    };
     const out = substitute([deploy], { count: '3', flag: 'on', items: '[a, 1]' });
     assert.deepEqual(out.objects[0].spec, { replicas: 3, paused: true, quoted: '"3"', name: 'app-3', list: ['a', 1] });
   });
@@ -37,7 +52,10 @@ describe('flux/substitute', () => {
     const obj = cm({ a: '${x:=d}', b: '$${y}' });
     const out = substitute([obj], {});
     assert.equal(out.objects[0], obj);
-    assert.deepEqual(out.unresolved.map((u) => [u.variable, u.outcome]), [['x', 'kept']]);
+    assert.deepEqual(
+      out.unresolved.map((u) => [u.variable, u.outcome]),
+      [['x', 'kept']],
+    );
   });
 
   it('turns $${var} into ${var} and $$ into $, and leaves $var alone', () => {
@@ -91,7 +109,11 @@ spec:
     ).value as FluxKustomization;
     const objects: Record<string, JsonObject> = {
       'ConfigMap/flux-system/cluster-vars': cm({ env: 'prod', region: 'us', token: 'plain', multi: 'a\nb' }),
-      'Secret/flux-system/cluster-secrets': { kind: 'Secret', data: { token: Buffer.from('s3cr3t\n').toString('base64') }, stringData: { user: 'admin' } },
+      'Secret/flux-system/cluster-secrets': {
+        kind: 'Secret',
+        data: { token: Buffer.from('s3cr3t\n').toString('base64') },
+        stringData: { user: 'admin' },
+      },
     };
     const found = collectVars(ks, (kind, namespace, name) => {
       const object = objects[`${kind}/${namespace}/${name}`];
@@ -100,7 +122,10 @@ spec:
     assert.deepEqual(Object.fromEntries(found.vars), { env: 'prod', region: 'eu-west-1', token: 's3cr3t', multi: 'ab', user: 'admin' });
     assert.equal(found.origins.get('token')!.from, 'Secret');
     assert.equal(found.origins.get('region')!.from, 'substitute');
-    assert.deepEqual(found.problems.map((p) => p.code), ['flux-substitute-from-missing']);
+    assert.deepEqual(
+      found.problems.map((p) => p.code),
+      ['flux-substitute-from-missing'],
+    );
     assert.match(found.problems[0].message, /required-vars/);
   });
 });

@@ -14,7 +14,10 @@ describe('pull requests', () => {
       ['https://gitlab.example.com:8443/group/fleet.git', 'gitlab https://gitlab.example.com:8443/group/fleet group/fleet'],
       ['https://me@bitbucket.org/team/fleet.git', 'bitbucket https://bitbucket.org/team/fleet team/fleet'],
       ['git@bitbucket.org:team/fleet.git', 'bitbucket https://bitbucket.org/team/fleet team/fleet'],
-      ['https://org@dev.azure.com/org/My%20Project/_git/fleet', 'azure https://dev.azure.com/org/My%20Project/_git/fleet org/My Project/fleet'],
+      [
+        'https://org@dev.azure.com/org/My%20Project/_git/fleet',
+        'azure https://dev.azure.com/org/My%20Project/_git/fleet org/My Project/fleet',
+      ],
       ['git@ssh.dev.azure.com:v3/org/My%20Project/fleet', 'azure https://dev.azure.com/org/My%20Project/_git/fleet org/My Project/fleet'],
       ['https://org.visualstudio.com/Proj/_git/fleet', 'azure https://org.visualstudio.com/Proj/_git/fleet Proj/fleet'],
       ['org@vs-ssh.visualstudio.com:v3/org/Proj/fleet', 'azure https://org.visualstudio.com/Proj/_git/fleet org/Proj/fleet'],
@@ -30,12 +33,20 @@ describe('pull requests', () => {
       });
     }
     it('uses the configured kind of self-hosted hosts', () => {
-      assert.equal(parseRemoteUrl('git@git.example.com:acme/fleet.git', { 'git.example.com': 'gitlab' })?.webUrl, 'https://git.example.com/acme/fleet');
+      assert.equal(
+        parseRemoteUrl('git@git.example.com:acme/fleet.git', { 'git.example.com': 'gitlab' })?.webUrl,
+        'https://git.example.com/acme/fleet',
+      );
     });
   });
 
   describe('compare URLs', () => {
-    const text = { base: 'main', head: 'promote/production/20240501-100000', title: 'promote(production): my-app 1.0.0 -> 1.1.0', body: 'a & b #1' };
+    const text = {
+      base: 'main',
+      head: 'promote/production/20240501-100000',
+      title: 'promote(production): my-app 1.0.0 -> 1.1.0',
+      body: 'a & b #1',
+    };
     it('GitHub: compare/base...head with title and body', () => {
       assert.equal(
         compareUrl(parseRemoteUrl('git@github.com:acme/fleet.git')!, text),

@@ -16,7 +16,10 @@ describe('annotations transformer (unit)', () => {
   });
   it('reports an annotations field that is not a map', () => {
     const ctx: TransformContext = { kustomizationFile: origin.file, problems: [] };
-    const r = makeResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', annotations: 'oops' } }, { file: '/x.yaml', documentIndex: 0 });
+    const r = makeResource(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', annotations: 'oops' } },
+      { file: '/x.yaml', documentIndex: 0 },
+    );
     annotationsTransformer([r], { annotations: { owner: 'team-a' }, origin }, ctx);
     assert.strictEqual(ctx.problems.length, 1);
   });

@@ -46,7 +46,10 @@ describe('build', () => {
   });
 
   it('reports a missing resource at its entry in the kustomization', () => {
-    const out = render({ '/repo/kustomization.yaml': 'resources:\n- deployment.yaml\n- missing.yaml\n', '/repo/deployment.yaml': deployment('web') });
+    const out = render({
+      '/repo/kustomization.yaml': 'resources:\n- deployment.yaml\n- missing.yaml\n',
+      '/repo/deployment.yaml': deployment('web'),
+    });
     assert.strictEqual(out.yaml, undefined);
     const [p] = errorsOf(out.problems);
     assert.strictEqual(p.code, 'missing-path');
@@ -63,7 +66,10 @@ describe('build', () => {
       '/repo/a',
     );
     assert.strictEqual(out.yaml, undefined);
-    assert.ok(errorsOf(out.problems).some((p) => p.code === 'include-cycle'), JSON.stringify(out.problems));
+    assert.ok(
+      errorsOf(out.problems).some((p) => p.code === 'include-cycle'),
+      JSON.stringify(out.problems),
+    );
   });
 
   it('refuses a folder that includes itself', () => {

@@ -54,7 +54,10 @@ describe('build cache', () => {
     const edited = overlayFileSystem(fs, new Map([['/repo/base/cm.yaml', configMap('settings', 'two')]]));
     assert.match(renderKustomization('/repo/dev', { fs: edited, repoRoot: '/repo', cache }).yaml ?? '', /value: two/);
     assert.match(renderKustomization('/repo/dev', { fs, repoRoot: '/repo', cache }).yaml ?? '', /value: one/);
-    const relabelled = overlayFileSystem(fs, new Map([['/repo/base/kustomization.yaml', 'resources:\n  - cm.yaml\ncommonLabels:\n  tier: edited\n']]));
+    const relabelled = overlayFileSystem(
+      fs,
+      new Map([['/repo/base/kustomization.yaml', 'resources:\n  - cm.yaml\ncommonLabels:\n  tier: edited\n']]),
+    );
     assert.match(renderKustomization('/repo/dev', { fs: relabelled, repoRoot: '/repo', cache }).yaml ?? '', /tier: edited/);
   });
 
@@ -70,8 +73,14 @@ describe('build cache', () => {
     assert.ok(renderKustomization('/repo/x', { fs, repoRoot: '/repo', cache }).yaml);
     const out = renderKustomization('/repo/x/a', { fs, repoRoot: '/repo', cache });
     assert.strictEqual(out.yaml, undefined);
-    assert.ok(out.problems.some((p) => p.code === 'include-cycle'), JSON.stringify(out.problems));
-    assert.deepStrictEqual(out.problems.map((p) => p.message), renderKustomization('/repo/x/a', { fs, repoRoot: '/repo' }).problems.map((p) => p.message));
+    assert.ok(
+      out.problems.some((p) => p.code === 'include-cycle'),
+      JSON.stringify(out.problems),
+    );
+    assert.deepStrictEqual(
+      out.problems.map((p) => p.message),
+      renderKustomization('/repo/x/a', { fs, repoRoot: '/repo' }).problems.map((p) => p.message),
+    );
   });
 
   it('does not serve a build made without load restrictions to a root-only build', () => {
@@ -94,7 +103,10 @@ describe('build cache', () => {
     for (let i = 0; i < 2; i++) {
       const out = renderKustomization('/repo/app', { fs, repoRoot: '/repo', cache });
       assert.strictEqual(out.yaml, undefined);
-      assert.ok(out.problems.some((p) => p.code === 'missing-path'), JSON.stringify(out.problems));
+      assert.ok(
+        out.problems.some((p) => p.code === 'missing-path'),
+        JSON.stringify(out.problems),
+      );
     }
     assert.strictEqual(cache.stats().entries, 0);
   });

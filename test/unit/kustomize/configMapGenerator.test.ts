@@ -71,12 +71,29 @@ describe('mergeGenerated', () => {
     generated: { behavior, appendHash },
   });
   it('refuses create over an existing object', () => {
-    const r = mergeGenerated(make({ kind: 'ConfigMap', metadata: { name: 'a' } }, 'create', true), make({ kind: 'ConfigMap', metadata: { name: 'a' } }, 'create', true));
+    const r = mergeGenerated(
+      make({ kind: 'ConfigMap', metadata: { name: 'a' } }, 'create', true),
+      make({ kind: 'ConfigMap', metadata: { name: 'a' } }, 'create', true),
+    );
     assert.match(r.problem ?? '', /behavior must be merge or replace/);
   });
   it('merge keeps old keys, new values win, name and namespace stay, hash only when both asked', () => {
-    const base = make({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'p-a', namespace: 'ns', labels: { x: '1', s: 'base' } }, data: { a: '1', b: '2' }, immutable: true }, 'create', true);
-    const overlay = make({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', labels: { s: 'ov' } }, data: { b: '3', c: '4' } }, 'merge', false);
+    const base = make(
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'p-a', namespace: 'ns', labels: { x: '1', s: 'base' } },
+        data: { a: '1', b: '2' },
+        immutable: true,
+      },
+      'create',
+      true,
+    );
+    const overlay = make(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', labels: { s: 'ov' } }, data: { b: '3', c: '4' } },
+      'merge',
+      false,
+    );
     const r = mergeGenerated(base, overlay);
     assert.deepStrictEqual(r.resource?.object, {
       apiVersion: 'v1',
@@ -87,7 +104,11 @@ describe('mergeGenerated', () => {
     assert.strictEqual(r.resource?.generated?.appendHash, false);
   });
   it('replace drops old data but keeps labels', () => {
-    const base = make({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', labels: { x: '1' } }, data: { a: '1' } }, 'create', true);
+    const base = make(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', labels: { x: '1' } }, data: { a: '1' } },
+      'create',
+      true,
+    );
     const overlay = make({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { only: '1' } }, 'replace', true);
     const r = mergeGenerated(base, overlay);
     assert.deepStrictEqual(r.resource?.object.data, { only: '1' });

@@ -21,8 +21,10 @@ describe('yaml emit: unit behaviour', function () {
   });
 
   it('quotes strings that would read back as something else', function () {
-    assert.strictEqual(emitYaml({ a: 'yes', b: '012', c: '', d: 'null', e: '1:20', f: '- x', g: 'a: b', h: 'plain' }),
-      'a: "yes"\nb: "012"\nc: ""\nd: "null"\ne: "1:20"\nf: \'- x\'\ng: \'a: b\'\nh: plain\n');
+    assert.strictEqual(
+      emitYaml({ a: 'yes', b: '012', c: '', d: 'null', e: '1:20', f: '- x', g: 'a: b', h: 'plain' }),
+      'a: "yes"\nb: "012"\nc: ""\nd: "null"\ne: "1:20"\nf: \'- x\'\ng: \'a: b\'\nh: plain\n',
+    );
     assert.strictEqual(emitYaml({ n: 1, y: 2 }), '"n": 1\n"y": 2\n');
   });
 
@@ -33,9 +35,21 @@ describe('yaml emit: unit behaviour', function () {
   });
 
   it('formats numbers the way Go JSON then go-yaml v2 do', function () {
-    const cases: Array<[number | bigint, string]> = [[1, '1'], [-0, '0'], [1e21, '1e+21'], [1e20, '1e+20'], [1.5e-7, '1.5e-07'],
-      [1234567.5, '1.2345675e+06'], [123456.5, '123456.5'], [0.0001, '0.0001'], [0.00001, '1e-05'], [12345678901234567890n, '12345678901234567890'],
-      [2n ** 70n, '1.1805916207174113e+21'], [2 ** 63, '9223372036854776000'], [2 ** 64, '1.8446744073709552e+19']];
+    const cases: Array<[number | bigint, string]> = [
+      [1, '1'],
+      [-0, '0'],
+      [1e21, '1e+21'],
+      [1e20, '1e+20'],
+      [1.5e-7, '1.5e-07'],
+      [1234567.5, '1.2345675e+06'],
+      [123456.5, '123456.5'],
+      [0.0001, '0.0001'],
+      [0.00001, '1e-05'],
+      [12345678901234567890n, '12345678901234567890'],
+      [2n ** 70n, '1.1805916207174113e+21'],
+      [2 ** 63, '9223372036854776000'],
+      [2 ** 64, '1.8446744073709552e+19'],
+    ];
     for (const [value, text] of cases) assert.strictEqual(formatNumber(value), text, `formatNumber(${String(value)})`);
   });
 

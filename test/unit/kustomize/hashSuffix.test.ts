@@ -27,7 +27,10 @@ describe('hash suffix', () => {
   it('appends the hash only to generated objects that want it, remembering the old id', () => {
     const hashed = generated({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns' }, data: { a: '1' } });
     const unhashed = generated({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'd' }, data: { a: '1' } }, false);
-    const plain = makeResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'e' } }, { file: '/repo/cm.yaml', documentIndex: 0 });
+    const plain = makeResource(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'e' } },
+      { file: '/repo/cm.yaml', documentIndex: 0 },
+    );
     const ctx = { kustomizationFile: '/repo/kustomization.yaml', problems: [] };
     hashSuffixTransformer([hashed, unhashed, plain], { origin }, ctx);
     assert.strictEqual((hashed.object.metadata as JsonObject).name, 'c-h29d89cmmt');

@@ -38,7 +38,10 @@ describe('images', () => {
     });
     it('applies extra field specs from configurations', () => {
       const text = 'apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: t}\nspec: {runner: {image: "nginx:1"}}\n';
-      const out = runOurs(imagesTransformer, text, { images: [{ name: 'nginx', newTag: '2' }], fieldSpecs: [{ kind: 'Thing', path: 'spec/runner/image' }] });
+      const out = runOurs(imagesTransformer, text, {
+        images: [{ name: 'nginx', newTag: '2' }],
+        fieldSpecs: [{ kind: 'Thing', path: 'spec/runner/image' }],
+      });
       assert.strictEqual(((out.objects[0].spec as JsonObject).runner as JsonObject).image, 'nginx:2');
     });
   });

@@ -25,7 +25,9 @@ describe('JSON 6902 patches', () => {
     });
 
     it('reads values as YAML 1.1, like sigs.k8s.io/yaml: yes/on/y are booleans, 0777 is octal', () => {
-      const values = ops('- {op: add, path: /a, value: yes}\n- {op: add, path: /b, value: on}\n- {op: add, path: /c, value: y}\n- {op: add, path: /d, value: 0777}\n- {op: add, path: /e, value: "yes"}').map((o) => o.value);
+      const values = ops(
+        '- {op: add, path: /a, value: yes}\n- {op: add, path: /b, value: on}\n- {op: add, path: /c, value: y}\n- {op: add, path: /d, value: 0777}\n- {op: add, path: /e, value: "yes"}',
+      ).map((o) => o.value);
       assert.deepStrictEqual(values, [true, true, true, 511, 'yes']);
     });
 
@@ -41,7 +43,10 @@ describe('JSON 6902 patches', () => {
 
     it('gives each operation its range in the text', () => {
       const parsed = ops('- op: add\n  path: /a\n  value: 1\n- op: remove\n  path: /b\n');
-      assert.deepStrictEqual(parsed.map((o) => o.range?.start.line), [0, 3]);
+      assert.deepStrictEqual(
+        parsed.map((o) => o.range?.start.line),
+        [0, 3],
+      );
       assert.strictEqual(parsed[1].range?.start.character, 2);
     });
 
@@ -77,7 +82,10 @@ describe('JSON 6902 patches', () => {
     });
 
     it('add with - appends, with an index inserts, with a negative index counts from the end', () => {
-      const r = apply({ l: [1, 2] }, '- {op: add, path: /l/-, value: 3}\n- {op: add, path: /l/0, value: 0}\n- {op: add, path: /l/-1, value: 9}');
+      const r = apply(
+        { l: [1, 2] },
+        '- {op: add, path: /l/-, value: 3}\n- {op: add, path: /l/0, value: 0}\n- {op: add, path: /l/-1, value: 9}',
+      );
       assert.deepStrictEqual(r.result, { l: [0, 1, 2, 3, 9] });
     });
 
@@ -98,7 +106,10 @@ describe('JSON 6902 patches', () => {
     it('remove deletes a key or a list item; a missing key fails', () => {
       assert.deepStrictEqual(apply({ a: 1, l: [1, 2] }, '- {op: remove, path: /a}\n- {op: remove, path: /l/0}').result, { l: [2] });
       const r = apply({ spec: {} }, '- {op: remove, path: /spec/nothere}');
-      assert.strictEqual(r.failure?.message, "error in remove for path: '/spec/nothere': Unable to remove nonexistent key: nothere: missing value");
+      assert.strictEqual(
+        r.failure?.message,
+        "error in remove for path: '/spec/nothere': Unable to remove nonexistent key: nothere: missing value",
+      );
     });
 
     it('replace of a missing map key adds it (evanphx v4); under a missing parent it fails', () => {
@@ -156,8 +167,10 @@ describe('JSON 6902 patches', () => {
 
     it('tells where each operation put a value, with list positions resolved', () => {
       const seen: Array<[string, number]> = [];
-      applyJsonPatch({ l: [1], m: {} }, ops('- {op: add, path: /l/-, value: 2}\n- {op: add, path: /m/k, value: 1}\n- {op: remove, path: /l/0}'), (p, i) =>
-        seen.push([p.join('/'), i]),
+      applyJsonPatch(
+        { l: [1], m: {} },
+        ops('- {op: add, path: /l/-, value: 2}\n- {op: add, path: /m/k, value: 1}\n- {op: remove, path: /l/0}'),
+        (p, i) => seen.push([p.join('/'), i]),
       );
       assert.deepStrictEqual(seen, [
         ['l/1', 0],

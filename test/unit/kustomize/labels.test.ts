@@ -16,7 +16,10 @@ describe('labels transformer (unit)', () => {
   });
   it('reports a selector that is not a map instead of throwing', () => {
     const ctx: TransformContext = { kustomizationFile: origin.file, problems: [] };
-    const r = makeResource({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { selector: 'app=web' } }, { file: '/x.yaml', documentIndex: 0 });
+    const r = makeResource(
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { selector: 'app=web' } },
+      { file: '/x.yaml', documentIndex: 0 },
+    );
     labelsTransformer([r], { pairs: { a: 'b' }, includeSelectors: true, includeTemplates: false, origin }, ctx);
     assert.strictEqual(ctx.problems.length, 1);
     assert.strictEqual((r.object.spec as { selector: string }).selector, 'app=web');
@@ -30,7 +33,11 @@ describe('labels transformer (unit)', () => {
   it('reports conflicting field specs like kustomize', () => {
     const ctx: TransformContext = { kustomizationFile: origin.file, problems: [] };
     const r = makeResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } }, { file: '/x.yaml', documentIndex: 0 });
-    labelsTransformer([r], { pairs: { a: 'b' }, includeSelectors: true, includeTemplates: false, fields: [{ path: 'metadata/labels', create: false }], origin }, ctx);
+    labelsTransformer(
+      [r],
+      { pairs: { a: 'b' }, includeSelectors: true, includeTemplates: false, fields: [{ path: 'metadata/labels', create: false }], origin },
+      ctx,
+    );
     assert.match(ctx.problems[0].message, /conflicting fieldspecs/);
   });
 });

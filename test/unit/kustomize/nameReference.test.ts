@@ -24,7 +24,12 @@ describe('name reference transformer (unit)', () => {
   it('ignores objects that never changed name (no previous ids)', () => {
     const ctx: TransformContext = { kustomizationFile: origin.file, problems: [] };
     const cm = makeResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' } }, { file: '/x.yaml', documentIndex: 0 });
-    const pod: JsonObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { volumes: [{ name: 'v', configMap: { name: 'cm' } }] } };
+    const pod: JsonObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { volumes: [{ name: 'v', configMap: { name: 'cm' } }] },
+    };
     nameReferenceTransformer([cm, makeResource(pod, { file: '/x.yaml', documentIndex: 1 })], { origin }, ctx);
     assert.strictEqual((pod.spec as { volumes: Array<{ configMap: { name: string } }> }).volumes[0].configMap.name, 'cm');
   });
@@ -43,7 +48,10 @@ describe('name references: extra back references (configurations / crds)', () =>
     };
     nameReferenceTransformer(
       [cm, makeResource(release, { file: '/x.yaml', documentIndex: 1 })],
-      { origin, extraBackReferences: [{ kind: 'ConfigMap', version: 'v1', referrers: [{ path: 'spec/valuesFrom/name', kind: 'HelmRelease' }] }] },
+      {
+        origin,
+        extraBackReferences: [{ kind: 'ConfigMap', version: 'v1', referrers: [{ path: 'spec/valuesFrom/name', kind: 'HelmRelease' }] }],
+      },
       ctx,
     );
     assert.deepStrictEqual((release.spec as { valuesFrom: Array<{ name: string }> }).valuesFrom[0].name, 'p-values');

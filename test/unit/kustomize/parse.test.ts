@@ -9,7 +9,6 @@ function only(problems: Problem[], code: string): Problem {
   return problems[0];
 }
 
-
 // How long the big inputs below take (and a 1 MB file): bench/complexity.ts (npm run bench:complexity).
 describe('yaml parse: problems, limits and ranges', function () {
   this.timeout(20000);
@@ -19,7 +18,10 @@ describe('yaml parse: problems, limits and ranges', function () {
     assert.ok(parsed.problems.length >= 1);
     assert.ok(parsed.problems.every((p) => p.code === 'invalid-yaml' && p.file === 'f.yaml'));
     assert.ok((parsed.problems[0].range?.start.line ?? -1) >= 2);
-    assert.deepStrictEqual(parsed.documents.map((d) => d.value), [{ a: 1 }, null, { c: 3 }]);
+    assert.deepStrictEqual(
+      parsed.documents.map((d) => d.value),
+      [{ a: 1 }, null, { c: 3 }],
+    );
   });
 
   it('reports a duplicate key at the second occurrence, naming the first line', function () {
@@ -47,7 +49,12 @@ describe('yaml parse: problems, limits and ranges', function () {
 
   it('stops a billion-laughs alias bomb', function () {
     const lines = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-    for (let i = 1; i <= 9; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i <= 9; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     const parsed = parseYamlFile('bomb.yaml', lines.join('\n') + '\n');
     const p = only(parsed.problems, 'yaml-limit');
     assert.match(p.message, /aliasing/);
@@ -85,8 +92,14 @@ describe('yaml parse: problems, limits and ranges', function () {
   it('locates values and keys by path, through lists, aliases and merges', function () {
     const text = 'base: &b\n  image: nginx\nspec:\n  <<: *b\n  containers:\n  - name: c\n    image: "app:1"\n  alias: *b\n';
     const doc = parseYamlFile('f.yaml', text).documents[0];
-    assert.deepStrictEqual(doc.locate(['spec', 'containers', 0, 'image']), { start: { line: 6, character: 11 }, end: { line: 6, character: 18 } });
-    assert.deepStrictEqual(doc.locate(['spec', 'containers', 0, 'image'], { key: true }), { start: { line: 6, character: 4 }, end: { line: 6, character: 9 } });
+    assert.deepStrictEqual(doc.locate(['spec', 'containers', 0, 'image']), {
+      start: { line: 6, character: 11 },
+      end: { line: 6, character: 18 },
+    });
+    assert.deepStrictEqual(doc.locate(['spec', 'containers', 0, 'image'], { key: true }), {
+      start: { line: 6, character: 4 },
+      end: { line: 6, character: 9 },
+    });
     assert.deepStrictEqual(doc.locate(['spec', 'image']), { start: { line: 1, character: 9 }, end: { line: 1, character: 14 } });
     assert.deepStrictEqual(doc.locate(['spec', 'alias', 'image'])?.start, { line: 1, character: 9 });
     assert.strictEqual(doc.locate(['spec', 'missing']), undefined);
@@ -99,13 +112,22 @@ describe('yaml parse: problems, limits and ranges', function () {
     const parsed = parseYamlFile('f.yaml', text);
     assert.deepStrictEqual(parsed.problems, []);
     assert.deepStrictEqual(parsed.documents[0].value, { a: 1, b: { c: 'x' } });
-    assert.deepStrictEqual(parsed.documents[0].locate(['a'], { key: true }), { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } });
+    assert.deepStrictEqual(parsed.documents[0].locate(['a'], { key: true }), {
+      start: { line: 0, character: 0 },
+      end: { line: 0, character: 1 },
+    });
     assert.deepStrictEqual(parsed.documents[0].locate(['b', 'c']), { start: { line: 2, character: 5 }, end: { line: 2, character: 8 } });
   });
 
   it('gives the document index and the range of each document', function () {
     const parsed = parseYamlFile('f.yaml', 'a: 1\n---\nb: 2\n');
-    assert.deepStrictEqual(parsed.documents.map((d) => [d.index, d.range.start.line]), [[0, 0], [1, 2]]);
+    assert.deepStrictEqual(
+      parsed.documents.map((d) => [d.index, d.range.start.line]),
+      [
+        [0, 0],
+        [1, 2],
+      ],
+    );
   });
 
   it('returns the same object for the same file and text, and reparses changed text', function () {
@@ -123,12 +145,19 @@ describe('yaml parse: one composition shared by both dialects', () => {
     // YAML 1.1 (kustomization files) and 1.2 (resources) type these scalars differently.
     const text = '# shared\nenabled: yes\nmode: on\noctal: 0o17\nold: 017\nlist:\n  - a\n  - b: 1\n---\nsecond: ~\nbad: [1, 2\n';
     const file = '/shared/kustomization.yaml';
-    for (const order of [['resource', 'kustomization'], ['kustomization', 'resource']] as const) {
+    for (const order of [
+      ['resource', 'kustomization'],
+      ['kustomization', 'resource'],
+    ] as const) {
       const name = `${file}.${order[0]}`;
       for (const dialect of order) {
         const cached = parseYamlFileCached(name, text, undefined, { dialect });
         const fresh = parseYamlFile(name, text, undefined, { dialect });
-        assert.deepStrictEqual(cached.documents.map((d) => d.value), fresh.documents.map((d) => d.value), `${dialect} after ${order[0]}: values`);
+        assert.deepStrictEqual(
+          cached.documents.map((d) => d.value),
+          fresh.documents.map((d) => d.value),
+          `${dialect} after ${order[0]}: values`,
+        );
         assert.deepStrictEqual(cached.problems, fresh.problems, `${dialect} after ${order[0]}: problems`);
         assert.deepStrictEqual(cached.documents[0].locate(['list', 1, 'b']), fresh.documents[0].locate(['list', 1, 'b']));
       }

@@ -69,7 +69,6 @@ const replicasPatch = (name: string, replicas: number, extra = '') =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}${extra}\nspec:\n  replicas: ${replicas}\n`;
 
 describe('patch transformers', () => {
-
   describe('origins and problem places', () => {
     const ctx = (): TransformContext => ({ kustomizationFile: KUSTOMIZATION, problems: [] });
 
@@ -96,7 +95,12 @@ describe('patch transformers', () => {
     });
 
     it('records the range of the JSON operation that set a value', () => {
-      const [config] = configsOf('patches', [{ patch: '- op: add\n  path: /spec/paused\n  value: true\n- op: replace\n  path: /spec/replicas\n  value: 2\n', target: { name: 'app', kind: 'Deployment' } }]);
+      const [config] = configsOf('patches', [
+        {
+          patch: '- op: add\n  path: /spec/paused\n  value: true\n- op: replace\n  path: /spec/replicas\n  value: 2\n',
+          target: { name: 'app', kind: 'Deployment' },
+        },
+      ]);
       config.lineOffset = 20;
       const out = patchesTransformer(resourcesOf(base), [config], ctx());
       assert.strictEqual(originAt(out[0], ['spec', 'paused'])?.range?.start.line, 20);
@@ -106,7 +110,9 @@ describe('patch transformers', () => {
     it('places a failed JSON operation at the operation, and leaves the objects as they were', () => {
       const c = ctx();
       const input = resourcesOf(base);
-      const [config] = configsOf('patches', [{ patch: '- {op: add, path: /spec/paused, value: true}\n- {op: remove, path: /spec/nothere}\n', target: { kind: 'Service' } }]);
+      const [config] = configsOf('patches', [
+        { patch: '- {op: add, path: /spec/paused, value: true}\n- {op: remove, path: /spec/nothere}\n', target: { kind: 'Service' } },
+      ]);
       config.lineOffset = 7;
       const out = patchesTransformer(input, [config], c);
       assert.strictEqual(out, input);
@@ -144,7 +150,10 @@ describe('patch transformers', () => {
       config.origin.range = { start: { line: 2, character: 2 }, end: { line: 4, character: 0 } };
       const input = resourcesOf(base);
       const out = patchesTransformer(input, [config], c);
-      assert.deepStrictEqual(out.map((r) => r.object), input.map((r) => r.object));
+      assert.deepStrictEqual(
+        out.map((r) => r.object),
+        input.map((r) => r.object),
+      );
       assert.deepStrictEqual(
         c.problems.map((p) => [p.code, p.severity, p.file, p.range?.start.line]),
         [['patch-no-match', 'warning', KUSTOMIZATION, 2]],
@@ -155,17 +164,26 @@ describe('patch transformers', () => {
     it('remembers the id before a rename so later selectors find the object by its first name', () => {
       const out = patchesTransformer(
         resourcesOf(base),
-        configsOf('patches', [{ patch: replicasPatch('renamed', 3), target: { name: 'app', kind: 'Deployment' }, options: { allowNameChange: true } }]),
+        configsOf('patches', [
+          { patch: replicasPatch('renamed', 3), target: { name: 'app', kind: 'Deployment' }, options: { allowNameChange: true } },
+        ]),
         ctx(),
       );
       assert.strictEqual((out[0].object.metadata as JsonObject).name, 'renamed');
-      assert.deepStrictEqual(out[0].previousIds.map((id) => id.name), ['app']);
+      assert.deepStrictEqual(
+        out[0].previousIds.map((id) => id.name),
+        ['app'],
+      );
     });
 
     it('does not change the resources it was given', () => {
       const input = resourcesOf(base);
       const before = JSON.stringify(input.map((r) => r.object));
-      patchesTransformer(input, configsOf('patches', [{ patch: replicasPatch('app', 3) }, { patch: '- {op: add, path: /x, value: 1}', target: {} }]), ctx());
+      patchesTransformer(
+        input,
+        configsOf('patches', [{ patch: replicasPatch('app', 3) }, { patch: '- {op: add, path: /x, value: 1}', target: {} }]),
+        ctx(),
+      );
       assert.strictEqual(JSON.stringify(input.map((r) => r.object)), before);
     });
   });

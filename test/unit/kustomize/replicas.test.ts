@@ -5,12 +5,18 @@ import { runOurs } from './transformer-harness';
 
 describe('replicas', () => {
   it('matches an earlier name (before a prefix) and records the origin', () => {
-    const out = runOurs(replicasTransformer, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p-web}\n', { replicas: [{ name: 'web', count: 2 }] });
+    const out = runOurs(replicasTransformer, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p-web}\n', {
+      replicas: [{ name: 'web', count: 2 }],
+    });
     assert.strictEqual(out.problems.length, 1, 'current name only: no match');
     const r = out.resources[0];
     r.previousIds.push({ group: 'apps', version: 'v1', kind: 'Deployment', name: 'web', namespace: '' });
     const ctx = { kustomizationFile: '/repo/kustomization.yaml', problems: [] };
-    replicasTransformer([r], { replicas: [{ name: 'web', count: 2 }], origin: { kind: 'transformer', step: 'replicas', file: '/repo/kustomization.yaml' } }, ctx);
+    replicasTransformer(
+      [r],
+      { replicas: [{ name: 'web', count: 2 }], origin: { kind: 'transformer', step: 'replicas', file: '/repo/kustomization.yaml' } },
+      ctx,
+    );
     assert.deepStrictEqual(ctx.problems, []);
     assert.strictEqual((r.object.spec as JsonObject).replicas, 2);
     assert.strictEqual(r.setBy.get('spec/replicas')?.step, 'replicas[web]');

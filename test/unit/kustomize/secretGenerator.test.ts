@@ -9,7 +9,13 @@ describe('secretGenerator', () => {
       readFile: () => ({ problem: { code: 'x', severity: 'error', message: 'no', file: '/k' } }),
       listDir: () => undefined,
     });
-    assert.deepStrictEqual(out.resource?.object, { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: 's' }, data: { a: 'MQ==' } });
+    assert.deepStrictEqual(out.resource?.object, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'Opaque',
+      metadata: { name: 's' },
+      data: { a: 'MQ==' },
+    });
     assert.deepStrictEqual(out.resource?.generated, { behavior: 'replace', appendHash: true });
     assert.strictEqual(out.resource?.source.generatedBy?.step, 'secretGenerator[s]');
   });

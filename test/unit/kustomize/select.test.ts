@@ -1,6 +1,13 @@
 import * as assert from 'assert';
 import { makeResource } from '../../../server/src/kustomize/resource';
-import { compileSelector, parseLabelSelector, requirementsMatch, selectResources, selectorMatches, type Selector } from '../../../server/src/kustomize/select';
+import {
+  compileSelector,
+  parseLabelSelector,
+  requirementsMatch,
+  selectResources,
+  selectorMatches,
+  type Selector,
+} from '../../../server/src/kustomize/select';
 import type { JsonObject, Resource } from '../../../server/src/kustomize/types';
 import { parseObjects } from './objects';
 
@@ -118,7 +125,11 @@ describe('patch target selectors', () => {
     });
 
     it('label and annotation selectors', () => {
-      assert.deepStrictEqual(names({ labelSelector: 'tier in (web, db),env notin (dev)' }), ['ClusterRole/app-role', 'ConfigMap/app-a', 'ConfigMap/app-b']);
+      assert.deepStrictEqual(names({ labelSelector: 'tier in (web, db),env notin (dev)' }), [
+        'ClusterRole/app-role',
+        'ConfigMap/app-a',
+        'ConfigMap/app-b',
+      ]);
       assert.deepStrictEqual(names({ labelSelector: '!tier', kind: 'ConfigMap' }), ['ConfigMap/xapp-c']);
       assert.deepStrictEqual(names({ annotationSelector: 'note=hello' }), ['ConfigMap/app-a']);
     });
@@ -142,7 +153,12 @@ describe('patch target selectors', () => {
       // Exponential matching would not end before the test's timeout; how fast it is: bench/complexity.ts.
       const { error } = compileSelector({ name: '(a+)+b' });
       assert.match(error ?? '', /nested repetition/);
-      assert.ok(!selectorMatches({ name: '(a+)+b' }, makeResource({ kind: 'ConfigMap', metadata: { name: 'a'.repeat(60) } }, { file: '/x', documentIndex: 0 })));
+      assert.ok(
+        !selectorMatches(
+          { name: '(a+)+b' },
+          makeResource({ kind: 'ConfigMap', metadata: { name: 'a'.repeat(60) } }, { file: '/x', documentIndex: 0 }),
+        ),
+      );
       assert.strictEqual(compileSelector({ name: '(app|web)-.*' }).error, undefined);
     });
 

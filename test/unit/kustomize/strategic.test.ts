@@ -287,19 +287,24 @@ spec:
     const seen: string[] = [];
     const { result } = strategicMerge(deployment, patch, gvk, (t, p) => seen.push(`${t.join('/')} <- ${p.join('/')}`));
     assert.ok(result);
-    assert.deepStrictEqual(seen.sort(), [
-      'spec/replicas <- spec/replicas',
-      // The patch's containers come first: web (merged) then extra (added), then the target's sidecar.
-      'spec/template/spec/containers/0/image <- spec/template/spec/containers/0/image',
-      'spec/template/spec/containers/0/name <- spec/template/spec/containers/0/name',
-      'spec/template/spec/containers/1 <- spec/template/spec/containers/1',
-      'spec/template/spec/tolerations <- spec/template/spec/tolerations',
-    ].sort());
+    assert.deepStrictEqual(
+      seen.sort(),
+      [
+        'spec/replicas <- spec/replicas',
+        // The patch's containers come first: web (merged) then extra (added), then the target's sidecar.
+        'spec/template/spec/containers/0/image <- spec/template/spec/containers/0/image',
+        'spec/template/spec/containers/0/name <- spec/template/spec/containers/0/name',
+        'spec/template/spec/containers/1 <- spec/template/spec/containers/1',
+        'spec/template/spec/tolerations <- spec/template/spec/tolerations',
+      ].sort(),
+    );
   });
 
   it('reports a scalar added to a merged list of scalars', function () {
     const seen: string[] = [];
-    strategicMerge(deployment, { metadata: { finalizers: ['example.com/z'] } }, gvk, (t, p) => seen.push(`${t.join('/')} <- ${p.join('/')}`));
+    strategicMerge(deployment, { metadata: { finalizers: ['example.com/z'] } }, gvk, (t, p) =>
+      seen.push(`${t.join('/')} <- ${p.join('/')}`),
+    );
     assert.deepStrictEqual(seen, ['metadata/finalizers/0 <- metadata/finalizers/0']);
   });
 
@@ -326,15 +331,24 @@ describe('listStrategyAt', function () {
   it('knows the pod template merge keys', function () {
     assert.strictEqual(listStrategyAt(deployment, ['spec', 'template', 'spec', 'containers'])?.mergeKey, 'name');
     assert.strictEqual(listStrategyAt(deployment, ['spec', 'template', 'spec', 'containers', 'env'])?.mergeKey, 'name');
-    assert.deepStrictEqual(listStrategyAt(deployment, ['spec', 'template', 'spec', 'containers', 'ports'])?.mapKeys, ['containerPort', 'protocol']);
+    assert.deepStrictEqual(listStrategyAt(deployment, ['spec', 'template', 'spec', 'containers', 'ports'])?.mapKeys, [
+      'containerPort',
+      'protocol',
+    ]);
     assert.strictEqual(listStrategyAt(deployment, ['spec', 'template', 'spec', 'volumes'])?.strategy, 'merge,retainKeys');
     assert.strictEqual(listStrategyAt(deployment, ['spec', 'template', 'spec', 'tolerations']), undefined);
   });
   it('follows CronJob jobTemplate paths', function () {
     const cronJob = { group: 'batch', version: 'v1', kind: 'CronJob' };
-    assert.strictEqual(listStrategyAt(cronJob, ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers', 'volumeMounts'])?.mergeKey, 'mountPath');
+    assert.strictEqual(
+      listStrategyAt(cronJob, ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers', 'volumeMounts'])?.mergeKey,
+      'mountPath',
+    );
   });
   it('has nothing for custom resources', function () {
-    assert.strictEqual(listStrategyAt({ group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' }, ['metadata', 'finalizers']), undefined);
+    assert.strictEqual(
+      listStrategyAt({ group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' }, ['metadata', 'finalizers']),
+      undefined,
+    );
   });
 });

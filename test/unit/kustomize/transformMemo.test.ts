@@ -40,7 +40,8 @@ function fleet(): Record<string, string> {
   for (let i = 0; i < APPS; i++) {
     files[`/repo/base/${name(i)}/kustomization.yaml`] = 'resources:\n  - deployment.yaml\n  - service.yaml\n';
     files[`/repo/base/${name(i)}/deployment.yaml`] = deployment(i);
-    files[`/repo/base/${name(i)}/service.yaml`] = `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name(i)}\nspec:\n  selector:\n    app: ${name(i)}\n`;
+    files[`/repo/base/${name(i)}/service.yaml`] =
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name(i)}\nspec:\n  selector:\n    app: ${name(i)}\n`;
     files[`/repo/dev/patches/${name(i)}.yaml`] = patch(i, 2);
   }
   files['/repo/dev/kustomization.yaml'] = `namespace: dev
@@ -94,24 +95,42 @@ describe('per-object reuse of transformer results in a large overlay', () => {
 
   it('follows a patch that now names another object, one that adds a container, and two patches on one object', () => {
     same(edited({ '/repo/dev/patches/app-007.yaml': patch(8, 5) }), 'retargeted (app-008 now patched twice, app-007 not at all)');
-    same(edited({ '/repo/dev/patches/app-003.yaml': patch(3, 2, '  template:\n    spec:\n      containers:\n        - name: extra\n          image: busybox\n') }), 'container added');
+    same(
+      edited({
+        '/repo/dev/patches/app-003.yaml': patch(
+          3,
+          2,
+          '  template:\n    spec:\n      containers:\n        - name: extra\n          image: busybox\n',
+        ),
+      }),
+      'container added',
+    );
     same(edited({ '/repo/dev/patches/app-003.yaml': `${patch(3, 3)}---\n${patch(4, 4)}` }), 'one file patching two objects');
   });
 
   it('reports the same error for a patch that matches nothing or deletes its object', () => {
     const none = same(edited({ '/repo/dev/patches/app-010.yaml': patch(999, 2) }), 'no match');
-    assert.ok(errors(none).some((e) => e.startsWith('patch-no-match')), errors(none).join('\n'));
+    assert.ok(
+      errors(none).some((e) => e.startsWith('patch-no-match')),
+      errors(none).join('\n'),
+    );
     same(edited({ '/repo/dev/patches/app-010.yaml': patch(10, 2, '$patch: delete\n') }), 'delete directive');
     same(base, 'back to the clean fleet');
   });
 
   it('follows patch entries that move (a comment above them), a patch path now naming an identical file, and a build without patches', () => {
     const kustomization = fleet()['/repo/dev/kustomization.yaml'];
-    same(edited({ '/repo/dev/kustomization.yaml': kustomization.replace('patches:\n', 'patches:\n  # moved down one line\n') }), 'patch entries one line lower');
+    same(
+      edited({ '/repo/dev/kustomization.yaml': kustomization.replace('patches:\n', 'patches:\n  # moved down one line\n') }),
+      'patch entries one line lower',
+    );
     // An inline patch records its place in the kustomization as the origin of what it sets.
     const inline = kustomization.replace('  - path: patches/app-009.yaml\n', `  - patch: |-\n${patch(9, 4).replace(/^/gm, '      ')}\n`);
     same(edited({ '/repo/dev/kustomization.yaml': inline }), 'an inline patch');
-    same(edited({ '/repo/dev/kustomization.yaml': inline.replace('patches:\n', 'patches:\n  # moved down one line\n') }), 'the inline patch one line lower');
+    same(
+      edited({ '/repo/dev/kustomization.yaml': inline.replace('patches:\n', 'patches:\n  # moved down one line\n') }),
+      'the inline patch one line lower',
+    );
     same(
       edited({
         '/repo/dev/kustomization.yaml': kustomization.replace('patches/app-005.yaml', 'patches/copy-of-005.yaml'),
@@ -125,8 +144,14 @@ describe('per-object reuse of transformer results in a large overlay', () => {
   });
 
   it('follows edits of the kustomization and of a base file', () => {
-    same(edited({ '/repo/dev/kustomization.yaml': (fleet()['/repo/dev/kustomization.yaml']).replace('namespace: dev', 'namespace: dev2') }), 'namespace changed');
+    same(
+      edited({ '/repo/dev/kustomization.yaml': fleet()['/repo/dev/kustomization.yaml'].replace('namespace: dev', 'namespace: dev2') }),
+      'namespace changed',
+    );
     same(edited({ '/repo/base/app-020/deployment.yaml': deployment(20).replace('1.0.0', '1.0.1') }), 'base image changed');
-    same(edited({ '/repo/dev/kustomization.yaml': (fleet()['/repo/dev/kustomization.yaml']).replace('  - path: patches/app-011.yaml\n', '') }), 'a patch entry removed');
+    same(
+      edited({ '/repo/dev/kustomization.yaml': fleet()['/repo/dev/kustomization.yaml'].replace('  - path: patches/app-011.yaml\n', '') }),
+      'a patch entry removed',
+    );
   });
 });

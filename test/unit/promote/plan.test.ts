@@ -45,26 +45,43 @@ describe('promotion plan (overlay strategy)', function () {
     assert.equal(p.changes.length, 1);
     assert.equal(p.changes[0].before, '1.0.0@sha256:0123');
     const planned = planFileChanges(index, p.changes);
-    assert.ok(planned.files[0].after.endsWith('images:\n- name: ghcr.io/my-org/my-app # pinned\n  newTag: "1.1.0"\n'), planned.files[0].after);
+    assert.ok(
+      planned.files[0].after.endsWith('images:\n- name: ghcr.io/my-org/my-app # pinned\n  newTag: "1.1.0"\n'),
+      planned.files[0].after,
+    );
     assert.deepEqual(verifyFileChanges(index, 'production', planned), { ok: true });
   });
 
   it('a production patch that sets the image is outranked by a new images entry; the render check proves it', () => {
     writeFile(root, 'apps/staging/kustomization.yaml', readText(root, 'apps/staging/kustomization.yaml') + STAGING_IMAGES);
-    writeFile(root, 'apps/production/my-app-patch.yaml', readText(root, 'apps/production/my-app-patch.yaml').replace('      - name: app\n', '      - name: app\n        image: ghcr.io/my-org/my-app:0.9.0\n'));
+    writeFile(
+      root,
+      'apps/production/my-app-patch.yaml',
+      readText(root, 'apps/production/my-app-patch.yaml').replace(
+        '      - name: app\n',
+        '      - name: app\n        image: ghcr.io/my-org/my-app:0.9.0\n',
+      ),
+    );
     const { index, plan: p } = plan();
     assert.equal(p.changes[0].before, '0.9.0');
     const planned = planFileChanges(index, p.changes);
-    assert.deepEqual(planned.files.map((f) => f.path), ['apps/production/kustomization.yaml']);
+    assert.deepEqual(
+      planned.files.map((f) => f.path),
+      ['apps/production/kustomization.yaml'],
+    );
     assert.deepEqual(verifyFileChanges(index, 'production', planned), { ok: true });
   });
 
   it('source refs: an OCIRepository tag pinned in the production cluster folder is edited there', () => {
-    const oci = (tag: string) => `apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository\nmetadata:\n  name: podinfo\n  namespace: flux-system\nspec:\n  interval: 5m\n  url: oci://ghcr.io/stefanprodan/manifests/podinfo\n  ref:\n    tag: ${tag} # the release\n`;
+    const oci = (tag: string) =>
+      `apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository\nmetadata:\n  name: podinfo\n  namespace: flux-system\nspec:\n  interval: 5m\n  url: oci://ghcr.io/stefanprodan/manifests/podinfo\n  ref:\n    tag: ${tag} # the release\n`;
     writeFile(root, 'clusters/staging/podinfo.yaml', oci('6.5.0'));
     writeFile(root, 'clusters/production/podinfo.yaml', oci('6.4.0'));
     const { index, plan: p } = plan();
-    assert.deepEqual(p.changes.map((c) => [c.kind, c.workload, c.before, c.after]), [['source', 'OCIRepository/podinfo', '6.4.0', '6.5.0']]);
+    assert.deepEqual(
+      p.changes.map((c) => [c.kind, c.workload, c.before, c.after]),
+      [['source', 'OCIRepository/podinfo', '6.4.0', '6.5.0']],
+    );
     const planned = planFileChanges(index, p.changes);
     assert.equal(planned.files[0].after, oci('6.5.0'));
     assert.deepEqual(verifyFileChanges(index, 'production', planned), { ok: true });

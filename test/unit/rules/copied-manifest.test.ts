@@ -43,7 +43,11 @@ spec:
 `;
 const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: my-app\nspec:\n  ports:\n  - port: 80\n';
 
-function fleetFiles(staging: Record<string, string>, baseExtra: Record<string, string> = {}, baseResources = '- deployment.yaml\n'): Record<string, string> {
+function fleetFiles(
+  staging: Record<string, string>,
+  baseExtra: Record<string, string> = {},
+  baseResources = '- deployment.yaml\n',
+): Record<string, string> {
   return {
     'apps/base/my-app/kustomization.yaml': `resources:\n${baseResources}`,
     'apps/base/my-app/deployment.yaml': baseDeployment,
@@ -77,13 +81,15 @@ describe('rule copied-manifest', function () {
     // kustomization's `namespace:`; a shared component and a bootstrap base carry the same placeholder.
     const namespace = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
     const files: Record<string, string> = {
-      'components/namespace/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- namespace.yaml\n',
+      'components/namespace/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- namespace.yaml\n',
       'components/namespace/namespace.yaml': namespace('_'),
       'bootstrap/external-secrets/kustomization.yaml': 'namespace: external-secrets\nresources:\n- namespace.yaml\n',
       'bootstrap/external-secrets/namespace.yaml': namespace('_'),
       'bootstrap/kustomization.yaml': 'resources:\n- external-secrets\n',
       'apps/base/tenant/kustomization.yaml': 'resources:\n- namespace.yaml\n',
-      'apps/base/tenant/namespace.yaml': namespace('${TENANT}') + '---\n' + namespace('<< inputs.name >>') + '---\n' + namespace('{{ .app_name }}'),
+      'apps/base/tenant/namespace.yaml':
+        namespace('${TENANT}') + '---\n' + namespace('<< inputs.name >>') + '---\n' + namespace('{{ .app_name }}'),
       'apps/team-a/kustomization.yaml': 'resources:\n- ../base/tenant\n',
     };
     for (const app of ['networking', 'cert-manager', 'o11y']) {
@@ -91,17 +97,23 @@ describe('rule copied-manifest', function () {
       files[`kubernetes/apps/${app}/namespace.yaml`] = namespace('_');
     }
     files['apps/team-b/kustomization.yaml'] = 'resources:\n- namespace.yaml\n';
-    files['apps/team-b/namespace.yaml'] = namespace('${TENANT}') + '---\n' + namespace('<< inputs.name >>') + '---\n' + namespace('{{ .app_name }}');
+    files['apps/team-b/namespace.yaml'] =
+      namespace('${TENANT}') + '---\n' + namespace('<< inputs.name >>') + '---\n' + namespace('{{ .app_name }}');
     files['kubernetes/kustomization.yaml'] = 'resources:\n- apps/networking\n- apps/cert-manager\n- apps/o11y\n';
     fleet = makeFleet(files);
-    assert.deepStrictEqual(fleet.check(copiedManifest).map((d) => d.message), []);
+    assert.deepStrictEqual(
+      fleet.check(copiedManifest).map((d) => d.message),
+      [],
+    );
   });
 
   it("does not flag equal objects in folders that are not an environment's overlay: sibling apps, two clusters' own folders", () => {
     // artazar/flux2-general: each app folder has the same netpol HelmRelease, each cluster its own flux-system
     // (gotk-components.yaml written by flux bootstrap) and rbac, and the clusters are named demo-000/demo-001.
-    const netpol = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: default-namespace-network-policies\nspec:\n  interval: 1h\n';
-    const controller = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: helm-controller\n  namespace: flux-system\nspec:\n  replicas: 1\n';
+    const netpol =
+      'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: default-namespace-network-policies\nspec:\n  interval: 1h\n';
+    const controller =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: helm-controller\n  namespace: flux-system\nspec:\n  replicas: 1\n';
     const files: Record<string, string> = {};
     for (const app of ['auth', 'data-processor']) {
       files[`apps/${app}/kustomization.yaml`] = 'resources:\n- netpol.yaml\n- deployment.yaml\n';
@@ -118,10 +130,13 @@ describe('rule copied-manifest', function () {
     files['infra/storage/local-path-storage/kustomization.yaml'] = 'resources:\n- netpol.yaml\n';
     files['infra/storage/local-path-storage/netpol.yaml'] = netpol;
     fleet = makeFleet(files);
-    assert.deepStrictEqual(fleet.check(copiedManifest).map((d) => d.message), []);
+    assert.deepStrictEqual(
+      fleet.check(copiedManifest).map((d) => d.message),
+      [],
+    );
   });
 
-  it('flags a copy in one cluster\'s overlay of a base that the other cluster\'s overlay includes (clusters/<env>/apps)', () => {
+  it("flags a copy in one cluster's overlay of a base that the other cluster's overlay includes (clusters/<env>/apps)", () => {
     fleet = makeFleet({
       'deploy/apps/kustomization.yaml': 'resources:\n- deployment.yaml\n',
       'deploy/apps/deployment.yaml': baseDeployment,

@@ -58,7 +58,10 @@ describe('rule dependson-missing', () => {
 
   it('flags custom resources whose CRDs a HelmRelease of another Kustomization installs, appending to dependsOn', () => {
     fleet = makeFleet({
-      ...folder('certs', { 'ns.yaml': namespace('cert-manager'), 'release.yaml': release('cert-manager', 'cert-manager', 'cert-manager', 'jetstack') }),
+      ...folder('certs', {
+        'ns.yaml': namespace('cert-manager'),
+        'release.yaml': release('cert-manager', 'cert-manager', 'cert-manager', 'jetstack'),
+      }),
       ...folder('web', { 'cert.yaml': certificate }),
       ...folder('db', { 'cm.yaml': configMap('db', 'default') }),
       'clusters/prod/certs.yaml': fluxKs('certs'),
@@ -70,7 +73,10 @@ describe('rule dependson-missing', () => {
     assert.match(d.file, /clusters\/prod\/web\.yaml$/);
     // The dependsOn key, since the list exists.
     assert.deepStrictEqual(d.range, { start: { line: 12, character: 2 }, end: { line: 12, character: 11 } });
-    assert.match(d.message, /Certificate objects \(cert-manager\.io\) whose CRD comes from HelmRelease cert-manager\/cert-manager \(chart cert-manager\)/);
+    assert.match(
+      d.message,
+      /Certificate objects \(cert-manager\.io\) whose CRD comes from HelmRelease cert-manager\/cert-manager \(chart cert-manager\)/,
+    );
     assert.match(d.message, /may deploy before "certs"/);
     // Which CRDs a chart installs is known from a table of charts, not from the fleet: information only.
     assert.strictEqual(d.severity, 'info');
@@ -83,9 +89,13 @@ describe('rule dependson-missing', () => {
     fleet = makeFleet({
       ...folder('platform', {
         'ns.yaml': namespace('team-a'),
-        'repo.yaml': 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: charts\n  namespace: team-a\nspec:\n  url: https://charts.example.com\n',
+        'repo.yaml':
+          'apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: charts\n  namespace: team-a\nspec:\n  url: https://charts.example.com\n',
       }),
-      ...folder('team-a', { 'cm.yaml': configMap('settings', 'team-a'), 'release.yaml': release('podinfo', 'team-a', 'podinfo', 'charts') }),
+      ...folder('team-a', {
+        'cm.yaml': configMap('settings', 'team-a'),
+        'release.yaml': release('podinfo', 'team-a', 'podinfo', 'charts'),
+      }),
       'clusters/prod/platform.yaml': fluxKs('platform'),
       'clusters/prod/team-a.yaml': fluxKs('team-a'),
     });
@@ -100,7 +110,10 @@ describe('rule dependson-missing', () => {
 
   it('is satisfied when the Kustomization that applies it depends on the provider (children exist only after their parent ran)', () => {
     fleet = makeFleet({
-      ...folder('certs', { 'ns.yaml': namespace('cert-manager'), 'release.yaml': release('cert-manager', 'cert-manager', 'cert-manager', 'jetstack') }),
+      ...folder('certs', {
+        'ns.yaml': namespace('cert-manager'),
+        'release.yaml': release('cert-manager', 'cert-manager', 'cert-manager', 'jetstack'),
+      }),
       ...folder('web', { 'cert.yaml': certificate }),
       'apps/web.yaml': fluxKs('web'),
       'clusters/prod/certs.yaml': fluxKs('certs'),
@@ -146,13 +159,27 @@ describe('rule dependson-missing', () => {
 function rewrite(fleet: Fleet, rel: string, text: string): void {
   // Through the harness: an edit replacing the whole file, applied like a quick fix.
   const lines = fleet.read(rel).split('\n');
-  fleet.apply({ title: 'edit', edits: [{ file: `${fleet.root}/${rel}`, range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } }, newText: text }] });
+  fleet.apply({
+    title: 'edit',
+    edits: [
+      {
+        file: `${fleet.root}/${rel}`,
+        range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } },
+        newText: text,
+      },
+    ],
+  });
 }
 
 describe('Flux graph rules on hostile input', () => {
   it('never throw on malformed dependsOn, healthChecks and targetNamespace', () => {
     const fleet = makeFleet({
-      ...folder('apps', { 'cm.yaml': configMap('c'), 'junk.yaml': '- 1\n- 2\n', 'hr.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: x\nspec:\n  dependsOn: 7\n  chartRef: [1]\n' }),
+      ...folder('apps', {
+        'cm.yaml': configMap('c'),
+        'junk.yaml': '- 1\n- 2\n',
+        'hr.yaml':
+          'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: x\nspec:\n  dependsOn: 7\n  chartRef: [1]\n',
+      }),
       'clusters/prod/a.yaml': fluxKs('a', '  dependsOn: "b"\n  healthChecks: [1, {kind: Deployment}]\n  targetNamespace: 5\n'),
       'clusters/prod/b.yaml': fluxKs('b', '  dependsOn:\n  - {name: a}\n  - 3\n  healthChecks:\n  - name: x\n', { path: 'apps' }),
       'clusters/prod/c.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: c}\nspec: []\n',

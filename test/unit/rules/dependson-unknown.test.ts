@@ -104,7 +104,10 @@ spec:
         name: charts
 ${dependsOn}`;
     fleet = makeFleet({
-      ...folder('infrastructure', { 'a.yaml': release('cert-manager'), 'b.yaml': release('trust-manager', '  dependsOn:\n  - name: cert-manger\n') }),
+      ...folder('infrastructure', {
+        'a.yaml': release('cert-manager'),
+        'b.yaml': release('trust-manager', '  dependsOn:\n  - name: cert-manger\n'),
+      }),
       'clusters/prod/infrastructure.yaml': fluxKs('infrastructure'),
     });
     const [d, ...rest] = fleet.check(dependsonUnknown);

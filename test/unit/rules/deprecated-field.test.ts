@@ -19,13 +19,19 @@ function migrate(fleet: Fleet, field: string, expected: string): void {
   assert.strictEqual(found.length, 1);
   const [d] = found;
   assert.strictEqual(d.severity, 'warning');
-  const keyLine = fleet.read('apps/staging/kustomization.yaml').split('\n').findIndex((l) => l.startsWith(`${field}:`));
+  const keyLine = fleet
+    .read('apps/staging/kustomization.yaml')
+    .split('\n')
+    .findIndex((l) => l.startsWith(`${field}:`));
   assert.deepStrictEqual(d.range, { start: { line: keyLine, character: 0 }, end: { line: keyLine, character: field.length } });
   assert.ok(d.fixes?.[0], 'a fix is offered');
   fleet.apply(d.fixes[0]);
   assert.strictEqual(fleet.read('apps/staging/kustomization.yaml'), expected);
   assert.strictEqual(fleet.index.renderFolder(path.dirname(file)).yaml, before, 'the render is byte-identical after the fix');
-  assert.deepStrictEqual(fleet.check(deprecatedField).filter((x) => x.message.startsWith(`'${field}'`)), []);
+  assert.deepStrictEqual(
+    fleet.check(deprecatedField).filter((x) => x.message.startsWith(`'${field}'`)),
+    [],
+  );
 }
 
 describe('rule deprecated-field', function () {
@@ -36,7 +42,10 @@ describe('rule deprecated-field', function () {
   it('checks the seed fleet clean', () => assertSeedClean(deprecatedField));
 
   it('does not trigger on current fields', () => {
-    fleet = baseFleet({ 'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\npatches:\n- path: p.yaml\nlabels:\n- pairs: {team: a}\nimages:\n- name: x\n  newTag: "1"\n`, 'apps/staging/p.yaml': PATCH });
+    fleet = baseFleet({
+      'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\npatches:\n- path: p.yaml\nlabels:\n- pairs: {team: a}\nimages:\n- name: x\n  newTag: "1"\n`,
+      'apps/staging/p.yaml': PATCH,
+    });
     assert.deepStrictEqual(fleet.check(deprecatedField), []);
   });
 
@@ -68,21 +77,40 @@ describe('rule deprecated-field', function () {
   });
 
   it('commonLabels: appended after existing labels entries (flow map kept as written)', () => {
-    fleet = baseFleet({ 'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\ncommonLabels: {team: shop}\nlabels:\n  - pairs:\n      env: staging\n` });
-    migrate(fleet, 'commonLabels', `${head}resources:\n- ../base/my-app\nlabels:\n  - pairs:\n      env: staging\n  - pairs: {team: shop}\n    includeSelectors: true\n`);
+    fleet = baseFleet({
+      'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\ncommonLabels: {team: shop}\nlabels:\n  - pairs:\n      env: staging\n`,
+    });
+    migrate(
+      fleet,
+      'commonLabels',
+      `${head}resources:\n- ../base/my-app\nlabels:\n  - pairs:\n      env: staging\n  - pairs: {team: shop}\n    includeSelectors: true\n`,
+    );
   });
 
   it('keeps CRLF line breaks in the lines it writes', () => {
     const crlf = (t: string) => t.replace(/\n/g, '\r\n');
-    fleet = baseFleet({ 'apps/staging/kustomization.yaml': crlf(`${head}resources:\n- cm.yaml\nbases:\n- ../base/my-app\ncommonLabels: # who\n  team: shop\n`), 'apps/staging/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n' });
-    for (const field of ['bases', 'commonLabels']) fleet.apply(fleet.check(deprecatedField).find((d) => d.message.startsWith(`'${field}'`))!.fixes![0]);
-    assert.strictEqual(fleet.read('apps/staging/kustomization.yaml'), crlf(`${head}resources:\n- cm.yaml\n- ../base/my-app\nlabels: # who\n- pairs:\n    team: shop\n  includeSelectors: true\n`));
+    fleet = baseFleet({
+      'apps/staging/kustomization.yaml': crlf(
+        `${head}resources:\n- cm.yaml\nbases:\n- ../base/my-app\ncommonLabels: # who\n  team: shop\n`,
+      ),
+      'apps/staging/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n',
+    });
+    for (const field of ['bases', 'commonLabels'])
+      fleet.apply(fleet.check(deprecatedField).find((d) => d.message.startsWith(`'${field}'`))!.fixes![0]);
+    assert.strictEqual(
+      fleet.read('apps/staging/kustomization.yaml'),
+      crlf(`${head}resources:\n- cm.yaml\n- ../base/my-app\nlabels: # who\n- pairs:\n    team: shop\n  includeSelectors: true\n`),
+    );
   });
 
   describe('vars', () => {
     /** The base Deployment, with environment variables that use vars. */
     const deployment = (env: Record<string, string>) =>
-      DEPLOYMENT + '        env:\n' + Object.entries(env).map(([name, value]) => `        - name: ${name}\n          value: ${value}\n`).join('');
+      DEPLOYMENT +
+      '        env:\n' +
+      Object.entries(env)
+        .map(([name, value]) => `        - name: ${name}\n          value: ${value}\n`)
+        .join('');
     const ingress = (host: string) =>
       `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n  - host: ${host}\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: $(SVC)\n            port:\n              number: 80\n`;
     const SVC = '- name: SVC\n  objref:\n    kind: Service\n    name: my-app\n    apiVersion: v1\n';
@@ -104,7 +132,10 @@ describe('rule deprecated-field', function () {
         'apps/base/my-app/deployment.yaml': deployment({ URL: 'http://$(SVC):8080' }),
         'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nvars:\n${SVC}`,
       });
-      assert.match(declined(fleet, 'apps/staging'), /\$\(SVC\) is part of 'http:\/\/\$\(SVC\):8080' \(Deployment\/my-app .*env\.0\.value\) and no delimiter/);
+      assert.match(
+        declined(fleet, 'apps/staging'),
+        /\$\(SVC\) is part of 'http:\/\/\$\(SVC\):8080' \(Deployment\/my-app .*env\.0\.value\) and no delimiter/,
+      );
       fleet.dispose();
       // vars give a whole-value reference the value's type (80); a replacement keeps the field's string type ("80").
       fleet = baseFleet({
@@ -143,7 +174,9 @@ describe('rule deprecated-field', function () {
     });
 
     it('a folder that does not build gets no fix', () => {
-      fleet = baseFleet({ 'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nvars:\n- name: SVC\n  objref: {kind: Service, name: missing, apiVersion: v1}\n` });
+      fleet = baseFleet({
+        'apps/staging/kustomization.yaml': `${head}resources:\n- ../base/my-app\nvars:\n- name: SVC\n  objref: {kind: Service, name: missing, apiVersion: v1}\n`,
+      });
       assert.match(declined(fleet, 'apps/staging'), /the folder does not build/);
     });
   });

@@ -74,7 +74,12 @@ describe('rule flux-generator-error', () => {
   });
 
   it('flags an ArtifactGenerator copy rule that matches nothing, used by a Kustomization or not', () => {
-    fleet = makeFleet({ 'clusters/prod/flux-system/gotk-sync.yaml': '# flux bootstrap writes this file\n', 'clusters/prod/tenants.yaml': root, 'tenants/artifacts.yaml': generator('@repo/aps/**'), 'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n' });
+    fleet = makeFleet({
+      'clusters/prod/flux-system/gotk-sync.yaml': '# flux bootstrap writes this file\n',
+      'clusters/prod/tenants.yaml': root,
+      'tenants/artifacts.yaml': generator('@repo/aps/**'),
+      'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+    });
     const found = fleet.check(fluxGeneratorError);
     assert.strictEqual(found.length, 1);
     assert.ok(found[0].file.endsWith('tenants/artifacts.yaml'));
@@ -91,8 +96,16 @@ spec:
   type: GitHubPullRequest
   url: https://github.com/example/app
 `;
-    const previews = resourceSet('preview-<< inputs.id >>').replace(/ {2}inputs:\n( {4}- tenant: .*\n)+/, '  inputsFrom:\n    - kind: ResourceSetInputProvider\n      name: pull-requests\n');
-    fleet = makeFleet({ 'clusters/prod/flux-system/gotk-sync.yaml': '# flux bootstrap writes this file\n', 'clusters/prod/tenants.yaml': root, 'tenants/set.yaml': previews, 'tenants/provider.yaml': provider });
+    const previews = resourceSet('preview-<< inputs.id >>').replace(
+      / {2}inputs:\n( {4}- tenant: .*\n)+/,
+      '  inputsFrom:\n    - kind: ResourceSetInputProvider\n      name: pull-requests\n',
+    );
+    fleet = makeFleet({
+      'clusters/prod/flux-system/gotk-sync.yaml': '# flux bootstrap writes this file\n',
+      'clusters/prod/tenants.yaml': root,
+      'tenants/set.yaml': previews,
+      'tenants/provider.yaml': provider,
+    });
     const found = fleet.check(fluxGeneratorError);
     assert.strictEqual(found.length, 1, JSON.stringify(found));
     assert.strictEqual(found[0].severity, 'info');
@@ -100,4 +113,3 @@ spec:
     assert.match(found[0].message, /ResourceSet flux-system\/tenants: .*(cluster|offline)/i);
   });
 });
-

@@ -25,7 +25,10 @@ describe('Flux spec rules on the seed fleet-infra', () => {
 
   for (const rule of fluxSpecRules) {
     it(`${rule.id} finds nothing`, () => {
-      assert.deepStrictEqual(fleet.check(rule).map((d) => `${path.relative(fleet.root, d.file)}:${d.range.start.line + 1} ${d.message}`), []);
+      assert.deepStrictEqual(
+        fleet.check(rule).map((d) => `${path.relative(fleet.root, d.file)}:${d.range.start.line + 1} ${d.message}`),
+        [],
+      );
     });
   }
 

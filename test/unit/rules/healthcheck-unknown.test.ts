@@ -32,13 +32,19 @@ describe('rule healthcheck-unknown', () => {
   it('does not trigger for an object the Kustomization renders after targetNamespace and prefix', () => {
     fleet = makeFleet({
       ...apps,
-      'clusters/prod/apps.yaml': withCheck('  - apiVersion: apps/v1\n    kind: Deployment\n    name: prod-web\n    namespace: shop\n', '  targetNamespace: shop\n  namePrefix: prod-\n'),
+      'clusters/prod/apps.yaml': withCheck(
+        '  - apiVersion: apps/v1\n    kind: Deployment\n    name: prod-web\n    namespace: shop\n',
+        '  targetNamespace: shop\n  namePrefix: prod-\n',
+      ),
     });
     assert.deepStrictEqual(fleet.check(healthcheckUnknown), []);
   });
 
   it('flags a misspelled name at the value and fixes it to the rendered object', () => {
-    fleet = makeFleet({ ...apps, 'clusters/prod/apps.yaml': withCheck('  - apiVersion: apps/v1\n    kind: Deployment\n    name: webb\n    namespace: default\n') });
+    fleet = makeFleet({
+      ...apps,
+      'clusters/prod/apps.yaml': withCheck('  - apiVersion: apps/v1\n    kind: Deployment\n    name: webb\n    namespace: default\n'),
+    });
     const found = fleet.check(healthcheckUnknown);
     assert.strictEqual(found.length, 1);
     const [d] = found;
@@ -54,7 +60,10 @@ describe('rule healthcheck-unknown', () => {
   it('points a check at the prefixed name and the targetNamespace', () => {
     fleet = makeFleet({
       ...apps,
-      'clusters/prod/apps.yaml': withCheck('  - apiVersion: apps/v1\n    kind: Deployment\n    name: web\n    namespace: default\n', '  targetNamespace: shop\n  namePrefix: prod-\n'),
+      'clusters/prod/apps.yaml': withCheck(
+        '  - apiVersion: apps/v1\n    kind: Deployment\n    name: web\n    namespace: default\n',
+        '  targetNamespace: shop\n  namePrefix: prod-\n',
+      ),
     });
     const [d] = fleet.check(healthcheckUnknown);
     assert.deepStrictEqual(d.range.start, { line: 17, character: 10 });
@@ -92,7 +101,8 @@ describe('rule healthcheck-unknown', () => {
   it('trusts checks on what its HelmReleases install in their namespace', () => {
     fleet = makeFleet({
       ...folder('apps', {
-        'hr.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: web\nspec:\n  chart:\n    spec:\n      chart: podinfo\n      sourceRef:\n        kind: HelmRepository\n        name: podinfo\n',
+        'hr.yaml':
+          'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: web\nspec:\n  chart:\n    spec:\n      chart: podinfo\n      sourceRef:\n        kind: HelmRepository\n        name: podinfo\n',
       }),
       'clusters/prod/apps.yaml': withCheck('  - apiVersion: apps/v1\n    kind: Deployment\n    name: podinfo\n    namespace: web\n'),
     });

@@ -31,7 +31,10 @@ describe('rule image-unused', function () {
   });
 
   it("flags a Flux Kustomization's spec.images entry", () => {
-    fleet = makeFleet({ ...base, 'clusters/prod/apps.yaml': fluxKs('  - name: busybx\n    newTag: "1.37"\n  - name: ghcr.io/my-org/my-app\n    newTag: 2.0.0\n') });
+    fleet = makeFleet({
+      ...base,
+      'clusters/prod/apps.yaml': fluxKs('  - name: busybx\n    newTag: "1.37"\n  - name: ghcr.io/my-org/my-app\n    newTag: 2.0.0\n'),
+    });
     const [d, ...rest] = fleet.check(imageUnused);
     assert.deepStrictEqual(rest, []);
     assert.strictEqual(d.file, path.join(fleet.root, 'clusters/prod/apps.yaml'));

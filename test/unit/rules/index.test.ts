@@ -10,7 +10,11 @@ describe('rule catalogue', () => {
 
   it('gives every rule a unique kebab-case id, a severity and a description', () => {
     const ids = rules.map((r) => r.id);
-    assert.deepStrictEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], 'duplicate ids');
+    assert.deepStrictEqual(
+      ids.filter((id, i) => ids.indexOf(id) !== i),
+      [],
+      'duplicate ids',
+    );
     for (const r of rules) {
       assert.match(r.id, /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, r.id);
       assert.ok(['error', 'warning', 'info', 'hint'].includes(r.severity), r.id);
@@ -19,10 +23,21 @@ describe('rule catalogue', () => {
   });
 
   it('has a docs page for every rule (the diagnostic code links to it) and no page without a rule', () => {
-    const pages = fs.readdirSync(docsDir).filter((f) => f.endsWith('.md') && f !== 'README.md').map((f) => f.slice(0, -3));
+    const pages = fs
+      .readdirSync(docsDir)
+      .filter((f) => f.endsWith('.md') && f !== 'README.md')
+      .map((f) => f.slice(0, -3));
     const ids = rules.map((r) => r.id);
-    assert.deepStrictEqual(ids.filter((id) => !pages.includes(id)), [], 'rules without a page');
-    assert.deepStrictEqual(pages.filter((p) => !ids.includes(p)), [], 'pages without a rule');
+    assert.deepStrictEqual(
+      ids.filter((id) => !pages.includes(id)),
+      [],
+      'rules without a page',
+    );
+    assert.deepStrictEqual(
+      pages.filter((p) => !ids.includes(p)),
+      [],
+      'pages without a rule',
+    );
     for (const id of ids) {
       const text = fs.readFileSync(path.join(docsDir, `${id}.md`), 'utf8');
       assert.match(text, new RegExp(`^# ${id}\\n`), `${id}.md starts with its id`);

@@ -83,7 +83,11 @@ ruleTester.run(invalidDuration, {
         { file: 'apps/web/release.yaml', line: 12, column: 17, message: /interval/ },
         { file: 'apps/web/release.yaml', line: 17, column: 14, message: /HelmRelease web: spec\.upgrade\.timeout "10M"/ },
       ],
-      verify: (found) => assert.deepStrictEqual(found.map((d) => d.fixes?.[0].edits[0].newText), ['5m', '168h', undefined]),
+      verify: (found) =>
+        assert.deepStrictEqual(
+          found.map((d) => d.fixes?.[0].edits[0].newText),
+          ['5m', '168h', undefined],
+        ),
     },
   ],
 });

@@ -20,7 +20,10 @@ describe('rule invalid-flux-object', () => {
   afterEach(() => fleet?.dispose());
 
   it('does not trigger on a well-formed object, nor on a duration of the wrong type (invalid-duration reports that)', () => {
-    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('  prune: true\n'), 'clusters/prod/b.yaml': ks('  timeout: 60\n').replace('name: apps', 'name: b') });
+    fleet = makeFleet({
+      'clusters/prod/apps.yaml': ks('  prune: true\n'),
+      'clusters/prod/b.yaml': ks('  timeout: 60\n').replace('name: apps', 'name: b'),
+    });
     assert.deepStrictEqual(fleet.check(invalidFluxObject), []);
   });
 
@@ -36,7 +39,12 @@ describe('rule invalid-flux-object', () => {
   });
 
   it('flags a label that is not a string and quotes it', () => {
-    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('  prune: true\n').replace('  namespace: flux-system\n', '  namespace: flux-system\n  labels:\n    tier: 3\n') });
+    fleet = makeFleet({
+      'clusters/prod/apps.yaml': ks('  prune: true\n').replace(
+        '  namespace: flux-system\n',
+        '  namespace: flux-system\n  labels:\n    tier: 3\n',
+      ),
+    });
     const [d] = fleet.check(invalidFluxObject);
     assert.deepStrictEqual(d.range.start, { line: 6, character: 10 });
     assert.match(d.message, /metadata\.labels\.tier must be a string; got a number\. Quote the value\./);
@@ -56,20 +64,30 @@ describe('rule invalid-flux-object', () => {
 
   it('warns about an apiVersion Flux 2.8 stopped serving (HelmRelease v2beta2), and rewrites it to v2', () => {
     fleet = makeFleet({
-      'clusters/prod/podinfo.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2beta2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: flux-system\nspec:\n  interval: 10m\n  chartRef:\n    kind: OCIRepository\n    name: podinfo\n',
+      'clusters/prod/podinfo.yaml':
+        'apiVersion: helm.toolkit.fluxcd.io/v2beta2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: flux-system\nspec:\n  interval: 10m\n  chartRef:\n    kind: OCIRepository\n    name: podinfo\n',
     });
     const [d] = fleet.check(invalidFluxObject);
     assert.strictEqual(d.severity, 'warning');
-    assert.strictEqual(d.message, 'HelmRelease "podinfo": apiVersion helm.toolkit.fluxcd.io/v2beta2 is not served by Flux after 2.7 (Flux 2.9 refuses it); use helm.toolkit.fluxcd.io/v2.');
+    assert.strictEqual(
+      d.message,
+      'HelmRelease "podinfo": apiVersion helm.toolkit.fluxcd.io/v2beta2 is not served by Flux after 2.7 (Flux 2.9 refuses it); use helm.toolkit.fluxcd.io/v2.',
+    );
     fleet.apply(d.fixes![0]);
     assert.match(fleet.read('clusters/prod/podinfo.yaml'), /^apiVersion: helm\.toolkit\.fluxcd\.io\/v2\n/);
     assert.deepStrictEqual(fleet.check(invalidFluxObject), []);
   });
 
   it('checks the apiVersion of Flux kinds the engine has no typed view of, such as an ImagePolicy', () => {
-    fleet = makeFleet({ 'clusters/prod/policy.yaml': 'apiVersion: image.toolkit.fluxcd.io/v1beta1\nkind: ImagePolicy\nmetadata:\n  name: app\n  namespace: flux-system\nspec:\n  imageRepositoryRef:\n    name: app\n  policy:\n    semver:\n      range: 1.x\n' });
+    fleet = makeFleet({
+      'clusters/prod/policy.yaml':
+        'apiVersion: image.toolkit.fluxcd.io/v1beta1\nkind: ImagePolicy\nmetadata:\n  name: app\n  namespace: flux-system\nspec:\n  imageRepositoryRef:\n    name: app\n  policy:\n    semver:\n      range: 1.x\n',
+    });
     const [d] = fleet.check(invalidFluxObject);
-    assert.strictEqual(d.message, 'ImagePolicy "app": apiVersion image.toolkit.fluxcd.io/v1beta1 is not served by Flux after 2.6 (Flux 2.9 refuses it); use image.toolkit.fluxcd.io/v1.');
+    assert.strictEqual(
+      d.message,
+      'ImagePolicy "app": apiVersion image.toolkit.fluxcd.io/v1beta1 is not served by Flux after 2.6 (Flux 2.9 refuses it); use image.toolkit.fluxcd.io/v1.',
+    );
     fleet.apply(d.fixes![0]);
     assert.deepStrictEqual(fleet.check(invalidFluxObject), []);
   });

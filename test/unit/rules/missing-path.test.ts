@@ -14,7 +14,9 @@ describe('rule missing-path', function () {
 
   it('does not trigger when every entry exists', () => {
     fleet = baseFleet({
-      'apps/staging/kustomization.yaml': overlay('resources:\n- ../base/my-app\npatches:\n- path: patch.yaml\nconfigMapGenerator:\n- name: cfg\n  files:\n  - app.conf\n  - key=app.conf\n  envs:\n  - app.env\n'),
+      'apps/staging/kustomization.yaml': overlay(
+        'resources:\n- ../base/my-app\npatches:\n- path: patch.yaml\nconfigMapGenerator:\n- name: cfg\n  files:\n  - app.conf\n  - key=app.conf\n  envs:\n  - app.env\n',
+      ),
       'apps/staging/patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 2\n',
       'apps/staging/app.conf': 'x=1\n',
       'apps/staging/app.env': 'A=1\n',
@@ -66,7 +68,9 @@ describe('rule missing-path', function () {
       ),
       'apps/staging/patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\n',
     });
-    const found = fleet.check(missingPath).map((d) => `${d.range.start.line}:${d.range.start.character} ${/in (.*?) (does|is)/.exec(d.message)?.[1]}`);
+    const found = fleet
+      .check(missingPath)
+      .map((d) => `${d.range.start.line}:${d.range.start.character} ${/in (.*?) (does|is)/.exec(d.message)?.[1]}`);
     assert.deepStrictEqual(found, [
       '5:2 components',
       '7:8 patches[].path',
@@ -87,7 +91,9 @@ describe('rule missing-path', function () {
 
   it('keeps the key of a key=path generator source and flags a folder given where a file is needed', () => {
     fleet = baseFleet({
-      'apps/staging/kustomization.yaml': overlay('resources:\n- ../base/my-app\nconfigMapGenerator:\n- name: cfg\n  files:\n  - my.conf=app.cnf\npatches:\n- path: patches\n'),
+      'apps/staging/kustomization.yaml': overlay(
+        'resources:\n- ../base/my-app\nconfigMapGenerator:\n- name: cfg\n  files:\n  - my.conf=app.cnf\npatches:\n- path: patches\n',
+      ),
       'apps/staging/app.conf': 'x=1\n',
       'apps/staging/patches/p.yaml': 'a: 1\n',
     });
@@ -107,7 +113,9 @@ describe('rule missing-path', function () {
 
   it('ignores remote, absolute and outside paths (other rules report them) and survives hostile input', () => {
     fleet = baseFleet({
-      'apps/staging/kustomization.yaml': overlay('resources:\n- https://github.com/org/repo//deploy?ref=v1\n- /etc/passwd\n- ../../../../outside\n- 7\n- {a: b}\n'),
+      'apps/staging/kustomization.yaml': overlay(
+        'resources:\n- https://github.com/org/repo//deploy?ref=v1\n- /etc/passwd\n- ../../../../outside\n- 7\n- {a: b}\n',
+      ),
       'apps/bad/kustomization.yaml': 'resources: [: nope\n',
       'apps/empty/kustomization.yaml': '',
     });

@@ -35,11 +35,17 @@ describe('rule namespace-collision', function () {
     const [d, ...rest] = fleet.check(namespaceCollision);
     assert.deepStrictEqual(rest, []);
     assert.strictEqual(d.severity, 'error');
-    assert.match(d.message, /Environments (staging|production) .* both render Deployment default\/my-app into cluster clusters\/shared.*own namespace/);
+    assert.match(
+      d.message,
+      /Environments (staging|production) .* both render Deployment default\/my-app into cluster clusters\/shared.*own namespace/,
+    );
     // The finding sits on one Kustomization's spec.path; related info points at the other's.
     const files = [d.file, d.related![0].file].map((f) => path.relative(fleet!.root, f)).sort();
     assert.deepStrictEqual(files, ['clusters/shared/apps-production.yaml', 'clusters/shared/apps-staging.yaml']);
-    assert.deepStrictEqual(d.range, { start: { line: 11, character: 8 }, end: { line: 11, character: d.file.endsWith('staging.yaml') ? 22 : 25 } });
+    assert.deepStrictEqual(d.range, {
+      start: { line: 11, character: 8 },
+      end: { line: 11, character: d.file.endsWith('staging.yaml') ? 22 : 25 },
+    });
   });
 
   it('points at targetNamespace when both Kustomizations set the same one', () => {

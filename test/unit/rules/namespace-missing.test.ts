@@ -33,15 +33,29 @@ describe('rule namespace-missing', function () {
   });
 
   it('flags each overlay without namespace on a shared cluster at its resources key and inserts the namespace', () => {
-    fleet = makeFleet(sharedClusterFleet('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ../base\n', 'resources:\n- ../base\n'));
+    fleet = makeFleet(
+      sharedClusterFleet(
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ../base\n',
+        'resources:\n- ../base\n',
+      ),
+    );
     const found = fleet.check(namespaceMissing);
-    assert.deepStrictEqual(found.map((d) => path.relative(fleet!.root, d.file)).sort(), ['apps/production/kustomization.yaml', 'apps/staging/kustomization.yaml']);
+    assert.deepStrictEqual(found.map((d) => path.relative(fleet!.root, d.file)).sort(), [
+      'apps/production/kustomization.yaml',
+      'apps/staging/kustomization.yaml',
+    ]);
     const staging = found.find((d) => d.file.endsWith('apps/staging/kustomization.yaml'))!;
     assert.strictEqual(staging.severity, 'warning');
     assert.deepStrictEqual(staging.range, { start: { line: 2, character: 0 }, end: { line: 2, character: 9 } });
-    assert.match(staging.message, /sets no namespace.*cluster clusters\/shared hosts environments staging and production.*Set namespace: staging/);
+    assert.match(
+      staging.message,
+      /sets no namespace.*cluster clusters\/shared hosts environments staging and production.*Set namespace: staging/,
+    );
     for (const d of found) fleet.apply(d.fixes![0]);
-    assert.strictEqual(fleet.read('apps/staging/kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ../base\nnamespace: staging\n');
+    assert.strictEqual(
+      fleet.read('apps/staging/kustomization.yaml'),
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ../base\nnamespace: staging\n',
+    );
     assert.strictEqual(fleet.read('apps/production/kustomization.yaml'), 'resources:\n- ../base\nnamespace: production\n');
     assert.deepStrictEqual(fleet.check(namespaceMissing), []);
   });
@@ -65,7 +79,7 @@ describe('rule namespace-missing', function () {
   });
 
   describe('on dedicated clusters: an overlay without namespace while every sibling overlay of its base sets one', () => {
-    it('flags the seed fleet with production\'s namespace removed, in apps/production, and inserts it', () => {
+    it("flags the seed fleet with production's namespace removed, in apps/production, and inserts it", () => {
       const files = fleetInfraFiles();
       files['apps/production/kustomization.yaml'] = files['apps/production/kustomization.yaml'].replace('namespace: production\n', '');
       fleet = makeFleet(files);
@@ -73,7 +87,10 @@ describe('rule namespace-missing', function () {
       assert.deepStrictEqual(rest, []);
       assert.strictEqual(d.severity, 'warning');
       assert.strictEqual(path.relative(fleet.root, d.file), 'apps/production/kustomization.yaml');
-      assert.match(d.message, /Overlay apps\/production \(production\) sets no namespace, while every other environment's overlay of apps\/base\/my-app does \(apps\/staging: staging\)/);
+      assert.match(
+        d.message,
+        /Overlay apps\/production \(production\) sets no namespace, while every other environment's overlay of apps\/base\/my-app does \(apps\/staging: staging\)/,
+      );
       assert.match(d.message, /land in the default namespace/);
       assert.strictEqual(path.relative(fleet.root, d.related![0].file), 'apps/staging/kustomization.yaml');
       fleet.apply(d.fixes![0]);
@@ -98,13 +115,17 @@ describe('rule namespace-missing', function () {
 
     it('stays silent when no sibling sets a namespace, the base sets one, or Flux sets targetNamespace', () => {
       const files = fleetInfraFiles();
-      for (const env of ['staging', 'production']) files[`apps/${env}/kustomization.yaml`] = files[`apps/${env}/kustomization.yaml`].replace(`namespace: ${env}\n`, '');
+      for (const env of ['staging', 'production'])
+        files[`apps/${env}/kustomization.yaml`] = files[`apps/${env}/kustomization.yaml`].replace(`namespace: ${env}\n`, '');
       fleet = makeFleet(files);
       assert.deepStrictEqual(fleet.check(namespaceMissing), [], 'no sibling sets one: the fleet does not isolate by namespace');
       fleet.dispose();
 
       const withBase = fleetInfraFiles();
-      withBase['apps/production/kustomization.yaml'] = withBase['apps/production/kustomization.yaml'].replace('namespace: production\n', '');
+      withBase['apps/production/kustomization.yaml'] = withBase['apps/production/kustomization.yaml'].replace(
+        'namespace: production\n',
+        '',
+      );
       withBase['apps/base/my-app/kustomization.yaml'] += 'namespace: my-app\n';
       withBase['apps/base/redis/kustomization.yaml'] += 'namespace: my-app\n';
       fleet = makeFleet(withBase);
@@ -112,8 +133,14 @@ describe('rule namespace-missing', function () {
       fleet.dispose();
 
       const withTarget = fleetInfraFiles();
-      withTarget['apps/production/kustomization.yaml'] = withTarget['apps/production/kustomization.yaml'].replace('namespace: production\n', '');
-      withTarget['clusters/production/apps.yaml'] = withTarget['clusters/production/apps.yaml'].replace('  prune: true\n', '  prune: true\n  targetNamespace: production\n');
+      withTarget['apps/production/kustomization.yaml'] = withTarget['apps/production/kustomization.yaml'].replace(
+        'namespace: production\n',
+        '',
+      );
+      withTarget['clusters/production/apps.yaml'] = withTarget['clusters/production/apps.yaml'].replace(
+        '  prune: true\n',
+        '  prune: true\n  targetNamespace: production\n',
+      );
       fleet = makeFleet(withTarget);
       assert.deepStrictEqual(fleet.check(namespaceMissing), [], 'the Flux Kustomization sets targetNamespace');
     });

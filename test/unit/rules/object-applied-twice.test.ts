@@ -32,7 +32,10 @@ describe('rule object-applied-twice', () => {
     assert.strictEqual(found.length, 1);
     const [d] = found;
     assert.strictEqual(d.severity, 'warning');
-    assert.match(d.message, /ConfigMap.*settings.* is applied by both Kustomization flux-system\/(apps|extra) and flux-system\/(apps|extra) on cluster prod/);
+    assert.match(
+      d.message,
+      /ConfigMap.*settings.* is applied by both Kustomization flux-system\/(apps|extra) and flux-system\/(apps|extra) on cluster prod/,
+    );
     assert.ok(d.related?.some((r) => r.file.endsWith('apps/shared/settings.yaml')));
   });
 

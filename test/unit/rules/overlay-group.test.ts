@@ -26,7 +26,8 @@ describe('overlay rules group', function () {
       'c/kustomization.yaml': 'base: &b\n  - x\nresources: *b\nnamePrefx: &p y\nimageTags: [{name: a, newTg: *p}]\n',
       'd/kustomization.yaml': deep,
       'e/kustomization.yaml': 'resources:\n- "\\u0000"\n- ""\n- ../../../../../../../../../../../../x\n- ' + 'a/'.repeat(500) + '\n',
-      'f/kustomization.yaml': 'configMapGenerator:\n- name: x\n  files: [a=b=c, =x, y=]\n  envs: [null, 3]\nsecretGenerator: [7, null]\npatchesStrategicMerge: [{a: 1}, "{\\"a\\": 1}"]\n',
+      'f/kustomization.yaml':
+        'configMapGenerator:\n- name: x\n  files: [a=b=c, =x, y=]\n  envs: [null, 3]\nsecretGenerator: [7, null]\npatchesStrategicMerge: [{a: 1}, "{\\"a\\": 1}"]\n',
       'g/kustomization.yaml': 'resources: [\n',
       'h/Kustomization': 'commonLabels:\npatchesJson6902:\n- target:\n  path:\nvars:\n',
       'i/kustomization.yaml': 'resources:\n- ../i\n',

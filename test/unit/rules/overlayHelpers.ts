@@ -25,7 +25,10 @@ export function seedFleet(): Fleet {
 export function assertSeedClean(rule: Rule): void {
   const fleet = seedFleet();
   try {
-    assert.deepStrictEqual(fleet.check(rule).map((d) => `${d.file}:${d.range.start.line}: ${d.message}`), []);
+    assert.deepStrictEqual(
+      fleet.check(rule).map((d) => `${d.file}:${d.range.start.line}: ${d.message}`),
+      [],
+    );
   } finally {
     fleet.dispose();
   }
@@ -66,7 +69,8 @@ spec:
 /** A base (`apps/base/my-app`) with a Deployment and a Service, plus the given files. */
 export function baseFleet(files: Record<string, string>): Fleet {
   return makeFleet({
-    'apps/base/my-app/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- deployment.yaml\n- service.yaml\n',
+    'apps/base/my-app/kustomization.yaml':
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- deployment.yaml\n- service.yaml\n',
     'apps/base/my-app/deployment.yaml': DEPLOYMENT,
     'apps/base/my-app/service.yaml': SERVICE,
     ...files,

@@ -17,12 +17,14 @@ describe('overlay-render rules on hostile input', function () {
     'odd entry shapes': {
       'a/base/kustomization.yaml': 'resources:\n- d.yaml\n',
       'a/base/d.yaml': deployment,
-      'a/x/kustomization.yaml': 'resources:\n- ../base\n- {a: 1}\n- 5\npatches:\n- 1\n- "x"\n- {target: 5, patch: 7}\n- path: ../../../etc/passwd\nimages:\n- null\n- 5\n- name: 7\n- name: "("\n',
+      'a/x/kustomization.yaml':
+        'resources:\n- ../base\n- {a: 1}\n- 5\npatches:\n- 1\n- "x"\n- {target: 5, patch: 7}\n- path: ../../../etc/passwd\nimages:\n- null\n- 5\n- name: 7\n- name: "("\n',
     },
     'flow style and bad regular expressions': {
       'a/base/kustomization.yaml': 'resources: [d.yaml]\n',
       'a/base/d.yaml': deployment,
-      'a/prod/kustomization.yaml': 'resources: [../base]\npatches: [{path: p.yaml}, {target: {kind: "(a+)+", name: "["}, patch: "[]"}]\nimages: [{name: "(a+)+$", newTag: x}]\n',
+      'a/prod/kustomization.yaml':
+        'resources: [../base]\npatches: [{path: p.yaml}, {target: {kind: "(a+)+", name: "["}, patch: "[]"}]\nimages: [{name: "(a+)+$", newTag: x}]\n',
       'a/prod/p.yaml': deployment,
       'a/staging/kustomization.yaml': 'resources: [d.yaml]\n',
       'a/staging/d.yaml': '- just\n- a list\n---\n' + deployment + '---\n{broken: [\n',
@@ -30,7 +32,8 @@ describe('overlay-render rules on hostile input', function () {
     'legacy fields and broken patch text': {
       'a/base/kustomization.yaml': 'resources:\n- d.yaml\n',
       'a/base/d.yaml': deployment,
-      'a/x/kustomization.yaml': 'resources:\n- ../base\npatchesStrategicMerge:\n- "{not closed"\n- |\n  kind: Deployment\npatchesJson6902:\n- target: {kind: Deployment}\n  patch: "not json"\n',
+      'a/x/kustomization.yaml':
+        'resources:\n- ../base\npatchesStrategicMerge:\n- "{not closed"\n- |\n  kind: Deployment\npatchesJson6902:\n- target: {kind: Deployment}\n  patch: "not json"\n',
     },
     'Flux objects with odd specs on a shared cluster': {
       ...sharedClusterFleet('resources:\n- ../base\n', 'resources:\n- ../base\n'),

@@ -26,7 +26,9 @@ export const fluxKs = (name: string, specPath: string, extra = '') =>
 export const sharedClusterFleet = (stagingKustomization: string | undefined, productionKustomization: string): Record<string, string> => ({
   'apps/base/kustomization.yaml': 'resources:\n- deployment.yaml\n',
   'apps/base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 1\n',
-  ...(stagingKustomization !== undefined ? { 'apps/staging/kustomization.yaml': stagingKustomization } : { 'apps/staging/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 1\n' }),
+  ...(stagingKustomization !== undefined
+    ? { 'apps/staging/kustomization.yaml': stagingKustomization }
+    : { 'apps/staging/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 1\n' }),
   'apps/production/kustomization.yaml': productionKustomization,
   'clusters/shared/apps-staging.yaml': fluxKs('apps-staging', './apps/staging'),
   'clusters/shared/apps-production.yaml': fluxKs('apps-production', './apps/production'),

@@ -22,7 +22,8 @@ import { fleetInfraFiles } from './overlayRenderFixtures';
 
 const base = {
   'app/base/kustomization.yaml': 'resources:\n- deployment.yaml\n',
-  'app/base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n',
+  'app/base/deployment.yaml':
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n',
 };
 const samePatch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 2\n';
 const realPatch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 5\n';
@@ -39,8 +40,16 @@ describe('rule patch-redundant', function () {
   });
 
   it('flags a patch that a later patch overrides entirely (it changes nothing in the output)', () => {
-    fleet = makeFleet({ ...base, 'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: replicas.yaml\n- path: same.yaml\n', 'app/prod/replicas.yaml': realPatch, 'app/prod/same.yaml': samePatch });
-    assert.deepStrictEqual(fleet.check(patchRedundant).map((d) => d.range.start.line), [3]);
+    fleet = makeFleet({
+      ...base,
+      'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: replicas.yaml\n- path: same.yaml\n',
+      'app/prod/replicas.yaml': realPatch,
+      'app/prod/same.yaml': samePatch,
+    });
+    assert.deepStrictEqual(
+      fleet.check(patchRedundant).map((d) => d.range.start.line),
+      [3],
+    );
   });
 
   it('flags every redundant patch of a kustomization (checked together in one build)', () => {
@@ -49,25 +58,38 @@ describe('rule patch-redundant', function () {
       'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: same.yaml\n- path: replicas.yaml\n- path: image.yaml\n',
       'app/prod/same.yaml': samePatch,
       'app/prod/replicas.yaml': realPatch,
-      'app/prod/image.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n',
+      'app/prod/image.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n',
     });
-    assert.deepStrictEqual(fleet.check(patchRedundant).map((d) => d.range.start.line), [3, 5]);
+    assert.deepStrictEqual(
+      fleet.check(patchRedundant).map((d) => d.range.start.line),
+      [3, 5],
+    );
   });
 
   it('does not flag a patch that changes a value', () => {
-    fleet = makeFleet({ ...base, 'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: replicas.yaml\n', 'app/prod/replicas.yaml': realPatch });
+    fleet = makeFleet({
+      ...base,
+      'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: replicas.yaml\n',
+      'app/prod/replicas.yaml': realPatch,
+    });
     assert.deepStrictEqual(fleet.check(patchRedundant), []);
   });
 
   it('does not flag a patch that matches nothing (patch-target-missing does)', () => {
-    fleet = makeFleet({ ...base, 'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- target:\n    kind: Service\n  patch: |-\n    - op: add\n      path: /spec/x\n      value: 1\n' });
+    fleet = makeFleet({
+      ...base,
+      'app/prod/kustomization.yaml':
+        'resources:\n- ../base\npatches:\n- target:\n    kind: Service\n  patch: |-\n    - op: add\n      path: /spec/x\n      value: 1\n',
+    });
     assert.deepStrictEqual(fleet.check(patchRedundant), []);
   });
 
   it('removes the whole patches key when the only patch is redundant (inline JSON patch too)', () => {
     fleet = makeFleet({
       ...base,
-      'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- target:\n    kind: Deployment\n  patch: |-\n    - op: replace\n      path: /spec/replicas\n      value: 2\nnamespace: prod\n',
+      'app/prod/kustomization.yaml':
+        'resources:\n- ../base\npatches:\n- target:\n    kind: Deployment\n  patch: |-\n    - op: replace\n      path: /spec/replicas\n      value: 2\nnamespace: prod\n',
     });
     const [d] = fleet.check(patchRedundant);
     assert.strictEqual(d.range.start.line, 3);
@@ -77,7 +99,10 @@ describe('rule patch-redundant', function () {
   });
 
   it('gives no finding for a kustomization that does not build', () => {
-    fleet = makeFleet({ 'app/prod/kustomization.yaml': 'resources:\n- missing\npatches:\n- path: same.yaml\n', 'app/prod/same.yaml': samePatch });
+    fleet = makeFleet({
+      'app/prod/kustomization.yaml': 'resources:\n- missing\npatches:\n- path: same.yaml\n',
+      'app/prod/same.yaml': samePatch,
+    });
     assert.deepStrictEqual(fleet.check(patchRedundant), []);
   });
 });
@@ -93,7 +118,11 @@ describe('rule patch-redundant after edits', function () {
   const lines = () => fleet!.check(patchRedundant).map((d) => d.range.start.line);
 
   it('reports a patch once an edit of its file makes it redundant, and clears it once an edit makes it matter again', () => {
-    fleet = makeFleet({ ...base, 'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: replicas.yaml\n', 'app/prod/replicas.yaml': realPatch });
+    fleet = makeFleet({
+      ...base,
+      'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: replicas.yaml\n',
+      'app/prod/replicas.yaml': realPatch,
+    });
     assert.deepStrictEqual(lines(), []);
     edit('app/prod/replicas.yaml', samePatch);
     assert.deepStrictEqual(lines(), [3]);
@@ -102,7 +131,11 @@ describe('rule patch-redundant after edits', function () {
   });
 
   it('follows edits of the base the patch applies to', () => {
-    fleet = makeFleet({ ...base, 'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: replicas.yaml\n', 'app/prod/replicas.yaml': realPatch });
+    fleet = makeFleet({
+      ...base,
+      'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: replicas.yaml\n',
+      'app/prod/replicas.yaml': realPatch,
+    });
     assert.deepStrictEqual(lines(), []);
     edit('app/base/deployment.yaml', base['app/base/deployment.yaml'].replace('replicas: 2', 'replicas: 5'));
     assert.deepStrictEqual(lines(), [3]);
@@ -131,7 +164,13 @@ describe('rule patch-redundant after edits', function () {
   it('follows a change of the order of the patches of one object', () => {
     const paused = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  paused: true\n';
     const k = (...files: string[]) => `resources:\n- ../base\npatches:\n${files.map((f) => `- path: ${f}\n`).join('')}`;
-    fleet = makeFleet({ ...base, 'app/prod/kustomization.yaml': k('same.yaml', 'replicas.yaml', 'paused.yaml'), 'app/prod/same.yaml': samePatch, 'app/prod/replicas.yaml': realPatch, 'app/prod/paused.yaml': paused });
+    fleet = makeFleet({
+      ...base,
+      'app/prod/kustomization.yaml': k('same.yaml', 'replicas.yaml', 'paused.yaml'),
+      'app/prod/same.yaml': samePatch,
+      'app/prod/replicas.yaml': realPatch,
+      'app/prod/paused.yaml': paused,
+    });
     assert.deepStrictEqual(lines(), [3]);
     edit('app/prod/kustomization.yaml', k('paused.yaml', 'same.yaml', 'replicas.yaml'));
     assert.deepStrictEqual(lines(), [4]);
@@ -143,7 +182,8 @@ describe('rule patch-redundant after edits', function () {
   });
 
   it('follows an edit of an inline JSON 6902 patch with a target', () => {
-    const k = (value: number) => `resources:\n- ../base\npatches:\n- target:\n    kind: Deployment\n    name: my-app\n  patch: |-\n    - op: replace\n      path: /spec/replicas\n      value: ${value}\n`;
+    const k = (value: number) =>
+      `resources:\n- ../base\npatches:\n- target:\n    kind: Deployment\n    name: my-app\n  patch: |-\n    - op: replace\n      path: /spec/replicas\n      value: ${value}\n`;
     fleet = makeFleet({ ...base, 'app/prod/kustomization.yaml': k(3) });
     assert.deepStrictEqual(lines(), []);
     edit('app/prod/kustomization.yaml', k(2));
@@ -153,7 +193,11 @@ describe('rule patch-redundant after edits', function () {
   });
 
   it('gives no finding once a patch file edit makes the build fail, and finds it again once the build is mended', () => {
-    fleet = makeFleet({ ...base, 'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: same.yaml\n', 'app/prod/same.yaml': samePatch });
+    fleet = makeFleet({
+      ...base,
+      'app/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: same.yaml\n',
+      'app/prod/same.yaml': samePatch,
+    });
     assert.deepStrictEqual(lines(), [3]);
     edit('app/prod/same.yaml', samePatch.replace('name: my-app', 'name: no-such-app'));
     assert.deepStrictEqual(lines(), []);
@@ -205,7 +249,13 @@ describe('patch-redundant screen against screening every entry on the whole list
       if (targets[i].length === 0) return;
       const same = targets[i].every((r) => {
         const order = touched.get(r) ?? [];
-        return applyAll(r, order) === applyAll(r, order.filter((j) => j !== i));
+        return (
+          applyAll(r, order) ===
+          applyAll(
+            r,
+            order.filter((j) => j !== i),
+          )
+        );
       });
       if (same) candidates.push(i);
     });
@@ -237,13 +287,18 @@ describe('patch-redundant screen against screening every entry on the whole list
 
   const deployment = (name: string, body: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n${body}`;
   const baseFiles = (replicas: number) => ({
-    'app/base/kustomization.yaml': 'resources:\n- deployment.yaml\n- other.yaml\n- service.yaml\nconfigMapGenerator:\n- name: settings\n  literals:\n  - a=1\n',
+    'app/base/kustomization.yaml':
+      'resources:\n- deployment.yaml\n- other.yaml\n- service.yaml\nconfigMapGenerator:\n- name: settings\n  literals:\n  - a=1\n',
     'app/base/deployment.yaml': deployment(
       'my-app',
       `  labels:\n    app: my-app\nspec:\n  replicas: ${replicas}\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n        env:\n        - name: A\n          value: "1"\n        envFrom:\n        - configMapRef:\n            name: settings\n`,
     ),
-    'app/base/other.yaml': deployment('other', '  labels:\n    app: other\n    tier: web\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n      - name: web\n        image: web:1\n'),
-    'app/base/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: my-app\nspec:\n  selector:\n    app: my-app\n  ports:\n  - port: 80\n',
+    'app/base/other.yaml': deployment(
+      'other',
+      '  labels:\n    app: other\n    tier: web\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n      - name: web\n        image: web:1\n',
+    ),
+    'app/base/service.yaml':
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: my-app\nspec:\n  selector:\n    app: my-app\n  ports:\n  - port: 80\n',
   });
 
   /** Strategic merge documents for the Deployment `name` (or every selected one when used with a target). */
@@ -252,8 +307,13 @@ describe('patch-redundant screen against screening every entry on the whole list
       () => deployment(name, `spec:\n  replicas: ${1 + g.int(3)}\n`),
       () => deployment(name, `spec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:${1 + g.int(2)}\n`),
       () => deployment(name, `  labels:\n    team: ${g.pick(['a', 'b'])}\n`),
-      () => deployment(name, `spec:\n  template:\n    spec:\n      containers:\n      - name: app\n        env:\n        - name: A\n          value: "${1 + g.int(2)}"\n`),
-      () => deployment(name, `spec:\n  replicas: ${1 + g.int(3)}\n`) + '---\n' + deployment('other', `spec:\n  replicas: ${1 + g.int(2)}\n`),
+      () =>
+        deployment(
+          name,
+          `spec:\n  template:\n    spec:\n      containers:\n      - name: app\n        env:\n        - name: A\n          value: "${1 + g.int(2)}"\n`,
+        ),
+      () =>
+        deployment(name, `spec:\n  replicas: ${1 + g.int(3)}\n`) + '---\n' + deployment('other', `spec:\n  replicas: ${1 + g.int(2)}\n`),
       () => 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "' + (1 + g.int(2)) + '"\n',
       () => 'apiVersion: v1\nkind: Service\nmetadata:\n  name: my-app\n$patch: delete\n',
       () => deployment('no-such-app', 'spec:\n  replicas: 2\n'),
@@ -267,7 +327,12 @@ describe('patch-redundant screen against screening every entry on the whole list
       () => `- op: test\n  path: /spec/replicas\n  value: ${1 + g.int(3)}\n`,
     ])();
 
-  const indent = (text: string, by: string) => text.replace(/\n$/, '').split('\n').map((l) => by + l).join('\n') + '\n';
+  const indent = (text: string, by: string) =>
+    text
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((l) => by + l)
+      .join('\n') + '\n';
 
   interface Entry {
     field: PatchField;
@@ -281,16 +346,34 @@ describe('patch-redundant screen against screening every entry on the whole list
     return g.pick<() => Entry>([
       () => ({ field: 'patches', item: `- path: ${file}\n`, file: { name: file, text: documents(g, 'my-app') } }),
       () => ({ field: 'patches', item: '- patch: |-\n' + indent(documents(g, g.pick(['my-app', 'other'])), '    ') }),
-      () => ({ field: 'patches', item: `- path: ${file}\n  target:\n    kind: Deployment\n`, file: { name: file, text: deployment('any', `spec:\n  replicas: ${1 + g.int(3)}\n`) } }),
+      () => ({
+        field: 'patches',
+        item: `- path: ${file}\n  target:\n    kind: Deployment\n`,
+        file: { name: file, text: deployment('any', `spec:\n  replicas: ${1 + g.int(3)}\n`) },
+      }),
       () => ({
         field: 'patches',
         item: `- path: ${file}\n  target:\n    name: ${g.pick(['my-app', 'other', 'my-.*', 'no-such'])}\n`,
-        file: { name: file, text: deployment('any', g.pick([`spec:\n  paused: ${g.pick(['true', 'false'])}\n`, `spec:\n  replicas: ${1 + g.int(3)}\n`])) },
+        file: {
+          name: file,
+          text: deployment('any', g.pick([`spec:\n  paused: ${g.pick(['true', 'false'])}\n`, `spec:\n  replicas: ${1 + g.int(3)}\n`])),
+        },
       }),
-      () => ({ field: 'patches', item: `- path: ${file}\n  target:\n    labelSelector: app=other\n`, file: { name: file, text: deployment('any', `spec:\n  replicas: ${1 + g.int(2)}\n`) } }),
-      () => ({ field: 'patches', item: `- target:\n    kind: Deployment\n    name: ${g.pick(['my-app', 'other'])}\n  patch: |-\n` + indent(jsonOps(g), '    ') }),
+      () => ({
+        field: 'patches',
+        item: `- path: ${file}\n  target:\n    labelSelector: app=other\n`,
+        file: { name: file, text: deployment('any', `spec:\n  replicas: ${1 + g.int(2)}\n`) },
+      }),
+      () => ({
+        field: 'patches',
+        item: `- target:\n    kind: Deployment\n    name: ${g.pick(['my-app', 'other'])}\n  patch: |-\n` + indent(jsonOps(g), '    '),
+      }),
       () => ({ field: 'patches', item: '- target:\n    kind: Deployment\n  patch: |-\n' + indent(jsonOps(g), '    ') }),
-      () => ({ field: 'patchesJson6902', item: `- target:\n    group: apps\n    version: v1\n    kind: Deployment\n    name: other\n  path: ${file}\n`, file: { name: file, text: jsonOps(g) } }),
+      () => ({
+        field: 'patchesJson6902',
+        item: `- target:\n    group: apps\n    version: v1\n    kind: Deployment\n    name: other\n  path: ${file}\n`,
+        file: { name: file, text: jsonOps(g) },
+      }),
       () => ({ field: 'patchesStrategicMerge', item: `- ${file}\n`, file: { name: file, text: documents(g, 'my-app') } }),
       () => ({ field: 'patchesStrategicMerge', item: '- |-\n' + indent(documents(g, 'other'), '  ') }),
       () => ({
@@ -306,7 +389,10 @@ describe('patch-redundant screen against screening every entry on the whole list
       () => ({
         field: 'patches',
         item: `- path: ${file}\n  options:\n    allowNameChange: true\n`,
-        file: { name: file, text: deployment('my-app', 'spec:\n  replicas: 2\n') + '---\n' + deployment('my-app', `spec:\n  replicas: ${1 + g.int(3)}\n`) },
+        file: {
+          name: file,
+          text: deployment('my-app', 'spec:\n  replicas: 2\n') + '---\n' + deployment('my-app', `spec:\n  replicas: ${1 + g.int(3)}\n`),
+        },
       }),
     ])();
   }
@@ -346,13 +432,21 @@ describe('patch-redundant screen against screening every entry on the whole list
           if (kind === 0 && withFiles.length > 0) {
             // Another text for one patch file, of the same kind (documents, or JSON operations).
             const e = g.pick(withFiles);
-            const text = e.field === 'patchesJson6902' ? jsonOps(g) : e.file!.text.startsWith('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: any') ? deployment('any', `spec:\n  replicas: ${1 + g.int(3)}\n`) : documents(g, 'my-app');
+            const text =
+              e.field === 'patchesJson6902'
+                ? jsonOps(g)
+                : e.file!.text.startsWith('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: any')
+                  ? deployment('any', `spec:\n  replicas: ${1 + g.int(3)}\n`)
+                  : documents(g, 'my-app');
             fleet.index.setBuffer(path.join(fleet.root, 'app/prod', e.file!.name), text);
           } else if (kind === 1) {
             fleet.index.setBuffer(path.join(fleet.root, 'app/base/deployment.yaml'), baseFiles(1 + g.int(3))['app/base/deployment.yaml']);
           } else if (kind === 2) {
             // The same entries in another order: the objects before patches stay the same.
-            const shuffled = entries.map((e) => ({ e, key: g.int(1000) })).sort((a, b) => a.key - b.key).map(({ e }) => e);
+            const shuffled = entries
+              .map((e) => ({ e, key: g.int(1000) }))
+              .sort((a, b) => a.key - b.key)
+              .map(({ e }) => e);
             fleet.index.setBuffer(path.join(fleet.root, 'app/prod/kustomization.yaml'), kustomizationText(others, shuffled));
           } else {
             others = otherFields(g);

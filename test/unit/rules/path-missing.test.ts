@@ -2,7 +2,11 @@ import * as assert from 'assert';
 import { pathMissing } from '../../../server/src/rules/path-missing';
 import { makeFleet, type Fleet } from './harness';
 
-const ks = (name: string, pathLine: string, source = '    kind: GitRepository\n    name: flux-system\n') => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+const ks = (
+  name: string,
+  pathLine: string,
+  source = '    kind: GitRepository\n    name: flux-system\n',
+) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
   name: ${name}
@@ -55,7 +59,11 @@ describe('rule path-missing', () => {
   });
 
   it('flags a path that does not exist at the value and corrects it to the nearest folder', () => {
-    fleet = makeFleet({ ...app, 'clusters/production/flux-system/gotk-sync.yaml': sync, 'clusters/production/apps.yaml': ks('apps', '  path: ./apps/prodution\n') });
+    fleet = makeFleet({
+      ...app,
+      'clusters/production/flux-system/gotk-sync.yaml': sync,
+      'clusters/production/apps.yaml': ks('apps', '  path: ./apps/prodution\n'),
+    });
     const [d] = fleet.check(pathMissing);
     assert.deepStrictEqual(d.range, { start: { line: 11, character: 8 }, end: { line: 11, character: 24 } });
     assert.match(d.message, /"\.\/apps\/prodution" .* does not exist in the repository/);

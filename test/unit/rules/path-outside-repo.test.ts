@@ -20,14 +20,26 @@ describe('rule path-outside-repo', () => {
   it('checks the seed fleet clean', () => assertSeedClean(pathOutsideRepo));
 
   it('does not trigger for paths inside the repository, remote ones or missing ones inside', () => {
-    fleet = baseFleet({ 'apps/staging/kustomization.yaml': overlay('resources:\n- ../base/my-app\n- ./nope\n- https://github.com/org/repo//x?ref=v1\n') });
+    fleet = baseFleet({
+      'apps/staging/kustomization.yaml': overlay('resources:\n- ../base/my-app\n- ./nope\n- https://github.com/org/repo//x?ref=v1\n'),
+    });
     assert.deepStrictEqual(fleet.check(pathOutsideRepo), []);
   });
 
   it('flags .. that climbs above the repository, whether or not the target exists', () => {
-    fleet = baseFleet({ 'apps/staging/kustomization.yaml': overlay('resources:\n- ../base/my-app\n- ../../../shared/base\npatches:\n- path: ../../../p.yaml\n') });
+    fleet = baseFleet({
+      'apps/staging/kustomization.yaml': overlay(
+        'resources:\n- ../base/my-app\n- ../../../shared/base\npatches:\n- path: ../../../p.yaml\n',
+      ),
+    });
     const found = fleet.check(pathOutsideRepo);
-    assert.deepStrictEqual(found.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character]), [[4, 2, 22], [6, 8, 23]]);
+    assert.deepStrictEqual(
+      found.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character]),
+      [
+        [4, 2, 22],
+        [6, 8, 23],
+      ],
+    );
     assert.strictEqual(found[0].severity, 'error');
     assert.match(found[0].message, /'\.\.\/\.\.\/\.\.\/shared\/base' in resources leads outside the repository/);
     assert.match(found[0].message, /Move what it names into the repository/);
@@ -35,10 +47,16 @@ describe('rule path-outside-repo', () => {
 
   it('flags an absolute path, inside the repository or not', () => {
     fleet = baseFleet({ 'apps/staging/kustomization.yaml': '' });
-    fs.writeFileSync(path.join(fleet.root, 'apps/staging/kustomization.yaml'), overlay(`resources:\n- ${fleet.root}/apps/base/my-app\n- /etc/hosts\n`));
+    fs.writeFileSync(
+      path.join(fleet.root, 'apps/staging/kustomization.yaml'),
+      overlay(`resources:\n- ${fleet.root}/apps/base/my-app\n- /etc/hosts\n`),
+    );
     fleet.index.diskChanged(path.join(fleet.root, 'apps/staging/kustomization.yaml'));
     const found = fleet.check(pathOutsideRepo);
-    assert.deepStrictEqual(found.map((d) => d.range.start.line), [3, 4]);
+    assert.deepStrictEqual(
+      found.map((d) => d.range.start.line),
+      [3, 4],
+    );
     assert.match(found[0].message, /is an absolute path/);
     assert.match(found[0].message, /Write it relative to apps\/staging/);
   });

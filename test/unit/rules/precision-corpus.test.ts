@@ -8,7 +8,19 @@ import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import { runRules, type Diagnostic } from '../../../server/src/rules/run';
 
 const LAYOUTS = path.resolve(__dirname, '../../fixtures/layouts');
-const NAMES = ['bootstrap', 'bootstrap-placeholder', 'flux-instance', 'flux-instance-values', 'flux-instance-values-file', 'oci-subfolder', 'artifact-generator', 'resource-set', 'hub-and-spoke', 'multi-tenancy', 'orphan-root'];
+const NAMES = [
+  'bootstrap',
+  'bootstrap-placeholder',
+  'flux-instance',
+  'flux-instance-values',
+  'flux-instance-values-file',
+  'oci-subfolder',
+  'artifact-generator',
+  'resource-set',
+  'hub-and-spoke',
+  'multi-tenancy',
+  'orphan-root',
+];
 
 function open(name: string): FleetIndex {
   const index = new FleetIndex(path.join(LAYOUTS, name));
@@ -16,7 +28,8 @@ function open(name: string): FleetIndex {
   return index;
 }
 
-const show = (index: FleetIndex, d: Diagnostic) => `${d.severity} ${d.rule} ${path.relative(index.root, d.file)}:${d.range.start.line + 1} ${d.message}`;
+const show = (index: FleetIndex, d: Diagnostic) =>
+  `${d.severity} ${d.rule} ${path.relative(index.root, d.file)}:${d.range.start.line + 1} ${d.message}`;
 
 interface Edit {
   file: string;
@@ -40,10 +53,20 @@ const BROKEN: Broken[] = [
     layout: 'bootstrap',
     mistake: "production's apps dependsOn a Kustomization only staging has",
     edits: [
-      { file: 'clusters/staging/monitoring.yaml', to: 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: monitoring\n  namespace: flux-system\nspec:\n  interval: 1h\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  path: ./monitoring/staging\n  prune: true\n' },
-      { file: 'monitoring/staging/kustomization.yaml', to: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - namespace.yaml\n' },
+      {
+        file: 'clusters/staging/monitoring.yaml',
+        to: 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: monitoring\n  namespace: flux-system\nspec:\n  interval: 1h\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  path: ./monitoring/staging\n  prune: true\n',
+      },
+      {
+        file: 'monitoring/staging/kustomization.yaml',
+        to: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - namespace.yaml\n',
+      },
       { file: 'monitoring/staging/namespace.yaml', to: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: monitoring\n' },
-      { file: 'clusters/production/apps.yaml', from: '    - name: infrastructure\n', to: '    - name: infrastructure\n    - name: monitoring\n' },
+      {
+        file: 'clusters/production/apps.yaml',
+        from: '    - name: infrastructure\n',
+        to: '    - name: infrastructure\n    - name: monitoring\n',
+      },
     ],
     expect: { rule: 'dependson-unknown', file: 'clusters/production/apps.yaml', line: 10 },
   },
@@ -62,25 +85,41 @@ const BROKEN: Broken[] = [
   {
     layout: 'flux-instance',
     mistake: 'the FluxInstance syncs a path that does not exist',
-    edits: [{ file: 'clusters/production/flux-system/flux-instance.yaml', from: 'path: "clusters/production"', to: 'path: "clusters/prod"' }],
+    edits: [
+      { file: 'clusters/production/flux-system/flux-instance.yaml', from: 'path: "clusters/production"', to: 'path: "clusters/prod"' },
+    ],
     expect: { rule: 'path-missing', file: 'clusters/production/flux-system/flux-instance.yaml', line: 29 },
   },
   {
     layout: 'flux-instance-values',
     mistake: 'echo (namespace default) dependsOn cert-manager without its namespace',
-    edits: [{ file: 'kubernetes/apps/default/echo/ks.yaml', from: '    - name: cert-manager\n      namespace: cert-manager\n', to: '    - name: cert-manager\n' }],
+    edits: [
+      {
+        file: 'kubernetes/apps/default/echo/ks.yaml',
+        from: '    - name: cert-manager\n      namespace: cert-manager\n',
+        to: '    - name: cert-manager\n',
+      },
+    ],
     expect: { rule: 'dependson-unknown', file: 'kubernetes/apps/default/echo/ks.yaml', line: 11 },
   },
   {
     layout: 'flux-instance-values',
     mistake: "cluster-apps' patch no longer gives the children prune: true",
-    edits: [{ file: 'kubernetes/flux/cluster/ks.yaml', from: '          prune: true\n          timeout: 10m\n', to: '          timeout: 10m\n' }],
+    edits: [
+      { file: 'kubernetes/flux/cluster/ks.yaml', from: '          prune: true\n          timeout: 10m\n', to: '          timeout: 10m\n' },
+    ],
     expect: { rule: 'prune-disabled', file: 'kubernetes/apps/default/echo/ks.yaml', line: 6 },
   },
   {
     layout: 'flux-instance-values-file',
     mistake: 'the chart values sync a path that does not exist',
-    edits: [{ file: 'kubernetes/apps/flux-system/flux-instance/app/helm/values.yaml', from: 'path: kubernetes/flux/cluster', to: 'path: kubernetes/flux/clusters' }],
+    edits: [
+      {
+        file: 'kubernetes/apps/flux-system/flux-instance/app/helm/values.yaml',
+        from: 'path: kubernetes/flux/cluster',
+        to: 'path: kubernetes/flux/clusters',
+      },
+    ],
     expect: { rule: 'path-missing', file: 'kubernetes/apps/flux-system/flux-instance/app/helm/values.yaml', line: 16 },
   },
   {
@@ -98,7 +137,13 @@ const BROKEN: Broken[] = [
   {
     layout: 'artifact-generator',
     mistake: 'infra-configs names an ExternalArtifact no ArtifactGenerator produces',
-    edits: [{ file: 'clusters/staging/infrastructure.yaml', from: '  dependsOn:\n    - name: infra-controllers\n  interval: 1h\n  retryInterval: 1m\n  timeout: 5m\n  sourceRef:\n    kind: ExternalArtifact\n    name: infrastructure\n', to: '  dependsOn:\n    - name: infra-controllers\n  interval: 1h\n  retryInterval: 1m\n  timeout: 5m\n  sourceRef:\n    kind: ExternalArtifact\n    name: infra\n' }],
+    edits: [
+      {
+        file: 'clusters/staging/infrastructure.yaml',
+        from: '  dependsOn:\n    - name: infra-controllers\n  interval: 1h\n  retryInterval: 1m\n  timeout: 5m\n  sourceRef:\n    kind: ExternalArtifact\n    name: infrastructure\n',
+        to: '  dependsOn:\n    - name: infra-controllers\n  interval: 1h\n  retryInterval: 1m\n  timeout: 5m\n  sourceRef:\n    kind: ExternalArtifact\n    name: infra\n',
+      },
+    ],
     expect: { rule: 'sourceref-unknown', file: 'clusters/staging/infrastructure.yaml', line: 30 },
   },
   {
@@ -118,19 +163,32 @@ const BROKEN: Broken[] = [
   {
     layout: 'multi-tenancy',
     mistake: "team-a's Kustomization names a GitRepository that does not exist",
-    edits: [{ file: 'tenants/base/team-a/sync.yaml', from: '    kind: GitRepository\n    name: team-a\n  prune: true', to: '    kind: GitRepository\n    name: team-b\n  prune: true' }],
+    edits: [
+      {
+        file: 'tenants/base/team-a/sync.yaml',
+        from: '    kind: GitRepository\n    name: team-a\n  prune: true',
+        to: '    kind: GitRepository\n    name: team-b\n  prune: true',
+      },
+    ],
     expect: { rule: 'sourceref-unknown', file: 'tenants/base/team-a/sync.yaml', line: 24 },
   },
   {
     layout: 'multi-tenancy',
-    mistake: "production's overlay patches a Kustomization the base does not have (kustomize fails the build; the patch's name must change)",
+    mistake:
+      "production's overlay patches a Kustomization the base does not have (kustomize fails the build; the patch's name must change)",
     edits: [{ file: 'tenants/production/team-a-patch.yaml', from: '  name: team-a\n', to: '  name: team-b\n' }],
     expect: { rule: 'patch-target-missing', file: 'tenants/production/team-a-patch.yaml', line: 4 },
   },
   {
     layout: 'bootstrap',
     mistake: "staging's infrastructure also applies the podinfo base that apps applies: two Kustomizations own the same objects",
-    edits: [{ file: 'infrastructure/staging/kustomization.yaml', from: '  - ../base/ingress-nginx\n', to: '  - ../base/ingress-nginx\n  - ../../apps/base/podinfo\n' }],
+    edits: [
+      {
+        file: 'infrastructure/staging/kustomization.yaml',
+        from: '  - ../base/ingress-nginx\n',
+        to: '  - ../base/ingress-nginx\n  - ../../apps/base/podinfo\n',
+      },
+    ],
     expect: { rule: '*', file: 'infrastructure/staging/kustomization.yaml', line: 5 },
     // Which of the two should let go is the user's call: either Kustomization is a fair place too.
     orAt: [
@@ -143,7 +201,13 @@ const BROKEN: Broken[] = [
   {
     layout: 'flux-instance-values',
     mistake: "a child's spec.path does not exist",
-    edits: [{ file: 'kubernetes/apps/default/echo/ks.yaml', from: 'path: ./kubernetes/apps/default/echo/app', to: 'path: ./kubernetes/apps/default/echo/ap' }],
+    edits: [
+      {
+        file: 'kubernetes/apps/default/echo/ks.yaml',
+        from: 'path: ./kubernetes/apps/default/echo/app',
+        to: 'path: ./kubernetes/apps/default/echo/ap',
+      },
+    ],
     expect: { rule: 'path-missing', file: 'kubernetes/apps/default/echo/ks.yaml', line: 14 },
   },
   {
@@ -163,7 +227,13 @@ const BROKEN: Broken[] = [
   {
     layout: 'hub-and-spoke',
     mistake: "production's infra-configs no longer sets CLUSTER_NAME, which the shared deploy/infra-configs uses",
-    edits: [{ file: 'hub/production.yaml', from: '  postBuild:\n    substitute:\n      CLUSTER_NAME: production\n', to: '  postBuild:\n    substitute:\n      CLUSTER: production\n' }],
+    edits: [
+      {
+        file: 'hub/production.yaml',
+        from: '  postBuild:\n    substitute:\n      CLUSTER_NAME: production\n',
+        to: '  postBuild:\n    substitute:\n      CLUSTER: production\n',
+      },
+    ],
     expect: { rule: 'unresolved-variable', file: 'hub/production.yaml', line: 58 },
     orAt: [{ file: 'deploy/infra-configs/cluster-issuer.yaml', line: 4 }],
   },
@@ -180,9 +250,17 @@ describe('precision corpus: working fleet layouts check clean', () => {
     it(`${name}: no error or warning from any rule`, () => {
       const index = open(name);
       const { diagnostics, failures } = runRules(index);
-      assert.deepStrictEqual(failures.map((f) => `${f.rule}: ${f.error.split('\n')[0]}`), [], 'no rule may fail');
+      assert.deepStrictEqual(
+        failures.map((f) => `${f.rule}: ${f.error.split('\n')[0]}`),
+        [],
+        'no rule may fail',
+      );
       const loud = diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning');
-      assert.deepStrictEqual(loud.map((d) => show(index, d)), [], `findings on ${name}:\n${loud.map((d) => show(index, d)).join('\n')}`);
+      assert.deepStrictEqual(
+        loud.map((d) => show(index, d)),
+        [],
+        `findings on ${name}:\n${loud.map((d) => show(index, d)).join('\n')}`,
+      );
     });
   }
 });
@@ -202,17 +280,30 @@ describe('precision corpus: one mistake in each layout is found where it must be
         index.setBuffer(file, text.replace(edit.from, edit.to));
       }
       const { diagnostics, failures } = runRules(index);
-      assert.deepStrictEqual(failures.map((f) => `${f.rule}: ${f.error.split('\n')[0]}`), []);
+      assert.deepStrictEqual(
+        failures.map((f) => `${f.rule}: ${f.error.split('\n')[0]}`),
+        [],
+      );
       const all = diagnostics.map((d) => show(index, d)).join('\n');
       const places = [{ file: broken.expect.file, line: broken.expect.line }, ...(broken.orAt ?? [])];
       const rule = broken.expect.rule;
-      const hits = diagnostics.filter((d) => (rule === '*' ? d.severity === 'error' || d.severity === 'warning' : d.rule === rule) && places.some((p) => path.relative(index.root, d.file) === p.file));
+      const hits = diagnostics.filter(
+        (d) =>
+          (rule === '*' ? d.severity === 'error' || d.severity === 'warning' : d.rule === rule) &&
+          places.some((p) => path.relative(index.root, d.file) === p.file),
+      );
       const where = places.map((p) => `${p.file}:${p.line}`).join(' or ');
       assert.ok(hits.length > 0, `${rule === '*' ? 'no rule' : rule} does not fire on ${where}; findings:\n${all}`);
       const at = (d: Diagnostic) => places.some((p) => path.relative(index.root, d.file) === p.file && d.range.start.line + 1 === p.line);
-      assert.ok(hits.some(at), `${rule} fires at ${hits.map((d) => `${path.relative(index.root, d.file)}:${d.range.start.line + 1}`).join(', ')}, not ${where}; findings:\n${all}`);
+      assert.ok(
+        hits.some(at),
+        `${rule} fires at ${hits.map((d) => `${path.relative(index.root, d.file)}:${d.range.start.line + 1}`).join(', ')}, not ${where}; findings:\n${all}`,
+      );
       const hit = hits.find(at)!;
-      assert.ok(hit.severity === 'error' || hit.severity === 'warning', `a mistake Flux fails on must be an error or a warning, not ${hit.severity}: ${show(index, hit)}`);
+      assert.ok(
+        hit.severity === 'error' || hit.severity === 'warning',
+        `a mistake Flux fails on must be an error or a warning, not ${hit.severity}: ${show(index, hit)}`,
+      );
     });
   }
 });

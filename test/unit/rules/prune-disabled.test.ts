@@ -50,7 +50,11 @@ spec:
           prune: true
 `;
     const child = ks('').replace('name: apps', 'name: podinfo').replace('path: ./apps', 'path: ./podinfo');
-    fleet = makeFleet({ 'clusters/prod/cluster-apps.yaml': parent, 'apps/podinfo.yaml': child, 'podinfo/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: podinfo\n' });
+    fleet = makeFleet({
+      'clusters/prod/cluster-apps.yaml': parent,
+      'apps/podinfo.yaml': child,
+      'podinfo/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: podinfo\n',
+    });
     assert.deepStrictEqual(fleet.check(pruneDisabled), []);
     // Without the parent's patch, the child's own file decides.
     fleet.index.setBuffer(`${fleet.root}/clusters/prod/cluster-apps.yaml`, parent.replace(/ {2}patches:[\s\S]*$/, ''));
@@ -92,13 +96,18 @@ spec:
     fleet = makeFleet({
       'kubernetes/apps/flux-system/flux-instance/ks.yaml': ks('  prune: false # Never delete this\n'),
       'cluster/crds/kyverno/crds.yaml': ks('  # never prune: removing the CRDs would delete every policy\n  prune: false\n'),
-      'cluster/flux/core.yaml': ks('  prune: false\n').replace('  namespace: flux-system\n', '  namespace: flux-system\n  annotations:\n    fluxenv.io/why: CRDs must never be pruned\n'),
+      'cluster/flux/core.yaml': ks('  prune: false\n').replace(
+        '  namespace: flux-system\n',
+        '  namespace: flux-system\n  annotations:\n    fluxenv.io/why: CRDs must never be pruned\n',
+      ),
     });
     assert.deepStrictEqual(fleet.check(pruneDisabled), []);
   });
 
   it('does not take a suppression directive or a comment two lines up for a reason', () => {
-    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('  # about the interval\n  timeout: 5m\n  prune: false # fluxenv-disable-line other-rule\n') });
+    fleet = makeFleet({
+      'clusters/prod/apps.yaml': ks('  # about the interval\n  timeout: 5m\n  prune: false # fluxenv-disable-line other-rule\n'),
+    });
     const [d] = fleet.check(pruneDisabled);
     assert.strictEqual(d.severity, 'hint');
   });

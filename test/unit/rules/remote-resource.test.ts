@@ -23,7 +23,16 @@ describe('rule remote-resource', () => {
       ),
     });
     const found = fleet.check(remoteResource);
-    assert.deepStrictEqual(found.map((d) => [d.range.start.line, d.severity]), [[4, 'warning'], [5, 'warning'], [7, 'warning'], [9, 'warning'], [13, 'warning']]);
+    assert.deepStrictEqual(
+      found.map((d) => [d.range.start.line, d.severity]),
+      [
+        [4, 'warning'],
+        [5, 'warning'],
+        [7, 'warning'],
+        [9, 'warning'],
+        [13, 'warning'],
+      ],
+    );
     const [first] = found;
     assert.strictEqual(first.range.end.character, 2 + 'https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=main'.length);
     assert.match(first.message, /follows branch main/);
@@ -53,7 +62,10 @@ describe('rule remote-resource', () => {
       ),
     });
     const found = fleet.check(remoteResource);
-    assert.deepStrictEqual(found.map((d) => d.severity), Array(7).fill('hint'));
+    assert.deepStrictEqual(
+      found.map((d) => d.severity),
+      Array(7).fill('hint'),
+    );
     assert.match(found[0].message, /pinned to tag v0\.31\.4/);
     assert.match(found[0].message, /kustomize-controller fetches it/);
     assert.match(found[0].message, /missing from the render shown here/);
@@ -64,7 +76,10 @@ describe('rule remote-resource', () => {
   it('reads the ref like kustomize: ref wins over version, refs/heads is a branch, releases/latest moves', () => {
     assert.deepStrictEqual(remotePin('github.com/org/repo//x?version=v1.0.0&ref=main'), { pinned: false, what: 'branch main' });
     assert.deepStrictEqual(remotePin('github.com/org/repo//x?version=v1.0.0'), { pinned: true, what: 'tag v1.0.0' });
-    assert.deepStrictEqual(remotePin('https://raw.githubusercontent.com/o/r/refs/heads/main/a.yaml'), { pinned: false, what: 'branch main' });
+    assert.deepStrictEqual(remotePin('https://raw.githubusercontent.com/o/r/refs/heads/main/a.yaml'), {
+      pinned: false,
+      what: 'branch main',
+    });
     assert.strictEqual(remotePin('https://github.com/o/r/releases/latest/download/a.yaml').pinned, false);
     assert.strictEqual(remotePin('https://gitlab.com/o/r/-/raw/v2.1.0/a.yaml').pinned, true);
     assert.strictEqual(remotePin('https://example.com/charts/app-1.4.2/install.yaml').pinned, true);

@@ -19,7 +19,10 @@ describe('rule render-error', function () {
 
   it('leaves the root-only restriction alone in a folder a Flux Kustomization builds (Flux builds without it)', () => {
     const ks = `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./apps/staging\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
-    fleet = baseFleet({ 'apps/staging/kustomization.yaml': overlay('resources:\n- ../base/my-app/service.yaml\n'), 'clusters/staging/apps.yaml': ks });
+    fleet = baseFleet({
+      'apps/staging/kustomization.yaml': overlay('resources:\n- ../base/my-app/service.yaml\n'),
+      'clusters/staging/apps.yaml': ks,
+    });
     assert.deepStrictEqual(fleet.check(renderError), []);
     // The same folder with nothing applying it is still told that kubectl refuses it.
     fleet.index.setBuffer(`${fleet.root}/clusters/staging/apps.yaml`, ks.replace('./apps/staging', './apps/base/my-app'));
@@ -42,7 +45,10 @@ describe('rule render-error', function () {
       'apps/e/kustomization.yaml': overlay('resources:\n- ../base/my-app\npatches:\n- path: folder\n'),
       'apps/e/folder/x.yaml': 'a: 1\n',
     });
-    assert.deepStrictEqual(fleet.check(renderError).map((d) => d.message), []);
+    assert.deepStrictEqual(
+      fleet.check(renderError).map((d) => d.message),
+      [],
+    );
   });
 
   it('still reports an error inside a component where an includer builds it', () => {
@@ -63,7 +69,10 @@ describe('rule render-error', function () {
       'scaffold/{{cookiecutter.app}}/kustomization.yaml': overlay('resources:\n- missing-kustomization-folder\n'),
       'scaffold/{{cookiecutter.app}}/missing-kustomization-folder/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
     });
-    assert.deepStrictEqual(fleet.check(renderError).map((d) => d.message), []);
+    assert.deepStrictEqual(
+      fleet.check(renderError).map((d) => d.message),
+      [],
+    );
   });
 
   it('still reports a templated folder that an overlay includes: Flux would build it', () => {

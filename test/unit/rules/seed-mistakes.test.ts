@@ -45,14 +45,20 @@ describe('the seed fleet and its common mistakes', function () {
   it('"Forgetting prune: true": exactly prune-disabled, at the Kustomization', () => {
     edit(root, 'clusters/production/infrastructure.yaml', (t) => t.replace(/\n\s*prune: true/, ''));
     const findings = check(root);
-    assert.deepStrictEqual(findings.map((f) => [f.rule, f.file]), [['prune-disabled', 'clusters/production/infrastructure.yaml']]);
+    assert.deepStrictEqual(
+      findings.map((f) => [f.rule, f.file]),
+      [['prune-disabled', 'clusters/production/infrastructure.yaml']],
+    );
   });
 
   it('"Missing dependsOn chains (apps deploy before infrastructure is ready)": exactly dependson-missing', () => {
     edit(root, 'clusters/production/apps.yaml', (t) => t.replace(/\n {2}dependsOn:\n {2}- name: infrastructure[^\n]*/, ''));
     const findings = check(root);
     assert.deepStrictEqual([...new Set(findings.map((f) => f.rule))], ['dependson-missing'], JSON.stringify(findings));
-    assert.ok(findings.every((f) => f.file === 'clusters/production/apps.yaml'), JSON.stringify(findings));
+    assert.ok(
+      findings.every((f) => f.file === 'clusters/production/apps.yaml'),
+      JSON.stringify(findings),
+    );
   });
 
   it('"Duplicating full manifests per environment instead of using overlays": exactly copied-manifest', () => {
@@ -62,24 +68,35 @@ describe('the seed fleet and its common mistakes', function () {
     edit(root, 'apps/production/kustomization.yaml', (t) => t.replace('- ../base/my-app\n', '- deployment.yaml\n- service.yaml\n'));
     const findings = check(root);
     assert.deepStrictEqual([...new Set(findings.map((f) => f.rule))], ['copied-manifest'], JSON.stringify(findings));
-    assert.ok(findings.every((f) => f.file === 'apps/production/kustomization.yaml'), JSON.stringify(findings));
+    assert.ok(
+      findings.every((f) => f.file === 'apps/production/kustomization.yaml'),
+      JSON.stringify(findings),
+    );
   });
 
   it('"Not using namespaces to isolate environments on shared clusters": exactly namespace-missing', () => {
     // Staging's apps move onto the production cluster, and the staging overlay sets no namespace.
-    const staging = fs.readFileSync(path.join(root, 'clusters/production/apps.yaml'), 'utf8')
+    const staging = fs
+      .readFileSync(path.join(root, 'clusters/production/apps.yaml'), 'utf8')
       .replace('name: apps\n', 'name: apps-staging\n')
       .replace('./apps/production', './apps/staging');
     fs.writeFileSync(path.join(root, 'clusters/production/apps-staging.yaml'), staging);
     edit(root, 'apps/staging/kustomization.yaml', (t) => t.replace(/^namespace: staging\n/m, ''));
     const findings = check(root);
     assert.deepStrictEqual([...new Set(findings.map((f) => f.rule))], ['namespace-missing'], JSON.stringify(findings));
-    assert.ok(findings.every((f) => f.file === 'apps/staging/kustomization.yaml'), JSON.stringify(findings));
+    assert.ok(
+      findings.every((f) => f.file === 'apps/staging/kustomization.yaml'),
+      JSON.stringify(findings),
+    );
   });
 
   it('"Not using namespaces" on dedicated clusters: production\'s overlay forgets the namespace staging\'s sets', () => {
     edit(root, 'apps/production/kustomization.yaml', (t) => t.replace(/^namespace: production\n/m, ''));
     const findings = check(root).filter((f) => f.rule === 'namespace-missing');
-    assert.deepStrictEqual(findings.map((f) => f.file), ['apps/production/kustomization.yaml'], JSON.stringify(findings));
+    assert.deepStrictEqual(
+      findings.map((f) => f.file),
+      ['apps/production/kustomization.yaml'],
+      JSON.stringify(findings),
+    );
   });
 });

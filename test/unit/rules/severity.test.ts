@@ -23,15 +23,21 @@ spec:
 `;
 
 describe('severity names', () => {
-  it("the Settings UI offers exactly the names the server accepts", () => {
+  it('the Settings UI offers exactly the names the server accepts', () => {
     const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
-    const setting = manifest.contributes.configuration.flatMap((c: { properties: Record<string, unknown> }) => Object.entries(c.properties)).find(([key]: [string]) => key === 'fluxEnvironments.rules')[1];
+    const setting = manifest.contributes.configuration
+      .flatMap((c: { properties: Record<string, unknown> }) => Object.entries(c.properties))
+      .find(([key]: [string]) => key === 'fluxEnvironments.rules')[1];
     assert.deepEqual(setting.additionalProperties.enum, Object.keys(SEVERITY_NAMES));
     assert.equal(setting.additionalProperties.enumDescriptions.length, Object.keys(SEVERITY_NAMES).length);
   });
 
   it('the setting "information" gives info and "warn" gives warning, not error', () => {
-    const read = readSeverities({ 'prune-disabled': 'information', 'wait-missing': 'warn' }, new Set(['prune-disabled', 'wait-missing']), 'Setting fluxEnvironments.rules');
+    const read = readSeverities(
+      { 'prune-disabled': 'information', 'wait-missing': 'warn' },
+      new Set(['prune-disabled', 'wait-missing']),
+      'Setting fluxEnvironments.rules',
+    );
     assert.deepEqual(read, { severities: { 'prune-disabled': 'info', 'wait-missing': 'warning' }, problems: [] });
     const fleet = makeFleet({ 'clusters/prod/apps.yaml': fluxKustomization });
     try {
@@ -43,10 +49,14 @@ describe('severity names', () => {
   });
 
   it('reports an unknown severity or rule id in the setting, naming it, and ignores the entry', () => {
-    const read = readSeverities({ 'prune-disabled': 'severe', 'no-such-rule': 'off' }, new Set(['prune-disabled']), 'Setting fluxEnvironments.rules');
+    const read = readSeverities(
+      { 'prune-disabled': 'severe', 'no-such-rule': 'off' },
+      new Set(['prune-disabled']),
+      'Setting fluxEnvironments.rules',
+    );
     assert.deepEqual(read.severities, {});
     assert.deepEqual(read.problems, [
-      "Setting fluxEnvironments.rules: rule 'prune-disabled' is set to \"severe\", which is not a severity; use off, error, warning (or warn), info (or information) or hint. The rule keeps its default severity",
+      'Setting fluxEnvironments.rules: rule \'prune-disabled\' is set to "severe", which is not a severity; use off, error, warning (or warn), info (or information) or hint. The rule keeps its default severity',
       "Setting fluxEnvironments.rules: 'no-such-rule' is not a rule id (the rules are listed in docs/rules); the entry is ignored",
     ]);
   });
@@ -60,7 +70,10 @@ describe('severity names', () => {
       const config = readRepoRuleConfig(fleet.index);
       assert.deepEqual(config.severities, { 'prune-disabled': 'info', 'wait-missing': 'warning' });
       assert.equal(config.problems.length, 1);
-      assert.equal(config.problems[0].message, 'rule \'namespace-missing\' is set to "severe", which is not a severity: use off, error, warning (or warn), info (or information) or hint');
+      assert.equal(
+        config.problems[0].message,
+        'rule \'namespace-missing\' is set to "severe", which is not a severity: use off, error, warning (or warn), info (or information) or hint',
+      );
       assert.deepEqual(config.problems[0].range?.start, { line: 3, character: 21 });
       const [prune] = runRules(fleet.index).diagnostics.filter((d) => d.rule === 'prune-disabled');
       assert.equal(prune.severity, 'info');

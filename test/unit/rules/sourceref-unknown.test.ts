@@ -63,7 +63,10 @@ describe('rule sourceref-unknown', () => {
   });
 
   it('flags a misspelt source name at the name and corrects it', () => {
-    fleet = makeFleet({ 'clusters/prod/flux-system/gotk-sync.yaml': sync, 'clusters/prod/apps.yaml': ks('    kind: GitRepository\n    name: flux-sytem\n') });
+    fleet = makeFleet({
+      'clusters/prod/flux-system/gotk-sync.yaml': sync,
+      'clusters/prod/apps.yaml': ks('    kind: GitRepository\n    name: flux-sytem\n'),
+    });
     const [d] = fleet.check(sourceRefUnknown);
     assert.strictEqual(d.severity, 'warning');
     assert.deepStrictEqual(d.range, { start: { line: 10, character: 10 }, end: { line: 10, character: 20 } });
@@ -74,10 +77,16 @@ describe('rule sourceref-unknown', () => {
   });
 
   it('flags a kind a Kustomization cannot use and switches to the kind that is defined', () => {
-    fleet = makeFleet({ 'clusters/prod/flux-system/gotk-sync.yaml': sync, 'clusters/prod/apps.yaml': ks('    kind: HelmRepository\n    name: flux-system\n') });
+    fleet = makeFleet({
+      'clusters/prod/flux-system/gotk-sync.yaml': sync,
+      'clusters/prod/apps.yaml': ks('    kind: HelmRepository\n    name: flux-system\n'),
+    });
     const [d] = fleet.check(sourceRefUnknown);
     assert.deepStrictEqual(d.range.start, { line: 9, character: 10 });
-    assert.match(d.message, /spec\.sourceRef\.kind HelmRepository is not a kind it can use; it takes OCIRepository, GitRepository, Bucket, ExternalArtifact\. Use GitRepository/);
+    assert.match(
+      d.message,
+      /spec\.sourceRef\.kind HelmRepository is not a kind it can use; it takes OCIRepository, GitRepository, Bucket, ExternalArtifact\. Use GitRepository/,
+    );
     fleet.apply(d.fixes![0]);
     assert.deepStrictEqual(fleet.check(sourceRefUnknown), []);
   });
@@ -97,11 +106,15 @@ describe('rule sourceref-unknown', () => {
 
   it('flags a chartRef to nothing, without a fix when no name is near', () => {
     fleet = makeFleet({
-      'apps/podinfo.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  interval: 10m\n  chartRef:\n    kind: OCIRepository\n    name: podinfo-chart\n',
+      'apps/podinfo.yaml':
+        'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  interval: 10m\n  chartRef:\n    kind: OCIRepository\n    name: podinfo-chart\n',
     });
     const [d] = fleet.check(sourceRefUnknown);
     assert.deepStrictEqual(d.range.start, { line: 9, character: 10 });
-    assert.match(d.message, /HelmRelease podinfo: spec\.chartRef names OCIRepository podinfo-chart .* nothing is released\. Define the OCIRepository, or fix the name\./);
+    assert.match(
+      d.message,
+      /HelmRelease podinfo: spec\.chartRef names OCIRepository podinfo-chart .* nothing is released\. Define the OCIRepository, or fix the name\./,
+    );
     assert.strictEqual(d.fixes, undefined);
   });
 
@@ -112,7 +125,8 @@ describe('rule sourceref-unknown', () => {
   it('accepts ExternalArtifact as the kind of a Kustomization sourceRef and of a HelmRelease chartRef', () => {
     fleet = makeFleet({
       'clusters/prod/apps.yaml': ks('    kind: ExternalArtifact\n    name: apps-artifact\n'),
-      'apps/podinfo.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  interval: 10m\n  chartRef:\n    kind: ExternalArtifact\n    name: podinfo-chart\n',
+      'apps/podinfo.yaml':
+        'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  interval: 10m\n  chartRef:\n    kind: ExternalArtifact\n    name: podinfo-chart\n',
     });
     assert.deepStrictEqual(refusedKind(fleet), []);
   });
@@ -120,7 +134,10 @@ describe('rule sourceref-unknown', () => {
   it('still refuses a misspelt kind, suggesting the nearest kind the CRD allows', () => {
     fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('    kind: ExternalArtefact\n    name: apps-artifact\n') });
     const [d] = refusedKind(fleet);
-    assert.match(d.message, /spec\.sourceRef\.kind ExternalArtefact is not a kind it can use; it takes OCIRepository, GitRepository, Bucket, ExternalArtifact\. Use ExternalArtifact\./);
+    assert.match(
+      d.message,
+      /spec\.sourceRef\.kind ExternalArtefact is not a kind it can use; it takes OCIRepository, GitRepository, Bucket, ExternalArtifact\. Use ExternalArtifact\./,
+    );
     fleet.apply(d.fixes![0]);
     assert.match(fleet.read('clusters/prod/apps.yaml'), /kind: ExternalArtifact\n/);
     assert.deepStrictEqual(refusedKind(fleet), []);
@@ -128,9 +145,13 @@ describe('rule sourceref-unknown', () => {
 
   it('refuses ExternalArtifact where the CRD does not list it: a chart template sourceRef', () => {
     fleet = makeFleet({
-      'apps/podinfo.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: podinfo\n      sourceRef:\n        kind: ExternalArtifact\n        name: podinfo\n',
+      'apps/podinfo.yaml':
+        'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: podinfo\n      sourceRef:\n        kind: ExternalArtifact\n        name: podinfo\n',
     });
     const [d] = refusedKind(fleet);
-    assert.match(d.message, /spec\.chart\.spec\.sourceRef\.kind ExternalArtifact is not a kind it can use; it takes HelmRepository, GitRepository, Bucket\./);
+    assert.match(
+      d.message,
+      /spec\.chart\.spec\.sourceRef\.kind ExternalArtifact is not a kind it can use; it takes HelmRepository, GitRepository, Bucket\./,
+    );
   });
 });

@@ -11,7 +11,10 @@ ruleTester.run(targetnamespaceMissing, {
     { name: 'the seed fleet', files: fleetInfraFiles() },
     {
       name: 'the Kustomization itself creates the namespace',
-      files: { ...folder('apps', { 'ns.yaml': namespace('shop'), 'cm.yaml': configMap('web-config') }), [file]: fluxKs('apps', '  targetNamespace: shop\n') },
+      files: {
+        ...folder('apps', { 'ns.yaml': namespace('shop'), 'cm.yaml': configMap('web-config') }),
+        [file]: fluxKs('apps', '  targetNamespace: shop\n'),
+      },
     },
     { name: 'a namespace every cluster has', files: { ...apps, [file]: fluxKs('apps', '  targetNamespace: kube-system\n') } },
     {

@@ -13,13 +13,19 @@ describe('rule unknown-field', function () {
   it('checks the seed fleet clean', () => assertSeedClean(unknownField));
 
   it('does not trigger for known fields, in any letter case Go accepts', () => {
-    fleet = baseFleet({ 'apps/staging/kustomization.yaml': overlay('Resources:\n- ../base/my-app\nnamePrefix: s-\nimages:\n- name: ghcr.io/example/my-app\n  newTag: 1.2.3\n') });
+    fleet = baseFleet({
+      'apps/staging/kustomization.yaml': overlay(
+        'Resources:\n- ../base/my-app\nnamePrefix: s-\nimages:\n- name: ghcr.io/example/my-app\n  newTag: 1.2.3\n',
+      ),
+    });
     assert.deepStrictEqual(fleet.check(unknownField), []);
   });
 
   it('flags nested unknown keys in patches and images entries, suggesting from that entry type', () => {
     fleet = baseFleet({
-      'apps/staging/kustomization.yaml': overlay('resources:\n- ../base/my-app\npatches:\n- path: p.yaml\n  targt:\n    kind: Deployment\nimages:\n- name: ghcr.io/example/my-app\n  "newTg": "2.0"\n'),
+      'apps/staging/kustomization.yaml': overlay(
+        'resources:\n- ../base/my-app\npatches:\n- path: p.yaml\n  targt:\n    kind: Deployment\nimages:\n- name: ghcr.io/example/my-app\n  "newTg": "2.0"\n',
+      ),
       'apps/staging/p.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\n',
     });
     const [patch, image] = fleet.check(unknownField);
@@ -34,7 +40,11 @@ describe('rule unknown-field', function () {
   });
 
   it('lists the known fields when nothing is near, and never renames onto an existing key', () => {
-    fleet = baseFleet({ 'apps/staging/kustomization.yaml': overlay('resources:\n- ../base/my-app\nimages:\n- name: x\n  newName: y\n  newNme: z\n  colour: red\n') });
+    fleet = baseFleet({
+      'apps/staging/kustomization.yaml': overlay(
+        'resources:\n- ../base/my-app\nimages:\n- name: x\n  newName: y\n  newNme: z\n  colour: red\n',
+      ),
+    });
     const found = fleet.check(unknownField);
     assert.strictEqual(found.length, 2);
     assert.strictEqual(found[0].fixes, undefined);

@@ -79,7 +79,15 @@ describe('rule unresolved-variable', () => {
     const tier = found.find((d) => d.message.startsWith('${tier}'))!;
     assert.match(tier.file, /apps\/production\/tier\.yaml$/);
     assert.deepStrictEqual(tier.range, { start: { line: 5, character: 10 }, end: { line: 5, character: 17 } });
-    assert.match(tier.message, /reaches the cluster as the literal text \$\{tier\}: Kustomization apps .* defines no variables, so substitution does not run/);
-    assert.deepStrictEqual(found.map((d) => d.message.slice(0, d.message.indexOf('}') + 1)).sort(), ['${cluster_env}', '${region}', '${tier}', '${zone}']);
+    assert.match(
+      tier.message,
+      /reaches the cluster as the literal text \$\{tier\}: Kustomization apps .* defines no variables, so substitution does not run/,
+    );
+    assert.deepStrictEqual(found.map((d) => d.message.slice(0, d.message.indexOf('}') + 1)).sort(), [
+      '${cluster_env}',
+      '${region}',
+      '${tier}',
+      '${zone}',
+    ]);
   });
 });

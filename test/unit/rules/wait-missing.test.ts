@@ -26,7 +26,10 @@ describe('rule wait-missing', () => {
   it('does not trigger with wait: true, with healthChecks, or on the bootstrap flux-system Kustomization', () => {
     fleet = makeFleet({
       'clusters/prod/infra.yaml': ks('infra', '  wait: true\n'),
-      'clusters/prod/configs.yaml': ks('configs', '  healthChecks:\n  - kind: Deployment\n    name: web\n    namespace: apps\n' + dependsOn('infra')),
+      'clusters/prod/configs.yaml': ks(
+        'configs',
+        '  healthChecks:\n  - kind: Deployment\n    name: web\n    namespace: apps\n' + dependsOn('infra'),
+      ),
       'clusters/prod/apps.yaml': ks('apps', '  wait: true\n' + dependsOn('configs', 'flux-system')),
       'clusters/prod/flux-system/gotk-sync.yaml': ks('flux-system', '', './clusters/prod'),
     });
@@ -44,7 +47,10 @@ describe('rule wait-missing', () => {
   });
 
   it('leaves a wait of the wrong type to invalid-flux-object', () => {
-    fleet = makeFleet({ 'clusters/prod/infra.yaml': ks('infra', '  wait: "true"\n'), 'clusters/prod/apps.yaml': ks('apps', '  wait: true\n' + dependsOn('infra')) });
+    fleet = makeFleet({
+      'clusters/prod/infra.yaml': ks('infra', '  wait: "true"\n'),
+      'clusters/prod/apps.yaml': ks('apps', '  wait: true\n' + dependsOn('infra')),
+    });
     assert.deepStrictEqual(fleet.check(waitMissing), []);
   });
 
@@ -68,7 +74,10 @@ describe('rule wait-missing', () => {
   });
 
   it('flags wait: false at the value and flips it', () => {
-    fleet = makeFleet({ 'clusters/prod/infra.yaml': ks('infra', '  wait: false # for now\n'), 'clusters/prod/apps.yaml': ks('apps', '  wait: true\n' + dependsOn('infra')) });
+    fleet = makeFleet({
+      'clusters/prod/infra.yaml': ks('infra', '  wait: false # for now\n'),
+      'clusters/prod/apps.yaml': ks('apps', '  wait: true\n' + dependsOn('infra')),
+    });
     const [d] = fleet.check(waitMissing);
     assert.deepStrictEqual(d.range, { start: { line: 12, character: 8 }, end: { line: 12, character: 13 } });
     assert.match(d.message, /sets wait: false/);
@@ -95,7 +104,12 @@ describe('rule wait-missing', () => {
     assert.match(d.message, /config \(wait: false; "core" dependsOn it\)/);
     assert.match(d.message, /core \(no wait; "apps" dependsOn it\)/);
     assert.doesNotMatch(d.message, /apps \(/, 'apps has no dependents');
-    assert.deepStrictEqual([d.file, ...d.related!.map((r) => r.file)].map((f) => path.basename(f)).sort(), ['charts.yaml', 'config.yaml', 'core.yaml', 'crds.yaml']);
+    assert.deepStrictEqual([d.file, ...d.related!.map((r) => r.file)].map((f) => path.basename(f)).sort(), [
+      'charts.yaml',
+      'config.yaml',
+      'core.yaml',
+      'crds.yaml',
+    ]);
     assert.strictEqual(d.fixes![0].edits.length, 4);
     fleet.apply(d.fixes![0]);
     assert.deepStrictEqual(fleet.check(waitMissing), []);

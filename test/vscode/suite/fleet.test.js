@@ -47,7 +47,11 @@ describe('Flux Environments on a fleet workspace', () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension, `${EXTENSION_ID} is not loaded`);
     // Nobody calls activate(): the workspaceContains activation events must start it.
-    await waitFor('the extension to activate', () => extension.isActive, (active) => active === true);
+    await waitFor(
+      'the extension to activate',
+      () => extension.isActive,
+      (active) => active === true,
+    );
     // isActive also holds after activate() threw; what activate() registers shows it ran to the end.
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('fluxEnvironments.showOutput'), 'activate() did not complete: its command is missing');
@@ -69,8 +73,11 @@ describe('Flux Environments on a fleet workspace', () => {
 
   it('reports the missing resource on its line of the overlay kustomization', async () => {
     const document = await openInEditor(production);
-    const diagnostics = await waitFor(`a ${DIAGNOSTIC_SOURCE} diagnostic on ${production.fsPath}`,
-      () => ourDiagnostics(production), (found) => found.length > 0);
+    const diagnostics = await waitFor(
+      `a ${DIAGNOSTIC_SOURCE} diagnostic on ${production.fsPath}`,
+      () => ourDiagnostics(production),
+      (found) => found.length > 0,
+    );
     assert.strictEqual(diagnostics.length, 1, JSON.stringify(describeDiagnostics(diagnostics)));
     const [diagnostic] = diagnostics;
     assert.strictEqual(ruleOf(diagnostic), 'missing-path');
@@ -91,20 +98,31 @@ describe('Flux Environments on a fleet workspace', () => {
 
   it('clears the diagnostic when the unsaved buffer no longer lists the missing file', async () => {
     const document = await openInEditor(production);
-    await waitFor('the missing-path diagnostic before the fix', () => ourDiagnostics(production), (found) => found.length === 1);
+    await waitFor(
+      'the missing-path diagnostic before the fix',
+      () => ourDiagnostics(production),
+      (found) => found.length === 1,
+    );
     const line = lineOf(document, `- ${MISSING_FILE}`);
     const edit = new vscode.WorkspaceEdit();
     edit.delete(production, document.lineAt(line).rangeIncludingLineBreak);
     assert.ok(await vscode.workspace.applyEdit(edit), 'the edit was not applied');
     assert.ok(document.isDirty, 'the fix must be tested unsaved: the server reads the open buffer, not the disk');
-    await waitFor('the missing-path diagnostic to clear', () => ourDiagnostics(production), (found) => found.length === 0);
+    await waitFor(
+      'the missing-path diagnostic to clear',
+      () => ourDiagnostics(production),
+      (found) => found.length === 0,
+    );
   });
 
   it('reports it again when the edit is undone', async () => {
     await openInEditor(production);
     await vscode.commands.executeCommand('undo');
-    const diagnostics = await waitFor('the missing-path diagnostic to come back',
-      () => ourDiagnostics(production), (found) => found.length === 1);
+    const diagnostics = await waitFor(
+      'the missing-path diagnostic to come back',
+      () => ourDiagnostics(production),
+      (found) => found.length === 1,
+    );
     assert.strictEqual(ruleOf(diagnostics[0]), 'missing-path');
   });
 
@@ -114,7 +132,11 @@ describe('Flux Environments on a fleet workspace', () => {
     const breakBase = new vscode.WorkspaceEdit();
     breakBase.insert(base, new vscode.Position(line, 0), '  - configmap.yaml\n');
     assert.ok(await vscode.workspace.applyEdit(breakBase), 'the edit was not applied');
-    await waitFor('the missing-path diagnostic on the base', () => ourDiagnostics(base), (found) => found.length > 0);
+    await waitFor(
+      'the missing-path diagnostic on the base',
+      () => ourDiagnostics(base),
+      (found) => found.length > 0,
+    );
 
     // Editing the overlay renders it again, and that render meets the base's mistake as well.
     await openInEditor(staging);
@@ -123,20 +145,29 @@ describe('Flux Environments on a fleet workspace', () => {
     assert.ok(await vscode.workspace.applyEdit(touchOverlay), 'the edit was not applied');
     await sleep(1000);
     const diagnostics = ourDiagnostics(base);
-    assert.deepStrictEqual(describeDiagnostics(diagnostics).map((d) => [d.line, d.code]), [[line, 'missing-path']]);
+    assert.deepStrictEqual(
+      describeDiagnostics(diagnostics).map((d) => [d.line, d.code]),
+      [[line, 'missing-path']],
+    );
     assert.strictEqual(baseDocument.getText(diagnostics[0].range), 'configmap.yaml');
 
     await openInEditor(base);
     await vscode.commands.executeCommand('undo');
-    await waitFor('the base diagnostic to clear', () => ourDiagnostics(base), (found) => found.length === 0);
+    await waitFor(
+      'the base diagnostic to clear',
+      () => ourDiagnostics(base),
+      (found) => found.length === 0,
+    );
     await sleep(1000); // the overlay must be rendered again too, or its stale copy would stay behind
     assert.deepStrictEqual(describeDiagnostics(ourDiagnostics(base)), []);
-
   });
 
   it('never writes to the files it edited: every fix above lived in unsaved buffers', async () => {
     await revertUnsavedDocuments();
-    assert.deepStrictEqual(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.fsPath), []);
+    assert.deepStrictEqual(
+      vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.fsPath),
+      [],
+    );
     for (const [file, text] of onDiskBefore) assert.strictEqual(fs.readFileSync(file, 'utf8'), text, `${file} changed on disk`);
   });
 });

@@ -16,23 +16,34 @@ function git(...args) {
 
 /** Every ref and the status of the work tree: what "changes nothing" compares. */
 function repositoryState() {
-  return { refs: git('for-each-ref', '--format=%(refname) %(objectname)'), status: git('status', '--porcelain'), head: git('symbolic-ref', 'HEAD') };
+  return {
+    refs: git('for-each-ref', '--format=%(refname) %(objectname)'),
+    status: git('status', '--porcelain'),
+    head: git('symbolic-ref', 'HEAD'),
+  };
 }
 
 /** Replaces window prompts with scripted answers; `restore()` puts the originals back. */
 function stubPrompts(answers) {
   const calls = { quickPicks: [], information: [], warnings: [], errors: [] };
-  const originals = { showQuickPick: vscode.window.showQuickPick, showInformationMessage: vscode.window.showInformationMessage, showWarningMessage: vscode.window.showWarningMessage, showErrorMessage: vscode.window.showErrorMessage };
+  const originals = {
+    showQuickPick: vscode.window.showQuickPick,
+    showInformationMessage: vscode.window.showInformationMessage,
+    showWarningMessage: vscode.window.showWarningMessage,
+    showErrorMessage: vscode.window.showErrorMessage,
+  };
   vscode.window.showQuickPick = async (items, options) => {
     const list = await items;
     calls.quickPicks.push({ title: options && options.title, items: list.map((i) => `${i.label}: ${i.description || ''}`) });
     return options && options.canPickMany ? list.filter((i) => i.picked) : list[0];
   };
-  const answer = (kind) => async (message, ...rest) => {
-    const buttons = rest.filter((r) => typeof r === 'string');
-    calls[kind].push({ message, buttons, modal: typeof rest[0] === 'object' && rest[0] !== null && rest[0].modal === true });
-    return answers(message, buttons);
-  };
+  const answer =
+    (kind) =>
+    async (message, ...rest) => {
+      const buttons = rest.filter((r) => typeof r === 'string');
+      calls[kind].push({ message, buttons, modal: typeof rest[0] === 'object' && rest[0] !== null && rest[0].modal === true });
+      return answers(message, buttons);
+    };
   vscode.window.showInformationMessage = answer('information');
   vscode.window.showWarningMessage = answer('warnings');
   vscode.window.showErrorMessage = answer('errors');
@@ -53,17 +64,33 @@ describe('Promote to Production… in VS Code', function () {
 
   before(async () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
-    await waitFor('the extension to activate', () => extension.isActive, (active) => active === true, 30000);
-    await waitFor('the Promotions tree to load', () => vscode.commands.executeCommand('fluxEnvironments.promotions.snapshot'), (items) => Array.isArray(items) && items.length === 1, 30000);
+    await waitFor(
+      'the extension to activate',
+      () => extension.isActive,
+      (active) => active === true,
+      30000,
+    );
+    await waitFor(
+      'the Promotions tree to load',
+      () => vscode.commands.executeCommand('fluxEnvironments.promotions.snapshot'),
+      (items) => Array.isArray(items) && items.length === 1,
+      30000,
+    );
   });
 
   it('a declined confirmation changes nothing (after showing the changes and the diff of every edited file)', async () => {
     const before = repositoryState();
     stub = stubPrompts(() => undefined); // Escape on every question
     await vscode.commands.executeCommand('fluxEnvironments.promoteToProduction');
-    assert.deepEqual(stub.calls.quickPicks.map((q) => q.items.sort()), [['cert-manager: 1.14.x → 1.15.x', 'my-app: 1.0.0 → 1.1.0']]);
+    assert.deepEqual(
+      stub.calls.quickPicks.map((q) => q.items.sort()),
+      [['cert-manager: 1.14.x → 1.15.x', 'my-app: 1.0.0 → 1.1.0']],
+    );
     assert.deepEqual(promotionTabs().sort(), ['/apps/production/kustomization.yaml', '/infrastructure/production/kustomization.yaml']);
-    assert.deepEqual(stub.calls.information.filter((c) => c.modal).map((c) => c.message), ['Promote staging → production?']);
+    assert.deepEqual(
+      stub.calls.information.filter((c) => c.modal).map((c) => c.message),
+      ['Promote staging → production?'],
+    );
     assert.deepEqual(repositoryState(), before);
   });
 
@@ -79,20 +106,39 @@ describe('Promote to Production… in VS Code', function () {
     assert.equal(git('rev-parse', 'main'), main, 'main did not move');
     assert.equal(git('symbolic-ref', '--short', 'HEAD'), 'main', 'the checkout stays on main');
     assert.equal(git('status', '--porcelain'), '', 'the work tree is untouched');
-    assert.equal(git('diff-tree', '--no-commit-id', '--name-only', '-r', commit), 'apps/production/kustomization.yaml\ninfrastructure/production/kustomization.yaml');
+    assert.equal(
+      git('diff-tree', '--no-commit-id', '--name-only', '-r', commit),
+      'apps/production/kustomization.yaml\ninfrastructure/production/kustomization.yaml',
+    );
     const trailers = git('log', '-1', '--format=%(trailers:only,unfold)', commit).split('\n').filter(Boolean);
-    assert.deepEqual(trailers, ['Promotion: staging -> production', `Promoted-From-Commit: ${main}`, 'Promoted: my-app 1.0.0 -> 1.1.0', 'Promoted: cert-manager 1.14.x -> 1.15.x']);
+    assert.deepEqual(trailers, [
+      'Promotion: staging -> production',
+      `Promoted-From-Commit: ${main}`,
+      'Promoted: my-app 1.0.0 -> 1.1.0',
+      'Promoted: cert-manager 1.14.x -> 1.15.x',
+    ]);
     assert.match(git('show', `${commit}:apps/production/kustomization.yaml`), /newTag: 1\.1\.0/);
     const origin = git('remote', 'get-url', 'origin');
-    assert.equal(execFileSync('git', ['rev-parse', `refs/heads/${branches[0]}`], { cwd: origin, encoding: 'utf8' }).trim(), commit, 'pushed to origin');
+    assert.equal(
+      execFileSync('git', ['rev-parse', `refs/heads/${branches[0]}`], { cwd: origin, encoding: 'utf8' }).trim(),
+      commit,
+      'pushed to origin',
+    );
     const result = stub.calls.information.find((c) => !c.modal && /Committed/.test(c.message));
     assert.ok(result, `no result message: ${JSON.stringify(stub.calls.information)}`);
     assert.match(result.message, new RegExp(`on the new branch ${branches[0].replace(/\//g, '\\/')}`));
     // The push question names the remote; the "proposed" diffs close once the commit has landed.
-    assert.deepEqual(stub.calls.information.filter((c) => c.buttons.includes('Push')).map((c) => c.message), ['Push the promotion branch to origin?']);
+    assert.deepEqual(
+      stub.calls.information.filter((c) => c.buttons.includes('Push')).map((c) => c.message),
+      ['Push the promotion branch to origin?'],
+    );
     assert.deepEqual(promotionTabs(), []);
 
-    const items = await waitFor('the Promotions tree to list the promotion', () => vscode.commands.executeCommand('fluxEnvironments.promotions.snapshot'), (list) => list.some((i) => i.commit === commit));
+    const items = await waitFor(
+      'the Promotions tree to list the promotion',
+      () => vscode.commands.executeCommand('fluxEnvironments.promotions.snapshot'),
+      (list) => list.some((i) => i.commit === commit),
+    );
     assert.equal(items.length, 1);
     assert.equal(items[0].label, 'staging → production');
     assert.equal(items[0].contextValue, 'promotion');
@@ -105,7 +151,10 @@ describe('Promote to Production… in VS Code', function () {
     await vscode.commands.executeCommand('fluxEnvironments.revertPromotion');
     assert.deepEqual(stub.calls.warnings, [], 'no "Revert?" question');
     assert.equal(stub.calls.errors.length, 1, JSON.stringify(stub.calls));
-    assert.match(stub.calls.errors[0].message, /^The promotion [0-9a-f]{12} was never merged into main, so there is nothing to revert there\. It is on promote\/production\/\d{8}-\d{6}\./);
+    assert.match(
+      stub.calls.errors[0].message,
+      /^The promotion [0-9a-f]{12} was never merged into main, so there is nothing to revert there\. It is on promote\/production\/\d{8}-\d{6}\./,
+    );
     assert.deepEqual(stub.calls.errors[0].buttons, ['Delete Branch'], 'it offers to delete the branch (declined here)');
     assert.deepEqual(repositoryState(), before);
   });

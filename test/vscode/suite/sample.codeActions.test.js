@@ -15,13 +15,26 @@ describe('Diagnostics and code actions', () => {
     await api();
     const overlay = workspaceUri('apps', 'staging', 'kustomization.yaml');
     const document = await replaceInBuffer(overlay, '- ../base/redis', '- ../base/rediz');
-    const [diagnostic] = await waitFor('the missing-path diagnostic', () => ourDiagnostics(overlay), (d) => d.some((x) => ruleOf(x) === 'missing-path'));
+    const [diagnostic] = await waitFor(
+      'the missing-path diagnostic',
+      () => ourDiagnostics(overlay),
+      (d) => d.some((x) => ruleOf(x) === 'missing-path'),
+    );
     assert.strictEqual(ruleOf(diagnostic), 'missing-path');
-    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', overlay, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand(
+      'vscode.executeCodeActionProvider',
+      overlay,
+      diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const fix = actions.find((a) => a.edit && /\.\.\/base\/redis/.test(a.title));
     assert.ok(fix, `no quick fix among ${JSON.stringify(actions.map((a) => a.title))}`);
     assert.ok(await vscode.workspace.applyEdit(fix.edit), 'the fix did not apply');
-    await waitFor('the diagnostic to clear', () => ourDiagnostics(overlay), (d) => !d.some((x) => ruleOf(x) === 'missing-path'));
+    await waitFor(
+      'the diagnostic to clear',
+      () => ourDiagnostics(overlay),
+      (d) => !d.some((x) => ruleOf(x) === 'missing-path'),
+    );
     assert.match(document.getText(), /- \.\.\/base\/redis\n/);
   });
 });

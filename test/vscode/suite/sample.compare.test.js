@@ -27,8 +27,10 @@ describe('Compare Environments', () => {
     // Aligned: both sides list the same objects in the same order, so only values differ.
     const kinds = (text) => text.split('\n').filter((l) => /^kind: /.test(l));
     assert.deepStrictEqual(kinds(left), kinds(right));
-    assert.ok(!/namespace: (staging|production)\b/.test(left + right) || left.split('\n').length === right.split('\n').length,
-      'environment namespaces are normalised so that they do not show as differences');
+    assert.ok(
+      !/namespace: (staging|production)\b/.test(left + right) || left.split('\n').length === right.split('\n').length,
+      'environment namespaces are normalised so that they do not show as differences',
+    );
   });
 
   it('follows unsaved edits on both sides', async () => {

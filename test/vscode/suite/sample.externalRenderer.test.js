@@ -11,7 +11,10 @@ const { api, documentText, workspaceUri } = require('./sampleHelpers');
 
 /** Makes the workspace look trusted or not, through VS Code's API object (as promote.test.js does) or, failing that, the client's trust object. */
 function pretendTrust(exports, trusted) {
-  for (const [owner, key] of [[vscode.workspace, 'isTrusted'], [exports.ctx.trust, 'isTrusted']]) {
+  for (const [owner, key] of [
+    [vscode.workspace, 'isTrusted'],
+    [exports.ctx.trust, 'isTrusted'],
+  ]) {
     const descriptor = Object.getOwnPropertyDescriptor(owner, key) || Object.getOwnPropertyDescriptor(Object.getPrototypeOf(owner), key);
     try {
       Object.defineProperty(owner, key, { get: () => trusted, configurable: true });
@@ -61,7 +64,11 @@ describe('External renderer and workspace trust', () => {
       await settings().update('rendererPath', standIn('kubectl-untrusted.sh'), vscode.ConfigurationTarget.Global);
       await settings().update('renderer', 'kubectl', vscode.ConfigurationTarget.Global);
       const uri = await vscode.commands.executeCommand('fluxEnvironments.preview', target);
-      const text = await documentText(uri, (t) => t.includes('do not run in an untrusted folder') && t.includes('kind: Deployment'), 'the built-in render with the untrusted note');
+      const text = await documentText(
+        uri,
+        (t) => t.includes('do not run in an untrusted folder') && t.includes('kind: Deployment'),
+        'the built-in render with the untrusted note',
+      );
       assert.match(text.split('\n')[0], /renderer is "kubectl", but external programs do not run in an untrusted folder/);
       assert.doesNotMatch(text, /from-the-stand-in/);
       // Let any refresh the setting changes scheduled run while the workspace is still untrusted.

@@ -5,7 +5,16 @@ const fs = require('fs');
 const path = require('path');
 const vscode = require('vscode');
 const { waitFor } = require('./helpers');
-const { api, openInEditor, lineOf, replaceInBuffer, revertUnsavedDocuments, kubectlKustomize, documentText, workspaceUri } = require('./sampleHelpers');
+const {
+  api,
+  openInEditor,
+  lineOf,
+  replaceInBuffer,
+  revertUnsavedDocuments,
+  kubectlKustomize,
+  documentText,
+  workspaceUri,
+} = require('./sampleHelpers');
 
 function hoverText(hovers) {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
@@ -40,14 +49,23 @@ describe('Preview Rendered', () => {
     await documentText(uri, (t) => t.includes('replicas: 2'), 'the preview before the edit');
     const started = Date.now();
     await replaceInBuffer(stagingPatch, 'replicas: 2', 'replicas: 7');
-    await documentText(uri, (t) => t.includes('replicas: 7') && !t.includes('replicas: 2'), 'the preview to show the unsaved replicas', 5000);
+    await documentText(
+      uri,
+      (t) => t.includes('replicas: 7') && !t.includes('replicas: 2'),
+      'the preview to show the unsaved replicas',
+      5000,
+    );
     assert.ok(Date.now() - started < 3000, `the preview took ${Date.now() - started} ms to follow the edit`);
   });
 
   it('says where a value comes from on hover, and go-to-definition jumps there', async () => {
     const uri = await vscode.commands.executeCommand('fluxEnvironments.preview', { kind: 'folder', uri: stagingFolder.toString() });
     const document = await vscode.workspace.openTextDocument(uri);
-    await waitFor('the edited preview', () => document.getText(), (t) => t.includes('replicas: 7'));
+    await waitFor(
+      'the edited preview',
+      () => document.getText(),
+      (t) => t.includes('replicas: 7'),
+    );
     const line = lineOf(document, 'replicas: 7');
     const position = new vscode.Position(line, document.lineAt(line).text.indexOf('7'));
     const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, position);
@@ -67,7 +85,11 @@ describe('Preview Rendered', () => {
   it('keeps the objects and lists render errors at the top instead of going blank', async () => {
     const uri = await vscode.commands.executeCommand('fluxEnvironments.preview', { kind: 'folder', uri: stagingFolder.toString() });
     await replaceInBuffer(stagingKustomization, '- ../base/redis', '- ../base/redis\n- missing-file.yaml');
-    const text = await documentText(uri, (t) => t.startsWith('#') && t.includes('missing-file.yaml'), 'the render problem at the top of the preview');
+    const text = await documentText(
+      uri,
+      (t) => t.startsWith('#') && t.includes('missing-file.yaml'),
+      'the render problem at the top of the preview',
+    );
     assert.match(text.split('\n')[0], /render problem/);
     await openInEditor(stagingKustomization);
     await vscode.commands.executeCommand('undo');
@@ -105,9 +127,19 @@ describe('Preview Rendered', () => {
       const [first] = choices.filter((c) => c.kind !== vscode.QuickPickItemKind.Separator);
       assert.match(first.label, /\bapps$/, JSON.stringify(choices.slice(0, 4)));
       assert.match(first.description, /^staging/);
-      assert.deepStrictEqual(await first.target, { kind: 'fluxKustomization', uri: workspaceUri('clusters', 'staging', 'apps.yaml').toString(), documentIndex: 0 });
-      assert.ok(choices.some((c) => /apps\/staging$/.test(c.label)), 'kustomization folders are still offered');
-      assert.ok(!choices.some((c) => /(^|[\s/])\./.test(c.label.replace(/^\$\([^)]*\) /, ''))), JSON.stringify(choices.map((c) => c.label)));
+      assert.deepStrictEqual(await first.target, {
+        kind: 'fluxKustomization',
+        uri: workspaceUri('clusters', 'staging', 'apps.yaml').toString(),
+        documentIndex: 0,
+      });
+      assert.ok(
+        choices.some((c) => /apps\/staging$/.test(c.label)),
+        'kustomization folders are still offered',
+      );
+      assert.ok(
+        !choices.some((c) => /(^|[\s/])\./.test(c.label.replace(/^\$\([^)]*\) /, ''))),
+        JSON.stringify(choices.map((c) => c.label)),
+      );
     } finally {
       fs.rmSync(path.dirname(path.dirname(hidden.fsPath)), { recursive: true, force: true });
     }

@@ -34,15 +34,30 @@ describe('Language server restart', function () {
     const [second] = await waitFor('a new language server process', serverPids, (p) => p.length === 1 && p[0] !== first, 15000);
     assert.strictEqual(ctx.restarts, restartsBefore + 1);
     assert.strictEqual(ctx.restartNotices, 1, 'the user is told once');
-    const answered = () => waitFor('the restarted server to answer', () => vscode.commands.executeCommand('fluxEnvironments.refresh').then(() => ctx.request({ method: 'fluxEnvironments/environments' }, {}).catch(() => [])), (envs) => envs.length === 2, 15000);
+    const answered = () =>
+      waitFor(
+        'the restarted server to answer',
+        () =>
+          vscode.commands
+            .executeCommand('fluxEnvironments.refresh')
+            .then(() => ctx.request({ method: 'fluxEnvironments/environments' }, {}).catch(() => [])),
+        (envs) => envs.length === 2,
+        15000,
+      );
     const roots = await answered();
-    assert.deepStrictEqual(roots.map((e) => e.name), ['staging', 'production']);
+    assert.deepStrictEqual(
+      roots.map((e) => e.name),
+      ['staging', 'production'],
+    );
 
     process.kill(second, 'SIGKILL');
     await waitFor('another language server process', serverPids, (p) => p.length === 1 && p[0] !== second, 15000);
     assert.strictEqual(ctx.restarts, restartsBefore + 2);
     assert.strictEqual(ctx.restartNotices, 1, 'the notice is shown once per session, not per restart');
     // The next suites of this session talk to the server: leave it answering, not still starting.
-    assert.deepStrictEqual((await answered()).map((e) => e.name), ['staging', 'production']);
+    assert.deepStrictEqual(
+      (await answered()).map((e) => e.name),
+      ['staging', 'production'],
+    );
   });
 });

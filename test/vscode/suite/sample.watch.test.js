@@ -15,13 +15,26 @@ describe('Files changed on disk outside the editor', () => {
 
   it('a file never opened gets its problem within seconds of a change on disk, and loses it when fixed', async () => {
     await api();
-    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === production.toString()), 'the test needs a file that is not open');
+    assert.ok(
+      !vscode.workspace.textDocuments.some((d) => d.uri.toString() === production.toString()),
+      'the test needs a file that is not open',
+    );
     assert.deepStrictEqual(ourDiagnostics(production).map(ruleOf), []);
     fs.writeFileSync(production.fsPath, before.replace('- ../base/redis\n', '- ../base/redis\n- ingress.yaml\n'));
-    const found = await waitFor('missing-path on the file changed on disk', () => ourDiagnostics(production), (d) => d.some((x) => ruleOf(x) === 'missing-path'), 10000);
+    const found = await waitFor(
+      'missing-path on the file changed on disk',
+      () => ourDiagnostics(production),
+      (d) => d.some((x) => ruleOf(x) === 'missing-path'),
+      10000,
+    );
     assert.match(found.find((x) => ruleOf(x) === 'missing-path').message, /ingress\.yaml/);
     fs.writeFileSync(production.fsPath, before);
-    await waitFor('the problem to clear once the file is fixed on disk', () => ourDiagnostics(production), (d) => d.length === 0, 10000);
+    await waitFor(
+      'the problem to clear once the file is fixed on disk',
+      () => ourDiagnostics(production),
+      (d) => d.length === 0,
+      10000,
+    );
   });
 
   it('the Environments tree follows a Flux Kustomization created on disk', async () => {
@@ -32,11 +45,25 @@ describe('Files changed on disk outside the editor', () => {
       return (await environments.getChildren(staging)).filter((n) => n.type === 'kustomization').map((n) => n.kustomization.name);
     };
     assert.ok(!(await namesUnderStaging()).includes('monitoring'));
-    fs.writeFileSync(created.fsPath, [
-      'apiVersion: kustomize.toolkit.fluxcd.io/v1', 'kind: Kustomization', 'metadata:', '  name: monitoring', '  namespace: flux-system',
-      'spec:', '  interval: 10m', '  sourceRef:', '    kind: GitRepository', '    name: flux-system', '  path: ./infrastructure/staging',
-      '  prune: true', '  wait: true', '',
-    ].join('\n'));
+    fs.writeFileSync(
+      created.fsPath,
+      [
+        'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+        'kind: Kustomization',
+        'metadata:',
+        '  name: monitoring',
+        '  namespace: flux-system',
+        'spec:',
+        '  interval: 10m',
+        '  sourceRef:',
+        '    kind: GitRepository',
+        '    name: flux-system',
+        '  path: ./infrastructure/staging',
+        '  prune: true',
+        '  wait: true',
+        '',
+      ].join('\n'),
+    );
     try {
       await waitFor('monitoring under staging', namesUnderStaging, (names) => names.includes('monitoring'), 10000);
     } finally {

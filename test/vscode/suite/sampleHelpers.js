@@ -9,10 +9,19 @@ const { EXTENSION_ID, waitFor, workspaceUri } = require('./helpers');
 async function api() {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  await waitFor('the extension to activate', () => extension.isActive, (active) => active);
+  await waitFor(
+    'the extension to activate',
+    () => extension.isActive,
+    (active) => active,
+  );
   const exports = extension.exports;
   assert.ok(exports && exports.ctx, 'activate() returned no API (it did not complete)');
-  await waitFor('the first index', () => exports.ctx.status, (status) => status && status.state === 'ready', 30000);
+  await waitFor(
+    'the first index',
+    () => exports.ctx.status,
+    (status) => status && status.state === 'ready',
+    30000,
+  );
   return exports;
 }
 
@@ -52,7 +61,10 @@ async function revertUnsavedDocuments() {
 async function kubectlKustomize(test, folder) {
   try {
     return await new Promise((resolve, reject) =>
-      execFile('kubectl', ['kustomize', folder], { encoding: 'utf8', timeout: 20000 }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
+      execFile('kubectl', ['kustomize', folder], { encoding: 'utf8', timeout: 20000 }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      ),
+    );
   } catch (error) {
     if (error.code !== 'ENOENT') throw error;
     if (process.env.CI) throw new Error('kubectl not found, and CI is set: the differential check cannot be skipped');

@@ -33,249 +33,1369 @@
 //   node scripts/derive-flux-api.mjs --flux 2.6 git:/work/.mirror/fluxcd+kustomize-controller/repo@v1.6.1:config/crd/bases git:/work/.mirror/fluxcd+helm-controller/repo@v1.3.0:config/crd/bases git:/work/.mirror/fluxcd+source-controller/repo@v1.6.2:config/crd/bases git:/work/.mirror/fluxcd+notification-controller/repo@v1.6.0:config/crd/bases git:/work/.mirror/fluxcd+image-reflector-controller/repo@v0.35.2:config/crd/bases git:/work/.mirror/fluxcd+image-automation-controller/repo@v0.41.2:config/crd/bases --flux 2.7 git:/work/.mirror/fluxcd+kustomize-controller/repo@v1.7.3:config/crd/bases git:/work/.mirror/fluxcd+helm-controller/repo@v1.4.5:config/crd/bases git:/work/.mirror/fluxcd+source-controller/repo@v1.7.4:config/crd/bases git:/work/.mirror/fluxcd+notification-controller/repo@v1.7.5:config/crd/bases git:/work/.mirror/fluxcd+image-reflector-controller/repo@v1.0.4:config/crd/bases git:/work/.mirror/fluxcd+image-automation-controller/repo@v1.0.4:config/crd/bases git:/work/.mirror/fluxcd+source-watcher/repo@v2.0.3:config/crd/bases --flux 2.8 git:/work/.mirror/fluxcd+kustomize-controller/repo@v1.8.5:config/crd/bases git:/work/.mirror/fluxcd+helm-controller/repo@v1.5.5:config/crd/bases git:/work/.mirror/fluxcd+source-controller/repo@v1.8.5:config/crd/bases git:/work/.mirror/fluxcd+notification-controller/repo@v1.8.4:config/crd/bases git:/work/.mirror/fluxcd+image-reflector-controller/repo@v1.1.2:config/crd/bases git:/work/.mirror/fluxcd+image-automation-controller/repo@v1.1.4:config/crd/bases git:/work/.mirror/fluxcd+source-watcher/repo@v2.1.1:config/crd/bases --flux 2.9 git:/work/.mirror/fluxcd+kustomize-controller/repo@v1.9.4:config/crd/bases git:/work/.mirror/fluxcd+helm-controller/repo@v1.6.3:config/crd/bases git:/work/.mirror/fluxcd+source-controller/repo@v1.9.1:config/crd/bases git:/work/.mirror/fluxcd+notification-controller/repo@v1.9.3:config/crd/bases git:/work/.mirror/fluxcd+image-reflector-controller/repo@v1.2.0:config/crd/bases git:/work/.mirror/fluxcd+image-automation-controller/repo@v1.2.1:config/crd/bases git:/work/.mirror/fluxcd+source-watcher/repo@v2.2.1:config/crd/bases git:/work/.mirror/controlplaneio-fluxcd+flux-operator/repo@v0.58.1:config/crd/bases
 import type { FluxApiKind, FieldSchema } from './types';
 
-export const FLUX_RELEASE = "2.9";
+export const FLUX_RELEASE = '2.9';
 
 /** The kind names Flux defines (unique across its API groups), for code that switches on kind. */
-export type FluxApiKindName = "Alert" | "ArtifactGenerator" | "Bucket" | "ExternalArtifact" | "FluxInstance" | "FluxReport" | "GitRepository" | "HelmChart" | "HelmRelease" | "HelmRepository" | "ImagePolicy" | "ImageRepository" | "ImageUpdateAutomation" | "Kustomization" | "OCIRepository" | "Provider" | "Receiver" | "ResourceSet" | "ResourceSetInputProvider";
+export type FluxApiKindName =
+  | 'Alert'
+  | 'ArtifactGenerator'
+  | 'Bucket'
+  | 'ExternalArtifact'
+  | 'FluxInstance'
+  | 'FluxReport'
+  | 'GitRepository'
+  | 'HelmChart'
+  | 'HelmRelease'
+  | 'HelmRepository'
+  | 'ImagePolicy'
+  | 'ImageRepository'
+  | 'ImageUpdateAutomation'
+  | 'Kustomization'
+  | 'OCIRepository'
+  | 'Provider'
+  | 'Receiver'
+  | 'ResourceSet'
+  | 'ResourceSetInputProvider';
 
-const s0: FieldSchema = { type: "object", mapOf: { type: "string" } };
-const s1: FieldSchema = { type: "object", properties: { "annotations": s0, "labels": s0 } };
-const s2: FieldSchema = { type: "object", properties: { "annotationSelector": { type: "string" }, "group": { type: "string" }, "kind": { type: "string" }, "labelSelector": { type: "string" }, "name": { type: "string" }, "namespace": { type: "string" }, "version": { type: "string" } } };
-const s3: FieldSchema = { type: "array", items: { type: "object", required: ["patch"], properties: { "patch": { type: "string" }, "target": s2 } } };
-const s4: FieldSchema = { type: "array", items: { type: "string" } };
-const s5: FieldSchema = { type: "object", mapOf: { freeForm: true } };
-const s6: FieldSchema = { type: "array", items: { type: "object", required: ["key","operator"], properties: { "key": { type: "string" }, "operator": { type: "string" }, "values": s4 } } };
-const s7: FieldSchema = { type: "object", properties: { "matchExpressions": s6, "matchLabels": s0 } };
-const s8: FieldSchema = { type: "array", items: { type: "object", freeForm: true } };
-const s9: FieldSchema = { type: "object", required: ["name"], properties: { "name": { type: "string" } } };
-const s10: FieldSchema = { type: "string", enum: ["ChartVersion","Revision"], default: "ChartVersion" };
-const s11: FieldSchema = { type: "string", enum: ["HelmRepository","GitRepository","Bucket"] };
-const s12: FieldSchema = { type: "string", enum: ["cosign","notation"], default: "cosign" };
-const s13: FieldSchema = { type: "array", items: { type: "object", required: ["name"], properties: { "name": { type: "string" }, "namespace": { type: "string" }, "readyExpr": { type: "string" } } } };
-const s14: FieldSchema = { type: "array", items: { type: "object", required: ["paths"], properties: { "paths": s4, "target": s2 } } };
-const s15: FieldSchema = { type: "array", items: { type: "object", required: ["apiVersion","current"], properties: { "apiVersion": { type: "string" }, "current": { type: "string" }, "failed": { type: "string" }, "inProgress": { type: "string" }, "kind": { type: "string" } } } };
-const s16: FieldSchema = { type: "string", enum: ["Skip","Create","CreateReplace"] };
-const s17: FieldSchema = { type: "object", required: ["name"], properties: { "name": { type: "string", enum: ["RemediateOnFailure","RetryOnFailure"] }, "retryInterval": { type: "string" } } };
-const s18: FieldSchema = { type: "object", properties: { "configMapRef": s9, "secretRef": { type: "object", required: ["name"], properties: { "key": { type: "string" }, "name": { type: "string" } } } } };
-const s19: FieldSchema = { type: "array", items: { type: "object", required: ["name"], properties: { "digest": { type: "string" }, "name": { type: "string" }, "newName": { type: "string" }, "newTag": { type: "string" } } } };
-const s20: FieldSchema = { type: "string", enum: ["enabled","disabled","auto"] };
-const s21: FieldSchema = { type: "string", enum: ["Secret","ConfigMap"] };
-const s22: FieldSchema = { type: "object", properties: { "order": { type: "string", enum: ["asc","desc"], default: "asc" } } };
-const s23: FieldSchema = { type: "object", required: ["namespaceSelectors"], properties: { "namespaceSelectors": { type: "array", items: { type: "object", properties: { "matchLabels": s0 } } } } };
-const s24: FieldSchema = { type: "string", enum: ["generic","aws","azure","gcp"], default: "generic" };
-const s25: FieldSchema = { type: "object", properties: { "branch": { type: "string" }, "commit": { type: "string" }, "name": { type: "string" }, "semver": { type: "string" }, "tag": { type: "string" } } };
-const s26: FieldSchema = { type: "object", required: ["kind","name"], properties: { "apiVersion": { type: "string" }, "kind": { type: "string" }, "name": { type: "string" }, "namespace": { type: "string" } } };
-const s27: FieldSchema = { type: "string", enum: ["Bucket","GitRepository","Kustomization","HelmRelease","HelmChart","HelmRepository","ImageRepository","ImagePolicy","ImageUpdateAutomation","OCIRepository","ArtifactGenerator","ExternalArtifact"] };
-const s28: FieldSchema = { type: "array", items: { type: "object", required: ["issuer","subject"], properties: { "issuer": { type: "string" }, "subject": { type: "string" } } } };
+const s0: FieldSchema = { type: 'object', mapOf: { type: 'string' } };
+const s1: FieldSchema = { type: 'object', properties: { annotations: s0, labels: s0 } };
+const s2: FieldSchema = {
+  type: 'object',
+  properties: {
+    annotationSelector: { type: 'string' },
+    group: { type: 'string' },
+    kind: { type: 'string' },
+    labelSelector: { type: 'string' },
+    name: { type: 'string' },
+    namespace: { type: 'string' },
+    version: { type: 'string' },
+  },
+};
+const s3: FieldSchema = {
+  type: 'array',
+  items: { type: 'object', required: ['patch'], properties: { patch: { type: 'string' }, target: s2 } },
+};
+const s4: FieldSchema = { type: 'array', items: { type: 'string' } };
+const s5: FieldSchema = { type: 'object', mapOf: { freeForm: true } };
+const s6: FieldSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['key', 'operator'],
+    properties: { key: { type: 'string' }, operator: { type: 'string' }, values: s4 },
+  },
+};
+const s7: FieldSchema = { type: 'object', properties: { matchExpressions: s6, matchLabels: s0 } };
+const s8: FieldSchema = { type: 'array', items: { type: 'object', freeForm: true } };
+const s9: FieldSchema = { type: 'object', required: ['name'], properties: { name: { type: 'string' } } };
+const s10: FieldSchema = { type: 'string', enum: ['ChartVersion', 'Revision'], default: 'ChartVersion' };
+const s11: FieldSchema = { type: 'string', enum: ['HelmRepository', 'GitRepository', 'Bucket'] };
+const s12: FieldSchema = { type: 'string', enum: ['cosign', 'notation'], default: 'cosign' };
+const s13: FieldSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['name'],
+    properties: { name: { type: 'string' }, namespace: { type: 'string' }, readyExpr: { type: 'string' } },
+  },
+};
+const s14: FieldSchema = { type: 'array', items: { type: 'object', required: ['paths'], properties: { paths: s4, target: s2 } } };
+const s15: FieldSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['apiVersion', 'current'],
+    properties: {
+      apiVersion: { type: 'string' },
+      current: { type: 'string' },
+      failed: { type: 'string' },
+      inProgress: { type: 'string' },
+      kind: { type: 'string' },
+    },
+  },
+};
+const s16: FieldSchema = { type: 'string', enum: ['Skip', 'Create', 'CreateReplace'] };
+const s17: FieldSchema = {
+  type: 'object',
+  required: ['name'],
+  properties: { name: { type: 'string', enum: ['RemediateOnFailure', 'RetryOnFailure'] }, retryInterval: { type: 'string' } },
+};
+const s18: FieldSchema = {
+  type: 'object',
+  properties: {
+    configMapRef: s9,
+    secretRef: { type: 'object', required: ['name'], properties: { key: { type: 'string' }, name: { type: 'string' } } },
+  },
+};
+const s19: FieldSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['name'],
+    properties: { digest: { type: 'string' }, name: { type: 'string' }, newName: { type: 'string' }, newTag: { type: 'string' } },
+  },
+};
+const s20: FieldSchema = { type: 'string', enum: ['enabled', 'disabled', 'auto'] };
+const s21: FieldSchema = { type: 'string', enum: ['Secret', 'ConfigMap'] };
+const s22: FieldSchema = { type: 'object', properties: { order: { type: 'string', enum: ['asc', 'desc'], default: 'asc' } } };
+const s23: FieldSchema = {
+  type: 'object',
+  required: ['namespaceSelectors'],
+  properties: { namespaceSelectors: { type: 'array', items: { type: 'object', properties: { matchLabels: s0 } } } },
+};
+const s24: FieldSchema = { type: 'string', enum: ['generic', 'aws', 'azure', 'gcp'], default: 'generic' };
+const s25: FieldSchema = {
+  type: 'object',
+  properties: {
+    branch: { type: 'string' },
+    commit: { type: 'string' },
+    name: { type: 'string' },
+    semver: { type: 'string' },
+    tag: { type: 'string' },
+  },
+};
+const s26: FieldSchema = {
+  type: 'object',
+  required: ['kind', 'name'],
+  properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' }, namespace: { type: 'string' } },
+};
+const s27: FieldSchema = {
+  type: 'string',
+  enum: [
+    'Bucket',
+    'GitRepository',
+    'Kustomization',
+    'HelmRelease',
+    'HelmChart',
+    'HelmRepository',
+    'ImageRepository',
+    'ImagePolicy',
+    'ImageUpdateAutomation',
+    'OCIRepository',
+    'ArtifactGenerator',
+    'ExternalArtifact',
+  ],
+};
+const s28: FieldSchema = {
+  type: 'array',
+  items: { type: 'object', required: ['issuer', 'subject'], properties: { issuer: { type: 'string' }, subject: { type: 'string' } } },
+};
 
 export const FLUX_API_KINDS: readonly FluxApiKind[] = [
   {
-    group: "fluxcd.controlplane.io",
-    kind: "FluxInstance",
-    plural: "fluxinstances",
-    scope: "Namespaced",
-    storageVersion: "v1",
+    group: 'fluxcd.controlplane.io',
+    kind: 'FluxInstance',
+    plural: 'fluxinstances',
+    scope: 'Namespaced',
+    storageVersion: 'v1',
     versions: [
-      { name: "v1", deprecated: false, spec: { type: "object", required: ["distribution"], properties: { "cluster": { type: "object", properties: { "domain": { type: "string", default: "cluster.local" }, "multitenant": { type: "boolean", default: false }, "multitenantWorkloadIdentity": { type: "boolean", default: false }, "networkPolicy": { type: "boolean", default: true }, "objectLevelWorkloadIdentity": { type: "boolean" }, "size": { type: "string", enum: ["small","medium","large"] }, "tenantDefaultDecryptionServiceAccount": { type: "string" }, "tenantDefaultKubeConfigServiceAccount": { type: "string" }, "tenantDefaultServiceAccount": { type: "string" }, "type": { type: "string", enum: ["kubernetes","openshift","aws","azure","gcp"], default: "kubernetes" } } }, "commonMetadata": s1, "components": { type: "array", items: { type: "string", enum: ["source-controller","kustomize-controller","helm-controller","notification-controller","image-reflector-controller","image-automation-controller","source-watcher"] } }, "distribution": { type: "object", required: ["registry","version"], properties: { "artifact": { type: "string" }, "artifactPullSecret": { type: "string" }, "imagePullSecret": { type: "string" }, "registry": { type: "string" }, "variant": { type: "string", enum: ["upstream-alpine","enterprise-alpine","enterprise-distroless","enterprise-distroless-fips"] }, "version": { type: "string" } } }, "kustomize": { type: "object", properties: { "patches": s3 } }, "migrateResources": { type: "boolean", default: true }, "sharding": { type: "object", required: ["shards"], properties: { "key": { type: "string", default: "sharding.fluxcd.io/key" }, "shards": s4, "storage": { type: "string", enum: ["ephemeral","persistent"] } } }, "storage": { type: "object", required: ["class","size"], properties: { "class": { type: "string" }, "size": { type: "string" } } }, "sync": { type: "object", required: ["kind","path","ref","url"], properties: { "interval": { type: "string", default: "1m" }, "kind": { type: "string", enum: ["OCIRepository","GitRepository","Bucket"] }, "name": { type: "string" }, "path": { type: "string" }, "provider": { type: "string", enum: ["generic","aws","azure","gcp","github"] }, "pullSecret": { type: "string" }, "ref": { type: "string" }, "url": { type: "string" } } }, "wait": { type: "boolean", default: true } } } },
+      {
+        name: 'v1',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['distribution'],
+          properties: {
+            cluster: {
+              type: 'object',
+              properties: {
+                domain: { type: 'string', default: 'cluster.local' },
+                multitenant: { type: 'boolean', default: false },
+                multitenantWorkloadIdentity: { type: 'boolean', default: false },
+                networkPolicy: { type: 'boolean', default: true },
+                objectLevelWorkloadIdentity: { type: 'boolean' },
+                size: { type: 'string', enum: ['small', 'medium', 'large'] },
+                tenantDefaultDecryptionServiceAccount: { type: 'string' },
+                tenantDefaultKubeConfigServiceAccount: { type: 'string' },
+                tenantDefaultServiceAccount: { type: 'string' },
+                type: { type: 'string', enum: ['kubernetes', 'openshift', 'aws', 'azure', 'gcp'], default: 'kubernetes' },
+              },
+            },
+            commonMetadata: s1,
+            components: {
+              type: 'array',
+              items: {
+                type: 'string',
+                enum: [
+                  'source-controller',
+                  'kustomize-controller',
+                  'helm-controller',
+                  'notification-controller',
+                  'image-reflector-controller',
+                  'image-automation-controller',
+                  'source-watcher',
+                ],
+              },
+            },
+            distribution: {
+              type: 'object',
+              required: ['registry', 'version'],
+              properties: {
+                artifact: { type: 'string' },
+                artifactPullSecret: { type: 'string' },
+                imagePullSecret: { type: 'string' },
+                registry: { type: 'string' },
+                variant: {
+                  type: 'string',
+                  enum: ['upstream-alpine', 'enterprise-alpine', 'enterprise-distroless', 'enterprise-distroless-fips'],
+                },
+                version: { type: 'string' },
+              },
+            },
+            kustomize: { type: 'object', properties: { patches: s3 } },
+            migrateResources: { type: 'boolean', default: true },
+            sharding: {
+              type: 'object',
+              required: ['shards'],
+              properties: {
+                key: { type: 'string', default: 'sharding.fluxcd.io/key' },
+                shards: s4,
+                storage: { type: 'string', enum: ['ephemeral', 'persistent'] },
+              },
+            },
+            storage: { type: 'object', required: ['class', 'size'], properties: { class: { type: 'string' }, size: { type: 'string' } } },
+            sync: {
+              type: 'object',
+              required: ['kind', 'path', 'ref', 'url'],
+              properties: {
+                interval: { type: 'string', default: '1m' },
+                kind: { type: 'string', enum: ['OCIRepository', 'GitRepository', 'Bucket'] },
+                name: { type: 'string' },
+                path: { type: 'string' },
+                provider: { type: 'string', enum: ['generic', 'aws', 'azure', 'gcp', 'github'] },
+                pullSecret: { type: 'string' },
+                ref: { type: 'string' },
+                url: { type: 'string' },
+              },
+            },
+            wait: { type: 'boolean', default: true },
+          },
+        },
+      },
     ],
     removedVersions: [],
   },
   {
-    group: "fluxcd.controlplane.io",
-    kind: "FluxReport",
-    plural: "fluxreports",
-    scope: "Namespaced",
-    storageVersion: "v1",
+    group: 'fluxcd.controlplane.io',
+    kind: 'FluxReport',
+    plural: 'fluxreports',
+    scope: 'Namespaced',
+    storageVersion: 'v1',
     versions: [
-      { name: "v1", deprecated: false, spec: { type: "object", required: ["distribution"], properties: { "cluster": { type: "object", required: ["platform","serverVersion"], properties: { "nodes": { type: "integer" }, "platform": { type: "string" }, "serverVersion": { type: "string" } } }, "components": { type: "array", items: { type: "object", required: ["image","name","ready","status"], properties: { "image": { type: "string" }, "name": { type: "string" }, "ready": { type: "boolean" }, "status": { type: "string" } } } }, "distribution": { type: "object", required: ["entitlement","status"], properties: { "entitlement": { type: "string" }, "managedBy": { type: "string" }, "status": { type: "string" }, "version": { type: "string" } } }, "operator": { type: "object", required: ["apiVersion","platform","version"], properties: { "apiVersion": { type: "string" }, "platform": { type: "string" }, "version": { type: "string" } } }, "reconcilers": { type: "array", items: { type: "object", required: ["apiVersion","kind"], properties: { "apiVersion": { type: "string" }, "kind": { type: "string" }, "stats": { type: "object", required: ["failing","running","suspended"], properties: { "failing": { type: "integer" }, "running": { type: "integer" }, "suspended": { type: "integer" }, "totalSize": { type: "string" } } } } } }, "sync": { type: "object", required: ["id","ready","status"], properties: { "id": { type: "string" }, "path": { type: "string" }, "ready": { type: "boolean" }, "source": { type: "string" }, "status": { type: "string" } } } } } },
+      {
+        name: 'v1',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['distribution'],
+          properties: {
+            cluster: {
+              type: 'object',
+              required: ['platform', 'serverVersion'],
+              properties: { nodes: { type: 'integer' }, platform: { type: 'string' }, serverVersion: { type: 'string' } },
+            },
+            components: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['image', 'name', 'ready', 'status'],
+                properties: { image: { type: 'string' }, name: { type: 'string' }, ready: { type: 'boolean' }, status: { type: 'string' } },
+              },
+            },
+            distribution: {
+              type: 'object',
+              required: ['entitlement', 'status'],
+              properties: {
+                entitlement: { type: 'string' },
+                managedBy: { type: 'string' },
+                status: { type: 'string' },
+                version: { type: 'string' },
+              },
+            },
+            operator: {
+              type: 'object',
+              required: ['apiVersion', 'platform', 'version'],
+              properties: { apiVersion: { type: 'string' }, platform: { type: 'string' }, version: { type: 'string' } },
+            },
+            reconcilers: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['apiVersion', 'kind'],
+                properties: {
+                  apiVersion: { type: 'string' },
+                  kind: { type: 'string' },
+                  stats: {
+                    type: 'object',
+                    required: ['failing', 'running', 'suspended'],
+                    properties: {
+                      failing: { type: 'integer' },
+                      running: { type: 'integer' },
+                      suspended: { type: 'integer' },
+                      totalSize: { type: 'string' },
+                    },
+                  },
+                },
+              },
+            },
+            sync: {
+              type: 'object',
+              required: ['id', 'ready', 'status'],
+              properties: {
+                id: { type: 'string' },
+                path: { type: 'string' },
+                ready: { type: 'boolean' },
+                source: { type: 'string' },
+                status: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
     ],
     removedVersions: [],
   },
   {
-    group: "fluxcd.controlplane.io",
-    kind: "ResourceSet",
-    plural: "resourcesets",
-    scope: "Namespaced",
-    storageVersion: "v1",
+    group: 'fluxcd.controlplane.io',
+    kind: 'ResourceSet',
+    plural: 'resourcesets',
+    scope: 'Namespaced',
+    storageVersion: 'v1',
     versions: [
-      { name: "v1", deprecated: false, spec: { type: "object", properties: { "commonMetadata": s1, "dependsOn": { type: "array", items: { type: "object", required: ["apiVersion","kind","name"], properties: { "apiVersion": { type: "string" }, "kind": { type: "string" }, "name": { type: "string" }, "namespace": { type: "string" }, "ready": { type: "boolean" }, "readyExpr": { type: "string" } } } }, "inputStrategy": { type: "object", required: ["name"], properties: { "includeEmptyProviders": { type: "boolean" }, "name": { type: "string", enum: ["Flatten","Permute"] } } }, "inputs": { type: "array", items: s5 }, "inputsFrom": { type: "array", items: { type: "object", properties: { "apiVersion": { type: "string", enum: ["fluxcd.controlplane.io/v1"] }, "kind": { type: "string", enum: ["ResourceSetInputProvider"] }, "name": { type: "string" }, "selector": s7 } } }, "resources": s8, "resourcesTemplate": { type: "string" }, "serviceAccountName": { type: "string" }, "steps": { type: "array", items: { type: "object", required: ["name"], properties: { "name": { type: "string" }, "resources": s8, "resourcesTemplate": { type: "string" }, "timeout": { type: "string" } } } }, "wait": { type: "boolean" } } } },
+      {
+        name: 'v1',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          properties: {
+            commonMetadata: s1,
+            dependsOn: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['apiVersion', 'kind', 'name'],
+                properties: {
+                  apiVersion: { type: 'string' },
+                  kind: { type: 'string' },
+                  name: { type: 'string' },
+                  namespace: { type: 'string' },
+                  ready: { type: 'boolean' },
+                  readyExpr: { type: 'string' },
+                },
+              },
+            },
+            inputStrategy: {
+              type: 'object',
+              required: ['name'],
+              properties: { includeEmptyProviders: { type: 'boolean' }, name: { type: 'string', enum: ['Flatten', 'Permute'] } },
+            },
+            inputs: { type: 'array', items: s5 },
+            inputsFrom: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  apiVersion: { type: 'string', enum: ['fluxcd.controlplane.io/v1'] },
+                  kind: { type: 'string', enum: ['ResourceSetInputProvider'] },
+                  name: { type: 'string' },
+                  selector: s7,
+                },
+              },
+            },
+            resources: s8,
+            resourcesTemplate: { type: 'string' },
+            serviceAccountName: { type: 'string' },
+            steps: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['name'],
+                properties: { name: { type: 'string' }, resources: s8, resourcesTemplate: { type: 'string' }, timeout: { type: 'string' } },
+              },
+            },
+            wait: { type: 'boolean' },
+          },
+        },
+      },
     ],
     removedVersions: [],
   },
   {
-    group: "fluxcd.controlplane.io",
-    kind: "ResourceSetInputProvider",
-    plural: "resourcesetinputproviders",
-    scope: "Namespaced",
-    storageVersion: "v1",
+    group: 'fluxcd.controlplane.io',
+    kind: 'ResourceSetInputProvider',
+    plural: 'resourcesetinputproviders',
+    scope: 'Namespaced',
+    storageVersion: 'v1',
     versions: [
-      { name: "v1", deprecated: false, spec: { type: "object", required: ["type"], properties: { "certSecretRef": s9, "defaultValues": s5, "filter": { type: "object", properties: { "excludeBranch": { type: "string" }, "excludeEnvironment": { type: "string" }, "excludeTag": { type: "string" }, "includeBranch": { type: "string" }, "includeEnvironment": { type: "string" }, "includeTag": { type: "string" }, "labels": s4, "limit": { type: "integer", default: 100 }, "semver": { type: "string" } } }, "insecure": { type: "boolean" }, "schedule": { type: "array", items: { type: "object", required: ["cron"], properties: { "cron": { type: "string" }, "timeZone": { type: "string", default: "UTC" }, "window": { type: "string", default: "0s" } } } }, "secretRef": s9, "selectors": { type: "array", items: { type: "object", properties: { "matchExpressions": s6, "matchLabels": s0, "name": { type: "string" }, "namespace": { type: "string" } } } }, "serviceAccountName": { type: "string" }, "skip": { type: "object", properties: { "labels": s4 } }, "type": { type: "string", enum: ["Static","GitHubBranch","GitHubTag","GitHubPullRequest","GitLabBranch","GitLabTag","GitLabMergeRequest","GitLabEnvironment","AzureDevOpsBranch","AzureDevOpsTag","AzureDevOpsPullRequest","AWSCodeCommitBranch","AWSCodeCommitTag","AWSCodeCommitPullRequest","GiteaBranch","GiteaTag","GiteaPullRequest","OCIArtifactTag","ACRArtifactTag","ECRArtifactTag","GARArtifactTag","ExternalService","ExternalArtifact"] }, "url": { type: "string" } } } },
+      {
+        name: 'v1',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['type'],
+          properties: {
+            certSecretRef: s9,
+            defaultValues: s5,
+            filter: {
+              type: 'object',
+              properties: {
+                excludeBranch: { type: 'string' },
+                excludeEnvironment: { type: 'string' },
+                excludeTag: { type: 'string' },
+                includeBranch: { type: 'string' },
+                includeEnvironment: { type: 'string' },
+                includeTag: { type: 'string' },
+                labels: s4,
+                limit: { type: 'integer', default: 100 },
+                semver: { type: 'string' },
+              },
+            },
+            insecure: { type: 'boolean' },
+            schedule: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['cron'],
+                properties: {
+                  cron: { type: 'string' },
+                  timeZone: { type: 'string', default: 'UTC' },
+                  window: { type: 'string', default: '0s' },
+                },
+              },
+            },
+            secretRef: s9,
+            selectors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { matchExpressions: s6, matchLabels: s0, name: { type: 'string' }, namespace: { type: 'string' } },
+              },
+            },
+            serviceAccountName: { type: 'string' },
+            skip: { type: 'object', properties: { labels: s4 } },
+            type: {
+              type: 'string',
+              enum: [
+                'Static',
+                'GitHubBranch',
+                'GitHubTag',
+                'GitHubPullRequest',
+                'GitLabBranch',
+                'GitLabTag',
+                'GitLabMergeRequest',
+                'GitLabEnvironment',
+                'AzureDevOpsBranch',
+                'AzureDevOpsTag',
+                'AzureDevOpsPullRequest',
+                'AWSCodeCommitBranch',
+                'AWSCodeCommitTag',
+                'AWSCodeCommitPullRequest',
+                'GiteaBranch',
+                'GiteaTag',
+                'GiteaPullRequest',
+                'OCIArtifactTag',
+                'ACRArtifactTag',
+                'ECRArtifactTag',
+                'GARArtifactTag',
+                'ExternalService',
+                'ExternalArtifact',
+              ],
+            },
+            url: { type: 'string' },
+          },
+        },
+      },
     ],
     removedVersions: [],
   },
   {
-    group: "helm.toolkit.fluxcd.io",
-    kind: "HelmRelease",
-    plural: "helmreleases",
-    scope: "Namespaced",
-    storageVersion: "v2",
+    group: 'helm.toolkit.fluxcd.io',
+    kind: 'HelmRelease',
+    plural: 'helmreleases',
+    scope: 'Namespaced',
+    storageVersion: 'v2',
     versions: [
-      { name: "v2", deprecated: false, spec: { type: "object", required: ["interval"], properties: { "chart": { type: "object", required: ["spec"], properties: { "metadata": s1, "spec": { type: "object", required: ["chart","sourceRef"], properties: { "chart": { type: "string" }, "ignoreMissingValuesFiles": { type: "boolean" }, "interval": { type: "string" }, "reconcileStrategy": s10, "sourceRef": { type: "object", required: ["kind","name"], properties: { "apiVersion": { type: "string" }, "kind": s11, "name": { type: "string" }, "namespace": { type: "string" } } }, "valuesFiles": s4, "verify": { type: "object", required: ["provider"], properties: { "provider": s12, "secretRef": s9 } }, "version": { type: "string", default: "*" } } } } }, "chartRef": { type: "object", required: ["kind","name"], properties: { "apiVersion": { type: "string" }, "kind": { type: "string", enum: ["OCIRepository","HelmChart","ExternalArtifact"] }, "name": { type: "string" }, "namespace": { type: "string" } } }, "commonMetadata": s1, "dependsOn": s13, "driftDetection": { type: "object", properties: { "ignore": s14, "mode": { type: "string", enum: ["enabled","warn","disabled"] } } }, "healthCheckExprs": s15, "install": { type: "object", properties: { "crds": s16, "createNamespace": { type: "boolean" }, "disableHooks": { type: "boolean" }, "disableOpenAPIValidation": { type: "boolean" }, "disableSchemaValidation": { type: "boolean" }, "disableTakeOwnership": { type: "boolean" }, "disableWait": { type: "boolean" }, "disableWaitForJobs": { type: "boolean" }, "remediation": { type: "object", properties: { "ignoreTestFailures": { type: "boolean" }, "remediateLastFailure": { type: "boolean" }, "retries": { type: "integer" } } }, "replace": { type: "boolean" }, "serverSideApply": { type: "boolean" }, "skipCRDs": { type: "boolean" }, "strategy": s17, "timeout": { type: "string" } } }, "interval": { type: "string" }, "kubeConfig": s18, "maxHistory": { type: "integer" }, "persistentClient": { type: "boolean" }, "postRenderStrategy": { type: "string", enum: ["nohooks","combined","separate"] }, "postRenderers": { type: "array", items: { type: "object", properties: { "kustomize": { type: "object", properties: { "images": s19, "patches": s3 } } } } }, "releaseName": { type: "string" }, "rollback": { type: "object", properties: { "cleanupOnFail": { type: "boolean" }, "disableHooks": { type: "boolean" }, "disableWait": { type: "boolean" }, "disableWaitForJobs": { type: "boolean" }, "force": { type: "boolean" }, "recreate": { type: "boolean" }, "serverSideApply": s20, "timeout": { type: "string" } } }, "serviceAccountName": { type: "string" }, "storageNamespace": { type: "string" }, "suspend": { type: "boolean" }, "targetNamespace": { type: "string" }, "test": { type: "object", properties: { "enable": { type: "boolean" }, "filters": { type: "array", items: { type: "object", required: ["name"], properties: { "exclude": { type: "boolean" }, "name": { type: "string" } } } }, "ignoreFailures": { type: "boolean" }, "timeout": { type: "string" } } }, "timeout": { type: "string" }, "uninstall": { type: "object", properties: { "deletionPropagation": { type: "string", enum: ["background","foreground","orphan"], default: "background" }, "disableHooks": { type: "boolean" }, "disableWait": { type: "boolean" }, "keepHistory": { type: "boolean" }, "timeout": { type: "string" } } }, "upgrade": { type: "object", properties: { "chartNameChangeStrategy": { type: "string", enum: ["InPlaceUpdate","Reinstall"] }, "cleanupOnFail": { type: "boolean" }, "crds": s16, "disableHooks": { type: "boolean" }, "disableOpenAPIValidation": { type: "boolean" }, "disableSchemaValidation": { type: "boolean" }, "disableTakeOwnership": { type: "boolean" }, "disableWait": { type: "boolean" }, "disableWaitForJobs": { type: "boolean" }, "force": { type: "boolean" }, "preserveValues": { type: "boolean" }, "remediation": { type: "object", properties: { "ignoreTestFailures": { type: "boolean" }, "remediateLastFailure": { type: "boolean" }, "retries": { type: "integer" }, "strategy": { type: "string", enum: ["rollback","uninstall"] } } }, "serverSideApply": s20, "strategy": s17, "timeout": { type: "string" } } }, "values": { freeForm: true }, "valuesFrom": { type: "array", items: { type: "object", required: ["kind","name"], properties: { "kind": s21, "literal": { type: "boolean" }, "name": { type: "string" }, "optional": { type: "boolean" }, "targetPath": { type: "string" }, "valuesKey": { type: "string" } } } }, "waitStrategy": { type: "object", required: ["name"], properties: { "name": { type: "string", enum: ["poller","legacy"] } } } } } },
+      {
+        name: 'v2',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['interval'],
+          properties: {
+            chart: {
+              type: 'object',
+              required: ['spec'],
+              properties: {
+                metadata: s1,
+                spec: {
+                  type: 'object',
+                  required: ['chart', 'sourceRef'],
+                  properties: {
+                    chart: { type: 'string' },
+                    ignoreMissingValuesFiles: { type: 'boolean' },
+                    interval: { type: 'string' },
+                    reconcileStrategy: s10,
+                    sourceRef: {
+                      type: 'object',
+                      required: ['kind', 'name'],
+                      properties: { apiVersion: { type: 'string' }, kind: s11, name: { type: 'string' }, namespace: { type: 'string' } },
+                    },
+                    valuesFiles: s4,
+                    verify: { type: 'object', required: ['provider'], properties: { provider: s12, secretRef: s9 } },
+                    version: { type: 'string', default: '*' },
+                  },
+                },
+              },
+            },
+            chartRef: {
+              type: 'object',
+              required: ['kind', 'name'],
+              properties: {
+                apiVersion: { type: 'string' },
+                kind: { type: 'string', enum: ['OCIRepository', 'HelmChart', 'ExternalArtifact'] },
+                name: { type: 'string' },
+                namespace: { type: 'string' },
+              },
+            },
+            commonMetadata: s1,
+            dependsOn: s13,
+            driftDetection: {
+              type: 'object',
+              properties: { ignore: s14, mode: { type: 'string', enum: ['enabled', 'warn', 'disabled'] } },
+            },
+            healthCheckExprs: s15,
+            install: {
+              type: 'object',
+              properties: {
+                crds: s16,
+                createNamespace: { type: 'boolean' },
+                disableHooks: { type: 'boolean' },
+                disableOpenAPIValidation: { type: 'boolean' },
+                disableSchemaValidation: { type: 'boolean' },
+                disableTakeOwnership: { type: 'boolean' },
+                disableWait: { type: 'boolean' },
+                disableWaitForJobs: { type: 'boolean' },
+                remediation: {
+                  type: 'object',
+                  properties: {
+                    ignoreTestFailures: { type: 'boolean' },
+                    remediateLastFailure: { type: 'boolean' },
+                    retries: { type: 'integer' },
+                  },
+                },
+                replace: { type: 'boolean' },
+                serverSideApply: { type: 'boolean' },
+                skipCRDs: { type: 'boolean' },
+                strategy: s17,
+                timeout: { type: 'string' },
+              },
+            },
+            interval: { type: 'string' },
+            kubeConfig: s18,
+            maxHistory: { type: 'integer' },
+            persistentClient: { type: 'boolean' },
+            postRenderStrategy: { type: 'string', enum: ['nohooks', 'combined', 'separate'] },
+            postRenderers: {
+              type: 'array',
+              items: { type: 'object', properties: { kustomize: { type: 'object', properties: { images: s19, patches: s3 } } } },
+            },
+            releaseName: { type: 'string' },
+            rollback: {
+              type: 'object',
+              properties: {
+                cleanupOnFail: { type: 'boolean' },
+                disableHooks: { type: 'boolean' },
+                disableWait: { type: 'boolean' },
+                disableWaitForJobs: { type: 'boolean' },
+                force: { type: 'boolean' },
+                recreate: { type: 'boolean' },
+                serverSideApply: s20,
+                timeout: { type: 'string' },
+              },
+            },
+            serviceAccountName: { type: 'string' },
+            storageNamespace: { type: 'string' },
+            suspend: { type: 'boolean' },
+            targetNamespace: { type: 'string' },
+            test: {
+              type: 'object',
+              properties: {
+                enable: { type: 'boolean' },
+                filters: {
+                  type: 'array',
+                  items: { type: 'object', required: ['name'], properties: { exclude: { type: 'boolean' }, name: { type: 'string' } } },
+                },
+                ignoreFailures: { type: 'boolean' },
+                timeout: { type: 'string' },
+              },
+            },
+            timeout: { type: 'string' },
+            uninstall: {
+              type: 'object',
+              properties: {
+                deletionPropagation: { type: 'string', enum: ['background', 'foreground', 'orphan'], default: 'background' },
+                disableHooks: { type: 'boolean' },
+                disableWait: { type: 'boolean' },
+                keepHistory: { type: 'boolean' },
+                timeout: { type: 'string' },
+              },
+            },
+            upgrade: {
+              type: 'object',
+              properties: {
+                chartNameChangeStrategy: { type: 'string', enum: ['InPlaceUpdate', 'Reinstall'] },
+                cleanupOnFail: { type: 'boolean' },
+                crds: s16,
+                disableHooks: { type: 'boolean' },
+                disableOpenAPIValidation: { type: 'boolean' },
+                disableSchemaValidation: { type: 'boolean' },
+                disableTakeOwnership: { type: 'boolean' },
+                disableWait: { type: 'boolean' },
+                disableWaitForJobs: { type: 'boolean' },
+                force: { type: 'boolean' },
+                preserveValues: { type: 'boolean' },
+                remediation: {
+                  type: 'object',
+                  properties: {
+                    ignoreTestFailures: { type: 'boolean' },
+                    remediateLastFailure: { type: 'boolean' },
+                    retries: { type: 'integer' },
+                    strategy: { type: 'string', enum: ['rollback', 'uninstall'] },
+                  },
+                },
+                serverSideApply: s20,
+                strategy: s17,
+                timeout: { type: 'string' },
+              },
+            },
+            values: { freeForm: true },
+            valuesFrom: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['kind', 'name'],
+                properties: {
+                  kind: s21,
+                  literal: { type: 'boolean' },
+                  name: { type: 'string' },
+                  optional: { type: 'boolean' },
+                  targetPath: { type: 'string' },
+                  valuesKey: { type: 'string' },
+                },
+              },
+            },
+            waitStrategy: { type: 'object', required: ['name'], properties: { name: { type: 'string', enum: ['poller', 'legacy'] } } },
+          },
+        },
+      },
     ],
-    removedVersions: [{"version":"v2beta2","lastServedIn":"2.7","deprecationWarning":"v2beta2 HelmRelease is deprecated, upgrade to v2"},{"version":"v2beta1","lastServedIn":"2.6","deprecationWarning":"v2beta1 HelmRelease is deprecated, upgrade to v2"}],
+    removedVersions: [
+      { version: 'v2beta2', lastServedIn: '2.7', deprecationWarning: 'v2beta2 HelmRelease is deprecated, upgrade to v2' },
+      { version: 'v2beta1', lastServedIn: '2.6', deprecationWarning: 'v2beta1 HelmRelease is deprecated, upgrade to v2' },
+    ],
   },
   {
-    group: "image.toolkit.fluxcd.io",
-    kind: "ImagePolicy",
-    plural: "imagepolicies",
-    scope: "Namespaced",
-    storageVersion: "v1",
+    group: 'image.toolkit.fluxcd.io',
+    kind: 'ImagePolicy',
+    plural: 'imagepolicies',
+    scope: 'Namespaced',
+    storageVersion: 'v1',
     versions: [
-      { name: "v1", deprecated: false, spec: { type: "object", required: ["imageRepositoryRef","policy"], properties: { "digestReflectionPolicy": { type: "string", enum: ["Always","IfNotPresent","Never"], default: "Never" }, "filterTags": { type: "object", properties: { "extract": { type: "string" }, "pattern": { type: "string" } } }, "imageRepositoryRef": { type: "object", required: ["name"], properties: { "name": { type: "string" }, "namespace": { type: "string" } } }, "interval": { type: "string" }, "policy": { type: "object", properties: { "alphabetical": s22, "numerical": s22, "semver": { type: "object", required: ["range"], properties: { "range": { type: "string" } } } } }, "suspend": { type: "boolean" } } } },
+      {
+        name: 'v1',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['imageRepositoryRef', 'policy'],
+          properties: {
+            digestReflectionPolicy: { type: 'string', enum: ['Always', 'IfNotPresent', 'Never'], default: 'Never' },
+            filterTags: { type: 'object', properties: { extract: { type: 'string' }, pattern: { type: 'string' } } },
+            imageRepositoryRef: {
+              type: 'object',
+              required: ['name'],
+              properties: { name: { type: 'string' }, namespace: { type: 'string' } },
+            },
+            interval: { type: 'string' },
+            policy: {
+              type: 'object',
+              properties: {
+                alphabetical: s22,
+                numerical: s22,
+                semver: { type: 'object', required: ['range'], properties: { range: { type: 'string' } } },
+              },
+            },
+            suspend: { type: 'boolean' },
+          },
+        },
+      },
     ],
-    removedVersions: [{"version":"v1beta2","lastServedIn":"2.8","deprecationWarning":"v1beta2 ImagePolicy is deprecated, upgrade to v1"},{"version":"v1beta1","lastServedIn":"2.6"}],
+    removedVersions: [
+      { version: 'v1beta2', lastServedIn: '2.8', deprecationWarning: 'v1beta2 ImagePolicy is deprecated, upgrade to v1' },
+      { version: 'v1beta1', lastServedIn: '2.6' },
+    ],
   },
   {
-    group: "image.toolkit.fluxcd.io",
-    kind: "ImageRepository",
-    plural: "imagerepositories",
-    scope: "Namespaced",
-    storageVersion: "v1",
+    group: 'image.toolkit.fluxcd.io',
+    kind: 'ImageRepository',
+    plural: 'imagerepositories',
+    scope: 'Namespaced',
+    storageVersion: 'v1',
     versions: [
-      { name: "v1", deprecated: false, spec: { type: "object", required: ["image","interval"], properties: { "accessFrom": s23, "certSecretRef": s9, "exclusionList": { type: "array", default: ["^.*\\.sig$"], items: { type: "string" } }, "image": { type: "string" }, "insecure": { type: "boolean" }, "interval": { type: "string" }, "provider": s24, "proxySecretRef": s9, "secretRef": s9, "serviceAccountName": { type: "string" }, "suspend": { type: "boolean" }, "timeout": { type: "string" } } } },
+      {
+        name: 'v1',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['image', 'interval'],
+          properties: {
+            accessFrom: s23,
+            certSecretRef: s9,
+            exclusionList: { type: 'array', default: ['^.*\\.sig$'], items: { type: 'string' } },
+            image: { type: 'string' },
+            insecure: { type: 'boolean' },
+            interval: { type: 'string' },
+            provider: s24,
+            proxySecretRef: s9,
+            secretRef: s9,
+            serviceAccountName: { type: 'string' },
+            suspend: { type: 'boolean' },
+            timeout: { type: 'string' },
+          },
+        },
+      },
     ],
-    removedVersions: [{"version":"v1beta2","lastServedIn":"2.8","deprecationWarning":"v1beta2 ImageRepository is deprecated, upgrade to v1"},{"version":"v1beta1","lastServedIn":"2.6"}],
+    removedVersions: [
+      { version: 'v1beta2', lastServedIn: '2.8', deprecationWarning: 'v1beta2 ImageRepository is deprecated, upgrade to v1' },
+      { version: 'v1beta1', lastServedIn: '2.6' },
+    ],
   },
   {
-    group: "image.toolkit.fluxcd.io",
-    kind: "ImageUpdateAutomation",
-    plural: "imageupdateautomations",
-    scope: "Namespaced",
-    storageVersion: "v1",
+    group: 'image.toolkit.fluxcd.io',
+    kind: 'ImageUpdateAutomation',
+    plural: 'imageupdateautomations',
+    scope: 'Namespaced',
+    storageVersion: 'v1',
     versions: [
-      { name: "v1", deprecated: false, spec: { type: "object", required: ["interval","sourceRef"], properties: { "git": { type: "object", required: ["commit"], properties: { "checkout": { type: "object", required: ["ref"], properties: { "ref": s25 } }, "commit": { type: "object", required: ["author"], properties: { "author": { type: "object", required: ["email"], properties: { "email": { type: "string" }, "name": { type: "string" } } }, "messageTemplate": { type: "string" }, "messageTemplateValues": s0, "signingKey": { type: "object", required: ["secretRef"], properties: { "secretRef": s9, "type": { type: "string", enum: ["gpg","ssh"] } } } } }, "push": { type: "object", properties: { "branch": { type: "string" }, "options": s0, "refspec": { type: "string" } } } } }, "interval": { type: "string" }, "policySelector": s7, "sourceRef": { type: "object", required: ["kind","name"], properties: { "apiVersion": { type: "string" }, "kind": { type: "string", enum: ["GitRepository"], default: "GitRepository" }, "name": { type: "string" }, "namespace": { type: "string" } } }, "suspend": { type: "boolean" }, "update": { type: "object", default: {"strategy":"Setters"}, properties: { "path": { type: "string" }, "strategy": { type: "string", enum: ["Setters"], default: "Setters" } } } } } },
+      {
+        name: 'v1',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['interval', 'sourceRef'],
+          properties: {
+            git: {
+              type: 'object',
+              required: ['commit'],
+              properties: {
+                checkout: { type: 'object', required: ['ref'], properties: { ref: s25 } },
+                commit: {
+                  type: 'object',
+                  required: ['author'],
+                  properties: {
+                    author: { type: 'object', required: ['email'], properties: { email: { type: 'string' }, name: { type: 'string' } } },
+                    messageTemplate: { type: 'string' },
+                    messageTemplateValues: s0,
+                    signingKey: {
+                      type: 'object',
+                      required: ['secretRef'],
+                      properties: { secretRef: s9, type: { type: 'string', enum: ['gpg', 'ssh'] } },
+                    },
+                  },
+                },
+                push: { type: 'object', properties: { branch: { type: 'string' }, options: s0, refspec: { type: 'string' } } },
+              },
+            },
+            interval: { type: 'string' },
+            policySelector: s7,
+            sourceRef: {
+              type: 'object',
+              required: ['kind', 'name'],
+              properties: {
+                apiVersion: { type: 'string' },
+                kind: { type: 'string', enum: ['GitRepository'], default: 'GitRepository' },
+                name: { type: 'string' },
+                namespace: { type: 'string' },
+              },
+            },
+            suspend: { type: 'boolean' },
+            update: {
+              type: 'object',
+              default: { strategy: 'Setters' },
+              properties: { path: { type: 'string' }, strategy: { type: 'string', enum: ['Setters'], default: 'Setters' } },
+            },
+          },
+        },
+      },
     ],
-    removedVersions: [{"version":"v1beta2","lastServedIn":"2.8","deprecationWarning":"v1beta2 ImageUpdateAutomation is deprecated, upgrade to v1"},{"version":"v1beta1","lastServedIn":"2.6","deprecationWarning":"v1beta1 ImageUpdateAutomation is deprecated, upgrade to v1beta2"}],
+    removedVersions: [
+      { version: 'v1beta2', lastServedIn: '2.8', deprecationWarning: 'v1beta2 ImageUpdateAutomation is deprecated, upgrade to v1' },
+      { version: 'v1beta1', lastServedIn: '2.6', deprecationWarning: 'v1beta1 ImageUpdateAutomation is deprecated, upgrade to v1beta2' },
+    ],
   },
   {
-    group: "kustomize.toolkit.fluxcd.io",
-    kind: "Kustomization",
-    plural: "kustomizations",
-    scope: "Namespaced",
-    storageVersion: "v1",
+    group: 'kustomize.toolkit.fluxcd.io',
+    kind: 'Kustomization',
+    plural: 'kustomizations',
+    scope: 'Namespaced',
+    storageVersion: 'v1',
     versions: [
-      { name: "v1", deprecated: false, spec: { type: "object", required: ["interval","prune","sourceRef"], properties: { "buildMetadata": { type: "array", items: { type: "string", enum: ["originAnnotations","transformerAnnotations"] } }, "commonMetadata": s1, "components": s4, "decryption": { type: "object", required: ["provider"], properties: { "provider": { type: "string", enum: ["sops"] }, "secretRef": s9, "serviceAccountName": { type: "string" } } }, "deletionPolicy": { type: "string", enum: ["MirrorPrune","Delete","WaitForTermination","Orphan"] }, "dependsOn": s13, "force": { type: "boolean", default: false }, "healthCheckExprs": s15, "healthChecks": { type: "array", items: s26 }, "ignore": s14, "ignoreMissingComponents": { type: "boolean" }, "images": s19, "interval": { type: "string" }, "kubeConfig": s18, "namePrefix": { type: "string" }, "nameSuffix": { type: "string" }, "patches": s3, "path": { type: "string" }, "postBuild": { type: "object", properties: { "substitute": s0, "substituteFrom": { type: "array", items: { type: "object", required: ["kind","name"], properties: { "kind": s21, "name": { type: "string" }, "optional": { type: "boolean", default: false } } } }, "substituteStrategy": { type: "string", enum: ["WithVariables","Always"] } } }, "prune": { type: "boolean" }, "retryInterval": { type: "string" }, "serviceAccountName": { type: "string" }, "sourceRef": { type: "object", required: ["kind","name"], properties: { "apiVersion": { type: "string" }, "kind": { type: "string", enum: ["OCIRepository","GitRepository","Bucket","ExternalArtifact"] }, "name": { type: "string" }, "namespace": { type: "string" } } }, "suspend": { type: "boolean" }, "targetNamespace": { type: "string" }, "timeout": { type: "string" }, "wait": { type: "boolean" } } } },
+      {
+        name: 'v1',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['interval', 'prune', 'sourceRef'],
+          properties: {
+            buildMetadata: { type: 'array', items: { type: 'string', enum: ['originAnnotations', 'transformerAnnotations'] } },
+            commonMetadata: s1,
+            components: s4,
+            decryption: {
+              type: 'object',
+              required: ['provider'],
+              properties: { provider: { type: 'string', enum: ['sops'] }, secretRef: s9, serviceAccountName: { type: 'string' } },
+            },
+            deletionPolicy: { type: 'string', enum: ['MirrorPrune', 'Delete', 'WaitForTermination', 'Orphan'] },
+            dependsOn: s13,
+            force: { type: 'boolean', default: false },
+            healthCheckExprs: s15,
+            healthChecks: { type: 'array', items: s26 },
+            ignore: s14,
+            ignoreMissingComponents: { type: 'boolean' },
+            images: s19,
+            interval: { type: 'string' },
+            kubeConfig: s18,
+            namePrefix: { type: 'string' },
+            nameSuffix: { type: 'string' },
+            patches: s3,
+            path: { type: 'string' },
+            postBuild: {
+              type: 'object',
+              properties: {
+                substitute: s0,
+                substituteFrom: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['kind', 'name'],
+                    properties: { kind: s21, name: { type: 'string' }, optional: { type: 'boolean', default: false } },
+                  },
+                },
+                substituteStrategy: { type: 'string', enum: ['WithVariables', 'Always'] },
+              },
+            },
+            prune: { type: 'boolean' },
+            retryInterval: { type: 'string' },
+            serviceAccountName: { type: 'string' },
+            sourceRef: {
+              type: 'object',
+              required: ['kind', 'name'],
+              properties: {
+                apiVersion: { type: 'string' },
+                kind: { type: 'string', enum: ['OCIRepository', 'GitRepository', 'Bucket', 'ExternalArtifact'] },
+                name: { type: 'string' },
+                namespace: { type: 'string' },
+              },
+            },
+            suspend: { type: 'boolean' },
+            targetNamespace: { type: 'string' },
+            timeout: { type: 'string' },
+            wait: { type: 'boolean' },
+          },
+        },
+      },
     ],
-    removedVersions: [{"version":"v1beta2","lastServedIn":"2.7","deprecationWarning":"v1beta2 Kustomization is deprecated, upgrade to v1"},{"version":"v1beta1","lastServedIn":"2.6","deprecationWarning":"v1beta1 Kustomization is deprecated, upgrade to v1"}],
+    removedVersions: [
+      { version: 'v1beta2', lastServedIn: '2.7', deprecationWarning: 'v1beta2 Kustomization is deprecated, upgrade to v1' },
+      { version: 'v1beta1', lastServedIn: '2.6', deprecationWarning: 'v1beta1 Kustomization is deprecated, upgrade to v1' },
+    ],
   },
   {
-    group: "notification.toolkit.fluxcd.io",
-    kind: "Alert",
-    plural: "alerts",
-    scope: "Namespaced",
-    storageVersion: "v1beta3",
+    group: 'notification.toolkit.fluxcd.io',
+    kind: 'Alert',
+    plural: 'alerts',
+    scope: 'Namespaced',
+    storageVersion: 'v1beta3',
     versions: [
-      { name: "v1beta3", deprecated: false, spec: { type: "object", required: ["eventSources","providerRef"], properties: { "eventMetadata": s0, "eventSeverity": { type: "string", enum: ["info","error"], default: "info" }, "eventSources": { type: "array", items: { type: "object", required: ["kind","name"], properties: { "apiVersion": { type: "string" }, "kind": s27, "matchLabels": s0, "name": { type: "string" }, "namespace": { type: "string" } } } }, "exclusionList": s4, "inclusionList": s4, "providerRef": s9, "summary": { type: "string" }, "suspend": { type: "boolean" } } } },
+      {
+        name: 'v1beta3',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['eventSources', 'providerRef'],
+          properties: {
+            eventMetadata: s0,
+            eventSeverity: { type: 'string', enum: ['info', 'error'], default: 'info' },
+            eventSources: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['kind', 'name'],
+                properties: {
+                  apiVersion: { type: 'string' },
+                  kind: s27,
+                  matchLabels: s0,
+                  name: { type: 'string' },
+                  namespace: { type: 'string' },
+                },
+              },
+            },
+            exclusionList: s4,
+            inclusionList: s4,
+            providerRef: s9,
+            summary: { type: 'string' },
+            suspend: { type: 'boolean' },
+          },
+        },
+      },
     ],
-    removedVersions: [{"version":"v1beta2","lastServedIn":"2.8","deprecationWarning":"v1beta2 Alert is deprecated, upgrade to v1beta3"},{"version":"v1beta1","lastServedIn":"2.6","deprecationWarning":"v1beta1 Alert is deprecated, upgrade to v1beta3"}],
+    removedVersions: [
+      { version: 'v1beta2', lastServedIn: '2.8', deprecationWarning: 'v1beta2 Alert is deprecated, upgrade to v1beta3' },
+      { version: 'v1beta1', lastServedIn: '2.6', deprecationWarning: 'v1beta1 Alert is deprecated, upgrade to v1beta3' },
+    ],
   },
   {
-    group: "notification.toolkit.fluxcd.io",
-    kind: "Provider",
-    plural: "providers",
-    scope: "Namespaced",
-    storageVersion: "v1beta3",
+    group: 'notification.toolkit.fluxcd.io',
+    kind: 'Provider',
+    plural: 'providers',
+    scope: 'Namespaced',
+    storageVersion: 'v1beta3',
     versions: [
-      { name: "v1beta3", deprecated: false, spec: { type: "object", required: ["type"], properties: { "address": { type: "string" }, "certSecretRef": s9, "channel": { type: "string" }, "commitStatusExpr": { type: "string" }, "interval": { type: "string" }, "proxy": { type: "string" }, "proxySecretRef": s9, "secretRef": s9, "serviceAccountName": { type: "string" }, "suspend": { type: "boolean" }, "timeout": { type: "string" }, "type": { type: "string", enum: ["slack","discord","msteams","rocket","generic","generic-hmac","github","gitlab","gitea","giteapullrequestcomment","bitbucketserver","bitbucket","azuredevops","googlechat","googlepubsub","webex","sentry","azureeventhub","telegram","lark","matrix","opsgenie","alertmanager","grafana","githubdispatch","githubpullrequestcomment","gitlabmergerequestcomment","pagerduty","datadog","nats","zulip","otel"] }, "username": { type: "string" } } } },
+      {
+        name: 'v1beta3',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['type'],
+          properties: {
+            address: { type: 'string' },
+            certSecretRef: s9,
+            channel: { type: 'string' },
+            commitStatusExpr: { type: 'string' },
+            interval: { type: 'string' },
+            proxy: { type: 'string' },
+            proxySecretRef: s9,
+            secretRef: s9,
+            serviceAccountName: { type: 'string' },
+            suspend: { type: 'boolean' },
+            timeout: { type: 'string' },
+            type: {
+              type: 'string',
+              enum: [
+                'slack',
+                'discord',
+                'msteams',
+                'rocket',
+                'generic',
+                'generic-hmac',
+                'github',
+                'gitlab',
+                'gitea',
+                'giteapullrequestcomment',
+                'bitbucketserver',
+                'bitbucket',
+                'azuredevops',
+                'googlechat',
+                'googlepubsub',
+                'webex',
+                'sentry',
+                'azureeventhub',
+                'telegram',
+                'lark',
+                'matrix',
+                'opsgenie',
+                'alertmanager',
+                'grafana',
+                'githubdispatch',
+                'githubpullrequestcomment',
+                'gitlabmergerequestcomment',
+                'pagerduty',
+                'datadog',
+                'nats',
+                'zulip',
+                'otel',
+              ],
+            },
+            username: { type: 'string' },
+          },
+        },
+      },
     ],
-    removedVersions: [{"version":"v1beta2","lastServedIn":"2.8","deprecationWarning":"v1beta2 Provider is deprecated, upgrade to v1beta3"},{"version":"v1beta1","lastServedIn":"2.6","deprecationWarning":"v1beta1 Provider is deprecated, upgrade to v1beta3"}],
+    removedVersions: [
+      { version: 'v1beta2', lastServedIn: '2.8', deprecationWarning: 'v1beta2 Provider is deprecated, upgrade to v1beta3' },
+      { version: 'v1beta1', lastServedIn: '2.6', deprecationWarning: 'v1beta1 Provider is deprecated, upgrade to v1beta3' },
+    ],
   },
   {
-    group: "notification.toolkit.fluxcd.io",
-    kind: "Receiver",
-    plural: "receivers",
-    scope: "Namespaced",
-    storageVersion: "v1",
+    group: 'notification.toolkit.fluxcd.io',
+    kind: 'Receiver',
+    plural: 'receivers',
+    scope: 'Namespaced',
+    storageVersion: 'v1',
     versions: [
-      { name: "v1", deprecated: false, spec: { type: "object", required: ["resources","type"], properties: { "events": s4, "interval": { type: "string", default: "10m" }, "oidcProviders": { type: "array", items: { type: "object", required: ["issuerURL","validations"], properties: { "audience": { type: "string" }, "issuerURL": { type: "string" }, "validations": { type: "array", items: { type: "object", required: ["expression","message"], properties: { "expression": { type: "string" }, "message": { type: "string" } } } }, "variables": { type: "array", items: { type: "object", required: ["expression","name"], properties: { "expression": { type: "string" }, "name": { type: "string" } } } } } } }, "resourceFilter": { type: "string" }, "resources": { type: "array", items: { type: "object", required: ["kind","name"], properties: { "apiVersion": { type: "string" }, "filter": { type: "string" }, "kind": s27, "matchLabels": s0, "name": { type: "string" }, "namespace": { type: "string" } } } }, "secretRef": s9, "suspend": { type: "boolean" }, "type": { type: "string", enum: ["generic","generic-hmac","generic-oidc","github","gitlab","bitbucket","harbor","dockerhub","quay","gcr","nexus","acr","cdevents"] } } } },
+      {
+        name: 'v1',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['resources', 'type'],
+          properties: {
+            events: s4,
+            interval: { type: 'string', default: '10m' },
+            oidcProviders: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['issuerURL', 'validations'],
+                properties: {
+                  audience: { type: 'string' },
+                  issuerURL: { type: 'string' },
+                  validations: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['expression', 'message'],
+                      properties: { expression: { type: 'string' }, message: { type: 'string' } },
+                    },
+                  },
+                  variables: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['expression', 'name'],
+                      properties: { expression: { type: 'string' }, name: { type: 'string' } },
+                    },
+                  },
+                },
+              },
+            },
+            resourceFilter: { type: 'string' },
+            resources: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['kind', 'name'],
+                properties: {
+                  apiVersion: { type: 'string' },
+                  filter: { type: 'string' },
+                  kind: s27,
+                  matchLabels: s0,
+                  name: { type: 'string' },
+                  namespace: { type: 'string' },
+                },
+              },
+            },
+            secretRef: s9,
+            suspend: { type: 'boolean' },
+            type: {
+              type: 'string',
+              enum: [
+                'generic',
+                'generic-hmac',
+                'generic-oidc',
+                'github',
+                'gitlab',
+                'bitbucket',
+                'harbor',
+                'dockerhub',
+                'quay',
+                'gcr',
+                'nexus',
+                'acr',
+                'cdevents',
+              ],
+            },
+          },
+        },
+      },
     ],
-    removedVersions: [{"version":"v1beta2","lastServedIn":"2.8","deprecationWarning":"v1beta2 Receiver is deprecated, upgrade to v1"},{"version":"v1beta1","lastServedIn":"2.6","deprecationWarning":"v1beta1 Receiver is deprecated, upgrade to v1"}],
+    removedVersions: [
+      { version: 'v1beta2', lastServedIn: '2.8', deprecationWarning: 'v1beta2 Receiver is deprecated, upgrade to v1' },
+      { version: 'v1beta1', lastServedIn: '2.6', deprecationWarning: 'v1beta1 Receiver is deprecated, upgrade to v1' },
+    ],
   },
   {
-    group: "source.extensions.fluxcd.io",
-    kind: "ArtifactGenerator",
-    plural: "artifactgenerators",
-    scope: "Namespaced",
-    storageVersion: "v1beta1",
+    group: 'source.extensions.fluxcd.io',
+    kind: 'ArtifactGenerator',
+    plural: 'artifactgenerators',
+    scope: 'Namespaced',
+    storageVersion: 'v1beta1',
     versions: [
-      { name: "v1beta1", deprecated: false, spec: { type: "object", required: ["artifacts","sources"], properties: { "artifacts": { type: "array", items: { type: "object", required: ["copy","name"], properties: { "copy": { type: "array", items: { type: "object", required: ["from","to"], properties: { "exclude": s4, "from": { type: "string" }, "strategy": { type: "string", enum: ["Overwrite","Merge","Extract"] }, "to": { type: "string" } } } }, "name": { type: "string" }, "originRevision": { type: "string" }, "revision": { type: "string" } } } }, "commonMetadata": s1, "pathPattern": { type: "string" }, "sources": { type: "array", items: { type: "object", required: ["alias","kind","name"], properties: { "alias": { type: "string" }, "kind": { type: "string", enum: ["Bucket","GitRepository","OCIRepository","HelmChart","ExternalArtifact"] }, "name": { type: "string" }, "namespace": { type: "string" } } } } } } },
+      {
+        name: 'v1beta1',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['artifacts', 'sources'],
+          properties: {
+            artifacts: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['copy', 'name'],
+                properties: {
+                  copy: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['from', 'to'],
+                      properties: {
+                        exclude: s4,
+                        from: { type: 'string' },
+                        strategy: { type: 'string', enum: ['Overwrite', 'Merge', 'Extract'] },
+                        to: { type: 'string' },
+                      },
+                    },
+                  },
+                  name: { type: 'string' },
+                  originRevision: { type: 'string' },
+                  revision: { type: 'string' },
+                },
+              },
+            },
+            commonMetadata: s1,
+            pathPattern: { type: 'string' },
+            sources: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['alias', 'kind', 'name'],
+                properties: {
+                  alias: { type: 'string' },
+                  kind: { type: 'string', enum: ['Bucket', 'GitRepository', 'OCIRepository', 'HelmChart', 'ExternalArtifact'] },
+                  name: { type: 'string' },
+                  namespace: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+      },
     ],
     removedVersions: [],
   },
   {
-    group: "source.toolkit.fluxcd.io",
-    kind: "Bucket",
-    plural: "buckets",
-    scope: "Namespaced",
-    storageVersion: "v1",
+    group: 'source.toolkit.fluxcd.io',
+    kind: 'Bucket',
+    plural: 'buckets',
+    scope: 'Namespaced',
+    storageVersion: 'v1',
     versions: [
-      { name: "v1", deprecated: false, spec: { type: "object", required: ["bucketName","endpoint","interval"], properties: { "bucketName": { type: "string" }, "certSecretRef": s9, "endpoint": { type: "string" }, "ignore": { type: "string" }, "insecure": { type: "boolean" }, "interval": { type: "string" }, "prefix": { type: "string" }, "provider": { type: "string", enum: ["generic","aws","gcp","azure"], default: "generic" }, "proxySecretRef": s9, "region": { type: "string" }, "secretRef": s9, "serviceAccountName": { type: "string" }, "sts": { type: "object", required: ["endpoint","provider"], properties: { "certSecretRef": s9, "endpoint": { type: "string" }, "provider": { type: "string", enum: ["aws","ldap"] }, "secretRef": s9 } }, "suspend": { type: "boolean" }, "timeout": { type: "string", default: "60s" } } } },
+      {
+        name: 'v1',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['bucketName', 'endpoint', 'interval'],
+          properties: {
+            bucketName: { type: 'string' },
+            certSecretRef: s9,
+            endpoint: { type: 'string' },
+            ignore: { type: 'string' },
+            insecure: { type: 'boolean' },
+            interval: { type: 'string' },
+            prefix: { type: 'string' },
+            provider: { type: 'string', enum: ['generic', 'aws', 'gcp', 'azure'], default: 'generic' },
+            proxySecretRef: s9,
+            region: { type: 'string' },
+            secretRef: s9,
+            serviceAccountName: { type: 'string' },
+            sts: {
+              type: 'object',
+              required: ['endpoint', 'provider'],
+              properties: {
+                certSecretRef: s9,
+                endpoint: { type: 'string' },
+                provider: { type: 'string', enum: ['aws', 'ldap'] },
+                secretRef: s9,
+              },
+            },
+            suspend: { type: 'boolean' },
+            timeout: { type: 'string', default: '60s' },
+          },
+        },
+      },
     ],
-    removedVersions: [{"version":"v1beta2","lastServedIn":"2.7","deprecationWarning":"v1beta2 Bucket is deprecated, upgrade to v1"},{"version":"v1beta1","lastServedIn":"2.6","deprecationWarning":"v1beta1 Bucket is deprecated, upgrade to v1"}],
+    removedVersions: [
+      { version: 'v1beta2', lastServedIn: '2.7', deprecationWarning: 'v1beta2 Bucket is deprecated, upgrade to v1' },
+      { version: 'v1beta1', lastServedIn: '2.6', deprecationWarning: 'v1beta1 Bucket is deprecated, upgrade to v1' },
+    ],
   },
   {
-    group: "source.toolkit.fluxcd.io",
-    kind: "ExternalArtifact",
-    plural: "externalartifacts",
-    scope: "Namespaced",
-    storageVersion: "v1",
-    versions: [
-      { name: "v1", deprecated: false, spec: { type: "object", properties: { "sourceRef": s26 } } },
-    ],
+    group: 'source.toolkit.fluxcd.io',
+    kind: 'ExternalArtifact',
+    plural: 'externalartifacts',
+    scope: 'Namespaced',
+    storageVersion: 'v1',
+    versions: [{ name: 'v1', deprecated: false, spec: { type: 'object', properties: { sourceRef: s26 } } }],
     removedVersions: [],
   },
   {
-    group: "source.toolkit.fluxcd.io",
-    kind: "GitRepository",
-    plural: "gitrepositories",
-    scope: "Namespaced",
-    storageVersion: "v1",
+    group: 'source.toolkit.fluxcd.io',
+    kind: 'GitRepository',
+    plural: 'gitrepositories',
+    scope: 'Namespaced',
+    storageVersion: 'v1',
     versions: [
-      { name: "v1", deprecated: false, spec: { type: "object", required: ["interval","url"], properties: { "ignore": { type: "string" }, "include": { type: "array", items: { type: "object", required: ["repository"], properties: { "fromPath": { type: "string" }, "repository": s9, "toPath": { type: "string" } } } }, "interval": { type: "string" }, "provider": { type: "string", enum: ["generic","aws","azure","github"] }, "proxySecretRef": s9, "recurseSubmodules": { type: "boolean" }, "ref": s25, "secretRef": s9, "serviceAccountName": { type: "string" }, "sparseCheckout": s4, "suspend": { type: "boolean" }, "timeout": { type: "string", default: "60s" }, "url": { type: "string" }, "verify": { type: "object", required: ["secretRef"], properties: { "mode": { type: "string", enum: ["head","HEAD","Tag","TagAndHEAD"], default: "HEAD" }, "secretRef": s9 } } } } },
+      {
+        name: 'v1',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['interval', 'url'],
+          properties: {
+            ignore: { type: 'string' },
+            include: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['repository'],
+                properties: { fromPath: { type: 'string' }, repository: s9, toPath: { type: 'string' } },
+              },
+            },
+            interval: { type: 'string' },
+            provider: { type: 'string', enum: ['generic', 'aws', 'azure', 'github'] },
+            proxySecretRef: s9,
+            recurseSubmodules: { type: 'boolean' },
+            ref: s25,
+            secretRef: s9,
+            serviceAccountName: { type: 'string' },
+            sparseCheckout: s4,
+            suspend: { type: 'boolean' },
+            timeout: { type: 'string', default: '60s' },
+            url: { type: 'string' },
+            verify: {
+              type: 'object',
+              required: ['secretRef'],
+              properties: { mode: { type: 'string', enum: ['head', 'HEAD', 'Tag', 'TagAndHEAD'], default: 'HEAD' }, secretRef: s9 },
+            },
+          },
+        },
+      },
     ],
-    removedVersions: [{"version":"v1beta2","lastServedIn":"2.7","deprecationWarning":"v1beta2 GitRepository is deprecated, upgrade to v1"},{"version":"v1beta1","lastServedIn":"2.6","deprecationWarning":"v1beta1 GitRepository is deprecated, upgrade to v1"}],
+    removedVersions: [
+      { version: 'v1beta2', lastServedIn: '2.7', deprecationWarning: 'v1beta2 GitRepository is deprecated, upgrade to v1' },
+      { version: 'v1beta1', lastServedIn: '2.6', deprecationWarning: 'v1beta1 GitRepository is deprecated, upgrade to v1' },
+    ],
   },
   {
-    group: "source.toolkit.fluxcd.io",
-    kind: "HelmChart",
-    plural: "helmcharts",
-    scope: "Namespaced",
-    storageVersion: "v1",
+    group: 'source.toolkit.fluxcd.io',
+    kind: 'HelmChart',
+    plural: 'helmcharts',
+    scope: 'Namespaced',
+    storageVersion: 'v1',
     versions: [
-      { name: "v1", deprecated: false, spec: { type: "object", required: ["chart","interval","sourceRef"], properties: { "chart": { type: "string" }, "ignoreMissingValuesFiles": { type: "boolean" }, "interval": { type: "string" }, "reconcileStrategy": s10, "sourceRef": { type: "object", required: ["kind","name"], properties: { "apiVersion": { type: "string" }, "kind": s11, "name": { type: "string" } } }, "suspend": { type: "boolean" }, "valuesFiles": s4, "verify": { type: "object", required: ["provider"], properties: { "matchOIDCIdentity": s28, "provider": s12, "secretRef": s9 } }, "version": { type: "string", default: "*" } } } },
+      {
+        name: 'v1',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['chart', 'interval', 'sourceRef'],
+          properties: {
+            chart: { type: 'string' },
+            ignoreMissingValuesFiles: { type: 'boolean' },
+            interval: { type: 'string' },
+            reconcileStrategy: s10,
+            sourceRef: {
+              type: 'object',
+              required: ['kind', 'name'],
+              properties: { apiVersion: { type: 'string' }, kind: s11, name: { type: 'string' } },
+            },
+            suspend: { type: 'boolean' },
+            valuesFiles: s4,
+            verify: { type: 'object', required: ['provider'], properties: { matchOIDCIdentity: s28, provider: s12, secretRef: s9 } },
+            version: { type: 'string', default: '*' },
+          },
+        },
+      },
     ],
-    removedVersions: [{"version":"v1beta2","lastServedIn":"2.7","deprecationWarning":"v1beta2 HelmChart is deprecated, upgrade to v1"},{"version":"v1beta1","lastServedIn":"2.6","deprecationWarning":"v1beta1 HelmChart is deprecated, upgrade to v1"}],
+    removedVersions: [
+      { version: 'v1beta2', lastServedIn: '2.7', deprecationWarning: 'v1beta2 HelmChart is deprecated, upgrade to v1' },
+      { version: 'v1beta1', lastServedIn: '2.6', deprecationWarning: 'v1beta1 HelmChart is deprecated, upgrade to v1' },
+    ],
   },
   {
-    group: "source.toolkit.fluxcd.io",
-    kind: "HelmRepository",
-    plural: "helmrepositories",
-    scope: "Namespaced",
-    storageVersion: "v1",
+    group: 'source.toolkit.fluxcd.io',
+    kind: 'HelmRepository',
+    plural: 'helmrepositories',
+    scope: 'Namespaced',
+    storageVersion: 'v1',
     versions: [
-      { name: "v1", deprecated: false, spec: { type: "object", required: ["url"], properties: { "accessFrom": s23, "certSecretRef": s9, "insecure": { type: "boolean" }, "interval": { type: "string" }, "passCredentials": { type: "boolean" }, "provider": s24, "secretRef": s9, "suspend": { type: "boolean" }, "timeout": { type: "string" }, "type": { type: "string", enum: ["default","oci"] }, "url": { type: "string" } } } },
+      {
+        name: 'v1',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['url'],
+          properties: {
+            accessFrom: s23,
+            certSecretRef: s9,
+            insecure: { type: 'boolean' },
+            interval: { type: 'string' },
+            passCredentials: { type: 'boolean' },
+            provider: s24,
+            secretRef: s9,
+            suspend: { type: 'boolean' },
+            timeout: { type: 'string' },
+            type: { type: 'string', enum: ['default', 'oci'] },
+            url: { type: 'string' },
+          },
+        },
+      },
     ],
-    removedVersions: [{"version":"v1beta2","lastServedIn":"2.7","deprecationWarning":"v1beta2 HelmRepository is deprecated, upgrade to v1"},{"version":"v1beta1","lastServedIn":"2.6","deprecationWarning":"v1beta1 HelmRepository is deprecated, upgrade to v1"}],
+    removedVersions: [
+      { version: 'v1beta2', lastServedIn: '2.7', deprecationWarning: 'v1beta2 HelmRepository is deprecated, upgrade to v1' },
+      { version: 'v1beta1', lastServedIn: '2.6', deprecationWarning: 'v1beta1 HelmRepository is deprecated, upgrade to v1' },
+    ],
   },
   {
-    group: "source.toolkit.fluxcd.io",
-    kind: "OCIRepository",
-    plural: "ocirepositories",
-    scope: "Namespaced",
-    storageVersion: "v1",
+    group: 'source.toolkit.fluxcd.io',
+    kind: 'OCIRepository',
+    plural: 'ocirepositories',
+    scope: 'Namespaced',
+    storageVersion: 'v1',
     versions: [
-      { name: "v1", deprecated: false, spec: { type: "object", required: ["interval","url"], properties: { "certSecretRef": s9, "ignore": { type: "string" }, "insecure": { type: "boolean" }, "interval": { type: "string" }, "layerSelector": { type: "object", properties: { "mediaType": { type: "string" }, "operation": { type: "string", enum: ["extract","copy"] } } }, "provider": s24, "proxySecretRef": s9, "ref": { type: "object", properties: { "digest": { type: "string" }, "semver": { type: "string" }, "semverFilter": { type: "string" }, "tag": { type: "string" } } }, "secretRef": s9, "serviceAccountName": { type: "string" }, "suspend": { type: "boolean" }, "timeout": { type: "string", default: "60s" }, "url": { type: "string" }, "verify": { type: "object", required: ["provider"], properties: { "matchOIDCIdentity": s28, "provider": s12, "secretRef": s9, "trustedRootSecretRef": s9 } } } } },
+      {
+        name: 'v1',
+        deprecated: false,
+        spec: {
+          type: 'object',
+          required: ['interval', 'url'],
+          properties: {
+            certSecretRef: s9,
+            ignore: { type: 'string' },
+            insecure: { type: 'boolean' },
+            interval: { type: 'string' },
+            layerSelector: {
+              type: 'object',
+              properties: { mediaType: { type: 'string' }, operation: { type: 'string', enum: ['extract', 'copy'] } },
+            },
+            provider: s24,
+            proxySecretRef: s9,
+            ref: {
+              type: 'object',
+              properties: {
+                digest: { type: 'string' },
+                semver: { type: 'string' },
+                semverFilter: { type: 'string' },
+                tag: { type: 'string' },
+              },
+            },
+            secretRef: s9,
+            serviceAccountName: { type: 'string' },
+            suspend: { type: 'boolean' },
+            timeout: { type: 'string', default: '60s' },
+            url: { type: 'string' },
+            verify: {
+              type: 'object',
+              required: ['provider'],
+              properties: { matchOIDCIdentity: s28, provider: s12, secretRef: s9, trustedRootSecretRef: s9 },
+            },
+          },
+        },
+      },
     ],
-    removedVersions: [{"version":"v1beta2","lastServedIn":"2.7","deprecationWarning":"v1beta2 OCIRepository is deprecated, upgrade to v1"}],
+    removedVersions: [
+      { version: 'v1beta2', lastServedIn: '2.7', deprecationWarning: 'v1beta2 OCIRepository is deprecated, upgrade to v1' },
+    ],
   },
 ];

@@ -73,7 +73,17 @@ export function fluxKind(apiVersion: string, kind: string): FluxKindAtVersion | 
 function schemaOfVersion(kind: string, version: string): FieldSchema | undefined {
   const v = byKind.get(kind)?.versions.find((x) => x.name === version);
   // Only spec is derived; the rest of the object is the API server's business, not an unknown field.
-  if (v) return { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { freeForm: true }, spec: v.spec, status: { freeForm: true } } };
+  if (v)
+    return {
+      type: 'object',
+      properties: {
+        apiVersion: { type: 'string' },
+        kind: { type: 'string' },
+        metadata: { freeForm: true },
+        spec: v.spec,
+        status: { freeForm: true },
+      },
+    };
   return undefined;
 }
 
@@ -113,7 +123,12 @@ export function knownFields(kind: string, version: string, path: ReadonlyArray<s
  * The paths of fields in `value` (the object's content at `path`) that the CRD does not define: the
  * API server prunes them silently, so what was written never reaches the controller.
  */
-export function unknownFields(kind: string, version: string, value: Json, path: ReadonlyArray<string | number> = []): Array<Array<string | number>> {
+export function unknownFields(
+  kind: string,
+  version: string,
+  value: Json,
+  path: ReadonlyArray<string | number> = [],
+): Array<Array<string | number>> {
   const out: Array<Array<string | number>> = [];
   const walk = (node: Json, at: Array<string | number>, schema: FieldSchema | undefined) => {
     if (!schema || schema.freeForm) return;

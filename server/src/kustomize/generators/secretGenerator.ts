@@ -2,7 +2,15 @@
 // to Opaque.
 import { makeResource, setField } from '../resource';
 import type { JsonObject } from '../types';
-import { entryName, finishGenerated, hasYamlForbiddenCharacter, loadKeyValues, mergeGeneratorOptions, problemAt, wrappedBase64 } from './common';
+import {
+  entryName,
+  finishGenerated,
+  hasYamlForbiddenCharacter,
+  loadKeyValues,
+  mergeGeneratorOptions,
+  problemAt,
+  wrappedBase64,
+} from './common';
 import type { GeneratorInput, GeneratorOutput } from './common';
 
 export type { GeneratorInput, GeneratorOutput } from './common';
@@ -16,13 +24,20 @@ export function generateSecret(input: GeneratorInput): GeneratorOutput {
   const data: JsonObject = {};
   for (const pair of loaded.pairs) {
     if (hasYamlForbiddenCharacter(pair.key)) {
-      return { problems: [problemAt(input, 'builtin SecretGenerator marshal: yaml: control characters are not allowed', 'generator-error')] };
+      return {
+        problems: [problemAt(input, 'builtin SecretGenerator marshal: yaml: control characters are not allowed', 'generator-error')],
+      };
     }
     setField(data, pair.key, wrappedBase64(pair.bytes ?? Buffer.from(pair.value, 'utf8')));
   }
   const type = typeof input.args.type === 'string' && input.args.type !== '' ? input.args.type : 'Opaque';
   const object: JsonObject = { apiVersion: 'v1', kind: 'Secret', type, metadata: { name }, data };
-  const resource = makeResource(object, { file: input.origin.file, documentIndex: -1, range: input.origin.range, generatedBy: input.origin });
+  const resource = makeResource(object, {
+    file: input.origin.file,
+    documentIndex: -1,
+    range: input.origin.range,
+    generatedBy: input.origin,
+  });
   finishGenerated(input, resource, mergeGeneratorOptions(input.args.options, input.globalOptions));
   return { resource, problems: [] };
 }

@@ -126,7 +126,8 @@ function toJson(node: YamlNode | null, depth: number): Json {
     const v = node.value;
     if (v === null || v === undefined) return null;
     // yaml.v2 knows no sexagesimal numbers: `1:20` stays a string.
-    if ((typeof v === 'number' || typeof v === 'bigint') && typeof node.source === 'string' && node.source.includes(':')) return node.source;
+    if ((typeof v === 'number' || typeof v === 'bigint') && typeof node.source === 'string' && node.source.includes(':'))
+      return node.source;
     if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v;
     if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
     // Timestamps and binary stay as their text, as yaml.v2 leaves them when decoding into interface{}.
@@ -332,7 +333,8 @@ function applyOne(root: { doc: Container }, op: JsonPatchOperation): Array<strin
       }
     }
     case 'remove': {
-      if (op.path === undefined) throw new PatchError('remove operation failed to decode path: operation missing path field: missing value');
+      if (op.path === undefined)
+        throw new PatchError('remove operation failed to decode path: operation missing path field: missing value');
       const at = findContainer(root.doc, op.path);
       if (!at) throw new PatchError(`remove operation does not apply: doc is missing path: "${op.path}": missing value`);
       try {
@@ -343,7 +345,8 @@ function applyOne(root: { doc: Container }, op: JsonPatchOperation): Array<strin
       return undefined;
     }
     case 'replace': {
-      if (op.path === undefined) throw new PatchError('replace operation failed to decode path: operation missing path field: missing value');
+      if (op.path === undefined)
+        throw new PatchError('replace operation failed to decode path: operation missing path field: missing value');
       if (op.path === '') {
         if (!isContainer(value)) throw new PatchError('replace operation value must be object or array');
         root.doc = value;

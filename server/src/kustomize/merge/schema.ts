@@ -27,8 +27,7 @@ const list = (strategy: PatchStrategy, items?: string, mergeKey?: string, mapKey
   list: { strategy, ...(mergeKey !== undefined ? { mergeKey } : {}), ...(mapKeys !== undefined ? { mapKeys } : {}) },
   ...(items !== undefined ? { items } : {}),
 });
-const mergeBy = (mergeKey: string, items?: string, mapKeys?: readonly string[]): FieldSchema =>
-  list('merge', items, mergeKey, mapKeys);
+const mergeBy = (mergeKey: string, items?: string, mapKeys?: readonly string[]): FieldSchema => list('merge', items, mergeKey, mapKeys);
 
 /** Only the fields that lead to a merge list; fields not named here have no merge semantics. */
 const TYPES: Readonly<Record<string, TypeSchema>> = {
@@ -175,7 +174,11 @@ export function fieldSchema(node: SchemaNode | undefined, key: string): SchemaNo
   if ('type' in field) return objectNode(field.type);
   const id = `${node.type}.${key}`;
   let list = fieldNodes.get(id);
-  if (!list) fieldNodes.set(id, (list = Object.freeze({ kind: 'list', strategy: field.list, ...(field.items !== undefined ? { items: field.items } : {}) })));
+  if (!list)
+    fieldNodes.set(
+      id,
+      (list = Object.freeze({ kind: 'list', strategy: field.list, ...(field.items !== undefined ? { items: field.items } : {}) })),
+    );
   return list;
 }
 

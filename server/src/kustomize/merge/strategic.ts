@@ -11,15 +11,7 @@
 //   empty `key:` but keeps `key: null`; once parsed both are null here, so both survive).
 import { deepCopy, isObject, setField, splitApiVersion } from '../resource';
 import type { Json, JsonObject } from '../types';
-import {
-  elementSchema,
-  fieldSchema,
-  isMergeStrategy,
-  listStrategyOf,
-  mergeKeysOf,
-  schemaForKind,
-  type SchemaNode,
-} from './schema';
+import { elementSchema, fieldSchema, isMergeStrategy, listStrategyOf, mergeKeysOf, schemaForKind, type SchemaNode } from './schema';
 import { describeKind, nodeText, scalarText } from './node-text';
 
 export interface MergeOutcome {
@@ -139,7 +131,11 @@ function copyPatch(node: Json, path: PatchPath, out: WeakMap<object, PatchPath>,
 }
 
 /** kustomize restores the target's kind, name and namespace after the merge (ApplySmPatch). */
-function restoreIdentity(merged: JsonObject, target: { kind: Json | undefined; name: Json | undefined; namespace: Json | undefined }, options: MergeOptions): void {
+function restoreIdentity(
+  merged: JsonObject,
+  target: { kind: Json | undefined; name: Json | undefined; namespace: Json | undefined },
+  options: MergeOptions,
+): void {
   if (!options.allowKindChange) {
     if (target.kind === undefined) delete merged.kind;
     else merged.kind = target.kind;
@@ -489,9 +485,7 @@ function findElement(list: Json[], keys: string[], values: string[]): Json | und
   if (keys.length === 0 || keys[0] === '') {
     return list.find((item) => !isMissingOrNull(item) && scalarText(item) === (values[0] ?? ''));
   }
-  return list.find(
-    (item) => isObject(item) && keys.every((key, i) => has(item, key) && scalarText(item[key]) === (values[i] ?? '')),
-  );
+  return list.find((item) => isObject(item) && keys.every((key, i) => has(item, key) && scalarText(item[key]) === (values[i] ?? '')));
 }
 
 /** kyaml's ElementSetter: replace (element given) or delete (no element) the matching elements. */
@@ -553,7 +547,9 @@ function appendList(items: Json[], dest: Json[], keys: string[]): Json[] {
       continue;
     }
     if (!isObject(element)) {
-      throw new MergeError(`wrong node kind: expected MappingNode but got ${describeKind(kindOf(element))}: node contents:\n${nodeText(element)}`);
+      throw new MergeError(
+        `wrong node kind: expected MappingNode but got ${describeKind(kindOf(element))}: node contents:\n${nodeText(element)}`,
+      );
     }
     const values: string[] = [];
     for (const key of keys) {

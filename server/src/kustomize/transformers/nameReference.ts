@@ -185,7 +185,14 @@ function candidatesInNamespace(reachable: Resource[], namespace: string): Resour
 
 type Failure = (message: string) => void;
 
-function fixScalar(lookup: Lookup, holder: JsonObject | Json[], key: string | number, path: Array<string | number>, origin: Origin, fail: Failure): void {
+function fixScalar(
+  lookup: Lookup,
+  holder: JsonObject | Json[],
+  key: string | number,
+  path: Array<string | number>,
+  origin: Origin,
+  fail: Failure,
+): void {
   const value = (holder as Record<string | number, Json>)[key];
   const oldName = scalarText(value);
   if (oldName === undefined) return;
@@ -200,7 +207,9 @@ function fixScalar(lookup: Lookup, holder: JsonObject | Json[], key: string | nu
 
 function fixMapping(lookup: Lookup, map: JsonObject, path: Array<string | number>, origin: Origin, fail: Failure): void {
   if (!Object.prototype.hasOwnProperty.call(map, 'name')) {
-    return fail(`updating name reference in '${lookup.path}' field of '${idString(resIdOf(lookup.referrer.object))}': path config error; no 'name' field in node`);
+    return fail(
+      `updating name reference in '${lookup.path}' field of '${idString(resIdOf(lookup.referrer.object))}': path config error; no 'name' field in node`,
+    );
   }
   const oldName = scalarText(map.name) ?? '';
   // With a namespace, which objects count depends on all reachable ones (original namespaces first).
@@ -281,17 +290,33 @@ export const nameReferenceTransformer: Transformer<NameReferenceConfig> = (resou
   };
   for (const referrer of resources) {
     const orgId = originalId(referrer);
-    const matchId: ResId = { ...orgId, ...splitApiVersion(typeof referrer.object.apiVersion === 'string' ? referrer.object.apiVersion : '') };
+    const matchId: ResId = {
+      ...orgId,
+      ...splitApiVersion(typeof referrer.object.apiVersion === 'string' ? referrer.object.apiVersion : ''),
+    };
     let failed = false;
     const fail: Failure = (message) => {
       if (failed) return;
       failed = true;
-      ctx.problems.push({ code: 'ambiguous-name-reference', severity: 'error', message, file: referrer.source.file, range: referrer.source.range });
+      ctx.problems.push({
+        code: 'ambiguous-name-reference',
+        severity: 'error',
+        message,
+        file: referrer.source.file,
+        range: referrer.source.range,
+      });
     };
     const rows = rowsFor(matchId);
     if (rows.length === 0) continue;
     // One lookup and one visitor per referrer, pointed at each row in turn.
-    const lookup: Lookup = { referrer, target: rows[0].target, path: rows[0].path, memo, all: resources, isReachable: reachabilityOf(referrer, memo) };
+    const lookup: Lookup = {
+      referrer,
+      target: rows[0].target,
+      path: rows[0].path,
+      memo,
+      all: resources,
+      isReachable: reachabilityOf(referrer, memo),
+    };
     const fix = fieldFixer(lookup, config.origin, fail);
     for (const { target, path } of rows) {
       lookup.target = target;

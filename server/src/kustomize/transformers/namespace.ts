@@ -44,7 +44,13 @@ export const namespaceTransformer: Transformer<NamespaceConfig> = (resources, co
     resource.previousIds.push(id);
     if (isNamespaced(id)) setNamespace(resource, ['metadata', 'namespace'], namespace, origin);
     const fail = (message: string): void => {
-      ctx.problems.push({ code: 'namespace-not-scalar', severity: 'error', message, file: resource.source.file, range: resource.source.range });
+      ctx.problems.push({
+        code: 'namespace-not-scalar',
+        severity: 'error',
+        message,
+        file: resource.source.file,
+        range: resource.source.range,
+      });
     };
     if (isRoleBindingKind(id.kind)) setDefaultSubjects(resource, namespace, origin, fail);
     const kindKey = `${object.apiVersion === 'v1'}\u0000${id.kind}`;
@@ -53,7 +59,9 @@ export const namespaceTransformer: Transformer<NamespaceConfig> = (resources, co
     const visit = (slot: FieldSlot): void => {
       const current = slot.parent[slot.key];
       if (isObject(current) || Array.isArray(current)) {
-        fail(`namespace field specs must target scalar nodes: ${idString(resIdOf(object))} has a ${Array.isArray(current) ? 'list' : 'map'} at ${slot.path.join('.')}`);
+        fail(
+          `namespace field specs must target scalar nodes: ${idString(resIdOf(object))} has a ${Array.isArray(current) ? 'list' : 'map'} at ${slot.path.join('.')}`,
+        );
         return;
       }
       slot.parent[slot.key] = namespace;
@@ -78,7 +86,9 @@ function setDefaultSubjects(resource: Resource, namespace: string, origin: StepC
   subjects.forEach((subject, index) => {
     if (!isObject(subject) || subject.name !== 'default') return;
     if (isObject(subject.namespace) || Array.isArray(subject.namespace)) {
-      fail(`setting namespace on (cluster)role binding subjects: subjects[${index}].namespace of ${idString(resIdOf(resource.object))} is not a scalar`);
+      fail(
+        `setting namespace on (cluster)role binding subjects: subjects[${index}].namespace of ${idString(resIdOf(resource.object))} is not a scalar`,
+      );
       return;
     }
     subject.namespace = namespace;

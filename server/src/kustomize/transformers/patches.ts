@@ -67,7 +67,11 @@ function applyEntry(working: WorkingResources, config: PatchConfig, ctx: Transfo
   if (read.kind === 'invalid') return { problem: read.problem };
   const target = config.target;
   if (read.kind === 'strategic') {
-    const options = { allowNameChange: !!config.options?.allowNameChange, allowKindChange: !!config.options?.allowKindChange, inPlace: ctx.ownsResources === true };
+    const options = {
+      allowNameChange: !!config.options?.allowNameChange,
+      allowKindChange: !!config.options?.allowKindChange,
+      inPlace: ctx.ownsResources === true,
+    };
     if (!target) {
       const owned = working.ownedTargets();
       const describe = (id: string, lookup: string) => `no resource matches strategic merge patch "${id}": ${lookup}`;
@@ -79,16 +83,24 @@ function applyEntry(working: WorkingResources, config: PatchConfig, ctx: Transfo
     }
     const { selected, error } = selectResources(resources, target);
     if (error !== undefined) {
-      return { problem: problemAtEntry(config, 'invalid-patch', `unable to find patch target ${goQuote(selectorString(target))} in \`resources\`: ${error}`) };
+      return {
+        problem: problemAtEntry(
+          config,
+          'invalid-patch',
+          `unable to find patch target ${goQuote(selectorString(target))} in \`resources\`: ${error}`,
+        ),
+      };
     }
     // A target that selects nothing is not an error in kustomize: the patch simply does nothing.
     if (selected.length === 0) ctx.problems.push(targetMatchesNothing(config, goQuote(selectorString(target))));
     return applyStrategicToSelected(resources, new Set(selected), read.documents[0], config, options);
   }
-  if (!target) return { problem: problemAtEntry(config, 'invalid-patch', `must specify a target for JSON patch ${patchSource(config, ctx)}`) };
+  if (!target)
+    return { problem: problemAtEntry(config, 'invalid-patch', `must specify a target for JSON patch ${patchSource(config, ctx)}`) };
   const { selected, error } = selectResources(resources, target);
   if (error !== undefined) return { problem: problemAtEntry(config, 'invalid-patch', error) };
   if (selected.length === 0) ctx.problems.push(targetMatchesNothing(config, goQuote(selectorString(target))));
-  if (read.decodeError && selected.length > 0) return { problem: problemAt(config, 'invalid-patch', read.decodeError.message, read.decodeError.range) };
+  if (read.decodeError && selected.length > 0)
+    return { problem: problemAt(config, 'invalid-patch', read.decodeError.message, read.decodeError.range) };
   return applyJsonToSelected(resources, new Set(selected), read.operations, config);
 }

@@ -20,7 +20,14 @@ export const patchesJson6902Transformer: Transformer<PatchConfig[]> = (resources
     }
     const parsed = parseJsonPatchCached(config.text);
     if (!parsed.operations) {
-      ctx.problems.push(problemAt(config, 'invalid-patch', `decoding ${parsed.decoderInput ?? config.text}: ${parsed.error ?? 'not a JSON 6902 patch'}`, parsed.range));
+      ctx.problems.push(
+        problemAt(
+          config,
+          'invalid-patch',
+          `decoding ${parsed.decoderInput ?? config.text}: ${parsed.error ?? 'not a JSON 6902 patch'}`,
+          parsed.range,
+        ),
+      );
       return resources;
     }
     if (parsed.operations.length === 0) {

@@ -10,14 +10,27 @@ export const patchesStrategicMergeTransformer: Transformer<PatchConfig[]> = (res
   for (const config of configs) {
     const read = readStrategicPatch(config);
     if (!read.documents) {
-      ctx.problems.push(problemAt(config, 'invalid-patch', `unable to parse strategic merge patch from ${patchSource(config, ctx)}: ${read.error?.message ?? ''}`, read.error?.range));
+      ctx.problems.push(
+        problemAt(
+          config,
+          'invalid-patch',
+          `unable to parse strategic merge patch from ${patchSource(config, ctx)}: ${read.error?.message ?? ''}`,
+          read.error?.range,
+        ),
+      );
       return resources;
     }
     if (read.documents.length === 0) {
       ctx.problems.push(problemAt(config, 'invalid-patch', `patch appears to be empty; ${patchSource(config, ctx)}`));
       return resources;
     }
-    const outcome = applyStrategicById(current, read.documents, config, { allowNameChange: false, allowKindChange: false, inPlace: ctx.ownsResources === true }, (_id, lookup) => lookup);
+    const outcome = applyStrategicById(
+      current,
+      read.documents,
+      config,
+      { allowNameChange: false, allowKindChange: false, inPlace: ctx.ownsResources === true },
+      (_id, lookup) => lookup,
+    );
     if (outcome.problem) {
       ctx.problems.push(outcome.problem);
       return resources;

@@ -49,7 +49,9 @@ export interface PrefixSuffixConfig extends StepConfig {
 }
 
 export const prefixSuffixTransformer: Transformer<PrefixSuffixConfig> = (resources, config) => {
-  if (config.prefix !== '') affixNames(resources, config.prefix, [...namePrefixFieldSpecs, ...(config.extraPrefixSpecs ?? [])], 'prefixes', config.origin);
-  if (config.suffix !== '') affixNames(resources, config.suffix, [...nameSuffixFieldSpecs, ...(config.extraSuffixSpecs ?? [])], 'suffixes', config.origin);
+  if (config.prefix !== '')
+    affixNames(resources, config.prefix, [...namePrefixFieldSpecs, ...(config.extraPrefixSpecs ?? [])], 'prefixes', config.origin);
+  if (config.suffix !== '')
+    affixNames(resources, config.suffix, [...nameSuffixFieldSpecs, ...(config.extraSuffixSpecs ?? [])], 'suffixes', config.origin);
   return resources;
 };

@@ -167,10 +167,7 @@ export function splitFieldPath(path: string): string[] {
 }
 
 type Segment =
-  | { kind: 'field'; name: string }
-  | { kind: 'match'; key: string; value: string }
-  | { kind: 'index'; index: number }
-  | { kind: 'wildcard' };
+  { kind: 'field'; name: string } | { kind: 'match'; key: string; value: string } | { kind: 'index'; index: number } | { kind: 'wildcard' };
 
 function parseSegment(seg: string): Segment {
   if (seg.startsWith('[') && seg.endsWith(']') && seg.includes('=')) {
@@ -203,7 +200,13 @@ function fieldPathError(fieldPath: string, create: boolean, detail?: string): Re
 function findSlots(root: JsonObject, segments: Segment[], create: boolean, createLeaf: () => Json, fieldPath: string): Slot[] {
   const slots: Slot[] = [];
   const fresh = (next: Segment | undefined): Json => (next === undefined ? createLeaf() : next.kind === 'field' ? {} : []);
-  const visit = (node: Json, i: number, path: Array<string | number>, holder: JsonObject | Json[] | undefined, key: string | number | undefined) => {
+  const visit = (
+    node: Json,
+    i: number,
+    path: Array<string | number>,
+    holder: JsonObject | Json[] | undefined,
+    key: string | number | undefined,
+  ) => {
     if (i === segments.length) {
       if (holder !== undefined && key !== undefined) slots.push({ holder, key, path });
       return;
@@ -234,7 +237,10 @@ function findSlots(root: JsonObject, segments: Segment[], create: boolean, creat
       if (!Array.isArray(node)) return;
       let found = false;
       node.forEach((item, idx) => {
-        const hit = seg.key === '' ? !isObject(item) && !Array.isArray(item) && str(item) === seg.value : isObject(item) && str(item[seg.key]) === seg.value;
+        const hit =
+          seg.key === ''
+            ? !isObject(item) && !Array.isArray(item) && str(item) === seg.value
+            : isObject(item) && str(item[seg.key]) === seg.value;
         if (hit) {
           found = true;
           visit(item, i + 1, [...path, idx], node, idx);
@@ -295,7 +301,11 @@ const isScalar = (v: Json | undefined) => !Array.isArray(v) && !isObject(v);
 
 function options(value: Json | undefined): { delimiter: string; index: number; create: boolean } {
   const o = isObject(value) ? value : {};
-  return { delimiter: str(o.delimiter), index: typeof o.index === 'number' ? o.index : Number(o.index ?? 0) || 0, create: o.create === true };
+  return {
+    delimiter: str(o.delimiter),
+    index: typeof o.index === 'number' ? o.index : Number(o.index ?? 0) || 0,
+    create: o.create === true,
+  };
 }
 
 function readSource(resources: Resource[], entry: JsonObject): SourceValue {
@@ -309,7 +319,11 @@ function readSource(resources: Resource[], entry: JsonObject): SourceValue {
   const found = findSlots(matches[0].object, segments, false, () => null, fieldPath);
   const slot = found[0];
   const value = slot ? (slot.holder as Record<string | number, Json>)[slot.key] : undefined;
-  const empty = value === undefined || value === null || (Array.isArray(value) && value.length === 0) || (isObject(value) && Object.keys(value).length === 0);
+  const empty =
+    value === undefined ||
+    value === null ||
+    (Array.isArray(value) && value.length === 0) ||
+    (isObject(value) && Object.keys(value).length === 0);
   if (empty) throw new ReplacementError(`fieldPath \`${fieldPath}\` is missing for replacement source ${selectorString(selector)}`);
   const opts = options(source.options);
   if (opts.delimiter === '') return { value: copy(value), text: scalarText(value), scalar: isScalar(value) };
@@ -327,7 +341,14 @@ function isAnnotationPath(path: Array<string | number>): boolean {
   return path.length === 3 && path[0] === 'metadata' && path[1] === 'annotations';
 }
 
-function writeTarget(resource: Resource, slot: Slot, source: SourceValue, opts: ReturnType<typeof options>, created: boolean, origin: ReplacementsConfig['origin']): void {
+function writeTarget(
+  resource: Resource,
+  slot: Slot,
+  source: SourceValue,
+  opts: ReturnType<typeof options>,
+  created: boolean,
+  origin: ReplacementsConfig['origin'],
+): void {
   const holder = slot.holder as Record<string | number, Json>;
   const current = holder[slot.key];
   let text = source.text;
@@ -383,7 +404,13 @@ function applyEntry(resources: Resource[], entry: JsonObject, index: number, con
           continue;
         }
         if (!opts.create) throw fieldPathError(fieldPath, false);
-        const made = findSlots(resource.object, segments, true, () => (source.scalar ? '' : Array.isArray(source.value) ? [] : {}), fieldPath);
+        const made = findSlots(
+          resource.object,
+          segments,
+          true,
+          () => (source.scalar ? '' : Array.isArray(source.value) ? [] : {}),
+          fieldPath,
+        );
         if (made.length === 0) throw fieldPathError(fieldPath, true);
         for (const slot of made) writeTarget(resource, slot, source, opts, true, origin);
       }
@@ -397,7 +424,13 @@ export const replacementsTransformer: Transformer<ReplacementsConfig> = (resourc
       applyEntry(resources, config.replacements[i], i, config);
     } catch (e) {
       if (!(e instanceof ReplacementError)) throw e;
-      const problem: Problem = { code: 'replacement', severity: 'error', message: e.message, file: config.origin.file, range: config.origin.range };
+      const problem: Problem = {
+        code: 'replacement',
+        severity: 'error',
+        message: e.message,
+        file: config.origin.file,
+        range: config.origin.range,
+      };
       ctx.problems.push(problem);
       return resources;
     }

@@ -25,10 +25,21 @@ function countOf(value: Json | undefined): { count: number | bigint } | { error:
   if (value === undefined || value === null) return { count: 0 };
   if (typeof value === 'bigint') {
     const inRange = value >= -(2n ** 63n) && value < 2n ** 63n;
-    return inRange ? { count: value } : { error: `cannot unmarshal number ${value} into Go struct field Replica.replicas.count of type int64` };
+    return inRange
+      ? { count: value }
+      : { error: `cannot unmarshal number ${value} into Go struct field Replica.replicas.count of type int64` };
   }
   if (typeof value === 'number' && Number.isInteger(value)) return { count: value };
-  const what = typeof value === 'number' ? `number ${value}` : typeof value === 'string' ? 'string' : Array.isArray(value) ? 'array' : typeof value === 'boolean' ? 'bool' : 'object';
+  const what =
+    typeof value === 'number'
+      ? `number ${value}`
+      : typeof value === 'string'
+        ? 'string'
+        : Array.isArray(value)
+          ? 'array'
+          : typeof value === 'boolean'
+            ? 'bool'
+            : 'object';
   return { error: `cannot unmarshal ${what} into Go struct field Replica.replicas.count of type int64` };
 }
 

@@ -130,7 +130,9 @@ export const varsTransformer: Transformer<VarsConfig> = (resources, config, ctx)
     const raw = getPath(matches[0].object, parseVarFieldPath(v.fieldPath));
     const text = raw === undefined ? undefined : scalarText(raw);
     if (raw === undefined || text === undefined) {
-      fail(`field specified in var '${v.name}' (${v.fieldPath}) ${raw === undefined ? 'is missing' : 'is not a string, number or bool'} in ${matches[0].source.file}`);
+      fail(
+        `field specified in var '${v.name}' (${v.fieldPath}) ${raw === undefined ? 'is missing' : 'is not a string, number or bool'} in ${matches[0].source.file}`,
+      );
       continue;
     }
     values.set(v.name, { text, raw, origin: v.origin, definition: v });

@@ -21,7 +21,12 @@ export function lines(text: string): string[] {
 }
 
 /** Replaces the value at `path` (scalar or block) with `newText`. */
-export function replaceValue(file: string, doc: ParsedDocument, path: ReadonlyArray<string | number>, newText: string): TextEdit | undefined {
+export function replaceValue(
+  file: string,
+  doc: ParsedDocument,
+  path: ReadonlyArray<string | number>,
+  newText: string,
+): TextEdit | undefined {
   const range = doc.locate(path);
   return range ? { file, range, newText } : undefined;
 }
@@ -74,7 +79,8 @@ export function deleteLines(file: string, text: string, range: Range): TextEdit 
   const all = lines(text);
   const start = range.start.line;
   let end = range.end.character === 0 && range.end.line > start ? range.end.line - 1 : range.end.line;
-  while (end + 1 < all.length && all[end + 1].trim() === '' && end + 2 < all.length && indentOf(all[end + 2]) > indentOf(all[start])) end += 1;
+  while (end + 1 < all.length && all[end + 1].trim() === '' && end + 2 < all.length && indentOf(all[end + 2]) > indentOf(all[start]))
+    end += 1;
   return { file, range: { start: lineStart(start), end: lineStart(end + 1) }, newText: '' };
 }
 
@@ -91,7 +97,13 @@ export function entryRange(doc: ParsedDocument, path: ReadonlyArray<string | num
  * item without its dash; its continuation lines are indented under the item's first line. Undefined
  * for flow lists (`[a, b]`) and empty lists.
  */
-export function appendListItem(file: string, text: string, doc: ParsedDocument, listPath: ReadonlyArray<string | number>, itemText: string): TextEdit | undefined {
+export function appendListItem(
+  file: string,
+  text: string,
+  doc: ParsedDocument,
+  listPath: ReadonlyArray<string | number>,
+  itemText: string,
+): TextEdit | undefined {
   const list = doc.locate(listPath);
   const count = (() => {
     let n = 0;

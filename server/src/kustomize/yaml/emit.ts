@@ -27,12 +27,7 @@ const isBlankZ = (c: number | undefined): boolean => c === undefined || c === 0 
 
 /** go-yaml's is_printable, which works on UTF-8 bytes and so rejects every 4-byte (astral) character. */
 function isPrintable(c: number): boolean {
-  return (
-    c === 0x0a ||
-    (c >= 0x20 && c <= 0x7e) ||
-    (c >= 0xa0 && c <= 0xd7ff) ||
-    (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff)
-  );
+  return c === 0x0a || (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff);
 }
 
 function codePoints(text: string): number[] {
@@ -152,8 +147,21 @@ const STYLE_CACHE_MAX_ENTRIES = 50_000;
 const SIMPLE_PLAIN = /^[A-Za-z0-9_./()$+=^;<][A-Za-z0-9_./()$+=^;< -]*$/;
 
 const ESCAPES: ReadonlyMap<number, string> = new Map([
-  [0x00, '0'], [0x07, 'a'], [0x08, 'b'], [0x09, 't'], [0x0a, 'n'], [0x0b, 'v'], [0x0c, 'f'], [0x0d, 'r'],
-  [0x1b, 'e'], [0x22, '"'], [0x5c, '\\'], [0x85, 'N'], [0xa0, '_'], [0x2028, 'L'], [0x2029, 'P'],
+  [0x00, '0'],
+  [0x07, 'a'],
+  [0x08, 'b'],
+  [0x09, 't'],
+  [0x0a, 'n'],
+  [0x0b, 'v'],
+  [0x0c, 'f'],
+  [0x0d, 'r'],
+  [0x1b, 'e'],
+  [0x22, '"'],
+  [0x5c, '\\'],
+  [0x85, 'N'],
+  [0xa0, '_'],
+  [0x2028, 'L'],
+  [0x2029, 'P'],
 ]);
 
 function mustEscape(c: number): boolean {
@@ -367,7 +375,8 @@ class YamlWriter {
       escaped.push('"');
       rendered = escaped.join('');
     }
-    const width = rendered.length === text.length + 2 || rendered === text ? cps.length + rendered.length - text.length : codePoints(rendered).length;
+    const width =
+      rendered.length === text.length + 2 || rendered === text ? cps.length + rendered.length - text.length : codePoints(rendered).length;
     const lead = this.whitespace ? 0 : 1;
     if (allowBreaks && this.column + lead + width > BEST_WIDTH) return false;
     if (lead) this.put(' ');
@@ -516,7 +525,12 @@ const SIMPLE_PLAIN_WORDS_MAX = 100_000;
 function isSimplePlainWord(text: string): boolean {
   let known = simplePlainWords.get(text);
   if (known === undefined) {
-    known = SIMPLE_PLAIN.test(text) && !text.startsWith('...') && !text.endsWith(' ') && !text.includes(' #') && requestedStringStyle(text) === 'plain';
+    known =
+      SIMPLE_PLAIN.test(text) &&
+      !text.startsWith('...') &&
+      !text.endsWith(' ') &&
+      !text.includes(' #') &&
+      requestedStringStyle(text) === 'plain';
     if (text.length <= STYLE_CACHE_MAX_LENGTH) {
       if (simplePlainWords.size >= SIMPLE_PLAIN_WORDS_MAX) simplePlainWords.clear();
       simplePlainWords.set(text, known);
@@ -579,7 +593,8 @@ function compareCodePoints(a: number[], b: number[]): number {
 
 const LETTER = /\p{L}/u;
 const DIGIT = /\p{Nd}/u;
-const isLetter = (c: number): boolean => (c < 0x80 ? (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) : LETTER.test(String.fromCodePoint(c)));
+const isLetter = (c: number): boolean =>
+  c < 0x80 ? (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) : LETTER.test(String.fromCodePoint(c));
 const isDigit = (c: number): boolean => (c < 0x80 ? c >= 0x30 && c <= 0x39 : DIGIT.test(String.fromCodePoint(c)));
 
 /** Go accumulates a digit run in an int64 that silently wraps; short runs fit a double exactly. */

@@ -1,7 +1,22 @@
 // Reads YAML files the way kustomize does. The `yaml` package parses (failsafe schema: every scalar stays
 // text); the values are then typed here like kyaml (go-yaml v3) followed by a JSON round trip would type
 // them, because that decides what kustomize prints. The AST is kept so ranges can be found on demand.
-import { Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  Composer,
+  LineCounter,
+  Parser,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Document,
+  type Node as YamlNode,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import { setField } from '../resource';
 import type { Json, JsonObject, Position, Problem, Range } from '../types';
 import { resolvePlain, type PlainResolution } from './resolve';
@@ -59,7 +74,13 @@ const RESOLVABLE_TAGS: ReadonlyMap<string, PlainResolution['kind']> = new Map([
   ['tag:yaml.org,2002:timestamp', 'timestamp'],
 ]);
 const SHORT_TAG: Readonly<Record<string, string>> = {
-  str: '!!str', null: '!!null', bool: '!!bool', int: '!!int', float: '!!float', timestamp: '!!timestamp', merge: '!!merge',
+  str: '!!str',
+  null: '!!null',
+  bool: '!!bool',
+  int: '!!int',
+  float: '!!float',
+  timestamp: '!!timestamp',
+  merge: '!!merge',
 };
 
 /** Converts offsets in the parsed text to LSP positions. */
@@ -115,7 +136,12 @@ class ValueBuilder {
 
   value(node: YamlNode | null | undefined, depth: number): Json {
     if (!node) return null;
-    if (depth > this.limits.maxDepth) throw new ValueError('yaml-limit', `YAML nested deeper than ${this.limits.maxDepth} levels (setting fluxEnvironments.limits.parse.maxDepth)`, node);
+    if (depth > this.limits.maxDepth)
+      throw new ValueError(
+        'yaml-limit',
+        `YAML nested deeper than ${this.limits.maxDepth} levels (setting fluxEnvironments.limits.parse.maxDepth)`,
+        node,
+      );
     if (this.insideAlias > 0 && ++this.aliasNodes > this.limits.maxAliasCount * 1000) {
       throw new ValueError('yaml-limit', 'document contains excessive aliasing', node);
     }
@@ -145,7 +171,11 @@ class ValueBuilder {
   private alias(alias: YamlNode & { source: string }, depth: number): Json {
     const target = this.target(alias);
     if (++this.aliasExpansions > this.limits.maxAliasCount) {
-      throw new ValueError('yaml-limit', `document contains excessive aliasing (more than ${this.limits.maxAliasCount} alias expansions; setting fluxEnvironments.limits.parse.maxAliasCount)`, alias);
+      throw new ValueError(
+        'yaml-limit',
+        `document contains excessive aliasing (more than ${this.limits.maxAliasCount} alias expansions; setting fluxEnvironments.limits.parse.maxAliasCount)`,
+        alias,
+      );
     }
     this.insideAlias++;
     try {
@@ -338,11 +368,19 @@ function checkAnchorName(name: string, node: YamlNode): void {
 
 function isImplicitEmpty(node: YamlNode | null): boolean {
   if (node === null) return true;
-  return isScalar(node) && node.tag === undefined && node.type === 'PLAIN' && scalarText(node) === '' && node.range?.[0] === node.range?.[1];
+  return (
+    isScalar(node) && node.tag === undefined && node.type === 'PLAIN' && scalarText(node) === '' && node.range?.[0] === node.range?.[1]
+  );
 }
 
 function isMergeKey(key: YamlNode | null): boolean {
-  return key !== null && isScalar(key) && scalarText(key) === '<<' && (key.type === 'PLAIN' || key.type === undefined) && (key.tag === undefined || key.tag === MERGE_TAG);
+  return (
+    key !== null &&
+    isScalar(key) &&
+    scalarText(key) === '<<' &&
+    (key.type === 'PLAIN' || key.type === undefined) &&
+    (key.tag === undefined || key.tag === MERGE_TAG)
+  );
 }
 
 function describeKey(value: Json | undefined, node: YamlNode | null): string {
@@ -381,7 +419,11 @@ function stringifyAnnotations(value: Json, contents: YamlNode | null, builder: V
     const keyText = keyNode && isScalar(keyNode) ? scalarText(keyNode) : '';
     const resolved = resolvePlain(keyText, false);
     if (resolved.kind !== 'str') {
-      throw new ValueError('invalid-yaml', `annotation key ${keyText || 'null'} is not a string: json: unsupported type: map[interface {}]interface {}`, pair.key ?? undefined);
+      throw new ValueError(
+        'invalid-yaml',
+        `annotation key ${keyText || 'null'} is not a string: json: unsupported type: map[interface {}]interface {}`,
+        pair.key ?? undefined,
+      );
     }
     const valueNode = pair.value && isAlias(pair.value) ? builder.target(pair.value) : pair.value;
     setField(out, keyText, valueNode && isScalar(valueNode) ? builder.scalarString(valueNode) : '');
@@ -426,7 +468,7 @@ function locateIn(
     [node, keyNode] = found;
     if (++steps > 10000) return undefined;
   }
-  const target = wantKey ? keyNode : node ?? keyNode;
+  const target = wantKey ? keyNode : (node ?? keyNode);
   return target ? nodeRange(positions, target) : undefined;
 }
 
@@ -478,7 +520,8 @@ function limitsWith(overrides: Partial<ParseLimits> | undefined): ParseLimits {
  * when the position is past every document.
  */
 export function documentAt(parsed: ParsedFile, position: { line: number; character: number }): ParsedDocument | undefined {
-  const after = (a: { line: number; character: number }, b: { line: number; character: number }) => a.line > b.line || (a.line === b.line && a.character >= b.character);
+  const after = (a: { line: number; character: number }, b: { line: number; character: number }) =>
+    a.line > b.line || (a.line === b.line && a.character >= b.character);
   return parsed.documents.find((doc) => after(doc.range.end, position)) ?? parsed.documents[parsed.documents.length - 1];
 }
 
@@ -486,7 +529,13 @@ export function parseYamlFile(file: string, text: string, limits?: Partial<Parse
   return parseComposed(file, text, limits, options, undefined);
 }
 
-function parseComposed(file: string, text: string, limits: Partial<ParseLimits> | undefined, options: ParseOptions | undefined, shared: Composition | undefined): ParsedFile {
+function parseComposed(
+  file: string,
+  text: string,
+  limits: Partial<ParseLimits> | undefined,
+  options: ParseOptions | undefined,
+  shared: Composition | undefined,
+): ParsedFile {
   const problems: Problem[] = [];
   const documents: ParsedDocument[] = [];
   const resolved = limitsWith(limits);
@@ -540,7 +589,9 @@ function tooDeepProblem(file: string, rawText: string, limits: ParseLimits): Pro
   return {
     code: 'yaml-limit',
     severity: 'error',
-    message: found ? `YAML nested deeper than ${limits.maxDepth} levels` : `YAML nested too deeply to parse (the limit is ${limits.maxDepth} levels)`,
+    message: found
+      ? `YAML nested deeper than ${limits.maxDepth} levels`
+      : `YAML nested too deeply to parse (the limit is ${limits.maxDepth} levels)`,
     file,
     range: at,
   };
@@ -624,7 +675,13 @@ function compose(file: string, rawText: string, limits: ParseLimits): Compositio
   const out: Composition = { text, positions, docs: [], problems: [] };
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > limits.maxFileBytes) {
-    out.problems.push({ code: 'yaml-limit', severity: 'error', file, range: zero, message: `file is ${bytes} bytes, larger than the ${limits.maxFileBytes} bytes allowed (setting fluxEnvironments.limits.parse.maxFileBytes)` });
+    out.problems.push({
+      code: 'yaml-limit',
+      severity: 'error',
+      file,
+      range: zero,
+      message: `file is ${bytes} bytes, larger than the ${limits.maxFileBytes} bytes allowed (setting fluxEnvironments.limits.parse.maxFileBytes)`,
+    });
     return out;
   }
   const nulAt = text.indexOf('\u0000');
@@ -638,13 +695,23 @@ function compose(file: string, rawText: string, limits: ParseLimits): Compositio
       severity: 'error',
       file,
       range: positions.range(binaryAt, binaryAt + 1),
-      message: text.charCodeAt(binaryAt) === 0 ? 'file contains a NUL character: binary content is not YAML' : 'file is not valid UTF-8 (it contains U+FFFD replacement characters)',
+      message:
+        text.charCodeAt(binaryAt) === 0
+          ? 'file contains a NUL character: binary content is not YAML'
+          : 'file is not valid UTF-8 (it contains U+FFFD replacement characters)',
     });
     return out;
   }
   const parser = new Parser(lines.addNewLine);
   // resolveKnownTags off: !!omap, !!set, !!binary... stay plain nodes, typed below the way go-yaml types them.
-  const composer = new Composer({ schema: 'failsafe', resolveKnownTags: false, uniqueKeys: false, merge: false, prettyErrors: false, version: '1.2' });
+  const composer = new Composer({
+    schema: 'failsafe',
+    resolveKnownTags: false,
+    uniqueKeys: false,
+    merge: false,
+    prettyErrors: false,
+    version: '1.2',
+  });
   for (const doc of composer.compose(parser.parse(text))) {
     if (out.docs.length >= limits.maxDocuments) {
       const start = doc.range[0];
@@ -662,8 +729,17 @@ function compose(file: string, rawText: string, limits: ParseLimits): Compositio
   return out;
 }
 
-function parseInto(file: string, composition: Composition, limits: ParseLimits, yaml11: boolean, documents: ParsedDocument[], problems: Problem[]): void {
-  composition.docs.forEach((doc, index) => documents.push(buildDocument(file, composition.text, doc, index, limits, yaml11, composition.positions, problems)));
+function parseInto(
+  file: string,
+  composition: Composition,
+  limits: ParseLimits,
+  yaml11: boolean,
+  documents: ParsedDocument[],
+  problems: Problem[],
+): void {
+  composition.docs.forEach((doc, index) =>
+    documents.push(buildDocument(file, composition.text, doc, index, limits, yaml11, composition.positions, problems)),
+  );
   problems.push(...composition.problems);
 }
 
@@ -687,7 +763,13 @@ function buildDocument(
       !(e.code === 'MISSING_CHAR' && e.message.startsWith('Comments must be separated')),
   );
   for (const error of errors) {
-    problems.push({ code: 'invalid-yaml', severity: 'error', file, range: positions.range(error.pos[0], error.pos[1]), message: error.message });
+    problems.push({
+      code: 'invalid-yaml',
+      severity: 'error',
+      file,
+      range: positions.range(error.pos[0], error.pos[1]),
+      message: error.message,
+    });
   }
   const builder = new ValueBuilder(limits, positions, yaml11, text);
   let value: Json = null;

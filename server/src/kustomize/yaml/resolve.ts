@@ -73,21 +73,32 @@ const DATE_TIME = /^(\d{4})-(\d{1,2})-(\d{1,2})([Tt]| )(\d{1,2}):(\d{1,2}):(\d{1
 export function parseTimestamp(text: string): string | undefined {
   let m = DATE_ONLY.exec(text);
   let year: number, month: number, day: number;
-  let hour = 0, minute = 0, second = 0, fraction = '', zone = 'Z';
+  let hour = 0,
+    minute = 0,
+    second = 0,
+    fraction = '',
+    zone = 'Z';
   if (m) {
-    year = +m[1]; month = +m[2]; day = +m[3];
+    year = +m[1];
+    month = +m[2];
+    day = +m[3];
   } else {
     m = DATE_TIME.exec(text);
     if (!m) return undefined;
-    year = +m[1]; month = +m[2]; day = +m[3];
-    hour = +m[5]; minute = +m[6]; second = +m[7];
+    year = +m[1];
+    month = +m[2];
+    day = +m[3];
+    hour = +m[5];
+    minute = +m[6];
+    second = +m[7];
     fraction = m[8] ?? '';
     const separator = m[4];
     const tz = m[9];
     // Only the T/t forms carry a zone; the space form has none.
     if (separator === ' ' ? tz !== undefined : tz === undefined) return undefined;
     if (tz !== undefined && tz !== 'Z') {
-      const hours = +tz.slice(1, 3), minutes = +tz.slice(4, 6);
+      const hours = +tz.slice(1, 3),
+        minutes = +tz.slice(4, 6);
       if (hours > 24 || minutes > 59) return undefined;
       zone = hours === 0 && minutes === 0 ? 'Z' : tz;
     }

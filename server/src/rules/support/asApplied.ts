@@ -32,7 +32,11 @@ export function fluxObjectsAsApplied(index: FleetIndex): AppliedFluxObject[] {
     for (const o of index.renderEnvironment(env).objects) {
       if (o.object.kind === 'Kustomization') continue;
       const source = o.resource.source;
-      const read = readRenderedFluxObject(o.object, () => ({ file: source.file, documentIndex: source.documentIndex, ...(source.range ? { range: source.range } : {}) }));
+      const read = readRenderedFluxObject(o.object, () => ({
+        file: source.file,
+        documentIndex: source.documentIndex,
+        ...(source.range ? { range: source.range } : {}),
+      }));
       if (!read.value) continue;
       out.push({ object: read.value, file: source.file, documentIndex: source.documentIndex, cluster });
       seen.add(`${source.file}#${source.documentIndex}`);

@@ -60,7 +60,8 @@ function buildView(name: string, render: EnvironmentRender): ClusterView {
   for (const { key, result } of kustomizations.values()) {
     for (const r of result.resources) {
       const o = r.object;
-      if (o.kind !== 'Kustomization' || typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) continue;
+      if (o.kind !== 'Kustomization' || typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'))
+        continue;
       const meta = o.metadata;
       if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) continue;
       const childKey = `${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/${String(meta.name)}`;
@@ -71,7 +72,11 @@ function buildView(name: string, render: EnvironmentRender): ClusterView {
   for (const rendered of render.objects) {
     if (rendered.object.kind !== 'HelmRelease') continue;
     const src = rendered.resource.source;
-    const read = readFluxObject(rendered.object, { file: src.file, documentIndex: src.documentIndex, ...(src.range ? { range: src.range } : {}) });
+    const read = readFluxObject(rendered.object, {
+      file: src.file,
+      documentIndex: src.documentIndex,
+      ...(src.range ? { range: src.range } : {}),
+    });
     if (read.value?.kind !== 'HelmRelease') continue;
     const key = keyOf(read.value);
     if (!releases.has(key)) releases.set(key, { release: read.value, key, rendered });
@@ -109,12 +114,16 @@ export function waitsFor(view: ClusterView, from: NodeKey, to: NodeKey): boolean
   if (from === to) return true;
   const fromAppliers = appliersOf(view, from);
   if (fromAppliers.includes(to)) return true;
-  for (const waiter of [from, ...fromAppliers]) for (const target of [to, ...appliersOf(view, to)]) if (waiter !== target && dependsOnPath(view.graph, waiter, target)) return true;
+  for (const waiter of [from, ...fromAppliers])
+    for (const target of [to, ...appliersOf(view, to)]) if (waiter !== target && dependsOnPath(view.graph, waiter, target)) return true;
   return false;
 }
 
 /** The parsed document an object was read from, when it is still in the file. */
-export function documentOf(index: FleetIndex, place: Pick<FluxObjectPlace, 'file' | 'documentIndex'>): { doc: ParsedDocument; text: string } | undefined {
+export function documentOf(
+  index: FleetIndex,
+  place: Pick<FluxObjectPlace, 'file' | 'documentIndex'>,
+): { doc: ParsedDocument; text: string } | undefined {
   if (place.documentIndex < 0) return undefined;
   const text = index.text(place.file);
   const doc = index.parsed(place.file)?.documents[place.documentIndex];
@@ -122,7 +131,12 @@ export function documentOf(index: FleetIndex, place: Pick<FluxObjectPlace, 'file
 }
 
 /** The range of the value (or key) at `path` in the document an object was read from. */
-export function rangeIn(index: FleetIndex, place: Pick<FluxObjectPlace, 'file' | 'documentIndex'>, path: ReadonlyArray<string | number>, key = false): Range | undefined {
+export function rangeIn(
+  index: FleetIndex,
+  place: Pick<FluxObjectPlace, 'file' | 'documentIndex'>,
+  path: ReadonlyArray<string | number>,
+  key = false,
+): Range | undefined {
   return documentOf(index, place)?.doc.locate(path, key ? { key: true } : undefined);
 }
 
@@ -143,12 +157,23 @@ export function uniqueFindings(findings: Finding[]): Finding[] {
 }
 
 /** The edit adding `provider` to a Kustomization's dependsOn: a new list item, or the dependsOn list itself. */
-export function addDependsOnEdit(ks: FluxKustomization, source: { doc: ParsedDocument; text: string }, provider: NodeKey): TextEdit | undefined {
+export function addDependsOnEdit(
+  ks: FluxKustomization,
+  source: { doc: ParsedDocument; text: string },
+  provider: NodeKey,
+): TextEdit | undefined {
   const ns = provider.slice(0, provider.indexOf('/'));
   const name = provider.slice(provider.indexOf('/') + 1);
   const lines = ns === ks.namespace ? [`name: ${name}`] : [`name: ${name}`, `namespace: ${ns}`];
   const written = getPath(source.doc.value, ['spec', 'dependsOn']);
   if (Array.isArray(written)) return appendListItem(ks.place.file, source.text, source.doc, ['spec', 'dependsOn'], lines.join('\n') + '\n');
   if (written !== undefined) return undefined;
-  return insertMapEntry(ks.place.file, source.text, source.doc, ['spec'], 'dependsOn', lines.map((l, i) => (i === 0 ? `- ${l}` : `  ${l}`)).join('\n') + '\n');
+  return insertMapEntry(
+    ks.place.file,
+    source.text,
+    source.doc,
+    ['spec'],
+    'dependsOn',
+    lines.map((l, i) => (i === 0 ? `- ${l}` : `  ${l}`)).join('\n') + '\n',
+  );
 }

@@ -69,5 +69,12 @@ export function findText(text: string, needle: string, range?: Range): Range | u
 }
 
 export function sameRange(a: Range | undefined, b: Range | undefined): boolean {
-  return !!a && !!b && a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  return (
+    !!a &&
+    !!b &&
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }

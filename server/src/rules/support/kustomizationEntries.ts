@@ -39,7 +39,19 @@ export type EntryStatus =
 
 /** Keys of the document's root map by kustomize's field name (Go's decoder ignores case). */
 function fieldKeys(root: JsonObject): Map<string, string> {
-  const known = ['resources', 'bases', 'components', 'patches', 'patchesStrategicMerge', 'patchesJson6902', 'configMapGenerator', 'secretGenerator', 'configurations', 'crds', 'replacements'];
+  const known = [
+    'resources',
+    'bases',
+    'components',
+    'patches',
+    'patchesStrategicMerge',
+    'patchesJson6902',
+    'configMapGenerator',
+    'secretGenerator',
+    'configurations',
+    'crds',
+    'replacements',
+  ];
   const out = new Map<string, string>();
   for (const key of Object.keys(root)) {
     const field = known.find((k) => k === key) ?? known.find((k) => k.toLowerCase() === key.toLowerCase());

@@ -36,7 +36,12 @@ const MAX_CACHED_RENDERS = 64;
 const bufferRenders = new WeakMap<FleetIndex, Map<string, CachedBufferRender>>();
 
 /** The render of a kustomization's folder with its file's text replaced by `text` (an unsaved what-if). */
-export function renderWithKustomizationText(index: FleetIndex, kustomizationFile: string, text: string, extra: ReadonlyMap<string, string> = new Map()): RenderOutput {
+export function renderWithKustomizationText(
+  index: FleetIndex,
+  kustomizationFile: string,
+  text: string,
+  extra: ReadonlyMap<string, string> = new Map(),
+): RenderOutput {
   let cache = bufferRenders.get(index);
   if (!cache) bufferRenders.set(index, (cache = new Map()));
   const key = [kustomizationFile, text, ...[...extra].flat()].join('\0');
@@ -49,7 +54,11 @@ export function renderWithKustomizationText(index: FleetIndex, kustomizationFile
   }
   const buffers = new Map(extra);
   buffers.set(kustomizationFile, text);
-  const output = renderKustomization(path.posix.dirname(kustomizationFile), { fs: overlayFileSystem(index.fs, buffers), repoRoot: index.root, cache: index.buildCache });
+  const output = renderKustomization(path.posix.dirname(kustomizationFile), {
+    fs: overlayFileSystem(index.fs, buffers),
+    repoRoot: index.root,
+    cache: index.buildCache,
+  });
   const texts = new Map<string, string | undefined>();
   for (const f of output.filesRead) if (!buffers.has(f)) texts.set(f, index.fs.readFile(f));
   if (cache.size >= MAX_CACHED_RENDERS) cache.delete(cache.keys().next().value as string);
@@ -68,7 +77,13 @@ export function isBlockListItem(text: string, range: Range | undefined): boolean
  * The edit removing item `itemIndex` of the block list at `listPath`: its lines, or the whole key when it
  * is the only item (an empty `patches:` would read as null, which kustomize accepts, but it is noise).
  */
-export function removeListItem(file: string, text: string, doc: ParsedDocument, listPath: ReadonlyArray<string | number>, itemIndex: number): TextEdit | undefined {
+export function removeListItem(
+  file: string,
+  text: string,
+  doc: ParsedDocument,
+  listPath: ReadonlyArray<string | number>,
+  itemIndex: number,
+): TextEdit | undefined {
   const list = getAt(doc.value, listPath);
   if (!Array.isArray(list)) return undefined;
   const itemRange = doc.locate([...listPath, itemIndex]);
@@ -81,7 +96,13 @@ export function removeListItem(file: string, text: string, doc: ParsedDocument, 
 }
 
 /** Appends `- itemText` to the block list at `listPath`, at its items' indentation. */
-export function appendListItem(file: string, text: string, doc: ParsedDocument, listPath: ReadonlyArray<string | number>, itemText: string): TextEdit | undefined {
+export function appendListItem(
+  file: string,
+  text: string,
+  doc: ParsedDocument,
+  listPath: ReadonlyArray<string | number>,
+  itemText: string,
+): TextEdit | undefined {
   const list = getAt(doc.value, listPath);
   if (!Array.isArray(list) || list.length === 0) return undefined;
   const first = doc.locate([...listPath, 0]);
@@ -124,9 +145,16 @@ export function patchEntries(k: Kustomization): PatchEntry[] {
   for (const field of PATCH_FIELDS) {
     for (const { value, index } of listField(k, field)) {
       let rel: string | undefined;
-      if (field === 'patchesStrategicMerge') rel = typeof value === 'string' && !value.includes('\n') && !/^\s*\{/.test(value) ? value : undefined;
+      if (field === 'patchesStrategicMerge')
+        rel = typeof value === 'string' && !value.includes('\n') && !/^\s*\{/.test(value) ? value : undefined;
       else if (isObject(value) && typeof value.path === 'string' && value.path !== '') rel = value.path;
-      out.push({ field, index, value, range: k.document.locate([field, index]), file: rel === undefined ? undefined : path.posix.normalize(path.posix.join(k.dir, rel)) });
+      out.push({
+        field,
+        index,
+        value,
+        range: k.document.locate([field, index]),
+        file: rel === undefined ? undefined : path.posix.normalize(path.posix.join(k.dir, rel)),
+      });
     }
   }
   return out;
@@ -137,7 +165,9 @@ export function within(range: Range | undefined, line: number): boolean {
 }
 
 /** Every container image of the objects (containers and initContainers at any depth), with where it is. */
-export function containerImages(resources: readonly Resource[]): Array<{ image: string; resource: Resource; path: Array<string | number> }> {
+export function containerImages(
+  resources: readonly Resource[],
+): Array<{ image: string; resource: Resource; path: Array<string | number> }> {
   const out: Array<{ image: string; resource: Resource; path: Array<string | number> }> = [];
   const walk = (node: Json, p: Array<string | number>, r: Resource, depth: number) => {
     if (depth > 64) return;

@@ -36,14 +36,32 @@ export interface ScreenEntry {
 
 /** The entry as the renderer's patch step reads it (without the ranges it needs only for messages). */
 export function screenEntry(index: FleetIndex, k: Kustomization, entry: PatchEntry): ScreenEntry {
-  const origin = { kind: 'patch' as const, step: `${entry.field}[${entry.index}]`, file: k.file, ...(entry.range ? { range: entry.range } : {}) };
-  const text = entry.file !== undefined ? index.text(entry.file) : entry.field === 'patchesStrategicMerge' ? entry.value : isObject(entry.value) ? entry.value.patch : undefined;
+  const origin = {
+    kind: 'patch' as const,
+    step: `${entry.field}[${entry.index}]`,
+    file: k.file,
+    ...(entry.range ? { range: entry.range } : {}),
+  };
+  const text =
+    entry.file !== undefined
+      ? index.text(entry.file)
+      : entry.field === 'patchesStrategicMerge'
+        ? entry.value
+        : isObject(entry.value)
+          ? entry.value.patch
+          : undefined;
   if (typeof text !== 'string' || text === '') return { field: entry.field, config: undefined };
   const v = isObject(entry.value) ? entry.value : {};
   const target: Record<string, string> | undefined = isObject(v.target) ? {} : undefined;
-  if (target && isObject(v.target)) for (const [key, val] of Object.entries(v.target)) if (val !== null && typeof val !== 'object') target[key] = String(val);
-  const options = isObject(v.options) ? { allowNameChange: v.options.allowNameChange === true, allowKindChange: v.options.allowKindChange === true } : undefined;
-  return { field: entry.field, config: { text, file: entry.file ?? k.file, origin, ...(target ? { target } : {}), ...(options ? { options } : {}) } };
+  if (target && isObject(v.target))
+    for (const [key, val] of Object.entries(v.target)) if (val !== null && typeof val !== 'object') target[key] = String(val);
+  const options = isObject(v.options)
+    ? { allowNameChange: v.options.allowNameChange === true, allowKindChange: v.options.allowKindChange === true }
+    : undefined;
+  return {
+    field: entry.field,
+    config: { text, file: entry.file ?? k.file, origin, ...(target ? { target } : {}), ...(options ? { options } : {}) },
+  };
 }
 
 // A target name without regular-expression syntax matches only that name (selectors anchor it at both ends).
@@ -198,10 +216,12 @@ class KustomizationScreen {
       if (sequence.length === 0) return [object];
       const alone = sequence.length === 1 ? this.targetsByKey.get(keys[sequence[0]])?.alone : undefined;
       let current = alone && alone.object === object ? alone.out : [object];
-      for (const i of alone && alone.object === object ? [] : sequence) current = TRANSFORMERS[entries[i].field](current, [entries[i].config!], this.ctx());
+      for (const i of alone && alone.object === object ? [] : sequence)
+        current = TRANSFORMERS[entries[i].field](current, [entries[i].config!], this.ctx());
       return current;
     };
-    const same = (a: readonly Resource[], b: readonly Resource[]) => a.length === b.length && a.every((r, i) => jsonEqual(r.object, b[i].object));
+    const same = (a: readonly Resource[], b: readonly Resource[]) =>
+      a.length === b.length && a.every((r, i) => jsonEqual(r.object, b[i].object));
     const all = after(order);
     const sameWithout = order.map((i) => same(after(order.filter((j) => j !== i)), all));
     this.verdicts.set(object, { key, same: sameWithout });
@@ -236,7 +256,12 @@ const screens = new WeakMap<FleetIndex, Map<string, KustomizationScreen>>();
  * The entries (by position in `entries`) that look redundant on the objects they touch, given the
  * objects the kustomization renders before its patches. Each still needs the exact check.
  */
-export function screenPatches(index: FleetIndex, kustomizationFile: string, before: Resource[], entries: readonly ScreenEntry[]): Set<number> {
+export function screenPatches(
+  index: FleetIndex,
+  kustomizationFile: string,
+  before: Resource[],
+  entries: readonly ScreenEntry[],
+): Set<number> {
   const candidates = new Set<number>();
   let byFile = screens.get(index);
   if (!byFile) screens.set(index, (byFile = new Map()));

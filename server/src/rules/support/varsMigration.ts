@@ -39,7 +39,11 @@ function keySegment(key: string): string | undefined {
 }
 
 /** `path` in `object` as a replacement fieldPath. */
-function fieldPathText(object: Json, valuePath: ReadonlyArray<string | number>, style: PathStyle): { text: string; named: boolean } | undefined {
+function fieldPathText(
+  object: Json,
+  valuePath: ReadonlyArray<string | number>,
+  style: PathStyle,
+): { text: string; named: boolean } | undefined {
   const out: string[] = [];
   let node: Json | undefined = object;
   let named = false;
@@ -73,7 +77,13 @@ function sourceOf(v: VarDefinition): Out | undefined {
   const fieldPath = fieldPathText(null, parseVarFieldPath(v.fieldPath), 'indexes');
   if (!fieldPath) return undefined;
   const entries: Array<[string, Out]> = [];
-  for (const [k, value] of [['group', group], ['version', version], ['kind', str(v.objref.kind)], ['name', str(v.objref.name)], ['namespace', str(v.objref.namespace)]]) {
+  for (const [k, value] of [
+    ['group', group],
+    ['version', version],
+    ['kind', str(v.objref.kind)],
+    ['name', str(v.objref.name)],
+    ['namespace', str(v.objref.namespace)],
+  ]) {
     if (value !== '') entries.push([k, value]);
   }
   entries.push(['fieldPath', fieldPath.text]);
@@ -152,7 +162,10 @@ function placeOf(object: JsonObject, valuePath: ReadonlyArray<string | number>):
 }
 
 /** Renders the kustomization's folder once, recording what its vars resolve to and every place they are substituted. */
-function record(index: FleetIndex, file: string): { values: Map<string, { raw: Json; text: string }>; substitutions: VarSubstitution[]; definitions: VarDefinition[] } | undefined {
+function record(
+  index: FleetIndex,
+  file: string,
+): { values: Map<string, { raw: Json; text: string }>; substitutions: VarSubstitution[]; definitions: VarDefinition[] } | undefined {
   const values = new Map<string, { raw: Json; text: string }>();
   const definitions: VarDefinition[] = [];
   const substitutions: VarSubstitution[] = [];
@@ -207,14 +220,23 @@ export function planVarsMigration(index: FleetIndex, file: string, vars: Json, s
         let options: { delimiter: string; index: number } | undefined;
         if (field.tokens.length === 1) {
           // A whole-value reference takes the value with its type; a replacement keeps the field's (a string).
-          if (typeof value.raw !== 'string') return { declined: `$(${name}) is the whole of ${where} and its value is not a string, which vars keep and a replacement would quote` };
+          if (typeof value.raw !== 'string')
+            return {
+              declined: `$(${name}) is the whole of ${where} and its value is not a string, which vars keep and a replacement would quote`,
+            };
         } else {
           options = delimiterFor(field.tokens, t);
-          if (!options) return { declined: `$(${name}) is part of '${field.s.before}' (${where}) and no delimiter around it isolates it for options.delimiter/index` };
+          if (!options)
+            return {
+              declined: `$(${name}) is part of '${field.s.before}' (${where}) and no delimiter around it isolates it for options.delimiter/index`,
+            };
         }
         field.tokens[t] = { text: value.text, literal: false };
         const id = originalId(field.s.resource);
-        const select: Array<[string, Out]> = [['kind', id.kind], ['name', id.name]];
+        const select: Array<[string, Out]> = [
+          ['kind', id.kind],
+          ['name', id.name],
+        ];
         if (id.namespace !== '') select.push(['namespace', id.namespace]);
         targets.push({ select: { entries: select }, fieldPath: field.target.text, options });
       }
@@ -229,15 +251,40 @@ export function planVarsMigration(index: FleetIndex, file: string, vars: Json, s
     const grouped: Array<{ select: Out; fieldPaths: string[]; options?: { delimiter: string; index: number } }> = [];
     for (const target of targets) {
       const last = grouped[grouped.length - 1];
-      if (last && JSON.stringify(last.select) === JSON.stringify(target.select) && JSON.stringify(last.options) === JSON.stringify(target.options)) last.fieldPaths.push(target.fieldPath);
+      if (
+        last &&
+        JSON.stringify(last.select) === JSON.stringify(target.select) &&
+        JSON.stringify(last.options) === JSON.stringify(target.options)
+      )
+        last.fieldPaths.push(target.fieldPath);
       else grouped.push({ select: target.select, fieldPaths: [target.fieldPath], options: target.options });
     }
     const targetOut: Out[] = grouped.map((g) => {
-      const entries: Array<[string, Out]> = [['select', g.select], ['fieldPaths', g.fieldPaths]];
-      if (g.options) entries.push(['options', { entries: [['delimiter', g.options.delimiter], ['index', g.options.index]] }]);
+      const entries: Array<[string, Out]> = [
+        ['select', g.select],
+        ['fieldPaths', g.fieldPaths],
+      ];
+      if (g.options)
+        entries.push([
+          'options',
+          {
+            entries: [
+              ['delimiter', g.options.delimiter],
+              ['index', g.options.index],
+            ],
+          },
+        ]);
       return { entries };
     });
-    planned.push({ index: i, entry: { entries: [['source', source], ['targets', targetOut]] } });
+    planned.push({
+      index: i,
+      entry: {
+        entries: [
+          ['source', source],
+          ['targets', targetOut],
+        ],
+      },
+    });
   }
   return { vars: planned, usesNames: fields.some((f) => f.target.named) };
 }
@@ -330,7 +377,13 @@ export function varComments(text: string, key: string): VarComments | undefined 
 export function renderChange(index: FleetIndex, file: string, newText: string): string | undefined {
   const dir = path.posix.dirname(file);
   const fs = overlayFileSystem(index.fs, new Map([[file, newText]]));
-  const folders = [dir, ...index.kustomizationFiles().map((f) => path.posix.dirname(f)).filter((d) => d !== dir && index.renderFolder(d).filesRead.has(file))];
+  const folders = [
+    dir,
+    ...index
+      .kustomizationFiles()
+      .map((f) => path.posix.dirname(f))
+      .filter((d) => d !== dir && index.renderFolder(d).filesRead.has(file)),
+  ];
   for (const folder of folders) {
     const before = index.renderFolder(folder).yaml;
     // A folder that does not build prints nothing either way.
