@@ -7,6 +7,7 @@ import { patchesJson6902Transformer } from '../../../server/src/kustomize/transf
 import { patchesStrategicMergeTransformer } from '../../../server/src/kustomize/transformers/patchesStrategicMerge';
 import type { JsonObject, Problem, Resource } from '../../../server/src/kustomize/types';
 import { kustomize, parseObjects, requireKubectl, sortObjects } from '../kubectl-oracle';
+import { base, replicasPatch } from '../../unit/kustomize/patchesFixtures';
 
 const DIR = '/repo';
 const KUSTOMIZATION = `${DIR}/kustomization.yaml`;
@@ -71,40 +72,6 @@ async function runKubectl(resourcesText: string, field: Field, entries: Entry[])
   const out = await kustomize(files);
   return { objects: out.objects ? sortObjects(out.objects) : undefined, error: out.error };
 }
-
-const base = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: app
-  labels: {tier: web}
-spec:
-  replicas: 1
-  template:
-    spec:
-      containers:
-      - name: app
-        image: nginx
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: worker
-  namespace: jobs
-  labels: {tier: batch}
-spec:
-  replicas: 1
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: app
-spec:
-  ports:
-  - port: 80
-`;
-
-const replicasPatch = (name: string, replicas: number, extra = '') =>
-  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}${extra}\nspec:\n  replicas: ${replicas}\n`;
 
 interface Case {
   name: string;

@@ -5,6 +5,7 @@ import type { TransformContext } from '../../../server/src/kustomize/transformer
 import { patchesTransformer, type PatchConfig } from '../../../server/src/kustomize/transformers/patches';
 import type { JsonObject, Resource } from '../../../server/src/kustomize/types';
 import { parseObjects } from './objects';
+import { base, replicasPatch } from './patchesFixtures';
 
 const DIR = '/repo';
 const KUSTOMIZATION = `${DIR}/kustomization.yaml`;
@@ -33,40 +34,6 @@ function configsOf(field: Field, entries: Entry[]): PatchConfig[] {
     origin: { kind: 'patch', step: `${field}[${i}]`, file: KUSTOMIZATION },
   }));
 }
-
-const base = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: app
-  labels: {tier: web}
-spec:
-  replicas: 1
-  template:
-    spec:
-      containers:
-      - name: app
-        image: nginx
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: worker
-  namespace: jobs
-  labels: {tier: batch}
-spec:
-  replicas: 1
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: app
-spec:
-  ports:
-  - port: 80
-`;
-
-const replicasPatch = (name: string, replicas: number, extra = '') =>
-  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}${extra}\nspec:\n  replicas: ${replicas}\n`;
 
 describe('patch transformers', () => {
   describe('origins and problem places', () => {
