@@ -31,6 +31,8 @@ export interface EnvironmentRender {
   kustomizations: Array<{ kustomization: FluxKustomization; result: FluxBuildResult }>;
   problems: Problem[];
   filesRead: Set<string>;
+  /** Objects (by id) a second Kustomization applies again, in dependsOn order: the first owner, the second, its copy. */
+  appliedTwice: Array<{ id: string; first: FluxKustomization; second: FluxKustomization; resource: Resource }>;
 }
 
 export interface EnvironmentRenderOptions {
@@ -49,7 +51,14 @@ export interface EnvironmentRenderOptions {
 export function renderEnvironment(env: Environment, options: EnvironmentRenderOptions): EnvironmentRender {
   const fs = options.fs ?? nodeFileSystem;
   const repoRoot = normalize(options.repoRoot);
-  const out: EnvironmentRender = { environment: env, objects: [], kustomizations: [], problems: [], filesRead: new Set() };
+  const out: EnvironmentRender = {
+    environment: env,
+    objects: [],
+    kustomizations: [],
+    problems: [],
+    filesRead: new Set(),
+    appliedTwice: [],
+  };
   if (env.kind === 'overlay') {
     for (const dir of env.dirs) {
       const r =
@@ -88,6 +97,7 @@ export function renderEnvironment(env: Environment, options: EnvironmentRenderOp
       const id = idString(resIdOf(resource.object));
       const first = seen.get(id);
       if (first && keyOf(first) !== key) {
+        out.appliedTwice.push({ id, first, second: ks, resource });
         out.problems.push({
           code: 'flux-object-applied-twice',
           severity: 'warning',

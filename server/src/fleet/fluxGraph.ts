@@ -130,6 +130,8 @@ interface Pending {
   ks: FluxKustomization;
   cluster: string;
   parent?: string;
+  /** Deferred once already (its source unknown, or it reads variables): now taken as it is. */
+  final?: boolean;
 }
 
 export function buildFluxGraph(options: GraphOptions): FluxGraph {
@@ -377,9 +379,9 @@ class Walker {
         // Nothing new will arrive for them: take them as they are.
         this.queue = deferred;
         deferred = [];
-        for (const p of this.queue) (p as Pending & { final?: boolean }).final = true;
+        for (const p of this.queue) p.final = true;
       }
-      const pending = this.queue.shift() as Pending & { final?: boolean };
+      const pending = this.queue.shift()!;
       const c = this.cluster(pending.cluster);
       const key = keyOf(pending.ks);
       if (c.nodes.has(key)) continue;

@@ -5,7 +5,6 @@
 // kustomization.yaml that applies a folder a child Kustomization applies too.
 import { keyOf } from '../flux/dependsOn';
 import type { FluxKustomization } from '../flux/objects';
-import { idString, resIdOf } from '../kustomize/resource';
 import type { Finding, Rule } from './rule';
 
 export const objectAppliedTwice: Rule = {
@@ -17,22 +16,13 @@ export const objectAppliedTwice: Rule = {
     const findings: Finding[] = [];
     for (const env of index.environments().environments) {
       if (env.kind !== 'flux' || isCancelled()) continue;
-      const first = new Map<string, { ks: FluxKustomization; file: string }>();
-      // One finding per pair of Kustomizations, listing what both apply.
+      // One finding per pair of Kustomizations, listing what both apply (the render finds each object).
       const pairs = new Map<string, { ks: FluxKustomization; other: FluxKustomization; ids: string[]; files: Set<string> }>();
-      for (const o of index.renderEnvironment(env).objects) {
-        if (!o.appliedBy) continue;
-        const id = idString(resIdOf(o.object));
-        const seen = first.get(id);
-        if (!seen) {
-          first.set(id, { ks: o.appliedBy, file: o.resource.source.file });
-          continue;
-        }
-        if (keyOf(seen.ks) === keyOf(o.appliedBy)) continue;
-        const key = `${keyOf(o.appliedBy)}\u0000${keyOf(seen.ks)}`;
-        const pair = pairs.get(key) ?? { ks: o.appliedBy, other: seen.ks, ids: [], files: new Set<string>() };
+      for (const { id, first, second, resource } of index.renderEnvironment(env).appliedTwice) {
+        const key = `${keyOf(second)}\u0000${keyOf(first)}`;
+        const pair = pairs.get(key) ?? { ks: second, other: first, ids: [], files: new Set<string>() };
         pair.ids.push(id);
-        pair.files.add(o.resource.source.file);
+        pair.files.add(resource.source.file);
         pairs.set(key, pair);
       }
       for (const { ks, other, ids, files } of pairs.values()) {
