@@ -4,37 +4,16 @@ import { deprecatedField } from '../../../server/src/rules/deprecated-field';
 import type { Fleet } from '../../unit/rules/harness';
 import { baseFleet, DEPLOYMENT } from '../../unit/rules/overlayHelpers';
 import { kubectlKustomize, requireKubectl } from '../rules/kubectl';
+import { migrate as migrateAndCheck } from '../../unit/rules/deprecatedFieldMigration';
 
 const head = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
 const PATCH = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 3\n';
 const JSON_PATCH = '- op: replace\n  path: /spec/replicas\n  value: 5\n';
 
-/**
- * Checks the overlay, expects one finding for `field` at its key, applies the fix, and asserts the new text,
- * a byte-identical render before and after, and no finding left.
- */
+/** The shared migration check, and with `oracle` kubectl's render of the overlay equal to ours before and after the fix. */
 function migrate(fleet: Fleet, field: string, expected: string, oracle = false): void {
-  const file = path.join(fleet.root, 'apps/staging/kustomization.yaml');
-  const before = fleet.index.renderFolder(path.dirname(file)).yaml;
   const kubectlBefore = oracle ? kubectlKustomize(fleet, 'apps/staging').yaml : undefined;
-  assert.ok(before, 'the overlay renders before the fix');
-  const found = fleet.check(deprecatedField).filter((d) => d.message.startsWith(`'${field}'`));
-  assert.strictEqual(found.length, 1);
-  const [d] = found;
-  assert.strictEqual(d.severity, 'warning');
-  const keyLine = fleet
-    .read('apps/staging/kustomization.yaml')
-    .split('\n')
-    .findIndex((l) => l.startsWith(`${field}:`));
-  assert.deepStrictEqual(d.range, { start: { line: keyLine, character: 0 }, end: { line: keyLine, character: field.length } });
-  assert.ok(d.fixes?.[0], 'a fix is offered');
-  fleet.apply(d.fixes[0]);
-  assert.strictEqual(fleet.read('apps/staging/kustomization.yaml'), expected);
-  assert.strictEqual(fleet.index.renderFolder(path.dirname(file)).yaml, before, 'the render is byte-identical after the fix');
-  assert.deepStrictEqual(
-    fleet.check(deprecatedField).filter((x) => x.message.startsWith(`'${field}'`)),
-    [],
-  );
+  const before = migrateAndCheck(fleet, field, expected);
   if (oracle) {
     assert.ok(kubectlBefore);
     assert.strictEqual(kubectlKustomize(fleet, 'apps/staging').yaml, kubectlBefore, 'kubectl prints the same before and after');
