@@ -1,46 +1,8 @@
 import * as assert from 'assert';
 import { makeResource } from '../../../server/src/kustomize/resource';
-import {
-  compileSelector,
-  parseLabelSelector,
-  requirementsMatch,
-  selectResources,
-  selectorMatches,
-  type Selector,
-} from '../../../server/src/kustomize/select';
-import type { JsonObject, Resource } from '../../../server/src/kustomize/types';
-import { parseObjects } from './objects';
-
-const objectsYaml = `apiVersion: v1
-kind: ConfigMap
-metadata: {name: app-a, labels: {tier: web, env: prod}, annotations: {note: hello, count: "3"}}
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: app-b, namespace: default, labels: {tier: db, weight: "10"}}
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: xapp-c, namespace: shop, labels: {env: dev, empty: ""}}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: app-role, labels: {tier: web}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: app-a, namespace: shop}
-`;
-
-function resources(): Resource[] {
-  return parseObjects(objectsYaml).map((o, i) => makeResource(o, { file: '/objects.yaml', documentIndex: i }));
-}
-
-function names(sel: Selector): string[] {
-  const { selected, error } = selectResources(resources(), sel);
-  assert.strictEqual(error, undefined);
-  return selected.map((r) => `${r.object.kind}/${(r.object.metadata as JsonObject).name}`).sort();
-}
+import { compileSelector, parseLabelSelector, requirementsMatch, selectorMatches } from '../../../server/src/kustomize/select';
+import type { JsonObject } from '../../../server/src/kustomize/types';
+import { names, resources } from './selectFixtures';
 
 function labels(o: Record<string, string>): Map<string, string> {
   return new Map(Object.entries(o));
