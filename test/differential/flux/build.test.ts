@@ -7,43 +7,15 @@ import { execFile } from 'child_process';
 import * as nodeFs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { renderFluxKustomization, type FluxBuildResult } from '../../../server/src/flux/build';
-import { readFluxObject, type FluxKustomization } from '../../../server/src/flux/objects';
-import type { FindObject } from '../../../server/src/flux/substitute';
+import type { FluxBuildResult } from '../../../server/src/flux/build';
 import { originAt } from '../../../server/src/kustomize/resource';
 import type { JsonObject } from '../../../server/src/kustomize/types';
 import { emitDocuments } from '../../../server/src/kustomize/yaml/emit';
 import { parseYamlFile } from '../../../server/src/kustomize/yaml/parse';
 import { kubectlAvailable, parseObjects, requireKubectl, sortObjects } from '../kubectl-oracle';
+import { build, cm, deployment, fluxKs, removeTempDirs, tempDirs, writeRepo } from '../../unit/flux/buildFixtures';
 
-const tempDirs: string[] = [];
-after(() => {
-  for (const d of tempDirs) nodeFs.rmSync(d, { recursive: true, force: true });
-});
-
-function writeRepo(files: Record<string, string>): string {
-  const dir = nodeFs.realpathSync(nodeFs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-fluxbuild-')));
-  tempDirs.push(dir);
-  for (const [rel, text] of Object.entries(files)) {
-    const file = path.join(dir, rel);
-    nodeFs.mkdirSync(path.dirname(file), { recursive: true });
-    nodeFs.writeFileSync(file, text);
-  }
-  return dir;
-}
-
-/** Reads the Flux Kustomization written at `rel` in the repo, with field ranges. */
-function fluxKustomization(repo: string, rel: string): FluxKustomization {
-  const file = path.join(repo, rel);
-  const doc = parseYamlFile(file, nodeFs.readFileSync(file, 'utf8')).documents[0];
-  const read = readFluxObject(doc.value as JsonObject, { file, documentIndex: 0, range: doc.range, rangeOf: (p) => doc.locate(p) });
-  assert.equal(read.value?.kind, 'Kustomization');
-  return read.value as FluxKustomization;
-}
-
-function build(repo: string, ksFile: string, findObject?: FindObject): FluxBuildResult {
-  return renderFluxKustomization(fluxKustomization(repo, ksFile), { repoRoot: repo, ...(findObject ? { findObject } : {}) });
-}
+after(removeTempDirs);
 
 /** Runs kubectl on a copy of the repo holding the synthesized kustomization, as the controller does. */
 function oracle(repo: string, specPath: string, kustomizationText: string): Promise<{ objects?: JsonObject[]; error?: string }> {
@@ -62,49 +34,6 @@ function oracle(repo: string, specPath: string, kustomizationText: string): Prom
 function ours(result: FluxBuildResult): JsonObject[] {
   return sortObjects(parseObjects(emitDocuments(result.resources.map((r) => r.object))));
 }
-
-const fluxKs = (name: string, specPath: string, extra = '') => `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ${name}
-  namespace: flux-system
-spec:
-  interval: 10m
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-  path: ${specPath}
-  prune: true
-${extra}`;
-
-const cm = (name: string, data = 'key: value') => `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: ${name}
-data:
-  ${data}
-`;
-
-const deployment = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels:
-    app: web
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.25
-`;
 
 describe('flux build: the generated kustomization (spec.path without kustomization.yaml)', () => {
   const repo = writeRepo({
