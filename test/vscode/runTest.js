@@ -28,8 +28,18 @@ function copyToTemp(folder) {
 async function main() {
   const desktop = process.argv.includes('--desktop');
   const vscodeExecutablePath = desktop ? process.env.VSCODE_EXECUTABLE_PATH || undefined : path.join(ROOT, 'scripts', 'vscode-harness.js');
+  // FLUX_ENV_VSCODE_SESSIONS=sample,fleet runs only those sessions (while working on one); CI runs them all.
+  const only = (process.env.FLUX_ENV_VSCODE_SESSIONS || '').split(',').filter(Boolean);
+  const unknown = only.filter((name) => !RUNS.some((run) => run.suite === name));
+  if (unknown.length > 0) {
+    console.error(
+      `FLUX_ENV_VSCODE_SESSIONS names no session: ${unknown.join(', ')} (sessions: ${RUNS.map((run) => run.suite).join(', ')})`,
+    );
+    process.exit(3);
+  }
   let exitCode = 0;
-  for (const run of RUNS) {
+  for (const run of RUNS.filter((entry) => only.length === 0 || only.includes(entry.suite))) {
+    if (only.length > 0) console.log(`FLUX_ENV_VSCODE_SESSIONS=${only.join(',')}: running only these sessions, not the whole suite`);
     const { suite } = run;
     const folder = typeof run.folder === 'function' ? run.folder() : run.folder;
     console.log(`\n=== extension host: ${suite} (${path.relative(ROOT, folder)})`);
