@@ -115,7 +115,13 @@ const SPOKE_NAME_VARIABLES = [
   'ENV',
 ];
 
-/** The cluster a Kustomization with spec.kubeConfig applies to: a cluster-name variable, else its namespace, else its kubeconfig Secret's name. */
+/**
+ * The cluster a Kustomization with spec.kubeConfig applies to: a cluster-name variable, else its namespace, else
+ * the name of what holds its credentials. kustomize-controller (docs/spec/v1/kustomizations.md "KubeConfig
+ * (Remote clusters)") takes either `secretRef` (a kubeconfig Secret) or, since Flux 2.7, `configMapRef` (a
+ * ConfigMap naming the cloud provider, cluster and address, authenticated by workload identity through the
+ * ConfigMap's serviceAccountName): both target another cluster.
+ */
 export function spokeClusterOf(ks: FluxKustomization): string | undefined {
   const kubeConfig = getPath(ks.object, ['spec', 'kubeConfig']);
   if (!isObject(kubeConfig)) return undefined;
@@ -123,7 +129,10 @@ export function spokeClusterOf(ks: FluxKustomization): string | undefined {
   for (const name of SPOKE_NAME_VARIABLES) if (vars[name] && !vars[name].includes('${')) return vars[name];
   if (ks.namespace && ks.namespace !== 'flux-system' && ks.namespace !== 'default') return ks.namespace;
   const secret = getPath(kubeConfig, ['secretRef', 'name']);
-  return typeof secret === 'string' ? secret.replace(/[-_]?kubeconfig$/i, '') || secret : ks.name;
+  if (typeof secret === 'string' && secret) return secret.replace(/[-_]?kubeconfig$/i, '') || secret;
+  const configMap = getPath(kubeConfig, ['configMapRef', 'name']);
+  if (typeof configMap === 'string' && configMap) return configMap.replace(/[-_]?(kubeconfig|cluster[-_]config|config)$/i, '') || configMap;
+  return ks.name;
 }
 
 interface Pending {

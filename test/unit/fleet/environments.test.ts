@@ -92,6 +92,32 @@ describe('environments: following Flux Kustomizations', () => {
   });
 });
 
+describe('environments: hub and spoke through workload identity', () => {
+  // kustomize-controller docs/spec/v1/kustomizations.md "KubeConfig (Remote clusters)": spec.kubeConfig.configMapRef
+  // (provider, cluster, address; the ConfigMap's serviceAccountName authenticates) targets another cluster just
+  // as a kubeconfig Secret does.
+  it('groups Kustomizations whose kubeConfig is a ConfigMap reference into the cluster they target', () => {
+    const remote = (configMap: string) => `  kubeConfig:\n    configMapRef:\n      name: ${configMap}\n`;
+    const { fs, files } = memoryRepo({
+      'clusters/hub/flux-system/gotk-sync.yaml': [
+        'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/fleet.git\n  ref:\n    branch: main',
+        ks('flux-system', './clusters/hub'),
+      ].join('\n---\n'),
+      'clusters/hub/spokes.yaml': [
+        ks('apps-staging', './apps/staging', remote('staging-cluster-config')),
+        ks('apps-production', './apps/production', remote('production-kubeconfig')),
+      ].join('---\n'),
+      'apps/staging/cm.yaml': cm('settings', 'stage: staging'),
+      'apps/production/cm.yaml': cm('settings', 'stage: production'),
+    });
+    const d = discoverEnvironments({ repoRoot: '/repo', files, fs });
+    const byName = new Map(d.environments.map((e) => [e.name, e.kustomizations.map((k) => k.name)]));
+    assert.deepEqual(byName.get('staging'), ['apps-staging']);
+    assert.deepEqual(byName.get('production'), ['apps-production']);
+    assert.deepEqual(byName.get('hub'), ['flux-system']);
+  });
+});
+
 describe('environments: repos without Flux get overlay environments', () => {
   const base = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- cm.yaml\n';
   const overlay = (ns: string) =>
