@@ -12,15 +12,20 @@ import { nearestNames } from '../util/editDistance';
 import { documentOfObject, quotedLike, textAt } from './support/fluxSpecHelpers';
 import type { Finding, Rule } from './rule';
 
+type Tree = { root: string; fs: FileSystem; description: string };
+
 /**
- * Whether spec.path is a path in this repository: the source is (or may be) the repository itself.
- * OCI artifacts, buckets and GitRepositories of another URL hold other trees we cannot see.
+ * The tree of a Kustomization whose source the graph could not place (nothing here applies it, or its source
+ * is created on the cluster): with no sourceRef, or a GitRepository nothing here defines or that is named
+ * `flux-system` (bootstrap's and a FluxInstance's), the repository; a GitRepository defined here, where its URL
+ * says (fleet/sourceRoots.ts whereIsSource, the one judge of "this repository"); anything else, nothing to check.
  */
-function readsThisRepository(index: FleetIndex, ks: FluxKustomization, bootstrapUrls: Set<string>): boolean {
+function treeOfUnplacedSource(index: FleetIndex, ks: FluxKustomization): Tree | undefined {
+  const repositoryTree: Tree = { root: index.root, fs: index.fs, description: 'the repository' };
   const ref = ks.sourceRef;
-  if (!ref) return true;
-  if (ref.kind !== 'GitRepository') return false;
-  const candidates = index
+  if (!ref) return repositoryTree;
+  if (ref.kind !== 'GitRepository') return undefined;
+  const written = index
     .fluxObjects()
     .list.filter(
       (o) =>
@@ -28,12 +33,16 @@ function readsThisRepository(index: FleetIndex, ks: FluxKustomization, bootstrap
         o.object.name === ref.name &&
         (!o.object.namespaceWritten || o.object.namespace === ref.namespace),
     );
-  if (candidates.length === 0 || bootstrapUrls.size === 0) return true;
-  return candidates.some(
-    (c) =>
-      c.object.name === 'flux-system' ||
-      (c.object.kind === 'GitRepository' && c.object.url !== undefined && bootstrapUrls.has(c.object.url)),
-  );
+  if (written.length === 0 || ref.name === 'flux-system') return repositoryTree;
+  const repository = index.environments().graph?.repository;
+  if (!repository) return undefined;
+  for (const source of written) {
+    if (!isFluxSource(source.object)) continue;
+    const where = whereIsSource({ source: source.object }, repository);
+    if (where.kind === 'repository')
+      return where.root === index.root ? repositoryTree : { root: where.root, fs: index.fs, description: where.source };
+  }
+  return undefined;
 }
 
 /** Every folder of the repository that holds YAML, relative to the root (`apps/production`). */
@@ -61,26 +70,10 @@ function styled(written: string, suggestion: string): string {
  * (another rule says so): such a path cannot be checked here. Kustomizations nothing applies are judged
  * as before, against the repository when their source may be it.
  */
-function treeOf(
-  index: FleetIndex,
-  applied: AppliedFluxObject,
-  bootstrapUrls: Set<string>,
-): { root: string; fs: FileSystem; description: string } | undefined {
+function treeOf(index: FleetIndex, applied: AppliedFluxObject): Tree | undefined {
   const ks = applied.object as FluxKustomization;
   const node = applied.cluster?.nodes.get(keyOf(ks));
-  if (!node) {
-    // Applied by nothing here: a source written in the repository with another repository's URL is elsewhere.
-    const ref = ks.sourceRef;
-    const written = ref
-      ? index
-          .fluxObjects()
-          .list.find((o) => o.object.kind === ref.kind && o.object.name === ref.name && o.object.namespace === ref.namespace)
-      : undefined;
-    const repository = index.environments().graph?.repository;
-    if (written && repository && isFluxSource(written.object) && whereIsSource({ source: written.object }, repository).kind === 'elsewhere')
-      return undefined;
-    return readsThisRepository(index, ks, bootstrapUrls) ? { root: index.root, fs: index.fs, description: 'the repository' } : undefined;
-  }
+  if (!node) return treeOfUnplacedSource(index, ks);
   const source = node.source;
   if (source.kind === 'repository')
     return {
@@ -93,8 +86,7 @@ function treeOf(
     };
   if (source.kind === 'artifact') return { root: source.tree.root, fs: source.tree.fs ?? index.fs, description: source.source };
   // A source nothing here defines (created on the cluster): the repository, as long as nothing says otherwise.
-  if (source.kind === 'unknown' && readsThisRepository(index, ks, bootstrapUrls))
-    return { root: index.root, fs: index.fs, description: 'the repository' };
+  if (source.kind === 'unknown') return treeOfUnplacedSource(index, ks);
   return undefined;
 }
 
@@ -105,10 +97,6 @@ export const pathMissing: Rule = {
   description: 'Flux Kustomization without spec.path (the whole source root is applied) or with a spec.path that does not exist.',
   check({ index, checking }) {
     const findings: Finding[] = [];
-    const list = index.fluxObjects().list;
-    const bootstrapUrls = new Set(
-      list.flatMap((o) => (o.object.kind === 'GitRepository' && o.object.name === 'flux-system' && o.object.url ? [o.object.url] : [])),
-    );
     let folders: string[] | undefined;
     const judged = new Set<string>();
     for (const indexed of fluxObjectsAsApplied(index)) {
@@ -119,7 +107,7 @@ export const pathMissing: Rule = {
       const place = `${indexed.file}#${indexed.documentIndex}`;
       if (judged.has(place)) continue;
       judged.add(place);
-      const tree = treeOf(index, indexed, bootstrapUrls);
+      const tree = treeOf(index, indexed);
       const located = documentOfObject(index, indexed);
       if (!located) continue;
       const { doc, text } = located;
