@@ -39,8 +39,10 @@ export const pruneDisabled: Rule = {
     const findings: Finding[] = [];
     const judged = new Set<string>();
     // prune as Flux applies the Kustomization: a parent's spec.patches often sets it for every child.
-    for (const { object: ks, file, documentIndex } of fluxObjectsAsApplied(index)) {
+    for (const { object: ks, file, documentIndex, appliedByNoCluster } of fluxObjectsAsApplied(index)) {
       checking?.(file);
+      // Nothing applies it, so no parent's patches are known: its prune may well come from the parent that will.
+      if (appliedByNoCluster) continue;
       if (ks.kind !== 'Kustomization' || ks.prune === true || judged.has(`${file}#${documentIndex}`)) continue;
       judged.add(`${file}#${documentIndex}`);
       const doc = index.parsed(file)?.documents[documentIndex];

@@ -1,7 +1,8 @@
 // A sourceRef/chartRef naming no source the cluster has: the controller waits for an artifact that never
 // comes, and nothing is applied or released. Judged per cluster of the Flux graph, where sources created
 // by Flux itself (a bootstrap's or a FluxInstance's sync source, an ArtifactGenerator's ExternalArtifacts)
-// are known; objects nothing applies are judged against every source written in the repository.
+// are known. In a fleet without known clusters, objects are judged against every source written in the
+// repository; in one with clusters, an object none of them applies is not judged (nothing waits for it).
 import type { IndexedFluxObject } from '../fleet/fleetIndex';
 import type { ClusterGraph } from '../fleet/fluxGraph';
 import { fluxObjectsAsApplied } from './support/asApplied';
@@ -66,6 +67,8 @@ export const sourceRefUnknown: Rule = {
     for (const env of index.environments().environments) if (env.cluster) written.push(...sourcesOf(env.cluster));
     const perCluster = new Map<ClusterGraph, KnownSource[]>();
     for (const applied of fluxObjectsAsApplied(index)) {
+      // Nothing applies it: no controller waits for its source.
+      if (applied.appliedByNoCluster) continue;
       const cluster = applied.cluster;
       let sources = written;
       if (cluster) {

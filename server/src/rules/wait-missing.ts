@@ -87,8 +87,8 @@ export const waitMissing: Rule = {
       add(`environment ${env.name}`, buildDependsOnGraph(applied));
     }
     const byFolder = new Map<string, FluxKustomization[]>();
-    for (const { object, cluster } of fluxObjectsAsApplied(index)) {
-      if (cluster || !isFluxKustomization(object) || reached.has(placeOf(object.place))) continue;
+    for (const { object, cluster, appliedByNoCluster } of fluxObjectsAsApplied(index)) {
+      if (cluster || appliedByNoCluster || !isFluxKustomization(object) || reached.has(placeOf(object.place))) continue;
       const dir = path.posix.dirname(object.place.file);
       byFolder.set(dir, [...(byFolder.get(dir) ?? []), object]);
     }

@@ -63,6 +63,50 @@ spec:
     assert.match(d.message, /podinfo does not set prune/);
   });
 
+  it('says nothing about a Kustomization no cluster applies (left out of the overlay): the parent that will apply it may set prune', () => {
+    // xunholy/k8s-gitops: apps disabled by commenting them out of the cluster overlay, whose root patches prune: true into every child.
+    const parent = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: cluster-apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  prune: true
+  path: ./apps
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  patches:
+    - target:
+        kind: Kustomization
+      patch: |-
+        - op: add
+          path: /spec/prune
+          value: true
+`;
+    const app = (name: string) => ks('').replace('name: apps', `name: ${name}`).replace('path: ./apps', `path: ./${name}`);
+    fleet = makeFleet({
+      'clusters/prod/cluster-apps.yaml': parent,
+      'apps/kustomization.yaml': 'resources:\n  - podinfo.yaml\n  # - disabled.yaml\n',
+      'apps/podinfo.yaml': app('podinfo'),
+      'apps/disabled.yaml': app('disabled'),
+      'podinfo/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: podinfo\n',
+      'disabled/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: disabled\n',
+    });
+    assert.deepStrictEqual(fleet.check(pruneDisabled), []);
+    // Once the root applies it without the patch, its own file decides.
+    fleet.index.setBuffer(`${fleet.root}/clusters/prod/cluster-apps.yaml`, parent.replace(/ {2}patches:[\s\S]*$/, ''));
+    fleet.index.setBuffer(`${fleet.root}/apps/kustomization.yaml`, 'resources:\n  - podinfo.yaml\n  - disabled.yaml\n');
+    assert.deepStrictEqual(
+      fleet
+        .check(pruneDisabled)
+        .map((d) => d.file.replace(`${fleet!.root}/`, ''))
+        .sort(),
+      ['apps/disabled.yaml', 'apps/podinfo.yaml'],
+    );
+  });
+
   it('does not look at other kinds named Kustomization', () => {
     fleet = makeFleet({ 'apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n' });
     assert.deepStrictEqual(fleet.check(pruneDisabled), []);

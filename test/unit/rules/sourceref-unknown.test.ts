@@ -62,6 +62,40 @@ describe('rule sourceref-unknown', () => {
     assert.deepStrictEqual(fleet.check(sourceRefUnknown), []);
   });
 
+  it('says nothing about objects no cluster applies (an app left out of every overlay), until a cluster applies them', () => {
+    const bootstrap = `${sync}---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m
+  prune: true
+  path: ./clusters/prod
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+    const disabledApp = ks('    kind: ExternalArtifact\n    name: retired-app\n').replace('name: apps', 'name: retired-app');
+    fleet = makeFleet({
+      'clusters/prod/flux-system/gotk-sync.yaml': bootstrap,
+      'apps/retired/ks.yaml': disabledApp,
+    });
+    assert.deepStrictEqual(fleet.check(sourceRefUnknown), []);
+    // Applied by the cluster, the missing artifact is a real wait.
+    fleet.index.setBuffer(
+      `${fleet.root}/clusters/prod/retired.yaml`,
+      ks('    kind: GitRepository\n    name: flux-system\n')
+        .replace('name: apps', 'name: retired')
+        .replace('path: ./apps', 'path: ./apps/retired'),
+    );
+    const [d, ...rest] = fleet.check(sourceRefUnknown);
+    assert.deepStrictEqual(rest, []);
+    assert.ok(d.file.endsWith('apps/retired/ks.yaml'));
+    assert.match(d.message, /ExternalArtifact retired-app/);
+  });
+
   it('flags a misspelt source name at the name and corrects it', () => {
     fleet = makeFleet({
       'clusters/prod/flux-system/gotk-sync.yaml': sync,

@@ -10,6 +10,13 @@ import { readRenderedFluxObject } from '../../flux/objects';
 export interface AppliedFluxObject extends IndexedFluxObject {
   /** The cluster that applies it; undefined when nothing in the repository applies it. */
   cluster?: ClusterGraph;
+  /**
+   * Set when the fleet's clusters are known (roots were found) and none of them applies this object: a file
+   * left out of every overlay on purpose (a disabled app), a template, or applied by something outside the
+   * repository. Rules about a field a parent Kustomization may set (prune, wait) cannot judge it, and a
+   * consequence that needs it applied ("waits for a source") does not happen: they stay silent on it.
+   */
+  appliedByNoCluster?: true;
 }
 
 /** Per discovery: several rules ask on every check, and a discovery is replaced whenever what it read changes. */
@@ -45,7 +52,9 @@ export function fluxObjectsAsApplied(index: FleetIndex): AppliedFluxObject[] {
   // A file a build read but took no object from is a patch or a generator's input (a Kustomization
   // fragment patched into a tenant's), not an object of its own.
   const read = discovery.graph?.filesRead;
-  for (const o of index.fluxObjects().list) if (!seen.has(`${o.file}#${o.documentIndex}`) && !read?.has(o.file)) out.push(o);
+  const clustersKnown = (discovery.graph?.clusters.length ?? 0) > 0;
+  for (const o of index.fluxObjects().list)
+    if (!seen.has(`${o.file}#${o.documentIndex}`) && !read?.has(o.file)) out.push(clustersKnown ? { ...o, appliedByNoCluster: true } : o);
   byDiscovery.set(discovery, out);
   return out;
 }
