@@ -369,7 +369,8 @@ function fluxInstanceRoots(repoRoot: string, docs: Doc[], input: RootsInput): Cl
       sources: source ? [source] : [],
     });
   };
-  for (const doc of docs) {
+  const withMembers = withResourceSetMembers(docs);
+  for (const doc of withMembers) {
     const o = doc.object;
     if (o.kind === 'FluxInstance' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('fluxcd.controlplane.io/')) {
       const sync = readSync(getPath(o, ['spec', 'sync']));
@@ -385,7 +386,7 @@ function fluxInstanceRoots(repoRoot: string, docs: Doc[], input: RootsInput): Cl
       );
       continue;
     }
-    if (o.kind === 'HelmRelease' && isFluxInstanceChart(o, docs)) {
+    if (o.kind === 'HelmRelease' && isFluxInstanceChart(o, withMembers)) {
       const namespace = String(getPath(o, ['spec', 'targetNamespace']) ?? getPath(o, ['metadata', 'namespace']) ?? 'flux-system');
       const inline = readSync(getPath(o, ['spec', 'values', 'instance', 'sync']));
       if (inline) {
@@ -410,6 +411,35 @@ function fluxInstanceRoots(repoRoot: string, docs: Doc[], input: RootsInput): Cl
           `flux-instance chart values in ${relative(repoRoot, fromFile.place.file)}`,
         );
     }
+  }
+  return out;
+}
+
+/**
+ * The documents, and beside each ResourceSet the objects of its `spec.resources` as documents of the same file:
+ * fleets install the flux-instance chart (HelmRelease + its OCIRepository) from a ResourceSet whose dependsOn
+ * waits for Flux's CRDs (flux-operator docs/api/v1/resourceset.md "dependsOn"). Members holding a template
+ * (`<< inputs.x >>`) are left to the ResourceSet expansion of the graph.
+ */
+function withResourceSetMembers(docs: Doc[]): Doc[] {
+  const out: Doc[] = [];
+  for (const doc of docs) {
+    out.push(doc);
+    const o = doc.object;
+    if (o.kind !== 'ResourceSet' || typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('fluxcd.controlplane.io/')) continue;
+    const resources = getPath(o, ['spec', 'resources']);
+    if (!Array.isArray(resources)) continue;
+    resources.forEach((member, i) => {
+      if (!isObject(member) || JSON.stringify(member).includes('<<')) return;
+      const at = ['spec', 'resources', i];
+      const parsed: ParsedDocument = {
+        index: doc.index,
+        value: member,
+        range: doc.parsed.locate(at) ?? doc.parsed.range,
+        locate: (p, opts) => doc.parsed.locate([...at, ...p], opts),
+      };
+      out.push({ file: doc.file, index: doc.index, object: member, parsed });
+    });
   }
   return out;
 }

@@ -173,6 +173,10 @@ export const EXPECTED: Record<string, EnvView[]> = {
   'flux-instance-values-file': [
     homeLab('flux-instance-values-file', 'kubernetes/apps/flux-system/flux-instance/app/helm/values.yaml', 13, 3),
   ],
+  // The flux-instance chart's OCIRepository and HelmRelease inside a ResourceSet (waiting for Flux's CRDs): ResourceSet + values ConfigMap.
+  'flux-instance-resourceset': [
+    homeLab('flux-instance-resourceset', 'kubernetes/apps/flux-system/flux-instance/app/helm/values.yaml', 13, 2),
+  ],
   'oci-subfolder': [
     env(
       'home',

@@ -14,6 +14,7 @@ const NAMES = [
   'flux-instance',
   'flux-instance-values',
   'flux-instance-values-file',
+  'flux-instance-resourceset',
   'oci-subfolder',
   'artifact-generator',
   'resource-set',
@@ -121,6 +122,18 @@ const BROKEN: Broken[] = [
       },
     ],
     expect: { rule: 'path-missing', file: 'kubernetes/apps/flux-system/flux-instance/app/helm/values.yaml', line: 16 },
+  },
+  {
+    layout: 'flux-instance-resourceset',
+    mistake: 'the switched-off app is listed again, but its HelmRepository is gone',
+    edits: [
+      {
+        file: 'kubernetes/apps/default/kustomization.yaml',
+        from: '  # - ./retired/ks.yaml  (switched off)\n',
+        to: '  - ./retired/ks.yaml\n',
+      },
+    ],
+    expect: { rule: 'sourceref-unknown', file: 'kubernetes/apps/default/retired/app/helmrelease.yaml', line: 13 },
   },
   {
     layout: 'oci-subfolder',
