@@ -545,18 +545,44 @@ function clusterFolderRoots(repoRoot: string, docs: Doc[], fs: FileSystem, found
       .filter((d) => isWithin(d.file, dir))
       .map((d) => readFluxObject(d.object, placeOf(d)).value)
       .filter((v): v is FluxSource => isFluxSource(v));
+    const bootstrapSource = bootstrapGitRepository(kustomizations, sources);
+    if (bootstrapSource) sources.push(bootstrapSource);
     out.push({
       cluster: name,
       kind: 'cluster-folder',
       inferred: true,
       file: dir,
       folder: dir,
-      description: `the Flux Kustomizations in ${relative(repoRoot, dir)}/ (no bootstrap or FluxInstance syncs this folder)`,
+      description: `the Flux Kustomizations in ${relative(repoRoot, dir)}/ (no bootstrap or FluxInstance syncs this folder${bootstrapSource ? '; GitRepository flux-system/flux-system is the one `flux bootstrap` creates' : ''})`,
       kustomizations,
       sources,
     });
   }
   return out;
+}
+
+/**
+ * The GitRepository `flux-system/flux-system` that `flux bootstrap --path=clusters/<name>` creates on the
+ * cluster, when the folder's Kustomizations name it and the folder does not hold it (a fleet published before
+ * its first bootstrap, as Flux's example repositories are: bootstrap commits `flux-system/` later). Without
+ * it every Kustomization of the folder would "wait for a source that never comes".
+ */
+function bootstrapGitRepository(kustomizations: FluxKustomization[], sources: FluxSource[]): FluxSource | undefined {
+  const naming = kustomizations.find(
+    (ks) => ks.sourceRef?.kind === 'GitRepository' && ks.sourceRef.name === 'flux-system' && ks.sourceRef.namespace === 'flux-system',
+  );
+  if (!naming || sources.some((s) => s.kind === 'GitRepository' && s.name === 'flux-system' && s.namespace === 'flux-system'))
+    return undefined;
+  const source = readFluxObject(
+    {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      metadata: { name: 'flux-system', namespace: 'flux-system' },
+      spec: { interval: '1m0s', ref: { branch: 'main' }, url: '' },
+    },
+    naming.place,
+  ).value;
+  return isFluxSource(source) ? source : undefined;
 }
 
 export function relative(repoRoot: string, file: string): string {

@@ -96,6 +96,18 @@ spec:
     assert.match(d.message, /ExternalArtifact retired-app/);
   });
 
+  it('takes the flux-system GitRepository of a clusters/<name>/ folder not bootstrapped yet as the one flux bootstrap creates', () => {
+    // stefanprodan/gitops-istio: clusters/my-cluster holds the Kustomizations; `flux bootstrap --path=clusters/my-cluster` adds flux-system/.
+    fleet = makeFleet({
+      'clusters/my-cluster/apps.yaml': ks('    kind: GitRepository\n    name: flux-system\n'),
+      'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: apps\n',
+    });
+    assert.deepStrictEqual(fleet.check(sourceRefUnknown), []);
+    fleet.index.setBuffer(`${fleet.root}/clusters/my-cluster/apps.yaml`, ks('    kind: GitRepository\n    name: flux-sytem\n'));
+    const [d] = fleet.check(sourceRefUnknown);
+    assert.match(d.message, /GitRepository flux-sytem in namespace flux-system, which is not defined in cluster my-cluster/);
+  });
+
   it('flags a misspelt source name at the name and corrects it', () => {
     fleet = makeFleet({
       'clusters/prod/flux-system/gotk-sync.yaml': sync,
