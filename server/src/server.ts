@@ -224,7 +224,7 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
 
 connection.onCodeAction((params) => {
   try {
-    return codeActions(params);
+    return codeActions(params, session.publishedDiagnostics(params.textDocument.uri));
   } catch (e) {
     log(`code actions failed: ${redactSecrets(session.allIndexes(), String(e))}`);
     return [];

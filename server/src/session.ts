@@ -40,6 +40,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export class Session {
   private indexes = new Map<string, FleetIndex>();
   private published = new Map<string, string>(); // uri -> JSON of what was last published
+  private publishedLists = new Map<string, LspDiagnostic[]>();
   private timer: NodeJS.Timeout | undefined;
   private analysisGeneration = 0;
   /** Diagnostics of the last complete analysis, by index root. */
@@ -240,6 +241,11 @@ export class Session {
     );
   }
 
+  /** What was last published for a document (code actions offer "fix all" over it). */
+  publishedDiagnostics(uri: string): readonly LspDiagnostic[] {
+    return this.publishedLists.get(uri) ?? [];
+  }
+
   private publishAll(perRoot: Map<string, { diagnostics: Diagnostic[]; configProblems: Problem[] }>): void {
     const next = new Map<string, LspDiagnostic[]>();
     const add = (file: string, d: LspDiagnostic) => {
@@ -255,6 +261,7 @@ export class Session {
     }
     for (const [uri, diagnostics] of next) {
       const key = JSON.stringify(diagnostics);
+      this.publishedLists.set(uri, diagnostics);
       if (this.published.get(uri) === key) continue;
       this.published.set(uri, key);
       this.host.publish(uri, diagnostics);
@@ -262,6 +269,7 @@ export class Session {
     for (const uri of [...this.published.keys()]) {
       if (next.has(uri)) continue;
       this.published.delete(uri);
+      this.publishedLists.delete(uri);
       this.host.publish(uri, []);
     }
   }

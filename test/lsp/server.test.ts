@@ -172,6 +172,34 @@ describe('language server over stdio', function () {
     );
   });
 
+  it('offers to fix all findings of one rule in the file at once', async () => {
+    const old = (kind: string, name: string) =>
+      `apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: ${kind}\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  url: https://charts.example.com\n`;
+    h = await start({
+      'apps/kustomization.yaml': 'resources:\n- repos.yaml\n',
+      'apps/repos.yaml': `${old('HelmRepository', 'one')}---\n${old('HelmRepository', 'two')}---\n${old('HelmRepository', 'three')}`,
+    });
+    const uri = pathToFileURL(path.join(h.root, 'apps/repos.yaml')).href;
+    const diags = await h.waitFor(uri, (d) => d.filter((x) => x.code === 'invalid-flux-object').length === 3, 'three outdated apiVersions');
+    const first = diags.find((d) => d.code === 'invalid-flux-object')!;
+    const actions = (await h.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: first.range,
+      context: { diagnostics: [first] },
+    })) as Array<{ title: string; edit: { changes: Record<string, Array<{ newText: string; range: { start: { line: number } } }>> } }>;
+    const all = actions.find((a) => a.title.startsWith('Fix all invalid-flux-object problems in this file'));
+    assert.ok(all, JSON.stringify(actions.map((a) => a.title)));
+    assert.strictEqual(all.title, 'Fix all invalid-flux-object problems in this file (3)');
+    assert.deepStrictEqual(
+      all.edit.changes[uri].map((e) => [e.range.start.line, e.newText]),
+      [
+        [0, 'source.toolkit.fluxcd.io/v1'],
+        [9, 'source.toolkit.fluxcd.io/v1'],
+        [18, 'source.toolkit.fluxcd.io/v1'],
+      ],
+    );
+  });
+
   it('sees files created on disk through watched-file events', async () => {
     h = await start({
       'apps/kustomization.yaml': 'resources:\n- cm.yaml\n',
@@ -251,10 +279,11 @@ describe('language server over stdio', function () {
     h = await start({
       'apps/kustomization.yaml': 'namespace: prod\nresources:\n- cm.yaml\n',
       'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: "1"\n',
-      'clusters/prod/apps.yaml': fluxKustomization('true'),
+      // prune: false gives a hint: its publication says the first analysis is done.
+      'clusters/prod/apps.yaml': fluxKustomization('false'),
     });
     const uri = pathToFileURL(path.join(h.root, 'clusters/prod/apps.yaml')).href;
-    await h.waitFor(uri, () => true, 'first analysis');
+    await h.waitFor(uri, (d) => d.some((x) => x.code === 'prune-disabled'), 'first analysis');
     const environments = (await h.connection.sendRequest('fluxEnvironments/environments', {})) as Array<{
       name: string;
       kustomizations: Array<{ name: string }>;
