@@ -238,6 +238,24 @@ function documentFindingAt(
   };
 }
 
+/**
+ * Folders a Flux Kustomization builds with `spec.components` added to their kustomization (kustomize-controller
+ * docs/spec/v1/kustomizations.md "Components"), with the problems of those builds: a component's objects
+ * are there before the folder's own patches run (kustomize accumulates components before the kustomization's
+ * transformers: api/internal/target/kusttarget.go), so a patch the folder alone cannot place may be right.
+ */
+function foldersBuiltWithComponents(index: FleetIndex): Map<string, Problem[]> {
+  const out = new Map<string, Problem[]>();
+  for (const indexed of index.fluxObjects().list) {
+    const ks = indexed.object;
+    if (ks.kind !== 'Kustomization' || ks.components.length === 0) continue;
+    const dir = resolveSpecPath(index.root, ks.path);
+    const problems = index.renderFluxKustomization(indexed)?.problems ?? [];
+    out.set(dir, [...(out.get(dir) ?? []), ...problems]);
+  }
+  return out;
+}
+
 /** `spec.patches` of a Flux Kustomization: the controller applies them over the build of spec.path. */
 function fluxPatchFindings(index: FleetIndex, indexed: IndexedFluxObject): Finding[] {
   const result = index.renderFluxKustomization(indexed);
@@ -293,12 +311,15 @@ export const patchTargetMissing: Rule = {
   check({ index, isCancelled, checking }) {
     const findings: Finding[] = [];
     const seen = new Set<string>();
+    const builtWithComponents = foldersBuiltWithComponents(index);
     for (const k of fleetKustomizations(index)) {
       if (isCancelled()) break;
       const entries = patchEntries(k);
       if (entries.length === 0) continue;
       const placeholder = listsPlaceholder(index, k);
-      const problems = index.renderFolder(k.dir).problems.filter((p) => p.code === 'patch-no-match' && p.range);
+      const problems = (builtWithComponents.get(k.dir) ?? index.renderFolder(k.dir).problems).filter(
+        (p) => p.code === 'patch-no-match' && p.range,
+      );
       if (problems.length === 0) continue;
       let before: Resource[] | undefined;
       const candidates = () => (before ??= objectsBeforePatches(index, k));
