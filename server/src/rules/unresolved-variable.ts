@@ -45,7 +45,7 @@ function messageFor(u: UnresolvedVariable, names: string): string {
     return `${reference} reaches the cluster as the literal text ${reference}: Kustomization ${names} has a postBuild that defines no variables, so substitution does not run. Add ${u.variable} to spec.postBuild.substitute of that Kustomization (or remove the empty postBuild if the text is meant literally).`;
   }
   const outcome = u.outcome === 'error' ? 'and strict substitution is on, so the build fails' : 'so the cluster gets an empty string here';
-  return `${reference} is not substituted by Kustomization ${names}: no postBuild.substitute entry or substituteFrom key defines it and it has no default, ${outcome}. Add ${u.variable} to spec.postBuild.substitute of that Kustomization, or give it a default: \${${u.variable}:=value}.`;
+  return `${reference} is not substituted by Kustomization ${names}: no postBuild.substitute entry or substituteFrom key defines it and it has no default, ${outcome}. Add ${u.variable} to spec.postBuild.substitute of that Kustomization, or give it a default: \${${u.variable}:=value}; if it is meant for a shell or the application, not for Flux, write $\${${u.variable}} (Flux turns $$ into $).`;
 }
 
 /** Kustomizations reading optional ConfigMaps/Secrets the render could not find: their variables are unknown, not unset. */

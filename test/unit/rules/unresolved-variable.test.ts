@@ -68,6 +68,27 @@ describe('rule unresolved-variable', () => {
     assert.match(d.related![0].file, /clusters\/production\/apps\.yaml$/);
   });
 
+  it('says how to keep a variable meant for a shell from Flux ($${VAR}), and is silent once it is escaped', () => {
+    // mirceanton/home-ops: a cron container running curl ".../cron/${STATIC_CRON_TOKEN}" with the token in its env.
+    fleet = makeFleet(
+      files('  postBuild:\n    substitute:\n      cluster_env: production\n      region: west\n', {
+        'apps/base/web/deployment.yaml': deployment.replace(
+          'value: \${zone:=a}',
+          'value: \${zone:=a}\n        args: ["curl http://web/cron/${TOKEN}"]',
+        ),
+      }),
+    );
+    const [d, ...rest] = fleet.check(unresolvedVariable);
+    assert.deepStrictEqual(rest, []);
+    assert.match(d.message, /\$\{TOKEN\} is not substituted/);
+    assert.match(d.message, /if it is meant for a shell or the application, not for Flux, write \$\$\{TOKEN\} \(Flux turns \$\$ into \$\)/);
+    fleet.index.setBuffer(
+      `${fleet.root}/apps/base/web/deployment.yaml`,
+      fleet.read('apps/base/web/deployment.yaml').replace('${TOKEN}', () => '$${TOKEN}'),
+    );
+    assert.deepStrictEqual(fleet.check(unresolvedVariable), []);
+  });
+
   it('reports a variable a patch brings in at the patch, and says a postBuild without variables applies it literally', () => {
     fleet = makeFleet(
       files('  postBuild:\n    substitute: {}\n', {
