@@ -2,48 +2,13 @@
 // source root; pointing nowhere, the reconciliation fails and nothing is applied.
 import * as path from 'path';
 import type { FleetIndex } from '../fleet/fleetIndex';
-import { keyOf } from '../flux/dependsOn';
 import { joinSpecPath } from '../fleet/clusterRoots';
-import type { FileSystem } from '../kustomize/fs';
-import { fluxObjectsAsApplied, type AppliedFluxObject } from './support/asApplied';
-import { whereIsSource } from '../fleet/sourceRoots';
-import { isFluxKustomization, isFluxSource, type FluxKustomization } from '../flux/objects';
+import { fluxObjectsAsApplied } from './support/asApplied';
+import { sourceTreeOf } from './support/sourceTree';
+import { isFluxKustomization } from '../flux/objects';
 import { nearestNames } from '../util/editDistance';
 import { documentOfObject, quotedLike, textAt } from './support/fluxSpecHelpers';
 import type { Finding, Rule } from './rule';
-
-type Tree = { root: string; fs: FileSystem; description: string };
-
-/**
- * The tree of a Kustomization whose source the graph could not place (nothing here applies it, or its source
- * is created on the cluster): with no sourceRef, or a GitRepository nothing here defines or that is named
- * `flux-system` (bootstrap's and a FluxInstance's), the repository; a GitRepository defined here, where its URL
- * says (fleet/sourceRoots.ts whereIsSource, the one judge of "this repository"); anything else, nothing to check.
- */
-function treeOfUnplacedSource(index: FleetIndex, ks: FluxKustomization): Tree | undefined {
-  const repositoryTree: Tree = { root: index.root, fs: index.fs, description: 'the repository' };
-  const ref = ks.sourceRef;
-  if (!ref) return repositoryTree;
-  if (ref.kind !== 'GitRepository') return undefined;
-  const written = index
-    .fluxObjects()
-    .list.filter(
-      (o) =>
-        o.object.kind === 'GitRepository' &&
-        o.object.name === ref.name &&
-        (!o.object.namespaceWritten || o.object.namespace === ref.namespace),
-    );
-  if (written.length === 0 || ref.name === 'flux-system') return repositoryTree;
-  const repository = index.environments().graph?.repository;
-  if (!repository) return undefined;
-  for (const source of written) {
-    if (!isFluxSource(source.object)) continue;
-    const where = whereIsSource({ source: source.object }, repository);
-    if (where.kind === 'repository')
-      return where.root === index.root ? repositoryTree : { root: where.root, fs: index.fs, description: where.source };
-  }
-  return undefined;
-}
 
 /** Every folder of the repository that holds YAML, relative to the root (`apps/production`). */
 function repositoryFolders(index: FleetIndex): string[] {
@@ -64,32 +29,6 @@ function styled(written: string, suggestion: string): string {
   return `${written.startsWith('./') ? './' : written.startsWith('/') ? '/' : ''}${suggestion}${written.endsWith('/') && written.length > 1 ? '/' : ''}`;
 }
 
-/**
- * The tree spec.path is resolved in, from the Flux graph: the repository root, the folder an OCI artifact is
- * built from, or an ExternalArtifact's tree. Undefined when the source is another repository or unknown
- * (another rule says so): such a path cannot be checked here. Kustomizations nothing applies are judged
- * as before, against the repository when their source may be it.
- */
-function treeOf(index: FleetIndex, applied: AppliedFluxObject): Tree | undefined {
-  const ks = applied.object as FluxKustomization;
-  const node = applied.cluster?.nodes.get(keyOf(ks));
-  if (!node) return treeOfUnplacedSource(index, ks);
-  const source = node.source;
-  if (source.kind === 'repository')
-    return {
-      root: source.root,
-      fs: index.fs,
-      description:
-        source.root === index.root
-          ? 'the repository'
-          : `${path.posix.relative(index.root, source.root)}/ (the folder ${source.source} is built from)`,
-    };
-  if (source.kind === 'artifact') return { root: source.tree.root, fs: source.tree.fs ?? index.fs, description: source.source };
-  // A source nothing here defines (created on the cluster): the repository, as long as nothing says otherwise.
-  if (source.kind === 'unknown') return treeOfUnplacedSource(index, ks);
-  return undefined;
-}
-
 export const pathMissing: Rule = {
   id: 'path-missing',
   severity: 'error',
@@ -107,7 +46,7 @@ export const pathMissing: Rule = {
       const place = `${indexed.file}#${indexed.documentIndex}`;
       if (judged.has(place)) continue;
       judged.add(place);
-      const tree = treeOf(index, indexed);
+      const tree = sourceTreeOf(index, indexed);
       const located = documentOfObject(index, indexed);
       if (!located) continue;
       const { doc, text } = located;
