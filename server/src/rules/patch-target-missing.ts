@@ -28,6 +28,8 @@ import {
   type PatchEntry,
 } from './support/overlayRenderSupport';
 import { rememberedBeforePatches } from './support/patchRedundancyScreen';
+import { fluxObjectsAsApplied } from './support/asApplied';
+import { sourceTreeOf } from './support/sourceTree';
 import type { Finding, Rule } from './rule';
 
 /** What the kustomization's resources render before any of its patches: the objects a patch may target. */
@@ -344,10 +346,15 @@ export const patchTargetMissing: Rule = {
         findings.push(finding);
       }
     }
+    const appliedAt = new Map(fluxObjectsAsApplied(index).map((a) => [`${a.file}#${a.documentIndex}`, a]));
     for (const indexed of index.fluxObjects().list) {
       checking?.(indexed.file);
       if (isCancelled()) break;
       if (indexed.object.kind !== 'Kustomization' || indexed.object.patches.length === 0) continue;
+      // Built from another repository, an artifact we cannot see, or a subfolder's artifact: the build here
+      // (from the repository root) is not what the controller patches.
+      const tree = sourceTreeOf(index, appliedAt.get(`${indexed.file}#${indexed.documentIndex}`) ?? indexed);
+      if (!tree || tree.root !== index.root) continue;
       findings.push(...fluxPatchFindings(index, indexed));
     }
     return findings;

@@ -58,3 +58,62 @@ describe('rule patch-target-missing: folders Flux builds with components', () =>
     assert.ok(d.file.endsWith('apps/shop/app/patches/database.yaml'));
   });
 });
+
+describe('rule patch-target-missing: spec.patches of a Kustomization built from another source', () => {
+  let fleet: Fleet | undefined;
+  afterEach(() => fleet?.dispose());
+
+  // stefanprodan/flux-local-dev: Kustomization flux-sync applies Flux's own manifests from an OCI artifact
+  // (oci://ghcr.io/fluxcd/flux-manifests) and patches the controllers' Deployments in it.
+  const sync = (sourceKind: string, sourceName: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-sync
+  namespace: flux-system
+spec:
+  interval: 24h
+  path: ./
+  prune: true
+  sourceRef:
+    kind: ${sourceKind}
+    name: ${sourceName}
+  patches:
+    - patch: |
+        - op: add
+          path: /spec/template/spec/containers/0/args/-
+          value: --concurrent=20
+      target:
+        kind: Deployment
+        name: kustomize-controller
+`;
+  const remoteManifests = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata:
+  name: flux-manifests
+  namespace: flux-system
+spec:
+  interval: 1h
+  url: oci://ghcr.io/fluxcd/flux-manifests
+  ref:
+    tag: latest
+`;
+
+  it('says nothing: what the artifact holds is not in this repository', () => {
+    fleet = makeFleet({
+      'kubernetes/clusters/local/flux-system/kustomization.yaml': 'resources:\n  - source.yaml\n  - sync.yaml\n',
+      'kubernetes/clusters/local/flux-system/source.yaml': remoteManifests,
+      'kubernetes/clusters/local/flux-system/sync.yaml': sync('OCIRepository', 'flux-manifests'),
+    });
+    assert.deepStrictEqual(fleet.check(patchTargetMissing), []);
+  });
+
+  it('still checks the same patches over this repository', () => {
+    fleet = makeFleet({
+      'clusters/local/sync.yaml': sync('GitRepository', 'flux-system'),
+      'clusters/local/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n',
+    });
+    const [d] = fleet.check(patchTargetMissing);
+    assert.ok(d, 'a finding');
+    assert.match(d.message, /Patch target \(kind: Deployment, name: kustomize-controller\) matches no object/);
+  });
+});
