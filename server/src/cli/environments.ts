@@ -83,7 +83,9 @@ function listingOf(index: FleetIndex, env: Environment, rel: (file: string) => s
   };
 }
 
-function formatText(listing: EnvironmentListing[]): string {
+function formatText(listing: EnvironmentListing[], writtenKustomizations: number): string {
+  if (listing.length === 0 && writtenKustomizations > 0)
+    return `No environments found: ${writtenKustomizations} Flux Kustomization${writtenKustomizations === 1 ? ' is' : 's are'} written here, but no root applies them (no 'flux bootstrap' folder, FluxInstance or clusters/<name>/ folder) and none can be taken for one (their sources are artifacts or repositories whose content is not this folder).\n`;
   if (listing.length === 0) return 'No environments found: no Flux Kustomization, FluxInstance or overlay folder.\n';
   const lines: string[] = [];
   for (const env of listing) {
@@ -110,6 +112,7 @@ export function environmentsCommand(argv: string[], io: CliIo): number {
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
   const index = openFleet(args, io, 'environments');
   const listing = listEnvironments(index);
-  io.stdout(format === 'json' ? JSON.stringify({ environments: listing }, null, 2) + '\n' : formatText(listing));
+  const written = index.fluxObjects().list.filter((o) => o.object.kind === 'Kustomization').length;
+  io.stdout(format === 'json' ? JSON.stringify({ environments: listing }, null, 2) + '\n' : formatText(listing, written));
   return 0;
 }

@@ -300,3 +300,30 @@ describe('fluxenv error messages name what failed, where, and what to do', () =>
     );
   });
 });
+
+describe('fluxenv environments', () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-cli-'));
+    fs.mkdirSync(path.join(tmp, '.git'));
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('says so when Flux Kustomizations are written but none is applied or can be taken for a root', async () => {
+    // stefanprodan/flux-local-dev: applied with `kubectl apply -k`, each syncing an OCI artifact pushed by a script.
+    const sync = (name: string, source: string) =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ./\n  prune: true\n  sourceRef:\n    kind: OCIRepository\n    name: ${source}\n`;
+    fs.mkdirSync(path.join(tmp, 'local'));
+    fs.writeFileSync(path.join(tmp, 'local', 'flux-sync.yaml'), sync('flux-sync', 'flux-manifests'));
+    fs.writeFileSync(path.join(tmp, 'local', 'cluster-sync.yaml'), sync('cluster-sync', 'cluster-manifests'));
+    const r = await cli(['environments', '.'], tmp);
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^No environments found: 2 Flux Kustomizations are written here, but no root applies them/);
+  });
+
+  it('says there is no Flux object and no overlay when there is none', async () => {
+    fs.writeFileSync(path.join(tmp, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n');
+    const r = await cli(['environments', '.'], tmp);
+    assert.match(r.stdout, /^No environments found: no Flux Kustomization, FluxInstance or overlay folder\./);
+  });
+});
