@@ -15,17 +15,8 @@ ${spec}  sourceRef:
   path: ./apps
 `;
 
-describe('rule prune-disabled', () => {
-  let fleet: Fleet | undefined;
-  afterEach(() => fleet?.dispose());
-
-  it('does not trigger when prune is true', () => {
-    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('  prune: true\n') });
-    assert.deepStrictEqual(fleet.check(pruneDisabled), []);
-  });
-
-  it('does not trigger when a parent Kustomization patches prune: true into its children (as Flux applies them)', () => {
-    const parent = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+/** A root Kustomization applying ./apps, to which a test adds its `patches:`. */
+const parentApplyingApps = `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
   name: cluster-apps
@@ -37,7 +28,19 @@ spec:
   sourceRef:
     kind: GitRepository
     name: flux-system
-  patches:
+`;
+
+describe('rule prune-disabled', () => {
+  let fleet: Fleet | undefined;
+  afterEach(() => fleet?.dispose());
+
+  it('does not trigger when prune is true', () => {
+    fleet = makeFleet({ 'clusters/prod/apps.yaml': ks('  prune: true\n') });
+    assert.deepStrictEqual(fleet.check(pruneDisabled), []);
+  });
+
+  it('does not trigger when a parent Kustomization patches prune: true into its children (as Flux applies them)', () => {
+    const parent = `${parentApplyingApps}  patches:
     - target:
         group: kustomize.toolkit.fluxcd.io
         kind: Kustomization
@@ -65,19 +68,7 @@ spec:
 
   it('says nothing about a Kustomization no cluster applies (left out of the overlay): the parent that will apply it may set prune', () => {
     // xunholy/k8s-gitops: apps disabled by commenting them out of the cluster overlay, whose root patches prune: true into every child.
-    const parent = `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: cluster-apps
-  namespace: flux-system
-spec:
-  interval: 10m
-  prune: true
-  path: ./apps
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-  patches:
+    const parent = `${parentApplyingApps}  patches:
     - target:
         kind: Kustomization
       patch: |-
