@@ -229,16 +229,20 @@ function gather(index: FleetIndex, target: RenderTarget): Gathered | undefined {
     return { index, title: `${relativeName(index, dir)} (rendered)`, groups: [{ resources: render.resources }], problems: render.problems };
   }
   const found = index.fluxObjects().list.find((o) => o.file === file && o.documentIndex === target.documentIndex);
-  if (!found || found.object.kind !== 'Kustomization') return undefined;
-  const ks = found.object;
-  // The cluster's render knows the ConfigMaps/Secrets substituteFrom reads; a lone render does not.
+  // The cluster's render knows the ConfigMaps/Secrets substituteFrom reads; a lone render does not. It also
+  // holds the Kustomizations no document spells out, placed at what makes them: a FluxInstance's sync, or the
+  // HelmRelease of the flux-instance chart whose values hold that sync.
   const inCluster = kustomizationInClusters(index, file, target.documentIndex)[0];
-  const result = inCluster?.view.kustomizations.get(inCluster.key)?.result ?? index.renderFluxKustomization(found);
+  const written = found?.object.kind === 'Kustomization' ? found.object : undefined;
+  const ks = inCluster?.ks ?? written;
+  if (!ks) return undefined;
+  const result =
+    inCluster?.view.kustomizations.get(inCluster.key)?.result ?? (found && written ? index.renderFluxKustomization(found) : undefined);
   if (!result) return undefined;
   return {
     index,
-    title: `Kustomization ${keyOf(inCluster?.ks ?? ks)} (rendered)`,
-    groups: [{ kustomization: inCluster?.ks ?? ks, resources: result.resources }],
+    title: `Kustomization ${keyOf(ks)} (rendered)`,
+    groups: [{ kustomization: ks, resources: result.resources }],
     problems: result.problems,
   };
 }

@@ -1,5 +1,8 @@
 import { strict as assert } from 'assert';
+import * as path from 'path';
 import { environmentSummaries, problemCounts } from '../../../server/src/features/environments';
+import { preview } from '../../../server/src/features/preview';
+import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import type { Diagnostic } from '../../../server/src/rules/run';
 import { copyFleetInfra, type FleetCopy } from './fleetInfraCopy';
 import { makeFeatureFleet } from './harness';
@@ -105,4 +108,27 @@ describe('features/environments', () => {
       overlays.dispose();
     }
   });
+
+  // The tree expands a Kustomization by rendering its target; a Kustomization no document spells out (a
+  // FluxInstance's sync, or the flux-instance chart's values) is placed at what makes it, and renders from there.
+  for (const [layout, key] of [
+    ['flux-instance-values', 'flux-system/flux-system'],
+    ['flux-instance', 'flux-system/flux-system'],
+  ] as const) {
+    it(`${layout}: every Kustomization of the tree renders from its target, ${key} (made by a FluxInstance) included`, () => {
+      const index = new FleetIndex(path.resolve(__dirname, '../../fixtures/layouts', layout));
+      index.scan();
+      for (const env of environmentSummaries(index)) {
+        for (const ks of env.kustomizations) {
+          const result = preview(index, { target: ks.target });
+          assert.doesNotMatch(result.yaml, /Nothing to render here/, `${env.name} ${ks.namespace}/${ks.name}`);
+          assert.equal(result.title, `Kustomization ${ks.namespace}/${ks.name} (rendered)`);
+        }
+        assert.ok(
+          env.kustomizations.some((ks) => `${ks.namespace}/${ks.name}` === key),
+          env.name,
+        );
+      }
+    });
+  }
 });
