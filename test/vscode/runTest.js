@@ -8,6 +8,7 @@ const path = require('path');
 const { runTests } = require('@vscode/test-electron');
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const LAYOUT_SESSIONS = ['flux-instance-values', 'artifact-generator', 'hub-and-spoke'];
 const RUNS = [
   { suite: 'fleet', folder: path.join(ROOT, 'test', 'fixtures', 'vscode-workspace') },
   { suite: 'plain', folder: path.join(__dirname, 'plain-workspace') },
@@ -15,6 +16,14 @@ const RUNS = [
   { suite: 'promote', folder: () => require('./promoteWorkspace').makePromoteWorkspace() },
   // The sample fleet (examples/fleet-infra), copied to a temp folder so no test can change the example.
   { suite: 'sample', folder: () => copyToTemp(path.join(ROOT, 'examples', 'fleet-infra')) },
+  // Layouts of the corpus (test/fixtures/layouts), each opened as its own window the way a user opens a fleet
+  // repository: a multi-root workspace over them would merge their environments, whose names collide
+  // (staging and production in two of them), into one tree. FLUX_ENV_TEST_LAYOUT names the layout.
+  ...LAYOUT_SESSIONS.map((layout) => ({
+    suite: 'layouts',
+    folder: () => copyToTemp(path.join(ROOT, 'test', 'fixtures', 'layouts', layout)),
+    env: { FLUX_ENV_TEST_LAYOUT: layout },
+  })),
 ];
 
 function copyToTemp(folder) {
@@ -33,7 +42,7 @@ async function main() {
   const unknown = only.filter((name) => !RUNS.some((run) => run.suite === name));
   if (unknown.length > 0) {
     console.error(
-      `FLUX_ENV_VSCODE_SESSIONS names no session: ${unknown.join(', ')} (sessions: ${RUNS.map((run) => run.suite).join(', ')})`,
+      `FLUX_ENV_VSCODE_SESSIONS names no session: ${unknown.join(', ')} (sessions: ${[...new Set(RUNS.map((run) => run.suite))].join(', ')})`,
     );
     process.exit(3);
   }
@@ -41,6 +50,7 @@ async function main() {
   for (const run of RUNS.filter((entry) => only.length === 0 || only.includes(entry.suite))) {
     if (only.length > 0) console.log(`FLUX_ENV_VSCODE_SESSIONS=${only.join(',')}: running only these sessions, not the whole suite`);
     const { suite } = run;
+    const started = Date.now();
     const folder = typeof run.folder === 'function' ? run.folder() : run.folder;
     console.log(`\n=== extension host: ${suite} (${path.relative(ROOT, folder)})`);
     try {
@@ -50,12 +60,13 @@ async function main() {
         extensionTestsPath: path.join(__dirname, 'suite', 'index.js'),
         // --disable-extensions: only the extension under development (and VS Code's built-ins) run.
         launchArgs: [folder, '--disable-extensions'],
-        extensionTestsEnv: { FLUX_ENV_TEST_SUITE: suite },
+        extensionTestsEnv: { FLUX_ENV_TEST_SUITE: suite, ...run.env },
       });
     } catch (error) {
       console.error(`${suite}: ${error && error.message ? error.message : error}`);
       if (exitCode === 0) exitCode = typeof error.code === 'number' && error.code > 0 ? error.code : 1;
     }
+    console.log(`=== ${suite} (${path.basename(folder)}): ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   process.exit(exitCode);
 }

@@ -144,7 +144,10 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
         item.iconPath = new vscode.ThemeIcon(env.problemCount > 0 ? 'warning' : 'server-environment');
         const count =
           env.kind === 'flux' ? `${env.kustomizations.length} Kustomization${env.kustomizations.length === 1 ? '' : 's'}` : 'overlay';
-        item.description = env.problemCount > 0 ? `${count} · ${env.problemCount} problem${env.problemCount === 1 ? '' : 's'}` : count;
+        // An inferred root is a guess from the layout: said where it is seen, not only in the tooltip.
+        const inferred = (env.roots ?? []).some((r) => r.inferred) ? ['root inferred'] : [];
+        const problems = env.problemCount > 0 ? [`${env.problemCount} problem${env.problemCount === 1 ? '' : 's'}`] : [];
+        item.description = [count, ...inferred, ...problems].join(' · ');
         const roots = (env.roots ?? []).map((r) => `- ${r.description}${r.inferred ? ' *(inferred from the layout)*' : ''}`);
         item.tooltip = new vscode.MarkdownString(
           `**${env.name}** (${env.kind}, promotion order ${env.order})\n\n${roots.length > 0 ? `Flux starts from:\n\n${roots.join('\n')}` : env.folders.map((f) => `- ${vscode.workspace.asRelativePath(folderUri(f), false)}`).join('\n')}\n\nproblems: ${env.problemCount} (errors and warnings in the files this environment reads)`,
