@@ -19,10 +19,15 @@ const RUNS = [
   // Layouts of the corpus (test/fixtures/layouts), each opened as its own window the way a user opens a fleet
   // repository: a multi-root workspace over them would merge their environments, whose names collide
   // (staging and production in two of them), into one tree. FLUX_ENV_TEST_LAYOUT names the layout.
-  ...LAYOUT_SESSIONS.map((layout) => ({
+  // The last holds its first index for a while (a test-only knob of the server): layouts.startup.test.js
+  // reads what the Environments view shows meanwhile.
+  ...LAYOUT_SESSIONS.map((layout, i) => ({
     suite: 'layouts',
     folder: () => copyToTemp(path.join(ROOT, 'test', 'fixtures', 'layouts', layout)),
-    env: { FLUX_ENV_TEST_LAYOUT: layout },
+    env: {
+      FLUX_ENV_TEST_LAYOUT: layout,
+      ...(i === LAYOUT_SESSIONS.length - 1 ? { FLUX_ENVIRONMENTS_TEST_FIRST_INDEX_DELAY_MS: '2500' } : {}),
+    },
   })),
 ];
 
