@@ -234,7 +234,8 @@ function workbenchUrl(cs, { folder, extensionDevelopmentPath, extensionTestsPath
   if (extensionTestsPath) payload.push(['extensionTestsPath', cs.remoteUri(extensionTestsPath)]);
   payload.push(['skipWelcome', 'true']);
   let url = `http://${cs.authority}/?payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  if (folder) url += `&folder=${encodeURIComponent(path.resolve(folder))}`;
+  // A .code-workspace file opens as a (multi-root) workspace, anything else as a folder.
+  if (folder) url += `&${folder.endsWith('.code-workspace') ? 'workspace' : 'folder'}=${encodeURIComponent(path.resolve(folder))}`;
   return url;
 }
 

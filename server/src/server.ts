@@ -148,7 +148,7 @@ let workspaceRoots: string[] = [];
 
 /**
  * FLUX_ENVIRONMENTS_TEST_FIRST_INDEX_DELAY_MS (tests only): waits that long before the first index, so a test
- * in a real VS Code can see what the views show while it runs (test/vscode/suite/layouts.startup.test.js).
+ * in a real VS Code can see what the views show while it runs (test/vscode/suite/multiroot.startup.test.js).
  */
 async function firstIndexHold(): Promise<void> {
   const ms = Number(process.env.FLUX_ENVIRONMENTS_TEST_FIRST_INDEX_DELAY_MS);

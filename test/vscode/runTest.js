@@ -8,7 +8,6 @@ const path = require('path');
 const { runTests } = require('@vscode/test-electron');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const LAYOUT_SESSIONS = ['flux-instance-values', 'artifact-generator', 'hub-and-spoke'];
 const RUNS = [
   { suite: 'fleet', folder: path.join(ROOT, 'test', 'fixtures', 'vscode-workspace') },
   { suite: 'plain', folder: path.join(__dirname, 'plain-workspace') },
@@ -16,20 +15,26 @@ const RUNS = [
   { suite: 'promote', folder: () => require('./promoteWorkspace').makePromoteWorkspace() },
   // The sample fleet (examples/fleet-infra), copied to a temp folder so no test can change the example.
   { suite: 'sample', folder: () => copyToTemp(path.join(ROOT, 'examples', 'fleet-infra')) },
-  // Layouts of the corpus (test/fixtures/layouts), each opened as its own window the way a user opens a fleet
-  // repository: a multi-root workspace over them would merge their environments, whose names collide
-  // (staging and production in two of them), into one tree. FLUX_ENV_TEST_LAYOUT names the layout.
-  // The last holds its first index for a while (a test-only knob of the server): layouts.startup.test.js
-  // reads what the Environments view shows meanwhile.
-  ...LAYOUT_SESSIONS.map((layout, i) => ({
-    suite: 'layouts',
-    folder: () => copyToTemp(path.join(ROOT, 'test', 'fixtures', 'layouts', layout)),
-    env: {
-      FLUX_ENV_TEST_LAYOUT: layout,
-      ...(i === LAYOUT_SESSIONS.length - 1 ? { FLUX_ENVIRONMENTS_TEST_FIRST_INDEX_DELAY_MS: '2500' } : {}),
-    },
-  })),
+  // Three fleets of the layout corpus (test/fixtures/layouts) as one multi-root workspace: a .code-workspace
+  // over temp copies. Its server holds the first index 2.5 s (a test-only knob) so that
+  // multiroot.startup.test.js can read what the Environments view shows meanwhile.
+  {
+    suite: 'multiroot',
+    folder: () => multiRootWorkspace(['flux-instance-values', 'artifact-generator', 'hub-and-spoke']),
+    env: { FLUX_ENVIRONMENTS_TEST_FIRST_INDEX_DELAY_MS: '2500' },
+  },
 ];
+
+function multiRootWorkspace(layouts) {
+  const fs = require('fs');
+  const os = require('os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-env-multiroot-'));
+  for (const layout of layouts)
+    fs.cpSync(path.join(ROOT, 'test', 'fixtures', 'layouts', layout), path.join(dir, layout), { recursive: true });
+  const file = path.join(dir, 'fleets.code-workspace');
+  fs.writeFileSync(file, JSON.stringify({ folders: layouts.map((layout) => ({ path: layout })) }, null, 2));
+  return file;
+}
 
 function copyToTemp(folder) {
   const fs = require('fs');

@@ -37,8 +37,11 @@ export function indexOfFile(indexes: Indexes, file: string): FleetIndex | undefi
 }
 
 /** The first index with an environment of that name. */
-export function indexOfEnvironment(indexes: Indexes, name: string): FleetIndex | undefined {
-  return indexList(indexes).find((index) => index.environment(name) !== undefined);
+/** The index holding environment `name`: the one of `workspaceFolder` (a URI) when given, else the first that has it. */
+export function indexOfEnvironment(indexes: Indexes, name: string, workspaceFolder?: string): FleetIndex | undefined {
+  return indexList(indexes).find(
+    (index) => (workspaceFolder === undefined || fileOfUri(workspaceFolder) === index.root) && index.environment(name) !== undefined,
+  );
 }
 
 export function relativeName(index: FleetIndex, file: string): string {
@@ -166,7 +169,9 @@ const cache = new WeakMap<FleetIndex, Map<string, { version: number; model: Prev
 /** The preview of a target (undefined when the target names nothing), cached per index version. */
 export function previewModel(indexes: Indexes, target: RenderTarget, revealSecrets = false): PreviewModel | undefined {
   const index =
-    target.kind === 'environment' ? indexOfEnvironment(indexes, target.name) : indexOfFile(indexes, fileOfUri(target.uri) ?? '');
+    target.kind === 'environment'
+      ? indexOfEnvironment(indexes, target.name, target.workspaceFolder)
+      : indexOfFile(indexes, fileOfUri(target.uri) ?? '');
   if (!index) return undefined;
   const key = `${JSON.stringify(target)}\n${revealSecrets}`;
   let perIndex = cache.get(index);

@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { environmentSummaries, problemCounts } from '../../../server/src/features/environments';
 import { preview } from '../../../server/src/features/preview';
 import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
@@ -131,4 +132,22 @@ describe('features/environments', () => {
       }
     });
   }
+  it('two fleets with a staging each (multi-root): each summary names its workspace folder, which renders its own', () => {
+    const open = (layout: string) => {
+      const index = new FleetIndex(path.resolve(__dirname, '../../fixtures/layouts', layout));
+      index.scan();
+      return index;
+    };
+    const indexes = [open('artifact-generator'), open('hub-and-spoke')];
+    const staging = environmentSummaries(indexes).filter((e) => e.name === 'staging');
+    assert.deepEqual(
+      staging.map((e) => e.workspaceFolder),
+      indexes.map((index) => pathToFileURL(index.root).toString()),
+    );
+    const hub = preview(indexes, { target: { kind: 'environment', name: 'staging', workspaceFolder: staging[1].workspaceFolder } });
+    assert.match(hub.yaml, /^# Kustomization: staging\/apps$/m);
+    assert.doesNotMatch(hub.yaml, /# Kustomization: flux-system\/flux-system/);
+    // Without a folder, the first fleet that has the name answers (as before multi-root).
+    assert.match(preview(indexes, { target: { kind: 'environment', name: 'staging' } }).yaml, /# Kustomization: flux-system\/flux-system/);
+  });
 });

@@ -1,7 +1,7 @@
 // What the Environments view shows while the first index runs, read from the workbench itself (the harness
 // answers workbenchTexts): the indexing text, never "No fleet found", until the tree fills. Registered only in
-// the layouts session whose server holds its first index (FLUX_ENVIRONMENTS_TEST_FIRST_INDEX_DELAY_MS, set by
-// runTest.js); mocha runs this file before layouts.test.js, so the index is not ready yet when it starts.
+// the session whose server holds its first index (FLUX_ENVIRONMENTS_TEST_FIRST_INDEX_DELAY_MS, set by
+// runTest.js); mocha runs this file before multiroot.test.js, so the index is not ready yet when it starts.
 /* global describe, it */
 const assert = require('assert');
 const vscode = require('vscode');
