@@ -17,9 +17,11 @@ function docsFolder(context: vscode.ExtensionContext): string {
   return context.asAbsolutePath(path.join('docs', 'rules'));
 }
 
+/** The rule of one of our diagnostics that links to its page (the server's own problems link nowhere). */
 function ruleOf(diagnostic: vscode.Diagnostic): string | undefined {
-  const code = typeof diagnostic.code === 'object' && diagnostic.code !== null ? diagnostic.code.value : diagnostic.code;
-  return typeof code === 'string' && RULE_ID.test(code) ? code : undefined;
+  if (diagnostic.source !== DIAGNOSTIC_SOURCE || typeof diagnostic.code !== 'object' || diagnostic.code === null) return undefined;
+  const rule = diagnostic.code.value;
+  return typeof rule === 'string' && RULE_ID.test(rule) ? rule : undefined;
 }
 
 /** The rule a text editor's file is the page of, when it is one of ours opened from outside the workspace. */
@@ -53,7 +55,7 @@ export const ruleDocsMiddleware: Pick<Middleware, 'provideCodeActions'> = {
     const actions = (await next(document, range, context, token)) ?? [];
     const rules = new Set<string>();
     for (const diagnostic of context.diagnostics) {
-      const rule = diagnostic.source === DIAGNOSTIC_SOURCE ? ruleOf(diagnostic) : undefined;
+      const rule = ruleOf(diagnostic);
       if (rule) rules.add(rule);
     }
     const documentation = [...rules].map((rule) => {
