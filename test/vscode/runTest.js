@@ -16,12 +16,12 @@ const RUNS = [
   // The sample fleet (examples/fleet-infra), copied to a temp folder so no test can change the example.
   { suite: 'sample', folder: () => copyToTemp(path.join(ROOT, 'examples', 'fleet-infra')) },
   // Three fleets of the layout corpus (test/fixtures/layouts) as one multi-root workspace: a .code-workspace
-  // over temp copies. Its server holds the first index 2.5 s (a test-only knob) so that
+  // over temp copies. Its server holds the first index 4 s (a test-only knob) so that
   // multiroot.startup.test.js can read what the Environments view shows meanwhile.
   {
     suite: 'multiroot',
     folder: () => multiRootWorkspace(['flux-instance-values', 'artifact-generator', 'hub-and-spoke']),
-    env: { FLUX_ENVIRONMENTS_TEST_FIRST_INDEX_DELAY_MS: '2500' },
+    env: { FLUX_ENVIRONMENTS_TEST_FIRST_INDEX_DELAY_MS: '4000' },
   },
 ];
 
