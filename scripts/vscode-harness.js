@@ -10,11 +10,13 @@
 //   Other flags (--no-sandbox, --user-data-dir=..., --disable-extensions, ...) are accepted and ignored:
 //   each run gets its own fresh user-data and extensions dirs.
 // Way B (module): startCodeServer, launchBrowser, workbenchUrl, runCommand drive the real workbench.
+// Way A tests can read what the workbench shows: helpers.js workbenchTexts(selector) (VSCODE_HARNESS_QUERY_DIR).
 // Env: VSCODE_SERVER_DIR (install dir; default <repo>/.vscode-server-test), CHROMIUM (default /usr/bin/chromium),
 //      VSCODE_TEST_TIMEOUT_MS (default 120000), VSCODE_TEST_VERBOSE=1 (echo the whole workbench console),
 //      VSCODE_TEST_KEEP=1 (keep the run's temp dir even when it passed).
 // Environment variables of this process reach the extension host and the processes it starts.
 const { spawn } = require('child_process');
+const { Buffer } = require('buffer');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -232,7 +234,8 @@ function workbenchUrl(cs, { folder, extensionDevelopmentPath, extensionTestsPath
   if (extensionTestsPath) payload.push(['extensionTestsPath', cs.remoteUri(extensionTestsPath)]);
   payload.push(['skipWelcome', 'true']);
   let url = `http://${cs.authority}/?payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  if (folder) url += `&folder=${encodeURIComponent(path.resolve(folder))}`;
+  // A .code-workspace file opens as a (multi-root) workspace, anything else as a folder.
+  if (folder) url += `&${folder.endsWith('.code-workspace') ? 'workspace' : 'folder'}=${encodeURIComponent(path.resolve(folder))}`;
   return url;
 }
 
@@ -259,6 +262,25 @@ async function runCommand(page, label, { attempts = 20 } = {}) {
   throw new Error('command not found in the palette: ' + label);
 }
 
+/** The env var naming the folder where the harness answers a test's workbench queries. */
+const QUERY_DIR_ENV = 'VSCODE_HARNESS_QUERY_DIR';
+// `[workbench-query] <id> <css selector, base64> [/workbench-query]`, logged by test/vscode/suite/helpers.js
+// workbenchTexts(); base64 and an end mark because the forwarded console line may carry text around it.
+const QUERY_LINE = /\[workbench-query\] ([a-z0-9-]+) ([A-Za-z0-9+/=]+) \[\/workbench-query\]/;
+
+/** Writes `<id>.json`: the inner text of every element the selector matches now (written whole, then renamed). */
+async function answerQuery(page, folder, id, selector) {
+  let answer;
+  try {
+    answer = { texts: await page.locator(selector).allInnerTexts() };
+  } catch (error) {
+    answer = { error: String(error && error.message ? error.message : error) };
+  }
+  const file = path.join(folder, `${id}.json`);
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(answer));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
 const WORKBENCH_NOISE =
   /^(Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|\[AccountPolicyGate\])/;
 const START_MARKER = '--- extension tests start ---';
@@ -270,7 +292,10 @@ const END_MARKER = '--- extension tests end ---';
  * smoke driver forwards the workbench's console and the extension host's console mixed together.
  */
 async function runExtensionTests({ extensionDevelopmentPath, extensionTestsPath, folder, env = {}, timeoutMs = 120000, verbose = false }) {
-  const cs = await startCodeServer({ env });
+  // What the workbench shows (view welcome text, tree rows) is in the page, which extension tests cannot
+  // read: a test logs a query line and reads the answer from a file in this folder (see answerQuery).
+  const queries = fs.mkdtempSync(path.join(os.tmpdir(), 'vscode-e2e-queries-'));
+  const cs = await startCodeServer({ env: { ...env, [QUERY_DIR_ENV]: queries } });
   let browser;
   let code = 3;
   try {
@@ -284,6 +309,11 @@ async function runExtensionTests({ extensionDevelopmentPath, extensionTestsPath,
     await page.exposeFunction('codeAutomationLog', (_type, args) => {
       const line = util.format(...args);
       workbenchLog.write(line + '\n');
+      const query = QUERY_LINE.exec(line);
+      if (query) {
+        void answerQuery(page, queries, query[1], Buffer.from(query[2], 'base64').toString('utf8'));
+        return;
+      }
       if (line.includes(START_MARKER)) echo = true;
       if (echo && !WORKBENCH_NOISE.test(line)) console.log(line);
       if (line.includes(END_MARKER)) echo = verbose;
@@ -310,6 +340,7 @@ async function runExtensionTests({ extensionDevelopmentPath, extensionTestsPath,
     // Failed runs keep server.log, workbench.log and user-data/logs/*/exthost1/remoteexthost.log.
     const keep = code !== 0 || !!process.env.VSCODE_TEST_KEEP;
     await cs.stop({ keep });
+    fs.rmSync(queries, { recursive: true, force: true });
     if (keep) console.error(`[vscode-harness] logs kept in ${cs.tmp}`);
   }
 }

@@ -14,7 +14,7 @@ import {
 import { openCompare, DriftSummaryPanel, type CompareProvider } from './compare';
 import type { Ctx } from './ctx';
 import { openPreview, toLocation } from './preview';
-import { folderUri, ENVIRONMENTS_VIEW, type EnvironmentsNode, type EnvironmentsTree } from './views/environmentsTree';
+import { environmentTarget, folderUri, ENVIRONMENTS_VIEW, type EnvironmentsNode, type EnvironmentsTree } from './views/environmentsTree';
 import { GraphPanel } from './views/graphView';
 
 export interface CommandDeps {
@@ -89,7 +89,7 @@ export async function previewChoices(ctx: Ctx, active?: vscode.Uri): Promise<Pre
     picks.push({
       label: `$(server-environment) ${env.name}`,
       description: `${env.kind} environment`,
-      target: { kind: 'environment', name: env.name },
+      target: environmentTarget(env),
     });
   if (kustomizations.length) picks.push({ label: 'Flux Kustomizations', kind: vscode.QuickPickItemKind.Separator });
   picks.push(...kustomizations.map(kustomizationPick));
@@ -121,7 +121,7 @@ async function pickTarget(ctx: Ctx): Promise<RenderTarget | undefined> {
 }
 
 function targetOfNode(node: EnvironmentsNode): RenderTarget | undefined {
-  if (node.type === 'environment') return { kind: 'environment', name: node.environment.name };
+  if (node.type === 'environment') return environmentTarget(node.environment);
   if (node.type === 'kustomization') return node.kustomization.target;
   return undefined;
 }

@@ -14,6 +14,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { IndexChangedNotification, IndexStatusNotification, type IndexStatus } from '../../server/src/protocol';
+import { ruleDocsMiddleware } from './ruleDocs';
 import { workspaceTrust, type Trust } from './trust';
 
 export const OUTPUT_CHANNEL_NAME = 'Flux Environments';
@@ -106,6 +107,7 @@ export function createCtx(extensionContext: vscode.ExtensionContext, output: vsc
     outputChannel: output,
     errorHandler,
     synchronize: { configurationSection: 'fluxEnvironments', fileEvents: fileWatchers(extensionContext) },
+    middleware: { ...ruleDocsMiddleware },
   };
   const client = new LanguageClient('fluxEnvironments', OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
   client.onNotification(IndexChangedNotification, ({ version }) => indexChanged.fire(version));

@@ -6,6 +6,7 @@ import { registerCompare, type CompareProvider } from './compare';
 import { createCtx, OUTPUT_CHANNEL_NAME, type Ctx } from './ctx';
 import { registerPreviews, type PreviewProvider } from './preview';
 import { registerPromotion } from './promote';
+import { registerRuleDocs } from './ruleDocs';
 import { registerStatusBar } from './statusBar';
 import { registerEnvironmentsTree, type EnvironmentsTree } from './views/environmentsTree';
 
@@ -37,6 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxEn
   const environments = registerEnvironmentsTree(current);
   registerCommands({ ctx: current, tree: environments, compare });
   registerStatusBar(current);
+  registerRuleDocs(context);
   trackEditorContext(current);
   current.track(
     current.onIndexStatus(

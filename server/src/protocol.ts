@@ -22,6 +22,8 @@ export interface EnvironmentSummary {
   order: number;
   /** Cluster entry folder(s) or overlay folder(s). */
   folders: string[];
+  /** The workspace folder (URI) whose fleet it is: in a multi-root workspace two fleets may each have a staging. */
+  workspaceFolder?: string;
   /**
    * Flux: where Flux starts on the cluster (a bootstrap, a FluxInstance's sync, a spoke's Kustomizations...),
    * in words; `inferred` when it is a guess from the layout (chart values, an OCI subfolder, an orphan).
@@ -76,7 +78,7 @@ export const IndexStatusNotification = new NotificationType<IndexStatus>('fluxEn
 
 /** What to render: a whole environment, one Flux Kustomization, or any kustomization folder. */
 export type RenderTarget =
-  | { kind: 'environment'; name: string }
+  | { kind: 'environment'; name: string; workspaceFolder?: string }
   | { kind: 'fluxKustomization'; uri: string; documentIndex: number }
   | { kind: 'folder'; uri: string };
 

@@ -146,6 +146,15 @@ async function pullSettings(): Promise<void> {
 
 let workspaceRoots: string[] = [];
 
+/**
+ * FLUX_ENVIRONMENTS_TEST_FIRST_INDEX_DELAY_MS (tests only): waits that long before the first index, so a test
+ * in a real VS Code can see what the views show while it runs (test/vscode/suite/multiroot.startup.test.js).
+ */
+async function firstIndexHold(): Promise<void> {
+  const ms = Number(process.env.FLUX_ENVIRONMENTS_TEST_FIRST_INDEX_DELAY_MS);
+  if (Number.isFinite(ms) && ms > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(ms, 60000)));
+}
+
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
   canFollowWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
@@ -180,6 +189,7 @@ connection.onInitialized(async () => {
     warnings: 0,
     elsewhere: 0,
   });
+  await firstIndexHold();
   await pullSettings();
   session.setWorkspaceFolders(workspaceRoots);
   await session.idle();

@@ -46,6 +46,7 @@ export class Session {
   /** Diagnostics of the last complete analysis, by index root. */
   private lastDiagnostics = new Map<string, Diagnostic[]>();
   private running: Promise<void> | undefined;
+  private foldersKnown = false;
 
   constructor(
     private readonly host: SessionHost,
@@ -54,6 +55,7 @@ export class Session {
   ) {}
 
   setWorkspaceFolders(roots: readonly string[]): void {
+    this.foldersKnown = true;
     const wanted = new Set(roots.map((r) => r.replace(/\\/g, '/')));
     for (const root of [...this.indexes.keys()]) if (!wanted.has(root)) this.indexes.delete(root);
     for (const root of wanted) {
@@ -75,6 +77,9 @@ export class Session {
       JSON.stringify(settings.promotionOrder) !== JSON.stringify(this.settings.promotionOrder) ||
       JSON.stringify(resolveLimits(settings.limits)) !== JSON.stringify(resolveLimits(this.settings.limits));
     this.settings = settings;
+    // Before the workspace folders are known there is nothing to analyse: an analysis now would report the
+    // index ready with no environments, and the views would say "No fleet found" while the first index runs.
+    if (!this.foldersKnown) return;
     if (reindex) {
       // The promotion order shapes the environments and the limits every parse and render: index again with them.
       const roots = [...this.indexes.keys()];

@@ -15,7 +15,26 @@ const RUNS = [
   { suite: 'promote', folder: () => require('./promoteWorkspace').makePromoteWorkspace() },
   // The sample fleet (examples/fleet-infra), copied to a temp folder so no test can change the example.
   { suite: 'sample', folder: () => copyToTemp(path.join(ROOT, 'examples', 'fleet-infra')) },
+  // Three fleets of the layout corpus (test/fixtures/layouts) as one multi-root workspace: a .code-workspace
+  // over temp copies. Its server holds the first index 4 s (a test-only knob) so that
+  // multiroot.startup.test.js can read what the Environments view shows meanwhile.
+  {
+    suite: 'multiroot',
+    folder: () => multiRootWorkspace(['flux-instance-values', 'artifact-generator', 'hub-and-spoke']),
+    env: { FLUX_ENVIRONMENTS_TEST_FIRST_INDEX_DELAY_MS: '4000' },
+  },
 ];
+
+function multiRootWorkspace(layouts) {
+  const fs = require('fs');
+  const os = require('os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-env-multiroot-'));
+  for (const layout of layouts)
+    fs.cpSync(path.join(ROOT, 'test', 'fixtures', 'layouts', layout), path.join(dir, layout), { recursive: true });
+  const file = path.join(dir, 'fleets.code-workspace');
+  fs.writeFileSync(file, JSON.stringify({ folders: layouts.map((layout) => ({ path: layout })) }, null, 2));
+  return file;
+}
 
 function copyToTemp(folder) {
   const fs = require('fs');
@@ -33,7 +52,7 @@ async function main() {
   const unknown = only.filter((name) => !RUNS.some((run) => run.suite === name));
   if (unknown.length > 0) {
     console.error(
-      `FLUX_ENV_VSCODE_SESSIONS names no session: ${unknown.join(', ')} (sessions: ${RUNS.map((run) => run.suite).join(', ')})`,
+      `FLUX_ENV_VSCODE_SESSIONS names no session: ${unknown.join(', ')} (sessions: ${[...new Set(RUNS.map((run) => run.suite))].join(', ')})`,
     );
     process.exit(3);
   }
@@ -41,6 +60,7 @@ async function main() {
   for (const run of RUNS.filter((entry) => only.length === 0 || only.includes(entry.suite))) {
     if (only.length > 0) console.log(`FLUX_ENV_VSCODE_SESSIONS=${only.join(',')}: running only these sessions, not the whole suite`);
     const { suite } = run;
+    const started = Date.now();
     const folder = typeof run.folder === 'function' ? run.folder() : run.folder;
     console.log(`\n=== extension host: ${suite} (${path.relative(ROOT, folder)})`);
     try {
@@ -50,12 +70,13 @@ async function main() {
         extensionTestsPath: path.join(__dirname, 'suite', 'index.js'),
         // --disable-extensions: only the extension under development (and VS Code's built-ins) run.
         launchArgs: [folder, '--disable-extensions'],
-        extensionTestsEnv: { FLUX_ENV_TEST_SUITE: suite },
+        extensionTestsEnv: { FLUX_ENV_TEST_SUITE: suite, ...run.env },
       });
     } catch (error) {
       console.error(`${suite}: ${error && error.message ? error.message : error}`);
       if (exitCode === 0) exitCode = typeof error.code === 'number' && error.code > 0 ? error.code : 1;
     }
+    console.log(`=== ${suite} (${path.basename(folder)}): ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   process.exit(exitCode);
 }

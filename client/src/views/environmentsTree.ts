@@ -1,6 +1,7 @@
 // The Environments tree: environment -> Flux Kustomizations in dependsOn order (dependsOn, prune/wait, a
 // problem badge) -> rendered objects grouped by kind. Overlay environments (no Flux) list their objects by
-// kind directly. Every answer comes from the server (EnvironmentsRequest, RenderRequest); the tree
+// kind directly. In a multi-root workspace whose folders hold several fleets, each fleet's workspace folder
+// is a level above its environments (two fleets may each have a staging). Every answer comes from the server (EnvironmentsRequest, RenderRequest); the tree
 // refreshes on IndexChanged without a reload.
 import * as vscode from 'vscode';
 import {
@@ -21,6 +22,7 @@ export const ENVIRONMENTS_VIEW = 'fluxEnvironments.environments';
 const REFRESH_DELAY_MS = 150;
 
 export type EnvironmentsNode =
+  | { type: 'workspaceFolder'; uri: string; environments: EnvironmentSummary[] }
   | { type: 'environment'; environment: EnvironmentSummary }
   | { type: 'kustomization'; environment: EnvironmentSummary; kustomization: FluxKustomizationSummary }
   | { type: 'kind'; kind: string; objects: RenderedObjectSummary[]; parent: string }
@@ -107,7 +109,8 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
 
   async getChildren(node?: EnvironmentsNode): Promise<EnvironmentsNode[]> {
     try {
-      if (!node) return (await this.listEnvironments()).map((environment) => ({ type: 'environment', environment }));
+      if (!node) return byWorkspaceFolder(await this.listEnvironments());
+      if (node.type === 'workspaceFolder') return node.environments.map((environment) => ({ type: 'environment', environment }));
       if (node.type === 'environment') {
         if (node.environment.kind === 'flux' && node.environment.kustomizations.length > 0) {
           return node.environment.kustomizations.map((kustomization) => ({
@@ -116,10 +119,10 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
             kustomization,
           }));
         }
-        return this.objectsOf({ kind: 'environment', name: node.environment.name }, node.environment.name);
+        return this.objectsOf(environmentTarget(node.environment), environmentKey(node.environment));
       }
       if (node.type === 'kustomization')
-        return this.objectsOf(node.kustomization.target, `${node.environment.name}/${node.kustomization.name}`);
+        return this.objectsOf(node.kustomization.target, `${environmentKey(node.environment)}/${node.kustomization.name}`);
       if (node.type === 'kind') return node.objects.map((object) => ({ type: 'object', object, parent: node.parent }));
       return [];
     } catch (error) {
@@ -136,15 +139,29 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
 
   getTreeItem(node: EnvironmentsNode): vscode.TreeItem {
     switch (node.type) {
+      case 'workspaceFolder': {
+        const uri = vscode.Uri.parse(node.uri);
+        const name = vscode.workspace.getWorkspaceFolder(uri)?.name ?? uri.path.split('/').pop() ?? node.uri;
+        const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `folder:${node.uri}`;
+        item.contextValue = 'workspaceFolder';
+        item.iconPath = vscode.ThemeIcon.Folder;
+        item.description = `${node.environments.length} environment${node.environments.length === 1 ? '' : 's'}`;
+        item.tooltip = uri.fsPath;
+        return item;
+      }
       case 'environment': {
         const env = node.environment;
         const item = new vscode.TreeItem(env.name, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `env:${env.name}`;
+        item.id = `env:${environmentKey(env)}`;
         item.contextValue = env.kind === 'flux' ? 'environment.flux' : 'environment.overlay';
         item.iconPath = new vscode.ThemeIcon(env.problemCount > 0 ? 'warning' : 'server-environment');
         const count =
           env.kind === 'flux' ? `${env.kustomizations.length} Kustomization${env.kustomizations.length === 1 ? '' : 's'}` : 'overlay';
-        item.description = env.problemCount > 0 ? `${count} · ${env.problemCount} problem${env.problemCount === 1 ? '' : 's'}` : count;
+        // An inferred root is a guess from the layout: said where it is seen, not only in the tooltip.
+        const inferred = (env.roots ?? []).some((r) => r.inferred) ? ['root inferred'] : [];
+        const problems = env.problemCount > 0 ? [`${env.problemCount} problem${env.problemCount === 1 ? '' : 's'}`] : [];
+        item.description = [count, ...inferred, ...problems].join(' · ');
         const roots = (env.roots ?? []).map((r) => `- ${r.description}${r.inferred ? ' *(inferred from the layout)*' : ''}`);
         item.tooltip = new vscode.MarkdownString(
           `**${env.name}** (${env.kind}, promotion order ${env.order})\n\n${roots.length > 0 ? `Flux starts from:\n\n${roots.join('\n')}` : env.folders.map((f) => `- ${vscode.workspace.asRelativePath(folderUri(f), false)}`).join('\n')}\n\nproblems: ${env.problemCount} (errors and warnings in the files this environment reads)`,
@@ -154,7 +171,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
       case 'kustomization': {
         const ks = node.kustomization;
         const item = new vscode.TreeItem(ks.name, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `ks:${node.environment.name}:${ks.namespace}/${ks.name}`;
+        item.id = `ks:${environmentKey(node.environment)}:${ks.namespace}/${ks.name}`;
         item.contextValue = 'fluxKustomization';
         const state = [
           ks.prune === true ? 'prune' : 'no prune',
@@ -207,6 +224,38 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
       }
     }
   }
+}
+
+/** An environment's identity: its name within its workspace folder's fleet. */
+function environmentKey(env: EnvironmentSummary): string {
+  return env.workspaceFolder ? `${env.workspaceFolder}#${env.name}` : env.name;
+}
+
+/** What renders an environment: its name, and its workspace folder when the server says which. */
+export function environmentTarget(env: EnvironmentSummary): RenderTarget {
+  return env.workspaceFolder
+    ? { kind: 'environment', name: env.name, workspaceFolder: env.workspaceFolder }
+    : { kind: 'environment', name: env.name };
+}
+
+/** The top level: the environments, under their workspace folder when more than one folder holds a fleet. */
+function byWorkspaceFolder(environments: EnvironmentSummary[]): EnvironmentsNode[] {
+  const folders = new Map<string, EnvironmentSummary[]>();
+  for (const environment of environments) {
+    const key = environment.workspaceFolder ?? '';
+    const list = folders.get(key);
+    if (list) list.push(environment);
+    else folders.set(key, [environment]);
+  }
+  if (folders.size <= 1) return environments.map((environment) => ({ type: 'environment', environment }));
+  // In the workspace's folder order (the order the user gave them).
+  const order = (uri: string) => {
+    const folder = uri ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(uri)) : undefined;
+    return folder ? folder.index : Number.MAX_SAFE_INTEGER;
+  };
+  return [...folders.entries()]
+    .sort(([a], [b]) => order(a) - order(b))
+    .map(([uri, list]) => ({ type: 'workspaceFolder', uri, environments: list }));
 }
 
 export function registerEnvironmentsTree(ctx: Ctx): EnvironmentsTree {

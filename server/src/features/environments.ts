@@ -96,6 +96,7 @@ function summariesOf(index: FleetIndex, byFile: Map<string, Diagnostic[]>): Envi
       kind: env.kind,
       order: env.order,
       folders: [...env.dirs],
+      workspaceFolder: fileUri(index.root),
       ...(env.roots
         ? {
             roots: env.roots.map((r) => ({

@@ -37,8 +37,11 @@ export function indexOfFile(indexes: Indexes, file: string): FleetIndex | undefi
 }
 
 /** The first index with an environment of that name. */
-export function indexOfEnvironment(indexes: Indexes, name: string): FleetIndex | undefined {
-  return indexList(indexes).find((index) => index.environment(name) !== undefined);
+/** The index holding environment `name`: the one of `workspaceFolder` (a URI) when given, else the first that has it. */
+export function indexOfEnvironment(indexes: Indexes, name: string, workspaceFolder?: string): FleetIndex | undefined {
+  return indexList(indexes).find(
+    (index) => (workspaceFolder === undefined || fileOfUri(workspaceFolder) === index.root) && index.environment(name) !== undefined,
+  );
 }
 
 export function relativeName(index: FleetIndex, file: string): string {
@@ -166,7 +169,9 @@ const cache = new WeakMap<FleetIndex, Map<string, { version: number; model: Prev
 /** The preview of a target (undefined when the target names nothing), cached per index version. */
 export function previewModel(indexes: Indexes, target: RenderTarget, revealSecrets = false): PreviewModel | undefined {
   const index =
-    target.kind === 'environment' ? indexOfEnvironment(indexes, target.name) : indexOfFile(indexes, fileOfUri(target.uri) ?? '');
+    target.kind === 'environment'
+      ? indexOfEnvironment(indexes, target.name, target.workspaceFolder)
+      : indexOfFile(indexes, fileOfUri(target.uri) ?? '');
   if (!index) return undefined;
   const key = `${JSON.stringify(target)}\n${revealSecrets}`;
   let perIndex = cache.get(index);
@@ -229,16 +234,20 @@ function gather(index: FleetIndex, target: RenderTarget): Gathered | undefined {
     return { index, title: `${relativeName(index, dir)} (rendered)`, groups: [{ resources: render.resources }], problems: render.problems };
   }
   const found = index.fluxObjects().list.find((o) => o.file === file && o.documentIndex === target.documentIndex);
-  if (!found || found.object.kind !== 'Kustomization') return undefined;
-  const ks = found.object;
-  // The cluster's render knows the ConfigMaps/Secrets substituteFrom reads; a lone render does not.
+  // The cluster's render knows the ConfigMaps/Secrets substituteFrom reads; a lone render does not. It also
+  // holds the Kustomizations no document spells out, placed at what makes them: a FluxInstance's sync, or the
+  // HelmRelease of the flux-instance chart whose values hold that sync.
   const inCluster = kustomizationInClusters(index, file, target.documentIndex)[0];
-  const result = inCluster?.view.kustomizations.get(inCluster.key)?.result ?? index.renderFluxKustomization(found);
+  const written = found?.object.kind === 'Kustomization' ? found.object : undefined;
+  const ks = inCluster?.ks ?? written;
+  if (!ks) return undefined;
+  const result =
+    inCluster?.view.kustomizations.get(inCluster.key)?.result ?? (found && written ? index.renderFluxKustomization(found) : undefined);
   if (!result) return undefined;
   return {
     index,
-    title: `Kustomization ${keyOf(inCluster?.ks ?? ks)} (rendered)`,
-    groups: [{ kustomization: inCluster?.ks ?? ks, resources: result.resources }],
+    title: `Kustomization ${keyOf(ks)} (rendered)`,
+    groups: [{ kustomization: ks, resources: result.resources }],
     problems: result.problems,
   };
 }

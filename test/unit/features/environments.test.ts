@@ -1,5 +1,9 @@
 import { strict as assert } from 'assert';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { environmentSummaries, problemCounts } from '../../../server/src/features/environments';
+import { preview } from '../../../server/src/features/preview';
+import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import type { Diagnostic } from '../../../server/src/rules/run';
 import { copyFleetInfra, type FleetCopy } from './fleetInfraCopy';
 import { makeFeatureFleet } from './harness';
@@ -104,5 +108,46 @@ describe('features/environments', () => {
     } finally {
       overlays.dispose();
     }
+  });
+
+  // The tree expands a Kustomization by rendering its target; a Kustomization no document spells out (a
+  // FluxInstance's sync, or the flux-instance chart's values) is placed at what makes it, and renders from there.
+  for (const [layout, key] of [
+    ['flux-instance-values', 'flux-system/flux-system'],
+    ['flux-instance', 'flux-system/flux-system'],
+  ] as const) {
+    it(`${layout}: every Kustomization of the tree renders from its target, ${key} (made by a FluxInstance) included`, () => {
+      const index = new FleetIndex(path.resolve(__dirname, '../../fixtures/layouts', layout));
+      index.scan();
+      for (const env of environmentSummaries(index)) {
+        for (const ks of env.kustomizations) {
+          const result = preview(index, { target: ks.target });
+          assert.doesNotMatch(result.yaml, /Nothing to render here/, `${env.name} ${ks.namespace}/${ks.name}`);
+          assert.equal(result.title, `Kustomization ${ks.namespace}/${ks.name} (rendered)`);
+        }
+        assert.ok(
+          env.kustomizations.some((ks) => `${ks.namespace}/${ks.name}` === key),
+          env.name,
+        );
+      }
+    });
+  }
+  it('two fleets with a staging each (multi-root): each summary names its workspace folder, which renders its own', () => {
+    const open = (layout: string) => {
+      const index = new FleetIndex(path.resolve(__dirname, '../../fixtures/layouts', layout));
+      index.scan();
+      return index;
+    };
+    const indexes = [open('artifact-generator'), open('hub-and-spoke')];
+    const staging = environmentSummaries(indexes).filter((e) => e.name === 'staging');
+    assert.deepEqual(
+      staging.map((e) => e.workspaceFolder),
+      indexes.map((index) => pathToFileURL(index.root).toString()),
+    );
+    const hub = preview(indexes, { target: { kind: 'environment', name: 'staging', workspaceFolder: staging[1].workspaceFolder } });
+    assert.match(hub.yaml, /^# Kustomization: staging\/apps$/m);
+    assert.doesNotMatch(hub.yaml, /# Kustomization: flux-system\/flux-system/);
+    // Without a folder, the first fleet that has the name answers (as before multi-root).
+    assert.match(preview(indexes, { target: { kind: 'environment', name: 'staging' } }).yaml, /# Kustomization: flux-system\/flux-system/);
   });
 });

@@ -1,4 +1,7 @@
 // Shared by the extension-host tests: the extension under test and polling for what the language server publishes.
+const { Buffer } = require('buffer');
+const fs = require('fs');
+const path = require('path');
 const vscode = require('vscode');
 
 const EXTENSION_ID = 'flux-environments.flux-environments';
@@ -42,4 +45,37 @@ function workspaceUri(...segments) {
   return vscode.Uri.joinPath(folder.uri, ...segments);
 }
 
-module.exports = { EXTENSION_ID, DIAGNOSTIC_SOURCE, sleep, waitFor, ourDiagnostics, describeDiagnostics, ruleOf, workspaceUri };
+let queries = 0;
+
+/**
+ * The inner text of every workbench element `selector` matches (view welcome text, tree rows...), read by
+ * scripts/vscode-harness.js in the page: the extension host cannot see the DOM. Only under that harness.
+ */
+async function workbenchTexts(selector, timeoutMs = 5000) {
+  const folder = process.env.VSCODE_HARNESS_QUERY_DIR;
+  if (!folder) throw new Error('reading the workbench needs scripts/vscode-harness.js (npm run test:vscode), not a desktop VS Code');
+  const id = `q${process.pid}-${++queries}`;
+  console.log(`[workbench-query] ${id} ${Buffer.from(selector, 'utf8').toString('base64')} [/workbench-query]`);
+  const file = path.join(folder, `${id}.json`);
+  const answer = await waitFor(
+    `the harness to answer ${selector}`,
+    () => (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined),
+    (value) => value !== undefined,
+    timeoutMs,
+  );
+  fs.rmSync(file, { force: true });
+  if (answer.error) throw new Error(`the harness could not read ${selector}: ${answer.error}`);
+  return answer.texts;
+}
+
+module.exports = {
+  EXTENSION_ID,
+  DIAGNOSTIC_SOURCE,
+  sleep,
+  waitFor,
+  ourDiagnostics,
+  describeDiagnostics,
+  ruleOf,
+  workspaceUri,
+  workbenchTexts,
+};

@@ -60,6 +60,8 @@ function promotionTabs() {
 describe('Promote to Production… in VS Code', function () {
   this.timeout(60000);
   let stub;
+  /** The promotion commit, kept once its branch is deleted (the pushed copy is what gets merged). */
+  let promotedCommit;
   afterEach(() => stub && stub.restore());
 
   before(async () => {
@@ -159,10 +161,47 @@ describe('Promote to Production… in VS Code', function () {
     assert.deepEqual(repositoryState(), before);
   });
 
-  it('previews a revert as a read-only diff, not an untitled buffer; declining changes nothing', async () => {
-    // The promotion's pull request is merged: main now holds it, so it can be reverted.
+  it('deletes the unmerged promotion’s local branch when the offer is taken, and says what stays', async () => {
     const [branch] = git('for-each-ref', '--format=%(refname:short)', 'refs/heads/promote/').split('\n').filter(Boolean);
-    git('merge', '-q', '--ff-only', branch);
+    promotedCommit = git('rev-parse', branch);
+    const origin = git('remote', 'get-url', 'origin');
+    const main = git('rev-parse', 'main');
+    stub = stubPrompts((message, buttons) => (buttons.includes('Delete Branch') ? 'Delete Branch' : undefined));
+    await vscode.commands.executeCommand('fluxEnvironments.revertPromotion');
+    assert.deepEqual(stub.calls.warnings, [], 'no "Revert?" question');
+    assert.deepEqual(
+      stub.calls.errors.map((c) => c.buttons),
+      [['Delete Branch']],
+    );
+    assert.equal(git('for-each-ref', 'refs/heads/promote/'), '', 'the local promote branch is gone');
+    assert.equal(git('rev-parse', 'main'), main, 'main did not move');
+    assert.equal(git('status', '--porcelain'), '', 'the work tree is untouched');
+    assert.equal(
+      execFileSync('git', ['rev-parse', `refs/heads/${branch}`], { cwd: origin, encoding: 'utf8' }).trim(),
+      promotedCommit,
+      'the pushed copy stays on origin',
+    );
+    const told = stub.calls.information.map((c) => c.message).join('\n');
+    assert.match(
+      told,
+      new RegExp(`^Deleted the branch ${branch.replace(/\//g, '\\/')} \\(it was ${promotedCommit.slice(0, 12)}\\)\\. .*pushed copy`, 'm'),
+    );
+    await waitFor(
+      'the Promotions tree to drop the deleted promotion',
+      () => vscode.commands.executeCommand('fluxEnvironments.promotions.snapshot'),
+      (list) => Array.isArray(list) && !list.some((i) => i.commit === promotedCommit),
+    );
+  });
+
+  it('previews a revert as a read-only diff, not an untitled buffer; declining changes nothing', async () => {
+    // The promotion's pull request is merged (from the pushed copy): main now holds it, so it can be reverted.
+    git('merge', '-q', '--ff-only', promotedCommit);
+    await vscode.commands.executeCommand('fluxEnvironments.refreshPromotions');
+    await waitFor(
+      'the Promotions tree to list the merged promotion',
+      () => vscode.commands.executeCommand('fluxEnvironments.promotions.snapshot'),
+      (list) => Array.isArray(list) && list.some((i) => i.commit === promotedCommit),
+    );
     const before = repositoryState();
     stub = stubPrompts(() => undefined); // picks the first promotion, then Escape on "Revert?"
     await vscode.commands.executeCommand('fluxEnvironments.revertPromotion');
