@@ -73,8 +73,8 @@ describe('rule unresolved-variable', () => {
     fleet = makeFleet(
       files('  postBuild:\n    substitute:\n      cluster_env: production\n      region: west\n', {
         'apps/base/web/deployment.yaml': deployment.replace(
-          'value: \${zone:=a}',
-          'value: \${zone:=a}\n        args: ["curl http://web/cron/${TOKEN}"]',
+          'value: ${zone:=a}',
+          'value: ${zone:=a}\n        args: ["curl http://web/cron/${TOKEN}"]',
         ),
       }),
     );
