@@ -27,6 +27,7 @@ import { mergeGenerated, type GeneratorInput } from './generators/common';
 import { generateConfigMap } from './generators/configMapGenerator';
 import { generateSecret } from './generators/secretGenerator';
 import { hashSuffixTransformer } from './transformers/hashSuffix';
+import { generatorArguments, pluginLoadError, type PluginConfig, type PluginHost } from './builtinPlugins';
 import { nameReferenceTransformer } from './transformers/nameReference';
 import type { PatchConfig } from './transformers/patches';
 import { varsTransformer, type VarDefinition } from './transformers/vars';
@@ -68,6 +69,8 @@ class Build {
   readonly filesRead = new Set<string>();
   readonly kustomizationDirs = new Set<string>();
   readonly policy: LoadPolicy;
+  /** Each kustomization's builtin plugin configs, loaded when it is entered and run by its transformer steps. */
+  readonly plugins = new Map<Kustomization, { transformers: PluginConfig[]; validators: PluginConfig[] }>();
 
   constructor(readonly options: BuildOptions) {
     this.policy = { fs: options.fs, restrictor: options.loadRestrictor, repoRoot: options.repoRoot };
@@ -162,7 +165,14 @@ class Build {
     this.reportUnsupported(k);
     if (this.failed) return undefined;
 
-    resources = this.runGenerators(k, resources);
+    const generatorPlugins = this.loadPluginConfigs(k, 'generators', roots, 'generator');
+    this.plugins.set(k, {
+      transformers: this.loadPluginConfigs(k, 'transformers', roots, 'transformer'),
+      validators: this.loadPluginConfigs(k, 'validators', roots, 'transformer'),
+    });
+    if (this.failed) return undefined;
+
+    resources = this.runGenerators(k, resources, generatorPlugins);
     if (this.failed) return undefined;
 
     for (const entry of listField(k, 'components')) {
@@ -441,25 +451,89 @@ class Build {
     return into;
   }
 
+  /** `helmCharts` fail as kubectl without --enable-helm fails: naming the chart and the missing flag. */
   reportUnsupported(k: Kustomization): void {
-    const unsupported: Record<string, string> = {
-      helmCharts: 'helm chart inflation needs helm and --enable-helm; Flux renders charts with HelmRelease instead',
-      helmChartInflationGenerator: 'helm chart inflation needs helm and --enable-helm',
-      generators: 'generator plugins are not run by the built-in renderer',
-      transformers: 'transformer plugins are not run by the built-in renderer',
-      validators: 'validator plugins are not run by the built-in renderer',
-    };
-    for (const [field, why] of Object.entries(unsupported)) {
-      const v = k.fields[field];
-      if (Array.isArray(v) && v.length > 0) {
-        this.error(
-          'unsupported-field',
-          `'${field}' is not supported: ${why}; choose an external renderer in settings for this kustomization`,
-          k.file,
-          fieldRange(k, [field]),
-        );
+    for (const field of ['helmCharts', 'helmChartInflationGenerator']) {
+      for (const entry of listField(k, field)) {
+        this.reportHelmChart(isObject(entry.value) ? entry.value : {}, k.file, fieldRange(k, [field, entry.index]));
+        return;
       }
     }
+  }
+
+  reportHelmChart(chart: JsonObject, file: string, range: Range | undefined): void {
+    const name = typeof chart.name === 'string' && chart.name !== '' ? `'${chart.name}'` : '(no name)';
+    this.error(
+      'helm-not-enabled',
+      `trouble configuring builtin HelmChartInflationGenerator for chart ${name}: must specify --enable-helm (kubectl kustomize --enable-helm); Flux renders charts with a HelmRelease instead`,
+      file,
+      range,
+    );
+  }
+
+  /**
+   * The plugin configs of `transformers:`, `generators:` or `validators:`: inline YAML, or files and
+   * kustomization folders holding them (a folder is built like a resources entry, its own transformers
+   * included). Only builtin kinds of the wanted sort are kept; anything else is reported as kubectl does.
+   */
+  loadPluginConfigs(
+    k: Kustomization,
+    field: 'transformers' | 'generators' | 'validators',
+    roots: string[],
+    as: 'transformer' | 'generator',
+  ): PluginConfig[] {
+    const configs: PluginConfig[] = [];
+    for (const entry of listField(k, field)) {
+      const range = fieldRange(k, [field, entry.index]);
+      const step = `${field}[${entry.index}]`;
+      if (typeof entry.value !== 'string') {
+        this.error('invalid-kustomization', `${field} entries must be paths or inline YAML text`, k.file, range);
+        continue;
+      }
+      const inline = inlinePluginObjects(k.file, entry.value, this.options.parseLimits);
+      if (inline) {
+        for (const object of inline) configs.push({ object, origin: { kind: 'transformer', step, file: k.file, range } });
+        continue;
+      }
+      const added = this.accumulateEntry(k, entry.value, range, roots);
+      for (const r of added?.resources ?? []) {
+        configs.push({ object: r.object, origin: { kind: 'transformer', step, file: r.source.file, range: r.source.range } });
+      }
+    }
+    for (const config of configs) {
+      config.origin = { ...config.origin, step: `${config.origin.step} ${String(config.object.kind)}` };
+      const problem = pluginLoadError(config.object, as);
+      if (problem) this.error('plugin-not-loaded', problem, config.origin.file, config.origin.range);
+    }
+    return this.failed ? [] : configs;
+  }
+
+  pluginConfigs(k: Kustomization, field: 'transformers' | 'validators'): readonly PluginConfig[] {
+    return this.plugins.get(k)?.[field] ?? [];
+  }
+
+  pluginHost(k: Kustomization): PluginHost {
+    const failed = () => this.failed;
+    return {
+      get failed() {
+        return failed();
+      },
+      error: (code, message, file, range) => this.error(code, message, file, range),
+      readRelative: (rel, at) => {
+        const read = this.readReferencedText(k, rel, at.file === k.file ? at.range : undefined);
+        if ('problem' in read) {
+          this.problems.push({ ...read.problem, file: at.file, range: at.range });
+          return undefined;
+        }
+        return read;
+      },
+      replacementEntries: (entries, at) =>
+        this.replacementsFrom(
+          k,
+          entries.map((value, index) => ({ value, index })),
+          () => at.range,
+        ),
+    };
   }
 
   origin(k: Kustomization, kind: Origin['kind'], step: string, pathInFile: ReadonlyArray<string | number>): Origin {
@@ -471,7 +545,7 @@ class Build {
     return { kustomizationFile: k.file, problems: this.problems, ownsResources: true };
   }
 
-  runGenerators(k: Kustomization, resources: Resource[]): Resource[] {
+  runGenerators(k: Kustomization, resources: Resource[], plugins: readonly PluginConfig[]): Resource[] {
     const globalOptions = isObject(k.fields.generatorOptions) ? k.fields.generatorOptions : undefined;
     const kinds: Array<['configMapGenerator' | 'secretGenerator', (i: GeneratorInput) => { resource?: Resource; problems: Problem[] }]> = [
       ['configMapGenerator', generateConfigMap],
@@ -499,6 +573,37 @@ class Build {
         if (!resource) continue;
         resources = this.absorbGenerated(resources, resource, k, range);
       }
+    }
+    // Builtin generator configs come after the kustomization's own generators; generatorOptions do not apply to them.
+    for (const config of plugins) {
+      const wanted = generatorArguments(config);
+      if ('helmChart' in wanted) {
+        this.reportHelmChart(wanted.helmChart, config.origin.file, config.origin.range);
+        continue;
+      }
+      if ('unsupported' in wanted) {
+        this.error(
+          'unsupported-plugin',
+          `builtin ${wanted.unsupported} is not supported by the built-in renderer; choose an external renderer in settings for this kustomization`,
+          config.origin.file,
+          config.origin.range,
+        );
+        continue;
+      }
+      const range = config.origin.file === k.file ? config.origin.range : undefined;
+      const generate = wanted.field === 'configMapGenerator' ? generateConfigMap : generateSecret;
+      const { resource, problems } = generate({
+        args: wanted.args,
+        namespace: typeof wanted.args.namespace === 'string' && wanted.args.namespace !== '' ? wanted.args.namespace : undefined,
+        origin: { ...config.origin, kind: 'generator' },
+        readFile: (rel) => this.readGeneratorFile(k, rel, range),
+        listDir: (rel) => {
+          const resolved = resolveEntry(this.policy, k.dir, rel);
+          return resolved.ok && resolved.kind === 'dir' ? this.options.fs.readDir(resolved.path) : undefined;
+        },
+      });
+      this.problems.push(...problems);
+      if (resource) resources = this.absorbGenerated(resources, resource, k, config.origin.range);
     }
     return resources;
   }
@@ -626,9 +731,17 @@ class Build {
 
   /** `replacements` entries are inline, or `- path: file.yaml` holding a list of them. */
   replacementEntries(k: Kustomization): JsonObject[] {
+    return this.replacementsFrom(k, listField(k, 'replacements'), (index) => fieldRange(k, ['replacements', index]));
+  }
+
+  replacementsFrom(
+    k: Kustomization,
+    entries: Array<{ value: Json; index: number }>,
+    rangeOf: (index: number) => Range | undefined,
+  ): JsonObject[] {
     const out: JsonObject[] = [];
-    for (const entry of listField(k, 'replacements')) {
-      const range = fieldRange(k, ['replacements', entry.index]);
+    for (const entry of entries) {
+      const range = rangeOf(entry.index);
       if (!isObject(entry.value)) {
         this.error('invalid-kustomization', 'replacements entries must be maps', k.file, range);
         continue;
@@ -766,6 +879,16 @@ function clearIdentities(resources: Resource[]): Resource[] {
 function inlineLineOffset(range: Range | undefined): number | undefined {
   // A block scalar's text starts on the line after its indicator.
   return range ? range.start.line + 1 : undefined;
+}
+
+/** The objects of an inline `transformers:`/`generators:` entry; undefined when the entry is a path instead. */
+function inlinePluginObjects(file: string, text: string, parseLimits: Partial<ParseLimits> | undefined): JsonObject[] | undefined {
+  // A path is one line; kustomize tries the text as YAML objects first and takes it as a path when that fails.
+  if (!text.includes('\n') && !/^\s*\{/.test(text)) return undefined;
+  const parsed = parseYamlFileCached(`${file}#inline`, text, parseLimits);
+  if (parsed.problems.some((p) => p.severity === 'error')) return undefined;
+  const objects = parsed.documents.map((d) => d.value).filter((v) => v !== null);
+  return objects.length > 0 && objects.every(isObject) ? (objects as JsonObject[]) : undefined;
 }
 
 function idKey(id: ResId): string {

@@ -5,10 +5,11 @@
 // kustomization accumulated, generated and took from its components; hash suffixes, name references, vars
 // and sorting run once, at the top (buildKustomization), not per kustomization.
 import { fieldRange, listField, stringMapField, stringRecord, type Kustomization } from './kustomization';
-import { isObject } from './resource';
+import { cloneResource, isObject } from './resource';
 import type { TransformContext } from './transformer';
 import type { CustomFieldSpecs } from './transformerConfig';
 import type { Json, JsonObject, Origin, Range, Resource } from './types';
+import { runTransformerPlugin, validatorChange, type PluginConfig, type PluginHost } from './builtinPlugins';
 import { annotationsTransformer } from './transformers/annotations';
 import { imagesTransformer } from './transformers/images';
 import { labelsTransformer } from './transformers/labels';
@@ -29,6 +30,10 @@ export interface StepHost {
   patchConfig(k: Kustomization, field: 'patches' | 'patchesJson6902', value: Json, index: number): PatchConfig[];
   legacyStrategicMergeConfig(k: Kustomization, value: Json, index: number): PatchConfig[];
   replacementEntries(k: Kustomization): JsonObject[];
+  /** The builtin plugin configs of `transformers:` or `validators:`, loaded when the kustomization was entered. */
+  pluginConfigs(k: Kustomization, field: 'transformers' | 'validators'): readonly PluginConfig[];
+  /** What the plugins ask of the build (files they name, relative to the kustomization). */
+  pluginHost(k: Kustomization): PluginHost;
 }
 
 export interface StepInput {
@@ -253,6 +258,50 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
         { replacements, origin: build.origin(k, 'replacement', 'replacements', ['replacements']) },
         context,
       );
+    },
+  },
+  {
+    // Builtin plugin configs, after the kustomization's own transformers, in the order they are listed.
+    fields: ['transformers'],
+    transformer: 'builtinPlugins',
+    perObject: false,
+    stopsOnError: true,
+    run(resources, { kustomization: k, context, build }) {
+      const configs = build.pluginConfigs(k, 'transformers');
+      if (configs.length === 0) return undefined;
+      const host = build.pluginHost(k);
+      for (const config of configs) {
+        resources = runTransformerPlugin(resources, config, host, context);
+        if (build.failed) return resources;
+      }
+      return resources;
+    },
+  },
+  {
+    // Validators run like transformers over a copy, and fail the build when they changed anything.
+    fields: ['validators'],
+    transformer: 'builtinPlugins',
+    perObject: false,
+    stopsOnError: true,
+    run(resources, { kustomization: k, context, build }) {
+      const configs = build.pluginConfigs(k, 'validators');
+      if (configs.length === 0) return undefined;
+      const host = build.pluginHost(k);
+      for (const config of configs) {
+        const after = runTransformerPlugin(resources.map(cloneResource), config, host, { ...context, ownsResources: true });
+        if (build.failed) return resources;
+        const change = validatorChange(resources, after);
+        if (change) {
+          build.error(
+            'validator-changed-objects',
+            `validator shouldn't modify the resource map: ${change}`,
+            config.origin.file,
+            config.origin.range,
+          );
+          return resources;
+        }
+      }
+      return resources;
     },
   },
 ];
