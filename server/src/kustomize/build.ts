@@ -19,7 +19,7 @@ import {
   parseConfigurationFile,
   type CustomFieldSpecs,
 } from './transformerConfig';
-import type { Json, JsonObject, Origin, Problem, Range, ResId, Resource } from './types';
+import type { Json, JsonObject, Origin, PluginIdentity, Problem, Range, ResId, Resource } from './types';
 import { emitYaml } from './yaml/emit';
 import { parseYamlFileCached, type ParseLimits } from './yaml/parse';
 
@@ -48,6 +48,8 @@ export interface BuildOptions {
   cache?: BuildCache;
   /** Leave remote `resources` entries out with a warning instead of failing (the Flux graph, which must go on). */
   skipRemoteResources?: boolean;
+  /** Record the transformers that ran over each object (set by buildKustomization for `buildMetadata: [transformerAnnotations]`). */
+  recordTransformations?: boolean;
 }
 
 export interface BuildResult {
@@ -380,7 +382,7 @@ class Build {
 
   /** What a cached build of `dir` (and its transformer memo) is filed under: the folder and the options that change what it reads. */
   cacheKey(dir: string): string {
-    return `${dir}\u0000${this.options.repoRoot}${this.options.skipRemoteResources ? '\u0000skip-remote' : ''}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
+    return `${dir}\u0000${this.options.repoRoot}${this.options.skipRemoteResources ? '\u0000skip-remote' : ''}${this.options.recordTransformations ? '\u0000transformations' : ''}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
   }
 
   /** Whether entering any of `dirs` under the ancestors `roots` is an include cycle (enterFolder's check). */
@@ -501,7 +503,12 @@ class Build {
       }
     }
     for (const config of configs) {
-      config.origin = { ...config.origin, step: `${config.origin.step} ${String(config.object.kind)}` };
+      const o = config.object;
+      const meta = isObject(o.metadata) ? o.metadata : {};
+      const configuredBy: PluginIdentity = { apiVersion: String(o.apiVersion ?? ''), kind: String(o.kind ?? '') };
+      if (typeof meta.name === 'string' && meta.name !== '') configuredBy.name = meta.name;
+      if (typeof meta.namespace === 'string' && meta.namespace !== '') configuredBy.namespace = meta.namespace;
+      config.origin = { ...config.origin, step: `${config.origin.step} ${configuredBy.kind}`, configuredBy };
       const problem = pluginLoadError(config.object, as);
       if (problem) this.error('plugin-not-loaded', problem, config.origin.file, config.origin.range);
     }
@@ -687,15 +694,17 @@ class Build {
    */
   transform(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs): Resource[] {
     const cache = this.options.cache;
-    const plan = cache
-      ? planIncremental(k, resources, specs, {
-          problems: this.problems,
-          loadRestrictor: this.options.loadRestrictor,
-          kustomizationText: () => this.options.fs.readFile(k.file),
-          transformMemo: () => cache.transformMemo(this.cacheKey(k.dir)),
-          patchConfig: (field, value, index) => this.patchConfig(k, field, value, index),
-        })
-      : undefined;
+    // Incremental runs transform some objects with some patches only: they cannot say which transformers ran.
+    const plan =
+      cache && !this.options.recordTransformations
+        ? planIncremental(k, resources, specs, {
+            problems: this.problems,
+            loadRestrictor: this.options.loadRestrictor,
+            kustomizationText: () => this.options.fs.readFile(k.file),
+            transformMemo: () => cache.transformMemo(this.cacheKey(k.dir)),
+            patchConfig: (field, value, index) => this.patchConfig(k, field, value, index),
+          })
+        : undefined;
     if (!plan) return clearIdentities(this.runTransformers(k, resources.map(own), specs));
     const { memo, keys } = plan;
     const reused = resources.map((r, i) => (r.identity && keys[i] !== undefined ? memo.get(r.identity, keys[i]!) : undefined));
@@ -726,7 +735,14 @@ class Build {
 
   /** The kustomization's transformer steps (buildSteps.ts), over all of `resources` or, incrementally, with some patches only. */
   runTransformers(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs, onlyPatches?: ReadonlySet<number>): Resource[] {
-    return runTransformerSteps(resources, { kustomization: k, specs, context: this.context(k), build: this, onlyPatches });
+    return runTransformerSteps(resources, {
+      kustomization: k,
+      specs,
+      context: this.context(k),
+      build: this,
+      onlyPatches,
+      recordTransformations: this.options.recordTransformations,
+    });
   }
 
   /** `replacements` entries are inline, or `- path: file.yaml` holding a list of them. */
@@ -918,9 +934,12 @@ function validateObject(o: JsonObject): string | undefined {
 }
 
 /** Builds the kustomization folder `dir` completely: what `kustomize build dir` prints, as resources. */
-export function buildKustomization(dir: string, options: BuildOptions): BuildResult {
-  const b = new Build(options);
+export function buildKustomization(dir: string, givenOptions: BuildOptions): BuildResult {
   const root = normalize(dir);
+  const buildMetadata = peekBuildMetadata(root, givenOptions);
+  // kustomize hands the top's buildMetadata down to every base it builds.
+  const options = buildMetadata.includes('transformerAnnotations') ? { ...givenOptions, recordTransformations: true } : givenOptions;
+  const b = new Build(options);
   const finish = (resources: Resource[]): BuildResult => ({
     resources,
     problems: b.problems,
@@ -959,12 +978,41 @@ export function buildKustomization(dir: string, options: BuildOptions): BuildRes
   resources = sortResources(resources, sortOptions ?? (options.reorder === 'legacy' ? { order: 'legacy' } : { order: 'fifo' }));
   const unreordered = sortOptions ? resources : loadOrder;
 
-  if (listField(k, 'buildMetadata').some((e) => e.value === 'originAnnotations')) {
+  if (buildMetadata.includes('originAnnotations')) {
     for (const r of resources) setOriginAnnotation(r, k.dir);
   }
-  const managedBy = options.enableManagedByLabel || listField(k, 'buildMetadata').some((e) => e.value === 'managedByLabel');
+  if (buildMetadata.includes('transformerAnnotations')) {
+    for (const r of resources) setTransformationsAnnotation(r, k.dir);
+  }
+  const managedBy = options.enableManagedByLabel || buildMetadata.includes('managedByLabel');
   if (managedBy) for (const r of resources) setManagedBy(r.object);
   return { ...finish(resources), unreordered };
+}
+
+/** The top kustomization's `buildMetadata` options, read before the build (they change how bases are built). */
+function peekBuildMetadata(root: string, options: BuildOptions): string[] {
+  const lookup = findKustomizationFile(options.fs, root);
+  if (lookup.found !== 'one') return [];
+  const text = options.fs.readFile(lookup.file);
+  if (text === undefined) return [];
+  const { kustomization } = readKustomization(lookup.file, text, options.parseLimits);
+  if (!kustomization) return [];
+  return listField(kustomization, 'buildMetadata').flatMap((e) => (typeof e.value === 'string' ? [e.value] : []));
+}
+
+/** A config file and plugin identity as kustomize's origin YAML prints them, relative to the built folder. */
+function configuredText(configuredIn: string, by: PluginIdentity, indent: string): string {
+  let text = `${indent}${emitYaml({ configuredIn })}${indent}configuredBy:\n`;
+  for (const key of ['apiVersion', 'kind', 'name', 'namespace'] as const) {
+    const value = by[key];
+    if (value !== undefined && value !== '') text += `${indent}  ${emitYaml({ [key]: value })}`;
+  }
+  return text;
+}
+
+function annotationsOf(r: Resource): JsonObject {
+  const meta = isObject(r.object.metadata) ? r.object.metadata : (r.object.metadata = {});
+  return isObject(meta.annotations) ? meta.annotations : (meta.annotations = {});
 }
 
 /** kustomize's `config.kubernetes.io/origin`: the file (relative to the built folder) or the generator that made the object. */
@@ -972,14 +1020,24 @@ function setOriginAnnotation(r: Resource, topDir: string): void {
   const rel = (file: string) => path.posix.relative(topDir, file) || '.';
   const generatedBy = r.source.generatedBy;
   const text = generatedBy
-    ? emitYaml({ configuredIn: rel(generatedBy.file) }) +
-      'configuredBy:\n  apiVersion: builtin\n' +
-      '  ' +
-      emitYaml({ kind: generatedBy.step.startsWith('secretGenerator') ? 'SecretGenerator' : 'ConfigMapGenerator' })
+    ? configuredText(
+        rel(generatedBy.file),
+        generatedBy.configuredBy ?? {
+          apiVersion: 'builtin',
+          kind: generatedBy.step.startsWith('secretGenerator') ? 'SecretGenerator' : 'ConfigMapGenerator',
+        },
+        '',
+      )
     : emitYaml({ path: rel(r.source.file) });
-  const meta = isObject(r.object.metadata) ? r.object.metadata : (r.object.metadata = {});
-  const annotations = isObject(meta.annotations) ? meta.annotations : (meta.annotations = {});
-  annotations['config.kubernetes.io/origin'] = text;
+  annotationsOf(r)['config.kubernetes.io/origin'] = text;
+}
+
+/** kustomize's `alpha.config.kubernetes.io/transformations`: every transformer that ran over the object, in order. */
+function setTransformationsAnnotation(r: Resource, topDir: string): void {
+  if (!r.transformations || r.transformations.length === 0) return;
+  const rel = (file: string) => path.posix.relative(topDir, file) || '.';
+  const text = r.transformations.map((t) => configuredText(rel(t.configuredIn), t.configuredBy, '  ').replace(/^ {2}/, '- ')).join('');
+  annotationsOf(r)['alpha.config.kubernetes.io/transformations'] = text;
 }
 
 function isLocalConfig(o: JsonObject): boolean {
