@@ -30,7 +30,7 @@ import { hashSuffixTransformer } from './transformers/hashSuffix';
 import { generatorArguments, pluginLoadError, type PluginConfig, type PluginHost } from './builtinPlugins';
 import { nameReferenceTransformer } from './transformers/nameReference';
 import type { PatchConfig } from './transformers/patches';
-import { varsTransformer, type VarDefinition } from './transformers/vars';
+import { bindVars, varsTransformer, type VarDefinition } from './transformers/vars';
 
 export interface BuildOptions {
   fs: FileSystem;
@@ -212,7 +212,10 @@ class Build {
     if (this.overBudget(k.file)) return undefined;
     resources = this.transform(k, resources, specs);
     if (this.failed) return undefined;
-    vars = this.mergeVars(vars, this.readVars(k));
+    const declared = this.readVars(k);
+    this.problems.push(...bindVars(declared, resources));
+    if (this.failed) return undefined;
+    vars = this.mergeVars(vars, declared);
     return { resources, specs, vars };
   }
 

@@ -122,6 +122,8 @@ export interface Resource {
    * they mask Secret data, whatever kind of object holds them.
    */
   secretValuePaths?: Array<Array<string | number>>;
+  /** The vars bound to this object by the kustomization that declared them (kustomize's refVarNames). */
+  refVarNames?: string[];
   /** The transformers that ran over the object, in order; recorded only when the build asks for them. */
   transformations?: TransformationRecord[];
   /** Set for ConfigMaps/Secrets made by a generator. */
