@@ -24,6 +24,7 @@ import { emitYaml } from './yaml/emit';
 import { parseYamlFileCached, type ParseLimits } from './yaml/parse';
 
 import { mergeGenerated, type GeneratorInput } from './generators/common';
+import { readCustomSchema, setCustomSchema, type CustomSchema } from './merge/schema';
 import { generateConfigMap } from './generators/configMapGenerator';
 import { generateSecret } from './generators/secretGenerator';
 import { hashSuffixTransformer } from './transformers/hashSuffix';
@@ -50,6 +51,14 @@ export interface BuildOptions {
   skipRemoteResources?: boolean;
   /** Record the transformers that ran over each object (set by buildKustomization for `buildMetadata: [transformerAnnotations]`). */
   recordTransformations?: boolean;
+  /** The build's OpenAPI schema state (set by buildKustomization, shared by every folder it builds). */
+  openapi?: OpenApiState;
+}
+
+/** Whether a kustomization of this build named an `openapi:` schema yet, and which (kyaml's global schema). */
+interface OpenApiState {
+  set: boolean;
+  schema?: CustomSchema;
 }
 
 export interface BuildResult {
@@ -62,6 +71,9 @@ export interface BuildResult {
   /** The same objects in the order `--reorder none` prints them (a top-level sortOptions still applies). */
   unreordered?: Resource[];
 }
+
+/** The Kubernetes OpenAPI version built into kubectl v1.32's kustomize (kyaml's default). */
+const BUILTIN_OPENAPI_VERSION = 'v1.21.2';
 
 /** kubectl v1.32's kustomize reports its version as "(devel)", and that is what its managed-by label says. */
 export const MANAGED_BY_VALUE = 'kustomize-(devel)';
@@ -126,7 +138,52 @@ class Build {
     const { kustomization, problems } = readKustomization(lookup.file, text, this.options.parseLimits);
     this.problems.push(...problems);
     if (kustomization) this.kustomizationDirs.add(dir);
+    if (kustomization) this.applyOpenApi(kustomization);
     return kustomization;
+  }
+
+  /**
+   * `openapi:` (kyaml's SetSchema): the first kustomization of the build that names a schema sets it for
+   * every strategic merge after it, its bases' and parents' alike; later ones are ignored. `version` may
+   * only name the built-in v1.21.2 schema.
+   */
+  applyOpenApi(k: Kustomization): void {
+    const state = this.options.openapi;
+    const field = k.fields.openapi;
+    if (!state || state.set || !isObject(field) || Object.keys(field).length === 0) return;
+    const range = fieldRange(k, ['openapi']);
+    const version = typeof field.version === 'string' ? field.version : undefined;
+    if (typeof field.path === 'string' && field.path !== '') {
+      if (version !== undefined) {
+        this.error('invalid-openapi', 'builtin version and custom schema provided, cannot use both', k.file, range);
+        return;
+      }
+      const read = this.readReferencedText(k, field.path, range);
+      if ('problem' in read) {
+        this.problems.push(read.problem);
+        return;
+      }
+      const parsed = parseYamlFileCached(read.file, read.text, this.options.parseLimits);
+      const schema = parsed.problems.some((p) => p.severity === 'error') ? undefined : readCustomSchema(parsed.documents[0]?.value ?? null);
+      if (!schema || 'error' in schema) {
+        this.error('invalid-openapi', `invalid schema file '${field.path}': ${schema?.error ?? 'not JSON or YAML'}`, k.file, range);
+        return;
+      }
+      state.set = true;
+      state.schema = schema;
+      setCustomSchema(schema);
+      return;
+    }
+    if (version !== undefined && version !== '' && version !== BUILTIN_OPENAPI_VERSION) {
+      this.error(
+        'invalid-openapi',
+        `the specified OpenAPI version '${version}' is not built in (only ${BUILTIN_OPENAPI_VERSION} is)`,
+        k.file,
+        range,
+      );
+      return;
+    }
+    if (version) state.set = true;
   }
 
   /**
@@ -328,8 +385,9 @@ class Build {
     refuseComponent: boolean,
   ): { kustomization: Kustomization; accumulation: Accumulation } | undefined {
     const cache = this.options.cache;
-    // After an error the build only goes on to report more; the cache is for builds that succeed.
-    if (!cache || this.failed) return this.buildFolderUncached(dir, roots, referredFrom, refuseComponent);
+    // After an error the build only goes on to report more; the cache is for builds that succeed. Builds
+    // under a custom OpenAPI schema merge differently: they are not cached either.
+    if (!cache || this.failed || this.options.openapi?.schema) return this.buildFolderUncached(dir, roots, referredFrom, refuseComponent);
     const key = this.cacheKey(dir);
     const hit = cache.lookup(key, this.options.fs, this.options.loadRestrictor, (entered) => !this.cycles(entered, roots));
     if (hit && !(refuseComponent && hit.kustomization.kind === 'Component')) {
@@ -346,7 +404,8 @@ class Build {
     // A large folder built at the top is rarely included elsewhere, and keeping it would cost a copy of every
     // object for the top-level steps (they change objects in place); its transformer results are kept anyway.
     const keep = roots.length > 0 || (built?.accumulation.resources.length ?? 0) < INCREMENTAL_MIN_OBJECTS;
-    if (built && !child.failed && keep) {
+    // A folder that set the build's schema must be entered again next time, to set it again.
+    if (built && !child.failed && keep && !this.options.openapi?.set) {
       const texts = new Map<string, string>();
       for (const file of child.filesRead) texts.set(file, this.options.fs.readFile(file) ?? '');
       // The built objects become the cache's: never changed again, each its own identity (see own()).
@@ -699,7 +758,7 @@ class Build {
     const cache = this.options.cache;
     // Incremental runs transform some objects with some patches only: they cannot say which transformers ran.
     const plan =
-      cache && !this.options.recordTransformations
+      cache && !this.options.recordTransformations && !this.options.openapi?.schema
         ? planIncremental(k, resources, specs, {
             problems: this.problems,
             loadRestrictor: this.options.loadRestrictor,
@@ -941,7 +1000,19 @@ export function buildKustomization(dir: string, givenOptions: BuildOptions): Bui
   const root = normalize(dir);
   const buildMetadata = peekBuildMetadata(root, givenOptions);
   // kustomize hands the top's buildMetadata down to every base it builds.
-  const options = buildMetadata.includes('transformerAnnotations') ? { ...givenOptions, recordTransformations: true } : givenOptions;
+  const options: BuildOptions = {
+    ...givenOptions,
+    ...(buildMetadata.includes('transformerAnnotations') ? { recordTransformations: true } : {}),
+    openapi: { set: false },
+  };
+  try {
+    return buildWithOptions(root, options, buildMetadata);
+  } finally {
+    setCustomSchema(undefined);
+  }
+}
+
+function buildWithOptions(root: string, options: BuildOptions, buildMetadata: string[]): BuildResult {
   const b = new Build(options);
   const finish = (resources: Resource[]): BuildResult => ({
     resources,
