@@ -27,6 +27,7 @@ import { mergeGenerated, type GeneratorInput } from './generators/common';
 import { readCustomSchema, setCustomSchema, type CustomSchema } from './merge/schema';
 import { generateConfigMap } from './generators/configMapGenerator';
 import { generateSecret } from './generators/secretGenerator';
+import { inflateHelmChart } from './generators/helmChart';
 import { hashSuffixTransformer } from './transformers/hashSuffix';
 import { generatorArguments, pluginLoadError, type PluginConfig, type PluginHost } from './builtinPlugins';
 import { nameReferenceTransformer } from './transformers/nameReference';
@@ -51,6 +52,8 @@ export interface BuildOptions {
   skipRemoteResources?: boolean;
   /** Record the transformers that ran over each object (set by buildKustomization for `buildMetadata: [transformerAnnotations]`). */
   recordTransformations?: boolean;
+  /** `--enable-helm` (with `--helm-command`): render `helmCharts` with helm, from charts already on disk. */
+  helm?: { command: string };
   /** The build's OpenAPI schema state (set by buildKustomization, shared by every folder it builds). */
   openapi?: OpenApiState;
 }
@@ -444,7 +447,7 @@ class Build {
 
   /** What a cached build of `dir` (and its transformer memo) is filed under: the folder and the options that change what it reads. */
   cacheKey(dir: string): string {
-    return `${dir}\u0000${this.options.repoRoot}${this.options.skipRemoteResources ? '\u0000skip-remote' : ''}${this.options.recordTransformations ? '\u0000transformations' : ''}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
+    return `${dir}\u0000${this.options.repoRoot}${this.options.skipRemoteResources ? '\u0000skip-remote' : ''}${this.options.recordTransformations ? '\u0000transformations' : ''}${this.options.helm ? `\u0000helm:${this.options.helm.command}` : ''}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
   }
 
   /** Whether entering any of `dirs` under the ancestors `roots` is an include cycle (enterFolder's check). */
@@ -517,6 +520,7 @@ class Build {
 
   /** `helmCharts` fail as kubectl without --enable-helm fails: naming the chart and the missing flag. */
   reportUnsupported(k: Kustomization): void {
+    if (this.options.helm) return;
     for (const field of ['helmCharts', 'helmChartInflationGenerator']) {
       for (const entry of listField(k, field)) {
         this.reportHelmChart(isObject(entry.value) ? entry.value : {}, k.file, fieldRange(k, [field, entry.index]));
@@ -643,11 +647,24 @@ class Build {
         resources = this.absorbGenerated(resources, resource, k, range);
       }
     }
+    const globals = isObject(k.fields.helmGlobals) ? k.fields.helmGlobals : undefined;
+    for (const field of ['helmCharts', 'helmChartInflationGenerator']) {
+      for (const entry of listField(k, field)) {
+        const chart = isObject(entry.value) ? entry.value : {};
+        const origin: Origin = {
+          ...this.origin(k, 'generator', `${field}[${entry.index}]`, [field, entry.index]),
+          configuredBy: { apiVersion: 'builtin', kind: 'HelmChartInflationGenerator' },
+        };
+        resources = this.inflateChart(k, chart, globals, origin, resources);
+      }
+    }
     // Builtin generator configs come after the kustomization's own generators; generatorOptions do not apply to them.
     for (const config of plugins) {
       const wanted = generatorArguments(config);
       if ('helmChart' in wanted) {
-        this.reportHelmChart(wanted.helmChart, config.origin.file, config.origin.range);
+        if (this.options.helm)
+          resources = this.inflateChart(k, wanted.helmChart, undefined, { ...config.origin, kind: 'generator' }, resources);
+        else this.reportHelmChart(wanted.helmChart, config.origin.file, config.origin.range);
         continue;
       }
       if ('unsupported' in wanted) {
@@ -674,6 +691,28 @@ class Build {
       this.problems.push(...problems);
       if (resource) resources = this.absorbGenerated(resources, resource, k, config.origin.range);
     }
+    return resources;
+  }
+
+  /** One chart through helm (--enable-helm only), its objects absorbed like a generator's. */
+  inflateChart(k: Kustomization, chart: JsonObject, globals: JsonObject | undefined, origin: Origin, resources: Resource[]): Resource[] {
+    const helm = this.options.helm;
+    if (!helm) return resources;
+    const out = inflateHelmChart({
+      chart,
+      globals,
+      helmCommand: helm.command,
+      origin,
+      parseLimits: this.options.parseLimits,
+      resolve: (rel) => {
+        const resolved = resolveEntry(this.policy, k.dir, rel);
+        if (!resolved.ok) return { problem: resolved.message };
+        if (resolved.kind === 'file') this.readText(resolved.path);
+        return { path: this.options.fs.realPath(resolved.path), kind: resolved.kind };
+      },
+    });
+    this.problems.push(...out.problems);
+    for (const r of out.resources) resources = this.absorbGenerated(resources, r, k, origin.range);
     return resources;
   }
 
