@@ -523,7 +523,8 @@ class Build {
     if (this.options.helm) return;
     for (const field of ['helmCharts', 'helmChartInflationGenerator']) {
       for (const entry of listField(k, field)) {
-        this.reportHelmChart(isObject(entry.value) ? entry.value : {}, k.file, fieldRange(k, [field, entry.index]));
+        const chart = isObject(entry.value) ? entry.value : {};
+        this.reportHelmChart(field === 'helmCharts' ? chart : fromLegacyHelmArgs(chart), k.file, fieldRange(k, [field, entry.index]));
         return;
       }
     }
@@ -650,7 +651,8 @@ class Build {
     const globals = isObject(k.fields.helmGlobals) ? k.fields.helmGlobals : undefined;
     for (const field of ['helmCharts', 'helmChartInflationGenerator']) {
       for (const entry of listField(k, field)) {
-        const chart = isObject(entry.value) ? entry.value : {};
+        const written = isObject(entry.value) ? entry.value : {};
+        const chart = field === 'helmCharts' ? written : fromLegacyHelmArgs(written);
         const origin: Origin = {
           ...this.origin(k, 'generator', `${field}[${entry.index}]`, [field, entry.index]),
           configuredBy: { apiVersion: 'builtin', kind: 'HelmChartInflationGenerator' },
@@ -996,6 +998,24 @@ function clearIdentities(resources: Resource[]): Resource[] {
 function inlineLineOffset(range: Range | undefined): number | undefined {
   // A block scalar's text starts on the line after its indicator.
   return range ? range.start.line + 1 : undefined;
+}
+
+/** The deprecated `helmChartInflationGenerator` entry (kustomize's HelmChartArgs) as a `helmCharts` entry, as kustomize converts it. */
+function fromLegacyHelmArgs(args: JsonObject): JsonObject {
+  const renamed: Record<string, string> = {
+    chartName: 'name',
+    chartVersion: 'version',
+    chartRepoUrl: 'repo',
+    releaseName: 'releaseName',
+    releaseNamespace: 'namespace',
+    values: 'valuesFile',
+    valuesLocal: 'valuesInline',
+    valuesMerge: 'valuesMerge',
+    chartHome: 'chartHome',
+  };
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(args)) if (renamed[key]) out[renamed[key]] = value;
+  return out;
 }
 
 /** The objects of an inline `transformers:`/`generators:` entry; undefined when the entry is a path instead. */
