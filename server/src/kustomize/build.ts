@@ -20,7 +20,6 @@ import {
   type CustomFieldSpecs,
 } from './transformerConfig';
 import type { Json, JsonObject, Origin, PluginIdentity, Problem, Range, ResId, Resource } from './types';
-import { emitYaml } from './yaml/emit';
 import { parseYamlFileCached, type ParseLimits } from './yaml/parse';
 
 import { mergeGenerated, type GeneratorInput } from './generators/common';
@@ -30,6 +29,7 @@ import { generateSecret } from './generators/secretGenerator';
 import { inflateHelmChart } from './generators/helmChart';
 import { hashSuffixTransformer } from './transformers/hashSuffix';
 import { generatorArguments, pluginLoadError, type PluginConfig, type PluginHost } from './builtinPlugins';
+import { setManagedBy, setOriginAnnotation, setTransformationsAnnotation } from './buildMetadata';
 import { nameReferenceTransformer } from './transformers/nameReference';
 import type { PatchConfig } from './transformers/patches';
 import { bindVars, varsTransformer, type VarDefinition } from './transformers/vars';
@@ -78,8 +78,7 @@ export interface BuildResult {
 /** The Kubernetes OpenAPI version built into kubectl v1.32's kustomize (kyaml's default). */
 const BUILTIN_OPENAPI_VERSION = 'v1.21.2';
 
-/** kubectl v1.32's kustomize reports its version as "(devel)", and that is what its managed-by label says. */
-export const MANAGED_BY_VALUE = 'kustomize-(devel)';
+export { MANAGED_BY_VALUE } from './buildMetadata';
 
 class Build {
   readonly problems: Problem[] = [];
@@ -1133,58 +1132,11 @@ function peekBuildMetadata(root: string, options: BuildOptions): string[] {
   return listField(kustomization, 'buildMetadata').flatMap((e) => (typeof e.value === 'string' ? [e.value] : []));
 }
 
-/** A config file and plugin identity as kustomize's origin YAML prints them, relative to the built folder. */
-function configuredText(configuredIn: string, by: PluginIdentity, indent: string): string {
-  let text = `${indent}${emitYaml({ configuredIn })}${indent}configuredBy:\n`;
-  for (const key of ['apiVersion', 'kind', 'name', 'namespace'] as const) {
-    const value = by[key];
-    if (value !== undefined && value !== '') text += `${indent}  ${emitYaml({ [key]: value })}`;
-  }
-  return text;
-}
-
-function annotationsOf(r: Resource): JsonObject {
-  const meta = isObject(r.object.metadata) ? r.object.metadata : (r.object.metadata = {});
-  return isObject(meta.annotations) ? meta.annotations : (meta.annotations = {});
-}
-
-/** kustomize's `config.kubernetes.io/origin`: the file (relative to the built folder) or the generator that made the object. */
-function setOriginAnnotation(r: Resource, topDir: string): void {
-  const rel = (file: string) => path.posix.relative(topDir, file) || '.';
-  const generatedBy = r.source.generatedBy;
-  const text = generatedBy
-    ? configuredText(
-        rel(generatedBy.file),
-        generatedBy.configuredBy ?? {
-          apiVersion: 'builtin',
-          kind: generatedBy.step.startsWith('secretGenerator') ? 'SecretGenerator' : 'ConfigMapGenerator',
-        },
-        '',
-      )
-    : emitYaml({ path: rel(r.source.file) });
-  annotationsOf(r)['config.kubernetes.io/origin'] = text;
-}
-
-/** kustomize's `alpha.config.kubernetes.io/transformations`: every transformer that ran over the object, in order. */
-function setTransformationsAnnotation(r: Resource, topDir: string): void {
-  if (!r.transformations || r.transformations.length === 0) return;
-  const rel = (file: string) => path.posix.relative(topDir, file) || '.';
-  const text = r.transformations.map((t) => configuredText(rel(t.configuredIn), t.configuredBy, '  ').replace(/^ {2}/, '- ')).join('');
-  annotationsOf(r)['alpha.config.kubernetes.io/transformations'] = text;
-}
-
 function isLocalConfig(o: JsonObject): boolean {
   const meta = o.metadata;
   if (!isObject(meta) || !isObject(meta.annotations)) return false;
   const v = meta.annotations['config.kubernetes.io/local-config'];
   return v === 'true' || v === true;
-}
-
-function setManagedBy(o: JsonObject): void {
-  if (!isObject(o.metadata)) o.metadata = {};
-  const meta = o.metadata as JsonObject;
-  if (!isObject(meta.labels)) meta.labels = {};
-  (meta.labels as JsonObject)['app.kubernetes.io/managed-by'] = MANAGED_BY_VALUE;
 }
 
 function readSortOptions(k: Kustomization, b: Build): SortOptions | undefined {
