@@ -20,6 +20,10 @@ Options:
                              kustomization's folder, as kustomize does; 'LoadRestrictionsNone' allows
                              them, as Flux's kustomize-controller does. Never outside the repository.
   --enable-managedby-label   Add the label app.kubernetes.io/managed-by to every object.
+  --enable-helm              Render 'helmCharts' by running 'helm template', as kubectl does with this
+                             flag; the chart must already be in the chart home ('charts/' by default):
+                             charts are never downloaded. Without it, 'helmCharts' is an error.
+  --helm-command <path>      The helm executable for --enable-helm (default: 'helm' on PATH).
   -o, --output <file>        Write the YAML to <file> instead of standard output.
   --limits <json>            Bounds on the YAML read and the render time (not a kubectl flag), e.g.
                              '{"parse":{"maxFileBytes":1048576},"render":{"renderTimeBudgetMs":10000}}'.
@@ -30,10 +34,15 @@ Exit status: 0 rendered; 1 the kustomization has errors (printed to standard err
 `;
 
 export function render(argv: string[], io: CliIo): number {
-  const args = parseArgs(argv, new Set(['reorder', 'load-restrictor', 'output', 'limits']), new Set(['enable-managedby-label', 'help']), {
-    '-o': '--output',
-    '-h': '--help',
-  });
+  const args = parseArgs(
+    argv,
+    new Set(['reorder', 'load-restrictor', 'output', 'limits', 'helm-command']),
+    new Set(['enable-managedby-label', 'enable-helm', 'help']),
+    {
+      '-o': '--output',
+      '-h': '--help',
+    },
+  );
   if (args.flags.has('help')) {
     io.stdout(RENDER_HELP);
     return 0;
@@ -54,6 +63,7 @@ export function render(argv: string[], io: CliIo): number {
     deadline: Date.now() + limits.render.renderTimeBudgetMs,
     loadRestrictor: restrictor === 'LoadRestrictionsNone' ? 'none' : 'rootOnly',
     enableManagedByLabel: args.flags.has('enable-managedby-label'),
+    ...(args.flags.has('enable-helm') ? { helm: { command: (args.flags.get('helm-command') as string | undefined) ?? 'helm' } } : {}),
   });
   for (const p of out.problems) io.stderr(formatProblem(p, io.cwd) + '\n');
   if (out.yaml === undefined) return 1;

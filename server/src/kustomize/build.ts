@@ -19,17 +19,20 @@ import {
   parseConfigurationFile,
   type CustomFieldSpecs,
 } from './transformerConfig';
-import type { Json, JsonObject, Origin, Problem, Range, ResId, Resource } from './types';
-import { emitYaml } from './yaml/emit';
+import type { Json, JsonObject, Origin, PluginIdentity, Problem, Range, ResId, Resource } from './types';
 import { parseYamlFileCached, type ParseLimits } from './yaml/parse';
 
 import { mergeGenerated, type GeneratorInput } from './generators/common';
+import { readCustomSchema, setCustomSchema, type CustomSchema } from './merge/schema';
 import { generateConfigMap } from './generators/configMapGenerator';
 import { generateSecret } from './generators/secretGenerator';
+import { inflateHelmChart } from './generators/helmChart';
 import { hashSuffixTransformer } from './transformers/hashSuffix';
+import { generatorArguments, pluginLoadError, type PluginConfig, type PluginHost } from './builtinPlugins';
+import { setManagedBy, setOriginAnnotation, setTransformationsAnnotation } from './buildMetadata';
 import { nameReferenceTransformer } from './transformers/nameReference';
 import type { PatchConfig } from './transformers/patches';
-import { varsTransformer, type VarDefinition } from './transformers/vars';
+import { bindVars, varsTransformer, type VarDefinition } from './transformers/vars';
 
 export interface BuildOptions {
   fs: FileSystem;
@@ -47,6 +50,18 @@ export interface BuildOptions {
   cache?: BuildCache;
   /** Leave remote `resources` entries out with a warning instead of failing (the Flux graph, which must go on). */
   skipRemoteResources?: boolean;
+  /** Record the transformers that ran over each object (set by buildKustomization for `buildMetadata: [transformerAnnotations]`). */
+  recordTransformations?: boolean;
+  /** `--enable-helm` (with `--helm-command`): render `helmCharts` with helm, from charts already on disk. */
+  helm?: { command: string };
+  /** The build's OpenAPI schema state (set by buildKustomization, shared by every folder it builds). */
+  openapi?: OpenApiState;
+}
+
+/** Whether a kustomization of this build named an `openapi:` schema yet, and which (kyaml's global schema). */
+interface OpenApiState {
+  set: boolean;
+  schema?: CustomSchema;
 }
 
 export interface BuildResult {
@@ -60,14 +75,18 @@ export interface BuildResult {
   unreordered?: Resource[];
 }
 
-/** kubectl v1.32's kustomize reports its version as "(devel)", and that is what its managed-by label says. */
-export const MANAGED_BY_VALUE = 'kustomize-(devel)';
+/** The Kubernetes OpenAPI version built into kubectl v1.32's kustomize (kyaml's default). */
+const BUILTIN_OPENAPI_VERSION = 'v1.21.2';
+
+export { MANAGED_BY_VALUE } from './buildMetadata';
 
 class Build {
   readonly problems: Problem[] = [];
   readonly filesRead = new Set<string>();
   readonly kustomizationDirs = new Set<string>();
   readonly policy: LoadPolicy;
+  /** Each kustomization's builtin plugin configs, loaded when it is entered and run by its transformer steps. */
+  readonly plugins = new Map<Kustomization, { transformers: PluginConfig[]; validators: PluginConfig[] }>();
 
   constructor(readonly options: BuildOptions) {
     this.policy = { fs: options.fs, restrictor: options.loadRestrictor, repoRoot: options.repoRoot };
@@ -121,7 +140,52 @@ class Build {
     const { kustomization, problems } = readKustomization(lookup.file, text, this.options.parseLimits);
     this.problems.push(...problems);
     if (kustomization) this.kustomizationDirs.add(dir);
+    if (kustomization) this.applyOpenApi(kustomization);
     return kustomization;
+  }
+
+  /**
+   * `openapi:` (kyaml's SetSchema): the first kustomization of the build that names a schema sets it for
+   * every strategic merge after it, its bases' and parents' alike; later ones are ignored. `version` may
+   * only name the built-in v1.21.2 schema.
+   */
+  applyOpenApi(k: Kustomization): void {
+    const state = this.options.openapi;
+    const field = k.fields.openapi;
+    if (!state || state.set || !isObject(field) || Object.keys(field).length === 0) return;
+    const range = fieldRange(k, ['openapi']);
+    const version = typeof field.version === 'string' ? field.version : undefined;
+    if (typeof field.path === 'string' && field.path !== '') {
+      if (version !== undefined) {
+        this.error('invalid-openapi', 'builtin version and custom schema provided, cannot use both', k.file, range);
+        return;
+      }
+      const read = this.readReferencedText(k, field.path, range);
+      if ('problem' in read) {
+        this.problems.push(read.problem);
+        return;
+      }
+      const parsed = parseYamlFileCached(read.file, read.text, this.options.parseLimits);
+      const schema = parsed.problems.some((p) => p.severity === 'error') ? undefined : readCustomSchema(parsed.documents[0]?.value ?? null);
+      if (!schema || 'error' in schema) {
+        this.error('invalid-openapi', `invalid schema file '${field.path}': ${schema?.error ?? 'not JSON or YAML'}`, k.file, range);
+        return;
+      }
+      state.set = true;
+      state.schema = schema;
+      setCustomSchema(schema);
+      return;
+    }
+    if (version !== undefined && version !== '' && version !== BUILTIN_OPENAPI_VERSION) {
+      this.error(
+        'invalid-openapi',
+        `the specified OpenAPI version '${version}' is not built in (only ${BUILTIN_OPENAPI_VERSION} is)`,
+        k.file,
+        range,
+      );
+      return;
+    }
+    if (version) state.set = true;
   }
 
   /**
@@ -162,7 +226,14 @@ class Build {
     this.reportUnsupported(k);
     if (this.failed) return undefined;
 
-    resources = this.runGenerators(k, resources);
+    const generatorPlugins = this.loadPluginConfigs(k, 'generators', roots, 'generator');
+    this.plugins.set(k, {
+      transformers: this.loadPluginConfigs(k, 'transformers', roots, 'transformer'),
+      validators: this.loadPluginConfigs(k, 'validators', roots, 'transformer'),
+    });
+    if (this.failed) return undefined;
+
+    resources = this.runGenerators(k, resources, generatorPlugins);
     if (this.failed) return undefined;
 
     for (const entry of listField(k, 'components')) {
@@ -200,7 +271,10 @@ class Build {
     if (this.overBudget(k.file)) return undefined;
     resources = this.transform(k, resources, specs);
     if (this.failed) return undefined;
-    vars = this.mergeVars(vars, this.readVars(k));
+    const declared = this.readVars(k);
+    this.problems.push(...bindVars(declared, resources));
+    if (this.failed) return undefined;
+    vars = this.mergeVars(vars, declared);
     return { resources, specs, vars };
   }
 
@@ -313,8 +387,9 @@ class Build {
     refuseComponent: boolean,
   ): { kustomization: Kustomization; accumulation: Accumulation } | undefined {
     const cache = this.options.cache;
-    // After an error the build only goes on to report more; the cache is for builds that succeed.
-    if (!cache || this.failed) return this.buildFolderUncached(dir, roots, referredFrom, refuseComponent);
+    // After an error the build only goes on to report more; the cache is for builds that succeed. Builds
+    // under a custom OpenAPI schema merge differently: they are not cached either.
+    if (!cache || this.failed || this.options.openapi?.schema) return this.buildFolderUncached(dir, roots, referredFrom, refuseComponent);
     const key = this.cacheKey(dir);
     const hit = cache.lookup(key, this.options.fs, this.options.loadRestrictor, (entered) => !this.cycles(entered, roots));
     if (hit && !(refuseComponent && hit.kustomization.kind === 'Component')) {
@@ -331,7 +406,8 @@ class Build {
     // A large folder built at the top is rarely included elsewhere, and keeping it would cost a copy of every
     // object for the top-level steps (they change objects in place); its transformer results are kept anyway.
     const keep = roots.length > 0 || (built?.accumulation.resources.length ?? 0) < INCREMENTAL_MIN_OBJECTS;
-    if (built && !child.failed && keep) {
+    // A folder that set the build's schema must be entered again next time, to set it again.
+    if (built && !child.failed && keep && !this.options.openapi?.set) {
       const texts = new Map<string, string>();
       for (const file of child.filesRead) texts.set(file, this.options.fs.readFile(file) ?? '');
       // The built objects become the cache's: never changed again, each its own identity (see own()).
@@ -370,7 +446,7 @@ class Build {
 
   /** What a cached build of `dir` (and its transformer memo) is filed under: the folder and the options that change what it reads. */
   cacheKey(dir: string): string {
-    return `${dir}\u0000${this.options.repoRoot}${this.options.skipRemoteResources ? '\u0000skip-remote' : ''}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
+    return `${dir}\u0000${this.options.repoRoot}${this.options.skipRemoteResources ? '\u0000skip-remote' : ''}${this.options.recordTransformations ? '\u0000transformations' : ''}${this.options.helm ? `\u0000helm:${this.options.helm.command}` : ''}${this.options.parseLimits ? JSON.stringify(this.options.parseLimits) : ''}`;
   }
 
   /** Whether entering any of `dirs` under the ancestors `roots` is an include cycle (enterFolder's check). */
@@ -441,25 +517,96 @@ class Build {
     return into;
   }
 
+  /** `helmCharts` fail as kubectl without --enable-helm fails: naming the chart and the missing flag. */
   reportUnsupported(k: Kustomization): void {
-    const unsupported: Record<string, string> = {
-      helmCharts: 'helm chart inflation needs helm and --enable-helm; Flux renders charts with HelmRelease instead',
-      helmChartInflationGenerator: 'helm chart inflation needs helm and --enable-helm',
-      generators: 'generator plugins are not run by the built-in renderer',
-      transformers: 'transformer plugins are not run by the built-in renderer',
-      validators: 'validator plugins are not run by the built-in renderer',
-    };
-    for (const [field, why] of Object.entries(unsupported)) {
-      const v = k.fields[field];
-      if (Array.isArray(v) && v.length > 0) {
-        this.error(
-          'unsupported-field',
-          `'${field}' is not supported: ${why}; choose an external renderer in settings for this kustomization`,
-          k.file,
-          fieldRange(k, [field]),
-        );
+    if (this.options.helm) return;
+    for (const field of ['helmCharts', 'helmChartInflationGenerator']) {
+      for (const entry of listField(k, field)) {
+        const chart = isObject(entry.value) ? entry.value : {};
+        this.reportHelmChart(field === 'helmCharts' ? chart : fromLegacyHelmArgs(chart), k.file, fieldRange(k, [field, entry.index]));
+        return;
       }
     }
+  }
+
+  reportHelmChart(chart: JsonObject, file: string, range: Range | undefined): void {
+    const name = typeof chart.name === 'string' && chart.name !== '' ? `'${chart.name}'` : '(no name)';
+    this.error(
+      'helm-not-enabled',
+      `trouble configuring builtin HelmChartInflationGenerator for chart ${name}: must specify --enable-helm (kubectl kustomize --enable-helm); Flux renders charts with a HelmRelease instead`,
+      file,
+      range,
+    );
+  }
+
+  /**
+   * The plugin configs of `transformers:`, `generators:` or `validators:`: inline YAML, or files and
+   * kustomization folders holding them (a folder is built like a resources entry, its own transformers
+   * included). Only builtin kinds of the wanted sort are kept; anything else is reported as kubectl does.
+   */
+  loadPluginConfigs(
+    k: Kustomization,
+    field: 'transformers' | 'generators' | 'validators',
+    roots: string[],
+    as: 'transformer' | 'generator',
+  ): PluginConfig[] {
+    const configs: PluginConfig[] = [];
+    for (const entry of listField(k, field)) {
+      const range = fieldRange(k, [field, entry.index]);
+      const step = `${field}[${entry.index}]`;
+      if (typeof entry.value !== 'string') {
+        this.error('invalid-kustomization', `${field} entries must be paths or inline YAML text`, k.file, range);
+        continue;
+      }
+      const inline = inlinePluginObjects(k.file, entry.value, this.options.parseLimits);
+      if (inline) {
+        for (const object of inline) configs.push({ object, origin: { kind: 'transformer', step, file: k.file, range } });
+        continue;
+      }
+      const added = this.accumulateEntry(k, entry.value, range, roots);
+      for (const r of added?.resources ?? []) {
+        configs.push({ object: r.object, origin: { kind: 'transformer', step, file: r.source.file, range: r.source.range } });
+      }
+    }
+    for (const config of configs) {
+      const o = config.object;
+      const meta = isObject(o.metadata) ? o.metadata : {};
+      const configuredBy: PluginIdentity = { apiVersion: String(o.apiVersion ?? ''), kind: String(o.kind ?? '') };
+      if (typeof meta.name === 'string' && meta.name !== '') configuredBy.name = meta.name;
+      if (typeof meta.namespace === 'string' && meta.namespace !== '') configuredBy.namespace = meta.namespace;
+      config.origin = { ...config.origin, step: `${config.origin.step} ${configuredBy.kind}`, configuredBy };
+      const problem = pluginLoadError(config.object, as);
+      if (problem) this.error('plugin-not-loaded', problem, config.origin.file, config.origin.range);
+    }
+    return this.failed ? [] : configs;
+  }
+
+  pluginConfigs(k: Kustomization, field: 'transformers' | 'validators'): readonly PluginConfig[] {
+    return this.plugins.get(k)?.[field] ?? [];
+  }
+
+  pluginHost(k: Kustomization): PluginHost {
+    const failed = () => this.failed;
+    return {
+      get failed() {
+        return failed();
+      },
+      error: (code, message, file, range) => this.error(code, message, file, range),
+      readRelative: (rel, at) => {
+        const read = this.readReferencedText(k, rel, at.file === k.file ? at.range : undefined);
+        if ('problem' in read) {
+          this.problems.push({ ...read.problem, file: at.file, range: at.range });
+          return undefined;
+        }
+        return read;
+      },
+      replacementEntries: (entries, at) =>
+        this.replacementsFrom(
+          k,
+          entries.map((value, index) => ({ value, index })),
+          () => at.range,
+        ),
+    };
   }
 
   origin(k: Kustomization, kind: Origin['kind'], step: string, pathInFile: ReadonlyArray<string | number>): Origin {
@@ -471,7 +618,7 @@ class Build {
     return { kustomizationFile: k.file, problems: this.problems, ownsResources: true };
   }
 
-  runGenerators(k: Kustomization, resources: Resource[]): Resource[] {
+  runGenerators(k: Kustomization, resources: Resource[], plugins: readonly PluginConfig[]): Resource[] {
     const globalOptions = isObject(k.fields.generatorOptions) ? k.fields.generatorOptions : undefined;
     const kinds: Array<['configMapGenerator' | 'secretGenerator', (i: GeneratorInput) => { resource?: Resource; problems: Problem[] }]> = [
       ['configMapGenerator', generateConfigMap],
@@ -500,6 +647,73 @@ class Build {
         resources = this.absorbGenerated(resources, resource, k, range);
       }
     }
+    const globals = isObject(k.fields.helmGlobals) ? k.fields.helmGlobals : undefined;
+    for (const field of ['helmCharts', 'helmChartInflationGenerator']) {
+      for (const entry of listField(k, field)) {
+        const written = isObject(entry.value) ? entry.value : {};
+        const chart = field === 'helmCharts' ? written : fromLegacyHelmArgs(written);
+        const origin: Origin = {
+          ...this.origin(k, 'generator', `${field}[${entry.index}]`, [field, entry.index]),
+          configuredBy: { apiVersion: 'builtin', kind: 'HelmChartInflationGenerator' },
+        };
+        resources = this.inflateChart(k, chart, globals, origin, resources);
+      }
+    }
+    // Builtin generator configs come after the kustomization's own generators; generatorOptions do not apply to them.
+    for (const config of plugins) {
+      const wanted = generatorArguments(config);
+      if ('helmChart' in wanted) {
+        if (this.options.helm)
+          resources = this.inflateChart(k, wanted.helmChart, undefined, { ...config.origin, kind: 'generator' }, resources);
+        else this.reportHelmChart(wanted.helmChart, config.origin.file, config.origin.range);
+        continue;
+      }
+      if ('unsupported' in wanted) {
+        this.error(
+          'unsupported-plugin',
+          `builtin ${wanted.unsupported} is not supported by the built-in renderer; choose an external renderer in settings for this kustomization`,
+          config.origin.file,
+          config.origin.range,
+        );
+        continue;
+      }
+      const range = config.origin.file === k.file ? config.origin.range : undefined;
+      const generate = wanted.field === 'configMapGenerator' ? generateConfigMap : generateSecret;
+      const { resource, problems } = generate({
+        args: wanted.args,
+        namespace: typeof wanted.args.namespace === 'string' && wanted.args.namespace !== '' ? wanted.args.namespace : undefined,
+        origin: { ...config.origin, kind: 'generator' },
+        readFile: (rel) => this.readGeneratorFile(k, rel, range),
+        listDir: (rel) => {
+          const resolved = resolveEntry(this.policy, k.dir, rel);
+          return resolved.ok && resolved.kind === 'dir' ? this.options.fs.readDir(resolved.path) : undefined;
+        },
+      });
+      this.problems.push(...problems);
+      if (resource) resources = this.absorbGenerated(resources, resource, k, config.origin.range);
+    }
+    return resources;
+  }
+
+  /** One chart through helm (--enable-helm only), its objects absorbed like a generator's. */
+  inflateChart(k: Kustomization, chart: JsonObject, globals: JsonObject | undefined, origin: Origin, resources: Resource[]): Resource[] {
+    const helm = this.options.helm;
+    if (!helm) return resources;
+    const out = inflateHelmChart({
+      chart,
+      globals,
+      helmCommand: helm.command,
+      origin,
+      parseLimits: this.options.parseLimits,
+      resolve: (rel) => {
+        const resolved = resolveEntry(this.policy, k.dir, rel);
+        if (!resolved.ok) return { problem: resolved.message };
+        if (resolved.kind === 'file') this.readText(resolved.path);
+        return { path: this.options.fs.realPath(resolved.path), kind: resolved.kind };
+      },
+    });
+    this.problems.push(...out.problems);
+    for (const r of out.resources) resources = this.absorbGenerated(resources, r, k, origin.range);
     return resources;
   }
 
@@ -582,15 +796,17 @@ class Build {
    */
   transform(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs): Resource[] {
     const cache = this.options.cache;
-    const plan = cache
-      ? planIncremental(k, resources, specs, {
-          problems: this.problems,
-          loadRestrictor: this.options.loadRestrictor,
-          kustomizationText: () => this.options.fs.readFile(k.file),
-          transformMemo: () => cache.transformMemo(this.cacheKey(k.dir)),
-          patchConfig: (field, value, index) => this.patchConfig(k, field, value, index),
-        })
-      : undefined;
+    // Incremental runs transform some objects with some patches only: they cannot say which transformers ran.
+    const plan =
+      cache && !this.options.recordTransformations && !this.options.openapi?.schema
+        ? planIncremental(k, resources, specs, {
+            problems: this.problems,
+            loadRestrictor: this.options.loadRestrictor,
+            kustomizationText: () => this.options.fs.readFile(k.file),
+            transformMemo: () => cache.transformMemo(this.cacheKey(k.dir)),
+            patchConfig: (field, value, index) => this.patchConfig(k, field, value, index),
+          })
+        : undefined;
     if (!plan) return clearIdentities(this.runTransformers(k, resources.map(own), specs));
     const { memo, keys } = plan;
     const reused = resources.map((r, i) => (r.identity && keys[i] !== undefined ? memo.get(r.identity, keys[i]!) : undefined));
@@ -621,14 +837,29 @@ class Build {
 
   /** The kustomization's transformer steps (buildSteps.ts), over all of `resources` or, incrementally, with some patches only. */
   runTransformers(k: Kustomization, resources: Resource[], specs: CustomFieldSpecs, onlyPatches?: ReadonlySet<number>): Resource[] {
-    return runTransformerSteps(resources, { kustomization: k, specs, context: this.context(k), build: this, onlyPatches });
+    return runTransformerSteps(resources, {
+      kustomization: k,
+      specs,
+      context: this.context(k),
+      build: this,
+      onlyPatches,
+      recordTransformations: this.options.recordTransformations,
+    });
   }
 
   /** `replacements` entries are inline, or `- path: file.yaml` holding a list of them. */
   replacementEntries(k: Kustomization): JsonObject[] {
+    return this.replacementsFrom(k, listField(k, 'replacements'), (index) => fieldRange(k, ['replacements', index]));
+  }
+
+  replacementsFrom(
+    k: Kustomization,
+    entries: Array<{ value: Json; index: number }>,
+    rangeOf: (index: number) => Range | undefined,
+  ): JsonObject[] {
     const out: JsonObject[] = [];
-    for (const entry of listField(k, 'replacements')) {
-      const range = fieldRange(k, ['replacements', entry.index]);
+    for (const entry of entries) {
+      const range = rangeOf(entry.index);
       if (!isObject(entry.value)) {
         this.error('invalid-kustomization', 'replacements entries must be maps', k.file, range);
         continue;
@@ -768,6 +999,34 @@ function inlineLineOffset(range: Range | undefined): number | undefined {
   return range ? range.start.line + 1 : undefined;
 }
 
+/** The deprecated `helmChartInflationGenerator` entry (kustomize's HelmChartArgs) as a `helmCharts` entry, as kustomize converts it. */
+function fromLegacyHelmArgs(args: JsonObject): JsonObject {
+  const renamed: Record<string, string> = {
+    chartName: 'name',
+    chartVersion: 'version',
+    chartRepoUrl: 'repo',
+    releaseName: 'releaseName',
+    releaseNamespace: 'namespace',
+    values: 'valuesFile',
+    valuesLocal: 'valuesInline',
+    valuesMerge: 'valuesMerge',
+    chartHome: 'chartHome',
+  };
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(args)) if (renamed[key]) out[renamed[key]] = value;
+  return out;
+}
+
+/** The objects of an inline `transformers:`/`generators:` entry; undefined when the entry is a path instead. */
+function inlinePluginObjects(file: string, text: string, parseLimits: Partial<ParseLimits> | undefined): JsonObject[] | undefined {
+  // A path is one line; kustomize tries the text as YAML objects first and takes it as a path when that fails.
+  if (!text.includes('\n') && !/^\s*\{/.test(text)) return undefined;
+  const parsed = parseYamlFileCached(`${file}#inline`, text, parseLimits);
+  if (parsed.problems.some((p) => p.severity === 'error')) return undefined;
+  const objects = parsed.documents.map((d) => d.value).filter((v) => v !== null);
+  return objects.length > 0 && objects.every(isObject) ? (objects as JsonObject[]) : undefined;
+}
+
 function idKey(id: ResId): string {
   return `${id.group}|${id.version}|${id.kind}|${id.namespace}|${id.name}`;
 }
@@ -795,9 +1054,24 @@ function validateObject(o: JsonObject): string | undefined {
 }
 
 /** Builds the kustomization folder `dir` completely: what `kustomize build dir` prints, as resources. */
-export function buildKustomization(dir: string, options: BuildOptions): BuildResult {
-  const b = new Build(options);
+export function buildKustomization(dir: string, givenOptions: BuildOptions): BuildResult {
   const root = normalize(dir);
+  const buildMetadata = peekBuildMetadata(root, givenOptions);
+  // kustomize hands the top's buildMetadata down to every base it builds.
+  const options: BuildOptions = {
+    ...givenOptions,
+    ...(buildMetadata.includes('transformerAnnotations') ? { recordTransformations: true } : {}),
+    openapi: { set: false },
+  };
+  try {
+    return buildWithOptions(root, options, buildMetadata);
+  } finally {
+    setCustomSchema(undefined);
+  }
+}
+
+function buildWithOptions(root: string, options: BuildOptions, buildMetadata: string[]): BuildResult {
+  const b = new Build(options);
   const finish = (resources: Resource[]): BuildResult => ({
     resources,
     problems: b.problems,
@@ -836,27 +1110,26 @@ export function buildKustomization(dir: string, options: BuildOptions): BuildRes
   resources = sortResources(resources, sortOptions ?? (options.reorder === 'legacy' ? { order: 'legacy' } : { order: 'fifo' }));
   const unreordered = sortOptions ? resources : loadOrder;
 
-  if (listField(k, 'buildMetadata').some((e) => e.value === 'originAnnotations')) {
+  if (buildMetadata.includes('originAnnotations')) {
     for (const r of resources) setOriginAnnotation(r, k.dir);
   }
-  const managedBy = options.enableManagedByLabel || listField(k, 'buildMetadata').some((e) => e.value === 'managedByLabel');
+  if (buildMetadata.includes('transformerAnnotations')) {
+    for (const r of resources) setTransformationsAnnotation(r, k.dir);
+  }
+  const managedBy = options.enableManagedByLabel || buildMetadata.includes('managedByLabel');
   if (managedBy) for (const r of resources) setManagedBy(r.object);
   return { ...finish(resources), unreordered };
 }
 
-/** kustomize's `config.kubernetes.io/origin`: the file (relative to the built folder) or the generator that made the object. */
-function setOriginAnnotation(r: Resource, topDir: string): void {
-  const rel = (file: string) => path.posix.relative(topDir, file) || '.';
-  const generatedBy = r.source.generatedBy;
-  const text = generatedBy
-    ? emitYaml({ configuredIn: rel(generatedBy.file) }) +
-      'configuredBy:\n  apiVersion: builtin\n' +
-      '  ' +
-      emitYaml({ kind: generatedBy.step.startsWith('secretGenerator') ? 'SecretGenerator' : 'ConfigMapGenerator' })
-    : emitYaml({ path: rel(r.source.file) });
-  const meta = isObject(r.object.metadata) ? r.object.metadata : (r.object.metadata = {});
-  const annotations = isObject(meta.annotations) ? meta.annotations : (meta.annotations = {});
-  annotations['config.kubernetes.io/origin'] = text;
+/** The top kustomization's `buildMetadata` options, read before the build (they change how bases are built). */
+function peekBuildMetadata(root: string, options: BuildOptions): string[] {
+  const lookup = findKustomizationFile(options.fs, root);
+  if (lookup.found !== 'one') return [];
+  const text = options.fs.readFile(lookup.file);
+  if (text === undefined) return [];
+  const { kustomization } = readKustomization(lookup.file, text, options.parseLimits);
+  if (!kustomization) return [];
+  return listField(kustomization, 'buildMetadata').flatMap((e) => (typeof e.value === 'string' ? [e.value] : []));
 }
 
 function isLocalConfig(o: JsonObject): boolean {
@@ -864,13 +1137,6 @@ function isLocalConfig(o: JsonObject): boolean {
   if (!isObject(meta) || !isObject(meta.annotations)) return false;
   const v = meta.annotations['config.kubernetes.io/local-config'];
   return v === 'true' || v === true;
-}
-
-function setManagedBy(o: JsonObject): void {
-  if (!isObject(o.metadata)) o.metadata = {};
-  const meta = o.metadata as JsonObject;
-  if (!isObject(meta.labels)) meta.labels = {};
-  (meta.labels as JsonObject)['app.kubernetes.io/managed-by'] = MANAGED_BY_VALUE;
 }
 
 function readSortOptions(k: Kustomization, b: Build): SortOptions | undefined {

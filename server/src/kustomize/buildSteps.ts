@@ -5,10 +5,11 @@
 // kustomization accumulated, generated and took from its components; hash suffixes, name references, vars
 // and sorting run once, at the top (buildKustomization), not per kustomization.
 import { fieldRange, listField, stringMapField, stringRecord, type Kustomization } from './kustomization';
-import { isObject } from './resource';
+import { cloneResource, isObject } from './resource';
 import type { TransformContext } from './transformer';
 import type { CustomFieldSpecs } from './transformerConfig';
-import type { Json, JsonObject, Origin, Range, Resource } from './types';
+import type { Json, JsonObject, Origin, Range, Resource, TransformationRecord } from './types';
+import { runTransformerPlugin, validatorChange, type PluginConfig, type PluginHost } from './builtinPlugins';
 import { annotationsTransformer } from './transformers/annotations';
 import { imagesTransformer } from './transformers/images';
 import { labelsTransformer } from './transformers/labels';
@@ -29,6 +30,10 @@ export interface StepHost {
   patchConfig(k: Kustomization, field: 'patches' | 'patchesJson6902', value: Json, index: number): PatchConfig[];
   legacyStrategicMergeConfig(k: Kustomization, value: Json, index: number): PatchConfig[];
   replacementEntries(k: Kustomization): JsonObject[];
+  /** The builtin plugin configs of `transformers:` or `validators:`, loaded when the kustomization was entered. */
+  pluginConfigs(k: Kustomization, field: 'transformers' | 'validators'): readonly PluginConfig[];
+  /** What the plugins ask of the build (files they name, relative to the kustomization). */
+  pluginHost(k: Kustomization): PluginHost;
 }
 
 export interface StepInput {
@@ -39,6 +44,8 @@ export interface StepInput {
   build: StepHost;
   /** An incremental run over some objects only (incremental.ts): the `patches` entries that apply to them. */
   onlyPatches?: ReadonlySet<number>;
+  /** Record on each object the transformers that ran (`buildMetadata: [transformerAnnotations]`). */
+  recordTransformations?: boolean;
 }
 
 export interface TransformerStep {
@@ -56,6 +63,17 @@ export interface TransformerStep {
   stopsOnError: boolean;
   /** The objects after the step; `undefined` when the kustomization does not configure it (nothing ran). */
   run(resources: Resource[], input: StepInput): Resource[] | undefined;
+  /**
+   * The kustomize plugin instances the step stands for, in order, as transformerAnnotations print them
+   * (kustomize makes one per `patches`, `labels`, `images`, `replicas` and `patchesJson6902` entry).
+   */
+  records(input: StepInput): TransformationRecord[];
+}
+
+/** `count` records of a builtin transformer configured by the kustomization file. */
+function builtin(input: StepInput, kind: string, count = 1): TransformationRecord[] {
+  const record: TransformationRecord = { configuredIn: input.kustomization.file, configuredBy: { apiVersion: 'builtin', kind } };
+  return Array.from({ length: count }, () => record);
 }
 
 export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
@@ -64,6 +82,7 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
     transformer: 'patchesStrategicMerge',
     perObject: false,
     stopsOnError: true,
+    records: (input) => builtin(input, 'PatchStrategicMergeTransformer'),
     run(resources, { kustomization: k, context, build }) {
       const entries = listField(k, 'patchesStrategicMerge');
       if (entries.length === 0) return undefined;
@@ -76,6 +95,7 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
     transformer: 'patches',
     perObject: true,
     stopsOnError: true,
+    records: (input) => builtin(input, 'PatchTransformer', listField(input.kustomization, 'patches').length),
     run(resources, { kustomization: k, context, build, onlyPatches }) {
       const entries = listField(k, 'patches').filter((e) => !onlyPatches || onlyPatches.has(e.index));
       if (entries.length === 0) return undefined;
@@ -89,6 +109,7 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
     transformer: 'namespace',
     perObject: true,
     stopsOnError: false,
+    records: (input) => builtin(input, 'NamespaceTransformer'),
     run(resources, { kustomization: k, specs, context, build }) {
       const namespace = k.fields.namespace;
       if (typeof namespace !== 'string' || namespace === '') return undefined;
@@ -104,6 +125,10 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
     transformer: 'prefixSuffix',
     perObject: true,
     stopsOnError: false,
+    records: (input) => [
+      ...(input.kustomization.fields.namePrefix ? builtin(input, 'PrefixTransformer') : []),
+      ...(input.kustomization.fields.nameSuffix ? builtin(input, 'SuffixTransformer') : []),
+    ],
     run(resources, { kustomization: k, specs, context, build }) {
       const prefix = typeof k.fields.namePrefix === 'string' ? k.fields.namePrefix : '';
       const suffix = typeof k.fields.nameSuffix === 'string' ? k.fields.nameSuffix : '';
@@ -128,6 +153,15 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
     transformer: 'labels',
     perObject: true,
     stopsOnError: false,
+    // kustomize's LabelTransformer configurator makes one instance per entry and always one for
+    // commonLabels, even empty; that one is the commonLabels row's record when that row runs.
+    records: (input) =>
+      builtin(
+        input,
+        'LabelTransformer',
+        listField(input.kustomization, 'labels').filter((e) => isObject(e.value)).length +
+          (Object.keys(stringMapField(input.kustomization, 'commonLabels') ?? {}).length === 0 ? 1 : 0),
+      ),
     run(resources, { kustomization: k, specs, context, build }) {
       const entries = listField(k, 'labels');
       if (entries.length === 0) return undefined;
@@ -159,6 +193,7 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
     transformer: 'labels',
     perObject: true,
     stopsOnError: false,
+    records: (input) => builtin(input, 'LabelTransformer'),
     run(resources, { kustomization: k, specs, context, build }) {
       const commonLabels = stringMapField(k, 'commonLabels');
       if (!commonLabels || Object.keys(commonLabels).length === 0) return undefined;
@@ -181,6 +216,7 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
     transformer: 'annotations',
     perObject: true,
     stopsOnError: false,
+    records: (input) => builtin(input, 'AnnotationsTransformer'),
     run(resources, { kustomization: k, specs, context, build }) {
       const commonAnnotations = stringMapField(k, 'commonAnnotations');
       if (!commonAnnotations || Object.keys(commonAnnotations).length === 0) return undefined;
@@ -200,6 +236,7 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
     transformer: 'patchesJson6902',
     perObject: false,
     stopsOnError: true,
+    records: (input) => builtin(input, 'PatchJson6902Transformer', listField(input.kustomization, 'patchesJson6902').length),
     run(resources, { kustomization: k, context, build }) {
       const entries = listField(k, 'patchesJson6902');
       if (entries.length === 0) return undefined;
@@ -213,6 +250,8 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
     transformer: 'replicas',
     perObject: false,
     stopsOnError: false,
+    records: (input) =>
+      builtin(input, 'ReplicaCountTransformer', listField(input.kustomization, 'replicas').filter((e) => isObject(e.value)).length),
     run(resources, { kustomization: k, specs, context, build }) {
       const replicas = listField(k, 'replicas')
         .map((e) => e.value)
@@ -230,6 +269,13 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
     transformer: 'images',
     perObject: true,
     stopsOnError: false,
+    records: (input) =>
+      builtin(
+        input,
+        'ImageTagTransformer',
+        [...listField(input.kustomization, 'images'), ...listField(input.kustomization, 'imageTags')].filter((e) => isObject(e.value))
+          .length,
+      ),
     run(resources, { kustomization: k, specs, context, build }) {
       const images = [...listField(k, 'images'), ...listField(k, 'imageTags')].map((e) => e.value).filter(isObject);
       if (images.length === 0) return undefined;
@@ -245,6 +291,7 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
     transformer: 'replacements',
     perObject: false,
     stopsOnError: false,
+    records: (input) => builtin(input, 'ReplacementTransformer'),
     run(resources, { kustomization: k, context, build }) {
       const replacements = build.replacementEntries(k);
       if (replacements.length === 0) return undefined;
@@ -255,6 +302,57 @@ export const TRANSFORMER_STEPS: readonly TransformerStep[] = [
       );
     },
   },
+  {
+    // Builtin plugin configs, after the kustomization's own transformers, in the order they are listed.
+    fields: ['transformers'],
+    transformer: 'builtinPlugins',
+    perObject: false,
+    stopsOnError: true,
+    records: (input) =>
+      input.build.pluginConfigs(input.kustomization, 'transformers').map((c) => ({
+        configuredIn: c.origin.file,
+        configuredBy: c.origin.configuredBy ?? { apiVersion: 'builtin', kind: String(c.object.kind) },
+      })),
+    run(resources, { kustomization: k, context, build }) {
+      const configs = build.pluginConfigs(k, 'transformers');
+      if (configs.length === 0) return undefined;
+      const host = build.pluginHost(k);
+      for (const config of configs) {
+        resources = runTransformerPlugin(resources, config, host, context);
+        if (build.failed) return resources;
+      }
+      return resources;
+    },
+  },
+  {
+    // Validators run like transformers over a copy, and fail the build when they changed anything.
+    fields: ['validators'],
+    transformer: 'builtinPlugins',
+    perObject: false,
+    stopsOnError: true,
+    // Validators are not transformations of the output.
+    records: () => [],
+    run(resources, { kustomization: k, context, build }) {
+      const configs = build.pluginConfigs(k, 'validators');
+      if (configs.length === 0) return undefined;
+      const host = build.pluginHost(k);
+      for (const config of configs) {
+        const after = runTransformerPlugin(resources.map(cloneResource), config, host, { ...context, ownsResources: true });
+        if (build.failed) return resources;
+        const change = validatorChange(resources, after);
+        if (change) {
+          build.error(
+            'validator-changed-objects',
+            `validator shouldn't modify the resource map: ${change}`,
+            config.origin.file,
+            config.origin.range,
+          );
+          return resources;
+        }
+      }
+      return resources;
+    },
+  },
 ];
 
 /** The kustomization's transformer steps, in order, over `resources`; stops where kustomize would abort. */
@@ -263,6 +361,10 @@ export function runTransformerSteps(resources: Resource[], input: StepInput): Re
     const out = step.run(resources, input);
     if (out === undefined) continue;
     resources = out;
+    if (input.recordTransformations) {
+      const records = step.records(input);
+      if (records.length > 0) for (const r of resources) (r.transformations ??= []).push(...records);
+    }
     if (step.stopsOnError && input.build.failed) return resources;
   }
   return resources;

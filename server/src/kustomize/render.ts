@@ -24,6 +24,8 @@ export interface RenderOptions {
   cache?: BuildCache;
   /** Leave remote `resources` entries out with a warning instead of failing the build. */
   skipRemoteResources?: boolean;
+  /** `--enable-helm`: render `helmCharts` with this helm executable (charts must already be on disk). */
+  helm?: { command: string };
 }
 
 export interface RenderOutput {
@@ -65,6 +67,7 @@ export function renderKustomization(dir: string, options: Partial<RenderOptions>
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
     ...(options.cache ? { cache: options.cache } : {}),
     ...(options.skipRemoteResources ? { skipRemoteResources: true } : {}),
+    ...(options.helm ? { helm: options.helm } : {}),
   });
   if (!result.problems.some((p) => p.severity === 'error')) {
     // Values kubectl cannot print (a DEL character, an annotation key that reads as a number) fail its build at the end.

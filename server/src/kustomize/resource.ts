@@ -43,6 +43,8 @@ export function cloneResource(r: Resource): Resource {
     previousIds: r.previousIds.slice(),
     nameAffixes: r.nameAffixes ? { prefixes: r.nameAffixes.prefixes.slice(), suffixes: r.nameAffixes.suffixes.slice() } : undefined,
     generated: r.generated ? { ...r.generated } : undefined,
+    ...(r.refVarNames ? { refVarNames: r.refVarNames.slice() } : {}),
+    ...(r.transformations ? { transformations: r.transformations.slice() } : {}),
     ...(r.secretValuePaths ? { secretValuePaths: r.secretValuePaths.map((p) => p.slice()) } : {}),
   };
 }

@@ -49,6 +49,23 @@ export interface Origin {
   step: string;
   file: string;
   range?: Range;
+  /** For a builtin plugin config (`generators:`/`transformers:`), the config object's identity. */
+  configuredBy?: PluginIdentity;
+}
+
+/** apiVersion, kind, name and namespace of a plugin config, as kustomize's build metadata prints them. */
+export interface PluginIdentity {
+  apiVersion: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+}
+
+/** One transformer that ran over an object (kustomize's `buildMetadata: [transformerAnnotations]`). */
+export interface TransformationRecord {
+  /** The kustomization or plugin config file that configured it. */
+  configuredIn: string;
+  configuredBy: PluginIdentity;
 }
 
 /** Where a rendered object was first read (or generated). */
@@ -105,6 +122,10 @@ export interface Resource {
    * they mask Secret data, whatever kind of object holds them.
    */
   secretValuePaths?: Array<Array<string | number>>;
+  /** The vars bound to this object by the kustomization that declared them (kustomize's refVarNames). */
+  refVarNames?: string[];
+  /** The transformers that ran over the object, in order; recorded only when the build asks for them. */
+  transformations?: TransformationRecord[];
   /** Set for ConfigMaps/Secrets made by a generator. */
   generated?: {
     behavior: GeneratorBehavior;

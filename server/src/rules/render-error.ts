@@ -78,7 +78,11 @@ const ADVICE: Record<string, string> = {
   'component-kind': 'List Components under components and Kustomizations under resources.',
   'invalid-kustomization': 'Correct the field as the message says.',
   'invalid-resource': 'Every object needs apiVersion, kind and metadata.name.',
-  'unsupported-field': 'Render this kustomization with an external kustomize, or move the charts to a HelmRelease.',
+  // kustomize-controller never enables helm (fluxcd/kustomize-controller#548, #579: use helm-controller).
+  'helm-not-enabled':
+    "Flux's kustomize-controller does not render helmCharts either: move the chart to a HelmRelease, or render with 'fluxenv render --enable-helm'.",
+  'plugin-not-loaded': 'Use a builtin plugin (apiVersion: builtin) with a kind kustomize knows, or the matching kustomization field.',
+  'unsupported-plugin': 'Use the matching kustomization field, or render this kustomization with an external kustomize.',
 };
 
 /**

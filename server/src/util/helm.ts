@@ -4,6 +4,9 @@
 // and every failure a message naming the chart and what to do.
 
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface HelmTemplateRequest {
   /** The helm executable: a path, or a name looked up on PATH. */
@@ -22,6 +25,10 @@ export interface HelmTemplateRequest {
   kubeVersion?: string;
   /** `--api-versions`, one flag each. */
   apiVersions?: readonly string[];
+  /** `--name-template`. */
+  nameTemplate?: string;
+  /** `--no-hooks` (kustomize's `skipHooks`). */
+  noHooks?: boolean;
   /** Folder helm runs in. */
   cwd?: string;
   /** Default 30 s. */
@@ -41,6 +48,8 @@ export function helmTemplateArgs(request: HelmTemplateRequest): string[] {
   if (request.skipTests) args.push('--skip-tests');
   if (request.kubeVersion) args.push('--kube-version', request.kubeVersion);
   for (const version of request.apiVersions ?? []) args.push('--api-versions', version);
+  if (request.nameTemplate) args.push('--name-template', request.nameTemplate);
+  if (request.noHooks) args.push('--no-hooks');
   return args;
 }
 
@@ -79,4 +88,19 @@ function helmFailure(request: HelmTemplateRequest, error: unknown, timeoutMs: nu
   const stderr = String(failure.stderr ?? '').trim();
   const firstLines = stderr.split('\n').slice(0, 5).join('\n');
   return `helm template failed for ${chart}${failure.status != null ? ` (exit ${failure.status})` : ''}: ${firstLines || failure.message}`;
+}
+
+/**
+ * Runs `run` with `text` written to a values file in a fresh temporary folder (values given inline, such
+ * as kustomize's `valuesInline`), and removes the folder afterwards, whatever happens.
+ */
+export function withTemporaryValuesFile<T>(text: string, run: (file: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'fluxenv-helm-values-'));
+  try {
+    const file = join(dir, 'values.yaml');
+    writeFileSync(file, text, { mode: 0o600 });
+    return run(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -56,7 +56,19 @@ describe('fluxenv render', () => {
   it('documents every flag in --help', async () => {
     const r = await cli(['render', '--help'], tmp);
     assert.strictEqual(r.code, 0);
-    for (const flag of ['--reorder', '--load-restrictor', '--enable-managedby-label', '--output']) assert.ok(r.stdout.includes(flag), flag);
+    for (const flag of ['--reorder', '--load-restrictor', '--enable-managedby-label', '--enable-helm', '--helm-command', '--output']) {
+      assert.ok(r.stdout.includes(flag), flag);
+    }
+  });
+
+  it('fails helmCharts without --enable-helm as kubectl does, naming the chart and the flag, exit 1', async () => {
+    fs.writeFileSync(
+      path.join(tmp, 'app', 'kustomization.yaml'),
+      'resources:\n- cm.yaml\nhelmCharts:\n- name: podinfo\n  releaseName: web\n',
+    );
+    const r = await cli(['render', 'app'], tmp);
+    assert.strictEqual(r.code, 1);
+    assert.match(r.stderr, /^app\/kustomization\.yaml:4:3: error: .*chart 'podinfo': must specify --enable-helm/m);
   });
 });
 

@@ -166,4 +166,16 @@ describe('yaml parse: one composition shared by both dialects', () => {
     const kustomization = parseYamlFile(file, text, undefined, { dialect: 'kustomization' }).documents[0].value as Record<string, Json>;
     assert.notDeepStrictEqual(resource, kustomization, 'the dialects must differ on this text, or the test proves nothing');
   });
+
+  it('reads a folded scalar with more-indented lines as kubectl does: one more newline before each, in resources only', function () {
+    const text = 'a: >-\n  first\n    indented\n  last\nb: >-\n  x\n\n  y\n';
+    const resource = parseYamlFile('/r.yaml', text, undefined, { dialect: 'resource' }).documents[0].value as Record<string, Json>;
+    assert.strictEqual(resource.a, 'first\n\n  indented\nlast');
+    assert.strictEqual(resource.b, 'x\ny', 'no more-indented line: folded as the YAML spec says');
+    const kustomization = parseYamlFile('/k.yaml', text, undefined, { dialect: 'kustomization' }).documents[0].value as Record<
+      string,
+      Json
+    >;
+    assert.strictEqual(kustomization.a, 'first\n  indented\nlast');
+  });
 });

@@ -277,6 +277,9 @@ export function mergeGenerated(existing: Resource, generated: Resource): { resou
     setBy,
     previousIds: existing.previousIds.slice(),
     generated: { behavior, appendHash },
+    // kustomize merges into the existing object: the vars bound to it and the transformers it went through stay.
+    ...(existing.refVarNames ? { refVarNames: existing.refVarNames.slice() } : {}),
+    ...(existing.transformations ? { transformations: existing.transformations.slice() } : {}),
   };
   return { resource };
 }

@@ -7,6 +7,9 @@
 // replaced too. So this table only has to name the merge lists, reached through the types that
 // hold them; everything else is "replace".
 
+import { isObject } from '../resource';
+import type { Json, JsonObject } from '../types';
+
 export type PatchStrategy = 'merge' | 'replace' | 'merge,retainKeys' | 'retainKeys';
 
 export interface ListStrategy {
@@ -140,8 +143,80 @@ const KINDS: Readonly<Record<string, string>> = (() => {
   return out;
 })();
 
-/** A position in the schema: an object type, or a list field (whose items have `items` type). */
-export type SchemaNode = { kind: 'object'; type: string } | { kind: 'list'; strategy: ListStrategy; items?: string };
+/**
+ * A position in the schema: an object type, or a list field (whose items have `items` type); `custom`
+ * nodes are definitions of a kustomization's `openapi:` schema file.
+ */
+export type SchemaNode =
+  | { kind: 'object'; type: string }
+  | { kind: 'list'; strategy: ListStrategy; items?: string; customItems?: JsonObject }
+  | { kind: 'custom'; definition: JsonObject };
+
+/** A kustomization's `openapi: {path}` schema: its definitions, and which one each group/version/kind uses. */
+export interface CustomSchema {
+  definitions: Readonly<Record<string, JsonObject>>;
+  kinds: ReadonlyMap<string, JsonObject>;
+}
+
+/**
+ * kyaml keeps one schema for the whole process, set by the first kustomization of a build that names one:
+ * while a custom schema is in effect it is the only one (built-in kinds such as Deployment have none then,
+ * so their lists are replaced). The build sets it (build.ts) and clears it when done.
+ */
+let customSchema: CustomSchema | undefined;
+
+export function setCustomSchema(schema: CustomSchema | undefined): void {
+  customSchema = schema;
+}
+
+/** Reads an `openapi:` schema file's value (JSON or YAML): `definitions`, indexed by x-kubernetes-group-version-kind. */
+export function readCustomSchema(value: Json): CustomSchema | { error: string } {
+  if (!isObject(value) || !isObject(value.definitions)) return { error: 'the schema has no definitions map' };
+  const definitions: Record<string, JsonObject> = {};
+  const kinds = new Map<string, JsonObject>();
+  for (const [name, definition] of Object.entries(value.definitions)) {
+    if (!isObject(definition)) continue;
+    definitions[name] = definition;
+    const gvks = definition['x-kubernetes-group-version-kind'];
+    for (const gvk of Array.isArray(gvks) ? gvks : []) {
+      if (!isObject(gvk)) continue;
+      const text = (v: Json | undefined) => (typeof v === 'string' ? v : '');
+      kinds.set(`${text(gvk.group)}/${text(gvk.version)}/${text(gvk.kind)}`, definition);
+    }
+  }
+  return { definitions, kinds };
+}
+
+/** A property schema with its `$ref`s followed (`#/definitions/<name>`). */
+function dereference(value: Json | undefined): JsonObject | undefined {
+  let node = value;
+  for (let hops = 0; hops < 32 && isObject(node) && typeof node.$ref === 'string'; hops++) {
+    const name = node.$ref.replace(/^#\/definitions\//, '');
+    node = customSchema?.definitions[name];
+  }
+  return isObject(node) ? node : undefined;
+}
+
+function customField(definition: JsonObject, key: string): SchemaNode | undefined {
+  const properties = dereference(definition)?.properties;
+  const property = isObject(properties) ? dereference(properties[key]) : undefined;
+  if (!property) return undefined;
+  if (property.type !== 'array' && property.items === undefined) return { kind: 'custom', definition: property };
+  const strategy = property['x-kubernetes-patch-strategy'];
+  if (typeof strategy !== 'string') return undefined;
+  const mergeKey = property['x-kubernetes-patch-merge-key'];
+  const mapKeys = property['x-kubernetes-list-map-keys'];
+  const items = dereference(property.items);
+  return {
+    kind: 'list',
+    strategy: {
+      strategy: strategy as PatchStrategy,
+      ...(typeof mergeKey === 'string' ? { mergeKey } : {}),
+      ...(Array.isArray(mapKeys) ? { mapKeys: mapKeys.filter((k): k is string => typeof k === 'string') } : {}),
+    },
+    ...(items ? { customItems: items } : {}),
+  };
+}
 
 export interface Gvk {
   group: string;
@@ -151,6 +226,10 @@ export interface Gvk {
 
 /** The schema of a whole object, or undefined for kinds kustomize has no schema for (CRDs...). */
 export function schemaForKind(gvk: Gvk): SchemaNode | undefined {
+  if (customSchema) {
+    const definition = customSchema.kinds.get(`${gvk.group}/${gvk.version}/${gvk.kind}`);
+    return definition ? { kind: 'custom', definition } : undefined;
+  }
   const type = KINDS[`${gvk.group}/${gvk.version}/${gvk.kind}`];
   return type === undefined ? undefined : objectNode(type);
 }
@@ -167,6 +246,7 @@ function objectNode(type: string): SchemaNode {
 
 /** The schema of field `key` inside an object of schema `node`. */
 export function fieldSchema(node: SchemaNode | undefined, key: string): SchemaNode | undefined {
+  if (node !== undefined && node.kind === 'custom') return customField(node.definition, key);
   if (node === undefined || node.kind !== 'object') return undefined;
   const type = TYPES[node.type];
   if (type === undefined || !Object.prototype.hasOwnProperty.call(type, key)) return undefined;
@@ -184,6 +264,7 @@ export function fieldSchema(node: SchemaNode | undefined, key: string): SchemaNo
 
 /** The schema of the items of a list of schema `node`. */
 export function elementSchema(node: SchemaNode | undefined): SchemaNode | undefined {
+  if (node !== undefined && node.kind === 'list' && node.customItems) return { kind: 'custom', definition: node.customItems };
   if (node === undefined || node.kind !== 'list' || node.items === undefined) return undefined;
   return objectNode(node.items);
 }

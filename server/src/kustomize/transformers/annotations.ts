@@ -9,11 +9,13 @@ export interface AnnotationsConfig extends StepConfig {
   annotations: Record<string, string>;
   /** Field specs from `configurations:`/`crds:` files, added to the builtin table. */
   extraFieldSpecs?: readonly FieldSpec[];
+  /** A builtin AnnotationsTransformer's own `fieldSpecs`: used instead of the builtin table. */
+  pluginFieldSpecs?: readonly FieldSpec[];
 }
 
 export const annotationsTransformer: Transformer<AnnotationsConfig> = (resources, config, ctx) => {
   if (Object.keys(config.annotations).length === 0) return resources;
-  const specs = [...commonAnnotationsFieldSpecs, ...(config.extraFieldSpecs ?? [])];
+  const specs = config.pluginFieldSpecs ?? [...commonAnnotationsFieldSpecs, ...(config.extraFieldSpecs ?? [])];
   setMapEntries(resources, specs, config.annotations, config.origin, 'annotations', ctx);
   return resources;
 };

@@ -16,6 +16,8 @@ export interface LabelsConfig extends StepConfig {
   /** Field specs from `configurations:`/`crds:` files, added to the builtin commonLabels/templateLabels tables. */
   extraCommonLabels?: readonly FieldSpec[];
   extraTemplateLabels?: readonly FieldSpec[];
+  /** A builtin LabelTransformer's own `fieldSpecs`: used as they are, instead of every table above. */
+  pluginFieldSpecs?: readonly FieldSpec[];
 }
 
 const metadataLabels: FieldSpec = { path: 'metadata/labels', create: true };
@@ -37,7 +39,8 @@ function mergeSpecs(into: FieldSpec[], more: readonly FieldSpec[]): FieldSpec[] 
   return out;
 }
 
-function labelFieldSpecs(config: LabelsConfig): FieldSpec[] | 'conflict' {
+function labelFieldSpecs(config: LabelsConfig): readonly FieldSpec[] | 'conflict' {
+  if (config.pluginFieldSpecs) return config.pluginFieldSpecs;
   const common = [...commonLabelsFieldSpecs, ...(config.extraCommonLabels ?? [])];
   const templates = [...templateLabelsFieldSpecs, ...(config.extraTemplateLabels ?? [])];
   if (config.legacyCommonLabels) return common;

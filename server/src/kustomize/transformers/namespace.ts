@@ -14,9 +14,9 @@ function isRoleBindingKind(kind: string): boolean {
 }
 
 /** The table entries that are not handled by hand for this object (kustomize's "hacks"). */
-function dataDrivenSpecs(object: JsonObject, extra: readonly FieldSpec[]): FieldSpec[] {
+function dataDrivenSpecs(object: JsonObject, table: readonly FieldSpec[]): FieldSpec[] {
   const kind = typeof object.kind === 'string' ? object.kind : '';
-  return [...namespaceFieldSpecs, ...extra].filter((spec) => {
+  return table.filter((spec) => {
     if (spec.path === 'metadata/namespace') return false;
     // Only the core `v1 Namespace` is renamed; a custom kind called Namespace is left alone.
     if (spec.path === 'metadata/name' && object.apiVersion !== 'v1') return false;
@@ -29,11 +29,19 @@ export interface NamespaceConfig extends StepConfig {
   namespace: string;
   /** Field specs from `configurations:` files, added to the builtin table. */
   extraFieldSpecs?: readonly FieldSpec[];
+  /** A builtin NamespaceTransformer's own `fieldSpecs`: used instead of the builtin table. */
+  pluginFieldSpecs?: readonly FieldSpec[];
+  /** A builtin NamespaceTransformer's `unsetOnly`: fields that already hold a namespace keep it. */
+  unsetOnly?: boolean;
+  /** A builtin NamespaceTransformer's `setRoleBindingSubjects` (the kustomization field means `defaultOnly`). */
+  roleBindingSubjects?: 'defaultOnly' | 'allServiceAccounts' | 'none';
 }
 
 export const namespaceTransformer: Transformer<NamespaceConfig> = (resources, config, ctx) => {
   const { namespace, origin } = config;
   if (namespace === '') return resources;
+  const table = config.pluginFieldSpecs ?? [...namespaceFieldSpecs, ...(config.extraFieldSpecs ?? [])];
+  const settable = (current: unknown) => !config.unsetOnly || current === undefined || current === null || current === '';
   // The specs that apply depend on the kind and on whether apiVersion is v1; an overlay has few of those.
   const specsByKind = new Map<string, FieldSpec[]>();
   for (const resource of resources) {
@@ -42,7 +50,9 @@ export const namespaceTransformer: Transformer<NamespaceConfig> = (resources, co
     const id = resIdOf(object);
     // kustomize stores the id even when it does not change: references resolve through it.
     resource.previousIds.push(id);
-    if (isNamespaced(id)) setNamespace(resource, ['metadata', 'namespace'], namespace, origin);
+    if (isNamespaced(id) && settable(isObject(object.metadata) ? object.metadata.namespace : undefined)) {
+      setNamespace(resource, ['metadata', 'namespace'], namespace, origin);
+    }
     const fail = (message: string): void => {
       ctx.problems.push({
         code: 'namespace-not-scalar',
@@ -52,10 +62,10 @@ export const namespaceTransformer: Transformer<NamespaceConfig> = (resources, co
         range: resource.source.range,
       });
     };
-    if (isRoleBindingKind(id.kind)) setDefaultSubjects(resource, namespace, origin, fail);
+    if (isRoleBindingKind(id.kind)) setSubjects(resource, namespace, origin, config.roleBindingSubjects ?? 'defaultOnly', settable, fail);
     const kindKey = `${object.apiVersion === 'v1'}\u0000${id.kind}`;
     let specs = specsByKind.get(kindKey);
-    if (!specs) specsByKind.set(kindKey, (specs = dataDrivenSpecs(object, config.extraFieldSpecs ?? [])));
+    if (!specs) specsByKind.set(kindKey, (specs = dataDrivenSpecs(object, table)));
     const visit = (slot: FieldSlot): void => {
       const current = slot.parent[slot.key];
       if (isObject(current) || Array.isArray(current)) {
@@ -64,6 +74,7 @@ export const namespaceTransformer: Transformer<NamespaceConfig> = (resources, co
         );
         return;
       }
+      if (!settable(current)) return;
       slot.parent[slot.key] = namespace;
       recordOrigin(resource, slot.path, origin);
     };
@@ -80,17 +91,26 @@ function setNamespace(resource: Resource, path: ['metadata', 'namespace'], names
   recordOrigin(resource, path, origin);
 }
 
-function setDefaultSubjects(resource: Resource, namespace: string, origin: StepConfig['origin'], fail: (message: string) => void): void {
+function setSubjects(
+  resource: Resource,
+  namespace: string,
+  origin: StepConfig['origin'],
+  mode: NonNullable<NamespaceConfig['roleBindingSubjects']>,
+  settable: (current: unknown) => boolean,
+  fail: (message: string) => void,
+): void {
   const subjects = resource.object.subjects;
-  if (!Array.isArray(subjects)) return;
+  if (mode === 'none' || !Array.isArray(subjects)) return;
   subjects.forEach((subject, index) => {
-    if (!isObject(subject) || subject.name !== 'default') return;
+    if (!isObject(subject)) return;
+    if (mode === 'defaultOnly' ? subject.name !== 'default' : subject.kind !== 'ServiceAccount') return;
     if (isObject(subject.namespace) || Array.isArray(subject.namespace)) {
       fail(
         `setting namespace on (cluster)role binding subjects: subjects[${index}].namespace of ${idString(resIdOf(resource.object))} is not a scalar`,
       );
       return;
     }
+    if (!settable(subject.namespace)) return;
     subject.namespace = namespace;
     recordOrigin(resource, ['subjects', index, 'namespace'], origin);
   });

@@ -2,7 +2,7 @@
 // metadata.name of every object except CRDs, APIServices and Namespaces, remembers the old id (for
 // name references) and the affix itself (to pick between objects that once shared a name).
 import { namePrefixFieldSpecs, nameSuffixFieldSpecs, prefixSuffixSkippedKinds } from '../builtinFieldSpecs';
-import { visitFieldSpecs, type FieldSpec } from '../fieldspec';
+import { fieldSpecMatches, visitFieldSpecs, type FieldSpec } from '../fieldspec';
 import { recordOrigin, resIdOf, splitApiVersion } from '../resource';
 import type { StepConfig, Transformer } from '../transformer';
 import type { Origin, Resource } from '../types';
@@ -28,9 +28,12 @@ function affixNames(
 ): void {
   for (const resource of resources) {
     if (isSkipped(resource)) continue;
-    const affixes = (resource.nameAffixes ??= { prefixes: [], suffixes: [] });
-    affixes[where].push(affix);
-    resource.previousIds.push(resIdOf(resource.object));
+    // Only a metadata/name spec renames the object (a plugin config may list other fields only).
+    if (specs.some((spec) => spec.path === 'metadata/name' && fieldSpecMatches(spec, resource.object))) {
+      const affixes = (resource.nameAffixes ??= { prefixes: [], suffixes: [] });
+      affixes[where].push(affix);
+      resource.previousIds.push(resIdOf(resource.object));
+    }
     visitFieldSpecs(resource, specs, (slot) => {
       const value = slot.parent[slot.key];
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean' && typeof value !== 'bigint') return;
@@ -46,12 +49,14 @@ export interface PrefixSuffixConfig extends StepConfig {
   /** Field specs from `configurations:`/`crds:` files, added to the builtin tables. */
   extraPrefixSpecs?: readonly FieldSpec[];
   extraSuffixSpecs?: readonly FieldSpec[];
+  /** A builtin Prefix/Suffix(Transformer)'s own `fieldSpecs`: used instead of the builtin tables, for both. */
+  pluginFieldSpecs?: readonly FieldSpec[];
 }
 
 export const prefixSuffixTransformer: Transformer<PrefixSuffixConfig> = (resources, config) => {
-  if (config.prefix !== '')
-    affixNames(resources, config.prefix, [...namePrefixFieldSpecs, ...(config.extraPrefixSpecs ?? [])], 'prefixes', config.origin);
-  if (config.suffix !== '')
-    affixNames(resources, config.suffix, [...nameSuffixFieldSpecs, ...(config.extraSuffixSpecs ?? [])], 'suffixes', config.origin);
+  const prefixSpecs = config.pluginFieldSpecs ?? [...namePrefixFieldSpecs, ...(config.extraPrefixSpecs ?? [])];
+  const suffixSpecs = config.pluginFieldSpecs ?? [...nameSuffixFieldSpecs, ...(config.extraSuffixSpecs ?? [])];
+  if (config.prefix !== '') affixNames(resources, config.prefix, prefixSpecs, 'prefixes', config.origin);
+  if (config.suffix !== '') affixNames(resources, config.suffix, suffixSpecs, 'suffixes', config.origin);
   return resources;
 };

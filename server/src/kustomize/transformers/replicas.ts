@@ -18,6 +18,8 @@ export interface ReplicasConfig extends StepConfig {
   replicas: JsonObject[];
   /** Extra replica paths from `configurations:` files. */
   fieldSpecs?: FieldSpec[];
+  /** A builtin ReplicaCountTransformer's own `fieldSpecs`: used instead of the builtin table. */
+  pluginFieldSpecs?: readonly FieldSpec[];
 }
 
 /** kustomize decodes `count` into an int64: a string or a fraction is an invalid kustomization. */
@@ -52,7 +54,7 @@ function gvkString(spec: FieldSpec): string {
 }
 
 export const replicasTransformer: Transformer<ReplicasConfig> = (resources, config, ctx) => {
-  const specs = [...REPLICA_FIELD_SPECS, ...(config.fieldSpecs ?? [])];
+  const specs = config.pluginFieldSpecs ?? [...REPLICA_FIELD_SPECS, ...(config.fieldSpecs ?? [])];
   const fail = (message: string) =>
     ctx.problems.push({ code: 'replicas', severity: 'error', message, file: config.origin.file, range: config.origin.range });
   for (const entry of config.replicas) {

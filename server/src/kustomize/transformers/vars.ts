@@ -4,9 +4,9 @@
 import { varReferenceFieldSpecs } from '../builtinFieldSpecs';
 import { visitFieldSpecs, type FieldSpec } from '../fieldspec';
 import { getPath, isObject, recordOrigin, resId, splitApiVersion } from '../resource';
-import { originalId } from '../select';
+import { isNamespaced } from '../scope';
 import type { StepConfig, Transformer } from '../transformer';
-import type { Json, JsonObject, Origin, Resource } from '../types';
+import type { Json, JsonObject, Origin, Problem, ResId, Resource } from '../types';
 
 export interface VarDefinition {
   name: string;
@@ -35,18 +35,61 @@ export function parseVarFieldPath(fieldPath: string): Array<string | number> {
   return out;
 }
 
-function matchesObjref(r: Resource, objref: JsonObject): boolean {
-  const id = originalId(r);
+/** The objref as kustomize's Target.GVK() reads it: apiVersion, when set, wins over group/version. */
+function objrefId(objref: JsonObject): ResId {
   const str = (v: Json | undefined) => (typeof v === 'string' ? v : '');
   let group = str(objref.group);
   let version = str(objref.version);
-  if (typeof objref.apiVersion === 'string' && objref.apiVersion !== '') ({ group, version } = splitApiVersion(objref.apiVersion));
-  if (group !== '' && group !== id.group) return false;
-  if (version !== '' && version !== id.version) return false;
-  if (str(objref.kind) !== '' && str(objref.kind) !== id.kind) return false;
-  if (str(objref.name) !== id.name) return false;
-  const ns = str(objref.namespace);
-  return ns === '' || ns === id.namespace || ns === resId(r).namespace;
+  if (str(objref.apiVersion) !== '') ({ group, version } = splitApiVersion(str(objref.apiVersion)));
+  return { group, version, kind: str(objref.kind), name: str(objref.name), namespace: str(objref.namespace) };
+}
+
+/** kustomize's namespace equality: an unset namespace is `default` for namespaced kinds; cluster-scoped kinds have none. */
+function effectiveNamespace(id: ResId): string {
+  if (!isNamespaced(id)) return '';
+  return id.namespace === '' ? 'default' : id.namespace;
+}
+
+/**
+ * Whether the object had the objref's id, now or before a transformer changed it. Group, version and kind
+ * must be exactly the objref's (an objref without apiVersion matches no `v1` object); the namespace counts
+ * only when the objref names one or the kind is cluster-scoped (kustomize's ResAccumulator.MergeVars).
+ */
+function matchesObjref(r: Resource, want: ResId): boolean {
+  const withNamespace = want.namespace !== '' || !isNamespaced(want);
+  return [resId(r), ...r.previousIds].some(
+    (id) =>
+      id.group === want.group &&
+      id.version === want.version &&
+      id.kind === want.kind &&
+      id.name === want.name &&
+      (!withNamespace || effectiveNamespace(id) === effectiveNamespace(want)),
+  );
+}
+
+/**
+ * Binds the vars a kustomization declares to the one object of its own (after its transformers) that
+ * each names, as kustomize does when it merges them: a var names an object of the kustomization that
+ * declares it, even when a base elsewhere has one of the same name. Problems for ambiguous objrefs.
+ */
+export function bindVars(vars: readonly VarDefinition[], resources: readonly Resource[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const v of vars) {
+    const want = objrefId(v.objref);
+    const matches = resources.filter((r) => matchesObjref(r, want));
+    if (matches.length > 1) {
+      problems.push({
+        code: 'var-ambiguous',
+        severity: 'error',
+        message: `found ${matches.length} resId matches for var '${v.name}' (unable to disambiguate): name the namespace in its objref`,
+        file: v.origin.file,
+        range: v.origin.range,
+      });
+      continue;
+    }
+    if (matches.length === 1) (matches[0].refVarNames ??= []).push(v.name);
+  }
+  return problems;
 }
 
 /** Kubernetes `$(VAR)` expansion: `$$` is a literal `$`; unknown names are kept as written. */
@@ -116,15 +159,12 @@ export const varsTransformer: Transformer<VarsConfig> = (resources, config, ctx)
   if (config.vars.length === 0) return resources;
   const values = new Map<string, { text: string; raw: Json; origin: Origin; definition: VarDefinition }>();
   for (const v of config.vars) {
-    const matches = resources.filter((r) => matchesObjref(r, v.objref));
+    // The object bindVars gave the var when its kustomization declared it.
+    const matches = resources.filter((r) => r.refVarNames?.includes(v.name));
     const fail = (message: string) =>
       ctx.problems.push({ code: 'var-unresolved', severity: 'error', message, file: v.origin.file, range: v.origin.range });
-    if (matches.length !== 1) {
-      fail(
-        matches.length === 0
-          ? `var '${v.name}' cannot be mapped to a field in the set of known resources`
-          : `var '${v.name}' matches ${matches.length} objects; name its namespace in objref`,
-      );
+    if (matches.length === 0) {
+      fail(`var '${v.name}' cannot be mapped to a field in the set of known resources`);
       continue;
     }
     const raw = getPath(matches[0].object, parseVarFieldPath(v.fieldPath));

@@ -237,6 +237,7 @@ class ValueBuilder {
     // A folded scalar that keeps its trailing empty lines gets one newline more in the decoded value
     // (not in the node's text, which is what annotations get).
     if (asValue && node.type === 'BLOCK_FOLDED' && header.includes('+') && /[^\n]\n\n+$/.test(value)) value += '\n';
+    if (asValue && !this.yaml11 && node.type === 'BLOCK_FOLDED') value = moreIndentedLineBreaks(value);
     // At the very end of a file without a final line break, go-yaml adds none.
     if (end >= this.text.length && !/[\r\n]$/.test(this.text) && value.endsWith('\n')) value = value.slice(0, -1);
     return value;
@@ -876,4 +877,19 @@ export function parseYamlFileCached(file: string, text: string, limits?: Partial
   }
   evictOverLimits();
   return parsed;
+}
+
+/**
+ * kubectl reads a folded scalar's value as go-yaml's emitter writes it back and reads it again: that
+ * emitter puts an extra line break before every more-indented line that follows a line of text (it
+ * tests the value's first character where it means the next line's), and a more-indented line keeps
+ * its line breaks, so each such place gains a newline: `>-` over `a` / `  b` is "a\n\n  b", not "a\n  b".
+ * Values the emitter cannot write as a block (a space or tab before a line break, control characters,
+ * a trailing space, a leading blank) are written quoted and keep their value.
+ */
+export function moreIndentedLineBreaks(value: string): string {
+  if (value === '' || /^[ \t\n]/.test(value) || !/\n[ \t]/.test(value)) return value;
+  // eslint-disable-next-line no-control-regex
+  if (/[ \t]\n|[\u0000-\u0008\u000b-\u001f\u007f]| $/.test(value)) return value;
+  return value.replace(/(^|\n)([^ \t\n][^\n]*)(\n+)(?=[ \t])/g, '$1$2$3\n');
 }
