@@ -153,7 +153,7 @@ describe('flux/helmValues', () => {
     });
     const out = computeHelmReleaseValues(hr, {
       ...finder({ ...secret('enc', { 'values.yaml': 'x' }), sops: { version: '3' } }),
-      producerOf: (kind, ns, name) => (name === 'db' ? `ExternalSecret ${ns}/db` : undefined),
+      producerOf: (...[, ns, name]) => (name === 'db' ? `ExternalSecret ${ns}/db` : undefined),
     });
     assert.equal(out.ok, true);
     assert.deepEqual(
