@@ -294,3 +294,20 @@ export function valuesProblems(release: HelmRelease, result: HelmValuesResult): 
   }
   return out;
 }
+
+/** Whether a value of the merged values came from a Secret (previews and the CLI mask those). */
+export function fromSecret(result: HelmValuesResult, path: ReadonlyArray<string | number>): boolean {
+  const origin = result.originOf(path);
+  return origin?.from === 'valuesFrom' && result.entries.find((e) => e.index === origin.index)?.ref.kind === 'Secret';
+}
+
+/** The merged values with every scalar that came from a Secret replaced by `mask` (unless revealed). */
+export function maskedValues(result: HelmValuesResult, reveal: boolean, mask = '***'): JsonObject {
+  if (reveal || !result.entries.some((e) => e.ref.kind === 'Secret' && e.status === 'merged')) return result.values;
+  const walk = (value: Json, path: Array<string | number>): Json => {
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i]));
+    if (isValuesMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, [...path, k])]));
+    return fromSecret(result, path) ? mask : value;
+  };
+  return walk(result.values, []) as JsonObject;
+}
