@@ -1,6 +1,6 @@
 // Small fleets with HelmReleases for the values rules: one cluster (clusters/dev) applying ./app, or two
 // (dev, prod) applying their own overlay of a shared base.
-export const fluxKustomization = (cluster: string, path: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+export const fluxKustomization = (path: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
   name: app
@@ -44,7 +44,7 @@ ${data}`;
 export function oneCluster(files: Record<string, string>, kustomization?: string): Record<string, string> {
   const resources = Object.keys(files).map((f) => `- ${f}`);
   return {
-    'clusters/dev/app.yaml': fluxKustomization('dev', './app'),
+    'clusters/dev/app.yaml': fluxKustomization('./app'),
     'app/kustomization.yaml': kustomization ?? `resources:\n${resources.join('\n')}\n`,
     ...Object.fromEntries(Object.entries(files).map(([f, t]) => [`app/${f}`, t])),
   };

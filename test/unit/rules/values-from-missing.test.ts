@@ -81,8 +81,8 @@ ruleTester.run(valuesFromMissing, {
     {
       name: 'a base release missing its ConfigMap in two environments: one finding naming both',
       files: {
-        'clusters/dev/app.yaml': fluxKustomization('dev', './dev'),
-        'clusters/prod/app.yaml': fluxKustomization('prod', './prod'),
+        'clusters/dev/app.yaml': fluxKustomization('./dev'),
+        'clusters/prod/app.yaml': fluxKustomization('./prod'),
         'base/kustomization.yaml': 'resources:\n- release.yaml\n',
         'base/release.yaml': release(valuesFrom('  - kind: ConfigMap\n    name: web-values\n')),
         'dev/kustomization.yaml': 'resources:\n- ../base\n',
