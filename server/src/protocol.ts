@@ -78,7 +78,9 @@ export const IndexStatusNotification = new NotificationType<IndexStatus>('fluxEn
 export type RenderTarget =
   | { kind: 'environment'; name: string }
   | { kind: 'fluxKustomization'; uri: string; documentIndex: number }
-  | { kind: 'folder'; uri: string };
+  | { kind: 'folder'; uri: string }
+  /** The merged values of the HelmRelease written at uri#documentIndex, as `environment` applies it. */
+  | { kind: 'helmReleaseValues'; uri: string; documentIndex: number; environment: string };
 
 /**
  * The Flux Kustomization of a file to render: the YAML document holding `position` (the cursor), or the
@@ -90,6 +92,16 @@ export const FluxKustomizationTargetRequest = new RequestType<
   RenderTarget | null,
   void
 >('fluxEnvironments/fluxKustomizationTarget');
+
+/**
+ * The HelmReleases of a file whose merged values can be previewed, each in each environment that applies it
+ * (the document at `position` only, when it holds one), in promotion order.
+ */
+export const HelmReleaseValuesTargetsRequest = new RequestType<
+  { uri: string; position?: { line: number; character: number } },
+  Array<{ target: RenderTarget; release: string; environment: string }>,
+  void
+>('fluxEnvironments/helmReleaseValuesTargets');
 
 export interface RenderedObjectSummary {
   apiVersion: string;

@@ -10,6 +10,7 @@ import { fileOfUri } from './cursor';
 import { fileUri } from './diagnostics';
 import { indexOfFile, previewModel, ZERO_RANGE, type Indexes, type PreviewObject } from './renderedText';
 import { sourceRangeOf } from './targets';
+import { valuesPreview } from './valuesPreview';
 import type { FleetIndex } from '../fleet/fleetIndex';
 
 export interface PreviewParams {
@@ -41,6 +42,7 @@ export function fluxKustomizationTarget(
 
 export function preview(indexes: Indexes, params: PreviewParams): RenderResult {
   try {
+    if (params.target.kind === 'helmReleaseValues') return valuesPreview(indexes, params.target, params.revealSecrets ?? false);
     const model = previewModel(indexes, params.target, params.revealSecrets ?? false);
     if (!model) return nothing(params.target, 'Nothing to render here: the environment, Kustomization or folder was not found.');
     return {

@@ -1,0 +1,88 @@
+import * as assert from 'assert';
+import * as path from 'path';
+import { codeLenses } from '../../../server/src/features/codeLens';
+import { fileUri } from '../../../server/src/features/diagnostics';
+import { origin } from '../../../server/src/features/origin';
+import { preview } from '../../../server/src/features/preview';
+import { releaseValuesTargets } from '../../../server/src/features/valuesPreview';
+import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
+import type { RenderTarget } from '../../../server/src/protocol';
+
+const SAMPLE = path.resolve(__dirname, '../../../examples/fleet-infra');
+const RELEASE = path.join(SAMPLE, 'apps/base/podinfo/release.yaml');
+
+describe('features/valuesPreview (Preview HelmRelease Values)', () => {
+  let index: FleetIndex;
+  before(() => {
+    index = new FleetIndex(SAMPLE);
+    index.scan();
+  });
+  const target = (environment: string): RenderTarget => ({
+    kind: 'helmReleaseValues',
+    uri: fileUri(RELEASE),
+    documentIndex: 0,
+    environment,
+  });
+  const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle));
+
+  it('offers the release in each environment that applies it, in promotion order, as code lenses too', () => {
+    const targets = releaseValuesTargets(index, { uri: fileUri(RELEASE) });
+    assert.deepStrictEqual(
+      targets.map((t) => `${t.environment} ${t.release}`),
+      ['staging staging/podinfo', 'production production/podinfo'],
+    );
+    const lenses = codeLenses(index, { textDocument: { uri: fileUri(RELEASE) } });
+    assert.deepStrictEqual(
+      lenses.map((l) => l.command?.title),
+      ['Values in staging', 'Values in production'],
+    );
+    assert.deepStrictEqual(lenses[1].command?.arguments, [target('production')]);
+  });
+
+  it('shows the merged values under a header listing the sources in merge order', () => {
+    const result = preview(index, { target: target('production') });
+    assert.deepStrictEqual(result.problems, []);
+    assert.strictEqual(result.title, 'podinfo values (production)');
+    const lines = result.yaml.split('\n');
+    assert.strictEqual(lines[0], '# HelmRelease production/podinfo in environment production (chart podinfo 6.7.0, release podinfo)');
+    assert.match(
+      lines[2],
+      /^# {3}1\. valuesFrom\[0\] ConfigMap podinfo-values-[a-z0-9]{10}, key values\.yaml \(apps\/production\/kustomization\.yaml\)$/,
+    );
+    assert.strictEqual(lines[3], '#   2. spec.values (apps/base/podinfo/release.yaml)');
+    assert.strictEqual(
+      lines.slice(4).join('\n'),
+      "ingress:\n  enabled: true\n  hosts:\n  - host: podinfo.example.com\n    paths:\n    - path: /\n      pathType: Prefix\nreplicaCount: 3\nresources:\n  requests:\n    cpu: 50m\nui:\n  color: '#2f7d32'\n  message: Hello from podinfo\n",
+    );
+    const staging = preview(index, { target: target('staging') });
+    assert.match(staging.yaml, /\nreplicaCount: 1\n/);
+  });
+
+  it("hovers a value with its source: the generated ConfigMap's values file at the line, or the release's spec.values", () => {
+    const text = preview(index, { target: target('production') }).yaml;
+    const replicas = origin(index, { target: target('production'), position: { line: lineOf(text, 'replicaCount: 3'), character: 2 } });
+    assert.ok(replicas);
+    assert.match(
+      replicas.description,
+      /^`replicaCount` from valuesFrom\[0\]: ConfigMap podinfo-values-[a-z0-9]{10}, key values\.yaml \(apps\/production\/podinfo-values\.yaml:1\)$/,
+    );
+    assert.strictEqual(replicas.location?.uri, fileUri(path.join(SAMPLE, 'apps/production/podinfo-values.yaml')));
+    const host = origin(index, {
+      target: target('production'),
+      position: { line: lineOf(text, 'host: podinfo.example.com'), character: 5 },
+    });
+    assert.strictEqual(host?.location?.range.start.line, 6, 'ingress.hosts[0].host is on line 7 of the values file');
+    const cpu = origin(index, { target: target('production'), position: { line: lineOf(text, 'cpu: 50m'), character: 5 } });
+    assert.strictEqual(
+      cpu?.description,
+      '`resources.requests.cpu` from spec.values of HelmRelease podinfo (apps/base/podinfo/release.yaml:24)',
+    );
+    assert.strictEqual(cpu?.location?.uri, fileUri(RELEASE));
+  });
+
+  it('says so when the environment does not apply the release', () => {
+    const result = preview(index, { target: target('nowhere') });
+    assert.strictEqual(result.problems[0]?.severity, 'error');
+    assert.match(result.yaml, /^# No HelmRelease here in environment nowhere/);
+  });
+});
