@@ -75,7 +75,7 @@ describe('features/valuesPreview (Preview HelmRelease Values)', () => {
     const cpu = origin(index, { target: target('production'), position: { line: lineOf(text, 'cpu: 50m'), character: 5 } });
     assert.strictEqual(
       cpu?.description,
-      '`resources.requests.cpu` from spec.values of HelmRelease podinfo (apps/base/podinfo/release.yaml:24)',
+      '`resources.requests.cpu` from spec.values of HelmRelease podinfo (apps/base/podinfo/release.yaml:23)',
     );
     assert.strictEqual(cpu?.location?.uri, fileUri(RELEASE));
   });
