@@ -35,6 +35,13 @@ export function targetOfPreview(uri: vscode.Uri): RenderTarget | undefined {
     if (target.kind === 'environment' && typeof target.name === 'string') return target;
     if (target.kind === 'folder' && typeof target.uri === 'string') return target;
     if (target.kind === 'fluxKustomization' && typeof target.uri === 'string' && Number.isInteger(target.documentIndex)) return target;
+    if (
+      target.kind === 'helmReleaseValues' &&
+      typeof target.uri === 'string' &&
+      Number.isInteger(target.documentIndex) &&
+      typeof target.environment === 'string'
+    )
+      return target;
   } catch {
     // not one of ours
   }
@@ -46,6 +53,7 @@ function previewLabel(target: RenderTarget): string {
   if (target.kind === 'environment') return `${safe(target.name)} (environment)`;
   const relative = vscode.workspace.asRelativePath(vscode.Uri.parse(target.uri), false);
   if (target.kind === 'folder') return `${safe(relative)} (rendered)`;
+  if (target.kind === 'helmReleaseValues') return `${safe(relative)}#${target.documentIndex} (values in ${safe(target.environment)})`;
   return `${safe(relative)}#${target.documentIndex} (rendered)`;
 }
 
