@@ -2,14 +2,18 @@
 // list the same objects in the same order (by kind, name, namespace), an object missing on one side is a
 // comment placeholder there, and each environment's own namespace is written `<env-namespace>` on both
 // sides (metadata.namespace and references to it), so the diff shows what really differs: images,
-// replicas, resources. Also the per-workload facts a reviewer compares, with what drifts.
+// replicas, resources. Each HelmRelease is followed by its merged values (fleet/helmReleaseValues.ts), so the
+// values an environment's ConfigMaps give a release are compared too. Also the per-workload facts a reviewer
+// compares, with what drifts.
 import type { FleetIndex } from '../fleet/fleetIndex';
 import { deepCopy, getPath, isObject, resIdOf } from '../kustomize/resource';
 import type { Json, JsonObject } from '../kustomize/types';
 import { emitYaml } from '../kustomize/yaml/emit';
 import type { CompareParams, CompareResult, WorkloadFacts } from '../protocol';
 import { containersOf } from './targets';
-import { indexOfEnvironment, maskSecrets, type Indexes } from './renderedText';
+import { helmReleaseValues } from '../fleet/helmReleaseValues';
+import { maskedValues } from '../flux/helmValues';
+import { indexOfEnvironment, MASK, maskSecrets, type Indexes } from './renderedText';
 
 export const ENV_NAMESPACE = '<env-namespace>';
 
@@ -21,6 +25,8 @@ const MAX_NORMALISE_VISITS = 1_000_000;
 interface Side {
   name: string;
   objects: JsonObject[];
+  /** A HelmRelease's merged values (Secret values masked), by the object shown. */
+  releaseValues: Map<JsonObject, JsonObject>;
   error?: string;
 }
 
@@ -38,8 +44,8 @@ export function compareEnvironments(indexes: Indexes, params: CompareParams & { 
     const left = sideOf(indexes, params.left, params.revealSecrets ?? false);
     const right = sideOf(indexes, params.right, params.revealSecrets ?? false);
     const [leftMap, rightMap] = namespaceTokens(left.objects, right.objects);
-    const leftObjects = left.objects.map((o) => normaliseNamespaces(o, leftMap));
-    const rightObjects = right.objects.map((o) => normaliseNamespaces(o, rightMap));
+    const leftObjects = left.objects.map((o) => keepValues(left, o, normaliseNamespaces(o, leftMap)));
+    const rightObjects = right.objects.map((o) => keepValues(right, o, normaliseNamespaces(o, rightMap)));
     const aligned = align(leftObjects, rightObjects);
     return {
       leftYaml: sideText(left, aligned, 'left', right.name),
@@ -55,11 +61,24 @@ export function compareEnvironments(indexes: Indexes, params: CompareParams & { 
 function sideOf(indexes: Indexes, name: string, revealSecrets: boolean): Side {
   const index: FleetIndex | undefined = indexOfEnvironment(indexes, name);
   const env = index?.environment(name);
-  if (!index || !env) return { name, objects: [], error: `environment "${name}" not found` };
-  return {
-    name,
-    objects: index.renderEnvironment(env).objects.map((o) => maskSecrets(o.object, revealSecrets, o.resource.secretValuePaths)),
-  };
+  if (!index || !env) return { name, objects: [], releaseValues: new Map(), error: `environment "${name}" not found` };
+  const render = index.renderEnvironment(env);
+  const values = new Map(helmReleaseValues(render).map((r) => [r.rendered.object, maskedValues(r.values, revealSecrets, MASK)]));
+  const releaseValues = new Map<JsonObject, JsonObject>();
+  const objects = render.objects.map((o) => {
+    const shown = maskSecrets(o.object, revealSecrets, o.resource.secretValuePaths);
+    const merged = values.get(o.object);
+    if (merged) releaseValues.set(shown, merged);
+    return shown;
+  });
+  return { name, objects, releaseValues };
+}
+
+/** Carries a HelmRelease's merged values over to the object as normalised. */
+function keepValues(side: Side, before: JsonObject, after: JsonObject): JsonObject {
+  const merged = side.releaseValues.get(before);
+  if (merged && after !== before) side.releaseValues.set(after, merged);
+  return after;
 }
 
 function namespaceOf(o: JsonObject): string {
@@ -166,6 +185,15 @@ function sideText(side: Side, rows: Aligned[], which: 'left' | 'right', other: s
     const o = row[which];
     // The same heading on both sides keeps the diff editor's alignment object by object.
     docs.push(o ? `# ${label(row)}\n${emitYaml(o)}` : `# ${label(row)}: not in ${side.name} (only in ${other})\n`);
+    // A HelmRelease's merged values (what helm-controller installs the chart with) follow it, on both sides.
+    if (row.kind === 'HelmRelease') {
+      const values = o ? side.releaseValues.get(o) : undefined;
+      docs.push(
+        values
+          ? `# ${label(row)}: merged values (valuesFrom, then spec.values)\n${Object.keys(values).length === 0 ? '{}\n' : emitYaml(values)}`
+          : `# ${label(row)}: merged values${o ? '' : ` not in ${side.name}`}\n`,
+      );
+    }
   }
   return docs.join('---\n');
 }
