@@ -5,8 +5,15 @@
 // OriginRequest with the header's lines taken off the position.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { OriginRequest, RenderRequest, type LspLocation, type RenderResult, type RenderTarget } from '../../server/src/protocol';
-import { readConfig } from './config';
+import {
+  OriginRequest,
+  RenderRequest,
+  type HelmRenderSettings,
+  type LspLocation,
+  type RenderResult,
+  type RenderTarget,
+} from '../../server/src/protocol';
+import { helmSettings, readConfig } from './config';
 import type { Ctx } from './ctx';
 import { renderExternally } from './externalRenderer';
 
@@ -116,7 +123,7 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider, vsco
       const note = `# fluxEnvironments.renderer is "${config.renderer}", but external programs do not run in an untrusted folder: rendered by the built-in renderer.`;
       return this.renderWithServer(target, config.revealSecrets, token, [note, '#']);
     }
-    return this.renderWithServer(target, config.revealSecrets, token, []);
+    return this.renderWithServer(target, config.revealSecrets, token, [], helmSettings(config, this.ctx.trust.isTrusted));
   }
 
   private async renderWithServer(
@@ -124,9 +131,10 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider, vsco
     revealSecrets: boolean,
     token: vscode.CancellationToken,
     notes: string[],
+    helm?: HelmRenderSettings,
   ): Promise<RenderedPreview> {
     try {
-      const result = await this.ctx.request(RenderRequest, { target, revealSecrets }, token);
+      const result = await this.ctx.request(RenderRequest, { target, revealSecrets, ...(helm ? { helm } : {}) }, token);
       const header = [...notes, ...problemHeader(result.problems)];
       const body = result.yaml;
       return { headerLines: header.length, result, revealSecrets, text: header.length ? `${header.join('\n')}\n${body}` : body };

@@ -126,9 +126,22 @@ export interface RenderResult {
   title: string;
 }
 
-export const RenderRequest = new RequestType<{ target: RenderTarget; revealSecrets?: boolean }, RenderResult, void>(
-  'fluxEnvironments/render',
-);
+/**
+ * Render a HelmRelease's chart with `helm template` when it is at hand offline. The client sends it only when
+ * fluxEnvironments.helm.enabled is on and the workspace is trusted; without it the server never runs helm.
+ */
+export interface HelmRenderSettings {
+  /** fluxEnvironments.helm.path: the helm executable. */
+  path: string;
+  /** fluxEnvironments.helm.chartCache: a folder of chart archives (`<name>-<version>.tgz`) or chart folders. */
+  chartCache?: string;
+}
+
+export const RenderRequest = new RequestType<
+  { target: RenderTarget; revealSecrets?: boolean; helm?: HelmRenderSettings },
+  RenderResult,
+  void
+>('fluxEnvironments/render');
 
 /** Where a value of a rendered preview comes from: hover and go-to-definition in the preview. */
 export interface OriginQuery {
@@ -154,6 +167,8 @@ export const OriginRequest = new RequestType<OriginQuery, OriginResult | null, v
 export interface CompareParams {
   left: string;
   right: string;
+  /** Render charts at hand (see HelmRenderSettings); sent only for trusted workspaces with helm enabled. */
+  helm?: HelmRenderSettings;
   /** Show the values of plain (not SOPS-encrypted) Secrets; masked by default. */
   revealSecrets?: boolean;
 }

@@ -13,7 +13,8 @@ import { getPath, isObject, originAt } from '../kustomize/resource';
 import type { Range } from '../kustomize/types';
 import { emitYaml } from '../kustomize/yaml/emit';
 import type { ParsedDocument } from '../kustomize/yaml/parse';
-import type { LspLocation, OriginResult, RenderResult, RenderTarget } from '../protocol';
+import type { HelmRenderSettings, LspLocation, OriginResult, RenderResult, RenderTarget } from '../protocol';
+import { renderChart } from '../fleet/helmChart';
 import { fileOfUri } from './cursor';
 import { fileUri } from './diagnostics';
 import { pathAtLine } from './previewPath';
@@ -26,8 +27,9 @@ interface ValuesModel {
   release: ReleaseValues;
   /** The whole text: header comments, then the values. */
   text: string;
-  /** Line where the values start. */
+  /** Line where the values start, and the line after them. */
   valuesLine: number;
+  valuesEnd: number;
 }
 
 /** The HelmRelease a target names, as the target's environment applies it. */
@@ -61,7 +63,7 @@ function describeEntry(index: FleetIndex, entry: ValuesFromOutcome): string {
   return `valuesFrom[${entry.index}] ${ref.kind} ${name}, ${key}${where}${status}`;
 }
 
-function model(indexes: Indexes, target: ValuesTarget, reveal: boolean): ValuesModel | undefined {
+function model(indexes: Indexes, target: ValuesTarget, reveal: boolean, helm?: HelmRenderSettings): ValuesModel | undefined {
   const found = releaseOf(indexes, target);
   if (!found) return undefined;
   const { index, release } = found;
@@ -80,11 +82,25 @@ function model(indexes: Indexes, target: ValuesTarget, reveal: boolean): ValuesM
   if (!release.values.ok) header.push(`# helm-controller fails this release: ${release.values.failure}`);
   const values = maskedValues(release.values, reveal, MASK);
   const body = Object.keys(values).length === 0 ? '{}\n' : emitYaml(values);
-  return { index, release, text: `${header.join('\n')}\n${body}`, valuesLine: header.length };
+  const valuesEnd = header.length + body.split('\n').length - 1;
+  // The chart's objects follow, when asked for and at hand. helm gets the real values; the Secrets it prints are
+  // masked as in any preview.
+  let chartText = '';
+  if (!helm)
+    chartText =
+      '---\n# The chart is not rendered: turn on fluxEnvironments.helm.enabled (trusted workspaces) to render a chart at hand with helm template.\n';
+  else {
+    const rendered = renderChart(index.root, r, release.values.values, {
+      helmPath: helm.path,
+      ...(helm.chartCache ? { chartCache: helm.chartCache } : {}),
+    });
+    chartText = `---\n# ${rendered.note}\n${rendered.output ? maskRenderedSecrets(rendered.output, reveal) : ''}`;
+  }
+  return { index, release, text: `${header.join('\n')}\n${body}${chartText}`, valuesLine: header.length, valuesEnd };
 }
 
-export function valuesPreview(indexes: Indexes, target: ValuesTarget, reveal: boolean): RenderResult {
-  const m = model(indexes, target, reveal);
+export function valuesPreview(indexes: Indexes, target: ValuesTarget, reveal: boolean, helm?: HelmRenderSettings): RenderResult {
+  const m = model(indexes, target, reveal, helm);
   if (!m) {
     const message = `No HelmRelease here in environment ${target.environment}: the release is not applied there, or the file changed.`;
     return { yaml: `# ${message}\n`, title: 'HelmRelease values', problems: [{ message, severity: 'error' }], objects: [] };
@@ -110,7 +126,7 @@ export function valuesOrigin(
   reveal: boolean,
 ): OriginResult | null {
   const m = model(indexes, target, reveal);
-  if (!m || position.line < m.valuesLine) return null;
+  if (!m || position.line < m.valuesLine || position.line >= m.valuesEnd) return null;
   const lines = m.text.split('\n').slice(m.valuesLine);
   const at = pathAtLine(lines, position.line - m.valuesLine, position.character);
   if (!at) return null;
@@ -303,4 +319,20 @@ export function releaseValuesTargets(
   const atCursor = parsed?.documents.find((d) => d.range.start.line <= position.line && position.line <= d.range.end.line);
   const here = atCursor ? out.filter((t) => t.target.documentIndex === atCursor.index) : [];
   return here.length > 0 ? here : out;
+}
+
+/** helm's output with the data of its Secrets masked, as every preview masks them. */
+export function maskRenderedSecrets(output: string, reveal: boolean): string {
+  if (reveal) return output;
+  return output
+    .split(/^---$/m)
+    .map((doc) => {
+      if (!/^kind:\s*Secret\s*$/m.test(doc)) return doc;
+      // Values of the keys under data: and stringData: (one indented level) are replaced.
+      return doc.replace(
+        /^((?:data|stringData):[ \t]*\n)((?:[ \t]+[^\n]*\n?)*)/gm,
+        (_all, head: string, body: string) => head + body.replace(/^([ \t]+[^:\n]+:)[ \t]*.*$/gm, `$1 ${MASK}`),
+      );
+    })
+    .join('---');
 }

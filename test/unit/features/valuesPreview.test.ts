@@ -51,9 +51,14 @@ describe('features/valuesPreview (Preview HelmRelease Values)', () => {
     );
     assert.strictEqual(lines[3], '#   2. spec.values (apps/base/podinfo/release.yaml)');
     assert.strictEqual(
-      lines.slice(4).join('\n'),
+      lines.slice(4, -3).join('\n') + '\n',
       "ingress:\n  enabled: true\n  hosts:\n  - host: podinfo.example.com\n    paths:\n    - path: /\n      pathType: Prefix\nreplicaCount: 3\nresources:\n  requests:\n    cpu: 50m\nui:\n  color: '#2f7d32'\n  message: Hello from podinfo\n",
     );
+    assert.deepStrictEqual(lines.slice(-3), [
+      '---',
+      '# The chart is not rendered: turn on fluxEnvironments.helm.enabled (trusted workspaces) to render a chart at hand with helm template.',
+      '',
+    ]);
     const staging = preview(index, { target: target('staging') });
     assert.match(staging.yaml, /\nreplicaCount: 1\n/);
   });
