@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { fileUri } from '../../../server/src/features/diagnostics';
+import { hover } from '../../../server/src/features/hover';
 import { preview } from '../../../server/src/features/preview';
 import { readEnvVars } from '../../../server/src/fleet/repoConfig';
 import { unresolvedVariable } from '../../../server/src/rules/unresolved-variable';
@@ -125,6 +127,25 @@ describe('fleet/repoConfig: .fluxenv.yaml substitutions (local stand-ins for clu
     const fleet = memoryFleet(fleetFiles());
     fleet.write('clusters/prod/apps.yaml', apps(`    substitute:\n      CLUSTER_DOMAIN: x\n${SUBSTITUTE_FROM}`));
     assert.deepEqual(runRules(fleet.index, { rules: [unresolvedVariable] }).diagnostics, []);
+  });
+
+  it('hovers ${VAR} with its value per environment and where it comes from, never a Secret stand-in value', () => {
+    const fleet = memoryFleet(fleetFiles({ '.fluxenv.yaml': STAND_INS, 'clusters/prod/secrets.env': 'API_TOKEN=s3cret\n' }));
+    const at = (line: number, character: number) =>
+      hover(fleet.index, { textDocument: { uri: fileUri(fleet.path('apps/settings.yaml')) }, position: { line, character } });
+    const domain = at(6, 17);
+    assert.ok(domain);
+    assert.deepEqual(domain.range, { start: { line: 6, character: 14 }, end: { line: 6, character: 31 } });
+    assert.equal(
+      (domain.contents as { value: string }).value,
+      '**`${CLUSTER_DOMAIN}`** per environment\n\n- `prod`, Kustomization `flux-system/apps`: `prod.example.com` from the local stand-ins of .fluxenv.yaml (.fluxenv.yaml:4)',
+    );
+    const token = (at(7, 12)!.contents as { value: string }).value;
+    assert.match(
+      token,
+      /`prod`, Kustomization `flux-system\/apps`: \(secret value\) from the local stand-ins of \.fluxenv\.yaml \(clusters\/prod\/secrets\.env:1\)/,
+    );
+    assert.doesNotMatch(token, /s3cret/);
   });
 
   it('reports a stand-in file that does not exist on .fluxenv.yaml', () => {
