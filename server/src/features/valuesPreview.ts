@@ -80,6 +80,11 @@ function model(indexes: Indexes, target: ValuesTarget, reveal: boolean, helm?: H
     `#   ${release.values.entries.length + 1}. spec.values (${relativeName(index, r.place.file)})`,
   ];
   if (!release.values.ok) header.push(`# helm-controller fails this release: ${release.values.failure}`);
+  const versions = chartVersionsByEnvironment(index, release);
+  if (new Set(versions.map((v) => v.version)).size > 1)
+    header.push(
+      `# Chart version per environment: ${versions.map((v) => `${v.environment} ${v.version}`).join(', ')}; a promotion candidate (Promote to Production… moves it), not a problem.`,
+    );
   const values = maskedValues(release.values, reveal, MASK);
   const body = Object.keys(values).length === 0 ? '{}\n' : emitYaml(values);
   const valuesEnd = header.length + body.split('\n').length - 1;
@@ -335,4 +340,18 @@ export function maskRenderedSecrets(output: string, reveal: boolean): string {
       );
     })
     .join('---');
+}
+
+/** The chart version of the same HelmRelease document in every environment that applies it, in promotion order. */
+function chartVersionsByEnvironment(index: FleetIndex, release: ReleaseValues): Array<{ environment: string; version: string }> {
+  const source = release.rendered.resource.source;
+  const out: Array<{ environment: string; version: string }> = [];
+  for (const env of [...index.environments().environments].sort((a, b) => a.order - b.order)) {
+    const same = helmReleaseValues(index.renderEnvironment(env)).find(
+      (r) => r.rendered.resource.source.file === source.file && r.rendered.resource.source.documentIndex === source.documentIndex,
+    );
+    const version = same?.release.chart?.version;
+    if (version) out.push({ environment: env.name, version });
+  }
+  return out;
 }

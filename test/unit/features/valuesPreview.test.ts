@@ -7,6 +7,7 @@ import { preview } from '../../../server/src/features/preview';
 import { releaseValuesTargets } from '../../../server/src/features/valuesPreview';
 import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import type { RenderTarget } from '../../../server/src/protocol';
+import { copyFleetInfra } from './fleetInfraCopy';
 
 const SAMPLE = path.resolve(__dirname, '../../../examples/fleet-infra');
 const RELEASE = path.join(SAMPLE, 'apps/base/podinfo/release.yaml');
@@ -89,5 +90,29 @@ describe('features/valuesPreview (Preview HelmRelease Values)', () => {
     const result = preview(index, { target: target('nowhere') });
     assert.strictEqual(result.problems[0]?.severity, 'error');
     assert.match(result.yaml, /^# No HelmRelease here in environment nowhere/);
+  });
+});
+
+describe('features/valuesPreview: chart versions between environments', () => {
+  it('names a chart version that differs between environments as a promotion candidate in the header, not a problem', () => {
+    const fleet = copyFleetInfra({
+      'apps/base/podinfo/kustomization.yaml': 'resources:\n- release.yaml\n',
+      'apps/base/podinfo/release.yaml':
+        'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\nspec:\n  interval: 30m\n  chart:\n    spec:\n      chart: podinfo\n      version: "6.7.0"\n      sourceRef:\n        kind: HelmRepository\n        name: podinfo\n',
+      'apps/staging/kustomization.yaml':
+        'namespace: staging\nresources:\n- ../base/my-app\n- ../base/podinfo\npatches:\n- patch: |-\n    apiVersion: helm.toolkit.fluxcd.io/v2\n    kind: HelmRelease\n    metadata:\n      name: podinfo\n    spec:\n      chart:\n        spec:\n          version: "6.8.0"\n',
+      'apps/production/kustomization.yaml': 'namespace: production\nresources:\n- ../base/my-app\n- ../base/podinfo\n',
+    });
+    try {
+      const uri = fileUri(path.join(fleet.root, 'apps/base/podinfo/release.yaml'));
+      const result = preview(fleet.index, { target: { kind: 'helmReleaseValues', uri, documentIndex: 0, environment: 'production' } });
+      assert.match(
+        result.yaml,
+        /\n# Chart version per environment: staging 6\.8\.0, production 6\.7\.0; a promotion candidate \(Promote to Production… moves it\), not a problem\.\n/,
+      );
+      assert.deepStrictEqual(result.problems, []);
+    } finally {
+      fleet.dispose();
+    }
   });
 });
