@@ -3,6 +3,7 @@ import { fileUri } from '../../../server/src/features/diagnostics';
 import { hover } from '../../../server/src/features/hover';
 import { preview } from '../../../server/src/features/preview';
 import { readEnvVars } from '../../../server/src/fleet/repoConfig';
+import { secretValuesOf } from '../../../server/src/fleet/secrets';
 import { unresolvedVariable } from '../../../server/src/rules/unresolved-variable';
 import { runRules } from '../../../server/src/rules/run';
 import { memoryFleet } from '../../ruleTester';
@@ -69,6 +70,7 @@ describe('fleet/repoConfig: .fluxenv.yaml substitutions (local stand-ins for clu
     assert.match(result.yaml, /domain: app\.prod\.example\.com/);
     assert.match(result.yaml, /token: '\*\*\*'|token: \*\*\*/);
     assert.doesNotMatch(result.yaml, /s3cret/);
+    assert.ok(secretValuesOf(fleet.index).has('s3cret'), 'error texts bound for logs and CI redact it too');
   });
 
   it("lets the repository's own objects win over stand-ins", () => {
