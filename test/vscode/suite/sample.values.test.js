@@ -67,4 +67,26 @@ describe('Preview HelmRelease Values', () => {
     const text = await documentText(stagingUri, (t) => t.includes('replicaCount: 1'), 'the staging values');
     assert.doesNotMatch(text, /ingress:/);
   });
+
+  it('opens from a rendered HelmRelease of the Environments view, in that environment', async () => {
+    const document = await openInEditor(release);
+    const line = lineOf(document, 'name: podinfo');
+    // The tree's node for the HelmRelease as the staging environment renders it (what its context menu passes).
+    const node = {
+      type: 'object',
+      parent: 'staging/apps',
+      object: {
+        apiVersion: 'helm.toolkit.fluxcd.io/v2',
+        kind: 'HelmRelease',
+        namespace: 'staging',
+        name: 'podinfo',
+        source: { uri: release.toString(), range: { start: { line, character: 8 }, end: { line, character: 15 } } },
+        line: 0,
+      },
+    };
+    const uri = await vscode.commands.executeCommand('fluxEnvironments.previewHelmReleaseValues', node);
+    assert.ok(uri, 'the command returned no document');
+    const text = await documentText(uri, (t) => t.includes('replicaCount: 1'), 'the staging values');
+    assert.match(text, /^# HelmRelease staging\/podinfo in environment staging/);
+  });
 });
