@@ -8,6 +8,7 @@ import { releaseValuesTargets } from '../../../server/src/features/valuesPreview
 import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
 import type { RenderTarget } from '../../../server/src/protocol';
 import { copyFleetInfra } from './fleetInfraCopy';
+import { memoryFleet } from '../../ruleTester';
 
 const SAMPLE = path.resolve(__dirname, '../../../examples/fleet-infra');
 const RELEASE = path.join(SAMPLE, 'apps/base/podinfo/release.yaml');
@@ -114,5 +115,34 @@ describe('features/valuesPreview: chart versions between environments', () => {
     } finally {
       fleet.dispose();
     }
+  });
+});
+
+describe('features/valuesPreview: values from a ConfigMap manifest', () => {
+  it('goes to the line inside the block of values.yaml, and to the patch that set a spec.values value', () => {
+    const fleet = memoryFleet({
+      'clusters/dev/app.yaml':
+        'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./app\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
+      'app/kustomization.yaml': 'namespace: apps\nresources:\n- release.yaml\n- values.yaml\npatches:\n- path: more.yaml\n',
+      'app/release.yaml':
+        'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: web\n  valuesFrom:\n  - kind: ConfigMap\n    name: web-values\n  values:\n    a: 1\n',
+      'app/values.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-values\ndata:\n  values.yaml: |\n    image:\n      tag: "1.2.3"\n',
+      'app/more.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\nspec:\n  values:\n    b: 2\n',
+    });
+    const target: RenderTarget = {
+      kind: 'helmReleaseValues',
+      uri: fileUri(fleet.path('app/release.yaml')),
+      documentIndex: 0,
+      environment: 'dev',
+    };
+    const text = preview(fleet.index, { target }).yaml;
+    const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle));
+    const tag = origin(fleet.index, { target, position: { line: lineOf('tag:'), character: 3 } });
+    assert.strictEqual(tag?.location?.uri, fileUri(fleet.path('app/values.yaml')));
+    assert.strictEqual(tag?.location?.range.start.line, 7, 'the line of tag: inside the block scalar');
+    const b = origin(fleet.index, { target, position: { line: lineOf('b: 2'), character: 0 } });
+    assert.match(b?.description ?? '', /^`b` from spec\.values of HelmRelease web \(app\/more\.yaml:\d+, set by patches\[0\]\)$/);
+    assert.strictEqual(b?.location?.uri, fileUri(fleet.path('app/more.yaml')));
   });
 });
