@@ -13,7 +13,7 @@ import type { CompareParams, CompareResult, HelmRenderSettings, WorkloadFacts } 
 import { containersOf } from './targets';
 import { helmReleaseValues } from '../fleet/helmReleaseValues';
 import { maskedValues } from '../flux/helmValues';
-import { renderChart } from '../fleet/helmChart';
+import { renderChart, sourcesIn } from '../fleet/helmChart';
 import { maskRenderedSecrets } from './valuesPreview';
 import { indexOfEnvironment, MASK, maskSecrets, type Indexes } from './renderedText';
 
@@ -77,10 +77,13 @@ function sideOf(indexes: Indexes, name: string, revealSecrets: boolean, helm?: H
     if (release) {
       releaseValues.set(shown, maskedValues(release.values, revealSecrets, MASK));
       if (helm) {
-        const chart = renderChart(index.root, release.release, release.values.values, {
-          helmPath: helm.path,
-          ...(helm.chartCache ? { chartCache: helm.chartCache } : {}),
-        });
+        const chart = renderChart(
+          index.root,
+          release.release,
+          release.values.values,
+          { helmPath: helm.path, ...(helm.chartCache ? { chartCache: helm.chartCache } : {}) },
+          sourcesIn(render.objects),
+        );
         releaseCharts.set(shown, `# ${chart.note}\n${chart.output ? maskRenderedSecrets(chart.output, revealSecrets) : ''}`);
       }
     }

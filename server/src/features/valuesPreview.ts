@@ -14,7 +14,7 @@ import type { Range } from '../kustomize/types';
 import { emitYaml } from '../kustomize/yaml/emit';
 import type { ParsedDocument } from '../kustomize/yaml/parse';
 import type { HelmRenderSettings, LspLocation, OriginResult, RenderResult, RenderTarget } from '../protocol';
-import { renderChart } from '../fleet/helmChart';
+import { renderChart, sourcesIn } from '../fleet/helmChart';
 import { fileOfUri } from './cursor';
 import { fileUri } from './diagnostics';
 import { pathAtLine } from './previewPath';
@@ -95,10 +95,16 @@ function model(indexes: Indexes, target: ValuesTarget, reveal: boolean, helm?: H
     chartText =
       '---\n# The chart is not rendered: turn on fluxEnvironments.helm.enabled (trusted workspaces) to render a chart at hand with helm template.\n';
   else {
-    const rendered = renderChart(index.root, r, release.values.values, {
-      helmPath: helm.path,
-      ...(helm.chartCache ? { chartCache: helm.chartCache } : {}),
-    });
+    const rendered = renderChart(
+      index.root,
+      r,
+      release.values.values,
+      {
+        helmPath: helm.path,
+        ...(helm.chartCache ? { chartCache: helm.chartCache } : {}),
+      },
+      sourcesIn(index.renderEnvironment(index.environment(target.environment)!).objects),
+    );
     chartText = `---\n# ${rendered.note}\n${rendered.output ? maskRenderedSecrets(rendered.output, reveal) : ''}`;
   }
   return { index, release, text: `${header.join('\n')}\n${body}${chartText}`, valuesLine: header.length, valuesEnd };

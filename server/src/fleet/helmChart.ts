@@ -2,7 +2,9 @@
 // it (fluxEnvironments.helm.enabled, trusted workspaces only: the client sends the options only then). Never a
 // download: the chart is a folder of this repository (a GitRepository/Bucket/ExternalArtifact source with
 // `chart: ./path`), or an archive or folder in the chart cache the user points at (`<name>-<version>.tgz`,
-// `<name>-<version>/`, or `<name>/` whose Chart.yaml has a version the release's version range takes). helm
+// `<name>-<version>/`, or `<name>/` whose Chart.yaml has a version the release's version range takes; for a
+// chartRef OCIRepository, the last segment of its URL at its tag or semver range, for a chartRef HelmChart, its
+// chart and version). helm
 // gets what helm-controller gives it: the release name (spec.releaseName or `[targetNamespace-]name`), the
 // namespace (spec.targetNamespace, else the release's), the merged values as one values file, CRDs included
 // unless spec.install.crds is Skip, tests skipped (helm-controller does not run them unless spec.test.enable).
@@ -28,17 +30,60 @@ export type ChartLocation = { ok: true; chart: string; description: string } | {
 
 const SOURCE_KINDS_WITH_PATHS = new Set(['GitRepository', 'Bucket', 'ExternalArtifact']);
 
+/** A source object (OCIRepository, HelmChart) of the release's environment, by kind, namespace and name. */
+export type FindSource = (kind: string, namespace: string, name: string) => JsonObject | undefined;
+
 /** Where the release's chart is on disk, or why it is not at hand. */
-export function locateChart(repoRoot: string, release: HelmRelease, chartCache: string | undefined): ChartLocation {
-  if (release.chartRef) {
-    return {
-      ok: false,
-      reason: `its chart comes from ${release.chartRef.kind} ${release.chartRef.name} (chartRef), which is not looked up offline yet`,
-    };
-  }
+export function locateChart(
+  repoRoot: string,
+  release: HelmRelease,
+  chartCache: string | undefined,
+  findSource?: FindSource,
+): ChartLocation {
+  if (release.chartRef) return locateChartRef(repoRoot, release, chartCache, findSource);
   const template = release.chart;
   if (!template?.chart) return { ok: false, reason: 'it names no chart' };
-  const kind = template.sourceRef?.kind ?? 'HelmRepository';
+  return locateTemplate(repoRoot, template.chart, template.version, template.sourceRef?.kind ?? 'HelmRepository', chartCache);
+}
+
+/**
+ * chartRef: an OCIRepository holds one chart, named by the last segment of its URL, at `ref.tag` or in the
+ * `ref.semver` range (a digest cannot be matched offline); a HelmChart is a chart template of its own.
+ */
+function locateChartRef(repoRoot: string, release: HelmRelease, chartCache: string | undefined, findSource?: FindSource): ChartLocation {
+  const ref = release.chartRef!;
+  const source = findSource?.(ref.kind, ref.namespace, ref.name);
+  if (!source) return { ok: false, reason: `its chartRef ${ref.kind} ${ref.namespace}/${ref.name} is not in this environment` };
+  if (ref.kind === 'HelmChart') {
+    const chart = getPath(source, ['spec', 'chart']);
+    const version = getPath(source, ['spec', 'version']);
+    const kind = getPath(source, ['spec', 'sourceRef', 'kind']);
+    if (typeof chart !== 'string') return { ok: false, reason: `HelmChart ${ref.name} names no chart` };
+    return locateTemplate(
+      repoRoot,
+      chart,
+      typeof version === 'string' ? version : '*',
+      typeof kind === 'string' ? kind : 'HelmRepository',
+      chartCache,
+    );
+  }
+  const url = getPath(source, ['spec', 'url']);
+  if (typeof url !== 'string' || url === '') return { ok: false, reason: `${ref.kind} ${ref.name} has no spec.url` };
+  const name = url.replace(/\/+$/, '').split('/').pop() ?? '';
+  const tag = getPath(source, ['spec', 'ref', 'tag']);
+  const semver = getPath(source, ['spec', 'ref', 'semver']);
+  const version = typeof semver === 'string' ? semver : typeof tag === 'string' ? tag : 'latest';
+  if (!chartCache)
+    return {
+      ok: false,
+      reason: `chart ${name} comes from ${ref.kind} ${ref.name}; set fluxEnvironments.helm.chartCache to a folder holding it`,
+    };
+  if (version === 'latest') return { ok: false, reason: `${ref.kind} ${ref.name} follows the latest tag, which cannot be matched offline` };
+  return fromCache(chartCache, name, version);
+}
+
+function locateTemplate(repoRoot: string, chart: string, version: string, kind: string, chartCache: string | undefined): ChartLocation {
+  const template = { chart, version };
   if (SOURCE_KINDS_WITH_PATHS.has(kind)) {
     const folder = path.resolve(repoRoot, template.chart);
     if (!folder.startsWith(repoRoot + path.sep) && folder !== repoRoot)
@@ -99,8 +144,14 @@ const renders = new Map<string, ChartRender>();
 const MAX_REMEMBERED = 64;
 
 /** Renders the release's chart with its merged values (remembered by chart, values and options). */
-export function renderChart(repoRoot: string, release: HelmRelease, values: JsonObject, options: HelmRenderOptions): ChartRender {
-  const located = locateChart(repoRoot, release, options.chartCache);
+export function renderChart(
+  repoRoot: string,
+  release: HelmRelease,
+  values: JsonObject,
+  options: HelmRenderOptions,
+  findSource?: FindSource,
+): ChartRender {
+  const located = locateChart(repoRoot, release, options.chartCache, findSource);
   if (!located.ok) return { note: `The chart is not rendered: ${located.reason}. Nothing is downloaded.` };
   const namespace = release.targetNamespace ?? release.namespace;
   const skipCrds = getPath(release.object, ['spec', 'install', 'crds']) === 'Skip';
@@ -150,4 +201,13 @@ function chartStamp(chart: string): number {
     if (stat.isDirectory()) for (const child of fs.readdirSync(entry)) pending.push(path.join(entry, child));
   }
   return newest;
+}
+
+/** The sources an environment applies, for chartRef lookups. */
+export function sourcesIn(objects: ReadonlyArray<{ object: JsonObject }>): FindSource {
+  return (kind, namespace, name) =>
+    objects.find((o) => {
+      const meta = o.object.metadata as JsonObject | undefined;
+      return o.object.kind === kind && meta?.name === name && ((meta?.namespace as string | undefined) ?? 'default') === namespace;
+    })?.object;
 }

@@ -136,6 +136,27 @@ describe('HelmRelease charts rendered with helm template', () => {
     assert.strictEqual(recorded().args[2], path.join(cache, 'web-1.2.3.tgz'));
   });
 
+  it('finds a chartRef OCIRepository chart in the cache by the last segment of its URL and its semver range', () => {
+    open(IN_REPO);
+    fs.writeFileSync(
+      path.join(root, 'apps/base/release.yaml'),
+      release('').replace('  chart:\n    spec:\n', '  chartRef:\n    kind: OCIRepository\n    name: web\n'),
+    );
+    fs.writeFileSync(
+      path.join(root, 'apps/base/oci.yaml'),
+      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  interval: 10m\n  url: oci://ghcr.io/example/charts/web\n  ref:\n    semver: ">=1.0.0 <1.3.0"\n',
+    );
+    fs.writeFileSync(path.join(root, 'apps/base/kustomization.yaml'), 'resources:\n- release.yaml\n- oci.yaml\n');
+    index = new FleetIndex(root);
+    index.scan();
+    const cache = path.join(tools, 'cache');
+    fs.mkdirSync(cache);
+    for (const name of ['web-1.2.3.tgz', 'web-1.3.0.tgz']) fs.writeFileSync(path.join(cache, name), '');
+    const result = preview(index, { target: target('staging'), helm: { path: stub, chartCache: cache } });
+    assert.strictEqual(recorded().args[2], path.join(cache, 'web-1.2.3.tgz'));
+    assert.match(result.yaml, /# Rendered by helm template from the chart web 1\.2\.3 from the chart cache\.\n/);
+  });
+
   it('says once in the preview when helm is missing, without a diagnostic', () => {
     open(IN_REPO);
     const result = preview(index, { target: target('staging'), helm: { path: path.join(tools, 'no-helm') } });
