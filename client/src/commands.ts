@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import {
   EnvironmentsRequest,
   FluxKustomizationTargetRequest,
+  HelmReleaseValuesTargetsRequest,
   RescanRequest,
   type EnvironmentSummary,
   type LspLocation,
@@ -28,7 +29,7 @@ const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 
 function isRenderTarget(value: unknown): value is RenderTarget {
   if (typeof value !== 'object' || value === null) return false;
   const kind = (value as { kind?: unknown }).kind;
-  return kind === 'environment' || kind === 'folder' || kind === 'fluxKustomization';
+  return kind === 'environment' || kind === 'folder' || kind === 'fluxKustomization' || kind === 'helmReleaseValues';
 }
 
 function isNode(value: unknown): value is EnvironmentsNode {
@@ -148,6 +149,48 @@ export async function preview(ctx: Ctx, arg?: unknown): Promise<vscode.Uri | und
   return editor.document.uri;
 }
 
+/**
+ * Preview HelmRelease Values: the merged values of a HelmRelease in one environment. Takes a values target
+ * (code lenses), a tree item of a rendered HelmRelease, or nothing: then the HelmRelease at the cursor of the
+ * active editor, asking for the environment when several apply it.
+ */
+export async function previewHelmReleaseValues(ctx: Ctx, arg?: unknown): Promise<vscode.Uri | undefined> {
+  let target: RenderTarget | undefined = isRenderTarget(arg) && arg.kind === 'helmReleaseValues' ? arg : undefined;
+  if (!target) {
+    let query: { uri: string; position?: { line: number; character: number } } | undefined;
+    let environment: string | undefined;
+    if (isNode(arg) && arg.type === 'object') {
+      query = { uri: arg.object.source.uri, position: arg.object.source.range.start };
+      environment = arg.parent.split('/')[0];
+    } else {
+      const editor = vscode.window.activeTextEditor;
+      if (editor?.document.uri.scheme === 'file') {
+        const cursor = editor.selection.active;
+        query = { uri: editor.document.uri.toString(), position: { line: cursor.line, character: cursor.character } };
+      }
+    }
+    const choices = query ? await ctx.request(HelmReleaseValuesTargetsRequest, query) : [];
+    const inEnvironment = environment ? choices.filter((c) => c.environment === environment) : choices;
+    if (inEnvironment.length === 0) {
+      void vscode.window.showInformationMessage(
+        'No HelmRelease here that an environment applies: open a HelmRelease file (or put the cursor in one) to preview its values.',
+      );
+      return undefined;
+    }
+    if (inEnvironment.length === 1) target = inEnvironment[0].target;
+    else {
+      const chosen = await vscode.window.showQuickPick(
+        inEnvironment.map((c) => ({ label: c.environment, description: c.release, target: c.target })),
+        { title: 'Preview HelmRelease Values in…' },
+      );
+      target = chosen?.target;
+    }
+  }
+  if (!target) return undefined;
+  const editor = await openPreview(target);
+  return editor.document.uri;
+}
+
 async function pickEnvironment(ctx: Ctx, title: string, exclude?: string): Promise<string | undefined> {
   const envs = (await environments(ctx)).filter((e) => e.name !== exclude);
   if (envs.length === 0) {
@@ -227,6 +270,7 @@ export function registerCommands(deps: CommandDeps): void {
   const register = (id: string, run: (...args: unknown[]) => unknown) => ctx.track(vscode.commands.registerCommand(id, run));
   register('fluxEnvironments.showOutput', () => ctx.output.show(true));
   register('fluxEnvironments.preview', (arg) => preview(ctx, arg));
+  register('fluxEnvironments.previewHelmReleaseValues', (arg) => previewHelmReleaseValues(ctx, arg));
   register('fluxEnvironments.compare', (first, second) => compare(ctx, first, second));
   register('fluxEnvironments.compareSummary', (first, second) => compareSummary(deps, first, second));
   register('fluxEnvironments.showGraph', (arg) => showGraph(ctx, arg));

@@ -4,7 +4,7 @@
 // marked. Both follow the server's index, so they stay current while the user edits.
 import * as vscode from 'vscode';
 import { CompareRequest, type CompareResult, type WorkloadFacts } from '../../server/src/protocol';
-import { readConfig } from './config';
+import { helmSettings, readConfig } from './config';
 import type { Ctx } from './ctx';
 import { escapeHtml, webviewHtml } from './webviewHtml';
 
@@ -53,11 +53,13 @@ export class CompareProvider implements vscode.TextDocumentContentProvider {
   }
 
   compare(pair: ComparePair): Promise<CompareResult> {
-    const revealSecrets = readConfig().revealSecrets;
-    const key = `${pair.left}\n${pair.right}\n${revealSecrets}`;
+    const config = readConfig();
+    const revealSecrets = config.revealSecrets;
+    const helm = helmSettings(config, this.ctx.trust.isTrusted);
+    const key = `${pair.left}\n${pair.right}\n${revealSecrets}\n${JSON.stringify(helm ?? null)}`;
     let result = this.pending.get(key);
     if (!result) {
-      result = this.ctx.request(CompareRequest, { left: pair.left, right: pair.right, revealSecrets });
+      result = this.ctx.request(CompareRequest, { left: pair.left, right: pair.right, revealSecrets, ...(helm ? { helm } : {}) });
       this.pending.set(key, result);
       result.catch(() => this.pending.delete(key));
     }

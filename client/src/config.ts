@@ -1,6 +1,7 @@
 // Typed access to the `fluxEnvironments.*` settings the client itself reads. The server pulls its own
 // (promotionOrder, rules) through workspace/configuration; this file only covers what the editor decides.
 import * as vscode from 'vscode';
+import type { HelmRenderSettings } from '../../server/src/protocol';
 
 export const SECTION = 'fluxEnvironments';
 
@@ -14,6 +15,8 @@ export interface ClientConfig {
   /** Seconds an external renderer may run before it is stopped. */
   rendererTimeoutSeconds: number;
   revealSecrets: boolean;
+  /** fluxEnvironments.helm.*: render charts at hand with helm (sent to the server only in trusted workspaces). */
+  helm: { enabled: boolean; path: string; chartCache: string };
 }
 
 const RENDERERS: readonly RendererKind[] = ['builtin', 'kubectl', 'kustomize'];
@@ -27,6 +30,11 @@ export function readConfig(): ClientConfig {
     rendererPath: settings.get<string>('rendererPath', '').trim(),
     rendererTimeoutSeconds: typeof timeout === 'number' && timeout > 0 ? Math.min(timeout, 600) : 30,
     revealSecrets: settings.get<boolean>('preview.revealSecrets', false) === true,
+    helm: {
+      enabled: settings.get<boolean>('helm.enabled', false) === true,
+      path: settings.get<string>('helm.path', 'helm').trim() || 'helm',
+      chartCache: settings.get<string>('helm.chartCache', '').trim(),
+    },
   };
 }
 
@@ -35,4 +43,10 @@ export function onConfigChanged(listener: () => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration(SECTION)) listener();
   });
+}
+
+/** What RenderRequest and CompareRequest carry for helm: only when enabled and the workspace is trusted. */
+export function helmSettings(config: ClientConfig, trusted: boolean): HelmRenderSettings | undefined {
+  if (!config.helm.enabled || !trusted) return undefined;
+  return { path: config.helm.path, ...(config.helm.chartCache ? { chartCache: config.helm.chartCache } : {}) };
 }

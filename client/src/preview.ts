@@ -5,8 +5,15 @@
 // OriginRequest with the header's lines taken off the position.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { OriginRequest, RenderRequest, type LspLocation, type RenderResult, type RenderTarget } from '../../server/src/protocol';
-import { readConfig } from './config';
+import {
+  OriginRequest,
+  RenderRequest,
+  type HelmRenderSettings,
+  type LspLocation,
+  type RenderResult,
+  type RenderTarget,
+} from '../../server/src/protocol';
+import { helmSettings, readConfig } from './config';
 import type { Ctx } from './ctx';
 import { renderExternally } from './externalRenderer';
 
@@ -35,6 +42,13 @@ export function targetOfPreview(uri: vscode.Uri): RenderTarget | undefined {
     if (target.kind === 'environment' && typeof target.name === 'string') return target;
     if (target.kind === 'folder' && typeof target.uri === 'string') return target;
     if (target.kind === 'fluxKustomization' && typeof target.uri === 'string' && Number.isInteger(target.documentIndex)) return target;
+    if (
+      target.kind === 'helmReleaseValues' &&
+      typeof target.uri === 'string' &&
+      Number.isInteger(target.documentIndex) &&
+      typeof target.environment === 'string'
+    )
+      return target;
   } catch {
     // not one of ours
   }
@@ -46,6 +60,7 @@ function previewLabel(target: RenderTarget): string {
   if (target.kind === 'environment') return `${safe(target.name)} (environment)`;
   const relative = vscode.workspace.asRelativePath(vscode.Uri.parse(target.uri), false);
   if (target.kind === 'folder') return `${safe(relative)} (rendered)`;
+  if (target.kind === 'helmReleaseValues') return `${safe(relative)}#${target.documentIndex} (values in ${safe(target.environment)})`;
   return `${safe(relative)}#${target.documentIndex} (rendered)`;
 }
 
@@ -108,7 +123,7 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider, vsco
       const note = `# fluxEnvironments.renderer is "${config.renderer}", but external programs do not run in an untrusted folder: rendered by the built-in renderer.`;
       return this.renderWithServer(target, config.revealSecrets, token, [note, '#']);
     }
-    return this.renderWithServer(target, config.revealSecrets, token, []);
+    return this.renderWithServer(target, config.revealSecrets, token, [], helmSettings(config, this.ctx.trust.isTrusted));
   }
 
   private async renderWithServer(
@@ -116,9 +131,10 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider, vsco
     revealSecrets: boolean,
     token: vscode.CancellationToken,
     notes: string[],
+    helm?: HelmRenderSettings,
   ): Promise<RenderedPreview> {
     try {
-      const result = await this.ctx.request(RenderRequest, { target, revealSecrets }, token);
+      const result = await this.ctx.request(RenderRequest, { target, revealSecrets, ...(helm ? { helm } : {}) }, token);
       const header = [...notes, ...problemHeader(result.problems)];
       const body = result.yaml;
       return { headerLines: header.length, result, revealSecrets, text: header.length ? `${header.join('\n')}\n${body}` : body };

@@ -80,7 +80,9 @@ export const IndexStatusNotification = new NotificationType<IndexStatus>('fluxEn
 export type RenderTarget =
   | { kind: 'environment'; name: string; workspaceFolder?: string }
   | { kind: 'fluxKustomization'; uri: string; documentIndex: number }
-  | { kind: 'folder'; uri: string };
+  | { kind: 'folder'; uri: string }
+  /** The merged values of the HelmRelease written at uri#documentIndex, as `environment` applies it. */
+  | { kind: 'helmReleaseValues'; uri: string; documentIndex: number; environment: string };
 
 /**
  * The Flux Kustomization of a file to render: the YAML document holding `position` (the cursor), or the
@@ -92,6 +94,16 @@ export const FluxKustomizationTargetRequest = new RequestType<
   RenderTarget | null,
   void
 >('fluxEnvironments/fluxKustomizationTarget');
+
+/**
+ * The HelmReleases of a file whose merged values can be previewed, each in each environment that applies it
+ * (the document at `position` only, when it holds one), in promotion order.
+ */
+export const HelmReleaseValuesTargetsRequest = new RequestType<
+  { uri: string; position?: { line: number; character: number } },
+  Array<{ target: RenderTarget; release: string; environment: string }>,
+  void
+>('fluxEnvironments/helmReleaseValuesTargets');
 
 export interface RenderedObjectSummary {
   apiVersion: string;
@@ -116,9 +128,22 @@ export interface RenderResult {
   title: string;
 }
 
-export const RenderRequest = new RequestType<{ target: RenderTarget; revealSecrets?: boolean }, RenderResult, void>(
-  'fluxEnvironments/render',
-);
+/**
+ * Render a HelmRelease's chart with `helm template` when it is at hand offline. The client sends it only when
+ * fluxEnvironments.helm.enabled is on and the workspace is trusted; without it the server never runs helm.
+ */
+export interface HelmRenderSettings {
+  /** fluxEnvironments.helm.path: the helm executable. */
+  path: string;
+  /** fluxEnvironments.helm.chartCache: a folder of chart archives (`<name>-<version>.tgz`) or chart folders. */
+  chartCache?: string;
+}
+
+export const RenderRequest = new RequestType<
+  { target: RenderTarget; revealSecrets?: boolean; helm?: HelmRenderSettings },
+  RenderResult,
+  void
+>('fluxEnvironments/render');
 
 /** Where a value of a rendered preview comes from: hover and go-to-definition in the preview. */
 export interface OriginQuery {
@@ -144,6 +169,8 @@ export const OriginRequest = new RequestType<OriginQuery, OriginResult | null, v
 export interface CompareParams {
   left: string;
   right: string;
+  /** Render charts at hand (see HelmRenderSettings); sent only for trusted workspaces with helm enabled. */
+  helm?: HelmRenderSettings;
   /** Show the values of plain (not SOPS-encrypted) Secrets; masked by default. */
   revealSecrets?: boolean;
 }

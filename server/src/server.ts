@@ -34,11 +34,13 @@ import { environmentSummaries } from './features/environments';
 import { dependencyGraph } from './features/graph';
 import { origin } from './features/origin';
 import { fluxKustomizationTarget, preview } from './features/preview';
+import { releaseValuesTargets } from './features/valuesPreview';
 import {
   CompareRequest,
   DependencyGraphRequest,
   EnvironmentsRequest,
   FluxKustomizationTargetRequest,
+  HelmReleaseValuesTargetsRequest,
   IndexChangedNotification,
   IndexStatusNotification,
   OriginRequest,
@@ -287,6 +289,10 @@ connection.onRequest(
 connection.onRequest(
   FluxKustomizationTargetRequest,
   guarded('flux kustomization target', null, (p) => fluxKustomizationTarget(session.allIndexes(), p)),
+);
+connection.onRequest(
+  HelmReleaseValuesTargetsRequest,
+  guarded('helm release values targets', [], (p) => releaseValuesTargets(session.allIndexes(), p)),
 );
 connection.onRequest(
   OriginRequest,

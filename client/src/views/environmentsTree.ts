@@ -212,7 +212,9 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
         item.id = `obj:${node.parent}:${o.apiVersion}/${o.kind}/${o.namespace}/${o.name}`;
         item.description = o.appliedBy ? `via ${o.appliedBy}` : undefined;
         item.tooltip = `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name} (${o.apiVersion}) from ${vscode.workspace.asRelativePath(vscode.Uri.parse(o.source.uri), false)}:${o.source.range.start.line + 1}`;
-        item.contextValue = 'renderedObject';
+        // A HelmRelease also offers its values preview (package.json view/item/context).
+        item.contextValue =
+          o.kind === 'HelmRelease' && o.apiVersion.startsWith('helm.toolkit.fluxcd.io/') ? 'renderedObject.helmRelease' : 'renderedObject';
         item.iconPath = new vscode.ThemeIcon('symbol-field');
         item.command = openCommand(o.source, 'Open defining file');
         return item;

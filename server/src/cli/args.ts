@@ -28,6 +28,11 @@ export const COMMANDS: ReadonlyArray<{ name: string; synopsis: string; summary: 
     synopsis: 'build [folder] --env <name>',
     summary: 'Print what an environment (or one Flux Kustomization) applies, as Flux builds it',
   },
+  {
+    name: 'values',
+    synopsis: 'values [folder] --release <name> --env <name>',
+    summary: 'Print the values a HelmRelease installs its chart with, merged as helm-controller merges them',
+  },
   { name: 'promote', synopsis: 'promote', summary: 'Promote versions from one environment to the next, as a reviewable git change' },
   { name: 'history', synopsis: 'history', summary: 'List promotions (commits and tags), newest first' },
   { name: 'help', synopsis: 'help [command]', summary: 'Show help' },

@@ -7,6 +7,7 @@ import { environmentsCommand, ENVIRONMENTS_HELP } from './environments';
 import { historyCommand, HISTORY_HELP } from './history';
 import { promoteCommand, PROMOTE_HELP } from './promote';
 import { render, RENDER_HELP } from './render';
+import { valuesCommand, VALUES_HELP } from './values';
 
 export { check };
 
@@ -15,6 +16,7 @@ const COMMAND_TABLE: Record<string, { run: (argv: string[], io: CliIo) => number
   render: { run: render, help: RENDER_HELP },
   environments: { run: environmentsCommand, help: ENVIRONMENTS_HELP },
   build: { run: buildCommand, help: BUILD_HELP },
+  values: { run: valuesCommand, help: VALUES_HELP },
   promote: { run: promoteCommand, help: PROMOTE_HELP },
   history: { run: historyCommand, help: HISTORY_HELP },
 };

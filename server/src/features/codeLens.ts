@@ -1,6 +1,6 @@
 // Code lenses on kustomization files and Flux Kustomizations: "Preview rendered", "Compare with <env>"
 // (the next environment in promotion order, else the previous one) and the object/problem count of the
-// render, which also opens the preview. Arguments follow protocol.ts (RenderTarget, environment names).
+// render, which also opens the preview; on a HelmRelease, "Values in <env>" for each environment applying it. Arguments follow protocol.ts (RenderTarget, environment names).
 import type { CodeLens, CodeLensParams } from 'vscode-languageserver';
 import type { Environment } from '../fleet/environments';
 import type { FleetIndex } from '../fleet/fleetIndex';
@@ -10,6 +10,7 @@ import { fileOfUri } from './cursor';
 import { isKustomizationFile } from './definition';
 import { fileUri } from './diagnostics';
 import { fluxObjectsIn, kustomizationInClusters } from './targets';
+import { releaseValuesTargets } from './valuesPreview';
 
 type EnvironmentWithNeighbours = Environment & { neighbours: { next?: Environment; previous?: Environment } };
 
@@ -41,6 +42,13 @@ export function codeLenses(index: FleetIndex, params: CodeLensParams): CodeLens[
         e.kustomizations.some((k) => k.place.file === file && k.place.documentIndex === found.documentIndex),
       );
       out.push(...lensesFor(range, target, result?.resources.length ?? 0, result?.problems.length ?? 0, envs));
+    }
+    for (const values of releaseValuesTargets(index, { uri: fileUri(file) })) {
+      const doc = index.parsed(file)?.documents[values.target.documentIndex];
+      out.push({
+        range: lensRange(doc?.range),
+        command: { title: `Values in ${values.environment}`, command: PREVIEW_COMMAND, arguments: [values.target] },
+      });
     }
     return out;
   } catch {

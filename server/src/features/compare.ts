@@ -2,14 +2,20 @@
 // list the same objects in the same order (by kind, name, namespace), an object missing on one side is a
 // comment placeholder there, and each environment's own namespace is written `<env-namespace>` on both
 // sides (metadata.namespace and references to it), so the diff shows what really differs: images,
-// replicas, resources. Also the per-workload facts a reviewer compares, with what drifts.
+// replicas, resources. Each HelmRelease is followed by its merged values (fleet/helmReleaseValues.ts), so the
+// values an environment's ConfigMaps give a release are compared too. Also the per-workload facts a reviewer
+// compares, with what drifts.
 import type { FleetIndex } from '../fleet/fleetIndex';
 import { deepCopy, getPath, isObject, resIdOf } from '../kustomize/resource';
 import type { Json, JsonObject } from '../kustomize/types';
 import { emitYaml } from '../kustomize/yaml/emit';
-import type { CompareParams, CompareResult, WorkloadFacts } from '../protocol';
+import type { CompareParams, CompareResult, HelmRenderSettings, WorkloadFacts } from '../protocol';
 import { containersOf } from './targets';
-import { indexOfEnvironment, maskSecrets, type Indexes } from './renderedText';
+import { helmReleaseValues } from '../fleet/helmReleaseValues';
+import { maskedValues } from '../flux/helmValues';
+import { renderChart, sourcesIn } from '../fleet/helmChart';
+import { maskRenderedSecrets } from './valuesPreview';
+import { indexOfEnvironment, MASK, maskSecrets, type Indexes } from './renderedText';
 
 export const ENV_NAMESPACE = '<env-namespace>';
 
@@ -21,6 +27,10 @@ const MAX_NORMALISE_VISITS = 1_000_000;
 interface Side {
   name: string;
   objects: JsonObject[];
+  /** A HelmRelease's merged values (Secret values masked), by the object shown. */
+  releaseValues: Map<JsonObject, JsonObject>;
+  /** A HelmRelease's chart rendered by helm (or why not), when the client asked for charts. */
+  releaseCharts: Map<JsonObject, string>;
   error?: string;
 }
 
@@ -35,11 +45,11 @@ interface Aligned {
 
 export function compareEnvironments(indexes: Indexes, params: CompareParams & { revealSecrets?: boolean }): CompareResult {
   try {
-    const left = sideOf(indexes, params.left, params.revealSecrets ?? false);
-    const right = sideOf(indexes, params.right, params.revealSecrets ?? false);
+    const left = sideOf(indexes, params.left, params.revealSecrets ?? false, params.helm);
+    const right = sideOf(indexes, params.right, params.revealSecrets ?? false, params.helm);
     const [leftMap, rightMap] = namespaceTokens(left.objects, right.objects);
-    const leftObjects = left.objects.map((o) => normaliseNamespaces(o, leftMap));
-    const rightObjects = right.objects.map((o) => normaliseNamespaces(o, rightMap));
+    const leftObjects = left.objects.map((o) => keepValues(left, o, normaliseNamespaces(o, leftMap)));
+    const rightObjects = right.objects.map((o) => keepValues(right, o, normaliseNamespaces(o, rightMap)));
     const aligned = align(leftObjects, rightObjects);
     return {
       leftYaml: sideText(left, aligned, 'left', right.name),
@@ -52,14 +62,43 @@ export function compareEnvironments(indexes: Indexes, params: CompareParams & { 
   }
 }
 
-function sideOf(indexes: Indexes, name: string, revealSecrets: boolean): Side {
+function sideOf(indexes: Indexes, name: string, revealSecrets: boolean, helm?: HelmRenderSettings): Side {
   const index: FleetIndex | undefined = indexOfEnvironment(indexes, name);
   const env = index?.environment(name);
-  if (!index || !env) return { name, objects: [], error: `environment "${name}" not found` };
-  return {
-    name,
-    objects: index.renderEnvironment(env).objects.map((o) => maskSecrets(o.object, revealSecrets, o.resource.secretValuePaths)),
-  };
+  if (!index || !env)
+    return { name, objects: [], releaseValues: new Map(), releaseCharts: new Map(), error: `environment "${name}" not found` };
+  const render = index.renderEnvironment(env);
+  const releases = new Map(helmReleaseValues(render).map((r) => [r.rendered.object, r]));
+  const releaseValues = new Map<JsonObject, JsonObject>();
+  const releaseCharts = new Map<JsonObject, string>();
+  const objects = render.objects.map((o) => {
+    const shown = maskSecrets(o.object, revealSecrets, o.resource.secretValuePaths);
+    const release = releases.get(o.object);
+    if (release) {
+      releaseValues.set(shown, maskedValues(release.values, revealSecrets, MASK));
+      if (helm) {
+        const chart = renderChart(
+          index.root,
+          release.release,
+          release.values.values,
+          { helmPath: helm.path, ...(helm.chartCache ? { chartCache: helm.chartCache } : {}) },
+          sourcesIn(render.objects),
+        );
+        releaseCharts.set(shown, `# ${chart.note}\n${chart.output ? maskRenderedSecrets(chart.output, revealSecrets) : ''}`);
+      }
+    }
+    return shown;
+  });
+  return { name, objects, releaseValues, releaseCharts };
+}
+
+/** Carries a HelmRelease's merged values over to the object as normalised. */
+function keepValues(side: Side, before: JsonObject, after: JsonObject): JsonObject {
+  const merged = side.releaseValues.get(before);
+  if (merged && after !== before) side.releaseValues.set(after, merged);
+  const chart = side.releaseCharts.get(before);
+  if (chart !== undefined && after !== before) side.releaseCharts.set(after, chart);
+  return after;
 }
 
 function namespaceOf(o: JsonObject): string {
@@ -166,6 +205,17 @@ function sideText(side: Side, rows: Aligned[], which: 'left' | 'right', other: s
     const o = row[which];
     // The same heading on both sides keeps the diff editor's alignment object by object.
     docs.push(o ? `# ${label(row)}\n${emitYaml(o)}` : `# ${label(row)}: not in ${side.name} (only in ${other})\n`);
+    // A HelmRelease's merged values (what helm-controller installs the chart with) follow it, on both sides.
+    if (row.kind === 'HelmRelease') {
+      const values = o ? side.releaseValues.get(o) : undefined;
+      docs.push(
+        values
+          ? `# ${label(row)}: merged values (valuesFrom, then spec.values)\n${Object.keys(values).length === 0 ? '{}\n' : emitYaml(values)}`
+          : `# ${label(row)}: merged values${o ? '' : ` not in ${side.name}`}\n`,
+      );
+      const chart = o ? side.releaseCharts.get(o) : undefined;
+      if (chart !== undefined || (!o && side.releaseCharts.size > 0)) docs.push(`# ${label(row)}: chart objects\n${chart ?? ''}`);
+    }
   }
   return docs.join('---\n');
 }

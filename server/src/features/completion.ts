@@ -7,7 +7,7 @@ import { CompletionItemKind, CompletionItemTag, MarkupKind, type CompletionItem,
 import type { FleetIndex } from '../fleet/fleetIndex';
 import { keyOf } from '../flux/dependsOn';
 import { KUSTOMIZE_GROUP, type FluxKustomization } from '../flux/objects';
-import { collectVars, type FindObject } from '../flux/substitute';
+import { collectVars, isSecretVariable, type FindObject } from '../flux/substitute';
 import { DEPRECATED_FIELDS, KUSTOMIZATION_FIELDS } from '../kustomize/kustomization';
 import { KUSTOMIZATION_TYPE, type GoType } from '../kustomize/kustomizationSchema';
 import { isObject } from '../kustomize/resource';
@@ -209,12 +209,17 @@ function variableItems(index: FleetIndex, file: string, position: Position, type
   for (const view of clusterViews(index)) {
     for (const k of view.kustomizations.values()) {
       if (!k.result.filesRead.has(file)) continue;
-      const collected = collectVars(k.ks, findIn(index, view));
+      const collected = collectVars(k.ks, findIn(index, view), index.standIns().byEnvironment.get(view.name));
       for (const [name, value] of collected.vars) {
         if (items.has(name)) continue;
         const origin = collected.origins.get(name);
-        const secret = origin?.from === 'Secret';
-        const from = origin?.from === 'substitute' ? 'postBuild.substitute' : `${origin?.from ?? ''} ${origin?.name ?? ''}`.trim();
+        const secret = isSecretVariable(origin);
+        const from =
+          origin?.from === 'substitute'
+            ? 'postBuild.substitute'
+            : origin?.from === 'stand-in'
+              ? 'the local stand-ins (.fluxenv.yaml)'
+              : `${origin?.from ?? ''} ${origin?.name ?? ''}`.trim();
         items.set(
           name,
           replacing(range, name, {
@@ -229,7 +234,7 @@ function variableItems(index: FleetIndex, file: string, position: Position, type
 }
 
 /** ConfigMaps/Secrets the cluster holds: rendered by its Kustomizations, else written anywhere in the repo. */
-function findIn(index: FleetIndex, view: ClusterView): FindObject {
+export function findIn(index: FleetIndex, view: ClusterView): FindObject {
   return (kind, namespace, name) => {
     for (const o of view.render.objects) {
       const meta = isObject(o.object.metadata) ? o.object.metadata : {};

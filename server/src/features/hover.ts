@@ -7,6 +7,9 @@ import type { FleetIndex } from '../fleet/fleetIndex';
 import { keyOf } from '../flux/dependsOn';
 import { getPath, isObject } from '../kustomize/resource';
 import type { Json, Resource } from '../kustomize/types';
+import { collectVars, isSecretVariable } from '../flux/substitute';
+import { clusterViews } from '../rules/support/fluxClusters';
+import { findIn } from './completion';
 import { cursorAt, fileOfUri, type Cursor } from './cursor';
 import { isKustomizationFile } from './definition';
 import {
@@ -27,6 +30,8 @@ export function hover(index: FleetIndex, params: HoverParams): Hover | null {
   try {
     const file = fileOfUri(params.textDocument.uri);
     if (!file) return null;
+    const variable = variableHover(index, file, params.position);
+    if (variable) return variable;
     const cursor = cursorAt(index, file, params.position);
     if (!cursor) return null;
     const markdown =
@@ -213,4 +218,54 @@ function imageHover(index: FleetIndex, cursor: Cursor): string | undefined {
   }
   if (lines.length === 0) return undefined;
   return [`**Image of container ${code(String(container.name))}** per environment:`, '', ...[...new Set(lines)]].join('\n');
+}
+
+/**
+ * On a `${VAR}` in a file some Flux Kustomization applies: its value in each environment and where it comes
+ * from (postBuild.substitute, a ConfigMap or Secret, the local stand-ins of .fluxenv.yaml), Secret values
+ * never shown; or that it is not defined, and what the controller then does.
+ */
+function variableHover(index: FleetIndex, file: string, position: { line: number; character: number }): Hover | null {
+  const line = (index.text(file) ?? '').split('\n')[position.line] ?? '';
+  const re = /\$\{([_A-Za-z][_A-Za-z0-9]*)[^}]*\}/g;
+  let match: RegExpExecArray | null;
+  let found: { name: string; start: number; end: number; hasDefault: boolean } | undefined;
+  while ((match = re.exec(line))) {
+    if (match.index > 0 && line[match.index - 1] === '$') continue; // $${ is an escape
+    if (position.character >= match.index && position.character <= match.index + match[0].length) {
+      found = { name: match[1], start: match.index, end: match.index + match[0].length, hasDefault: /^\$\{[^}]*:?=/.test(match[0]) };
+      break;
+    }
+  }
+  if (!found) return null;
+  const rows: string[] = [];
+  const rel = (f: string) => path.posix.relative(index.root, f);
+  for (const view of clusterViews(index)) {
+    for (const k of view.kustomizations.values()) {
+      if (!k.ks.postBuild || !k.result.filesRead.has(file)) continue;
+      const collected = collectVars(k.ks, findIn(index, view), index.standIns().byEnvironment.get(view.name));
+      const value = collected.vars.get(found.name);
+      const origin = collected.origins.get(found.name);
+      let text: string;
+      if (value === undefined) text = found.hasDefault ? 'not defined: its default applies' : 'not defined';
+      else {
+        const shown = isSecretVariable(origin) ? '(secret value)' : code(value);
+        const from =
+          origin?.from === 'substitute'
+            ? 'postBuild.substitute'
+            : origin?.from === 'stand-in'
+              ? 'the local stand-ins of .fluxenv.yaml'
+              : `${origin?.from ?? ''} ${origin?.name ?? ''}, key ${origin?.key ?? found.name}`;
+        const where = origin?.file ? ` (${rel(origin.file)}${origin.range ? `:${origin.range.start.line + 1}` : ''})` : '';
+        text = `${shown} from ${from}${where}`;
+      }
+      const row = `- ${code(view.name)}, Kustomization ${code(k.key)}: ${text}`;
+      if (!rows.includes(row)) rows.push(row);
+    }
+  }
+  if (rows.length === 0) return null;
+  return {
+    contents: { kind: MarkupKind.Markdown, value: [`**${code('${' + found.name + '}')}** per environment`, '', ...rows].join('\n') },
+    range: { start: { line: position.line, character: found.start }, end: { line: position.line, character: found.end } },
+  };
 }

@@ -10,6 +10,7 @@ import { fileUri } from './diagnostics';
 import { pathAtLine } from './previewPath';
 import { previewModel, relativeName, ZERO_RANGE, type Indexes, type PreviewObject } from './renderedText';
 import { sourceRangeOf } from './targets';
+import { valuesOrigin } from './valuesPreview';
 
 export interface OriginParams extends OriginQuery {
   /** Must match the preview's setting: masking changes the lines a Secret takes. */
@@ -29,6 +30,8 @@ const VERB: Record<Origin['kind'], string> = {
 
 export function origin(indexes: Indexes, params: OriginParams): OriginResult | null {
   try {
+    if (params.target.kind === 'helmReleaseValues')
+      return valuesOrigin(indexes, params.target, params.position, params.revealSecrets ?? false);
     const model = previewModel(indexes, params.target, params.revealSecrets ?? false);
     if (!model) return null;
     const { line, character } = params.position;

@@ -3,19 +3,22 @@
 // dependsOn order, each Kustomization's objects headed by a `# Kustomization: ns/name` comment. Secret
 // values are masked, problems are listed for the top of the preview, and every object's line is given
 // so that the preview can be navigated. Reads the index's cached renders only.
-import type { RenderedObjectSummary, RenderResult, RenderTarget } from '../protocol';
+import type { HelmRenderSettings, RenderedObjectSummary, RenderResult, RenderTarget } from '../protocol';
 import { resIdOf } from '../kustomize/resource';
 import { documentAt } from '../kustomize/yaml/parse';
 import { fileOfUri } from './cursor';
 import { fileUri } from './diagnostics';
 import { indexOfFile, previewModel, ZERO_RANGE, type Indexes, type PreviewObject } from './renderedText';
 import { sourceRangeOf } from './targets';
+import { valuesPreview } from './valuesPreview';
 import type { FleetIndex } from '../fleet/fleetIndex';
 
 export interface PreviewParams {
   target: RenderTarget;
   /** Show the values of plain (not SOPS-encrypted) Secrets; a user setting, off by default. */
   revealSecrets?: boolean;
+  /** Render HelmRelease charts at hand (values previews); only for trusted workspaces with helm enabled. */
+  helm?: HelmRenderSettings;
 }
 
 /**
@@ -41,6 +44,8 @@ export function fluxKustomizationTarget(
 
 export function preview(indexes: Indexes, params: PreviewParams): RenderResult {
   try {
+    if (params.target.kind === 'helmReleaseValues')
+      return valuesPreview(indexes, params.target, params.revealSecrets ?? false, params.helm);
     const model = previewModel(indexes, params.target, params.revealSecrets ?? false);
     if (!model) return nothing(params.target, 'Nothing to render here: the environment, Kustomization or folder was not found.');
     return {

@@ -168,6 +168,8 @@ const cache = new WeakMap<FleetIndex, Map<string, { version: number; model: Prev
 
 /** The preview of a target (undefined when the target names nothing), cached per index version. */
 export function previewModel(indexes: Indexes, target: RenderTarget, revealSecrets = false): PreviewModel | undefined {
+  // A release's values are not objects: features/valuesPreview.ts lays them out.
+  if (target.kind === 'helmReleaseValues') return undefined;
   const index =
     target.kind === 'environment'
       ? indexOfEnvironment(indexes, target.name, target.workspaceFolder)

@@ -30,7 +30,9 @@ export interface Environment {
   cluster?: ClusterGraph;
 }
 
-export interface DiscoverOptions extends Partial<Pick<GraphOptions, 'deadline' | 'cache' | 'renderIndependent' | 'strictSubstitution'>> {
+export interface DiscoverOptions extends Partial<
+  Pick<GraphOptions, 'deadline' | 'cache' | 'renderIndependent' | 'strictSubstitution' | 'standInsFor'>
+> {
   repoRoot: string;
   /** YAML files of the repository (scanFleet's `files`). */
   files: readonly string[];

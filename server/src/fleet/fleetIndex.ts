@@ -3,7 +3,7 @@
 // edit invalidates only the renders that read the edited file; everything else is reused.
 import * as path from 'path';
 import type { FluxBuildResult, FluxSourceTree } from '../flux/build';
-import type { FindObject } from '../flux/substitute';
+import type { FindObject, StandInVars } from '../flux/substitute';
 import { renderFluxKustomization } from '../flux/build';
 import { classifyFluxObject, readFluxObject, type FluxKustomization, type FluxObject } from '../flux/objects';
 import { BuildCache } from '../kustomize/buildCache';
@@ -19,6 +19,7 @@ import { customParseLimits, resolveLimits, type EngineLimits, type EngineLimitSe
 import { renderEnvironment, type EnvironmentRender } from './environmentRender';
 import { discoverEnvironments, type Discovery, type Environment } from './environments';
 import { isYamlFileName, scanFleet, type ScanLimits, type ScanResult } from './scan';
+import { readStandIns, REPO_CONFIG_FILE, type StandInConfig } from './repoConfig';
 
 export interface FleetSettings {
   /** Environment names in promotion order; names not listed are ordered by the usual conventions. */
@@ -400,12 +401,30 @@ export class FleetIndex {
       deadline: this.renderDeadline(),
       cache: this.buildCache,
       renderIndependent: (ks, source, variables) => this.renderFlux(ks, source, variables),
+      standInsFor: (cluster) => this.standIns().byEnvironment.get(cluster),
+      strictSubstitution: this.standIns().strictSubstitution,
     });
     this.discovery = next;
     this.discoveryStale = false;
     this.environmentRenders.clear();
     if (previous && shapeOf(previous) !== shapeOf(next)) this.shapeGeneration++;
     return next;
+  }
+
+  private standInConfig: { key: string; config: StandInConfig } | undefined;
+  /** `.fluxenv.yaml` substitutions and strictSubstitution, kept while the texts they were read from are unchanged. */
+  standIns(): StandInConfig {
+    const configFile = path.posix.join(this.root, REPO_CONFIG_FILE);
+    const textOf = (file: string) => (this.fs.kind(file) === 'file' ? this.fs.readFile(file) : undefined) ?? '\u0000missing';
+    const known = this.standInConfig;
+    if (known) {
+      const files = new Set([configFile, ...[...known.config.byEnvironment.values()].flatMap((e) => e.files)]);
+      if (known.key === [...files].map((f) => `${f}\u0000${textOf(f)}`).join('\u0001')) return known.config;
+    }
+    const config = readStandIns(this.root, this.fs, (file) => this.parsed(file));
+    const files = new Set([configFile, ...[...config.byEnvironment.values()].flatMap((e) => e.files)]);
+    this.standInConfig = { key: [...files].map((f) => `${f}\u0000${textOf(f)}`).join('\u0001'), config };
+    return config;
   }
 
   environment(name: string): Environment | undefined {
@@ -500,10 +519,15 @@ export class FleetIndex {
   }
 
   /** What kustomize-controller applies for the Kustomization, without variables from other objects (substituteFrom). */
-  private renderFlux(ks: FluxKustomization, source?: FluxSourceTree, variables?: { findObject: FindObject; key: string }): FluxBuildResult {
+  private renderFlux(
+    ks: FluxKustomization,
+    source?: FluxSourceTree,
+    variables?: { findObject: FindObject; key: string; standIns?: StandInVars & { files: readonly string[] } },
+  ): FluxBuildResult {
     // The same document applied by two parents may have been changed by them (targetNamespace, prefixes): key by
     // content, and by the ConfigMaps and Secrets its substituteFrom reads.
-    const key = `${ks.place.file}#${ks.place.documentIndex}#${source?.root ?? ''}#${JSON.stringify(ks)}${variables ? `#${variables.key}` : ''}`;
+    const strict = this.standIns().strictSubstitution;
+    const key = `${ks.place.file}#${ks.place.documentIndex}#${source?.root ?? ''}#${strict}#${JSON.stringify(ks)}${variables ? `#${variables.key}` : ''}`;
     const hit = this.fluxRenders.get(key);
     if (hit) {
       this.usesRender(this.fluxRenders, key, hit);
@@ -514,12 +538,16 @@ export class FleetIndex {
       repoRoot: this.root,
       ...(source ? { source } : {}),
       ...(variables ? { findObject: variables.findObject } : {}),
+      ...(variables?.standIns ? { standIns: variables.standIns } : {}),
+      strictSubstitution: strict,
       parseLimits: this.customParseLimits(),
       deadline: this.renderDeadline(),
       cache: this.buildCache,
       renderFolder: (dir) => this.renderFolder(dir),
     });
     this.capObjects(value.resources, value.problems, ks.place.file);
+    // .fluxenv.yaml decides strict substitution and the stand-ins of every Kustomization with a postBuild.
+    if (ks.postBuild) value.filesRead.add(path.posix.join(this.root, REPO_CONFIG_FILE));
     const deps = new Set(value.filesRead);
     deps.add(ks.place.file);
     const entry = { value, deps };

@@ -20,7 +20,7 @@ import {
   type FluxObjectPlace,
   type FluxSource,
 } from '../flux/objects';
-import type { FindObject } from '../flux/substitute';
+import type { FindObject, StandInVars } from '../flux/substitute';
 import type { BuildCache } from '../kustomize/buildCache';
 import { mountedFileSystem, type FileSystem } from '../kustomize/fs';
 import { normalize } from '../kustomize/loader';
@@ -91,6 +91,8 @@ export interface GraphOptions {
   cache?: BuildCache;
   maxKustomizations?: number;
   strictSubstitution?: boolean;
+  /** Local stand-ins (`.fluxenv.yaml` substitutions) for a cluster's substituteFrom objects that exist only on the cluster. */
+  standInsFor?: (cluster: string) => (StandInVars & { files: readonly string[] }) | undefined;
   /**
    * The index's remembered build of a Kustomization that reads no variables from other objects, so that an
    * edit re-renders only the Kustomizations that read the edited file.
@@ -98,7 +100,7 @@ export interface GraphOptions {
   renderIndependent?: (
     ks: FluxKustomization,
     source: FluxSourceTree | undefined,
-    variables?: { findObject: FindObject; key: string },
+    variables?: { findObject: FindObject; key: string; standIns?: StandInVars & { files: readonly string[] } },
   ) => FluxBuildResult;
 }
 
@@ -601,15 +603,21 @@ class Walker {
     if (this.options.renderIndependent) {
       // Remembered by the variables it reads too: a home-lab patches substituteFrom into every child, and an
       // edit of one child must not build the other hundred again.
-      const key = JSON.stringify(ks.postBuild!.substituteFrom.map((ref) => findObject(ref.kind, ks.namespace, ref.name)?.object ?? null));
-      return this.options.renderIndependent(ks, tree, { findObject, key });
+      const standIns = this.options.standInsFor?.(cluster);
+      const key = JSON.stringify([
+        ks.postBuild!.substituteFrom.map((ref) => findObject(ref.kind, ks.namespace, ref.name)?.object ?? null),
+        standIns ? [...standIns.vars] : null,
+      ]);
+      return this.options.renderIndependent(ks, tree, { findObject, key, ...(standIns ? { standIns } : {}) });
     }
+    const standIns = this.options.standInsFor?.(cluster);
     return renderFluxKustomization(ks, {
       fs: this.options.fs,
       repoRoot: this.repoRoot,
       ...(tree ? { source: tree } : {}),
       findObject,
-      strictSubstitution: this.options.strictSubstitution ?? false,
+      ...(standIns ? { standIns } : {}),
+      strictSubstitution: this.options.strictSubstitution ?? true,
       parseLimits: this.options.parseLimits,
       deadline: this.options.deadline,
       cache: this.options.cache,

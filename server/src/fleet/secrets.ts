@@ -2,7 +2,7 @@
 // whole (a promotion's before/after and diff) get their Secret values masked, and error texts bound for
 // a log, a diagnostic or CI output have any Secret value of the fleet replaced. Secret values are
 // Secret `data`/`stringData` values (and what `data` decodes to), secretGenerator literals, SOPS
-// `ENC[...]` values and `sops:` metadata blocks.
+// `ENC[...]` values and `sops:` metadata blocks, and the local stand-ins for Secret keys (.fluxenv.yaml).
 import type { FleetIndex } from './fleetIndex';
 import { isObject } from '../kustomize/resource';
 import type { Json, Range } from '../kustomize/types';
@@ -109,6 +109,12 @@ export function secretValuesOf(index: FleetIndex): Set<string> {
       });
     }
   }
+  // The local stand-ins for a Secret's keys (.fluxenv.yaml secrets / secretFiles) are Secret values too.
+  for (const standIns of index.standIns().byEnvironment.values())
+    for (const key of standIns.secret) {
+      const v = standIns.vars.get(key);
+      if (v !== undefined) add(v);
+    }
   return values;
 }
 

@@ -6,12 +6,19 @@ import type { FileSystem } from '../kustomize/fs';
 import { nodeFileSystem, overlayFileSystem } from '../kustomize/fs';
 import { normalize } from '../kustomize/loader';
 import { renderKustomization, type RenderOutput } from '../kustomize/render';
-import type { ParseLimits } from '../kustomize/yaml/parse';
+import { parseYamlFileCached, type ParseLimits } from '../kustomize/yaml/parse';
 import { cloneResource, isObject, recordOrigin } from '../kustomize/resource';
 import type { JsonObject, Origin, Place, Problem, Resource } from '../kustomize/types';
 import { placeInSource, resolveSpecPath, synthesizeKustomization, type SynthesizedKustomization } from './generate';
 import type { FluxKustomization } from './objects';
-import { collectVars, substituteResources, type FindObject, type UnresolvedVariable } from './substitute';
+import {
+  collectVars,
+  isSecretVariable,
+  substituteResources,
+  type FindObject,
+  type StandInVars,
+  type UnresolvedVariable,
+} from './substitute';
 
 import type { BuildCache } from '../kustomize/buildCache';
 
@@ -38,8 +45,10 @@ export interface FluxBuildOptions {
   source?: FluxSourceTree;
   /** ConfigMaps and Secrets for postBuild.substituteFrom; without it every entry counts as missing. */
   findObject?: FindObject;
-  /** The StrictPostBuildSubstitutions feature gate. */
+  /** The StrictPostBuildSubstitutions feature gate; on unless false (the default since kustomize-controller v1.9, its CHANGELOG.md). */
   strictSubstitution?: boolean;
+  /** Local stand-ins for substituteFrom objects that exist only on the cluster, with the files they were read from. */
+  standIns?: StandInVars & { files: readonly string[] };
   /** Bounds on each YAML file the build parses; defaults when unset. */
   parseLimits?: Partial<ParseLimits>;
   /** Epoch milliseconds after which the render stops (render-time-limit). */
@@ -137,17 +146,20 @@ function buildInSource(ks: FluxKustomization, options: FluxBuildOptions): FluxBu
   }
 
   if (ks.postBuild) {
-    const collected = collectVars(ks, options.findObject ?? (() => undefined));
+    const collected = collectVars(ks, options.findObject ?? (() => undefined), options.standIns);
+    if (collected.usedStandIns) for (const f of options.standIns?.files ?? []) result.filesRead.add(f);
     result.problems.push(...collected.problems);
     if (!collected.problems.some((p) => p.severity === 'error')) {
       const origin: Origin = { kind: 'substitution', step: 'postBuild.substitute', ...placeOf(['spec', 'postBuild']) };
       const always =
         isObject(ks.object.spec) && isObject(ks.object.spec.postBuild) && ks.object.spec.postBuild.substituteStrategy === 'Always';
-      const secretVariables = new Set([...collected.origins].filter(([, o]) => o.from === 'Secret').map(([name]) => name));
+      const secretVariables = new Set([...collected.origins].filter(([, o]) => isSecretVariable(o)).map(([name]) => name));
       const sub = substituteResources(resources, collected.vars, origin, {
-        strict: options.strictSubstitution ?? false,
+        strict: options.strictSubstitution ?? true,
         always,
         secretVariables,
+        // A failing value is reported where it is written, as the controller names the object and the variable.
+        placeOf: (objectIndex, valuePath) => writtenAt(fs, resources[objectIndex], valuePath, options.parseLimits),
       });
       result.problems.push(...sub.problems);
       result.unresolved = sub.unresolved;
@@ -250,4 +262,25 @@ function toRealPaths(result: FluxBuildResult, toReal: (file: string) => string |
     for (const [key, origin] of r.setBy) if (toReal(origin.file) !== undefined) r.setBy.set(key, { ...origin, file: real(origin.file) });
   }
   return { ...result, filesRead, problems };
+}
+
+/** Where the value at `valuePath` of a built object was written: the patch that set it, else its source document. */
+function writtenAt(
+  fs: FileSystem,
+  resource: Resource | undefined,
+  valuePath: ReadonlyArray<string | number>,
+  limits: Partial<ParseLimits> | undefined,
+): Place | undefined {
+  if (!resource) return undefined;
+  for (let n = valuePath.length; n >= 0; n--) {
+    const writer = resource.setBy.get(valuePath.slice(0, n).join('/'));
+    if (writer && writer.kind !== 'substitution' && writer.kind !== 'resource')
+      return { file: writer.file, ...(writer.range ? { range: writer.range } : {}) };
+  }
+  const source = resource.source;
+  if (source.documentIndex < 0) return { file: source.file, ...(source.range ? { range: source.range } : {}) };
+  const text = fs.kind(source.file) === 'file' ? fs.readFile(source.file) : undefined;
+  const doc = text === undefined ? undefined : parseYamlFileCached(source.file, text, limits).documents[source.documentIndex];
+  const range = doc?.locate(valuePath) ?? source.range;
+  return { file: source.file, ...(range ? { range } : {}) };
 }

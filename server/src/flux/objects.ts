@@ -201,6 +201,8 @@ export interface ValuesFromRef {
   valuesKey: string;
   targetPath?: string;
   optional: boolean;
+  /** helm-controller v1.4+: the value at targetPath is taken verbatim (commas, brackets, backslashes included). */
+  literal: boolean;
   path: Array<string | number>;
 }
 
@@ -586,6 +588,7 @@ function readHelmRelease(r: FieldReader, base: FluxObjectBase): HelmRelease {
         valuesKey: r.string([...p, 'valuesKey']) || 'values.yaml',
         targetPath,
         optional: r.bool([...p, 'optional']) ?? false,
+        literal: r.bool([...p, 'literal']) ?? false,
         path: p,
       }),
     );

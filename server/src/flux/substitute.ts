@@ -410,8 +410,10 @@ export interface FoundObject {
 export type FindObject = (kind: 'ConfigMap' | 'Secret', namespace: string, name: string) => FoundObject | undefined;
 
 export interface VarOrigin {
-  /** `substitute` for inline values, else the kind of object the value came from. */
-  from: 'substitute' | 'ConfigMap' | 'Secret';
+  /** `substitute` for inline values, `stand-in` for the repository's local stand-ins, else the kind of object the value came from. */
+  from: 'substitute' | 'ConfigMap' | 'Secret' | 'stand-in';
+  /** A stand-in for a missing Secret: its value is masked like a Secret's. */
+  secret?: boolean;
   /** For ConfigMap/Secret: the object's name and namespace, and the data key. */
   name?: string;
   namespace?: string;
@@ -425,6 +427,25 @@ export interface CollectedVars {
   vars: Map<string, string>;
   problems: Problem[];
   origins: Map<string, VarOrigin>;
+  /** Whether local stand-ins were read (a substituteFrom object is not in the repository). */
+  usedStandIns: boolean;
+}
+
+/**
+ * Local stand-ins for the variables of substituteFrom objects that exist only on the cluster (`.fluxenv.yaml`
+ * `substitutions:`, read by fleet/repoConfig.ts): used only when such an object is missing, and only for
+ * variables the repository's own objects and inline `substitute` do not define.
+ */
+export interface StandInVars {
+  vars: ReadonlyMap<string, string>;
+  origins: ReadonlyMap<string, { file: string; range?: Range }>;
+  /** Variables standing in for a Secret's keys: masked like a Secret's. */
+  secret?: ReadonlySet<string>;
+}
+
+/** Whether a variable's value comes from a Secret (or stands in for one): never shown. */
+export function isSecretVariable(origin: VarOrigin | undefined): boolean {
+  return origin?.from === 'Secret' || origin?.secret === true;
 }
 
 function decodeBase64(text: string): string | undefined {
@@ -437,19 +458,25 @@ function decodeBase64(text: string): string | undefined {
  * The variables a Flux Kustomization substitutes with, and where each came from. A missing
  * ConfigMap/Secret that is not `optional` is an error (the controller fails the reconciliation).
  */
-export function collectVars(kustomization: FluxKustomization, findObject: FindObject): CollectedVars {
+export function collectVars(kustomization: FluxKustomization, findObject: FindObject, standIns?: StandInVars): CollectedVars {
   const vars = new Map<string, string>();
   const origins = new Map<string, VarOrigin>();
   const problems: Problem[] = [];
+  let usedStandIns = false;
   const post = kustomization.postBuild;
   const placeAt = (path: ReadonlyArray<string | number>): Place => {
     const range = kustomization.place.rangeOf?.(path) ?? kustomization.place.range;
     return { file: kustomization.place.file, ...(range ? { range } : {}) };
   };
-  if (!post) return { vars, problems, origins };
+  if (!post) return { vars, problems, origins, usedStandIns };
   for (const ref of post.substituteFrom) {
     const found = findObject(ref.kind, kustomization.namespace, ref.name);
     if (!found) {
+      if (standIns) {
+        // Made outside git: the local stand-ins take its place (and the missing object is no error here).
+        usedStandIns = true;
+        continue;
+      }
       if (!ref.optional) {
         problems.push({
           code: 'flux-substitute-from-missing',
@@ -504,6 +531,21 @@ export function collectVars(kustomization: FluxKustomization, findObject: FindOb
       for (const [key, value] of Object.entries(found.object.stringData)) if (typeof value === 'string') put(key, value);
     }
   }
+  if (usedStandIns && standIns) {
+    // The repository's own values win: stand-ins fill only what no object of the repository defines.
+    for (const [key, value] of standIns.vars) {
+      if (vars.has(key)) continue;
+      vars.set(key, value.replace(/\n/g, ''));
+      const where = standIns.origins.get(key);
+      origins.set(key, {
+        from: 'stand-in',
+        ...(standIns.secret?.has(key) ? { secret: true } : {}),
+        key,
+        file: where?.file ?? kustomization.place.file,
+        ...(where?.range ? { range: where.range } : {}),
+      });
+    }
+  }
   for (const [key, value] of Object.entries(post.substitute)) {
     vars.set(key, value.replace(/\n/g, ''));
     const range = kustomization.place.rangeOf?.(['spec', 'postBuild', 'substitute', key]) ?? kustomization.place.range;
@@ -520,5 +562,5 @@ export function collectVars(kustomization: FluxKustomization, findObject: FindOb
       ...(origin.range ? { range: origin.range } : {}),
     });
   }
-  return { vars, problems, origins };
+  return { vars, problems, origins, usedStandIns };
 }

@@ -9,6 +9,7 @@ import { deprecatedField } from './deprecated-field';
 import { fluxGeneratorError } from './flux-generator-error';
 import { fluxKustomizationFileName } from './flux-kustomization-file-name';
 import { healthcheckUnknown } from './healthcheck-unknown';
+import { helmreleaseChart } from './helmrelease-chart';
 import { imageUnused } from './image-unused';
 import { invalidDuration } from './invalid-duration';
 import { invalidFluxObject } from './invalid-flux-object';
@@ -28,6 +29,8 @@ import { sourceRefUnknown } from './sourceref-unknown';
 import { targetnamespaceMissing } from './targetnamespace-missing';
 import { unknownField } from './unknown-field';
 import { unresolvedVariable } from './unresolved-variable';
+import { valuesFromInvalid } from './values-from-invalid';
+import { valuesFromMissing } from './values-from-missing';
 import { waitHealthChecksIgnored } from './wait-healthchecks-ignored';
 import { waitMissing } from './wait-missing';
 import type { Rule } from './rule';
@@ -68,6 +71,9 @@ export const fluxSpecRules: Rule[] = [
   sourceRefUnknown,
   productionMovingBranch,
   unresolvedVariable,
+  helmreleaseChart,
+  valuesFromMissing,
+  valuesFromInvalid,
 ];
 
 export function allRules(): Rule[] {

@@ -1,6 +1,7 @@
 // Runs the rule catalogue over a fleet index: severities from the repository's .fluxenv.yaml and the
 // editor's settings, `# fluxenv-disable-next-line <id>` suppressions, and a guard around each rule so
 // that one broken rule is reported and the others still run. The editor and `fluxenv check` both call it.
+import { REPO_CONFIG_FILE } from '../fleet/repoConfig';
 import * as path from 'path';
 import type { FleetIndex } from '../fleet/fleetIndex';
 import { findKustomizationFile } from '../kustomize/kustomization';
@@ -45,7 +46,7 @@ function rootFile(index: FleetIndex): string {
   return index.yamlFiles()[0] ?? path.posix.join(index.root, 'kustomization.yaml');
 }
 
-export const REPO_CONFIG_FILE = '.fluxenv.yaml';
+export { REPO_CONFIG_FILE };
 
 export { allRules };
 
@@ -166,5 +167,5 @@ export function runRules(
         ? 1
         : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
   );
-  return { diagnostics, failures, configProblems: repo.problems };
+  return { diagnostics, failures, configProblems: [...repo.problems, ...index.standIns().problems] };
 }

@@ -10,7 +10,14 @@ import { renderExternally } from '../../../client/src/externalRenderer';
 import { requireKubectl } from '../kubectl-oracle';
 
 function config(overrides: Partial<ClientConfig>): ClientConfig {
-  return { renderer: 'kubectl', rendererPath: '', rendererTimeoutSeconds: 20, revealSecrets: false, ...overrides };
+  return {
+    renderer: 'kubectl',
+    rendererPath: '',
+    rendererTimeoutSeconds: 20,
+    revealSecrets: false,
+    helm: { enabled: false, path: 'helm', chartCache: '' },
+    ...overrides,
+  };
 }
 
 describe('external renderer', () => {

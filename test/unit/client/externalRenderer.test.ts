@@ -8,7 +8,14 @@ import type { ClientConfig } from '../../../client/src/config';
 import { externalCommand } from '../../../client/src/externalRenderer';
 
 function config(overrides: Partial<ClientConfig>): ClientConfig {
-  return { renderer: 'kubectl', rendererPath: '', rendererTimeoutSeconds: 20, revealSecrets: false, ...overrides };
+  return {
+    renderer: 'kubectl',
+    rendererPath: '',
+    rendererTimeoutSeconds: 20,
+    revealSecrets: false,
+    helm: { enabled: false, path: 'helm', chartCache: '' },
+    ...overrides,
+  };
 }
 
 describe('external renderer', () => {

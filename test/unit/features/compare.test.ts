@@ -3,6 +3,10 @@ import { compareEnvironments, ENV_NAMESPACE } from '../../../server/src/features
 import { copyFleetInfra, type FleetCopy } from './fleetInfraCopy';
 import { makeFeatureFleet } from './harness';
 import { FLUX_FLEET } from './fixtures';
+import * as path from 'path';
+import { FleetIndex } from '../../../server/src/fleet/fleetIndex';
+
+const SAMPLE_FLEET = path.resolve(__dirname, '../../../examples/fleet-infra');
 
 /** Lines that differ between the two sides, position by position (both sides are aligned line for line here). */
 function changedLines(left: string, right: string): Array<[string, string]> {
@@ -77,5 +81,25 @@ describe('features/compare', () => {
     const result = compareEnvironments(fleet.index, { left: 'staging', right: 'qa' });
     assert.match(result.rightYaml, /^# environment "qa" not found\n/);
     assert.ok(result.workloads.every((w) => w.drift.includes('presence')));
+  });
+});
+
+describe('features/compare: HelmRelease values', () => {
+  it('follows each HelmRelease with its merged values on both sides, so values from each environment ConfigMap diff', () => {
+    const index = new FleetIndex(SAMPLE_FLEET);
+    index.scan();
+    const result = compareEnvironments(index, { left: 'staging', right: 'production' });
+    const heading = `# HelmRelease ${ENV_NAMESPACE}/podinfo: merged values (valuesFrom, then spec.values)`;
+    const valuesOf = (text: string) => text.slice(text.indexOf(heading)).split('---\n')[0];
+    assert.equal(
+      valuesOf(result.leftYaml),
+      `${heading}\nreplicaCount: 1\nresources:\n  requests:\n    cpu: 50m\nui:\n  color: '#34577c'\n  message: Hello from podinfo\n`,
+    );
+    assert.match(valuesOf(result.rightYaml), /\nreplicaCount: 3\n/);
+    assert.deepEqual(
+      headings(result.leftYaml).map((h) => h.replace(/:.*/, '')),
+      headings(result.rightYaml).map((h) => h.replace(/:.*/, '')),
+      'both sides keep the same documents, values included',
+    );
   });
 });

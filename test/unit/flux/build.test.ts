@@ -133,9 +133,16 @@ data:
     const r = build(repo, 'ks-novars.yaml', findObject);
     const vars = r.resources.find((x) => (x.object.metadata as JsonObject).name === 'vars')!.object;
     assert.equal((vars.data as JsonObject).region, '${region:=eu-west-1}');
-    const always = build(repo, 'ks-always.yaml', findObject);
+    // Without strict substitution (kustomize-controller before v1.9, or the feature gate off), Always fills defaults
+    // and empties the rest...
+    const always = build(repo, 'ks-always.yaml', findObject, { strictSubstitution: false });
     const substituted = always.resources.find((x) => (x.object.metadata as JsonObject).name === 'vars')!.object;
     assert.equal((substituted.data as JsonObject).region, 'eu-west-1', 'substituteStrategy: Always substitutes defaults anyway');
+    // ...with strict substitution, the default since v1.9, ${cluster_name} (no value, no default) fails the build at its line.
+    const strict = build(repo, 'ks-always.yaml', findObject);
+    const unset = strict.problems.find((p) => p.code === 'flux-substitute-unset');
+    assert.ok(unset);
+    assert.match(unset.message, /variable not set \(strict mode\): "(app_name|cluster_name)"/);
     assert.equal((substituted.data as JsonObject).cluster, null, 'an unset variable becomes empty text, which YAML reads back as null');
   });
 });

@@ -36,8 +36,13 @@ export function fluxKustomization(repo: string, rel: string): FluxKustomization 
   return read.value as FluxKustomization;
 }
 
-export function build(repo: string, ksFile: string, findObject?: FindObject): FluxBuildResult {
-  return renderFluxKustomization(fluxKustomization(repo, ksFile), { repoRoot: repo, ...(findObject ? { findObject } : {}) });
+export function build(
+  repo: string,
+  ksFile: string,
+  findObject?: FindObject,
+  options: { strictSubstitution?: boolean } = {},
+): FluxBuildResult {
+  return renderFluxKustomization(fluxKustomization(repo, ksFile), { repoRoot: repo, ...(findObject ? { findObject } : {}), ...options });
 }
 
 export const fluxKs = (name: string, specPath: string, extra = '') => `apiVersion: kustomize.toolkit.fluxcd.io/v1

@@ -55,15 +55,15 @@ describe('rule unresolved-variable', () => {
     assert.deepStrictEqual(fleet.check(unresolvedVariable), []);
   });
 
-  it('reports an undefined variable where it is written in the base, saying the cluster gets an empty string', () => {
+  it('reports an undefined variable where it is written in the base: with strict substitution (the default) the build fails', () => {
     fleet = makeFleet(files('  postBuild:\n    substitute:\n      cluster_env: production\n'));
     const [d, ...rest] = fleet.check(unresolvedVariable);
     assert.deepStrictEqual(rest, []);
-    assert.strictEqual(d.severity, 'warning');
+    assert.strictEqual(d.severity, 'error');
     assert.match(d.file, /apps\/base\/web\/deployment\.yaml$/);
     assert.deepStrictEqual(d.range, { start: { line: 14, character: 21 }, end: { line: 14, character: 30 } });
     assert.match(d.message, /\$\{region\} is not substituted by Kustomization apps \(clusters\/production\/apps\.yaml\)/);
-    assert.match(d.message, /the cluster gets an empty string/);
+    assert.match(d.message, /strict substitution is on, so the build fails/);
     assert.match(d.message, /Add region to spec\.postBuild\.substitute/);
     assert.match(d.related![0].file, /clusters\/production\/apps\.yaml$/);
   });
@@ -87,6 +87,16 @@ describe('rule unresolved-variable', () => {
       fleet.read('apps/base/web/deployment.yaml').replace('${TOKEN}', () => '$${TOKEN}'),
     );
     assert.deepStrictEqual(fleet.check(unresolvedVariable), []);
+  });
+
+  it('says the cluster gets an empty string when .fluxenv.yaml turns strict substitution off (a warning)', () => {
+    fleet = makeFleet(
+      files('  postBuild:\n    substitute:\n      cluster_env: production\n', { '.fluxenv.yaml': 'strictSubstitution: false\n' }),
+    );
+    const [d, ...rest] = fleet.check(unresolvedVariable);
+    assert.deepStrictEqual(rest, []);
+    assert.strictEqual(d.severity, 'warning');
+    assert.match(d.message, /the cluster gets an empty string/);
   });
 
   it('reports a variable a patch brings in at the patch, and says a postBuild without variables applies it literally', () => {
