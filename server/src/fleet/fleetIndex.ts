@@ -18,7 +18,7 @@ import { parseYamlFileCached, type ParsedFile, type ParseLimits } from '../kusto
 import { customParseLimits, resolveLimits, type EngineLimits, type EngineLimitSettings } from './limits';
 import { renderEnvironment, type EnvironmentRender } from './environmentRender';
 import { discoverEnvironments, type Discovery, type Environment } from './environments';
-import { isYamlFileName, scanFleet, type ScanLimits, type ScanResult } from './scan';
+import { isYamlFileName, scanFileSystem, scanFleet, type ScanLimits, type ScanResult } from './scan';
 
 export interface FleetSettings {
   /** Environment names in promotion order; names not listed are ordered by the usual conventions. */
@@ -57,6 +57,16 @@ class LastByText<T> {
     this.entries.clear();
     this.chars = 0;
   }
+}
+
+export interface FleetIndexOptions {
+  /**
+   * Folder builds to share with other indexes: builds are kept by the texts they read, compared through
+   * each reader's file system, so two revisions of one repository reuse every folder they agree on.
+   */
+  buildCache?: BuildCache;
+  /** Find the files by walking the given file system (a git revision's tree) rather than the disk. */
+  scanBase?: boolean;
 }
 
 /** A Flux object with the file and document it was read from. */
@@ -120,7 +130,8 @@ export class FleetIndex {
   private fluxRenders = new Map<string, CachedRender<FluxBuildResult>>();
   private environmentRenders = new Map<string, CachedRender<EnvironmentRender>>();
   /** Folder builds shared by every render of this index (previews, Flux builds, environments, rules' what-ifs). */
-  readonly buildCache = new BuildCache();
+  readonly buildCache: BuildCache;
+  private readonly walkBase: boolean;
   private lastParses = new LastByText<ParsedFile>();
   private lastKustomizations = new LastByText<{ kustomization?: Kustomization; problems: Problem[] }>();
   /** Bumped on every change; consumers use it to know their own caches are stale. */
@@ -138,7 +149,10 @@ export class FleetIndex {
     root: string,
     readonly settings: FleetSettings = {},
     base: FileSystem = nodeFileSystem,
+    options: FleetIndexOptions = {},
   ) {
+    this.buildCache = options.buildCache ?? new BuildCache();
+    this.walkBase = options.scanBase ?? false;
     this.root = normalize(base.realPath(normalize(root)));
     this.fs = new CachingFileSystem(containedFileSystem(base, this.root), this.buffers);
     this.fs.onRead = (file, text) => {
@@ -149,7 +163,7 @@ export class FleetIndex {
 
   /** Walks the repository again from disk (first index, or after a change of ignore files). */
   scan(): ScanResult {
-    this.scanResult = scanFleet(this.root, this.limits.scan);
+    this.scanResult = this.walkBase ? scanFileSystem(this.fs, this.root, this.limits.scan) : scanFleet(this.root, this.limits.scan);
     this.files = new Set(this.scanResult.files);
     for (const f of this.buffers.keys()) if (this.isIndexable(f)) this.files.add(f);
     this.fs.createdOrDeleted(this.root);
