@@ -107,16 +107,21 @@ export function formatMarkdown(diff: RenderedDiff, limit = MARKDOWN_LIMIT): stri
     return [head, ...sections, ...notes].join('\n');
   };
   let text = render();
-  for (let e = diff.environments.length - 1; e >= 0 && text.length > limit; e--) {
+  // Each diff left out saves its fenced block less the placeholder: count down from the end, then check.
+  let excess = text.length - limit;
+  for (let e = diff.environments.length - 1; e >= 0 && excess > 0; e--) {
     const env = diff.environments[e];
-    for (let k = env.kustomizations.length - 1; k >= 0 && text.length > limit; k--) {
-      for (let o = env.kustomizations[k].objects.length - 1; o >= 0; o--) {
-        if (!withDiff[e][k][o] || env.kustomizations[k].objects[o].diff === '') continue;
+    for (let k = env.kustomizations.length - 1; k >= 0 && excess > 0; k--) {
+      for (let o = env.kustomizations[k].objects.length - 1; o >= 0 && excess > 0; o--) {
+        const objectDiff = env.kustomizations[k].objects[o].diff;
+        if (!withDiff[e][k][o] || objectDiff === '') continue;
         withDiff[e][k][o] = false;
         cutDiffs++;
+        excess -= objectDiff.length + 2 * fenceFor(objectDiff).length + 8 - LEFT_OUT.length;
       }
-      text = render();
     }
+    text = render();
+    excess = text.length - limit;
   }
   for (let e = diff.environments.length - 1; e >= 0 && text.length > limit; e--) {
     sectionShown[e] = false;
@@ -125,6 +130,8 @@ export function formatMarkdown(diff: RenderedDiff, limit = MARKDOWN_LIMIT): stri
   }
   return text.length > limit ? text.slice(0, limit) : text;
 }
+
+const LEFT_OUT = '_(diff left out: size limit)_';
 
 function environmentSection(env: EnvironmentChanges, withDiff: boolean[][]): string {
   if (env.kustomizations.length === 0) return '';
@@ -140,7 +147,7 @@ function environmentSection(env: EnvironmentChanges, withDiff: boolean[][]): str
       if (o.diff !== '' && withDiff[ki][oi]) {
         const fence = fenceFor(o.diff);
         out.push(`${fence}diff`, o.diff.replace(/\n$/, ''), fence, '');
-      } else if (o.diff !== '') out.push('_(diff left out: size limit)_', '');
+      } else if (o.diff !== '') out.push(LEFT_OUT, '');
     });
   });
   out.push('</details>', '');
