@@ -132,6 +132,7 @@ export class FleetIndex {
   /** Folder builds shared by every render of this index (previews, Flux builds, environments, rules' what-ifs). */
   readonly buildCache: BuildCache;
   private readonly walkBase: boolean;
+  private readonly ownsBuildCache: boolean;
   private lastParses = new LastByText<ParsedFile>();
   private lastKustomizations = new LastByText<{ kustomization?: Kustomization; problems: Problem[] }>();
   /** Bumped on every change; consumers use it to know their own caches are stale. */
@@ -152,6 +153,7 @@ export class FleetIndex {
     options: FleetIndexOptions = {},
   ) {
     this.buildCache = options.buildCache ?? new BuildCache();
+    this.ownsBuildCache = options.buildCache === undefined;
     this.walkBase = options.scanBase ?? false;
     this.root = normalize(base.realPath(normalize(root)));
     this.fs = new CachingFileSystem(containedFileSystem(base, this.root), this.buffers);
@@ -344,7 +346,9 @@ export class FleetIndex {
     this.fileSetGeneration++;
     this.shapeGeneration++;
     this.remembered.clear();
-    this.buildCache.clear();
+    // A shared cache belongs to the index that lent it: a revision's index (whose files never change) must
+    // not throw away the live index's builds when it is first scanned.
+    if (this.ownsBuildCache) this.buildCache.clear();
     this.discovery = undefined;
     this.fluxObjectsCache = undefined;
     this.folderRenders.clear();

@@ -197,3 +197,34 @@ export async function defaultBaseRevision(repoRoot: string): Promise<GitResult<{
   }
   return ok({ commit: base.value.stdout.trim(), against: shown });
 }
+
+export interface RevisionChoice {
+  /** What to pass back as a revision: a branch, tag or remote branch name, or a commit id. */
+  revision: string;
+  kind: 'branch' | 'remote' | 'tag' | 'commit';
+  /** The subject of its commit, and for a commit its date. */
+  description: string;
+}
+
+/** Branches, tags, remote branches and the latest commits of HEAD, for a picker. */
+export async function listRevisions(repoRoot: string, recentCommits = 30): Promise<GitResult<RevisionChoice[]>> {
+  const refs = await runGit(
+    ['for-each-ref', '--sort=-committerdate', '--format=%(refname)%00%(contents:subject)', 'refs/heads', 'refs/tags', 'refs/remotes'],
+    { cwd: repoRoot },
+  );
+  if (!refs.ok) return refs;
+  const out: RevisionChoice[] = [];
+  for (const line of refs.value.stdout.split('\n')) {
+    const [ref, subject = ''] = line.split('\0');
+    if (!ref || ref.endsWith('/HEAD')) continue;
+    const kind = ref.startsWith('refs/heads/') ? 'branch' : ref.startsWith('refs/tags/') ? 'tag' : 'remote';
+    out.push({ revision: ref.replace(/^refs\/(heads|tags|remotes)\//, ''), kind, description: subject });
+  }
+  const log = await runGit(['log', `-n${recentCommits}`, '--format=%H%x00%cs%x00%s', 'HEAD'], { cwd: repoRoot, acceptExitCodes: [128] });
+  if (!log.ok) return log;
+  for (const line of log.value.stdout.split('\n')) {
+    const [commit, date = '', subject = ''] = line.split('\0');
+    if (commit) out.push({ revision: commit, kind: 'commit', description: `${date} ${subject}` });
+  }
+  return ok(out);
+}
