@@ -11,7 +11,7 @@ import type { EnvironmentRender, RenderedObject } from '../fleet/environmentRend
 import type { FleetIndex } from '../fleet/fleetIndex';
 import { redactSecrets } from '../fleet/secrets';
 import { isObject, resIdOf } from '../kustomize/resource';
-import type { JsonObject } from '../kustomize/types';
+import type { Json, JsonObject } from '../kustomize/types';
 import { emitYaml } from '../kustomize/yaml/emit';
 import { unifiedDiff } from '../util/unifiedDiff';
 import { maskSecrets, relativeName } from './renderedText';
@@ -86,8 +86,13 @@ interface Placed {
   ownerNamespace: string;
   ownerName: string;
   object: RenderedObject;
-  raw: string;
 }
+
+/**
+ * The comparison of two environment renders, kept while both renders are the ones the indexes hold: an
+ * edit re-renders the environments it reaches, so the others are not compared again.
+ */
+const comparedRenders = new WeakMap<EnvironmentRender, WeakMap<EnvironmentRender, { key: string; value: EnvironmentChanges }>>();
 
 /** The environments' names at either side, in the head's promotion order, then those only the base has. */
 export function environmentNames(base: FleetIndex, head: FleetIndex): string[] {
@@ -118,6 +123,30 @@ export function diffEnvironment(name: string, base: FleetIndex, head: FleetIndex
   const headEnv = head.environment(name);
   const baseRender = baseEnv ? base.renderEnvironment(baseEnv) : undefined;
   const headRender = headEnv ? head.renderEnvironment(headEnv) : undefined;
+  const optionsKey = `${options.revealSecrets ?? false}\n${options.keepTexts ?? false}`;
+  if (baseRender && headRender) {
+    const known = comparedRenders.get(baseRender)?.get(headRender);
+    if (known?.key === optionsKey) return known.value;
+  }
+  const value = compareRenders(name, base, head, baseRender, headRender, options);
+  if (baseRender && headRender) {
+    let byHead = comparedRenders.get(baseRender);
+    if (!byHead) comparedRenders.set(baseRender, (byHead = new WeakMap()));
+    byHead.set(headRender, { key: optionsKey, value });
+  }
+  return value;
+}
+
+function compareRenders(
+  name: string,
+  base: FleetIndex,
+  head: FleetIndex,
+  baseRender: EnvironmentRender | undefined,
+  headRender: EnvironmentRender | undefined,
+  options: RenderedDiffOptions,
+): EnvironmentChanges {
+  const baseEnv = baseRender?.environment;
+  const headEnv = headRender?.environment;
   const reveal = options.revealSecrets ?? false;
   const before = placeObjects(base, baseRender);
   const after = placeObjects(head, headRender);
@@ -141,7 +170,7 @@ export function diffEnvironment(name: string, base: FleetIndex, head: FleetIndex
       continue;
     }
     const moved = now.owner !== old.owner;
-    if (!moved && now.raw === old.raw) continue;
+    if (!moved && sameJson(now.object.object, old.object.object)) continue;
     const beforeText = shown(old.object, reveal);
     const afterText = shown(now.object, reveal);
     let diff = unifiedDiff(beforeText, afterText);
@@ -186,9 +215,22 @@ function placeObjects(index: FleetIndex, render: EnvironmentRender | undefined):
     let key = base;
     // The same object applied twice (a finding of its own) is still compared copy by copy.
     for (let n = 2; placed.has(key) && n < 10_000; n++) key = `${base}#${n}`;
-    placed.set(key, { ...owner, object, raw: emitYaml(object.object) });
+    placed.set(key, { ...owner, object });
   }
   return placed;
+}
+
+/** Deep equality of two JSON values; an object's key order does not count (the YAML is emitted sorted). */
+function sameJson(a: Json, b: Json): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
+  if (isObject(a)) {
+    if (!isObject(b) || Array.isArray(b)) return false;
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    return keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameJson(a[k], b[k]));
+  }
+  return false;
 }
 
 function shown(object: RenderedObject, reveal: boolean): string {

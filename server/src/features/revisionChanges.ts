@@ -152,7 +152,8 @@ export async function renderedChanges(
       continue;
     }
     const folderName = list.length > 1 ? `${path.posix.basename(live.root)}: ` : '';
-    const head = await resolveCommit(repo.root, 'HEAD');
+    // Asked together: on every edit the view asks again, and these are separate git processes.
+    const [head, mergeBase] = await Promise.all([resolveCommit(repo.root, 'HEAD'), defaultBaseRevision(repo.root)]);
     if (!head.ok || !head.value) {
       errors.push(head.ok ? `${repo.root} has no commits yet` : head.error.message);
       continue;
@@ -160,7 +161,6 @@ export async function renderedChanges(
     const against: Array<{ kind: RenderedChangesGroup['against']; commit: string; label: string }> = [
       { kind: 'HEAD', commit: head.value, label: `${folderName}Uncommitted changes (against HEAD)` },
     ];
-    const mergeBase = await defaultBaseRevision(repo.root);
     if (mergeBase.ok && mergeBase.value.commit !== head.value)
       against.push({
         kind: 'mergeBase',
