@@ -118,7 +118,8 @@ export class RenderedChangesTree implements vscode.TreeDataProvider<RenderedChan
       item.description =
         countsText(environment) + (environment.onlyIn === 'head' ? ' (new)' : environment.onlyIn === 'base' ? ' (gone)' : '');
       item.iconPath = new vscode.ThemeIcon('server-environment');
-      item.id = `env:${node.group.against}:${node.group.label}:${environment.name}`;
+      // The count is part of the id: an environment that had no changes (nothing to expand) opens expanded once it has some.
+      item.id = `env:${node.group.against}:${node.group.label}:${environment.name}:${changes}`;
       return item;
     }
     const { object } = node;
