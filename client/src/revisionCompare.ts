@@ -6,6 +6,7 @@ import {
   EnvironmentsRequest,
   RevisionCompareRequest,
   RevisionsRequest,
+  type PromotionEntry,
   type RevisionChoice,
   type RevisionCompareResult,
 } from '../../server/src/protocol';
@@ -17,6 +18,8 @@ export const REVISION_SCHEME = 'flux-environments-revision';
 interface RevisionPair {
   environment: string;
   revision: string;
+  /** The right side at this revision; absent: the live fleet. */
+  headRevision?: string;
 }
 
 interface RevisionSide extends RevisionPair {
@@ -25,7 +28,12 @@ interface RevisionSide extends RevisionPair {
 
 export function revisionUri(pair: RevisionPair, side: 'left' | 'right'): vscode.Uri {
   const query: RevisionSide = { ...pair, side };
-  const label = side === 'left' ? `${pair.environment}@${pair.revision}` : pair.environment;
+  const label =
+    side === 'left'
+      ? `${pair.environment}@${pair.revision}`
+      : pair.headRevision
+        ? `${pair.environment}@${pair.headRevision}`
+        : pair.environment;
   return vscode.Uri.from({ scheme: REVISION_SCHEME, path: `/${label.replace(/[\\/?#%]/g, '_')}.yaml`, query: JSON.stringify(query) });
 }
 
@@ -61,10 +69,15 @@ export class RevisionCompareProvider implements vscode.TextDocumentContentProvid
 
   compare(pair: RevisionPair): Promise<RevisionCompareResult> {
     const revealSecrets = readConfig().revealSecrets;
-    const key = `${pair.environment}\n${pair.revision}\n${revealSecrets}`;
+    const key = `${pair.environment}\n${pair.revision}\n${pair.headRevision ?? ''}\n${revealSecrets}`;
     let result = this.pending.get(key);
     if (!result) {
-      result = this.ctx.request(RevisionCompareRequest, { ...pair, revealSecrets });
+      result = this.ctx.request(RevisionCompareRequest, {
+        environment: pair.environment,
+        revision: pair.revision,
+        ...(pair.headRevision ? { headRevision: pair.headRevision } : {}),
+        revealSecrets,
+      });
       this.pending.set(key, result);
       result.catch(() => this.pending.delete(key));
     }
@@ -152,9 +165,26 @@ export async function compareWithRevision(ctx: Ctx, environment?: unknown, revis
   return pair;
 }
 
+/** What a past promotion changed in its target environment: the target rendered before the commit and at it. */
+export async function showPromotionChanges(node: unknown): Promise<RevisionPair | undefined> {
+  const entry = typeof node === 'object' && node !== null && 'entry' in node ? (node as { entry: PromotionEntry }).entry : undefined;
+  if (!entry) return undefined;
+  const pair = { environment: entry.target, revision: `${entry.commit}^`, headRevision: entry.commit };
+  const short = entry.commit.slice(0, 8);
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    revisionUri(pair, 'left'),
+    revisionUri(pair, 'right'),
+    `${entry.target}: before ↔ after promotion ${short} (rendered)`,
+    { preview: false },
+  );
+  return pair;
+}
+
 export function registerRevisionCompare(ctx: Ctx): RevisionCompareProvider {
   const provider = new RevisionCompareProvider(ctx);
   ctx.track(vscode.workspace.registerTextDocumentContentProvider(REVISION_SCHEME, provider));
   ctx.track(vscode.commands.registerCommand('fluxEnvironments.compareWithRevision', (env, rev) => compareWithRevision(ctx, env, rev)));
+  ctx.track(vscode.commands.registerCommand('fluxEnvironments.showPromotionChanges', (node) => showPromotionChanges(node)));
   return provider;
 }

@@ -364,6 +364,8 @@ export const RevisionsRequest = new RequestType<Record<string, never>, Revisions
 export interface RevisionCompareParams {
   environment: string;
   revision: string;
+  /** The right side at this revision instead of the live fleet (what a past promotion changed: `<commit>^` and `<commit>`). */
+  headRevision?: string;
   revealSecrets?: boolean;
 }
 export interface RevisionCompareResult {

@@ -86,11 +86,19 @@ export async function compareWithRevision(
   if (!live) return failed(`environment "${params.environment}" not found`);
   const at = await fleets.atRevision(live, params.revision);
   if (!at.index) return failed(at.error ?? 'the revision could not be read');
+  let headIndex = live;
+  let headName = 'the live fleet';
+  if (params.headRevision !== undefined) {
+    const head = await fleets.atRevision(live, params.headRevision);
+    if (!head.index) return failed(head.error ?? 'the revision could not be read');
+    headIndex = head.index;
+    headName = `${params.headRevision} (${(head.commit ?? '').slice(0, 12)})`;
+  }
   const reveal = params.revealSecrets ?? false;
   const before = objectsOf(at.index, params.environment);
-  const after = objectsOf(live, params.environment);
+  const after = objectsOf(headIndex, params.environment);
   const short = at.commit ? at.commit.slice(0, 12) : params.revision;
-  const [leftYaml, rightYaml] = alignedTexts(before, after, reveal, `${params.revision} (${short})`, 'the live fleet');
+  const [leftYaml, rightYaml] = alignedTexts(before, after, reveal, `${params.revision} (${short})`, headName);
   return { leftYaml, rightYaml, ...(at.commit ? { commit: at.commit } : {}) };
 }
 

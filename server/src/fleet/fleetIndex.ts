@@ -131,7 +131,8 @@ export class FleetIndex {
   private environmentRenders = new Map<string, CachedRender<EnvironmentRender>>();
   /** Folder builds shared by every render of this index (previews, Flux builds, environments, rules' what-ifs). */
   readonly buildCache: BuildCache;
-  private readonly walkBase: boolean;
+  /** The file system scanned instead of the disk (a git revision's tree), when `scanBase` is set. */
+  private readonly scanSource: FileSystem | undefined;
   private readonly ownsBuildCache: boolean;
   private lastParses = new LastByText<ParsedFile>();
   private lastKustomizations = new LastByText<{ kustomization?: Kustomization; problems: Problem[] }>();
@@ -154,7 +155,7 @@ export class FleetIndex {
   ) {
     this.buildCache = options.buildCache ?? new BuildCache();
     this.ownsBuildCache = options.buildCache === undefined;
-    this.walkBase = options.scanBase ?? false;
+    this.scanSource = options.scanBase ? base : undefined;
     this.root = normalize(base.realPath(normalize(root)));
     this.fs = new CachingFileSystem(containedFileSystem(base, this.root), this.buffers);
     this.fs.onRead = (file, text) => {
@@ -165,7 +166,9 @@ export class FleetIndex {
 
   /** Walks the repository again from disk (first index, or after a change of ignore files). */
   scan(): ScanResult {
-    this.scanResult = this.walkBase ? scanFileSystem(this.fs, this.root, this.limits.scan) : scanFleet(this.root, this.limits.scan);
+    this.scanResult = this.scanSource
+      ? scanFileSystem(this.scanSource, this.root, this.limits.scan)
+      : scanFleet(this.root, this.limits.scan);
     this.files = new Set(this.scanResult.files);
     for (const f of this.buffers.keys()) if (this.isIndexable(f)) this.files.add(f);
     this.fs.createdOrDeleted(this.root);

@@ -165,9 +165,14 @@ function isInside(child: string, parent: string): boolean {
 
 /**
  * The same walk over a file system that is not the disk (a git revision's tree): the same ignore files,
- * folders always skipped and limits. Such a file system has no symbolic links to follow.
+ * folders always skipped and limits. Such a file system has no symbolic links to follow (a git tree's are
+ * left out), so the disk walk's containment checks have nothing to check.
  */
-export function scanFileSystem(fs: FileSystem, root: string, limits: Partial<ScanLimits> = {}): ScanResult {
+export function scanFileSystem(
+  fs: FileSystem & { sizeOf?(file: string): number | undefined },
+  root: string,
+  limits: Partial<ScanLimits> = {},
+): ScanResult {
   const lim = { ...defaultScanLimits, ...limits };
   const files: string[] = [];
   const skipped: ScanResult['skipped'] = [];
@@ -205,7 +210,8 @@ export function scanFileSystem(fs: FileSystem, root: string, limits: Partial<Sca
         truncated = true;
         continue;
       }
-      const size = fs.readBytes?.(abs)?.length ?? 0;
+      // A size known without reading (a git tree lists it) spares reading a huge file only to skip it.
+      const size = fs.sizeOf?.(abs) ?? fs.readBytes?.(abs)?.length ?? 0;
       if (size > lim.maxFileBytes) {
         skipped.push({
           file: abs,

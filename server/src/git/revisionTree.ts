@@ -33,6 +33,8 @@ export interface RevisionTree {
   realPath(p: string): string;
   /** Every file of the tree, absolute, sorted. */
   files(): string[];
+  /** A file's size in bytes, known from the listing without reading it. */
+  sizeOf(file: string): number | undefined;
 }
 
 function wantedAhead(path: string): boolean {
@@ -129,6 +131,7 @@ export async function openRevisionTree(repoRoot: string, revision: string): Prom
     readDir: (dir) => [...(dirs.get(dir) ?? [])].sort(),
     realPath: (p) => p,
     files: () => [...blobs.keys()].sort(),
+    sizeOf: (file) => blobs.get(file)?.size,
   });
 }
 

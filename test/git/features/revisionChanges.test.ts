@@ -77,3 +77,35 @@ describe('rendered changes in the editor (real git)', () => {
     assert.ok(choices.revisions.some((r) => r.kind === 'commit' && /^[0-9a-f]{40}$/.test(r.revision)));
   });
 });
+
+describe('what a past commit changed in an environment (real git)', () => {
+  useIsolatedGitConfig();
+  let tmp: string;
+
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('renders the environment before the commit (left) and at it (right), whatever the work tree holds', async () => {
+    tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-revision-')));
+    const work = path.join(tmp, 'work');
+    fs.mkdirSync(work);
+    git(work, 'init', '-q', '-b', 'main');
+    for (const [file, text] of Object.entries(FLEET_FILES)) writeFile(work, file, text);
+    git(work, 'add', '-A');
+    git(work, 'commit', '-q', '-m', 'fleet');
+    writeFile(work, 'apps/production/config.yaml', FLEET_FILES['apps/production/config.yaml'].replace('info', 'warn'));
+    git(work, 'commit', '-q', '-am', 'production logs less');
+    const commit = git(work, 'rev-parse', 'HEAD');
+    // The work tree has moved on: the right side is the commit, not the live fleet.
+    writeFile(work, 'apps/production/config.yaml', FLEET_FILES['apps/production/config.yaml'].replace('info', 'error'));
+    const live = new FleetIndex(work);
+    live.scan();
+    const result = await compareWithRevision(live, new RevisionFleets(), {
+      environment: 'production',
+      revision: `${commit}^`,
+      headRevision: commit,
+    });
+    assert.strictEqual(result.error, undefined);
+    assert.match(result.leftYaml, /^ {2}level: info$/m);
+    assert.match(result.rightYaml, /^ {2}level: warn$/m);
+  });
+});
