@@ -406,7 +406,7 @@ export interface RenderedChangesEnvironment {
 
 /** The live fleet (unsaved buffers included) against one revision: HEAD, or the merge base with the default branch. */
 export interface RenderedChangesGroup {
-  against: 'HEAD' | 'mergeBase' | 'promotion';
+  against: 'HEAD' | 'mergeBase';
   /** E.g. "Uncommitted changes (against HEAD)". */
   label: string;
   commit: string;

@@ -150,6 +150,22 @@ describe('rendered diff between two revisions', () => {
     );
   });
 
+  it("a change of a Kustomization's postBuild variable reaches the objects it substitutes into, in that cluster only", () => {
+    const withVariable = (level: string) => ({
+      ...FLEET_FILES,
+      'apps/production/config.yaml': FLEET_FILES['apps/production/config.yaml'].replace('level: info', 'level: ${LOG_LEVEL}'),
+      'clusters/production/apps.yaml':
+        fluxKustomization('apps', './apps/production') + `  postBuild:\n    substitute:\n      LOG_LEVEL: ${level}\n`,
+    });
+    const d = diff(withVariable('info'), withVariable('debug'));
+    // Kustomizations in the environment's dependsOn order (as the render applies them).
+    assert.deepStrictEqual(summary(d), [
+      'production: flux-system/apps: changed ConfigMap production/web-config',
+      'production: flux-system/flux-system: changed Kustomization flux-system/apps',
+    ]);
+    assert.match(d.environments[1].kustomizations[0].objects[0].diff, /^- {2}level: info\n\+ {2}level: debug$/m);
+  });
+
   it('an environment only one side has is listed as such', () => {
     const after = {
       ...FLEET_FILES,
