@@ -116,6 +116,25 @@ describe('fluxenv diff (real git)', function () {
     assert.ok(!written.includes('hunter2'));
   });
 
+  it('a deleted overlay file removes its object, and a renamed Kustomization shows its objects moved (committed on a branch)', async () => {
+    git(work, 'switch', '-q', '-c', 'cleanup');
+    git(work, 'rm', '-q', 'apps/production/config.yaml');
+    edit('apps/production/kustomization.yaml', '- config.yaml\n', '');
+    edit('clusters/staging/apps.yaml', 'name: apps\n', 'name: web-apps\n');
+    git(work, 'commit', '-q', '-am', 'cleanup');
+    const r = await cli(['diff', '--head', 'HEAD', '--format', 'json', '--exit-code'], work);
+    assert.strictEqual(r.code, 1, r.stderr);
+    assert.deepStrictEqual(changes(JSON.parse(r.stdout) as JsonDiff), [
+      'staging flux-system removed Kustomization flux-system/apps',
+      'staging flux-system added Kustomization flux-system/web-apps',
+      'staging web-apps moved Deployment staging/web',
+      'staging web-apps moved Secret staging/web-token',
+      'production apps removed ConfigMap production/web-config',
+    ]);
+    const text = await cli(['diff', '--head', 'HEAD', '--env', 'staging'], work);
+    assert.match(text.stdout, /^ {4}> moved apps\/v1 Deployment staging\/web \(moved from flux-system\/apps\)$/m);
+  });
+
   it('a render error at one side is reported under its Kustomization, and exit is not a failure', async () => {
     edit('apps/staging/kustomization.yaml', '- ../base\n', '- ../base\n- gone.yaml\n');
     const r = await cli(['diff', '--format', 'json'], work);
