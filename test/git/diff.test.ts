@@ -93,6 +93,20 @@ describe('fluxenv diff (real git)', function () {
     assert.deepStrictEqual(changes(JSON.parse(committed.stdout) as JsonDiff), []);
   });
 
+  it("in a clone, the default base is the merge base with the remote's default branch (origin/HEAD)", async () => {
+    const clone = path.join(tmp, 'clone');
+    git(tmp, 'clone', '-q', `file://${work}`, clone);
+    git(clone, 'switch', '-q', '-c', 'feature');
+    writeFile(clone, 'apps/staging/kustomization.yaml', FLEET_FILES['apps/staging/kustomization.yaml'].replace('1.1.0', '2.0.0'));
+    git(clone, 'commit', '-q', '-am', 'staging 2.0.0');
+    const r = await cli(['diff', '--head', 'HEAD', '--format', 'json'], clone);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout) as JsonDiff & { baseCommit: string };
+    assert.strictEqual(json.base, 'merge base with origin/main');
+    assert.strictEqual(json.baseCommit, git(work, 'rev-parse', 'main'));
+    assert.deepStrictEqual(changes(json), ['staging apps changed Deployment staging/web']);
+  });
+
   it('text and markdown name each environment, Kustomization and object; -o writes the file', async () => {
     edit('apps/base/secret.yaml', 'hunter2-base', 'hunter2-rotated');
     edit('apps/staging/kustomization.yaml', '1.1.0', '1.2.0');

@@ -171,20 +171,20 @@ function printableRevision(revision: string): string {
  * `main` or `master`). An error when there is no default branch or, in a shallow clone, no merge base.
  */
 export async function defaultBaseRevision(repoRoot: string): Promise<GitResult<{ commit: string; against: string }>> {
-  const candidates: string[] = [];
-  const remoteHead = await runGit(['symbolic-ref', '-q', '--', 'refs/remotes/origin/HEAD'], { cwd: repoRoot, acceptExitCodes: [1, 128] });
-  if (!remoteHead.ok) return remoteHead;
-  if (remoteHead.value.exitCode === 0 && remoteHead.value.stdout.trim() !== '') candidates.push(remoteHead.value.stdout.trim());
-  candidates.push('refs/heads/main', 'refs/heads/master', 'refs/remotes/origin/main', 'refs/remotes/origin/master');
-  let against: string | undefined;
-  for (const candidate of candidates) {
-    const found = await resolveCommit(repoRoot, candidate);
-    if (!found.ok) return found;
-    if (found.value) {
-      against = candidate;
-      break;
-    }
+  // One git process for every candidate: the Rendered Changes view asks again after each edit.
+  const candidates = ['refs/heads/main', 'refs/heads/master', 'refs/remotes/origin/main', 'refs/remotes/origin/master'];
+  const refs = await runGit(['for-each-ref', '--format=%(refname)%00%(symref)', 'refs/remotes/origin/HEAD', ...candidates], {
+    cwd: repoRoot,
+  });
+  if (!refs.ok) return refs;
+  const found = new Map<string, string>();
+  for (const line of refs.value.stdout.split('\n')) {
+    const [name, target = ''] = line.split('\0');
+    if (name) found.set(name, target);
   }
+  const remoteHead = found.get('refs/remotes/origin/HEAD');
+  // origin/HEAD names the remote's default branch, whatever it is called; else the usual names that exist.
+  const against = remoteHead || candidates.find((name) => found.get(name) === '');
   if (!against)
     return fail('refInvalid', `no default branch to compare with in ${repoRoot} (no origin/HEAD, main or master). Pass --base <revision>.`);
   const shown = against.replace(/^refs\/(heads|remotes)\//, '');
