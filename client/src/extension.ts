@@ -7,8 +7,10 @@ import { createCtx, OUTPUT_CHANNEL_NAME, type Ctx } from './ctx';
 import { registerPreviews, type PreviewProvider } from './preview';
 import { registerPromotion } from './promote';
 import { registerRuleDocs } from './ruleDocs';
+import { registerRevisionCompare, type RevisionCompareProvider } from './revisionCompare';
 import { registerStatusBar } from './statusBar';
 import { registerEnvironmentsTree, type EnvironmentsTree } from './views/environmentsTree';
+import { registerRenderedChangesTree, type RenderedChangesTree } from './views/renderedChangesTree';
 
 export type { Ctx } from './ctx';
 
@@ -21,6 +23,8 @@ export interface FluxEnvironmentsApi {
   previews: PreviewProvider;
   compare: CompareProvider;
   environments: EnvironmentsTree;
+  revisionCompare: RevisionCompareProvider;
+  renderedChanges: RenderedChangesTree;
   /** What "Preview Rendered…" offers with `active` as the active editor's file. */
   previewChoices(active?: vscode.Uri): Promise<PreviewChoice[]>;
 }
@@ -36,6 +40,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxEn
   const previews = registerPreviews(current);
   const compare = registerCompare(current);
   const environments = registerEnvironmentsTree(current);
+  const revisionCompare = registerRevisionCompare(current);
+  const renderedChanges = registerRenderedChangesTree(current);
   registerCommands({ ctx: current, tree: environments, compare });
   registerStatusBar(current);
   registerRuleDocs(context);
@@ -48,7 +54,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxEn
   void vscode.commands.executeCommand('setContext', 'fluxEnvironments.active', true);
   registerPromotion(current);
   await current.client.start();
-  return { ctx: current, previews, compare, environments, previewChoices: (active) => previewChoices(current, active) };
+  return {
+    ctx: current,
+    previews,
+    compare,
+    environments,
+    revisionCompare,
+    renderedChanges,
+    previewChoices: (active) => previewChoices(current, active),
+  };
 }
 
 const FLUX_KUSTOMIZATION = /^apiVersion:\s*kustomize\.toolkit\.fluxcd\.io\//m;

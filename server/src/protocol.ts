@@ -374,3 +374,80 @@ export const ShowCommitRequest = new RequestType<{ commit: string }, { text: str
 export const PromotionProgressNotification = new NotificationType<{ progressId: string; message: string }>(
   'fluxEnvironments/promotionProgress',
 );
+
+// ---- Rendered changes between git revisions -----------------------------------------------------------
+
+/** A revision to pick: a branch, tag, remote branch or one of the latest commits. */
+export interface RevisionChoice {
+  revision: string;
+  kind: 'branch' | 'remote' | 'tag' | 'commit';
+  description: string;
+}
+export interface RevisionsResult {
+  revisions: RevisionChoice[];
+  error?: string;
+}
+export const RevisionsRequest = new RequestType<Record<string, never>, RevisionsResult, void>('fluxEnvironments/revisions');
+
+/** "Compare Environment with Revision…": the environment rendered at `revision` (left) and live (right, unsaved buffers included). */
+export interface RevisionCompareParams {
+  environment: string;
+  revision: string;
+  /** The right side at this revision instead of the live fleet (what a past promotion changed: `<commit>^` and `<commit>`). */
+  headRevision?: string;
+  revealSecrets?: boolean;
+}
+export interface RevisionCompareResult {
+  leftYaml: string;
+  rightYaml: string;
+  /** The commit the revision named. */
+  commit?: string;
+  error?: string;
+}
+export const RevisionCompareRequest = new RequestType<RevisionCompareParams, RevisionCompareResult, void>(
+  'fluxEnvironments/revisionCompare',
+);
+
+export type RenderedChangeKind = 'added' | 'removed' | 'changed' | 'moved';
+
+export interface RenderedChangeObject {
+  /** `namespace/name` of the Flux Kustomization applying it (the overlay folder for overlay environments). */
+  kustomization: string;
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  change: RenderedChangeKind;
+  movedFrom?: string;
+  /** The rendered YAML at each side (Secret values masked); absent at the side without the object. */
+  before?: string;
+  after?: string;
+}
+
+export interface RenderedChangesEnvironment {
+  name: string;
+  onlyIn?: 'base' | 'head';
+  counts: { added: number; changed: number; removed: number; moved: number };
+  objects: RenderedChangeObject[];
+  /** Render errors, each naming its Kustomization and side. */
+  errors: string[];
+}
+
+/** The live fleet (unsaved buffers included) against one revision: HEAD, or the merge base with the default branch. */
+export interface RenderedChangesGroup {
+  against: 'HEAD' | 'mergeBase';
+  /** E.g. "Uncommitted changes (against HEAD)". */
+  label: string;
+  commit: string;
+  environments: RenderedChangesEnvironment[];
+}
+export interface RenderedChangesParams {
+  revealSecrets?: boolean;
+}
+export interface RenderedChangesResult {
+  groups: RenderedChangesGroup[];
+  error?: string;
+}
+export const RenderedChangesRequest = new RequestType<RenderedChangesParams, RenderedChangesResult, void>(
+  'fluxEnvironments/renderedChanges',
+);

@@ -35,6 +35,7 @@ import { dependencyGraph } from './features/graph';
 import { origin } from './features/origin';
 import { fluxKustomizationTarget, preview } from './features/preview';
 import { releaseValuesTargets } from './features/valuesPreview';
+import { compareWithRevision, renderedChanges, revisionChoices, RevisionFleets } from './features/revisionChanges';
 import {
   CompareRequest,
   DependencyGraphRequest,
@@ -44,8 +45,14 @@ import {
   IndexChangedNotification,
   IndexStatusNotification,
   OriginRequest,
+  RenderedChangesRequest,
   RenderRequest,
   RescanRequest,
+  RevisionCompareRequest,
+  RevisionsRequest,
+  type RenderedChangesResult,
+  type RevisionCompareResult,
+  type RevisionsResult,
 } from './protocol';
 import { redactSecrets } from './fleet/secrets';
 import { allRules } from './rules/run';
@@ -306,6 +313,45 @@ connection.onRequest(
   DependencyGraphRequest,
   guarded('dependency graph', { nodes: [], edges: [] }, (p) =>
     dependencyGraph(session.allIndexes(), { ...p, diagnostics: allDiagnostics() }),
+  ),
+);
+
+// Rendered changes between git revisions: git is asked (asynchronously), so these are not `guarded`.
+const revisionFleets = new RevisionFleets();
+function guardedAsync<P, R>(name: string, empty: (message: string) => R, run: (params: P) => Promise<R>) {
+  return async (params: P, token?: CancellationToken): Promise<R> => {
+    if (token?.isCancellationRequested) return empty('cancelled');
+    try {
+      return await run(params);
+    } catch (e) {
+      const text = failureText(e);
+      log(`${name} failed: ${text}`);
+      return empty(text.split('\n')[0]);
+    }
+  };
+}
+connection.onRequest(
+  RevisionsRequest,
+  guardedAsync(
+    'revisions',
+    (error): RevisionsResult => ({ revisions: [], error }),
+    () => revisionChoices(session.allIndexes(), revisionFleets),
+  ),
+);
+connection.onRequest(
+  RevisionCompareRequest,
+  guardedAsync(
+    'compare with revision',
+    (error): RevisionCompareResult => ({ leftYaml: `# comparing failed: ${error}\n`, rightYaml: `# comparing failed: ${error}\n`, error }),
+    (p) => compareWithRevision(session.allIndexes(), revisionFleets, p),
+  ),
+);
+connection.onRequest(
+  RenderedChangesRequest,
+  guardedAsync(
+    'rendered changes',
+    (error): RenderedChangesResult => ({ groups: [], error }),
+    (p) => renderedChanges(session.allIndexes(), revisionFleets, p),
   ),
 );
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Browser-driven end-to-end run of the extension in a real VS Code (code-server + Debian Chromium through
 // Playwright), as a user would: open the sample fleet, open the Flux Environments view, run "Preview
-// Rendered…" from the palette, see a diagnostic in the Problems panel, compare two environments. Each step
-// saves the screenshot the README shows (docs/images/*.png). Exit code 0 when every step passed, else 1.
+// Rendered…" from the palette, see a diagnostic in the Problems panel, compare two environments, see what an
+// unsaved edit changes in the Rendered Changes view. Each step saves the screenshot the README shows
+// (docs/images/*.png). Exit code 0 when every step passed, else 1.
 // The fleet is a temp copy (a git repository with one promotion, for the Promotions tree, and one mistake
 // typed into an editor for the Problems panel): the sample itself is never touched.
 // Usage: node test/e2e/screenshots.js   (npm run test:e2e builds and installs code-server first)
@@ -189,6 +190,28 @@ async function main() {
       await page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: STEP_TIMEOUT_MS });
       await page.waitForTimeout(500);
       await shot('problems.png');
+    });
+    await step("the Rendered Changes view after an unsaved edit, and an object's rendered diff (rendered-changes.png)", async () => {
+      // The Problems step left its mistake unsaved in the active editor: revert it before closing.
+      await runCommand(page, 'File: Revert File');
+      await runCommand(page, 'View: Close All Editors');
+      await openFile(page, 'apps/production/my-app-patch.yaml');
+      // An unsaved edit, typed like a user would: production's replicas 5 -> 8.
+      await page.locator('.editor-instance .view-lines').first().click();
+      await page.keyboard.press('Control+G');
+      await page.keyboard.type('7');
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('End');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.insertText('8');
+      await runCommand(page, 'Flux Environments: Focus on Rendered Changes View');
+      const sidebar = page.locator('.part.sidebar');
+      const row = sidebar.locator('.monaco-list-row', { hasText: 'Deployment production/my-app' }).first();
+      await row.waitFor({ timeout: STEP_TIMEOUT_MS });
+      await row.click();
+      await page.locator('.monaco-diff-editor .view-lines', { hasText: 'replicas' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.waitForTimeout(800);
+      await shot('rendered-changes.png');
     });
   } catch (error) {
     failures.push(`setup: ${error && error.message ? error.message : error}`);

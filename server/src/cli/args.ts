@@ -33,6 +33,11 @@ export const COMMANDS: ReadonlyArray<{ name: string; synopsis: string; summary: 
     synopsis: 'values [folder] --release <name> --env <name>',
     summary: 'Print the values a HelmRelease installs its chart with, merged as helm-controller merges them',
   },
+  {
+    name: 'diff',
+    synopsis: 'diff [folder] [--base <rev>]',
+    summary: 'Show what a change does to each environment: rendered objects added, changed, removed, moved',
+  },
   { name: 'promote', synopsis: 'promote', summary: 'Promote versions from one environment to the next, as a reviewable git change' },
   { name: 'history', synopsis: 'history', summary: 'List promotions (commits and tags), newest first' },
   { name: 'help', synopsis: 'help [command]', summary: 'Show help' },

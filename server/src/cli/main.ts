@@ -3,6 +3,7 @@
 import { runGuarded, UsageError, USAGE, VERSION, type CliIo } from './args';
 import { buildCommand, BUILD_HELP } from './build';
 import { check, CHECK_HELP } from './check';
+import { diffCommand, DIFF_HELP } from './diff';
 import { environmentsCommand, ENVIRONMENTS_HELP } from './environments';
 import { historyCommand, HISTORY_HELP } from './history';
 import { promoteCommand, PROMOTE_HELP } from './promote';
@@ -17,6 +18,7 @@ const COMMAND_TABLE: Record<string, { run: (argv: string[], io: CliIo) => number
   environments: { run: environmentsCommand, help: ENVIRONMENTS_HELP },
   build: { run: buildCommand, help: BUILD_HELP },
   values: { run: valuesCommand, help: VALUES_HELP },
+  diff: { run: diffCommand, help: DIFF_HELP },
   promote: { run: promoteCommand, help: PROMOTE_HELP },
   history: { run: historyCommand, help: HISTORY_HELP },
 };

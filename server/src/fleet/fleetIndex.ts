@@ -18,7 +18,7 @@ import { parseYamlFileCached, type ParsedFile, type ParseLimits } from '../kusto
 import { customParseLimits, resolveLimits, type EngineLimits, type EngineLimitSettings } from './limits';
 import { renderEnvironment, type EnvironmentRender } from './environmentRender';
 import { discoverEnvironments, type Discovery, type Environment } from './environments';
-import { isYamlFileName, scanFleet, type ScanLimits, type ScanResult } from './scan';
+import { isYamlFileName, scanFileSystem, scanFleet, type ScanLimits, type ScanResult } from './scan';
 import { readStandIns, REPO_CONFIG_FILE, type StandInConfig } from './repoConfig';
 
 export interface FleetSettings {
@@ -58,6 +58,16 @@ class LastByText<T> {
     this.entries.clear();
     this.chars = 0;
   }
+}
+
+export interface FleetIndexOptions {
+  /**
+   * Folder builds to share with other indexes: builds are kept by the texts they read, compared through
+   * each reader's file system, so two revisions of one repository reuse every folder they agree on.
+   */
+  buildCache?: BuildCache;
+  /** Find the files by walking the given file system (a git revision's tree) rather than the disk. */
+  scanBase?: boolean;
 }
 
 /** A Flux object with the file and document it was read from. */
@@ -121,7 +131,10 @@ export class FleetIndex {
   private fluxRenders = new Map<string, CachedRender<FluxBuildResult>>();
   private environmentRenders = new Map<string, CachedRender<EnvironmentRender>>();
   /** Folder builds shared by every render of this index (previews, Flux builds, environments, rules' what-ifs). */
-  readonly buildCache = new BuildCache();
+  readonly buildCache: BuildCache;
+  /** The file system scanned instead of the disk (a git revision's tree), when `scanBase` is set. */
+  private readonly scanSource: FileSystem | undefined;
+  private readonly ownsBuildCache: boolean;
   private lastParses = new LastByText<ParsedFile>();
   private lastKustomizations = new LastByText<{ kustomization?: Kustomization; problems: Problem[] }>();
   /** Bumped on every change; consumers use it to know their own caches are stale. */
@@ -139,7 +152,11 @@ export class FleetIndex {
     root: string,
     readonly settings: FleetSettings = {},
     base: FileSystem = nodeFileSystem,
+    options: FleetIndexOptions = {},
   ) {
+    this.buildCache = options.buildCache ?? new BuildCache();
+    this.ownsBuildCache = options.buildCache === undefined;
+    this.scanSource = options.scanBase ? base : undefined;
     this.root = normalize(base.realPath(normalize(root)));
     this.fs = new CachingFileSystem(containedFileSystem(base, this.root), this.buffers);
     this.fs.onRead = (file, text) => {
@@ -150,7 +167,9 @@ export class FleetIndex {
 
   /** Walks the repository again from disk (first index, or after a change of ignore files). */
   scan(): ScanResult {
-    this.scanResult = scanFleet(this.root, this.limits.scan);
+    this.scanResult = this.scanSource
+      ? scanFileSystem(this.scanSource, this.root, this.limits.scan)
+      : scanFleet(this.root, this.limits.scan);
     this.files = new Set(this.scanResult.files);
     for (const f of this.buffers.keys()) if (this.isIndexable(f)) this.files.add(f);
     this.fs.createdOrDeleted(this.root);
@@ -331,7 +350,9 @@ export class FleetIndex {
     this.fileSetGeneration++;
     this.shapeGeneration++;
     this.remembered.clear();
-    this.buildCache.clear();
+    // A shared cache belongs to the index that lent it: a revision's index (whose files never change) must
+    // not throw away the live index's builds when it is first scanned.
+    if (this.ownsBuildCache) this.buildCache.clear();
     this.discovery = undefined;
     this.fluxObjectsCache = undefined;
     this.folderRenders.clear();

@@ -5,6 +5,7 @@
 import * as nodeFs from 'fs';
 import * as path from 'path';
 import ignore, { type Ignore } from 'ignore';
+import type { FileSystem } from '../kustomize/fs';
 
 export interface ScanLimits {
   /** Stop after this many YAML files (the rest are reported, not indexed). */
@@ -160,4 +161,73 @@ function toPosix(p: string): string {
 
 function isInside(child: string, parent: string): boolean {
   return child === parent || child.startsWith(parent.endsWith('/') ? parent : parent + '/');
+}
+
+/**
+ * The same walk over a file system that is not the disk (a git revision's tree): the same ignore files,
+ * folders always skipped and limits. Such a file system has no symbolic links to follow (a git tree's are
+ * left out), so the disk walk's containment checks have nothing to check.
+ */
+export function scanFileSystem(
+  fs: FileSystem & { sizeOf?(file: string): number | undefined },
+  root: string,
+  limits: Partial<ScanLimits> = {},
+): ScanResult {
+  const lim = { ...defaultScanLimits, ...limits };
+  const files: string[] = [];
+  const skipped: ScanResult['skipped'] = [];
+  let truncated = false;
+  const isIgnored = (scopes: IgnoreScope[], abs: string, isDir: boolean): boolean =>
+    scopes.some((scope) => {
+      const rel = path.posix.relative(scope.base, abs);
+      return rel !== '' && !rel.startsWith('..') && scope.rules.ignores(isDir ? rel + '/' : rel);
+    });
+  const stack: Array<{ dir: string; depth: number; scopes: IgnoreScope[] }> = [{ dir: toPosix(root), depth: 0, scopes: [] }];
+  while (stack.length > 0) {
+    const { dir, depth, scopes: parentScopes } = stack.pop()!;
+    const names = fs.readDir(dir);
+    const scopes = [...parentScopes];
+    for (const name of IGNORE_FILES) {
+      if (!names.includes(name)) continue;
+      const text = fs.readFile(path.posix.join(dir, name));
+      if (text !== undefined) scopes.push({ base: dir, rules: ignore().add(text) });
+    }
+    const subdirs: string[] = [];
+    for (const name of names) {
+      const abs = dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+      const kind = fs.kind(abs);
+      if (kind === 'dir') {
+        if (ALWAYS_SKIPPED.has(name) || isIgnored(scopes, abs, true)) continue;
+        if (depth + 1 > lim.maxDepth) {
+          skipped.push({ file: abs, reason: `deeper than ${lim.maxDepth} folders (setting fluxEnvironments.limits.scan.maxDepth)` });
+          continue;
+        }
+        subdirs.push(abs);
+        continue;
+      }
+      if (kind !== 'file' || !isYamlFileName(name) || isIgnored(scopes, abs, false)) continue;
+      if (files.length >= lim.maxFiles) {
+        truncated = true;
+        continue;
+      }
+      // A size known without reading (a git tree lists it) spares reading a huge file only to skip it.
+      const size = fs.sizeOf?.(abs) ?? fs.readBytes?.(abs)?.length ?? 0;
+      if (size > lim.maxFileBytes) {
+        skipped.push({
+          file: abs,
+          reason: `larger than ${Math.round(lim.maxFileBytes / 1024)} KiB (setting fluxEnvironments.limits.scan.maxFileBytes)`,
+        });
+        continue;
+      }
+      files.push(abs);
+    }
+    for (const sub of subdirs.reverse()) stack.push({ dir: sub, depth: depth + 1, scopes });
+  }
+  if (truncated)
+    skipped.push({
+      file: root,
+      reason: `more than ${lim.maxFiles} YAML files; the rest are not indexed (setting fluxEnvironments.limits.scan.maxFiles)`,
+    });
+  files.sort();
+  return { files, skipped, truncated };
 }

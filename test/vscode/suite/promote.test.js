@@ -147,6 +147,27 @@ describe('Promote to Production… in VS Code', function () {
     assert.match(items[0].description, /^Pat Promoter, /);
   });
 
+  it('shows what the promotion changed in production, rendered: before the commit on the left, at it on the right', async () => {
+    const [branch] = git('for-each-ref', '--format=%(refname:short)', 'refs/heads/promote/').split('\n').filter(Boolean);
+    const commit = git('rev-parse', branch);
+    const pair = await vscode.commands.executeCommand('fluxEnvironments.showPromotionChanges', {
+      kind: 'promotion',
+      entry: { target: 'production', commit },
+    });
+    assert.deepEqual(pair, { environment: 'production', revision: `${commit}^`, headRevision: commit });
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab && tab.input instanceof vscode.TabInputTextDiff, 'no diff editor opened');
+    const read = (uri, description) =>
+      waitFor(
+        description,
+        async () => (await vscode.workspace.openTextDocument(uri)).getText(),
+        (t) => t.includes('kind: Deployment'),
+      );
+    assert.match(await read(tab.input.original, 'production before the promotion'), /image: ghcr\.io\/my-org\/my-app:1\.0\.0/);
+    assert.match(await read(tab.input.modified, 'production at the promotion'), /image: ghcr\.io\/my-org\/my-app:1\.1\.0/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('refuses to revert a promotion that was never merged, before any question, naming its branch', async () => {
     const before = repositoryState();
     stub = stubPrompts(() => undefined);
