@@ -130,6 +130,7 @@ export class FleetIndex {
   /** Bumped when the Flux objects or the environments may have changed. */
   private shapeGeneration = 0;
   private remembered = new Map<string, Remembered>();
+  private sorted: { generation: number; all: string[]; kustomizations: string[] } | undefined;
   /** The computations running now under `remember`, innermost last: each read is recorded in all of them. */
   private tracking: Reads[] = [];
   readonly limits: EngineLimits;
@@ -171,7 +172,17 @@ export class FleetIndex {
 
   yamlFiles(): string[] {
     this.readsShape();
-    return [...this.files].sort();
+    return this.sortedFiles().all.slice();
+  }
+
+  /** The file list sorted, and its kustomization files, kept until files appear or disappear (every rule asks). */
+  private sortedFiles(): { all: string[]; kustomizations: string[] } {
+    if (this.sorted?.generation !== this.fileSetGeneration) {
+      const all = [...this.files].sort();
+      const kustomizations = all.filter((f) => (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(path.posix.basename(f)));
+      this.sorted = { generation: this.fileSetGeneration, all, kustomizations };
+    }
+    return this.sorted;
   }
 
   /**
@@ -349,7 +360,8 @@ export class FleetIndex {
   }
 
   kustomizationFiles(): string[] {
-    return this.yamlFiles().filter((f) => (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(path.posix.basename(f)));
+    this.readsShape();
+    return this.sortedFiles().kustomizations.slice();
   }
 
   kustomization(file: string): { kustomization?: Kustomization; problems: Problem[] } {

@@ -6,7 +6,7 @@ import type { EnvironmentRender, RenderedObject } from '../../fleet/environmentR
 import type { FleetIndex } from '../../fleet/fleetIndex';
 import type { FluxBuildResult } from '../../flux/build';
 import { buildDependsOnGraph, dependsOnPath, keyOf, type DependsOnGraph, type NodeKey } from '../../flux/dependsOn';
-import { readFluxObject, type FluxKustomization, type FluxObjectPlace, type HelmRelease } from '../../flux/objects';
+import { readRenderedFluxObject, type FluxKustomization, type FluxObjectPlace, type HelmRelease } from '../../flux/objects';
 import type { ParsedDocument } from '../../kustomize/yaml/parse';
 import type { Range } from '../../kustomize/types';
 import { getPath } from '../../kustomize/resource';
@@ -72,11 +72,12 @@ function buildView(name: string, render: EnvironmentRender): ClusterView {
   for (const rendered of render.objects) {
     if (rendered.object.kind !== 'HelmRelease') continue;
     const src = rendered.resource.source;
-    const read = readFluxObject(rendered.object, {
+    // Once per rendered object: after an edit, the HelmReleases of the Kustomizations it did not touch are the same objects.
+    const read = readRenderedFluxObject(rendered.object, () => ({
       file: src.file,
       documentIndex: src.documentIndex,
       ...(src.range ? { range: src.range } : {}),
-    });
+    }));
     if (read.value?.kind !== 'HelmRelease') continue;
     const key = keyOf(read.value);
     if (!releases.has(key)) releases.set(key, { release: read.value, key, rendered });
