@@ -169,12 +169,31 @@ function sameParses(a: ParsedFile[], b: ParsedFile[]): boolean {
   return a.length === b.length && a.every((p, i) => p === b[i]);
 }
 
+/**
+ * Whether each file's text may hold a root, by file, kept while the text is the same string: the graph is
+ * walked again after every edit, and testing the text of every file of a large fleet again costs more than
+ * the rest of finding the roots.
+ */
+const mayHoldRoot = new Map<string, { text: string; may: boolean; parsed?: ParsedFile; limits?: Partial<ParseLimits> }>();
+
 function candidateParses(input: RootsInput): ParsedFile[] {
   const out: ParsedFile[] = [];
   for (const file of input.files) {
     const text = input.fs.readFile(file);
-    if (text === undefined || !MAY_HOLD_ROOT.test(text)) continue;
-    out.push(parseYamlFileCached(file, text, input.parseLimits));
+    if (text === undefined) continue;
+    let known = mayHoldRoot.get(file);
+    if (known?.text !== text) {
+      known = { text, may: MAY_HOLD_ROOT.test(text) };
+      // Bounded like the files a fleet may hold: a long-lived server indexing many repositories starts afresh.
+      if (mayHoldRoot.size >= 200_000) mayHoldRoot.clear();
+      mayHoldRoot.set(file, known);
+    }
+    if (!known.may) continue;
+    if (!known.parsed || known.limits !== input.parseLimits) {
+      known.parsed = parseYamlFileCached(file, text, input.parseLimits);
+      known.limits = input.parseLimits;
+    }
+    out.push(known.parsed);
   }
   return out;
 }

@@ -416,7 +416,7 @@ export class FleetIndex {
     this.discovery = next;
     this.discoveryStale = false;
     this.environmentRenders.clear();
-    if (previous && shapeOf(previous) !== shapeOf(next)) this.shapeGeneration++;
+    if (previous && !sameShape(previous, next)) this.shapeGeneration++;
     return next;
   }
 
@@ -515,7 +515,7 @@ export class FleetIndex {
   private renderFlux(ks: FluxKustomization, source?: FluxSourceTree, variables?: { findObject: FindObject; key: string }): FluxBuildResult {
     // The same document applied by two parents may have been changed by them (targetNamespace, prefixes): key by
     // content, and by the ConfigMaps and Secrets its substituteFrom reads.
-    const key = `${ks.place.file}#${ks.place.documentIndex}#${source?.root ?? ''}#${JSON.stringify(ks)}${variables ? `#${variables.key}` : ''}`;
+    const key = renderKeyOf(ks, variables ? `${source?.root ?? ''}\u0000${variables.key}` : (source?.root ?? ''));
     const hit = this.fluxRenders.get(key);
     if (hit) {
       this.usesRender(this.fluxRenders, key, hit);
@@ -554,9 +554,48 @@ export class FleetIndex {
   }
 }
 
-/** What of a discovery other computations look at: environments and their Kustomizations as applied. */
-function shapeOf(d: Discovery): string {
-  return JSON.stringify(
-    d.environments.map((e) => [e.name, e.kind, e.dirs, e.kustomizations.map((k) => [k.place.file, k.place.documentIndex, k.object])]),
-  );
+/**
+ * A Kustomization's content as text, once per object: a walk of the graph after an edit meets again the
+ * same objects for every Kustomization whose parent's render it reused, and Kustomizations are never
+ * changed once read.
+ */
+const contents = new WeakMap<FluxKustomization, { all: string; asApplied: string }>();
+function contentsOf(ks: FluxKustomization): { all: string; asApplied: string } {
+  let known = contents.get(ks);
+  if (!known)
+    contents.set(ks, (known = { all: JSON.stringify(ks), asApplied: JSON.stringify([ks.place.file, ks.place.documentIndex, ks.object]) }));
+  return known;
+}
+
+/**
+ * The key of a Flux render: the Kustomization's place and content, its source and variables. The same
+ * string object for the same Kustomization object, so that looking it up again does not hash its text again.
+ */
+const renderKeys = new WeakMap<FluxKustomization, Map<string, string>>();
+function renderKeyOf(ks: FluxKustomization, context: string): string {
+  let keys = renderKeys.get(ks);
+  if (!keys) renderKeys.set(ks, (keys = new Map()));
+  let key = keys.get(context);
+  if (key === undefined) {
+    key = `${ks.place.file}#${ks.place.documentIndex}#${context}#${contentsOf(ks).all}`;
+    // A Kustomization reads its variables from a few ConfigMaps and Secrets at most; their contents vary.
+    if (keys.size >= 16) keys.clear();
+    keys.set(context, key);
+  }
+  return key;
+}
+
+/** Whether two discoveries look the same to other computations: environments and their Kustomizations as applied. */
+function sameShape(a: Discovery, b: Discovery): boolean {
+  if (a.environments.length !== b.environments.length) return false;
+  return a.environments.every((e, i) => {
+    const f = b.environments[i];
+    return (
+      e.name === f.name &&
+      e.kind === f.kind &&
+      JSON.stringify(e.dirs) === JSON.stringify(f.dirs) &&
+      e.kustomizations.length === f.kustomizations.length &&
+      e.kustomizations.every((k, j) => k === f.kustomizations[j] || contentsOf(k).asApplied === contentsOf(f.kustomizations[j]).asApplied)
+    );
+  });
 }

@@ -221,12 +221,29 @@ function writtenSources(options: GraphOptions, file: string): FluxSource[] {
 /** The Flux Kustomizations written in one parsed file, read once per parse (the same while the text is). */
 const kustomizationsByParse = new WeakMap<ParsedFile, FluxKustomization[]>();
 
+/**
+ * By file, the last text read and its parse when it may hold a Flux Kustomization: the graph is walked again
+ * after every edit, and looking at every file of a large fleet again costs more than the rest of the walk.
+ */
+const lastWritten = new Map<string, { text: string; parsed?: ParsedFile; limits?: Partial<ParseLimits> }>();
+
+function parseIfKustomizations(file: string, text: string, limits: Partial<ParseLimits> | undefined): ParsedFile | undefined {
+  const known = lastWritten.get(file);
+  if (known?.text === text && known.limits === limits) return known.parsed;
+  const parsed = text.includes('kustomize.toolkit.fluxcd.io') ? parseYamlFileCached(file, text, limits) : undefined;
+  // Bounded like the files a fleet may hold: a long-lived server indexing many repositories starts afresh.
+  if (lastWritten.size >= 200_000) lastWritten.clear();
+  lastWritten.set(file, { text, parsed, limits });
+  return parsed;
+}
+
 function writtenKustomizations(options: GraphOptions): FluxKustomization[] {
   const out: FluxKustomization[] = [];
   for (const file of options.files) {
     const text = options.fs.readFile(file);
-    if (text === undefined || !text.includes('kustomize.toolkit.fluxcd.io')) continue;
-    const parsed = parseYamlFileCached(file, text, options.parseLimits);
+    if (text === undefined) continue;
+    const parsed = parseIfKustomizations(file, text, options.parseLimits);
+    if (!parsed) continue;
     let list = kustomizationsByParse.get(parsed);
     if (!list) {
       list = [];
