@@ -24,6 +24,7 @@ import { isWithin, normalize } from '../kustomize/loader';
 import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/kustomization';
 import { getPath, isObject } from '../kustomize/resource';
 import type { Json, JsonObject, Range } from '../kustomize/types';
+import { LastByText } from './lastByText';
 import { parseYamlFileCached, type ParseLimits, type ParsedDocument, type ParsedFile } from '../kustomize/yaml/parse';
 
 export type RootKind = 'bootstrap' | 'flux-instance' | 'flux-instance-values' | 'cluster-folder' | 'orphan' | 'spoke';
@@ -170,30 +171,20 @@ function sameParses(a: ParsedFile[], b: ParsedFile[]): boolean {
 }
 
 /**
- * Whether each file's text may hold a root, by file, kept while the text is the same string: the graph is
- * walked again after every edit, and testing the text of every file of a large fleet again costs more than
- * the rest of finding the roots.
+ * Per file, whether its text may hold a root and then its parse, kept while the text is the same string: the
+ * graph is walked again after every edit, and testing the text of every file of a large fleet again costs
+ * more than the rest of finding the roots. Parses with custom limits are not kept (each walk brings new limits).
  */
-const mayHoldRoot = new Map<string, { text: string; may: boolean; parsed?: ParsedFile; limits?: Partial<ParseLimits> }>();
+const rootCandidates = new LastByText<ParsedFile | undefined>();
 
 function candidateParses(input: RootsInput): ParsedFile[] {
   const out: ParsedFile[] = [];
   for (const file of input.files) {
     const text = input.fs.readFile(file);
     if (text === undefined) continue;
-    let known = mayHoldRoot.get(file);
-    if (known?.text !== text) {
-      known = { text, may: MAY_HOLD_ROOT.test(text) };
-      // Bounded like the files a fleet may hold: a long-lived server indexing many repositories starts afresh.
-      if (mayHoldRoot.size >= 200_000) mayHoldRoot.clear();
-      mayHoldRoot.set(file, known);
-    }
-    if (!known.may) continue;
-    if (!known.parsed || known.limits !== input.parseLimits) {
-      known.parsed = parseYamlFileCached(file, text, input.parseLimits);
-      known.limits = input.parseLimits;
-    }
-    out.push(known.parsed);
+    const parse = () => (MAY_HOLD_ROOT.test(text) ? parseYamlFileCached(file, text, input.parseLimits) : undefined);
+    const parsed = input.parseLimits ? parse() : rootCandidates.get(file, text, parse);
+    if (parsed) out.push(parsed);
   }
   return out;
 }

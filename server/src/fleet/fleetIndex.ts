@@ -19,6 +19,7 @@ import { customParseLimits, resolveLimits, type EngineLimits, type EngineLimitSe
 import { renderEnvironment, type EnvironmentRender } from './environmentRender';
 import { discoverEnvironments, type Discovery, type Environment } from './environments';
 import { isYamlFileName, scanFleet, type ScanLimits, type ScanResult } from './scan';
+import { LastByText } from './lastByText';
 
 export interface FleetSettings {
   /** Environment names in promotion order; names not listed are ordered by the usual conventions. */
@@ -27,36 +28,6 @@ export interface FleetSettings {
   scanLimits?: Partial<ScanLimits>;
   /** Bounds on parsing, scanning and rendering (see limits.ts); unset values keep their defaults. */
   limits?: EngineLimitSettings;
-}
-
-/**
- * What was last derived from each file's text, reused while the file has the same text (the same string
- * object while unchanged, so the check is cheap). Rules ask for the same files on every check. Bounded by
- * the source characters it keeps alive: a repository of huge files must not stay in memory through it.
- */
-class LastByText<T> {
-  private entries = new Map<string, { text: string; value: T }>();
-  private chars = 0;
-
-  constructor(private readonly maxChars = 64 * 1024 * 1024) {}
-
-  get(file: string, text: string, derive: () => T): T {
-    const hit = this.entries.get(file);
-    if (hit && hit.text === text) return hit.value;
-    const value = derive();
-    this.chars += text.length;
-    if (this.chars > this.maxChars) {
-      this.entries.clear();
-      this.chars = text.length;
-    }
-    this.entries.set(file, { text, value });
-    return value;
-  }
-
-  clear(): void {
-    this.entries.clear();
-    this.chars = 0;
-  }
 }
 
 /** A Flux object with the file and document it was read from. */

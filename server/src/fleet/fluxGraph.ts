@@ -26,6 +26,7 @@ import { mountedFileSystem, type FileSystem } from '../kustomize/fs';
 import { normalize } from '../kustomize/loader';
 import { getPath, isObject } from '../kustomize/resource';
 import type { JsonObject, Problem, Range, Resource } from '../kustomize/types';
+import { LastByText } from './lastByText';
 import { parseYamlFileCached, type ParseLimits, type ParsedFile } from '../kustomize/yaml/parse';
 import { clusterNameOf, findClusterRoots, joinSpecPath, relative, type ClusterRoot } from './clusterRoots';
 import {
@@ -222,19 +223,15 @@ function writtenSources(options: GraphOptions, file: string): FluxSource[] {
 const kustomizationsByParse = new WeakMap<ParsedFile, FluxKustomization[]>();
 
 /**
- * By file, the last text read and its parse when it may hold a Flux Kustomization: the graph is walked again
- * after every edit, and looking at every file of a large fleet again costs more than the rest of the walk.
+ * Per file, its parse when its text may hold a Flux Kustomization, kept while the text is the same string:
+ * the graph is walked again after every edit, and looking at every file of a large fleet again costs more
+ * than the rest of the walk. Parses with custom limits are not kept (each walk brings new limits).
  */
-const lastWritten = new Map<string, { text: string; parsed?: ParsedFile; limits?: Partial<ParseLimits> }>();
+const kustomizationCandidates = new LastByText<ParsedFile | undefined>();
 
 function parseIfKustomizations(file: string, text: string, limits: Partial<ParseLimits> | undefined): ParsedFile | undefined {
-  const known = lastWritten.get(file);
-  if (known?.text === text && known.limits === limits) return known.parsed;
-  const parsed = text.includes('kustomize.toolkit.fluxcd.io') ? parseYamlFileCached(file, text, limits) : undefined;
-  // Bounded like the files a fleet may hold: a long-lived server indexing many repositories starts afresh.
-  if (lastWritten.size >= 200_000) lastWritten.clear();
-  lastWritten.set(file, { text, parsed, limits });
-  return parsed;
+  const parse = () => (text.includes('kustomize.toolkit.fluxcd.io') ? parseYamlFileCached(file, text, limits) : undefined);
+  return limits ? parse() : kustomizationCandidates.get(file, text, parse);
 }
 
 function writtenKustomizations(options: GraphOptions): FluxKustomization[] {
