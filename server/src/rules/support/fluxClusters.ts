@@ -5,7 +5,7 @@
 import type { EnvironmentRender, RenderedObject } from '../../fleet/environmentRender';
 import type { FleetIndex } from '../../fleet/fleetIndex';
 import type { FluxBuildResult } from '../../flux/build';
-import { buildDependsOnGraph, dependsOnPath, keyOf, type DependsOnGraph, type DependsOnNode, type NodeKey } from '../../flux/dependsOn';
+import { dependsOnGraphOf, dependsOnPath, keyOf, type DependsOnGraph, type NodeKey } from '../../flux/dependsOn';
 import { readRenderedFluxObject, type FluxKustomization, type FluxObjectPlace, type HelmRelease } from '../../flux/objects';
 import type { ParsedDocument } from '../../kustomize/yaml/parse';
 import type { Range } from '../../kustomize/types';
@@ -50,22 +50,6 @@ export function clusterViews(index: FleetIndex): ClusterView[] {
   return out;
 }
 
-/**
- * The dependsOn graphs of the last few views, by the objects they were built from: after an edit of one
- * app the environment is rendered again, but its Kustomizations (and most HelmReleases) are the same
- * objects, read from the renders the edit did not touch, so their graph is the same too.
- */
-const recentGraphs: Array<{ items: readonly DependsOnNode[]; graph: DependsOnGraph<DependsOnNode> }> = [];
-
-function graphOf<T extends DependsOnNode>(items: readonly T[]): DependsOnGraph<T> {
-  const known = recentGraphs.find((g) => g.items.length === items.length && g.items.every((item, i) => item === items[i]));
-  if (known) return known.graph as DependsOnGraph<T>;
-  const graph = buildDependsOnGraph(items);
-  recentGraphs.unshift({ items, graph: graph as DependsOnGraph<DependsOnNode> });
-  recentGraphs.length = Math.min(recentGraphs.length, 8);
-  return graph;
-}
-
 function buildView(name: string, render: EnvironmentRender): ClusterView {
   const kustomizations = new Map<NodeKey, ClusterKustomization>();
   for (const { kustomization: ks, result } of render.kustomizations) {
@@ -102,9 +86,9 @@ function buildView(name: string, render: EnvironmentRender): ClusterView {
     name,
     render,
     kustomizations,
-    graph: graphOf([...kustomizations.values()].map((k) => k.ks)),
+    graph: dependsOnGraphOf([...kustomizations.values()].map((k) => k.ks)),
     releases,
-    releaseGraph: graphOf([...releases.values()].map((r) => r.release)),
+    releaseGraph: dependsOnGraphOf([...releases.values()].map((r) => r.release)),
     appliedBy,
   };
 }
