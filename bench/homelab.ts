@@ -18,7 +18,9 @@
 //   Then the cold check once under `node --cpu-prof`, and 10 more edits under the inspector's profiler: the
 //   top self-time functions and the hottest inclusive call paths of each, mapped through the bundles'
 //   source maps to server/src (--no-profile skips both).
-// Usage: npm run bench:homelab [-- --apps 150 --runs 5 --edits 40 --no-profile --keep]
+//   --against <cli.js>: the cold commands of another build too (e.g. main's dist/cli.js), in the same turns,
+//   for a before/after on one machine at one load; their outputs must be the same as this build's.
+// Usage: npm run bench:homelab [-- --apps 150 --runs 5 --edits 40 --no-profile --keep --against <cli.js>]
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as inspector from 'inspector';
@@ -41,6 +43,7 @@ const runs = opt('runs', 5);
 const edits = opt('edits', 40);
 const profile = !args.includes('--no-profile');
 const keep = args.includes('--keep');
+const against = args.includes('--against') ? path.resolve(args[args.indexOf('--against') + 1] ?? '') : undefined;
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const percentile = (xs: number[], p: number) => {
@@ -155,6 +158,24 @@ async function main(): Promise<void> {
       samples: [],
     },
   ];
+  const againstColumns: Column[] = [];
+  if (against) {
+    if (!fs.existsSync(against)) throw new Error(`--against: ${against} does not exist`);
+    againstColumns.push(
+      {
+        label: 'environments (--against)',
+        run: () => runProcess(process.execPath, [against, 'environments', fleet, '--format', 'json']),
+        ok: (r) => r.status === 0,
+        samples: [],
+      },
+      {
+        label: 'check (--against)',
+        run: () => runProcess(process.execPath, [against, 'check', fleet, '--format', 'json']),
+        ok: (r) => r.status === 0 || r.status === 1,
+        samples: [],
+      },
+    );
+  }
   if (haveKubectl)
     columns.push({
       label: 'kubectl kustomize <root>',
@@ -294,7 +315,7 @@ async function main(): Promise<void> {
   // ---- (a) and (b) in turns ---------------------------------------------------------------------------
   const perTurn = Math.ceil(edits / runs);
   for (let r = 0; r < runs; r++) {
-    for (const c of columns) {
+    for (const c of [...columns, ...againstColumns]) {
       const s = c.run();
       if (!c.ok(s)) throw new Error(`${c.label} failed (exit ${s.status}): ${s.stderr.slice(0, 2000)}`);
       c.samples.push(s);
@@ -308,6 +329,7 @@ async function main(): Promise<void> {
   const envJson = JSON.parse(columns[1].samples[0].stdout) as { environments: Array<{ kustomizations: unknown[] }> };
   const cliChildren = envJson.environments.reduce((n, e) => n + e.kustomizations.length, 0);
   const checkJson = JSON.parse(columns[2].samples[0].stdout) as unknown[];
+  const againstSame = againstColumns.map((c, i) => c.samples[0].stdout === columns[1 + i].samples[0].stdout);
 
   // Once: kubectl kustomize of every app folder, one process each (the whole graph, with kubectl).
   let kubectlAll: { ms: number; failed: number } | undefined;
@@ -401,6 +423,24 @@ async function main(): Promise<void> {
         target,
     );
   }
+  for (const [i, c] of againstColumns.entries()) {
+    const wall = median(c.samples.map((s) => s.ms));
+    const cpu = c.samples.every((s) => s.cpuMs !== undefined) ? median(c.samples.map((s) => s.cpuMs!)) : undefined;
+    const peak = c.samples.every((s) => s.peakMiB !== undefined) ? Math.max(...c.samples.map((s) => s.peakMiB!)) : undefined;
+    const ours = columns[1 + i];
+    const oursWall = median(ours.samples.map((s) => s.ms));
+    const oursCpu = ours.samples.every((s) => s.cpuMs !== undefined) ? median(ours.samples.map((s) => s.cpuMs!)) : undefined;
+    console.log(
+      pad(c.label, 30) +
+        pad(n0(wall), 10) +
+        pad(n0(Math.min(...c.samples.map((s) => s.ms))), 8) +
+        pad(n0(Math.max(...c.samples.map((s) => s.ms))), 8) +
+        pad(n0(cpu), 9) +
+        pad(peak === undefined ? 'n/a' : peak.toFixed(0), 10) +
+        `this build: wall ${(oursWall / wall).toFixed(2)}x, cpu ${cpu && oursCpu ? (oursCpu / cpu).toFixed(2) : 'n/a'}x; same output: ${againstSame[i] ? 'yes' : 'NO'}`,
+    );
+  }
+  if (against) console.log(`  --against ${against}`);
   if (haveKubectl) {
     const kube = median(columns[3].samples.map((s) => s.ms));
     const env = median(columns[1].samples.map((s) => s.ms));

@@ -83,7 +83,12 @@ function summariesOf(index: FleetIndex, byFile: Map<string, Diagnostic[]>): Envi
       result,
     }));
     // Kustomizations found in the cluster folder but not reached by the render still belong to the tree.
-    for (const ks of env.kustomizations) if (!rendered.some((r) => keyOf(r.ks) === keyOf(ks))) rendered.push({ ks });
+    const renderedKeys = new Set(rendered.map((r) => keyOf(r.ks)));
+    for (const ks of env.kustomizations)
+      if (!renderedKeys.has(keyOf(ks))) {
+        renderedKeys.add(keyOf(ks));
+        rendered.push({ ks });
+      }
     for (const { ks, result } of rendered) {
       if (listed.has(keyOf(ks))) continue;
       listed.add(keyOf(ks));

@@ -24,6 +24,7 @@ import { isWithin, normalize } from '../kustomize/loader';
 import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/kustomization';
 import { getPath, isObject } from '../kustomize/resource';
 import type { Json, JsonObject, Range } from '../kustomize/types';
+import { LastByText } from './lastByText';
 import { parseYamlFileCached, type ParseLimits, type ParsedDocument, type ParsedFile } from '../kustomize/yaml/parse';
 
 export type RootKind = 'bootstrap' | 'flux-instance' | 'flux-instance-values' | 'cluster-folder' | 'orphan' | 'spoke';
@@ -169,12 +170,21 @@ function sameParses(a: ParsedFile[], b: ParsedFile[]): boolean {
   return a.length === b.length && a.every((p, i) => p === b[i]);
 }
 
+/**
+ * Per file, whether its text may hold a root and then its parse, kept while the text is the same string: the
+ * graph is walked again after every edit, and testing the text of every file of a large fleet again costs
+ * more than the rest of finding the roots. Parses with custom limits are not kept (each walk brings new limits).
+ */
+const rootCandidates = new LastByText<ParsedFile | undefined>();
+
 function candidateParses(input: RootsInput): ParsedFile[] {
   const out: ParsedFile[] = [];
   for (const file of input.files) {
     const text = input.fs.readFile(file);
-    if (text === undefined || !MAY_HOLD_ROOT.test(text)) continue;
-    out.push(parseYamlFileCached(file, text, input.parseLimits));
+    if (text === undefined) continue;
+    const parse = () => (MAY_HOLD_ROOT.test(text) ? parseYamlFileCached(file, text, input.parseLimits) : undefined);
+    const parsed = input.parseLimits ? parse() : rootCandidates.get(file, text, parse);
+    if (parsed) out.push(parsed);
   }
   return out;
 }

@@ -3,7 +3,7 @@
 // kustomization folders under overlays/, envs/, environments/, or siblings of a `base` folder), grouped by name.
 // Promotion order: a setting, else inferred from names (dev < test/qa < staging < prod/production).
 import * as path from 'path';
-import { buildDependsOnGraph } from '../flux/dependsOn';
+import { dependsOnGraphOf } from '../flux/dependsOn';
 import { isFluxKustomization, readFluxObject, type FluxKustomization } from '../flux/objects';
 import type { FileSystem } from '../kustomize/fs';
 import { nodeFileSystem } from '../kustomize/fs';
@@ -133,7 +133,7 @@ export function discoverEnvironments(options: DiscoverOptions): Discovery {
 
 function fluxEnvironment(cluster: ClusterGraph): Environment {
   const all = [...cluster.nodes.values()].map((n) => n.kustomization);
-  const order = buildDependsOnGraph(all);
+  const order = dependsOnGraphOf(all);
   const kustomizations = order.order.map((k) => order.nodes.get(k)).filter((k): k is FluxKustomization => k !== undefined);
   const dirs = [...new Set(cluster.roots.map((r) => r.folder ?? path.posix.dirname(r.file)))];
   return { name: cluster.name, kind: 'flux', dirs, kustomizations, order: 0, roots: cluster.roots, cluster };

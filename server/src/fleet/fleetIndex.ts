@@ -20,6 +20,7 @@ import { renderEnvironment, type EnvironmentRender } from './environmentRender';
 import { discoverEnvironments, type Discovery, type Environment } from './environments';
 import { isYamlFileName, scanFileSystem, scanFleet, type ScanLimits, type ScanResult } from './scan';
 import { readStandIns, REPO_CONFIG_FILE, type StandInConfig } from './repoConfig';
+import { LastByText } from './lastByText';
 
 export interface FleetSettings {
   /** Environment names in promotion order; names not listed are ordered by the usual conventions. */
@@ -28,36 +29,6 @@ export interface FleetSettings {
   scanLimits?: Partial<ScanLimits>;
   /** Bounds on parsing, scanning and rendering (see limits.ts); unset values keep their defaults. */
   limits?: EngineLimitSettings;
-}
-
-/**
- * What was last derived from each file's text, reused while the file has the same text (the same string
- * object while unchanged, so the check is cheap). Rules ask for the same files on every check. Bounded by
- * the source characters it keeps alive: a repository of huge files must not stay in memory through it.
- */
-class LastByText<T> {
-  private entries = new Map<string, { text: string; value: T }>();
-  private chars = 0;
-
-  constructor(private readonly maxChars = 64 * 1024 * 1024) {}
-
-  get(file: string, text: string, derive: () => T): T {
-    const hit = this.entries.get(file);
-    if (hit && hit.text === text) return hit.value;
-    const value = derive();
-    this.chars += text.length;
-    if (this.chars > this.maxChars) {
-      this.entries.clear();
-      this.chars = text.length;
-    }
-    this.entries.set(file, { text, value });
-    return value;
-  }
-
-  clear(): void {
-    this.entries.clear();
-    this.chars = 0;
-  }
 }
 
 export interface FleetIndexOptions {
@@ -144,6 +115,7 @@ export class FleetIndex {
   /** Bumped when the Flux objects or the environments may have changed. */
   private shapeGeneration = 0;
   private remembered = new Map<string, Remembered>();
+  private sorted: { generation: number; all: string[]; kustomizations: string[] } | undefined;
   /** The computations running now under `remember`, innermost last: each read is recorded in all of them. */
   private tracking: Reads[] = [];
   readonly limits: EngineLimits;
@@ -191,7 +163,17 @@ export class FleetIndex {
 
   yamlFiles(): string[] {
     this.readsShape();
-    return [...this.files].sort();
+    return this.sortedFiles().all.slice();
+  }
+
+  /** The file list sorted, and its kustomization files, kept until files appear or disappear (every rule asks). */
+  private sortedFiles(): { all: string[]; kustomizations: string[] } {
+    if (this.sorted?.generation !== this.fileSetGeneration) {
+      const all = [...this.files].sort();
+      const kustomizations = all.filter((f) => (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(path.posix.basename(f)));
+      this.sorted = { generation: this.fileSetGeneration, all, kustomizations };
+    }
+    return this.sorted;
   }
 
   /**
@@ -371,7 +353,8 @@ export class FleetIndex {
   }
 
   kustomizationFiles(): string[] {
-    return this.yamlFiles().filter((f) => (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(path.posix.basename(f)));
+    this.readsShape();
+    return this.sortedFiles().kustomizations.slice();
   }
 
   kustomization(file: string): { kustomization?: Kustomization; problems: Problem[] } {
@@ -428,7 +411,7 @@ export class FleetIndex {
     this.discovery = next;
     this.discoveryStale = false;
     this.environmentRenders.clear();
-    if (previous && shapeOf(previous) !== shapeOf(next)) this.shapeGeneration++;
+    if (previous && !sameShape(previous, next)) this.shapeGeneration++;
     return next;
   }
 
@@ -548,7 +531,8 @@ export class FleetIndex {
     // The same document applied by two parents may have been changed by them (targetNamespace, prefixes): key by
     // content, and by the ConfigMaps and Secrets its substituteFrom reads.
     const strict = this.standIns().strictSubstitution;
-    const key = `${ks.place.file}#${ks.place.documentIndex}#${source?.root ?? ''}#${strict}#${JSON.stringify(ks)}${variables ? `#${variables.key}` : ''}`;
+    const context = `${strict}\u0000${source?.root ?? ''}`;
+    const key = renderKeyOf(ks, variables ? `${context}\u0000${variables.key}` : context);
     const hit = this.fluxRenders.get(key);
     if (hit) {
       this.usesRender(this.fluxRenders, key, hit);
@@ -591,9 +575,48 @@ export class FleetIndex {
   }
 }
 
-/** What of a discovery other computations look at: environments and their Kustomizations as applied. */
-function shapeOf(d: Discovery): string {
-  return JSON.stringify(
-    d.environments.map((e) => [e.name, e.kind, e.dirs, e.kustomizations.map((k) => [k.place.file, k.place.documentIndex, k.object])]),
-  );
+/**
+ * A Kustomization's content as text, once per object: a walk of the graph after an edit meets again the
+ * same objects for every Kustomization whose parent's render it reused, and Kustomizations are never
+ * changed once read.
+ */
+const contents = new WeakMap<FluxKustomization, { all: string; asApplied: string }>();
+function contentsOf(ks: FluxKustomization): { all: string; asApplied: string } {
+  let known = contents.get(ks);
+  if (!known)
+    contents.set(ks, (known = { all: JSON.stringify(ks), asApplied: JSON.stringify([ks.place.file, ks.place.documentIndex, ks.object]) }));
+  return known;
+}
+
+/**
+ * The key of a Flux render: the Kustomization's place and content, its source and variables. The same
+ * string object for the same Kustomization object, so that looking it up again does not hash its text again.
+ */
+const renderKeys = new WeakMap<FluxKustomization, Map<string, string>>();
+function renderKeyOf(ks: FluxKustomization, context: string): string {
+  let keys = renderKeys.get(ks);
+  if (!keys) renderKeys.set(ks, (keys = new Map()));
+  let key = keys.get(context);
+  if (key === undefined) {
+    key = `${ks.place.file}#${ks.place.documentIndex}#${context}#${contentsOf(ks).all}`;
+    // A Kustomization reads its variables from a few ConfigMaps and Secrets at most; their contents vary.
+    if (keys.size >= 16) keys.clear();
+    keys.set(context, key);
+  }
+  return key;
+}
+
+/** Whether two discoveries look the same to other computations: environments and their Kustomizations as applied. */
+function sameShape(a: Discovery, b: Discovery): boolean {
+  if (a.environments.length !== b.environments.length) return false;
+  return a.environments.every((e, i) => {
+    const f = b.environments[i];
+    return (
+      e.name === f.name &&
+      e.kind === f.kind &&
+      JSON.stringify(e.dirs) === JSON.stringify(f.dirs) &&
+      e.kustomizations.length === f.kustomizations.length &&
+      e.kustomizations.every((k, j) => k === f.kustomizations[j] || contentsOf(k).asApplied === contentsOf(f.kustomizations[j]).asApplied)
+    );
+  });
 }

@@ -26,6 +26,7 @@ import { mountedFileSystem, type FileSystem } from '../kustomize/fs';
 import { normalize } from '../kustomize/loader';
 import { getPath, isObject } from '../kustomize/resource';
 import type { JsonObject, Problem, Range, Resource } from '../kustomize/types';
+import { LastByText } from './lastByText';
 import { parseYamlFileCached, type ParseLimits, type ParsedFile } from '../kustomize/yaml/parse';
 import { clusterNameOf, findClusterRoots, joinSpecPath, relative, type ClusterRoot } from './clusterRoots';
 import {
@@ -232,12 +233,25 @@ function writtenSources(options: GraphOptions, file: string): FluxSource[] {
 /** The Flux Kustomizations written in one parsed file, read once per parse (the same while the text is). */
 const kustomizationsByParse = new WeakMap<ParsedFile, FluxKustomization[]>();
 
+/**
+ * Per file, its parse when its text may hold a Flux Kustomization, kept while the text is the same string:
+ * the graph is walked again after every edit, and looking at every file of a large fleet again costs more
+ * than the rest of the walk. Parses with custom limits are not kept (each walk brings new limits).
+ */
+const kustomizationCandidates = new LastByText<ParsedFile | undefined>();
+
+function parseIfKustomizations(file: string, text: string, limits: Partial<ParseLimits> | undefined): ParsedFile | undefined {
+  const parse = () => (text.includes('kustomize.toolkit.fluxcd.io') ? parseYamlFileCached(file, text, limits) : undefined);
+  return limits ? parse() : kustomizationCandidates.get(file, text, parse);
+}
+
 function writtenKustomizations(options: GraphOptions): FluxKustomization[] {
   const out: FluxKustomization[] = [];
   for (const file of options.files) {
     const text = options.fs.readFile(file);
-    if (text === undefined || !text.includes('kustomize.toolkit.fluxcd.io')) continue;
-    const parsed = parseYamlFileCached(file, text, options.parseLimits);
+    if (text === undefined) continue;
+    const parsed = parseIfKustomizations(file, text, options.parseLimits);
+    if (!parsed) continue;
     let list = kustomizationsByParse.get(parsed);
     if (!list) {
       list = [];

@@ -50,6 +50,23 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * The graphs built last, by the objects they were built from: the Flux graph is walked again after every
+ * edit and most of its Kustomizations (and HelmReleases) are the same objects as before, read from the
+ * renders the edit did not touch, so their graph is the same too.
+ */
+const recentGraphs: Array<{ items: readonly DependsOnNode[]; graph: DependsOnGraph<DependsOnNode> }> = [];
+
+/** `buildDependsOnGraph`, reused while built from the same objects in the same order; the graph must not be changed. */
+export function dependsOnGraphOf<T extends DependsOnNode>(items: readonly T[]): DependsOnGraph<T> {
+  const known = recentGraphs.find((g) => g.items.length === items.length && g.items.every((item, i) => item === items[i]));
+  if (known) return known.graph as unknown as DependsOnGraph<T>;
+  const graph = buildDependsOnGraph(items);
+  recentGraphs.unshift({ items, graph: graph as unknown as DependsOnGraph<DependsOnNode> });
+  recentGraphs.length = Math.min(recentGraphs.length, 8);
+  return graph;
+}
+
 /** Builds the graph and reports unknown targets, duplicates and cycles as problems. */
 export function buildDependsOnGraph<T extends DependsOnNode = FluxKustomization>(kustomizations: ReadonlyArray<T>): DependsOnGraph<T> {
   const nodes = new Map<NodeKey, T>();

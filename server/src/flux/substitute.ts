@@ -13,7 +13,7 @@
 // over all; an unset variable becomes "" unless strict mode (the StrictPostBuildSubstitutions
 // feature gate) turns it into an error.
 import { parseDocument, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
-import { isObject, recordOrigin } from '../kustomize/resource';
+import { deepCopy, isObject, recordOrigin } from '../kustomize/resource';
 import type { Json, JsonObject, Origin, Place, Problem, Range, Resource } from '../kustomize/types';
 import { evaluate, isDefaultOperator, parseEnvsubst, references } from './envsubst';
 import type { FluxKustomization } from './objects';
@@ -355,8 +355,28 @@ function goParseInt(s: string): number | bigint | undefined {
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
 }
 
+type ReadBack = { ok: true; value: Json } | { ok: false; error: string };
+
+/**
+ * What each substituted text read back as, by text: the same variables give the same texts in every object
+ * of a fleet (a cluster name, a domain), and parsing each again as YAML costs more than the rest of the
+ * substitution. A map or list read back is copied for each use: objects are changed by later steps.
+ */
+const readBackMemo = new Map<string, ReadBack>();
+
+function readScalarBack(text: string, inKey: boolean): ReadBack {
+  const memoKey = `${inKey ? 'k' : 'v'}${text}`;
+  let read = readBackMemo.get(memoKey);
+  if (!read) {
+    read = readScalarBackUncached(text, inKey);
+    if (readBackMemo.size >= 10_000) readBackMemo.clear();
+    readBackMemo.set(memoKey, read);
+  }
+  return read.ok && read.value !== null && typeof read.value === 'object' ? { ok: true, value: deepCopy(read.value) } : read;
+}
+
 /** Reads substituted scalar text back in the place it was emitted (a mapping value or a key). */
-function readScalarBack(text: string, inKey: boolean): { ok: true; value: Json } | { ok: false; error: string } {
+function readScalarBackUncached(text: string, inKey: boolean): ReadBack {
   const doc = parseDocument(inKey ? `${text}: x` : `k: ${text}`, { schema: 'failsafe', uniqueKeys: false });
   if (doc.errors.length > 0) return { ok: false, error: doc.errors[0].message.split('\n')[0] };
   const root = doc.contents;

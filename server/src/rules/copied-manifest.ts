@@ -36,16 +36,28 @@ import type { Finding, Fix, Rule, TextEdit } from './rule';
 function includedFolders(index: FleetIndex, kustomizations: readonly Kustomization[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const k of kustomizations) {
-    for (const { value } of listField(k, 'resources')) {
-      if (typeof value !== 'string') continue;
-      const abs = path.posix.normalize(path.posix.join(k.dir, value));
-      if (!isWithin(abs, index.root) || index.fs.kind(abs) !== 'dir') continue;
+    for (const abs of foldersListed(index, k)) {
       const set = out.get(abs) ?? new Set<string>();
       set.add(k.dir);
       out.set(abs, set);
     }
   }
   return out;
+}
+
+/** The folders one kustomization lists in `resources`, remembered per file: after an edit, only its file is read again. */
+function foldersListed(index: FleetIndex, k: Kustomization): readonly string[] {
+  return index.remember(`copied-manifest:folders:${k.file}`, () => {
+    // Read through the index, so that the remembered list follows the file's text.
+    const current = index.kustomization(k.file).kustomization ?? k;
+    const out: string[] = [];
+    for (const { value } of listField(current, 'resources')) {
+      if (typeof value !== 'string') continue;
+      const abs = path.posix.normalize(path.posix.join(current.dir, value));
+      if (isWithin(abs, index.root) && index.fs.kind(abs) === 'dir' && !out.includes(abs)) out.push(abs);
+    }
+    return out;
+  });
 }
 
 /**

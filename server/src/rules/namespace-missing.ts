@@ -16,7 +16,7 @@ import { findKustomizationFile, type Kustomization } from '../kustomize/kustomiz
 import { isObject, resIdOf } from '../kustomize/resource';
 import { isNamespaced } from '../kustomize/scope';
 import { insertMapEntry } from '../kustomize/yaml/edit';
-import { entryStatus, pathEntries } from './support/kustomizationEntries';
+import { judgedEntries } from './support/kustomizationEntries';
 import { environmentOfFolder, fleetKustomizations, relativePath, sharedClusters } from './support/overlayRenderSupport';
 import type { Finding, Rule } from './rule';
 
@@ -28,9 +28,8 @@ function namespaceOf(k: Kustomization): string | undefined {
 /** The folders a kustomization lists in resources or bases (its bases), resolved. */
 function baseFolders(index: FleetIndex, file: string): string[] {
   const out: string[] = [];
-  for (const entry of pathEntries(index, file)) {
+  for (const { entry, status } of judgedEntries(index, file)) {
     if (entry.field !== 'resources' && entry.field !== 'bases') continue;
-    const status = entryStatus(index, entry);
     if (status.kind === 'ok' && status.entryKind === 'dir') out.push(status.absolute);
   }
   return out;

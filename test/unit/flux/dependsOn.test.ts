@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { buildDependsOnGraph, dependsOnPath, transitiveDependencies } from '../../../server/src/flux/dependsOn';
+import { buildDependsOnGraph, dependsOnGraphOf, dependsOnPath, transitiveDependencies } from '../../../server/src/flux/dependsOn';
 import { readFluxObject, type FluxKustomization } from '../../../server/src/flux/objects';
 import { editDistance, nearestNames } from '../../../server/src/util/editDistance';
 
@@ -119,5 +119,23 @@ describe('flux/dependsOn', () => {
     assert.deepEqual(nearestNames('Apps', ['apps', 'app', 'infra']), ['apps']);
     assert.deepEqual(nearestNames('infrastucture', ['infrastructure', 'infra', 'apps']), ['infrastructure']);
     assert.deepEqual(nearestNames('zzz', ['apps']), []);
+  });
+});
+
+describe('dependsOnGraphOf', () => {
+  it('reuses the graph of the same objects, and builds again when one of them is another object', () => {
+    const apps = ks('apps', ['infra']);
+    const infra = ks('infra');
+    const first = dependsOnGraphOf([apps, infra]);
+    assert.equal(dependsOnGraphOf([apps, infra]), first, 'the same objects in the same order: the same graph');
+    assert.deepEqual(first.order, ['flux-system/infra', 'flux-system/apps']);
+    // An edit gives a Kustomization a new object: its new dependsOn must show.
+    const edited = dependsOnGraphOf([ks('apps', ['missing']), infra]);
+    assert.notEqual(edited, first);
+    assert.deepEqual(
+      edited.unknown.map((u) => u.ref.name),
+      ['missing'],
+    );
+    assert.deepEqual(dependsOnGraphOf([infra, apps]).order, first.order, 'another order is another list, with the same answer');
   });
 });

@@ -36,6 +36,30 @@ describe('flux/substitute', () => {
     assert.deepEqual(out.objects[0].spec, { replicas: 3, paused: true, quoted: '"3"', name: 'app-3', list: ['a', 1] });
   });
 
+  it('gives every object its own copy of a list read back from the same substituted text', () => {
+    const deploy = () => ({ kind: 'Deployment', spec: { list: '${items}', also: '${items}' } });
+    const first = substitute([deploy(), deploy()], { items: '[a, {b: 1}]' });
+    const [one, two] = first.objects.map((o) => o.spec as JsonObject);
+    assert.deepEqual(
+      [one.list, one.also, two.list],
+      [
+        ['a', { b: 1 }],
+        ['a', { b: 1 }],
+        ['a', { b: 1 }],
+      ],
+    );
+    // A later step changing one object (a patch, a label) must not reach another, nor a later substitution.
+    ((one.list as JsonObject[])[1] as JsonObject).b = 2;
+    assert.deepEqual(
+      [one.also, two.list],
+      [
+        ['a', { b: 1 }],
+        ['a', { b: 1 }],
+      ],
+    );
+    assert.deepEqual(substitute([deploy()], { items: '[a, {b: 1}]' }).objects[0].spec, { list: ['a', { b: 1 }], also: ['a', { b: 1 }] });
+  });
+
   it('leaves unset variables empty (or fails in strict mode) and reports each occurrence with its path', () => {
     const obj = cm({ a: 'x-${missing}', b: '${missing:=fallback}', c: '${present}' });
     const loose = substitute([obj], { present: 'p' });

@@ -67,6 +67,25 @@ describe('yaml parse cache', () => {
     assert.equal(parseCacheStats().bytes, 0);
   });
 
+  it('composes a text read under several names once, each name keeping its own values and problems', () => {
+    // Three documents where two are allowed: a problem found while composing, which names its file.
+    const text = `${doc(1, 1)}---\n${doc(2, 1)}---\n${doc(3, 1)}`;
+    const limits = { maxDocuments: 2 };
+    const a = parseYamlFileCached('/a/patch.yaml', text, limits);
+    const b = parseYamlFileCached('/b/patch.yaml', text, limits);
+    assert.equal(parseCacheStats().compositions, 1, JSON.stringify(parseCacheStats()));
+    assert.deepEqual(
+      [a.problems.map((p) => [p.file, p.code]), b.problems.map((p) => [p.file, p.code])],
+      [[['/a/patch.yaml', 'yaml-limit']], [['/b/patch.yaml', 'yaml-limit']]],
+    );
+    assert.deepEqual(b.documents[1].value, a.documents[1].value);
+    assert.notEqual(b.documents[1].value, a.documents[1].value, 'each file has its own objects');
+    assert.deepEqual(b.documents[1].locate(['metadata', 'name']), { start: { line: 10, character: 8 }, end: { line: 10, character: 10 } });
+    // Evicting both entries lets the composition go too.
+    setParseCacheLimits({ bytes: 0 });
+    assert.equal(parseCacheStats().compositions, 0);
+  });
+
   it('the default cap is 256 MiB', () => {
     setParseCacheLimits(previous);
     assert.equal(setParseCacheLimits({}).bytes, 256 * 1024 * 1024);

@@ -799,8 +799,49 @@ function buildDocument(
 }
 
 /** Texts parsed per file key, most recent last; inline patches share their kustomization's file name. */
-const cache = new Map<string, Map<string, { parsed: ParsedFile; bytes: number }>>();
+const cache = new Map<string, Map<string, CacheEntry>>();
 let cachedBytes = 0;
+
+interface CacheEntry {
+  parsed: ParsedFile;
+  bytes: number;
+  /** The key of its composition in `compositionsByText`, released when the entry is evicted. */
+  composed?: { limitsKey: string; text: string };
+}
+
+/**
+ * Compositions by text (and limits), whatever file they were read from: the same text under another name
+ * (a parent's inline patch applied to every child, identical files in many folders) is composed once. Only
+ * the composition is shared: each file gets its own values, so that objects and whatever is remembered
+ * per object keep their own file. Each composition lives while a cache entry uses it.
+ */
+const compositionsByText = new Map<string, Map<string, { composition: Composition; users: number }>>();
+
+function sharedComposition(limitsKey: string, text: string, file: string): Composition | undefined {
+  const shared = compositionsByText.get(limitsKey)?.get(text)?.composition;
+  if (!shared || shared.problems.every((p) => p.file === file)) return shared;
+  // Problems found while composing name the file they were found in.
+  return { ...shared, problems: shared.problems.map((p) => ({ ...p, file })) };
+}
+
+function useComposition(limitsKey: string, text: string, composition: Composition): CacheEntry['composed'] {
+  let texts = compositionsByText.get(limitsKey);
+  if (!texts) compositionsByText.set(limitsKey, (texts = new Map()));
+  const known = texts.get(text);
+  if (known) known.users++;
+  else texts.set(text, { composition, users: 1 });
+  return { limitsKey, text };
+}
+
+function released(entry: CacheEntry): void {
+  cachedBytes -= entry.bytes;
+  if (!entry.composed) return;
+  const texts = compositionsByText.get(entry.composed.limitsKey);
+  const known = texts?.get(entry.composed.text);
+  if (!texts || !known || --known.users > 0) return;
+  texts.delete(entry.composed.text);
+  if (texts.size === 0) compositionsByText.delete(entry.composed.limitsKey);
+}
 
 export interface ParseCacheLimits {
   files: number;
@@ -822,22 +863,24 @@ export function setParseCacheLimits(limits: Partial<ParseCacheLimits>): ParseCac
   return previous;
 }
 
-export function parseCacheStats(): { files: number; texts: number; bytes: number } {
+export function parseCacheStats(): { files: number; texts: number; bytes: number; compositions: number } {
   let texts = 0;
   for (const t of cache.values()) texts += t.size;
-  return { files: cache.size, texts, bytes: cachedBytes };
+  let compositions = 0;
+  for (const t of compositionsByText.values()) compositions += t.size;
+  return { files: cache.size, texts, bytes: cachedBytes, compositions };
 }
 
 /** Drops least recently used entries (oldest file first, its oldest text first) until every bound holds. */
 function evictOverLimits(): void {
   while (cache.size > 0 && (cache.size > cacheLimits.files || cachedBytes > cacheLimits.bytes)) {
-    const [oldestKey, texts] = cache.entries().next().value as [string, Map<string, { parsed: ParsedFile; bytes: number }>];
+    const [oldestKey, texts] = cache.entries().next().value as [string, Map<string, CacheEntry>];
     if (cache.size > cacheLimits.files || texts.size <= 1) {
-      for (const entry of texts.values()) cachedBytes -= entry.bytes;
+      for (const entry of texts.values()) released(entry);
       cache.delete(oldestKey);
     } else {
-      const [oldestText, entry] = texts.entries().next().value as [string, { parsed: ParsedFile; bytes: number }];
-      cachedBytes -= entry.bytes;
+      const [oldestText, entry] = texts.entries().next().value as [string, CacheEntry];
+      released(entry);
       texts.delete(oldestText);
     }
   }
@@ -859,20 +902,21 @@ export function parseYamlFileCached(file: string, text: string, limits?: Partial
     texts.set(text, hit);
     return hit.parsed;
   }
-  // The same text read in the other dialect (a kustomization is also indexed as a resource file) was composed already.
-  const other = cache.get(`${file}\u0000${dialect === 'resource' ? 'kustomization' : 'resource'}${limitsKey}`)?.get(text);
-  const parsed = parseComposed(file, text, limits, options, other && compositions.get(other.parsed));
+  // The same text was composed already: read in the other dialect (a kustomization is also indexed as a
+  // resource file), or under another name.
+  const parsed = parseComposed(file, text, limits, options, sharedComposition(limitsKey, text, file));
   const bytes = Buffer.byteLength(text, 'utf8');
   // A text larger than the whole cache would only evict everything else and then itself.
   if (bytes > cacheLimits.bytes) {
     if (texts.size === 0) cache.delete(key);
     return parsed;
   }
-  texts.set(text, { parsed, bytes });
+  const composition = compositions.get(parsed);
+  texts.set(text, { parsed, bytes, composed: composition && useComposition(limitsKey, text, composition) });
   cachedBytes += bytes;
   while (texts.size > cacheLimits.textsPerFile) {
-    const [oldestText, entry] = texts.entries().next().value as [string, { parsed: ParsedFile; bytes: number }];
-    cachedBytes -= entry.bytes;
+    const [oldestText, entry] = texts.entries().next().value as [string, CacheEntry];
+    released(entry);
     texts.delete(oldestText);
   }
   evictOverLimits();

@@ -5,8 +5,8 @@
 import type { EnvironmentRender, RenderedObject } from '../../fleet/environmentRender';
 import type { FleetIndex } from '../../fleet/fleetIndex';
 import type { FluxBuildResult } from '../../flux/build';
-import { buildDependsOnGraph, dependsOnPath, keyOf, type DependsOnGraph, type NodeKey } from '../../flux/dependsOn';
-import { readFluxObject, type FluxKustomization, type FluxObjectPlace, type HelmRelease } from '../../flux/objects';
+import { dependsOnGraphOf, dependsOnPath, keyOf, type DependsOnGraph, type NodeKey } from '../../flux/dependsOn';
+import { readRenderedFluxObject, type FluxKustomization, type FluxObjectPlace, type HelmRelease } from '../../flux/objects';
 import type { ParsedDocument } from '../../kustomize/yaml/parse';
 import type { Range } from '../../kustomize/types';
 import { getPath } from '../../kustomize/resource';
@@ -72,11 +72,12 @@ function buildView(name: string, render: EnvironmentRender): ClusterView {
   for (const rendered of render.objects) {
     if (rendered.object.kind !== 'HelmRelease') continue;
     const src = rendered.resource.source;
-    const read = readFluxObject(rendered.object, {
+    // Once per rendered object: after an edit, the HelmReleases of the Kustomizations it did not touch are the same objects.
+    const read = readRenderedFluxObject(rendered.object, () => ({
       file: src.file,
       documentIndex: src.documentIndex,
       ...(src.range ? { range: src.range } : {}),
-    });
+    }));
     if (read.value?.kind !== 'HelmRelease') continue;
     const key = keyOf(read.value);
     if (!releases.has(key)) releases.set(key, { release: read.value, key, rendered });
@@ -85,9 +86,9 @@ function buildView(name: string, render: EnvironmentRender): ClusterView {
     name,
     render,
     kustomizations,
-    graph: buildDependsOnGraph([...kustomizations.values()].map((k) => k.ks)),
+    graph: dependsOnGraphOf([...kustomizations.values()].map((k) => k.ks)),
     releases,
-    releaseGraph: buildDependsOnGraph([...releases.values()].map((r) => r.release)),
+    releaseGraph: dependsOnGraphOf([...releases.values()].map((r) => r.release)),
     appliedBy,
   };
 }

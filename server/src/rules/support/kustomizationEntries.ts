@@ -178,10 +178,21 @@ export function judgeEachEntry(
   for (const file of index.kustomizationFiles()) {
     checking?.(file);
     if (isCancelled()) break;
-    for (const entry of pathEntries(index, file)) {
-      const finding = judge(entry, entryStatus(index, entry));
+    for (const { entry, status } of judgedEntries(index, file)) {
+      const finding = judge(entry, status);
       if (finding) findings.push({ file, range: entry.range, ...finding });
     }
   }
   return findings;
+}
+
+/**
+ * Every path entry of one kustomization file with its status, remembered per file: the rules that judge
+ * entries (and the ones that follow bases) share it, and after an edit only the edited file is read again.
+ * A status also depends on which files exist, which the index's `remember` accounts for.
+ */
+export function judgedEntries(index: FleetIndex, file: string): ReadonlyArray<{ entry: PathEntry; status: EntryStatus }> {
+  return index.remember(`path-entries:${file}`, () =>
+    pathEntries(index, file).map((entry) => ({ entry, status: entryStatus(index, entry) })),
+  );
 }
