@@ -50,7 +50,10 @@ function messageFor(u: UnresolvedVariable, names: string, clusterOnly: string[])
   if (u.outcome === 'kept') {
     return `${reference} reaches the cluster as the literal text ${reference}: Kustomization ${names} has a postBuild that defines no variables, so substitution does not run. Add ${u.variable} to spec.postBuild.substitute of that Kustomization (or remove the empty postBuild if the text is meant literally).`;
   }
-  const outcome = u.outcome === 'error' ? 'and strict substitution is on, so the build fails' : 'so the cluster gets an empty string here';
+  const outcome =
+    u.outcome === 'error'
+      ? `and strict substitution is on, so the build fails (Flux 2.9's default, kustomize-controller v1.9; with an older Flux or the StrictPostBuildSubstitutions gate off the cluster gets an empty string instead: say so with strictSubstitution: false in ${REPO_CONFIG_FILE})`
+      : 'so the cluster gets an empty string here';
   const standIn =
     clusterOnly.length > 0
       ? ` If it comes from ${clusterOnly.join(', ')} (not in the repository), give it a local stand-in under substitutions in ${REPO_CONFIG_FILE}.`

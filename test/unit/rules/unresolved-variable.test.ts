@@ -63,7 +63,7 @@ describe('rule unresolved-variable', () => {
     assert.match(d.file, /apps\/base\/web\/deployment\.yaml$/);
     assert.deepStrictEqual(d.range, { start: { line: 14, character: 21 }, end: { line: 14, character: 30 } });
     assert.match(d.message, /\$\{region\} is not substituted by Kustomization apps \(clusters\/production\/apps\.yaml\)/);
-    assert.match(d.message, /strict substitution is on, so the build fails/);
+    assert.match(d.message, /strict substitution is on, so the build fails \(Flux 2\.9's default.*strictSubstitution: false in \.fluxenv\.yaml\)/);
     assert.match(d.message, /Add region to spec\.postBuild\.substitute/);
     assert.match(d.related![0].file, /clusters\/production\/apps\.yaml$/);
   });
