@@ -21,6 +21,7 @@ import { discoverEnvironments, type Discovery, type Environment } from './enviro
 import { isYamlFileName, scanFileSystem, scanFleet, type ScanLimits, type ScanResult } from './scan';
 import { readStandIns, REPO_CONFIG_FILE, type StandInConfig } from './repoConfig';
 import { LastByText } from './lastByText';
+import { declaredFluxVersions, mayDeclareFluxVersion, strictSubstitutionByDefault } from './fluxVersion';
 
 export interface FleetSettings {
   /** Environment names in promotion order; names not listed are ordered by the usual conventions. */
@@ -307,6 +308,16 @@ export class FleetIndex {
 
   private contentChanged(file: string): void {
     this.version++;
+    if (this.strictDefault && (this.strictDefault.files.has(file) || mayDeclareFluxVersion(file, this.text(file) ?? ''))) {
+      // The declared Flux version decides strict substitution for every render and the graph: when it changes
+      // that, everything is stale.
+      const before = this.strictDefault.value;
+      this.strictDefault = undefined;
+      if (this.strictSubstitution() !== before) {
+        this.invalidateAll();
+        return;
+      }
+    }
     const structural = this.isStructural(file);
     if (structural) {
       this.discovery = undefined;
@@ -327,6 +338,7 @@ export class FleetIndex {
 
   private invalidateAll(): void {
     this.version++;
+    this.strictDefault = undefined;
     this.lastParses.clear();
     this.lastKustomizations.clear();
     this.fileSetGeneration++;
@@ -406,13 +418,32 @@ export class FleetIndex {
       cache: this.buildCache,
       renderIndependent: (ks, source, variables) => this.renderFlux(ks, source, variables),
       standInsFor: (cluster) => this.standIns().byEnvironment.get(cluster),
-      strictSubstitution: this.standIns().strictSubstitution,
+      strictSubstitution: this.strictSubstitution(),
     });
     this.discovery = next;
     this.discoveryStale = false;
     this.environmentRenders.clear();
     if (previous && !sameShape(previous, next)) this.shapeGeneration++;
     return next;
+  }
+
+  private strictDefault: { value: boolean; files: Set<string> } | undefined;
+  /**
+   * Whether `${VAR}` substitution is strict: as `.fluxenv.yaml` says, else as the Flux version the fleet
+   * declares implies (fleet/fluxVersion.ts), kept until a file that declares one changes.
+   */
+  strictSubstitution(): boolean {
+    const config = this.standIns();
+    if (config.strictSubstitutionWritten) return config.strictSubstitution;
+    if (!this.strictDefault) {
+      const versions = declaredFluxVersions(
+        this.yamlFiles(),
+        (file) => this.text(file),
+        (file) => this.parsed(file),
+      );
+      this.strictDefault = { value: strictSubstitutionByDefault(versions), files: new Set(versions.map((v) => v.file)) };
+    }
+    return this.strictDefault.value;
   }
 
   private standInConfig: { key: string; config: StandInConfig } | undefined;
@@ -530,7 +561,7 @@ export class FleetIndex {
   ): FluxBuildResult {
     // The same document applied by two parents may have been changed by them (targetNamespace, prefixes): key by
     // content, and by the ConfigMaps and Secrets its substituteFrom reads.
-    const strict = this.standIns().strictSubstitution;
+    const strict = this.strictSubstitution();
     const context = `${strict}\u0000${source?.root ?? ''}`;
     const key = renderKeyOf(ks, variables ? `${context}\u0000${variables.key}` : context);
     const hit = this.fluxRenders.get(key);

@@ -38,6 +38,8 @@ export interface StandInConfig {
    * StrictPostBuildSubstitutions feature gate (before v1.9, or turned off): unset variables become "".
    */
   strictSubstitution: boolean;
+  /** Whether `.fluxenv.yaml` says so; else the fleet's declared Flux version decides (fleet/fluxVersion.ts). */
+  strictSubstitutionWritten: boolean;
   problems: Problem[];
 }
 
@@ -45,9 +47,10 @@ const MAX_STAND_IN_BYTES = 1024 * 1024;
 
 export function readStandIns(root: string, fs: FileSystem, parsed: (file: string) => ParsedFile | undefined): StandInConfig {
   const configFile = path.posix.join(root, REPO_CONFIG_FILE);
-  const out: StandInConfig = { byEnvironment: new Map(), strictSubstitution: true, problems: [] };
+  const out: StandInConfig = { byEnvironment: new Map(), strictSubstitution: true, strictSubstitutionWritten: false, problems: [] };
   const doc = parsed(configFile)?.documents[0];
   const strict = doc && isObject(doc.value) ? doc.value.strictSubstitution : undefined;
+  if (typeof strict === 'boolean') out.strictSubstitutionWritten = true;
   if (strict === false) out.strictSubstitution = false;
   else if (strict !== undefined && strict !== true && doc)
     out.problems.push({
