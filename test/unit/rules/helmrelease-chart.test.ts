@@ -8,6 +8,20 @@ ruleTester.run(helmreleaseChart, {
   valid: [
     { name: 'chart only', files: oneCluster({ 'release.yaml': release(chart) }) },
     { name: 'chartRef only', files: oneCluster({ 'release.yaml': release(chartRef) }) },
+    {
+      // controlplaneio-fluxcd/d2-apps: a component's per-environment values patch, in a repository with no cluster.
+      name: 'a file a component uses as a patch (values only) is a patch, not a HelmRelease',
+      files: {
+        'components/web/production/kustomization.yaml':
+          'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: web-values.yaml\n',
+        'components/web/production/web-values.yaml': release('  values:\n    replicas: 3\n'),
+      },
+    },
+    {
+      // artazar/flux2-general: a patch file whose entry in the overlay is commented out; nothing applies it.
+      name: 'a HelmRelease document no cluster applies',
+      files: { ...oneCluster({ 'release.yaml': release(chart) }), 'app/unused.patch.yaml': release('  values:\n    replicas: 3\n') },
+    },
   ],
   invalid: [
     {

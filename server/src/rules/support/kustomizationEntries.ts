@@ -196,3 +196,14 @@ export function judgedEntries(index: FleetIndex, file: string): ReadonlyArray<{ 
     pathEntries(index, file).map((entry) => ({ entry, status: entryStatus(index, entry) })),
   );
 }
+
+const PATCH_FIELDS = new Set(['patches', 'patchesStrategicMerge', 'patchesJson6902']);
+
+/** Files some kustomization of the repository uses as a patch: what they hold are patches, not objects. */
+export function filesUsedAsPatches(index: FleetIndex): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const file of index.kustomizationFiles())
+    for (const { entry, status } of judgedEntries(index, file))
+      if (PATCH_FIELDS.has(entry.field) && status.kind === 'ok' && status.entryKind === 'file') out.add(status.absolute);
+  return out;
+}
