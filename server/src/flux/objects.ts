@@ -141,6 +141,8 @@ export interface FluxKustomization extends FluxObjectBase {
   images: Json[];
   components: string[];
   ignoreMissingComponents: boolean;
+  /** Flux 2.9: kustomize `buildMetadata` options the controller writes into the kustomization (see generate.ts). */
+  buildMetadata: string[];
   commonMetadata?: { labels: Record<string, string>; annotations: Record<string, string> };
   postBuild?: PostBuild;
   serviceAccountName?: string;
@@ -471,6 +473,7 @@ function readKustomization(r: FieldReader, base: FluxObjectBase): FluxKustomizat
     images: r.list(['spec', 'images']),
     components: r.strings(['spec', 'components']),
     ignoreMissingComponents: r.bool(['spec', 'ignoreMissingComponents']) ?? false,
+    buildMetadata: r.strings(['spec', 'buildMetadata']),
     commonMetadata: commonMetadataMap
       ? {
           labels: r.stringMap(['spec', 'commonMetadata', 'labels']) ?? {},
