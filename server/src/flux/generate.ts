@@ -291,7 +291,7 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
   if (!generated && (!Array.isArray(fields.resources) || fields.resources.length === 0)) {
     // The generator replaces the file's buildMetadata of an existing kustomization without resources, "to avoid
     // 'kustomization.yaml is empty'": every object it builds is applied with its origin annotation
-    // (fluxcd/pkg kustomize/kustomize_generator.go GenerateManifest, kustomize v1.39.0 in kustomize-controller v1.9).
+    // (fluxcd/pkg kustomize/kustomize_generator.go GenerateManifest; fluxcd/pkg kustomize v1.35.4, pinned by kustomize-controller v1.9.4; the fallback is in Flux 2.8's v1.27.2 too).
     fields.buildMetadata = ['originAnnotations'];
     replaceBuildMetadataEntries(sourceMap, [{ path: ['buildMetadata'], place: { file } }]);
   }
