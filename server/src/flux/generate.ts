@@ -290,8 +290,9 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
   const fileBuildMetadata = fields.buildMetadata;
   if (!generated && (!Array.isArray(fields.resources) || fields.resources.length === 0)) {
     // The generator replaces the file's buildMetadata of an existing kustomization without resources, "to avoid
-    // 'kustomization.yaml is empty'": every object it builds is applied with its origin annotation
-    // (fluxcd/pkg kustomize/kustomize_generator.go GenerateManifest; fluxcd/pkg kustomize v1.35.4, pinned by kustomize-controller v1.9.4; the fallback is in Flux 2.8's v1.27.2 too).
+    // 'kustomization.yaml is empty'": every object it builds is applied with its origin annotation (fluxcd/pkg
+    // kustomize/kustomize_generator.go GenerateManifest: v1.35.4 as kustomize-controller v1.9.4 pins it; the
+    // fallback is also in v1.27.2, Flux 2.8's).
     fields.buildMetadata = ['originAnnotations'];
     replaceBuildMetadataEntries(sourceMap, [{ path: ['buildMetadata'], place: { file } }]);
   }
