@@ -3,10 +3,13 @@
 // (fluxcd/pkg kustomize/kustomize_generator.go GenerateManifest). The kubectl comparisons of the same
 // builds are in test/differential/flux/build.test.ts.
 import { strict as assert } from 'assert';
+import * as nodeFs from 'fs';
+import * as path from 'path';
 import type { FluxBuildResult } from '../../../server/src/flux/build';
+import { readFluxObject } from '../../../server/src/flux/objects';
 import type { JsonObject } from '../../../server/src/kustomize/types';
 import { parseYamlFile } from '../../../server/src/kustomize/yaml/parse';
-import { build, cm, fluxKs, removeTempDirs, writeRepo } from './buildFixtures';
+import { build, cm, fluxKs, fluxKustomization, removeTempDirs, writeRepo } from './buildFixtures';
 
 after(removeTempDirs);
 
@@ -118,6 +121,44 @@ describe('flux build: spec.buildMetadata', () => {
     assert.deepEqual(writtenBuildMetadata(result), ['managedByLabel']);
     assert.equal(labelsOf(result, 'local')[MANAGED_BY], 'kustomize-(devel)');
     assert.equal(annotationsOf(result, 'local')[ORIGIN], undefined);
+  });
+
+  it("refuses, at the entry, a value outside the CRD's enum (kustomize's managedByLabel included), and builds without it", () => {
+    const repo = writeRepo({
+      ...baseFiles,
+      'app/kustomization.yaml': withResources(''),
+      'ks.yaml': fluxKs('app', './app', '  buildMetadata:\n  - managedByLabel\n  - 7\n  - originAnnotations\n'),
+    });
+    const read = fluxKustomization(repo, 'ks.yaml');
+    assert.deepEqual(read.buildMetadata, ['originAnnotations']);
+    const result = build(repo, 'ks.yaml');
+    assert.deepEqual(writtenBuildMetadata(result), ['originAnnotations']);
+    assert.equal(labelsOf(result, 'local')[MANAGED_BY], undefined);
+    const doc = parseYamlFile('/ks.yaml', nodeFs.readFileSync(path.join(repo, 'ks.yaml'), 'utf8')).documents[0];
+    const problems = readFluxObject(doc.value as JsonObject, {
+      file: '/ks.yaml',
+      documentIndex: 0,
+      rangeOf: (p) => doc.locate(p),
+    }).problems;
+    assert.deepEqual(
+      problems.map((p) => p.range?.start),
+      [
+        { line: 13, character: 4 },
+        { line: 14, character: 4 },
+      ],
+      'at the entries under spec.buildMetadata',
+    );
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.severity, p.message]),
+      [
+        [
+          'flux-build-metadata-option',
+          'error',
+          `Kustomization "app": spec.buildMetadata[0] must be originAnnotations or transformerAnnotations, not "managedByLabel": the API server refuses the Kustomization (kustomize's managedByLabel is not a Flux option).`,
+        ],
+        ['flux-field-type', 'error', 'Kustomization "app": spec.buildMetadata[1] must be a string; got a number.'],
+      ],
+    );
   });
 
   it('applies to the kustomization the controller generates when spec.path has none', () => {
