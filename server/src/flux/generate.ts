@@ -4,8 +4,9 @@
 // one entry and is not walked into); it then decodes the kustomization (unknown fields dropped, as
 // sigs.k8s.io/yaml does), writes the Flux spec into it (targetNamespace, namePrefix/nameSuffix
 // replace; patches, components appended; images replace an entry of the same name or append;
-// buildMetadata: see synthesizeKustomization) and writes it back. We do the same as text for an overlay buffer, and keep a map from each part
-// of that text to where it was really written, so problems and origins can point there.
+// buildMetadata replaces, and is set for a file without resources) and writes it back. We do the
+// same as text for an overlay buffer, and keep a map from each part of that text to where it was
+// really written, so problems and origins can point there.
 import * as path from 'path';
 import ignore, { type Ignore } from 'ignore';
 import type { FileSystem } from '../kustomize/fs';
