@@ -3,9 +3,10 @@
 // one listing every Kubernetes YAML file below it (a sub-folder with its own kustomization file is
 // one entry and is not walked into); it then decodes the kustomization (unknown fields dropped, as
 // sigs.k8s.io/yaml does), writes the Flux spec into it (targetNamespace, namePrefix/nameSuffix
-// replace; patches, components appended; images replace an entry of the same name or append)
-// and writes it back. We do the same as text for an overlay buffer, and keep a map from each part
-// of that text to where it was really written, so problems and origins can point there.
+// replace; patches, components appended; images replace an entry of the same name or append;
+// buildMetadata replaces, and is set for a file without resources) and writes it back. We do the
+// same as text for an overlay buffer, and keep a map from each part of that text to where it was
+// really written, so problems and origins can point there.
 import * as path from 'path';
 import ignore, { type Ignore } from 'ignore';
 import type { FileSystem } from '../kustomize/fs';
@@ -287,6 +288,15 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
   }
   fields.apiVersion ??= 'kustomize.config.k8s.io/v1beta1';
   fields.kind ??= 'Kustomization';
+  const fileBuildMetadata = fields.buildMetadata;
+  if (!generated && (!Array.isArray(fields.resources) || fields.resources.length === 0)) {
+    // The generator replaces the file's buildMetadata of an existing kustomization without resources, "to avoid
+    // 'kustomization.yaml is empty'": every object it builds is applied with its origin annotation (fluxcd/pkg
+    // kustomize/kustomize_generator.go GenerateManifest: v1.35.4 as kustomize-controller v1.9.4 pins it; the
+    // fallback is also in v1.27.2, Flux 2.8's).
+    fields.buildMetadata = ['originAnnotations'];
+    replaceBuildMetadataEntries(sourceMap, [{ path: ['buildMetadata'], place: { file } }]);
+  }
 
   // The Flux spec, written into the kustomization in the controller's order.
   if (ks.targetNamespace !== undefined) {
@@ -368,7 +378,18 @@ export function synthesizeKustomization(ks: FluxKustomization, dir: string, opti
     } else appendEntry(fields, 'images', entry, sourceMap, fluxPlace(ks, at));
   });
 
+  // Flux 2.9's spec.buildMetadata, written last (same GenerateManifest): when it lists anything it replaces the
+  // file's list or the fallback above (no merge, so a file's managedByLabel is dropped); an empty list changes nothing.
+  if (ks.buildMetadata.length > 0) {
+    fields.buildMetadata = [...ks.buildMetadata];
+    replaceBuildMetadataEntries(sourceMap, [
+      { path: ['buildMetadata'], place: fluxPlace(ks, ['spec', 'buildMetadata']) },
+      ...ks.buildMetadata.map((_, i) => ({ path: ['buildMetadata', i], place: fluxPlace(ks, ['spec', 'buildMetadata', i]) })),
+    ]);
+  }
+
   const addsNothing =
+    JSON.stringify(fields.buildMetadata) === JSON.stringify(fileBuildMetadata) &&
     ks.targetNamespace === undefined &&
     ks.namePrefix === undefined &&
     ks.nameSuffix === undefined &&
@@ -449,6 +470,11 @@ function replaceMapEntries(sourceMap: SourceMapEntry[], p: Array<string | number
   const key = p.join('/');
   for (let i = sourceMap.length - 1; i >= 0; i--) if (sourceMap[i].path.join('/') === key) sourceMap.splice(i, 1);
   sourceMap.push({ path: p, place });
+}
+
+function replaceBuildMetadataEntries(sourceMap: SourceMapEntry[], entries: SourceMapEntry[]): void {
+  for (let i = sourceMap.length - 1; i >= 0; i--) if (sourceMap[i].path[0] === 'buildMetadata') sourceMap.splice(i, 1);
+  sourceMap.push(...entries);
 }
 
 /**

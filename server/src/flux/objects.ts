@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { getPath, isObject } from '../kustomize/resource';
 import type { Json, JsonObject, Problem, Range } from '../kustomize/types';
-import { fluxApiKinds, fluxKind, FLUX_RELEASE, type FluxApiKindName, type RemovedFluxApiVersion } from './api';
+import { enumAt, fluxApiKinds, fluxKind, FLUX_RELEASE, type FluxApiKindName, type RemovedFluxApiVersion } from './api';
 
 export const KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
 export const SOURCE_GROUP = 'source.toolkit.fluxcd.io';
@@ -141,6 +141,8 @@ export interface FluxKustomization extends FluxObjectBase {
   images: Json[];
   components: string[];
   ignoreMissingComponents: boolean;
+  /** Flux 2.9: kustomize `buildMetadata` options the controller writes into the kustomization (see generate.ts). */
+  buildMetadata: string[];
   commonMetadata?: { labels: Record<string, string>; annotations: Record<string, string> };
   postBuild?: PostBuild;
   serviceAccountName?: string;
@@ -447,6 +449,21 @@ function readKustomization(r: FieldReader, base: FluxObjectBase): FluxKustomizat
   }
   const commonMetadataMap = r.map(['spec', 'commonMetadata']);
   const legacy = base.version !== 'v1';
+  // The CRD's enum (kustomize-controller api/v1 BuildMetadataOption): the API server refuses any other value, so
+  // none reaches the build. A version without the field (v1beta2) has it pruned: nothing reaches the build either.
+  const buildMetadataOptions = enumAt('Kustomization', base.version, ['spec', 'buildMetadata', 0]) ?? [];
+  const buildMetadata: string[] = [];
+  r.list(['spec', 'buildMetadata']).forEach((option, i) => {
+    const at = ['spec', 'buildMetadata', i];
+    if (typeof option !== 'string') r.report(at, 'flux-field-type', `${dotted(at)} must be a string; got ${typeName(option)}.`);
+    else if (buildMetadataOptions.includes(option)) buildMetadata.push(option);
+    else if (buildMetadataOptions.length > 0)
+      r.report(
+        at,
+        'flux-build-metadata-option',
+        `${dotted(at)} must be ${buildMetadataOptions.join(' or ')}, not "${option}": the API server refuses the Kustomization${option === 'managedByLabel' ? " (kustomize's managedByLabel is not a Flux option)" : ''}.`,
+      );
+  });
   return defined({
     ...base,
     kind: 'Kustomization' as const,
@@ -473,6 +490,7 @@ function readKustomization(r: FieldReader, base: FluxObjectBase): FluxKustomizat
     images: r.list(['spec', 'images']),
     components: r.strings(['spec', 'components']),
     ignoreMissingComponents: r.bool(['spec', 'ignoreMissingComponents']) ?? false,
+    buildMetadata,
     commonMetadata: commonMetadataMap
       ? {
           labels: r.stringMap(['spec', 'commonMetadata', 'labels']) ?? {},

@@ -8,7 +8,7 @@ import * as nodeFs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { FluxBuildResult } from '../../../server/src/flux/build';
-import { originAt } from '../../../server/src/kustomize/resource';
+import { isObject, originAt } from '../../../server/src/kustomize/resource';
 import type { JsonObject } from '../../../server/src/kustomize/types';
 import { emitDocuments } from '../../../server/src/kustomize/yaml/emit';
 import { parseYamlFile } from '../../../server/src/kustomize/yaml/parse';
@@ -290,4 +290,81 @@ resources:
     assert.equal(origin?.file, path.join(deprecatedLabels, 'app/kustomization.yaml'));
     assert.equal(origin?.range?.start.line, 4, 'the label is written on line 5 of the file (after a comment the rewrite would drop)');
   });
+});
+
+describe('flux build: buildMetadata the controller writes (spec.buildMetadata, and the fallback for a kustomization without resources)', () => {
+  const repo = writeRepo({
+    'base/kustomization.yaml': 'resources:\n- from-base.yaml\n',
+    'base/from-base.yaml': cm('from-base'),
+    'components/extra/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- extra.yaml\n',
+    'components/extra/extra.yaml': cm('extra'),
+    'app/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+buildMetadata:
+- managedByLabel
+resources:
+- deployment.yaml
+- ../base
+configMapGenerator:
+- name: generated
+  literals:
+  - a=b
+`,
+    'app/deployment.yaml': deployment,
+    'generator-only/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+configMapGenerator:
+- name: settings
+  literals:
+  - a=b
+`,
+    'plain/a.yaml': cm('a'),
+    'plain/sub/b.yaml': cm('b'),
+    'both.yaml': fluxKs(
+      'app',
+      './app',
+      `  buildMetadata:
+  - originAnnotations
+  - transformerAnnotations
+  targetNamespace: team-a
+  images:
+  - name: nginx
+    newTag: "1.27"
+  components:
+  - ../components/extra
+  patches:
+  - patch: |
+      - op: replace
+        path: /spec/replicas
+        value: 3
+    target:
+      kind: Deployment
+`,
+    ),
+    'fallback.yaml': fluxKs('settings', './generator-only'),
+    'generated.yaml': fluxKs('plain', './plain', '  buildMetadata:\n  - originAnnotations\n'),
+  });
+  const cases: Array<[string, string, string]> = [
+    ['spec.buildMetadata over a file with its own, with the Flux spec fields and a component', 'both.yaml', 'app'],
+    ['the [originAnnotations] fallback of a kustomization without resources', 'fallback.yaml', 'generator-only'],
+    ['spec.buildMetadata on the kustomization the controller generates', 'generated.yaml', 'plain'],
+  ];
+  for (const [title, ksFile, specPath] of cases) {
+    it(`renders what kubectl kustomize renders, annotations included: ${title}`, async function () {
+      const result = build(repo, ksFile);
+      assert.deepEqual(result.problems, []);
+      const annotated = result.resources.filter((r) => {
+        const annotations = (r.object.metadata as JsonObject).annotations;
+        return (
+          isObject(annotations) &&
+          ('config.kubernetes.io/origin' in annotations || 'alpha.config.kubernetes.io/transformations' in annotations)
+        );
+      });
+      assert.equal(annotated.length, result.resources.length, 'every object carries build metadata');
+      requireKubectl(this);
+      const want = await oracle(repo, specPath, result.kustomizationText!);
+      assert.equal(want.error, undefined);
+      assert.deepEqual(ours(result), sortObjects(want.objects!));
+    });
+  }
 });

@@ -339,3 +339,40 @@ describe('fluxenv environments', () => {
     assert.match(r.stdout, /^No environments found: no Flux Kustomization, FluxInstance or overlay folder\./);
   });
 });
+
+describe('fluxenv build', () => {
+  let tmp: string;
+  const fluxKs = (name: string, specPath: string, extra = '') =>
+    `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  path: ${specPath}\n  prune: true\n${extra}`;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-cli-'));
+    fs.mkdirSync(path.join(tmp, '.git'));
+    const write = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(tmp, rel)), { recursive: true });
+      fs.writeFileSync(path.join(tmp, rel), text);
+    };
+    write(
+      'clusters/dev/flux.yaml',
+      fluxKs('apps', './apps/web', '  buildMetadata:\n  - originAnnotations\n') + '---\n' + fluxKs('settings', './infra/settings'),
+    );
+    write('apps/web/kustomization.yaml', 'resources:\n- cm.yaml\n');
+    write('apps/web/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: default\n');
+    write('infra/settings/kustomization.yaml', 'configMapGenerator:\n- name: settings\n  namespace: default\n  literals: [a=b]\n');
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it("prints the origin annotations kustomize-controller applies: spec.buildMetadata's, and those of a kustomization without resources", async () => {
+    const apps = await cli(['build', '.', '--env', 'dev', '--kustomization', 'flux-system/apps'], tmp);
+    assert.strictEqual(apps.code, 0, apps.stderr);
+    assert.strictEqual(
+      apps.stdout,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations:\n    config.kubernetes.io/origin: |\n      path: cm.yaml\n  name: web\n  namespace: default\n',
+    );
+    const settings = await cli(['build', '.', '--env', 'dev', '--kustomization', 'flux-system/settings'], tmp);
+    assert.strictEqual(settings.code, 0, settings.stderr);
+    assert.match(
+      settings.stdout,
+      /config\.kubernetes\.io\/origin: \|\n {6}configuredIn: kustomization\.yaml\n {6}configuredBy:\n {8}apiVersion: builtin\n {8}kind: ConfigMapGenerator\n/,
+    );
+  });
+});

@@ -82,6 +82,23 @@ describe('features/compare', () => {
     assert.match(result.rightYaml, /^# environment "qa" not found\n/);
     assert.ok(result.workloads.every((w) => w.drift.includes('presence')));
   });
+  it("shows origin annotations where one environment's Flux Kustomization sets spec.buildMetadata, as they are applied", () => {
+    const fleet2 = makeFeatureFleet({
+      ...FLUX_FLEET,
+      'clusters/staging/apps.yaml': FLUX_FLEET['clusters/staging/apps.yaml'].replace(
+        '  prune: true\n',
+        '  prune: true\n  buildMetadata:\n    - originAnnotations\n',
+      ),
+    });
+    try {
+      const result = compareEnvironments(fleet2.index, { left: 'staging', right: 'production' });
+      const web = result.leftYaml.slice(result.leftYaml.indexOf('# Deployment apps/web'));
+      assert.match(web, /^ {4}config\.kubernetes\.io\/origin: \|\n {6}path: \.\.\/base\/deployment\.yaml\n/m);
+      assert.ok(!result.rightYaml.includes('config.kubernetes.io/origin'), 'production applies no build metadata');
+    } finally {
+      fleet2.dispose();
+    }
+  });
 });
 
 describe('features/compare: HelmRelease values', () => {
