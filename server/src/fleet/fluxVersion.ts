@@ -1,6 +1,8 @@
 // The Flux version a fleet declares, where it declares one: the header `flux bootstrap` writes into
 // `gotk-components.yaml` ("# Flux Version: v2.6.1"), and a FluxInstance's `spec.distribution.version` (also as
-// the flux-instance chart's `instance.distribution.version` values). It decides one default that changed
+// the flux-instance chart's `instance.distribution.version` values), and a source through which Flux installs
+// itself (a GitRepository of github.com/fluxcd/flux2 or an OCIRepository of ghcr.io/fluxcd/flux-manifests, at
+// a release tag). It decides one default that changed
 // between releases: kustomize-controller v1.9 (Flux 2.9) substitutes strictly by default (the
 // StrictPostBuildSubstitutions feature gate on: a `${VAR}` with no value and no default fails the build);
 // before, such a variable became an empty string.
@@ -18,6 +20,7 @@ export interface DeclaredFluxVersion {
 /** Whether a file may declare a Flux version (cheap, from its name and text). */
 export function mayDeclareFluxVersion(file: string, text: string): boolean {
   if (path.posix.basename(file) === 'gotk-components.yaml') return true;
+  if (text.includes('fluxcd/flux2') || text.includes('fluxcd/flux-manifests')) return true;
   return text.includes('distribution') && (text.includes('FluxInstance') || text.includes('instance:'));
 }
 
@@ -43,8 +46,18 @@ export function declaredFluxVersions(
   return out;
 }
 
+/** github.com/fluxcd/flux2 (its manifests/ folder) or ghcr.io/fluxcd/flux-manifests. */
+const FLUX_ITSELF = /(github\.com[/:]fluxcd\/flux2(\.git)?|ghcr\.io\/fluxcd\/flux-manifests)\/?$/;
+
 function distributionVersion(value: Json): string | undefined {
   if (!isObject(value)) return undefined;
+  if (
+    (value.kind === 'GitRepository' || value.kind === 'OCIRepository') &&
+    FLUX_ITSELF.test(String(getPath(value, ['spec', 'url']) ?? ''))
+  ) {
+    const tag = getPath(value, ['spec', 'ref', 'tag']);
+    return typeof tag === 'string' ? tag : undefined;
+  }
   const candidates =
     value.kind === 'FluxInstance'
       ? [getPath(value, ['spec', 'distribution', 'version'])]

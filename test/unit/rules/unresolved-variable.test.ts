@@ -116,6 +116,11 @@ describe('rule unresolved-variable', () => {
       `apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  distribution:\n    version: "${version}"\n    registry: ghcr.io/fluxcd\n`;
     assert.deepStrictEqual(severityWith({ 'infra/flux-instance.yaml': instance('2.8.x') }), ['warning']);
     assert.deepStrictEqual(severityWith({ 'infra/flux-instance.yaml': instance('2.x') }), ['error']);
+    // Flux installing itself from its own repository at a release tag (toboshii/home-ops: fluxcd/flux2 v0.31.4).
+    const fluxItself = (tag: string) =>
+      `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-installation\n  namespace: flux-system\nspec:\n  interval: 10m\n  ref:\n    tag: "${tag}"\n  url: https://github.com/fluxcd/flux2\n`;
+    assert.deepStrictEqual(severityWith({ 'cluster/flux/flux-installation.yaml': fluxItself('v0.31.4') }), ['warning']);
+    assert.deepStrictEqual(severityWith({ 'cluster/flux/flux-installation.yaml': fluxItself('v2.9.1') }), ['error']);
     // What .fluxenv.yaml says wins over the declared version.
     assert.deepStrictEqual(
       severityWith({
