@@ -121,5 +121,17 @@ describe('FleetIndex with helm enabled for helmCharts (helm stood in for)', () =
       'the Flux build fails on helmCharts as on the cluster',
     );
     assert.ok(!flux?.resources.some((r) => r.object.kind === 'ConfigMap'));
+    const reported = runRules(index).diagnostics.filter((d) => /must specify --enable-helm/.test(d.message));
+    assert.deepStrictEqual(
+      reported.map((d) => [d.rule, d.file, d.message]),
+      [
+        [
+          'render-error',
+          abs('apps/base/kustomization.yaml'),
+          "Flux's build of Kustomization flux-system/apps fails: trouble configuring builtin HelmChartInflationGenerator for chart 'hello': must specify --enable-helm (kubectl kustomize --enable-helm); Flux renders charts with a HelmRelease instead. helm is enabled for folder previews, but kustomize-controller never runs helm: render the chart with a HelmRelease.",
+        ],
+      ],
+      'the diagnostics say the cluster would fail, once, where the chart is written',
+    );
   });
 });
