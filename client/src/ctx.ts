@@ -78,6 +78,8 @@ export function createCtx(extensionContext: vscode.ExtensionContext, output: vsc
   let stopping = false;
   const deaths: number[] = [];
 
+  const trust = workspaceTrust();
+
   const errorHandler: ErrorHandler = {
     error: () => ({ action: ErrorAction.Continue, handled: true }),
     closed: () => {
@@ -118,7 +120,7 @@ export function createCtx(extensionContext: vscode.ExtensionContext, output: vsc
           return withHelmTrust(
             params.items.map((item) => item.section),
             items,
-            vscode.workspace.isTrusted,
+            trust.isTrusted,
           );
         },
       },
@@ -127,7 +129,7 @@ export function createCtx(extensionContext: vscode.ExtensionContext, output: vsc
   const client = new LanguageClient('fluxEnvironments', OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
   // Trust granted: the server pulls its settings again, now with helm as the user set it.
   extensionContext.subscriptions.push(
-    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+    trust.onDidGrant(() => {
       if (client.state !== State.Running) return;
       client.sendNotification(DidChangeConfigurationNotification.type, { settings: null }).catch(() => undefined);
     }),
@@ -150,7 +152,7 @@ export function createCtx(extensionContext: vscode.ExtensionContext, output: vsc
     extensionContext,
     client,
     output,
-    trust: workspaceTrust(),
+    trust,
     onIndexChanged: indexChanged.event,
     onIndexStatus: indexStatus.event,
     get status() {
