@@ -116,11 +116,16 @@ export function withTemporaryValuesFile<T>(text: string, run: (file: string) => 
 export function withStagedFiles<T>(files: ReadonlyArray<{ path: string; content: string | Uint8Array }>, run: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'fluxenv-helm-'));
   try {
+    const made = new Set<string>([dir]);
     for (const file of files) {
       const target = normalize(join(dir, file.path));
       // A relative path that climbs out (`../`) would write outside the folder: refuse it.
       if (!target.startsWith(dir + sep)) throw new Error(`refusing to stage '${file.path}' outside the temporary folder`);
-      mkdirSync(dirname(target), { recursive: true });
+      const folder = dirname(target);
+      if (!made.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        made.add(folder);
+      }
       writeFileSync(target, file.content, { mode: 0o600 });
     }
     return run(dir);
