@@ -88,6 +88,23 @@ describe('fluxenv check / build --enable-helm (the bundled executable, a stub he
     );
   });
 
+  it('diff --enable-helm renders the chart of a git revision as committed and of the work tree as edited', () => {
+    const git = (...args: string[]) => {
+      const r = spawnSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...args], { cwd: tmp, encoding: 'utf8' });
+      assert.strictEqual(r.status, 0, r.stderr);
+    };
+    fs.rmSync(path.join(tmp, '.git'), { recursive: true });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'base');
+    fs.writeFileSync(path.join(tmp, 'base/charts/hello/values.yaml'), 'greeting: hello\n');
+    const r = spawnSync(bin, ['diff', tmp, '--base', 'HEAD', '--enable-helm', '--helm-command', path.join(tmp, 'stub-helm')], {
+      encoding: 'utf8',
+    });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /~ changed v1 ConfigMap prod\/web-stub\n[\s\S]*- {2}greeting: hi\n\s+\+ {2}greeting: hello\n/);
+  });
+
   it('says so when helm is not where --helm-command points', () => {
     const r = spawnSync(bin, ['build', tmp, '--env', 'prod', '--enable-helm', '--helm-command', path.join(tmp, 'no-helm')], {
       encoding: 'utf8',
