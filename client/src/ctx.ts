@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import {
   CloseAction,
+  DidChangeConfigurationNotification,
   ErrorAction,
   LanguageClient,
   State,
@@ -14,6 +15,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { IndexChangedNotification, IndexStatusNotification, type IndexStatus } from '../../server/src/protocol';
+import { withHelmTrust } from './helmTrust';
 import { ruleDocsMiddleware } from './ruleDocs';
 import { workspaceTrust, type Trust } from './trust';
 
@@ -76,6 +78,8 @@ export function createCtx(extensionContext: vscode.ExtensionContext, output: vsc
   let stopping = false;
   const deaths: number[] = [];
 
+  const trust = workspaceTrust();
+
   const errorHandler: ErrorHandler = {
     error: () => ({ action: ErrorAction.Continue, handled: true }),
     closed: () => {
@@ -107,9 +111,29 @@ export function createCtx(extensionContext: vscode.ExtensionContext, output: vsc
     outputChannel: output,
     errorHandler,
     synchronize: { configurationSection: 'fluxEnvironments', fileEvents: fileWatchers(extensionContext) },
-    middleware: { ...ruleDocsMiddleware },
+    middleware: {
+      ...ruleDocsMiddleware,
+      workspace: {
+        async configuration(params, token, next) {
+          const items = await next(params, token);
+          if (!Array.isArray(items)) return items;
+          return withHelmTrust(
+            params.items.map((item) => item.section),
+            items,
+            trust.isTrusted,
+          );
+        },
+      },
+    },
   };
   const client = new LanguageClient('fluxEnvironments', OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
+  // Trust granted: the server pulls its settings again, now with helm as the user set it.
+  extensionContext.subscriptions.push(
+    trust.onDidGrant(() => {
+      if (client.state !== State.Running) return;
+      client.sendNotification(DidChangeConfigurationNotification.type, { settings: null }).catch(() => undefined);
+    }),
+  );
   client.onNotification(IndexChangedNotification, ({ version }) => indexChanged.fire(version));
   client.onNotification(IndexStatusNotification, (next) => {
     status = next;
@@ -128,7 +152,7 @@ export function createCtx(extensionContext: vscode.ExtensionContext, output: vsc
     extensionContext,
     client,
     output,
-    trust: workspaceTrust(),
+    trust,
     onIndexChanged: indexChanged.event,
     onIndexStatus: indexStatus.event,
     get status() {

@@ -141,7 +141,9 @@ function readSettings(raw: unknown): ServerSettings {
   const order = Array.isArray(o.promotionOrder) ? o.promotionOrder.filter((x): x is string => typeof x === 'string') : [];
   const limits =
     typeof o.limits === 'object' && o.limits !== null && !Array.isArray(o.limits) ? (o.limits as ServerSettings['limits']) : {};
-  return { ...DEFAULT_SETTINGS, rules, promotionOrder: order, limits };
+  const helm = typeof o.helm === 'object' && o.helm !== null ? (o.helm as Record<string, unknown>) : {};
+  const helmPath = typeof helm.path === 'string' && helm.path.trim() !== '' ? helm.path.trim() : 'helm';
+  return { ...DEFAULT_SETTINGS, rules, promotionOrder: order, limits, ...(helm.enabled === true ? { helm: { command: helmPath } } : {}) };
 }
 
 async function pullSettings(): Promise<void> {

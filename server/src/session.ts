@@ -20,6 +20,11 @@ export interface ServerSettings {
   debounceMs: number;
   /** fluxEnvironments.limits: bounds on parsing, scanning and rendering (unset values keep the defaults). */
   limits: EngineLimitSettings;
+  /**
+   * fluxEnvironments.helm.enabled with fluxEnvironments.helm.path: render kustomize `helmCharts` with helm. The
+   * client blanks these settings in an untrusted workspace, so the server runs helm only in a trusted one.
+   */
+  helm?: { command: string };
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = { rules: {}, promotionOrder: [], debounceMs: 150, limits: {} };
@@ -75,13 +80,15 @@ export class Session {
   updateSettings(settings: ServerSettings): void {
     const reindex =
       JSON.stringify(settings.promotionOrder) !== JSON.stringify(this.settings.promotionOrder) ||
-      JSON.stringify(resolveLimits(settings.limits)) !== JSON.stringify(resolveLimits(this.settings.limits));
+      JSON.stringify(resolveLimits(settings.limits)) !== JSON.stringify(resolveLimits(this.settings.limits)) ||
+      settings.helm?.command !== this.settings.helm?.command;
     this.settings = settings;
     // Before the workspace folders are known there is nothing to analyse: an analysis now would report the
     // index ready with no environments, and the views would say "No fleet found" while the first index runs.
     if (!this.foldersKnown) return;
     if (reindex) {
-      // The promotion order shapes the environments and the limits every parse and render: index again with them.
+      // The promotion order shapes the environments, the limits every parse and render, and helm every folder
+      // build with helmCharts: index again with them.
       const roots = [...this.indexes.keys()];
       this.indexes.clear();
       this.setWorkspaceFolders(roots);
@@ -94,6 +101,7 @@ export class Session {
     return {
       promotionOrder: this.settings.promotionOrder.length > 0 ? this.settings.promotionOrder : undefined,
       limits: this.settings.limits,
+      ...(this.settings.helm ? { helm: this.settings.helm } : {}),
     };
   }
 

@@ -43,7 +43,8 @@ interface Harness {
   stderr: () => string;
 }
 
-async function start(files: Record<string, string>): Promise<Harness> {
+/** `settings`: what the client answers to workspace/configuration (the server pulls fluxEnvironments.*). */
+async function start(files: Record<string, string>, settings?: () => unknown): Promise<Harness> {
   if (!fs.existsSync(serverJs)) assert.fail('dist/server.js is missing: run `npm run build` (npm test does)');
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-lsp-')));
   fs.mkdirSync(path.join(root, '.git'));
@@ -66,12 +67,13 @@ async function start(files: Record<string, string>): Promise<Harness> {
   });
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.onRequest('client/registerCapability', () => null);
+  if (settings) connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings()));
   connection.listen();
   await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri: pathToFileURL(root).href,
     workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'fleet' }],
-    capabilities: { window: { workDoneProgress: true } },
+    capabilities: { window: { workDoneProgress: true }, ...(settings ? { workspace: { configuration: true } } : {}) },
   });
   await connection.sendNotification('initialized', {});
   const waitFor = (uri: string, predicate: (d: Diagnostic[]) => boolean, what: string) =>
@@ -300,5 +302,50 @@ describe('language server over stdio', function () {
     // The client sends the cursor; the server finds the document (the client reads no YAML).
     const target = await h.connection.sendRequest('fluxEnvironments/fluxKustomizationTarget', { uri, position: { line: 3, character: 2 } });
     assert.deepStrictEqual(target, { kind: 'fluxKustomization', uri, documentIndex: 0 });
+  });
+  it('renders kustomize helmCharts with helm once fluxEnvironments.helm.enabled is on, and stops when it is off', async () => {
+    const stub = path.join(fs.realpathSync(os.tmpdir()), `fluxenv-lsp-stub-helm-${process.pid}`);
+    // A stand-in for helm: the release name and the chart's values as one ConfigMap.
+    fs.writeFileSync(
+      stub,
+      [
+        '#!/usr/bin/env node',
+        "const fs = require('fs');",
+        'const args = process.argv.slice(2);',
+        "const values = fs.readFileSync(args[args.indexOf('--values') + 1], 'utf8').trim();",
+        "process.stdout.write('apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: ' + args[1] + '-stub\\ndata:\\n  ' + values + '\\n');",
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    let helm = { enabled: false, path: stub };
+    try {
+      h = await start(
+        {
+          'apps/kustomization.yaml': 'helmCharts:\n- name: hello\n  releaseName: web\n',
+          'apps/charts/hello/Chart.yaml': 'apiVersion: v2\nname: hello\nversion: 0.1.0\n',
+          'apps/charts/hello/values.yaml': 'greeting: hi\n',
+        },
+        () => ({ helm }),
+      );
+      const uri = pathToFileURL(path.join(h.root, 'apps/kustomization.yaml')).href;
+      const folder = pathToFileURL(path.join(h.root, 'apps')).href;
+      const notEnabled = (d: Diagnostic[]) => d.some((x) => /chart 'hello': must specify --enable-helm/.test(x.message));
+      await h.waitFor(uri, notEnabled, 'the helm-not-enabled error while the setting is off');
+
+      helm = { enabled: true, path: stub };
+      await h.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      await h.waitFor(uri, (d) => !notEnabled(d), 'the error gone once helm is enabled');
+      const rendered = (await h.connection.sendRequest('fluxEnvironments/render', { target: { kind: 'folder', uri: folder } })) as {
+        yaml: string;
+      };
+      assert.strictEqual(rendered.yaml, 'apiVersion: v1\ndata:\n  greeting: hi\nkind: ConfigMap\nmetadata:\n  name: web-stub\n');
+
+      helm = { enabled: false, path: stub };
+      await h.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      await h.waitFor(uri, notEnabled, 'the error back once helm is disabled again');
+    } finally {
+      fs.rmSync(stub, { force: true });
+    }
   });
 });

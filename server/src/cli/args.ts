@@ -149,6 +149,26 @@ export function formatProblem(p: Problem, cwd: string): string {
   return `${file}:${line}:${col}: ${p.severity === 'error' ? 'error' : 'warning'}: ${p.message}`;
 }
 
+/** `--enable-helm [--helm-command <path>]`: helm for kustomize `helmCharts`, as in kubectl (`helm` on PATH by default). */
+export function helmArgument(args: ParsedArgs): { helm?: { command: string } } {
+  if (!args.flags.has('enable-helm')) return {};
+  return { helm: { command: (args.flags.get('helm-command') as string | undefined) ?? 'helm' } };
+}
+
+/** The help lines of --enable-helm and --helm-command for the commands that read a whole fleet, descriptions at `column`. */
+export function fleetHelmHelp(column: number): string {
+  const row = (flag: string, lines: string[]) =>
+    lines.map((line, i) => (i === 0 ? `  ${flag}`.padEnd(column) : ' '.repeat(column)) + line + '\n').join('');
+  return (
+    row('--enable-helm', [
+      "Render kustomize 'helmCharts' in folder builds with 'helm template', as",
+      "'kubectl kustomize --enable-helm' does, from charts already in the chart",
+      "home ('charts/' by default; never downloaded). A Flux Kustomization still",
+      "fails on 'helmCharts': kustomize-controller never runs helm.",
+    ]) + row('--helm-command <path>', ["The helm executable for --enable-helm (default: 'helm' on PATH)."])
+  );
+}
+
 export function limitsArgument(args: ParsedArgs): EngineLimits {
   const text = args.flags.get('limits');
   if (typeof text !== 'string') return resolveLimits({});

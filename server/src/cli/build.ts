@@ -5,7 +5,7 @@ import * as path from 'path';
 import { keyOf } from '../flux/dependsOn';
 import { maskSecrets } from '../features/renderedText';
 import { emitDocuments } from '../kustomize/yaml/emit';
-import { formatProblem, parseArgs, UsageError, type CliIo } from './args';
+import { fleetHelmHelp, formatProblem, parseArgs, UsageError, type CliIo } from './args';
 import { openFleet } from './fleetFolder';
 
 export const BUILD_HELP = `Usage: fluxenv build [folder] --env <name> [options]
@@ -22,14 +22,14 @@ Options:
   --kustomization <namespace/name>  Only what this Flux Kustomization applies.
   -o, --output <file>               Write the YAML to <file> instead of standard output.
   --limits <json>                   Bounds on the YAML read and the render time, as for 'check'.
-  -h, --help                        Show this help.
+${fleetHelmHelp(36)}  -h, --help                        Show this help.
 
 Exit status: 0 built; 1 a build failed (errors on standard error, the rest is printed); 2 bad usage,
 an unknown environment or Kustomization.
 `;
 
 export function buildCommand(argv: string[], io: CliIo): number {
-  const args = parseArgs(argv, new Set(['env', 'kustomization', 'output', 'limits']), new Set(['help']), {
+  const args = parseArgs(argv, new Set(['env', 'kustomization', 'output', 'limits', 'helm-command']), new Set(['help', 'enable-helm']), {
     '-o': '--output',
     '-h': '--help',
   });

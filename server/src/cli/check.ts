@@ -6,7 +6,9 @@ import { SEVERITY_NAMES_TEXT } from '../rules/severity';
 import {
   CliError,
   existingFolder,
+  fleetHelmHelp,
   formatProblem,
+  helmArgument,
   limitsArgument,
   parseArgs,
   shownFile,
@@ -34,7 +36,7 @@ Options:
                              fluxEnvironments.limits setting, e.g. '{"parse":{"maxDocuments":100},
                              "scan":{"maxFiles":100000}}'; groups parse, scan and render. A file or
                              render past a limit is a finding, not a crash.
-  -h, --help                 Show this help.
+${fleetHelmHelp(29)}  -h, --help                 Show this help.
 
 Exit status: 0 no errors (warnings and notes allowed); 1 at least one error; 2 bad usage, a folder with no
 fleet (no kustomization and no Flux object), or an internal failure (a rule that failed is also reported,
@@ -43,7 +45,10 @@ as an 'internal-error' warning on the file it was checking).
 
 /** `fluxenv check`; `rules` replaces the catalogue (tests inject a rule that throws). */
 export function check(argv: string[], io: CliIo, rules?: Rule[]): number {
-  const args = parseArgs(argv, new Set(['format', 'output', 'limits']), new Set(['help']), { '-o': '--output', '-h': '--help' });
+  const args = parseArgs(argv, new Set(['format', 'output', 'limits', 'helm-command']), new Set(['help', 'enable-helm']), {
+    '-o': '--output',
+    '-h': '--help',
+  });
   if (args.flags.has('help')) {
     io.stdout(CHECK_HELP);
     return 0;
@@ -52,7 +57,7 @@ export function check(argv: string[], io: CliIo, rules?: Rule[]): number {
   const format = (args.flags.get('format') as string | undefined) ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
   const folder = existingFolder(args.positional[0], io, 'fluxenv check path/to/fleet');
-  const index = new FleetIndex(folder, { limits: limitsArgument(args) });
+  const index = new FleetIndex(folder, { limits: limitsArgument(args), ...helmArgument(args) });
   const scan = index.scan();
   if (index.kustomizationFiles().length === 0 && index.fluxObjects().list.length === 0) {
     // CI pointed at the wrong folder must fail, not pass with "0 errors".

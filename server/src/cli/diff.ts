@@ -8,7 +8,17 @@ import { FleetIndex } from '../fleet/fleetIndex';
 import { defaultBaseRevision } from '../git/revisionTree';
 import { BuildCache } from '../kustomize/buildCache';
 import { nodeFileSystem } from '../kustomize/fs';
-import { CliError, existingFolder, limitsArgument, parseArgs, UsageError, writeOutput, type CliIo } from './args';
+import {
+  CliError,
+  existingFolder,
+  fleetHelmHelp,
+  helmArgument,
+  limitsArgument,
+  parseArgs,
+  UsageError,
+  writeOutput,
+  type CliIo,
+} from './args';
 import { formatJson, formatMarkdown, formatText, hasDifferences } from './diffReport';
 
 export const DIFF_HELP = `Usage: fluxenv diff [folder] [options]
@@ -31,7 +41,7 @@ Options:
   --exit-code                  Exit 1 when anything differs.
   -o, --output <file>          Write the report to <file> instead of standard output.
   --limits <json>              Bounds on the YAML read and the render time, as for 'check'.
-  -h, --help                   Show this help.
+${fleetHelmHelp(31)}  -h, --help                   Show this help.
 
 A render error at either side is reported under its Kustomization; the rest is still compared.
 
@@ -61,10 +71,15 @@ function takeRepeated(argv: string[], flag: string): { rest: string[]; values: s
 
 export async function diffCommand(argv: string[], io: CliIo): Promise<number> {
   const { rest, values: envs } = takeRepeated(argv, 'env');
-  const args = parseArgs(rest, new Set(['base', 'head', 'format', 'output', 'limits']), new Set(['help', 'exit-code']), {
-    '-o': '--output',
-    '-h': '--help',
-  });
+  const args = parseArgs(
+    rest,
+    new Set(['base', 'head', 'format', 'output', 'limits', 'helm-command']),
+    new Set(['help', 'exit-code', 'enable-helm']),
+    {
+      '-o': '--output',
+      '-h': '--help',
+    },
+  );
   if (args.flags.has('help')) {
     io.stdout(DIFF_HELP);
     return 0;
@@ -82,7 +97,7 @@ export async function diffCommand(argv: string[], io: CliIo): Promise<number> {
   const repo = await repositoryOf(folder);
   if (!repo.ok) throw new CliError(repo.error.message);
   const repoRoot = fs.realpathSync(repo.value);
-  const settings = { limits: limitsArgument(args) };
+  const settings = { limits: limitsArgument(args), ...helmArgument(args) };
   const buildCache = new BuildCache();
 
   let baseRevision = args.flags.get('base') as string | undefined;

@@ -2,7 +2,7 @@
 // with args.ts alone, so that a render process does not load the rules, the fleet index and the git code
 // it never uses (a smaller bundle to compile at every start: scripts call it once per folder).
 import { renderKustomization } from '../kustomize/render';
-import { existingFolder, formatProblem, limitsArgument, parseArgs, UsageError, writeOutput, type CliIo } from './args';
+import { existingFolder, formatProblem, helmArgument, limitsArgument, parseArgs, UsageError, writeOutput, type CliIo } from './args';
 
 export const RENDER_HELP = `Usage: fluxenv render [folder] [options]
 
@@ -63,7 +63,7 @@ export function render(argv: string[], io: CliIo): number {
     deadline: Date.now() + limits.render.renderTimeBudgetMs,
     loadRestrictor: restrictor === 'LoadRestrictionsNone' ? 'none' : 'rootOnly',
     enableManagedByLabel: args.flags.has('enable-managedby-label'),
-    ...(args.flags.has('enable-helm') ? { helm: { command: (args.flags.get('helm-command') as string | undefined) ?? 'helm' } } : {}),
+    ...helmArgument(args),
   });
   for (const p of out.problems) io.stderr(formatProblem(p, io.cwd) + '\n');
   if (out.yaml === undefined) return 1;

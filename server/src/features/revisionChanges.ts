@@ -42,7 +42,8 @@ export class RevisionFleets {
 
   /** The fleet of `live`'s folder at `commit` (a full commit id). */
   async at(live: FleetIndex, repoRoot: string, commit: string): Promise<{ index?: FleetIndex; error?: string }> {
-    const key = `${live.root}\n${commit}`;
+    // Opened with the live index's settings (helm, limits, promotion order): a settings change opens it again.
+    const key = `${live.root}\n${JSON.stringify(live.settings)}\n${commit}`;
     const hit = this.kept.get(key);
     if (hit) {
       this.kept.delete(key);

@@ -6,6 +6,7 @@ import type { FluxBuildResult, FluxSourceTree } from '../flux/build';
 import type { FindObject, StandInVars } from '../flux/substitute';
 import { renderFluxKustomization } from '../flux/build';
 import { classifyFluxObject, readFluxObject, type FluxKustomization, type FluxObject } from '../flux/objects';
+import type { HelmOptions } from '../kustomize/build';
 import { BuildCache } from '../kustomize/buildCache';
 import type { FileSystem } from '../kustomize/fs';
 import { CachingFileSystem, nodeFileSystem } from '../kustomize/fs';
@@ -30,6 +31,13 @@ export interface FleetSettings {
   scanLimits?: Partial<ScanLimits>;
   /** Bounds on parsing, scanning and rendering (see limits.ts); unset values keep their defaults. */
   limits?: EngineLimitSettings;
+  /**
+   * Render kustomize `helmCharts` with helm (`kubectl kustomize --enable-helm`) in folder builds: the editor's
+   * fluxEnvironments.helm.enabled in a trusted workspace, or the CLI's --enable-helm. Flux Kustomizations never
+   * do: kustomize-controller does not run helm (fluxcd/kustomize-controller issues #548, #579 and #1284, closed
+   * as wontfix), so a Flux build keeps the error it gives on the cluster.
+   */
+  helm?: HelmOptions;
 }
 
 export interface FleetIndexOptions {
@@ -506,6 +514,7 @@ export class FleetIndex {
       parseLimits: this.customParseLimits(),
       deadline: this.renderDeadline(),
       cache: this.buildCache,
+      ...(this.settings.helm ? { helm: this.settings.helm } : {}),
     });
     this.capObjects(value.resources, value.problems, key);
     const deps = new Set(value.filesRead);
@@ -579,7 +588,8 @@ export class FleetIndex {
       parseLimits: this.customParseLimits(),
       deadline: this.renderDeadline(),
       cache: this.buildCache,
-      renderFolder: (dir) => this.renderFolder(dir),
+      // A folder render with helm enabled is not what kustomize-controller builds (it never runs helm).
+      ...(this.settings.helm ? {} : { renderFolder: (dir: string) => this.renderFolder(dir) }),
     });
     this.capObjects(value.resources, value.problems, ks.place.file);
     // .fluxenv.yaml decides strict substitution and the stand-ins of every Kustomization with a postBuild.

@@ -27,12 +27,19 @@ import { readCustomSchema, setCustomSchema, type CustomSchema } from './merge/sc
 import { generateConfigMap } from './generators/configMapGenerator';
 import { generateSecret } from './generators/secretGenerator';
 import { inflateHelmChart } from './generators/helmChart';
+import type { HelmRunner } from '../util/helm';
 import { hashSuffixTransformer } from './transformers/hashSuffix';
 import { generatorArguments, pluginLoadError, type PluginConfig, type PluginHost } from './builtinPlugins';
 import { setManagedBy, setOriginAnnotation, setTransformationsAnnotation } from './buildMetadata';
 import { nameReferenceTransformer } from './transformers/nameReference';
 import type { PatchConfig } from './transformers/patches';
 import { bindVars, varsTransformer, type VarDefinition } from './transformers/vars';
+
+/** `--enable-helm`: the helm executable, and what runs it (tests stand in for helm; runHelmTemplate otherwise). */
+export interface HelmOptions {
+  command: string;
+  run?: HelmRunner;
+}
 
 export interface BuildOptions {
   fs: FileSystem;
@@ -53,7 +60,7 @@ export interface BuildOptions {
   /** Record the transformers that ran over each object (set by buildKustomization for `buildMetadata: [transformerAnnotations]`). */
   recordTransformations?: boolean;
   /** `--enable-helm` (with `--helm-command`): render `helmCharts` with helm, from charts already on disk. */
-  helm?: { command: string };
+  helm?: HelmOptions;
   /** The build's OpenAPI schema state (set by buildKustomization, shared by every folder it builds). */
   openapi?: OpenApiState;
 }
@@ -703,13 +710,26 @@ class Build {
       chart,
       globals,
       helmCommand: helm.command,
+      ...(helm.run ? { run: helm.run } : {}),
       origin,
       parseLimits: this.options.parseLimits,
       resolve: (rel) => {
         const resolved = resolveEntry(this.policy, k.dir, rel);
         if (!resolved.ok) return { problem: resolved.message };
         if (resolved.kind === 'file') this.readText(resolved.path);
-        return { path: this.options.fs.realPath(resolved.path), kind: resolved.kind };
+        return { path: resolved.path, kind: resolved.kind };
+      },
+      // Every chart file is read as the build's own files are: it joins filesRead, so editing a template
+      // invalidates this build, and helm is given these texts (an unsaved buffer included), not the disk's.
+      files: {
+        kind: (p) => this.options.fs.kind(p),
+        readDir: (dir) => this.options.fs.readDir(dir),
+        read: (file) => {
+          const text = this.readText(file);
+          if (text === undefined) return undefined;
+          // Archives of dependencies (charts/*.tgz) are bytes; text files go as read.
+          return /\.(tgz|gz|tar)$/i.test(file) ? (this.options.fs.readBytes?.(file) ?? text) : text;
+        },
       },
     });
     this.problems.push(...out.problems);

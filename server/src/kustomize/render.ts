@@ -1,6 +1,6 @@
 // The renderer's front door: render a kustomization folder to what `kubectl kustomize` prints.
 import * as path from 'path';
-import { buildKustomization, type BuildResult } from './build';
+import { buildKustomization, type BuildResult, type HelmOptions } from './build';
 import type { BuildCache } from './buildCache';
 import { nodeFileSystem, type FileSystem } from './fs';
 import { normalize } from './loader';
@@ -25,7 +25,7 @@ export interface RenderOptions {
   /** Leave remote `resources` entries out with a warning instead of failing the build. */
   skipRemoteResources?: boolean;
   /** `--enable-helm`: render `helmCharts` with this helm executable (charts must already be on disk). */
-  helm?: { command: string };
+  helm?: HelmOptions;
 }
 
 export interface RenderOutput {

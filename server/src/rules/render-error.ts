@@ -80,7 +80,7 @@ const ADVICE: Record<string, string> = {
   'invalid-resource': 'Every object needs apiVersion, kind and metadata.name.',
   // kustomize-controller never enables helm (fluxcd/kustomize-controller#548, #579: use helm-controller).
   'helm-not-enabled':
-    "Flux's kustomize-controller does not render helmCharts either: move the chart to a HelmRelease, or render with 'fluxenv render --enable-helm'.",
+    "Flux's kustomize-controller does not render helmCharts either: move the chart to a HelmRelease, or, for a folder Flux does not build, render it with helm (setting fluxEnvironments.helm.enabled in a trusted folder, or --enable-helm in fluxenv).",
   'plugin-not-loaded': 'Use a builtin plugin (apiVersion: builtin) with a kind kustomize knows, or the matching kustomization field.',
   'unsupported-plugin': 'Use the matching kustomization field, or render this kustomization with an external kustomize.',
 };
@@ -144,14 +144,42 @@ export const renderError: Rule = {
     }
     // A Kustomization built inside its source's artifact (an OCI artifact of a subfolder, an ExternalArtifact)
     // sees only that tree: a path that works in the repository can fail there, and no folder render shows it.
+    // With helm enabled, folder renders run helmCharts but kustomize-controller never does: only the Flux
+    // build shows that the cluster would fail on them.
+    const helmInFolders = index.settings.helm !== undefined;
     for (const env of index.environments().environments) {
       for (const node of env.cluster?.nodes.values() ?? []) {
         const source = node.source;
         const inTree = source.kind === 'artifact' || (source.kind === 'repository' && source.root !== index.root);
-        if (!inTree || isCancelled()) continue;
-        const where = source.kind === 'artifact' ? source.source : `the artifact of ${path.posix.relative(index.root, source.root)}/`;
+        if ((!inTree && !helmInFolders) || isCancelled()) continue;
+        const where =
+          source.kind === 'artifact'
+            ? source.source
+            : source.kind === 'repository'
+              ? `the artifact of ${path.posix.relative(index.root, source.root)}/`
+              : source.source;
         for (const problem of node.result?.problems ?? []) {
           if (problem.severity !== 'error' || problem.code === 'flux-path-not-found' || index.fs.kind(problem.file) !== 'file') continue;
+          if (!inTree) {
+            if (problem.code !== 'helm-not-enabled') continue;
+            const range = preciseRange(index, problem);
+            const key = `${problem.file}\u0000${range.start.line}:${range.start.character}\u0000${problem.code}\u0000${problem.message}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            findings.push({
+              file: problem.file,
+              range,
+              message: `Flux's build of Kustomization ${node.kustomization.namespace}/${node.kustomization.name} fails: ${problem.message.replace(/[.\s]+$/, '')}. helm is enabled for folder previews, but kustomize-controller never runs helm: render the chart with a HelmRelease.`,
+              related: [
+                {
+                  file: node.kustomization.place.file,
+                  ...(node.kustomization.place.range ? { range: node.kustomization.place.range } : {}),
+                  message: `Kustomization ${node.kustomization.name} builds this folder`,
+                },
+              ],
+            });
+            continue;
+          }
           const range = preciseRange(index, problem);
           const key = `${problem.file}\u0000${range.start.line}:${range.start.character}\u0000${problem.code}\u0000${problem.message}`;
           if (seen.has(key)) continue;

@@ -4,9 +4,9 @@
 // and every failure a message naming the chart and what to do.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, normalize, sep } from 'node:path';
 
 export interface HelmTemplateRequest {
   /** The helm executable: a path, or a name looked up on PATH. */
@@ -38,6 +38,9 @@ export interface HelmTemplateRequest {
 }
 
 export type HelmTemplateResult = { ok: true; output: string; args: string[] } | { ok: false; message: string; args: string[] };
+
+/** What runs `helm template`: runHelmTemplate, or a stand-in that tests inject so that no program starts. */
+export type HelmRunner = (request: HelmTemplateRequest) => HelmTemplateResult;
 
 /** The arguments of `helm template` for a request, in a fixed order (tests assert them). */
 export function helmTemplateArgs(request: HelmTemplateRequest): string[] {
@@ -100,6 +103,32 @@ export function withTemporaryValuesFile<T>(text: string, run: (file: string) => 
     const file = join(dir, 'values.yaml');
     writeFileSync(file, text, { mode: 0o600 });
     return run(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs `run` in a fresh temporary folder holding `files` (paths relative to it, text or bytes), and removes
+ * the folder afterwards, whatever happens. helm then reads exactly these texts: a chart and values files taken
+ * from the editor's buffers or from a git revision, not whatever the disk holds at that moment.
+ */
+export function withStagedFiles<T>(files: ReadonlyArray<{ path: string; content: string | Uint8Array }>, run: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'fluxenv-helm-'));
+  try {
+    const made = new Set<string>([dir]);
+    for (const file of files) {
+      const target = normalize(join(dir, file.path));
+      // A relative path that climbs out (`../`) would write outside the folder: refuse it.
+      if (!target.startsWith(dir + sep)) throw new Error(`refusing to stage '${file.path}' outside the temporary folder`);
+      const folder = dirname(target);
+      if (!made.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        made.add(folder);
+      }
+      writeFileSync(target, file.content, { mode: 0o600 });
+    }
+    return run(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

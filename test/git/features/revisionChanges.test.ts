@@ -108,4 +108,30 @@ describe('what a past commit changed in an environment (real git)', () => {
     assert.match(result.leftYaml, /^ {2}level: info$/m);
     assert.match(result.rightYaml, /^ {2}level: warn$/m);
   });
+
+  it('opens a revision again when the settings changed (fluxEnvironments.helm turned on)', async () => {
+    const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fluxenv-revision-helm-')));
+    try {
+      const work = path.join(tmp, 'work');
+      fs.mkdirSync(work);
+      git(work, 'init', '-q', '-b', 'main');
+      writeFile(work, 'base/kustomization.yaml', 'helmCharts:\n- name: hello\n  releaseName: web\n');
+      writeFile(work, 'base/charts/hello/Chart.yaml', 'apiVersion: v2\nname: hello\nversion: 0.1.0\n');
+      writeFile(work, 'base/charts/hello/values.yaml', '{}\n');
+      git(work, 'add', '-A');
+      git(work, 'commit', '-q', '-m', 'chart');
+      const fleets = new RevisionFleets();
+      const withoutHelm = new FleetIndex(work);
+      const before = await fleets.atRevision(withoutHelm, 'HEAD');
+      assert.strictEqual(before.index?.renderFolder(path.join(work, 'base')).problems[0]?.code, 'helm-not-enabled');
+      const run = () => ({ ok: true as const, output: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-hello\n', args: [] });
+      const withHelm = new FleetIndex(work, { helm: { command: 'helm', run } });
+      const after = await fleets.atRevision(withHelm, 'HEAD');
+      assert.notStrictEqual(after.index, before.index);
+      const rendered = after.index?.renderFolder(path.join(work, 'base'));
+      assert.match(rendered?.yaml ?? JSON.stringify(rendered?.problems), /name: web-hello/);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 });

@@ -61,6 +61,15 @@ describe('fluxenv render', () => {
     }
   });
 
+  it('build, check and diff take --enable-helm and --helm-command as render does, and say so in --help', async () => {
+    for (const command of ['build', 'check', 'diff']) {
+      const r = await cli([command, '--help'], tmp);
+      assert.strictEqual(r.code, 0);
+      assert.match(r.stdout, /--enable-helm {2,}Render kustomize 'helmCharts' in folder builds/, command);
+      assert.match(r.stdout, /--helm-command <path> {2,}The helm executable for --enable-helm/, command);
+    }
+  });
+
   it('fails helmCharts without --enable-helm as kubectl does, naming the chart and the flag, exit 1', async () => {
     fs.writeFileSync(
       path.join(tmp, 'app', 'kustomization.yaml'),

@@ -4,8 +4,13 @@
 // chart, this says to vendor it. Values as kustomize merges them: valuesInline over the values file
 // (`valuesMerge: override`, the default), under it (`merge`), or alone (`replace`); helm merges the files
 // it is given in order, which is the same. helm itself runs through util/helm.ts.
+//
+// helm never reads the repository itself: the chart folder and the values files are read through the
+// build's file system (so they are files the build read, and an edit of a template re-renders what used it)
+// and written to a temporary folder that helm is given. An unsaved template, a git revision's chart and the
+// disk are then all rendered as what the build recorded.
 import * as path from 'path';
-import { runHelmTemplate, withTemporaryValuesFile } from '../../util/helm';
+import { runHelmTemplate, withStagedFiles, type HelmRunner } from '../../util/helm';
 import { deepCopy, isObject, makeResource } from '../resource';
 import type { Json, JsonObject, Origin, Problem, Resource } from '../types';
 import { emitYaml } from '../yaml/emit';
@@ -18,11 +23,53 @@ export interface HelmChartInput {
   globals?: JsonObject;
   /** The helm executable (`--helm-command`). */
   helmCommand: string;
+  /** Runs helm (util/helm.ts's runHelmTemplate unless a test stands in for it). */
+  run?: HelmRunner;
   /** Where the kustomization asked for the chart, recorded as the origin of every object it renders. */
   origin: Origin;
-  /** A path relative to the kustomization, resolved within the load restrictions (or why not). */
+  /** A path relative to the kustomization, resolved within the load restrictions (or why not); a path of `files`. */
   resolve(rel: string): { path: string; kind: 'file' | 'dir' } | { problem: string };
+  /** The build's file system; `read` records the file as read by the build. */
+  files: {
+    kind(p: string): 'file' | 'dir' | undefined;
+    readDir(dir: string): string[];
+    read(file: string): string | Uint8Array | undefined;
+  };
   parseLimits?: Partial<ParseLimits>;
+}
+
+/** Bounds on the chart folder copied for helm: a chart is tens of files, a mistaken chart home may be a whole tree. */
+export const CHART_LIMITS = { maxFiles: 2000, maxBytes: 64 * 1024 * 1024, maxDepth: 16 };
+
+type StagedFile = { path: string; content: string | Uint8Array };
+
+/** Every file under the chart folder, as `<stageAs>/<relative path>`, or why it is too large to copy. */
+function chartFiles(input: HelmChartInput, dir: string, stageAs: string): StagedFile[] | { problem: string } {
+  const out: StagedFile[] = [];
+  let bytes = 0;
+  const walk = (folder: string, rel: string, depth: number): string | undefined => {
+    if (depth > CHART_LIMITS.maxDepth) return `it nests folders deeper than ${CHART_LIMITS.maxDepth}`;
+    for (const name of input.files.readDir(folder)) {
+      const full = `${folder}/${name}`;
+      const relName = rel ? `${rel}/${name}` : name;
+      const kind = input.files.kind(full);
+      if (kind === 'dir') {
+        const deeper = walk(full, relName, depth + 1);
+        if (deeper) return deeper;
+        continue;
+      }
+      if (kind !== 'file') continue;
+      const content = input.files.read(full);
+      if (content === undefined) continue;
+      bytes += typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
+      out.push({ path: `${stageAs}/${relName}`, content });
+      if (out.length > CHART_LIMITS.maxFiles) return `it has more than ${CHART_LIMITS.maxFiles} files`;
+      if (bytes > CHART_LIMITS.maxBytes) return `it holds more than ${CHART_LIMITS.maxBytes / 1024 / 1024} MiB`;
+    }
+    return undefined;
+  };
+  const tooLarge = walk(dir, '', 0);
+  return tooLarge ? { problem: tooLarge } : out;
 }
 
 const VALUES_MERGE = ['override', 'replace', 'merge'];
@@ -70,37 +117,50 @@ export function inflateHelmChart(input: HelmChartInput): { resources: Resource[]
       `cannot read the values file '${valuesFileRel}' of helm chart '${name}'${'problem' in valuesFile ? `: ${valuesFile.problem}` : ''}`,
     );
   }
-  const additional: string[] = [];
+  const additionalFiles: string[] = [];
   for (const file of strings(chart.additionalValuesFiles)) {
     const resolved = input.resolve(file);
     if ('problem' in resolved || resolved.kind !== 'file') return fail(`could not load additionalValuesFile '${file}'`);
-    additional.push(resolved.path);
+    additionalFiles.push(resolved.path);
   }
-  const run = (inlineFile: string | undefined) => {
-    const files = inlineFile
-      ? valuesMerge === 'merge'
-        ? [inlineFile, ...(valuesFile ? [valuesFile.path] : [])]
-        : [...(valuesFile ? [valuesFile.path] : []), inlineFile]
-      : valuesFile
-        ? [valuesFile.path]
-        : [];
-    return runHelmTemplate({
+  // Staged as kustomize lays charts out (`<chartHome>/<name>`), so helm sees a folder named after the chart.
+  const safeName = name.replace(/[^A-Za-z0-9._-]/g, '_');
+  const stagedChart = `charts/${/^\.*$/.test(safeName) ? 'chart' : safeName}`;
+  const staged = chartFiles(input, chartDir.path, stagedChart);
+  if ('problem' in staged) return fail(`helm chart '${name}' at '${chartRel}' was not rendered: ${staged.problem}`);
+  const readValues = (file: string): string | Uint8Array => input.files.read(file) ?? '';
+  const valuesStaged: StagedFile[] = [];
+  const stageValues = (file: string, content: string | Uint8Array) => {
+    const rel = `values/${valuesStaged.length}-${path.posix.basename(file).replace(/[^A-Za-z0-9._-]/g, '_')}`;
+    valuesStaged.push({ path: rel, content });
+    return rel;
+  };
+  const inline = isObject(chart.valuesInline) && Object.keys(chart.valuesInline).length > 0 ? chart.valuesInline : undefined;
+  const fromFile = valuesFile ? [stageValues(valuesFile.path, readValues(valuesFile.path))] : [];
+  const fromInline = inline ? [stageValues('inline.yaml', emitYaml(inline))] : [];
+  const ordered = valuesMerge === 'merge' ? [...fromInline, ...fromFile] : [...fromFile, ...fromInline];
+  const additional = additionalFiles.map((file) => stageValues(file, readValues(file)));
+  const run = input.run ?? runHelmTemplate;
+  const outcome = withStagedFiles([...staged, ...valuesStaged], (dir) => {
+    const result = run({
       helmPath: input.helmCommand,
-      chart: chartDir.path,
+      chart: `${dir}/${stagedChart}`,
       releaseName,
       namespace: text(chart.namespace) || undefined,
-      valuesFiles: [...files, ...additional],
+      valuesFiles: [...ordered, ...additional].map((rel) => `${dir}/${rel}`),
       includeCrds: chart.includeCRDs === true,
       skipTests: chart.skipTests === true,
       kubeVersion: text(chart.kubeVersion) || undefined,
       apiVersions: strings(chart.apiVersions),
       nameTemplate: text(chart.nameTemplate) || undefined,
       noHooks: chart.skipHooks === true,
-      cwd: path.posix.dirname(input.origin.file),
+      cwd: dir,
     });
-  };
-  const inline = isObject(chart.valuesInline) && Object.keys(chart.valuesInline).length > 0 ? chart.valuesInline : undefined;
-  const outcome = inline ? withTemporaryValuesFile(emitYaml(inline), run) : run(undefined);
+    // helm's messages name the temporary copy: name the chart where the user keeps it instead.
+    return result.ok
+      ? result
+      : { ...result, message: result.message.split(`${dir}/${stagedChart}`).join(chartRel).split(`${dir}/`).join('') };
+  });
   if (!outcome.ok) return fail(outcome.message);
 
   const parsed = parseYamlFile(`${chartDir.path}#helm-template`, outcome.output, input.parseLimits);

@@ -6,6 +6,7 @@ import type { FleetIndex } from '../../fleet/fleetIndex';
 import { inferredRank, type Environment } from '../../fleet/environments';
 import { resolveSpecPath } from '../../flux/generate';
 import type { FluxKustomization } from '../../flux/objects';
+import type { HelmOptions } from '../../kustomize/build';
 import { overlayFileSystem } from '../../kustomize/fs';
 import { listField, type Kustomization } from '../../kustomize/kustomization';
 import { renderKustomization, type RenderOutput } from '../../kustomize/render';
@@ -14,6 +15,11 @@ import type { Json, Range, Resource } from '../../kustomize/types';
 import type { ParsedDocument } from '../../kustomize/yaml/parse';
 import { deleteLines, entryRange, lines } from '../../kustomize/yaml/edit';
 import type { TextEdit } from '../rule';
+
+/** The index's helm options for a what-if render: it must build as the index's own folder renders do. */
+export function helmOf(index: FleetIndex): { helm?: HelmOptions } {
+  return index.settings.helm ? { helm: index.settings.helm } : {};
+}
 
 /** Every readable Kustomization (not Component) file of the fleet. */
 export function fleetKustomizations(index: FleetIndex): Kustomization[] {
@@ -58,6 +64,7 @@ export function renderWithKustomizationText(
     fs: overlayFileSystem(index.fs, buffers),
     repoRoot: index.root,
     cache: index.buildCache,
+    ...helmOf(index),
   });
   const texts = new Map<string, string | undefined>();
   for (const f of output.filesRead) if (!buffers.has(f)) texts.set(f, index.fs.readFile(f));

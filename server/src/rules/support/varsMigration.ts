@@ -8,6 +8,7 @@ import { isMap, isNode, isScalar, isSeq, parseDocument, visit, type Node as Yaml
 import type { FleetIndex } from '../../fleet/fleetIndex';
 import { overlayFileSystem } from '../../kustomize/fs';
 import { renderKustomization } from '../../kustomize/render';
+import { helmOf } from './overlayRenderSupport';
 import { isObject, splitApiVersion } from '../../kustomize/resource';
 import { originalId } from '../../kustomize/select';
 import { parseVarFieldPath, recordingVars, type VarDefinition, type VarSubstitution } from '../../kustomize/transformers/vars';
@@ -178,7 +179,7 @@ function record(
       },
       substituted: (s) => substitutions.push(s),
     },
-    () => renderKustomization(path.posix.dirname(file), { fs: index.fs, repoRoot: index.root, cache: index.buildCache }),
+    () => renderKustomization(path.posix.dirname(file), { fs: index.fs, repoRoot: index.root, cache: index.buildCache, ...helmOf(index) }),
   );
   return render.yaml === undefined ? undefined : { values, substitutions, definitions };
 }
@@ -388,7 +389,7 @@ export function renderChange(index: FleetIndex, file: string, newText: string): 
     const before = index.renderFolder(folder).yaml;
     // A folder that does not build prints nothing either way.
     if (before === undefined && folder !== dir) continue;
-    const after = renderKustomization(folder, { fs, repoRoot: index.root, cache: index.buildCache }).yaml;
+    const after = renderKustomization(folder, { fs, repoRoot: index.root, cache: index.buildCache, ...helmOf(index) }).yaml;
     if (before === undefined || after !== before) {
       const rel = path.posix.relative(index.root, folder) || '.';
       return folder === dir
