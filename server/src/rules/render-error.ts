@@ -158,44 +158,39 @@ export const renderError: Rule = {
             : source.kind === 'repository'
               ? `the artifact of ${path.posix.relative(index.root, source.root)}/`
               : source.source;
-        for (const problem of node.result?.problems ?? []) {
-          if (problem.severity !== 'error' || problem.code === 'flux-path-not-found' || index.fs.kind(problem.file) !== 'file') continue;
-          if (!inTree) {
-            if (problem.code !== 'helm-not-enabled') continue;
-            const range = preciseRange(index, problem);
-            const key = `${problem.file}\u0000${range.start.line}:${range.start.character}\u0000${problem.code}\u0000${problem.message}`;
-            if (seen.has(key)) continue;
-            seen.add(key);
-            findings.push({
-              file: problem.file,
-              range,
-              message: `Flux's build of Kustomization ${node.kustomization.namespace}/${node.kustomization.name} fails: ${problem.message.replace(/[.\s]+$/, '')}. helm is enabled for folder previews, but kustomize-controller never runs helm: render the chart with a HelmRelease.`,
-              related: [
-                {
-                  file: node.kustomization.place.file,
-                  ...(node.kustomization.place.range ? { range: node.kustomization.place.range } : {}),
-                  message: `Kustomization ${node.kustomization.name} builds this folder`,
-                },
-              ],
-            });
-            continue;
-          }
+        const ks = node.kustomization;
+        // Once per place and message, with the Kustomization whose build it is.
+        const report = (problem: Problem, message: string, builds: string) => {
           const range = preciseRange(index, problem);
           const key = `${problem.file}\u0000${range.start.line}:${range.start.character}\u0000${problem.code}\u0000${problem.message}`;
-          if (seen.has(key)) continue;
+          if (seen.has(key)) return;
           seen.add(key);
           findings.push({
             file: problem.file,
             range,
-            message: `Flux's build of Kustomization ${node.kustomization.namespace}/${node.kustomization.name} fails in ${where}, which holds only what its source holds: ${problem.message.replace(/[.\s]+$/, '')}.`,
+            message,
             related: [
-              {
-                file: node.kustomization.place.file,
-                ...(node.kustomization.place.range ? { range: node.kustomization.place.range } : {}),
-                message: `Kustomization ${node.kustomization.name} builds it from ${where}`,
-              },
+              { file: ks.place.file, ...(ks.place.range ? { range: ks.place.range } : {}), message: `Kustomization ${ks.name} ${builds}` },
             ],
           });
+        };
+        for (const problem of node.result?.problems ?? []) {
+          if (problem.severity !== 'error' || problem.code === 'flux-path-not-found' || index.fs.kind(problem.file) !== 'file') continue;
+          const what = problem.message.replace(/[.\s]+$/, '');
+          if (!inTree) {
+            if (problem.code === 'helm-not-enabled')
+              report(
+                problem,
+                `Flux's build of Kustomization ${ks.namespace}/${ks.name} fails: ${what}. helm is enabled for folder previews, but kustomize-controller never runs helm: render the chart with a HelmRelease.`,
+                'builds this folder',
+              );
+            continue;
+          }
+          report(
+            problem,
+            `Flux's build of Kustomization ${ks.namespace}/${ks.name} fails in ${where}, which holds only what its source holds: ${what}.`,
+            `builds it from ${where}`,
+          );
         }
       }
     }
