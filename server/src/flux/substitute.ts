@@ -164,35 +164,52 @@ interface WalkContext {
 
 const MAX_DEPTH = 512;
 
+/**
+ * `path` is one array pushed and popped on the way down (copied only where a value holds a `$` or a walk
+ * fails), and a map is copied only once one of its entries changed: most values of a fleet hold no variable,
+ * and a copy of every path and every map of every object was most of what substitution allocated.
+ */
 function walkValue(value: Json, path: Array<string | number>, ctx: WalkContext, depth: number): Json {
   if (ctx.failure) return value;
   if (depth > MAX_DEPTH) {
-    ctx.failure = { code: 'flux-substitute-too-deep', message: 'the object nests deeper than 512 levels; substitution stopped.', path };
+    ctx.failure = {
+      code: 'flux-substitute-too-deep',
+      message: 'the object nests deeper than 512 levels; substitution stopped.',
+      path: path.slice(),
+    };
     return value;
   }
-  if (typeof value === 'string') return value.includes('$') ? substituteScalar(value, path, ctx, false) : value;
+  if (typeof value === 'string') return value.includes('$') ? substituteScalar(value, path.slice(), ctx, false) : value;
   if (Array.isArray(value)) {
     let copy: Json[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const next = walkValue(value[i], [...path, i], ctx, depth + 1);
+      path.push(i);
+      const next = walkValue(value[i], path, ctx, depth + 1);
+      path.pop();
       if (next !== value[i]) (copy ??= value.slice())[i] = next;
     }
     return copy ?? value;
   }
   if (isObject(value)) {
-    let changed = false;
-    const out: JsonObject = {};
-    for (const key of Object.keys(value)) {
+    let out: JsonObject | undefined;
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
       let newKey = key;
       if (key.includes('$')) {
         const k = substituteScalar(key, [...path, key], ctx, true);
         newKey = typeof k === 'string' ? k : String(k);
       }
-      const next = walkValue(value[key], [...path, newKey], ctx, depth + 1);
-      if (newKey !== key || next !== value[key]) changed = true;
-      out[newKey] = next;
+      path.push(newKey);
+      const next = walkValue(value[key], path, ctx, depth + 1);
+      path.pop();
+      if (!out && (newKey !== key || next !== value[key])) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]] = value[keys[j]];
+      }
+      if (out) out[newKey] = next;
     }
-    return changed ? out : value;
+    return out ?? value;
   }
   return value;
 }
