@@ -246,16 +246,24 @@ function documentFindingAt(
  * are there before the folder's own patches run (kustomize accumulates components before the kustomization's
  * transformers: api/internal/target/kusttarget.go), so a patch the folder alone cannot place may be right.
  */
-function foldersBuiltWithComponents(index: FleetIndex): Map<string, Problem[]> {
-  const out = new Map<string, Problem[]>();
+function foldersBuiltWithComponents(index: FleetIndex): (dir: string) => Problem[] | undefined {
+  // Rendered when asked for: only the folders of kustomizations with patches are asked about, and these
+  // renders (each Kustomization as written, not as its parent applies it) are not the graph's.
+  const byDir = new Map<string, IndexedFluxObject[]>();
   for (const indexed of index.fluxObjects().list) {
     const ks = indexed.object;
     if (ks.kind !== 'Kustomization' || ks.components.length === 0) continue;
     const dir = resolveSpecPath(index.root, ks.path);
-    const problems = index.renderFluxKustomization(indexed)?.problems ?? [];
-    out.set(dir, [...(out.get(dir) ?? []), ...problems]);
+    byDir.set(dir, [...(byDir.get(dir) ?? []), indexed]);
   }
-  return out;
+  const built = new Map<string, Problem[]>();
+  return (dir) => {
+    const kustomizations = byDir.get(dir);
+    if (!kustomizations) return undefined;
+    let problems = built.get(dir);
+    if (!problems) built.set(dir, (problems = kustomizations.flatMap((indexed) => index.renderFluxKustomization(indexed)?.problems ?? [])));
+    return problems;
+  };
 }
 
 /** `spec.patches` of a Flux Kustomization: the controller applies them over the build of spec.path. */
@@ -319,7 +327,7 @@ export const patchTargetMissing: Rule = {
       const entries = patchEntries(k);
       if (entries.length === 0) continue;
       const placeholder = listsPlaceholder(index, k);
-      const problems = (builtWithComponents.get(k.dir) ?? index.renderFolder(k.dir).problems).filter(
+      const problems = (builtWithComponents(k.dir) ?? index.renderFolder(k.dir).problems).filter(
         (p) => p.code === 'patch-no-match' && p.range,
       );
       if (problems.length === 0) continue;
