@@ -68,6 +68,16 @@ function log(message: string): void {
   connection.console.log(message);
 }
 
+/**
+ * FLUX_ENVIRONMENTS_TEST_ANALYSIS_DELAY_MS (tests only): the analysis waits that long after an edit instead of
+ * the usual debounce, so a test in a real VS Code can tell what follows an edit without the analysis (the
+ * Rendered Changes view: test/vscode/suite/typing.renderedChanges.test.js).
+ */
+function analysisDelayMs(): number {
+  const ms = Number(process.env.FLUX_ENVIRONMENTS_TEST_ANALYSIS_DELAY_MS);
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, 60000) : DEFAULT_SETTINGS.debounceMs;
+}
+
 const session = new Session(
   {
     publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
@@ -85,7 +95,7 @@ const session = new Session(
       void connection.sendNotification(IndexChangedNotification, { version: s.version });
     },
   },
-  DEFAULT_SETTINGS,
+  { ...DEFAULT_SETTINGS, debounceMs: analysisDelayMs() },
   process.env.FLUX_ENVIRONMENTS_DOCS_DIR ?? defaultDocsDir(),
 );
 
@@ -143,7 +153,14 @@ function readSettings(raw: unknown): ServerSettings {
     typeof o.limits === 'object' && o.limits !== null && !Array.isArray(o.limits) ? (o.limits as ServerSettings['limits']) : {};
   const helm = typeof o.helm === 'object' && o.helm !== null ? (o.helm as Record<string, unknown>) : {};
   const helmPath = typeof helm.path === 'string' && helm.path.trim() !== '' ? helm.path.trim() : 'helm';
-  return { ...DEFAULT_SETTINGS, rules, promotionOrder: order, limits, ...(helm.enabled === true ? { helm: { command: helmPath } } : {}) };
+  return {
+    ...DEFAULT_SETTINGS,
+    debounceMs: analysisDelayMs(),
+    rules,
+    promotionOrder: order,
+    limits,
+    ...(helm.enabled === true ? { helm: { command: helmPath } } : {}),
+  };
 }
 
 async function pullSettings(): Promise<void> {

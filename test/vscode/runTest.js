@@ -13,6 +13,13 @@ const RUNS = [
   { suite: 'plain', folder: path.join(__dirname, 'plain-workspace') },
   // A temp git repository with a bare origin, made when the session starts.
   { suite: 'promote', folder: () => require('./promoteWorkspace').makePromoteWorkspace() },
+  // The same repository again, with every analysis held 8 s after an edit (a test-only knob), so that
+  // typing.renderedChanges.test.js shows what follows an edit without it.
+  {
+    suite: 'typing',
+    folder: () => require('./promoteWorkspace').makePromoteWorkspace(),
+    env: { FLUX_ENVIRONMENTS_TEST_ANALYSIS_DELAY_MS: '8000' },
+  },
   // The sample fleet (examples/fleet-infra), copied to a temp folder so no test can change the example.
   { suite: 'sample', folder: () => copyToTemp(path.join(ROOT, 'examples', 'fleet-infra')) },
   // Three fleets of the layout corpus (test/fixtures/layouts) as one multi-root workspace: a .code-workspace

@@ -167,9 +167,29 @@ export class RenderedChangesTree implements vscode.TreeDataProvider<RenderedChan
   }
 }
 
+/**
+ * How long typing must pause before a visible view asks again. The server takes an edit at once (its buffers
+ * follow every change); only its analysis waits for its longer debounce, and the view need not wait for that.
+ */
+const TYPING_PAUSE_MS = 30;
+
 export function registerRenderedChangesTree(ctx: Ctx): RenderedChangesTree {
   const tree = new RenderedChangesTree(ctx);
-  ctx.track(vscode.window.createTreeView(RENDERED_CHANGES_VIEW, { treeDataProvider: tree, showCollapseAll: true }));
+  const view = vscode.window.createTreeView(RENDERED_CHANGES_VIEW, { treeDataProvider: tree, showCollapseAll: true });
+  ctx.track(view);
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  ctx.track(
+    vscode.workspace.onDidChangeTextDocument((event) => {
+      if (!view.visible || event.contentChanges.length === 0 || event.document.uri.scheme !== 'file') return;
+      if (!/\.ya?ml$/i.test(event.document.uri.path)) return;
+      if (pending) clearTimeout(pending);
+      pending = setTimeout(() => {
+        pending = undefined;
+        tree.refresh();
+      }, TYPING_PAUSE_MS);
+    }),
+  );
+  ctx.track({ dispose: () => pending && clearTimeout(pending) });
   ctx.track(vscode.workspace.registerTextDocumentContentProvider(CHANGE_SCHEME, tree));
   ctx.track(vscode.commands.registerCommand('fluxEnvironments.openRenderedChange', (node: RenderedChangesNode) => tree.open(node)));
   ctx.track(vscode.commands.registerCommand('fluxEnvironments.refreshRenderedChanges', () => tree.refresh()));
