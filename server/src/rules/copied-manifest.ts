@@ -20,10 +20,9 @@ import { isObject, resId, resIdOf, splitApiVersion } from '../kustomize/resource
 import { originalId } from '../kustomize/select';
 import type { Json, JsonObject, Resource } from '../kustomize/types';
 import { emitYaml } from '../kustomize/yaml/emit';
-import { insertMapEntry, replaceValue } from '../kustomize/yaml/edit';
+import { appendListItem, insertMapEntry, replaceValue } from '../kustomize/yaml/edit';
 import { applyTextEdits } from '../kustomize/yaml/edit';
 import {
-  appendListItem,
   environmentOfFolder,
   fleetKustomizations,
   relativePath,

@@ -102,29 +102,6 @@ export function removeListItem(
   return deleteLines(file, text, itemRange!);
 }
 
-/** Appends `- itemText` to the block list at `listPath`, at its items' indentation. */
-export function appendListItem(
-  file: string,
-  text: string,
-  doc: ParsedDocument,
-  listPath: ReadonlyArray<string | number>,
-  itemText: string,
-): TextEdit | undefined {
-  const list = getAt(doc.value, listPath);
-  if (!Array.isArray(list) || list.length === 0) return undefined;
-  const first = doc.locate([...listPath, 0]);
-  const last = doc.locate([...listPath, list.length - 1]);
-  if (!isBlockListItem(text, first) || !last) return undefined;
-  const all = lines(text);
-  const dash = /^(\s*)-/.exec(all[first!.start.line] ?? '');
-  if (!dash) return undefined;
-  let end = last.end.character === 0 && last.end.line > last.start.line ? last.end.line - 1 : last.end.line;
-  while (end > last.start.line && (all[end] ?? '').trim() === '') end -= 1;
-  const at = { line: end + 1, character: 0 };
-  const needsNewline = end + 1 >= all.length && !text.endsWith('\n');
-  return { file, range: { start: at, end: at }, newText: `${needsNewline ? '\n' : ''}${dash[1]}- ${itemText}\n` };
-}
-
 export function getAt(value: Json | undefined, p: ReadonlyArray<string | number>): Json | undefined {
   let cur: Json | undefined = value;
   for (const seg of p) {
