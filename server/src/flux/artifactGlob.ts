@@ -9,6 +9,9 @@
 // Neither minimatch nor picomatch is either dialect (dot-file rules, extglobs, `**` inside a segment), so
 // both are the few lines below.
 import * as path from 'path';
+import { GlobSyntaxError, globRegExp } from '../util/globPattern';
+
+export { GlobSyntaxError };
 
 /** Whether a `from` pattern is a glob at all: source-watcher's containsGlobChars. */
 export function containsGlobChars(pattern: string): boolean {
@@ -20,65 +23,20 @@ function hasMeta(pattern: string): boolean {
   return /[*?[\\]/.test(pattern);
 }
 
-export class GlobSyntaxError extends Error {}
-
 const segmentCache = new Map<string, RegExp>();
 
 /**
- * One path segment's pattern as a RegExp. `doublestar` is doublestar's dialect (`[!...]` negates too);
- * without it, Go path.Match's (only `[^...]`). Throws GlobSyntaxError for an unclosed class or a
- * trailing backslash, which both dialects reject.
+ * One path segment's pattern as a RegExp. `doublestar` is doublestar's dialect (`[!...]` negates too, a stray
+ * `]` is literal); without it, Go path.Match's. Throws GlobSyntaxError where either dialect refuses it.
  */
 function segmentRegExp(pattern: string, doublestar: boolean): RegExp {
   const key = (doublestar ? 'd:' : 'g:') + pattern;
   let re = segmentCache.get(key);
   if (re) return re;
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
-    else if (c === '\\') {
-      if (i + 1 >= pattern.length) throw new GlobSyntaxError(`syntax error in pattern '${pattern}': it ends with a backslash`);
-      out += escapeRegExp(pattern[++i]);
-    } else if (c === '[') {
-      let j = i + 1;
-      let cls = '';
-      if (pattern[j] === '^' || (doublestar && pattern[j] === '!')) {
-        cls += '^';
-        j++;
-      }
-      let closed = false;
-      let first = true;
-      for (; j < pattern.length; j++) {
-        const d = pattern[j];
-        if (d === ']' && !first) {
-          closed = true;
-          break;
-        }
-        first = false;
-        if (d === '\\') {
-          if (j + 1 >= pattern.length) break;
-          cls += escapeRegExp(pattern[++j]);
-        } else if (d === '-') cls += '-';
-        else cls += escapeRegExp(d);
-      }
-      if (!closed) throw new GlobSyntaxError(`syntax error in pattern '${pattern}': '[' is never closed`);
-      out += `(?:(?!/)[${cls}])`;
-      i = j;
-    } else if (c === ']' && !doublestar) {
-      // Go's path.Match rejects a stray `]`; doublestar takes it literally.
-      throw new GlobSyntaxError(`syntax error in pattern '${pattern}': ']' without '['`);
-    } else out += escapeRegExp(c);
-  }
-  re = new RegExp(`^${out}$`);
+  re = globRegExp(pattern, doublestar ? { bangNegates: true, strayCloseBracket: 'literal' } : { strayCloseBracket: 'error' });
   if (segmentCache.size > 2000) segmentCache.clear();
   segmentCache.set(key, re);
   return re;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
 /** Go's `path.Match` for one name (no `/` in either). */

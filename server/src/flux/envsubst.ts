@@ -3,6 +3,7 @@
 // syntax errors (only the `:`-forms and `=` exist); every default-like operator returns the default
 // when the value is empty; `${var:+x}` is NOT bash's "alternative" but behaves like `:-`.
 // Private to the flux layer: substitute.ts is the public face.
+import { globRegExp } from '../util/globPattern';
 
 export type EnvNode =
   { type: 'text'; value: string } | { type: 'func'; param: string; op: string; args: EnvNode[] } | { type: 'list'; nodes: EnvNode[] };
@@ -455,50 +456,11 @@ function trimPrefix(v: string, pattern: string, longest: boolean): string {
   return match === '' ? v : v.slice(match.length);
 }
 
-/** Go's path.Match syntax: `*` and `?` never match `/`; `[...]` classes with `^` negation; `\` escapes. */
+/** drone/envsubst's glob (Go path.Match, a stray `]` literal); undefined for a malformed one. */
 function globToRegExp(pattern: string): RegExp | undefined {
-  let out = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
-    else if (c === '\\') {
-      if (i + 1 >= pattern.length) return undefined;
-      out += escapeRegExp(pattern[++i]);
-    } else if (c === '[') {
-      let j = i + 1;
-      let cls = '';
-      if (pattern[j] === '^') {
-        cls += '^';
-        j++;
-      }
-      let closed = false;
-      let first = true;
-      for (; j < pattern.length; j++) {
-        const d = pattern[j];
-        if (d === ']' && !first) {
-          closed = true;
-          break;
-        }
-        first = false;
-        if (d === '\\') {
-          if (j + 1 >= pattern.length) return undefined;
-          cls += escapeRegExp(pattern[++j]);
-        } else if (d === '-') cls += '-';
-        else cls += escapeRegExp(d);
-      }
-      if (!closed || cls === '' || cls === '^') return undefined;
-      out += `[${cls}]`;
-      i = j;
-    } else out += escapeRegExp(c);
-  }
   try {
-    return new RegExp(out + '$', 'su');
+    return globRegExp(pattern, { strayCloseBracket: 'literal' });
   } catch {
     return undefined;
   }
-}
-
-function escapeRegExp(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }

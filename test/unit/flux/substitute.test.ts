@@ -102,6 +102,29 @@ describe('flux/substitute', () => {
     assert.deepEqual(out.objects[0].data, { a: 'hello', b: 'ell', c: 'heLLo', d: 'HELLO', e: 5, f: 'dflt', g: 'alt' });
   });
 
+  it('trims prefixes and suffixes by drone/envsubst glob patterns, a `-` or `/` in them taken literally', () => {
+    // drone/envsubst funcs.go trimShortest/trimLongest over its path.Match: `${host#*.}` style trims of fleet hostnames.
+    const data = {
+      a: '${h#prod-}',
+      b: '${h%-eu.example.com}',
+      c: '${h#*.}',
+      d: '${h##*.}',
+      e: '${h%.*}',
+      f: '${p#apps/}',
+      g: '${h#[a-p]}',
+    };
+    const out = substitute([cm(data)], { h: 'prod-eu.example.com', p: 'apps/web' });
+    assert.deepEqual(out.objects[0].data, {
+      a: 'eu.example.com',
+      b: 'prod',
+      c: 'example.com',
+      d: 'com',
+      e: 'prod-eu.example',
+      f: 'web',
+      g: 'rod-eu.example.com',
+    });
+  });
+
   it('reports syntax errors (the build fails) with the offending value', () => {
     const out = substitute([cm({ a: '${v-default}' })], { v: '1' }, { file: '/c/ks.yaml' });
     assert.equal(out.problems[0].code, 'flux-substitute-syntax');
