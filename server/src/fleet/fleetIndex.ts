@@ -22,7 +22,7 @@ import { discoverEnvironments, type Discovery, type Environment } from './enviro
 import { isYamlFileName, scanFileSystem, scanFleet, type ScanLimits, type ScanResult } from './scan';
 import { readStandIns, REPO_CONFIG_FILE, type StandInConfig } from './repoConfig';
 import { LastByText } from './lastByText';
-import { declaredFluxVersions, mayDeclareFluxVersion, strictSubstitutionByDefault } from './fluxVersion';
+import { declaredFluxVersions, mayDeclareFluxVersion, strictSubstitutionByDefault, type DeclaredFluxVersion } from './fluxVersion';
 
 export interface FleetSettings {
   /** Environment names in promotion order; names not listed are ordered by the usual conventions. */
@@ -316,12 +316,19 @@ export class FleetIndex {
 
   private contentChanged(file: string): void {
     this.version++;
-    if (this.strictDefault && (this.strictDefault.files.has(file) || mayDeclareFluxVersion(file, this.text(file) ?? ''))) {
-      // The declared Flux version decides strict substitution for every render and the graph: when it changes
-      // that, everything is stale.
-      const before = this.strictDefault.value;
-      this.strictDefault = undefined;
-      if (this.strictSubstitution() !== before) {
+    const declared = this.strictDefault;
+    if (declared && (declared.byFile.has(file) || mayDeclareFluxVersion(file, this.text(file) ?? ''))) {
+      // Only this file's declaration is read again; when the declared version changes strict substitution,
+      // every render and the graph are stale.
+      const versions = declaredFluxVersions(
+        [file],
+        (f) => this.text(f),
+        (f) => this.parsed(f),
+      );
+      if (versions.length > 0) declared.byFile.set(file, versions);
+      else declared.byFile.delete(file);
+      const value = strictSubstitutionByDefault([...declared.byFile.values()].flat());
+      if (value !== declared.value) {
         this.invalidateAll();
         return;
       }
@@ -435,21 +442,23 @@ export class FleetIndex {
     return next;
   }
 
-  private strictDefault: { value: boolean; files: Set<string> } | undefined;
+  private strictDefault: { value: boolean; byFile: Map<string, DeclaredFluxVersion[]> } | undefined;
   /**
    * Whether `${VAR}` substitution is strict: as `.fluxenv.yaml` says, else as the Flux version the fleet
-   * declares implies (fleet/fluxVersion.ts), kept until a file that declares one changes.
+   * declares implies (fleet/fluxVersion.ts), kept per declaring file and updated file by file on edits.
    */
   strictSubstitution(): boolean {
     const config = this.standIns();
     if (config.strictSubstitutionWritten) return config.strictSubstitution;
     if (!this.strictDefault) {
-      const versions = declaredFluxVersions(
+      const byFile = new Map<string, DeclaredFluxVersion[]>();
+      for (const v of declaredFluxVersions(
         this.yamlFiles(),
         (file) => this.text(file),
         (file) => this.parsed(file),
-      );
-      this.strictDefault = { value: strictSubstitutionByDefault(versions), files: new Set(versions.map((v) => v.file)) };
+      ))
+        byFile.set(v.file, [...(byFile.get(v.file) ?? []), v]);
+      this.strictDefault = { value: strictSubstitutionByDefault([...byFile.values()].flat()), byFile };
     }
     return this.strictDefault.value;
   }
