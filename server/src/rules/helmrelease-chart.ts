@@ -4,7 +4,6 @@
 // whole Kustomization fails. The kinds either may name are sourceref-unknown's business.
 import { fluxObjectsAsApplied } from './support/asApplied';
 import { rangeIn } from './support/fluxClusters';
-import { filesUsedAsPatches } from './support/kustomizationEntries';
 import type { Finding, Rule } from './rule';
 
 export const helmreleaseChart: Rule = {
@@ -15,7 +14,6 @@ export const helmreleaseChart: Rule = {
   check({ index }) {
     const findings: Finding[] = [];
     const seen = new Set<string>();
-    let patches: ReadonlySet<string> | undefined;
     for (const applied of fluxObjectsAsApplied(index)) {
       const o = applied.object;
       if (o.kind !== 'HelmRelease') continue;
@@ -23,9 +21,6 @@ export const helmreleaseChart: Rule = {
       const hasRef = o.chartRef !== undefined;
       // Nothing applies it (the fleet's clusters are known): the API server never sees it.
       if (hasChart !== hasRef || applied.appliedByNoCluster) continue;
-      // Read from its file (no cluster applies it): a file an overlay or a component uses as a patch holds a
-      // patch (`memcached-values.yaml` setting only values), not a HelmRelease of its own.
-      if (!applied.cluster && (patches ??= filesUsedAsPatches(index)).has(applied.file)) continue;
       const key = `${applied.file}#${applied.documentIndex}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -2,10 +2,11 @@
 // applies (after its parent Kustomization's patches and substitution, fleet/fluxGraph.ts), with that
 // cluster; then the objects no cluster applies, read from their files. A rule that judges a field a
 // parent may set (prune, sourceRef, path...) reads it here, never from the child's file alone. Files a
-// build reads as patches are not objects.
+// build reads as patches, or a kustomization lists as patches, are not objects.
 import type { FleetIndex, IndexedFluxObject } from '../../fleet/fleetIndex';
 import type { ClusterGraph } from '../../fleet/fluxGraph';
 import { readRenderedFluxObject } from '../../flux/objects';
+import { filesUsedAsPatches } from './kustomizationEntries';
 
 export interface AppliedFluxObject extends IndexedFluxObject {
   /** The cluster that applies it; undefined when nothing in the repository applies it. */
@@ -52,9 +53,13 @@ export function fluxObjectsAsApplied(index: FleetIndex): AppliedFluxObject[] {
   // A file a build read but took no object from is a patch or a generator's input (a Kustomization
   // fragment patched into a tenant's), not an object of its own.
   const read = discovery.graph?.filesRead;
+  // So is a file some kustomization lists as a patch (a component's `memcached-values.yaml` setting only
+  // values), where no build of a cluster read it.
   const clustersKnown = (discovery.graph?.clusters.length ?? 0) > 0;
+  const patches = filesUsedAsPatches(index);
   for (const o of index.fluxObjects().list)
-    if (!seen.has(`${o.file}#${o.documentIndex}`) && !read?.has(o.file)) out.push(clustersKnown ? { ...o, appliedByNoCluster: true } : o);
+    if (!seen.has(`${o.file}#${o.documentIndex}`) && !read?.has(o.file) && !patches.has(o.file))
+      out.push(clustersKnown ? { ...o, appliedByNoCluster: true } : o);
   byDiscovery.set(discovery, out);
   return out;
 }
