@@ -41,81 +41,123 @@ interface IgnoreScope {
 }
 
 export function scanFleet(root: string, limits: Partial<ScanLimits> = {}): ScanResult {
-  const lim = { ...defaultScanLimits, ...limits };
-  const files: string[] = [];
-  const skipped: ScanResult['skipped'] = [];
-  let truncated = false;
   let realRoot: string;
   try {
     realRoot = nodeFs.realpathSync(root);
   } catch {
-    return { files, skipped: [{ file: root, reason: 'the folder cannot be read' }], truncated };
+    return { files: [], skipped: [{ file: root, reason: 'the folder cannot be read' }], truncated: false };
   }
   const visitedDirs = new Set<string>();
+  return walk(root, limits, {
+    list(dir, skipped) {
+      let real: string;
+      try {
+        real = nodeFs.realpathSync(dir);
+      } catch {
+        return undefined;
+      }
+      if (!isInside(real, realRoot)) {
+        skipped.push({ file: dir, reason: 'symbolic link leading outside the repository' });
+        return undefined;
+      }
+      if (visitedDirs.has(real)) return undefined; // a link back into a folder already walked: a loop or an alias
+      visitedDirs.add(real);
+      let entries: nodeFs.Dirent[];
+      try {
+        entries = nodeFs.readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return undefined;
+      }
+      const out: WalkEntry[] = [];
+      for (const entry of entries) {
+        const abs = joinDir(dir, entry.name);
+        let kind: WalkEntry['kind'] = entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : 'other';
+        if (entry.isSymbolicLink()) {
+          try {
+            const st = nodeFs.statSync(abs);
+            kind = st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+            if (!isInside(nodeFs.realpathSync(abs), realRoot)) {
+              skipped.push({ file: abs, reason: 'symbolic link leading outside the repository' });
+              continue;
+            }
+          } catch {
+            skipped.push({ file: abs, reason: 'broken symbolic link' });
+            continue;
+          }
+        }
+        out.push({
+          name: entry.name,
+          kind,
+          size: () => {
+            try {
+              return nodeFs.statSync(abs).size;
+            } catch {
+              return undefined;
+            }
+          },
+        });
+      }
+      return out;
+    },
+    readText(file) {
+      try {
+        return nodeFs.readFileSync(file, 'utf8');
+      } catch {
+        return undefined; // an unreadable ignore file ignores nothing
+      }
+    },
+  });
+}
 
-  const isIgnored = (scopes: IgnoreScope[], abs: string, isDir: boolean): boolean => {
-    for (const scope of scopes) {
-      const rel = path.posix.relative(scope.base, abs);
-      if (rel === '' || rel.startsWith('..')) continue;
-      if (scope.rules.ignores(isDir ? rel + '/' : rel)) return true;
-    }
-    return false;
-  };
+interface WalkEntry {
+  name: string;
+  kind: 'dir' | 'file' | 'other';
+  /** Its size in bytes; undefined when it cannot be known (the file is then left out). */
+  size(): number | undefined;
+}
 
-  // Iterative walk: deep trees must not overflow the stack.
+interface WalkSource {
+  /** A folder's entries; undefined when it cannot or must not be walked (a reason may go to `skipped`). */
+  list(dir: string, skipped: ScanResult['skipped']): WalkEntry[] | undefined;
+  readText(file: string): string | undefined;
+}
+
+function joinDir(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
+function isIgnored(scopes: IgnoreScope[], abs: string, isDir: boolean): boolean {
+  return scopes.some((scope) => {
+    const rel = path.posix.relative(scope.base, abs);
+    return rel !== '' && !rel.startsWith('..') && scope.rules.ignores(isDir ? rel + '/' : rel);
+  });
+}
+
+/**
+ * The walk both scans share: folders in name order (iteratively: deep trees must not overflow the stack),
+ * the ignore files of every folder on the way, folders always skipped, and the limits.
+ */
+function walk(root: string, limits: Partial<ScanLimits>, source: WalkSource): ScanResult {
+  const lim = { ...defaultScanLimits, ...limits };
+  const files: string[] = [];
+  const skipped: ScanResult['skipped'] = [];
+  let truncated = false;
   const stack: Array<{ dir: string; depth: number; scopes: IgnoreScope[] }> = [{ dir: toPosix(root), depth: 0, scopes: [] }];
   while (stack.length > 0) {
     const { dir, depth, scopes: parentScopes } = stack.pop()!;
-    let real: string;
-    try {
-      real = nodeFs.realpathSync(dir);
-    } catch {
-      continue;
-    }
-    if (!isInside(real, realRoot)) {
-      skipped.push({ file: dir, reason: 'symbolic link leading outside the repository' });
-      continue;
-    }
-    if (visitedDirs.has(real)) continue; // a link back into a folder already walked: a loop or an alias
-    visitedDirs.add(real);
-    let entries: nodeFs.Dirent[];
-    try {
-      entries = nodeFs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
+    const entries = source.list(dir, skipped);
+    if (!entries) continue;
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const scopes = [...parentScopes];
     for (const name of IGNORE_FILES) {
-      if (!entries.some((e) => e.name === name && e.isFile())) continue;
-      try {
-        const text = nodeFs.readFileSync(path.join(dir, name), 'utf8');
-        scopes.push({ base: dir, rules: ignore().add(text) });
-      } catch {
-        // an unreadable ignore file ignores nothing
-      }
+      if (!entries.some((e) => e.name === name && e.kind === 'file')) continue;
+      const text = source.readText(path.posix.join(dir, name));
+      if (text !== undefined) scopes.push({ base: dir, rules: ignore().add(text) });
     }
-    entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0)); // reversed: the stack pops in order
     const subdirs: string[] = [];
     for (const entry of entries) {
-      const abs = dir.endsWith('/') ? dir + entry.name : `${dir}/${entry.name}`;
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        try {
-          const st = nodeFs.statSync(abs);
-          isDir = st.isDirectory();
-          isFile = st.isFile();
-          const target = nodeFs.realpathSync(abs);
-          if (!isInside(target, realRoot)) {
-            skipped.push({ file: abs, reason: 'symbolic link leading outside the repository' });
-            continue;
-          }
-        } catch {
-          skipped.push({ file: abs, reason: 'broken symbolic link' });
-          continue;
-        }
-      }
-      if (isDir) {
+      const abs = joinDir(dir, entry.name);
+      if (entry.kind === 'dir') {
         if (ALWAYS_SKIPPED.has(entry.name) || isIgnored(scopes, abs, true)) continue;
         if (depth + 1 > lim.maxDepth) {
           skipped.push({ file: abs, reason: `deeper than ${lim.maxDepth} folders (setting fluxEnvironments.limits.scan.maxDepth)` });
@@ -124,17 +166,13 @@ export function scanFleet(root: string, limits: Partial<ScanLimits> = {}): ScanR
         subdirs.push(abs);
         continue;
       }
-      if (!isFile || !isYamlFileName(entry.name) || isIgnored(scopes, abs, false)) continue;
+      if (entry.kind !== 'file' || !isYamlFileName(entry.name) || isIgnored(scopes, abs, false)) continue;
       if (files.length >= lim.maxFiles) {
         truncated = true;
         continue;
       }
-      let size = 0;
-      try {
-        size = nodeFs.statSync(abs).size;
-      } catch {
-        continue;
-      }
+      const size = entry.size();
+      if (size === undefined) continue;
       if (size > lim.maxFileBytes) {
         skipped.push({
           file: abs,
@@ -144,7 +182,8 @@ export function scanFleet(root: string, limits: Partial<ScanLimits> = {}): ScanR
       }
       files.push(abs);
     }
-    for (const sub of subdirs) stack.push({ dir: sub, depth: depth + 1, scopes });
+    // The stack pops the last pushed first: push in reverse so folders are walked in name order.
+    for (const sub of subdirs.reverse()) stack.push({ dir: sub, depth: depth + 1, scopes });
   }
   if (truncated)
     skipped.push({
@@ -173,61 +212,18 @@ export function scanFileSystem(
   root: string,
   limits: Partial<ScanLimits> = {},
 ): ScanResult {
-  const lim = { ...defaultScanLimits, ...limits };
-  const files: string[] = [];
-  const skipped: ScanResult['skipped'] = [];
-  let truncated = false;
-  const isIgnored = (scopes: IgnoreScope[], abs: string, isDir: boolean): boolean =>
-    scopes.some((scope) => {
-      const rel = path.posix.relative(scope.base, abs);
-      return rel !== '' && !rel.startsWith('..') && scope.rules.ignores(isDir ? rel + '/' : rel);
-    });
-  const stack: Array<{ dir: string; depth: number; scopes: IgnoreScope[] }> = [{ dir: toPosix(root), depth: 0, scopes: [] }];
-  while (stack.length > 0) {
-    const { dir, depth, scopes: parentScopes } = stack.pop()!;
-    const names = fs.readDir(dir);
-    const scopes = [...parentScopes];
-    for (const name of IGNORE_FILES) {
-      if (!names.includes(name)) continue;
-      const text = fs.readFile(path.posix.join(dir, name));
-      if (text !== undefined) scopes.push({ base: dir, rules: ignore().add(text) });
-    }
-    const subdirs: string[] = [];
-    for (const name of names) {
-      const abs = dir.endsWith('/') ? dir + name : `${dir}/${name}`;
-      const kind = fs.kind(abs);
-      if (kind === 'dir') {
-        if (ALWAYS_SKIPPED.has(name) || isIgnored(scopes, abs, true)) continue;
-        if (depth + 1 > lim.maxDepth) {
-          skipped.push({ file: abs, reason: `deeper than ${lim.maxDepth} folders (setting fluxEnvironments.limits.scan.maxDepth)` });
-          continue;
-        }
-        subdirs.push(abs);
-        continue;
-      }
-      if (kind !== 'file' || !isYamlFileName(name) || isIgnored(scopes, abs, false)) continue;
-      if (files.length >= lim.maxFiles) {
-        truncated = true;
-        continue;
-      }
-      // A size known without reading (a git tree lists it) spares reading a huge file only to skip it.
-      const size = fs.sizeOf?.(abs) ?? fs.readBytes?.(abs)?.length ?? 0;
-      if (size > lim.maxFileBytes) {
-        skipped.push({
-          file: abs,
-          reason: `larger than ${Math.round(lim.maxFileBytes / 1024)} KiB (setting fluxEnvironments.limits.scan.maxFileBytes)`,
-        });
-        continue;
-      }
-      files.push(abs);
-    }
-    for (const sub of subdirs.reverse()) stack.push({ dir: sub, depth: depth + 1, scopes });
-  }
-  if (truncated)
-    skipped.push({
-      file: root,
-      reason: `more than ${lim.maxFiles} YAML files; the rest are not indexed (setting fluxEnvironments.limits.scan.maxFiles)`,
-    });
-  files.sort();
-  return { files, skipped, truncated };
+  return walk(root, limits, {
+    list: (dir) =>
+      fs.readDir(dir).map((name) => {
+        const abs = joinDir(dir, name);
+        const kind = fs.kind(abs);
+        // A size known without reading (a git tree lists it) spares reading a huge file only to skip it.
+        return {
+          name,
+          kind: kind === 'dir' || kind === 'file' ? kind : 'other',
+          size: () => fs.sizeOf?.(abs) ?? fs.readBytes?.(abs)?.length ?? 0,
+        };
+      }),
+    readText: (file) => fs.readFile(file),
+  });
 }
