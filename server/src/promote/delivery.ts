@@ -62,15 +62,17 @@ export async function deliver(
   }
   const usePr = request.pullRequest ?? requiresPr;
   const now = request.now ?? new Date();
+  // What branch and tag name templates may use.
+  const templateValues = {
+    target: plan.target,
+    ...(plan.source ? { source: plan.source } : {}),
+    ...(plan.workload ? { workload: plan.workload } : {}),
+    ...(plan.commit ? { commit: plan.commit.slice(0, 12) } : {}),
+    timestamp: now,
+  };
   let newBranch: string | undefined;
   if (usePr) {
-    const named = branchNameFromTemplate(plan.branchTemplate, {
-      target: plan.target,
-      ...(plan.source ? { source: plan.source } : {}),
-      ...(plan.workload ? { workload: plan.workload } : {}),
-      ...(plan.commit ? { commit: plan.commit.slice(0, 12) } : {}),
-      timestamp: now,
-    });
+    const named = branchNameFromTemplate(plan.branchTemplate, templateValues);
     if (!named.ok) return failed(named.error, preview);
     const checked = await checkRefName(named.value, 'branch', root);
     if (!checked.ok) return failed(checked.error, preview);
@@ -78,13 +80,7 @@ export async function deliver(
   }
   let tag: { name: string; message: string } | undefined;
   if (request.tag ?? settings.tag) {
-    const named = branchNameFromTemplate(settings.tagTemplate, {
-      target: plan.target,
-      ...(plan.source ? { source: plan.source } : {}),
-      ...(plan.workload ? { workload: plan.workload } : {}),
-      ...(plan.commit ? { commit: plan.commit.slice(0, 12) } : {}),
-      timestamp: now,
-    });
+    const named = branchNameFromTemplate(settings.tagTemplate, templateValues);
     if (!named.ok) return failed(named.error, preview);
     tag = { name: named.value, message: plan.message };
   }
