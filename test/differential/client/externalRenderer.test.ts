@@ -3,29 +3,17 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import type { ClientConfig } from '../../../client/src/config';
+import { makeRendererFolder, rendererConfig } from '../../externalRendererFixture';
 import { renderExternally } from '../../../client/src/externalRenderer';
 import { requireKubectl } from '../kubectl-oracle';
 
-function config(overrides: Partial<ClientConfig>): ClientConfig {
-  return {
-    renderer: 'kubectl',
-    rendererPath: '',
-    rendererTimeoutSeconds: 20,
-    revealSecrets: false,
-    helm: { enabled: false, path: 'helm', chartCache: '' },
-    ...overrides,
-  };
-}
+const config = rendererConfig;
 
 describe('external renderer', () => {
   let dir: string;
   before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-env-external-'));
-    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources:\n- cm.yaml\nnamespace: demo\n');
-    fs.writeFileSync(path.join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n');
+    dir = makeRendererFolder();
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

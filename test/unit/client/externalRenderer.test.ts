@@ -2,28 +2,15 @@
 // stand-in binaries, are in test/differential/client/externalRenderer.test.ts).
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import type { ClientConfig } from '../../../client/src/config';
+import { makeRendererFolder, rendererConfig } from '../../externalRendererFixture';
 import { externalCommand } from '../../../client/src/externalRenderer';
 
-function config(overrides: Partial<ClientConfig>): ClientConfig {
-  return {
-    renderer: 'kubectl',
-    rendererPath: '',
-    rendererTimeoutSeconds: 20,
-    revealSecrets: false,
-    helm: { enabled: false, path: 'helm', chartCache: '' },
-    ...overrides,
-  };
-}
+const config = rendererConfig;
 
 describe('external renderer', () => {
   let dir: string;
   before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-env-external-'));
-    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources:\n- cm.yaml\nnamespace: demo\n');
-    fs.writeFileSync(path.join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n');
+    dir = makeRendererFolder();
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
